@@ -1,0 +1,43 @@
+/** A message on the bus. `id` is the event id: the bus drops a repeat (Nats-Msg-Id) and consumers skip it. */
+export interface BusMessage {
+  /** ihp.<context>.v1.<EventType> */
+  readonly subject: string;
+  readonly id: string;
+  readonly data: Uint8Array;
+  /** Trace context (traceparent, tracestate) and other transport headers. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface DeliveredMessage extends BusMessage {
+  /** 1 on first delivery, more on redelivery. */
+  readonly deliveryCount: number;
+}
+
+/** A durable consumer: named, it resumes where it left off; each message is acked after the handler resolves. */
+export interface ConsumerSpec {
+  /** Durable name, unique per consuming service and purpose, e.g. "reporting-feed". */
+  readonly durable: string;
+  /** Subjects (wildcards allowed: ihp.identity.v1.>). */
+  readonly subjects: readonly string[];
+  /** Redeliver when not acked within this time; default 30 s. */
+  readonly ackWaitMs?: number;
+  /** Give up (and alert) after this many deliveries; default unlimited. */
+  readonly maxDeliver?: number;
+}
+
+/** Resolve to ack. Reject to have the message redelivered later. */
+export type MessageHandler = (message: DeliveredMessage) => Promise<void>;
+
+export interface Consumer {
+  /** Stops fetching, waits for the handler in flight, then returns. */
+  stop(): Promise<void>;
+}
+
+/** The bus port. Every adapter passes the bus contract suite in @ihp/testing. */
+export interface Bus {
+  /** Resolves once the bus has durably accepted the message (JetStream: the PubAck). */
+  publish(message: BusMessage): Promise<void>;
+  consume(spec: ConsumerSpec, handler: MessageHandler): Promise<Consumer>;
+  /** Stops consumers, drains, closes the connection. */
+  close(): Promise<void>;
+}
