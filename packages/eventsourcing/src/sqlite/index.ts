@@ -1,0 +1,4 @@
+// @ihp/eventsourcing/sqlite: the embedded event store (the default for `npm start`).
+export { SqliteEventStore } from "./sqliteEventStore.js";
+export type { SqliteEventStoreOptions } from "./sqliteEventStore.js";
+export { verifyFile } from "./verifyFile.js";

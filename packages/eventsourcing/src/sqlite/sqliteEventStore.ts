@@ -1,0 +1,275 @@
+import Database from "better-sqlite3";
+
+import { DuplicateEventIdError, StoreClosedError, WrongExpectedRevisionError } from "../errors.js";
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  ReadAllOptions,
+  SubscribeOptions,
+  VerifyResult,
+} from "../eventStore.js";
+import { GENESIS_HASH, hashEvent } from "../hashChain.js";
+import { START, type NewEvent, type StoredEvent } from "../types.js";
+import { rowToEvent } from "./rows.js";
+import { SCHEMA_SQL, type EventRow } from "./schema.js";
+import { validateAppend, type EncodedEvent } from "./validateAppend.js";
+import { verifyRows } from "./verifyRows.js";
+
+export interface SqliteEventStoreOptions {
+  /** File path, or ":memory:". */
+  readonly path: string;
+  /** Time source for recordedAt. */
+  readonly clock?: () => Date;
+  /**
+   * How often a caught-up subscription looks for events written by another process. Appends through this instance
+   * wake subscribers at once. Default 500 ms.
+   */
+  readonly pollIntervalMs?: number;
+}
+
+interface PendingAppend {
+  readonly streamId: string;
+  readonly events: readonly EncodedEvent[];
+  readonly expectedRevision: ExpectedRevision;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const PAGE = 1_000;
+
+/**
+ * The embedded event store: one SQLite file per service, WAL, synchronous=FULL.
+ *
+ * Group commit: appends made in the same turn of the event loop are written in one transaction, so concurrent
+ * writers share one fsync. Each append keeps its own atomicity through a savepoint: one append's conflict does not
+ * fail its neighbours. A promise resolves only after the commit is durable.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly clock: () => Date;
+  private readonly pollIntervalMs: number;
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  /** Bumped after every commit; subscribers wait for it to move. */
+  private commits = 0;
+  private readonly waiters = new Set<() => void>();
+
+  private readonly statements: {
+    readonly lastEvent: Database.Statement<[], { position: number; hash: string }>;
+    readonly streamRevision: Database.Statement<[string], { revision: number | null }>;
+    readonly findById: Database.Statement<[string], EventRow>;
+    readonly insert: Database.Statement<unknown[]>;
+    readonly readStream: Database.Statement<[string], EventRow>;
+    readonly readAll: Database.Statement<[number, number], EventRow>;
+    readonly iterateAll: Database.Statement<[], EventRow>;
+  };
+
+  static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    return new SqliteEventStore(options);
+  }
+
+  private constructor(options: SqliteEventStoreOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.db = new Database(options.path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = FULL");
+    this.db.pragma("busy_timeout = 10000");
+    this.db.exec(SCHEMA_SQL);
+    this.statements = {
+      lastEvent: this.db.prepare("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"),
+      streamRevision: this.db.prepare("SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?"),
+      findById: this.db.prepare("SELECT * FROM events WHERE id = ?"),
+      insert: this.db.prepare(
+        `INSERT INTO events (position, stream_id, revision, id, type, schema_version, data, metadata, recorded_at,
+           prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      readStream: this.db.prepare("SELECT * FROM events WHERE stream_id = ? ORDER BY revision"),
+      readAll: this.db.prepare("SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?"),
+      iterateAll: this.db.prepare("SELECT * FROM events ORDER BY position"),
+    };
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    if (this.closed) throw new StoreClosedError();
+    const encoded = validateAppend(streamId, events, expectedRevision);
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({ streamId, events: encoded, expectedRevision, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  readStream(streamId: string): Promise<readonly StoredEvent[]> {
+    if (this.closed) return Promise.reject(new StoreClosedError());
+    return Promise.resolve(this.statements.readStream.all(streamId).map(rowToEvent));
+  }
+
+  readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
+    if (this.closed) return Promise.reject(new StoreClosedError());
+    const after = Number(options.after ?? START);
+    return Promise.resolve(this.statements.readAll.all(after, options.limit ?? PAGE).map(rowToEvent));
+  }
+
+  async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<StoredEvent> {
+    let after = options.after ?? START;
+    const signal = options.signal;
+    while (!this.ended(signal)) {
+      // Read the commit counter before the page, so a commit that lands after the read still wakes us.
+      const seen = this.commits;
+      const page = this.statements.readAll.all(Number(after), PAGE).map(rowToEvent);
+      for (const event of page) {
+        yield event;
+        after = event.position;
+        if (this.ended(signal)) return;
+      }
+      if (page.length < PAGE) await this.nextCommit(seen, signal);
+    }
+  }
+
+  verify(): Promise<VerifyResult> {
+    if (this.closed) return Promise.reject(new StoreClosedError());
+    return Promise.resolve(verifyRows(this.statements.iterateAll.iterate()));
+  }
+
+  /** Writes what is pending, ends subscriptions, closes the file. Appends already accepted are not lost. */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.flush();
+    this.closed = true;
+    this.wake();
+    this.db.close();
+    return Promise.resolve();
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    try {
+      this.db
+        .transaction(() => {
+          const recordedAt = this.clock().toISOString();
+          for (const request of batch) {
+            try {
+              outcomes.push({ ok: true, result: this.db.transaction(() => this.write(request, recordedAt))() });
+            } catch (error) {
+              outcomes.push({ ok: false, error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      // The commit itself failed (disk full, I/O error): nothing of the batch is stored.
+      for (const request of batch) request.reject(error);
+      return;
+    }
+    this.commits++;
+    batch.forEach((request, index) => {
+      const outcome = outcomes[index];
+      if (outcome?.ok === true) request.resolve(outcome.result);
+      else request.reject(outcome?.error);
+    });
+    this.wake();
+  }
+
+  /** One append inside the batch transaction (its own savepoint). */
+  private write(request: PendingAppend, recordedAt: string): AppendResult {
+    const { streamId, events, expectedRevision } = request;
+    const repeat = this.findRepeat(streamId, events);
+    if (repeat !== undefined) return repeat;
+    const current = this.statements.streamRevision.get(streamId)?.revision ?? -1;
+    const matches =
+      expectedRevision === "any" ||
+      (expectedRevision === "no_stream" ? current === -1 : expectedRevision === current);
+    if (!matches) throw new WrongExpectedRevisionError(streamId, expectedRevision, current);
+    const last = this.statements.lastEvent.get();
+    let position = BigInt(last?.position ?? 0);
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    const stored: StoredEvent[] = [];
+    events.forEach((event, index) => {
+      position += 1n;
+      const revision = current + 1 + index;
+      const hash = hashEvent({ ...event, position, streamId, revision, recordedAt, prevHash });
+      this.statements.insert.run(
+        position,
+        streamId,
+        revision,
+        event.id,
+        event.type,
+        event.schemaVersion,
+        event.dataJson,
+        event.metadataJson,
+        recordedAt,
+        prevHash,
+        hash,
+      );
+      stored.push(
+        rowToEvent({
+          position: Number(position),
+          stream_id: streamId,
+          revision,
+          id: event.id,
+          type: event.type,
+          schema_version: event.schemaVersion,
+          data: event.dataJson,
+          metadata: event.metadataJson,
+          recorded_at: recordedAt,
+          prev_hash: prevHash,
+          hash,
+        }),
+      );
+      prevHash = hash;
+    });
+    return { events: stored, nextExpectedRevision: current + events.length, duplicate: false };
+  }
+
+  /**
+   * An append whose event ids are all stored in this stream already is a repeat (a retry after a lost reply): it
+   * returns what was stored. Some ids stored, or stored in another stream, is an error, never a partial write.
+   */
+  private findRepeat(streamId: string, events: readonly EncodedEvent[]): AppendResult | undefined {
+    const found: EventRow[] = [];
+    for (const event of events) {
+      const row = this.statements.findById.get(event.id);
+      if (row !== undefined && row.stream_id !== streamId) throw new DuplicateEventIdError(streamId, event.id);
+      if (row !== undefined) found.push(row);
+    }
+    if (found.length === 0) return undefined;
+    if (found.length < events.length) {
+      throw new DuplicateEventIdError(streamId, found[0]?.id ?? "");
+    }
+    const current = this.statements.streamRevision.get(streamId)?.revision ?? -1;
+    return { events: found.map(rowToEvent), nextExpectedRevision: current, duplicate: true };
+  }
+
+  /** A method, not an inline test: the flag changes while the generator is suspended at a yield. */
+  private ended(signal: AbortSignal | undefined): boolean {
+    return this.closed || signal?.aborted === true;
+  }
+
+  private nextCommit(seen: number, signal: AbortSignal | undefined): Promise<void> {
+    if (this.commits !== seen || this.closed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      this.waiters.add(done);
+      signal?.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}

@@ -1,0 +1,65 @@
+import { canonicalJson } from "../canonicalJson.js";
+import { InvalidAppendError } from "../errors.js";
+import type { ExpectedRevision } from "../eventStore.js";
+import type { NewEvent } from "../types.js";
+
+/** An event ready to insert: its data and metadata already in canonical JSON, the text that is stored and hashed. */
+export interface EncodedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly dataJson: string;
+  readonly metadataJson: string;
+}
+
+const MAX_NAME = 200;
+
+/** Checks an append's arguments and encodes its events; throws InvalidAppendError with a plain reason. */
+export function validateAppend(
+  streamId: string,
+  events: readonly NewEvent[],
+  expectedRevision: ExpectedRevision,
+): EncodedEvent[] {
+  if (typeof streamId !== "string" || streamId.length === 0 || streamId.length > MAX_NAME) {
+    throw new InvalidAppendError(`stream id must be 1–${MAX_NAME} characters`);
+  }
+  if (
+    expectedRevision !== "no_stream" &&
+    expectedRevision !== "any" &&
+    !(Number.isSafeInteger(expectedRevision) && expectedRevision >= 0)
+  ) {
+    throw new InvalidAppendError(`expected revision must be a non-negative integer, "no_stream" or "any"`);
+  }
+  if (events.length === 0) throw new InvalidAppendError("an append needs at least one event");
+  const ids = new Set<string>();
+  return events.map((event) => {
+    if (typeof event.id !== "string" || event.id.length === 0 || event.id.length > MAX_NAME) {
+      throw new InvalidAppendError(`event id must be 1–${MAX_NAME} characters`);
+    }
+    if (ids.has(event.id)) throw new InvalidAppendError(`event id ${event.id} appears twice in one append`);
+    ids.add(event.id);
+    if (typeof event.type !== "string" || event.type.length === 0 || event.type.length > MAX_NAME) {
+      throw new InvalidAppendError(`event type must be 1–${MAX_NAME} characters`);
+    }
+    if (!Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1) {
+      throw new InvalidAppendError(`event ${event.id}: schemaVersion must be a positive integer`);
+    }
+    if (typeof event.data !== "object" || event.data === null || Array.isArray(event.data)) {
+      throw new InvalidAppendError(`event ${event.id}: data must be a JSON object`);
+    }
+    if (typeof event.metadata !== "object" || event.metadata === null) {
+      throw new InvalidAppendError(`event ${event.id}: metadata is required`);
+    }
+    try {
+      return {
+        id: event.id,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        dataJson: canonicalJson(event.data),
+        metadataJson: canonicalJson(event.metadata),
+      };
+    } catch (error) {
+      throw new InvalidAppendError(`event ${event.id}: ${(error as Error).message}`);
+    }
+  });
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+
+import {
+  ConcurrencyExhaustedError,
+  DomainError,
+  handleCommand,
+  uuidv7,
+  type Decider,
+  type EventStore,
+} from "@ihp/eventsourcing";
+import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
+import { given, newEvent } from "@ihp/testing";
+
+// A tiny aggregate to exercise the runtime: a consult slot that can be booked once.
+type Command = { type: "Book"; patientId: string } | { type: "Cancel" };
+type Event = { type: "Booked"; data: { patientId: string } } | { type: "Cancelled"; data: Record<string, never> };
+type State = { booked: boolean };
+
+const slot: Decider<Command, Event, State> = {
+  initialState: { booked: false },
+  evolve: (_state, event) => ({ booked: event.type === "Booked" }),
+  decide: (command, state) => {
+    switch (command.type) {
+      case "Book":
+        return state.booked
+          ? new DomainError("SLOT_TAKEN", "FAILED_PRECONDITION", "This slot is already booked.")
+          : [{ type: "Booked", data: { patientId: command.patientId } }];
+      case "Cancel":
+        return state.booked ? [{ type: "Cancelled", data: {} }] : [];
+    }
+  },
+};
+
+const metadata = { actorId: "p-1", actorRole: "patient", tenantId: "h-1", correlationId: "c-1", causationId: "c-1" };
+const now = new Date("2026-11-23T09:00:00.000Z");
+const options = { newEventId: () => uuidv7() };
+
+describe("decider runtime", () => {
+  it("given/when/then reads as the rule", () => {
+    given(slot).when({ type: "Book", patientId: "p-1" }).then([{ type: "Booked", data: { patientId: "p-1" } }]);
+    given(slot, [{ type: "Booked", data: { patientId: "p-1" } }])
+      .when({ type: "Book", patientId: "p-2" })
+      .thenError("SLOT_TAKEN");
+  });
+
+  it("reads, folds, decides and appends with metadata and time from the command", async () => {
+    const store = SqliteEventStore.open({ path: ":memory:" });
+    const result = await handleCommand(store, slot, { streamId: "slot-1", command: { type: "Book", patientId: "p-1" }, metadata, now }, options);
+    expect(result.state).toEqual({ booked: true });
+    expect(result.repeated).toBe(false);
+    expect(result.events).toHaveLength(1);
+    expect(result.events[0]!.metadata).toEqual({ ...metadata, occurredAt: "2026-11-23T09:00:00.000Z" });
+    await expect(
+      handleCommand(store, slot, { streamId: "slot-1", command: { type: "Book", patientId: "p-2" }, metadata, now }, options),
+    ).rejects.toMatchObject({ code: "SLOT_TAKEN", kind: "FAILED_PRECONDITION" });
+    expect(await store.readStream("slot-1")).toHaveLength(1);
+    await store.close();
+  });
+
+  it("a repeated client request id returns the first result and appends nothing", async () => {
+    const store = SqliteEventStore.open({ path: ":memory:" });
+    const envelope = { streamId: "slot-2", command: { type: "Book", patientId: "p-1" } as const, metadata, now, requestId: "req-42" };
+    const first = await handleCommand(store, slot, envelope, options);
+    const second = await handleCommand(store, slot, envelope, options);
+    expect(second.repeated).toBe(true);
+    expect(second.events).toEqual(first.events);
+    expect(await store.readStream("slot-2")).toHaveLength(1);
+    await store.close();
+  });
+
+  it("retries a revision conflict by re-reading and deciding again (never overwriting)", async () => {
+    const inner = SqliteEventStore.open({ path: ":memory:" });
+    let interfered = false;
+    // Another writer books the slot between our read and our append, once.
+    const racing: EventStore = {
+      readStream: (id) => inner.readStream(id),
+      readAll: (o) => inner.readAll(o),
+      subscribe: (o) => inner.subscribe(o),
+      verify: () => inner.verify(),
+      close: () => inner.close(),
+      append: async (id, events, expected) => {
+        if (!interfered) {
+          interfered = true;
+          await inner.append(id, [newEvent("Booked", { patientId: "other" })], "no_stream");
+        }
+        return inner.append(id, events, expected);
+      },
+    };
+    await expect(
+      handleCommand(racing, slot, { streamId: "slot-3", command: { type: "Book", patientId: "p-1" }, metadata, now }, options),
+    ).rejects.toMatchObject({ code: "SLOT_TAKEN" });
+    expect((await inner.readStream("slot-3")).map((e) => e.data)).toEqual([{ patientId: "other" }]);
+    await inner.close();
+  });
+
+  it("gives up after the bounded number of conflicting attempts with CONCURRENT_UPDATE (ABORTED)", async () => {
+    const inner = SqliteEventStore.open({ path: ":memory:" });
+    let n = 0;
+    const alwaysRacing: EventStore = {
+      readStream: (id) => inner.readStream(id),
+      readAll: (o) => inner.readAll(o),
+      subscribe: (o) => inner.subscribe(o),
+      verify: () => inner.verify(),
+      close: () => inner.close(),
+      append: async (id, events, expected) => {
+        await inner.append(id, [newEvent("Cancelled", { n: n++ })], "any");
+        return inner.append(id, events, expected);
+      },
+    };
+    const attempt = handleCommand(alwaysRacing, slot, { streamId: "slot-4", command: { type: "Book", patientId: "p" }, metadata, now }, { ...options, maxAttempts: 3 });
+    await expect(attempt).rejects.toBeInstanceOf(ConcurrencyExhaustedError);
+    await expect(attempt).rejects.toMatchObject({ code: "CONCURRENT_UPDATE", kind: "ABORTED" });
+    expect(n).toBe(3);
+    await inner.close();
+  });
+});
