@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 import type { LogPosition } from "./types.js";
 
@@ -36,5 +36,5 @@ export function hashEvent(input: HashInput): string {
     `,"schemaVersion":${input.schemaVersion}` +
     `,"streamId":${JSON.stringify(input.streamId)}` +
     `,"type":${JSON.stringify(input.type)}}`;
-  return createHash("sha256").update(encoded, "utf8").digest("hex");
+  return hash("sha256", encoded, "hex");
 }

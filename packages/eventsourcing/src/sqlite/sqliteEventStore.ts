@@ -28,6 +28,15 @@ export interface SqliteEventStoreOptions {
   readonly pollIntervalMs?: number;
 }
 
+type Outcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: unknown };
+
+/** The end of the log as the batch transaction advances it: last position and hash, and the batch's recordedAt. */
+interface LogTail {
+  position: bigint;
+  hash: string;
+  readonly recordedAt: string;
+}
+
 interface PendingAppend {
   readonly streamId: string;
   readonly events: readonly EncodedEvent[];
@@ -55,6 +64,8 @@ export class SqliteEventStore implements EventStore {
   /** Bumped after every commit; subscribers wait for it to move. */
   private commits = 0;
   private readonly waiters = new Set<() => void>();
+  /** The batch transaction; built once (better-sqlite3 wrappers are not free). */
+  private readonly writeBatch: Database.Transaction<(batch: readonly PendingAppend[]) => Outcome[]>;
 
   private readonly statements: {
     readonly lastEvent: Database.Statement<[], { position: number; hash: string }>;
@@ -90,6 +101,25 @@ export class SqliteEventStore implements EventStore {
       readAll: this.db.prepare("SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?"),
       iterateAll: this.db.prepare("SELECT * FROM events ORDER BY position"),
     };
+    this.writeBatch = this.db.transaction((batch: readonly PendingAppend[]) => {
+      const last = this.statements.lastEvent.get();
+      const tail: LogTail = {
+        position: BigInt(last?.position ?? 0),
+        hash: last?.hash ?? GENESIS_HASH,
+        recordedAt: this.clock().toISOString(),
+      };
+      return batch.map((request): Outcome => {
+        let result: AppendResult;
+        try {
+          result = this.check(request);
+        } catch (error) {
+          return { ok: false, error };
+        }
+        // Past the checks, an insert can only fail for a reason that fails the whole batch (I/O, a bug): the
+        // error leaves the transaction, which rolls back every append of the batch and rejects them all.
+        return { ok: true, result: result.duplicate ? result : this.insert(request, tail, result.nextExpectedRevision) };
+      });
+    });
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -151,20 +181,9 @@ export class SqliteEventStore implements EventStore {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    let outcomes: Outcome[];
     try {
-      this.db
-        .transaction(() => {
-          const recordedAt = this.clock().toISOString();
-          for (const request of batch) {
-            try {
-              outcomes.push({ ok: true, result: this.db.transaction(() => this.write(request, recordedAt))() });
-            } catch (error) {
-              outcomes.push({ ok: false, error });
-            }
-          }
-        })
-        .immediate();
+      outcomes = this.writeBatch.immediate(batch);
     } catch (error) {
       // The commit itself failed (disk full, I/O error): nothing of the batch is stored.
       for (const request of batch) request.reject(error);
@@ -179,8 +198,11 @@ export class SqliteEventStore implements EventStore {
     this.wake();
   }
 
-  /** One append inside the batch transaction (its own savepoint). */
-  private write(request: PendingAppend, recordedAt: string): AppendResult {
+  /**
+   * Everything that can refuse an append, before it writes anything: a repeat of stored ids (returned as the stored
+   * result), an id clash, a revision conflict. Returns a repeat, or the stream's current revision to insert after.
+   */
+  private check(request: PendingAppend): AppendResult {
     const { streamId, events, expectedRevision } = request;
     const repeat = this.findRepeat(streamId, events);
     if (repeat !== undefined) return repeat;
@@ -189,9 +211,15 @@ export class SqliteEventStore implements EventStore {
       expectedRevision === "any" ||
       (expectedRevision === "no_stream" ? current === -1 : expectedRevision === current);
     if (!matches) throw new WrongExpectedRevisionError(streamId, expectedRevision, current);
-    const last = this.statements.lastEvent.get();
-    let position = BigInt(last?.position ?? 0);
-    let prevHash = last?.hash ?? GENESIS_HASH;
+    return { events: [], nextExpectedRevision: current, duplicate: false };
+  }
+
+  /** Inserts a checked append after revision `current`, chaining each event to the tail, and advances the tail. */
+  private insert(request: PendingAppend, tail: LogTail, current: number): AppendResult {
+    const { streamId, events } = request;
+    const recordedAt = tail.recordedAt;
+    let position = tail.position;
+    let prevHash = tail.hash;
     const stored: StoredEvent[] = [];
     events.forEach((event, index) => {
       position += 1n;
@@ -227,6 +255,8 @@ export class SqliteEventStore implements EventStore {
       );
       prevHash = hash;
     });
+    tail.position = position;
+    tail.hash = prevHash;
     return { events: stored, nextExpectedRevision: current + events.length, duplicate: false };
   }
 

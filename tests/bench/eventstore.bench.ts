@@ -1,0 +1,126 @@
+// Event store append throughput and latency, single writer and 32 concurrent writers, against raw better-sqlite3
+// inserts of the same rows with the same durability (WAL, synchronous=FULL) measured in the same run, plus the
+// machine's fsync rate. The baseline commits the same number of rows per transaction as the store's group commit
+// sees (1 for a single writer, 32 for 32 writers), so the ratio is the cost of what the store adds: validation,
+// canonical JSON, SHA-256 chaining, revision and duplicate checks, promises.
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+
+import Database from "better-sqlite3";
+
+import { canonicalJson, uuidv7, type NewEvent } from "@ihp/eventsourcing";
+import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
+
+import { round, summarise, type Timing } from "./stats.js";
+
+const SINGLE_EVENTS = 2_000;
+const WRITERS = 32;
+const PER_WRITER = 150;
+
+function event(i: number): NewEvent {
+  return {
+    id: uuidv7(),
+    type: "MedicationPrescribed",
+    schemaVersion: 1,
+    data: { prescriptionId: `rx-${i}`, drugCode: "XA10BA02", quantity: 28, unit: "片", days: 14, note: "每日两次，饭后服用" },
+    metadata: {
+      actorId: "physician-1",
+      actorRole: "physician",
+      tenantId: "hospital-1",
+      correlationId: uuidv7(),
+      causationId: uuidv7(),
+      occurredAt: new Date().toISOString(),
+      profileVersion: "national@2026-01-01",
+    },
+  };
+}
+
+function fsyncPerSec(dir: string): number {
+  const fd = openSync(join(dir, "fsync-probe"), "w");
+  const block = Buffer.alloc(4096, 1);
+  const start = performance.now();
+  let n = 0;
+  while (performance.now() - start < 1_000) {
+    writeSync(fd, block, 0, block.length, 0);
+    fsyncSync(fd);
+    n++;
+  }
+  closeSync(fd);
+  return round((n / (performance.now() - start)) * 1000, 0);
+}
+
+async function storeWriters(path: string, writers: number, perWriter: number): Promise<Timing> {
+  const store = SqliteEventStore.open({ path });
+  const latencies: number[] = [];
+  // Built before the clock starts, as the baseline's rows are.
+  const events = Array.from({ length: writers }, () => Array.from({ length: perWriter }, (_, i) => event(i)));
+  const start = performance.now();
+  await Promise.all(
+    events.map(async (mine, w) => {
+      let revision: number | "no_stream" = "no_stream";
+      for (const next of mine) {
+        const t0 = performance.now();
+        revision = (await store.append(`bench-${w}`, [next], revision)).nextExpectedRevision;
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const timing = summarise(writers * perWriter, performance.now() - start, latencies);
+  await store.close();
+  return timing;
+}
+
+/** Raw inserts of equivalent rows, `perTransaction` rows per commit, same pragmas. */
+function rawInserts(path: string, total: number, perTransaction: number): number {
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY, stream_id TEXT NOT NULL, revision INTEGER NOT NULL,
+    id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, schema_version INTEGER NOT NULL, data TEXT NOT NULL,
+    metadata TEXT NOT NULL, recorded_at TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+    UNIQUE (stream_id, revision)) STRICT`);
+  const insert = db.prepare(`INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const rows = Array.from({ length: total }, (_, i) => {
+    const e = event(i);
+    return [i + 1, `bench-${i % perTransaction}`, Math.floor(i / perTransaction), e.id, e.type, 1,
+      canonicalJson(e.data), canonicalJson(e.metadata), new Date().toISOString(), "0".repeat(64), "f".repeat(64)];
+  });
+  const commit = db.transaction((batch: unknown[][]) => {
+    for (const row of batch) insert.run(...row);
+  });
+  const start = performance.now();
+  for (let i = 0; i < total; i += perTransaction) commit(rows.slice(i, i + perTransaction));
+  const perSec = (total / (performance.now() - start)) * 1000;
+  db.close();
+  return round(perSec, 0);
+}
+
+export async function runEventStoreBench(): Promise<void> {
+  const dir = mkdtempSync(join(process.env["BENCH_DIR"] ?? tmpdir(), "ihp-bench-"));
+  try {
+    const fsyncRate = fsyncPerSec(dir);
+    const single = await storeWriters(join(dir, "single.sqlite"), 1, SINGLE_EVENTS);
+    const singleBaseline = rawInserts(join(dir, "raw-single.sqlite"), SINGLE_EVENTS, 1);
+    const many = await storeWriters(join(dir, "many.sqlite"), WRITERS, PER_WRITER);
+    const manyBaseline = rawInserts(join(dir, "raw-many.sqlite"), WRITERS * PER_WRITER, WRITERS);
+    const singleLine = { writers: 1, eventsPerSec: single.perSec, baselinePerSec: singleBaseline, ratio: round(single.perSec / singleBaseline), p50Ms: single.p50Ms, p99Ms: single.p99Ms };
+    process.stdout.write(`fsync: ${fsyncRate}/s on ${dir}\n`);
+    process.stdout.write(`single writer: ${JSON.stringify(singleLine)}\n`);
+    const result = {
+      name: "eventstore",
+      writers: WRITERS,
+      eventsPerSec: many.perSec,
+      baselinePerSec: manyBaseline,
+      ratio: round(many.perSec / manyBaseline),
+      p50Ms: many.p50Ms,
+      p99Ms: many.p99Ms,
+      fsyncPerSec: fsyncRate,
+      singleWriter: singleLine,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

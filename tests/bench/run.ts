@@ -1,0 +1,14 @@
+// npm run bench -- <name>: runs one benchmark; each prints its figures and ends with one JSON line.
+import { runEventStoreBench } from "./eventstore.bench.js";
+
+const benches: Record<string, () => Promise<void>> = {
+  eventstore: runEventStoreBench,
+};
+
+const name = process.argv[2];
+const bench = name === undefined ? undefined : benches[name];
+if (bench === undefined) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(benches).join("|")}>\n`);
+  process.exit(2);
+}
+await bench();
