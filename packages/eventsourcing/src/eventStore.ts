@@ -57,7 +57,9 @@ export interface EventStore {
   /**
    * Appends events to one stream, atomically. Throws WrongExpectedRevisionError on a revision conflict.
    * If every event id is already stored in this stream, returns the stored events with duplicate=true and writes
-   * nothing; if only some are, throws DuplicateEventIdError.
+   * nothing; if only some are, throws DuplicateEventIdError. Adapters with an index by event id (SQLite) also refuse
+   * an id stored in another stream; KurrentDB cannot (see its README): ids are fresh UUIDv7s, so only a faulty
+   * writer would reuse one.
    */
   append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /** All events of one stream in revision order; empty when the stream does not exist. */

@@ -150,8 +150,13 @@ export function isSystemEventType(type: string): boolean {
   return type.startsWith("$");
 }
 
+const NO_POSITION = "no $all position (stream reads carry it from KurrentDB/EventStoreDB 22.6 on)";
+
 export function decodeRecord(record: KurrentRecord): DecodedRecord {
-  const position = encodePosition(record.position ?? unreadable(record, "no $all position (needs KurrentDB 22.6 or later)"));
+  // Servers before 22.6 send no position on stream reads; a client may then report 0/0, which none of our events
+  // can have (a new database writes KurrentDB's own records first).
+  const position = encodePosition(record.position ?? unreadable(record, NO_POSITION));
+  if (position === START) unreadable(record, NO_POSITION);
   const revision = Number(record.revision);
   if (!Number.isSafeInteger(revision) || revision < 0) unreadable(record, "revision out of range");
   // Written as binary on purpose (see README): a JSON-typed record was not written by this adapter.

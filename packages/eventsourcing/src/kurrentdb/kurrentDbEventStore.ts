@@ -75,6 +75,7 @@ export class KurrentDbEventStore implements EventStore {
 
   /** Connects and makes one cheap read, so a wrong address or credentials fail at start-up, not at first use. */
   static async connect(options: KurrentDbEventStoreOptions): Promise<KurrentDbEventStore> {
+    checkPrefix(options.streamPrefix);
     const client = KurrentDBClient.connectionString(options.connectionString);
     try {
       for await (const _ of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
@@ -100,9 +101,7 @@ export class KurrentDbEventStore implements EventStore {
     private readonly streamPrefix: string,
     private readonly clock: () => Date,
   ) {
-    if (streamPrefix.length === 0 || streamPrefix.startsWith("$")) {
-      throw new RangeError(`stream prefix ${JSON.stringify(streamPrefix)} must be non-empty and not start with "$"`);
-    }
+    checkPrefix(streamPrefix);
     // A prefix filter on stream names also keeps out KurrentDB's "$" system streams.
     this.filter = streamNameFilter({ prefixes: [streamPrefix] });
   }
@@ -157,8 +156,8 @@ export class KurrentDbEventStore implements EventStore {
     return events;
   }
 
+  /** Ends at once when the store is closed, as a subscription does when it closes. */
   subscribe(options: SubscribeOptions = {}): AsyncIterable<StoredEvent> {
-    this.assertOpen();
     const after = options.after ?? START;
     return iterateSubscription(
       () => (this.closed ? undefined : this.client.subscribeToAll({ fromPosition: readPosition(after), filter: this.filter })),
@@ -300,6 +299,12 @@ export class KurrentDbEventStore implements EventStore {
       if (resolved.event !== undefined) last = encodePosition(resolved.event.position);
     }
     return last;
+  }
+}
+
+function checkPrefix(streamPrefix: string): void {
+  if (streamPrefix.length === 0 || streamPrefix.startsWith("$")) {
+    throw new RangeError(`stream prefix ${JSON.stringify(streamPrefix)} must be non-empty and not start with "$"`);
   }
 }
 

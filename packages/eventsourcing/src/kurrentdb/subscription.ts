@@ -5,11 +5,12 @@ import { decodeRecord, encodePosition, isSystemEventType } from "./codec.js";
 
 /**
  * Turns a client $all subscription (a Node Readable of resolved events) into the port's subscription: events after
- * `after` in $all order, ending when `signal` aborts or `stopAll` runs (store closed).
+ * `after` in $all order, ending when `signal` aborts, the consumer stops iterating, or the store closes (the stop
+ * handed to `register`).
  *
- * Stopping cancels the gRPC call (unsubscribe) and destroys the Readable: cancelling alone does not end the Readable
- * (the client swallows the cancellation error and never emits "end"), so an iterator waiting for the next event
- * would hang. Destroying makes that wait fail with ERR_STREAM_PREMATURE_CLOSE, which is the normal end here.
+ * Stopping cancels the gRPC call (unsubscribe, which the client defers to a later tick) and destroys the Readable,
+ * so an iterator waiting for the next event ends at once, whatever the cancelled call still delivers. That wait then
+ * fails with ERR_STREAM_PREMATURE_CLOSE, which is the normal end here.
  */
 export async function* iterateSubscription(
   /** Undefined when the store has closed before the first next(). */
