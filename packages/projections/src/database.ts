@@ -1,0 +1,53 @@
+import Database from "better-sqlite3";
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+
+/**
+ * Read models for the embedded mode: one SQLite file through Kysely. WAL lets queries read while a batch commits;
+ * synchronous=FULL makes a committed checkpoint survive power loss, as the event store's do. destroy() closes it.
+ */
+export function openSqliteReadModels<DB>(path: string): Kysely<DB> {
+  const database = new Database(path);
+  try {
+    database.pragma("journal_mode = WAL");
+    database.pragma("synchronous = FULL");
+    database.pragma("foreign_keys = ON");
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+}
+
+export interface PostgresReadModelOptions {
+  /**
+   * Schema the service's read models live in: every pooled connection's search_path is set to it alone, so the
+   * same unqualified queries as on SQLite land there. The schema must exist. Default: the server's search_path.
+   */
+  readonly schema?: string;
+  /** Pool size. Default 10. */
+  readonly maxConnections?: number;
+  /**
+   * An idle pooled connection failed (e.g. the server restarted). The pool has already discarded it and the next
+   * query opens a new one; without a listener pg would crash the process. Default: ignored.
+   */
+  readonly onIdleConnectionError?: (error: Error) => void;
+}
+
+/** Read models for the distributed mode: PostgreSQL through Kysely, same queries as SQLite. destroy() ends the pool. */
+export function openPostgresReadModels<DB>(connectionString: string, options: PostgresReadModelOptions = {}): Kysely<DB> {
+  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10 });
+  pool.on("error", (error) => options.onIdleConnectionError?.(error));
+  const schema = options.schema;
+  const setSearchPath =
+    schema === undefined
+      ? undefined
+      : async (connection: { executeQuery(query: CompiledQuery): Promise<unknown> }): Promise<void> => {
+          await connection.executeQuery(CompiledQuery.raw(`SET search_path TO ${quoteIdentifier(schema)}`));
+        };
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool, onCreateConnection: setSearchPath }) });
+}
+
+function quoteIdentifier(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,335 @@
+import { START, type EventStore, type LogPosition, type StoredEvent } from "@ihp/eventsourcing";
+import type { Kysely, Transaction } from "kysely";
+
+import { batched } from "./batched.js";
+import { CheckpointWaiters } from "./checkpointWaiters.js";
+import {
+  claimCheckpoint,
+  createCheckpointTable,
+  readCheckpoint,
+  saveCheckpoint,
+  type CheckpointTables,
+} from "./checkpoints.js";
+import { EventOrderError, ProjectionVersionMismatchError, ProjectorAlreadyStartedError } from "./errors.js";
+import type { Projection } from "./projection.js";
+
+/** What a projector reads: pages of the log to catch up, a subscription to follow it live. */
+export type EventSource = Pick<EventStore, "readAll" | "subscribe">;
+
+export interface ProjectorOptions<DB> {
+  /** The read-model database; the checkpoint table is created in it too. */
+  readonly db: Kysely<DB>;
+  readonly projection: Projection<DB>;
+  readonly source: EventSource;
+  /** Most events per transaction, also the readAll page size. Default 500. */
+  readonly batchSize?: number;
+  /** Told once when the live loop dies of an error. The projector is then stopped and waiters are rejected. */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface BatchResult {
+  /** The checkpoint after the batch. */
+  readonly checkpoint: LogPosition;
+  /** Events given to apply. */
+  readonly applied: number;
+  /** Events past the checkpoint whose type the projection does not handle (the checkpoint moved past them). */
+  readonly ignored: number;
+  /** Events at or below the checkpoint: already applied, skipped. */
+  readonly duplicates: number;
+}
+
+type BatchOutcome =
+  | { readonly kind: "committed"; readonly result: BatchResult }
+  /** The stored checkpoint is behind where this feeder had seen it: someone rebuilt the read model meanwhile. */
+  | { readonly kind: "rewound"; readonly checkpoint: LogPosition };
+
+interface LiveRun {
+  readonly controller: AbortController;
+  done: Promise<void>;
+}
+
+const DEFAULT_BATCH_SIZE = 500;
+const SETUP_ATTEMPTS = 5;
+
+/**
+ * Keeps one projection's read model in step with the log. Each batch's row changes and its checkpoint commit in one
+ * transaction, so after a crash the read model and its checkpoint agree, and events at or below the checkpoint are
+ * skipped: delivery may repeat, application does not.
+ *
+ * Several projectors (processes) may share one read-model database: each batch first takes the lock on the
+ * projection's checkpoint row, so their batches serialize and each sees the others' progress.
+ */
+export class Projector<DB> {
+  private readonly db: Kysely<DB>;
+  private readonly projection: Projection<DB>;
+  private readonly source: EventSource;
+  private readonly batchSize: number;
+  private readonly onError: ((error: unknown) => void) | undefined;
+  private readonly waiters = new CheckpointWaiters();
+  private prepared: Promise<void> | undefined;
+  private live: LiveRun | undefined;
+
+  constructor(options: ProjectorOptions<DB>) {
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new RangeError(`batch size must be a positive integer: ${batchSize}`);
+    }
+    this.db = options.db;
+    this.projection = options.projection;
+    this.source = options.source;
+    this.batchSize = batchSize;
+    this.onError = options.onError;
+  }
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  /** True between start() and stop() (or the live loop's end). */
+  get running(): boolean {
+    return this.live !== undefined;
+  }
+
+  /**
+   * Creates the checkpoint and projection tables, and resets the read model when it has no checkpoint or one from
+   * another version (the replay then happens in runOnce or start). Runs once; every other method calls it first.
+   */
+  prepare(): Promise<void> {
+    this.prepared ??= this.prepareOnce().catch((error: unknown) => {
+      this.prepared = undefined;
+      throw error;
+    });
+    return this.prepared;
+  }
+
+  /** The committed checkpoint: every event at or below it is in the read model. */
+  async checkpoint(): Promise<LogPosition> {
+    await this.prepare();
+    return (await readCheckpoint(checkpointsOf(this.db), this.name))?.position ?? START;
+  }
+
+  /**
+   * Applies a batch of events in log order, in one transaction with the checkpoint. Events at or below the
+   * checkpoint are skipped; an event that breaks log order fails the batch (EventOrderError) rather than being lost.
+   * This is the whole apply path: sources other than the event store (bus messages) feed it too.
+   */
+  async handleBatch(events: readonly StoredEvent[]): Promise<BatchResult> {
+    const outcome = await this.applyBatch(events, undefined);
+    if (outcome.kind === "rewound") throw new Error("unreachable: a batch without a floor cannot be rewound");
+    return outcome.result;
+  }
+
+  /** Catches up to the end of the log in readAll pages, one transaction per page; returns the checkpoint reached. */
+  runOnce(): Promise<LogPosition> {
+    return this.catchUp(undefined);
+  }
+
+  /**
+   * Catches up, then follows the log live until stop(). Resolves once caught up; rejects if catching up fails.
+   * A failure while live stops the projector, is given to onError, and rejects pending waitForCheckpoint calls.
+   */
+  async start(): Promise<void> {
+    if (this.live !== undefined) throw new ProjectorAlreadyStartedError(this.name);
+    this.waiters.clearFailure();
+    const run: LiveRun = { controller: new AbortController(), done: Promise.resolve() };
+    this.live = run;
+    let caughtUp: () => void = () => undefined;
+    let failedToCatchUp: (error: unknown) => void = () => undefined;
+    const ready = new Promise<void>((resolve, reject) => {
+      caughtUp = resolve;
+      failedToCatchUp = reject;
+    });
+    run.done = this.runLive(run, caughtUp, failedToCatchUp);
+    await ready;
+  }
+
+  /** Ends the live loop and waits for the batch in flight to commit or roll back. */
+  async stop(): Promise<void> {
+    const run = this.live;
+    if (run === undefined) return;
+    run.controller.abort();
+    await run.done;
+  }
+
+  /**
+   * Empties the read model and moves its checkpoint to START in one transaction, then replays the whole log.
+   * A live projector is stopped for the rebuild and started again after it.
+   */
+  async rebuild(): Promise<LogPosition> {
+    const wasLive = this.running;
+    await this.stop();
+    await this.prepare();
+    await this.db.transaction().execute((trx) => this.reset(trx));
+    this.waiters.moved(START);
+    const checkpoint = await this.runOnce();
+    if (wasLive) await this.start();
+    return checkpoint;
+  }
+
+  /**
+   * Resolves when this projector has committed a checkpoint at or past position (read-your-writes for queries, and
+   * tests). Rejects when the signal aborts, or when the live loop has failed (until the next start).
+   */
+  waitForCheckpoint(position: LogPosition, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    return this.waiters.wait(position, options.signal);
+  }
+
+  private async prepareOnce(): Promise<void> {
+    await this.createTables();
+    const checkpoint = await this.db.transaction().execute(async (trx) => {
+      const stored = await claimCheckpoint(checkpointsOf(trx), this.name);
+      if (stored?.version === this.projection.version) return stored.position;
+      await this.reset(trx);
+      return START;
+    });
+    this.waiters.moved(checkpoint);
+  }
+
+  /**
+   * PostgreSQL's CREATE … IF NOT EXISTS is not safe against itself: replicas starting together fail with a unique
+   * violation in the catalog when another creates the same table first. Each such failure means another instance made
+   * progress, so trying again converges; a lasting error (no permission, bad DDL) still surfaces after the last try.
+   */
+  private async createTables(): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await createCheckpointTable(checkpointsOf(this.db));
+        await this.projection.setup(this.db);
+        return;
+      } catch (error) {
+        if (attempt === SETUP_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** Checkpoint first: it takes the row lock, so a concurrent batch commits before our deletes read the tables. */
+  private async reset(trx: Transaction<DB>): Promise<void> {
+    await saveCheckpoint(checkpointsOf(trx), this.name, { position: START, version: this.projection.version });
+    await this.projection.reset(trx);
+  }
+
+  /**
+   * floor: the checkpoint this feeder last saw. Checkpoints only move back when the read model is rebuilt, and then
+   * the feeder's events would land on an emptied read model out of order, so the batch is refused and the feeder
+   * restarts from the stored checkpoint.
+   */
+  private async applyBatch(events: readonly StoredEvent[], floor: LogPosition | undefined): Promise<BatchOutcome> {
+    await this.prepare();
+    const outcome = await this.db.transaction().execute(async (trx): Promise<BatchOutcome> => {
+      const stored = await claimCheckpoint(checkpointsOf(trx), this.name);
+      if (stored === undefined) throw new Error(`projection ${this.name}: checkpoint row is missing`);
+      if (stored.version !== this.projection.version) {
+        throw new ProjectionVersionMismatchError(this.name, stored.version, this.projection.version);
+      }
+      if (floor !== undefined && stored.position < floor) return { kind: "rewound", checkpoint: stored.position };
+      let checkpoint = stored.position;
+      let applied = 0;
+      let ignored = 0;
+      let duplicates = 0;
+      const seen = new Set<LogPosition>();
+      for (const event of events) {
+        if (event.position <= checkpoint) {
+          // Past the stored checkpoint but behind this batch's progress, and not a repeat within the batch: the
+          // feeder broke log order. Skipping it as a duplicate would lose it for good.
+          if (event.position > stored.position && !seen.has(event.position)) {
+            throw new EventOrderError(this.name, event.position, checkpoint);
+          }
+          duplicates += 1;
+          continue;
+        }
+        seen.add(event.position);
+        if (this.projection.handles === undefined || this.projection.handles.has(event.type)) {
+          await this.projection.apply(trx, event);
+          applied += 1;
+        } else {
+          ignored += 1;
+        }
+        checkpoint = event.position;
+      }
+      if (checkpoint !== stored.position) {
+        await saveCheckpoint(checkpointsOf(trx), this.name, { position: checkpoint, version: this.projection.version });
+      }
+      return { kind: "committed", result: { checkpoint, applied, ignored, duplicates } };
+    });
+    this.waiters.moved(outcome.kind === "committed" ? outcome.result.checkpoint : outcome.checkpoint);
+    return outcome;
+  }
+
+  private async catchUp(signal: AbortSignal | undefined): Promise<LogPosition> {
+    let cursor = await this.checkpoint();
+    while (signal?.aborted !== true) {
+      const page = await this.source.readAll({ after: cursor, limit: this.batchSize });
+      if (page.length === 0) break;
+      const outcome = await this.applyBatch(page, cursor);
+      cursor = outcome.kind === "committed" ? outcome.result.checkpoint : outcome.checkpoint;
+    }
+    return cursor;
+  }
+
+  private async runLive(run: LiveRun, caughtUp: () => void, failedToCatchUp: (error: unknown) => void): Promise<void> {
+    const signal = run.controller.signal;
+    let ready = false;
+    try {
+      const from = await this.catchUp(signal);
+      ready = true;
+      caughtUp();
+      await this.follow(from, signal);
+    } catch (error) {
+      if (!ready) {
+        failedToCatchUp(error);
+      } else {
+        this.waiters.fail(error);
+        this.report(error);
+      }
+    } finally {
+      if (this.live === run) this.live = undefined;
+    }
+  }
+
+  /** Nobody awaits the live loop until stop(): a throwing reporter must not become an unhandled rejection. */
+  private report(error: unknown): void {
+    try {
+      this.onError?.(error);
+    } catch {
+      // The failure is still visible: the projector is stopped and waitForCheckpoint rejects with it.
+    }
+  }
+
+  /** Applies live events from the subscription, batching what arrives together; resubscribes after a rewind. */
+  private async follow(from: LogPosition, signal: AbortSignal): Promise<void> {
+    let cursor = from;
+    while (!signal.aborted) {
+      const subscription = new AbortController();
+      const abort = (): void => subscription.abort();
+      signal.addEventListener("abort", abort, { once: true });
+      let rewound = false;
+      try {
+        const events = this.source.subscribe({ after: cursor, signal: subscription.signal });
+        for await (const batch of batched(events, this.batchSize)) {
+          const outcome = await this.applyBatch(batch, cursor);
+          if (outcome.kind === "rewound") {
+            cursor = outcome.checkpoint;
+            rewound = true;
+            // Abort before leaving the loop, so a subscription waiting for the next event returns at once.
+            subscription.abort();
+            break;
+          }
+          cursor = outcome.result.checkpoint;
+        }
+      } finally {
+        subscription.abort();
+        signal.removeEventListener("abort", abort);
+      }
+      // Without a rewind the subscription ended because we were stopped or the store closed.
+      if (!rewound) return;
+    }
+  }
+}
+
+/**
+ * The checkpoint table shares the projection's database but not its DB type. Kysely cannot type "DB plus this
+ * table" for a generic DB, and the two sets of tables are disjoint, so the view is a cast.
+ */
+function checkpointsOf<DB>(db: Kysely<DB>): Kysely<CheckpointTables> {
+  return db as unknown as Kysely<CheckpointTables>;
+}
