@@ -1,0 +1,100 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type ConsumerConfig,
+  type JetStreamManager,
+} from "@nats-io/jetstream";
+import { nanos, type NatsConnection } from "@nats-io/nats-core";
+import type { ConsumerSpec } from "./bus.js";
+import { NoStreamForSubjectError } from "./errors.js";
+
+const DEFAULT_ACK_WAIT_MS = 30_000;
+
+/** Which streams store each subject (a wide subject such as ihp.> may span several). */
+export async function streamsFor(jsm: JetStreamManager, subjects: readonly string[]): Promise<Map<string, string[]>> {
+  const byStream = new Map<string, string[]>();
+  for (const subject of subjects) {
+    let found = false;
+    for await (const stream of jsm.streams.names(subject)) {
+      found = true;
+      byStream.set(stream, [...(byStream.get(stream) ?? []), subject]);
+    }
+    if (!found) throw new NoStreamForSubjectError(subject);
+  }
+  return byStream;
+}
+
+type Changeable = Pick<ConsumerConfig, "ack_wait" | "max_deliver" | "filter_subject" | "filter_subjects" | "max_ack_pending">;
+
+/**
+ * Creates the durable pull consumer (explicit ack, from the stream's start) or aligns an existing one with the spec.
+ * Safe from several processes at once: a lost creation race falls back to an update.
+ */
+export async function ensureDurable(
+  jsm: JetStreamManager,
+  stream: string,
+  spec: ConsumerSpec,
+  subjects: readonly string[],
+  multiFilter: boolean,
+  maxAckPending: number | undefined,
+): Promise<void> {
+  const wanted: Changeable = {
+    ack_wait: nanos(spec.ackWaitMs ?? DEFAULT_ACK_WAIT_MS),
+    max_deliver: spec.maxDeliver ?? -1,
+    ...filterConfig(subjects, multiFilter),
+    ...(maxAckPending === undefined ? {} : { max_ack_pending: maxAckPending }),
+  };
+  let current = await consumerConfig(jsm, stream, spec.durable);
+  if (current === undefined) {
+    try {
+      await jsm.consumers.add(stream, {
+        durable_name: spec.durable,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ...wanted,
+      });
+      return;
+    } catch (error) {
+      // Another process may have created it first; then align its settings like any existing one.
+      current = await consumerConfig(jsm, stream, spec.durable);
+      if (current === undefined) throw error;
+    }
+  }
+  if (differs(current, wanted)) await jsm.consumers.update(stream, spec.durable, wanted);
+}
+
+function filterConfig(subjects: readonly string[], multiFilter: boolean): Pick<Changeable, "filter_subject" | "filter_subjects"> {
+  // Both keys are always present: an update merges into the old config, where the other one may be set. An
+  // undefined value is left out of the request, which clears it.
+  if (subjects.length === 1) return { filter_subject: subjects[0], filter_subjects: undefined };
+  if (multiFilter) return { filter_subject: undefined, filter_subjects: [...subjects] };
+  return { filter_subject: undefined, filter_subjects: undefined };
+}
+
+async function consumerConfig(jsm: JetStreamManager, stream: string, durable: string): Promise<ConsumerConfig | undefined> {
+  try {
+    return (await jsm.consumers.info(stream, durable)).config;
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound) return undefined;
+    throw error;
+  }
+}
+
+function differs(current: ConsumerConfig, wanted: Changeable): boolean {
+  const filters = (config: Changeable): string =>
+    [...(config.filter_subjects ?? []), ...(config.filter_subject ? [config.filter_subject] : [])].sort().join(" ");
+  return (
+    current.ack_wait !== wanted.ack_wait ||
+    (current.max_deliver ?? -1) !== wanted.max_deliver ||
+    filters(current) !== filters(wanted) ||
+    (wanted.max_ack_pending !== undefined && current.max_ack_pending !== wanted.max_ack_pending)
+  );
+}
+
+/** filter_subjects arrived in nats-server 2.10. */
+export function supportsMultipleFilters(nc: NatsConnection): boolean {
+  const [major = 0, minor = 0] = (nc.info?.version ?? "0.0.0").split(".").map((part) => Number.parseInt(part, 10));
+  return major > 2 || (major === 2 && minor >= 10);
+}

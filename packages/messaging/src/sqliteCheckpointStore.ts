@@ -1,0 +1,51 @@
+import { START, type LogPosition } from "@ihp/eventsourcing";
+import Database from "better-sqlite3";
+import type { CheckpointStore } from "./checkpointStore.js";
+import { promised } from "./promised.js";
+
+export interface SqliteCheckpointStoreOptions {
+  /** File path, or ":memory:". */
+  readonly path: string;
+}
+
+/** CheckpointStore on SQLite (WAL, synchronous=FULL). Positions are stored as decimal text: they may exceed 64 bits. */
+export class SqliteCheckpointStore implements CheckpointStore {
+  private readonly db: Database.Database;
+  private readonly loadStatement: Database.Statement<[string], { position: string }>;
+  private readonly saveStatement: Database.Statement<[string, string]>;
+
+  static open(options: SqliteCheckpointStoreOptions): SqliteCheckpointStore {
+    return new SqliteCheckpointStore(options);
+  }
+
+  private constructor(options: SqliteCheckpointStoreOptions) {
+    this.db = new Database(options.path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = FULL");
+    this.db.pragma("busy_timeout = 10000");
+    this.db.exec("CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position TEXT NOT NULL) WITHOUT ROWID");
+    this.loadStatement = this.db.prepare("SELECT position FROM checkpoints WHERE name = ?");
+    this.saveStatement = this.db.prepare(
+      "INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+    );
+  }
+
+  load(name: string): Promise<LogPosition> {
+    return promised(() => {
+      const row = this.loadStatement.get(name);
+      return row === undefined ? START : BigInt(row.position);
+    });
+  }
+
+  save(name: string, position: LogPosition): Promise<void> {
+    return promised(() => {
+      this.saveStatement.run(name, position.toString());
+    });
+  }
+
+  close(): Promise<void> {
+    return promised(() => {
+      this.db.close();
+    });
+  }
+}
