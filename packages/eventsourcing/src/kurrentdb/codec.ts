@@ -5,6 +5,7 @@ import type { Position } from "@kurrent/kurrentdb-client";
 import { canonicalJson } from "../canonicalJson.js";
 import { hashEvent } from "../hashChain.js";
 import { START, type EventMetadata, type JsonObject, type LogPosition, type StoredEvent } from "../types.js";
+import type { EncodedEvent } from "../validateAppend.js";
 
 const U64 = 1n << 64n;
 const LOW_64 = U64 - 1n;
@@ -44,14 +45,6 @@ export interface Envelope {
 }
 
 /** An event of an append, validated, with data and metadata in canonical JSON (the text that is stored and hashed). */
-export interface EncodedEvent {
-  readonly id: string;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly metadata: EventMetadata;
-  readonly dataJson: string;
-  readonly metadataJson: string;
-}
 
 /** An event ready to send: its bytes, and the hash it will be stored with. */
 export interface ChainedEvent {

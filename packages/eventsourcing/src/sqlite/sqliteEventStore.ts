@@ -13,7 +13,7 @@ import { GENESIS_HASH, hashEvent } from "../hashChain.js";
 import { START, type NewEvent, type StoredEvent } from "../types.js";
 import { rowToEvent } from "./rows.js";
 import { SCHEMA_SQL, type EventRow } from "./schema.js";
-import { validateAppend, type EncodedEvent } from "./validateAppend.js";
+import { validateAppend, type EncodedEvent } from "../validateAppend.js";
 import { verifyRows } from "./verifyRows.js";
 
 export interface SqliteEventStoreOptions {

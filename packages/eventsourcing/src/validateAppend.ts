@@ -1,28 +1,42 @@
-import { canonicalJson } from "../canonicalJson.js";
-import { InvalidAppendError } from "../errors.js";
-import type { ExpectedRevision } from "../eventStore.js";
-import type { NewEvent } from "../types.js";
+import { canonicalJson } from "./canonicalJson.js";
+import { InvalidAppendError } from "./errors.js";
+import type { ExpectedRevision } from "./eventStore.js";
+import type { EventMetadata, NewEvent } from "./types.js";
 
-/** An event ready to insert: its data and metadata already in canonical JSON, the text that is stored and hashed. */
+/** An event ready to store: its data and metadata already in canonical JSON, the text that is stored and hashed. */
 export interface EncodedEvent {
   readonly id: string;
   readonly type: string;
   readonly schemaVersion: number;
+  readonly metadata: EventMetadata;
   readonly dataJson: string;
   readonly metadataJson: string;
 }
 
+/** What an adapter refuses on top of the port's rules (a stream prefix, a form of id, reserved types …). */
+export interface AdapterRules {
+  /** Throws InvalidAppendError for a stream id this adapter cannot store. */
+  readonly checkStreamId?: (streamId: string) => void;
+  /** Throws InvalidAppendError for an event this adapter cannot store. */
+  readonly checkEvent?: (event: NewEvent) => void;
+}
+
 const MAX_NAME = 200;
 
-/** Checks an append's arguments and encodes its events; throws InvalidAppendError with a plain reason. */
+/**
+ * The port's rules for an append, in one place for every adapter: checks the arguments and encodes the events;
+ * throws InvalidAppendError with a plain reason, before anything is written.
+ */
 export function validateAppend(
   streamId: string,
   events: readonly NewEvent[],
   expectedRevision: ExpectedRevision,
+  rules: AdapterRules = {},
 ): EncodedEvent[] {
   if (typeof streamId !== "string" || streamId.length === 0 || streamId.length > MAX_NAME) {
     throw new InvalidAppendError(`stream id must be 1–${MAX_NAME} characters`);
   }
+  rules.checkStreamId?.(streamId);
   if (
     expectedRevision !== "no_stream" &&
     expectedRevision !== "any" &&
@@ -39,7 +53,7 @@ export function validateAppend(
     if (ids.has(event.id)) throw new InvalidAppendError(`event id ${event.id} appears twice in one append`);
     ids.add(event.id);
     if (typeof event.type !== "string" || event.type.length === 0 || event.type.length > MAX_NAME) {
-      throw new InvalidAppendError(`event type must be 1–${MAX_NAME} characters`);
+      throw new InvalidAppendError(`event ${event.id}: type must be 1–${MAX_NAME} characters`);
     }
     if (!Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1) {
       throw new InvalidAppendError(`event ${event.id}: schemaVersion must be a positive integer`);
@@ -47,14 +61,16 @@ export function validateAppend(
     if (typeof event.data !== "object" || event.data === null || Array.isArray(event.data)) {
       throw new InvalidAppendError(`event ${event.id}: data must be a JSON object`);
     }
-    if (typeof event.metadata !== "object" || event.metadata === null) {
+    if (typeof event.metadata !== "object" || event.metadata === null || Array.isArray(event.metadata)) {
       throw new InvalidAppendError(`event ${event.id}: metadata is required`);
     }
+    rules.checkEvent?.(event);
     try {
       return {
         id: event.id,
         type: event.type,
         schemaVersion: event.schemaVersion,
+        metadata: event.metadata,
         dataJson: canonicalJson(event.data),
         metadataJson: canonicalJson(event.metadata),
       };
