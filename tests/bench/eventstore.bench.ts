@@ -15,7 +15,7 @@ import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 
 import { round, summarise, type Timing } from "./stats.js";
 
-const SINGLE_EVENTS = 2_000;
+const SINGLE_EVENTS = 1_000;
 const WRITERS = 32;
 const PER_WRITER = 150;
 
@@ -97,23 +97,54 @@ function rawInserts(path: string, total: number, perTransaction: number): number
   return round(perSec, 0);
 }
 
+const ROUNDS = 5;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * Store and baseline alternate, ROUNDS times each, on fresh files, and medians are compared: the disk's speed
+ * drifts during a run (other processes, WAL checkpoints), and alternating exposes both sides to the same drift.
+ */
+async function compare(dir: string, writers: number, perWriter: number): Promise<Timing & { baselinePerSec: number }> {
+  const store: Timing[] = [];
+  const baseline: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    store.push(await storeWriters(join(dir, `store-${writers}-${round}.sqlite`), writers, perWriter));
+    baseline.push(rawInserts(join(dir, `raw-${writers}-${round}.sqlite`), writers * perWriter, writers));
+  }
+  return {
+    perSec: median(store.map((t) => t.perSec)),
+    p50Ms: median(store.map((t) => t.p50Ms)),
+    p99Ms: median(store.map((t) => t.p99Ms)),
+    baselinePerSec: median(baseline),
+  };
+}
+
 export async function runEventStoreBench(): Promise<void> {
   const dir = mkdtempSync(join(process.env["BENCH_DIR"] ?? tmpdir(), "ihp-bench-"));
   try {
     const fsyncRate = fsyncPerSec(dir);
-    const single = await storeWriters(join(dir, "single.sqlite"), 1, SINGLE_EVENTS);
-    const singleBaseline = rawInserts(join(dir, "raw-single.sqlite"), SINGLE_EVENTS, 1);
-    const many = await storeWriters(join(dir, "many.sqlite"), WRITERS, PER_WRITER);
-    const manyBaseline = rawInserts(join(dir, "raw-many.sqlite"), WRITERS * PER_WRITER, WRITERS);
-    const singleLine = { writers: 1, eventsPerSec: single.perSec, baselinePerSec: singleBaseline, ratio: round(single.perSec / singleBaseline), p50Ms: single.p50Ms, p99Ms: single.p99Ms };
-    process.stdout.write(`fsync: ${fsyncRate}/s on ${dir}\n`);
+    process.stdout.write(`fsync: ${fsyncRate}/s on ${dir}; medians of ${ROUNDS} alternating rounds\n`);
+    const single = await compare(dir, 1, SINGLE_EVENTS);
+    const singleLine = {
+      writers: 1,
+      eventsPerSec: single.perSec,
+      baselinePerSec: single.baselinePerSec,
+      ratio: round(single.perSec / single.baselinePerSec),
+      p50Ms: single.p50Ms,
+      p99Ms: single.p99Ms,
+    };
     process.stdout.write(`single writer: ${JSON.stringify(singleLine)}\n`);
+    const many = await compare(dir, WRITERS, PER_WRITER);
     const result = {
       name: "eventstore",
       writers: WRITERS,
       eventsPerSec: many.perSec,
-      baselinePerSec: manyBaseline,
-      ratio: round(many.perSec / manyBaseline),
+      baselinePerSec: many.baselinePerSec,
+      ratio: round(many.perSec / many.baselinePerSec),
       p50Ms: many.p50Ms,
       p99Ms: many.p99Ms,
       fsyncPerSec: fsyncRate,

@@ -9,7 +9,10 @@ import type { LogPosition, NewEvent, StoredEvent } from "./types.js";
 export type ExpectedRevision = number | "no_stream" | "any";
 
 export interface AppendResult {
-  /** The events as stored (the earlier ones when the append was an idempotent repeat). */
+  /**
+   * The events as stored (the earlier ones when the append was an idempotent repeat). An adapter may hand back the
+   * writer's own data and metadata objects, which are what was stored as JSON.
+   */
   readonly events: readonly StoredEvent[];
   /** Revision of the stream's last event after the append: pass it as expectedRevision for the next one. */
   readonly nextExpectedRevision: number;

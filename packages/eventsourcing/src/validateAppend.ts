@@ -1,13 +1,15 @@
 import { canonicalJson } from "./canonicalJson.js";
 import { InvalidAppendError } from "./errors.js";
 import type { ExpectedRevision } from "./eventStore.js";
-import type { EventMetadata, NewEvent } from "./types.js";
+import type { EventMetadata, JsonObject, NewEvent } from "./types.js";
 
 /** An event ready to store: its data and metadata already in canonical JSON, the text that is stored and hashed. */
 export interface EncodedEvent {
   readonly id: string;
   readonly type: string;
   readonly schemaVersion: number;
+  /** The writer's own objects; what is stored and hashed is their canonical JSON below. */
+  readonly data: JsonObject;
   readonly metadata: EventMetadata;
   readonly dataJson: string;
   readonly metadataJson: string;
@@ -70,6 +72,7 @@ export function validateAppend(
         id: event.id,
         type: event.type,
         schemaVersion: event.schemaVersion,
+        data: event.data,
         metadata: event.metadata,
         dataJson: canonicalJson(event.data),
         metadataJson: canonicalJson(event.metadata),

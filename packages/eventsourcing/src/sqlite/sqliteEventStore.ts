@@ -35,7 +35,18 @@ interface LogTail {
   position: bigint;
   hash: string;
   readonly recordedAt: string;
+  /** Streams this batch appended to, and their new last revision. */
+  readonly revisions: Map<string, number>;
 }
+
+interface BatchWritten {
+  readonly outcomes: readonly Outcome[];
+  /** Streams appended to and their new last revision, for the cache once the commit is durable. */
+  readonly revisions: ReadonlyMap<string, number>;
+}
+
+/** Streams whose last revision is kept in memory; least recently written ones are forgotten first. */
+const REVISION_CACHE_SIZE = 100_000;
 
 interface PendingAppend {
   readonly streamId: string;
@@ -64,8 +75,14 @@ export class SqliteEventStore implements EventStore {
   /** Bumped after every commit; subscribers wait for it to move. */
   private commits = 0;
   private readonly waiters = new Set<() => void>();
+  /**
+   * Last revision per stream, as committed. Valid while no other connection writes the file: PRAGMA data_version
+   * tells, and a change clears it.
+   */
+  private readonly revisionCache = new Map<string, number>();
+  private dataVersion = -1;
   /** The batch transaction; built once (better-sqlite3 wrappers are not free). */
-  private readonly writeBatch: Database.Transaction<(batch: readonly PendingAppend[]) => Outcome[]>;
+  private readonly writeBatch: Database.Transaction<(batch: readonly PendingAppend[]) => BatchWritten>;
 
   private readonly statements: {
     readonly lastEvent: Database.Statement<[], { position: number; hash: string }>;
@@ -102,16 +119,22 @@ export class SqliteEventStore implements EventStore {
       iterateAll: this.db.prepare("SELECT * FROM events ORDER BY position"),
     };
     this.writeBatch = this.db.transaction((batch: readonly PendingAppend[]) => {
+      const version = this.db.pragma("data_version", { simple: true }) as number;
+      if (version !== this.dataVersion) {
+        this.revisionCache.clear();
+        this.dataVersion = version;
+      }
       const last = this.statements.lastEvent.get();
       const tail: LogTail = {
         position: BigInt(last?.position ?? 0),
         hash: last?.hash ?? GENESIS_HASH,
         recordedAt: this.clock().toISOString(),
+        revisions: new Map(),
       };
-      return batch.map((request): Outcome => {
+      const outcomes = batch.map((request): Outcome => {
         let result: AppendResult;
         try {
-          result = this.check(request);
+          result = this.check(request, tail);
         } catch (error) {
           return { ok: false, error };
         }
@@ -119,12 +142,18 @@ export class SqliteEventStore implements EventStore {
         // error leaves the transaction, which rolls back every append of the batch and rejects them all.
         return { ok: true, result: result.duplicate ? result : this.insert(request, tail, result.nextExpectedRevision) };
       });
+      return { outcomes, revisions: tail.revisions };
     });
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    if (this.closed) throw new StoreClosedError();
-    const encoded = validateAppend(streamId, events, expectedRevision);
+  append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    let encoded: EncodedEvent[];
+    try {
+      if (this.closed) throw new StoreClosedError();
+      encoded = validateAppend(streamId, events, expectedRevision);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     return new Promise<AppendResult>((resolve, reject) => {
       this.pending.push({ streamId, events: encoded, expectedRevision, resolve, reject });
       if (!this.flushScheduled) {
@@ -181,17 +210,19 @@ export class SqliteEventStore implements EventStore {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    let outcomes: Outcome[];
+    let written: BatchWritten;
     try {
-      outcomes = this.writeBatch.immediate(batch);
+      written = this.writeBatch.immediate(batch);
     } catch (error) {
       // The commit itself failed (disk full, I/O error): nothing of the batch is stored.
+      this.revisionCache.clear();
       for (const request of batch) request.reject(error);
       return;
     }
     this.commits++;
+    for (const [streamId, revision] of written.revisions) this.remember(streamId, revision);
     batch.forEach((request, index) => {
-      const outcome = outcomes[index];
+      const outcome = written.outcomes[index];
       if (outcome?.ok === true) request.resolve(outcome.result);
       else request.reject(outcome?.error);
     });
@@ -202,11 +233,11 @@ export class SqliteEventStore implements EventStore {
    * Everything that can refuse an append, before it writes anything: a repeat of stored ids (returned as the stored
    * result), an id clash, a revision conflict. Returns a repeat, or the stream's current revision to insert after.
    */
-  private check(request: PendingAppend): AppendResult {
+  private check(request: PendingAppend, tail: LogTail): AppendResult {
     const { streamId, events, expectedRevision } = request;
     const repeat = this.findRepeat(streamId, events);
     if (repeat !== undefined) return repeat;
-    const current = this.statements.streamRevision.get(streamId)?.revision ?? -1;
+    const current = this.lastRevision(streamId, tail);
     const matches =
       expectedRevision === "any" ||
       (expectedRevision === "no_stream" ? current === -1 : expectedRevision === current);
@@ -224,7 +255,18 @@ export class SqliteEventStore implements EventStore {
     events.forEach((event, index) => {
       position += 1n;
       const revision = current + 1 + index;
-      const hash = hashEvent({ ...event, position, streamId, revision, recordedAt, prevHash });
+      const hash = hashEvent({
+        position,
+        streamId,
+        revision,
+        id: event.id,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        dataJson: event.dataJson,
+        metadataJson: event.metadataJson,
+        recordedAt,
+        prevHash,
+      });
       this.statements.insert.run(
         position,
         streamId,
@@ -238,26 +280,34 @@ export class SqliteEventStore implements EventStore {
         prevHash,
         hash,
       );
-      stored.push(
-        rowToEvent({
-          position: Number(position),
-          stream_id: streamId,
-          revision,
-          id: event.id,
-          type: event.type,
-          schema_version: event.schemaVersion,
-          data: event.dataJson,
-          metadata: event.metadataJson,
-          recorded_at: recordedAt,
-          prev_hash: prevHash,
-          hash,
-        }),
-      );
+      // The writer's objects, not a re-parse of the JSON just written: equal as JSON, and parsing is a third of the
+      // per-event cost of an append.
+      const { id, type, schemaVersion, data, metadata } = event;
+      stored.push({ id, type, schemaVersion, data, metadata, streamId, revision, position, recordedAt, prevHash, hash });
       prevHash = hash;
     });
     tail.position = position;
     tail.hash = prevHash;
+    tail.revisions.set(streamId, current + events.length);
     return { events: stored, nextExpectedRevision: current + events.length, duplicate: false };
+  }
+
+  /** The stream's last revision (-1: none) as this batch sees it: its own appends, the cache, or the table. */
+  private lastRevision(streamId: string, tail: LogTail): number {
+    const written = tail.revisions.get(streamId) ?? this.revisionCache.get(streamId);
+    if (written !== undefined) return written;
+    const stored = this.statements.streamRevision.get(streamId)?.revision ?? -1;
+    this.remember(streamId, stored);
+    return stored;
+  }
+
+  private remember(streamId: string, revision: number): void {
+    this.revisionCache.delete(streamId);
+    this.revisionCache.set(streamId, revision);
+    if (this.revisionCache.size > REVISION_CACHE_SIZE) {
+      const oldest = this.revisionCache.keys().next();
+      if (oldest.done !== true) this.revisionCache.delete(oldest.value);
+    }
   }
 
   /**
