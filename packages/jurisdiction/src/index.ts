@@ -1,0 +1,40 @@
+// @ihp/jurisdiction: versioned, effective-dated jurisdiction profiles (REQUIREMENTS §9, XC-08) and the pure rules
+// that read them. No I/O, no clock: every date is an argument.
+export type { DateInput, IsoDate } from "./domain/calendarDate.js";
+export { addCalendarMonths, addCalendarYears } from "./domain/calendarDate.js";
+export { JurisdictionError } from "./domain/errors.js";
+export type { JurisdictionErrorCode, JurisdictionErrorKind } from "./domain/errors.js";
+export type {
+  AgeCompletion,
+  BigDataExportRecordType,
+  ExtraHighRiskDrugs,
+  JurisdictionCode,
+  JurisdictionProfile,
+  JurisdictionSettings,
+  LongTermExcludedDrugClass,
+  NationalVersion,
+  OverrideVersion,
+  PrescriptionRetentionClass,
+  PriorRecordWindow,
+  ProfileData,
+  RegionalJurisdiction,
+  ResidencyArea,
+  RetentionSettings,
+  ReviewerAffiliation,
+  SettingsOverride,
+  SpecialManagementDrugClass,
+} from "./domain/types.js";
+export { JURISDICTIONS, createProfileRegistry } from "./domain/registry.js";
+export type { ProfileRegistry } from "./domain/registry.js";
+export { listProfiles, profileAt, profileByVersion } from "./domain/lookup.js";
+export { PROFILE_DATA } from "./domain/profiles/profileData.js";
+export { isWithinPriorRecordWindow, priorRecordWindowStart } from "./domain/priorRecordWindow.js";
+export { completedYears, requiresGuardian } from "./domain/age.js";
+export { prescriptionLastValidDay } from "./domain/prescriptionValidity.js";
+export { isRetentionOver, retentionUntil, retentionYears } from "./domain/retention.js";
+export type { RetentionClass } from "./domain/retention.js";
+export { isStorageRegionAllowed } from "./domain/residency.js";
+export { addWorkingDays, combineCalendars, isWorkingDay } from "./domain/workingDays.js";
+export type { WorkingDayCalendar } from "./domain/workingDays.js";
+export { CN_WORKING_DAYS } from "./domain/calendars/cn.js";
+export { CN_2026 } from "./domain/calendars/cn2026.js";
