@@ -2,3 +2,13 @@
 export { EventEnvelope, EventMetadata } from "./gen/ihp/common/v1/envelope.js";
 export { ErrorDetail } from "./gen/ihp/common/v1/errors.js";
 export { PageInfo, PageRequest } from "./gen/ihp/common/v1/paging.js";
+// Standard gRPC health checking protocol. The service definition is renamed so it does not clash with the
+// platform's HealthService implementation.
+export {
+  HealthCheckRequest,
+  HealthCheckResponse,
+  HealthCheckResponse_ServingStatus,
+  HealthClient,
+  HealthService as HealthServiceDefinition,
+} from "./gen/grpc/health/v1/health.js";
+export type { HealthServer } from "./gen/grpc/health/v1/health.js";

@@ -1,0 +1,16 @@
+// @ihp/contracts/reporting: the regulator feed contract (proto/ihp/reporting/v1).
+export {
+  FeedCategory,
+  FeedEntry,
+  InstitutionLicenceEntry,
+  ListFeedRequest,
+  ListFeedResponse,
+  RegulatorConnectionEntry,
+  RegulatorFeedServiceClient,
+  RegulatorFeedServiceService,
+  StreamFeedRequest,
+  StreamFeedResponse,
+  feedCategoryFromJSON,
+  feedCategoryToJSON,
+} from "./gen/ihp/reporting/v1/feed.js";
+export type { RegulatorFeedServiceServer } from "./gen/ihp/reporting/v1/feed.js";

@@ -1,0 +1,38 @@
+/** Roles the platform knows (REQUIREMENTS roles; pharmacy_governance is the only role allowed 统方 statistics). */
+export const ROLES = [
+  "patient",
+  "physician",
+  "nurse",
+  "pharmacist",
+  "institution_admin",
+  "regulator",
+  "pharmacy_governance",
+  "system",
+] as const;
+
+export type Role = (typeof ROLES)[number];
+
+const ROLE_SET: ReadonlySet<string> = new Set(ROLES);
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && ROLE_SET.has(value);
+}
+
+/** A person, or a service calling on its own behalf (relay, policies, scheduled jobs). */
+export type PrincipalKind = "human" | "service";
+
+/** Who is calling, as established from a verified token. */
+export interface Principal {
+  /** Stable subject id (the token's `sub`); never a name or ID number. */
+  readonly subject: string;
+  readonly roles: readonly Role[];
+  /** Institution the caller acts for (the token's `tenant`). */
+  readonly tenantId: string;
+  readonly kind: PrincipalKind;
+  /** Authentication context class, for step-up checks (e.g. a CA-certificate login before signing). */
+  readonly acr?: string | undefined;
+  /** Authentication methods used, e.g. ["pwd", "otp"]. */
+  readonly amr?: readonly string[] | undefined;
+  /** When the person last actively authenticated, in seconds since the epoch. */
+  readonly authTime?: number | undefined;
+}

@@ -1,0 +1,75 @@
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const filePath = z.string().min(1);
+const natsServers = z
+  .string()
+  .refine(
+    (value) => value.split(",").every((server) => /^(nats|tls|ws|wss):\/\/[^\s,]+$/.test(server.trim())),
+    "expected nats://host:port (comma-separated for several servers)",
+  );
+
+/**
+ * Variables every service and the gateway read (README.md, "Configuration"). Defaults suit the embedded mode on one
+ * machine; the Kubernetes manifests set the rest.
+ */
+export const baseConfigShape = {
+  SERVICE_NAME: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "expected lower-case letters, digits and dashes"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  GRPC_HOST: z.string().min(1).default("127.0.0.1"),
+  GRPC_PORT: port.default(50051),
+  GRPC_TLS_CERT_FILE: filePath.optional(),
+  GRPC_TLS_KEY_FILE: filePath.optional(),
+  GRPC_TLS_CA_FILE: filePath.optional(),
+  METRICS_PORT: port.default(9464),
+  NATS_URL: natsServers.optional(),
+  DATA_DIR: filePath.default("./data"),
+  AUTH_MODE: z.enum(["builtin", "oidc"]).default("builtin"),
+  OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  OIDC_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+};
+
+type BaseShape = typeof baseConfigShape;
+
+const OIDC_VARIABLES = ["OIDC_ISSUER", "OIDC_JWKS_URL", "OIDC_AUDIENCE"] as const;
+
+// Cross-variable rules. They run even when other variables are bad (`when`), so one start-up reports everything.
+function checkCombinations(config: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (config["AUTH_MODE"] === "oidc") {
+    for (const variable of OIDC_VARIABLES) {
+      if (config[variable] === undefined) {
+        ctx.addIssue({ code: "custom", path: [variable], message: "required when AUTH_MODE=oidc" });
+      }
+    }
+  }
+  const hasCert = config["GRPC_TLS_CERT_FILE"] !== undefined;
+  const hasKey = config["GRPC_TLS_KEY_FILE"] !== undefined;
+  if (hasCert !== hasKey) {
+    const missing = hasCert ? "GRPC_TLS_KEY_FILE" : "GRPC_TLS_CERT_FILE";
+    ctx.addIssue({ code: "custom", path: [missing], message: "TLS needs both GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE" });
+  }
+  if (config["GRPC_TLS_CA_FILE"] !== undefined && !hasCert) {
+    ctx.addIssue({ code: "custom", path: ["GRPC_TLS_CA_FILE"], message: "client certificates need server TLS as well" });
+  }
+}
+
+/**
+ * The base variables plus a service's own, e.g. `serviceConfigSchema({ CONSULT_DB_URL: z.string() })`. A service
+ * may not redefine a base variable: one meaning per name across the platform.
+ */
+export function serviceConfigSchema<Extra extends z.ZodRawShape>(extra: Extra) {
+  for (const name of Object.keys(extra)) {
+    if (Object.hasOwn(baseConfigShape, name)) throw new Error(`${name} is a base variable and cannot be redefined`);
+  }
+  const shape = { ...baseConfigShape, ...extra } as BaseShape & Extra;
+  return z
+    .object(shape)
+    .superRefine((config, ctx) => checkCombinations(config, ctx), { when: () => true });
+}
+
+export const baseConfigSchema = serviceConfigSchema({});
+
+export type BaseConfig = z.output<typeof baseConfigSchema>;

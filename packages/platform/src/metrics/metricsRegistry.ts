@@ -1,0 +1,19 @@
+import { collectDefaultMetrics, Registry } from "prom-client";
+
+export interface MetricsRegistryOptions {
+  /** Added as the `service` label on every series. */
+  readonly serviceName: string;
+  /** Process metrics (CPU, memory, event-loop lag, GC). On by default; tests switch them off for speed. */
+  readonly defaultMetrics?: boolean;
+}
+
+/**
+ * One registry per process, passed down from the composition root rather than prom-client's global one, so tests and
+ * the embedded mode never collide on metric names.
+ */
+export function createMetricsRegistry(options: MetricsRegistryOptions): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: options.serviceName });
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  return registry;
+}

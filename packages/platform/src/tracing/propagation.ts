@@ -1,0 +1,64 @@
+import { Metadata } from "@grpc/grpc-js";
+import { type Context, context, type TextMapGetter, type TextMapSetter } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+
+/** The W3C fields as they sit on EventMetadata (ARCHITECTURE §5) and in bus message headers. */
+export interface TraceFields {
+  readonly traceparent?: string | undefined;
+  readonly tracestate?: string | undefined;
+}
+
+/** Where trace context travels: gRPC metadata, bus headers (Record<string,string>) or an event's metadata. */
+export type TraceCarrier = Metadata | TraceFields | Readonly<Record<string, string | undefined>>;
+
+// Stateless, so one instance is shared; used directly rather than through the global propagator so helpers work
+// even when tracing is off (the gateway still passes the client's traceparent on).
+const propagator = new W3CTraceContextPropagator();
+
+const metadataGetter: TextMapGetter<Metadata> = {
+  keys: (carrier) => Object.keys(carrier.getMap()),
+  get: (carrier, key) => {
+    const values = carrier.get(key).filter((value): value is string => typeof value === "string");
+    return values.length === 0 ? undefined : values;
+  },
+};
+
+const metadataSetter: TextMapSetter<Metadata> = {
+  set: (carrier, key, value) => carrier.set(key, value),
+};
+
+const recordGetter: TextMapGetter<Readonly<Record<string, string | undefined>>> = {
+  keys: (carrier) => Object.keys(carrier),
+  get: (carrier, key) => carrier[key],
+};
+
+const recordSetter: TextMapSetter<Record<string, string>> = {
+  set: (carrier, key, value) => {
+    carrier[key] = value;
+  },
+};
+
+/** Writes the trace context of `ctx` (the active one by default) into gRPC metadata or a header record. */
+export function injectTraceContext(carrier: Metadata | Record<string, string>, ctx: Context = context.active()): void {
+  if (carrier instanceof Metadata) propagator.inject(ctx, carrier, metadataSetter);
+  else propagator.inject(ctx, carrier, recordSetter);
+}
+
+/**
+ * The context a carrier continues, on top of `base` (the active context by default). Start the handler's span in it
+ * so gateway → gRPC → event → bus consumer share one trace id. A carrier without traceparent yields `base`.
+ */
+export function extractTraceContext(carrier: TraceCarrier, base: Context = context.active()): Context {
+  if (carrier instanceof Metadata) return propagator.extract(base, carrier, metadataGetter);
+  return propagator.extract(base, carrier, recordGetter);
+}
+
+/** traceparent/tracestate of `ctx`, to spread into EventMetadata when a command appends events. */
+export function traceFields(ctx: Context = context.active()): TraceFields {
+  const headers: Record<string, string> = {};
+  injectTraceContext(headers, ctx);
+  const fields: { traceparent?: string; tracestate?: string } = {};
+  if (headers["traceparent"] !== undefined) fields.traceparent = headers["traceparent"];
+  if (headers["tracestate"] !== undefined) fields.tracestate = headers["tracestate"];
+  return fields;
+}
