@@ -74,6 +74,7 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   /** Bumped after every commit; subscribers wait for it to move. */
   private commits = 0;
+  private appendsWritten = 0;
   private readonly waiters = new Set<() => void>();
   /**
    * Last revision per stream, as committed. Valid while no other connection writes the file: PRAGMA data_version
@@ -190,6 +191,11 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** Commits made and appends written since open: appends / commits is the group-commit factor (for metrics). */
+  stats(): { readonly commits: number; readonly appends: number } {
+    return { commits: this.commits, appends: this.appendsWritten };
+  }
+
   verify(): Promise<VerifyResult> {
     if (this.closed) return Promise.reject(new StoreClosedError());
     return Promise.resolve(verifyRows(this.statements.iterateAll.iterate()));
@@ -220,6 +226,7 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     this.commits++;
+    this.appendsWritten += batch.length;
     for (const [streamId, revision] of written.revisions) this.remember(streamId, revision);
     batch.forEach((request, index) => {
       const outcome = written.outcomes[index];
