@@ -58,6 +58,7 @@ export { isRole, ROLES } from "./auth/principal.js";
 export type { Principal, PrincipalKind, Role } from "./auth/principal.js";
 export { TokenVerifier } from "./auth/tokenVerifier.js";
 export type { PrincipalResolver, RemoteJwksOptions, TokenVerifierOptions } from "./auth/tokenVerifier.js";
+export { BUILTIN_AUDIENCE, BUILTIN_ISSUER, openBuiltinIssuer, verifierFromConfig } from "./auth/verifierFromConfig.js";
 
 // gRPC
 export { callDeadline, outgoingMetadata } from "./grpc/callOptions.js";
@@ -73,3 +74,7 @@ export type { GrpcServiceBinding, RunningGrpcServer, ServeGrpcOptions } from "./
 // lifecycle
 export { createLifecycle } from "./lifecycle/createLifecycle.js";
 export type { Component, Lifecycle, LifecycleOptions, SignalTarget, StopOutcome } from "./lifecycle/createLifecycle.js";
+
+// audit
+export { ACCESS_REFUSED, ANONYMOUS, auditStreamId, createAuditTrail } from "./audit/auditTrail.js";
+export type { AuditTrail, AuditTrailOptions, RefusedAttempt } from "./audit/auditTrail.js";

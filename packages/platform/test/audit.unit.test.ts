@@ -1,0 +1,89 @@
+import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ACCESS_REFUSED, auditStreamId, createAuditTrail, type Principal } from "../src/index.js";
+
+const admin: Principal = { subject: "u-2001", roles: ["institution_admin", "physician"], tenantId: "inst-1", kind: "human" };
+const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+let store: SqliteEventStore;
+let now: Date;
+let ids: number;
+
+beforeEach(() => {
+  store = SqliteEventStore.open({ path: ":memory:" });
+  // 00:30 on 1 March in Beijing, still 28 February in UTC.
+  now = new Date("2026-02-28T16:30:00Z");
+  ids = 0;
+});
+afterEach(() => store.close());
+
+function trail() {
+  return createAuditTrail({ store, context: "identity", clock: () => now, newId: () => `evt-${++ids}` });
+}
+
+describe("audit trail (XC-01, XC-02: every refused attempt is itself logged)", () => {
+  it("XC-02: appends who, roles, tenant, action, reason and when to the day's stream, and nothing personal", async () => {
+    const event = await trail().refused({
+      principal: admin,
+      action: "ChangeLicence",
+      reason: "TENANT_MISMATCH",
+      resource: "institution/inst-2",
+      correlationId: "corr-1",
+      trace: { traceparent: TRACEPARENT },
+    });
+
+    expect(event.streamId).toBe("identity-audit-2026-03-01");
+    expect(event.type).toBe(ACCESS_REFUSED);
+    expect(event.data).toEqual({
+      action: "ChangeLicence",
+      reason: "TENANT_MISMATCH",
+      resource: "institution/inst-2",
+      roles: ["institution_admin", "physician"],
+    });
+    expect(event.metadata).toEqual({
+      actorId: "u-2001",
+      actorRole: "institution_admin,physician",
+      tenantId: "inst-1",
+      correlationId: "corr-1",
+      causationId: "corr-1",
+      occurredAt: "2026-02-28T16:30:00.000Z",
+      traceparent: TRACEPARENT,
+    });
+    expect(await store.readStream("identity-audit-2026-03-01")).toHaveLength(1);
+  });
+
+  it("XC-01: refusals of one day share a stream without revision checks; the next day starts a new one", async () => {
+    const audit = trail();
+    await audit.refused({ principal: admin, action: "A", reason: "ROLE_NOT_ALLOWED", correlationId: "c1" });
+    await Promise.all([
+      audit.refused({ principal: admin, action: "B", reason: "ROLE_NOT_ALLOWED", correlationId: "c2" }),
+      audit.refused({ principal: admin, action: "C", reason: "INVALID_LICENCE", ruleId: "REP-02", correlationId: "c3" }),
+    ]);
+    now = new Date("2026-03-01T16:00:00Z");
+    await audit.refused({ principal: admin, action: "D", reason: "ROLE_NOT_ALLOWED", correlationId: "c4" });
+
+    const first = await store.readStream("identity-audit-2026-03-01");
+    expect(first.map((e) => e.revision)).toEqual([0, 1, 2]);
+    expect(first.find((e) => e.data["action"] === "C")?.data["ruleId"]).toBe("REP-02");
+    expect(await store.readStream("identity-audit-2026-03-02")).toHaveLength(1);
+    expect((await store.verify()).ok).toBe(true);
+  });
+
+  it("records an unidentified caller as anonymous", async () => {
+    const event = await trail().refused({ action: "GetInstitution", reason: "UNAUTHENTICATED", correlationId: "c" });
+    expect(event.metadata).toMatchObject({ actorId: "anonymous", actorRole: "anonymous", tenantId: "" });
+    expect(event.data["roles"]).toEqual([]);
+    expect(event.data).not.toHaveProperty("resource");
+  });
+
+  it("refuses malformed input before appending", async () => {
+    await expect(trail().refused({ principal: admin, action: "", reason: "X", correlationId: "c" })).rejects.toThrow(TypeError);
+    expect(() => createAuditTrail({ store, context: "Identity Service", clock: () => now, newId: () => "x" })).toThrow(TypeError);
+    expect(await store.readAll()).toHaveLength(0);
+  });
+
+  it("names the stream by the Beijing civil day", () => {
+    expect(auditStreamId("consult", new Date("2026-12-31T15:59:59Z"))).toBe("consult-audit-2026-12-31");
+    expect(auditStreamId("consult", new Date("2026-12-31T16:00:00Z"))).toBe("consult-audit-2027-01-01");
+  });
+});

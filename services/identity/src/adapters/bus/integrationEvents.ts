@@ -1,0 +1,98 @@
+import { EventEnvelope } from "@ihp/contracts";
+import { InstitutionRegistered, LicenceChanged, RegulatorConnectionChanged } from "@ihp/contracts/identity";
+import type { StoredEvent } from "@ihp/eventsourcing";
+import type { BusMessage } from "@ihp/messaging";
+import { toInstitutionEvent } from "../../application/institutionEvents.js";
+import { isInstitutionEventType } from "../../domain/institutions/index.js";
+import { gradeToProto } from "../grades.js";
+
+export const IDENTITY_CONTEXT = "identity";
+const PROTO_PACKAGE = "ihp.identity.v1";
+
+/** What one domain event becomes on the bus: the integration message's type name and its protobuf bytes. */
+interface Payload {
+  readonly type: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * The relay's mapping (ARCHITECTURE §5): institution events leave the service as the integration events of
+ * proto/ihp/identity/v1 on ihp.identity.v1.<Type>, inside an EventEnvelope whose payload is the protobuf encoding.
+ * Everything else — AccessRefused in particular — stays private (null).
+ */
+export function identityEventMessage(event: StoredEvent): BusMessage | null {
+  const payload = payloadOf(event);
+  if (payload === null) return null;
+  const { metadata } = event;
+  const envelope: EventEnvelope = {
+    id: event.id,
+    type: payload.type,
+    schemaVersion: event.schemaVersion,
+    streamId: event.streamId,
+    streamRevision: BigInt(event.revision),
+    logPosition: event.position.toString(),
+    metadata: {
+      actorId: metadata.actorId,
+      actorRole: metadata.actorRole,
+      tenantId: metadata.tenantId,
+      correlationId: metadata.correlationId,
+      causationId: metadata.causationId,
+      traceparent: metadata.traceparent ?? "",
+      tracestate: metadata.tracestate ?? "",
+      occurredAt: metadata.occurredAt,
+      profileVersion: metadata.profileVersion ?? "",
+      requestId: metadata.requestId ?? "",
+    },
+    hash: event.hash,
+    contentType: `application/x-protobuf; proto=${PROTO_PACKAGE}.${payload.type}`,
+    // ts-proto (env=node) types bytes as Buffer; wrapping shares the memory, no copy.
+    payload: Buffer.from(payload.bytes.buffer, payload.bytes.byteOffset, payload.bytes.byteLength),
+  };
+  const headers: Record<string, string> = {};
+  if (metadata.traceparent !== undefined) headers["traceparent"] = metadata.traceparent;
+  if (metadata.tracestate !== undefined) headers["tracestate"] = metadata.tracestate;
+  return {
+    subject: `${PROTO_PACKAGE}.${payload.type}`,
+    id: event.id,
+    data: EventEnvelope.encode(envelope).finish(),
+    headers,
+  };
+}
+
+function payloadOf(stored: StoredEvent): Payload | null {
+  if (!isInstitutionEventType(stored.type)) return null;
+  const event = toInstitutionEvent(stored);
+  switch (event.type) {
+    case "InstitutionRegistered": {
+      const { data } = event;
+      const message: InstitutionRegistered = {
+        institution: {
+          institutionId: data.institutionId,
+          name: data.name,
+          grade: gradeToProto(data.grade),
+          licence: { ...data.licence },
+          subjectCodes: [...data.subjectCodes],
+          jurisdiction: data.jurisdiction,
+          hostInstitutionName: data.hostInstitutionName,
+          hostLicenceNumber: data.hostLicenceNumber,
+          regulatorConnected: false,
+          revision: BigInt(stored.revision),
+        },
+      };
+      return { type: event.type, bytes: InstitutionRegistered.encode(message).finish() };
+    }
+    case "LicenceChanged": {
+      const { data } = event;
+      const message: LicenceChanged = {
+        institutionId: data.institutionId,
+        licence: { ...data.licence },
+        subjectCodes: [...data.subjectCodes],
+      };
+      return { type: event.type, bytes: LicenceChanged.encode(message).finish() };
+    }
+    case "RegulatorConnectionChanged": {
+      const message: RegulatorConnectionChanged = { ...event.data };
+      return { type: event.type, bytes: RegulatorConnectionChanged.encode(message).finish() };
+    }
+  }
+}

@@ -1,0 +1,168 @@
+import { type EventStore, handleCommand } from "@ihp/eventsourcing";
+import { type AuditTrail, denialError, type Role } from "@ihp/platform";
+import {
+  type InstitutionCommand,
+  institutionDecider,
+  type LicenceInput,
+  type RegisterInstitution,
+} from "../domain/institutions/index.js";
+import type { Caller } from "./caller.js";
+import {
+  institutionIdFor,
+  institutionStreamId,
+  isValidRequestId,
+  requireInstitutionId,
+  requireRequestId,
+} from "./ids.js";
+import { type InstitutionView, loadInstitution, toInstitutionEvent, viewOf } from "./institutionEvents.js";
+import { authorizeInstitution, type InstitutionAction } from "./policy.js";
+import { profileVersionAt } from "./profileVersion.js";
+import { institutionResource, recordingRefusals } from "./refusals.js";
+
+export interface InstitutionCommandsOptions {
+  readonly store: EventStore;
+  readonly audit: AuditTrail;
+  readonly clock: () => Date;
+  /** Event ids (UUIDv7). */
+  readonly newEventId: () => string;
+}
+
+export type RegisterInstitutionInput = Omit<RegisterInstitution, "type" | "institutionId" | "at"> & {
+  readonly requestId: string;
+};
+
+export interface ChangeLicenceInput {
+  readonly requestId: string;
+  readonly institutionId: string;
+  readonly licence: LicenceInput;
+  /** Replaces the approved subjects when non-empty. */
+  readonly subjectCodes: readonly string[];
+}
+
+export interface SetRegulatorConnectionInput {
+  readonly requestId: string;
+  readonly institutionId: string;
+  readonly connected: boolean;
+  readonly platformReference: string;
+}
+
+export interface InstitutionCommands {
+  register(caller: Caller, input: RegisterInstitutionInput): Promise<InstitutionView>;
+  changeLicence(caller: Caller, input: ChangeLicenceInput): Promise<InstitutionView>;
+  setRegulatorConnection(caller: Caller, input: SetRegulatorConnectionInput): Promise<InstitutionView>;
+}
+
+/** What one command needs once the caller is authorized and the ids are checked. */
+interface Execution {
+  readonly role: Role;
+  readonly institutionId: string;
+  readonly requestId: string;
+  /** The jurisdiction whose profile version the events record (XC-08). */
+  readonly jurisdiction: string | undefined;
+  readonly command: (at: Date) => InstitutionCommand;
+}
+
+/**
+ * The institution command handlers: authorize (deny by default) → check ids → read, fold, decide, append
+ * (handleCommand, idempotent by request id). Every refusal is recorded in the audit trail before it is returned.
+ */
+export function createInstitutionCommands(options: InstitutionCommandsOptions): InstitutionCommands {
+  const { store, audit, clock } = options;
+
+  function authorized(action: InstitutionAction, caller: Caller, institutionId?: string): Role {
+    const grant = authorizeInstitution(action, caller.principal, institutionId);
+    if (!grant.allowed) throw denialError(grant);
+    return grant.role;
+  }
+
+  async function execute(caller: Caller, run: Execution): Promise<InstitutionView> {
+    const streamId = institutionStreamId(run.institutionId);
+    const now = clock();
+    const profileVersion = profileVersionAt(run.jurisdiction, now);
+    const result = await handleCommand(
+      store,
+      institutionDecider,
+      {
+        streamId,
+        command: run.command(now),
+        metadata: {
+          actorId: caller.principal.subject,
+          actorRole: run.role,
+          // The event belongs to the institution it is about, whoever acted.
+          tenantId: run.institutionId,
+          correlationId: caller.correlationId,
+          causationId: run.requestId,
+          ...caller.trace,
+          ...(profileVersion === undefined ? {} : { profileVersion }),
+        },
+        requestId: run.requestId,
+        now,
+      },
+      { newEventId: options.newEventId, toDomainEvent: toInstitutionEvent },
+    );
+    const last = result.events.at(-1);
+    if (!result.repeated && last !== undefined && result.state.status === "registered") {
+      return { institution: result.state.institution, revision: last.revision };
+    }
+    // A repeated request or a change to the same values: answer with the institution as it stands.
+    return loadInstitution(store, streamId);
+  }
+
+  /** A registered institution's jurisdiction; undefined when there is none (the decider then refuses NOT_FOUND). */
+  async function jurisdictionOf(institutionId: string): Promise<string | undefined> {
+    return viewOf(await store.readStream(institutionStreamId(institutionId)))?.institution.jurisdiction;
+  }
+
+  return {
+    register(caller, input) {
+      const derivedId = isValidRequestId(input.requestId) ? institutionIdFor(input.requestId) : undefined;
+      return recordingRefusals(audit, caller, "RegisterInstitution", institutionResource(derivedId), async () => {
+        const role = authorized("RegisterInstitution", caller);
+        const requestId = requireRequestId(input.requestId);
+        const institutionId = institutionIdFor(requestId);
+        const { requestId: _requestId, ...fields } = input;
+        return execute(caller, {
+          role,
+          institutionId,
+          requestId,
+          jurisdiction: input.jurisdiction,
+          command: (at) => ({ type: "RegisterInstitution", institutionId, ...fields, at }),
+        });
+      });
+    },
+
+    changeLicence(caller, input) {
+      const resource = institutionResource(input.institutionId);
+      return recordingRefusals(audit, caller, "ChangeLicence", resource, async () => {
+        const role = authorized("ChangeLicence", caller, input.institutionId);
+        const institutionId = requireInstitutionId(input.institutionId);
+        const requestId = requireRequestId(input.requestId);
+        const { licence, subjectCodes } = input;
+        return execute(caller, {
+          role,
+          institutionId,
+          requestId,
+          jurisdiction: await jurisdictionOf(institutionId),
+          command: (at) => ({ type: "ChangeLicence", institutionId, licence, subjectCodes, at }),
+        });
+      });
+    },
+
+    setRegulatorConnection(caller, input) {
+      const resource = institutionResource(input.institutionId);
+      return recordingRefusals(audit, caller, "SetRegulatorConnection", resource, async () => {
+        const role = authorized("SetRegulatorConnection", caller, input.institutionId);
+        const institutionId = requireInstitutionId(input.institutionId);
+        const requestId = requireRequestId(input.requestId);
+        const { connected, platformReference } = input;
+        return execute(caller, {
+          role,
+          institutionId,
+          requestId,
+          jurisdiction: await jurisdictionOf(institutionId),
+          command: () => ({ type: "SetRegulatorConnection", institutionId, connected, platformReference }),
+        });
+      });
+    },
+  };
+}

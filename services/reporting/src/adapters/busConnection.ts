@@ -1,0 +1,34 @@
+import { type Bus, contextStream, type GiveUpListener, InProcessBus, NatsJetStreamBus } from "@ihp/messaging";
+import type { Logger } from "@ihp/platform";
+
+/** Streams the service needs: identity's (it consumes) and its own (the feed subject). Idempotent to provision. */
+export const FEED_STREAMS = [contextStream("identity"), contextStream("reporting")];
+
+/**
+ * A consumer gave up on a message after maxDeliver deliveries: the alert, as an error line with a stable code that
+ * log-based alerting matches. Ids and codes only.
+ */
+export function logGiveUp(logger: Logger): GiveUpListener {
+  return ({ durable, message, error }) => {
+    const cause = error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : "UNKNOWN";
+    const { id: messageId, subject, deliveryCount } = message;
+    logger.error(
+      { code: "FEED_MESSAGE_GIVEN_UP", durable, messageId, subject, cause, deliveryCount },
+      "gave up on an identity event: it is not in the regulator feed",
+    );
+  };
+}
+
+/**
+ * The bus the service owns when none is injected: NATS JetStream when NATS_URL names servers (distributed mode),
+ * else a private in-process bus — which nothing else publishes to, so the feed then only serves what is stored.
+ */
+export async function connectOwnBus(natsUrl: string | undefined, name: string, logger: Logger): Promise<Bus> {
+  const onGiveUp = logGiveUp(logger);
+  if (natsUrl === undefined) {
+    logger.warn("no NATS_URL and no shared bus: the feed receives no identity events");
+    return new InProcessBus({ onGiveUp });
+  }
+  const servers = natsUrl.split(",").map((server) => server.trim());
+  return NatsJetStreamBus.connect({ servers, name, streams: FEED_STREAMS, onGiveUp });
+}

@@ -1,0 +1,21 @@
+import { type Environment, loadConfig, serviceConfigSchema } from "@ihp/platform";
+import { z } from "zod";
+
+/**
+ * The platform's variables (DATA_DIR, GRPC_PORT, NATS_URL, AUTH_MODE …; packages/platform/README.md) plus the
+ * reporting service's own.
+ */
+export const reportingConfigSchema = serviceConfigSchema({
+  /**
+   * Deliveries of one identity event before the feed consumer gives up and alerts (a licence change whose
+   * registration never arrives). With the bus's default backoff (1 s doubling to 30 s) 20 deliveries span ~8 min.
+   */
+  FEED_MAX_DELIVER: z.coerce.number().int().min(1).max(1_000).default(20),
+});
+
+export type ReportingConfig = z.output<typeof reportingConfigSchema>;
+
+/** Parses the environment once at start-up; throws ConfigError naming every bad variable. */
+export function loadReportingConfig(env?: Environment): ReportingConfig {
+  return loadConfig(reportingConfigSchema, env);
+}

@@ -1,0 +1,159 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { RegulatorFeedServiceService } from "@ihp/contracts/reporting";
+import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
+import { type Bus, type Consumer, Relay, SqliteCheckpointStore } from "@ihp/messaging";
+import {
+  createGrpcHandlers,
+  createLifecycle,
+  createLogger,
+  type GrpcMetrics,
+  HealthService,
+  type Logger,
+  type PrincipalResolver,
+  type RunningGrpcServer,
+  serveGrpc,
+  type StopOutcome,
+  verifierFromConfig,
+} from "@ihp/platform";
+import { connectOwnBus } from "./adapters/busConnection.js";
+import { feedEntryMessage } from "./adapters/feedPublisher.js";
+import { decodeIdentityMessage } from "./adapters/identityEvents.js";
+import { regulatorFeedServer } from "./adapters/regulatorFeedServer.js";
+import { FEED_DURABLE, feedMessageHandler, IDENTITY_SUBJECTS } from "./application/feedConsumer.js";
+import { auditRefusalRecorder, type RefusalRecorder } from "./application/refusals.js";
+import type { ReportingConfig } from "./config.js";
+
+export interface ReportingServiceOptions {
+  readonly config: ReportingConfig;
+  /**
+   * A bus shared with other services (the embedded runner passes one InProcessBus to all). Not closed on stop.
+   * Default: the service connects its own — NATS JetStream when NATS_URL is set, else a private in-process bus.
+   */
+  readonly bus?: Bus;
+  /** Checks callers' tokens. Default: from AUTH_MODE (builtin issuer key in DATA_DIR, or the OIDC provider). */
+  readonly verifier?: PrincipalResolver;
+  /** Time source for event metadata and recordedAt. Default: the system clock. */
+  readonly clock?: () => Date;
+  readonly logger?: Logger;
+  readonly metrics?: GrpcMetrics;
+  /** Where refused feed reads are recorded. Default: the platform audit trail in the reporting log. */
+  readonly refusals?: RefusalRecorder;
+}
+
+export interface ReportingService {
+  /** The port the gRPC server bound (GRPC_PORT=0 picks one). */
+  readonly grpcPort: number;
+  /** Stops in reverse start order: gRPC (live feeds end UNAVAILABLE), consumer, relay, own bus, stores. Idempotent. */
+  stop(reason?: string): Promise<readonly StopOutcome[]>;
+}
+
+const RELAY_NAME = "reporting-feed-relay";
+
+/**
+ * The reporting service, first slice: the regulator feed (REP-04). Consumes identity's integration events into
+ * FeedEntryRecorded events (DATA_DIR/reporting-events.sqlite), relays them to ihp.reporting.v1.FeedEntryRecorded,
+ * and serves RegulatorFeedService over gRPC with health. Resolves once everything runs; a failed start stops what
+ * had started and rejects.
+ */
+export async function startReportingService(options: ReportingServiceOptions): Promise<ReportingService> {
+  const { config } = options;
+  const clock = options.clock ?? (() => new Date());
+  const logger = options.logger ?? createLogger({ name: config.SERVICE_NAME, level: config.LOG_LEVEL });
+  const lifecycle = createLifecycle({ logger, defaultStopTimeoutMs: config.SHUTDOWN_GRACE_MS });
+  const verifier = options.verifier ?? (await verifierFromConfig(config));
+  await mkdir(config.DATA_DIR, { recursive: true });
+
+  // Each component is created in its start, so a failed start leaves nothing half-open behind.
+  let store: SqliteEventStore | undefined;
+  let checkpoints: SqliteCheckpointStore | undefined;
+  let bus: Bus | undefined = options.bus;
+  let relay: Relay | undefined;
+  let consumer: Consumer | undefined;
+  let grpc: RunningGrpcServer | undefined;
+  const stopping = new AbortController();
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not running`);
+    return value;
+  };
+
+  lifecycle.register("event-store", {
+    start: () => {
+      store = SqliteEventStore.open({ path: join(config.DATA_DIR, "reporting-events.sqlite"), clock });
+    },
+    stop: () => store?.close(),
+  });
+  lifecycle.register("checkpoints", {
+    start: () => {
+      checkpoints = SqliteCheckpointStore.open({ path: join(config.DATA_DIR, "reporting-checkpoints.sqlite") });
+    },
+    stop: () => checkpoints?.close(),
+  });
+  if (bus === undefined) {
+    lifecycle.register("bus", {
+      start: async () => {
+        bus = await connectOwnBus(config.NATS_URL, config.SERVICE_NAME, logger);
+      },
+      stop: () => bus?.close(),
+    });
+  }
+  lifecycle.register("relay", {
+    start: async () => {
+      relay = new Relay({
+        name: RELAY_NAME,
+        store: need(store, "event store"),
+        bus: need(bus, "bus"),
+        checkpoints: need(checkpoints, "checkpoint store"),
+        map: feedEntryMessage,
+        // One publish at a time keeps the feed subject in log order, which is what a regulator replays by.
+        maxInFlight: 1,
+        onError: ({ error, event, fatal }) => {
+          const what = fatal ? "feed relay stopped" : "feed publish failed; retrying";
+          logger.error({ err: error, eventId: event?.id, fatal }, what);
+        },
+      });
+      await relay.start();
+    },
+    stop: () => relay?.stop(),
+  });
+  lifecycle.register("identity-consumer", {
+    start: async () => {
+      const feedStore = need(store, "event store");
+      const handler = feedMessageHandler({ store: feedStore, logger, clock, decode: decodeIdentityMessage });
+      consumer = await need(bus, "bus").consume(
+        { durable: FEED_DURABLE, subjects: IDENTITY_SUBJECTS, maxDeliver: config.FEED_MAX_DELIVER },
+        handler,
+      );
+    },
+    stop: () => consumer?.stop(),
+  });
+  lifecycle.register("grpc", {
+    start: async () => {
+      const feedStore = need(store, "event store");
+      const handlers = createGrpcHandlers({ logger, verifier, metrics: options.metrics });
+      const recorder = options.refusals ?? auditRefusalRecorder(feedStore, clock);
+      const feed = { store: feedStore, handlers, recorder, logger, stopping: stopping.signal };
+      const implementation = regulatorFeedServer(feed);
+      const { GRPC_TLS_CERT_FILE: certFile, GRPC_TLS_KEY_FILE: keyFile, GRPC_TLS_CA_FILE: caFile } = config;
+      grpc = await serveGrpc({
+        host: config.GRPC_HOST,
+        port: config.GRPC_PORT,
+        services: [{ definition: RegulatorFeedServiceService, implementation }],
+        health: new HealthService(),
+        tls: certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile, caFile },
+      });
+    },
+    stop: async () => {
+      // Live feeds never finish by themselves: end them first, so the drain below only waits for unary calls.
+      stopping.abort();
+      await grpc?.stop(config.SHUTDOWN_GRACE_MS);
+    },
+    stopTimeoutMs: config.SHUTDOWN_GRACE_MS + 5_000,
+  });
+
+  await lifecycle.start();
+  return {
+    grpcPort: need(grpc, "gRPC server").port,
+    stop: (reason) => lifecycle.stop(reason),
+  };
+}
