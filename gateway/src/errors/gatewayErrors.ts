@@ -1,0 +1,69 @@
+import type { ErrorDescription } from "@ihp/platform";
+
+/**
+ * The gateway's own stable codes (gateway/ERRORS.md), with the HTTP status a request refused for that reason gets.
+ * Errors raised while resolving a field keep HTTP 200, as GraphQL results do; the status only applies when the
+ * request never reached execution.
+ */
+export const GATEWAY_ERRORS = {
+  GRAPHQL_PARSE_FAILED: {
+    status: 400,
+    en: "The request is not valid GraphQL.",
+    zh: "请求不是有效的 GraphQL 语句。",
+  },
+  GRAPHQL_VALIDATION_FAILED: {
+    status: 400,
+    en: "The request does not match the API schema.",
+    zh: "请求与接口定义不符。",
+  },
+  BAD_USER_INPUT: {
+    status: 400,
+    en: "Some of the values sent are not valid. Please check what you entered.",
+    zh: "提交的部分数据无效，请检查填写的信息。",
+  },
+  QUERY_TOO_DEEP: {
+    status: 400,
+    en: "The query is nested too deeply.",
+    zh: "查询的嵌套层级过深。",
+  },
+  QUERY_TOO_COMPLEX: {
+    status: 400,
+    en: "The query asks for too much at once. Please ask for less.",
+    zh: "单次查询的内容过多，请减少请求的数据量。",
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    en: "The request is too large.",
+    zh: "请求内容过大。",
+  },
+  BAD_REQUEST: {
+    status: 400,
+    en: "The request could not be read.",
+    zh: "无法读取请求内容。",
+  },
+  // The identity and reporting services' code for a page cursor they did not issue, with the same texts: a client
+  // cannot tell (and need not care) whether the gateway's wrapper or the service's cursor inside it was damaged.
+  INVALID_CURSOR: {
+    status: 400,
+    en: "The page cursor is not valid. Please start again from the first page.",
+    zh: "分页标记无效，请从第一页重新开始。",
+  },
+  // The reporting service's code for the same refusal of a feed query, with the same texts: one code per concept for
+  // clients, and createErrorCatalog refuses a code described two ways when the services' tables are merged in.
+  JURISDICTION_NOT_ALLOWED: {
+    status: 403,
+    en: "You may only read the feed of your own jurisdiction.",
+    zh: "您只能查看本辖区的监管数据。",
+  },
+  SUBSCRIPTION_OVERFLOW: {
+    status: 503,
+    en: "Updates arrived faster than they could be delivered. Please reconnect.",
+    zh: "推送数据过多，订阅已中断，请重新连接。",
+  },
+} as const satisfies Record<string, ErrorDescription & { readonly status: number }>;
+
+export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
+
+export function gatewayErrorTexts(): Record<string, ErrorDescription> {
+  return Object.fromEntries(Object.entries(GATEWAY_ERRORS).map(([code, { en, zh }]) => [code, { en, zh }]));
+}

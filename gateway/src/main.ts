@@ -1,0 +1,57 @@
+// Process entry of the gateway in the distributed mode (one pod): config → telemetry → verifier → bus → HTTP.
+// The embedded runner does not use this file: it calls startGateway with the clients and bus it already has.
+import { type Bus, contextStream, NatsJetStreamBus } from "@ihp/messaging";
+import { createLifecycle, createLogger, startTracing, verifierFromConfig } from "@ihp/platform";
+import { loadGatewayConfig } from "./config.js";
+import { type RunningGateway, startGateway } from "./start.js";
+
+const config = loadGatewayConfig();
+const logger = createLogger({ name: config.SERVICE_NAME, level: config.LOG_LEVEL });
+const lifecycle = createLifecycle({ logger, defaultStopTimeoutMs: config.SHUTDOWN_GRACE_MS });
+const tracing = startTracing({ serviceName: config.SERVICE_NAME, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+const verifier = await verifierFromConfig(config);
+
+// Start order; stop runs the reverse: HTTP stops accepting and drains → bus drains → telemetry flushes.
+lifecycle.register("telemetry", { stop: () => tracing.shutdown() });
+let bus: Bus | undefined;
+lifecycle.register("bus", {
+  start: async () => {
+    if (config.NATS_URL === undefined) {
+      logger.warn("NATS_URL is not set: the regulatorFeed subscription will receive nothing");
+      return;
+    }
+    bus = await NatsJetStreamBus.connect({
+      servers: config.NATS_URL.split(",").map((server) => server.trim()),
+      name: "gateway",
+      // The reporting service provisions it too; ensureStreams is idempotent and uses the same spec.
+      streams: [contextStream("reporting")],
+    });
+  },
+  stop: () => bus?.close(),
+});
+let gateway: RunningGateway | undefined;
+lifecycle.register("http", {
+  start: async () => {
+    gateway = await startGateway({
+      host: config.GATEWAY_HOST,
+      port: config.GATEWAY_PORT,
+      identity: config.IDENTITY_GRPC_URL,
+      reporting: config.REPORTING_GRPC_URL,
+      grpcTls: config.GATEWAY_GRPC_CA_FILE === undefined ? undefined : { caFile: config.GATEWAY_GRPC_CA_FILE },
+      tls:
+        config.GATEWAY_TLS_CERT_FILE === undefined || config.GATEWAY_TLS_KEY_FILE === undefined
+          ? undefined
+          : { certFile: config.GATEWAY_TLS_CERT_FILE, keyFile: config.GATEWAY_TLS_KEY_FILE },
+      verifier,
+      bus,
+      feedDurable: `gateway-feed-${config.GATEWAY_INSTANCE_ID.replace(/[^A-Za-z0-9_-]/g, "_")}`,
+      logger,
+      graphiql: config.GATEWAY_GRAPHIQL,
+      callTimeoutMs: config.GATEWAY_CALL_TIMEOUT_MS,
+    });
+    logger.info({ url: gateway.url }, "gateway listening");
+  },
+  stop: () => gateway?.stop(),
+});
+lifecycle.handleSignals();
+await lifecycle.start();

@@ -1,0 +1,34 @@
+import type { Actor, Caller } from "../auth/caller.js";
+import type { Downstream } from "../grpc/downstream.js";
+import type { CallScope } from "../grpc/unary.js";
+import type { RequestTrace } from "../http/requestTrace.js";
+import type { Limits } from "../limits/limits.js";
+
+/** GraphQL context of an HTTP request (queries and mutations). */
+export interface HttpContext {
+  readonly caller: Caller;
+  readonly trace: RequestTrace;
+}
+
+/** GraphQL context of a WebSocket connection (subscriptions): the actor comes from connection_init. */
+export interface WsContext {
+  readonly actor?: Actor | undefined;
+  readonly trace?: RequestTrace | undefined;
+}
+
+/** What resolvers are built from. */
+export interface ResolverDeps {
+  readonly downstream: Downstream;
+  readonly limits: Limits;
+  readonly callTimeoutMs: number;
+}
+
+export function callScope(deps: ResolverDeps, context: HttpContext, actor: Actor | undefined): CallScope {
+  return { token: actor?.token, trace: context.trace.context, timeoutMs: deps.callTimeoutMs };
+}
+
+/** A response field the contract marks optional but the call cannot do without: missing means a broken service. */
+export function present<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is missing from the service's response`);
+  return value;
+}

@@ -1,0 +1,46 @@
+import { FeedEntry } from "@ihp/contracts/reporting";
+import { type Bus, type BusMessage, type Consumer, decodeEnvelope } from "@ihp/messaging";
+import type { Logger } from "@ihp/platform";
+import { type FeedEntryView, feedEntryView } from "../mapping/feedEntry.js";
+
+/** Integration event the reporting service publishes for every feed entry it records. */
+export const FEED_ENTRY_SUBJECT = "ihp.reporting.v1.FeedEntryRecorded";
+
+const PROTOBUF = /^application\/x-protobuf(\s*;|$)/;
+
+/**
+ * The FeedEntry an envelope carries: protobuf (content type application/x-protobuf; proto=ihp.reporting.v1.FeedEntry)
+ * or the proto3 JSON form (the relay's default JSON mapping). Undefined when it is neither or lacks what routing needs.
+ */
+export function feedEntryOf(message: BusMessage): FeedEntryView | undefined {
+  const { envelope, data } = decodeEnvelope(message);
+  let entry: FeedEntry;
+  if (PROTOBUF.test(envelope.contentType)) entry = FeedEntry.decode(envelope.payload);
+  else if (data !== undefined) entry = FeedEntry.fromJSON(data);
+  else return undefined;
+  if (entry.position === "" || entry.jurisdiction === "") return undefined;
+  return feedEntryView(entry);
+}
+
+/**
+ * Consumes feed entries from the bus into the subscriptions of this process. The durable is per gateway instance:
+ * a shared one would split entries between replicas, and each replica's subscribers must see all of them.
+ * A message that cannot be read is logged and acknowledged: redelivering it would only block the ones behind it.
+ */
+export function consumeFeed(options: {
+  readonly bus: Bus;
+  readonly durable: string;
+  readonly logger: Logger;
+  readonly publish: (entry: FeedEntryView) => void;
+}): Promise<Consumer> {
+  return options.bus.consume({ durable: options.durable, subjects: [FEED_ENTRY_SUBJECT] }, (message) => {
+    try {
+      const entry = feedEntryOf(message);
+      if (entry === undefined) options.logger.warn({ messageId: message.id }, "feed entry without position or jurisdiction dropped");
+      else options.publish(entry);
+    } catch (error) {
+      options.logger.warn({ err: error, messageId: message.id }, "unreadable feed entry dropped");
+    }
+    return Promise.resolve();
+  });
+}

@@ -1,0 +1,69 @@
+import type { BuiltinIssuer, Role } from "@ihp/platform";
+
+import { graphql } from "./graphqlClient.js";
+
+/** Fixed request ids: seeding twice (every restart) returns the same demo institution and appends nothing. */
+const REGISTER_REQUEST = "demo-seed-register-institution-1";
+const CONNECT_REQUEST = "demo-seed-connect-regulator-1";
+
+export interface DemoSeed {
+  readonly institutionId: string;
+  /** Bearer tokens of demo users, by role. Valid for `ttlSeconds`. */
+  readonly tokens: Readonly<Record<string, string>>;
+}
+
+function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * Seeds a demo internet hospital through the gateway (the same GraphQL path a front-end uses) and mints tokens for
+ * one user per role. Demo data only: a made-up institution, no real person.
+ */
+export async function seedDemo(graphqlUrl: string, issuer: BuiltinIssuer, now: Date, ttlSeconds = 8 * 3600): Promise<DemoSeed> {
+  const token = (subject: string, roles: Role[], tenantId: string): Promise<string> =>
+    issuer.issue({ subject, roles, tenantId, ttlSeconds });
+  const operator = await token("demo-platform-operator", ["system"], "platform");
+  const year = 365 * 24 * 3600 * 1000;
+  const registered = await graphql<{ registerInstitution: { id: string } }>(
+    graphqlUrl,
+    `mutation Register($input: RegisterInstitutionInput!) { registerInstitution(input: $input) { id } }`,
+    {
+      input: {
+        requestId: REGISTER_REQUEST,
+        name: "示例互联网医院",
+        grade: "TERTIARY_A",
+        licence: {
+          number: "PDY00001X11010111A1001",
+          validFrom: isoDate(new Date(now.getTime() - year)),
+          validUntil: isoDate(new Date(now.getTime() + 4 * year)),
+        },
+        subjectCodes: ["03", "03.07", "07", "50"],
+        jurisdiction: "national",
+        hostInstitutionName: "示例市第一人民医院",
+        hostLicenceNumber: "PDY00001X11010111A1000",
+      },
+    },
+    operator,
+  );
+  const institutionId = registered.data?.registerInstitution.id;
+  if (institutionId === undefined) throw new Error(`demo seed failed: ${JSON.stringify(registered.errors)}`);
+  const admin = await token("demo-institution-admin", ["institution_admin"], institutionId);
+  const connected = await graphql(
+    graphqlUrl,
+    `mutation Connect($input: SetRegulatorConnectionInput!) { setRegulatorConnection(input: $input) { id } }`,
+    { input: { requestId: CONNECT_REQUEST, institutionId, connected: true, platformReference: "DEMO-PLATFORM-0001" } },
+    admin,
+  );
+  if (connected.errors !== undefined) throw new Error(`demo seed failed: ${JSON.stringify(connected.errors)}`);
+  return {
+    institutionId,
+    tokens: {
+      system: operator,
+      institution_admin: admin,
+      regulator: await token("demo-regulator", ["regulator"], "national"),
+      physician: await token("demo-physician", ["physician"], institutionId),
+      patient: await token("demo-patient", ["patient"], institutionId),
+    },
+  };
+}

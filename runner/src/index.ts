@@ -1,0 +1,7 @@
+// @ihp/runner: the embedded mode's composition root, for npm start and end-to-end tests.
+export { seedDemo } from "./demoSeed.js";
+export type { DemoSeed } from "./demoSeed.js";
+export { startEmbeddedPlatform } from "./embedded.js";
+export type { EmbeddedOptions, EmbeddedPlatform } from "./embedded.js";
+export { graphql } from "./graphqlClient.js";
+export type { GraphqlResponse } from "./graphqlClient.js";
