@@ -5,47 +5,65 @@ import { InvalidEnvelopeError } from "./errors.js";
 
 export const JSON_CONTENT_TYPE = "application/json";
 
+/** What a service puts inside the envelope: the integration event's subject, type name and encoded payload. */
+export interface EnvelopeContent {
+  readonly subject: string;
+  /** Integration event type, e.g. "InstitutionRegistered". */
+  readonly type: string;
+  /** Media type of `payload`, e.g. "application/x-protobuf; proto=ihp.identity.v1.InstitutionRegistered". */
+  readonly contentType: string;
+  readonly payload: Uint8Array;
+}
+
 /**
- * The relay's default mapping: subject ihp.<context>.v1.<type>, data = the EventEnvelope (protobuf) with the event's
- * data as canonical JSON, so a repeat of the same event is byte-identical. Trace context also goes into headers,
- * where tracing middleware looks for it.
+ * The one way a stored event goes on the bus (ARCHITECTURE §5): an EventEnvelope (protobuf) carrying the event's
+ * identity, place in the log, metadata and hash around the service's payload; the event id as message id, so the bus
+ * and consumers drop repeats; trace context also in headers, where tracing middleware looks for it.
+ */
+export function envelopedMessage(event: StoredEvent, content: EnvelopeContent): BusMessage {
+  const { metadata } = event;
+  const envelope: EventEnvelope = {
+    id: event.id,
+    type: content.type,
+    schemaVersion: event.schemaVersion,
+    streamId: event.streamId,
+    streamRevision: BigInt(event.revision),
+    logPosition: event.position.toString(),
+    metadata: {
+      actorId: metadata.actorId,
+      actorRole: metadata.actorRole,
+      tenantId: metadata.tenantId,
+      correlationId: metadata.correlationId,
+      causationId: metadata.causationId,
+      traceparent: metadata.traceparent ?? "",
+      tracestate: metadata.tracestate ?? "",
+      occurredAt: metadata.occurredAt,
+      profileVersion: metadata.profileVersion ?? "",
+      requestId: metadata.requestId ?? "",
+    },
+    hash: event.hash,
+    contentType: content.contentType,
+    // ts-proto (env=node) types bytes as Buffer; wrapping shares the memory, no copy.
+    payload: Buffer.from(content.payload.buffer, content.payload.byteOffset, content.payload.byteLength),
+  };
+  const headers: Record<string, string> = {};
+  if (metadata.traceparent !== undefined) headers["traceparent"] = metadata.traceparent;
+  if (metadata.tracestate !== undefined) headers["tracestate"] = metadata.tracestate;
+  return { subject: content.subject, id: event.id, data: EventEnvelope.encode(envelope).finish(), headers };
+}
+
+/**
+ * The relay's default mapping: subject ihp.<context>.v1.<type>, the event's data as canonical JSON, so a repeat of
+ * the same event is byte-identical.
  */
 export function envelopeMessage(context: string): (event: StoredEvent) => BusMessage {
-  return (event) => {
-    const { metadata } = event;
-    const envelope: EventEnvelope = {
-      id: event.id,
+  return (event) =>
+    envelopedMessage(event, {
+      subject: `ihp.${context}.v1.${event.type}`,
       type: event.type,
-      schemaVersion: event.schemaVersion,
-      streamId: event.streamId,
-      streamRevision: BigInt(event.revision),
-      logPosition: event.position.toString(),
-      metadata: {
-        actorId: metadata.actorId,
-        actorRole: metadata.actorRole,
-        tenantId: metadata.tenantId,
-        correlationId: metadata.correlationId,
-        causationId: metadata.causationId,
-        traceparent: metadata.traceparent ?? "",
-        tracestate: metadata.tracestate ?? "",
-        occurredAt: metadata.occurredAt,
-        profileVersion: metadata.profileVersion ?? "",
-        requestId: metadata.requestId ?? "",
-      },
-      hash: event.hash,
       contentType: JSON_CONTENT_TYPE,
       payload: Buffer.from(canonicalJson(event.data), "utf8"),
-    };
-    const headers: Record<string, string> = {};
-    if (metadata.traceparent !== undefined) headers["traceparent"] = metadata.traceparent;
-    if (metadata.tracestate !== undefined) headers["tracestate"] = metadata.tracestate;
-    return {
-      subject: `ihp.${context}.v1.${event.type}`,
-      id: event.id,
-      data: EventEnvelope.encode(envelope).finish(),
-      headers,
-    };
-  };
+    });
 }
 
 export interface DecodedEnvelope {

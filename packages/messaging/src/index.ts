@@ -3,7 +3,8 @@
 export type { BackoffPolicy } from "./backoff.js";
 export type { Bus, BusMessage, Consumer, ConsumerSpec, DeliveredMessage, MessageHandler } from "./bus.js";
 export type { CheckpointStore } from "./checkpointStore.js";
-export { decodeEnvelope, envelopeMessage, JSON_CONTENT_TYPE } from "./envelope.js";
+export { decodeEnvelope, envelopedMessage, envelopeMessage, JSON_CONTENT_TYPE } from "./envelope.js";
+export type { EnvelopeContent } from "./envelope.js";
 export type { DecodedEnvelope } from "./envelope.js";
 export { BusClosedError, DurableInUseError, InvalidEnvelopeError, NoStreamForSubjectError } from "./errors.js";
 export { warnOnGiveUp } from "./giveUp.js";

@@ -1,7 +1,6 @@
-import { EventEnvelope } from "@ihp/contracts";
 import { FeedEntry } from "@ihp/contracts/reporting";
 import type { StoredEvent } from "@ihp/eventsourcing";
-import type { BusMessage } from "@ihp/messaging";
+import { envelopedMessage, type BusMessage } from "@ihp/messaging";
 import { feedRecordOf } from "../application/feedQueries.js";
 import { toFeedEntry } from "./feedEntryProto.js";
 import { protobufContentType } from "./contentType.js";
@@ -18,32 +17,10 @@ export const FEED_CONTENT_TYPE = protobufContentType("ihp.reporting.v1.FeedEntry
 export function feedEntryMessage(event: StoredEvent): BusMessage | null {
   const record = feedRecordOf(event);
   if (record === undefined) return null;
-  const { metadata } = event;
-  const envelope: EventEnvelope = {
-    id: event.id,
+  return envelopedMessage(event, {
+    subject: FEED_SUBJECT,
     type: event.type,
-    schemaVersion: event.schemaVersion,
-    streamId: event.streamId,
-    streamRevision: BigInt(event.revision),
-    logPosition: event.position.toString(),
-    metadata: {
-      actorId: metadata.actorId,
-      actorRole: metadata.actorRole,
-      tenantId: metadata.tenantId,
-      correlationId: metadata.correlationId,
-      causationId: metadata.causationId,
-      traceparent: metadata.traceparent ?? "",
-      tracestate: metadata.tracestate ?? "",
-      occurredAt: metadata.occurredAt,
-      profileVersion: metadata.profileVersion ?? "",
-      requestId: metadata.requestId ?? "",
-    },
-    hash: event.hash,
     contentType: FEED_CONTENT_TYPE,
-    payload: Buffer.from(FeedEntry.encode(toFeedEntry(record)).finish()),
-  };
-  const headers: Record<string, string> = {};
-  if (metadata.traceparent !== undefined) headers["traceparent"] = metadata.traceparent;
-  if (metadata.tracestate !== undefined) headers["tracestate"] = metadata.tracestate;
-  return { subject: FEED_SUBJECT, id: event.id, data: EventEnvelope.encode(envelope).finish(), headers };
+    payload: FeedEntry.encode(toFeedEntry(record)).finish(),
+  });
 }

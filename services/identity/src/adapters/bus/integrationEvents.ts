@@ -1,7 +1,6 @@
-import { EventEnvelope } from "@ihp/contracts";
 import { InstitutionRegistered, LicenceChanged, RegulatorConnectionChanged } from "@ihp/contracts/identity";
 import type { StoredEvent } from "@ihp/eventsourcing";
-import type { BusMessage } from "@ihp/messaging";
+import { envelopedMessage, type BusMessage } from "@ihp/messaging";
 import { toInstitutionEvent } from "../../application/institutionEvents.js";
 import { isInstitutionEventType } from "../../domain/institutions/index.js";
 import { gradeToProto } from "../grades.js";
@@ -23,40 +22,12 @@ interface Payload {
 export function identityEventMessage(event: StoredEvent): BusMessage | null {
   const payload = payloadOf(event);
   if (payload === null) return null;
-  const { metadata } = event;
-  const envelope: EventEnvelope = {
-    id: event.id,
-    type: payload.type,
-    schemaVersion: event.schemaVersion,
-    streamId: event.streamId,
-    streamRevision: BigInt(event.revision),
-    logPosition: event.position.toString(),
-    metadata: {
-      actorId: metadata.actorId,
-      actorRole: metadata.actorRole,
-      tenantId: metadata.tenantId,
-      correlationId: metadata.correlationId,
-      causationId: metadata.causationId,
-      traceparent: metadata.traceparent ?? "",
-      tracestate: metadata.tracestate ?? "",
-      occurredAt: metadata.occurredAt,
-      profileVersion: metadata.profileVersion ?? "",
-      requestId: metadata.requestId ?? "",
-    },
-    hash: event.hash,
-    contentType: `application/x-protobuf; proto=${PROTO_PACKAGE}.${payload.type}`,
-    // ts-proto (env=node) types bytes as Buffer; wrapping shares the memory, no copy.
-    payload: Buffer.from(payload.bytes.buffer, payload.bytes.byteOffset, payload.bytes.byteLength),
-  };
-  const headers: Record<string, string> = {};
-  if (metadata.traceparent !== undefined) headers["traceparent"] = metadata.traceparent;
-  if (metadata.tracestate !== undefined) headers["tracestate"] = metadata.tracestate;
-  return {
+  return envelopedMessage(event, {
     subject: `${PROTO_PACKAGE}.${payload.type}`,
-    id: event.id,
-    data: EventEnvelope.encode(envelope).finish(),
-    headers,
-  };
+    type: payload.type,
+    contentType: `application/x-protobuf; proto=${PROTO_PACKAGE}.${payload.type}`,
+    payload: payload.bytes,
+  });
 }
 
 function payloadOf(stored: StoredEvent): Payload | null {
