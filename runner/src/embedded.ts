@@ -7,6 +7,7 @@ import {
   createLifecycle,
   createLogger,
   openBuiltinIssuer,
+  startTracing,
   TokenVerifier,
   type BuiltinIssuer,
   type Logger,
@@ -20,6 +21,8 @@ export interface EmbeddedOptions {
   readonly gatewayPort: number;
   readonly logLevel?: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   readonly clock?: () => Date;
+  /** OTLP/HTTP endpoint for traces (OTEL_EXPORTER_OTLP_ENDPOINT); unset: spans are not exported. */
+  readonly otlpEndpoint?: string;
 }
 
 export interface EmbeddedPlatform {
@@ -53,7 +56,11 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
   let identity: IdentityService | undefined;
   let reporting: ReportingService | undefined;
   let gateway: RunningGateway | undefined;
-  // Registered in start order; the lifecycle stops them in reverse: gateway, reporting, identity, bus.
+  // Tracing once for the whole process: its context manager is what carries a request's trace context through the
+  // gateway, the gRPC handlers and into event metadata (one user action, one trace).
+  const tracing = startTracing({ serviceName: "ihp-embedded", otlpEndpoint: options.otlpEndpoint });
+  // Registered in start order; the lifecycle stops them in reverse: gateway, reporting, identity, bus, telemetry.
+  lifecycle.register("telemetry", { stop: () => tracing.shutdown() });
   lifecycle.register("bus", { stop: () => bus.close() });
   lifecycle.register("identity", {
     start: async () => {

@@ -11,10 +11,16 @@ const env = z
     GATEWAY_PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
     DEMO_SEED: z.enum(["true", "false"]).default("true"),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   })
   .parse(process.env);
 
-const platform = await startEmbeddedPlatform({ dataDir: env.DATA_DIR, gatewayPort: env.GATEWAY_PORT, logLevel: env.LOG_LEVEL });
+const platform = await startEmbeddedPlatform({
+  dataDir: env.DATA_DIR,
+  gatewayPort: env.GATEWAY_PORT,
+  logLevel: env.LOG_LEVEL,
+  ...(env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? {} : { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT }),
+});
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 out("Internet hospital platform — embedded mode (identity, reporting, gateway; SQLite under " + env.DATA_DIR + ")");
 out(`GraphQL:  ${platform.graphqlUrl}`);

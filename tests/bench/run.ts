@@ -1,8 +1,10 @@
 // npm run bench -- <name>: runs one benchmark; each prints its figures and ends with one JSON line.
 import { runEventStoreBench } from "./eventstore.bench.js";
+import { runGatewayBench } from "./gateway.bench.js";
 
 const benches: Record<string, () => Promise<void>> = {
   eventstore: runEventStoreBench,
+  gateway: runGatewayBench,
 };
 
 const name = process.argv[2];

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { verifyFile } from "@ihp/eventsourcing/sqlite";
@@ -113,6 +114,34 @@ describe("first slice end to end, embedded mode: GraphQL → gRPC → store → 
     expect(deep.status).toBeLessThan(500);
     expect(deep.errors?.[0]?.extensions?.["code"]).toEqual(expect.any(String));
     expect(await feed()).toEqual(before);
+  });
+
+  it("XC-01: one user action is one trace: the client's trace id reaches both services' events", async () => {
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const input = {
+      requestId: "e2e-traced-renewal-1",
+      institutionId: demo.institutionId,
+      licence: { number: "PDY00001X11010111A1003", validFrom: "2026-01-01", validUntil: "2032-12-31" },
+    };
+    const response = await fetch(platform.graphqlUrl, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${demo.tokens["institution_admin"]}`,
+        traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+      },
+      body: JSON.stringify({ query: CHANGE_LICENCE, variables: { input } }),
+    });
+    expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+    const traceOf = (file: string, type: string): string | undefined => {
+      const db = new Database(join(dataDir, file), { readonly: true });
+      const rows = db.prepare<[string], { metadata: string }>("SELECT metadata FROM events WHERE type = ?").all(type);
+      db.close();
+      const last = rows.at(-1);
+      return last === undefined ? undefined : (JSON.parse(last.metadata) as { traceparent?: string }).traceparent?.split("-")[1];
+    };
+    expect(traceOf("identity-events.sqlite", "LicenceChanged")).toBe(traceId);
+    await waitFor(() => traceOf("reporting-events.sqlite", "FeedEntryRecorded") === traceId, 10_000, "the feed entry's trace");
   });
 
   it("XC-01: every service log the slice wrote verifies", () => {
