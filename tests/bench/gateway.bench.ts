@@ -92,7 +92,7 @@ export async function runGatewayBench(): Promise<void> {
     const demo = await seedDemo(platform.graphqlUrl, platform.issuer, new Date());
     const token = demo.tokens["system"];
     const fixed = JSON.stringify({ data: { publicInstitutions: { edges: [] } } });
-    bare.post("/graphql", async () => fixed);
+    bare.post("/graphql", () => Promise.resolve(fixed));
     await bare.listen({ host: "127.0.0.1", port: 0 });
     const address = bare.server.address();
     const bareUrl = new URL(`http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}/graphql`);
