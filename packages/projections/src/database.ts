@@ -3,14 +3,16 @@ import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 
 /**
- * Read models for the embedded mode: one SQLite file through Kysely. WAL lets queries read while a batch commits;
- * synchronous=FULL makes a committed checkpoint survive power loss, as the event store's do. destroy() closes it.
+ * Read models for the embedded mode: one SQLite file through Kysely. WAL lets queries read while a batch commits.
+ * synchronous=NORMAL, not FULL: a power cut may forget the last batches, but rows and checkpoint go back together
+ * (one transaction), so the projector re-applies them from the log; read models are derived and rebuildable, and an
+ * fsync per batch would slow every write of the service. destroy() closes it.
  */
 export function openSqliteReadModels<DB>(path: string): Kysely<DB> {
   const database = new Database(path);
   try {
     database.pragma("journal_mode = WAL");
-    database.pragma("synchronous = FULL");
+    database.pragma("synchronous = NORMAL");
     database.pragma("foreign_keys = ON");
   } catch (error) {
     database.close();
