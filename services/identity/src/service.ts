@@ -1,8 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { InstitutionServiceService } from "@ihp/contracts/identity";
-import { uuidv7 } from "@ihp/eventsourcing";
-import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
+import { type EventStore, uuidv7 } from "@ihp/eventsourcing";
 import {
   type Bus,
   contextStream,
@@ -23,6 +22,7 @@ import {
   type RunningGrpcServer,
   serveGrpc,
   verifierFromConfig,
+  openEventStore,
 } from "@ihp/platform";
 import { openPostgresReadModels, openSqliteReadModels, Projector } from "@ihp/projections";
 import type { Kysely } from "kysely";
@@ -69,7 +69,7 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
   const verifier = options.verifier ?? (await verifierFromConfig(config));
 
   // Assigned by each component's start, which the lifecycle runs in registration order before any later one reads them.
-  let store!: SqliteEventStore;
+  let store!: EventStore;
   let readModels!: Kysely<IdentityReadModels>;
   let bus!: Bus;
   let grpc: RunningGrpcServer | undefined;
@@ -77,7 +77,7 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
   lifecycle.register("event-store", {
     start: async () => {
       if (config.DATA_DIR !== ":memory:") await mkdir(config.DATA_DIR, { recursive: true });
-      store = SqliteEventStore.open({ path: file("identity-events.sqlite"), clock });
+      store = await openEventStore({ context: IDENTITY_CONTEXT, url: config.EVENT_STORE_URL, dataDir: config.DATA_DIR, clock });
     },
     stop: () => store.close(),
   });

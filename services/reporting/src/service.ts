@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { RegulatorFeedServiceService } from "@ihp/contracts/reporting";
-import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
+import type { EventStore } from "@ihp/eventsourcing";
 import { type Bus, type Consumer, Relay, SqliteCheckpointStore } from "@ihp/messaging";
 import {
   createGrpcHandlers,
@@ -15,6 +15,7 @@ import {
   serveGrpc,
   type StopOutcome,
   verifierFromConfig,
+  openEventStore,
 } from "@ihp/platform";
 import { connectOwnBus } from "./adapters/busConnection.js";
 import { feedEntryMessage } from "./adapters/feedPublisher.js";
@@ -65,7 +66,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
   await mkdir(config.DATA_DIR, { recursive: true });
 
   // Each component is created in its start, so a failed start leaves nothing half-open behind.
-  let store: SqliteEventStore | undefined;
+  let store: EventStore | undefined;
   let checkpoints: SqliteCheckpointStore | undefined;
   let bus: Bus | undefined = options.bus;
   let relay: Relay | undefined;
@@ -78,8 +79,8 @@ export async function startReportingService(options: ReportingServiceOptions): P
   };
 
   lifecycle.register("event-store", {
-    start: () => {
-      store = SqliteEventStore.open({ path: join(config.DATA_DIR, "reporting-events.sqlite"), clock });
+    start: async () => {
+      store = await openEventStore({ context: "reporting", url: config.EVENT_STORE_URL, dataDir: config.DATA_DIR, clock });
     },
     stop: () => store?.close(),
   });

@@ -24,6 +24,8 @@ export const baseConfigShape = {
   METRICS_PORT: port.default(9464),
   NATS_URL: natsServers.optional(),
   DATA_DIR: filePath.default("./data"),
+  /** Event store: a kurrentdb:// (or esdb://) connection string selects KurrentDB; unset, SQLite in DATA_DIR. */
+  EVENT_STORE_URL: z.string().regex(/^(kurrentdb|kdb|esdb)(\+discover)?:\/\/\S+$/, "expected kurrentdb://…").optional(),
   AUTH_MODE: z.enum(["builtin", "oidc"]).default("builtin"),
   OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
   OIDC_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
