@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -10,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { openBuiltinIssuer, type BuiltinIssuer } from "@ihp/platform";
 import { graphql, seedDemo, type DemoSeed } from "@ihp/runner";
-import { startNatsServer, waitFor, type NatsServerHandle } from "@ihp/testing";
+import { freePort, startNatsServer, waitFor, type NatsServerHandle } from "@ihp/testing";
 
 // The distributed mode (ARCHITECTURE §3): one process per service, NATS JetStream between them, PostgreSQL read
 // models for identity. Every process runs its own main.ts, configured only by environment variables, as in a pod.
@@ -19,17 +18,6 @@ const root = join(import.meta.dirname, "../..");
 const tsx = createRequire(import.meta.url).resolve("tsx");
 const DATABASE_URL = process.env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
 const BURST = 30;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
-    });
-  });
-}
 
 interface Proc {
   readonly child: ChildProcess;

@@ -4,6 +4,6 @@ export type { StoreUnderTest } from "./eventStoreContract.js";
 export { given } from "./given.js";
 export { busContract } from "./busContract.js";
 export type { BusTestScope, BusUnderTest } from "./busContract.js";
-export { findNatsServer, sharedNatsUrl, startNatsServer } from "./natsServer.js";
+export { findNatsServer, freePort, sharedNatsUrl, startNatsServer } from "./natsServer.js";
 export type { NatsServerHandle } from "./natsServer.js";
 export { waitFor } from "./waitFor.js";
