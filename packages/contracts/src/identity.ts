@@ -23,3 +23,5 @@ export {
   hospitalGradeToJSON,
 } from "./gen/ihp/identity/v1/institutions.js";
 export type { InstitutionServiceServer } from "./gen/ihp/identity/v1/institutions.js";
+export { HOSPITAL_GRADE_NAMES, hospitalGradeName, hospitalGradeOf } from "./hospitalGrades.js";
+export type { HospitalGradeName } from "./hospitalGrades.js";

@@ -26,3 +26,14 @@ describe("generated contracts (ts-proto through buf)", () => {
     expect(ErrorDetail.decode(bytes)).toEqual({ code: "FIRST_VISIT_NOT_ALLOWED", message: "请到实体医院就诊", ruleId: "CON-02" });
   });
 });
+
+describe("hospital grade names", () => {
+  it("map every named grade to the contract's enum and back; UNSPECIFIED and unknown values have no name", async () => {
+    const { HOSPITAL_GRADE_NAMES, HospitalGrade, hospitalGradeName, hospitalGradeOf } = await import("@ihp/contracts/identity");
+    for (const name of HOSPITAL_GRADE_NAMES) expect(hospitalGradeName(hospitalGradeOf(name))).toBe(name);
+    expect(hospitalGradeOf("TERTIARY_A")).toBe(HospitalGrade.HOSPITAL_GRADE_TERTIARY_A);
+    expect(hospitalGradeName(HospitalGrade.HOSPITAL_GRADE_UNSPECIFIED)).toBeUndefined();
+    expect(hospitalGradeName(99 as never)).toBeUndefined();
+    expect(hospitalGradeOf("QUATERNARY")).toBe(HospitalGrade.HOSPITAL_GRADE_UNSPECIFIED);
+  });
+});
