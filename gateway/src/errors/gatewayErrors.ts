@@ -41,13 +41,6 @@ export const GATEWAY_ERRORS = {
     en: "The request could not be read.",
     zh: "无法读取请求内容。",
   },
-  // The identity and reporting services' code for a page cursor they did not issue, with the same texts: a client
-  // cannot tell (and need not care) whether the gateway's wrapper or the service's cursor inside it was damaged.
-  INVALID_CURSOR: {
-    status: 400,
-    en: "The page cursor is not valid. Please start again from the first page.",
-    zh: "分页标记无效，请从第一页重新开始。",
-  },
   // The reporting service's code for the same refusal of a feed query, with the same texts: one code per concept for
   // clients, and createErrorCatalog refuses a code described two ways when the services' tables are merged in.
   JURISDICTION_NOT_ALLOWED: {

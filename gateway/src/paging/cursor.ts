@@ -1,4 +1,5 @@
-import { GatewayError } from "../errors/gatewayError.js";
+import type { DomainError } from "@ihp/eventsourcing";
+import { invalidCursor } from "@ihp/platform";
 
 /**
  * A gateway cursor: the service's page cursor plus how many items of that page to skip. Services only return a
@@ -28,6 +29,8 @@ export function decodeCursor(text: string, maxSkip: number): Cursor {
   return { after: a, skip: s };
 }
 
-function invalid(): GatewayError {
-  return new GatewayError("INVALID_CURSOR");
+/** The platform's code for a bad page cursor: a client cannot tell (and need not care) whether the gateway's wrapper
+ * or the service's cursor inside it was damaged. */
+function invalid(): DomainError {
+  return invalidCursor();
 }

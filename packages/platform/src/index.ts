@@ -39,6 +39,7 @@ export type { ErrorKind } from "./errors/grpcStatus.js";
 export {
   createErrorCatalog,
   describeError,
+  invalidCursor,
   isPlatformErrorCode,
   PLATFORM_ERRORS,
 } from "./errors/platformErrors.js";

@@ -14,12 +14,6 @@ export const REPORTING_ERRORS = {
     en: "The feed position must be a whole number.",
     zh: "推送位置必须为整数。",
   },
-  // Same text as identity's INVALID_CURSOR: the gateway's catalog refuses one code described two ways.
-  INVALID_CURSOR: {
-    status: 3,
-    en: "The page cursor is not valid. Please start again from the first page.",
-    zh: "分页标记无效，请从第一页重新开始。",
-  },
   INVALID_JURISDICTION: {
     status: 3,
     en: "The jurisdiction is not one the platform knows.",

@@ -1,3 +1,4 @@
+import { DomainError } from "@ihp/eventsourcing";
 import { status } from "@grpc/grpc-js";
 
 /** Plain-language text for a stable error code, shown to users by the gateway. */
@@ -19,6 +20,11 @@ export const PLATFORM_ERRORS = {
     status: status.INVALID_ARGUMENT,
     en: "The request is not valid. Please check what you entered.",
     zh: "请求内容有误，请检查填写的信息。",
+  },
+  INVALID_CURSOR: {
+    status: status.INVALID_ARGUMENT,
+    en: "The page cursor is not valid. Please start again from the first page.",
+    zh: "分页标记无效，请从第一页重新开始。",
   },
   FAILED_PRECONDITION: {
     status: status.FAILED_PRECONDITION,
@@ -48,6 +54,11 @@ export const PLATFORM_ERRORS = {
     zh: "请再次验证身份后继续。",
   },
   ABORTED: {
+    status: status.ABORTED,
+    en: "The data changed while you were working. Please try again.",
+    zh: "数据已被他人修改，请刷新后重试。",
+  },
+  CONCURRENT_UPDATE: {
     status: status.ABORTED,
     en: "The data changed while you were working. Please try again.",
     zh: "数据已被他人修改，请刷新后重试。",
@@ -156,4 +167,12 @@ export function createErrorCatalog(
 
 function pick(description: ErrorDescription): ErrorDescription {
   return { en: description.en, zh: description.zh };
+}
+
+/**
+ * A page cursor the service did not issue (or that no longer decodes): one code and text for every paged list of
+ * every service, so the gateway's catalog holds it once.
+ */
+export function invalidCursor(): DomainError {
+  return new DomainError("INVALID_CURSOR", "INVALID_ARGUMENT", PLATFORM_ERRORS.INVALID_CURSOR.en);
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { refusal } from "../domain/errors.js";
+import { invalidCursor } from "@ihp/platform";
 import type { IdentityReadModels } from "./institutionsProjection.js";
 
 export interface PublicInstitutionEntry {
@@ -70,7 +70,7 @@ export function encodeCursor(seq: number): string {
 
 function decodeCursor(cursor: string): number {
   const match = CURSOR_BODY.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (match === null) throw refusal("INVALID_CURSOR");
+  if (match === null) throw invalidCursor();
   return Number(match[1]);
 }
 

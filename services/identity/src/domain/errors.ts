@@ -112,12 +112,6 @@ export const IDENTITY_ERRORS = {
     en: "The platform reference must be at most 100 characters without line breaks.",
     zh: "平台确认编号不得超过100个字符，且不能换行。",
   },
-  INVALID_CURSOR: {
-    kind: "INVALID_ARGUMENT",
-    ruleId: undefined,
-    en: "The page cursor is not valid. Please start again from the first page.",
-    zh: "分页标记无效，请从第一页重新开始。",
-  },
 } as const satisfies Record<string, IdentityErrorEntry>;
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;

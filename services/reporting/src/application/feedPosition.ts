@@ -1,4 +1,5 @@
 import { DomainError, type LogPosition, START } from "@ihp/eventsourcing";
+import { invalidCursor } from "@ihp/platform";
 
 // Feed position = position in the reporting service's log. StreamFeed takes it as a decimal string (the contract);
 // ListFeed wraps it in an opaque cursor so clients do not build cursors of their own (Relay connections).
@@ -25,7 +26,7 @@ export function decodeCursor(cursor: string): LogPosition {
   const text = Buffer.from(cursor, "base64url").toString("utf8");
   const position = text.startsWith(CURSOR_PREFIX) ? text.slice(CURSOR_PREFIX.length) : "";
   if (!DECIMAL.test(position) || encodeCursor(BigInt(position)) !== cursor) {
-    throw new DomainError("INVALID_CURSOR", "INVALID_ARGUMENT", "The page cursor is not valid.");
+    throw invalidCursor();
   }
   return BigInt(position);
 }
