@@ -5,7 +5,7 @@ import type { EventStore } from "./eventStore.js";
 import type { EventMetadata, NewEvent, StoredEvent } from "./types.js";
 
 /** A command addressed to one stream, with what the adapter knows about the caller. */
-export interface CommandEnvelope<Command> {
+export interface CommandEnvelope<Command, State = unknown> {
   readonly streamId: string;
   readonly command: Command;
   /** Who, for which tenant, in which request. occurredAt comes from `now`. */
@@ -13,6 +13,12 @@ export interface CommandEnvelope<Command> {
   /** Client request id: repeating it returns the first result and appends nothing. */
   readonly requestId?: string;
   readonly now: Date;
+  /**
+   * The jurisdiction profile version the decision uses (XC-08), from the state it is decided on (e.g. the
+   * institution's jurisdiction): recorded as metadata.profileVersion on every event it appends. Overrides
+   * metadata.profileVersion; undefined leaves it as given.
+   */
+  readonly profileVersionOf?: (state: State) => string | undefined;
 }
 
 export interface HandleOptions<Event extends DomainEvent> {
@@ -48,7 +54,7 @@ export class ConcurrencyExhaustedError extends DomainError {
 export async function handleCommand<Command, Event extends DomainEvent, State>(
   store: EventStore,
   decider: Decider<Command, Event, State>,
-  envelope: CommandEnvelope<Command>,
+  envelope: CommandEnvelope<Command, State>,
   options: HandleOptions<Event>,
 ): Promise<HandleResult<State>> {
   const maxAttempts = options.maxAttempts ?? 5;
@@ -63,8 +69,10 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     const decided = decider.decide(envelope.command, state);
     if (decided instanceof DomainError) throw decided;
     if (decided.length === 0) return { events: [], state, repeated: false };
+    const profileVersion = envelope.profileVersionOf?.(state);
     const metadata: EventMetadata = {
       ...envelope.metadata,
+      ...(profileVersion === undefined ? {} : { profileVersion }),
       occurredAt: envelope.now.toISOString(),
       ...(envelope.requestId === undefined ? {} : { requestId: envelope.requestId }),
     };

@@ -57,6 +57,23 @@ describe("decider runtime", () => {
     await store.close();
   });
 
+  it("XC-08: records the profile version the decision used, taken from the state it was decided on", async () => {
+    const store = SqliteEventStore.open({ path: ":memory:" });
+    const seen: State[] = [];
+    const profileVersionOf = (state: State): string => {
+      seen.push(state);
+      return state.booked ? "tianjin@2026-01-01#1" : "national@2026-01-01#1";
+    };
+    await handleCommand(store, slot, { streamId: "slot-5", command: { type: "Book", patientId: "p" }, metadata, now, profileVersionOf }, options);
+    await handleCommand(store, slot, { streamId: "slot-5", command: { type: "Cancel" }, metadata, now, profileVersionOf }, options);
+    expect(seen).toEqual([{ booked: false }, { booked: true }]);
+    expect((await store.readStream("slot-5")).map((e) => e.metadata.profileVersion)).toEqual([
+      "national@2026-01-01#1",
+      "tianjin@2026-01-01#1",
+    ]);
+    await store.close();
+  });
+
   it("a repeated client request id returns the first result and appends nothing", async () => {
     const store = SqliteEventStore.open({ path: ":memory:" });
     const envelope = { streamId: "slot-2", command: { type: "Book", patientId: "p-1" } as const, metadata, now, requestId: "req-42" };

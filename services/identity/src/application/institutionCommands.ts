@@ -14,7 +14,7 @@ import {
   requireInstitutionId,
   requireRequestId,
 } from "./ids.js";
-import { type InstitutionView, loadInstitution, toInstitutionEvent, viewOf } from "./institutionEvents.js";
+import { type InstitutionView, loadInstitution, toInstitutionEvent } from "./institutionEvents.js";
 import { authorizeInstitution, type InstitutionAction } from "./policy.js";
 import { profileVersionAt } from "./profileVersion.js";
 import { institutionResource, recordingRefusals } from "./refusals.js";
@@ -57,8 +57,11 @@ interface Execution {
   readonly role: Role;
   readonly institutionId: string;
   readonly requestId: string;
-  /** The jurisdiction whose profile version the events record (XC-08). */
-  readonly jurisdiction: string | undefined;
+  /**
+   * The jurisdiction whose profile version the events record (XC-08): given for a registration, read from the folded
+   * state (no extra read) for an institution that exists.
+   */
+  readonly jurisdiction?: string;
   readonly command: (at: Date) => InstitutionCommand;
 }
 
@@ -78,7 +81,6 @@ export function createInstitutionCommands(options: InstitutionCommandsOptions): 
   async function execute(caller: Caller, run: Execution): Promise<InstitutionView> {
     const streamId = institutionStreamId(run.institutionId);
     const now = clock();
-    const profileVersion = profileVersionAt(run.jurisdiction, now);
     const result = await handleCommand(
       store,
       institutionDecider,
@@ -93,8 +95,9 @@ export function createInstitutionCommands(options: InstitutionCommandsOptions): 
           correlationId: caller.correlationId,
           causationId: run.requestId,
           ...caller.trace,
-          ...(profileVersion === undefined ? {} : { profileVersion }),
         },
+        profileVersionOf: (state) =>
+          profileVersionAt(run.jurisdiction ?? (state.status === "registered" ? state.institution.jurisdiction : undefined), now),
         requestId: run.requestId,
         now,
       },
@@ -106,11 +109,6 @@ export function createInstitutionCommands(options: InstitutionCommandsOptions): 
     }
     // A repeated request or a change to the same values: answer with the institution as it stands.
     return loadInstitution(store, streamId);
-  }
-
-  /** A registered institution's jurisdiction; undefined when there is none (the decider then refuses NOT_FOUND). */
-  async function jurisdictionOf(institutionId: string): Promise<string | undefined> {
-    return viewOf(await store.readStream(institutionStreamId(institutionId)))?.institution.jurisdiction;
   }
 
   return {
@@ -142,7 +140,6 @@ export function createInstitutionCommands(options: InstitutionCommandsOptions): 
           role,
           institutionId,
           requestId,
-          jurisdiction: await jurisdictionOf(institutionId),
           command: (at) => ({ type: "ChangeLicence", institutionId, licence, subjectCodes, at }),
         });
       });
@@ -159,7 +156,6 @@ export function createInstitutionCommands(options: InstitutionCommandsOptions): 
           role,
           institutionId,
           requestId,
-          jurisdiction: await jurisdictionOf(institutionId),
           command: () => ({ type: "SetRegulatorConnection", institutionId, connected, platformReference }),
         });
       });
