@@ -1,5 +1,3 @@
-import type { JsonValue } from "./types.js";
-
 /**
  * Canonical JSON: object keys sorted by UTF-16 code units, no white space, numbers and strings as JSON.stringify
  * writes them. Members whose value is undefined are left out (as JSON.stringify does), so a value and its stored,
@@ -44,9 +42,4 @@ function encodeObject(record: Record<string, unknown>): string {
     first = false;
   }
   return `${out}}`;
-}
-
-/** Parses text that canonicalJson wrote. */
-export function parseJson<T extends JsonValue = JsonValue>(text: string): T {
-  return JSON.parse(text) as T;
 }

@@ -1,6 +1,6 @@
 // Pure entry of @ihp/eventsourcing: port, types, hashing, decider runtime. Adapters have their own entries
 // (@ihp/eventsourcing/sqlite, @ihp/eventsourcing/kurrentdb) so that importing the port loads no database client.
-export { canonicalJson, parseJson } from "./canonicalJson.js";
+export { canonicalJson } from "./canonicalJson.js";
 export { fold } from "./decider.js";
 export type { Decider, DomainEvent } from "./decider.js";
 export { DomainError } from "./domainError.js";
