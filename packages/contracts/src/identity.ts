@@ -25,3 +25,30 @@ export {
 export type { InstitutionServiceServer } from "./gen/ihp/identity/v1/institutions.js";
 export { HOSPITAL_GRADE_NAMES, hospitalGradeName, hospitalGradeOf } from "./hospitalGrades.js";
 export type { HospitalGradeName } from "./hospitalGrades.js";
+export {
+  CheckGuardianRequest,
+  CheckGuardianResponse,
+  CheckReceivingRequest,
+  CheckReviewerRequest,
+  CheckReviewerResponse,
+  CheckReceivingResponse,
+  ClinicalAccessServiceClient,
+  ClinicalAccessServiceService,
+  GetVerifiedPatientRequest,
+  GetVerifiedPatientResponse,
+  Profession,
+  SignDocumentRequest,
+  SignDocumentResponse,
+  Signature,
+  SignatureAlgorithm,
+  SignatureServiceClient,
+  SignatureServiceService,
+  StaffRecordChanged,
+  VerifySignatureRequest,
+  VerifySignatureResponse,
+  professionFromJSON,
+  professionToJSON,
+  signatureAlgorithmFromJSON,
+  signatureAlgorithmToJSON,
+} from "./gen/ihp/identity/v1/access.js";
+export type { ClinicalAccessServiceServer, SignatureServiceServer } from "./gen/ihp/identity/v1/access.js";

@@ -56,7 +56,7 @@ function tamper(token: string, part: 0 | 1 | 2, edit: (json: Record<string, unkn
 
 describe("BuiltinIssuer and TokenVerifier", () => {
   it("accepts a valid ES256 token and builds the Principal", async () => {
-    const token = await issuer.issue({ ...physician, acr: "ca-cert", amr: ["pwd", "otp"], authTime: NOW.getTime() / 1000 - 60 });
+    const token = await issuer.issue({ ...physician, acr: "ca-cert", amr: ["pwd", "otp"], authTime: NOW.getTime() / 1000 - 60, sessionId: "s-77" });
     const principal = await verifier.verify(token);
     expect(principal).toEqual({
       subject: "u-1001",
@@ -66,6 +66,7 @@ describe("BuiltinIssuer and TokenVerifier", () => {
       acr: "ca-cert",
       amr: ["pwd", "otp"],
       authTime: NOW.getTime() / 1000 - 60,
+      sessionId: "s-77",
     });
     expect(issuer.jwks().keys[0]).toMatchObject({ kty: "EC", crv: "P-256", alg: "ES256", kid: issuer.kid });
     expect(issuer.jwks().keys[0]).not.toHaveProperty("d");

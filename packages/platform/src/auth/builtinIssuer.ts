@@ -36,6 +36,8 @@ export interface TokenRequest {
   readonly amr?: readonly string[];
   /** Seconds since the epoch of the person's last active authentication. */
   readonly authTime?: number;
+  /** Login session id (`sid`). */
+  readonly sessionId?: string;
   readonly ttlSeconds?: number;
   readonly audience?: string;
 }
@@ -91,6 +93,7 @@ export class BuiltinIssuer {
     if (request.acr !== undefined) claims[CLAIMS.acr] = request.acr;
     if (request.amr !== undefined) claims[CLAIMS.amr] = [...request.amr];
     if (request.authTime !== undefined) claims[CLAIMS.authTime] = request.authTime;
+    if (request.sessionId !== undefined) claims[CLAIMS.sessionId] = request.sessionId;
     return new SignJWT(claims)
       .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: this.kid, typ: "JWT" })
       .setSubject(request.subject)

@@ -10,6 +10,7 @@ export const CLAIMS = {
   acr: "acr",
   amr: "amr",
   authTime: "auth_time",
+  sessionId: "sid",
 } as const;
 
 function invalid(): AuthenticationError {
@@ -33,6 +34,7 @@ export function principalFromClaims(payload: JWTPayload): Principal {
   const acr = payload[CLAIMS.acr];
   const amr = payload[CLAIMS.amr];
   const authTime = payload[CLAIMS.authTime];
+  const sessionId = payload[CLAIMS.sessionId];
   if (typeof sub !== "string" || sub === "") throw invalid();
   if (!isStringArray(roles)) throw invalid();
   if (typeof tenant !== "string" || tenant === "") throw invalid();
@@ -40,6 +42,7 @@ export function principalFromClaims(payload: JWTPayload): Principal {
   if (acr !== undefined && typeof acr !== "string") throw invalid();
   if (amr !== undefined && !isStringArray(amr)) throw invalid();
   if (authTime !== undefined && (typeof authTime !== "number" || !Number.isFinite(authTime))) throw invalid();
+  if (sessionId !== undefined && (typeof sessionId !== "string" || sessionId === "")) throw invalid();
   const knownRoles = roles.filter(isRole);
   const principalKind: PrincipalKind = kind ?? (knownRoles.includes("system") ? "service" : "human");
   return {
@@ -50,5 +53,6 @@ export function principalFromClaims(payload: JWTPayload): Principal {
     acr,
     amr,
     authTime,
+    sessionId,
   };
 }

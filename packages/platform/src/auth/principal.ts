@@ -35,4 +35,6 @@ export interface Principal {
   readonly amr?: readonly string[] | undefined;
   /** When the person last actively authenticated, in seconds since the epoch. */
   readonly authTime?: number | undefined;
+  /** Login session the token belongs to (the token's `sid`): identity ends superseded sessions (IDN-08). */
+  readonly sessionId?: string | undefined;
 }

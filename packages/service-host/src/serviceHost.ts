@@ -1,0 +1,246 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { type EventStore, uuidv7 } from "@ihp/eventsourcing";
+import {
+  type Bus,
+  type Consumer,
+  type ConsumerSpec,
+  contextStream,
+  type EventMapper,
+  type GiveUpListener,
+  InProcessBus,
+  type MessageHandler,
+  NatsJetStreamBus,
+  Relay,
+  SqliteCheckpointStore,
+} from "@ihp/messaging";
+import {
+  type AuditTrail,
+  type BaseConfig,
+  createAuditTrail,
+  createGrpcHandlers,
+  createLifecycle,
+  createLogger,
+  type GrpcHandlerOptions,
+  type GrpcHandlers,
+  type GrpcServiceBinding,
+  HealthService,
+  type Logger,
+  openEventStore,
+  type PrincipalResolver,
+  type RunningGrpcServer,
+  serveGrpc,
+  type StopOutcome,
+  verifierFromConfig,
+} from "@ihp/platform";
+import { openPostgresReadModels, openSqliteReadModels, type Projection, Projector } from "@ihp/projections";
+import type { Kysely } from "kysely";
+
+/** The configuration a hosted service needs: the platform's base variables plus, optionally, its read-model database. */
+export type HostConfig = BaseConfig & {
+  /** PostgreSQL connection string for read models; unset: SQLite in DATA_DIR. */
+  readonly READ_MODEL_URL?: string | undefined;
+  readonly READ_MODEL_SCHEMA?: string | undefined;
+};
+
+/** What a service's adapters are built from, once store, read models and bus are open. */
+export interface HostDeps<DB> {
+  readonly store: EventStore;
+  readonly readModels: Kysely<DB>;
+  readonly bus: Bus;
+  readonly clock: () => Date;
+  /** UUIDv7 from the service clock: event ids, generated ids. */
+  readonly newId: () => string;
+  readonly logger: Logger;
+  /** Wraps gRPC methods: authentication, errors, metrics, traces. */
+  readonly handlers: GrpcHandlers;
+  /** Records refused attempts (XC-02) in the service's own log. */
+  readonly audit: AuditTrail;
+  /** Aborted when the service starts stopping: long-running streams end on it. */
+  readonly stopping: AbortSignal;
+}
+
+/** A durable bus consumer the host starts after the projectors and stops before them. */
+export interface HostedConsumer<DB> {
+  readonly spec: ConsumerSpec;
+  readonly handler: (deps: HostDeps<DB>) => MessageHandler;
+}
+
+export interface ServiceHostOptions<DB> {
+  /** Bounded context: stream and file names, subjects ihp.<context>.v1.*, audit context. */
+  readonly context: string;
+  readonly config: HostConfig;
+  /** A bus shared with other services (embedded runner); its owner closes it. Default: NATS when NATS_URL is set. */
+  readonly bus?: Bus | undefined;
+  readonly verifier?: PrincipalResolver | undefined;
+  readonly clock?: (() => Date) | undefined;
+  readonly logger?: Logger | undefined;
+  readonly metrics?: GrpcHandlerOptions["metrics"];
+  readonly tracer?: GrpcHandlerOptions["tracer"];
+  /** Read-model projections, each run by its own checkpointed projector. */
+  readonly projections?: readonly Projection<DB>[] | undefined;
+  /** Maps stored events to integration events; omitted: nothing is published. */
+  readonly publish?: { readonly map: EventMapper; readonly maxInFlight?: number } | undefined;
+  /** Other contexts whose subjects this service consumes (their JetStream streams are provisioned too). */
+  readonly consumesFrom?: readonly string[] | undefined;
+  readonly consumers?: readonly HostedConsumer<DB>[] | undefined;
+  /** The gRPC services to serve, built from the open dependencies. */
+  readonly grpc: (deps: HostDeps<DB>) => readonly GrpcServiceBinding[] | Promise<readonly GrpcServiceBinding[]>;
+  /** Called when a consumer gives up on a message (alerting). Default: an error log line. */
+  readonly onGiveUp?: GiveUpListener | undefined;
+}
+
+export interface HostedService {
+  readonly grpcPort: number;
+  /** Ordered stop (reverse of start): gRPC drains, consumers, relay, projectors, bus (if owned), read models, store. */
+  stop(reason?: string): Promise<readonly StopOutcome[]>;
+}
+
+/**
+ * The composition root every event-sourced service shares (ARCHITECTURE §3, §10): event store → read models → bus →
+ * projectors → relay → consumers → gRPC, stopped in reverse. A failed start stops what had started. Services pass
+ * what differs — projections, the integration-event mapping, consumers, gRPC implementations — and nothing else.
+ */
+export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Promise<HostedService> {
+  const { config, context } = options;
+  const clock = options.clock ?? (() => new Date());
+  const newId = (): string => uuidv7(clock().getTime());
+  const logger = options.logger ?? createLogger({ name: config.SERVICE_NAME, level: config.LOG_LEVEL });
+  const lifecycle = createLifecycle({ logger, defaultStopTimeoutMs: config.SHUTDOWN_GRACE_MS + 5_000 });
+  const file = (name: string): string => (config.DATA_DIR === ":memory:" ? ":memory:" : join(config.DATA_DIR, `${context}-${name}`));
+  const verifier = options.verifier ?? (await verifierFromConfig(config));
+  const stopping = new AbortController();
+  const onGiveUp: GiveUpListener =
+    options.onGiveUp ??
+    (({ durable, message }) => {
+      const { id: messageId, subject, deliveryCount } = message;
+      logger.error({ code: "MESSAGE_GIVEN_UP", durable, messageId, subject, deliveryCount }, "consumer gave up on a message");
+    });
+
+  // Assigned by each component's start, which runs in registration order before any later one reads them.
+  let store!: EventStore;
+  let readModels!: Kysely<DB>;
+  let bus!: Bus;
+  let deps!: HostDeps<DB>;
+  let grpc: RunningGrpcServer | undefined;
+
+  lifecycle.register("event-store", {
+    start: async () => {
+      if (config.DATA_DIR !== ":memory:") await mkdir(config.DATA_DIR, { recursive: true });
+      store = await openEventStore({ context, url: config.EVENT_STORE_URL, dataDir: config.DATA_DIR, clock });
+    },
+    stop: () => store.close(),
+  });
+
+  lifecycle.register("read-models", {
+    start: () => {
+      readModels =
+        config.READ_MODEL_URL === undefined
+          ? openSqliteReadModels<DB>(file("read-models.sqlite"))
+          : openPostgresReadModels<DB>(config.READ_MODEL_URL, {
+              ...(config.READ_MODEL_SCHEMA === undefined ? {} : { schema: config.READ_MODEL_SCHEMA }),
+              onIdleConnectionError: (error) => logger.warn({ err: error }, "read-model connection lost; reconnecting"),
+            });
+    },
+    stop: () => readModels.destroy(),
+  });
+
+  const ownsBus = options.bus === undefined;
+  lifecycle.register("bus", {
+    start: async () => {
+      const streams = [context, ...(options.consumesFrom ?? [])].map((name) => contextStream(name));
+      bus =
+        options.bus ??
+        (config.NATS_URL === undefined
+          ? new InProcessBus({ onGiveUp })
+          : await NatsJetStreamBus.connect({
+              servers: config.NATS_URL.split(",").map((server) => server.trim()),
+              name: config.SERVICE_NAME,
+              streams,
+              onGiveUp,
+            }));
+      const audit = createAuditTrail({ store, context, clock, newId });
+      const handlers = createGrpcHandlers({ logger, verifier, metrics: options.metrics, tracer: options.tracer });
+      deps = { store, readModels, bus, clock, newId, logger, handlers, audit, stopping: stopping.signal };
+    },
+    stop: () => (ownsBus ? bus.close() : undefined),
+  });
+
+  for (const projection of options.projections ?? []) {
+    let projector: Projector<DB> | undefined;
+    lifecycle.register(`projector-${projection.name}`, {
+      start: async () => {
+        projector = new Projector({
+          db: readModels,
+          projection,
+          source: store,
+          onError: (error) => logger.error({ err: error, projection: projection.name }, "projection stopped"),
+        });
+        await projector.start();
+      },
+      stop: () => projector?.stop(),
+    });
+  }
+
+  const { publish } = options;
+  if (publish !== undefined) {
+    let relay: Relay | undefined;
+    let checkpoints: SqliteCheckpointStore | undefined;
+    lifecycle.register("relay", {
+      start: async () => {
+        checkpoints = SqliteCheckpointStore.open({ path: file("relay-checkpoints.sqlite") });
+        relay = new Relay({
+          name: `${context}-relay`,
+          store,
+          bus,
+          checkpoints,
+          map: publish.map,
+          maxInFlight: publish.maxInFlight ?? 1,
+          onError: ({ error, event, fatal }) => {
+            if (fatal) logger.error({ err: error, eventId: event?.id }, "relay stopped");
+            else logger.warn({ err: error, eventId: event?.id }, "relay publish failed; retrying");
+          },
+        });
+        await relay.start();
+      },
+      stop: async () => {
+        await relay?.stop();
+        await checkpoints?.close();
+      },
+    });
+  }
+
+  for (const hosted of options.consumers ?? []) {
+    let consumer: Consumer | undefined;
+    lifecycle.register(`consumer-${hosted.spec.durable}`, {
+      start: async () => {
+        consumer = await bus.consume(hosted.spec, hosted.handler(deps));
+      },
+      stop: () => consumer?.stop(),
+    });
+  }
+
+  lifecycle.register("grpc", {
+    start: async () => {
+      const services = await options.grpc(deps);
+      const { GRPC_TLS_CERT_FILE: certFile, GRPC_TLS_KEY_FILE: keyFile, GRPC_TLS_CA_FILE: caFile } = config;
+      grpc = await serveGrpc({
+        host: config.GRPC_HOST,
+        port: config.GRPC_PORT,
+        services,
+        health: new HealthService(),
+        tls: certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile, caFile },
+      });
+    },
+    stop: async () => {
+      // Server streams never finish by themselves: end them first, so the drain only waits for unary calls.
+      stopping.abort();
+      await grpc?.stop(config.SHUTDOWN_GRACE_MS);
+    },
+  });
+
+  await lifecycle.start();
+  const port = grpc?.port;
+  if (port === undefined) throw new Error("gRPC server did not start");
+  return { grpcPort: port, stop: (reason) => lifecycle.stop(reason) };
+}
