@@ -39,7 +39,9 @@ lifecycle.register("identity", {
     service = await startIdentityService({ config, logger, metrics: metricsOfCalls, tracer: tracing.tracer });
     logger.info({ port: service.grpcPort }, "identity service listening");
   },
-  stop: () => service?.stop(),
+  stop: async () => {
+    await service?.stop();
+  },
 });
 lifecycle.handleSignals();
 await lifecycle.start();
