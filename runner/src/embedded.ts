@@ -67,7 +67,9 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
       const config = identityConfigSchema.parse({ ...common, SERVICE_NAME: "identity" });
       identity = await startIdentityService({ config, bus, verifier, logger: logger.child({ service: "identity" }), ...(clock ? { clock } : {}) });
     },
-    stop: () => identity?.stop() ?? Promise.resolve(),
+    stop: async () => {
+      await identity?.stop();
+    },
   });
   lifecycle.register("reporting", {
     start: async () => {
