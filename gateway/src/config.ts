@@ -7,6 +7,10 @@ export interface GatewayConfig extends BaseConfig {
   readonly GATEWAY_PORT: number;
   readonly IDENTITY_GRPC_URL: string;
   readonly REPORTING_GRPC_URL: string;
+  /** Optional: without them the consult, prescription and pharmacy fields answer SERVICE_NOT_CONFIGURED. */
+  readonly CONSULT_GRPC_URL: string | undefined;
+  readonly PRESCRIPTION_GRPC_URL: string | undefined;
+  readonly PHARMACY_GRPC_URL: string | undefined;
   readonly GATEWAY_GRAPHIQL: boolean;
   readonly GATEWAY_INSTANCE_ID: string;
   readonly GATEWAY_CALL_TIMEOUT_MS: number;
@@ -35,6 +39,9 @@ export function loadGatewayConfig(env: Environment = process.env): GatewayConfig
     GATEWAY_PORT: read.integer("GATEWAY_PORT", 0, 65_535) ?? 4000,
     IDENTITY_GRPC_URL: read.address("IDENTITY_GRPC_URL"),
     REPORTING_GRPC_URL: read.address("REPORTING_GRPC_URL"),
+    CONSULT_GRPC_URL: read.optionalAddress("CONSULT_GRPC_URL"),
+    PRESCRIPTION_GRPC_URL: read.optionalAddress("PRESCRIPTION_GRPC_URL"),
+    PHARMACY_GRPC_URL: read.optionalAddress("PHARMACY_GRPC_URL"),
     GATEWAY_GRAPHIQL: read.boolean("GATEWAY_GRAPHIQL") ?? false,
     // Pod name in Kubernetes: names this replica's feed consumer (each replica must receive every entry).
     GATEWAY_INSTANCE_ID: read.text("GATEWAY_INSTANCE_ID") ?? hostname(),
@@ -86,11 +93,16 @@ class Reader {
 
   /** Required gRPC target: host:port, or a grpc-js URI such as dns:///identity:50051. */
   address(name: string): string | undefined {
-    const value = this.text(name);
-    if (value === undefined) {
+    if (this.text(name) === undefined) {
       this.problems.push({ variable: name, problem: "required but not set" });
       return undefined;
     }
+    return this.optionalAddress(name);
+  }
+
+  optionalAddress(name: string): string | undefined {
+    const value = this.text(name);
+    if (value === undefined) return undefined;
     if (!/^([a-z]+:\/\/\/?)?[^\s/]+:\d{1,5}$/.test(value)) {
       this.problems.push({ variable: name, problem: "expected host:port, e.g. identity:50051" });
       return undefined;

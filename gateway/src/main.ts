@@ -37,6 +37,9 @@ lifecycle.register("http", {
       port: config.GATEWAY_PORT,
       identity: config.IDENTITY_GRPC_URL,
       reporting: config.REPORTING_GRPC_URL,
+      consult: config.CONSULT_GRPC_URL,
+      prescription: config.PRESCRIPTION_GRPC_URL,
+      pharmacy: config.PHARMACY_GRPC_URL,
       grpcTls: config.GATEWAY_GRPC_CA_FILE === undefined ? undefined : { caFile: config.GATEWAY_GRPC_CA_FILE },
       tls:
         config.GATEWAY_TLS_CERT_FILE === undefined || config.GATEWAY_TLS_KEY_FILE === undefined

@@ -16,10 +16,12 @@ import { requestTrace } from "./http/requestTrace.js";
 import { admitSource } from "./limits/admitSource.js";
 import { complexityRule } from "./limits/complexityRule.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits/limits.js";
-import type { HttpContext, ResolverDeps } from "./resolvers/context.js";
+import type { HttpContext, ResolverDeps, WsContext } from "./resolvers/context.js";
 import { feedQueries, feedSubscription } from "./resolvers/feed.js";
 import { institutionMutations, institutionQueries } from "./resolvers/institutions.js";
 import { loadSchemaText } from "./schema.js";
+import { MODULES } from "./contexts/index.js";
+import { type GatewayModule, loadModuleSchema, mergeResolvers } from "./contexts/module.js";
 import { consumeFeed } from "./subscriptions/feedConsumer.js";
 import { FeedHub } from "./subscriptions/feedHub.js";
 import { webSocketSupport } from "./subscriptions/websocket.js";
@@ -29,6 +31,10 @@ export interface GatewayOptions {
   readonly identity: ServiceTarget<InstitutionServiceClient>;
   /** The reporting service: a client or a `host:port` to dial. */
   readonly reporting: ServiceTarget<RegulatorFeedServiceClient>;
+  /** `host:port` of the consult, prescription and pharmacy services; their fields answer SERVICE_NOT_CONFIGURED without. */
+  readonly consult?: string | undefined;
+  readonly prescription?: string | undefined;
+  readonly pharmacy?: string | undefined;
   /** TLS for the channels the gateway dials itself (addresses above). Plaintext without it. */
   readonly grpcTls?: ClientTls | undefined;
   /** Verifies bearer tokens into principals (TokenVerifier). */
@@ -51,6 +57,8 @@ export interface GatewayOptions {
   readonly readinessTimeoutMs?: number | undefined;
   /** Entries a subscriber may fall behind by before it is disconnected (default 1,000). */
   readonly subscriptionQueue?: number | undefined;
+  /** API modules of the other contexts (default: all of contexts/index.ts). */
+  readonly modules?: readonly GatewayModule[] | undefined;
   /** Error texts of the services' own codes (their README tables), merged with the platform's and the gateway's. */
   readonly errorTables?: readonly Readonly<Record<string, ErrorDescription>>[] | undefined;
 }
@@ -77,8 +85,16 @@ export async function createGateway(options: GatewayOptions) {
   const { logger, verifier } = options;
   const catalog = createGatewayCatalog(options.errorTables);
   const errors = createPublicErrors({ catalog, logger });
-  const schema = await loadSchemaText();
-  const downstream = connectDownstream({ identity: options.identity, reporting: options.reporting, tls: options.grpcTls });
+  const modules = options.modules ?? MODULES;
+  const schema = [await loadSchemaText(), ...(await Promise.all(modules.map(loadModuleSchema)))].join("\n");
+  const downstream = connectDownstream({
+    identity: options.identity,
+    reporting: options.reporting,
+    consult: options.consult,
+    prescription: options.prescription,
+    pharmacy: options.pharmacy,
+    tls: options.grpcTls,
+  });
   const hub = new FeedHub({
     maxQueue: options.subscriptionQueue ?? 1_000,
     overflowError: () => errors.publish({ phase: "execution", located: undefined, cause: new GatewayError("SUBSCRIPTION_OVERFLOW") }, undefined).graphql,
@@ -108,13 +124,16 @@ export async function createGateway(options: GatewayOptions) {
   });
   app.addHook("onRoute", websocket.onRoute);
 
-  const resolvers = {
-    Query: { ...institutionQueries(deps), ...feedQueries(deps) },
-    Mutation: institutionMutations(deps),
-    Subscription: feedSubscription(hub, (error, context) =>
-      errors.publish({ phase: "execution", located: undefined, cause: error }, context.trace?.traceId).graphql,
-    ),
-  };
+  const publicError = (error: unknown, context: WsContext) =>
+    errors.publish({ phase: "execution", located: undefined, cause: error }, context.trace?.traceId).graphql;
+  const resolvers = mergeResolvers([
+    {
+      Query: { ...institutionQueries(deps), ...feedQueries(deps) },
+      Mutation: institutionMutations(deps),
+      Subscription: feedSubscription(hub, publicError),
+    },
+    ...modules.map((module) => module.resolvers({ ...deps, publicError })),
+  ]);
 
   await app.register(mercurius, {
     schema,

@@ -48,6 +48,11 @@ export const GATEWAY_ERRORS = {
     en: "You may only read the feed of your own jurisdiction.",
     zh: "您只能查看本辖区的监管数据。",
   },
+  SERVICE_NOT_CONFIGURED: {
+    status: 503,
+    en: "This part of the platform is not available here.",
+    zh: "本平台未开通此项服务。",
+  },
   SUBSCRIPTION_OVERFLOW: {
     status: 503,
     en: "Updates arrived faster than they could be delivered. Please reconnect.",

@@ -2,6 +2,7 @@ import { HealthCheckResponse_ServingStatus, HealthClient } from "@ihp/contracts"
 import { InstitutionServiceClient, InstitutionServiceService } from "@ihp/contracts/identity";
 import { RegulatorFeedServiceClient, RegulatorFeedServiceService } from "@ihp/contracts/reporting";
 import { callDeadline, channelCredentials, outgoingMetadata, serviceName } from "@ihp/platform";
+import { GatewayError } from "../errors/gatewayError.js";
 
 /** TLS for the gateway's gRPC client channels (XC-05: required in the distributed mode). */
 export interface ClientTls {
@@ -13,11 +14,24 @@ export interface ClientTls {
 /** A service, as a ready client (the embedded runner shares its channels) or as an address the gateway dials. */
 export type ServiceTarget<C> = C | string;
 
+/** The services behind the gateway. identity and reporting are always there; the others when configured. */
+export type BackendName = "identity" | "consult" | "prescription" | "pharmacy" | "reporting";
+
+/** A ts-proto grpc-js client class (e.g. ConsultServiceClient). */
+export type ClientClass<C> = new (address: string, credentials: Credentials, options?: { channelOverride?: Channel }) => C;
+type Credentials = ReturnType<typeof channelCredentials>;
+type Channel = ReturnType<InstitutionServiceClient["getChannel"]>;
+
 export interface Downstream {
   readonly identity: InstitutionServiceClient;
   readonly reporting: RegulatorFeedServiceClient;
-  /** grpc.health.v1 Check of each service, on the service's own channel. */
-  health(timeoutMs: number): Promise<Record<"identity" | "reporting", HealthState>>;
+  /**
+   * A client of one of a backend's gRPC services, on the backend's one channel (created once, then cached).
+   * GatewayError SERVICE_NOT_CONFIGURED when the backend has no address.
+   */
+  client<C>(backend: BackendName, Client: ClientClass<C>): C;
+  /** grpc.health.v1 Check of each configured service, on the service's own channel. */
+  health(timeoutMs: number): Promise<Partial<Record<BackendName, HealthState>>>;
   /** Closes the clients the gateway created itself; clients passed in belong to the caller. */
   close(): void;
 }
@@ -27,6 +41,10 @@ export type HealthState = "SERVING" | "NOT_SERVING" | "UNREACHABLE";
 export function connectDownstream(options: {
   readonly identity: ServiceTarget<InstitutionServiceClient>;
   readonly reporting: ServiceTarget<RegulatorFeedServiceClient>;
+  /** `host:port` of the other services, when the gateway serves them. */
+  readonly consult?: string | undefined;
+  readonly prescription?: string | undefined;
+  readonly pharmacy?: string | undefined;
   readonly tls?: ClientTls | undefined;
 }): Downstream {
   const owned: { close(): void }[] = [];
@@ -44,10 +62,36 @@ export function connectDownstream(options: {
     // closed separately: closing it would close that shared channel, which may belong to the caller.
     return new HealthClient(client.getChannel().getTarget(), credentials, { channelOverride: client.getChannel() });
   };
-  const probes = {
+  // The first client of a backend owns its channel; every other client of that backend rides on it.
+  const channels = new Map<BackendName, { address: string; channel: Channel }>([
+    ["identity", { address: identity.getChannel().getTarget(), channel: identity.getChannel() }],
+    ["reporting", { address: reporting.getChannel().getTarget(), channel: reporting.getChannel() }],
+  ]);
+  const clients = new Map<string, unknown>();
+  const probes: Partial<Record<BackendName, { client: HealthClient; service: string }>> = {
     identity: { client: healthOf(identity), service: serviceName(InstitutionServiceService) },
     reporting: { client: healthOf(reporting), service: serviceName(RegulatorFeedServiceService) },
   };
+  for (const backend of ["consult", "prescription", "pharmacy"] as const) {
+    const address = options[backend];
+    if (address === undefined || address === "") continue;
+    const client = new HealthClient(address, credentials);
+    owned.push(client);
+    channels.set(backend, { address, channel: client.getChannel() });
+    // The empty service name asks for the server as a whole.
+    probes[backend] = { client, service: "" };
+  }
+
+  function client<C>(backend: BackendName, Client: ClientClass<C>): C {
+    const key = `${backend}/${Client.name}`;
+    const cached = clients.get(key);
+    if (cached !== undefined) return cached as C;
+    const target = channels.get(backend);
+    if (target === undefined) throw new GatewayError("SERVICE_NOT_CONFIGURED");
+    const created = new Client(target.address, credentials, { channelOverride: target.channel });
+    clients.set(key, created);
+    return created;
+  }
 
   const check = (probe: { client: HealthClient; service: string }, timeoutMs: number): Promise<HealthState> =>
     new Promise((resolve) => {
@@ -60,12 +104,11 @@ export function connectDownstream(options: {
   return {
     identity,
     reporting,
+    client,
     async health(timeoutMs) {
-      const [identityState, reportingState] = await Promise.all([
-        check(probes.identity, timeoutMs),
-        check(probes.reporting, timeoutMs),
-      ]);
-      return { identity: identityState, reporting: reportingState };
+      const entries = Object.entries(probes) as [BackendName, { client: HealthClient; service: string }][];
+      const states = await Promise.all(entries.map(async ([name, probe]) => [name, await check(probe, timeoutMs)] as const));
+      return Object.fromEntries(states);
     },
     close() {
       for (const client of owned) client.close();

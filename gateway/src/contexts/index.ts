@@ -1,0 +1,5 @@
+// The API modules of the bounded contexts beyond the first slice (institutions and the regulator feed live in
+// schema.graphql and resolvers/). Each module owns contexts/<name>/schema.graphql and its resolvers.
+import type { GatewayModule } from "./module.js";
+
+export const MODULES: readonly GatewayModule[] = [];
