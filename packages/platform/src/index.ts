@@ -60,6 +60,8 @@ export type { Principal, PrincipalKind, Role } from "./auth/principal.js";
 export { TokenVerifier } from "./auth/tokenVerifier.js";
 export type { PrincipalResolver, RemoteJwksOptions, TokenVerifierOptions } from "./auth/tokenVerifier.js";
 export { BUILTIN_AUDIENCE, BUILTIN_ISSUER, openBuiltinIssuer, verifierFromConfig } from "./auth/verifierFromConfig.js";
+export { serviceTokenSource } from "./auth/serviceTokens.js";
+export type { ServiceTokenSource } from "./auth/serviceTokens.js";
 
 // gRPC
 export { callDeadline, outgoingMetadata } from "./grpc/callOptions.js";

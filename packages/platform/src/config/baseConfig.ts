@@ -30,6 +30,10 @@ export const baseConfigShape = {
   OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
   OIDC_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   OIDC_AUDIENCE: z.string().min(1).optional(),
+  /** OAuth 2.0 client credentials a service uses to call others on its own behalf (consumers, sweeps) with OIDC. */
+  OIDC_TOKEN_URL: z.url({ protocol: /^https?$/ }).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
 };
