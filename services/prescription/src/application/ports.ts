@@ -1,0 +1,25 @@
+import type { ConsultSnapshot, SignatureRecord } from "../domain/prescriptions/index.js";
+
+/** What a downstream call carries for the caller: their token (the trace context travels with the active span). */
+export interface Forwarded {
+  readonly token: string;
+  /** The served call's deadline: no downstream call outlives it. */
+  readonly deadline?: Date | undefined;
+}
+
+/** ConsultContextService.GetPrescribingContext (proto/ihp/consult/v1/prescribing.proto): the only consult source. */
+export interface ConsultContextPort {
+  getPrescribingContext(consultId: string, auth: Forwarded): Promise<ConsultSnapshot>;
+}
+
+/** identity's SignatureService (proto/ihp/identity/v1/access.proto). */
+export interface SignaturePort {
+  sign(
+    request: { readonly requestId: string; readonly documentId: string; readonly canonicalDocument: Buffer },
+    auth: Forwarded,
+  ): Promise<SignatureRecord>;
+  verify(
+    request: { readonly canonicalDocument: Buffer; readonly signature: SignatureRecord; readonly expectedSignerId: string },
+    auth: Forwarded,
+  ): Promise<{ readonly valid: boolean; readonly reasonCode: string }>;
+}

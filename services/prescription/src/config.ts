@@ -1,0 +1,19 @@
+import { serviceConfigSchema } from "@ihp/platform";
+import { z } from "zod";
+
+/**
+ * The prescription service's configuration: the platform's variables (SERVICE_NAME, GRPC_PORT, DATA_DIR, NATS_URL,
+ * AUTH_MODE, … — see packages/platform/README.md), read models, the drug catalogue and the two services it calls.
+ */
+export const prescriptionConfigSchema = serviceConfigSchema({
+  READ_MODEL_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "expected postgres://user@host:port/database").optional(),
+  READ_MODEL_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "expected a lower-case SQL identifier").optional(),
+  /** Catalogue file (packages/drug-catalogue/README.md); unset: the shipped illustrative sample. */
+  DRUG_CATALOGUE_FILE: z.string().min(1).optional(),
+  /** host:port of the consult service (ConsultContextService). */
+  CONSULT_GRPC_ADDRESS: z.string().regex(/^\S+:\d+$/, "expected host:port").optional(),
+  /** host:port of the identity service (SignatureService). */
+  IDENTITY_GRPC_ADDRESS: z.string().regex(/^\S+:\d+$/, "expected host:port").optional(),
+});
+
+export type PrescriptionConfig = z.output<typeof prescriptionConfigSchema>;

@@ -1,0 +1,227 @@
+import { canonicalJson, type DomainError } from "@ihp/eventsourcing";
+import type { Drug, DrugCatalogue, SpecialClass } from "@ihp/drug-catalogue";
+import type { JurisdictionProfile, LongTermExcludedDrugClass, SpecialManagementDrugClass } from "@ihp/jurisdiction";
+import { requiresGuardian } from "@ihp/jurisdiction";
+import { ageParts, daysBetween } from "../dates.js";
+import { refusal } from "../errors.js";
+import type { Actor, ConsultSnapshot, Content, ContentInput, Line, LineInput } from "./types.js";
+
+/** RX-09: a Western or Chinese patent medicine prescription holds at most this many drugs. */
+export const MAX_LINES = 5;
+const MAX_TEXT = 500;
+
+/** Administrations per day of each frequency code: the only usages accepted (RX-09: no "遵医嘱"). */
+export const FREQUENCIES: Readonly<Record<string, number>> = {
+  QD: 1,
+  BID: 2,
+  TID: 3,
+  QID: 4,
+  QN: 1,
+  QOD: 0.5,
+  QW: 1 / 7,
+  BIW: 2 / 7,
+  Q6H: 4,
+  Q8H: 3,
+  Q12H: 2,
+  ST: 1,
+};
+
+const VAGUE_USAGE = /遵医嘱|遵嘱|医嘱|自用|按说明|酌情|as directed|as needed|see doctor/i;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+const CLASS_OF: { readonly [C in SpecialManagementDrugClass]: SpecialClass } = {
+  narcotic: "NARCOTIC",
+  psychotropic_i: "PSYCHOTROPIC_I",
+  psychotropic_ii: "PSYCHOTROPIC_II",
+  medical_toxic: "MEDICAL_TOXIC",
+  radioactive: "RADIOACTIVE",
+  precursor_chemical: "PRECURSOR",
+};
+
+/** Chronic infections a long-term antimicrobial may treat, by ICD-10 category range. */
+const CHRONIC_INFECTION: Readonly<Record<"chronic_tuberculosis" | "chronic_fungal_infection", RegExp>> = {
+  chronic_tuberculosis: /^A1[5-9]/,
+  chronic_fungal_infection: /^B(3[5-9]|4[0-9])/,
+};
+
+export interface ContentContext {
+  readonly consult: ConsultSnapshot;
+  readonly catalogue: DrugCatalogue;
+  readonly profile: JurisdictionProfile;
+  readonly issuedOn: string;
+  readonly actor: Actor;
+  /** Lines of the version being revised: a line submitted unchanged keeps who proposed and confirmed it. */
+  readonly previous: readonly Line[];
+}
+
+function textOk(value: string): boolean {
+  return value.length <= MAX_TEXT && !CONTROL.test(value);
+}
+
+function isPositive(value: number): boolean {
+  return Number.isFinite(value) && value > 0;
+}
+
+function lineKey(line: LineInput): string {
+  const { drugCode, dose, doseUnit, route, frequency, daysSupply, quantity, quantityUnit, instructions } = line;
+  return canonicalJson({ drugCode, dose, doseUnit, route, frequency, daysSupply, quantity, quantityUnit, instructions });
+}
+
+/** RX-02: the consult must be open to prescribing; the consult's own reason code when it gives a known one. */
+export function checkConsultOpen(consult: ConsultSnapshot): DomainError | undefined {
+  if (!consult.prescribingBlocked) return undefined;
+  if (consult.blockedReason === "CONSULT_TERMINATED" || consult.blockedReason === "CONSULT_NOT_IN_PROGRESS") {
+    return refusal(consult.blockedReason);
+  }
+  return refusal("CONSULT_CLOSED_TO_PRESCRIBING");
+}
+
+/** RX-01: a person acting must be the consult's assigned physician; a service may only propose. */
+export function checkPrescriber(consult: ConsultSnapshot, actor: Actor): DomainError | undefined {
+  if (actor.kind === "human" && actor.id !== consult.physicianId) return refusal("NOT_ASSIGNED_PHYSICIAN");
+  return undefined;
+}
+
+/** RX-04: blocked by a special-management class, or (Guangxi) by the high-risk list. */
+export function isBlockedDrug(profile: JurisdictionProfile, drug: Drug): boolean {
+  const blocked = profile.settings.blockedDrugClasses.map((name) => CLASS_OF[name]);
+  if (drug.specialClasses.some((special) => blocked.includes(special))) return true;
+  const extra = profile.settings.extraHighRiskDrugs;
+  // The profile says whether a high-risk list applies; the catalogue flags its members (and the profile may name more).
+  return extra.kind === "list" && (drug.highRisk || extra.drugCodes.includes(drug.code));
+}
+
+function excludedFromLongTerm(profile: JurisdictionProfile, drug: Drug, diagnosisCodes: readonly string[]): boolean {
+  const rules = profile.settings.longTermRx;
+  const excluded = new Set<LongTermExcludedDrugClass>(rules.excludedDrugClasses);
+  if (Object.entries(CLASS_OF).some(([name, special]) => excluded.has(name as LongTermExcludedDrugClass) && drug.specialClasses.includes(special))) {
+    return true;
+  }
+  if (drug.specialStorage && excluded.has("special_storage")) return true;
+  if (drug.antimicrobial && excluded.has("antimicrobial")) {
+    const allowed = rules.antimicrobialAllowedFor.some((kind) => diagnosisCodes.some((code) => CHRONIC_INFECTION[kind].test(code)));
+    if (!allowed) return true;
+  }
+  return !drug.longTermAllowed;
+}
+
+/**
+ * Checks a draft's content against the catalogue, the consult and the jurisdiction (RX-02, RX-04, RX-07, RX-08,
+ * RX-09) and returns it as recorded, or the first refusal. Nothing about who may sign (RX-01, RX-05, RX-06) is here.
+ */
+export function checkContent(input: ContentInput, ctx: ContentContext): Content | DomainError {
+  const { catalogue, profile, consult } = ctx;
+  if (input.lines.length === 0) return refusal("NO_LINES");
+  const texts = [input.extensionReason, input.assessmentNote, ...input.diagnosisCodes];
+  for (const line of input.lines) texts.push(line.instructions, line.approvedName, line.doseUnit, line.quantityUnit);
+  if (!texts.every(textOk)) return refusal("INVALID_TEXT");
+
+  const drugs: Drug[] = [];
+  for (const [index, line] of input.lines.entries()) {
+    const drug = catalogue.drug(line.drugCode);
+    if (drug === undefined) return refusal("UNKNOWN_DRUG", `line ${index + 1}`);
+    drugs.push(drug);
+  }
+  const pieces = drugs.filter((drug) => drug.category === "TCM_DECOCTION_PIECE").length;
+  if (pieces > 0 && pieces < drugs.length) return refusal("DECOCTION_PIECES_MIXED");
+  if (pieces === 0 && drugs.length > MAX_LINES) return refusal("TOO_MANY_LINES", `${drugs.length} drugs`);
+  if (new Set(drugs.map((drug) => drug.code)).size < drugs.length) return refusal("DUPLICATE_DRUG");
+
+  const age = ageParts(consult.patientBirthDate, ctx.issuedOn);
+  const ageYears = age.years + age.months / 12;
+  for (const [index, line] of input.lines.entries()) {
+    const drug = drugs[index]!;
+    const at = `line ${index + 1}`;
+    if (!isPositive(line.dose)) return refusal("INVALID_DOSE", at);
+    if (!isPositive(line.quantity) || line.quantityUnit.trim() === "") return refusal("INVALID_QUANTITY", at);
+    if (!Number.isSafeInteger(line.daysSupply) || line.daysSupply < 1) return refusal("INVALID_DAYS_SUPPLY", at);
+    if (line.approvedName !== "" && line.approvedName !== drug.approvedName) return refusal("APPROVED_NAME_REQUIRED", at);
+    if (VAGUE_USAGE.test(line.instructions) || VAGUE_USAGE.test(line.frequency)) return refusal("USAGE_VAGUE", at);
+    const perDay = FREQUENCIES[line.frequency];
+    if (perDay === undefined || !drug.routes.includes(line.route)) return refusal("INVALID_USAGE", at);
+    if (line.doseUnit !== drug.dose.unit) return refusal("DOSE_UNIT_MISMATCH", at);
+    if (line.dose > drug.dose.maxPerDose || line.dose * Math.max(perDay, 1) > drug.dose.maxPerDay) {
+      return refusal("DOSE_OUT_OF_RANGE", at);
+    }
+    if (drug.dose.minAgeYears !== undefined && ageYears < drug.dose.minAgeYears) return refusal("DRUG_AGE_RESTRICTED", at);
+    if (isBlockedDrug(profile, drug)) return refusal("SPECIAL_CONTROL_DRUG", at);
+  }
+
+  if (input.diagnosisCodes.length === 0) return refusal("DIAGNOSIS_REQUIRED");
+  const confirmed = new Map(consult.confirmedDiagnoses.map((diagnosis) => [diagnosis.code, diagnosis]));
+  const diagnoses = [];
+  for (const code of new Set(input.diagnosisCodes)) {
+    const diagnosis = confirmed.get(code);
+    if (diagnosis === undefined) return refusal("DIAGNOSIS_NOT_CONFIRMED_OFFLINE");
+    diagnoses.push({ ...diagnosis });
+  }
+
+  if (input.patientWeightKg !== 0 && !(input.patientWeightKg >= 0.3 && input.patientWeightKg <= 300)) {
+    return refusal("INVALID_WEIGHT");
+  }
+  if (age.years < 1 && input.patientWeightKg === 0 && drugs.some((drug) => drug.dose.weightBased === true)) {
+    return refusal("PATIENT_WEIGHT_REQUIRED");
+  }
+
+  const longest = Math.max(...input.lines.map((line) => line.daysSupply));
+  if (input.longTerm) {
+    const rules = profile.settings.longTermRx;
+    if (drugs.some((drug) => excludedFromLongTerm(profile, drug, input.diagnosisCodes))) return refusal("LONG_TERM_DRUG_EXCLUDED");
+    if (longest > rules.stableMaxDays) return refusal("LONG_TERM_TOO_LONG", `${longest} days`);
+    if (longest > rules.assessmentAboveDays && input.assessmentNote.trim() === "") return refusal("LONG_TERM_ASSESSMENT_REQUIRED");
+  } else {
+    const { general, emergency } = profile.settings.supplyDays;
+    const limit = input.emergency ? emergency : general;
+    const reasoned = input.extensionReason.trim() !== "";
+    if (longest > limit && (!reasoned || longest > profile.settings.longTermRx.stableMaxDays)) {
+      return refusal("SUPPLY_EXCEEDS_LIMIT", `${longest} days`);
+    }
+  }
+
+  const previous = new Map(ctx.previous.map((line) => [lineKey(line), line]));
+  const lines: Line[] = input.lines.map((line, index) => {
+    const drug = drugs[index]!;
+    const kept = previous.get(lineKey(line));
+    return {
+      ...line,
+      lineId: `L${index + 1}`,
+      approvedName: drug.approvedName,
+      form: drug.form,
+      strength: drug.strength,
+      proposedBy: kept?.proposedBy ?? { ...ctx.actor },
+      confirmedBy: kept?.confirmedBy ?? "",
+    };
+  });
+  return {
+    lines,
+    diagnoses,
+    diagnosisCodes: diagnoses.map((diagnosis) => diagnosis.code),
+    emergency: input.emergency,
+    extensionReason: input.extensionReason.trim(),
+    longTerm: input.longTerm,
+    assessmentNote: input.longTerm ? input.assessmentNote.trim() : "",
+    patientWeightKg: input.patientWeightKg,
+    guardianPresent: input.guardianPresent,
+    accompanyingPhysicianPresent: input.accompanyingPhysicianPresent,
+  };
+}
+
+/** RX-08: a long-term supply over the assessment threshold needs the patient's confirmation. */
+export function needsPatientConfirmation(profile: JurisdictionProfile, content: Content): boolean {
+  if (!content.longTerm) return false;
+  return Math.max(...content.lines.map((line) => line.daysSupply)) > profile.settings.longTermRx.assessmentAboveDays;
+}
+
+/** RX-05: a young child's prescription needs a verified guardian and both attestations. */
+export function checkGuardian(profile: JurisdictionProfile, consult: ConsultSnapshot, content: Content, issuedOn: string): DomainError | undefined {
+  if (!requiresGuardian(profile, consult.patientBirthDate, issuedOn)) return undefined;
+  if (consult.guardianId === "" || !consult.guardianVerified) return refusal("GUARDIAN_REQUIRED");
+  if (!content.guardianPresent || !content.accompanyingPhysicianPresent) return refusal("GUARDIAN_ATTESTATION_REQUIRED");
+  return undefined;
+}
+
+/** RX-06: `validUntil` is still open on `day` (both civil dates in Beijing time). */
+export function isValidOn(issuedOn: string, validUntil: string, day: string): boolean {
+  return daysBetween(issuedOn, day) >= 0 && daysBetween(day, validUntil) >= 0;
+}

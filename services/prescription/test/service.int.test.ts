@@ -1,0 +1,183 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PrescriptionReviewed, ReviewOutcome } from "@ihp/contracts/pharmacy";
+import { PrescriptionSigned, PrescriptionVoided, type PrescriptionContent } from "@ihp/contracts/prescription";
+import type { StoredEvent } from "@ihp/eventsourcing";
+import { type BusMessage, decodeEnvelope, envelopedMessage, InProcessBus } from "@ihp/messaging";
+import { BuiltinIssuer, createLogger, loadConfig, TokenVerifier } from "@ihp/platform";
+import { waitFor } from "@ihp/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signatureFromProto } from "../src/adapters/signatureProto.js";
+import { prescriptionConfigSchema, type PrescriptionService, startPrescriptionService } from "../src/index.js";
+import { PrescriptionClient, refusalOf } from "./support/client.js";
+import { CONSULT_ID, INSTITUTION_ID, PATIENT, PHYSICIAN, consult } from "./support/fixtures.js";
+import { InMemoryConsults, InMemorySignatures } from "./support/ports.js";
+
+const logger = createLogger({ name: "prescription", level: "silent" });
+let dataDir: string;
+let issuer: BuiltinIssuer;
+let bus: InProcessBus;
+let service: PrescriptionService;
+let client: PrescriptionClient;
+const consults = new InMemoryConsults();
+const signatures = new InMemorySignatures();
+const published: BusMessage[] = [];
+let physician: string;
+
+const line = (drugCode: string, dose: number, frequency = "QD") => ({
+  drugCode,
+  approvedName: "",
+  dose,
+  doseUnit: "mg",
+  route: "PO",
+  frequency,
+  daysSupply: 7,
+  quantity: 14,
+  quantityUnit: "片",
+  instructions: "",
+});
+
+function content(overrides: Partial<PrescriptionContent> = {}): PrescriptionContent {
+  return {
+    lines: [line("metformin-hcl-tab-0.5g", 500, "BID")],
+    diagnosisCodes: ["E11.9"],
+    emergency: false,
+    extensionReason: "",
+    longTerm: false,
+    assessmentNote: "",
+    patientWeightKg: 0,
+    guardianPresent: false,
+    accompanyingPhysicianPresent: false,
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "prescription-svc-"));
+  issuer = await BuiltinIssuer.create({ issuer: "urn:ihp:test", audience: "ihp" });
+  const verifier = TokenVerifier.fromJwks(issuer.jwks(), { issuer: issuer.issuer, audience: issuer.audience });
+  bus = new InProcessBus();
+  await bus.consume({ durable: "t", subjects: ["ihp.prescription.v1.>"] }, (message) => {
+    published.push(message);
+    return Promise.resolve();
+  });
+  consults.contexts.set(CONSULT_ID, consult());
+  const config = loadConfig(prescriptionConfigSchema, { SERVICE_NAME: "prescription", DATA_DIR: dataDir, GRPC_PORT: "0", SHUTDOWN_GRACE_MS: "1000" });
+  service = await startPrescriptionService({ config, bus, verifier, logger, consults, signatures });
+  client = new PrescriptionClient(service.grpcPort);
+  physician = await issuer.issue({ subject: PHYSICIAN.id, roles: ["physician"], tenantId: INSTITUTION_ID });
+});
+
+afterAll(async () => {
+  client.close();
+  await service.stop();
+  await bus.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const signedMessages = () => published.filter((m) => m.subject === "ihp.prescription.v1.PrescriptionSigned");
+
+describe("prescription service on the host", () => {
+  it("RX-03: drafts, signs through identity, and publishes the canonical document with a signature that verifies", async () => {
+    const { prescription } = await client.call("draftPrescription", { requestId: "draft-0000001", consultId: CONSULT_ID, content: content() }, physician);
+    expect(prescription?.status).toBe("DRAFT");
+    expect(consults.tokens.at(-1)).toBe(physician);
+    const signed = await client.call("signPrescription", { requestId: "sign-00000001", prescriptionId: prescription!.prescriptionId, version: 1, validityDays: 1 }, physician);
+    expect(signed.prescription).toMatchObject({ status: "SIGNED", reviewStatus: "UNDER_REVIEW" });
+    expect(signed.prescription?.serialNumber).toMatch(/^RX-\d{8}-[0-9A-F]{8}-000001$/);
+    await waitFor(() => signedMessages().length === 1, 5_000, "PrescriptionSigned on the bus");
+    const event = PrescriptionSigned.decode(decodeEnvelope(signedMessages()[0]!).envelope.payload);
+    expect(event.serialNumber).toBe(signed.prescription?.serialNumber);
+    const verdict = await signatures.verify({ canonicalDocument: Buffer.from(event.canonicalDocument), signature: signatureFromProto(event.signature), expectedSignerId: PHYSICIAN.id });
+    expect(verdict.valid).toBe(true);
+    expect(event.lines[0]).toMatchObject({ approvedName: "盐酸二甲双胍片", dose: "500" });
+
+    // Repeating the request signs nothing again.
+    await client.call("signPrescription", { requestId: "sign-00000001", prescriptionId: prescription!.prescriptionId, version: 1, validityDays: 1 }, physician);
+    expect(signatures.signed).toBe(1);
+  });
+
+  it("RX-09: bad input (six lines, unknown drug, zero quantity) is refused with clear codes and changes nothing", async () => {
+    const six = ["metformin-hcl-tab-0.5g", "amlodipine-besylate-tab-5mg", "atorvastatin-calcium-tab-20mg", "losartan-potassium-tab-50mg", "aspirin-ec-tab-100mg", "omeprazole-ec-cap-20mg"].map((code) => line(code, 5));
+    expect((await refusalOf(client.call("draftPrescription", { requestId: "draft-bad-0001", consultId: CONSULT_ID, content: content({ lines: six }) }, physician))).code).toBe("TOO_MANY_LINES");
+    expect((await refusalOf(client.call("draftPrescription", { requestId: "draft-bad-0002", consultId: CONSULT_ID, content: content({ lines: [line("nope", 5)] }) }, physician))).code).toBe("UNKNOWN_DRUG");
+    expect((await refusalOf(client.call("draftPrescription", { requestId: "draft-bad-0003", consultId: CONSULT_ID, content: content({ lines: [{ ...line("metformin-hcl-tab-0.5g", 500), quantity: 0 }] }) }, physician))).code).toBe("INVALID_QUANTITY");
+    await waitFor(async () => (await client.call("listMyPrescriptions", { page: { first: 10, after: "" } }, physician)).prescriptions.length === 1, 5_000, "list");
+    expect((await client.call("listMyPrescriptions", { page: { first: 10, after: "" } }, physician)).prescriptions).toHaveLength(1);
+  });
+
+  it("RX-01: a service principal may propose but not sign (HUMAN_CLINICIAN_REQUIRED)", async () => {
+    const bot = await issuer.issue({ subject: "rx-assistant", roles: ["system"], tenantId: INSTITUTION_ID, kind: "service" });
+    const { prescription } = await client.call("draftPrescription", { requestId: "draft-bot-0001", consultId: CONSULT_ID, content: content() }, bot);
+    expect(prescription?.lines[0]?.proposedByKind).toBe("service");
+    const refused = await refusalOf(client.call("signPrescription", { requestId: "sign-bot-00001", prescriptionId: prescription!.prescriptionId, version: 1, validityDays: 1 }, bot));
+    expect(refused.code).toBe("HUMAN_CLINICIAN_REQUIRED");
+    const unconfirmed = await refusalOf(client.call("signPrescription", { requestId: "sign-bot-00002", prescriptionId: prescription!.prescriptionId, version: 1, validityDays: 1 }, physician));
+    expect(unconfirmed.code).toBe("LINE_CONFIRMATION_REQUIRED");
+  });
+
+  it("RX-03: a forged signature is refused and nothing is published", async () => {
+    const { prescription } = await client.call("draftPrescription", { requestId: "draft-forge-01", consultId: CONSULT_ID, content: content() }, physician);
+    signatures.forgeNext = true;
+    const before = signedMessages().length;
+    const refused = await refusalOf(client.call("signPrescription", { requestId: "sign-forge-001", prescriptionId: prescription!.prescriptionId, version: 1, validityDays: 1 }, physician));
+    expect(refused.code).toBe("SIGNATURE_INVALID");
+    const after = await client.call("getPrescription", { prescriptionId: prescription!.prescriptionId }, physician);
+    expect(after.prescription?.status).toBe("DRAFT");
+    expect(signedMessages().length).toBe(before);
+  });
+
+  it("RX-10: a RETURNED review (delivered twice) shows to the physician; the re-issue gets a new serial linked to the old", async () => {
+    const first = PrescriptionSigned.decode(decodeEnvelope(signedMessages()[0]!).envelope.payload);
+    const reviewed = PrescriptionReviewed.encode({
+      prescriptionId: first.prescriptionId,
+      serialNumber: first.serialNumber,
+      institutionId: INSTITUTION_ID,
+      outcome: ReviewOutcome.REVIEW_OUTCOME_RETURNED,
+      reasonCode: "DOSE_UNCLEAR",
+      pharmacistId: "pharm-1",
+      reviewedAt: new Date().toISOString(),
+      signature: undefined,
+    }).finish();
+    const fake = { id: "0195a000-0000-7000-8000-0000000ee001", streamId: "pharmacy-x", revision: 0, position: 1n, schemaVersion: 1, type: "PrescriptionReviewed", data: {}, recordedAt: "", prevHash: "", hash: "", metadata: { actorId: "pharm-1", actorRole: "pharmacist", tenantId: INSTITUTION_ID, correlationId: "c", causationId: "c", occurredAt: new Date().toISOString() } } as StoredEvent;
+    const message = envelopedMessage(fake, { subject: "ihp.pharmacy.v1.PrescriptionReviewed", type: "PrescriptionReviewed", contentType: "application/x-protobuf", payload: reviewed });
+    await bus.publish(message);
+    await bus.publish({ ...message });
+    await waitFor(async () => (await client.call("getPrescription", { prescriptionId: first.prescriptionId }, physician)).prescription?.reviewStatus === "RETURNED", 5_000, "RETURNED");
+    const revised = await client.call("revisePrescription", { requestId: "revise-000001", prescriptionId: first.prescriptionId, content: content({ lines: [{ ...line("metformin-hcl-tab-0.5g", 250, "BID"), quantity: 14 }] }) }, physician);
+    expect(revised.prescription).toMatchObject({ version: 2, status: "DRAFT", reviewStatus: "NOT_SUBMITTED" });
+    const resigned = await client.call("signPrescription", { requestId: "sign-00000002", prescriptionId: first.prescriptionId, version: 2, validityDays: 3 }, physician);
+    expect(resigned.prescription?.serialNumber).not.toBe(first.serialNumber);
+    expect(resigned.prescription?.predecessorSerialNumber).toBe(first.serialNumber);
+    // Returned, not voided: pharmacy already let the old version go.
+    expect(published.some((m) => m.subject === "ihp.prescription.v1.PrescriptionVoided")).toBe(false);
+  });
+
+  it("RX-03: editing a signed prescription under review publishes PrescriptionVoided", async () => {
+    const { prescription } = await client.call("draftPrescription", { requestId: "draft-void-001", consultId: CONSULT_ID, content: content() }, physician);
+    const signed = await client.call("signPrescription", { requestId: "sign-void-0001", prescriptionId: prescription!.prescriptionId, version: 1, validityDays: 1 }, physician);
+    await client.call("revisePrescription", { requestId: "revise-void-01", prescriptionId: prescription!.prescriptionId, content: content({ lines: [line("metformin-hcl-tab-0.5g", 250, "BID")] }) }, physician);
+    await waitFor(() => published.some((m) => m.subject === "ihp.prescription.v1.PrescriptionVoided"), 5_000, "voided");
+    const voided = PrescriptionVoided.decode(decodeEnvelope(published.find((m) => m.subject === "ihp.prescription.v1.PrescriptionVoided")!).envelope.payload);
+    expect(voided.serialNumber).toBe(signed.prescription?.serialNumber);
+  });
+
+  it("RX-11: prescriber-by-drug totals only for pharmacy_governance, each query with a recorded purpose", async () => {
+    const governance = await issuer.issue({ subject: "gov-1", roles: ["pharmacy_governance"], tenantId: INSTITUTION_ID });
+    expect((await refusalOf(client.call("getPrescribingStatistics", { institutionId: INSTITUTION_ID, purpose: "monthly review" }, physician))).code).toBe("ROLE_NOT_ALLOWED");
+    expect((await refusalOf(client.call("getPrescribingStatistics", { institutionId: INSTITUTION_ID, purpose: "" }, governance))).code).toBe("PURPOSE_REQUIRED");
+    await waitFor(async () => {
+      const result = await client.call("getPrescribingStatistics", { institutionId: INSTITUTION_ID, purpose: "季度合理用药点评" }, governance);
+      return result.totals.some((t) => t.physicianId === PHYSICIAN.id && t.drugCode === "metformin-hcl-tab-0.5g" && t.prescriptions === 2);
+    }, 5_000, "totals: two signed and not voided");
+  });
+
+  it("patients see their own prescriptions; others' read as not found", async () => {
+    const patient = await issuer.issue({ subject: PATIENT.id, roles: ["patient"], tenantId: INSTITUTION_ID });
+    await waitFor(async () => (await client.call("listMyPrescriptions", { page: { first: 50, after: "" } }, patient)).prescriptions.length >= 4, 5_000, "patient list");
+    const stranger = await issuer.issue({ subject: "pat-other", roles: ["patient"], tenantId: INSTITUTION_ID });
+    const [first] = (await client.call("listMyPrescriptions", { page: { first: 1, after: "" } }, patient)).prescriptions;
+    expect((await refusalOf(client.call("getPrescription", { prescriptionId: first!.prescriptionId }, stranger))).code).toBe("PRESCRIPTION_NOT_FOUND");
+  });
+});

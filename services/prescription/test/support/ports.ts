@@ -1,0 +1,60 @@
+import { createHash, generateKeyPairSync, sign as signBytes, verify as verifyBytes } from "node:crypto";
+import { DomainError } from "@ihp/eventsourcing";
+import type { ConsultContextPort, SignaturePort } from "../../src/application/ports.js";
+import type { ConsultSnapshot, SignatureRecord } from "../../src/domain/prescriptions/index.js";
+
+/** Consult contexts by id, as the consult service would answer; calls are counted with the token they carried. */
+export class InMemoryConsults implements ConsultContextPort {
+  readonly contexts = new Map<string, ConsultSnapshot>();
+  readonly tokens: string[] = [];
+
+  getPrescribingContext(consultId: string, auth: { token: string }): Promise<ConsultSnapshot> {
+    this.tokens.push(auth.token);
+    const context = this.contexts.get(consultId);
+    if (context === undefined) return Promise.reject(new DomainError("CONSULT_NOT_FOUND", "NOT_FOUND", "no such consult"));
+    return Promise.resolve(context);
+  }
+}
+
+/**
+ * A signing service with one real ECDSA P-256 key per signer: signs the SHA-256 of the document and verifies it like
+ * identity would. `forge` makes the next signature come out over other bytes.
+ */
+export class InMemorySignatures implements SignaturePort {
+  private readonly keys = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  forgeNext = false;
+  signed = 0;
+
+  sign(request: { requestId: string; documentId: string; canonicalDocument: Buffer }, auth: { token: string }): Promise<SignatureRecord> {
+    this.signed += 1;
+    const bytes = this.forgeNext ? Buffer.from("something else") : request.canonicalDocument;
+    this.forgeNext = false;
+    const hash = createHash("sha256").update(bytes).digest();
+    const value = signBytes("sha256", bytes, this.keys.privateKey);
+    return Promise.resolve({
+      signerId: subjectOf(auth.token),
+      signerProfession: "PROFESSION_PHYSICIAN",
+      certificateSerial: "TEST-CERT-1",
+      algorithm: "SIGNATURE_ALGORITHM_ECDSA_P256_SHA256",
+      valueBase64: value.toString("base64"),
+      signedAt: new Date(0).toISOString(),
+      documentHashBase64: hash.toString("base64"),
+    });
+  }
+
+  verify(request: { canonicalDocument: Buffer; signature: SignatureRecord; expectedSignerId: string }): Promise<{ valid: boolean; reasonCode: string }> {
+    const hash = createHash("sha256").update(request.canonicalDocument).digest().toString("base64");
+    if (hash !== request.signature.documentHashBase64) return Promise.resolve({ valid: false, reasonCode: "DOCUMENT_HASH_MISMATCH" });
+    if (request.expectedSignerId !== "" && request.expectedSignerId !== request.signature.signerId) {
+      return Promise.resolve({ valid: false, reasonCode: "SIGNER_MISMATCH" });
+    }
+    const ok = verifyBytes("sha256", request.canonicalDocument, this.keys.publicKey, Buffer.from(request.signature.valueBase64, "base64"));
+    return Promise.resolve(ok ? { valid: true, reasonCode: "" } : { valid: false, reasonCode: "SIGNATURE_INVALID" });
+  }
+}
+
+/** The token's `sub`, read without verifying (the service under test has already verified it). */
+function subjectOf(token: string): string {
+  const [, payload = ""] = token.split(".");
+  return (JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { sub: string }).sub;
+}
