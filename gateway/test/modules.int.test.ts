@@ -37,7 +37,7 @@ describe("context modules", () => {
       resolvers: (deps) => ({
         Query: {
           echo: () => {
-            deps.downstream.client("consult", class {} as never);
+            deps.downstream.client("consult", class {});
             return "unreachable";
           },
         },

@@ -1,4 +1,4 @@
-import { callDeadline, outgoingMetadata } from "@ihp/platform";
+import { type callDeadline, outgoingMetadata } from "@ihp/platform";
 import type { CallScope } from "./unary.js";
 
 type Metadata = ReturnType<typeof outgoingMetadata>;

@@ -1,6 +1,28 @@
-import { FeedCategory, type FeedEntry } from "@ihp/contracts/reporting";
+import {
+  type ConsultCompletedEntry,
+  type ConsultRefusedEntry,
+  type ConsultStartedEntry,
+  type ConsultTerminatedEntry,
+  type DeliveryDispatchedEntry,
+  type DeliveryStatusEntry,
+  type DispensingEntry,
+  FeedCategory,
+  type FeedEntry,
+  type PrescriptionReviewEntry,
+  type PrescriptionSignedEntry,
+  type PrescriptionVoidedEntry,
+  type StaffRecordEntry,
+} from "@ihp/contracts/reporting";
 
-export type FeedCategoryName = "INSTITUTION_LICENCE" | "REGULATOR_CONNECTION";
+export type FeedCategoryName =
+  | "INSTITUTION_LICENCE"
+  | "REGULATOR_CONNECTION"
+  | "STAFF_RECORD"
+  | "CONSULT"
+  | "PRESCRIPTION"
+  | "PRESCRIPTION_REVIEW"
+  | "DISPENSING"
+  | "DELIVERY";
 
 export interface InstitutionLicenceEntryView {
   readonly __typename: "InstitutionLicenceEntry";
@@ -19,6 +41,22 @@ export interface RegulatorConnectionEntryView {
   readonly platformReference: string;
 }
 
+/** A payload of the activity categories: the contract's message, named for graphql-js's default resolveType. */
+type Named<TypeName extends string, Message> = Readonly<Message> & { readonly __typename: TypeName };
+
+export type ActivityEntryView =
+  | Named<"StaffRecordEntry", StaffRecordEntry>
+  | Named<"ConsultStartedEntry", ConsultStartedEntry>
+  | Named<"ConsultCompletedEntry", ConsultCompletedEntry>
+  | Named<"ConsultTerminatedEntry", ConsultTerminatedEntry>
+  | Named<"ConsultRefusedEntry", ConsultRefusedEntry>
+  | Named<"PrescriptionSignedEntry", PrescriptionSignedEntry>
+  | Named<"PrescriptionVoidedEntry", PrescriptionVoidedEntry>
+  | Named<"PrescriptionReviewEntry", PrescriptionReviewEntry>
+  | Named<"DispensingEntry", DispensingEntry>
+  | Named<"DeliveryDispatchedEntry", DeliveryDispatchedEntry>
+  | Named<"DeliveryStatusEntry", DeliveryStatusEntry>;
+
 /** GraphQL type FeedEntry; the payload names its GraphQL type, which graphql-js's default resolveType reads. */
 export interface FeedEntryView {
   readonly position: string;
@@ -27,12 +65,18 @@ export interface FeedEntryView {
   readonly institutionId: string;
   readonly jurisdiction: string;
   readonly occurredAt: string;
-  readonly payload: InstitutionLicenceEntryView | RegulatorConnectionEntryView | null;
+  readonly payload: InstitutionLicenceEntryView | RegulatorConnectionEntryView | ActivityEntryView | null;
 }
 
 const CATEGORIES = new Map<FeedCategory, FeedCategoryName>([
   [FeedCategory.FEED_CATEGORY_INSTITUTION_LICENCE, "INSTITUTION_LICENCE"],
   [FeedCategory.FEED_CATEGORY_REGULATOR_CONNECTION, "REGULATOR_CONNECTION"],
+  [FeedCategory.FEED_CATEGORY_STAFF_RECORD, "STAFF_RECORD"],
+  [FeedCategory.FEED_CATEGORY_CONSULT, "CONSULT"],
+  [FeedCategory.FEED_CATEGORY_PRESCRIPTION, "PRESCRIPTION"],
+  [FeedCategory.FEED_CATEGORY_PRESCRIPTION_REVIEW, "PRESCRIPTION_REVIEW"],
+  [FeedCategory.FEED_CATEGORY_DISPENSING, "DISPENSING"],
+  [FeedCategory.FEED_CATEGORY_DELIVERY, "DELIVERY"],
 ]);
 
 export function feedEntryView(entry: FeedEntry): FeedEntryView {
@@ -47,12 +91,35 @@ export function feedEntryView(entry: FeedEntry): FeedEntryView {
   };
 }
 
+// The payloads are decoded protobuf messages: they hold exactly the contract's fields, and the schema exposes those.
 function payloadView(payload: FeedEntry["payload"]): FeedEntryView["payload"] {
   switch (payload?.$case) {
     case "institutionLicence":
       return { __typename: "InstitutionLicenceEntry", ...payload.value };
     case "regulatorConnection":
       return { __typename: "RegulatorConnectionEntry", ...payload.value };
+    case "staffRecord":
+      return { __typename: "StaffRecordEntry", ...payload.value };
+    case "consultStarted":
+      return { __typename: "ConsultStartedEntry", ...payload.value };
+    case "consultCompleted":
+      return { __typename: "ConsultCompletedEntry", ...payload.value };
+    case "consultTerminated":
+      return { __typename: "ConsultTerminatedEntry", ...payload.value };
+    case "consultRefused":
+      return { __typename: "ConsultRefusedEntry", ...payload.value };
+    case "prescriptionSigned":
+      return { __typename: "PrescriptionSignedEntry", ...payload.value };
+    case "prescriptionVoided":
+      return { __typename: "PrescriptionVoidedEntry", ...payload.value };
+    case "prescriptionReview":
+      return { __typename: "PrescriptionReviewEntry", ...payload.value };
+    case "dispensing":
+      return { __typename: "DispensingEntry", ...payload.value };
+    case "deliveryDispatched":
+      return { __typename: "DeliveryDispatchedEntry", ...payload.value };
+    case "deliveryStatus":
+      return { __typename: "DeliveryStatusEntry", ...payload.value };
     case undefined:
       return null;
   }

@@ -14,3 +14,17 @@ export {
   feedCategoryToJSON,
 } from "./gen/ihp/reporting/v1/feed.js";
 export type { RegulatorFeedServiceServer } from "./gen/ihp/reporting/v1/feed.js";
+export {
+  ConsultCompletedEntry,
+  ConsultRefusedEntry,
+  ConsultStartedEntry,
+  ConsultTerminatedEntry,
+  DeliveryDispatchedEntry,
+  DeliveryStatusEntry,
+  DispensingEntry,
+  PrescribedDrug,
+  PrescriptionReviewEntry,
+  PrescriptionSignedEntry,
+  PrescriptionVoidedEntry,
+  StaffRecordEntry,
+} from "./gen/ihp/reporting/v1/feed.js";

@@ -7,8 +7,8 @@ import { z } from "zod";
  */
 export const reportingConfigSchema = serviceConfigSchema({
   /**
-   * Deliveries of one identity event before the feed consumer gives up and alerts (a licence change whose
-   * registration never arrives). With the bus's default backoff (1 s doubling to 30 s) 20 deliveries span ~8 min.
+   * Deliveries of one source event (identity, consult, prescription, pharmacy) before its feed consumer gives up and
+   * alerts (a licence change whose registration never arrives, a staff record the store cannot take). With the bus's default backoff (1 s doubling to 30 s) 20 deliveries span ~8 min.
    */
   FEED_MAX_DELIVER: z.coerce.number().int().min(1).max(1_000).default(20),
 });

@@ -1,6 +1,6 @@
 // Composition root of the distributed mode: one reporting process (pod). Config from the environment, NATS
-// JetStream as the bus (NATS_URL; IHP_IDENTITY and IHP_REPORTING streams provisioned at connect), telemetry and
-// metrics, SIGTERM → ordered stop.
+// JetStream as the bus (NATS_URL; the IHP_IDENTITY, IHP_CONSULT, IHP_PRESCRIPTION, IHP_PHARMACY and IHP_REPORTING
+// streams provisioned at connect), telemetry and metrics, SIGTERM → ordered stop.
 import {
   createGrpcMetrics,
   createLifecycle,

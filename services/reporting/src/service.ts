@@ -19,9 +19,9 @@ import {
 } from "@ihp/platform";
 import { connectOwnBus } from "./adapters/busConnection.js";
 import { feedEntryMessage } from "./adapters/feedPublisher.js";
-import { decodeIdentityMessage } from "./adapters/identityEvents.js";
 import { regulatorFeedServer } from "./adapters/regulatorFeedServer.js";
-import { FEED_DURABLE, feedMessageHandler, IDENTITY_SUBJECTS } from "./application/feedConsumer.js";
+import { SOURCE_DECODERS } from "./adapters/sourceDecoders.js";
+import { FEED_SOURCES, feedMessageHandler } from "./application/feedConsumer.js";
 import { auditRefusalRecorder, type RefusalRecorder } from "./application/refusals.js";
 import type { ReportingConfig } from "./config.js";
 
@@ -45,16 +45,16 @@ export interface ReportingServiceOptions {
 export interface ReportingService {
   /** The port the gRPC server bound (GRPC_PORT=0 picks one). */
   readonly grpcPort: number;
-  /** Stops in reverse start order: gRPC (live feeds end UNAVAILABLE), consumer, relay, own bus, stores. Idempotent. */
+  /** Stops in reverse start order: gRPC (live feeds end UNAVAILABLE), consumers, relay, own bus, stores. Idempotent. */
   stop(reason?: string): Promise<readonly StopOutcome[]>;
 }
 
 const RELAY_NAME = "reporting-feed-relay";
 
 /**
- * The reporting service, first slice: the regulator feed (REP-04). Consumes identity's integration events into
- * FeedEntryRecorded events (DATA_DIR/reporting-events.sqlite), relays them to ihp.reporting.v1.FeedEntryRecorded,
- * and serves RegulatorFeedService over gRPC with health. Resolves once everything runs; a failed start stops what
+ * The reporting service, first slice: the regulator feed (REP-03, REP-04). Consumes the integration events of
+ * identity, consult, prescription and pharmacy into FeedEntryRecorded events (DATA_DIR/reporting-events.sqlite),
+ * relays them to ihp.reporting.v1.FeedEntryRecorded, and serves RegulatorFeedService over gRPC with health. Resolves once everything runs; a failed start stops what
  * had started and rejects.
  */
 export async function startReportingService(options: ReportingServiceOptions): Promise<ReportingService> {
@@ -70,7 +70,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
   let checkpoints: SqliteCheckpointStore | undefined;
   let bus: Bus | undefined = options.bus;
   let relay: Relay | undefined;
-  let consumer: Consumer | undefined;
+  const consumers = new Map<string, Consumer>();
   let grpc: RunningGrpcServer | undefined;
   const stopping = new AbortController();
   const need = <T>(value: T | undefined, what: string): T => {
@@ -117,17 +117,19 @@ export async function startReportingService(options: ReportingServiceOptions): P
     },
     stop: () => relay?.stop(),
   });
-  lifecycle.register("identity-consumer", {
-    start: async () => {
-      const feedStore = need(store, "event store");
-      const handler = feedMessageHandler({ store: feedStore, logger, clock, decode: decodeIdentityMessage });
-      consumer = await need(bus, "bus").consume(
-        { durable: FEED_DURABLE, subjects: IDENTITY_SUBJECTS, maxDeliver: config.FEED_MAX_DELIVER },
-        handler,
-      );
-    },
-    stop: () => consumer?.stop(),
-  });
+  // One durable per source context, each bounded by FEED_MAX_DELIVER; the bus's give-up listener alerts.
+  for (const source of FEED_SOURCES) {
+    lifecycle.register(`${source.context}-consumer`, {
+      start: async () => {
+        const decode = SOURCE_DECODERS[source.context];
+        const handler = feedMessageHandler({ store: need(store, "event store"), logger, clock, decode });
+        const { durable, subjects } = source;
+        const consumer = await need(bus, "bus").consume({ durable, subjects, maxDeliver: config.FEED_MAX_DELIVER }, handler);
+        consumers.set(source.context, consumer);
+      },
+      stop: () => consumers.get(source.context)?.stop(),
+    });
+  }
   lifecycle.register("grpc", {
     start: async () => {
       const feedStore = need(store, "event store");

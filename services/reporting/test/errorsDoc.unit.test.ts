@@ -1,6 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import {
+  feedSourceInvalid,
+  institutionJurisdictionUnknown,
+  institutionNotYetKnown,
+  isTransientFeedRefusal,
+  prescriptionNotYetKnown,
+} from "../src/domain/feed/feedErrors.js";
 import { REPORTING_ERRORS } from "../src/errorCatalog.js";
 
 describe("ERRORS.md", () => {
@@ -17,5 +24,24 @@ describe("ERRORS.md", () => {
         }),
     );
     expect(documented).toEqual(new Map(Object.entries(REPORTING_ERRORS)));
+  });
+});
+
+describe("ERRORS.md, feed consumer codes", () => {
+  it("REP-04: documents every code the feed deciders refuse with, with its kind and rule id", () => {
+    const markdown = readFileSync(join(import.meta.dirname, "..", "ERRORS.md"), "utf8");
+    const section = markdown.split("## Feed consumer")[1] ?? "";
+    const rows = new Map(
+      section
+        .split("\n")
+        .filter((line) => line.startsWith("| `"))
+        .map((line) => {
+          const [code, kind] = line.slice(1, -1).split("|").map((cell) => cell.trim());
+          return [code!.replaceAll("`", ""), kind] as const;
+        }),
+    );
+    const refusals = [institutionNotYetKnown(), prescriptionNotYetKnown(), institutionJurisdictionUnknown(), feedSourceInvalid("x")];
+    for (const error of refusals) expect(rows.get(error.code), error.code).toBe(`${error.kind} (${error.ruleId})`);
+    expect(isTransientFeedRefusal(prescriptionNotYetKnown())).toBe(true);
   });
 });

@@ -128,7 +128,14 @@ describe("feed decider", () => {
   it("REP-04: a change builds on the latest licence entry, not on the registration", () => {
     const renamed: FeedEvent = {
       type: "FeedEntryRecorded",
-      data: { ...registeredEntry.data, sourceEventId: "ev-0", category: "INSTITUTION_LICENCE", entry: { ...registeredLicence, name: "新名称", subjectCodes: ["04"] } },
+      data: {
+        sourceEventId: "ev-0",
+        institutionId: "inst-1",
+        jurisdiction: "tianjin",
+        occurredAt: "2026-03-01T08:00:00.000Z",
+        category: "INSTITUTION_LICENCE",
+        entry: { ...registeredLicence, name: "新名称", subjectCodes: ["04"] },
+      },
     };
     given(feedDecider, [registeredEntry, renamed])
       .when(changeLicence)

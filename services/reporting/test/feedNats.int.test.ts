@@ -4,6 +4,7 @@ import { type BusMessage, NatsJetStreamBus } from "@ihp/messaging";
 import { findNatsServer, type NatsServerHandle, startNatsServer, waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FEED_STREAMS, FEED_SUBJECT } from "../src/index.js";
+import { consultStarted, deliveryDispatched, prescriptionSigned, prescriptionVoided, staffRecordChanged } from "./support/activityEvents.js";
 import { connectionChanged, institution, licenceChanged, registered } from "./support/identityEvents.js";
 import { type Harness, listFeed, startHarness } from "./support/harness.js";
 
@@ -61,5 +62,40 @@ describe.skipIf(skip)("regulator feed over NATS JetStream", () => {
       return FeedEntry.decode(EventEnvelope.decode(message.data).payload);
     });
     expect(published).toEqual(entries);
+  });
+
+  it("REP-03 / REP-04: staff, consult, prescription and pharmacy events on their JetStream streams become entries, each once", async () => {
+    const token = await harness.token("regulator", "national");
+    const before = (await listFeed(harness.client, token, { page: { first: 1_000, after: "" } })).entries.length;
+    const chongqing = institution({ jurisdiction: "chongqing" });
+    // The void comes before the signed version: refused for now, redelivered after it.
+    const early = prescriptionVoided("rx-nats");
+    // The registration first, and in: the other contexts' streams are consumed independently of identity's.
+    const registration = registered(chongqing);
+    await identity.publish(registration);
+    const all = async (): Promise<number> => (await listFeed(harness.client, token, { page: { first: 1_000, after: "" } })).entries.length;
+    await waitFor(async () => (await all()) === before + 1, 20_000, "the registration's entry");
+    const messages = [
+      early,
+      staffRecordChanged(chongqing.institutionId),
+      consultStarted(chongqing.institutionId, "consult-nats"),
+      prescriptionSigned(chongqing.institutionId, { prescriptionId: "rx-nats" }),
+      deliveryDispatched(chongqing.institutionId),
+    ];
+    for (const message of messages) await identity.publish(message);
+    // A duplicate publish is dropped by JetStream (Nats-Msg-Id) or, past the window, by the feed.
+    await identity.publish(messages[2] as BusMessage);
+
+    await waitFor(async () => (await all()) === before + 1 + messages.length, 20_000, "the new entries");
+    const entries = (await listFeed(harness.client, token, { page: { first: 1_000, after: "" } })).entries.slice(before);
+    const expected = [registration, ...messages].map((message) => message.id);
+    expect(new Set(entries.map((entry) => entry.sourceEventId))).toEqual(new Set(expected));
+    expect(entries).toHaveLength(expected.length);
+    expect(entries.every((entry) => entry.jurisdiction === "chongqing")).toBe(true);
+    expect(entries.find((entry) => entry.sourceEventId === early.id)).toMatchObject({
+      category: FeedCategory.FEED_CATEGORY_PRESCRIPTION,
+      institutionId: chongqing.institutionId,
+      payload: { $case: "prescriptionVoided", value: { prescriptionId: "rx-nats" } },
+    });
   });
 });

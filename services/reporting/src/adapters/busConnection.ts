@@ -1,8 +1,17 @@
 import { type Bus, contextStream, type GiveUpListener, InProcessBus, NatsJetStreamBus } from "@ihp/messaging";
 import type { Logger } from "@ihp/platform";
 
-/** Streams the service needs: identity's (it consumes) and its own (the feed subject). Idempotent to provision. */
-export const FEED_STREAMS = [contextStream("identity"), contextStream("reporting")];
+/**
+ * Streams the service needs: those of the contexts it consumes (identity, consult, prescription, pharmacy) and its own
+ * (the feed subject). Idempotent to provision, also when the producing services provision the same ones.
+ */
+export const FEED_STREAMS = [
+  contextStream("identity"),
+  contextStream("consult"),
+  contextStream("prescription"),
+  contextStream("pharmacy"),
+  contextStream("reporting"),
+];
 
 /**
  * A consumer gave up on a message after maxDeliver deliveries: the alert, as an error line with a stable code that
@@ -14,7 +23,7 @@ export function logGiveUp(logger: Logger): GiveUpListener {
     const { id: messageId, subject, deliveryCount } = message;
     logger.error(
       { code: "FEED_MESSAGE_GIVEN_UP", durable, messageId, subject, cause, deliveryCount },
-      "gave up on an identity event: it is not in the regulator feed",
+      "gave up on a source event: it is not in the regulator feed",
     );
   };
 }
@@ -26,7 +35,7 @@ export function logGiveUp(logger: Logger): GiveUpListener {
 export async function connectOwnBus(natsUrl: string | undefined, name: string, logger: Logger): Promise<Bus> {
   const onGiveUp = logGiveUp(logger);
   if (natsUrl === undefined) {
-    logger.warn("no NATS_URL and no shared bus: the feed receives no identity events");
+    logger.warn("no NATS_URL and no shared bus: the feed receives no source events");
     return new InProcessBus({ onGiveUp });
   }
   const servers = natsUrl.split(",").map((server) => server.trim());

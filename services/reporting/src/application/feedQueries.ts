@@ -1,6 +1,7 @@
 import type { EventStore, LogPosition, StoredEvent } from "@ihp/eventsourcing";
 import type { JurisdictionCode } from "@ihp/jurisdiction";
 import { FEED_ENTRY_RECORDED, type FeedEntryRecordedData } from "../domain/feed/entries.js";
+import type { FeedEvent } from "../domain/feed/feedDecider.js";
 
 /** One feed entry: a FeedEntryRecorded event and its log position, which is its feed position. */
 export interface FeedRecord {
@@ -31,6 +32,14 @@ export function feedRecordOf(event: StoredEvent): FeedRecord | undefined {
   if (event.type !== FEED_ENTRY_RECORDED) return undefined;
   // Written by this service's decider only, schema version 1.
   return { position: event.position, data: event.data as FeedEntryRecordedData };
+}
+
+/** A feed stream's entries as its decider folds them. */
+export function feedEventsOf(history: readonly StoredEvent[]): FeedEvent[] {
+  return history.flatMap((event) => {
+    const record = feedRecordOf(event);
+    return record === undefined ? [] : [{ type: FEED_ENTRY_RECORDED, data: record.data }];
+  });
 }
 
 function matches(filter: FeedFilter, record: FeedRecord): boolean {

@@ -1,17 +1,18 @@
-import { type EventStore, handleCommand } from "@ihp/eventsourcing";
+import { type EventMetadata, type EventStore, fold, handleCommand } from "@ihp/eventsourcing";
+import { activityFeedDecider } from "../domain/feed/activityDecider.js";
+import { type ActivityFact, activityStreamId, namedInstitutionId } from "../domain/feed/activityFacts.js";
+import { UNKNOWN_JURISDICTION } from "../domain/feed/entries.js";
 import { feedDecider, feedStreamId, type RecordFeedEntry } from "../domain/feed/feedDecider.js";
-import { institutionIdOf } from "../domain/feed/facts.js";
+import { institutionIdOf, isInstitutionFact } from "../domain/feed/facts.js";
 import { feedEventId } from "./feedEventId.js";
+import { feedEventsOf } from "./feedQueries.js";
+import { institutionJurisdiction } from "./institutionJurisdiction.js";
+import type { ReportedEvent, SourceContext } from "./sourceMessage.js";
 
-/** Who the feed's own events name as their actor: this service, reacting to identity's events. */
+export type { SourceContext } from "./sourceMessage.js";
+
+/** Who the feed's own events name as their actor: this service, reacting to other services' events. */
 export const FEED_ACTOR = { actorId: "reporting-feed", actorRole: "system" } as const;
-
-/** Where a fact came from: the identity event's envelope, as far as the feed's event metadata needs it. */
-export interface SourceContext {
-  readonly correlationId: string;
-  readonly traceparent?: string | undefined;
-  readonly tracestate?: string | undefined;
-}
 
 export interface RecordOutcome {
   /**
@@ -24,33 +25,79 @@ export interface RecordOutcome {
 /**
  * Records one feed entry, exactly once in effect: the request id is the source event id (a repeat is answered from
  * the stream's history) and the event id is derived from it (a repeat that races past that check is a duplicate
- * append, which the store ignores). Throws the decider's DomainError when it refuses.
+ * append, which the store ignores). Institution facts go to the institution's stream; activity facts to their
+ * practitioner's, consult's, prescription's or delivery's, under the institution's jurisdiction as the feed knows it.
+ * Throws the decider's DomainError when it refuses.
  */
 export async function recordFeedEntry(
   store: EventStore,
-  command: RecordFeedEntry,
+  reported: ReportedEvent,
   source: SourceContext,
   now: Date,
 ): Promise<RecordOutcome> {
-  const institutionId = institutionIdOf(command.fact);
+  const { fact } = reported;
+  if (isInstitutionFact(fact)) {
+    const command: RecordFeedEntry = { ...reported, fact };
+    const institutionId = institutionIdOf(fact);
+    const result = await handleCommand(
+      store,
+      feedDecider,
+      {
+        streamId: feedStreamId(institutionId),
+        command,
+        metadata: feedMetadata(reported.sourceEventId, institutionId, source),
+        requestId: reported.sourceEventId,
+        now,
+      },
+      { newEventId: () => feedEventId(reported.sourceEventId) },
+    );
+    return { repeated: result.repeated };
+  }
+  return recordActivityEntry(store, { ...reported, fact }, source, now);
+}
+
+async function recordActivityEntry(
+  store: EventStore,
+  reported: ReportedEvent & { readonly fact: ActivityFact },
+  source: SourceContext,
+  now: Date,
+): Promise<RecordOutcome> {
+  const { fact, sourceEventId } = reported;
+  const streamId = activityStreamId(fact);
+  const institutionId = namedInstitutionId(fact) ?? (await streamInstitution(store, streamId)) ?? "";
+  const jurisdiction = institutionId === "" ? UNKNOWN_JURISDICTION : await institutionJurisdiction(store, institutionId);
   const result = await handleCommand(
     store,
-    feedDecider,
+    activityFeedDecider,
     {
-      streamId: feedStreamId(institutionId),
-      command,
-      metadata: {
-        ...FEED_ACTOR,
-        tenantId: institutionId,
-        correlationId: source.correlationId === "" ? command.sourceEventId : source.correlationId,
-        causationId: command.sourceEventId,
-        ...(source.traceparent ? { traceparent: source.traceparent } : {}),
-        ...(source.tracestate ? { tracestate: source.tracestate } : {}),
-      },
-      requestId: command.sourceEventId,
+      streamId,
+      command: { ...reported, institutionId, jurisdiction },
+      metadata: feedMetadata(sourceEventId, institutionId, source),
+      requestId: sourceEventId,
       now,
     },
-    { newEventId: () => feedEventId(command.sourceEventId) },
+    { newEventId: () => feedEventId(sourceEventId) },
   );
   return { repeated: result.repeated };
+}
+
+/** The institution an activity stream's entries name (a voided prescription takes it from its signed version). */
+async function streamInstitution(store: EventStore, streamId: string): Promise<string | undefined> {
+  const history = await store.readStream(streamId);
+  return fold(activityFeedDecider, feedEventsOf(history)).institutionId;
+}
+
+function feedMetadata(
+  sourceEventId: string,
+  institutionId: string,
+  source: SourceContext,
+): Omit<EventMetadata, "occurredAt" | "requestId"> {
+  return {
+    ...FEED_ACTOR,
+    tenantId: institutionId,
+    correlationId: source.correlationId === "" ? sourceEventId : source.correlationId,
+    causationId: sourceEventId,
+    ...(source.traceparent ? { traceparent: source.traceparent } : {}),
+    ...(source.tracestate ? { tracestate: source.tracestate } : {}),
+  };
 }

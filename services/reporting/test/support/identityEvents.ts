@@ -19,12 +19,17 @@ export interface EnvelopeOptions {
 }
 
 export function identityMessage(type: string, payload: Uint8Array, options: EnvelopeOptions = {}): BusMessage {
+  return contextMessage("identity", type, payload, options);
+}
+
+/** A message as the relay of `context` (identity, consult, prescription, pharmacy) publishes it. */
+export function contextMessage(context: string, type: string, payload: Uint8Array, options: EnvelopeOptions = {}): BusMessage {
   const id = options.id ?? uuidv7();
   const envelope: EventEnvelope = {
     id,
     type,
     schemaVersion: 1,
-    streamId: "identity-institution-x",
+    streamId: `${context}-x`,
     streamRevision: 0n,
     logPosition: "1",
     metadata: {
@@ -40,10 +45,10 @@ export function identityMessage(type: string, payload: Uint8Array, options: Enve
       requestId: "",
     },
     hash: "0".repeat(64),
-    contentType: options.contentType ?? `application/x-protobuf; proto=ihp.identity.v1.${type}`,
+    contentType: options.contentType ?? `application/x-protobuf; proto=ihp.${context}.v1.${type}`,
     payload: Buffer.from(payload),
   };
-  return { subject: `ihp.identity.v1.${type}`, id, data: EventEnvelope.encode(envelope).finish(), headers: {} };
+  return { subject: `ihp.${context}.v1.${type}`, id, data: EventEnvelope.encode(envelope).finish(), headers: {} };
 }
 
 export function institution(overrides: Partial<Institution> = {}): Institution {

@@ -1,10 +1,28 @@
 import type { JurisdictionCode } from "@ihp/jurisdiction";
+import type { ActivityEntry } from "./activityEntries.js";
 
 // The feed's own vocabulary, mirroring proto/ihp/reporting/v1/feed.proto. Type aliases, not interfaces: they are
 // stored as event data, which must be assignable to JsonObject.
 
-/** REP-04 categories; each has exactly one entry shape. */
-export type FeedCategory = "INSTITUTION_LICENCE" | "REGULATOR_CONNECTION";
+/** REP-04 categories; each has one entry shape per kind of fact it reports (activityEntries.ts). */
+export type FeedCategory =
+  | "INSTITUTION_LICENCE"
+  | "REGULATOR_CONNECTION"
+  | "STAFF_RECORD"
+  | "CONSULT"
+  | "PRESCRIPTION"
+  | "PRESCRIPTION_REVIEW"
+  | "DISPENSING"
+  | "DELIVERY";
+
+/**
+ * Where an entry is routed. Activity entries take it from the institution's registration as the feed recorded it,
+ * never from the reporting service's producers; "unknown" when the feed has no registration for the institution
+ * (only national regulators and the system role read those).
+ */
+export type FeedJurisdiction = JurisdictionCode | "unknown";
+
+export const UNKNOWN_JURISDICTION = "unknown";
 
 /** Licence and practice information (REP-02): exactly the fields of InstitutionLicenceEntry. */
 export type InstitutionLicenceEntry = {
@@ -24,17 +42,21 @@ export type RegulatorConnectionEntry = {
 };
 
 type EntryHeader = {
-  /** Id of the identity event the entry reports: the platform's dedup key. */
+  /** Id of the integration event the entry reports: the platform's dedup key. */
   readonly sourceEventId: string;
   readonly institutionId: string;
-  readonly jurisdiction: JurisdictionCode;
+  readonly jurisdiction: FeedJurisdiction;
   /** RFC 3339 time of the reported fact (the source event's occurredAt). */
   readonly occurredAt: string;
 };
 
+/** An institution's own entries: recorded only once its registration told the feed its jurisdiction. */
+type InstitutionHeader = EntryHeader & { readonly jurisdiction: JurisdictionCode };
+
 export type FeedEntryRecordedData =
-  | (EntryHeader & { readonly category: "INSTITUTION_LICENCE"; readonly entry: InstitutionLicenceEntry })
-  | (EntryHeader & { readonly category: "REGULATOR_CONNECTION"; readonly entry: RegulatorConnectionEntry });
+  | (InstitutionHeader & { readonly category: "INSTITUTION_LICENCE"; readonly entry: InstitutionLicenceEntry })
+  | (InstitutionHeader & { readonly category: "REGULATOR_CONNECTION"; readonly entry: RegulatorConnectionEntry })
+  | (EntryHeader & ActivityEntry);
 
 export const FEED_ENTRY_RECORDED = "FeedEntryRecorded";
 

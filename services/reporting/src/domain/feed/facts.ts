@@ -52,3 +52,12 @@ export type IdentityFact = InstitutionRegisteredFact | LicenceChangedFact | Regu
 export function institutionIdOf(fact: IdentityFact): string {
   return fact.type === "InstitutionRegistered" ? fact.institution.institutionId : fact.institutionId;
 }
+
+const INSTITUTION_FACTS: ReadonlySet<string> = new Set(["InstitutionRegistered", "LicenceChanged", "RegulatorConnectionChanged"]);
+
+/** Whether a fact is about the institution itself (its feed stream) rather than an activity at it. */
+export function isInstitutionFact<Fact extends { readonly type: string }>(
+  fact: IdentityFact | Fact,
+): fact is IdentityFact {
+  return INSTITUTION_FACTS.has(fact.type);
+}

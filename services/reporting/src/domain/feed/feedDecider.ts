@@ -5,7 +5,7 @@ import { type IdentityFact, institutionIdOf } from "./facts.js";
 import { feedSourceInvalid, institutionJurisdictionUnknown, institutionNotYetKnown } from "./feedErrors.js";
 import { connectionEntry, licenceEntryFromChange, licenceEntryFromRegistration } from "./minimumNecessary.js";
 
-/** Report one identity event to the regulator feed. Addressed to stream feedStreamId(institutionId). */
+/** Report one of identity's institution events to the regulator feed. Addressed to stream feedStreamId(institutionId). */
 export interface RecordFeedEntry {
   readonly sourceEventId: string;
   /** RFC 3339 time of the fact, from the source event's metadata. */
@@ -41,12 +41,10 @@ export const feedDecider: Decider<RecordFeedEntry, FeedEvent, FeedState> = {
 
   evolve(state, event) {
     const { data } = event;
-    switch (data.category) {
-      case "INSTITUTION_LICENCE":
-        return { institution: { jurisdiction: data.jurisdiction, licence: data.entry } };
-      case "REGULATOR_CONNECTION":
-        return state;
-    }
+    // Only licence entries change what the stream remembers; an institution's stream holds no activity entries.
+    return data.category === "INSTITUTION_LICENCE"
+      ? { institution: { jurisdiction: data.jurisdiction, licence: data.entry } }
+      : state;
   },
 
   decide(command, state) {

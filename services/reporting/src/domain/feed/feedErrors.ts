@@ -17,6 +17,19 @@ export function institutionNotYetKnown(): DomainError {
   );
 }
 
+/**
+ * A voided prescription (whose event names no institution) arrived before the feed recorded the signed version it
+ * voids. Transient, like INSTITUTION_NOT_YET_KNOWN: redelivered until the signed version is in, bounded by maxDeliver.
+ */
+export function prescriptionNotYetKnown(): DomainError {
+  return new DomainError(
+    "PRESCRIPTION_NOT_YET_KNOWN",
+    "FAILED_PRECONDITION",
+    "The voided prescription has not reached the regulator feed yet.",
+    "REP-04",
+  );
+}
+
 /** The registration names a jurisdiction the platform has no profile for; the entry could not be routed. */
 export function institutionJurisdictionUnknown(): DomainError {
   return new DomainError(
@@ -27,13 +40,16 @@ export function institutionJurisdictionUnknown(): DomainError {
   );
 }
 
-/** The source event lacks what every entry needs (event id, institution id, time, a licence on a licence change). */
+/**
+ * The source event lacks what every entry needs (event id, institution id, time, the id of what it is about, a licence
+ * on a licence change).
+ */
 export function feedSourceInvalid(what: string): DomainError {
   const message = `The reported event is incomplete: ${what}.`;
   return new DomainError("FEED_SOURCE_INVALID", "INVALID_ARGUMENT", message, "REP-04");
 }
 
-const TRANSIENT: ReadonlySet<string> = new Set(["INSTITUTION_NOT_YET_KNOWN"]);
+const TRANSIENT: ReadonlySet<string> = new Set(["INSTITUTION_NOT_YET_KNOWN", "PRESCRIPTION_NOT_YET_KNOWN"]);
 
 export function isTransientFeedRefusal(error: DomainError): boolean {
   return TRANSIENT.has(error.code) || error.kind === "ABORTED";
