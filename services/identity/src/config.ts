@@ -16,6 +16,46 @@ export const identityConfigSchema = serviceConfigSchema({
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, "expected a lower-case SQL identifier")
     .optional(),
+  // Practitioners (IDN-01, IDN-02). See README "Practitioners".
+  /** Where registry lookups go: "file" (a JSON registry file; the embedded default) or "http" (the registry gateway). */
+  PRACTITIONER_REGISTRY: z.enum(["file", "http"]).default("file"),
+  /** The registry file for PRACTITIONER_REGISTRY=file; unset: the shipped demo file (fictitious practitioners). */
+  PRACTITIONER_REGISTRY_FILE: z.string().min(1).optional(),
+  /** Base URL and client credentials of the registry gateway for PRACTITIONER_REGISTRY=http. */
+  PRACTITIONER_REGISTRY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PRACTITIONER_REGISTRY_CLIENT_ID: z.string().min(1).optional(),
+  PRACTITIONER_REGISTRY_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Institution ids (comma-separated) whose practitioners verify by face match only; "*" for all; empty: none. */
+  FACE_MATCH_TENANTS: z
+    .string()
+    .regex(/^(\*|([0-9a-f-]{36}(,[0-9a-f-]{36})*))?$/, "expected * or comma-separated institution ids")
+    .default(""),
+  /** Hex key (>= 32 bytes) of the offline face-match stand-in; required when FACE_MATCH_TENANTS is set. */
+  FACE_MATCH_HMAC_KEY: z.string().regex(/^([0-9a-f]{2}){32,}$/, "expected at least 64 hex characters").optional(),
+  /** Key file sealing practitioners' ID numbers; unset: practitioner-pii.key in DATA_DIR (memory for :memory:). */
+  PRACTITIONER_PII_KEY_FILE: z.string().min(1).optional(),
+  // Patients, login sessions, step-up and e-signatures (IDN-03, IDN-07, IDN-08, IDN-09). See README "Sessions".
+  /** Wrong passwords in a row before the account locks, and for how long. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** A session without clinical activity for this long cannot be used for clinical acts. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** How long a step-up stays fresh (IDN-03). */
+  STEP_UP_MINUTES: z.coerce.number().int().min(1).max(120).default(10),
+  /** Lifetime of the access tokens Login issues. */
+  LOGIN_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  /** Algorithm of new signing keys and of the embedded CA. */
+  SIGNING_ALGORITHM: z.enum(["SM2_SM3", "ECDSA_P256_SHA256"]).default("SM2_SM3"),
+  /** Validity of new signing certificates. */
+  SIGNING_CERT_DAYS: z.coerce.number().int().min(1).max(5 * 366).default(365),
+  /** A licensed CA over HTTPS (HttpCertificateAuthority); unset: the embedded local CA with its key in DATA_DIR. */
+  SIGNING_CA_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SIGNING_CA_CLIENT_ID: z.string().min(1).optional(),
+  SIGNING_CA_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The CA's certificate-signing key (trust anchor) for SIGNING_CA_URL: name, algorithm, uncompressed public key hex. */
+  SIGNING_CA_NAME: z.string().min(1).optional(),
+  SIGNING_CA_ALGORITHM: z.enum(["SM2_SM3", "ECDSA_P256_SHA256"]).optional(),
+  SIGNING_CA_PUBLIC_KEY: z.string().regex(/^04[0-9a-fA-F]{128}$/, "expected an uncompressed public key in hex").optional(),
 });
 
 export type IdentityConfig = z.output<typeof identityConfigSchema>;

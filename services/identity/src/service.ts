@@ -1,13 +1,25 @@
-import { InstitutionServiceService } from "@ihp/contracts/identity";
+import { InstitutionServiceService, PractitionerServiceService } from "@ihp/contracts/identity";
 import type { Bus } from "@ihp/messaging";
 import type { GrpcHandlerOptions, Logger, PrincipalResolver, StopOutcome } from "@ihp/platform";
 import { startServiceHost } from "@ihp/service-host";
-import { identityEventMessage, IDENTITY_CONTEXT } from "./adapters/bus/integrationEvents.js";
+import { identityEventMapping, IDENTITY_CONTEXT } from "./adapters/bus/integrationEvents.js";
 import { institutionServer } from "./adapters/grpc/institutionServer.js";
+import { practitionerServer } from "./adapters/grpc/practitionerServer.js";
+import { openPractitionerAdapters } from "./adapters/registry/practitionerAdapters.js";
 import { createInstitutionCommands } from "./application/institutionCommands.js";
 import { createInstitutionQueries } from "./application/institutionQueries.js";
 import { type IdentityReadModels, institutionsProjection } from "./application/institutionsProjection.js";
+import { createPractitionerCommands } from "./application/practitioners/practitionerCommands.js";
+import { createPractitionerQueries } from "./application/practitioners/practitionerQueries.js";
+import {
+  practitionersProjectionOf,
+  practitionerTables,
+} from "./application/practitioners/practitionersProjection.js";
 import type { IdentityConfig } from "./config.js";
+import { accessBindings, openAccessAdapters } from "./adapters/grpc/accessBindings.js";
+import { createPractitionerAccess } from "./application/practitioners/practitionerAccess.js";
+import type { PractitionerAccess } from "./application/sessions/practitionerAccessPort.js";
+import type { IdentityVerifier } from "./application/patients/identityVerifier.js";
 
 export interface IdentityServiceOptions {
   readonly config: IdentityConfig;
@@ -21,6 +33,11 @@ export interface IdentityServiceOptions {
   readonly logger?: Logger;
   readonly metrics?: GrpcHandlerOptions["metrics"];
   readonly tracer?: GrpcHandlerOptions["tracer"];
+  /** Practitioner checks behind CheckReceiving, CheckReviewer and signing. Default: the practitioners slice (tests
+   * pass a stand-in). */
+  readonly practitionerAccess?: PractitionerAccess;
+  /** The face-match provider for patients and step-ups. Default: the embedded stand-in (never in production). */
+  readonly identityVerifier?: IdentityVerifier;
 }
 
 export interface IdentityService {
@@ -31,8 +48,10 @@ export interface IdentityService {
 }
 
 /** Composition root of the identity service, on the shared service host (ARCHITECTURE §3, §10). */
-export function startIdentityService(options: IdentityServiceOptions): Promise<IdentityService> {
+export async function startIdentityService(options: IdentityServiceOptions): Promise<IdentityService> {
   const { clock = () => new Date() } = options;
+  const practitioners = await openPractitionerAdapters(options.config);
+  const access = await openAccessAdapters(options.config, { identityVerifier: options.identityVerifier });
   return startServiceHost<IdentityReadModels>({
     context: IDENTITY_CONTEXT,
     config: options.config,
@@ -42,10 +61,13 @@ export function startIdentityService(options: IdentityServiceOptions): Promise<I
     logger: options.logger,
     metrics: options.metrics,
     tracer: options.tracer,
-    projections: [institutionsProjection],
+    projections: [institutionsProjection, practitionersProjectionOf<IdentityReadModels>()],
     // Few events, and consumers (the regulator feed) read licence history in order: keep bus order = log order.
-    publish: { map: identityEventMessage, maxInFlight: 1 },
-    grpc: ({ store, audit, handlers, readModels, newId }) => [
+    publish: {
+      map: identityEventMapping({ openIdNumber: (sealed, id) => practitioners.sealer.open(sealed, id) }),
+      maxInFlight: 1,
+    },
+    grpc: ({ store, audit, handlers, readModels, newId, logger }) => [
       {
         definition: InstitutionServiceService,
         implementation: institutionServer({
@@ -56,6 +78,23 @@ export function startIdentityService(options: IdentityServiceOptions): Promise<I
           newId,
         }),
       },
+      {
+        definition: PractitionerServiceService,
+        implementation: practitionerServer({
+          handlers,
+          commands: createPractitionerCommands({ store, audit, clock, newEventId: newId, logger, ...practitioners }),
+          queries: createPractitionerQueries({ store, audit, readModels: practitionerTables(readModels) }),
+          readModels: practitionerTables(readModels),
+          clock,
+          newId,
+        }),
+      },
+      ...accessBindings(
+        options.config,
+        access,
+        options.practitionerAccess ?? createPractitionerAccess({ store, newEventId: newId }),
+        { store, audit, handlers, clock, newId },
+      ),
     ],
   });
 }

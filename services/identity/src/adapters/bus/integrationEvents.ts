@@ -2,6 +2,7 @@ import { InstitutionRegistered, LicenceChanged, RegulatorConnectionChanged } fro
 import type { StoredEvent } from "@ihp/eventsourcing";
 import { envelopedMessage, type BusMessage } from "@ihp/messaging";
 import { toInstitutionEvent } from "../../application/institutionEvents.js";
+import { staffRecordPayload } from "./staffRecordMessage.js";
 import { isInstitutionEventType } from "../../domain/institutions/index.js";
 import { gradeToProto } from "../grades.js";
 
@@ -66,4 +67,24 @@ function payloadOf(stored: StoredEvent): Payload | null {
       return { type: event.type, bytes: RegulatorConnectionChanged.encode(message).finish() };
     }
   }
+}
+
+/**
+ * The relay's mapping with practitioners' staff records (REP-03): StaffRecordChanged leaves as
+ * ihp.identity.v1.StaffRecordChanged; `openIdNumber` unseals the ID number the contract carries to the regulator.
+ */
+export function identityEventMapping(deps: {
+  readonly openIdNumber: (sealed: string, practitionerId: string) => string;
+}): (event: StoredEvent) => BusMessage | null {
+  return (event) => {
+    const staffRecord = staffRecordPayload(event, deps.openIdNumber);
+    if (staffRecord === null) return identityEventMessage(event);
+    const type = "StaffRecordChanged";
+    return envelopedMessage(event, {
+      subject: `${PROTO_PACKAGE}.${type}`,
+      type,
+      contentType: `application/x-protobuf; proto=${PROTO_PACKAGE}.${type}`,
+      payload: staffRecord,
+    });
+  };
 }

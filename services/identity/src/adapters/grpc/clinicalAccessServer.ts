@@ -1,0 +1,64 @@
+import { type ClinicalAccessServiceServer, Profession } from "@ihp/contracts/identity";
+import { authorize, denialError, type GrpcHandlers } from "@ihp/platform";
+import type { PatientAccess } from "../../application/patients/patientAccess.js";
+import type { Accounts } from "../../application/sessions/accounts.js";
+import type { PractitionerAccess } from "../../application/sessions/practitionerAccessPort.js";
+import { recordingRefusals } from "../../application/refusals.js";
+import type { AuditTrail } from "@ihp/platform";
+import { callerOf } from "./accessCaller.js";
+
+const PROFESSIONS = {
+  PHYSICIAN: Profession.PROFESSION_PHYSICIAN,
+  NURSE: Profession.PROFESSION_NURSE,
+  PHARMACIST: Profession.PROFESSION_PHARMACIST,
+} as const;
+
+export interface ClinicalAccessServerOptions {
+  readonly handlers: GrpcHandlers;
+  readonly accounts: Accounts;
+  readonly patients: PatientAccess;
+  readonly practitioners: PractitionerAccess;
+  readonly audit: AuditTrail;
+  readonly clock: () => Date;
+  readonly newId: () => string;
+}
+
+/** ihp.identity.v1.ClinicalAccessService (access.proto): the checks other services make before a clinical act. */
+export function clinicalAccessServer(options: ClinicalAccessServerOptions): ClinicalAccessServiceServer {
+  const { handlers, accounts, patients, practitioners, audit, clock, newId } = options;
+  return {
+    // IDN-03, IDN-08 here (the person, their current session, a step-up for this consult); IDN-01…06 by practitioners.
+    checkReceiving: handlers.unary(async (request, call) => {
+      const caller = callerOf(call, newId);
+      return recordingRefusals(audit, caller, "CheckReceiving", `consult/${request.consultId}`, async () => {
+        const session = await accounts.requireClinicalSession(caller, request.practitionerId, request.consultId);
+        const { profession } = await practitioners.requireReceiving({
+          practitionerId: request.practitionerId,
+          institutionId: request.institutionId,
+          departmentCode: request.departmentCode,
+          now: clock(),
+        });
+        return { practitionerId: request.practitionerId, profession: PROFESSIONS[profession], stepUpId: session.stepUpId, sessionId: session.sessionId };
+      });
+    }),
+
+    getVerifiedPatient: handlers.unary(async (request, call) => {
+      const patient = await patients.getVerifiedPatient(callerOf(call, newId), request.patientId);
+      return { patientId: patient.patientId, birthDate: patient.birthDate, sex: patient.sex, verificationMethod: patient.verification.method };
+    }),
+
+    checkGuardian: handlers.unary(async (request, call) => patients.checkGuardian(callerOf(call, newId), request.guardianId, request.childId)),
+
+    // PHA-02 is judged by practitioners; asked by a service, or by the pharmacist themself.
+    checkReviewer: handlers.unary(async (request, call) => {
+      const caller = callerOf(call, newId);
+      return recordingRefusals(audit, caller, "CheckReviewer", `practitioner/${request.pharmacistId}`, async () => {
+        const isSelf = caller.principal.subject === request.pharmacistId && caller.principal.roles.includes("pharmacist");
+        const grant = authorize(caller.principal, { roles: ["system"] });
+        if (!grant.allowed && !isSelf) throw denialError(grant);
+        const reviewer = await practitioners.requireReviewer({ pharmacistId: request.pharmacistId, institutionId: request.institutionId, now: clock() });
+        return { pharmacistId: request.pharmacistId, affiliation: reviewer.affiliation, dispensingYears: reviewer.dispensingYears };
+      });
+    }),
+  };
+}

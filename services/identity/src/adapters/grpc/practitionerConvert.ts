@@ -1,0 +1,149 @@
+import {
+  PharmacistAffiliation,
+  PracticeDocumentKind,
+  type Practitioner as PractitionerMessage,
+  type PractitionerDetails,
+  PractitionerStatus,
+  type PractitionerSummary,
+  Profession,
+  type PublicClinician,
+} from "@ihp/contracts/identity";
+import type { PractitionerSummaryEntry, PublicClinicianEntry } from "../../application/practitioners/practitionerDirectory.js";
+import type { PractitionerView } from "../../application/practitioners/practitionerEvents.js";
+import type { PracticeInput } from "../../domain/practitioners/index.js";
+
+// Proto ↔ domain. Nothing is judged here: unknown enum values become "" and the decider refuses them with their code.
+
+const PROFESSION_NAMES: Readonly<Record<string, Profession>> = {
+  PHYSICIAN: Profession.PROFESSION_PHYSICIAN,
+  NURSE: Profession.PROFESSION_NURSE,
+  PHARMACIST: Profession.PROFESSION_PHARMACIST,
+};
+
+export function professionFromProto(value: Profession): string {
+  return Object.entries(PROFESSION_NAMES).find(([, proto]) => proto === value)?.[0] ?? "";
+}
+
+export function professionToProto(name: string): Profession {
+  return PROFESSION_NAMES[name] ?? Profession.PROFESSION_UNSPECIFIED;
+}
+
+export function affiliationFromProto(value: PharmacistAffiliation): string {
+  switch (value) {
+    case PharmacistAffiliation.PHARMACIST_AFFILIATION_UNSPECIFIED:
+      return "";
+    case PharmacistAffiliation.PHARMACIST_AFFILIATION_IN_HOUSE:
+      return "IN_HOUSE";
+    case PharmacistAffiliation.PHARMACIST_AFFILIATION_CONTRACTED:
+      return "CONTRACTED";
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+function affiliationToProto(name: string): PharmacistAffiliation {
+  return name === "CONTRACTED"
+    ? PharmacistAffiliation.PHARMACIST_AFFILIATION_CONTRACTED
+    : PharmacistAffiliation.PHARMACIST_AFFILIATION_IN_HOUSE;
+}
+
+export function documentKindFromProto(value: PracticeDocumentKind): string {
+  switch (value) {
+    case PracticeDocumentKind.PRACTICE_DOCUMENT_KIND_REGISTERING_INSTITUTION_CONSENT:
+      return "REGISTERING_INSTITUTION_CONSENT";
+    case PracticeDocumentKind.PRACTICE_DOCUMENT_KIND_MULTI_SITE_FILING:
+      return "MULTI_SITE_FILING";
+    default:
+      return "";
+  }
+}
+
+const STATUS: Readonly<Record<string, PractitionerStatus>> = {
+  PENDING: PractitionerStatus.PRACTITIONER_STATUS_PENDING,
+  ACTIVE: PractitionerStatus.PRACTITIONER_STATUS_ACTIVE,
+  SUSPENDED: PractitionerStatus.PRACTITIONER_STATUS_SUSPENDED,
+  REVOKED: PractitionerStatus.PRACTITIONER_STATUS_REVOKED,
+  EXITED: PractitionerStatus.PRACTITIONER_STATUS_EXITED,
+};
+
+function statusToProto(name: string): PractitionerStatus {
+  return STATUS[name] ?? PractitionerStatus.PRACTITIONER_STATUS_UNSPECIFIED;
+}
+
+export function practiceFromProto(fields: {
+  title: string;
+  practiceLicenceNumber: string;
+  licenceValidUntil: string;
+  scopeCodes: string[];
+  departmentCodes: string[];
+  dispensingYears: number;
+  affiliation: PharmacistAffiliation;
+}): PracticeInput {
+  return {
+    title: fields.title,
+    licenceNumber: fields.practiceLicenceNumber,
+    licenceValidUntil: fields.licenceValidUntil,
+    scopeCodes: fields.scopeCodes,
+    departmentCodes: fields.departmentCodes,
+    dispensingYears: fields.dispensingYears,
+    affiliation: affiliationFromProto(fields.affiliation),
+  };
+}
+
+/** The practitioner as the contract shows it: never the ID number. */
+export function practitionerToProto({ practitioner: p, revision }: PractitionerView): PractitionerMessage {
+  const details: PractitionerDetails = {
+    name: p.person.name,
+    idNumber: "",
+    profession: professionToProto(p.person.profession),
+    practiceLicenceNumber: p.practice.licenceNumber,
+    licenceValidUntil: p.practice.licenceValidUntil,
+    title: p.practice.title,
+    scopeCodes: [...p.practice.scopeCodes],
+    departmentCodes: [...p.practice.departmentCodes],
+    mainInstitutionName: p.person.mainInstitutionName,
+    mainInstitutionIsHost: p.person.mainInstitutionIsHost,
+    practiceStartedOn: p.person.practiceStartedOn,
+    photoHash: p.person.photoHash,
+    dispensingYears: p.practice.dispensingYears,
+    affiliation: affiliationToProto(p.practice.affiliation),
+  };
+  return {
+    practitionerId: p.practitionerId,
+    institutionId: p.institutionId,
+    details,
+    status: statusToProto(p.status),
+    registryVerified: p.registryVerified,
+    registryFailure: p.registryFailure,
+    eLicenceReference: p.eLicenceReference,
+    identityVerified: p.identityVerified,
+    consentOnFile: p.consentReference !== "",
+    multiSiteFilingOnFile: p.filingReference !== "",
+    credentialExpired: p.credentialExpired,
+    revision: BigInt(revision),
+  };
+}
+
+export function summaryToProto(entry: PractitionerSummaryEntry): PractitionerSummary {
+  return {
+    practitionerId: entry.practitionerId,
+    name: entry.name,
+    profession: professionToProto(entry.profession),
+    title: entry.title,
+    status: statusToProto(entry.status),
+  };
+}
+
+export function publicClinicianToProto(entry: PublicClinicianEntry): PublicClinician {
+  return {
+    practitionerId: entry.practitionerId,
+    institutionId: entry.institutionId,
+    name: entry.name,
+    profession: professionToProto(entry.profession),
+    title: entry.title,
+    scopeCodes: [...entry.scopeCodes],
+    departmentCodes: [...entry.departmentCodes],
+    practiceLicenceNumber: entry.licenceNumber,
+    eLicenceReference: entry.eLicenceReference,
+  };
+}

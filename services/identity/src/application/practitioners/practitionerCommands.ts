@@ -1,0 +1,299 @@
+import { type EventStore, handleCommand } from "@ihp/eventsourcing";
+import { type AuditTrail, denialError, type Logger, type Role } from "@ihp/platform";
+import { refusal } from "../../domain/errors.js";
+import {
+  type PracticeInput,
+  type PractitionerCommand,
+  practitionerDecider,
+  type RegistryOutcome,
+  requireIdNumber,
+} from "../../domain/practitioners/index.js";
+import type { Caller } from "../caller.js";
+import { requireInstitutionId, requireRequestId } from "../ids.js";
+import { institutionResource, recordingRefusals } from "../refusals.js";
+import type { IdNumberSealer } from "./idNumberSealer.js";
+import { practitionerIdFor, practitionerResource, practitionerStreamId, requirePractitionerId } from "./ids.js";
+import { institutionContext } from "./institutionContext.js";
+import { authorizePractitioner, mayAttempt, type PractitionerAction } from "./policy.js";
+import type { FaceMatchPort, RegistryPort } from "./ports.js";
+import { findPractitioner, type PractitionerView, toPractitionerEvent } from "./practitionerEvents.js";
+
+export interface PractitionerCommandsOptions {
+  readonly store: EventStore;
+  readonly audit: AuditTrail;
+  readonly clock: () => Date;
+  readonly newEventId: () => string;
+  readonly sealer: IdNumberSealer;
+  readonly registry: RegistryPort;
+  readonly faceMatch: FaceMatchPort;
+  /** IDN-02: institutions whose practitioners verify by face match only ("*" in the set: every institution). */
+  readonly faceMatchTenants: ReadonlySet<string>;
+  readonly logger: Logger;
+}
+
+export interface RegisterPractitionerInput {
+  readonly requestId: string;
+  readonly institutionId: string;
+  readonly name: string;
+  readonly idNumber: string;
+  readonly profession: string;
+  readonly mainInstitutionName: string;
+  readonly mainInstitutionIsHost: boolean;
+  readonly practiceStartedOn: string;
+  readonly photoHash: string;
+  readonly practice: PracticeInput;
+}
+
+export interface PractitionerRef {
+  readonly requestId: string;
+  readonly practitionerId: string;
+}
+
+export interface PractitionerCommands {
+  register(caller: Caller, input: RegisterPractitionerInput): Promise<PractitionerView>;
+  verifyRegistration(caller: Caller, input: PractitionerRef): Promise<PractitionerView>;
+  verifyIdentity(caller: Caller, input: PractitionerRef & { readonly evidence: string }): Promise<PractitionerView>;
+  recordDocument(caller: Caller, input: PractitionerRef & { readonly kind: string; readonly reference: string }): Promise<PractitionerView>;
+  enable(caller: Caller, input: PractitionerRef): Promise<PractitionerView>;
+  changePractice(caller: Caller, input: PractitionerRef & { readonly practice: PracticeInput }): Promise<PractitionerView>;
+  suspend(caller: Caller, input: PractitionerRef & { readonly reason: string }): Promise<PractitionerView>;
+  reinstate(caller: Caller, input: PractitionerRef): Promise<PractitionerView>;
+  revoke(caller: Caller, input: PractitionerRef & { readonly reason: string }): Promise<PractitionerView>;
+  recordExit(caller: Caller, input: PractitionerRef): Promise<PractitionerView>;
+}
+
+interface Execution {
+  readonly role: Role;
+  readonly practitionerId: string;
+  readonly institutionId: string;
+  readonly requestId: string;
+  readonly profileVersion?: string;
+  readonly command: PractitionerCommand;
+  readonly now: Date;
+}
+
+/**
+ * Practitioner command handlers: role check → ids → load → institution check → (registry / face match) → decide and
+ * append (handleCommand, idempotent by request id). Every refusal is recorded in the audit trail first (XC-02).
+ */
+export function createPractitionerCommands(options: PractitionerCommandsOptions): PractitionerCommands {
+  const { store, audit, clock, sealer } = options;
+
+  async function execute(caller: Caller, run: Execution): Promise<PractitionerView> {
+    const result = await handleCommand(
+      store,
+      practitionerDecider,
+      {
+        streamId: practitionerStreamId(run.practitionerId),
+        command: run.command,
+        metadata: {
+          actorId: caller.principal.subject,
+          actorRole: run.role,
+          tenantId: run.institutionId,
+          correlationId: caller.correlationId,
+          causationId: run.requestId,
+          ...caller.trace,
+          ...(run.profileVersion === undefined ? {} : { profileVersion: run.profileVersion }),
+        },
+        requestId: run.requestId,
+        now: run.now,
+      },
+      { newEventId: options.newEventId, toDomainEvent: toPractitionerEvent },
+    );
+    const last = result.events.at(-1);
+    if (!result.repeated && last !== undefined && result.state.status === "registered") {
+      return { practitioner: result.state.practitioner, revision: last.revision };
+    }
+    const view = await findPractitioner(store, run.practitionerId);
+    if (view === undefined) throw refusal("PRACTITIONER_NOT_FOUND");
+    return view;
+  }
+
+  /** The shared path of every command on an existing practitioner. */
+  function onPractitioner(
+    action: PractitionerAction,
+    caller: Caller,
+    ref: PractitionerRef,
+    build: (view: PractitionerView, now: Date) => Promise<{ command: PractitionerCommand; profileVersion?: string }>,
+  ): Promise<PractitionerView> {
+    return recordingRefusals(audit, caller, action, practitionerResource(ref.practitionerId), async () => {
+      const attempt = mayAttempt(action, caller.principal);
+      if (!attempt.allowed) throw denialError(attempt);
+      const practitionerId = requirePractitionerId(ref.practitionerId);
+      const requestId = requireRequestId(ref.requestId);
+      const view = await findPractitioner(store, practitionerId);
+      if (view === undefined) throw refusal("PRACTITIONER_NOT_FOUND");
+      const { institutionId } = view.practitioner;
+      const grant = authorizePractitioner(action, caller.principal, institutionId, practitionerId);
+      if (!grant.allowed) throw denialError(grant);
+      const now = clock();
+      const { command, profileVersion } = await build(view, now);
+      return execute(caller, { role: grant.role, practitionerId, institutionId, requestId, command, now, profileVersion });
+    });
+  }
+
+  return {
+    register(caller, input) {
+      return recordingRefusals(audit, caller, "RegisterPractitioner", institutionResource(input.institutionId), async () => {
+        const attempt = mayAttempt("RegisterPractitioner", caller.principal);
+        if (!attempt.allowed) throw denialError(attempt);
+        const institutionId = requireInstitutionId(input.institutionId);
+        const grant = authorizePractitioner("RegisterPractitioner", caller.principal, institutionId);
+        if (!grant.allowed) throw denialError(grant);
+        const requestId = requireRequestId(input.requestId);
+        const practitionerId = practitionerIdFor(requestId);
+        const now = clock();
+        const context = await institutionContext(store, institutionId, now);
+        // Checked in clear here because only the sealed value reaches the decider and the log.
+        const idNumber = requireIdNumber(input.idNumber);
+        return execute(caller, {
+          role: grant.role,
+          practitionerId,
+          institutionId,
+          requestId,
+          profileVersion: context.profileVersion,
+          now,
+          command: {
+            type: "RegisterPractitioner",
+            practitionerId,
+            institution: context.facts,
+            name: input.name,
+            idNumberSealed: sealer.seal(idNumber, practitionerId),
+            profession: input.profession,
+            mainInstitutionName: input.mainInstitutionName,
+            mainInstitutionIsHost: input.mainInstitutionIsHost,
+            practiceStartedOn: input.practiceStartedOn,
+            photoHash: input.photoHash,
+            practice: input.practice,
+            at: now,
+          },
+        });
+      });
+    },
+
+    verifyRegistration(caller, input) {
+      return onPractitioner("VerifyRegistration", caller, input, async ({ practitioner }, now) => {
+        let outcome: RegistryOutcome;
+        try {
+          const answer = await options.registry.lookup({
+            profession: practitioner.person.profession,
+            licenceNumber: practitioner.practice.licenceNumber,
+            name: practitioner.person.name,
+            idNumber: sealer.open(practitioner.person.idNumberSealed, practitioner.practitionerId),
+          });
+          outcome = { ...answer, source: options.registry.source };
+        } catch (error) {
+          // IDN-01: a lookup that fails leaves the practitioner unverified; the cause goes to the log, not the caller.
+          options.logger.warn({ err: error, practitionerId: practitioner.practitionerId }, "registry lookup failed");
+          outcome = { status: "UNAVAILABLE", source: options.registry.source };
+        }
+        return { command: { type: "RecordRegistryLookup", practitionerId: practitioner.practitionerId, outcome, at: now } };
+      });
+    },
+
+    verifyIdentity(caller, input) {
+      return onPractitioner("VerifyIdentity", caller, input, async ({ practitioner }, now) => {
+        const { practitionerId, institutionId } = practitioner;
+        const faceMatchRequired = options.faceMatchTenants.has("*") || options.faceMatchTenants.has(institutionId);
+        if (!faceMatchRequired) {
+          return {
+            command: {
+              type: "RecordIdentityVerification",
+              practitionerId,
+              method: "DOCUMENT_CHECK",
+              faceMatchRequired,
+              reference: input.evidence,
+              at: now,
+            },
+          };
+        }
+        const result = await options.faceMatch.verify({ practitionerId, evidence: input.evidence, now });
+        if (!result.matched) throw refusal("FACE_MATCH_FAILED");
+        return {
+          command: {
+            type: "RecordIdentityVerification",
+            practitionerId,
+            method: "FACE_MATCH",
+            faceMatchRequired,
+            reference: result.reference,
+            at: now,
+          },
+        };
+      });
+    },
+
+    recordDocument(caller, input) {
+      return onPractitioner("RecordPracticeDocument", caller, input, ({ practitioner }) =>
+        Promise.resolve({
+          command: {
+            type: "RecordPracticeDocument",
+            practitionerId: practitioner.practitionerId,
+            kind: input.kind,
+            reference: input.reference,
+          },
+        }),
+      );
+    },
+
+    enable(caller, input) {
+      return onPractitioner("EnablePractitioner", caller, input, async ({ practitioner }, now) => {
+        const context = await institutionContext(store, practitioner.institutionId, now);
+        return {
+          profileVersion: context.profileVersion,
+          command: {
+            type: "EnablePractitioner",
+            practitionerId: practitioner.practitionerId,
+            institution: context.facts,
+            settings: context.settings,
+            at: now,
+          },
+        };
+      });
+    },
+
+    changePractice(caller, input) {
+      return onPractitioner("ChangePractice", caller, input, async ({ practitioner }, now) => {
+        const context = await institutionContext(store, practitioner.institutionId, now);
+        return {
+          profileVersion: context.profileVersion,
+          command: {
+            type: "ChangePractice",
+            practitionerId: practitioner.practitionerId,
+            institution: context.facts,
+            settings: context.settings,
+            practice: input.practice,
+            at: now,
+          },
+        };
+      });
+    },
+
+    suspend(caller, input) {
+      return onPractitioner("SuspendPractitioner", caller, input, ({ practitioner }) =>
+        Promise.resolve({
+          command: { type: "SuspendPractitioner", practitionerId: practitioner.practitionerId, reason: input.reason },
+        }),
+      );
+    },
+
+    reinstate(caller, input) {
+      return onPractitioner("ReinstatePractitioner", caller, input, ({ practitioner }) =>
+        Promise.resolve({ command: { type: "ReinstatePractitioner", practitionerId: practitioner.practitionerId } }),
+      );
+    },
+
+    revoke(caller, input) {
+      return onPractitioner("RevokePractitioner", caller, input, ({ practitioner }) =>
+        Promise.resolve({
+          command: { type: "RevokePractitioner", practitionerId: practitioner.practitionerId, reason: input.reason },
+        }),
+      );
+    },
+
+    recordExit(caller, input) {
+      return onPractitioner("RecordPractitionerExit", caller, input, ({ practitioner }) =>
+        Promise.resolve({ command: { type: "RecordExit", practitionerId: practitioner.practitionerId } }),
+      );
+    },
+  };
+}

@@ -1,0 +1,281 @@
+import { DomainError, type EventStore, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
+import { type AuditTrail, authorize, type BuiltinIssuer, denialError, describeError, type Principal, type Role } from "@ihp/platform";
+import { refusal } from "../../domain/errors.js";
+import {
+  type Account,
+  type AccountCommand,
+  type AccountKind,
+  accountDecider,
+  freshStepUp,
+  loginNameDecider,
+  requireConsultId,
+  requireLoginName,
+  requirePassword,
+  type SessionPolicy,
+  STEP_UP_METHODS,
+} from "../../domain/sessions/index.js";
+import type { Caller } from "../caller.js";
+import { requireRequestId } from "../ids.js";
+import type { IdentityVerifier } from "../patients/identityVerifier.js";
+import { recordingRefusals } from "../refusals.js";
+import { accountStreamId, loadAccount, loginNameStreamId, subjectOfLogin, toAccountEvent, toLoginNameEvent } from "./accountStreams.js";
+import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from "./passwords.js";
+import { type PractitionerAccess, roleOf } from "./practitionerAccessPort.js";
+
+export interface AccountsOptions {
+  readonly store: EventStore;
+  readonly audit: AuditTrail;
+  readonly clock: () => Date;
+  readonly newId: () => string;
+  /** Keyed blind index: login names are looked up by it and never stored in clear. */
+  readonly blindIndex: (value: string) => string;
+  /** The builtin issuer (AUTH_MODE=builtin); undefined with an external identity provider: Login is unavailable. */
+  readonly issuer: BuiltinIssuer | undefined;
+  readonly policy: SessionPolicy;
+  readonly tokenTtlMinutes: number;
+  readonly practitioners: PractitionerAccess;
+  readonly faceMatch: IdentityVerifier;
+}
+
+export interface NewAccount {
+  readonly subjectId: string;
+  readonly kind: AccountKind;
+  readonly roles: readonly Role[];
+  readonly tenantId: string;
+  readonly loginName: string;
+  readonly password: string;
+  readonly requestId: string;
+}
+
+export interface LoginResult {
+  readonly accessToken: string;
+  readonly expiresAt: string;
+  readonly sessionId: string;
+  readonly subjectId: string;
+  readonly supersededSessionId: string;
+}
+
+export interface StepUpResult {
+  readonly stepUpId: string;
+  readonly sessionId: string;
+  readonly expiresAt: string;
+}
+
+/** What a clinical check established: the session and step-up it rests on (recorded on the clinical event). */
+export interface ClinicalSession {
+  readonly sessionId: string;
+  readonly stepUpId: string;
+}
+
+export interface Accounts {
+  /** Claims the login name and opens the account (patient registration, practitioner's first password). */
+  open(caller: Caller, account: NewAccount): Promise<void>;
+  setPractitionerPassword(caller: Caller, input: { requestId: string; practitionerId: string; loginName: string; password: string }): Promise<void>;
+  login(input: { loginName: string; password: string }, trace: Caller["trace"], correlationId: string): Promise<LoginResult>;
+  stepUp(caller: Caller, input: { requestId: string; consultId: string; method: string; secret: string }): Promise<StepUpResult>;
+  /**
+   * IDN-03, IDN-08: a human practitioner acting as themself, in their current session (which this keeps alive), with
+   * a fresh step-up — for `consultId` when given, any consult otherwise.
+   */
+  requireClinicalSession(caller: Caller, practitionerId: string, consultId: string | undefined): Promise<ClinicalSession>;
+}
+
+const CLINICAL_ROLES: readonly Role[] = ["physician", "nurse", "pharmacist"];
+
+export function stepUpRequired(): DomainError {
+  return new DomainError("STEP_UP_REQUIRED", "PERMISSION_DENIED", describeError("STEP_UP_REQUIRED").en, "IDN-03");
+}
+
+export function createAccounts(options: AccountsOptions): Accounts {
+  const { store, audit, clock, policy } = options;
+
+  function metadata(caller: Pick<Caller, "correlationId" | "trace">, actor: Principal | { subject: string; role: string }, tenantId: string, causationId: string) {
+    const actorRole = "roles" in actor ? (actor.roles[0] ?? "anonymous") : actor.role;
+    return { actorId: actor.subject, actorRole, tenantId, correlationId: caller.correlationId, causationId, ...caller.trace };
+  }
+
+  async function run(
+    caller: Pick<Caller, "correlationId" | "trace">,
+    actor: Principal | { subject: string; role: string },
+    account: { subjectId: string; tenantId: string },
+    command: AccountCommand,
+    requestId: string | undefined,
+  ) {
+    const now = command.at;
+    return handleCommand(
+      store,
+      accountDecider,
+      {
+        streamId: accountStreamId(account.subjectId),
+        command,
+        metadata: metadata(caller, actor, account.tenantId, requestId ?? options.newId()),
+        ...(requestId === undefined ? {} : { requestId }),
+        now,
+      },
+      { newEventId: options.newId, toDomainEvent: toAccountEvent },
+    );
+  }
+
+  async function claimLoginName(caller: Caller | { correlationId: string; trace: Caller["trace"] }, actor: Principal | { subject: string; role: string }, loginIndex: string, subjectId: string, tenantId: string, requestId: string, now: Date): Promise<void> {
+    await handleCommand(
+      store,
+      loginNameDecider,
+      {
+        streamId: loginNameStreamId(loginIndex),
+        command: { type: "ClaimLoginName", subjectId },
+        metadata: metadata(caller, actor, tenantId, requestId),
+        now,
+      },
+      { newEventId: options.newId, toDomainEvent: toLoginNameEvent },
+    );
+  }
+
+  /** Appends a failed attempt's events, then refuses with what they mean. */
+  function failureOf(events: readonly StoredEvent[]): DomainError | undefined {
+    if (events.some((event) => event.type === "AccountLocked")) return refusal("ACCOUNT_LOCKED");
+    if (events.some((event) => event.type === "LoginFailed")) return refusal("INVALID_CREDENTIALS");
+    return undefined;
+  }
+
+  async function openAccount(caller: Caller, actor: Principal | { subject: string; role: string }, input: NewAccount): Promise<void> {
+    const loginName = requireLoginName(input.loginName);
+    requirePassword(input.password);
+    const now = clock();
+    const loginIndex = options.blindIndex(`login:${loginName}`);
+    await claimLoginName(caller, actor, loginIndex, input.subjectId, input.tenantId, input.requestId, now);
+    const passwordHash = await hashPassword(input.password);
+    await run(
+      caller,
+      actor,
+      input,
+      { type: "OpenAccount", subjectId: input.subjectId, kind: input.kind, roles: input.roles, tenantId: input.tenantId, loginIndex, password: input.password, passwordHash, at: now },
+      input.requestId,
+    );
+  }
+
+  return {
+    open(caller, input) {
+      return openAccount(caller, { subject: input.subjectId, role: input.roles[0] ?? "patient" }, input);
+    },
+
+    setPractitionerPassword(caller, input) {
+      return recordingRefusals(audit, caller, "SetPractitionerPassword", `practitioner/${input.practitionerId}`, async () => {
+        const requestId = requireRequestId(input.requestId);
+        const now = clock();
+        const signer = await options.practitioners.signer(input.practitionerId, now);
+        const wide = authorize(caller.principal, { roles: ["system"] });
+        if (!wide.allowed) {
+          const own = authorize(caller.principal, { roles: ["institution_admin"], tenantId: signer?.institutionId ?? caller.principal.tenantId });
+          if (!own.allowed) throw denialError(own);
+        }
+        if (signer === undefined) throw refusal("ACCOUNT_HOLDER_NOT_FOUND");
+        const existing = await loadAccount(store, input.practitionerId);
+        if (existing.status === "none") {
+          await openAccount(caller, caller.principal, {
+            subjectId: input.practitionerId,
+            kind: "PRACTITIONER",
+            roles: [roleOf(signer.profession)],
+            tenantId: signer.institutionId,
+            loginName: input.loginName,
+            password: input.password,
+            requestId,
+          });
+          return;
+        }
+        requirePassword(input.password);
+        const passwordHash = await hashPassword(input.password);
+        await run(caller, caller.principal, existing.account, { type: "SetPassword", password: input.password, passwordHash, at: now }, requestId);
+      });
+    },
+
+    async login(input, trace, correlationId) {
+      if (options.issuer === undefined) throw refusal("LOGIN_NOT_AVAILABLE");
+      const loginName = requireLoginName(input.loginName);
+      const subjectId = await subjectOfLogin(store, options.blindIndex(`login:${loginName}`));
+      const state = subjectId === undefined ? undefined : await loadAccount(store, subjectId);
+      const account = state?.status === "open" ? state.account : undefined;
+      const matches = await verifyPassword(input.password, account?.passwordHash ?? UNMATCHABLE_HASH);
+      if (account === undefined) throw refusal("INVALID_CREDENTIALS");
+      const now = clock();
+      const sessionId = options.newId();
+      const caller = { correlationId, trace };
+      const actor = { subject: account.subjectId, role: account.roles[0] ?? "anonymous" };
+      const result = await run(caller, actor, account, { type: "Login", sessionId, passwordMatches: matches, policy, at: now }, undefined);
+      const failure = failureOf(result.events);
+      if (failure !== undefined) throw failure;
+      const loggedIn = result.events.find((event) => event.type === "LoggedIn");
+      const ttlSeconds = options.tokenTtlMinutes * 60;
+      const accessToken = await options.issuer.issue({
+        subject: account.subjectId,
+        roles: account.roles.filter((role): role is Role => CLINICAL_ROLES.includes(role as Role) || role === "patient"),
+        tenantId: account.tenantId,
+        kind: "human",
+        sessionId,
+        authTime: Math.floor(now.getTime() / 1000),
+        amr: ["pwd"],
+        ttlSeconds,
+      });
+      return {
+        accessToken,
+        expiresAt: new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
+        sessionId,
+        subjectId: account.subjectId,
+        supersededSessionId: String((loggedIn?.data as { supersededSessionId?: string } | undefined)?.supersededSessionId ?? ""),
+      };
+    },
+
+    stepUp(caller, input) {
+      return recordingRefusals(audit, caller, "StepUp", `account/${caller.principal.subject}`, async () => {
+        if (options.issuer === undefined) throw refusal("LOGIN_NOT_AVAILABLE");
+        if (caller.principal.kind !== "human") throw refusal("HUMAN_CLINICIAN_REQUIRED");
+        const grant = authorize(caller.principal, { roles: CLINICAL_ROLES });
+        if (!grant.allowed) throw denialError(grant);
+        const requestId = requireRequestId(input.requestId);
+        const consultId = requireConsultId(input.consultId);
+        const method = STEP_UP_METHODS.find((candidate) => candidate === input.method);
+        if (method === undefined) throw refusal("INVALID_VERIFICATION_METHOD");
+        const state = await loadAccount(store, caller.principal.subject);
+        if (state.status !== "open") throw refusal("SESSION_REQUIRED");
+        const confirmed =
+          method === "PASSWORD"
+            ? await verifyPassword(input.secret, state.account.passwordHash)
+            : input.secret !== "" && (await options.faceMatch.faceMatch({ subjectId: caller.principal.subject, evidence: input.secret })).passed;
+        const now = clock();
+        const stepUpId = options.newId();
+        const result = await run(
+          caller,
+          caller.principal,
+          state.account,
+          { type: "StepUp", sessionId: caller.principal.sessionId, stepUpId, consultId, method, confirmed, policy, at: now },
+          requestId,
+        );
+        const failure = failureOf(result.events);
+        if (failure !== undefined) throw failure;
+        const stepped = result.events.find((event) => event.type === "SteppedUp");
+        if (stepped === undefined) throw new Error("a step-up appended no SteppedUp event");
+        const data = stepped.data as { stepUpId: string; sessionId: string; expiresAt: string };
+        return { stepUpId: data.stepUpId, sessionId: data.sessionId, expiresAt: data.expiresAt };
+      });
+    },
+
+    async requireClinicalSession(caller, practitionerId, consultId) {
+      const { principal } = caller;
+      if (principal.kind !== "human") throw refusal("HUMAN_CLINICIAN_REQUIRED");
+      if (principal.subject !== practitionerId) throw refusal("NOT_THE_PRACTITIONER");
+      const grant = authorize(principal, { roles: CLINICAL_ROLES });
+      if (!grant.allowed) throw denialError(grant);
+      if (consultId !== undefined) requireConsultId(consultId);
+      const state = await loadAccount(store, practitionerId);
+      if (state.status !== "open") throw refusal("SESSION_REQUIRED");
+      const now = clock();
+      const touched = await run(caller, principal, state.account, { type: "TouchSession", sessionId: principal.sessionId, policy, at: now }, undefined);
+      if (touched.state.status !== "open") throw refusal("SESSION_REQUIRED");
+      const account: Account = touched.state.account;
+      const session = account.session;
+      if (session === undefined) throw refusal("SESSION_REQUIRED");
+      const stepUp = freshStepUp(account, session, consultId, now);
+      if (stepUp === undefined) throw stepUpRequired();
+      return { sessionId: session.sessionId, stepUpId: stepUp.stepUpId };
+    },
+  };
+}

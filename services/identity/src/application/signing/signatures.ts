@@ -1,0 +1,298 @@
+import { type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
+import { type AuditTrail, authorize, denialError, type Principal, type Role } from "@ihp/platform";
+import {
+  type CertificateAuthority,
+  checkCertificate,
+  documentHash,
+  generateKeyPair,
+  type LocalKeyVault,
+  signMessage,
+  verifyMessage,
+} from "@ihp/signatures";
+import { refusal } from "../../domain/errors.js";
+import {
+  activeKey,
+  type CertificateRecord,
+  type DocumentSignedData,
+  isSigningEventType,
+  keyBySerial,
+  requireAlgorithm,
+  requireDocument,
+  type SigningAlgorithm,
+  type SigningCommand,
+  signingDecider,
+  type SigningEvent,
+  type SigningKey,
+  type SigningKeys,
+} from "../../domain/signing/index.js";
+import type { Caller } from "../caller.js";
+import { requireRequestId } from "../ids.js";
+import { recordingRefusals } from "../refusals.js";
+import type { Accounts } from "../sessions/accounts.js";
+import type { PractitionerAccess, Profession } from "../sessions/practitionerAccessPort.js";
+
+export interface SignaturesOptions {
+  readonly store: EventStore;
+  readonly audit: AuditTrail;
+  readonly clock: () => Date;
+  readonly newId: () => string;
+  readonly ca: CertificateAuthority;
+  readonly vault: LocalKeyVault;
+  readonly accounts: Accounts;
+  readonly practitioners: PractitionerAccess;
+  readonly defaultAlgorithm: SigningAlgorithm;
+  readonly certificateDays: number;
+}
+
+export interface SignatureRecord {
+  readonly signerId: string;
+  readonly profession: Profession;
+  readonly certificateSerial: string;
+  readonly algorithm: SigningAlgorithm;
+  readonly value: Buffer;
+  readonly signedAt: string;
+  readonly documentHash: Buffer;
+}
+
+export interface SignatureToVerify {
+  readonly signerId: string;
+  readonly certificateSerial: string;
+  /** "" when the caller sent an unknown algorithm. */
+  readonly algorithm: string;
+  readonly value: Buffer;
+  readonly signedAt: string;
+  readonly documentHash: Buffer;
+}
+
+export type VerifyReason =
+  | "SIGNATURE_INVALID"
+  | "CERTIFICATE_REVOKED"
+  | "CERTIFICATE_EXPIRED"
+  | "CERTIFICATE_UNKNOWN"
+  | "SIGNER_MISMATCH"
+  | "DOCUMENT_HASH_MISMATCH";
+
+export interface CertificateView {
+  readonly practitionerId: string;
+  readonly certificate: CertificateRecord;
+  readonly revokedAt: string;
+}
+
+export interface Signatures {
+  enrol(caller: Caller, input: { requestId: string; practitionerId: string; algorithm: string }): Promise<CertificateView>;
+  revoke(caller: Caller, input: { requestId: string; practitionerId: string; serial: string; reason: string }): Promise<CertificateView>;
+  sign(caller: Caller, input: { requestId: string; documentType: string; documentId: string; canonicalDocument: Buffer }): Promise<SignatureRecord>;
+  verify(caller: Caller, input: { canonicalDocument: Buffer; signature: SignatureToVerify | undefined; expectedSignerId: string }): Promise<{ valid: boolean; reasonCode: VerifyReason | "" }>;
+}
+
+const SIGNER_ROLES: readonly Role[] = ["physician", "nurse", "pharmacist"];
+const ANY_ROLE: readonly Role[] = ["patient", "physician", "nurse", "pharmacist", "institution_admin", "regulator", "pharmacy_governance", "system"];
+const PRACTITIONER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function signingStreamId(practitionerId: string): string {
+  return `identity-signing-${practitionerId}`;
+}
+
+function toSigningEvent(event: StoredEvent): SigningEvent {
+  if (!isSigningEventType(event.type)) throw new Error(`unexpected event type ${event.type} in stream ${event.streamId}`);
+  return { type: event.type, data: event.data } as unknown as SigningEvent;
+}
+
+/** The private key's vault binding: a sealed key copied to another practitioner or certificate does not open. */
+function keyBinding(practitionerId: string, serial: string): string {
+  return `signing-key:${practitionerId}:${serial}`;
+}
+
+export function createSignatures(options: SignaturesOptions): Signatures {
+  const { store, audit, clock, ca, vault } = options;
+
+  async function load(practitionerId: string): Promise<{ keys: SigningKeys; history: readonly StoredEvent[] }> {
+    const history = await store.readStream(signingStreamId(practitionerId));
+    const keys = fold(signingDecider, history.map(toSigningEvent));
+    return { keys: { ...keys, practitionerId }, history };
+  }
+
+  async function execute(caller: Caller, role: string, tenantId: string, practitionerId: string, requestId: string, command: SigningCommand) {
+    return handleCommand(
+      store,
+      signingDecider,
+      {
+        streamId: signingStreamId(practitionerId),
+        command,
+        metadata: { actorId: caller.principal.subject, actorRole: role, tenantId, correlationId: caller.correlationId, causationId: requestId, ...caller.trace },
+        requestId,
+        now: command.at,
+      },
+      { newEventId: options.newId, toDomainEvent: toSigningEvent },
+    );
+  }
+
+  /** institution_admin of the practitioner's institution, or system. */
+  async function administrator(principal: Principal, practitionerId: string, now: Date) {
+    const signer = PRACTITIONER_ID.test(practitionerId) ? await options.practitioners.signer(practitionerId, now) : undefined;
+    if (authorize(principal, { roles: ["system"] }).allowed) return { role: "system", signer };
+    const own = authorize(principal, { roles: ["institution_admin"], tenantId: signer?.institutionId ?? principal.tenantId });
+    if (!own.allowed) throw denialError(own);
+    return { role: "institution_admin", signer };
+  }
+
+  function view(practitionerId: string, key: SigningKey): CertificateView {
+    return { practitionerId, certificate: key.certificate, revokedAt: key.revokedAt ?? "" };
+  }
+
+  return {
+    enrol(caller, input) {
+      return recordingRefusals(audit, caller, "EnrolSigningKey", `practitioner/${input.practitionerId}`, async () => {
+        const now = clock();
+        const { role, signer } = await administrator(caller.principal, input.practitionerId, now);
+        const requestId = requireRequestId(input.requestId);
+        if (signer === undefined) throw refusal("ACCOUNT_HOLDER_NOT_FOUND");
+        const algorithm = input.algorithm === "" ? options.defaultAlgorithm : requireAlgorithm(input.algorithm);
+        const pair = generateKeyPair(algorithm);
+        const issued = await ca.issue({
+          subjectId: input.practitionerId,
+          subjectName: signer.name,
+          algorithm,
+          publicKey: pair.publicKey,
+          notBefore: now,
+          notAfter: new Date(now.getTime() + options.certificateDays * DAY_MS),
+        });
+        const certificate: CertificateRecord = { ...issued, algorithm: requireAlgorithm(issued.algorithm), issuerAlgorithm: requireAlgorithm(issued.issuerAlgorithm) };
+        const sealedPrivateKey = vault.seal(Buffer.from(pair.privateKey, "hex"), keyBinding(input.practitionerId, certificate.serial));
+        const result = await execute(caller, role, signer.institutionId, input.practitionerId, requestId, {
+          type: "EnrolSigningKey",
+          practitionerId: input.practitionerId,
+          certificate,
+          sealedPrivateKey,
+          at: now,
+        });
+        const enrolled = result.events.find((event) => event.type === "SigningKeyEnrolled");
+        const serial = (enrolled?.data as { certificate?: { serial?: string } } | undefined)?.certificate?.serial ?? certificate.serial;
+        const key = keyBySerial({ ...result.state, practitionerId: input.practitionerId }, serial);
+        if (key === undefined) throw new Error("enrolment left no key");
+        return view(input.practitionerId, key);
+      });
+    },
+
+    revoke(caller, input) {
+      return recordingRefusals(audit, caller, "RevokeSigningCertificate", `practitioner/${input.practitionerId}`, async () => {
+        const now = clock();
+        const { role, signer } = await administrator(caller.principal, input.practitionerId, now);
+        const requestId = requireRequestId(input.requestId);
+        const { keys } = await load(input.practitionerId);
+        if (keyBySerial(keys, input.serial) === undefined) throw refusal("CERTIFICATE_NOT_FOUND");
+        await ca.revoke(input.serial, input.reason, now);
+        const result = await execute(caller, role, signer?.institutionId ?? caller.principal.tenantId, input.practitionerId, requestId, {
+          type: "RevokeSigningCertificate",
+          practitionerId: input.practitionerId,
+          serial: input.serial,
+          reason: input.reason,
+          at: now,
+        });
+        const key = keyBySerial({ ...result.state, practitionerId: input.practitionerId }, input.serial);
+        if (key === undefined) throw refusal("CERTIFICATE_NOT_FOUND");
+        return view(input.practitionerId, key);
+      });
+    },
+
+    sign(caller, input) {
+      return recordingRefusals(audit, caller, "SignDocument", `document/${input.documentType}/${input.documentId}`, async () => {
+        const practitionerId = caller.principal.subject;
+        // IDN-03/08: the person in their current session with a step-up within the window (any consult).
+        await options.accounts.requireClinicalSession(caller, practitionerId, undefined);
+        const now = clock();
+        const signer = await options.practitioners.signer(practitionerId, now);
+        if (signer === undefined || !signer.active) throw refusal("SIGNER_NOT_ACTIVE");
+        const requestId = requireRequestId(input.requestId);
+        requireDocument(input.documentType, input.documentId, input.canonicalDocument.length);
+        const { keys, history } = await load(practitionerId);
+        const earlier = history.find((event) => event.metadata.requestId === requestId && event.type === "DocumentSigned");
+        if (earlier !== undefined) return record(earlier.data as unknown as DocumentSignedData, signer.profession);
+        const key = activeKey(keys, now);
+        const { algorithm, serial } = key.certificate;
+        const privateKey = Buffer.from(vault.open(key.sealedPrivateKey, keyBinding(practitionerId, serial))).toString("hex");
+        const value = Buffer.from(signMessage(algorithm, privateKey, input.canonicalDocument)).toString("base64");
+        const hash = Buffer.from(documentHash(algorithm, input.canonicalDocument)).toString("hex");
+        const result = await execute(caller, caller.principal.roles.find((role) => SIGNER_ROLES.includes(role)) ?? "physician", signer.institutionId, practitionerId, requestId, {
+          type: "RecordSignature",
+          practitionerId,
+          documentType: input.documentType,
+          documentId: input.documentId,
+          documentHash: hash,
+          serial,
+          value,
+          at: now,
+        });
+        const signed = result.events.find((event) => event.type === "DocumentSigned");
+        if (signed === undefined) throw new Error("signing appended no DocumentSigned event");
+        return record(signed.data as unknown as DocumentSignedData, signer.profession);
+      });
+    },
+
+    verify(caller, input) {
+      return recordingRefusals(audit, caller, "VerifySignature", undefined, async () => {
+        const grant = authorize(caller.principal, { roles: ANY_ROLE });
+        if (!grant.allowed) throw denialError(grant);
+        const { signature } = input;
+        if (signature === undefined || (signature.algorithm !== "SM2_SM3" && signature.algorithm !== "ECDSA_P256_SHA256")) {
+          throw refusal("INVALID_SIGNATURE");
+        }
+        return judge(input.canonicalDocument, signature, input.expectedSignerId);
+      });
+    },
+  };
+
+  async function judge(
+    document: Buffer,
+    signature: SignatureToVerify,
+    expectedSignerId: string,
+  ): Promise<{ valid: boolean; reasonCode: VerifyReason | "" }> {
+    const invalid = (reasonCode: VerifyReason) => ({ valid: false, reasonCode });
+    if (expectedSignerId !== "" && expectedSignerId !== signature.signerId) return invalid("SIGNER_MISMATCH");
+    if (!PRACTITIONER_ID.test(signature.signerId)) return invalid("CERTIFICATE_UNKNOWN");
+    const { keys, history } = await load(signature.signerId);
+    const key = keyBySerial(keys, signature.certificateSerial);
+    if (key === undefined) return invalid("CERTIFICATE_UNKNOWN");
+    const { certificate } = key;
+    const algorithm = certificate.algorithm;
+    if (algorithm !== signature.algorithm) return invalid("SIGNATURE_INVALID");
+    const signedAt = new Date(signature.signedAt);
+    if (Number.isNaN(signedAt.getTime())) return invalid("SIGNATURE_INVALID");
+    switch (checkCertificate(certificate, ca.trustAnchor(), signedAt)) {
+      case "OK":
+        break;
+      case "CERTIFICATE_NOT_YET_VALID":
+      case "CERTIFICATE_EXPIRED":
+        return invalid("CERTIFICATE_EXPIRED");
+      case "CERTIFICATE_UNKNOWN_ISSUER":
+      case "CERTIFICATE_SIGNATURE_INVALID":
+        return invalid("CERTIFICATE_UNKNOWN");
+    }
+    if (key.revokedAt !== undefined && Date.parse(key.revokedAt) <= signedAt.getTime()) return invalid("CERTIFICATE_REVOKED");
+    const hash = Buffer.from(documentHash(algorithm, document));
+    if (!hash.equals(signature.documentHash)) return invalid("DOCUMENT_HASH_MISMATCH");
+    if (!verifyMessage(algorithm, certificate.publicKey, document, signature.value)) return invalid("SIGNATURE_INVALID");
+    // The log is the record of what was signed and when: a value the service never recorded (a key used outside it,
+    // a signing time moved before a revocation) does not count as this practitioner's signature.
+    const recorded = history.some((event) => {
+      if (event.type !== "DocumentSigned") return false;
+      const data = event.data as unknown as DocumentSignedData;
+      return data.certificateSerial === certificate.serial && data.value === signature.value.toString("base64") && data.signedAt === signedAt.toISOString();
+    });
+    if (!recorded) return invalid("SIGNATURE_INVALID");
+    return { valid: true, reasonCode: "" };
+  }
+}
+
+function record(data: DocumentSignedData, profession: Profession): SignatureRecord {
+  return {
+    signerId: data.practitionerId,
+    profession,
+    certificateSerial: data.certificateSerial,
+    algorithm: data.algorithm,
+    value: Buffer.from(data.value, "base64"),
+    signedAt: data.signedAt,
+    documentHash: Buffer.from(data.documentHash, "hex"),
+  };
+}

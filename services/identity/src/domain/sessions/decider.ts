@@ -1,0 +1,164 @@
+import { DomainError, type Decider } from "@ihp/eventsourcing";
+import { refusal } from "../errors.js";
+import type { AccountCommand, ClaimLoginName, Login, OpenAccount, SetPassword, StepUpCommand, TouchSession } from "./commands.js";
+import type { AccountEvent, LoginFailed, AccountLocked, LoginNameClaimed } from "./events.js";
+import { isLocked, minutesAfter, requireCurrentSession, requirePassword } from "./rules.js";
+import type { Account, SessionPolicy } from "./types.js";
+
+export type AccountState = { readonly status: "none" } | { readonly status: "open"; readonly account: Account };
+export const NO_ACCOUNT: AccountState = { status: "none" };
+
+type Decision = readonly AccountEvent[];
+
+// Activity is recorded at most once a minute: the idle limit is counted in minutes, and every clinical check would
+// otherwise append an event.
+const ACTIVITY_GRANULARITY_MS = 60_000;
+
+function open(command: OpenAccount, state: AccountState): Decision {
+  if (state.status === "open") throw refusal("LOGIN_NAME_TAKEN");
+  requirePassword(command.password);
+  const { subjectId, kind, tenantId, loginIndex, passwordHash } = command;
+  return [{ type: "AccountOpened", data: { subjectId, kind, roles: [...command.roles], tenantId, loginIndex, passwordHash } }];
+}
+
+function setPassword(command: SetPassword, account: Account): Decision {
+  requirePassword(command.password);
+  return [{ type: "PasswordSet", data: { subjectId: account.subjectId, passwordHash: command.passwordHash } }];
+}
+
+/** A wrong password: counted, and the account locks when the count reaches the limit. */
+function failure(account: Account, policy: SessionPolicy, at: Date): (LoginFailed | AccountLocked)[] {
+  const consecutiveFailures = account.consecutiveFailures + 1;
+  const failed: LoginFailed = { type: "LoginFailed", data: { subjectId: account.subjectId, consecutiveFailures, at: at.toISOString() } };
+  if (consecutiveFailures < policy.maxFailures) return [failed];
+  const lockedUntil = minutesAfter(at, policy.lockoutMinutes);
+  return [failed, { type: "AccountLocked", data: { subjectId: account.subjectId, lockedUntil } }];
+}
+
+function login(command: Login, account: Account): Decision {
+  if (isLocked(account, command.at)) throw refusal("ACCOUNT_LOCKED");
+  if (!command.passwordMatches) return failure(account, command.policy, command.at);
+  return [
+    {
+      type: "LoggedIn",
+      data: {
+        subjectId: account.subjectId,
+        sessionId: command.sessionId,
+        supersededSessionId: account.session?.sessionId ?? "",
+        at: command.at.toISOString(),
+      },
+    },
+  ];
+}
+
+function stepUp(command: StepUpCommand, account: Account): Decision {
+  const session = requireCurrentSession(account, command.sessionId, command.policy, command.at);
+  if (isLocked(account, command.at)) throw refusal("ACCOUNT_LOCKED");
+  if (!command.confirmed) return failure(account, command.policy, command.at);
+  return [
+    {
+      type: "SteppedUp",
+      data: {
+        subjectId: account.subjectId,
+        stepUpId: command.stepUpId,
+        sessionId: session.sessionId,
+        consultId: command.consultId,
+        method: command.method,
+        at: command.at.toISOString(),
+        expiresAt: minutesAfter(command.at, command.policy.stepUpMinutes),
+      },
+    },
+  ];
+}
+
+function touch(command: TouchSession, account: Account): Decision {
+  const session = requireCurrentSession(account, command.sessionId, command.policy, command.at);
+  if (command.at.getTime() - Date.parse(session.lastActivityAt) < ACTIVITY_GRANULARITY_MS) return [];
+  return [{ type: "SessionActive", data: { subjectId: account.subjectId, sessionId: session.sessionId, at: command.at.toISOString() } }];
+}
+
+function decide(command: AccountCommand, state: AccountState): Decision {
+  if (command.type === "OpenAccount") return open(command, state);
+  // An unknown account answers like a wrong password: a login must not reveal which names exist.
+  if (state.status !== "open") throw refusal(command.type === "TouchSession" || command.type === "StepUp" ? "SESSION_REQUIRED" : "INVALID_CREDENTIALS");
+  const { account } = state;
+  switch (command.type) {
+    case "SetPassword":
+      return setPassword(command, account);
+    case "Login":
+      return login(command, account);
+    case "StepUp":
+      return stepUp(command, account);
+    case "TouchSession":
+      return touch(command, account);
+  }
+}
+
+function evolveAccount(account: Account, event: Exclude<AccountEvent, { type: "AccountOpened" }>): Account {
+  switch (event.type) {
+    case "PasswordSet":
+      return { ...account, passwordHash: event.data.passwordHash, consecutiveFailures: 0, lockedUntil: undefined };
+    case "LoginFailed":
+      return { ...account, consecutiveFailures: event.data.consecutiveFailures };
+    case "AccountLocked":
+      // The count starts again after the lockout.
+      return { ...account, lockedUntil: event.data.lockedUntil, consecutiveFailures: 0 };
+    case "LoggedIn":
+      return {
+        ...account,
+        consecutiveFailures: 0,
+        session: { sessionId: event.data.sessionId, startedAt: event.data.at, lastActivityAt: event.data.at },
+        stepUps: [],
+      };
+    case "SteppedUp": {
+      const { stepUpId, sessionId, consultId, method, at, expiresAt } = event.data;
+      return {
+        ...account,
+        consecutiveFailures: 0,
+        session: account.session === undefined ? undefined : { ...account.session, lastActivityAt: at },
+        // Expired step-ups are dropped as new ones come, so the list stays short.
+        stepUps: [...account.stepUps.filter((old) => old.expiresAt > at), { stepUpId, sessionId, consultId, method, at, expiresAt }],
+      };
+    }
+    case "SessionActive":
+      return { ...account, session: account.session === undefined ? undefined : { ...account.session, lastActivityAt: event.data.at } };
+  }
+}
+
+function evolve(state: AccountState, event: AccountEvent): AccountState {
+  if (event.type === "AccountOpened") {
+    return {
+      status: "open",
+      account: { ...event.data, consecutiveFailures: 0, lockedUntil: undefined, session: undefined, stepUps: [] },
+    };
+  }
+  if (state.status !== "open") return state;
+  return { status: "open", account: evolveAccount(state.account, event) };
+}
+
+/** The account aggregate (stream identity-account-<subjectId>): password, lockout, the login session, step-ups. */
+export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
+  initialState: NO_ACCOUNT,
+  evolve,
+  decide(command, state) {
+    try {
+      return decide(command, state);
+    } catch (error) {
+      if (error instanceof DomainError) return error;
+      throw error;
+    }
+  },
+};
+
+export type LoginNameState = { readonly subjectId: string | undefined };
+
+/** A login name's claim (stream identity-login-<blind index>): one subject per name, first come. */
+export const loginNameDecider: Decider<ClaimLoginName, LoginNameClaimed, LoginNameState> = {
+  initialState: { subjectId: undefined },
+  evolve: (_state, event) => ({ subjectId: event.data.subjectId }),
+  decide(command, state) {
+    if (state.subjectId === command.subjectId) return [];
+    if (state.subjectId !== undefined) return refusal("LOGIN_NAME_TAKEN");
+    return [{ type: "LoginNameClaimed", data: { subjectId: command.subjectId } }];
+  },
+};

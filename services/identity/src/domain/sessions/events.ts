@@ -1,0 +1,57 @@
+import type { DomainEvent } from "@ihp/eventsourcing";
+import type { AccountKind, StepUpMethod } from "./types.js";
+
+export type AccountOpenedData = {
+  readonly subjectId: string;
+  readonly kind: AccountKind;
+  readonly roles: string[];
+  readonly tenantId: string;
+  readonly loginIndex: string;
+  readonly passwordHash: string;
+};
+export type PasswordSetData = { readonly subjectId: string; readonly passwordHash: string };
+export type LoginFailedData = { readonly subjectId: string; readonly consecutiveFailures: number; readonly at: string };
+export type AccountLockedData = { readonly subjectId: string; readonly lockedUntil: string };
+export type LoggedInData = {
+  readonly subjectId: string;
+  readonly sessionId: string;
+  /** The session this login replaced (IDN-08); "" when there was none. */
+  readonly supersededSessionId: string;
+  readonly at: string;
+};
+export type SteppedUpData = {
+  readonly subjectId: string;
+  readonly stepUpId: string;
+  readonly sessionId: string;
+  readonly consultId: string;
+  readonly method: StepUpMethod;
+  readonly at: string;
+  readonly expiresAt: string;
+};
+export type SessionActiveData = { readonly subjectId: string; readonly sessionId: string; readonly at: string };
+export type LoginNameClaimedData = { readonly subjectId: string };
+
+export type AccountOpened = DomainEvent<"AccountOpened", AccountOpenedData>;
+export type PasswordSet = DomainEvent<"PasswordSet", PasswordSetData>;
+export type LoginFailed = DomainEvent<"LoginFailed", LoginFailedData>;
+export type AccountLocked = DomainEvent<"AccountLocked", AccountLockedData>;
+export type LoggedIn = DomainEvent<"LoggedIn", LoggedInData>;
+export type SteppedUp = DomainEvent<"SteppedUp", SteppedUpData>;
+export type SessionActive = DomainEvent<"SessionActive", SessionActiveData>;
+export type LoginNameClaimed = DomainEvent<"LoginNameClaimed", LoginNameClaimedData>;
+
+export type AccountEvent = AccountOpened | PasswordSet | LoginFailed | AccountLocked | LoggedIn | SteppedUp | SessionActive;
+
+const TYPES: ReadonlySet<string> = new Set<AccountEvent["type"]>([
+  "AccountOpened",
+  "PasswordSet",
+  "LoginFailed",
+  "AccountLocked",
+  "LoggedIn",
+  "SteppedUp",
+  "SessionActive",
+]);
+
+export function isAccountEventType(type: string): type is AccountEvent["type"] {
+  return TYPES.has(type);
+}

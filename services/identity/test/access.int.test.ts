@@ -1,0 +1,210 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  ClinicalAccessServiceService,
+  IdDocumentType,
+  PatientServiceService,
+  SessionServiceService,
+  Sex,
+  SignatureServiceService,
+  SigningKeyServiceService,
+} from "@ihp/contracts/identity";
+import type { BuiltinIssuer } from "@ihp/platform";
+import { createLogger, loadConfig, openBuiltinIssuer } from "@ihp/platform";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { identityConfigSchema, startIdentityService } from "../src/index.js";
+import { residentId, withWrongCheck, PractitionerStandIn } from "./support/accessFixtures.js";
+import { refusalOf } from "./support/client.js";
+import { ServiceClient } from "./support/serviceClient.js";
+
+const INSTITUTION = "0193a9f2-7c1d-8e4b-9a6f-1234567890ab";
+const DOCTOR = "0193a9f2-7c1d-8e4b-9a6f-00000000d0c1";
+const logger = createLogger({ name: "identity", level: "silent" });
+
+let dataDir: string;
+let issuer: BuiltinIssuer;
+let now = new Date("2026-03-02T02:00:00Z");
+const advance = (minutes: number) => {
+  now = new Date(now.getTime() + minutes * 60_000);
+};
+const practitioners = new PractitionerStandIn();
+let service: Awaited<ReturnType<typeof startIdentityService>>;
+let patients: ServiceClient<typeof PatientServiceService>;
+let sessions: ServiceClient<typeof SessionServiceService>;
+let access: ServiceClient<typeof ClinicalAccessServiceService>;
+let signing: ServiceClient<typeof SignatureServiceService>;
+let keysAdmin: ServiceClient<typeof SigningKeyServiceService>;
+let admin: string;
+let system: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "identity-access-"));
+  const env = { SERVICE_NAME: "identity", DATA_DIR: dataDir, GRPC_PORT: "0", SHUTDOWN_GRACE_MS: "1000", LOGIN_MAX_FAILURES: "3", SIGNING_ALGORITHM: "SM2_SM3" };
+  const config = loadConfig(identityConfigSchema, env);
+  practitioners.add(DOCTOR, { name: "王医生", profession: "PHYSICIAN", institutionId: INSTITUTION, active: true });
+  // Tokens of the builtin issuer whose key is in DATA_DIR: the same key the service's Login signs with.
+  service = await startIdentityService({ config, logger, clock: () => now, practitionerAccess: practitioners });
+  issuer = await openBuiltinIssuer(dataDir);
+  patients = new ServiceClient(PatientServiceService, service.grpcPort);
+  sessions = new ServiceClient(SessionServiceService, service.grpcPort);
+  access = new ServiceClient(ClinicalAccessServiceService, service.grpcPort);
+  signing = new ServiceClient(SignatureServiceService, service.grpcPort);
+  keysAdmin = new ServiceClient(SigningKeyServiceService, service.grpcPort);
+  admin = await issuer.issue({ subject: "admin-1", roles: ["institution_admin"], tenantId: INSTITUTION, kind: "human", ttlSeconds: 10 ** 8 });
+  system = await issuer.issue({ subject: "consult", roles: ["system"], tenantId: "platform", ttlSeconds: 10 ** 8 });
+});
+
+afterAll(async () => {
+  for (const client of [patients, sessions, access, signing, keysAdmin]) client.close();
+  await service.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function registration(overrides: Partial<Parameters<typeof patients.call<"registerPatient">>[1]> = {}) {
+  return {
+    requestId: `reg-${Math.random().toString(36).slice(2, 12)}`,
+    institutionId: INSTITUTION,
+    name: "李 四",
+    idType: IdDocumentType.ID_DOCUMENT_TYPE_RESIDENT_ID_CARD,
+    idNumber: residentId("1988-05-20"),
+    birthDate: "1988-05-20",
+    sex: Sex.SEX_FEMALE,
+    loginName: "lisi@example.cn",
+    password: "secret-pass-1",
+    ...overrides,
+  };
+}
+
+async function loginAs(loginName: string, password: string) {
+  return sessions.call("login", { loginName, password });
+}
+
+describe("patients over gRPC", () => {
+  let parentId = "";
+  let parentToken = "";
+
+  it("IDN-07: bad identity input gets a clear code and registers nothing", async () => {
+    const wrongCheck = registration({ idNumber: withWrongCheck(residentId("1988-05-20")) });
+    expect((await refusalOf(patients.call("registerPatient", wrongCheck))).code).toBe("ID_NUMBER_CHECK_DIGIT_MISMATCH");
+    const future = registration({ idType: IdDocumentType.ID_DOCUMENT_TYPE_PASSPORT, idNumber: "E1234567", birthDate: "2027-01-01" });
+    expect((await refusalOf(patients.call("registerPatient", future))).code).toBe("BIRTH_DATE_IN_FUTURE");
+    expect((await refusalOf(patients.call("registerPatient", registration({ idNumber: "123" })))).code).toBe("INVALID_ID_NUMBER");
+    // Nothing was claimed: the login name is still free and cannot sign in.
+    expect((await refusalOf(loginAs("lisi@example.cn", "secret-pass-1"))).code).toBe("INVALID_CREDENTIALS");
+  });
+
+  it("IDN-07: registers a patient with a login; a second registration of the same document is refused", async () => {
+    const { patient } = await patients.call("registerPatient", registration());
+    parentId = patient!.patientId;
+    expect(patient!.verified).toBe(false);
+    const again = registration({ loginName: "lisi2@example.cn" });
+    expect((await refusalOf(patients.call("registerPatient", again))).code).toBe("PATIENT_ALREADY_REGISTERED");
+    const login = await loginAs("LiSi@example.cn ", "secret-pass-1");
+    expect(login.subjectId).toBe(parentId);
+    parentToken = login.accessToken;
+    const { patient: mine } = await patients.call("getPatient", { patientId: parentId }, parentToken);
+    expect(mine!.name).toBe("李 四");
+    expect(mine!.maskedIdNumber).toMatch(/^1\*{16}.$/);
+  });
+
+  it("IDN-07: booking with an unverified identity is refused (PATIENT_NOT_VERIFIED); a face match records method and result", async () => {
+    expect((await refusalOf(access.call("getVerifiedPatient", { patientId: parentId }, system))).code).toBe("PATIENT_NOT_VERIFIED");
+    const failed = patients.call("verifyPatientIdentity", { requestId: "verify-fail-1", patientId: parentId, method: "ID_CARD_FACE_MATCH", evidence: "mismatch-1" }, parentToken);
+    expect((await refusalOf(failed)).code).toBe("IDENTITY_VERIFICATION_FAILED");
+    const { patient } = await patients.call("verifyPatientIdentity", { requestId: "verify-ok-01", patientId: parentId, method: "ID_CARD_FACE_MATCH", evidence: "sdk-token-1" }, parentToken);
+    expect(patient!.verificationMethod).toBe("ID_CARD_FACE_MATCH");
+    const verified = await access.call("getVerifiedPatient", { patientId: parentId }, system);
+    expect(verified).toEqual({ patientId: parentId, birthDate: "1988-05-20", sex: "F", verificationMethod: "ID_CARD_FACE_MATCH" });
+  });
+
+  it("IDN-07: links a verified adult guardian to a child; CheckGuardian answers after staff verified the evidence", async () => {
+    const { patient: child } = await patients.call(
+      "registerPatient",
+      registration({ name: "李小四", idNumber: residentId("2020-01-15"), birthDate: "2020-01-15", loginName: "", password: "" }),
+    );
+    const childId = child!.patientId;
+    const link = { requestId: "link-000001", childId, guardianId: parentId, relationship: "PARENT", evidenceReference: "docs:hukou-77" };
+    const { child: linked } = await patients.call("linkGuardian", link, parentToken);
+    expect(linked!.guardians).toEqual([{ guardianId: parentId, relationship: "PARENT", verified: false }]);
+    expect(await access.call("checkGuardian", { guardianId: parentId, childId }, system)).toEqual({ verified: false, relationship: "PARENT" });
+    await patients.call("verifyGuardianship", { requestId: "gverify-0001", childId, guardianId: parentId, method: "HOUSEHOLD_REGISTER_CHECK" }, admin);
+    expect(await access.call("checkGuardian", { guardianId: parentId, childId }, system)).toEqual({ verified: true, relationship: "PARENT" });
+    // The child's own identity: verified by the guardian's face match for the child.
+    await patients.call("verifyPatientIdentity", { requestId: "verify-child1", patientId: childId, method: "ID_CARD_FACE_MATCH", evidence: "sdk-token-2" }, parentToken);
+    expect((await access.call("getVerifiedPatient", { patientId: childId }, parentToken)).birthDate).toBe("2020-01-15");
+  });
+});
+
+describe("clinician sessions, step-up and signatures over gRPC", () => {
+  let doctorToken = "";
+  const consultId = "consult-0001";
+  const receiving = { practitionerId: DOCTOR, institutionId: INSTITUTION, departmentCode: "03.07", consultId, patientId: "" };
+
+  it("IDN-08: an institution admin sets the practitioner's password; the login token names the session", async () => {
+    const set = { requestId: "setpw-000001", practitionerId: DOCTOR, loginName: "dr.wang", password: "weak" };
+    expect((await refusalOf(sessions.call("setPractitionerPassword", set, admin))).code).toBe("WEAK_PASSWORD");
+    await sessions.call("setPractitionerPassword", { ...set, requestId: "setpw-000002", password: "Doctor-pass-1" }, admin);
+    const login = await loginAs("dr.wang", "Doctor-pass-1");
+    expect(login.subjectId).toBe(DOCTOR);
+    expect(login.sessionId).not.toBe("");
+    doctorToken = login.accessToken;
+  });
+
+  it("IDN-03: CheckReceiving needs a fresh step-up for this consult, by the practitioner in person", async () => {
+    expect((await refusalOf(access.call("checkReceiving", receiving, doctorToken))).code).toBe("STEP_UP_REQUIRED");
+    expect((await refusalOf(access.call("checkReceiving", receiving, system))).code).toBe("HUMAN_CLINICIAN_REQUIRED");
+    const wrongStep = sessions.call("stepUp", { requestId: "stepup-bad-1", consultId, method: "PASSWORD", secret: "nope-nope-1" }, doctorToken);
+    expect((await refusalOf(wrongStep)).code).toBe("INVALID_CREDENTIALS");
+    const step = await sessions.call("stepUp", { requestId: "stepup-0001", consultId, method: "PASSWORD", secret: "Doctor-pass-1" }, doctorToken);
+    const answer = await access.call("checkReceiving", receiving, doctorToken);
+    expect(answer.stepUpId).toBe(step.stepUpId);
+    expect(answer.sessionId).toBe(step.sessionId);
+    expect((await refusalOf(access.call("checkReceiving", { ...receiving, consultId: "consult-0002" }, doctorToken))).code).toBe("STEP_UP_REQUIRED");
+    const other = await issuer.issue({ subject: "someone", roles: ["physician"], tenantId: INSTITUTION, kind: "human" });
+    expect((await refusalOf(access.call("checkReceiving", receiving, other))).code).toBe("NOT_THE_PRACTITIONER");
+    advance(11);
+    expect((await refusalOf(access.call("checkReceiving", receiving, doctorToken))).code).toBe("STEP_UP_REQUIRED");
+  });
+
+  it("IDN-09: signs with an enrolled SM2 certificate; the signature verifies; forged and replayed ones do not", async () => {
+    const document = Buffer.from(JSON.stringify({ id: "rx-1", drug: "amlodipine" }), "utf8");
+    const signRequest = { requestId: "sign-000001", documentType: "PRESCRIPTION", documentId: "rx-1", canonicalDocument: document };
+    await sessions.call("stepUp", { requestId: "stepup-0002", consultId, method: "PASSWORD", secret: "Doctor-pass-1" }, doctorToken);
+    expect((await refusalOf(signing.call("signDocument", signRequest, doctorToken))).code).toBe("NO_VALID_SIGNING_CERT");
+    const { certificate } = await keysAdmin.call("enrolSigningKey", { requestId: "enrol-000001", practitionerId: DOCTOR, algorithm: "" }, admin);
+    expect(certificate!.algorithm).toBe("SM2_SM3");
+    const { signature } = await signing.call("signDocument", { ...signRequest, requestId: "sign-000002" }, doctorToken);
+    expect(signature!.certificateSerial).toBe(certificate!.serial);
+    const verify = (canonicalDocument: Buffer, sig = signature!) => signing.call("verifySignature", { canonicalDocument, signature: sig, expectedSignerId: DOCTOR }, system);
+    expect(await verify(document)).toEqual({ valid: true, reasonCode: "" });
+    const flipped = Buffer.from(signature!.value);
+    flipped[flipped.length - 3]! ^= 0x01;
+    expect(await verify(document, { ...signature!, value: flipped })).toEqual({ valid: false, reasonCode: "SIGNATURE_INVALID" });
+    expect(await verify(Buffer.from('{"id":"rx-2"}'))).toEqual({ valid: false, reasonCode: "DOCUMENT_HASH_MISMATCH" });
+    expect((await signing.call("verifySignature", { canonicalDocument: document, signature: signature!, expectedSignerId: "other" }, system)).reasonCode).toBe("SIGNER_MISMATCH");
+
+    advance(1);
+    await keysAdmin.call("revokeSigningCertificate", { requestId: "revoke-00001", practitionerId: DOCTOR, serial: certificate!.serial, reason: "left" }, admin);
+    expect((await refusalOf(signing.call("signDocument", { ...signRequest, requestId: "sign-000003" }, doctorToken))).code).toBe("NO_VALID_SIGNING_CERT");
+    // Signed before the revocation: still valid.
+    expect(await verify(document)).toEqual({ valid: true, reasonCode: "" });
+  });
+
+  it("IDN-08: a second login supersedes the first session, whose token is refused for clinical acts", async () => {
+    const second = await loginAs("dr.wang", "Doctor-pass-1");
+    expect((await refusalOf(access.call("checkReceiving", receiving, doctorToken))).code).toBe("SESSION_SUPERSEDED");
+    doctorToken = second.accessToken;
+    await sessions.call("stepUp", { requestId: "stepup-0003", consultId, method: "PASSWORD", secret: "Doctor-pass-1" }, doctorToken);
+    advance(31);
+    expect((await refusalOf(access.call("checkReceiving", receiving, doctorToken))).code).toBe("SESSION_IDLE_EXPIRED");
+  });
+
+  it("IDN-08: wrong passwords lock the account after LOGIN_MAX_FAILURES for the lockout time", async () => {
+    for (let i = 0; i < 2; i++) expect((await refusalOf(loginAs("dr.wang", "wrong-pass-1"))).code).toBe("INVALID_CREDENTIALS");
+    expect((await refusalOf(loginAs("dr.wang", "wrong-pass-1"))).code).toBe("ACCOUNT_LOCKED");
+    expect((await refusalOf(loginAs("dr.wang", "Doctor-pass-1"))).code).toBe("ACCOUNT_LOCKED");
+    advance(15);
+    expect((await loginAs("dr.wang", "Doctor-pass-1")).subjectId).toBe(DOCTOR);
+  });
+});

@@ -1,0 +1,106 @@
+import { fold } from "@ihp/eventsourcing";
+import { given } from "@ihp/testing";
+import { describe, expect, it } from "vitest";
+import {
+  type AccountEvent,
+  accountDecider,
+  freshStepUp,
+  loginNameDecider,
+  requireCurrentSession,
+  type SessionPolicy,
+} from "../src/domain/sessions/index.js";
+
+const AT = new Date("2026-03-02T02:00:00Z");
+const DOCTOR = "0193a9f2-7c1d-8e4b-9a6f-00000000d0c1";
+const POLICY: SessionPolicy = { maxFailures: 3, lockoutMinutes: 15, idleMinutes: 30, stepUpMinutes: 10 };
+const minutes = (n: number) => new Date(AT.getTime() + n * 60_000);
+
+const opened: AccountEvent = {
+  type: "AccountOpened",
+  data: { subjectId: DOCTOR, kind: "PRACTITIONER", roles: ["physician"], tenantId: "t", loginIndex: "ix", passwordHash: "h" },
+};
+const loggedIn = (sessionId: string, at: Date, superseded = ""): AccountEvent => ({
+  type: "LoggedIn",
+  data: { subjectId: DOCTOR, sessionId, supersededSessionId: superseded, at: at.toISOString() },
+});
+const failed = (n: number, at = AT): AccountEvent => ({ type: "LoginFailed", data: { subjectId: DOCTOR, consecutiveFailures: n, at: at.toISOString() } });
+const login = (passwordMatches: boolean, at = AT, sessionId = "s-2") => ({ type: "Login" as const, sessionId, passwordMatches, policy: POLICY, at });
+
+function account(history: readonly AccountEvent[]) {
+  const state = fold(accountDecider, history);
+  if (state.status !== "open") throw new Error("no account");
+  return state.account;
+}
+
+describe("login and lockout", () => {
+  it("IDN-08: opens an account only with a password of 8+ characters with letters and digits", () => {
+    const open = { type: "OpenAccount" as const, subjectId: DOCTOR, kind: "PRACTITIONER" as const, roles: ["physician"], tenantId: "t", loginIndex: "ix", passwordHash: "h", at: AT };
+    given(accountDecider).when({ ...open, password: "short1" }).thenError("WEAK_PASSWORD", "IDN-08");
+    given(accountDecider).when({ ...open, password: "onlyletters" }).thenError("WEAK_PASSWORD");
+    given(accountDecider).when({ ...open, password: "letters4and5digits" }).then([opened]);
+  });
+
+  it("IDN-08: counts wrong passwords and locks after the configured number, for the configured minutes", () => {
+    given(accountDecider, [opened]).when(login(false)).then([failed(1)]);
+    given(accountDecider, [opened, failed(1), failed(2)])
+      .when(login(false))
+      .then([failed(3), { type: "AccountLocked", data: { subjectId: DOCTOR, lockedUntil: minutes(15).toISOString() } }]);
+    const locked: AccountEvent = { type: "AccountLocked", data: { subjectId: DOCTOR, lockedUntil: minutes(15).toISOString() } };
+    given(accountDecider, [opened, locked]).when(login(true, minutes(14))).thenError("ACCOUNT_LOCKED", "IDN-08");
+    given(accountDecider, [opened, locked]).when(login(true, minutes(15))).then([loggedIn("s-2", minutes(15))]);
+  });
+
+  it("IDN-08: a new login supersedes the earlier session; its token is refused for clinical acts", () => {
+    given(accountDecider, [opened, loggedIn("s-1", AT)]).when(login(true, minutes(1))).then([loggedIn("s-2", minutes(1), "s-1")]);
+    const later = account([opened, loggedIn("s-1", AT), loggedIn("s-2", minutes(1), "s-1")]);
+    expect(() => requireCurrentSession(later, "s-1", POLICY, minutes(2))).toThrow(expect.objectContaining({ code: "SESSION_SUPERSEDED" }));
+    expect(requireCurrentSession(later, "s-2", POLICY, minutes(2)).sessionId).toBe("s-2");
+    expect(() => requireCurrentSession(later, undefined, POLICY, minutes(2))).toThrow(expect.objectContaining({ code: "SESSION_REQUIRED" }));
+  });
+
+  it("IDN-08: a session idle for the configured minutes has expired; activity keeps it alive", () => {
+    const history = [opened, loggedIn("s-1", AT)];
+    expect(() => requireCurrentSession(account(history), "s-1", POLICY, minutes(30))).toThrow(expect.objectContaining({ code: "SESSION_IDLE_EXPIRED" }));
+    const touch = { type: "TouchSession" as const, sessionId: "s-1", policy: POLICY, at: minutes(20) };
+    given(accountDecider, history).when(touch).then([{ type: "SessionActive", data: { subjectId: DOCTOR, sessionId: "s-1", at: minutes(20).toISOString() } }]);
+    given(accountDecider, history).when({ ...touch, at: new Date(AT.getTime() + 30_000) }).then([]);
+    given(accountDecider, history).when({ ...touch, at: minutes(31) }).thenError("SESSION_IDLE_EXPIRED");
+  });
+
+  it("IDN-08: one login name per subject", () => {
+    given(loginNameDecider).when({ type: "ClaimLoginName", subjectId: DOCTOR }).then([{ type: "LoginNameClaimed", data: { subjectId: DOCTOR } }]);
+    given(loginNameDecider, [{ type: "LoginNameClaimed", data: { subjectId: "other" } }])
+      .when({ type: "ClaimLoginName", subjectId: DOCTOR })
+      .thenError("LOGIN_NAME_TAKEN");
+  });
+});
+
+describe("step-up", () => {
+  const history = [opened, loggedIn("s-1", AT)];
+  const stepUp = { type: "StepUp" as const, sessionId: "s-1", stepUpId: "u-1", consultId: "consult-1", method: "PASSWORD" as const, confirmed: true, policy: POLICY, at: minutes(1) };
+  const steppedUp: AccountEvent = {
+    type: "SteppedUp",
+    data: { subjectId: DOCTOR, stepUpId: "u-1", sessionId: "s-1", consultId: "consult-1", method: "PASSWORD", at: minutes(1).toISOString(), expiresAt: minutes(11).toISOString() },
+  };
+
+  it("IDN-03: records a step-up bound to one consult, fresh for the configured minutes", () => {
+    given(accountDecider, history).when(stepUp).then([steppedUp]);
+    const after = account([...history, steppedUp]);
+    const session = requireCurrentSession(after, "s-1", POLICY, minutes(5));
+    expect(freshStepUp(after, session, "consult-1", minutes(5))?.stepUpId).toBe("u-1");
+    expect(freshStepUp(after, session, "consult-2", minutes(5))).toBeUndefined();
+    expect(freshStepUp(after, session, undefined, minutes(5))?.stepUpId).toBe("u-1");
+    expect(freshStepUp(after, session, "consult-1", minutes(11))).toBeUndefined();
+  });
+
+  it("IDN-03: a wrong password in a step-up counts as a failed login; a superseded session cannot step up", () => {
+    given(accountDecider, history).when({ ...stepUp, confirmed: false }).then([failed(1, minutes(1))]);
+    given(accountDecider, [...history, loggedIn("s-2", AT, "s-1")]).when(stepUp).thenError("SESSION_SUPERSEDED", "IDN-08");
+  });
+
+  it("IDN-08: a new login drops the step-ups of the old session", () => {
+    const after = account([...history, steppedUp, loggedIn("s-2", minutes(2), "s-1")]);
+    const session = requireCurrentSession(after, "s-2", POLICY, minutes(3));
+    expect(freshStepUp(after, session, "consult-1", minutes(3))).toBeUndefined();
+  });
+});
