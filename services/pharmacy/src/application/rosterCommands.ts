@@ -1,0 +1,116 @@
+import { type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
+import { type AuditTrail, denialError, type Role } from "@ihp/platform";
+import {
+  type BusinessHours,
+  type ReviewCoverage,
+  type RosterCommand,
+  type RosterEvent,
+  rosterDecider,
+  reviewCoverage,
+  isRosterEventType,
+  type Shift,
+} from "../domain/roster/index.js";
+import type { Caller } from "./caller.js";
+import { derivedId, requireInstitutionId, requireRequestId, rosterStreamId } from "./ids.js";
+import { authorizeOn, type PharmacyAction, permitted, roleGate } from "./policy.js";
+import { recordingRefusals } from "./refusals.js";
+
+export interface RosterCommandsOptions {
+  readonly store: EventStore;
+  readonly audit: AuditTrail;
+  readonly clock: () => Date;
+  readonly newEventId: () => string;
+  readonly hours: BusinessHours;
+}
+
+export interface CoverageView extends ReviewCoverage {
+  readonly at: string;
+}
+
+export interface Roster {
+  schedule(
+    caller: Caller,
+    input: { readonly requestId: string; readonly institutionId: string; readonly pharmacistId: string; readonly startsAt: string; readonly endsAt: string },
+  ): Promise<Shift & { readonly institutionId: string }>;
+  cancel(caller: Caller, input: { readonly requestId: string; readonly institutionId: string; readonly shiftId: string }): Promise<void>;
+  /** PHA-06: coverage now; records the gap alert (once per gap) and its end as a side effect. */
+  coverage(caller: Caller, institutionId: string): Promise<CoverageView>;
+}
+
+function toRosterEvent(event: StoredEvent): RosterEvent {
+  if (!isRosterEventType(event.type)) throw new Error(`unexpected event type ${event.type} in stream ${event.streamId}`);
+  return { type: event.type, data: event.data } as unknown as RosterEvent;
+}
+
+/** The review roster (PHA-06): shifts per institution as events, and the coverage check patients and alerts read. */
+export function createRoster(options: RosterCommandsOptions): Roster {
+  const { store, audit, clock } = options;
+
+  async function execute(caller: Caller, role: Role, institutionId: string, requestId: string, command: RosterCommand) {
+    const now = clock();
+    return handleCommand(
+      store,
+      rosterDecider,
+      {
+        streamId: rosterStreamId(institutionId),
+        command,
+        metadata: {
+          actorId: caller.principal.subject,
+          actorRole: role,
+          tenantId: institutionId,
+          correlationId: caller.correlationId,
+          causationId: requestId,
+          ...caller.trace,
+        },
+        requestId,
+        now,
+      },
+      { newEventId: options.newEventId, toDomainEvent: toRosterEvent },
+    );
+  }
+
+  function allowed(action: PharmacyAction, caller: Caller, rawInstitutionId: string): { role: Role; institutionId: string } {
+    const gate = roleGate(action, caller.principal);
+    if (!gate.allowed) throw denialError(gate);
+    const institutionId = requireInstitutionId(rawInstitutionId);
+    return { role: permitted(authorizeOn(action, caller.principal, { institutionId })), institutionId };
+  }
+
+  return {
+    schedule(caller, input) {
+      return recordingRefusals(audit, caller, "ScheduleShift", undefined, async () => {
+        const { role, institutionId } = allowed("ScheduleShift", caller, input.institutionId);
+        const requestId = requireRequestId(input.requestId);
+        const shiftId = derivedId("shift", requestId);
+        const { pharmacistId, startsAt, endsAt } = input;
+        const result = await execute(caller, role, institutionId, requestId, { type: "ScheduleShift", shiftId, pharmacistId, startsAt, endsAt });
+        const shift = result.state.shifts.find((candidate) => candidate.shiftId === shiftId);
+        if (shift === undefined) throw new Error("scheduled shift missing from the roster");
+        return { ...shift, institutionId };
+      });
+    },
+
+    cancel(caller, input) {
+      return recordingRefusals(audit, caller, "CancelShift", undefined, async () => {
+        const { role, institutionId } = allowed("CancelShift", caller, input.institutionId);
+        const requestId = requireRequestId(input.requestId);
+        await execute(caller, role, institutionId, requestId, { type: "CancelShift", shiftId: input.shiftId });
+      });
+    },
+
+    coverage(caller, rawInstitutionId) {
+      return recordingRefusals(audit, caller, "GetReviewCoverage", undefined, async () => {
+        const { role, institutionId } = allowed("GetReviewCoverage", caller, rawInstitutionId);
+        const at = clock();
+        const history = await store.readStream(rosterStreamId(institutionId));
+        const state = fold(rosterDecider, history.map(toRosterEvent));
+        const coverage = reviewCoverage(state.shifts, options.hours, at);
+        // Only a change of gap state appends (the decider answers [] otherwise): no write per patient query.
+        if (coverage.gap !== state.gapOpen) {
+          await execute(caller, role, institutionId, `coverage:${at.toISOString()}`, { type: "CheckReviewCoverage", hours: options.hours, at });
+        }
+        return { ...coverage, at: at.toISOString() };
+      });
+    },
+  };
+}
