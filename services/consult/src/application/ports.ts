@@ -1,0 +1,84 @@
+import type { StoredSignature } from "../domain/consults/index.js";
+import type { Caller } from "./caller.js";
+
+/** An institution as consult needs it (REP-01, IDN-06, XC-08). */
+export interface InstitutionInfo {
+  readonly institutionId: string;
+  readonly jurisdiction: string;
+  readonly subjectCodes: readonly string[];
+  readonly regulatorConnected: boolean;
+}
+
+export interface ReceivingCheck {
+  readonly practitionerId: string;
+  readonly institutionId: string;
+  readonly departmentCode: string;
+  readonly consultId: string;
+  readonly patientId: string;
+}
+
+/** Identity's go-ahead to receive a patient (IDN-01 … IDN-06, IDN-03 step-up, IDN-08 session). */
+export interface ReceivingGrant {
+  readonly practitionerId: string;
+  readonly stepUpId: string;
+  readonly sessionId: string;
+}
+
+export interface VerifiedPatient {
+  readonly patientId: string;
+  readonly birthDate: string;
+  readonly sex: string;
+  readonly verificationMethod: string;
+}
+
+export interface GuardianCheck {
+  readonly verified: boolean;
+  readonly relationship: string;
+}
+
+export interface SignRequest {
+  readonly requestId: string;
+  /** FOLLOW_UP_ELIGIBILITY, CONSULT_SUMMARY, FAMILY_DOCTOR_CONTRACT. */
+  readonly documentType: string;
+  readonly documentId: string;
+  /** Canonical JSON (canonicalJson of @ihp/eventsourcing). */
+  readonly canonicalDocument: string;
+}
+
+export interface VerifyRequest {
+  readonly canonicalDocument: string;
+  readonly signature: StoredSignature;
+  readonly expectedSignerId: string;
+}
+
+/**
+ * Everything consult asks identity, as the caller (their token is forwarded). Every failure is a thrown error with
+ * identity's stable code (CLINICIAN_NOT_REGISTERED, OUT_OF_SCOPE, STEP_UP_REQUIRED, HUMAN_CLINICIAN_REQUIRED,
+ * PATIENT_NOT_VERIFIED, NO_VALID_SIGNING_CERT, INSTITUTION_NOT_FOUND, …), passed on to the caller unchanged.
+ */
+export interface IdentityPort {
+  institution(caller: Caller, institutionId: string): Promise<InstitutionInfo>;
+  checkReceiving(caller: Caller, check: ReceivingCheck): Promise<ReceivingGrant>;
+  /** IDN-07: refused with PATIENT_NOT_VERIFIED when real-name verification has not passed. */
+  verifiedPatient(caller: Caller, patientId: string): Promise<VerifiedPatient>;
+  checkGuardian(caller: Caller, guardianId: string, childId: string): Promise<GuardianCheck>;
+  /** IDN-09: the calling practitioner signs with their own key. */
+  sign(caller: Caller, request: SignRequest): Promise<StoredSignature>;
+  verify(caller: Caller, request: VerifyRequest): Promise<{ readonly valid: boolean; readonly reasonCode: string }>;
+}
+
+/** A participant's credential for the consult's audio/video room. */
+export interface RtcToken {
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
+/**
+ * Audio/video rooms. A room records from creation until it is closed (REC-03 media retention, XC-07); the provider
+ * reports the stored recording back through StoreRecording.
+ */
+export interface RtcPort {
+  createRoom(consultId: string): Promise<{ readonly roomId: string }>;
+  issueToken(roomId: string, participantId: string, role: string): Promise<RtcToken>;
+  closeRoom(roomId: string): Promise<void>;
+}

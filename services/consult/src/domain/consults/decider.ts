@@ -1,0 +1,500 @@
+import { type Decider, DomainError } from "@ihp/eventsourcing";
+import { refusal } from "../errors.js";
+import type {
+  AcceptConsult,
+  CancelConsult,
+  CompleteConsult,
+  ConsultCommand,
+  DecideEligibility,
+  ExpireConsult,
+  GiveConsent,
+  OpenVideoRoom,
+  RecordRefusedRequest,
+  RequestConsult,
+  SendMessage,
+  StartConsult,
+  StoreRecording,
+  TerminateConsult,
+} from "./commands.js";
+import type { ConsultEvent, ReferralNoticeIssuedData } from "./events.js";
+import {
+  isClassA,
+  refuseClassA,
+  refuseEmergency,
+  requireConsultType,
+  requireDepartment,
+  requireDiagnoses,
+  requireFamilyContract,
+  requireInvitation,
+  requireMessage,
+  requirePriorRecord,
+  requireRecording,
+  requireRegulatorConnection,
+  requireRequester,
+  requireSummary,
+} from "./rules.js";
+import { type ConsultState, NO_CONSULT } from "./state.js";
+import type { Consult, ConsultStatus, Diagnosis, Invitation, PriorRecord } from "./types.js";
+
+type Decision = readonly ConsultEvent[];
+
+const CLOSED: ReadonlySet<ConsultStatus> = new Set(["COMPLETED", "CANCELLED", "EXPIRED", "REFUSED", "TERMINATED_REFERRED"]);
+const MS_PER_MINUTE = 60_000;
+
+function request(command: RequestConsult, state: ConsultState): Decision {
+  // Ids are derived from request ids, and repeats are answered before deciding: this only guards other paths.
+  if (state.status !== "none") throw refusal("CONSULT_NOT_WAITING");
+  const { institution, patient, profile, settings, at } = command;
+  const consultType = requireConsultType(command.consultType);
+  requireRegulatorConnection(institution);
+  const departmentCode = requireDepartment(command.departmentCode, institution);
+  refuseEmergency(command.triageFlags);
+  const guardian = requireRequester(command.requestedBy, patient, command.guardian, profile, at);
+
+  let priorRecord: PriorRecord | null = null;
+  let invitation: Invitation | null = null;
+  let familyContractId = "";
+  let confirmedDiagnoses: Diagnosis[] = [];
+  switch (consultType) {
+    case "FOLLOW_UP":
+      priorRecord = requirePriorRecord(command.priorRecord, profile, at);
+      refuseClassA(priorRecord.diagnoses, settings.classADiagnosisPrefixes);
+      break;
+    case "INVITED_CONSULTATION": {
+      // CON-09: the patient is being seen offline now; CON-02/03 do not apply.
+      const invited = requireInvitation(command.invitation);
+      invitation = invited.invitation;
+      confirmedDiagnoses = invited.diagnoses;
+      break;
+    }
+    case "FAMILY_DOCTOR": {
+      const contract = requireFamilyContract(
+        command.familyContractId,
+        command.familyContract,
+        patient.patientId,
+        institution.institutionId,
+      );
+      familyContractId = contract.contractId;
+      confirmedDiagnoses = requireDiagnoses(contract.coveredDiagnoses);
+      break;
+    }
+  }
+  refuseClassA(confirmedDiagnoses, settings.classADiagnosisPrefixes);
+
+  return [
+    {
+      type: "ConsultRequested",
+      data: {
+        consultId: command.consultId,
+        institutionId: institution.institutionId,
+        jurisdiction: institution.jurisdiction,
+        consultType,
+        departmentCode,
+        patientId: patient.patientId,
+        patientBirthDate: patient.birthDate,
+        patientSex: patient.sex,
+        requestedBy: command.requestedBy,
+        guardianId: guardian?.guardianId ?? "",
+        guardianRelationship: guardian?.relationship ?? "",
+        requestedAt: at.toISOString(),
+        acceptBy: new Date(at.getTime() + settings.acceptanceWindowMinutes * MS_PER_MINUTE).toISOString(),
+        priorRecord,
+        invitation,
+        familyContractId,
+        confirmedDiagnoses,
+      },
+    },
+  ];
+}
+
+function recordRefusal(command: RecordRefusedRequest, state: ConsultState): Decision {
+  if (state.status !== "none") return [];
+  return [
+    {
+      type: "ConsultRequestRefused",
+      data: {
+        consultId: command.consultId,
+        institutionId: command.institutionId,
+        consultType: command.consultType,
+        departmentCode: command.departmentCode,
+        patientId: command.patientId,
+        requestedBy: command.requestedBy,
+        code: command.code,
+        kind: command.kind,
+        ruleId: command.ruleId,
+        refusedAt: command.at.toISOString(),
+      },
+    },
+  ];
+}
+
+function cancel(command: CancelConsult, consult: Consult): Decision {
+  requireParticipantPatient(consult, command.cancelledBy);
+  if (consult.status !== "WAITING") throw refusal(closed(consult) ? "CONSULT_CLOSED" : "CONSULT_NOT_WAITING");
+  return [
+    {
+      type: "ConsultCancelled",
+      data: { consultId: consult.consultId, cancelledBy: command.cancelledBy, cancelledAt: command.at.toISOString() },
+    },
+  ];
+}
+
+function expire(command: ExpireConsult, consult: Consult): Decision {
+  if (consult.status !== "WAITING") throw refusal(closed(consult) ? "CONSULT_CLOSED" : "CONSULT_NOT_WAITING");
+  if (command.at.getTime() <= Date.parse(consult.acceptBy)) throw refusal("CONSULT_NOT_EXPIRED");
+  return [{ type: "ConsultExpired", data: { consultId: consult.consultId, expiredAt: command.at.toISOString() } }];
+}
+
+function accept(command: AcceptConsult, consult: Consult): Decision {
+  if (consult.status === "ACCEPTED" || consult.status === "IN_PROGRESS") throw refusal("CONSULT_ALREADY_ACCEPTED");
+  if (consult.status !== "WAITING") throw refusal("CONSULT_CLOSED");
+  if (command.at.getTime() > Date.parse(consult.acceptBy)) throw refusal("ACCEPTANCE_WINDOW_PASSED");
+  if (!command.regulatorConnected) throw refusal("REGULATOR_NOT_CONNECTED");
+  return [
+    {
+      type: "ConsultAccepted",
+      data: {
+        consultId: consult.consultId,
+        physicianId: command.physicianId,
+        stepUpId: command.stepUpId,
+        sessionId: command.sessionId,
+        acceptedAt: command.at.toISOString(),
+      },
+    },
+  ];
+}
+
+function decideEligibility(command: DecideEligibility, consult: Consult): Decision {
+  requireAssigned(consult, command.physicianId);
+  if (consult.consultType !== "FOLLOW_UP" || consult.priorRecord === null) throw refusal("ELIGIBILITY_NOT_REQUIRED");
+  if (consult.eligibility !== "PENDING") throw refusal("ELIGIBILITY_ALREADY_DECIDED");
+  if (consult.status !== "ACCEPTED") throw refusal(closed(consult) ? "CONSULT_CLOSED" : "CONSULT_NOT_ACCEPTED");
+  const verifiedDiagnoses = command.eligible ? requireDiagnoses(command.verifiedDiagnoses) : [];
+  if (command.eligible && verifiedDiagnoses.length === 0) throw refusal("INVALID_DIAGNOSIS");
+  const at = command.at.toISOString();
+  const decided: ConsultEvent = {
+    type: "FollowUpEligibilityDecided",
+    data: {
+      consultId: consult.consultId,
+      physicianId: command.physicianId,
+      eligible: command.eligible,
+      priorRecordId: consult.priorRecord.recordId,
+      verifiedDiagnoses,
+      reasonCode: command.eligible ? "" : "FIRST_VISIT_NOT_ALLOWED",
+      signature: command.signature,
+      decidedAt: at,
+    },
+  };
+  // CON-08: a verified Class-A diagnosis ends the consult at once with a referral; the decision itself is kept.
+  if (verifiedDiagnoses.some((diagnosis) => isClassA(diagnosis, command.settings.classADiagnosisPrefixes))) {
+    return [decided, ...termination(consult, command.physicianId, "CLASS_A_INFECTIOUS_DISEASE", command.at)];
+  }
+  return [decided];
+}
+
+function giveConsent(command: GiveConsent, consult: Consult): Decision {
+  requireParticipantPatient(consult, command.givenBy);
+  if (closed(consult)) throw refusal("CONSULT_CLOSED");
+  if (consult.consent !== null) throw refusal("CONSENT_ALREADY_GIVEN");
+  const { current } = command;
+  if (command.consentVersion !== current.version || command.consentSha256.toLowerCase() !== current.sha256) {
+    throw refusal("CONSENT_VERSION_STALE");
+  }
+  return [
+    {
+      type: "ConsentGiven",
+      data: {
+        consultId: consult.consultId,
+        givenBy: command.givenBy,
+        consentVersion: current.version,
+        consentSha256: current.sha256,
+        givenAt: command.at.toISOString(),
+      },
+    },
+  ];
+}
+
+function start(command: StartConsult, consult: Consult): Decision {
+  requireAssigned(consult, command.physicianId);
+  if (consult.status !== "ACCEPTED") {
+    throw refusal(consult.status === "IN_PROGRESS" ? "CONSULT_ALREADY_ACCEPTED" : closed(consult) ? "CONSULT_CLOSED" : "CONSULT_NOT_ACCEPTED");
+  }
+  if (consult.eligibility === "PENDING") throw refusal("ELIGIBILITY_NOT_DECIDED");
+  if (consult.consent === null) throw refusal("CONSENT_REQUIRED");
+  return [
+    {
+      type: "ConsultStarted",
+      data: {
+        consultId: consult.consultId,
+        institutionId: consult.institutionId,
+        consultType: consult.consultType,
+        departmentCode: consult.departmentCode,
+        patientId: consult.patientId,
+        physicianId: consult.physicianId,
+        priorRecordId: consult.priorRecord?.recordId ?? "",
+        startedAt: command.at.toISOString(),
+      },
+    },
+  ];
+}
+
+function sendMessage(command: SendMessage, consult: Consult): Decision {
+  const senderRole = participantRole(consult, command.senderId);
+  if (consult.status !== "IN_PROGRESS") throw refusal("CONSULT_NOT_IN_PROGRESS");
+  const content = requireMessage(command.content);
+  return [
+    {
+      type: "MessageSent",
+      data: {
+        consultId: consult.consultId,
+        messageId: command.messageId,
+        senderId: command.senderId,
+        senderRole,
+        kind: content.kind,
+        text: content.kind === "TEXT" ? content.text : "",
+        mediaUri: content.kind === "IMAGE" ? content.uri : "",
+        mediaSha256: content.kind === "IMAGE" ? content.sha256 : "",
+        sentAt: command.at.toISOString(),
+      },
+    },
+  ];
+}
+
+function openVideoRoom(command: OpenVideoRoom, consult: Consult): Decision {
+  participantRole(consult, command.participantId);
+  if (consult.status !== "IN_PROGRESS") throw refusal("CONSULT_NOT_IN_PROGRESS");
+  if (consult.videoRoomId !== "") return [];
+  const at = command.at.toISOString();
+  // REC-03 / XC-07: audio and video are recorded from the moment the room opens until the consult ends.
+  return [
+    { type: "VideoRoomOpened", data: { consultId: consult.consultId, roomId: command.roomId, openedAt: at } },
+    { type: "RecordingStarted", data: { consultId: consult.consultId, roomId: command.roomId, startedAt: at } },
+  ];
+}
+
+function storeRecording(command: StoreRecording, consult: Consult): Decision {
+  if (consult.videoRoomId === "" || consult.videoRoomId !== command.roomId) throw refusal("NO_VIDEO_ROOM");
+  requireRecording(command.uri, command.sha256, command.durationSeconds);
+  return [
+    {
+      type: "RecordingStored",
+      data: {
+        consultId: consult.consultId,
+        roomId: command.roomId,
+        uri: command.uri.trim(),
+        sha256: command.sha256.trim().toLowerCase(),
+        durationSeconds: command.durationSeconds,
+        storedAt: command.at.toISOString(),
+      },
+    },
+  ];
+}
+
+function complete(command: CompleteConsult, consult: Consult): Decision {
+  requireAssigned(consult, command.physicianId);
+  if (consult.status !== "IN_PROGRESS") throw refusal(closed(consult) ? "CONSULT_CLOSED" : "CONSULT_NOT_IN_PROGRESS");
+  const summary = requireSummary(command.summary);
+  const diagnoses = requireDiagnoses(command.diagnoses);
+  if (diagnoses.length === 0) throw refusal("INVALID_SUMMARY");
+  // CON-08: a Class-A diagnosis is not completed online; the physician terminates with a referral.
+  refuseClassA(diagnoses, command.settings.classADiagnosisPrefixes);
+  const confirmed = new Set(consult.confirmedDiagnoses.map((diagnosis) => diagnosis.code));
+  return [
+    {
+      type: "ConsultCompleted",
+      data: {
+        consultId: consult.consultId,
+        institutionId: consult.institutionId,
+        physicianId: command.physicianId,
+        summary,
+        diagnoses: diagnoses.map((diagnosis) => ({
+          ...diagnosis,
+          // CON-05: only the same diagnosis made offline may be addressed online.
+          flag: confirmed.has(diagnosis.code) ? "CONFIRMED" : "NEW_DIAGNOSIS",
+        })),
+        signature: command.signature,
+        completedAt: command.at.toISOString(),
+      },
+    },
+    ...stopRecording(consult, command.at),
+  ];
+}
+
+function terminate(command: TerminateConsult, consult: Consult): Decision {
+  requireAssigned(consult, command.physicianId);
+  if (closed(consult)) throw refusal("CONSULT_CLOSED");
+  if (!command.settings.terminationReasons.includes(command.reasonCode)) throw refusal("UNKNOWN_TERMINATION_REASON");
+  return termination(consult, command.physicianId, command.reasonCode, command.at);
+}
+
+function termination(consult: Consult, physicianId: string, reasonCode: string, at: Date): ConsultEvent[] {
+  const iso = at.toISOString();
+  const referral: ReferralNoticeIssuedData = {
+    consultId: consult.consultId,
+    patientId: consult.patientId,
+    reasonCode,
+    adviceCode:
+      reasonCode === "EMERGENCY"
+        ? "EMERGENCY_CARE"
+        : reasonCode === "CLASS_A_INFECTIOUS_DISEASE" || reasonCode === "SUSPECTED_INFECTIOUS_DISEASE"
+          ? "INFECTIOUS_DISEASE_HOSPITAL"
+          : "VISIT_PHYSICAL_HOSPITAL",
+    issuedAt: iso,
+  };
+  return [
+    {
+      type: "ConsultTerminated",
+      data: { consultId: consult.consultId, institutionId: consult.institutionId, physicianId, reasonCode, terminatedAt: iso },
+    },
+    { type: "ReferralNoticeIssued", data: referral },
+    ...stopRecording(consult, at),
+  ];
+}
+
+function stopRecording(consult: Consult, at: Date): ConsultEvent[] {
+  if (consult.recording !== "STARTED") return [];
+  return [{ type: "RecordingStopped", data: { consultId: consult.consultId, roomId: consult.videoRoomId, stoppedAt: at.toISOString() } }];
+}
+
+function requireAssigned(consult: Consult, physicianId: string): void {
+  if (consult.physicianId === "") throw refusal(closed(consult) ? "CONSULT_CLOSED" : "CONSULT_NOT_ACCEPTED");
+  if (consult.physicianId !== physicianId) throw refusal("NOT_ASSIGNED_PHYSICIAN");
+}
+
+/** The patient, or for a child the recorded guardian, acts for the patient's side. */
+function requireParticipantPatient(consult: Consult, actorId: string): void {
+  const guardianActs = consult.guardianId !== "" && actorId === consult.guardianId;
+  const patientActs = consult.guardianId === "" && actorId === consult.patientId;
+  if (!guardianActs && !patientActs) throw refusal("NOT_CONSULT_PARTICIPANT");
+}
+
+function participantRole(consult: Consult, actorId: string): "PATIENT" | "GUARDIAN" | "PHYSICIAN" {
+  if (consult.physicianId !== "" && actorId === consult.physicianId) return "PHYSICIAN";
+  if (consult.guardianId !== "" && actorId === consult.guardianId) return "GUARDIAN";
+  if (actorId === consult.patientId) return "PATIENT";
+  throw refusal("NOT_CONSULT_PARTICIPANT");
+}
+
+function closed(consult: Consult): boolean {
+  return CLOSED.has(consult.status);
+}
+
+function existing(state: ConsultState): Consult {
+  if (state.status !== "exists") throw refusal("CONSULT_NOT_FOUND");
+  return state.consult;
+}
+
+function decide(command: ConsultCommand, state: ConsultState): Decision {
+  switch (command.type) {
+    case "RequestConsult":
+      return request(command, state);
+    case "RecordRefusedRequest":
+      return recordRefusal(command, state);
+    case "CancelConsult":
+      return cancel(command, existing(state));
+    case "ExpireConsult":
+      return expire(command, existing(state));
+    case "AcceptConsult":
+      return accept(command, existing(state));
+    case "DecideEligibility":
+      return decideEligibility(command, existing(state));
+    case "GiveConsent":
+      return giveConsent(command, existing(state));
+    case "StartConsult":
+      return start(command, existing(state));
+    case "SendMessage":
+      return sendMessage(command, existing(state));
+    case "OpenVideoRoom":
+      return openVideoRoom(command, existing(state));
+    case "StoreRecording":
+      return storeRecording(command, existing(state));
+    case "CompleteConsult":
+      return complete(command, existing(state));
+    case "TerminateConsult":
+      return terminate(command, existing(state));
+  }
+}
+
+function evolve(state: ConsultState, event: ConsultEvent): ConsultState {
+  if (event.type === "ConsultRequested") {
+    const { data } = event;
+    return {
+      status: "exists",
+      consult: {
+        consultId: data.consultId,
+        institutionId: data.institutionId,
+        jurisdiction: data.jurisdiction,
+        consultType: data.consultType,
+        departmentCode: data.departmentCode,
+        patientId: data.patientId,
+        patientBirthDate: data.patientBirthDate,
+        patientSex: data.patientSex,
+        guardianId: data.guardianId,
+        requestedAt: data.requestedAt,
+        acceptBy: data.acceptBy,
+        priorRecord: data.priorRecord,
+        invitation: data.invitation,
+        familyContractId: data.familyContractId,
+        status: "WAITING",
+        physicianId: "",
+        confirmedDiagnoses: data.confirmedDiagnoses,
+        eligibility: data.consultType === "FOLLOW_UP" ? "PENDING" : "NOT_REQUIRED",
+        consent: null,
+        terminationReason: "",
+        videoRoomId: "",
+        recording: "NONE",
+      },
+    };
+  }
+  if (event.type === "ConsultRequestRefused") return { status: "refused", code: event.data.code };
+  if (state.status !== "exists") return state;
+  const consult = state.consult;
+  const next = (changes: Partial<Consult>): ConsultState => ({ status: "exists", consult: { ...consult, ...changes } });
+  switch (event.type) {
+    case "ConsultCancelled":
+      return next({ status: "CANCELLED" });
+    case "ConsultExpired":
+      return next({ status: "EXPIRED" });
+    case "ConsultAccepted":
+      return next({ status: "ACCEPTED", physicianId: event.data.physicianId });
+    case "FollowUpEligibilityDecided":
+      return event.data.eligible
+        ? next({ eligibility: "ELIGIBLE", confirmedDiagnoses: event.data.verifiedDiagnoses })
+        : next({ eligibility: "INELIGIBLE", status: "REFUSED" });
+    case "ConsentGiven":
+      return next({ consent: { version: event.data.consentVersion, sha256: event.data.consentSha256 } });
+    case "ConsultStarted":
+      return next({ status: "IN_PROGRESS" });
+    case "VideoRoomOpened":
+      return next({ videoRoomId: event.data.roomId });
+    case "RecordingStarted":
+      return next({ recording: "STARTED" });
+    case "RecordingStopped":
+      return next({ recording: "STOPPED" });
+    case "ConsultCompleted":
+      return next({ status: "COMPLETED" });
+    case "ConsultTerminated":
+      return next({ status: "TERMINATED_REFERRED", terminationReason: event.data.reasonCode });
+    case "MessageSent":
+    case "RecordingStored":
+    case "ReferralNoticeIssued":
+      return state;
+  }
+}
+
+/**
+ * The consult aggregate (stream consult-<id>). Rules live in rules.ts; they throw their refusal, which is returned
+ * here as the Decider contract wants.
+ */
+export const consultDecider: Decider<ConsultCommand, ConsultEvent, ConsultState> = {
+  initialState: NO_CONSULT,
+  evolve,
+  decide(command, state) {
+    try {
+      return decide(command, state);
+    } catch (error) {
+      if (error instanceof DomainError) return error;
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,124 @@
+import { randomBytes } from "node:crypto";
+import { ConsultContextServiceService, ConsultServiceService } from "@ihp/contracts/consult";
+import type { Bus } from "@ihp/messaging";
+import { channelCredentials, type GrpcHandlerOptions, type Logger, type PrincipalResolver, type StopOutcome } from "@ihp/platform";
+import { startServiceHost } from "@ihp/service-host";
+import { CONSULT_CONTEXT, consultEventMessage } from "./adapters/bus/integrationEvents.js";
+import { consultServer } from "./adapters/grpc/consultServer.js";
+import { contextServer } from "./adapters/grpc/contextServer.js";
+import { grpcIdentity } from "./adapters/identity/grpcIdentity.js";
+import { embeddedRtc } from "./adapters/rtc/embeddedRtc.js";
+import type { Caller } from "./application/caller.js";
+import { createConsultCommands } from "./application/consultCommands.js";
+import { createConsultQueries } from "./application/consultQueries.js";
+import { currentConsentText } from "./application/consentTexts.js";
+import { createExpirySweep } from "./application/expirySweep.js";
+import { createFamilyContracts } from "./application/familyContracts.js";
+import { createMessageFeed } from "./application/messageFeed.js";
+import type { IdentityPort, RtcPort } from "./application/ports.js";
+import { createPrescribingContext } from "./application/prescribingContext.js";
+import { type ConsultReadModels, queuesProjection } from "./application/queuesProjection.js";
+import type { ConsultConfig } from "./config.js";
+import type { ConsultSettings } from "./domain/consults/index.js";
+
+export interface ConsultServiceOptions {
+  readonly config: ConsultConfig;
+  readonly bus?: Bus;
+  readonly verifier?: PrincipalResolver;
+  readonly clock?: () => Date;
+  readonly logger?: Logger;
+  readonly metrics?: GrpcHandlerOptions["metrics"];
+  readonly tracer?: GrpcHandlerOptions["tracer"];
+  /** Identity behind its port; default: identity's gRPC services at IDENTITY_GRPC_ADDRESS. */
+  readonly identity?: IdentityPort;
+  /** Default: the embedded RTC adapter (tokens only, no media server). */
+  readonly rtc?: RtcPort;
+}
+
+export interface ConsultService {
+  readonly grpcPort: number;
+  /** The expiry sweep for a scheduler (the embedded runner's timer); needs a system caller. */
+  expireOverdue(caller: Caller): Promise<string[]>;
+  stop(reason?: string): Promise<readonly StopOutcome[]>;
+}
+
+export function settingsFrom(config: ConsultConfig): ConsultSettings {
+  const consent = currentConsentText();
+  return {
+    classADiagnosisPrefixes: config.CONSULT_CLASS_A_CODES,
+    terminationReasons: config.CONSULT_TERMINATION_REASONS,
+    acceptanceWindowMinutes: config.CONSULT_ACCEPTANCE_WINDOW_MINUTES,
+    currentConsent: { version: consent.version, sha256: consent.sha256 },
+  };
+}
+
+/** Composition root of the consult service, on the shared service host (ARCHITECTURE §3, §10). */
+export async function startConsultService(options: ConsultServiceOptions): Promise<ConsultService> {
+  const { config, clock = () => new Date() } = options;
+  const settings = settingsFrom(config);
+  const ownIdentity =
+    options.identity === undefined
+      ? grpcIdentity(
+          config.IDENTITY_GRPC_ADDRESS,
+          channelCredentials(config.GRPC_TLS_CA_FILE === undefined ? undefined : { caFile: config.GRPC_TLS_CA_FILE }),
+        )
+      : undefined;
+  const identity = options.identity ?? ownIdentity!;
+  let sweep: ((caller: Caller) => Promise<string[]>) | undefined;
+  try {
+    const hosted = await startServiceHost<ConsultReadModels>({
+      context: CONSULT_CONTEXT,
+      config,
+      bus: options.bus,
+      verifier: options.verifier,
+      clock,
+      logger: options.logger,
+      metrics: options.metrics,
+      tracer: options.tracer,
+      projections: [queuesProjection],
+      publish: { map: consultEventMessage, maxInFlight: 1 },
+      grpc: ({ store, audit, handlers, readModels, newId, stopping }) => {
+        const rtc =
+          options.rtc ?? embeddedRtc({ secret: randomBytes(32), clock, tokenTtlSeconds: config.RTC_TOKEN_TTL_SECONDS, newId });
+        const contracts = createFamilyContracts({ store, audit, identity, clock, newEventId: newId });
+        const commands = createConsultCommands({ store, audit, identity, rtc, contracts, settings, clock, newEventId: newId });
+        sweep = createExpirySweep({ commands, readModels, clock });
+        return [
+          {
+            definition: ConsultServiceService,
+            implementation: consultServer({
+              handlers,
+              commands,
+              queries: createConsultQueries({ store, audit, readModels }),
+              contracts,
+              consent: currentConsentText,
+              watch: createMessageFeed({ store, audit }),
+              sweep,
+              stopping,
+              newId,
+            }),
+          },
+          {
+            definition: ConsultContextServiceService,
+            implementation: contextServer({ handlers, context: createPrescribingContext({ store, audit }), newId }),
+          },
+        ];
+      },
+    });
+    return {
+      grpcPort: hosted.grpcPort,
+      expireOverdue: (caller) => {
+        if (sweep === undefined) throw new Error("consult service not started");
+        return sweep(caller);
+      },
+      async stop(reason) {
+        const outcomes = await hosted.stop(reason);
+        ownIdentity?.close();
+        return outcomes;
+      },
+    };
+  } catch (error) {
+    ownIdentity?.close();
+    throw error;
+  }
+}

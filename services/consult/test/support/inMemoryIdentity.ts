@@ -1,0 +1,98 @@
+import { createHash, createHmac } from "node:crypto";
+import { RemoteError } from "@ihp/platform";
+import type { Caller } from "../../src/application/caller.js";
+import type {
+  GuardianCheck,
+  IdentityPort,
+  InstitutionInfo,
+  ReceivingCheck,
+  ReceivingGrant,
+  SignRequest,
+  VerifiedPatient,
+  VerifyRequest,
+} from "../../src/index.js";
+
+interface Clinician {
+  readonly institutionId: string;
+  readonly departments: readonly string[];
+  /** Whether a fresh step-up exists (bound to whatever consult is asked about). */
+  stepUp: boolean;
+}
+
+const KEY = Buffer.from("in-memory-identity-test-key");
+
+/** Identity's refusals as consult receives them through fromGrpcError: code, kind, rule id, status. */
+function refused(code: string, kind: "FAILED_PRECONDITION" | "PERMISSION_DENIED" | "NOT_FOUND", ruleId?: string): RemoteError {
+  const status = { FAILED_PRECONDITION: 9, PERMISSION_DENIED: 7, NOT_FOUND: 5 }[kind];
+  return new RemoteError(code, kind, `identity refused: ${code}`, ruleId, status);
+}
+
+/**
+ * The IdentityPort for consult's own tests: the answers identity gives, from tables the test fills. Signatures are
+ * HMACs over the document hash, "verified" by recomputing them — enough to check consult stores and checks them.
+ */
+export class InMemoryIdentity implements IdentityPort {
+  readonly institutions = new Map<string, InstitutionInfo>();
+  /** Only real-name-verified patients are here (IDN-07). */
+  readonly patients = new Map<string, VerifiedPatient>();
+  readonly guardianships = new Set<string>();
+  readonly clinicians = new Map<string, Clinician>();
+  /** What was asked, to check what consult forwards. */
+  readonly calls: { method: string; token: string; detail: string }[] = [];
+
+  private note(caller: Caller, method: string, detail: string): void {
+    this.calls.push({ method, token: caller.token, detail });
+  }
+
+  institution(caller: Caller, institutionId: string): Promise<InstitutionInfo> {
+    this.note(caller, "institution", institutionId);
+    const found = this.institutions.get(institutionId);
+    return found === undefined ? Promise.reject(refused("INSTITUTION_NOT_FOUND", "NOT_FOUND")) : Promise.resolve(found);
+  }
+
+  checkReceiving(caller: Caller, check: ReceivingCheck): Promise<ReceivingGrant> {
+    this.note(caller, "checkReceiving", check.consultId);
+    if (caller.principal.kind !== "human") return Promise.reject(refused("HUMAN_CLINICIAN_REQUIRED", "PERMISSION_DENIED", "IDN-03"));
+    const clinician = this.clinicians.get(check.practitionerId);
+    if (clinician === undefined || clinician.institutionId !== check.institutionId) {
+      return Promise.reject(refused("CLINICIAN_NOT_REGISTERED", "FAILED_PRECONDITION", "IDN-01"));
+    }
+    if (!clinician.departments.includes(check.departmentCode)) return Promise.reject(refused("OUT_OF_SCOPE", "PERMISSION_DENIED", "IDN-06"));
+    if (!clinician.stepUp) return Promise.reject(refused("STEP_UP_REQUIRED", "PERMISSION_DENIED", "IDN-03"));
+    return Promise.resolve({ practitionerId: check.practitionerId, stepUpId: `step-up-${check.consultId}`, sessionId: "session-1" });
+  }
+
+  verifiedPatient(caller: Caller, patientId: string): Promise<VerifiedPatient> {
+    this.note(caller, "verifiedPatient", patientId);
+    const found = this.patients.get(patientId);
+    return found === undefined ? Promise.reject(refused("PATIENT_NOT_VERIFIED", "FAILED_PRECONDITION", "IDN-07")) : Promise.resolve(found);
+  }
+
+  checkGuardian(caller: Caller, guardianId: string, childId: string): Promise<GuardianCheck> {
+    this.note(caller, "checkGuardian", `${guardianId}:${childId}`);
+    const verified = this.guardianships.has(`${guardianId}:${childId}`);
+    return Promise.resolve({ verified, relationship: verified ? "PARENT" : "" });
+  }
+
+  sign(caller: Caller, request: SignRequest) {
+    this.note(caller, "sign", request.documentType);
+    const hash = createHash("sha256").update(request.canonicalDocument, "utf8").digest("hex");
+    return Promise.resolve({
+      signerId: caller.principal.subject,
+      certificateSerial: "TEST-CERT-1",
+      algorithm: "SIGNATURE_ALGORITHM_ECDSA_P256_SHA256",
+      value: createHmac("sha256", KEY).update(`${caller.principal.subject}:${hash}`).digest("base64"),
+      signedAt: "2026-03-15T02:00:00.000Z",
+      documentHash: hash,
+    });
+  }
+
+  verify(caller: Caller, request: VerifyRequest) {
+    this.note(caller, "verify", request.signature.signerId);
+    const hash = createHash("sha256").update(request.canonicalDocument, "utf8").digest("hex");
+    const expected = createHmac("sha256", KEY).update(`${request.signature.signerId}:${hash}`).digest("base64");
+    const signerOk = request.expectedSignerId === "" || request.expectedSignerId === request.signature.signerId;
+    const valid = signerOk && hash === request.signature.documentHash && expected === request.signature.value;
+    return Promise.resolve({ valid, reasonCode: valid ? "" : "SIGNATURE_INVALID" });
+  }
+}
