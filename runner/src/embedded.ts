@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 
 import { startGateway, type RunningGateway } from "@ihp/gateway";
-import { identityConfigSchema, IDENTITY_ERRORS, startIdentityService, type IdentityService } from "@ihp/identity";
+import { identityConfigSchema, IDENTITY_ERRORS, startIdentityService } from "@ihp/identity";
 import { InProcessBus } from "@ihp/messaging";
 import {
   createLifecycle,
@@ -12,7 +12,14 @@ import {
   type BuiltinIssuer,
   type Logger,
 } from "@ihp/platform";
-import { REPORTING_ERRORS, reportingConfigSchema, startReportingService, type ReportingService } from "@ihp/reporting";
+import { REPORTING_ERRORS, reportingConfigSchema, startReportingService } from "@ihp/reporting";
+import { CONSULT_ERRORS, consultConfigSchema, startConsultService } from "@ihp/consult";
+import { sampleCatalogue } from "@ihp/drug-catalogue";
+import { catalogueLookup, PHARMACY_ERRORS, pharmacyConfigSchema, startPharmacyService } from "@ihp/pharmacy";
+import { PRESCRIPTION_ERRORS, prescriptionConfigSchema, startPrescriptionService } from "@ihp/prescription";
+
+/** The services the embedded mode runs, in start order. */
+export type ServiceName = "identity" | "consult" | "prescription" | "pharmacy" | "reporting";
 
 export interface EmbeddedOptions {
   /** Where every service keeps its SQLite files and the builtin issuer's key. */
@@ -30,8 +37,8 @@ export interface EmbeddedPlatform {
   readonly graphqlUrl: string;
   /** The builtin issuer shared by every service: tests and the demo seed mint tokens with it. */
   readonly issuer: BuiltinIssuer;
-  readonly identityGrpcPort: number;
-  readonly reportingGrpcPort: number;
+  /** gRPC port of each service (loopback). */
+  readonly grpcPorts: Readonly<Record<ServiceName, number>>;
   readonly logger: Logger;
   /** Ordered stop: the gateway stops accepting and drains, then the services, then the bus. Idempotent. */
   stop(reason?: string): Promise<void>;
@@ -40,8 +47,7 @@ export interface EmbeddedPlatform {
 /**
  * The embedded mode (ARCHITECTURE §3): the gateway and the services in one process, each service on its own SQLite
  * event store under dataDir, one in-process bus, one builtin token issuer. The services still talk gRPC over loopback,
- * exactly as in the distributed mode; only the adapters differ. Services not built yet (consult, prescription,
- * pharmacy, records) are not started.
+ * exactly as in the distributed mode; only the adapters differ. The records service is not built yet.
  */
 export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<EmbeddedPlatform> {
   mkdirSync(options.dataDir, { recursive: true });
@@ -53,44 +59,89 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
   const common = { DATA_DIR: options.dataDir, GRPC_PORT: "0", LOG_LEVEL: options.logLevel ?? "info" };
   const clock = options.clock;
 
-  let identity: IdentityService | undefined;
-  let reporting: ReportingService | undefined;
+  const started: Partial<Record<ServiceName, { grpcPort: number; stop(): Promise<unknown> }>> = {};
   let gateway: RunningGateway | undefined;
   // Tracing once for the whole process: its context manager is what carries a request's trace context through the
   // gateway, the gRPC handlers and into event metadata (one user action, one trace).
   const tracing = startTracing({ serviceName: "ihp-embedded", otlpEndpoint: options.otlpEndpoint });
-  // Registered in start order; the lifecycle stops them in reverse: gateway, reporting, identity, bus, telemetry.
+  const address = (name: ServiceName): string => {
+    const service = started[name];
+    if (service === undefined) throw new Error(`${name} is not running`);
+    return `127.0.0.1:${service.grpcPort}`;
+  };
+  const shared = (name: ServiceName) => ({ bus, verifier, logger: logger.child({ service: name }), ...(clock ? { clock } : {}) });
+  const catalogue = await sampleCatalogue();
+
+  // Each service, after the ones it calls: identity ← consult ← prescription; identity ← pharmacy; reporting reads the
+  // bus only. Stopped in reverse: gateway, reporting, pharmacy, prescription, consult, identity, bus, telemetry.
+  const services: readonly { name: ServiceName; start: () => Promise<{ grpcPort: number; stop(): Promise<unknown> }> }[] = [
+    {
+      name: "identity",
+      start: () => startIdentityService({ config: identityConfigSchema.parse({ ...common, SERVICE_NAME: "identity" }), ...shared("identity") }),
+    },
+    {
+      name: "consult",
+      start: () =>
+        startConsultService({
+          config: consultConfigSchema.parse({ ...common, SERVICE_NAME: "consult", IDENTITY_GRPC_ADDRESS: address("identity") }),
+          ...shared("consult"),
+        }),
+    },
+    {
+      name: "prescription",
+      start: () =>
+        startPrescriptionService({
+          config: prescriptionConfigSchema.parse({
+            ...common,
+            SERVICE_NAME: "prescription",
+            IDENTITY_GRPC_ADDRESS: address("identity"),
+            CONSULT_GRPC_ADDRESS: address("consult"),
+          }),
+          catalogue,
+          ...shared("prescription"),
+        }),
+    },
+    {
+      name: "pharmacy",
+      start: () =>
+        startPharmacyService({
+          config: pharmacyConfigSchema.parse({ ...common, SERVICE_NAME: "pharmacy", IDENTITY_GRPC_ADDRESS: address("identity") }),
+          catalogue: catalogueLookup(catalogue),
+          ...shared("pharmacy"),
+        }),
+    },
+    {
+      name: "reporting",
+      start: () => startReportingService({ config: reportingConfigSchema.parse({ ...common, SERVICE_NAME: "reporting" }), ...shared("reporting") }),
+    },
+  ];
+
   lifecycle.register("telemetry", { stop: () => tracing.shutdown() });
   lifecycle.register("bus", { stop: () => bus.close() });
-  lifecycle.register("identity", {
-    start: async () => {
-      const config = identityConfigSchema.parse({ ...common, SERVICE_NAME: "identity" });
-      identity = await startIdentityService({ config, bus, verifier, logger: logger.child({ service: "identity" }), ...(clock ? { clock } : {}) });
-    },
-    stop: async () => {
-      await identity?.stop();
-    },
-  });
-  lifecycle.register("reporting", {
-    start: async () => {
-      const config = reportingConfigSchema.parse({ ...common, SERVICE_NAME: "reporting" });
-      reporting = await startReportingService({ config, bus, verifier, logger: logger.child({ service: "reporting" }), ...(clock ? { clock } : {}) });
-    },
-    stop: async () => {
-      await reporting?.stop();
-    },
-  });
+  for (const service of services) {
+    lifecycle.register(service.name, {
+      start: async () => {
+        started[service.name] = await service.start();
+      },
+      stop: async () => {
+        await started[service.name]?.stop();
+      },
+    });
+  }
   lifecycle.register("gateway", {
     start: async () => {
       gateway = await startGateway({
         port: options.gatewayPort,
-        identity: `127.0.0.1:${identity!.grpcPort}`,
-        reporting: `127.0.0.1:${reporting!.grpcPort}`,
+        identity: address("identity"),
+        consult: address("consult"),
+        prescription: address("prescription"),
+        pharmacy: address("pharmacy"),
+        reporting: address("reporting"),
         verifier,
         bus,
         logger: logger.child({ service: "gateway" }),
         graphiql: true,
-        errorTables: [IDENTITY_ERRORS, REPORTING_ERRORS],
+        errorTables: [IDENTITY_ERRORS, CONSULT_ERRORS, PRESCRIPTION_ERRORS, PHARMACY_ERRORS, REPORTING_ERRORS],
       });
     },
     stop: () => gateway?.stop() ?? Promise.resolve(),
@@ -100,8 +151,7 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
   return {
     graphqlUrl: `${gateway!.url}/graphql`,
     issuer,
-    identityGrpcPort: identity!.grpcPort,
-    reportingGrpcPort: reporting!.grpcPort,
+    grpcPorts: Object.fromEntries(Object.entries(started).map(([name, service]) => [name, service.grpcPort])) as Record<ServiceName, number>,
     logger,
     stop: async (reason) => {
       await lifecycle.stop(reason);

@@ -2,6 +2,6 @@
 export { seedDemo } from "./demoSeed.js";
 export type { DemoSeed } from "./demoSeed.js";
 export { startEmbeddedPlatform } from "./embedded.js";
-export type { EmbeddedOptions, EmbeddedPlatform } from "./embedded.js";
+export type { EmbeddedOptions, EmbeddedPlatform, ServiceName } from "./embedded.js";
 export { graphql } from "./graphqlClient.js";
 export type { GraphqlResponse } from "./graphqlClient.js";

@@ -22,7 +22,7 @@ const platform = await startEmbeddedPlatform({
   ...(env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? {} : { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT }),
 });
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
-out("Internet hospital platform — embedded mode (identity, reporting, gateway; SQLite under " + env.DATA_DIR + ")");
+out("Internet hospital platform — embedded mode (identity, consult, prescription, pharmacy, reporting, gateway; SQLite under " + env.DATA_DIR + ")");
 out(`GraphQL:  ${platform.graphqlUrl}`);
 out(`GraphiQL: ${platform.graphqlUrl.replace(/\/graphql$/, "/graphiql")}`);
 if (env.DEMO_SEED === "true") {

@@ -1,3 +1,4 @@
+import { JURISDICTIONS } from "@ihp/jurisdiction";
 import { authorize, denialError, type Principal } from "@ihp/platform";
 import { GatewayError } from "../errors/gatewayError.js";
 import type { FeedEntryView } from "../mapping/feedEntry.js";
@@ -13,6 +14,9 @@ export const NATIONAL = "national";
 export function feedFilter(principal: Principal, requested: string | null | undefined): (entry: FeedEntryView) => boolean {
   const decision = authorize(principal, { roles: ["regulator"] });
   if (!decision.allowed) throw denialError(decision);
+  // A tenant that is no jurisdiction (e.g. "unknown", which the feed uses for entries of unknown institutions) sees
+  // nothing: the same refusal the reporting service gives for queries.
+  if (!(JURISDICTIONS as readonly string[]).includes(principal.tenantId)) throw new GatewayError("JURISDICTION_NOT_ALLOWED");
   const wanted = requested ?? undefined;
   if (principal.tenantId !== NATIONAL && wanted !== undefined && wanted !== principal.tenantId) {
     throw new GatewayError("JURISDICTION_NOT_ALLOWED");

@@ -60,8 +60,8 @@ export const CONSULT_ERRORS = {
   UNKNOWN_DEPARTMENT: {
     kind: "INVALID_ARGUMENT",
     ruleId: "IDN-06",
-    en: "The department code is not a valid diagnosis subject code.",
-    zh: "科室代码不是有效的诊疗科目代码。",
+    en: "A department code is not on the national list of diagnosis subjects.",
+    zh: "科室代码不在《医疗机构诊疗科目名录》中。",
   },
   REGULATOR_NOT_CONNECTED: {
     kind: "FAILED_PRECONDITION",
@@ -146,14 +146,14 @@ export const CONSULT_ERRORS = {
   GUARDIAN_REQUIRED: {
     kind: "FAILED_PRECONDITION",
     ruleId: "RX-05",
-    en: "A consult for a child must be requested by the child's verified guardian.",
-    zh: "未成年人问诊须由经核验的监护人发起。",
+    en: "A child's verified guardian must take part in this.",
+    zh: "此操作须有儿童经核验的监护人参与。",
   },
   GUARDIAN_NOT_VERIFIED: {
     kind: "PERMISSION_DENIED",
     ruleId: "RX-05",
-    en: "You are not a verified guardian of this patient.",
-    zh: "您不是该患者经核验的监护人。",
+    en: "The guardian is not verified for this patient.",
+    zh: "监护人未通过核验。",
   },
   CONSENT_REQUIRED: {
     kind: "FAILED_PRECONDITION",
@@ -236,8 +236,8 @@ export const CONSULT_ERRORS = {
   NOT_ASSIGNED_PHYSICIAN: {
     kind: "PERMISSION_DENIED",
     ruleId: "IDN-08",
-    en: "Only the physician who accepted this consult may do this.",
-    zh: "仅接诊该问诊的医师可执行此操作。",
+    en: "Only the physician assigned to this consult may do this.",
+    zh: "仅该问诊的接诊医师可执行此操作。",
   },
   NOT_CONSULT_PARTICIPANT: {
     kind: "PERMISSION_DENIED",

@@ -230,8 +230,8 @@ export const IDENTITY_ERRORS = {
   GUARDIAN_NOT_VERIFIED: {
     kind: "FAILED_PRECONDITION",
     ruleId: "IDN-07",
-    en: "The guardian must complete real-name verification first.",
-    zh: "监护人须先完成实名认证。",
+    en: "The guardian is not verified for this patient.",
+    zh: "监护人未通过核验。",
   },
   CHILD_NOT_MINOR: {
     kind: "FAILED_PRECONDITION",

@@ -28,7 +28,7 @@ export const PRESCRIPTION_ERRORS = {
     "The request id must be 8–128 letters, digits or the characters . _ : -",
     "请求编号须为8至128位字母、数字或 . _ : - 字符。",
   ),
-  INVALID_PRESCRIPTION_ID: e("INVALID_ARGUMENT", undefined, "The prescription id is not valid.", "处方编号无效。"),
+  INVALID_PRESCRIPTION_ID: e("INVALID_ARGUMENT", undefined, "The prescription id or serial number is not valid.", "处方编号或流水号无效。"),
   INVALID_CONSULT_ID: e("INVALID_ARGUMENT", undefined, "The consult id is not valid.", "问诊编号无效。"),
   INVALID_INSTITUTION_ID: e("INVALID_ARGUMENT", undefined, "The institution id is not valid.", "机构编号无效。"),
   PRESCRIPTION_NOT_FOUND: e("NOT_FOUND", undefined, "The prescription was not found.", "未找到该处方。"),
@@ -42,14 +42,14 @@ export const PRESCRIPTION_ERRORS = {
   HUMAN_CLINICIAN_REQUIRED: e(
     "PERMISSION_DENIED",
     "RX-01",
-    "Only a human physician may sign a prescription or confirm its lines.",
-    "处方只能由医师本人签名或确认，系统或机器人不得代为操作。",
+    "Only the clinician in person may do this.",
+    "此操作须由医务人员本人完成。",
   ),
   NOT_ASSIGNED_PHYSICIAN: e(
     "PERMISSION_DENIED",
     "RX-01",
-    "Only the physician assigned to the consult may prescribe in it.",
-    "只有该问诊的接诊医师可以开具处方。",
+    "Only the physician assigned to this consult may do this.",
+    "仅该问诊的接诊医师可执行此操作。",
   ),
   LINE_CONFIRMATION_REQUIRED: e(
     "FAILED_PRECONDITION",
@@ -80,8 +80,8 @@ export const PRESCRIPTION_ERRORS = {
   CONSULT_NOT_IN_PROGRESS: e(
     "FAILED_PRECONDITION",
     "RX-02",
-    "The consult is not in progress; no prescription may be issued in it.",
-    "该问诊不在进行中，不能开具处方。",
+    "This consult is not in progress.",
+    "该问诊不在进行中。",
   ),
   SPECIAL_CONTROL_DRUG: e(
     "FAILED_PRECONDITION",
@@ -92,8 +92,8 @@ export const PRESCRIPTION_ERRORS = {
   GUARDIAN_REQUIRED: e(
     "FAILED_PRECONDITION",
     "RX-05",
-    "A prescription for a young child needs a verified guardian in the consult.",
-    "为低龄儿童开具处方须有已核实身份的监护人。",
+    "A child's verified guardian must take part in this.",
+    "此操作须有儿童经核验的监护人参与。",
   ),
   GUARDIAN_ATTESTATION_REQUIRED: e(
     "FAILED_PRECONDITION",
@@ -209,8 +209,8 @@ export const PRESCRIPTION_ERRORS = {
   SIGNATURE_INVALID: e(
     "FAILED_PRECONDITION",
     "RX-03",
-    "The signature does not verify over this prescription.",
-    "处方电子签名验证未通过。",
+    "The signature is not valid.",
+    "签名无效。",
   ),
   SIGNATURE_STALE: e(
     "ABORTED",
@@ -237,12 +237,12 @@ export const PRESCRIPTION_ERRORS = {
     "The consult did not provide the patient's verified birth date or its jurisdiction.",
     "问诊未提供患者经核实的出生日期或所属辖区。",
   ),
-  UNKNOWN_JURISDICTION: e("FAILED_PRECONDITION", undefined, "The consult's jurisdiction is not known.", "问诊所属辖区未知。"),
+  UNKNOWN_JURISDICTION: e("FAILED_PRECONDITION", undefined, "The jurisdiction is not supported.", "不支持该管辖地区。"),
   NO_PROFILE_IN_EFFECT: e(
     "FAILED_PRECONDITION",
     undefined,
-    "No jurisdiction profile is in effect for this date.",
-    "该日期没有生效的辖区规则版本。",
+    "No jurisdiction rules are in effect yet for this date.",
+    "该日期尚无生效的地区规则。",
   ),
 } as const satisfies Record<string, PrescriptionErrorEntry>;
 
