@@ -236,8 +236,11 @@ describe("institutions over gRPC", () => {
     });
     const physician = await refusalOf(client.call("changeLicence", change("change-0000002"), await token(["physician"], id)));
     expect(physician.code).toBe("ROLE_NOT_ALLOWED");
-    const reader = await refusalOf(client.call("getInstitution", { institutionId: id }, await token(["physician"], id)));
-    expect(reader.code).toBe("ROLE_NOT_ALLOWED");
+    // A physician of the institution may read it (consult checks REP-01 with their token); one of another may not.
+    const reader = await client.call("getInstitution", { institutionId: id }, await token(["physician"], id));
+    expect(reader.institution?.institutionId).toBe(id);
+    const stranger = await refusalOf(client.call("getInstitution", { institutionId: id }, await token(["physician"], other)));
+    expect(stranger.code).toBe("TENANT_MISMATCH");
 
     const changed = await client.call(
       "changeLicence",

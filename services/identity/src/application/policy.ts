@@ -17,7 +17,12 @@ const RULES: { readonly [A in InstitutionAction]: Rule } = {
   RegisterInstitution: { anyInstitution: ["system"], ownInstitution: [] },
   ChangeLicence: { anyInstitution: ["system"], ownInstitution: ["institution_admin"] },
   SetRegulatorConnection: { anyInstitution: ["system"], ownInstitution: ["institution_admin"] },
-  GetInstitution: { anyInstitution: ["system", "regulator"], ownInstitution: ["institution_admin"] },
+  // Clinicians and patients of the institution read it too: consult checks its regulator connection (REP-01) and
+  // approved subjects (IDN-06) with the caller's own token. The record holds no personal data.
+  GetInstitution: {
+    anyInstitution: ["system", "regulator"],
+    ownInstitution: ["institution_admin", "physician", "nurse", "pharmacist", "patient"],
+  },
 };
 
 /** Allowed with the role the caller acts in (recorded as actorRole), or refused with the platform's reason. */
