@@ -45,6 +45,7 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
   let identityEnv: Record<string, string>;
   let identity: Proc;
   let reporting: Proc;
+  let others: Proc[] = [];
   let gateway: Proc;
   let graphqlUrl: string;
   let demo: DemoSeed;
@@ -66,6 +67,7 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
     // One builtin key for every process (DATA_DIR is shared here only for the key; each service has its own files).
     issuer = await openBuiltinIssuer(dataDir);
     const [identityPort, reportingPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+    const [consultPort, prescriptionPort, pharmacyPort] = [await freePort(), await freePort(), await freePort()];
     const common = { DATA_DIR: dataDir, NATS_URL: nats.url, METRICS_PORT: "0", AUTH_MODE: "builtin" };
     identityEnv = {
       ...common,
@@ -76,22 +78,38 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
     };
     identity = run("services/identity/src/main.ts", identityEnv);
     reporting = run("services/reporting/src/main.ts", { ...common, SERVICE_NAME: "reporting", GRPC_PORT: String(reportingPort) });
+    const identityAddress = `127.0.0.1:${identityPort}`;
+    others = [
+      run("services/consult/src/main.ts", { ...common, SERVICE_NAME: "consult", GRPC_PORT: String(consultPort), IDENTITY_GRPC_ADDRESS: identityAddress }),
+      run("services/prescription/src/main.ts", {
+        ...common,
+        SERVICE_NAME: "prescription",
+        GRPC_PORT: String(prescriptionPort),
+        IDENTITY_GRPC_ADDRESS: identityAddress,
+        CONSULT_GRPC_ADDRESS: `127.0.0.1:${consultPort}`,
+      }),
+      run("services/pharmacy/src/main.ts", { ...common, SERVICE_NAME: "pharmacy", GRPC_PORT: String(pharmacyPort), IDENTITY_GRPC_ADDRESS: identityAddress }),
+    ];
     gateway = run("gateway/src/main.ts", {
       ...common,
       SERVICE_NAME: "gateway",
       GATEWAY_PORT: String(gatewayPort),
       IDENTITY_GRPC_URL: `127.0.0.1:${identityPort}`,
       REPORTING_GRPC_URL: `127.0.0.1:${reportingPort}`,
+      CONSULT_GRPC_URL: `127.0.0.1:${consultPort}`,
+      PRESCRIPTION_GRPC_URL: `127.0.0.1:${prescriptionPort}`,
+      PHARMACY_GRPC_URL: `127.0.0.1:${pharmacyPort}`,
     });
     graphqlUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
-    await waitFor(ready, 60_000, "the gateway and both services to be ready").catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${[...identity.output, ...reporting.output, ...gateway.output].join("")}`);
+    await waitFor(ready, 90_000, "the gateway and every service to be ready").catch((error: unknown) => {
+      const outputs = [identity, reporting, ...others, gateway].flatMap((proc) => proc.output);
+      throw new Error(`${String(error)}\n${outputs.join("")}`);
     });
     demo = await seedDemo(graphqlUrl, issuer, new Date());
   }, 120_000);
 
   afterAll(async () => {
-    for (const proc of [gateway, reporting, identity]) {
+    for (const proc of [gateway, reporting, ...others.reverse(), identity]) {
       proc?.child.kill("SIGTERM");
       await proc?.exited;
     }
@@ -102,6 +120,14 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
     await admin.end();
     rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
+
+  it("every service runs from its own main.ts and answers its health check through the gateway's /readyz", async () => {
+    const response = await fetch(graphqlUrl.replace(/\/graphql$/, "/readyz"));
+    expect(await response.json()).toEqual({
+      status: "ready",
+      checks: { identity: "SERVING", reporting: "SERVING", consult: "SERVING", prescription: "SERVING", pharmacy: "SERVING" },
+    });
+  });
 
   it("REP-01, REP-04, IDN-10: registration and connection reach the regulator feed over NATS; the directory reads PostgreSQL", async () => {
     const feed = async () =>
