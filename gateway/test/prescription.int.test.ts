@@ -1,0 +1,437 @@
+import { readFile } from "node:fs/promises";
+import { PrescriptionVoided } from "@ihp/contracts/prescription";
+import { decodeEnvelope } from "@ihp/messaging";
+import { PRESCRIPTION_ERRORS } from "@ihp/prescription";
+import { waitFor } from "@ihp/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prescriptionModule } from "../src/contexts/prescription/resolvers.js";
+import { Kind, parse } from "../src/graphqlJs.js";
+import { type GraphQLBody, startHarness } from "./support/harness.js";
+import {
+  asthmaContent,
+  CONFIRM_LINES,
+  CONFIRM_LONG_TERM,
+  contentInput,
+  DRAFT,
+  GET,
+  lineInput,
+  MINE,
+  REVISE,
+  SIGN,
+  STATISTICS,
+} from "./support/prescriptionDocuments.js";
+import {
+  CONSULTS,
+  INSTITUTION_ID,
+  ISSUE_DAY,
+  OTHER_INSTITUTION_ID,
+  PATIENT_ID,
+  PHYSICIAN_ID,
+  type PrescriptionHarness,
+  startPrescriptionHarness,
+} from "./support/prescriptionHarness.js";
+
+interface LineView {
+  readonly lineId: string;
+  readonly drugCode: string;
+  readonly proposedByKind: string | null;
+  readonly confirmedBy: string | null;
+}
+
+interface PrescriptionView {
+  readonly id: string;
+  readonly version: number;
+  readonly status: string;
+  readonly reviewStatus: string;
+  readonly serialNumber: string | null;
+  readonly predecessorSerialNumber: string | null;
+  readonly issuedOn: string | null;
+  readonly validUntil: string | null;
+  readonly lines: readonly LineView[];
+  readonly extensionReason: string | null;
+  readonly longTermConfirmed: boolean;
+  readonly longTermConfirmationNeeded: boolean;
+  readonly revision: string;
+  readonly [field: string]: unknown;
+}
+
+interface SummaryView {
+  readonly id: string;
+  readonly serialNumber: string | null;
+  readonly status: string;
+  readonly drugNames: readonly string[];
+}
+
+const SERIAL = /^RX-20260302-[0-9A-F]{8}-\d{6}$/;
+
+let h: PrescriptionHarness;
+let physician: string;
+let otherPhysician: string;
+let assistant: string;
+let patient: string;
+let governance: string;
+let requests = 0;
+
+/** A fresh client request id per mutation (8–128 characters). */
+const rid = (label: string): string => `${label}-${String(++requests).padStart(6, "0")}`;
+
+function errorOf(body: GraphQLBody) {
+  expect(body.errors, JSON.stringify(body)).toHaveLength(1);
+  return body.errors![0]!;
+}
+
+async function prescriptionOf(query: string, input: Record<string, unknown>, token: string, field: string): Promise<PrescriptionView> {
+  const { body } = await h.post(query, { input }, token);
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  return body.data![field] as PrescriptionView;
+}
+
+const draft = (content: Record<string, unknown>, consultId: string = CONSULTS.adult, token = physician) =>
+  prescriptionOf(DRAFT, { requestId: rid("draft"), consultId, content }, token, "draftPrescription");
+const sign = (p: PrescriptionView, validityDays?: number, token = physician) =>
+  prescriptionOf(SIGN, { requestId: rid("sign"), prescriptionId: p.id, version: p.version, ...(validityDays === undefined ? {} : { validityDays }) }, token, "signPrescription");
+
+/** The refusal of a mutation (that the field came back null): its extensions and its English message. */
+async function refused(query: string, input: Record<string, unknown>, token: string | undefined): Promise<Record<string, unknown>> {
+  const { body } = await h.post(query, { input }, token);
+  expect(body.data ?? null).toBeNull();
+  const error = errorOf(body);
+  return { ...error.extensions, message: error.message };
+}
+
+/** What the client sees for one of the service's codes: the texts of its table (ERRORS.md) and the rule id. */
+function described(code: keyof typeof PRESCRIPTION_ERRORS): Record<string, unknown> {
+  const entry = PRESCRIPTION_ERRORS[code];
+  return { code, message: entry.en, messageZh: entry.zh, ...(entry.ruleId === undefined ? {} : { ruleId: entry.ruleId }) };
+}
+
+async function current(id: string, token = physician): Promise<PrescriptionView | null> {
+  const { body } = await h.post(GET, { id }, token);
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  return body.data!["prescription"] as PrescriptionView | null;
+}
+
+async function mine(token: string, first = 100): Promise<SummaryView[]> {
+  const { body } = await h.post(MINE, { first }, token);
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  const connection = body.data!["myPrescriptions"] as { edges: { node: SummaryView }[] };
+  return connection.edges.map((edge) => edge.node);
+}
+
+beforeAll(async () => {
+  h = await startPrescriptionHarness();
+  physician = await h.token(PHYSICIAN_ID, ["physician"]);
+  otherPhysician = await h.token("phys-0002", ["physician"]);
+  assistant = await h.token("rx-assistant", ["system"], { kind: "service" });
+  patient = await h.token(PATIENT_ID, ["patient"]);
+  governance = await h.token("gov-0001", ["pharmacy_governance"]);
+});
+
+afterAll(() => h.close());
+
+describe("prescriptions through the gateway: physician", () => {
+  it("RX-03: drafts and signs; the prescription shows status, review outcome, serial number, issue and last valid day", async () => {
+    const drafted = await draft(contentInput());
+    expect(drafted).toMatchObject({
+      consultId: CONSULTS.adult,
+      institutionId: INSTITUTION_ID,
+      patientId: PATIENT_ID,
+      physicianId: PHYSICIAN_ID,
+      version: 1,
+      status: "DRAFT",
+      reviewStatus: "NOT_SUBMITTED",
+      reviewReasonCode: null,
+      serialNumber: null,
+      predecessorSerialNumber: null,
+      issuedOn: null,
+      validUntil: null,
+      diagnosisCodes: ["E11.9"],
+      emergency: false,
+      extensionReason: null,
+      longTerm: false,
+      longTermConfirmationNeeded: false,
+    });
+    expect(drafted.lines).toEqual([
+      expect.objectContaining({
+        drugCode: "metformin-hcl-tab-0.5g",
+        approvedName: "盐酸二甲双胍片",
+        dose: "500",
+        doseUnit: "mg",
+        daysSupply: 7,
+        quantity: "14",
+        instructions: "餐中服用",
+        proposedByKind: "HUMAN",
+        confirmedBy: null,
+      }),
+    ]);
+    expect(drafted.revision).toMatch(/^\d+$/);
+
+    const input = { requestId: rid("sign"), prescriptionId: drafted.id, version: 1, validityDays: 3 };
+    const signed = await prescriptionOf(SIGN, input, physician, "signPrescription");
+    expect(signed).toMatchObject({ status: "SIGNED", reviewStatus: "UNDER_REVIEW", issuedOn: ISSUE_DAY, validUntil: "2026-03-04", predecessorSerialNumber: null });
+    expect(signed.serialNumber).toMatch(SERIAL);
+    // Repeating the request returns the first result rather than signing again.
+    expect(await prescriptionOf(SIGN, input, physician, "signPrescription")).toEqual(signed);
+    expect(await current(drafted.id)).toEqual(signed);
+  });
+
+  it("RX-06: a validity of 4 days is refused with VALIDITY_TOO_LONG; the default is the day of issue only", async () => {
+    const drafted = await draft(contentInput());
+    const refusal = await refused(SIGN, { requestId: rid("sign"), prescriptionId: drafted.id, version: 1, validityDays: 4 }, physician);
+    expect(refusal).toMatchObject(described("VALIDITY_TOO_LONG"));
+    expect(await current(drafted.id)).toEqual(drafted);
+    const signed = await sign(drafted);
+    expect(signed).toMatchObject({ issuedOn: ISSUE_DAY, validUntil: ISSUE_DAY });
+  });
+
+  it("RX-01: another physician can neither prescribe in the consult nor sign its prescription (NOT_ASSIGNED_PHYSICIAN), and reads null", async () => {
+    const refusal = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput() }, otherPhysician);
+    expect(refusal).toMatchObject(described("NOT_ASSIGNED_PHYSICIAN"));
+    const own = await draft(contentInput());
+    expect(await current(own.id, otherPhysician)).toBeNull();
+    const signing = await refused(SIGN, { requestId: rid("sign"), prescriptionId: own.id, version: 1 }, otherPhysician);
+    expect(signing).toMatchObject(described("NOT_ASSIGNED_PHYSICIAN"));
+    expect(await current(own.id)).toEqual(own);
+    // And the other way round: a consult assigned to someone else.
+    const elsewhere = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.othersConsult, content: contentInput() }, physician);
+    expect(elsewhere.code).toBe("NOT_ASSIGNED_PHYSICIAN");
+  });
+
+  it("RX-01: a service token may propose lines but not sign (HUMAN_CLINICIAN_REQUIRED); the physician confirms line by line", async () => {
+    const proposed = await draft(contentInput(), CONSULTS.adult, assistant);
+    expect(proposed.lines[0]).toMatchObject({ proposedByKind: "SERVICE", confirmedBy: null });
+    const bySystem = await refused(SIGN, { requestId: rid("sign"), prescriptionId: proposed.id, version: 1 }, assistant);
+    expect(bySystem).toMatchObject(described("HUMAN_CLINICIAN_REQUIRED"));
+    const unconfirmed = await refused(SIGN, { requestId: rid("sign"), prescriptionId: proposed.id, version: 1 }, physician);
+    expect(unconfirmed).toMatchObject(described("LINE_CONFIRMATION_REQUIRED"));
+    const confirmSelf = await refused(CONFIRM_LINES, { requestId: rid("confirm"), prescriptionId: proposed.id, version: 1, lineIds: [proposed.lines[0]!.lineId] }, assistant);
+    expect(confirmSelf.code).toBe("HUMAN_CLINICIAN_REQUIRED");
+
+    const confirmed = await prescriptionOf(CONFIRM_LINES, { requestId: rid("confirm"), prescriptionId: proposed.id, version: 1, lineIds: [proposed.lines[0]!.lineId] }, physician, "confirmPrescriptionLines");
+    expect(confirmed.lines[0]).toMatchObject({ proposedByKind: "SERVICE", confirmedBy: PHYSICIAN_ID });
+    expect((await sign(confirmed)).status).toBe("SIGNED");
+  });
+
+  it("RX-02: a diagnosis not confirmed offline in the consult is refused with DIAGNOSIS_NOT_CONFIRMED_OFFLINE", async () => {
+    const refusal = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput({ diagnosisCodes: ["K29.7"] }) }, physician);
+    expect(refusal).toMatchObject(described("DIAGNOSIS_NOT_CONFIRMED_OFFLINE"));
+  });
+
+  it("RX-03: editing after signing voids the signed version and opens a new one, which gets a new serial linked to the old", async () => {
+    const signed = await sign(await draft(contentInput()));
+    const revised = await prescriptionOf(
+      REVISE,
+      { requestId: rid("revise"), prescriptionId: signed.id, content: contentInput({ lines: [lineInput({ dose: 250, quantity: 14 })] }) },
+      physician,
+      "revisePrescription",
+    );
+    expect(revised).toMatchObject({ version: 2, status: "DRAFT", reviewStatus: "NOT_SUBMITTED", serialNumber: null, predecessorSerialNumber: signed.serialNumber });
+    expect(revised.lines[0]).toMatchObject({ dose: "250" });
+    await waitFor(() => h.published.some((m) => m.subject === "ihp.prescription.v1.PrescriptionVoided" && voidedSerial(m) === signed.serialNumber), 5_000, "PrescriptionVoided");
+
+    // The reviewed version is what gets signed: the old version number is stale.
+    const stale = await refused(SIGN, { requestId: rid("sign"), prescriptionId: signed.id, version: 1 }, physician);
+    expect(stale.code).toBe("SIGNATURE_STALE");
+    const resigned = await sign(revised);
+    expect(resigned).toMatchObject({ version: 2, status: "SIGNED", predecessorSerialNumber: signed.serialNumber });
+    expect(resigned.serialNumber).toMatch(SERIAL);
+    expect(resigned.serialNumber).not.toBe(signed.serialNumber);
+  });
+
+  it("RX-04: morphine (a narcotic in the sample catalogue) is refused with SPECIAL_CONTROL_DRUG", async () => {
+    const morphine = contentInput({ lines: [lineInput({ drugCode: "morphine-hcl-tab-10mg", dose: 10, frequency: "QD", quantity: 7 })] });
+    const refusal = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: morphine }, physician);
+    expect(refusal).toMatchObject(described("SPECIAL_CONTROL_DRUG"));
+  });
+
+  it("RX-05: for a child of 6 years 11 months signing without the attestations is refused; at 7 years 0 months it is accepted", async () => {
+    const young = await draft(asthmaContent(), CONSULTS.child6y11m);
+    const refusal = await refused(SIGN, { requestId: rid("sign"), prescriptionId: young.id, version: 1 }, physician);
+    expect(refusal).toMatchObject(described("GUARDIAN_ATTESTATION_REQUIRED"));
+    expect(await current(young.id)).toEqual(young);
+    const attested = await prescriptionOf(
+      REVISE,
+      { requestId: rid("revise"), prescriptionId: young.id, content: asthmaContent({ guardianPresent: true, accompanyingPhysicianPresent: true }) },
+      physician,
+      "revisePrescription",
+    );
+    expect((await sign(attested)).status).toBe("SIGNED");
+
+    const seven = await draft(asthmaContent(), CONSULTS.child7y0m);
+    expect((await sign(seven)).status).toBe("SIGNED");
+  });
+
+  it("RX-07: 8 days' supply without a reason is refused; with a reason it is accepted and the reason is shown", async () => {
+    const eightDays = [lineInput({ daysSupply: 8, quantity: 16 })];
+    const refusal = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput({ lines: eightDays }) }, physician);
+    expect(refusal).toMatchObject(described("SUPPLY_EXCEEDS_LIMIT"));
+    const reasoned = await draft(contentInput({ lines: eightDays, extensionReason: "春节假期无法复诊" }));
+    expect(reasoned.extensionReason).toBe("春节假期无法复诊");
+    const signed = await sign(reasoned);
+    expect(signed).toMatchObject({ status: "SIGNED", extensionReason: "春节假期无法复诊" });
+  });
+
+  it("RX-08: 85 days on a long-term prescription is refused; over 4 weeks the patient confirms before signing", async () => {
+    const longTerm = (days: number) => contentInput({ longTerm: true, assessmentNote: "血糖控制稳定，无低血糖", lines: [lineInput({ daysSupply: days, quantity: days * 2 })] });
+    const refusal = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: longTerm(85) }, physician);
+    expect(refusal).toMatchObject(described("LONG_TERM_TOO_LONG"));
+
+    const plan = await draft(longTerm(35));
+    expect(plan).toMatchObject({ longTerm: true, longTermConfirmed: false, longTermConfirmationNeeded: true });
+    const unconfirmed = await refused(SIGN, { requestId: rid("sign"), prescriptionId: plan.id, version: 1 }, physician);
+    expect(unconfirmed).toMatchObject(described("LONG_TERM_PATIENT_CONFIRMATION_REQUIRED"));
+    const byPhysician = await refused(CONFIRM_LONG_TERM, { requestId: rid("confirm"), prescriptionId: plan.id, version: 1 }, physician);
+    expect(byPhysician.code).toBe("ROLE_NOT_ALLOWED");
+
+    const confirmed = await prescriptionOf(CONFIRM_LONG_TERM, { requestId: rid("confirm"), prescriptionId: plan.id, version: 1 }, patient, "confirmLongTermPlan");
+    expect(confirmed).toMatchObject({ longTermConfirmed: true, longTermConfirmationNeeded: false });
+    expect((await sign(confirmed)).status).toBe("SIGNED");
+  });
+
+  it("RX-09: six drug lines are refused with TOO_MANY_LINES, and usage \"遵医嘱\" with USAGE_VAGUE", async () => {
+    const six = [
+      lineInput(),
+      lineInput({ drugCode: "amlodipine-besylate-tab-5mg", dose: 5, frequency: "QD", quantity: 7 }),
+      lineInput({ drugCode: "atorvastatin-calcium-tab-20mg", dose: 20, frequency: "QN", quantity: 7 }),
+      lineInput({ drugCode: "losartan-potassium-tab-50mg", dose: 50, frequency: "QD", quantity: 7 }),
+      lineInput({ drugCode: "aspirin-ec-tab-100mg", dose: 100, frequency: "QD", quantity: 7 }),
+      lineInput({ drugCode: "omeprazole-ec-cap-20mg", dose: 20, frequency: "QD", quantity: 7 }),
+    ];
+    const tooMany = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput({ lines: six, diagnosisCodes: ["E11.9", "I10"] }) }, physician);
+    expect(tooMany).toMatchObject(described("TOO_MANY_LINES"));
+    const vague = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput({ lines: [lineInput({ instructions: "遵医嘱" })] }) }, physician);
+    expect(vague).toMatchObject(described("USAGE_VAGUE"));
+  });
+
+  it("RX-10: every signed version has its own unique serial number, shown in the prescription lists", async () => {
+    const first = await sign(await draft(contentInput()));
+    const second = await sign(await draft(contentInput()));
+    expect(first.serialNumber).toMatch(SERIAL);
+    expect(second.serialNumber).toMatch(SERIAL);
+    const sequence = (serial: string | null) => Number(serial!.slice(-6));
+    expect(sequence(second.serialNumber)).toBeGreaterThan(sequence(first.serialNumber));
+
+    await waitFor(async () => (await mine(physician)).some((s) => s.id === second.id && s.serialNumber === second.serialNumber), 5_000, "the list shows the serial");
+    const serials = (await mine(physician)).flatMap((s) => (s.serialNumber === null ? [] : [s.serialNumber]));
+    expect(serials).toEqual(expect.arrayContaining([first.serialNumber, second.serialNumber]));
+    expect(new Set(serials).size).toBe(serials.length);
+  });
+});
+
+describe("prescriptions through the gateway: patient", () => {
+  it("lists the patient's own prescriptions as a Relay connection and reads one; another patient reads null", async () => {
+    const own = await sign(await draft(contentInput()));
+    await waitFor(async () => (await mine(patient)).some((s) => s.id === own.id), 5_000, "the patient's list");
+    const page = await h.post(MINE, { first: 2 }, patient);
+    const connection = page.body.data?.["myPrescriptions"] as { edges: { cursor: string; node: SummaryView }[]; pageInfo: { endCursor: string; hasNextPage: boolean; hasPreviousPage: boolean } };
+    expect(connection.edges).toHaveLength(2);
+    expect(connection.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    // Most recent first.
+    expect(connection.edges[0]!.node).toMatchObject({ id: own.id, status: "SIGNED", serialNumber: own.serialNumber, drugNames: ["盐酸二甲双胍片"] });
+    const next = await h.post(MINE, { first: 2, after: connection.pageInfo.endCursor }, patient);
+    const nextIds = (next.body.data?.["myPrescriptions"] as { edges: { node: SummaryView }[] }).edges.map((e) => e.node.id);
+    expect(nextIds).toHaveLength(2);
+    expect(nextIds).not.toContain(own.id);
+
+    expect(await current(own.id, patient)).toEqual(own);
+    const stranger = await h.token("pat-0002", ["patient"]);
+    expect(await current(own.id, stranger)).toBeNull();
+    expect(await mine(stranger)).toEqual([]);
+  });
+});
+
+describe("prescriptions through the gateway: pharmacy governance", () => {
+  it("RX-11: statistics are refused for a physician, and allowed for pharmacy_governance with a purpose", async () => {
+    const input = { institutionId: INSTITUTION_ID, purpose: "季度合理用药点评" };
+    const byPhysician = await h.post(STATISTICS, { input }, physician);
+    expect(byPhysician.body.data ?? null).toBeNull();
+    expect(errorOf(byPhysician.body).extensions).toMatchObject({ code: "ROLE_NOT_ALLOWED" });
+
+    await waitFor(
+      async () => {
+        const { body } = await h.post(STATISTICS, { input }, governance);
+        const result = body.data?.["prescribingStatistics"] as { queryId: string; totals: { physicianId: string; drugCode: string; prescriptions: number }[] } | undefined;
+        return result !== undefined && result.queryId !== "" && result.totals.some((t) => t.physicianId === PHYSICIAN_ID && t.drugCode === "metformin-hcl-tab-0.5g" && t.prescriptions > 0);
+      },
+      5_000,
+      "totals for the governance role",
+    );
+    const otherInstitution = await h.post(STATISTICS, { input: { ...input, institutionId: OTHER_INSTITUTION_ID } }, governance);
+    expect(errorOf(otherInstitution.body).extensions?.["code"]).toBe("TENANT_MISMATCH");
+  });
+
+  it("RX-11: a statistics query without a purpose is refused (omitted: validation; empty: PURPOSE_REQUIRED)", async () => {
+    const omitted = await h.post(`query { prescribingStatistics(input: { institutionId: "${INSTITUTION_ID}" }) { queryId } }`, undefined, governance);
+    expect(errorOf(omitted.body).extensions?.["code"]).toBe("GRAPHQL_VALIDATION_FAILED");
+    const empty = await h.post(STATISTICS, { input: { institutionId: INSTITUTION_ID, purpose: "" } }, governance);
+    const error = errorOf(empty.body);
+    expect({ ...error.extensions, message: error.message }).toMatchObject(described("PURPOSE_REQUIRED"));
+  });
+
+  it("RX-11: the module's API has no export or download field for statistics", async () => {
+    const sdl = parse(await readFile(prescriptionModule.schemaFile, "utf8"));
+    const fields = sdl.definitions.flatMap((definition) =>
+      definition.kind === Kind.OBJECT_TYPE_EXTENSION || definition.kind === Kind.OBJECT_TYPE_DEFINITION ? (definition.fields ?? []).map((f) => f.name.value) : [],
+    );
+    expect(fields).toContain("prescribingStatistics");
+    expect(fields.filter((name) => /export|download|csv|file/i.test(name))).toEqual([]);
+  });
+});
+
+describe("prescriptions through the gateway: refusals", () => {
+  it("refuses an unauthenticated caller on every field with UNAUTHENTICATED", async () => {
+    const drafting = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput() }, undefined);
+    expect(drafting).toMatchObject({ code: "UNAUTHENTICATED", reason: "TOKEN_MISSING" });
+    const reading = await h.post(`query { myPrescriptions { edges { node { id } } } }`);
+    expect(errorOf(reading.body).extensions).toMatchObject({ code: "UNAUTHENTICATED" });
+    const statistics = await h.post(STATISTICS, { input: { institutionId: INSTITUTION_ID, purpose: "季度合理用药点评" } });
+    expect(errorOf(statistics.body).extensions).toMatchObject({ code: "UNAUTHENTICATED" });
+  });
+
+  it("answers SERVICE_NOT_CONFIGURED when the gateway has no prescription address", async () => {
+    const bare = await startHarness({ modules: [prescriptionModule] });
+    try {
+      const token = await bare.token(["physician"]);
+      const response = await bare.post(GET, { id: "0195a000-0000-7000-8000-00000000a001" }, token);
+      expect(errorOf(response.body).extensions?.["code"]).toBe("SERVICE_NOT_CONFIGURED");
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it("bad input: an unknown drug code is UNKNOWN_DRUG, a negative number BAD_USER_INPUT, a wrong type BAD_USER_INPUT", async () => {
+    const unknown = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput({ lines: [lineInput({ drugCode: "no-such-drug" })] }) }, physician);
+    expect(unknown).toMatchObject(described("UNKNOWN_DRUG"));
+    const negative = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput({ lines: [lineInput({ daysSupply: -1 })] }) }, physician);
+    expect(negative.code).toBe("BAD_USER_INPUT");
+    const wrongType = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput({ lines: [lineInput({ daysSupply: "seven" })] }) }, physician);
+    expect(wrongType.code).toBe("BAD_USER_INPUT");
+    const badId = await h.post(GET, { id: "not-a-prescription-id" }, physician);
+    expect(errorOf(badId.body).extensions?.["code"]).toBe("INVALID_PRESCRIPTION_ID");
+  });
+
+  it("refused mutations change nothing: the prescription keeps its revision and the lists gain no entry", async () => {
+    const before = await draft(contentInput());
+    await waitFor(async () => (await mine(physician)).some((s) => s.id === before.id), 5_000, "the draft in the list");
+    const listed = (await mine(physician)).length;
+
+    const refusedDraftId = rid("draft");
+    await refused(DRAFT, { requestId: refusedDraftId, consultId: CONSULTS.adult, content: contentInput({ lines: [lineInput({ drugCode: "no-such-drug" })] }) }, physician);
+    await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput() }, otherPhysician);
+    await refused(REVISE, { requestId: rid("revise"), prescriptionId: before.id, content: contentInput({ lines: [lineInput({ instructions: "遵医嘱" })] }) }, physician);
+    await refused(SIGN, { requestId: rid("sign"), prescriptionId: before.id, version: 1, validityDays: 4 }, physician);
+    await refused(CONFIRM_LONG_TERM, { requestId: rid("confirm"), prescriptionId: before.id, version: 1 }, patient);
+    expect(await current(before.id)).toEqual(before);
+
+    // The refused draft's request id is still free, and the projection is ordered: once this draft is listed,
+    // a row from any refused one would be too.
+    const after = await prescriptionOf(DRAFT, { requestId: refusedDraftId, consultId: CONSULTS.adult, content: contentInput() }, physician, "draftPrescription");
+    expect(after.version).toBe(1);
+    await waitFor(async () => (await mine(physician)).some((s) => s.id === after.id), 5_000, "the later draft in the list");
+    expect((await mine(physician)).length).toBe(listed + 1);
+  });
+});
+
+function voidedSerial(message: Parameters<typeof decodeEnvelope>[0]): string {
+  return PrescriptionVoided.decode(decodeEnvelope(message).envelope.payload).serialNumber;
+}
