@@ -1,5 +1,10 @@
 // Process entry of the gateway in the distributed mode (one pod): config → telemetry → verifier → bus → HTTP.
 // The embedded runner does not use this file: it calls startGateway with the clients and bus it already has.
+import { CONSULT_ERRORS } from "@ihp/consult/errors";
+import { IDENTITY_ERRORS } from "@ihp/identity/errors";
+import { PHARMACY_ERRORS } from "@ihp/pharmacy/errors";
+import { PRESCRIPTION_ERRORS } from "@ihp/prescription/errors";
+import { REPORTING_ERRORS } from "@ihp/reporting/errors";
 import { type Bus, contextStream, NatsJetStreamBus } from "@ihp/messaging";
 import { createLifecycle, createLogger, startTracing, verifierFromConfig } from "@ihp/platform";
 import { loadGatewayConfig } from "./config.js";
@@ -51,6 +56,8 @@ lifecycle.register("http", {
       logger,
       graphiql: config.GATEWAY_GRAPHIQL,
       callTimeoutMs: config.GATEWAY_CALL_TIMEOUT_MS,
+      // The services' own codes, so refusals carry their Chinese texts in the distributed mode too.
+      errorTables: [IDENTITY_ERRORS, CONSULT_ERRORS, PRESCRIPTION_ERRORS, PHARMACY_ERRORS, REPORTING_ERRORS],
     });
     logger.info({ url: gateway.url }, "gateway listening");
   },
