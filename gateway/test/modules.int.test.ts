@@ -1,3 +1,4 @@
+import { PatientServiceClient, SessionServiceClient } from "@ihp/contracts/identity";
 import { DomainError } from "@ihp/eventsourcing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GatewayModule, mergeResolvers } from "../src/contexts/module.js";
@@ -47,6 +48,35 @@ describe("context modules", () => {
     try {
       const response = await other.post("{ echo(text: \"x\") }");
       expect(response.body.errors?.[0]?.extensions?.code).toBe("SERVICE_NOT_CONFIGURED");
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("gives each generated client class of a backend its own cached client (they all share one class name)", async () => {
+    let seen: unknown[] = [];
+    const probing: GatewayModule = {
+      ...echoModule,
+      resolvers: (deps) => ({
+        Query: {
+          echo: () => {
+            seen = [
+              deps.downstream.client("identity", PatientServiceClient),
+              deps.downstream.client("identity", SessionServiceClient),
+              deps.downstream.client("identity", PatientServiceClient),
+            ];
+            return "ok";
+          },
+        },
+      }),
+    };
+    const other = await startHarness({ modules: [probing] });
+    try {
+      await other.post('{ echo(text: "x") }');
+      expect(PatientServiceClient.name).toBe(SessionServiceClient.name);
+      expect(seen[0]).toBeInstanceOf(PatientServiceClient);
+      expect(seen[1]).toBeInstanceOf(SessionServiceClient);
+      expect(seen[2]).toBe(seen[0]);
     } finally {
       await other.close();
     }

@@ -1,5 +1,14 @@
 // The API modules of the bounded contexts beyond the first slice (institutions and the regulator feed live in
 // schema.graphql and resolvers/). Each module owns contexts/<name>/schema.graphql and its resolvers.
 import type { GatewayModule } from "./module.js";
+import { prescriptionModule } from "./prescription/resolvers.js";
+import { pharmacyModule } from "./pharmacy/resolvers.js";
+import { identityModule } from "./identity/resolvers.js";
+import { consultModule } from "./consult/resolvers.js";
 
-export const MODULES: readonly GatewayModule[] = [];
+export const MODULES: readonly GatewayModule[] = [
+  prescriptionModule,
+  pharmacyModule,
+  identityModule,
+  consultModule,
+];

@@ -67,7 +67,8 @@ export function connectDownstream(options: {
     ["identity", { address: identity.getChannel().getTarget(), channel: identity.getChannel() }],
     ["reporting", { address: reporting.getChannel().getTarget(), channel: reporting.getChannel() }],
   ]);
-  const clients = new Map<string, unknown>();
+  // Keyed by the client class itself: ts-proto names every generated class ServiceClientImpl.
+  const clients = new Map<BackendName, Map<ClientClass<unknown>, unknown>>();
   const probes: Partial<Record<BackendName, { client: HealthClient; service: string }>> = {
     identity: { client: healthOf(identity), service: serviceName(InstitutionServiceService) },
     reporting: { client: healthOf(reporting), service: serviceName(RegulatorFeedServiceService) },
@@ -83,13 +84,14 @@ export function connectDownstream(options: {
   }
 
   function client<C>(backend: BackendName, Client: ClientClass<C>): C {
-    const key = `${backend}/${Client.name}`;
-    const cached = clients.get(key);
+    const ofBackend = clients.get(backend) ?? new Map<ClientClass<unknown>, unknown>();
+    clients.set(backend, ofBackend);
+    const cached = ofBackend.get(Client);
     if (cached !== undefined) return cached as C;
     const target = channels.get(backend);
     if (target === undefined) throw new GatewayError("SERVICE_NOT_CONFIGURED");
     const created = new Client(target.address, credentials, { channelOverride: target.channel });
-    clients.set(key, created);
+    ofBackend.set(Client, created);
     return created;
   }
 

@@ -57,7 +57,7 @@ import {
   type TerminateConsultInput,
   videoSessionView,
 } from "./mapping.js";
-import { consultMessageStream } from "./messageStream.js";
+import { publicStream } from "../../grpc/publicStream.js";
 
 type Client = ConsultServiceClient;
 type Metadata = Parameters<Client["getConsult"]>[1];
@@ -266,7 +266,8 @@ function consultResolvers(deps: ContextDeps) {
           const messages = serverStream<WatchMessagesResponse>({ token: actor.token, trace }, (metadata, options) =>
             consult.watchMessages({ consultId: args.consultId }, metadata, options),
           );
-          return consultMessageStream(messages, toPublic);
+          // A response without its message carries nothing to deliver.
+          return publicStream(messages, (response) => (response.message === undefined ? null : messageView(response.message)), toPublic);
         } catch (error) {
           throw toPublic(error);
         }

@@ -50,7 +50,7 @@ import {
   type VersionInput,
   versionRequest,
 } from "./mapping.js";
-import { publicStream } from "./queueStream.js";
+import { publicStream } from "../../grpc/publicStream.js";
 
 type Client = PharmacyServiceClient;
 type Metadata = Parameters<Client["getPrescription"]>[1];

@@ -1,4 +1,4 @@
-import type { GraphQLError } from "../../graphqlJs.js";
+import type { GraphQLError } from "../graphqlJs.js";
 
 /**
  * A server stream as the subscription's source: each message mapped (null skips it), and the stream's failure
