@@ -1,5 +1,6 @@
 import type { BuiltinIssuer, Role } from "@ihp/platform";
 
+import { type DemoPatient, onboardStaff, registerPatient, type Staff } from "./clinicalFlow.js";
 import { graphql } from "./graphqlClient.js";
 
 /** Fixed request ids: seeding twice (every restart) returns the same demo institution and appends nothing. */
@@ -10,6 +11,9 @@ export interface DemoSeed {
   readonly institutionId: string;
   /** Bearer tokens of demo users, by role. Valid for `ttlSeconds`. */
   readonly tokens: Readonly<Record<string, string>>;
+  /** The demo physician and pharmacist (enabled, with logins and signing keys) and a verified patient. */
+  readonly staff: Staff;
+  readonly patient: DemoPatient;
 }
 
 function isoDate(date: Date): string {
@@ -56,8 +60,13 @@ export async function seedDemo(graphqlUrl: string, issuer: BuiltinIssuer, now: D
     admin,
   );
   if (connected.errors !== undefined) throw new Error(`demo seed failed: ${JSON.stringify(connected.errors)}`);
+  // Fixed request ids again: a restart finds the same people instead of adding new ones.
+  const staff = await onboardStaff(graphqlUrl, admin, institutionId, now);
+  const patient = await registerPatient(graphqlUrl, institutionId);
   return {
     institutionId,
+    staff,
+    patient,
     tokens: {
       system: operator,
       institution_admin: admin,

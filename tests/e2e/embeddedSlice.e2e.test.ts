@@ -35,10 +35,11 @@ describe("first slice end to end, embedded mode: GraphQL → gRPC → store → 
   const dataDir = mkdtempSync(join(tmpdir(), "ihp-e2e-"));
   let platform: EmbeddedPlatform;
   let demo: DemoSeed;
+  // The institution's own entries: the demo seed also enables staff, whose records (REP-03) the clinical flow test covers.
   const feed = async (): Promise<FeedData["regulatorFeed"]["edges"]> => {
     const response = await graphql<FeedData>(platform.graphqlUrl, FEED, { first: 100 }, demo.tokens["regulator"]);
     expect(response.errors).toBeUndefined();
-    return response.data!.regulatorFeed.edges;
+    return response.data!.regulatorFeed.edges.filter((edge) => ["INSTITUTION_LICENCE", "REGULATOR_CONNECTION"].includes(edge.node.category));
   };
 
   beforeAll(async () => {

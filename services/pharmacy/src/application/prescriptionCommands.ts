@@ -123,7 +123,8 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
       {
         requestId: prepared.requestId,
         documentType: "PHARMACIST_REVIEW",
-        documentId: `${document.prescriptionId}/${document.serialNumber}`,
+        // Identity's document ids allow letters, digits and . _ : - only.
+        documentId: `${document.prescriptionId}:${document.serialNumber}`,
         canonicalDocument: Buffer.from(document.canonicalDocumentBase64, "base64"),
       },
       call,

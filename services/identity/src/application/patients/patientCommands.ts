@@ -126,7 +126,10 @@ export function createPatients(options: PatientsOptions): Patients {
       const index = keys.blindIndex(`${identity.idType}:${identity.idNumber}`);
       const patientId = patientIdFor(index);
       const existing = await store.readStream(patientStreamId(patientId));
-      if (existing.some((event) => event.metadata.requestId !== requestId)) throw refusal("PATIENT_ALREADY_REGISTERED");
+      // The registration is the stream's first event: the same request id again is a repeat (answered with the first
+      // result below), anything else a second registration of the same person. Later events (verification) don't count.
+      const registration = existing[0];
+      if (registration !== undefined && registration.metadata.requestId !== requestId) throw refusal("PATIENT_ALREADY_REGISTERED");
       const protectedIdentity = {
         sealedName: await keys.seal(patientId, "name", identity.name),
         sealedIdNumber: await keys.seal(patientId, "idNumber", identity.idNumber),

@@ -1,0 +1,205 @@
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { verifyFile } from "@ihp/eventsourcing/sqlite";
+import {
+  beijingDate,
+  type DemoSeed,
+  type EmbeddedPlatform,
+  type FlowActors,
+  FlowError,
+  graphql,
+  loginAs,
+  must,
+  runClinicalFlow,
+  seedDemo,
+  startEmbeddedPlatform,
+} from "@ihp/runner";
+import { waitFor } from "@ihp/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// The whole clinical path across all five real services, through the gateway only, as front-ends drive it: identity
+// (staff, patient, logins, step-up, signatures), consult, prescription, pharmacy and the regulator feed.
+
+async function refusal(work: Promise<unknown>): Promise<FlowError> {
+  const error = await work.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof FlowError)) throw new Error(`expected a refusal, got ${String(error)}`);
+  return error;
+}
+
+describe("clinical flow end to end, embedded mode: every service, through GraphQL only", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "ihp-flow-"));
+  let platform: EmbeddedPlatform;
+  let demo: DemoSeed;
+  let actors: FlowActors;
+  let url: string;
+
+  beforeAll(async () => {
+    platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "silent" });
+    url = platform.graphqlUrl;
+    demo = await seedDemo(url, platform.issuer, new Date());
+    actors = {
+      url,
+      institutionId: demo.institutionId,
+      patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
+      physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
+      pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
+      password: demo.staff.password,
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("CON-03, RX-03, PHA-01, PHA-05, PHA-08: consult → signed prescription → signed approval → dispensing → delivery", async () => {
+    const flow = await runClinicalFlow(actors, "flow-1", { prescribe: true });
+
+    const consult = await must<{ status: string; confirmedDiagnoses: { code: string }[]; eligibility: string }>(
+      url,
+      `query ($id: ID!) { consult(id: $id) { status confirmedDiagnoses { code } eligibility } }`,
+      { id: flow.consultId },
+      actors.physicianToken,
+      "consult",
+    );
+    expect(consult).toMatchObject({ status: "COMPLETED", confirmedDiagnoses: [{ code: "E11.9" }], eligibility: "ELIGIBLE" });
+
+    // The pharmacist's decision travels back over the bus to the prescription the physician sees.
+    const reviewStatus = async () =>
+      (
+        await graphql<{ prescription: { reviewStatus: string; serialNumber: string } | null }>(
+          url,
+          `query ($id: ID!) { prescription(id: $id) { reviewStatus serialNumber } }`,
+          { id: flow.prescriptionId },
+          actors.physicianToken,
+        )
+      ).data?.prescription?.reviewStatus;
+    await waitFor(async () => (await reviewStatus()) === "APPROVED", 10_000, "the approval to reach the prescription");
+
+    const dispensed = await must<{ status: string; dispensedAt: string | null; pharmacistId: string; delivery: { carrier: string; trackingNumber: string } | null }>(
+      url,
+      `query ($id: ID!, $serial: String!) { pharmacyPrescription(prescriptionId: $id, serialNumber: $serial) { status dispensedAt pharmacistId delivery { carrier trackingNumber } } }`,
+      { id: flow.prescriptionId, serial: flow.serialNumber },
+      actors.pharmacistToken,
+      "pharmacyPrescription",
+    );
+    expect(dispensed.pharmacistId).toBe(demo.staff.pharmacistId);
+    expect(dispensed.dispensedAt).not.toBeNull();
+    expect(dispensed.delivery?.trackingNumber).toMatch(/\S/);
+  });
+
+  it("REP-03, REP-04: staff, consult, prescription, review, dispensing and delivery reach the regulator feed, without the patient's name", async () => {
+    const categories = async () => {
+      const response = await graphql<{ regulatorFeed: { edges: { node: { category: string } }[] } }>(
+        url,
+        `{ regulatorFeed(first: 100) { edges { node { category } } } }`,
+        {},
+        demo.tokens["regulator"],
+      );
+      return new Set(response.data?.regulatorFeed.edges.map((edge) => edge.node.category));
+    };
+    const wanted = ["INSTITUTION_LICENCE", "REGULATOR_CONNECTION", "STAFF_RECORD", "CONSULT", "PRESCRIPTION", "PRESCRIPTION_REVIEW", "DISPENSING", "DELIVERY"];
+    await waitFor(async () => {
+      const seen = await categories();
+      return wanted.every((category) => seen.has(category));
+    }, 15_000, "every category in the feed");
+    const everything = await graphql(url, `{ regulatorFeed(first: 100) { edges { node { category payload { __typename } } } } }`, {}, demo.tokens["regulator"]);
+    expect(JSON.stringify(everything)).not.toContain("陈示例");
+  });
+
+  it("CON-02: a first visit is refused through the real services, with a message to visit a hospital", async () => {
+    const error = await refusal(
+      must(
+        url,
+        `mutation ($input: RequestConsultInput!) { requestConsult(input: $input) { id } }`,
+        { input: { requestId: "flow-first-visit", institutionId: demo.institutionId, consultType: "FOLLOW_UP", departmentCode: "03.07" } },
+        actors.patientToken,
+        "requestConsult",
+      ),
+    );
+    expect(error.code).toBe("FIRST_VISIT_NOT_ALLOWED");
+    expect(String(error.errors[0]?.extensions?.["messageZh"])).toContain("医院");
+  });
+
+  it("IDN-03: accepting without a step-up for that consult is refused by identity; RX-02: an unconfirmed diagnosis cannot ground a prescription", async () => {
+    const requested = await must<{ id: string }>(
+      url,
+      `mutation ($input: RequestConsultInput!) { requestConsult(input: $input) { id } }`,
+      {
+        input: {
+          requestId: "flow-2-request",
+          institutionId: demo.institutionId,
+          consultType: "FOLLOW_UP",
+          departmentCode: "03.07",
+          priorRecord: {
+            documentId: "flow-2-record",
+            recordType: "DISCHARGE_SUMMARY",
+            recordDate: beijingDate(new Date(), -3),
+            issuingInstitution: "示例市第一人民医院",
+            diagnoses: [{ code: "I10", name: "原发性高血压", version: "ICD-10 国家临床版 2.0" }],
+          },
+        },
+      },
+      actors.patientToken,
+      "requestConsult",
+    );
+    const accept = (requestId: string) =>
+      must(url, `mutation ($input: ConsultActionInput!) { acceptConsult(input: $input) { id } }`, { input: { requestId, consultId: requested.id } }, actors.physicianToken, "acceptConsult");
+    expect((await refusal(accept("flow-2-accept-early"))).code).toBe("STEP_UP_REQUIRED");
+
+    await must(
+      url,
+      `mutation ($input: StepUpInput!) { stepUp(input: $input) { stepUpId } }`,
+      { input: { requestId: "flow-2-step-up", consultId: requested.id, method: "PASSWORD", secret: actors.password } },
+      actors.physicianToken,
+      "stepUp",
+    );
+    await accept("flow-2-accept");
+    await must(
+      url,
+      `mutation ($input: DecideConsultEligibilityInput!) { decideEligibility(input: $input) { consult { id } } }`,
+      { input: { requestId: "flow-2-eligibility", consultId: requested.id, eligible: true, verifiedDiagnoses: [{ code: "I10", name: "原发性高血压", version: "ICD-10 国家临床版 2.0" }] } },
+      actors.physicianToken,
+      "decideEligibility",
+    );
+    const consent = await must<{ version: string; sha256: string }>(url, `{ consentText { version sha256 } }`, {}, undefined, "consentText");
+    await must(
+      url,
+      `mutation ($input: GiveConsultConsentInput!) { giveConsent(input: $input) { id } }`,
+      { input: { requestId: "flow-2-consent", consultId: requested.id, consentVersion: consent.version, consentSha256: consent.sha256 } },
+      actors.patientToken,
+      "giveConsent",
+    );
+    await must(url, `mutation ($input: ConsultActionInput!) { startConsult(input: $input) { id } }`, { input: { requestId: "flow-2-start", consultId: requested.id } }, actors.physicianToken, "startConsult");
+    const draft = refusal(
+      must(
+        url,
+        `mutation ($input: DraftPrescriptionInput!) { draftPrescription(input: $input) { id } }`,
+        {
+          input: {
+            requestId: "flow-2-draft",
+            consultId: requested.id,
+            content: {
+              lines: [{ drugCode: "metformin-hcl-tab-0.5g", dose: 500, doseUnit: "mg", route: "PO", frequency: "BID", daysSupply: 7, quantity: 14, quantityUnit: "片" }],
+              diagnosisCodes: ["E11.9"],
+            },
+          },
+        },
+        actors.physicianToken,
+        "draftPrescription",
+      ),
+    );
+    expect((await draft).code).toBe("DIAGNOSIS_NOT_CONFIRMED_OFFLINE");
+  });
+
+  it("XC-01: every service's log verifies after the flow", () => {
+    const logs = readdirSync(dataDir).filter((file) => file.endsWith("-events.sqlite"));
+    expect(logs).toHaveLength(5);
+    for (const file of logs) expect(verifyFile(join(dataDir, file)), file).toMatchObject({ ok: true });
+  });
+});
