@@ -1,10 +1,13 @@
 // npm run bench -- <name>: runs one benchmark; each prints its figures and ends with one JSON line.
 import { runEventStoreBench } from "./eventstore.bench.js";
+import { runFlowBench } from "./flows.bench.js";
 import { runGatewayBench } from "./gateway.bench.js";
 
 const benches: Record<string, () => Promise<void>> = {
   eventstore: runEventStoreBench,
   gateway: runGatewayBench,
+  consult: () => runFlowBench("consult"),
+  prescribing: () => runFlowBench("prescribing"),
 };
 
 const name = process.argv[2];

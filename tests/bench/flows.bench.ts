@@ -1,0 +1,121 @@
+// Whole clinical flows through the embedded platform's gateway, as a front-end drives them (runner/clinicalFlow.ts):
+// - consult: request → step-up → accept → signed eligibility → consent → start → message → signed completion;
+// - prescribing: the same consult plus a signed prescription, the pharmacist's signed approval, payment, dispensing
+//   and dispatch.
+// Baseline, measured in the same run with the same client: the same number of HTTP requests per flow, answered by a
+// bare fastify handler with a fixed body. The ratio is what the platform (GraphQL, auth, gRPC hops, event stores,
+// signatures, bus) costs on top of the HTTP round trips a flow needs anyway. Each worker has its own physician,
+// pharmacist and patient (one clinical session per account, IDN-08); the workers and all five services share this
+// machine's cores, so absolute figures are modest.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+
+import Fastify from "fastify";
+
+import { type FlowActors, loginAs, onboardStaff, registerPatient, runClinicalFlow, seedDemo, startEmbeddedPlatform } from "@ihp/runner";
+
+import { round, summarise, type Timing } from "./stats.js";
+
+const WORKERS = 4;
+const FLOWS_PER_WORKER = 10;
+
+/** Counts the HTTP requests a piece of work makes through the global fetch (the GraphQL client's transport). */
+async function countingRequests<T>(work: () => Promise<T>): Promise<{ result: T; requests: number }> {
+  const original = globalThis.fetch;
+  let requests = 0;
+  globalThis.fetch = (input, init) => {
+    requests += 1;
+    return original(input, init);
+  };
+  try {
+    return { result: await work(), requests };
+  } finally {
+    globalThis.fetch = original;
+  }
+}
+
+/** Runs `flows` per worker concurrently; latency per flow. */
+async function measure(workers: readonly ((i: number) => Promise<unknown>)[], flows: number): Promise<Timing & { exactPerSec: number }> {
+  const latencies: number[] = [];
+  const start = performance.now();
+  await Promise.all(
+    workers.map(async (flow) => {
+      for (let i = 0; i < flows; i++) {
+        const t0 = performance.now();
+        await flow(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsed = performance.now() - start;
+  // summarise rounds the rate to whole units; flows are few per second, so keep the exact rate too.
+  return { ...summarise(workers.length * flows, elapsed, latencies), exactPerSec: (workers.length * flows * 1000) / elapsed };
+}
+
+export async function runFlowBench(kind: "consult" | "prescribing"): Promise<void> {
+  const prescribe = kind === "prescribing";
+  const dataDir = mkdtempSync(join(process.env["BENCH_DIR"] ?? tmpdir(), `ihp-bench-${kind}-`));
+  const platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "silent" });
+  const bare = Fastify({ logger: false });
+  try {
+    const url = platform.graphqlUrl;
+    const demo = await seedDemo(url, platform.issuer, new Date());
+    const admin = demo.tokens["institution_admin"];
+    if (admin === undefined) throw new Error("the demo seed gave no institution admin token");
+    const actors: FlowActors[] = [];
+    for (let w = 0; w < WORKERS; w++) {
+      const staff = await onboardStaff(url, admin, demo.institutionId, new Date(), `bench-${w}`);
+      const patient = await registerPatient(url, demo.institutionId, `bench-${w}`);
+      actors.push({
+        url,
+        institutionId: demo.institutionId,
+        patientToken: await loginAs(url, patient.login, patient.password),
+        physicianToken: await loginAs(url, staff.physicianLogin, staff.password),
+        pharmacistToken: await loginAs(url, staff.pharmacistLogin, staff.password),
+        password: staff.password,
+      });
+    }
+    const flow = (w: number, round: string) => (i: number) => runClinicalFlow(actors[w]!, `${kind}-${round}-${w}-${i}`, { prescribe });
+
+    // Warm-up (JIT, connections, SQLite pages), and the number of requests one flow makes.
+    const { requests } = await countingRequests(() => flow(0, "count")(0));
+    await measure(actors.map((_, w) => flow(w, "warm")), 1);
+    const measured = await measure(actors.map((_, w) => flow(w, "run")), FLOWS_PER_WORKER);
+
+    const fixed = JSON.stringify({ data: { ok: true } });
+    bare.post("/graphql", () => Promise.resolve(fixed));
+    await bare.listen({ host: "127.0.0.1", port: 0 });
+    const address = bare.server.address();
+    const bareUrl = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}/graphql`;
+    const baselineFlow = async () => {
+      // The same number of sequential round trips, with a body of a typical size.
+      for (let r = 0; r < requests; r++) {
+        const response = await fetch(bareUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ ok }", variables: { pad: "x".repeat(400) } }) });
+        await response.text();
+      }
+    };
+    await measure(actors.map(() => baselineFlow), 1);
+    const baseline = await measure(actors.map(() => baselineFlow), FLOWS_PER_WORKER);
+
+    const result = {
+      name: kind,
+      workers: WORKERS,
+      flows: WORKERS * FLOWS_PER_WORKER,
+      requestsPerFlow: requests,
+      flowsPerSec: round(measured.exactPerSec, 2),
+      p50Ms: measured.p50Ms,
+      p99Ms: measured.p99Ms,
+      baselineFlowsPerSec: round(baseline.exactPerSec, 2),
+      baselineP50Ms: baseline.p50Ms,
+      ratio: round(measured.exactPerSec / baseline.exactPerSec, 3),
+    };
+    process.stdout.write(`${kind}: ${result.flowsPerSec} flows/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms), ${requests} requests per flow; bare HTTP baseline ${result.baselineFlowsPerSec} flows/s\n`);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await bare.close();
+    await platform.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
