@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { openBuiltinIssuer, type BuiltinIssuer } from "@ihp/platform";
-import { graphql, seedDemo, type DemoSeed } from "@ihp/runner";
+import { graphql, loginAs, runClinicalFlow, seedDemo, type DemoSeed } from "@ihp/runner";
 import { freePort, startNatsServer, waitFor, type NatsServerHandle } from "@ihp/testing";
 
 // The distributed mode (ARCHITECTURE §3): one process per service, NATS JetStream between them, PostgreSQL read
@@ -134,12 +134,12 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
       (
         await graphql<{ regulatorFeed: { edges: Array<{ node: { category: string; institutionId: string } }> } }>(
           graphqlUrl,
-          `{ regulatorFeed(first: 10) { edges { node { category institutionId } } } }`,
+          `{ regulatorFeed(first: 100) { edges { node { category institutionId } } } }`,
           {},
           demo.tokens["regulator"],
         )
-      ).data?.regulatorFeed.edges ?? [];
-    await waitFor(async () => (await feed()).length === 2, 20_000, "two feed entries");
+      ).data?.regulatorFeed.edges.filter((edge) => ["INSTITUTION_LICENCE", "REGULATOR_CONNECTION"].includes(edge.node.category)) ?? [];
+    await waitFor(async () => (await feed()).length === 2, 20_000, "two institution feed entries");
     expect((await feed()).map((e) => e.node.category)).toEqual(["INSTITUTION_LICENCE", "REGULATOR_CONNECTION"]);
 
     const reader = new pg.Client({ connectionString: DATABASE_URL });
@@ -155,6 +155,46 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
       `{ publicInstitutions(first: 10) { edges { node { id } } } }`,
     );
     expect(directory.data?.publicInstitutions.edges.map((e) => e.node.id)).toEqual([demo.institutionId]);
+  });
+
+  it("REP-03, PHA-01, PHA-05: the clinical flow runs across the processes; every hop between services goes over NATS", async () => {
+    const url = graphqlUrl;
+    const actors = {
+      url,
+      institutionId: demo.institutionId,
+      patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
+      physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
+      pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
+      password: demo.staff.password,
+    };
+    // Signed prescription → pharmacy (NATS) → approval → prescription (NATS): the flow itself waits for the first hop.
+    const flow = await runClinicalFlow(actors, "dist-flow-1", { prescribe: true });
+    const reviewStatus = async () =>
+      (
+        await graphql<{ prescription: { reviewStatus: string } | null }>(
+          url,
+          `query ($id: ID!) { prescription(id: $id) { reviewStatus } }`,
+          { id: flow.prescriptionId },
+          actors.physicianToken,
+        )
+      ).data?.prescription?.reviewStatus;
+    await waitFor(async () => (await reviewStatus()) === "APPROVED", 20_000, "the approval back at the prescription service");
+    const categories = async () =>
+      new Set(
+        (
+          await graphql<{ regulatorFeed: { edges: Array<{ node: { category: string } }> } }>(
+            url,
+            `{ regulatorFeed(first: 100) { edges { node { category } } } }`,
+            {},
+            demo.tokens["regulator"],
+          )
+        ).data?.regulatorFeed.edges.map((edge) => edge.node.category),
+      );
+    const wanted = ["STAFF_RECORD", "CONSULT", "PRESCRIPTION", "PRESCRIPTION_REVIEW", "DISPENSING", "DELIVERY"];
+    await waitFor(async () => {
+      const seen = await categories();
+      return wanted.every((category) => seen.has(category));
+    }, 20_000, "staff, consult, prescription, review, dispensing and delivery entries in the feed");
   });
 
   it(`XC-01: SIGTERM to identity during a burst of ${BURST} mutations loses no acknowledged one and half-writes none`, async () => {
