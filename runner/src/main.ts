@@ -28,6 +28,7 @@ out(`GraphiQL: ${platform.graphqlUrl.replace(/\/graphql$/, "/graphiql")}`);
 if (env.DEMO_SEED === "true") {
   const demo = await seedDemo(platform.graphqlUrl, platform.issuer, new Date());
   out(`Demo institution: ${demo.institutionId}`);
+  out(`Demo logins (mutation login; staff step up with the same password): physician ${demo.staff.physicianLogin}, pharmacist ${demo.staff.pharmacistLogin}, patient ${demo.patient.login}; password ${demo.staff.password}`);
   out("Demo tokens (send as Authorization: Bearer <token>; valid 8 hours):");
   for (const [role, token] of Object.entries(demo.tokens)) out(`  ${role.padEnd(18)} ${token}`);
 }
