@@ -1,6 +1,6 @@
 import type { BuiltinIssuer, Role } from "@ihp/platform";
 
-import { type DemoPatient, onboardStaff, registerPatient, type Staff } from "./clinicalFlow.js";
+import { type DemoPatient, loginAs, onboardStaff, registerPatient, type Staff } from "./clinicalFlow.js";
 import { graphql } from "./graphqlClient.js";
 
 /** Fixed request ids: seeding twice (every restart) returns the same demo institution and appends nothing. */
@@ -71,8 +71,10 @@ export async function seedDemo(graphqlUrl: string, issuer: BuiltinIssuer, now: D
       system: operator,
       institution_admin: admin,
       regulator: await token("demo-regulator", ["regulator"], "national"),
-      physician: await token("demo-physician", ["physician"], institutionId),
-      patient: await token("demo-patient", ["patient"], institutionId),
+      // Real sessions of the demo people (login), so their tokens work for clinical acts after a step-up.
+      physician: await loginAs(graphqlUrl, staff.physicianLogin, staff.password),
+      pharmacist: await loginAs(graphqlUrl, staff.pharmacistLogin, staff.password),
+      patient: await loginAs(graphqlUrl, patient.login, patient.password),
     },
   };
 }

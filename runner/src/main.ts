@@ -29,7 +29,7 @@ if (env.DEMO_SEED === "true") {
   const demo = await seedDemo(platform.graphqlUrl, platform.issuer, new Date());
   out(`Demo institution: ${demo.institutionId}`);
   out(`Demo logins (mutation login; staff step up with the same password): physician ${demo.staff.physicianLogin}, pharmacist ${demo.staff.pharmacistLogin}, patient ${demo.patient.login}; password ${demo.staff.password}`);
-  out("Demo tokens (send as Authorization: Bearer <token>; valid 8 hours):");
+  out("Demo tokens (send as Authorization: Bearer <token>; system, admin and regulator valid 8 hours, the people's login sessions 1 hour or 30 idle minutes):");
   for (const [role, token] of Object.entries(demo.tokens)) out(`  ${role.padEnd(18)} ${token}`);
 }
 out("Ctrl-C or SIGTERM stops it in order.");
