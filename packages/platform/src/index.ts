@@ -80,6 +80,8 @@ export type { Component, Lifecycle, LifecycleOptions, SignalTarget, StopOutcome 
 
 // audit
 export { ACCESS_REFUSED, ANONYMOUS, auditStreamId, createAuditTrail } from "./audit/auditTrail.js";
+export { isRefusal, recordingRefusals } from "./audit/recordingRefusals.js";
+export type { RefusedCaller } from "./audit/recordingRefusals.js";
 export type { AuditTrail, AuditTrailOptions, RefusedAttempt } from "./audit/auditTrail.js";
 export { eventStoreKind, openEventStore } from "./eventStore/openEventStore.js";
 export type { EventStoreSettings } from "./eventStore/openEventStore.js";

@@ -16,7 +16,7 @@ import { authorizeOn, type PharmacyAction, permitted, roleGate } from "./policy.
 import type { IdentityPort, LogisticsPort } from "./ports.js";
 import { loadPrescription, type PrescriptionView, viewOf, viewOfHistory } from "./prescriptionViews.js";
 import { reviewerPolicy } from "./profiles.js";
-import { recordingRefusals } from "./refusals.js";
+import { recordingRefusals } from "@ihp/platform";
 
 export interface PrescriptionCommandsOptions {
   readonly store: EventStore;

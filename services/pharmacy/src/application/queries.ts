@@ -11,7 +11,7 @@ import { authorizeOn, permitted, roleGate } from "./policy.js";
 import type { CatalogueLookup } from "./ports.js";
 import { type PharmacyReadModels, prescriptionsProjection, rowToView } from "./prescriptionsProjection.js";
 import { type PrescriptionView, viewOfHistory } from "./prescriptionViews.js";
-import { recordingRefusals } from "./refusals.js";
+import { recordingRefusals } from "@ihp/platform";
 
 export interface QueriesOptions {
   readonly store: EventStore;

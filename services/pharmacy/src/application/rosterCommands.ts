@@ -13,7 +13,7 @@ import {
 import type { Caller } from "./caller.js";
 import { derivedId, requireInstitutionId, requireRequestId, rosterStreamId } from "./ids.js";
 import { authorizeOn, type PharmacyAction, permitted, roleGate } from "./policy.js";
-import { recordingRefusals } from "./refusals.js";
+import { recordingRefusals } from "@ihp/platform";
 
 export interface RosterCommandsOptions {
   readonly store: EventStore;

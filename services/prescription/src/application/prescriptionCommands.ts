@@ -28,7 +28,7 @@ import {
 import { loadPrescription, type PrescriptionView, toPrescriptionEvent } from "./prescriptionEvents.js";
 import { authorized, type PrescriptionAction } from "./policy.js";
 import type { ConsultContextPort, Forwarded, SignaturePort } from "./ports.js";
-import { recordingRefusals } from "./refusals.js";
+import { recordingRefusals } from "@ihp/platform";
 
 export interface PrescriptionCommandsOptions {
   readonly store: EventStore;

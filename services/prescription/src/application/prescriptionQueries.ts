@@ -8,7 +8,7 @@ import { governanceStreamId, isPrescriptionId, prescriptionStreamId, requireInst
 import { authorized } from "./policy.js";
 import { loadPrescription, type PrescriptionView } from "./prescriptionEvents.js";
 import type { PrescriptionDb } from "./prescriptionsProjection.js";
-import { recordingRefusals } from "./refusals.js";
+import { recordingRefusals } from "@ihp/platform";
 
 export interface PrescriptionSummary {
   readonly prescriptionId: string;
