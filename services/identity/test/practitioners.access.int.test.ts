@@ -6,7 +6,8 @@ import { DEMO_REGISTRY_FILE, openFileRegistry } from "../src/adapters/registry/f
 import type { Caller } from "../src/application/caller.js";
 import { createInstitutionCommands } from "../src/application/institutionCommands.js";
 import { createIdNumberSealer } from "../src/application/practitioners/idNumberSealer.js";
-import { createPractitionerAccess, type PractitionerAccess } from "../src/application/practitioners/practitionerAccess.js";
+import { createPractitionerAccess } from "../src/application/practitioners/practitionerAccess.js";
+import type { PractitionerAccess } from "../src/application/sessions/practitionerAccessPort.js";
 import {
   createPractitionerCommands,
   type PractitionerCommands,

@@ -10,33 +10,10 @@ import {
 } from "../../domain/practitioners/index.js";
 import { isInstitutionId } from "../ids.js";
 import { isPractitionerId, practitionerStreamId } from "./ids.js";
+import type { PractitionerAccess } from "../sessions/practitionerAccessPort.js";
 import { institutionContext } from "./institutionContext.js";
 import { findPractitioner, toPractitionerEvent } from "./practitionerEvents.js";
 
-type Profession = "PHYSICIAN" | "NURSE" | "PHARMACIST";
-
-export interface PractitionerAccess {
-  /** IDN-01/02/04/05/06 + status and credential expiry: throws a DomainError (CLINICIAN_NOT_REGISTERED,
-   * IDENTITY_NOT_VERIFIED, PRACTITIONER_NOT_ACTIVE, PRACTITIONER_SUSPENDED, CREDENTIAL_EXPIRED, OUT_OF_SCOPE, ...). */
-  requireReceiving(input: {
-    practitionerId: string;
-    institutionId: string;
-    departmentCode: string;
-    now: Date;
-  }): Promise<{ profession: Profession }>;
-  /** PHA-02: pharmacist credential, >= 3 whole years of recorded dispensing experience, active, affiliation the
-   * institution's jurisdiction allows (in-house always; contracted where the profile allows). Throws e.g. REVIEWER_NOT_QUALIFIED. */
-  requireReviewer(input: {
-    pharmacistId: string;
-    institutionId: string;
-    now: Date;
-  }): Promise<{ affiliation: "IN_HOUSE" | "CONTRACTED"; dispensingYears: number }>;
-  /** For signing (IDN-09): the practitioner's public name and profession, and whether they may sign now (active). */
-  signer(
-    practitionerId: string,
-    now: Date,
-  ): Promise<{ name: string; profession: Profession; institutionId: string; active: boolean } | undefined>;
-}
 
 export interface PractitionerAccessDeps {
   readonly store: EventStore;
