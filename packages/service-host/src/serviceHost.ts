@@ -60,6 +60,16 @@ export interface HostDeps<DB> {
   readonly stopping: AbortSignal;
 }
 
+/**
+ * Work the service does on a timer (sweeps, periodic checks): started last, stopped first. Runs never overlap; a
+ * failed run is logged and the next one comes at the usual time.
+ */
+export interface HostedJob<DB> {
+  readonly name: string;
+  readonly everyMs: number;
+  readonly run: (deps: HostDeps<DB>) => Promise<void>;
+}
+
 /** A durable bus consumer the host starts after the projectors and stops before them. */
 export interface HostedConsumer<DB> {
   readonly spec: ConsumerSpec;
@@ -86,6 +96,7 @@ export interface ServiceHostOptions<DB> {
   readonly consumers?: readonly HostedConsumer<DB>[] | undefined;
   /** The gRPC services to serve, built from the open dependencies. */
   readonly grpc: (deps: HostDeps<DB>) => readonly GrpcServiceBinding[] | Promise<readonly GrpcServiceBinding[]>;
+  readonly jobs?: readonly HostedJob<DB>[] | undefined;
   /** Called when a consumer gives up on a message (alerting). Default: an error log line. */
   readonly onGiveUp?: GiveUpListener | undefined;
 }
@@ -238,6 +249,33 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
       await grpc?.stop(config.SHUTDOWN_GRACE_MS);
     },
   });
+
+  for (const job of options.jobs ?? []) {
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<void> | undefined;
+    let stopped = false;
+    const schedule = (): void => {
+      if (stopped) return;
+      timer = setTimeout(() => {
+        running = job
+          .run(deps)
+          .catch((error: unknown) => logger.error({ err: error, job: job.name }, "scheduled job failed; next run at the usual time"))
+          .finally(() => {
+            running = undefined;
+            schedule();
+          });
+      }, job.everyMs);
+      timer.unref();
+    };
+    lifecycle.register(`job-${job.name}`, {
+      start: () => schedule(),
+      stop: async () => {
+        stopped = true;
+        clearTimeout(timer);
+        await running;
+      },
+    });
+  }
 
   await lifecycle.start();
   const port = grpc?.port;

@@ -42,6 +42,7 @@ describe("startServiceHost", () => {
     const bus = new InProcessBus();
     const received: DeliveredMessage[] = [];
     let deps: HostDeps<Db> | undefined;
+    let sweeps = 0;
     const host = await startServiceHost<Db>({
       context: "demo",
       config,
@@ -61,6 +62,16 @@ describe("startServiceHost", () => {
           },
         },
       ],
+      jobs: [
+        {
+          name: "sweep",
+          everyMs: 10,
+          run: () => {
+            sweeps += 1;
+            return sweeps === 1 ? Promise.reject(new Error("first run fails")) : Promise.resolve();
+          },
+        },
+      ],
       grpc: (built) => {
         deps = built;
         return [];
@@ -77,8 +88,12 @@ describe("startServiceHost", () => {
     const rows = await sql<{ n: number }>`select count(*) as n from seen`.execute(readModels);
     expect(rows.rows[0]?.n).toBe(2);
 
+    // A failed run does not stop the schedule.
+    await waitFor(() => sweeps >= 3);
     const outcomes = await host.stop("test");
+    const sweepsAtStop = sweeps;
     expect(outcomes.map((outcome) => outcome.name)).toEqual([
+      "job-sweep",
       "grpc",
       "consumer-demo-self",
       "relay",
@@ -91,5 +106,6 @@ describe("startServiceHost", () => {
     // The shared bus belongs to the caller: still open.
     await expect(bus.publish({ subject: "ihp.demo.v1.After", id: "x", data: new Uint8Array(), headers: {} })).resolves.toBeUndefined();
     await bus.close();
+    expect(sweeps).toBe(sweepsAtStop);
   });
 });

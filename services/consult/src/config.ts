@@ -28,6 +28,8 @@ export const consultConfigSchema = serviceConfigSchema({
   CONSULT_TERMINATION_REASONS: codeList(
     "CONDITION_CHANGED,FIRST_VISIT,NEEDS_PHYSICAL_EXAMINATION,EMERGENCY,CLASS_A_INFECTIOUS_DISEASE,SUSPECTED_INFECTIOUS_DISEASE,OTHER_UNSUITABLE",
   ),
+  /** How often the service expires consults nobody accepted within the window (0: never; a scheduler calls the RPC). */
+  CONSULT_EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Lifetime of RTC participant tokens. */
   RTC_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
 });

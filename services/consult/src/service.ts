@@ -1,7 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { ConsultContextServiceService, ConsultServiceService } from "@ihp/contracts/consult";
 import type { Bus } from "@ihp/messaging";
-import { channelCredentials, type GrpcHandlerOptions, type Logger, type PrincipalResolver, type StopOutcome } from "@ihp/platform";
+import {
+  channelCredentials,
+  type GrpcHandlerOptions,
+  type Logger,
+  type Principal,
+  type PrincipalResolver,
+  type ServiceTokenSource,
+  serviceTokenSource,
+  type StopOutcome,
+  traceFields,
+} from "@ihp/platform";
 import { startServiceHost } from "@ihp/service-host";
 import { CONSULT_CONTEXT, consultEventMessage } from "./adapters/bus/integrationEvents.js";
 import { consultServer } from "./adapters/grpc/consultServer.js";
@@ -33,6 +43,8 @@ export interface ConsultServiceOptions {
   readonly identity?: IdentityPort;
   /** Default: the embedded RTC adapter (tokens only, no media server). */
   readonly rtc?: RtcPort;
+  /** Tokens of the service's own calls (the expiry sweep). Default: from AUTH_MODE (serviceTokenSource). */
+  readonly serviceTokens?: ServiceTokenSource;
 }
 
 export interface ConsultService {
@@ -52,6 +64,9 @@ export function settingsFrom(config: ConsultConfig): ConsultSettings {
   };
 }
 
+/** The service itself, when it sweeps: never a clinician (IDN-03). */
+const SWEEPER: Principal = { subject: "svc:consult", roles: ["system"], tenantId: "platform", kind: "service" };
+
 /** Composition root of the consult service, on the shared service host (ARCHITECTURE §3, §10). */
 export async function startConsultService(options: ConsultServiceOptions): Promise<ConsultService> {
   const { config, clock = () => new Date() } = options;
@@ -65,6 +80,7 @@ export async function startConsultService(options: ConsultServiceOptions): Promi
       : undefined;
   const identity = options.identity ?? ownIdentity!;
   let sweep: ((caller: Caller) => Promise<string[]>) | undefined;
+  const serviceTokens = options.serviceTokens ?? serviceTokenSource(config);
   try {
     const hosted = await startServiceHost<ConsultReadModels>({
       context: CONSULT_CONTEXT,
@@ -77,6 +93,20 @@ export async function startConsultService(options: ConsultServiceOptions): Promi
       tracer: options.tracer,
       projections: [queuesProjection],
       publish: { map: consultEventMessage, maxInFlight: 1 },
+      // EXPIRED (not accepted in time): the service's own sweep, as the system, under its service token.
+      jobs:
+        config.CONSULT_EXPIRY_SWEEP_SECONDS === 0
+          ? []
+          : [
+              {
+                name: "expire-overdue-consults",
+                everyMs: config.CONSULT_EXPIRY_SWEEP_SECONDS * 1000,
+                run: async ({ newId }) => {
+                  if (sweep === undefined) return;
+                  await sweep({ principal: SWEEPER, token: await serviceTokens.token(), correlationId: newId(), trace: traceFields() });
+                },
+              },
+            ],
       grpc: ({ store, audit, handlers, readModels, newId, stopping }) => {
         const rtc =
           options.rtc ?? embeddedRtc({ secret: randomBytes(32), clock, tokenTtlSeconds: config.RTC_TOKEN_TTL_SECONDS, newId });
