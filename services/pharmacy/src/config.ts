@@ -50,6 +50,8 @@ export const pharmacyConfigSchema = serviceConfigSchema({
   /** PHA-08: the delivery agreement the embedded local carrier runs under. */
   LOCAL_DELIVERY_AGREEMENT_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).default("LOCAL-SELF-DELIVERY"),
   /** The dispensing pharmacy recorded on dispensing and dispatch (the institution's own pharmacy by default). */
+  /** PHA-06: how often the service checks review coverage of every institution it serves (0: never). */
+  COVERAGE_CHECK_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
   PHARMACY_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).default("in-house-pharmacy"),
 });
 

@@ -4,9 +4,11 @@ import {
   ConfigError,
   type GrpcHandlerOptions,
   type Logger,
+  type Principal,
   type PrincipalResolver,
   serviceTokenSource,
   type StopOutcome,
+  traceFields,
 } from "@ihp/platform";
 import { startServiceHost } from "@ihp/service-host";
 import { pharmacyEventMessage, PHARMACY_CONTEXT } from "./adapters/bus/integrationEvents.js";
@@ -60,6 +62,9 @@ function minutes(clock: string): number {
   return hours * 60 + mins;
 }
 
+/** The service itself, when it checks coverage on its timer. */
+const COVERAGE_CHECKER: Principal = { subject: "svc:pharmacy", roles: ["system"], tenantId: "platform", kind: "service" };
+
 /** Composition root of the pharmacy service, on the shared service host (ARCHITECTURE §3, §10). */
 export async function startPharmacyService(options: PharmacyServiceOptions): Promise<PharmacyService> {
   const { config } = options;
@@ -99,6 +104,29 @@ export async function startPharmacyService(options: PharmacyServiceOptions): Pro
       tracer: options.tracer,
       projections: [prescriptionsProjection],
       publish: { map: pharmacyEventMessage, maxInFlight: 1 },
+      // PHA-06: the alert must not wait for someone to ask. Every institution the pharmacy has prescriptions for is
+      // checked on a timer, as the service itself; a gap is recorded once (an event) and logged with a stable code.
+      jobs:
+        config.COVERAGE_CHECK_SECONDS === 0
+          ? []
+          : [
+              {
+                name: "review-coverage",
+                everyMs: config.COVERAGE_CHECK_SECONDS * 1000,
+                run: async ({ store, audit, readModels, newId, logger }) => {
+                  const roster = createRoster({ store, audit, clock, newEventId: newId, hours });
+                  const rows = await readModels.selectFrom("pharmacy_prescriptions").select("institution_id").distinct().execute();
+                  for (const { institution_id: institutionId } of rows) {
+                    if (institutionId === "unknown") continue;
+                    const caller = { principal: COVERAGE_CHECKER, token: undefined, correlationId: newId(), trace: traceFields() };
+                    const coverage = await roster.coverage(caller, institutionId);
+                    if (coverage.gap) {
+                      logger.warn({ code: "NO_PHARMACIST_ON_DUTY", institutionId, expectedReviewAt: coverage.expectedReviewAt }, "no pharmacist on duty in business hours (PHA-06)");
+                    }
+                  }
+                },
+              },
+            ],
       consumesFrom: ["prescription"],
       consumers: [
         {

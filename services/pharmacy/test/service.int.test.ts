@@ -203,4 +203,34 @@ describe("pharmacy service over gRPC, fed from the bus", () => {
       await store.close();
     }
   });
+
+  it("PHA-06: the service checks coverage on its own timer and records the gap without anyone asking", async () => {
+    const ownDir = await mkdtemp(join(tmpdir(), "pharmacy-coverage-"));
+    const bus = new InProcessBus();
+    const identity = new InMemoryIdentity(verifier, new Map());
+    const at = new Date("2026-03-09T02:00:00Z"); // Monday 10:00 Beijing, nobody on the roster
+    const config = loadConfig(pharmacyConfigSchema, {
+      SERVICE_NAME: "pharmacy",
+      DATA_DIR: ownDir,
+      GRPC_PORT: "0",
+      SHUTDOWN_GRACE_MS: "500",
+      COVERAGE_CHECK_SECONDS: "1",
+    });
+    const service = await startPharmacyService({ config, bus, verifier, logger, clock: () => at, identity, catalogue: catalogueLookup(await sampleCatalogue()) });
+    try {
+      await bus.publish(signedEnvelope({ prescriptionId: rx(7), serialNumber: "SN-0007", institutionId: INSTITUTION, patientId: PATIENT, dose: "5" }));
+      const store = await openEventStore({ context: "pharmacy", dataDir: ownDir });
+      try {
+        const gaps = async () => (await store.readAll({ limit: 1_000 })).filter((event) => event.type === "ReviewCoverageGapDetected");
+        await waitFor(async () => (await gaps()).length === 1, 10_000, "the timer's coverage check");
+        expect((await gaps())[0]?.metadata).toMatchObject({ actorId: "svc:pharmacy", actorRole: "system", tenantId: INSTITUTION });
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await service.stop();
+      await bus.close();
+      await rm(ownDir, { recursive: true, force: true });
+    }
+  });
 });
