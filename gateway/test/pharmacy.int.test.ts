@@ -281,7 +281,18 @@ describe("pharmacy through the gateway, on the real pharmacy service", () => {
       pharmacyRefusal("REVIEW_ALREADY_DECIDED"),
     );
 
-    // The contract's Prescription has no signature fields: the signed decision is what the pharmacy publishes.
+    // The pharmacist's signature is on the prescription as GraphQL shows it, over the physician's document hash.
+    const shown = await h.post(
+      `query($id: ID!, $serial: String!) { pharmacyPrescription(prescriptionId: $id, serialNumber: $serial) { pharmacistSignature { signerId certificateSerial documentHash } } }`,
+      { id: RX1.prescriptionId, serial: RX1.serialNumber },
+      pharmacist,
+    );
+    expect(data<{ pharmacistSignature: unknown }>(shown, "pharmacyPrescription").pharmacistSignature).toEqual({
+      signerId: PHARMACIST,
+      certificateSerial: `CERT-${PHARMACIST}`,
+      documentHash: physicianHash.toString("hex"),
+    });
+    // And the signed decision is what the pharmacy publishes.
     await waitFor(() => h.reviewed().some((event) => event.serialNumber === RX1.serialNumber), 5_000, "PrescriptionReviewed");
     const decision = h.reviewed().find((event) => event.serialNumber === RX1.serialNumber);
     expect(decision?.pharmacistId).toBe(PHARMACIST);

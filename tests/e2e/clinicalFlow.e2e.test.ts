@@ -81,14 +81,24 @@ describe("clinical flow end to end, embedded mode: every service, through GraphQ
       ).data?.prescription?.reviewStatus;
     await waitFor(async () => (await reviewStatus()) === "APPROVED", 10_000, "the approval to reach the prescription");
 
-    const dispensed = await must<{ status: string; dispensedAt: string | null; pharmacistId: string; delivery: { carrier: string; trackingNumber: string } | null }>(
+    const dispensed = await must<{
+      status: string;
+      dispensedAt: string | null;
+      pharmacistId: string;
+      pharmacistSignature: { signerId: string; algorithm: string; certificateSerial: string } | null;
+      delivery: { carrier: string; trackingNumber: string } | null;
+    }>(
       url,
-      `query ($id: ID!, $serial: String!) { pharmacyPrescription(prescriptionId: $id, serialNumber: $serial) { status dispensedAt pharmacistId delivery { carrier trackingNumber } } }`,
+      `query ($id: ID!, $serial: String!) { pharmacyPrescription(prescriptionId: $id, serialNumber: $serial) {
+        status dispensedAt pharmacistId pharmacistSignature { signerId algorithm certificateSerial } delivery { carrier trackingNumber } } }`,
       { id: flow.prescriptionId, serial: flow.serialNumber },
       actors.pharmacistToken,
       "pharmacyPrescription",
     );
     expect(dispensed.pharmacistId).toBe(demo.staff.pharmacistId);
+    // PHA-05, IDN-09: the pharmacist's own SM2 key, certified by the local CA, signed the approval.
+    expect(dispensed.pharmacistSignature).toMatchObject({ signerId: demo.staff.pharmacistId, algorithm: "SM2_SM3" });
+    expect(dispensed.pharmacistSignature?.certificateSerial).toMatch(/\S/);
     expect(dispensed.dispensedAt).not.toBeNull();
     expect(dispensed.delivery?.trackingNumber).toMatch(/\S/);
   });

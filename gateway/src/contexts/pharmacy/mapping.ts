@@ -1,3 +1,4 @@
+import { type Signature, signatureAlgorithmToJSON } from "@ihp/contracts/identity";
 import {
   type ApprovePrescriptionRequest,
   type CancelShiftRequest,
@@ -97,6 +98,7 @@ export interface PharmacyPrescriptionView {
   readonly reasonCode: string | null;
   readonly pharmacistId: string | null;
   readonly reviewedAt: string | null;
+  readonly pharmacistSignature: PharmacistSignatureView | null;
   readonly paidAt: string | null;
   readonly dispensedAt: string | null;
   readonly delivery: DeliveryView | null;
@@ -153,6 +155,7 @@ export function prescriptionView(prescription: Prescription): PharmacyPrescripti
     reasonCode: orNull(prescription.reasonCode),
     pharmacistId: orNull(prescription.pharmacistId),
     reviewedAt: orNull(prescription.reviewedAt),
+    pharmacistSignature: prescription.pharmacistSignature === undefined ? null : signatureView(prescription.pharmacistSignature),
     paidAt: orNull(prescription.paidAt),
     dispensedAt: orNull(prescription.dispensedAt),
     delivery: prescription.delivery === undefined ? null : deliveryView(prescription.delivery),
@@ -289,4 +292,22 @@ export function orderLines(lines: readonly OrderLineInput[]): OrderLine[] {
 /** "" (an over-the-counter line) is null in the schema. */
 export function orderSerials(serialNumbers: readonly string[]): (string | null)[] {
   return serialNumbers.map(orNull);
+}
+
+export interface PharmacistSignatureView {
+  readonly signerId: string;
+  readonly certificateSerial: string;
+  readonly algorithm: string;
+  readonly signedAt: string;
+  readonly documentHash: string;
+}
+
+function signatureView(signature: Signature): PharmacistSignatureView {
+  return {
+    signerId: signature.signerId,
+    certificateSerial: signature.certificateSerial,
+    algorithm: signatureAlgorithmToJSON(signature.algorithm).replace(/^SIGNATURE_ALGORITHM_/, ""),
+    signedAt: signature.signedAt,
+    documentHash: signature.documentHash.toString("hex"),
+  };
 }

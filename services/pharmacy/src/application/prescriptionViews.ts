@@ -7,7 +7,7 @@ import {
   prescriptionDecider,
   type PrescriptionVersion,
 } from "../domain/prescription/index.js";
-import type { PrescriptionLineData, ScreeningFinding } from "../domain/types.js";
+import type { PrescriptionLineData, ScreeningFinding, SignatureData } from "../domain/types.js";
 
 /** REVIEW_STATUS_* without the prefix, as the read model and the contract's enum name them. */
 export type ReviewStatusName = "SIGNED" | "SIGNATURE_INVALID" | "UNDER_REVIEW" | "APPROVED" | "RETURNED" | "REJECTED" | "VOIDED";
@@ -40,6 +40,7 @@ export interface PrescriptionView {
   readonly reasonCode: string;
   readonly pharmacistId: string;
   readonly reviewedAt: string;
+  readonly reviewSignature: SignatureData | undefined;
   readonly paidAt: string;
   readonly dispensedAt: string;
   readonly delivery: DeliveryView | undefined;
@@ -100,6 +101,7 @@ export function viewOf(state: PrescriptionState, revision: number): Prescription
     reasonCode: version.reasonCode,
     pharmacistId: version.pharmacistId,
     reviewedAt: version.reviewedAt,
+    reviewSignature: version.reviewSignature,
     paidAt: version.paidAt,
     dispensedAt: version.dispensedAt,
     delivery: version.delivery === undefined ? undefined : { ...version.delivery },

@@ -237,6 +237,8 @@ export function rowToView(row: PrescriptionsTable): PrescriptionView {
     reasonCode: row.reason_code,
     pharmacistId: row.pharmacist_id,
     reviewedAt: row.reviewed_at,
+    // Lists do not carry signatures; the single prescription view reads them from the stream.
+    reviewSignature: undefined,
     paidAt: row.paid_at,
     dispensedAt: row.dispensed_at,
     delivery: row.delivery === "" ? undefined : (JSON.parse(row.delivery) as DeliveryView),

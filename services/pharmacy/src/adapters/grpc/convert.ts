@@ -1,5 +1,6 @@
 import { type Prescription, ReviewStatus, reviewStatusFromJSON } from "@ihp/contracts/pharmacy";
 import type { PrescriptionView } from "../../application/prescriptionViews.js";
+import { signatureToProto } from "../signatures.js";
 
 export function statusToProto(status: PrescriptionView["status"]): ReviewStatus {
   // SIGNED is only ever seen inside one command; the contract has no state for it.
@@ -29,5 +30,6 @@ export function prescriptionToProto(view: PrescriptionView): Prescription {
     dispensedAt: view.dispensedAt,
     delivery: view.delivery === undefined ? undefined : { ...view.delivery },
     revision: BigInt(view.revision),
+    pharmacistSignature: view.reviewSignature === undefined ? undefined : signatureToProto(view.reviewSignature),
   };
 }

@@ -172,6 +172,7 @@ function evolve(state: PrescriptionState, event: PrescriptionEvent): Prescriptio
           reasonCode: "",
           pharmacistId: "",
           reviewedAt: "",
+          reviewSignature: undefined,
           paidAt: "",
           dispensedAt: "",
           delivery: undefined,
@@ -182,12 +183,18 @@ function evolve(state: PrescriptionState, event: PrescriptionEvent): Prescriptio
     case "PrescriptionSignatureHeld":
       return withVersion(state, (v) => ({ ...v, review: "signature_invalid", reasonCode: event.data.reasonCode }));
     case "PrescriptionApproved":
-      return withVersion(state, (v) => ({ ...v, review: "approved", pharmacistId: event.data.pharmacistId, reviewedAt: event.data.reviewedAt }));
+      return withVersion(state, (v) => ({
+        ...v,
+        review: "approved",
+        pharmacistId: event.data.pharmacistId,
+        reviewedAt: event.data.reviewedAt,
+        reviewSignature: event.data.signature,
+      }));
     case "PrescriptionReturned":
     case "PrescriptionRejected": {
       const review = event.type === "PrescriptionReturned" ? "returned" : "rejected";
-      const { pharmacistId, reviewedAt, reasonCode } = event.data;
-      return withVersion(state, (v) => ({ ...v, review, pharmacistId, reviewedAt, reasonCode }));
+      const { pharmacistId, reviewedAt, reasonCode, signature } = event.data;
+      return withVersion(state, (v) => ({ ...v, review, pharmacistId, reviewedAt, reasonCode, reviewSignature: signature }));
     }
     case "PrescriptionVoided":
       return { ...state, voided: true };

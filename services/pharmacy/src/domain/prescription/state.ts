@@ -1,4 +1,4 @@
-import type { DeliveryStatus, PrescriptionDocument, ScreeningFinding, ShipmentData } from "../types.js";
+import type { DeliveryStatus, PrescriptionDocument, ScreeningFinding, ShipmentData, SignatureData } from "../types.js";
 
 /** Review states of PHA-01; "signed" is received but not yet screened (never seen between commands). */
 export type ReviewState = "signed" | "signature_invalid" | "under_review" | "approved" | "returned" | "rejected";
@@ -12,6 +12,8 @@ export interface PrescriptionVersion {
   readonly reasonCode: string;
   readonly pharmacistId: string;
   readonly reviewedAt: string;
+  /** The pharmacist's signature of the decision (PHA-05); undefined before review. */
+  readonly reviewSignature: SignatureData | undefined;
   readonly paidAt: string;
   readonly dispensedAt: string;
   readonly delivery:
