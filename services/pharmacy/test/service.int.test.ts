@@ -219,8 +219,13 @@ describe("pharmacy service over gRPC, fed from the bus", () => {
     const service = await startPharmacyService({ config, bus, verifier, logger, clock: () => at, identity, catalogue: catalogueLookup(await sampleCatalogue()) });
     try {
       await bus.publish(signedEnvelope({ prescriptionId: rx(7), serialNumber: "SN-0007", institutionId: INSTITUTION, patientId: PATIENT, dose: "5" }));
+      // A void that overtakes its signed version on the bus is still recorded under the prescription's institution.
+      await bus.publish(voidedEnvelope(rx(8), "SN-0008", INSTITUTION));
       const store = await openEventStore({ context: "pharmacy", dataDir: ownDir });
       try {
+        await waitFor(async () => (await store.readStream(`pharmacy-rx-${rx(8)}~SN-0008`)).length > 0, 5_000, "the early void");
+        const [early] = await store.readStream(`pharmacy-rx-${rx(8)}~SN-0008`);
+        expect(early?.metadata.tenantId).toBe(INSTITUTION);
         const gaps = async () => (await store.readAll({ limit: 1_000 })).filter((event) => event.type === "ReviewCoverageGapDetected");
         await waitFor(async () => (await gaps()).length === 1, 10_000, "the timer's coverage check");
         expect((await gaps())[0]?.metadata).toMatchObject({ actorId: "svc:pharmacy", actorRole: "system", tenantId: INSTITUTION });

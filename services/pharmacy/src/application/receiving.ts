@@ -28,7 +28,10 @@ export interface Receiving {
   /** A signed version from ihp.prescription.v1.PrescriptionSigned: verified, screened, queued or held. */
   receive(document: PrescriptionDocument, origin: MessageOrigin): Promise<{ readonly repeated: boolean }>;
   /** ihp.prescription.v1.PrescriptionVoided: the version leaves the queue. */
-  void(input: { readonly prescriptionId: string; readonly serialNumber: string; readonly reason: string; readonly voidedAt: string }, origin: MessageOrigin): Promise<void>;
+  void(
+    input: { readonly prescriptionId: string; readonly serialNumber: string; readonly institutionId: string; readonly reason: string; readonly voidedAt: string },
+    origin: MessageOrigin,
+  ): Promise<void>;
 }
 
 function acting(origin: MessageOrigin, institutionId: string, profileVersion?: string) {
@@ -93,7 +96,8 @@ export function createReceiving(options: ReceivingOptions): Receiving {
       const streamId = prescriptionStreamId(input);
       const history = await store.readStream(streamId);
       const received = history.find((event) => event.type === "PrescriptionReceived");
-      const institutionId = (received?.metadata.tenantId ?? "") || "unknown";
+      // The received version names the institution; a void that arrives first says it itself.
+      const institutionId = (received?.metadata.tenantId ?? "") || input.institutionId || "unknown";
       await executeOnPrescription(
         executor,
         streamId,

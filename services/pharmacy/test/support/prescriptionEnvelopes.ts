@@ -105,6 +105,6 @@ export function signedEnvelope(options: SignedOptions): BusMessage {
 }
 
 export function voidedEnvelope(prescriptionId: string, serialNumber: string, institutionId: string): BusMessage {
-  const message: PrescriptionVoided = { prescriptionId, serialNumber, reason: "EDITED_AFTER_SIGNING", voidedAt: "2026-03-02T01:30:00.000Z" };
+  const message: PrescriptionVoided = { prescriptionId, serialNumber, institutionId, reason: "EDITED_AFTER_SIGNING", voidedAt: "2026-03-02T01:30:00.000Z" };
   return asPublished("PrescriptionVoided", PrescriptionVoided.encode(message).finish(), `prescription-${prescriptionId}`, institutionId);
 }

@@ -162,6 +162,8 @@ export function prescriptionVoided(prescriptionId = "rx-1", options?: EnvelopeOp
     serialNumber: "RX-2026-000001",
     reason: SECRETS.voidReason,
     voidedAt: "2026-03-02T09:30:00.000Z",
+    // Ignored by the feed on purpose: the institution comes from the feed's own records of the prescription.
+    institutionId: "institution-claimed-by-producer",
   }).finish();
   return contextMessage("prescription", "PrescriptionVoided", payload, options);
 }

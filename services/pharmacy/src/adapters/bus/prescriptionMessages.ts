@@ -13,7 +13,13 @@ export type PrescriptionMessage =
   | { readonly kind: "signed"; readonly document: PrescriptionDocument; readonly origin: MessageOrigin }
   | {
       readonly kind: "voided";
-      readonly voided: { readonly prescriptionId: string; readonly serialNumber: string; readonly reason: string; readonly voidedAt: string };
+      readonly voided: {
+        readonly prescriptionId: string;
+        readonly serialNumber: string;
+        readonly institutionId: string;
+        readonly reason: string;
+        readonly voidedAt: string;
+      };
       readonly origin: MessageOrigin;
     }
   | { readonly kind: "ignored"; readonly type: string };
@@ -53,8 +59,8 @@ export function decodePrescriptionMessage(message: DeliveredMessage): Prescripti
       }
       case "PrescriptionVoided": {
         expected(envelope.type);
-        const { prescriptionId, serialNumber, reason, voidedAt } = PrescriptionVoided.decode(envelope.payload);
-        return { kind: "voided", voided: { prescriptionId, serialNumber, reason, voidedAt }, origin };
+        const { prescriptionId, serialNumber, institutionId, reason, voidedAt } = PrescriptionVoided.decode(envelope.payload);
+        return { kind: "voided", voided: { prescriptionId, serialNumber, institutionId, reason, voidedAt }, origin };
       }
       default:
         return { kind: "ignored", type: envelope.type };

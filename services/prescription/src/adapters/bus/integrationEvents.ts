@@ -70,7 +70,7 @@ export function prescriptionEventMessage(stored: StoredEvent): BusMessage | null
     }
     case "PrescriptionVoided": {
       const { prescriptionId, serialNumber, reason, at } = event.data;
-      bytes = PrescriptionVoided.encode({ prescriptionId, serialNumber, reason, voidedAt: at }).finish();
+      bytes = PrescriptionVoided.encode({ prescriptionId, serialNumber, reason, voidedAt: at, institutionId: stored.metadata.tenantId }).finish();
       break;
     }
     default:
