@@ -1,3 +1,4 @@
+import { defaultIdentityVerifier } from "../src/application/patients/identityVerifier.js";
 import { given } from "@ihp/testing";
 import { describe, expect, it } from "vitest";
 import {
@@ -180,5 +181,14 @@ describe("guardians of minors", () => {
   it("counts age in whole years on the Beijing day (18 on the birthday)", () => {
     expect(ageOn("2008-03-02", AT)).toBe(18);
     expect(ageOn("2008-03-03", AT)).toBe(17);
+  });
+});
+
+describe("IDN-07: which face-match verifier a deployment gets without a provider", () => {
+  it("IDN-07: the accept-anything stand-in only with the builtin issuer; with OIDC no face match ever passes", async () => {
+    const newId = () => "id-1";
+    expect((await defaultIdentityVerifier("builtin", newId).faceMatch({ subjectId: "p-1", evidence: "sdk-token" })).passed).toBe(true);
+    expect((await defaultIdentityVerifier("builtin", newId).faceMatch({ subjectId: "p-1", evidence: "mismatch-1" })).passed).toBe(false);
+    expect((await defaultIdentityVerifier("oidc", newId).faceMatch({ subjectId: "p-1", evidence: "sdk-token" })).passed).toBe(false);
   });
 });

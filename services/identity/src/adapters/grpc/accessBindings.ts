@@ -14,7 +14,7 @@ import {
   LocalCertificateAuthority,
   LocalKeyVault,
 } from "@ihp/signatures";
-import { type IdentityVerifier, standInIdentityVerifier } from "../../application/patients/identityVerifier.js";
+import { defaultIdentityVerifier, type IdentityVerifier } from "../../application/patients/identityVerifier.js";
 import { createPatientAccess } from "../../application/patients/patientAccess.js";
 import { createPatients } from "../../application/patients/patientCommands.js";
 import { openPatientKeyRing, type PatientKeyRing } from "../../application/patients/patientKeyRing.js";
@@ -69,7 +69,7 @@ export function accessBindings(
   deps: Pick<HostDeps<unknown>, "store" | "audit" | "handlers" | "clock" | "newId">,
 ): GrpcServiceBinding[] {
   const { store, audit, handlers, clock, newId } = deps;
-  const verifier = adapters.identityVerifier ?? standInIdentityVerifier(newId);
+  const verifier = adapters.identityVerifier ?? defaultIdentityVerifier(config.AUTH_MODE, newId);
   const accounts = createAccounts({
     store,
     audit,

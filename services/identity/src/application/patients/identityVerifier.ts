@@ -15,3 +15,17 @@ export function standInIdentityVerifier(newId: () => string): IdentityVerifier {
     faceMatch: ({ evidence }) => Promise.resolve({ passed: !evidence.startsWith("mismatch"), reference: `standin:${newId()}` }),
   };
 }
+
+/**
+ * Where no provider is configured outside the embedded mode: a face match never passes, so nobody can verify
+ * themselves with made-up evidence; staff verify in person (IN_PERSON_DOCUMENT_CHECK) until a provider is wired.
+ */
+export const NO_FACE_MATCH_PROVIDER: IdentityVerifier = {
+  faceMatch: () => Promise.resolve({ passed: false, reference: "no-provider-configured" }),
+};
+
+/** The stand-in only with the builtin issuer (embedded mode, tests); never in a deployment using OIDC. */
+export function defaultIdentityVerifier(authMode: "builtin" | "oidc", newId: () => string): IdentityVerifier {
+  return authMode === "builtin" ? standInIdentityVerifier(newId) : NO_FACE_MATCH_PROVIDER;
+}
+
