@@ -9,8 +9,6 @@ import type {
   ExpireConsult,
   GiveConsent,
   OpenVideoRoom,
-  RecordRefusedRequest,
-  RequestConsult,
   SendMessage,
   StartConsult,
   StoreRecording,
@@ -20,113 +18,18 @@ import type { ConsultEvent, ReferralNoticeIssuedData } from "./events.js";
 import {
   isClassA,
   refuseClassA,
-  refuseEmergency,
-  requireConsultType,
-  requireDepartment,
   requireDiagnoses,
-  requireFamilyContract,
-  requireInvitation,
   requireMessage,
-  requirePriorRecord,
   requireRecording,
-  requireRegulatorConnection,
-  requireRequester,
   requireSummary,
 } from "./rules.js";
+import { evolve } from "./evolve.js";
+import { closed, existing, participantRole, requireAssigned, requireParticipantPatient } from "./guards.js";
+import { recordRefusal, request } from "./request.js";
 import { type ConsultState, NO_CONSULT } from "./state.js";
-import type { Consult, ConsultStatus, Diagnosis, Invitation, PriorRecord } from "./types.js";
+import type { Consult } from "./types.js";
 
 type Decision = readonly ConsultEvent[];
-
-const CLOSED: ReadonlySet<ConsultStatus> = new Set(["COMPLETED", "CANCELLED", "EXPIRED", "REFUSED", "TERMINATED_REFERRED"]);
-const MS_PER_MINUTE = 60_000;
-
-function request(command: RequestConsult, state: ConsultState): Decision {
-  // Ids are derived from request ids, and repeats are answered before deciding: this only guards other paths.
-  if (state.status !== "none") throw refusal("CONSULT_NOT_WAITING");
-  const { institution, patient, profile, settings, at } = command;
-  const consultType = requireConsultType(command.consultType);
-  requireRegulatorConnection(institution);
-  const departmentCode = requireDepartment(command.departmentCode, institution);
-  refuseEmergency(command.triageFlags);
-  const guardian = requireRequester(command.requestedBy, patient, command.guardian, profile, at);
-
-  let priorRecord: PriorRecord | null = null;
-  let invitation: Invitation | null = null;
-  let familyContractId = "";
-  let confirmedDiagnoses: Diagnosis[] = [];
-  switch (consultType) {
-    case "FOLLOW_UP":
-      priorRecord = requirePriorRecord(command.priorRecord, profile, at);
-      refuseClassA(priorRecord.diagnoses, settings.classADiagnosisPrefixes);
-      break;
-    case "INVITED_CONSULTATION": {
-      // CON-09: the patient is being seen offline now; CON-02/03 do not apply.
-      const invited = requireInvitation(command.invitation);
-      invitation = invited.invitation;
-      confirmedDiagnoses = invited.diagnoses;
-      break;
-    }
-    case "FAMILY_DOCTOR": {
-      const contract = requireFamilyContract(
-        command.familyContractId,
-        command.familyContract,
-        patient.patientId,
-        institution.institutionId,
-      );
-      familyContractId = contract.contractId;
-      confirmedDiagnoses = requireDiagnoses(contract.coveredDiagnoses);
-      break;
-    }
-  }
-  refuseClassA(confirmedDiagnoses, settings.classADiagnosisPrefixes);
-
-  return [
-    {
-      type: "ConsultRequested",
-      data: {
-        consultId: command.consultId,
-        institutionId: institution.institutionId,
-        jurisdiction: institution.jurisdiction,
-        consultType,
-        departmentCode,
-        patientId: patient.patientId,
-        patientBirthDate: patient.birthDate,
-        patientSex: patient.sex,
-        requestedBy: command.requestedBy,
-        guardianId: guardian?.guardianId ?? "",
-        guardianRelationship: guardian?.relationship ?? "",
-        requestedAt: at.toISOString(),
-        acceptBy: new Date(at.getTime() + settings.acceptanceWindowMinutes * MS_PER_MINUTE).toISOString(),
-        priorRecord,
-        invitation,
-        familyContractId,
-        confirmedDiagnoses,
-      },
-    },
-  ];
-}
-
-function recordRefusal(command: RecordRefusedRequest, state: ConsultState): Decision {
-  if (state.status !== "none") return [];
-  return [
-    {
-      type: "ConsultRequestRefused",
-      data: {
-        consultId: command.consultId,
-        institutionId: command.institutionId,
-        consultType: command.consultType,
-        departmentCode: command.departmentCode,
-        patientId: command.patientId,
-        requestedBy: command.requestedBy,
-        code: command.code,
-        kind: command.kind,
-        ruleId: command.ruleId,
-        refusedAt: command.at.toISOString(),
-      },
-    },
-  ];
-}
 
 function cancel(command: CancelConsult, consult: Consult): Decision {
   requireParticipantPatient(consult, command.cancelledBy);
@@ -356,34 +259,6 @@ function stopRecording(consult: Consult, at: Date): ConsultEvent[] {
   return [{ type: "RecordingStopped", data: { consultId: consult.consultId, roomId: consult.videoRoomId, stoppedAt: at.toISOString() } }];
 }
 
-function requireAssigned(consult: Consult, physicianId: string): void {
-  if (consult.physicianId === "") throw refusal(closed(consult) ? "CONSULT_CLOSED" : "CONSULT_NOT_ACCEPTED");
-  if (consult.physicianId !== physicianId) throw refusal("NOT_ASSIGNED_PHYSICIAN");
-}
-
-/** The patient, or for a child the recorded guardian, acts for the patient's side. */
-function requireParticipantPatient(consult: Consult, actorId: string): void {
-  const guardianActs = consult.guardianId !== "" && actorId === consult.guardianId;
-  const patientActs = consult.guardianId === "" && actorId === consult.patientId;
-  if (!guardianActs && !patientActs) throw refusal("NOT_CONSULT_PARTICIPANT");
-}
-
-function participantRole(consult: Consult, actorId: string): "PATIENT" | "GUARDIAN" | "PHYSICIAN" {
-  if (consult.physicianId !== "" && actorId === consult.physicianId) return "PHYSICIAN";
-  if (consult.guardianId !== "" && actorId === consult.guardianId) return "GUARDIAN";
-  if (actorId === consult.patientId) return "PATIENT";
-  throw refusal("NOT_CONSULT_PARTICIPANT");
-}
-
-function closed(consult: Consult): boolean {
-  return CLOSED.has(consult.status);
-}
-
-function existing(state: ConsultState): Consult {
-  if (state.status !== "exists") throw refusal("CONSULT_NOT_FOUND");
-  return state.consult;
-}
-
 function decide(command: ConsultCommand, state: ConsultState): Decision {
   switch (command.type) {
     case "RequestConsult":
@@ -412,73 +287,6 @@ function decide(command: ConsultCommand, state: ConsultState): Decision {
       return complete(command, existing(state));
     case "TerminateConsult":
       return terminate(command, existing(state));
-  }
-}
-
-function evolve(state: ConsultState, event: ConsultEvent): ConsultState {
-  if (event.type === "ConsultRequested") {
-    const { data } = event;
-    return {
-      status: "exists",
-      consult: {
-        consultId: data.consultId,
-        institutionId: data.institutionId,
-        jurisdiction: data.jurisdiction,
-        consultType: data.consultType,
-        departmentCode: data.departmentCode,
-        patientId: data.patientId,
-        patientBirthDate: data.patientBirthDate,
-        patientSex: data.patientSex,
-        guardianId: data.guardianId,
-        requestedAt: data.requestedAt,
-        acceptBy: data.acceptBy,
-        priorRecord: data.priorRecord,
-        invitation: data.invitation,
-        familyContractId: data.familyContractId,
-        status: "WAITING",
-        physicianId: "",
-        confirmedDiagnoses: data.confirmedDiagnoses,
-        eligibility: data.consultType === "FOLLOW_UP" ? "PENDING" : "NOT_REQUIRED",
-        consent: null,
-        terminationReason: "",
-        videoRoomId: "",
-        recording: "NONE",
-      },
-    };
-  }
-  if (event.type === "ConsultRequestRefused") return { status: "refused", code: event.data.code };
-  if (state.status !== "exists") return state;
-  const consult = state.consult;
-  const next = (changes: Partial<Consult>): ConsultState => ({ status: "exists", consult: { ...consult, ...changes } });
-  switch (event.type) {
-    case "ConsultCancelled":
-      return next({ status: "CANCELLED" });
-    case "ConsultExpired":
-      return next({ status: "EXPIRED" });
-    case "ConsultAccepted":
-      return next({ status: "ACCEPTED", physicianId: event.data.physicianId });
-    case "FollowUpEligibilityDecided":
-      return event.data.eligible
-        ? next({ eligibility: "ELIGIBLE", confirmedDiagnoses: event.data.verifiedDiagnoses })
-        : next({ eligibility: "INELIGIBLE", status: "REFUSED" });
-    case "ConsentGiven":
-      return next({ consent: { version: event.data.consentVersion, sha256: event.data.consentSha256 } });
-    case "ConsultStarted":
-      return next({ status: "IN_PROGRESS" });
-    case "VideoRoomOpened":
-      return next({ videoRoomId: event.data.roomId });
-    case "RecordingStarted":
-      return next({ recording: "STARTED" });
-    case "RecordingStopped":
-      return next({ recording: "STOPPED" });
-    case "ConsultCompleted":
-      return next({ status: "COMPLETED" });
-    case "ConsultTerminated":
-      return next({ status: "TERMINATED_REFERRED", terminationReason: event.data.reasonCode });
-    case "MessageSent":
-    case "RecordingStored":
-    case "ReferralNoticeIssued":
-      return state;
   }
 }
 
