@@ -4,7 +4,7 @@ import { isAdult, type Patient } from "../../domain/patients/index.js";
 import type { Caller } from "../caller.js";
 import { recordingRefusals } from "../refusals.js";
 import type { AuditTrail } from "@ihp/platform";
-import { actsFor, type Patients, roleNotAllowed } from "./patientCommands.js";
+import { actsFor, type Patients, requireTenant, roleNotAllowed } from "./patientCommands.js";
 import { patientResource, requirePatientId } from "./patientIds.js";
 
 /** Services and staff that look up patients' verified facts; patients only for themselves and their children. */
@@ -16,6 +16,13 @@ export interface PatientAccess {
   checkGuardian(caller: Caller, guardianId: string, childId: string): Promise<{ verified: boolean; relationship: string }>;
 }
 
+/** The platform operator's services read any institution's patients; staff only their own institution's. */
+function requireReaderTenant(caller: Caller, institutionId: string): void {
+  if (authorize(caller.principal, { roles: ["system"] }).allowed) return;
+  const role = READERS.find((candidate) => caller.principal.roles.includes(candidate)) ?? "institution_admin";
+  requireTenant(caller.principal, role, institutionId);
+}
+
 export function createPatientAccess(options: { patients: Patients; audit: AuditTrail; clock: () => Date }): PatientAccess {
   const { patients, audit } = options;
   return {
@@ -23,10 +30,10 @@ export function createPatientAccess(options: { patients: Patients; audit: AuditT
       return recordingRefusals(audit, caller, "GetVerifiedPatient", patientResource(rawId), async () => {
         const patientId = requirePatientId(rawId);
         const patient = await patients.load(patientId);
-        if (!authorize(caller.principal, { roles: READERS }).allowed && !actsFor(caller.principal, patient, patientId)) {
-          throw roleNotAllowed();
-        }
+        const reader = authorize(caller.principal, { roles: READERS }).allowed;
+        if (!reader && !actsFor(caller.principal, patient, patientId, options.clock())) throw roleNotAllowed();
         if (patient === undefined) throw refusal("PATIENT_NOT_FOUND");
+        if (reader) requireReaderTenant(caller, patient.institutionId);
         const { verification } = patient;
         if (verification === undefined) throw refusal("PATIENT_NOT_VERIFIED");
         return { ...patient, verification };
@@ -38,8 +45,16 @@ export function createPatientAccess(options: { patients: Patients; audit: AuditT
         const guardianId = requirePatientId(rawGuardianId);
         const childId = requirePatientId(rawChildId);
         const isParty = caller.principal.roles.includes("patient") && [guardianId, childId].includes(caller.principal.subject);
-        if (!authorize(caller.principal, { roles: READERS }).allowed && !isParty) throw roleNotAllowed();
+        const reader = authorize(caller.principal, { roles: READERS }).allowed;
+        if (!reader && !isParty) throw roleNotAllowed();
         const child = await patients.load(childId);
+        const guardian = await patients.load(guardianId);
+        // Staff and parties learn about a guardianship only within their institution; both people are checked.
+        for (const person of [child, guardian]) {
+          if (person === undefined) continue;
+          if (reader) requireReaderTenant(caller, person.institutionId);
+          else requireTenant(caller.principal, "patient", person.institutionId);
+        }
         const link = child?.guardians.find((candidate) => candidate.guardianId === guardianId);
         // Guardianship of a minor ends at 18 (Civil Code art. 17): an old link no longer answers for the child.
         const verified = child !== undefined && link !== undefined && link.verified && !isAdult(child.birthDate, options.clock());

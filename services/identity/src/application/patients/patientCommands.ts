@@ -1,7 +1,8 @@
 import { type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
-import { type AuditTrail, authorize, denialError, describeError, type Principal } from "@ihp/platform";
+import { type AuditTrail, authorize, denialError, describeError, type Principal, type Role } from "@ihp/platform";
 import { refusal } from "../../domain/errors.js";
 import {
+  isAdult,
   isPatientEventType,
   type Patient,
   type PatientCommand,
@@ -40,9 +41,16 @@ export interface RegisterPatientInput {
   readonly password: string;
 }
 
+/**
+ * A patient with the institution they registered at (the registration's tenant): the tenant every access to the
+ * patient is checked against. Patient ids are global (from the document's blind index), so the id alone says nothing
+ * about whose patient it is.
+ */
+export type PatientRecord = Patient & { readonly institutionId: string };
+
 /** A patient with the name and number opened, for the patient themself (GetPatient). */
 export interface PatientView {
-  readonly patient: Patient;
+  readonly patient: PatientRecord;
   readonly name: string;
   readonly maskedIdNumber: string;
 }
@@ -54,7 +62,7 @@ export interface Patients {
   verifyGuardianship(caller: Caller, input: { requestId: string; childId: string; guardianId: string; method: string }): Promise<Patient>;
   get(caller: Caller, patientId: string): Promise<PatientView>;
   /** The patient as of their stream; undefined when not registered. */
-  load(patientId: string): Promise<Patient | undefined>;
+  load(patientId: string): Promise<PatientRecord | undefined>;
 }
 
 export function toPatientEvent(event: StoredEvent): PatientEvent {
@@ -64,19 +72,33 @@ export function toPatientEvent(event: StoredEvent): PatientEvent {
 
 const MAX_EVIDENCE = 4096;
 
-/** Self, or a guardian linked to this patient (a parent acting for a child). */
-export function actsFor(principal: Principal, patient: Patient | undefined, patientId: string): boolean {
+/**
+ * Self, or a guardian whose link staff verified while the child is a minor (a parent acting for a child), in the
+ * patient's own institution. An unverified link is only a claim: anyone can claim any child id, so it opens nothing.
+ */
+export function actsFor(principal: Principal, patient: PatientRecord | undefined, patientId: string, at: Date): boolean {
   if (!principal.roles.includes("patient")) return false;
+  if (patient !== undefined && principal.tenantId !== patient.institutionId) return false;
   if (principal.subject === patientId) return true;
-  return patient?.guardians.some((link) => link.guardianId === principal.subject) ?? false;
+  if (patient === undefined || isAdult(patient.birthDate, at)) return false;
+  return patient.guardians.some((link) => link.guardianId === principal.subject && link.verified);
+}
+
+/** Refused unless the caller acts for `institutionId` (TENANT_MISMATCH): checked for every patient a request touches. */
+export function requireTenant(principal: Principal, role: Role, institutionId: string): void {
+  const decision = authorize(principal, { roles: [role], tenantId: institutionId });
+  if (!decision.allowed) throw denialError(decision);
 }
 
 export function createPatients(options: PatientsOptions): Patients {
   const { store, audit, clock, keys } = options;
 
-  async function load(patientId: string): Promise<Patient | undefined> {
-    const state = fold(patientDecider, (await store.readStream(patientStreamId(patientId))).map(toPatientEvent));
-    return state.status === "registered" ? state.patient : undefined;
+  async function load(patientId: string): Promise<PatientRecord | undefined> {
+    const events = await store.readStream(patientStreamId(patientId));
+    const state = fold(patientDecider, events.map(toPatientEvent));
+    if (state.status !== "registered" || events[0] === undefined) return undefined;
+    // The registration is appended under the institution the patient registered at (register below).
+    return { ...state.patient, institutionId: events[0].metadata.tenantId };
   }
 
   async function execute(
@@ -103,7 +125,7 @@ export function createPatients(options: PatientsOptions): Patients {
     return result;
   }
 
-  async function current(patientId: string): Promise<Patient> {
+  async function current(patientId: string): Promise<PatientRecord> {
     const patient = await load(patientId);
     if (patient === undefined) throw refusal("PATIENT_NOT_FOUND");
     return patient;
@@ -165,18 +187,19 @@ export function createPatients(options: PatientsOptions): Patients {
         if (method === "IN_PERSON_DOCUMENT_CHECK") {
           const grant = authorize(caller.principal, { roles: ["institution_admin"] });
           if (!grant.allowed) throw refusal("INVALID_VERIFICATION_METHOD");
+          requireTenant(caller.principal, "institution_admin", patient.institutionId);
           role = "institution_admin";
           passed = true;
           providerReference = `counter:${caller.principal.subject}`;
         } else {
-          if (!actsFor(caller.principal, patient, patientId)) throw roleNotAllowed();
+          if (!actsFor(caller.principal, patient, patientId, clock())) throw roleNotAllowed();
           if (input.evidence === "" || input.evidence.length > MAX_EVIDENCE) throw refusal("VERIFICATION_EVIDENCE_REQUIRED");
           role = "patient";
           const outcome = await options.verifier.faceMatch({ subjectId: patientId, evidence: input.evidence });
           passed = outcome.passed;
           providerReference = outcome.reference;
         }
-        const result = await execute(caller, { id: caller.principal.subject, role }, caller.principal.tenantId, patientId, requestId, {
+        const result = await execute(caller, { id: caller.principal.subject, role }, patient.institutionId, patientId, requestId, {
           type: "RecordVerification",
           patientId,
           method,
@@ -198,9 +221,14 @@ export function createPatients(options: PatientsOptions): Patients {
         const isGuardianThemself = caller.principal.roles.includes("patient") && caller.principal.subject === guardianId;
         const role = isGuardianThemself ? "patient" : staff(caller.principal, ["institution_admin"]);
         if (role === undefined) throw roleNotAllowed();
+        const child = await current(childId);
         const guardian = await load(guardianId);
+        // Both people must be of the caller's institution: an admin (or a patient) of one institution cannot tie
+        // another institution's child to anyone, nor one of their own patients to another institution's child.
+        requireTenant(caller.principal, role, child.institutionId);
+        if (guardian !== undefined) requireTenant(caller.principal, role, guardian.institutionId);
         const now = clock();
-        const result = await execute(caller, { id: caller.principal.subject, role }, caller.principal.tenantId, childId, requestId, {
+        const result = await execute(caller, { id: caller.principal.subject, role }, child.institutionId, childId, requestId, {
           type: "LinkGuardian",
           childId,
           guardianId,
@@ -221,7 +249,13 @@ export function createPatients(options: PatientsOptions): Patients {
         const childId = requirePatientId(input.childId);
         const guardianId = requirePatientId(input.guardianId);
         const requestId = requireRequestId(input.requestId);
-        const result = await execute(caller, { id: caller.principal.subject, role }, caller.principal.tenantId, childId, requestId, {
+        const child = await current(childId);
+        const guardian = await current(guardianId);
+        if (role === "institution_admin") {
+          requireTenant(caller.principal, role, child.institutionId);
+          requireTenant(caller.principal, role, guardian.institutionId);
+        }
+        const result = await execute(caller, { id: caller.principal.subject, role }, child.institutionId, childId, requestId, {
           type: "VerifyGuardianship",
           childId,
           guardianId,
@@ -237,7 +271,7 @@ export function createPatients(options: PatientsOptions): Patients {
       return recordingRefusals(audit, caller, "GetPatient", patientResource(rawId), async () => {
         const patientId = requirePatientId(rawId);
         const patient = await load(patientId);
-        if (!actsFor(caller.principal, patient, patientId)) throw roleNotAllowed();
+        if (!actsFor(caller.principal, patient, patientId, clock())) throw roleNotAllowed();
         if (patient === undefined) throw refusal("PATIENT_NOT_FOUND");
         const name = (await keys.open(patientId, "name", patient.identity.sealedName)) ?? "";
         const number = (await keys.open(patientId, "idNumber", patient.identity.sealedIdNumber)) ?? "";
