@@ -21,6 +21,11 @@ export const PLATFORM_ERRORS = {
     en: "The request is not valid. Please check what you entered.",
     zh: "请求内容有误，请检查填写的信息。",
   },
+  MALFORMED_REQUEST: {
+    status: status.INVALID_ARGUMENT,
+    en: "The request could not be read. Please update the app or check what it sends.",
+    zh: "无法读取请求内容，请更新应用或检查发送的数据。",
+  },
   INVALID_CURSOR: {
     status: status.INVALID_ARGUMENT,
     en: "The page cursor is not valid. Please start again from the first page.",

@@ -1,9 +1,17 @@
 import {
   type ChannelOptions,
+  type MethodDefinition,
   Server,
+  type ServerUnaryCall,
+  type ServerWritableStream,
   type ServiceDefinition,
+  type UntypedHandleCall,
   type UntypedServiceImplementation,
+  type sendUnaryData,
 } from "@grpc/grpc-js";
+import { DomainError } from "@ihp/eventsourcing";
+import { PLATFORM_ERRORS } from "../errors/platformErrors.js";
+import { toGrpcError } from "../errors/toGrpcError.js";
 import { serverCredentials, type TlsFiles } from "./credentials.js";
 import { type HealthService, OVERALL } from "./healthService.js";
 
@@ -43,9 +51,9 @@ export function serviceName(definition: ServiceDefinition): string {
 
 export async function serveGrpc(options: ServeGrpcOptions): Promise<RunningGrpcServer> {
   const server = new Server(options.channelOptions);
-  for (const { definition, implementation } of options.services) server.addService(definition, implementation);
+  for (const { definition, implementation } of options.services) server.addService(...refusingMalformed(definition, implementation));
   const { health } = options;
-  if (health !== undefined) server.addService(health.definition, health.implementation);
+  if (health !== undefined) server.addService(...refusingMalformed(health.definition, health.implementation));
 
   const host = options.host ?? "127.0.0.1";
   const address = host.includes(":") ? `[${host}]:${options.port}` : `${host}:${options.port}`;
@@ -82,4 +90,53 @@ async function drain(server: Server, health: HealthService | undefined, graceMs:
   const clean = await Promise.race([drained, expired]);
   clearTimeout(timer);
   if (!clean) server.forceShutdown();
+}
+
+/** Stands in for a request whose bytes did not decode, so that the call can be refused instead of failing. */
+const MALFORMED: unique symbol = Symbol("malformed request");
+
+function malformedRequest(): ReturnType<typeof toGrpcError> {
+  return toGrpcError(new DomainError("MALFORMED_REQUEST", "INVALID_ARGUMENT", PLATFORM_ERRORS.MALFORMED_REQUEST.en));
+}
+
+/**
+ * grpc-js answers a request it cannot deserialize with INTERNAL, which reads as our fault and hides a client's bug.
+ * The deserializer here never throws: it hands over a marker, and the method answers it with INVALID_ARGUMENT and the
+ * stable code MALFORMED_REQUEST before the handler (or token check) runs. Only single-request methods are guarded:
+ * a client stream delivers its messages to the handler itself, and no service here has one.
+ */
+function refusingMalformed(
+  definition: ServiceDefinition,
+  implementation: UntypedServiceImplementation,
+): [ServiceDefinition, UntypedServiceImplementation] {
+  const guardedDefinition: Record<string, MethodDefinition<unknown, unknown>> = {};
+  const guardedImplementation: Record<string, UntypedHandleCall> = {};
+  for (const [name, method] of Object.entries(definition)) {
+    const handler = implementation[name];
+    if (method.requestStream || handler === undefined) {
+      guardedDefinition[name] = method;
+      if (handler !== undefined) guardedImplementation[name] = handler;
+      continue;
+    }
+    guardedDefinition[name] = {
+      ...method,
+      requestDeserialize: (bytes: Buffer): unknown => {
+        try {
+          return method.requestDeserialize(bytes);
+        } catch {
+          return MALFORMED;
+        }
+      },
+    };
+    guardedImplementation[name] = method.responseStream
+      ? (call: ServerWritableStream<unknown, unknown>): void => {
+          if (call.request === MALFORMED) call.emit("error", malformedRequest());
+          else (handler as (call: ServerWritableStream<unknown, unknown>) => void)(call);
+        }
+      : (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>): void => {
+          if (call.request === MALFORMED) callback(malformedRequest());
+          else (handler as (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => void)(call, callback);
+        };
+  }
+  return [guardedDefinition, guardedImplementation];
 }
