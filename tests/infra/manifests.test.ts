@@ -1,4 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { consultConfigSchema } from "@ihp/consult";
 import { loadGatewayConfig } from "@ihp/gateway";
@@ -10,8 +12,11 @@ import { reportingConfigSchema } from "@ihp/reporting";
 import { loadAll } from "js-yaml";
 import { describe, expect, it } from "vitest";
 
-// The manifests cannot be applied here (no cluster): this checks what can be checked without one — that they name
-// only variables the code reads, and that no service is left out.
+// The manifests cannot be applied here (no cluster): this checks what can be checked without one — that kustomize
+// renders the base (what `kubectl apply -k` would send), that it names only variables the code reads, and that no
+// service is left out. Everything below reads the rendered output, not the files, so a file kustomize rejects fails
+// here. kubectl comes from Debian (kubernetes-client; .ci/run installs it): without it, CI fails and a developer's
+// run skips with the reason printed.
 
 const root = join(import.meta.dirname, "../..");
 const base = join(root, "infra/k8s/base");
@@ -22,15 +27,35 @@ interface EnvVar {
 }
 interface Manifest {
   readonly kind: string;
-  readonly metadata: { readonly name: string };
+  readonly metadata: { readonly name: string; readonly namespace?: string };
   readonly data?: Record<string, string>;
   readonly spec?: { readonly template?: { readonly spec: { readonly containers: readonly { readonly env?: readonly EnvVar[] }[] } } };
 }
 
-function manifests(): Manifest[] {
-  return readdirSync(base)
-    .filter((file) => file.endsWith(".yaml") && file !== "kustomization.yaml")
-    .flatMap((file) => loadAll(readFileSync(join(base, file), "utf8")) as Manifest[]);
+function hasKubectl(): boolean {
+  try {
+    execFileSync("kubectl", ["version", "--client"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const KUBECTL = hasKubectl();
+if (!KUBECTL && process.env["CI"] !== "true") {
+  process.stdout.write("tests/infra/manifests: skipped, kubectl not found (Debian package kubernetes-client)\n");
+}
+
+/** The documents `kubectl kustomize` renders from a kustomization folder; throws with kustomize's message if it fails. */
+function render(folder: string): Manifest[] {
+  let output: string;
+  try {
+    output = execFileSync("kubectl", ["kustomize", folder], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    const failed = error as { stderr?: string; message: string };
+    throw new Error(`kubectl kustomize ${folder} failed: ${failed.stderr ?? failed.message}`);
+  }
+  return (loadAll(output) as (Manifest | null)[]).filter((document): document is Manifest => document !== null);
 }
 
 const SCHEMAS = {
@@ -41,10 +66,31 @@ const SCHEMAS = {
   reporting: reportingConfigSchema,
 };
 
-describe("Kubernetes manifests (infra/k8s/base)", () => {
-  const all = manifests();
+describe.skipIf(!KUBECTL && process.env["CI"] !== "true")("Kubernetes manifests (infra/k8s/base), as kustomize renders them", () => {
+  const all = KUBECTL || process.env["CI"] === "true" ? render(base) : [];
   const deployment = (name: string) => all.find((m) => m.kind === "Deployment" && m.metadata.name === name);
   const common = all.find((m) => m.kind === "ConfigMap" && m.metadata.name === "ihp-common")?.data ?? {};
+
+  it("renders every file of the base, in the namespace the kustomization sets", () => {
+    const files = readdirSync(base).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml");
+    const documents = files.flatMap((file) => loadAll(readFileSync(join(base, file), "utf8")).filter((d) => d !== null));
+    expect(all).toHaveLength(documents.length);
+    expect(all.filter((m) => m.kind !== "Namespace").every((m) => m.metadata.namespace === "ihp")).toBe(true);
+  });
+
+  it("fails when kustomize rejects a file: the unquoted `?` nats.yaml once had does not render", () => {
+    const broken = mkdtempSync(join(tmpdir(), "ihp-kustomize-"));
+    try {
+      cpSync(base, broken, { recursive: true });
+      const nats = join(broken, "nats.yaml");
+      const quoted = '{ path: "/healthz?js-enabled-only=true", port: monitor }';
+      expect(readFileSync(nats, "utf8")).toContain(quoted);
+      writeFileSync(nats, readFileSync(nats, "utf8").replace(quoted, "{ path: /healthz?js-enabled-only=true, port: monitor }"));
+      expect(() => render(broken)).toThrow(/nats\.yaml/);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
+  });
 
   it("lists every file in the kustomization and has a Deployment for every service with a main.ts", () => {
     const kustomization = readFileSync(join(base, "kustomization.yaml"), "utf8");
