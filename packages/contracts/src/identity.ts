@@ -36,6 +36,7 @@ export {
   ClinicalAccessServiceService,
   GetVerifiedPatientRequest,
   GetVerifiedPatientResponse,
+  ClinicalObjectKind,
   Profession,
   SignDocumentRequest,
   SignDocumentResponse,

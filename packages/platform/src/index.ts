@@ -49,6 +49,7 @@ export { isUnexpectedError, toGrpcError } from "./errors/toGrpcError.js";
 
 // auth
 export { authorize, denialError } from "./auth/authorize.js";
+export { requireHuman } from "./auth/humanPrincipal.js";
 export type { Decision, DenyReason, Requirement } from "./auth/authorize.js";
 export { BuiltinIssuer, defaultIssuerKeyFile, TOKEN_ALGORITHM } from "./auth/builtinIssuer.js";
 export type { BuiltinIssuerOptions, TokenRequest } from "./auth/builtinIssuer.js";

@@ -58,6 +58,8 @@ export interface HostDeps<DB> {
   readonly audit: AuditTrail;
   /** Aborted when the service starts stopping: long-running streams end on it. */
   readonly stopping: AbortSignal;
+  /** The verifier behind `handlers`, for a second credential a call carries (identity's SignDocument). */
+  readonly verifier: PrincipalResolver;
 }
 
 /**
@@ -172,7 +174,7 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
             }));
       const audit = createAuditTrail({ store, context, clock, newId });
       const handlers = createGrpcHandlers({ logger, verifier, metrics: options.metrics, tracer: options.tracer });
-      deps = { store, readModels, bus, clock, newId, logger, handlers, audit, stopping: stopping.signal };
+      deps = { store, readModels, bus, clock, newId, logger, handlers, audit, stopping: stopping.signal, verifier };
     },
     stop: () => (ownsBus ? bus.close() : undefined),
   });

@@ -67,7 +67,7 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
       map: identityEventMapping({ openIdNumber: (sealed, id) => practitioners.sealer.open(sealed, id) }),
       maxInFlight: 1,
     },
-    grpc: ({ store, audit, handlers, readModels, newId, logger }) => [
+    grpc: ({ store, audit, handlers, readModels, newId, logger, verifier }) => [
       {
         definition: InstitutionServiceService,
         implementation: institutionServer({
@@ -93,7 +93,7 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
         options.config,
         access,
         options.practitionerAccess ?? createPractitionerAccess({ store, newEventId: newId }),
-        { store, audit, handlers, clock, newId },
+        { store, audit, handlers, clock, newId, verifier },
       ),
     ],
   });

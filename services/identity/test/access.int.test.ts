@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   ClinicalAccessServiceService,
+  ClinicalObjectKind,
   IdDocumentType,
   PatientServiceService,
   SessionServiceService,
@@ -37,6 +38,9 @@ let signing: ServiceClient<typeof SignatureServiceService>;
 let keysAdmin: ServiceClient<typeof SigningKeyServiceService>;
 let admin: string;
 let system: string;
+let prescriptionService: string;
+let pharmacyService: string;
+const SIGNER = "x-ihp-signer-authorization";
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "identity-access-"));
@@ -53,6 +57,8 @@ beforeAll(async () => {
   keysAdmin = new ServiceClient(SigningKeyServiceService, service.grpcPort);
   admin = await issuer.issue({ subject: "admin-1", roles: ["institution_admin"], tenantId: INSTITUTION, kind: "human", ttlSeconds: 10 ** 8 });
   system = await issuer.issue({ subject: "consult", roles: ["system"], tenantId: "platform", ttlSeconds: 10 ** 8 });
+  prescriptionService = await issuer.issue({ subject: "svc:prescription", roles: ["system"], tenantId: "platform", kind: "service", ttlSeconds: 10 ** 8 });
+  pharmacyService = await issuer.issue({ subject: "svc:pharmacy", roles: ["system"], tenantId: "platform", kind: "service", ttlSeconds: 10 ** 8 });
 });
 
 afterAll(async () => {
@@ -140,6 +146,8 @@ describe("clinician sessions, step-up and signatures over gRPC", () => {
   let doctorToken = "";
   const consultId = "consult-0001";
   const receiving = { practitionerId: DOCTOR, institutionId: INSTITUTION, departmentCode: "03.07", consultId, patientId: "" };
+  // A bare consult id, the form from before step-ups named their object's kind: still a consult.
+  const legacyForm = { objectKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_UNSPECIFIED, objectId: "" };
 
   it("IDN-08: an institution admin sets the practitioner's password; the login token names the session", async () => {
     const set = { requestId: "setpw-000001", practitionerId: DOCTOR, loginName: "dr.wang", password: "weak" };
@@ -154,9 +162,9 @@ describe("clinician sessions, step-up and signatures over gRPC", () => {
   it("IDN-03: CheckReceiving needs a fresh step-up for this consult, by the practitioner in person", async () => {
     expect((await refusalOf(access.call("checkReceiving", receiving, doctorToken))).code).toBe("STEP_UP_REQUIRED");
     expect((await refusalOf(access.call("checkReceiving", receiving, system))).code).toBe("HUMAN_CLINICIAN_REQUIRED");
-    const wrongStep = sessions.call("stepUp", { requestId: "stepup-bad-1", consultId, method: "PASSWORD", secret: "nope-nope-1" }, doctorToken);
+    const wrongStep = sessions.call("stepUp", { requestId: "stepup-bad-1", consultId, method: "PASSWORD", secret: "nope-nope-1", ...legacyForm }, doctorToken);
     expect((await refusalOf(wrongStep)).code).toBe("INVALID_CREDENTIALS");
-    const step = await sessions.call("stepUp", { requestId: "stepup-0001", consultId, method: "PASSWORD", secret: "Doctor-pass-1" }, doctorToken);
+    const step = await sessions.call("stepUp", { requestId: "stepup-0001", consultId, method: "PASSWORD", secret: "Doctor-pass-1", ...legacyForm }, doctorToken);
     const answer = await access.call("checkReceiving", receiving, doctorToken);
     expect(answer.stepUpId).toBe(step.stepUpId);
     expect(answer.sessionId).toBe(step.sessionId);
@@ -169,12 +177,21 @@ describe("clinician sessions, step-up and signatures over gRPC", () => {
 
   it("IDN-09: signs with an enrolled SM2 certificate; the signature verifies; forged and replayed ones do not", async () => {
     const document = Buffer.from(JSON.stringify({ id: "rx-1", drug: "amlodipine" }), "utf8");
-    const signRequest = { requestId: "sign-000001", documentType: "PRESCRIPTION", documentId: "rx-1", canonicalDocument: document };
-    await sessions.call("stepUp", { requestId: "stepup-0002", consultId, method: "PASSWORD", secret: "Doctor-pass-1" }, doctorToken);
-    expect((await refusalOf(signing.call("signDocument", signRequest, doctorToken))).code).toBe("NO_VALID_SIGNING_CERT");
+    const signRequest = {
+      requestId: "sign-000001",
+      documentType: "PRESCRIPTION",
+      documentId: "rx-1",
+      canonicalDocument: document,
+      boundKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_CONSULT,
+      boundId: consultId,
+    };
+    // The owning service submits; the clinician's own token rides along (access.proto, SignatureService).
+    const signing_ = { call: (name: "signDocument", request: typeof signRequest, token: string) => signing.call(name, request, prescriptionService, { [SIGNER]: `Bearer ${token}` }) };
+    await sessions.call("stepUp", { requestId: "stepup-0002", consultId, method: "PASSWORD", secret: "Doctor-pass-1", ...legacyForm }, doctorToken);
+    expect((await refusalOf(signing_.call("signDocument", signRequest, doctorToken))).code).toBe("NO_VALID_SIGNING_CERT");
     const { certificate } = await keysAdmin.call("enrolSigningKey", { requestId: "enrol-000001", practitionerId: DOCTOR, algorithm: "" }, admin);
     expect(certificate!.algorithm).toBe("SM2_SM3");
-    const { signature } = await signing.call("signDocument", { ...signRequest, requestId: "sign-000002" }, doctorToken);
+    const { signature } = await signing_.call("signDocument", { ...signRequest, requestId: "sign-000002" }, doctorToken);
     expect(signature!.certificateSerial).toBe(certificate!.serial);
     const verify = (canonicalDocument: Buffer, sig = signature!) => signing.call("verifySignature", { canonicalDocument, signature: sig, expectedSignerId: DOCTOR }, system);
     expect(await verify(document)).toEqual({ valid: true, reasonCode: "" });
@@ -186,16 +203,50 @@ describe("clinician sessions, step-up and signatures over gRPC", () => {
 
     advance(1);
     await keysAdmin.call("revokeSigningCertificate", { requestId: "revoke-00001", practitionerId: DOCTOR, serial: certificate!.serial, reason: "left" }, admin);
-    expect((await refusalOf(signing.call("signDocument", { ...signRequest, requestId: "sign-000003" }, doctorToken))).code).toBe("NO_VALID_SIGNING_CERT");
+    expect((await refusalOf(signing_.call("signDocument", { ...signRequest, requestId: "sign-000003" }, doctorToken))).code).toBe("NO_VALID_SIGNING_CERT");
     // Signed before the revocation: still valid.
     expect(await verify(document)).toEqual({ valid: true, reasonCode: "" });
+  });
+
+  it("IDN-09, IDN-03: nobody can have arbitrary content signed — only the owning service, with the clinician's token and a step-up bound to the document's object", async () => {
+    const CONSULT = ClinicalObjectKind.CLINICAL_OBJECT_KIND_CONSULT;
+    await keysAdmin.call("enrolSigningKey", { requestId: "enrol-000002", practitionerId: DOCTOR, algorithm: "" }, admin);
+    await sessions.call("stepUp", { requestId: "stepup-0010", consultId: "", method: "PASSWORD", secret: "Doctor-pass-1", objectKind: CONSULT, objectId: consultId }, doctorToken);
+    const forged = {
+      requestId: "forge-000001",
+      documentType: "PRESCRIPTION",
+      documentId: "rx-forged",
+      canonicalDocument: Buffer.from('{"forged":"document"}', "utf8"),
+      boundKind: CONSULT,
+      boundId: consultId,
+    };
+    const as = (token: string, signer?: string, request = forged) =>
+      refusalOf(signing.call("signDocument", request, token, signer === undefined ? {} : { [SIGNER]: `Bearer ${signer}` })).then((error) => error.code);
+    // The physician's own token, alone or twice: not a service that owns prescriptions.
+    expect(await as(doctorToken)).toBe("DOCUMENT_SUBMITTER_NOT_ALLOWED");
+    expect(await as(doctorToken, doctorToken)).toBe("DOCUMENT_SUBMITTER_NOT_ALLOWED");
+    // A service submitting a type it does not own, or any system token that is not the owner.
+    expect(await as(pharmacyService, doctorToken)).toBe("DOCUMENT_SUBMITTER_NOT_ALLOWED");
+    expect(await as(system, doctorToken)).toBe("DOCUMENT_SUBMITTER_NOT_ALLOWED");
+    expect(await as(prescriptionService, doctorToken, { ...forged, documentType: "ANYTHING" })).toBe("DOCUMENT_SUBMITTER_NOT_ALLOWED");
+    // The owner without the clinician, or with a service credential in the clinician's place.
+    expect(await as(prescriptionService)).toBe("SIGNER_TOKEN_REQUIRED");
+    expect(await as(prescriptionService, system)).toBe("HUMAN_CLINICIAN_REQUIRED");
+    // The owner with the clinician, but the step-up is for another consult, or the binding is of the wrong kind.
+    expect(await as(prescriptionService, doctorToken, { ...forged, boundId: "consult-0002" })).toBe("STEP_UP_REQUIRED");
+    const wrongKind = { ...forged, boundKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_PRESCRIPTION };
+    expect(await as(prescriptionService, doctorToken, wrongKind)).toBe("INVALID_STEP_UP_OBJECT");
+    expect(await as(prescriptionService, doctorToken, { ...forged, boundKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_UNSPECIFIED })).toBe("INVALID_STEP_UP_OBJECT");
+    // Every refusal above is recorded (XC-02) and none signed anything: the one real route signs.
+    const { signature } = await signing.call("signDocument", forged, prescriptionService, { [SIGNER]: `Bearer ${doctorToken}` });
+    expect(signature!.signerId).toBe(DOCTOR);
   });
 
   it("IDN-08: a second login supersedes the first session, whose token is refused for clinical acts", async () => {
     const second = await loginAs("dr.wang", "Doctor-pass-1");
     expect((await refusalOf(access.call("checkReceiving", receiving, doctorToken))).code).toBe("SESSION_SUPERSEDED");
     doctorToken = second.accessToken;
-    await sessions.call("stepUp", { requestId: "stepup-0003", consultId, method: "PASSWORD", secret: "Doctor-pass-1" }, doctorToken);
+    await sessions.call("stepUp", { requestId: "stepup-0003", consultId, method: "PASSWORD", secret: "Doctor-pass-1", ...legacyForm }, doctorToken);
     advance(31);
     expect((await refusalOf(access.call("checkReceiving", receiving, doctorToken))).code).toBe("SESSION_IDLE_EXPIRED");
   });

@@ -77,20 +77,30 @@ describe("login and lockout", () => {
 
 describe("step-up", () => {
   const history = [opened, loggedIn("s-1", AT)];
-  const stepUp = { type: "StepUp" as const, sessionId: "s-1", stepUpId: "u-1", consultId: "consult-1", method: "PASSWORD" as const, confirmed: true, policy: POLICY, at: minutes(1) };
+  const stepUp = { type: "StepUp" as const, sessionId: "s-1", stepUpId: "u-1", object: { kind: "CONSULT" as const, id: "consult-1" }, method: "PASSWORD" as const, confirmed: true, policy: POLICY, at: minutes(1) };
   const steppedUp: AccountEvent = {
     type: "SteppedUp",
-    data: { subjectId: DOCTOR, stepUpId: "u-1", sessionId: "s-1", consultId: "consult-1", method: "PASSWORD", at: minutes(1).toISOString(), expiresAt: minutes(11).toISOString() },
+    data: { subjectId: DOCTOR, stepUpId: "u-1", sessionId: "s-1", consultId: "consult-1", objectKind: "CONSULT", method: "PASSWORD", at: minutes(1).toISOString(), expiresAt: minutes(11).toISOString() },
   };
 
-  it("IDN-03: records a step-up bound to one consult, fresh for the configured minutes", () => {
+  const consult = (id: string) => ({ kind: "CONSULT" as const, id });
+
+  it("IDN-03: records a step-up bound to one consult, fresh for the configured minutes; it proves nothing for any other object", () => {
     given(accountDecider, history).when(stepUp).then([steppedUp]);
     const after = account([...history, steppedUp]);
     const session = requireCurrentSession(after, "s-1", POLICY, minutes(5));
-    expect(freshStepUp(after, session, "consult-1", minutes(5))?.stepUpId).toBe("u-1");
-    expect(freshStepUp(after, session, "consult-2", minutes(5))).toBeUndefined();
-    expect(freshStepUp(after, session, undefined, minutes(5))?.stepUpId).toBe("u-1");
-    expect(freshStepUp(after, session, "consult-1", minutes(11))).toBeUndefined();
+    expect(freshStepUp(after, session, consult("consult-1"), minutes(5))?.stepUpId).toBe("u-1");
+    expect(freshStepUp(after, session, consult("consult-2"), minutes(5))).toBeUndefined();
+    // Same id, other kind: a step-up for consult X is no step-up for a prescription that happens to be called X.
+    expect(freshStepUp(after, session, { kind: "PRESCRIPTION", id: "consult-1" }, minutes(5))).toBeUndefined();
+    expect(freshStepUp(after, session, consult("consult-1"), minutes(11))).toBeUndefined();
+  });
+
+  it("IDN-03: a step-up recorded before objects had kinds binds the consult it named", () => {
+    const { objectKind: _kind, ...legacyData } = steppedUp.data;
+    const after = account([...history, { type: "SteppedUp", data: legacyData }]);
+    const session = requireCurrentSession(after, "s-1", POLICY, minutes(5));
+    expect(freshStepUp(after, session, consult("consult-1"), minutes(5))?.stepUpId).toBe("u-1");
   });
 
   it("IDN-03: a wrong password in a step-up counts as a failed login; a superseded session cannot step up", () => {
@@ -101,6 +111,6 @@ describe("step-up", () => {
   it("IDN-08: a new login drops the step-ups of the old session", () => {
     const after = account([...history, steppedUp, loggedIn("s-2", minutes(2), "s-1")]);
     const session = requireCurrentSession(after, "s-2", POLICY, minutes(3));
-    expect(freshStepUp(after, session, "consult-1", minutes(3))).toBeUndefined();
+    expect(freshStepUp(after, session, consult("consult-1"), minutes(3))).toBeUndefined();
   });
 });

@@ -218,6 +218,24 @@ export const ACCESS_ERRORS = {
     en: "The consult id is not valid.",
     zh: "问诊编号无效。",
   },
+  INVALID_STEP_UP_OBJECT: {
+    kind: "INVALID_ARGUMENT",
+    ruleId: "IDN-03",
+    en: "Please say which consult or prescription you are confirming your identity for.",
+    zh: "请指明本次身份验证所针对的问诊或处方。",
+  },
+  DOCUMENT_SUBMITTER_NOT_ALLOWED: {
+    kind: "PERMISSION_DENIED",
+    ruleId: "IDN-09",
+    en: "This document can only be signed through the service that owns it.",
+    zh: "该文书只能通过其所属业务服务签署。",
+  },
+  SIGNER_TOKEN_REQUIRED: {
+    kind: "PERMISSION_DENIED",
+    ruleId: "IDN-09",
+    en: "Signing needs the clinician's own sign-in.",
+    zh: "签名须由医务人员本人登录后进行。",
+  },
   NO_VALID_SIGNING_CERT: {
     kind: "FAILED_PRECONDITION",
     ruleId: "IDN-09",

@@ -21,13 +21,19 @@ export class ServiceClient<Definition extends Record<string, MethodDefinition>> 
     this.client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
   }
 
-  call<K extends keyof Definition & string>(name: K, request: RequestOf<Definition[K]>, token?: string): Promise<ResponseOf<Definition[K]>> {
+  call<K extends keyof Definition & string>(
+    name: K,
+    request: RequestOf<Definition[K]>,
+    token?: string,
+    headers: Readonly<Record<string, string>> = {},
+  ): Promise<ResponseOf<Definition[K]>> {
     const method = this.definition[name] as unknown as {
       path: string;
       requestSerialize: (value: RequestOf<Definition[K]>) => Buffer;
       responseDeserialize: (value: Buffer) => ResponseOf<Definition[K]>;
     };
     const metadata = token === undefined ? new Metadata() : withBearerToken(token);
+    for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
     return new Promise((resolve, reject) => {
       this.client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, { deadline: Date.now() + 10_000 }, (error, value) => {
         if (error !== null) reject(error);

@@ -66,9 +66,9 @@ export function accessBindings(
   config: IdentityConfig,
   adapters: AccessAdapters,
   practitioners: PractitionerAccess,
-  deps: Pick<HostDeps<unknown>, "store" | "audit" | "handlers" | "clock" | "newId">,
+  deps: Pick<HostDeps<unknown>, "store" | "audit" | "handlers" | "clock" | "newId" | "verifier">,
 ): GrpcServiceBinding[] {
-  const { store, audit, handlers, clock, newId } = deps;
+  const { store, audit, handlers, clock, newId, verifier: tokens } = deps;
   const verifier = adapters.identityVerifier ?? defaultIdentityVerifier(config.AUTH_MODE, newId);
   const accounts = createAccounts({
     store,
@@ -108,7 +108,7 @@ export function accessBindings(
       definition: ClinicalAccessServiceService,
       implementation: clinicalAccessServer({ handlers, accounts, patients: patientAccess, practitioners, audit, clock, newId }),
     },
-    { definition: SignatureServiceService, implementation: signatureServer({ handlers, signatures, newId }) },
+    { definition: SignatureServiceService, implementation: signatureServer({ handlers, signatures, newId, verifier: tokens }) },
     { definition: SigningKeyServiceService, implementation: signingKeyServer({ handlers, signatures, newId }) },
   ];
 }

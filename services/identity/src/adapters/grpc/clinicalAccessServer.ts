@@ -31,7 +31,7 @@ export function clinicalAccessServer(options: ClinicalAccessServerOptions): Clin
     checkReceiving: handlers.unary(async (request, call) => {
       const caller = callerOf(call, newId);
       return recordingRefusals(audit, caller, "CheckReceiving", `consult/${request.consultId}`, async () => {
-        const session = await accounts.requireClinicalSession(caller, request.practitionerId, request.consultId);
+        const session = await accounts.requireClinicalSession(caller, request.practitionerId, { kind: "CONSULT", id: request.consultId });
         const { profession } = await practitioners.requireReceiving({
           practitionerId: request.practitionerId,
           institutionId: request.institutionId,

@@ -1,4 +1,4 @@
-import type { SessionServiceServer } from "@ihp/contracts/identity";
+import { ClinicalObjectKind, type SessionServiceServer } from "@ihp/contracts/identity";
 import type { GrpcHandlers } from "@ihp/platform";
 import type { Accounts } from "../../application/sessions/accounts.js";
 import { callerOf, contextOf } from "./accessCaller.js";
@@ -16,6 +16,8 @@ export function sessionServer(options: { handlers: GrpcHandlers; accounts: Accou
       accounts.stepUp(callerOf(call, newId), {
         requestId: request.requestId,
         consultId: request.consultId,
+        objectKind: objectKindName(request.objectKind),
+        objectId: request.objectId,
         method: request.method,
         secret: request.secret,
       }),
@@ -31,4 +33,12 @@ export function sessionServer(options: { handlers: GrpcHandlers; accounts: Accou
       return { practitionerId: request.practitionerId };
     }),
   };
+}
+
+/** The kind's name for the application ("" when unspecified: the bare consult id form; "?" for an unknown value). */
+export function objectKindName(kind: ClinicalObjectKind): string {
+  if (kind === ClinicalObjectKind.CLINICAL_OBJECT_KIND_UNSPECIFIED) return "";
+  if (kind === ClinicalObjectKind.CLINICAL_OBJECT_KIND_CONSULT) return "CONSULT";
+  if (kind === ClinicalObjectKind.CLINICAL_OBJECT_KIND_PRESCRIPTION) return "PRESCRIPTION";
+  return "?";
 }

@@ -6,9 +6,25 @@ import {
   type SigningCertificate,
   type SigningKeyServiceServer,
 } from "@ihp/contracts/identity";
-import type { GrpcHandlers } from "@ihp/platform";
+import { AuthenticationError, type CallContext, type GrpcHandlers, type PrincipalResolver } from "@ihp/platform";
 import type { CertificateView, SignatureRecord, Signatures } from "../../application/signing/signatures.js";
+import type { Caller } from "../../application/caller.js";
 import { callerOf } from "./accessCaller.js";
+import { objectKindName } from "./sessionServer.js";
+
+/** Where the owning service forwards the clinician's own token ("Bearer …") on SignDocument (access.proto). */
+export const SIGNER_AUTHORIZATION = "x-ihp-signer-authorization";
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** The clinician named by the second credential, verified like any token; undefined when the call carries none. */
+async function signerOf(call: CallContext, verifier: PrincipalResolver, newId: () => string): Promise<Caller | undefined> {
+  const [value] = call.metadata.get(SIGNER_AUTHORIZATION);
+  if (value === undefined) return undefined;
+  const token = typeof value === "string" ? BEARER.exec(value)?.[1] : undefined;
+  if (token === undefined) throw new AuthenticationError("TOKEN_MALFORMED");
+  const principal = await verifier.verify(token);
+  return { ...callerOf(call, newId), principal };
+}
 
 const PROFESSIONS = {
   PHYSICIAN: Profession.PROFESSION_PHYSICIAN,
@@ -54,16 +70,27 @@ function certificateToProto(view: CertificateView): SigningCertificate {
   };
 }
 
-/** ihp.identity.v1.SignatureService (access.proto): signing by the practitioner in person, verification for anyone. */
-export function signatureServer(options: { handlers: GrpcHandlers; signatures: Signatures; newId: () => string }): SignatureServiceServer {
-  const { handlers, signatures, newId } = options;
+/**
+ * ihp.identity.v1.SignatureService (access.proto): signing of a document the owning service submits (its token in
+ * `authorization`) by the clinician in person (their token in x-ihp-signer-authorization); verification for anyone.
+ */
+export function signatureServer(options: {
+  handlers: GrpcHandlers;
+  signatures: Signatures;
+  newId: () => string;
+  verifier: PrincipalResolver;
+}): SignatureServiceServer {
+  const { handlers, signatures, newId, verifier } = options;
   return {
     signDocument: handlers.unary(async (request, call) => {
-      const record = await signatures.sign(callerOf(call, newId), {
+      const signer = await signerOf(call, verifier, newId);
+      const record = await signatures.sign(callerOf(call, newId), signer, {
         requestId: request.requestId,
         documentType: request.documentType,
         documentId: request.documentId,
         canonicalDocument: request.canonicalDocument,
+        boundKind: objectKindName(request.boundKind),
+        boundId: request.boundId,
       });
       return { signature: signatureToProto(record) };
     }),

@@ -1,11 +1,13 @@
 import { DomainError, type EventStore, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
-import { type AuditTrail, authorize, type BuiltinIssuer, denialError, describeError, type Principal, type Role } from "@ihp/platform";
+import { type AuditTrail, authorize, type BuiltinIssuer, denialError, describeError, isRole, type Principal, type Role } from "@ihp/platform";
 import { refusal } from "../../domain/errors.js";
 import {
   type Account,
   type AccountCommand,
   type AccountKind,
   accountDecider,
+  CLINICAL_OBJECT_KINDS,
+  type ClinicalObject,
   freshStepUp,
   loginNameDecider,
   requireConsultId,
@@ -72,15 +74,27 @@ export interface Accounts {
   open(caller: Caller, account: NewAccount): Promise<void>;
   setPractitionerPassword(caller: Caller, input: { requestId: string; practitionerId: string; loginName: string; password: string }): Promise<void>;
   login(input: { loginName: string; password: string }, trace: Caller["trace"], correlationId: string): Promise<LoginResult>;
-  stepUp(caller: Caller, input: { requestId: string; consultId: string; method: string; secret: string }): Promise<StepUpResult>;
+  stepUp(caller: Caller, input: { requestId: string; consultId: string; objectKind: string; objectId: string; method: string; secret: string }): Promise<StepUpResult>;
   /**
    * IDN-03, IDN-08: a human practitioner acting as themself, in their current session (which this keeps alive), with
-   * a fresh step-up — for `consultId` when given, any consult otherwise.
+   * a fresh step-up bound to exactly `object` (the consult received or signed in, the prescription reviewed).
    */
-  requireClinicalSession(caller: Caller, practitionerId: string, consultId: string | undefined): Promise<ClinicalSession>;
+  requireClinicalSession(caller: Caller, practitionerId: string, object: ClinicalObject): Promise<ClinicalSession>;
 }
 
 const CLINICAL_ROLES: readonly Role[] = ["physician", "nurse", "pharmacist"];
+
+/**
+ * The object a step-up names: kind and id, or (the form before objects had kinds) a bare consult id. Whether it
+ * exists is the owning service's knowledge, asked by the gateway first; here only the shape.
+ */
+export function requireClinicalObject(kind: string, id: string): ClinicalObject {
+  const known = CLINICAL_OBJECT_KINDS.find((candidate) => candidate === kind);
+  if (known === undefined) throw refusal("INVALID_STEP_UP_OBJECT");
+  if (known === "CONSULT") return { kind: known, id: requireConsultId(id) };
+  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(id)) throw refusal("INVALID_STEP_UP_OBJECT");
+  return { kind: known, id };
+}
 
 export function stepUpRequired(): DomainError {
   return new DomainError("STEP_UP_REQUIRED", "PERMISSION_DENIED", describeError("STEP_UP_REQUIRED").en, "IDN-03");
@@ -171,6 +185,9 @@ export function createAccounts(options: AccountsOptions): Accounts {
         if (signer === undefined) throw refusal("ACCOUNT_HOLDER_NOT_FOUND");
         const existing = await loadAccount(store, input.practitionerId);
         if (existing.status === "none") {
+          // IDN-08: a login only for someone who may practise now (not PENDING, SUSPENDED, REVOKED, EXITED). A reset
+          // of an existing account stays possible, so an admin can always replace a leaked password.
+          await options.practitioners.requireAccountHolder(input.practitionerId, now);
           await openAccount(caller, caller.principal, {
             subjectId: input.practitionerId,
             kind: "PRACTITIONER",
@@ -199,6 +216,14 @@ export function createAccounts(options: AccountsOptions): Accounts {
       const now = clock();
       const sessionId = options.newId();
       const caller = { correlationId, trace };
+      // IDN-08: only a practitioner whose status allows clinical work may use their login. Asked once the password
+      // matched, so the answer tells nobody else anything; the refusal is audited under the account's subject.
+      if (matches && account.kind === "PRACTITIONER") {
+        const holder = { subject: account.subjectId, roles: account.roles.filter(isRole), tenantId: account.tenantId, kind: "human" as const };
+        await recordingRefusals(audit, { principal: holder, ...caller }, "Login", `practitioner/${account.subjectId}`, () =>
+          options.practitioners.requireAccountHolder(account.subjectId, now),
+        );
+      }
       const actor = { subject: account.subjectId, role: account.roles[0] ?? "anonymous" };
       const result = await run(caller, actor, account, { type: "Login", sessionId, passwordMatches: matches, policy, at: now }, undefined);
       const failure = failureOf(result.events);
@@ -231,11 +256,13 @@ export function createAccounts(options: AccountsOptions): Accounts {
         const grant = authorize(caller.principal, { roles: CLINICAL_ROLES });
         if (!grant.allowed) throw denialError(grant);
         const requestId = requireRequestId(input.requestId);
-        const consultId = requireConsultId(input.consultId);
+        const object =
+          input.objectKind === "" ? { kind: "CONSULT" as const, id: requireConsultId(input.consultId) } : requireClinicalObject(input.objectKind, input.objectId);
         const method = STEP_UP_METHODS.find((candidate) => candidate === input.method);
         if (method === undefined) throw refusal("INVALID_VERIFICATION_METHOD");
         const state = await loadAccount(store, caller.principal.subject);
         if (state.status !== "open") throw refusal("SESSION_REQUIRED");
+        if (state.account.kind === "PRACTITIONER") await options.practitioners.requireAccountHolder(caller.principal.subject, clock());
         const confirmed =
           method === "PASSWORD"
             ? await verifyPassword(input.secret, state.account.passwordHash)
@@ -246,7 +273,7 @@ export function createAccounts(options: AccountsOptions): Accounts {
           caller,
           caller.principal,
           state.account,
-          { type: "StepUp", sessionId: caller.principal.sessionId, stepUpId, consultId, method, confirmed, policy, at: now },
+          { type: "StepUp", sessionId: caller.principal.sessionId, stepUpId, object, method, confirmed, policy, at: now },
           requestId,
         );
         const failure = failureOf(result.events);
@@ -258,13 +285,13 @@ export function createAccounts(options: AccountsOptions): Accounts {
       });
     },
 
-    async requireClinicalSession(caller, practitionerId, consultId) {
+    async requireClinicalSession(caller, practitionerId, object) {
       const { principal } = caller;
       if (principal.kind !== "human") throw refusal("HUMAN_CLINICIAN_REQUIRED");
       if (principal.subject !== practitionerId) throw refusal("NOT_THE_PRACTITIONER");
       const grant = authorize(principal, { roles: CLINICAL_ROLES });
       if (!grant.allowed) throw denialError(grant);
-      if (consultId !== undefined) requireConsultId(consultId);
+      const bound = requireClinicalObject(object.kind, object.id);
       const state = await loadAccount(store, practitionerId);
       if (state.status !== "open") throw refusal("SESSION_REQUIRED");
       const now = clock();
@@ -273,7 +300,7 @@ export function createAccounts(options: AccountsOptions): Accounts {
       const account: Account = touched.state.account;
       const session = account.session;
       if (session === undefined) throw refusal("SESSION_REQUIRED");
-      const stepUp = freshStepUp(account, session, consultId, now);
+      const stepUp = freshStepUp(account, session, bound, now);
       if (stepUp === undefined) throw stepUpRequired();
       return { sessionId: session.sessionId, stepUpId: stepUp.stepUpId };
     },

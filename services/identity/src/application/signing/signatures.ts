@@ -1,5 +1,5 @@
 import { type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
-import { type AuditTrail, authorize, denialError, type Principal, type Role } from "@ihp/platform";
+import { type AuditTrail, authorize, denialError, type Principal, requireHuman, type Role } from "@ihp/platform";
 import {
   type CertificateAuthority,
   checkCertificate,
@@ -28,7 +28,7 @@ import {
 import type { Caller } from "../caller.js";
 import { requireRequestId } from "../ids.js";
 import { recordingRefusals } from "../refusals.js";
-import type { Accounts } from "../sessions/accounts.js";
+import { type Accounts, requireClinicalObject } from "../sessions/accounts.js";
 import type { PractitionerAccess, Profession } from "../sessions/practitionerAccessPort.js";
 
 export interface SignaturesOptions {
@@ -81,11 +81,39 @@ export interface CertificateView {
 export interface Signatures {
   enrol(caller: Caller, input: { requestId: string; practitionerId: string; algorithm: string }): Promise<CertificateView>;
   revoke(caller: Caller, input: { requestId: string; practitionerId: string; serial: string; reason: string }): Promise<CertificateView>;
-  sign(caller: Caller, input: { requestId: string; documentType: string; documentId: string; canonicalDocument: Buffer }): Promise<SignatureRecord>;
+  /**
+   * `caller` submits the document (the owning service); `signer` is the clinician whose token the service forwarded
+   * (undefined when none came). `boundKind`/`boundId` name what the signer's step-up must be bound to.
+   */
+  sign(
+    caller: Caller,
+    signer: Caller | undefined,
+    input: { requestId: string; documentType: string; documentId: string; canonicalDocument: Buffer; boundKind: string; boundId: string },
+  ): Promise<SignatureRecord>;
   verify(caller: Caller, input: { canonicalDocument: Buffer; signature: SignatureToVerify | undefined; expectedSignerId: string }): Promise<{ valid: boolean; reasonCode: VerifyReason | "" }>;
 }
 
 const SIGNER_ROLES: readonly Role[] = ["physician", "nurse", "pharmacist"];
+
+/**
+ * IDN-09, ARCHITECTURE §8 (signing is bound to the document the owning service submits): the one service that may
+ * submit each document type — it builds the document from its own state — and the kind of object the signer's step-up
+ * must be bound to. A type not listed cannot be signed at all.
+ */
+export const DOCUMENT_OWNERS: Readonly<Record<string, { readonly submitter: string; readonly bound: "CONSULT" | "PRESCRIPTION" }>> = {
+  PRESCRIPTION: { submitter: "svc:prescription", bound: "CONSULT" },
+  FOLLOW_UP_ELIGIBILITY: { submitter: "svc:consult", bound: "CONSULT" },
+  CONSULT_SUMMARY: { submitter: "svc:consult", bound: "CONSULT" },
+  PHARMACIST_REVIEW: { submitter: "svc:pharmacy", bound: "PRESCRIPTION" },
+};
+
+/** The submitting service: its own service credential, and the one the document type names. */
+function requireSubmitter(principal: Principal, documentType: string): { readonly bound: "CONSULT" | "PRESCRIPTION" } {
+  const owner = Object.hasOwn(DOCUMENT_OWNERS, documentType) ? DOCUMENT_OWNERS[documentType] : undefined;
+  const isService = principal.kind === "service" && principal.roles.includes("system");
+  if (owner === undefined || !isService || principal.subject !== owner.submitter) throw refusal("DOCUMENT_SUBMITTER_NOT_ALLOWED");
+  return owner;
+}
 const ANY_ROLE: readonly Role[] = ["patient", "physician", "nurse", "pharmacist", "institution_admin", "regulator", "pharmacy_governance", "system"];
 const PRACTITIONER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -196,11 +224,19 @@ export function createSignatures(options: SignaturesOptions): Signatures {
       });
     },
 
-    sign(caller, input) {
-      return recordingRefusals(audit, caller, "SignDocument", `document/${input.documentType}/${input.documentId}`, async () => {
+    sign(submitter, signerCaller, input) {
+      // The refused attempt is recorded under the person when one is named, else under whoever called.
+      const recordedAs = signerCaller ?? submitter;
+      return recordingRefusals(audit, recordedAs, "SignDocument", `document/${input.documentType}/${input.documentId}`, async () => {
+        const owner = requireSubmitter(submitter.principal, input.documentType);
+        if (signerCaller === undefined) throw refusal("SIGNER_TOKEN_REQUIRED");
+        const caller = signerCaller;
+        requireHuman(caller.principal);
+        const bound = requireClinicalObject(input.boundKind, input.boundId);
+        if (bound.kind !== owner.bound) throw refusal("INVALID_STEP_UP_OBJECT");
         const practitionerId = caller.principal.subject;
-        // IDN-03/08: the person in their current session with a step-up within the window (any consult).
-        await options.accounts.requireClinicalSession(caller, practitionerId, undefined);
+        // IDN-03/08: the person in their current session with a fresh step-up bound to the object the document is about.
+        await options.accounts.requireClinicalSession(caller, practitionerId, bound);
         const now = clock();
         const signer = await options.practitioners.signer(practitionerId, now);
         if (signer === undefined || !signer.active) throw refusal("SIGNER_NOT_ACTIVE");

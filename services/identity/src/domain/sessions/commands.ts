@@ -1,4 +1,4 @@
-import type { AccountKind, SessionPolicy, StepUpMethod } from "./types.js";
+import type { AccountKind, ClinicalObject, SessionPolicy, StepUpMethod } from "./types.js";
 
 /** Opens an account with a password. `password` is here only for the policy check; the hash is what is stored. */
 export interface OpenAccount {
@@ -30,12 +30,12 @@ export interface Login {
   readonly at: Date;
 }
 
-/** A step-up for one consult, in the current session. */
+/** A step-up for one object (a consult, a prescription under review), in the current session. */
 export interface StepUpCommand {
   readonly type: "StepUp";
   readonly sessionId: string | undefined;
   readonly stepUpId: string;
-  readonly consultId: string;
+  readonly object: ClinicalObject;
   readonly method: StepUpMethod;
   /** The password matched, or the face-match port confirmed the person. */
   readonly confirmed: boolean;

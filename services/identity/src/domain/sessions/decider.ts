@@ -62,7 +62,8 @@ function stepUp(command: StepUpCommand, account: Account): Decision {
         subjectId: account.subjectId,
         stepUpId: command.stepUpId,
         sessionId: session.sessionId,
-        consultId: command.consultId,
+        consultId: command.object.id,
+        objectKind: command.object.kind,
         method: command.method,
         at: command.at.toISOString(),
         expiresAt: minutesAfter(command.at, command.policy.stepUpMinutes),
@@ -111,13 +112,14 @@ function evolveAccount(account: Account, event: Exclude<AccountEvent, { type: "A
         stepUps: [],
       };
     case "SteppedUp": {
-      const { stepUpId, sessionId, consultId, method, at, expiresAt } = event.data;
+      const { stepUpId, sessionId, consultId, objectKind = "CONSULT", method, at, expiresAt } = event.data;
+      const object = { kind: objectKind, id: consultId };
       return {
         ...account,
         consecutiveFailures: 0,
         session: account.session === undefined ? undefined : { ...account.session, lastActivityAt: at },
         // Expired step-ups are dropped as new ones come, so the list stays short.
-        stepUps: [...account.stepUps.filter((old) => old.expiresAt > at), { stepUpId, sessionId, consultId, method, at, expiresAt }],
+        stepUps: [...account.stepUps.filter((old) => old.expiresAt > at), { stepUpId, sessionId, object, method, at, expiresAt }],
       };
     }
     case "SessionActive":

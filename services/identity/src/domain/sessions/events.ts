@@ -1,5 +1,5 @@
 import type { DomainEvent } from "@ihp/eventsourcing";
-import type { AccountKind, StepUpMethod } from "./types.js";
+import type { AccountKind, ClinicalObjectKind, StepUpMethod } from "./types.js";
 
 export type AccountOpenedData = {
   readonly subjectId: string;
@@ -23,7 +23,9 @@ export type SteppedUpData = {
   readonly subjectId: string;
   readonly stepUpId: string;
   readonly sessionId: string;
+  /** The bound object's id; a consult's when objectKind is absent (step-ups recorded before objects had kinds). */
   readonly consultId: string;
+  readonly objectKind?: ClinicalObjectKind;
   readonly method: StepUpMethod;
   readonly at: string;
   readonly expiresAt: string;

@@ -30,5 +30,5 @@ export {
   requireLoginName,
   requirePassword,
 } from "./rules.js";
-export { ACCOUNT_KINDS, STEP_UP_METHODS } from "./types.js";
-export type { Account, AccountKind, Session, SessionPolicy, StepUp, StepUpMethod } from "./types.js";
+export { ACCOUNT_KINDS, CLINICAL_OBJECT_KINDS, STEP_UP_METHODS } from "./types.js";
+export type { Account, AccountKind, ClinicalObject, ClinicalObjectKind, Session, SessionPolicy, StepUp, StepUpMethod } from "./types.js";

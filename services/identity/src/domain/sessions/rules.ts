@@ -1,5 +1,5 @@
 import { refusal } from "../errors.js";
-import type { Account, Session, SessionPolicy, StepUp } from "./types.js";
+import type { Account, ClinicalObject, Session, SessionPolicy, StepUp } from "./types.js";
 
 const LOGIN_NAME = /^[a-z0-9._@+-]{4,64}$/;
 const CONSULT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -56,15 +56,16 @@ export function requireCurrentSession(
 }
 
 /**
- * IDN-03: a step-up of the current session that has not expired; bound to `consultId` when one is given (receiving a
- * patient), any consult otherwise (signing within the step-up window). The latest one that fits.
+ * IDN-03: a step-up of the current session that has not expired and is bound to exactly this object (kind and id):
+ * one for another consult or prescription — or for an id that names nothing — proves nothing here. The latest one.
  */
-export function freshStepUp(account: Account, session: Session, consultId: string | undefined, at: Date): StepUp | undefined {
+export function freshStepUp(account: Account, session: Session, object: ClinicalObject, at: Date): StepUp | undefined {
   return account.stepUps
     .filter(
       (stepUp) =>
         stepUp.sessionId === session.sessionId &&
-        (consultId === undefined || stepUp.consultId === consultId) &&
+        stepUp.object.kind === object.kind &&
+        stepUp.object.id === object.id &&
         Date.parse(stepUp.expiresAt) > at.getTime(),
     )
     .at(-1);

@@ -14,10 +14,15 @@ export type SessionPolicy = {
   readonly stepUpMinutes: number;
 };
 
+/** What a step-up is bound to (IDN-03): the object about to be acted on. */
+export const CLINICAL_OBJECT_KINDS = ["CONSULT", "PRESCRIPTION"] as const;
+export type ClinicalObjectKind = (typeof CLINICAL_OBJECT_KINDS)[number];
+export type ClinicalObject = { readonly kind: ClinicalObjectKind; readonly id: string };
+
 export type StepUp = {
   readonly stepUpId: string;
   readonly sessionId: string;
-  readonly consultId: string;
+  readonly object: ClinicalObject;
   readonly method: StepUpMethod;
   /** ISO instants. */
   readonly at: string;
