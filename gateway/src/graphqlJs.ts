@@ -9,6 +9,7 @@ export {
   getOperationAST,
   getVariableValues,
   GraphQLError,
+  isAbstractType,
   isInterfaceType,
   isListType,
   isObjectType,
@@ -24,9 +25,11 @@ export {
 } from "graphql/index.js";
 export type {
   ASTVisitor,
+  ConstDirectiveNode,
   DocumentNode,
   ExecutionResult,
   FieldNode,
+  FragmentDefinitionNode,
   GraphQLFormattedError,
   GraphQLNamedType,
   GraphQLSchema,

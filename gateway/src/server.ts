@@ -3,25 +3,32 @@ import type { InstitutionServiceClient } from "@ihp/contracts/identity";
 import type { RegulatorFeedServiceClient } from "@ihp/contracts/reporting";
 import type { Bus, Consumer } from "@ihp/messaging";
 import type { ErrorDescription, Logger, PrincipalResolver } from "@ihp/platform";
-import Fastify, { LogController } from "fastify";
-import { NoSchemaIntrospectionCustomRule, type ValidationRule } from "./graphqlJs.js";
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import Fastify, { type FastifyRequest, LogController } from "fastify";
+import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationRule } from "./graphqlJs.js";
 import mercurius, { type IResolvers } from "mercurius";
 import { Caller } from "./auth/caller.js";
 import { createPublicErrors } from "./errors/errorFormatter.js";
 import { GatewayError } from "./errors/gatewayError.js";
 import { createGatewayCatalog } from "./errors/publicError.js";
 import { type ClientTls, connectDownstream, type ServiceTarget } from "./grpc/downstream.js";
+import { clientErrorHandler, errorResponses } from "./http/errorResponses.js";
 import { healthRoutes } from "./http/healthRoutes.js";
+import { GRAPHQL_RESPONSE_JSON, responseMediaType } from "./http/mediaType.js";
+import { type PersistedQueries, persistedQueryProvider } from "./http/persistedQueries.js";
+import { type RateLimit, rateLimitOptions } from "./http/rateLimit.js";
 import { requestTrace } from "./http/requestTrace.js";
 import { admitSource } from "./limits/admitSource.js";
-import { complexityRule } from "./limits/complexityRule.js";
+import { complexityRule, operationCostRefusal } from "./limits/complexityRule.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits/limits.js";
 import type { HttpContext, ResolverDeps, WsContext } from "./resolvers/context.js";
 import { feedQueries, feedSubscription } from "./resolvers/feed.js";
 import { institutionMutations, institutionQueries } from "./resolvers/institutions.js";
-import { loadSchemaText } from "./schema.js";
+import { loadComposedSchemaText } from "./schema.js";
 import { MODULES } from "./contexts/index.js";
-import { type GatewayModule, loadModuleSchema, mergeResolvers } from "./contexts/module.js";
+import { type GatewayModule, mergeResolvers } from "./contexts/module.js";
 import { consumeFeed } from "./subscriptions/feedConsumer.js";
 import { FeedHub } from "./subscriptions/feedHub.js";
 import { webSocketSupport } from "./subscriptions/websocket.js";
@@ -50,6 +57,12 @@ export interface GatewayOptions {
   readonly graphiql: boolean;
   /** Allow introspection queries; defaults to `graphiql`, which needs them. */
   readonly introspection?: boolean | undefined;
+  /** Browser origins allowed to call the API (CORS), e.g. `https://doctor.example.cn`; none by default. */
+  readonly corsOrigins?: readonly string[] | undefined;
+  /** Requests per window per account (valid token) or client address; no limit without it (embedded mode). */
+  readonly rateLimit?: RateLimit | undefined;
+  /** A front-end's persisted queries by SHA-256, optionally the only queries accepted; off without it. */
+  readonly persistedQueries?: PersistedQueries | undefined;
   readonly limits?: Partial<Limits> | undefined;
   /** Deadline of each downstream gRPC call (default 5 s). */
   readonly callTimeoutMs?: number | undefined;
@@ -64,6 +77,14 @@ export interface GatewayOptions {
 }
 
 const GRAPHQL_PATH = "/graphql";
+/**
+ * Documents mercurius keeps parsed and validated, keyed by their text (twice: valid ones and refused ones, and
+ * quick-lru holds up to twice its size in each). Its default, 1,024, let distinct hostile texts of up to the body
+ * limit pin hundreds of megabytes; a front-end sends a few dozen distinct documents.
+ */
+const DOCUMENT_CACHE_SIZE = 128;
+/** graphql-js stops validating after this many errors (its default, 100, is kept per cached refused document). */
+const MAX_VALIDATION_ERRORS = 10;
 
 // Live subscription counts by gateway, readable without widening FastifyInstance's type for every user of fastify.
 const hubs = new WeakMap<object, FeedHub>();
@@ -86,7 +107,7 @@ export async function createGateway(options: GatewayOptions) {
   const catalog = createGatewayCatalog(options.errorTables);
   const errors = createPublicErrors({ catalog, logger });
   const modules = options.modules ?? MODULES;
-  const schema = [await loadSchemaText(), ...(await Promise.all(modules.map(loadModuleSchema)))].join("\n");
+  const schema = await loadComposedSchemaText(modules);
   const downstream = connectDownstream({
     identity: options.identity,
     reporting: options.reporting,
@@ -107,10 +128,45 @@ export async function createGateway(options: GatewayOptions) {
     https: options.tls === undefined ? null : { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
     loggerInstance: logger,
     bodyLimit: limits.bodyLimitBytes,
+    clientErrorHandler: clientErrorHandler(errors),
     // fastify's request lines carry the URL, and a GET query string can carry personal data; see onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
   });
   hubs.set(app, hub);
+  errorResponses(app, errors, ["/readyz"]);
+
+  // One Caller per request: the rate limiter and the resolvers share its verification of the token.
+  const callers = new WeakMap<FastifyRequest, Caller>();
+  const callerOf = (request: FastifyRequest): Caller => {
+    let caller = callers.get(request);
+    if (caller === undefined) {
+      caller = new Caller(request.headers.authorization, verifier);
+      callers.set(request, caller);
+    }
+    return caller;
+  };
+
+  // GraphiQL's page loads its scripts and styles from a CDN, which a content security policy would block.
+  await app.register(helmet, { contentSecurityPolicy: options.graphiql ? false : undefined });
+  if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) {
+    await app.register(cors, { origin: [...options.corsOrigins], methods: ["GET", "POST"], maxAge: 600 });
+  }
+  if (options.rateLimit !== undefined) await app.register(rateLimit, rateLimitOptions(options.rateLimit, callerOf));
+
+  // GraphQL over HTTP: a null `extensions` is allowed; mercurius's body schema only takes an object.
+  app.addHook("preValidation", (request, _reply, done) => {
+    const body = request.body as { extensions?: unknown } | undefined;
+    if (request.url.split("?")[0] === GRAPHQL_PATH && typeof body === "object" && body !== null && body.extensions === null) delete body.extensions;
+    done();
+  });
+  // Answers in the media type the client asked for (mercurius only knows application/json).
+  app.addHook("onSend", (request, reply, payload, done) => {
+    const contentType = String(reply.getHeader("content-type") ?? "");
+    if (request.url.split("?")[0] === GRAPHQL_PATH && contentType.startsWith("application/json") && responseMediaType(request.headers.accept) === GRAPHQL_RESPONSE_JSON) {
+      reply.header("content-type", `${GRAPHQL_RESPONSE_JSON}; charset=utf-8`);
+    }
+    done(null, payload);
+  });
 
   const websocket = webSocketSupport({
     path: GRAPHQL_PATH,
@@ -143,9 +199,12 @@ export async function createGateway(options: GatewayOptions) {
     path: GRAPHQL_PATH,
     queryDepth: limits.maxDepth,
     validationRules: rules,
+    cache: DOCUMENT_CACHE_SIZE,
+    graphql: { validateOptions: { maxErrors: MAX_VALIDATION_ERRORS } },
+    persistedQueryProvider: options.persistedQueries === undefined ? undefined : persistedQueryProvider(options.persistedQueries),
     errorFormatter: (execution, context) => errors.format(execution, context),
     context: (request): HttpContext => ({
-      caller: new Caller(request.headers.authorization, verifier),
+      caller: callerOf(request),
       trace: requestTrace(request.headers),
     }),
     subscription: websocket.subscription,
@@ -153,9 +212,24 @@ export async function createGateway(options: GatewayOptions) {
 
   // Every HTTP query passes the linear pre-parse check before mercurius's own parse (see admitSource for why).
   // WebSocket subscription requests pass the same check in the guard above.
-  app.graphql.addHook("preParsing", (_schema, source) => {
-    admitSource(source, limits);
+  // The operation to run is checked here too: mercurius's GET route crashes on an operation name the document does
+  // not have (a 500) before graphql-js would report it.
+  app.graphql.addHook("preParsing", (_schema, source, context) => {
+    const document = admitSource(source, limits);
+    const operationName = requestedOperationName(context.reply.request);
+    if (getOperationAST(document, operationName) === null) {
+      const detail = new GraphQLError(
+        operationName === undefined ? "Must provide operation name if query contains multiple operations." : `Unknown operation named "${operationName}".`,
+      );
+      throw new GatewayError("GRAPHQL_VALIDATION_FAILED", { detail });
+    }
     return Promise.resolve();
+  });
+  // The cost again, with the request's variables: validation (cached per text) priced page-size variables at 1.
+  app.graphql.addHook("preExecution", (schema, document, context, variables) => {
+    const operation = getOperationAST(document, requestedOperationName(context.reply.request));
+    const refusal = operation === null || operation === undefined ? undefined : operationCostRefusal(schema, document, operation, variables, limits);
+    return refusal === undefined ? Promise.resolve() : Promise.reject(refusal);
   });
 
   await app.register(healthRoutes(downstream, options.readinessTimeoutMs ?? 1_000));
@@ -183,3 +257,10 @@ export async function createGateway(options: GatewayOptions) {
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
+
+/** `operationName` of a GET query string or POST body (batched queries are off); undefined when absent or null. */
+function requestedOperationName(request: { readonly query?: unknown; readonly body?: unknown; readonly method: string }): string | undefined {
+  const parameters = (request.method === "GET" ? request.query : request.body) as { operationName?: unknown } | undefined;
+  const name = parameters?.operationName;
+  return typeof name === "string" && name !== "" ? name : undefined;
+}

@@ -41,6 +41,31 @@ export const GATEWAY_ERRORS = {
     en: "The request could not be read.",
     zh: "无法读取请求内容。",
   },
+  PERSISTED_QUERY_NOT_FOUND: {
+    status: 400,
+    en: "The stored query this request names is not known here.",
+    zh: "请求引用的预存查询不存在。",
+  },
+  PERSISTED_QUERY_REQUIRED: {
+    status: 400,
+    en: "Only stored queries are accepted here.",
+    zh: "此处仅接受预存查询。",
+  },
+  ROUTE_NOT_FOUND: {
+    status: 404,
+    en: "There is nothing at this address.",
+    zh: "请求的地址不存在。",
+  },
+  REQUEST_HEADERS_TOO_LARGE: {
+    status: 431,
+    en: "The request headers are too large.",
+    zh: "请求头过大。",
+  },
+  RATE_LIMITED: {
+    status: 429,
+    en: "Too many requests. Please wait a moment and try again.",
+    zh: "请求过于频繁，请稍后再试。",
+  },
   // The reporting service's code for the same refusal of a feed query, with the same texts: one code per concept for
   // clients, and createErrorCatalog refuses a code described two ways when the services' tables are merged in.
   JURISDICTION_NOT_ALLOWED: {

@@ -6,9 +6,11 @@ const OPENING = new Set<TokenKind>([TokenKind.BRACE_L, TokenKind.PAREN_L, TokenK
 const CLOSING = new Set<TokenKind>([TokenKind.BRACE_R, TokenKind.PAREN_R, TokenKind.BRACKET_R]);
 
 /**
- * The first check every query document passes, over HTTP and WebSocket alike: size, token count and nesting in one
- * linear, non-recursive scan, then a parse. The scan runs before graphql-js because its parser and validator recurse
- * and a deeply nested document would exhaust the stack. Parsing here also means mercurius never falls back to
+ * The first check every query document passes, over HTTP and WebSocket alike: size, token count, nesting and
+ * directives in one linear, non-recursive scan, then a parse. The scan runs before graphql-js because its parser and
+ * validator recurse and a deeply nested document would exhaust the stack. (graphql-armor's directive limit is a
+ * validation rule: it runs after the parse, beside graphql-js's own rules, whose errors for each directive would
+ * still be produced and cached.) Parsing here also means mercurius never falls back to
  * reading an unparseable query as a JSON-encoded AST, which it otherwise does.
  */
 export function admitSource(source: string, limits: Limits): DocumentNode {
@@ -18,6 +20,7 @@ export function admitSource(source: string, limits: Limits): DocumentNode {
   const lexer = new Lexer(new Source(source));
   let tokens = 0;
   let nesting = 0;
+  let directives = 0;
   try {
     for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
       tokens += 1;
@@ -27,6 +30,9 @@ export function admitSource(source: string, limits: Limits): DocumentNode {
         if (nesting > limits.maxNesting) throw new GatewayError("QUERY_TOO_DEEP", { limit: limits.maxNesting });
       } else if (CLOSING.has(token.kind)) {
         nesting -= 1;
+      } else if (token.kind === TokenKind.AT) {
+        directives += 1;
+        if (directives > limits.maxDirectives) throw new GatewayError("QUERY_TOO_COMPLEX", { limit: limits.maxDirectives });
       }
     }
     return parse(source, { maxTokens: limits.maxTokens });

@@ -9,6 +9,12 @@ export interface Limits {
    * overflows the stack at roughly 2,000 levels, so depth must be refused before the parser sees it.
    */
   readonly maxNesting: number;
+  /**
+   * Most directives (`@`) in a query document, counted before parsing. Each unknown or repeated directive is a
+   * validation error that mercurius keeps in its cache with the document; a document of nothing but directives was
+   * the cheapest way to fill memory.
+   */
+  readonly maxDirectives: number;
   /** Deepest field selection, counted like mercurius's queryDepth (inline fragments add a level, spreads do not). */
   readonly maxDepth: number;
   /** Most field selections after expanding fragments. */
@@ -29,6 +35,8 @@ export const DEFAULT_LIMITS: Limits = {
   bodyLimitBytes: 64 * 1024,
   maxTokens: 2_000,
   maxNesting: 32,
+  // graphql-armor's default; the schema defines no directives of its own, so clients only need @include/@skip.
+  maxDirectives: 50,
   // The schema itself is acyclic and at most 6 levels deep; GraphiQL's introspection query is 15 deep.
   maxDepth: 16,
   maxFields: 500,
