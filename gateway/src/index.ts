@@ -10,4 +10,7 @@ export type { GatewayErrorCode } from "./errors/gatewayErrors.js";
 export type { ClientTls, ServiceTarget } from "./grpc/downstream.js";
 export { FEED_ENTRY_SUBJECT } from "./subscriptions/feedConsumer.js";
 export { loadGatewayConfig } from "./config.js";
+export { loadComposedSchemaText } from "./schema.js";
+export { accessRoleOf, declaredAccess, roleOfAccessRole } from "./access/declaredAccess.js";
+export type { DeclaredAccess, OperationAccess, OperationName } from "./access/declaredAccess.js";
 export type { GatewayConfig } from "./config.js";
