@@ -82,7 +82,7 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
         definition: PractitionerServiceService,
         implementation: practitionerServer({
           handlers,
-          commands: createPractitionerCommands({ store, audit, clock, newEventId: newId, logger, ...practitioners }),
+          commands: createPractitionerCommands({ store, audit, clock, newEventId: newId, logger, ...practitioners, personIndex: access.keys.blindIndex }),
           queries: createPractitionerQueries({ store, audit, readModels: practitionerTables(readModels) }),
           readModels: practitionerTables(readModels),
           clock,

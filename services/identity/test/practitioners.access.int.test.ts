@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { uuidv7 } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { createAuditTrail, createLogger, type Principal } from "@ihp/platform";
@@ -62,6 +63,7 @@ beforeEach(async () => {
     faceMatch: { verify: () => Promise.resolve({ matched: false }) },
     faceMatchTenants: new Set(),
     logger: createLogger({ name: "identity", level: "silent" }),
+    personIndex: (value) => createHmac("sha256", "test-index-key").update(value).digest("hex"),
   });
   access = createPractitionerAccess({ store, newEventId: uuidv7 });
 });

@@ -1,3 +1,4 @@
+import { DomainError } from "@ihp/eventsourcing";
 import { checkCharacter } from "../../src/domain/patients/index.js";
 import type { PractitionerAccess, Profession } from "../../src/application/sessions/practitionerAccessPort.js";
 
@@ -36,6 +37,13 @@ export class PractitionerStandIn implements PractitionerAccess {
 
   requireReviewer(): Promise<{ affiliation: "IN_HOUSE" | "CONTRACTED"; dispensingYears: number }> {
     return Promise.resolve({ affiliation: "IN_HOUSE", dispensingYears: 5 });
+  }
+
+  requireAccountHolder(practitionerId: string): Promise<{ profession: Profession; institutionId: string }> {
+    const practitioner = this.practitioners.get(practitionerId);
+    if (practitioner === undefined) return Promise.reject(new DomainError("CLINICIAN_NOT_REGISTERED", "FAILED_PRECONDITION", "not registered", "IDN-01"));
+    if (!practitioner.active) return Promise.reject(new DomainError("PRACTITIONER_NOT_ACTIVE", "FAILED_PRECONDITION", "not active", "IDN-01"));
+    return Promise.resolve({ profession: practitioner.profession, institutionId: practitioner.institutionId });
   }
 
   signer(practitionerId: string) {

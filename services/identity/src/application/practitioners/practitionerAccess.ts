@@ -5,6 +5,7 @@ import {
   maySign,
   type Practitioner,
   practitionerDecider,
+  requirePractising,
   requireReceiving,
   requireReviewer,
 } from "../../domain/practitioners/index.js";
@@ -74,6 +75,13 @@ export function createPractitionerAccess(deps: PractitionerAccessDeps): Practiti
       await noticeExpiry(practitioner, now);
       const checked = requireReviewer(practitioner, { institutionId, settings, at: now });
       return { affiliation: checked.practice.affiliation, dispensingYears: checked.practice.dispensingYears };
+    },
+
+    async requireAccountHolder(practitionerId, now) {
+      const practitioner = await load(practitionerId);
+      await noticeExpiry(practitioner, now);
+      const checked = requirePractising(practitioner, now);
+      return { profession: checked.person.profession, institutionId: checked.institutionId };
     },
 
     async signer(practitionerId, now) {

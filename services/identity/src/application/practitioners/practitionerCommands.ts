@@ -1,7 +1,9 @@
-import { type EventStore, handleCommand } from "@ihp/eventsourcing";
+import { DomainError, type EventStore, handleCommand } from "@ihp/eventsourcing";
 import { type AuditTrail, denialError, type Logger, type Role } from "@ihp/platform";
 import { refusal } from "../../domain/errors.js";
+import { personClaimDecider, type PractitionerPersonClaimed } from "../../domain/practitioners/personClaim.js";
 import {
+  NO_PRACTITIONER,
   type PracticeInput,
   type PractitionerCommand,
   practitionerDecider,
@@ -29,6 +31,8 @@ export interface PractitionerCommandsOptions {
   /** IDN-02: institutions whose practitioners verify by face match only ("*" in the set: every institution). */
   readonly faceMatchTenants: ReadonlySet<string>;
   readonly logger: Logger;
+  /** Keyed blind index (HMAC): finds a second registration of the same person without the ID number in clear. */
+  readonly personIndex: (value: string) => string;
 }
 
 export interface RegisterPractitionerInput {
@@ -109,6 +113,26 @@ export function createPractitionerCommands(options: PractitionerCommandsOptions)
     return view;
   }
 
+  /** IDN-08: one practitioner record per person and institution, unless the earlier one is revoked or exited. */
+  async function claimPerson(caller: Caller, role: Role, institutionId: string, idNumber: string, practitionerId: string, requestId: string, now: Date) {
+    const streamId = `identity-staff-person-${options.personIndex(`practitioner:${institutionId}:${idNumber}`)}`;
+    const [claim] = (await store.readStream(streamId)).slice(-1);
+    const holderId = (claim?.data as { practitionerId?: string } | undefined)?.practitionerId;
+    const holder = holderId === undefined || holderId === practitionerId ? undefined : await findPractitioner(store, holderId);
+    const holderClosed = holder === undefined || holder.practitioner.status === "REVOKED" || holder.practitioner.status === "EXITED";
+    await handleCommand(
+      store,
+      personClaimDecider,
+      {
+        streamId,
+        command: { type: "ClaimPractitionerPerson", practitionerId, holderClosed },
+        metadata: { actorId: caller.principal.subject, actorRole: role, tenantId: institutionId, correlationId: caller.correlationId, causationId: requestId, ...caller.trace },
+        now,
+      },
+      { newEventId: options.newEventId, toDomainEvent: (event) => event as unknown as PractitionerPersonClaimed },
+    );
+  }
+
   /** The shared path of every command on an existing practitioner. */
   function onPractitioner(
     action: PractitionerAction,
@@ -146,14 +170,7 @@ export function createPractitionerCommands(options: PractitionerCommandsOptions)
         const context = await institutionContext(store, institutionId, now);
         // Checked in clear here because only the sealed value reaches the decider and the log.
         const idNumber = requireIdNumber(input.idNumber);
-        return execute(caller, {
-          role: grant.role,
-          practitionerId,
-          institutionId,
-          requestId,
-          profileVersion: context.profileVersion,
-          now,
-          command: {
+        const command: PractitionerCommand = {
             type: "RegisterPractitioner",
             practitionerId,
             institution: context.facts,
@@ -166,8 +183,16 @@ export function createPractitionerCommands(options: PractitionerCommandsOptions)
             photoHash: input.photoHash,
             practice: input.practice,
             at: now,
-          },
-        });
+        };
+        const existing = await store.readStream(practitionerStreamId(practitionerId));
+        if (existing.length === 0) {
+          // Decided once without appending, so that a registration the rules refuse claims nothing (a refusal writes
+          // only its audit record); then the person is claimed for this institution, then the record is written.
+          const probe = practitionerDecider.decide(command, NO_PRACTITIONER);
+          if (probe instanceof DomainError) throw probe;
+          await claimPerson(caller, grant.role, institutionId, idNumber, practitionerId, requestId, now);
+        }
+        return execute(caller, { role: grant.role, practitionerId, institutionId, requestId, profileVersion: context.profileVersion, now, command });
       });
     },
 

@@ -21,6 +21,9 @@ export interface PractitionerAccess {
     institutionId: string;
     now: Date;
   }): Promise<{ affiliation: "IN_HOUSE" | "CONTRACTED"; dispensingYears: number }>;
+  /** IDN-08: the practitioner's status allows clinical work now (a login may be opened, used, stepped up). Throws a
+   * DomainError (PRACTITIONER_NOT_ACTIVE for PENDING, REVOKED, EXITED; PRACTITIONER_SUSPENDED; CREDENTIAL_EXPIRED, ...). */
+  requireAccountHolder(practitionerId: string, now: Date): Promise<{ profession: Profession; institutionId: string }>;
   /** For signing (IDN-09): the practitioner's public name and profession, and whether they may sign now (active). */
   signer(
     practitionerId: string,

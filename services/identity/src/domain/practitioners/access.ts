@@ -63,6 +63,15 @@ export function requireReviewer(practitioner: Practitioner | undefined, check: R
   return active;
 }
 
+/**
+ * IDN-08: whether the practitioner's status allows clinical work now, which is what holding and using a login needs
+ * (opening the account, logging in, stepping up). Only ACTIVE counts: PENDING was never enabled, SUSPENDED is paused
+ * until reinstated, REVOKED and EXITED are final. Throws the same codes as every other access check.
+ */
+export function requirePractising(practitioner: Practitioner | undefined, at: Date): Practitioner {
+  return requireActive(practitioner, practitioner?.institutionId ?? "", at);
+}
+
 /** Whether the practitioner may sign now (IDN-09 relies on it): active, verified, licence valid. */
 export function maySign(practitioner: Practitioner, at: Date): boolean {
   try {

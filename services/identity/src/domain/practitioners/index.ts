@@ -1,4 +1,4 @@
-export { expiryUnnoticed, maySign, requireReceiving, requireReviewer } from "./access.js";
+export { expiryUnnoticed, maySign, requirePractising, requireReceiving, requireReviewer } from "./access.js";
 export type { ReceivingCheck, ReviewerCheck } from "./access.js";
 export type {
   ChangePractice,

@@ -1,0 +1,14 @@
+import type { IdentityErrorEntry } from "./errorEntry.js";
+
+/**
+ * Staff registration and accounts of every role: duplicate staff records, login throttling, administrator and
+ * pharmacy-governance accounts, care-relationship reads (IDN-07, IDN-08; issue 13).
+ */
+export const ACCOUNT_ERRORS = {
+  PRACTITIONER_DUPLICATE: {
+    kind: "ALREADY_EXISTS",
+    ruleId: "IDN-08",
+    en: "This person is already registered as a practitioner at this institution.",
+    zh: "该人员已在本机构登记为医务人员。",
+  },
+} as const satisfies Record<string, IdentityErrorEntry>;

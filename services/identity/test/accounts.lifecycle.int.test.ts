@@ -1,0 +1,192 @@
+import { DomainError, type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
+import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
+import { BuiltinIssuer, createAuditTrail, createLogger, type Principal } from "@ihp/platform";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEMO_REGISTRY_FILE, openFileRegistry } from "../src/adapters/registry/fileRegistry.js";
+import type { Caller } from "../src/application/caller.js";
+import { createInstitutionCommands } from "../src/application/institutionCommands.js";
+import { standInIdentityVerifier } from "../src/application/patients/identityVerifier.js";
+import { openPatientKeyRing } from "../src/application/patients/patientKeyRing.js";
+import { createIdNumberSealer } from "../src/application/practitioners/idNumberSealer.js";
+import { createPractitionerAccess } from "../src/application/practitioners/practitionerAccess.js";
+import {
+  createPractitionerCommands,
+  type PractitionerCommands,
+  type RegisterPractitionerInput,
+} from "../src/application/practitioners/practitionerCommands.js";
+import { type Accounts, createAccounts } from "../src/application/sessions/accounts.js";
+
+// Issue 13: the account life cycle of staff (item 5) on the real practitioners slice and a real store.
+
+const NOW = new Date("2026-03-02T02:00:00Z");
+let now = NOW;
+let store: SqliteEventStore;
+let commands: PractitionerCommands;
+let accounts: Accounts;
+let institutionId: string;
+let otherInstitutionId: string;
+let requests = 0;
+const rid = (): string => `lifecycle-${String(++requests).padStart(6, "0")}`;
+
+function caller(principal: Partial<Principal> = {}): Caller {
+  return {
+    principal: { subject: "u-admin", roles: ["institution_admin"], tenantId: institutionId, kind: "human", ...principal },
+    correlationId: "corr-lifecycle",
+    trace: {},
+  };
+}
+const system: Caller = { principal: { subject: "svc", roles: ["system"], tenantId: "platform", kind: "service" }, correlationId: "c-1", trace: {} };
+
+async function registerInstitution(name: string, requestId: string): Promise<string> {
+  const institutions = createInstitutionCommands({ store, audit: createAuditTrail({ store, context: "identity", clock: () => now, newId: uuidv7 }), clock: () => now, newEventId: uuidv7 });
+  const { institution } = await institutions.register(system, {
+    requestId,
+    name,
+    grade: "TERTIARY_A",
+    licence: { number: "PDY00001X12010217A1001", validFrom: "2024-01-01", validUntil: "2029-12-31" },
+    subjectCodes: ["03", "07"],
+    jurisdiction: "tianjin",
+    hostInstitutionName: "天津市示范医院",
+    hostLicenceNumber: "PDY00001X12010217A0001",
+  });
+  return institution.institutionId;
+}
+
+beforeEach(async () => {
+  now = NOW;
+  store = SqliteEventStore.open({ path: ":memory:" });
+  const audit = createAuditTrail({ store, context: "identity", clock: () => now, newId: uuidv7 });
+  institutionId = await registerInstitution("天津市示范互联网医院", "institution-request-a");
+  otherInstitutionId = await registerInstitution("天津市另一互联网医院", "institution-request-b");
+  const keys = await openPatientKeyRing(":memory:");
+  commands = createPractitionerCommands({
+    store,
+    audit,
+    clock: () => now,
+    newEventId: uuidv7,
+    sealer: createIdNumberSealer(Buffer.alloc(32, 1)),
+    registry: await openFileRegistry(DEMO_REGISTRY_FILE),
+    faceMatch: { verify: () => Promise.resolve({ matched: false }) },
+    faceMatchTenants: new Set(),
+    logger: createLogger({ name: "identity", level: "silent" }),
+    personIndex: keys.blindIndex,
+  });
+  accounts = createAccounts({
+    store,
+    audit,
+    clock: () => now,
+    newId: uuidv7,
+    blindIndex: keys.blindIndex,
+    issuer: await BuiltinIssuer.create({ issuer: "urn:ihp:builtin", audience: "ihp", now: () => now }),
+    policy: { maxFailures: 3, lockoutMinutes: 15, idleMinutes: 30, stepUpMinutes: 10 },
+    tokenTtlMinutes: 60,
+    practitioners: createPractitionerAccess({ store, newEventId: uuidv7 }),
+    faceMatch: standInIdentityVerifier(uuidv7),
+  });
+});
+afterEach(() => store.close());
+
+const WANG: Omit<RegisterPractitionerInput, "requestId" | "institutionId"> = {
+  name: "王示范",
+  idNumber: "110105198001010016",
+  profession: "PHYSICIAN",
+  mainInstitutionName: "天津市示范医院",
+  mainInstitutionIsHost: true,
+  practiceStartedOn: "2020-07-01",
+  photoHash: "c".repeat(64),
+  practice: {
+    title: "主治医师",
+    licenceNumber: "110120000012345",
+    licenceValidUntil: "2030-12-31",
+    scopeCodes: ["INTERNAL_MEDICINE"],
+    departmentCodes: ["03.07"],
+    dispensingYears: 0,
+    affiliation: "",
+  },
+};
+
+async function registered(at = institutionId): Promise<string> {
+  const { practitioner } = await commands.register(caller({ tenantId: at }), { ...WANG, requestId: rid(), institutionId: at });
+  return practitioner.practitionerId;
+}
+
+async function enable(practitionerId: string): Promise<void> {
+  const admin = caller();
+  const ref = () => ({ requestId: rid(), practitionerId });
+  await commands.verifyRegistration(admin, ref());
+  await commands.verifyIdentity(admin, { ...ref(), evidence: "ADMIN-DOC-CHECK-1" });
+  await commands.recordDocument(admin, { ...ref(), kind: "REGISTERING_INSTITUTION_CONSENT", reference: "CONSENT-1" });
+  await commands.enable(admin, ref());
+}
+
+async function codeOf(work: Promise<unknown>): Promise<string> {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof DomainError) return error.code;
+    throw error;
+  }
+  throw new Error("expected a refusal");
+}
+
+/** The refusal's code, checking that it appended exactly its AccessRefused and nothing else. */
+async function refusal(work: () => Promise<unknown>): Promise<string> {
+  const before = (await store.readAll()).length;
+  const code = await codeOf(work());
+  const added: StoredEvent[] = (await store.readAll()).slice(before);
+  expect(added.map((event) => event.type)).toEqual(["AccessRefused"]);
+  expect(added[0]?.data).toMatchObject({ reason: code });
+  return code;
+}
+
+const login = (password = "Doctor-pass-1") => accounts.login({ loginName: "dr.wang", password }, {}, "corr-login");
+
+describe("IDN-08 staff account life cycle (issue 13 item 5)", () => {
+  it("IDN-08: a PENDING practitioner gets no login; once enabled they do", async () => {
+    const id = await registered();
+    const set = () => ({ requestId: rid(), practitionerId: id, loginName: "dr.wang", password: "Doctor-pass-1" });
+    expect(await refusal(() => accounts.setPractitionerPassword(caller(), set()))).toBe("PRACTITIONER_NOT_ACTIVE");
+    expect(await codeOf(login())).toBe("INVALID_CREDENTIALS");
+    await enable(id);
+    await accounts.setPractitionerPassword(caller(), set());
+    expect((await login()).subjectId).toBe(id);
+  });
+
+  it("IDN-08: a suspended practitioner can neither log in nor step up; reinstated, they can again", async () => {
+    const id = await registered();
+    await enable(id);
+    await accounts.setPractitionerPassword(caller(), { requestId: rid(), practitionerId: id, loginName: "dr.wang", password: "Doctor-pass-1" });
+    const session = await login();
+    const doctor: Caller = {
+      principal: { subject: id, roles: ["physician"], tenantId: institutionId, kind: "human", sessionId: session.sessionId },
+      correlationId: "corr-doctor",
+      trace: {},
+    };
+    await commands.suspend(caller(), { requestId: rid(), practitionerId: id, reason: "COMPLAINT_UNDER_REVIEW" });
+    expect(await refusal(() => login())).toBe("PRACTITIONER_SUSPENDED");
+    const stepUp = { requestId: rid(), consultId: "consult-1", objectKind: "CONSULT", objectId: "consult-1", method: "PASSWORD", secret: "Doctor-pass-1" };
+    expect(await refusal(() => accounts.stepUp(doctor, stepUp))).toBe("PRACTITIONER_SUSPENDED");
+    // A wrong password still answers INVALID_CREDENTIALS: the status is told only to whoever knows the password.
+    expect(await codeOf(login("Wrong-pass-1"))).toBe("INVALID_CREDENTIALS");
+    await commands.reinstate(caller(), { requestId: rid(), practitionerId: id });
+    expect((await login()).subjectId).toBe(id);
+  });
+
+  it("IDN-08: the same person cannot be registered twice in one institution; elsewhere, or after revocation, they can", async () => {
+    const requestId = rid();
+    const first = (await commands.register(caller(), { ...WANG, requestId, institutionId })).practitioner.practitionerId;
+    const again = { ...WANG, requestId: rid(), institutionId, practice: { ...WANG.practice, title: "副主任医师" } };
+    expect(await refusal(() => commands.register(caller(), again))).toBe("PRACTITIONER_DUPLICATE");
+    // The same request id again is a repeat, answered with the first result, not a duplicate.
+    expect((await commands.register(caller(), { ...WANG, requestId, institutionId })).practitioner.practitionerId).toBe(first);
+    expect(await registered(otherInstitutionId)).not.toBe(first);
+    await commands.revoke(caller(), { requestId: rid(), practitionerId: first, reason: "LICENCE_WITHDRAWN" });
+    expect(await registered()).not.toBe(first);
+  });
+
+  it("IDN-08: a registration the rules refuse claims nothing, so the person can still be registered", async () => {
+    const bad = { ...WANG, requestId: rid(), institutionId, photoHash: "not-a-hash" };
+    expect(await refusal(() => commands.register(caller(), bad))).toBe("INVALID_PHOTO_HASH");
+    expect(await registered()).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
