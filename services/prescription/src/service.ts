@@ -1,6 +1,6 @@
 import { type DrugCatalogue, loadCatalogueFile, sampleCatalogue } from "@ihp/drug-catalogue";
 import type { Bus } from "@ihp/messaging";
-import { ConfigError, type GrpcHandlerOptions, type Logger, type PrincipalResolver } from "@ihp/platform";
+import { ConfigError, type GrpcHandlerOptions, type Logger, type PrincipalResolver, serviceTokenSource, type ServiceTokenSource } from "@ihp/platform";
 import { PrescriptionServiceService } from "@ihp/contracts/prescription";
 import { type HostedService, startServiceHost } from "@ihp/service-host";
 import { createPrescriptionCommands } from "./application/prescriptionCommands.js";
@@ -24,6 +24,8 @@ export interface PrescriptionServiceOptions {
   /** Ports; default: gRPC clients of CONSULT_GRPC_ADDRESS and IDENTITY_GRPC_ADDRESS. */
   readonly consults?: ConsultContextPort | undefined;
   readonly signatures?: SignaturePort | undefined;
+  /** The service's own token, under which it submits prescriptions for signing. Default: from AUTH_MODE. */
+  readonly serviceTokens?: ServiceTokenSource | undefined;
 }
 
 export type PrescriptionService = HostedService;
@@ -34,7 +36,10 @@ export async function startPrescriptionService(options: PrescriptionServiceOptio
     options.catalogue ?? (config.DRUG_CATALOGUE_FILE === undefined ? await sampleCatalogue() : await loadCatalogueFile(config.DRUG_CATALOGUE_FILE));
   const closers: (() => void)[] = [];
   const consults = options.consults ?? remote(config.CONSULT_GRPC_ADDRESS, "CONSULT_GRPC_ADDRESS", consultContextClient, closers);
-  const signatures = options.signatures ?? remote(config.IDENTITY_GRPC_ADDRESS, "IDENTITY_GRPC_ADDRESS", signatureClient, closers);
+  const ownTokens = options.serviceTokens ?? serviceTokenSource(config);
+  const signatures =
+    options.signatures ??
+    remote(config.IDENTITY_GRPC_ADDRESS, "IDENTITY_GRPC_ADDRESS", (address) => signatureClient(address, () => ownTokens.token()), closers);
 
   let commands: ReturnType<typeof createPrescriptionCommands> | undefined;
   const hosted = await startServiceHost<PrescriptionReadModels>({

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { PrescriptionReviewed, ReviewOutcome } from "@ihp/contracts/pharmacy";
 import { PrescriptionSigned, PrescriptionVoided, type PrescriptionContent } from "@ihp/contracts/prescription";
 import type { StoredEvent } from "@ihp/eventsourcing";
+import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { type BusMessage, decodeEnvelope, envelopedMessage, InProcessBus } from "@ihp/messaging";
 import { BuiltinIssuer, createLogger, loadConfig, TokenVerifier } from "@ihp/platform";
 import { waitFor } from "@ihp/testing";
@@ -24,6 +25,7 @@ const consults = new InMemoryConsults();
 const signatures = new InMemorySignatures();
 const published: BusMessage[] = [];
 let physician: string;
+let log: SqliteEventStore;
 
 const line = (drugCode: string, dose: number, frequency = "QD") => ({
   drugCode,
@@ -66,17 +68,25 @@ beforeAll(async () => {
   const config = loadConfig(prescriptionConfigSchema, { SERVICE_NAME: "prescription", DATA_DIR: dataDir, GRPC_PORT: "0", SHUTDOWN_GRACE_MS: "1000" });
   service = await startPrescriptionService({ config, bus, verifier, logger, consults, signatures });
   client = new PrescriptionClient(service.grpcPort);
+  log = SqliteEventStore.open({ path: join(dataDir, "prescription-events.sqlite") });
   physician = await issuer.issue({ subject: PHYSICIAN.id, roles: ["physician"], tenantId: INSTITUTION_ID });
 });
 
 afterAll(async () => {
   client.close();
+  await log.close();
   await service.stop();
   await bus.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 
 const signedMessages = () => published.filter((m) => m.subject === "ihp.prescription.v1.PrescriptionSigned");
+
+/** Every serial number allocated so far, from the log itself. */
+async function serialsSoFar(): Promise<string[]> {
+  const events = await log.readAll({ limit: 100_000 });
+  return events.filter((event) => event.type === "SerialNumberAllocated").map((event) => String((event.data as { serialNumber: string }).serialNumber));
+}
 
 describe("prescription service on the host", () => {
   it("RX-03: drafts, signs through identity, and publishes the canonical document with a signature that verifies", async () => {
@@ -107,14 +117,27 @@ describe("prescription service on the host", () => {
     expect((await client.call("listMyPrescriptions", { page: { first: 10, after: "" } }, physician)).prescriptions).toHaveLength(1);
   });
 
-  it("RX-01: a service principal may propose but not sign (HUMAN_CLINICIAN_REQUIRED)", async () => {
+  it("IDN-03, RX-01: service and bot credentials make no write at all (HUMAN_CLINICIAN_REQUIRED); nothing is appended but the audit record", async () => {
+    const { prescription } = await client.call("draftPrescription", { requestId: "draft-target-1", consultId: CONSULT_ID, content: content() }, physician);
+    const prescriptionId = prescription!.prescriptionId;
     const bot = await issuer.issue({ subject: "rx-assistant", roles: ["system"], tenantId: INSTITUTION_ID, kind: "service" });
-    const { prescription } = await client.call("draftPrescription", { requestId: "draft-bot-0001", consultId: CONSULT_ID, content: content() }, bot);
-    expect(prescription?.lines[0]?.proposedByKind).toBe("service");
-    const refused = await refusalOf(client.call("signPrescription", { requestId: "sign-bot-00001", prescriptionId: prescription!.prescriptionId, version: 1, validityDays: 1 }, bot));
-    expect(refused.code).toBe("HUMAN_CLINICIAN_REQUIRED");
-    const unconfirmed = await refusalOf(client.call("signPrescription", { requestId: "sign-bot-00002", prescriptionId: prescription!.prescriptionId, version: 1, validityDays: 1 }, physician));
-    expect(unconfirmed.code).toBe("LINE_CONFIRMATION_REQUIRED");
+    // A service credential claiming the physician's role, and a "human" token that carries the system role.
+    const posing = await issuer.issue({ subject: PHYSICIAN.id, roles: ["physician"], tenantId: INSTITUTION_ID, kind: "service" });
+    const systemHuman = await issuer.issue({ subject: PHYSICIAN.id, roles: ["physician", "system"], tenantId: INSTITUTION_ID, kind: "human" });
+    const before = await log.readAll({ limit: 100_000 });
+    const writes = [
+      () => client.call("draftPrescription", { requestId: "draft-bot-0001", consultId: CONSULT_ID, content: content() }, bot),
+      () => client.call("revisePrescription", { requestId: "revise-bot-001", prescriptionId, content: content() }, bot),
+      () => client.call("confirmLines", { requestId: "confirm-bot-01", prescriptionId, version: 1, lineIds: ["L1"] }, posing),
+      () => client.call("signPrescription", { requestId: "sign-bot-00001", prescriptionId, version: 1, validityDays: 1 }, bot),
+      () => client.call("signPrescription", { requestId: "sign-bot-00002", prescriptionId, version: 1, validityDays: 1 }, posing),
+      () => client.call("revisePrescription", { requestId: "revise-bot-002", prescriptionId, content: content() }, systemHuman),
+      () => client.call("confirmLongTermPlan", { requestId: "ltp-bot-00001", prescriptionId, version: 1 }, bot),
+    ];
+    for (const write of writes) expect((await refusalOf(write())).code).toBe("HUMAN_CLINICIAN_REQUIRED");
+    const appended = (await log.readAll({ after: before.at(-1)!.position, limit: 100_000 })).map((event) => event.type);
+    expect(appended).toEqual(writes.map(() => "AccessRefused"));
+    expect((await client.call("getPrescription", { prescriptionId }, physician)).prescription).toMatchObject({ status: "DRAFT", version: 1 });
   });
 
   it("RX-03: a forged signature is refused and nothing is published", async () => {
@@ -179,5 +202,23 @@ describe("prescription service on the host", () => {
     const stranger = await issuer.issue({ subject: "pat-other", roles: ["patient"], tenantId: INSTITUTION_ID });
     const [first] = (await client.call("listMyPrescriptions", { page: { first: 1, after: "" } }, patient)).prescriptions;
     expect((await refusalOf(client.call("getPrescription", { prescriptionId: first!.prescriptionId }, stranger))).code).toBe("PRESCRIPTION_NOT_FOUND");
+  });
+
+  it("RX-10: a refused signing leaves the log unchanged except the audit record; the next signing takes the next number, no gap", async () => {
+    const { prescription } = await client.call("draftPrescription", { requestId: "draft-gap-0001", consultId: CONSULT_ID, content: content() }, physician);
+    const sign = (requestId: string) => client.call("signPrescription", { requestId, prescriptionId: prescription!.prescriptionId, version: 1, validityDays: 1 }, physician);
+    const sequence = (serial: string | undefined) => Number(serial?.slice(-6));
+    const last = Math.max(0, ...(await serialsSoFar()).map(sequence));
+    const before = await log.readAll({ limit: 100_000 });
+    signatures.refuseNext = true;
+    expect((await refusalOf(sign("sign-gap-00001"))).code).toBe("STEP_UP_REQUIRED");
+    signatures.forgeNext = true;
+    expect((await refusalOf(sign("sign-gap-00002"))).code).toBe("SIGNATURE_INVALID");
+    const appended = (await log.readAll({ after: before.at(-1)!.position, limit: 100_000 })).map((event) => event.type);
+    expect(appended).toEqual(["AccessRefused", "AccessRefused"]);
+    const signed = await sign("sign-gap-00003");
+    expect(sequence(signed.prescription?.serialNumber)).toBe(last + 1);
+    // The physician's step-up had to be bound to this prescription's consult (identity checks it; here the stand-in).
+    expect(signatures.boundTo.at(-1)).toBe(CONSULT_ID);
   });
 });

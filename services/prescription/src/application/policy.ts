@@ -1,4 +1,4 @@
-import { authorize, denialError, type Principal, type Role } from "@ihp/platform";
+import { authorize, denialError, type Principal, requireHuman, type Role } from "@ihp/platform";
 
 export type PrescriptionAction =
   | "DraftPrescription"
@@ -10,23 +10,30 @@ export type PrescriptionAction =
   | "GetPrescribingStatistics";
 
 /**
- * Who may try what; anything not listed is refused (deny by default). "system" may draft and revise so an assistant
- * service can propose lines (RX-01); it may also reach signing and confirming, where the domain refuses it with
- * HUMAN_CLINICIAN_REQUIRED rather than a bare role denial. Relationship checks (the consult's own physician, the
- * prescription's own patient) are the domain's.
+ * Who may try what; anything not listed is refused (deny by default). Relationship checks (the consult's own
+ * physician, the prescription's own patient) are the domain's.
  */
 const RULES: { readonly [A in PrescriptionAction]: readonly Role[] } = {
-  DraftPrescription: ["physician", "system"],
-  RevisePrescription: ["physician", "system"],
-  ConfirmLines: ["physician", "system"],
+  DraftPrescription: ["physician"],
+  RevisePrescription: ["physician"],
+  ConfirmLines: ["physician"],
   ConfirmLongTermPlan: ["patient"],
-  SignPrescription: ["physician", "system"],
+  SignPrescription: ["physician"],
   ReadPrescription: ["physician", "patient"],
   GetPrescribingStatistics: ["pharmacy_governance"],
 };
 
+/**
+ * Writes: every one changes what a patient may be given, so only a person makes it (IDN-03, RX-01). A service or
+ * bot credential — the `system` role, kind "service" — is refused with HUMAN_CLINICIAN_REQUIRED before any role check,
+ * whatever roles it claims; the prescription service has no job of its own that writes a prescription (review
+ * outcomes arrive from pharmacy's signed decision on the bus, not through these commands).
+ */
+const WRITES: ReadonlySet<PrescriptionAction> = new Set(["DraftPrescription", "RevisePrescription", "ConfirmLines", "ConfirmLongTermPlan", "SignPrescription"]);
+
 /** The role the caller acts in (recorded as actorRole), or throws the platform's denial. */
 export function authorized(action: PrescriptionAction, principal: Principal, tenantId?: string): Role {
+  if (WRITES.has(action)) requireHuman(principal);
   const roles = RULES[action];
   const decision = authorize(principal, { roles, tenantId });
   if (!decision.allowed) throw denialError(decision);

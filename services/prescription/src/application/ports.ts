@@ -12,10 +12,14 @@ export interface ConsultContextPort {
   getPrescribingContext(consultId: string, auth: Forwarded): Promise<ConsultSnapshot>;
 }
 
-/** identity's SignatureService (proto/ihp/identity/v1/access.proto). */
+/**
+ * identity's SignatureService (proto/ihp/identity/v1/access.proto). `sign` submits a PRESCRIPTION the service built
+ * from its own state, under its own service token, with the physician's token (`auth`) as the signer's; the physician's
+ * step-up must be bound to `consultId`.
+ */
 export interface SignaturePort {
   sign(
-    request: { readonly requestId: string; readonly documentId: string; readonly canonicalDocument: Buffer },
+    request: { readonly requestId: string; readonly documentId: string; readonly canonicalDocument: Buffer; readonly consultId: string },
     auth: Forwarded,
   ): Promise<SignatureRecord>;
   verify(

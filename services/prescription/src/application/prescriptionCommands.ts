@@ -1,4 +1,5 @@
-import { DomainError, type EventStore, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
+import { createHash } from "node:crypto";
+import { DomainError, type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
 import type { DrugCatalogue } from "@ihp/drug-catalogue";
 import type { AuditTrail, Role } from "@ihp/platform";
 import { refusal } from "../domain/errors.js";
@@ -14,7 +15,7 @@ import {
   profileFor,
   type ReviewOutcome,
 } from "../domain/prescriptions/index.js";
-import { serialsDecider } from "../domain/serials/serials.js";
+import { nextSerial, type SerialNumberAllocated, serialsDecider } from "../domain/serials/serials.js";
 import type { Caller } from "./caller.js";
 import {
   isPrescriptionId,
@@ -29,6 +30,17 @@ import { loadPrescription, type PrescriptionView, toPrescriptionEvent } from "./
 import { authorized, type PrescriptionAction } from "./policy.js";
 import type { ConsultContextPort, Forwarded, SignaturePort } from "./ports.js";
 import { recordingRefusals } from "@ihp/platform";
+
+/**
+ * Identity's request id for signing this document: the same for a retried request with the same number (identity
+ * answers with its first signature), another one once the number changed (a signature over the new document).
+ */
+function signingRequestId(requestId: string, serialNumber: string): string {
+  return `rx-sign-${createHash("sha256").update(`${requestId}\n${serialNumber}`, "utf8").digest("hex").slice(0, 40)}`;
+}
+
+/** Signings that lose their number to a concurrent one before giving up (each signs again). */
+const MAX_SERIAL_ATTEMPTS = 3;
 
 export interface PrescriptionCommandsOptions {
   readonly store: EventStore;
@@ -182,14 +194,28 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
         const base = { version: input.version, consult, validityDays, actor, at: now };
         const plan = planSigning(catalogue, view.prescription, base);
         if (plan instanceof DomainError) throw plan;
-        const serialNumber = await allocateSerial(caller, role, consult.institutionId, plan.issuedOn, prescriptionId, view.prescription.version, requestId, now);
-        const canonicalDocument = documentToSign(view.prescription, plan, serialNumber);
-        const bytes = Buffer.from(canonicalDocument, "utf8");
-        const signature = await signatures.sign({ requestId, documentId: serialNumber, canonicalDocument: bytes }, forwarded(caller));
-        // RX-03: what identity returned is verified over the same bytes before it is recorded.
-        const verification = await signatures.verify({ canonicalDocument: bytes, signature, expectedSignerId: actor.id }, forwarded(caller));
-        const command = { type: "SignPrescription" as const, prescriptionId, serialNumber, canonicalDocument, signature, verification, ...base };
-        return execute(caller, role, prescriptionId, requestId, consult.institutionId, consult.jurisdiction, command, now);
+        const serialKey = { institutionId: consult.institutionId, issuedOn: plan.issuedOn, prescriptionId, version: view.prescription.version };
+        // RX-10: the number is taken only after the signature verified and the decider accepted the signed version, so
+        // a refused signing (step-up, certificate, forged signature, stale version) leaves no gap. Another signing may
+        // take the number meanwhile: then the document is signed again with the next one (bounded).
+        for (let attempt = 1; ; attempt += 1) {
+          const serialNumber = nextSerial(await serialState(consult.institutionId, plan.issuedOn), serialKey);
+          const canonicalDocument = documentToSign(view.prescription, plan, serialNumber);
+          const bytes = Buffer.from(canonicalDocument, "utf8");
+          const signature = await signatures.sign({ requestId: signingRequestId(requestId, serialNumber), documentId: serialNumber, canonicalDocument: bytes, consultId: consult.consultId }, forwarded(caller));
+          // RX-03: what identity returned is verified over the same bytes before it is recorded.
+          const verification = await signatures.verify({ canonicalDocument: bytes, signature, expectedSignerId: actor.id }, forwarded(caller));
+          const command = { type: "SignPrescription" as const, prescriptionId, serialNumber, canonicalDocument, signature, verification, ...base };
+          const outcome = decider.decide(command, view.prescription);
+          if (outcome instanceof DomainError) throw outcome;
+          try {
+            await allocateSerial(caller, role, { ...serialKey, serialNumber }, requestId, now);
+          } catch (error) {
+            if (error instanceof DomainError && error.code === "SERIAL_NUMBER_TAKEN" && attempt < MAX_SERIAL_ATTEMPTS) continue;
+            throw error;
+          }
+          return execute(caller, role, prescriptionId, requestId, consult.institutionId, consult.jurisdiction, command, now);
+        }
       });
     },
 
@@ -218,18 +244,21 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
     },
   };
 
+  async function serialState(institutionId: string, issuedOn: string) {
+    const history = await store.readStream(serialStreamId(institutionId, issuedOn));
+    return fold(serialsDecider, history.map((event) => ({ type: "SerialNumberAllocated", data: event.data }) as unknown as SerialNumberAllocated));
+  }
+
   async function allocateSerial(
     caller: Caller,
     role: Role,
-    institutionId: string,
-    issuedOn: string,
-    prescriptionId: string,
-    version: number,
+    wanted: { institutionId: string; issuedOn: string; prescriptionId: string; version: number; serialNumber: string },
     requestId: string,
     now: Date,
   ): Promise<string> {
+    const { institutionId, issuedOn, prescriptionId } = wanted;
     const streamId = serialStreamId(institutionId, issuedOn);
-    const key = { type: "AllocateSerial" as const, institutionId, issuedOn, prescriptionId, version };
+    const key = { type: "AllocateSerial" as const, ...wanted };
     const result = await handleCommand(
       store,
       serialsDecider,
@@ -248,8 +277,8 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
       },
       { newEventId: options.newEventId, toDomainEvent: (event) => ({ type: "SerialNumberAllocated", data: event.data }) as never },
     );
-    const serial = result.state.byVersion.get(`${prescriptionId}#${version}`);
-    if (serial === undefined) throw refusal("SERIAL_NUMBER_TAKEN");
+    const serial = result.state.byVersion.get(`${prescriptionId}#${wanted.version}`);
+    if (serial !== wanted.serialNumber) throw refusal("SERIAL_NUMBER_TAKEN");
     return serial;
   }
 }

@@ -23,10 +23,18 @@ export class InMemoryConsults implements ConsultContextPort {
 export class InMemorySignatures implements SignaturePort {
   private readonly keys = generateKeyPairSync("ec", { namedCurve: "P-256" });
   forgeNext = false;
+  /** The next signing is refused as identity would refuse it without a fresh step-up for the consult. */
+  refuseNext = false;
   signed = 0;
+  readonly boundTo: string[] = [];
 
-  sign(request: { requestId: string; documentId: string; canonicalDocument: Buffer }, auth: { token: string }): Promise<SignatureRecord> {
+  sign(request: { requestId: string; documentId: string; canonicalDocument: Buffer; consultId: string }, auth: { token: string }): Promise<SignatureRecord> {
+    if (this.refuseNext) {
+      this.refuseNext = false;
+      return Promise.reject(new DomainError("STEP_UP_REQUIRED", "PERMISSION_DENIED", "step-up required", "IDN-03"));
+    }
     this.signed += 1;
+    this.boundTo.push(request.consultId);
     const bytes = this.forgeNext ? Buffer.from("something else") : request.canonicalDocument;
     this.forgeNext = false;
     const hash = createHash("sha256").update(bytes).digest();

@@ -1,6 +1,6 @@
 import { credentials, type ChannelCredentials, type Metadata, type ServiceError } from "@grpc/grpc-js";
 import { ConsultContextServiceClient, type GetPrescribingContextResponse } from "@ihp/contracts/consult";
-import { SignatureServiceClient, type SignDocumentResponse, type VerifySignatureResponse } from "@ihp/contracts/identity";
+import { ClinicalObjectKind, SignatureServiceClient, type SignDocumentResponse, type VerifySignatureResponse } from "@ihp/contracts/identity";
 import { callDeadline, fromGrpcError, outgoingMetadata } from "@ihp/platform";
 import type { ConsultContextPort, Forwarded, SignaturePort } from "../../application/ports.js";
 import type { ConsultSnapshot } from "../../domain/prescriptions/index.js";
@@ -44,19 +44,40 @@ export function consultContextClient(address: string, channel: ChannelCredential
   };
 }
 
-export function signatureClient(address: string, channel: ChannelCredentials = credentials.createInsecure()): SignaturePort & { close(): void } {
+/** Where identity expects the clinician's token on SignDocument (access.proto). */
+const SIGNER_AUTHORIZATION = "x-ihp-signer-authorization";
+
+/**
+ * identity's SignatureService. Signing goes out under the service's own token (`serviceToken`) with the physician's
+ * forwarded as the signer's: identity signs only documents their owning service submits, for the person in it.
+ */
+export function signatureClient(
+  address: string,
+  serviceToken: () => Promise<string>,
+  channel: ChannelCredentials = credentials.createInsecure(),
+): SignaturePort & { close(): void } {
   const client = new SignatureServiceClient(address, channel);
   return {
     async sign(request, auth) {
+      const own = await serviceToken();
       const response = await unary<SignDocumentResponse>(
-        (m, o, done) =>
+        (m, o, done) => {
+          m.set(SIGNER_AUTHORIZATION, `Bearer ${auth.token}`);
           client.signDocument(
-            { requestId: request.requestId, documentType: "PRESCRIPTION", documentId: request.documentId, canonicalDocument: request.canonicalDocument },
+            {
+              requestId: request.requestId,
+              documentType: "PRESCRIPTION",
+              documentId: request.documentId,
+              canonicalDocument: request.canonicalDocument,
+              boundKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_CONSULT,
+              boundId: request.consultId,
+            },
             m,
             o,
             done,
-          ),
-        auth,
+          );
+        },
+        { token: own, deadline: auth.deadline },
       );
       return signatureFromProto(response.signature);
     },

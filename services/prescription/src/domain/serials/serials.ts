@@ -4,8 +4,9 @@ import { refusal } from "../errors.js";
 /**
  * RX-10 serial numbers: one stream per institution and issue day hands out sequence numbers in order, so a number is
  * derived deterministically (`RX-<YYYYMMDD>-<institution tag>-<sequence>`) and can never be given twice. The same
- * prescription version asking again gets its number back (a retried signing reuses it); a number whose signing then
- * failed stays unused (gaps are allowed, repeats are not).
+ * prescription version asking again gets its number back (a retried signing reuses it). The application takes a
+ * number only once the version's signature verified (RX-10: a refused signing leaves no gap), so it allocates the
+ * number it signed with: `serialNumber`, refused with SERIAL_NUMBER_TAKEN when another signing took it meanwhile.
  */
 export type AllocateSerial = {
   readonly type: "AllocateSerial";
@@ -13,7 +14,14 @@ export type AllocateSerial = {
   readonly issuedOn: string;
   readonly prescriptionId: string;
   readonly version: number;
+  /** The number the document was signed with: allocated only if it is still the next one. */
+  readonly serialNumber?: string | undefined;
 };
+
+/** The number this version has, or would get now (the next in sequence): what a signing puts in its document. */
+export function nextSerial(state: SerialsState, command: Omit<AllocateSerial, "type" | "serialNumber">): string {
+  return state.byVersion.get(versionKey(command.prescriptionId, command.version)) ?? serialNumberFor(command.institutionId, command.issuedOn, state.last + 1);
+}
 
 export type SerialNumberAllocatedData = {
   readonly serialNumber: string;
@@ -57,6 +65,7 @@ export const serialsDecider: Decider<AllocateSerial, SerialNumberAllocated, Seri
     const sequence = state.last + 1;
     const serialNumber = serialNumberFor(command.institutionId, command.issuedOn, sequence);
     if (state.taken.has(serialNumber)) return refusal("SERIAL_NUMBER_TAKEN");
+    if (command.serialNumber !== undefined && command.serialNumber !== serialNumber) return refusal("SERIAL_NUMBER_TAKEN");
     const { institutionId, issuedOn, prescriptionId, version } = command;
     return [{ type: "SerialNumberAllocated", data: { serialNumber, sequence, institutionId, issuedOn, prescriptionId, version } }];
   },
