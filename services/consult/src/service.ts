@@ -71,16 +71,17 @@ const SWEEPER: Principal = { subject: "svc:consult", roles: ["system"], tenantId
 export async function startConsultService(options: ConsultServiceOptions): Promise<ConsultService> {
   const { config, clock = () => new Date() } = options;
   const settings = settingsFrom(config);
+  const serviceTokens = options.serviceTokens ?? serviceTokenSource(config);
   const ownIdentity =
     options.identity === undefined
       ? grpcIdentity(
           config.IDENTITY_GRPC_ADDRESS,
           channelCredentials(config.GRPC_TLS_CA_FILE === undefined ? undefined : { caFile: config.GRPC_TLS_CA_FILE }),
+          () => serviceTokens.token(),
         )
       : undefined;
   const identity = options.identity ?? ownIdentity!;
   let sweep: ((caller: Caller) => Promise<string[]>) | undefined;
-  const serviceTokens = options.serviceTokens ?? serviceTokenSource(config);
   try {
     const hosted = await startServiceHost<ConsultReadModels>({
       context: CONSULT_CONTEXT,

@@ -1,5 +1,6 @@
 import { credentials } from "@grpc/grpc-js";
 import {
+  ClinicalObjectKind,
   type ClinicalAccessServiceServer,
   ClinicalAccessServiceService,
   type InstitutionServiceServer,
@@ -20,6 +21,7 @@ let server: RunningGrpcServer;
 let issuer: BuiltinIssuer;
 let adapter: ReturnType<typeof grpcIdentity>;
 const seen: string[] = [];
+const submissions: { submitter: string; signer: string; boundKind: number; boundId: string }[] = [];
 
 beforeAll(async () => {
   issuer = await BuiltinIssuer.create({ issuer: "urn:ihp:test", audience: "ihp" });
@@ -56,7 +58,7 @@ beforeAll(async () => {
     signDocument: handlers.unary((request, call) =>
       Promise.resolve({
         signature: {
-          signerId: call.principal.subject,
+          signerId: submissions.push({ submitter: call.principal.subject, signer: String(call.metadata.get("x-ihp-signer-authorization")[0]), boundKind: request.boundKind, boundId: request.boundId }) > 0 ? "physician-7" : "",
           signerProfession: 1,
           certificateSerial: "SN-1",
           algorithm: SignatureAlgorithm.SIGNATURE_ALGORITHM_SM2_SM3,
@@ -78,7 +80,8 @@ beforeAll(async () => {
       { definition: SignatureServiceService, implementation: signatures as SignatureServiceServer },
     ],
   });
-  adapter = grpcIdentity(`127.0.0.1:${server.port}`, credentials.createInsecure());
+  const serviceToken = await issuer.issue({ subject: "svc:consult", roles: ["system"], tenantId: "platform", kind: "service" });
+  adapter = grpcIdentity(`127.0.0.1:${server.port}`, credentials.createInsecure(), () => Promise.resolve(serviceToken));
 });
 
 afterAll(async () => {
@@ -110,7 +113,9 @@ describe("grpcIdentity (IdentityPort over identity's gRPC services)", () => {
   it("reads the institution and converts signatures to event data and back", async () => {
     const caller = await callerFor("physician-7");
     expect(await adapter.institution(caller, "i-1")).toEqual({ institutionId: "i-1", jurisdiction: "tianjin", subjectCodes: ["03.07"], regulatorConnected: true });
-    const signature = await adapter.sign(caller, { requestId: "r-1", documentType: "CONSULT_SUMMARY", documentId: "c", canonicalDocument: '{"a":1}' });
+    const signature = await adapter.sign(caller, { requestId: "r-1", documentType: "CONSULT_SUMMARY", documentId: "c", canonicalDocument: '{"a":1}', boundTo: { kind: "CONSULT", id: "c" } });
+    // IDN-09: submitted under consult's own token, the physician's as the signer's, bound to the consult.
+    expect(submissions.at(-1)).toEqual({ submitter: "svc:consult", signer: `Bearer ${caller.token}`, boundKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_CONSULT, boundId: "c" });
     expect(signature).toEqual({
       signerId: "physician-7",
       certificateSerial: "SN-1",

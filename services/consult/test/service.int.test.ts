@@ -365,4 +365,33 @@ describe("consult service over gRPC", () => {
     const ok = await consults.call("requestConsult", { ...request, requestId: requestId() }, patient);
     expect(ok.consult).toMatchObject({ consultType: "FAMILY_DOCTOR", confirmedDiagnoses: [HYPERTENSION], eligibility: "NOT_REQUIRED" });
   });
+  it("IDN-03: no clinical write with a service credential or a system-role token, patient side included (HUMAN_CLINICIAN_REQUIRED); only the audit record is appended", async () => {
+    const patient = await token("patient-1", ["patient"]);
+    const physician = await token("physician-2", ["physician"]);
+    const { consult } = await consults.call("requestConsult", followUp(), patient);
+    const consultId = consult!.consultId;
+    const text = await consults.call("getConsentText", {});
+    await consults.call("giveConsent", { requestId: requestId(), consultId, consentVersion: text.version, consentSha256: text.sha256 }, patient);
+    await consults.call("acceptConsult", { requestId: requestId(), consultId }, physician);
+    // A job's credential claiming clinical roles, and a "human" token that carries the system role.
+    const service = await token("physician-2", ["physician", "patient"], { kind: "service" });
+    const systemHuman = await token("physician-2", ["physician", "system"]);
+    const servicePatient = await token("patient-1", ["patient"], { kind: "service" });
+    const before = await log.readAll({ limit: 100_000 });
+    const writes = [
+      () => consults.call("decideEligibility", { requestId: requestId(), consultId, eligible: true, verifiedDiagnoses: [DIABETES] }, service),
+      () => consults.call("decideEligibility", { requestId: requestId(), consultId, eligible: true, verifiedDiagnoses: [DIABETES] }, systemHuman),
+      () => consults.call("startConsult", { requestId: requestId(), consultId }, systemHuman),
+      () => consults.call("sendMessage", { requestId: requestId(), consultId, kind: "TEXT", text: "按时服药", mediaUri: "", mediaSha256: "" }, systemHuman),
+      () => consults.call("completeConsult", { requestId: requestId(), consultId, summary: "病情稳定", diagnoses: [DIABETES] }, service),
+      () => consults.call("terminateConsult", { requestId: requestId(), consultId, reasonCode: "CONDITION_CHANGED" }, systemHuman),
+      () => consults.call("giveConsent", { requestId: requestId(), consultId, consentVersion: text.version, consentSha256: text.sha256 }, servicePatient),
+      () => consults.call("cancelConsult", { requestId: requestId(), consultId }, servicePatient),
+      () => consults.call("requestConsult", followUp(), servicePatient),
+    ];
+    for (const write of writes) expect((await refusalOf(write())).code).toBe("HUMAN_CLINICIAN_REQUIRED");
+    const appended = (await log.readAll({ after: before.at(-1)!.position, limit: 100_000 })).map((event) => event.type);
+    expect(appended).toEqual(writes.map(() => "AccessRefused"));
+    expect((await stream(consultId)).at(-1)?.type).toBe("ConsultAccepted");
+  });
 });

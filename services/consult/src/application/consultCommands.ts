@@ -151,7 +151,7 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
 
   async function signed(caller: Caller, documentType: string, documentId: string, requestId: string, document: unknown): Promise<StoredSignature> {
     const canonicalDocument = canonicalJson(document);
-    const signature = await identity.sign(caller, { requestId, documentType, documentId, canonicalDocument });
+    const signature = await identity.sign(caller, { requestId, documentType, documentId, canonicalDocument, boundTo: { kind: "CONSULT", id: documentId } });
     // IDN-08/09: the signature must be the acting clinician's own and valid now, or it is not stored.
     const check = await identity.verify(caller, { canonicalDocument, signature, expectedSignerId: caller.principal.subject });
     if (!check.valid) throw refusal("SIGNATURE_NOT_VALID");

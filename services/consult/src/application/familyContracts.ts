@@ -135,6 +135,7 @@ export function createFamilyContracts(options: {
           documentType: "FAMILY_DOCTOR_CONTRACT",
           documentId: contractId,
           canonicalDocument: canonicalJson(normalised),
+          boundTo: { kind: "PATIENT", id: patientId },
         });
         return run(caller, contractId, requestId, role, normalised.institutionId, { type: "ProposeFamilyContract", terms: normalised, doctorSignature, at: clock() });
       });
@@ -165,11 +166,11 @@ export function createFamilyContracts(options: {
         if (view === undefined) throw refusal("FAMILY_CONTRACT_NOT_FOUND");
         const { subject, tenantId, roles } = caller.principal;
         const { terms } = view.state;
+        // The contract's parties, and physicians of its institution (who may receive the patient's family-doctor
+        // consults). Not administrators nor service credentials: the terms carry the patient's covered diagnoses.
         const allowed =
-          subject === terms.patientId ||
-          subject === terms.doctorId ||
-          (tenantId === terms.institutionId && roles.some((role) => role === "physician" || role === "institution_admin")) ||
-          roles.includes("system");
+          (roles.includes("patient") && subject === terms.patientId) ||
+          (roles.includes("physician") && (subject === terms.doctorId || tenantId === terms.institutionId));
         if (!allowed) throw refusal("NOT_CONSULT_PARTICIPANT");
         return view;
       });

@@ -43,6 +43,8 @@ export interface SignRequest {
   readonly documentId: string;
   /** Canonical JSON (canonicalJson of @ihp/eventsourcing). */
   readonly canonicalDocument: string;
+  /** What the physician's step-up must be bound to (IDN-03): the consult, or the patient of a proposed contract. */
+  readonly boundTo: { readonly kind: "CONSULT" | "PATIENT"; readonly id: string };
 }
 
 export interface VerifyRequest {
@@ -62,7 +64,10 @@ export interface IdentityPort {
   /** IDN-07: refused with PATIENT_NOT_VERIFIED when real-name verification has not passed. */
   verifiedPatient(caller: Caller, patientId: string): Promise<VerifiedPatient>;
   checkGuardian(caller: Caller, guardianId: string, childId: string): Promise<GuardianCheck>;
-  /** IDN-09: the calling practitioner signs with their own key. */
+  /**
+   * IDN-09: the calling practitioner signs with their own key a document consult built from its own state, submitted
+   * under consult's own service token with the practitioner's as the signer's (access.proto, SignatureService).
+   */
   sign(caller: Caller, request: SignRequest): Promise<StoredSignature>;
   verify(caller: Caller, request: VerifyRequest): Promise<{ readonly valid: boolean; readonly reasonCode: string }>;
 }

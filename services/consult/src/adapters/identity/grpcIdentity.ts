@@ -1,6 +1,7 @@
 import { type ChannelCredentials, type Metadata, type CallOptions, type ServiceError } from "@grpc/grpc-js";
 import {
   ClinicalAccessServiceClient,
+  ClinicalObjectKind,
   InstitutionServiceClient,
   type Signature,
   SignatureAlgorithm,
@@ -22,7 +23,14 @@ type Unary<Req, Res> = (request: Req, metadata: Metadata, options: Partial<CallO
  * a deadline never later than the call being served; identity's refusals come back as RemoteErrors carrying its
  * stable codes, which consult passes on unchanged.
  */
-export function grpcIdentity(address: string, credentials: ChannelCredentials): IdentityPort & { close(): void } {
+/** Where identity expects the clinician's token on SignDocument (access.proto). */
+const SIGNER_AUTHORIZATION = "x-ihp-signer-authorization";
+
+export function grpcIdentity(
+  address: string,
+  credentials: ChannelCredentials,
+  serviceToken: () => Promise<string> = () => Promise.reject(new Error("consult has no service token to submit documents for signing")),
+): IdentityPort & { close(): void } {
   const institutions = new InstitutionServiceClient(address, credentials);
   const access = new ClinicalAccessServiceClient(address, credentials);
   const signatures = new SignatureServiceClient(address, credentials);
@@ -60,11 +68,24 @@ export function grpcIdentity(address: string, credentials: ChannelCredentials): 
       return { verified: response.verified, relationship: response.relationship };
     },
     async sign(caller, request) {
-      const { signature } = await call(caller, signatures.signDocument.bind(signatures), {
-        requestId: request.requestId,
-        documentType: request.documentType,
-        documentId: request.documentId,
-        canonicalDocument: Buffer.from(request.canonicalDocument, "utf8"),
+      // Submitted by consult itself (its service token), signed by the person (their token as the signer's).
+      const own = await serviceToken();
+      const metadata = outgoingMetadata({ token: own });
+      metadata.set(SIGNER_AUTHORIZATION, `Bearer ${caller.token}`);
+      const { signature } = await new Promise<{ signature?: Signature | undefined }>((resolve, reject) => {
+        signatures.signDocument(
+          {
+            requestId: request.requestId,
+            documentType: request.documentType,
+            documentId: request.documentId,
+            canonicalDocument: Buffer.from(request.canonicalDocument, "utf8"),
+            boundKind: request.boundTo.kind === "CONSULT" ? ClinicalObjectKind.CLINICAL_OBJECT_KIND_CONSULT : ClinicalObjectKind.CLINICAL_OBJECT_KIND_PATIENT,
+            boundId: request.boundTo.id,
+          },
+          metadata,
+          callDeadline(CALL_MS, caller.deadline),
+          (error, response) => (error !== null ? reject(fromGrpcError(error)) : resolve(response)),
+        );
       });
       if (signature === undefined) throw new Error("identity answered SignDocument without a signature");
       return storedSignature(signature);

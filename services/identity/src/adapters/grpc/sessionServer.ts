@@ -3,13 +3,20 @@ import type { GrpcHandlers } from "@ihp/platform";
 import type { Accounts } from "../../application/sessions/accounts.js";
 import { callerOf, contextOf } from "./accessCaller.js";
 
+/** Where a login attempt came from, as the gateway saw it (IPv4 or IPv6 text). */
+export const CLIENT_ADDRESS_HEADER = "x-ihp-client-address";
+const CLIENT_ADDRESS = /^[0-9A-Fa-f.:]{2,45}$/;
+
 /** ihp.identity.v1.SessionService (proto/ihp/identity/v1/sessions.proto). Passwords are never logged. */
 export function sessionServer(options: { handlers: GrpcHandlers; accounts: Accounts; newId: () => string }): SessionServiceServer {
   const { handlers, accounts, newId } = options;
   return {
     login: handlers.publicUnary(async (request, call) => {
       const { correlationId, trace } = contextOf(call, newId);
-      return accounts.login({ loginName: request.loginName, password: request.password }, trace, correlationId);
+      const [address] = call.metadata.get(CLIENT_ADDRESS_HEADER);
+      // The throttle's source. Only the gateway reaches this port, and it sets the header from the client's address.
+      const source = typeof address === "string" && CLIENT_ADDRESS.test(address) ? address : "";
+      return accounts.login({ loginName: request.loginName, password: request.password, source }, trace, correlationId);
     }),
 
     stepUp: handlers.unary(async (request, call) =>
@@ -40,5 +47,6 @@ export function objectKindName(kind: ClinicalObjectKind): string {
   if (kind === ClinicalObjectKind.CLINICAL_OBJECT_KIND_UNSPECIFIED) return "";
   if (kind === ClinicalObjectKind.CLINICAL_OBJECT_KIND_CONSULT) return "CONSULT";
   if (kind === ClinicalObjectKind.CLINICAL_OBJECT_KIND_PRESCRIPTION) return "PRESCRIPTION";
+  if (kind === ClinicalObjectKind.CLINICAL_OBJECT_KIND_PATIENT) return "PATIENT";
   return "?";
 }

@@ -28,6 +28,7 @@ import {
 import type { Caller } from "../caller.js";
 import { requireRequestId } from "../ids.js";
 import { recordingRefusals } from "../refusals.js";
+import type { ClinicalObjectKind } from "../../domain/sessions/index.js";
 import { type Accounts, requireClinicalObject } from "../sessions/accounts.js";
 import type { PractitionerAccess, Profession } from "../sessions/practitionerAccessPort.js";
 
@@ -100,15 +101,16 @@ const SIGNER_ROLES: readonly Role[] = ["physician", "nurse", "pharmacist"];
  * submit each document type — it builds the document from its own state — and the kind of object the signer's step-up
  * must be bound to. A type not listed cannot be signed at all.
  */
-export const DOCUMENT_OWNERS: Readonly<Record<string, { readonly submitter: string; readonly bound: "CONSULT" | "PRESCRIPTION" }>> = {
+export const DOCUMENT_OWNERS: Readonly<Record<string, { readonly submitter: string; readonly bound: ClinicalObjectKind }>> = {
   PRESCRIPTION: { submitter: "svc:prescription", bound: "CONSULT" },
   FOLLOW_UP_ELIGIBILITY: { submitter: "svc:consult", bound: "CONSULT" },
   CONSULT_SUMMARY: { submitter: "svc:consult", bound: "CONSULT" },
   PHARMACIST_REVIEW: { submitter: "svc:pharmacy", bound: "PRESCRIPTION" },
+  FAMILY_DOCTOR_CONTRACT: { submitter: "svc:consult", bound: "PATIENT" },
 };
 
 /** The submitting service: its own service credential, and the one the document type names. */
-function requireSubmitter(principal: Principal, documentType: string): { readonly bound: "CONSULT" | "PRESCRIPTION" } {
+function requireSubmitter(principal: Principal, documentType: string): { readonly bound: ClinicalObjectKind } {
   const owner = Object.hasOwn(DOCUMENT_OWNERS, documentType) ? DOCUMENT_OWNERS[documentType] : undefined;
   const isService = principal.kind === "service" && principal.roles.includes("system");
   if (owner === undefined || !isService || principal.subject !== owner.submitter) throw refusal("DOCUMENT_SUBMITTER_NOT_ALLOWED");

@@ -15,7 +15,7 @@ export type SessionPolicy = {
 };
 
 /** What a step-up is bound to (IDN-03): the object about to be acted on. */
-export const CLINICAL_OBJECT_KINDS = ["CONSULT", "PRESCRIPTION"] as const;
+export const CLINICAL_OBJECT_KINDS = ["CONSULT", "PRESCRIPTION", "PATIENT"] as const;
 export type ClinicalObjectKind = (typeof CLINICAL_OBJECT_KINDS)[number];
 export type ClinicalObject = { readonly kind: ClinicalObjectKind; readonly id: string };
 
