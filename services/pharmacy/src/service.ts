@@ -119,7 +119,7 @@ export async function startPharmacyService(options: PharmacyServiceOptions): Pro
                   for (const { institution_id: institutionId } of rows) {
                     if (institutionId === "unknown") continue;
                     const caller = { principal: COVERAGE_CHECKER, token: undefined, correlationId: newId(), trace: traceFields() };
-                    const coverage = await roster.coverage(caller, institutionId);
+                    const coverage = await roster.monitorCoverage(caller, institutionId);
                     if (coverage.gap) {
                       logger.warn({ code: "NO_PHARMACIST_ON_DUTY", institutionId, expectedReviewAt: coverage.expectedReviewAt }, "no pharmacist on duty in business hours (PHA-06)");
                     }

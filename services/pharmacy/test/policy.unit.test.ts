@@ -25,6 +25,16 @@ describe("authorization (deny by default)", () => {
     expect(roleGate("RejectPrescription", principal(["system"]))).toMatchObject({ allowed: false });
   });
 
+  it("XC-03 (issue 13 item 7): a service credential reads no prescription, checks no order, tracks no delivery, keeps no roster", () => {
+    const service: Principal = { subject: "svc:x", roles: ["system"], tenantId: "platform", kind: "service" };
+    for (const action of ["GetPrescription", "CheckOrder", "SyncDeliveryTracking", "ScheduleShift", "CancelShift", "GetReviewCoverage"] as const) {
+      expect(roleGate(action, service), action).toMatchObject({ allowed: false, reason: "ROLE_NOT_ALLOWED" });
+    }
+    // Only the service's own PHA-06 timer checks coverage as the service, and only it may.
+    expect(authorizeOn("MonitorReviewCoverage", service, target)).toMatchObject({ allowed: true, role: "system" });
+    expect(roleGate("MonitorReviewCoverage", principal(["institution_admin"]))).toMatchObject({ allowed: false });
+  });
+
   it("XC-03: roles with no rule are refused (regulator, governance)", () => {
     expect(roleGate("GetPrescription", principal(["regulator"]))).toMatchObject({ allowed: false, reason: "ROLE_NOT_ALLOWED" });
     expect(roleGate("ListMyPrescriptions", principal(["pharmacy_governance"]))).toMatchObject({ allowed: false });

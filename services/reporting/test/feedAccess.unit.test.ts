@@ -44,8 +44,11 @@ describe("who may read the regulator feed", () => {
     expect(log.refusals).toMatchObject([{ reason: "JURISDICTION_NOT_ALLOWED", requestedJurisdiction: "guangxi", action }]);
   });
 
-  it("REP-04: the system role reads everything", async () => {
-    expect(await authorizeFeedRead({ principal: principal("system", "platform"), action, jurisdiction: "" }, recorder(), logger)).toEqual({ jurisdiction: undefined });
+  it("REP-04: the system role (a service credential) is refused like any non-regulator, and the refusal recorded", async () => {
+    const log = recorder();
+    const error = await refusedWith(authorizeFeedRead({ principal: principal("system", "platform"), action, jurisdiction: "" }, log, logger));
+    expect([error.code, error.kind]).toEqual(["ROLE_NOT_ALLOWED", "PERMISSION_DENIED"]);
+    expect(log.refusals).toMatchObject([{ reason: "ROLE_NOT_ALLOWED", principal: { roles: ["system"] } }]);
   });
 
   it("XC-01: every other role is refused with ROLE_NOT_ALLOWED, and the refusal is recorded", async () => {

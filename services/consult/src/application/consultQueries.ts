@@ -94,11 +94,10 @@ export function createConsultQueries(options: { store: EventStore; audit: AuditT
     board(caller, rawId, request) {
       return recordingRefusals(audit, caller, "ListInstitutionBoard", undefined, async () => {
         const institutionId = requireInstitutionId(rawId);
-        const wide = authorize(caller.principal, { roles: ["system"] });
-        if (!wide.allowed) {
-          const own = authorize(caller.principal, { roles: ["institution_admin"], tenantId: institutionId });
-          if (!own.allowed) throw denialError(own);
-        }
+        // The institution's own administrators only: the board names patients and their consults, and no platform
+        // job needs it (a service credential reading it would be a clinical read without a care relationship).
+        const own = authorize(caller.principal, { roles: ["institution_admin"], tenantId: institutionId });
+        if (!own.allowed) throw denialError(own);
         const query = base().where("institution_id", "=", institutionId).where("status", "in", ["WAITING", "ACCEPTED", "IN_PROGRESS"]);
         return page(query, request, false);
       });

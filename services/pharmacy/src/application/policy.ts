@@ -17,7 +17,8 @@ export type PharmacyAction =
   | "ListMyPrescriptions"
   | "ScheduleShift"
   | "CancelShift"
-  | "GetReviewCoverage";
+  | "GetReviewCoverage"
+  | "MonitorReviewCoverage";
 
 interface Rule {
   /** Roles allowed whatever the institution (the platform's own calls). */
@@ -30,9 +31,14 @@ interface Rule {
 
 const REVIEW: Rule = { anyInstitution: [], ownInstitution: ["pharmacist"], ownPrescription: [] };
 
-/** Who may do what; anything not listed is refused (deny by default). */
+/**
+ * Who may do what; anything not listed is refused (deny by default). `system` (a service credential) only where a
+ * platform job really calls: the payment provider's callback and the carrier hand-over, and the service's own PHA-06
+ * timer (MonitorReviewCoverage, in-process). It reads no prescription, checks no order, tracks no delivery and keeps
+ * no roster through the API: those are people's acts on people's data.
+ */
 const RULES: { readonly [A in PharmacyAction]: Rule } = {
-  GetPrescription: { anyInstitution: ["system"], ownInstitution: ["pharmacist"], ownPrescription: ["patient"] },
+  GetPrescription: { anyInstitution: [], ownInstitution: ["pharmacist"], ownPrescription: ["patient"] },
   ListReviewQueue: REVIEW,
   StreamReviewQueue: REVIEW,
   ApprovePrescription: REVIEW,
@@ -42,14 +48,16 @@ const RULES: { readonly [A in PharmacyAction]: Rule } = {
   // The payment provider's callback arrives as the platform ("system"); a pharmacy counter may record it too.
   RecordPayment: { anyInstitution: ["system"], ownInstitution: ["pharmacist"], ownPrescription: [] },
   DispensePrescription: REVIEW,
-  CheckOrder: { anyInstitution: ["system"], ownInstitution: ["pharmacist"], ownPrescription: ["patient"] },
+  CheckOrder: { anyInstitution: [], ownInstitution: ["pharmacist"], ownPrescription: ["patient"] },
   DispatchDelivery: { anyInstitution: ["system"], ownInstitution: ["pharmacist"], ownPrescription: [] },
-  SyncDeliveryTracking: { anyInstitution: ["system"], ownInstitution: ["pharmacist"], ownPrescription: ["patient"] },
+  SyncDeliveryTracking: { anyInstitution: [], ownInstitution: ["pharmacist"], ownPrescription: ["patient"] },
   ListMyPrescriptions: { anyInstitution: [], ownInstitution: [], ownPrescription: ["patient"] },
-  ScheduleShift: { anyInstitution: ["system"], ownInstitution: ["institution_admin"], ownPrescription: [] },
-  CancelShift: { anyInstitution: ["system"], ownInstitution: ["institution_admin"], ownPrescription: [] },
+  ScheduleShift: { anyInstitution: [], ownInstitution: ["institution_admin"], ownPrescription: [] },
+  CancelShift: { anyInstitution: [], ownInstitution: ["institution_admin"], ownPrescription: [] },
   // Patients see the expected delay of the institution they consult.
-  GetReviewCoverage: { anyInstitution: ["system", "patient"], ownInstitution: ["pharmacist", "institution_admin"], ownPrescription: [] },
+  GetReviewCoverage: { anyInstitution: ["patient"], ownInstitution: ["pharmacist", "institution_admin"], ownPrescription: [] },
+  // The service's own PHA-06 timer, for every institution it serves; no RPC maps to it.
+  MonitorReviewCoverage: { anyInstitution: ["system"], ownInstitution: [], ownPrescription: [] },
 };
 
 export type Grant =

@@ -35,6 +35,8 @@ export interface Roster {
   cancel(caller: Caller, input: { readonly requestId: string; readonly institutionId: string; readonly shiftId: string }): Promise<void>;
   /** PHA-06: coverage now; records the gap alert (once per gap) and its end as a side effect. */
   coverage(caller: Caller, institutionId: string): Promise<CoverageView>;
+  /** The same check on the service's own timer, as the service (MonitorReviewCoverage): not reachable over gRPC. */
+  monitorCoverage(caller: Caller, institutionId: string): Promise<CoverageView>;
 }
 
 function toRosterEvent(event: StoredEvent): RosterEvent {
@@ -99,18 +101,26 @@ export function createRoster(options: RosterCommandsOptions): Roster {
     },
 
     coverage(caller, rawInstitutionId) {
-      return recordingRefusals(audit, caller, "GetReviewCoverage", undefined, async () => {
-        const { role, institutionId } = allowed("GetReviewCoverage", caller, rawInstitutionId);
-        const at = clock();
-        const history = await store.readStream(rosterStreamId(institutionId));
-        const state = fold(rosterDecider, history.map(toRosterEvent));
-        const coverage = reviewCoverage(state.shifts, options.hours, at);
-        // Only a change of gap state appends (the decider answers [] otherwise): no write per patient query.
-        if (coverage.gap !== state.gapOpen) {
-          await execute(caller, role, institutionId, `coverage:${at.toISOString()}`, { type: "CheckReviewCoverage", hours: options.hours, at });
-        }
-        return { ...coverage, at: at.toISOString() };
-      });
+      return checkCoverage("GetReviewCoverage", caller, rawInstitutionId);
+    },
+
+    monitorCoverage(caller, rawInstitutionId) {
+      return checkCoverage("MonitorReviewCoverage", caller, rawInstitutionId);
     },
   };
+
+  function checkCoverage(action: "GetReviewCoverage" | "MonitorReviewCoverage", caller: Caller, rawInstitutionId: string): Promise<CoverageView> {
+    return recordingRefusals(audit, caller, action, undefined, async () => {
+      const { role, institutionId } = allowed(action, caller, rawInstitutionId);
+      const at = clock();
+      const history = await store.readStream(rosterStreamId(institutionId));
+      const state = fold(rosterDecider, history.map(toRosterEvent));
+      const coverage = reviewCoverage(state.shifts, options.hours, at);
+      // Only a change of gap state appends (the decider answers [] otherwise): no write per patient query.
+      if (coverage.gap !== state.gapOpen) {
+        await execute(caller, role, institutionId, `coverage:${at.toISOString()}`, { type: "CheckReviewCoverage", hours: options.hours, at });
+      }
+      return { ...coverage, at: at.toISOString() };
+    });
+  }
 }

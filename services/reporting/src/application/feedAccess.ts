@@ -22,8 +22,9 @@ function asJurisdiction(code: string): JurisdictionCode | undefined {
 
 /**
  * Who may read which part of the feed (REP-04: regulators get the minimized feed; deny by default). The regulator
- * role reads the jurisdiction its token's tenant claim names — "national" reads every jurisdiction; the system role
- * (platform services) reads everything. Returns the filter to apply, or records the refusal and throws
+ * role reads the jurisdiction its token's tenant claim names — "national" reads every jurisdiction. No other role,
+ * `system` included: the feed carries staff ID numbers (REP-03) and clinical facts, and no platform job reads it over
+ * the API (the gateway's live subscription comes from the bus). Returns the filter to apply, or records the refusal and throws
  * PERMISSION_DENIED with a stable code. A malformed request (an unknown jurisdiction) is INVALID_ARGUMENT, not
  * recorded: it is not an access attempt on anything.
  */
@@ -53,14 +54,14 @@ export async function authorizeFeedRead(
 
 function decide(attempt: FeedReadAttempt): { readonly filter: FeedFilter } | Denial {
   const { principal } = attempt;
-  const decision = authorize(principal, { roles: ["regulator", "system"] });
+  const decision = authorize(principal, { roles: ["regulator"] });
   if (!decision.allowed) return { code: decision.reason, message: decision.message };
   const requested = attempt.jurisdiction === "" ? undefined : asJurisdiction(attempt.jurisdiction);
   if (attempt.jurisdiction !== "" && requested === undefined) {
     const message = "The jurisdiction is not one the platform knows.";
     throw new DomainError("INVALID_JURISDICTION", "INVALID_ARGUMENT", message);
   }
-  const everything = principal.roles.includes("system") || principal.tenantId === "national";
+  const everything = principal.tenantId === "national";
   if (everything) return { filter: { jurisdiction: requested } };
   const own = asJurisdiction(principal.tenantId);
   if (own === undefined) {
