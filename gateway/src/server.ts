@@ -78,11 +78,13 @@ export interface GatewayOptions {
 
 const GRAPHQL_PATH = "/graphql";
 /**
- * Documents mercurius keeps parsed and validated, keyed by their text (twice: valid ones and refused ones, and
- * quick-lru holds up to twice its size in each). Its default, 1,024, let distinct hostile texts of up to the body
- * limit pin hundreds of megabytes; a front-end sends a few dozen distinct documents.
+ * mercurius's document cache is off. It keeps every document it parsed by its text, twice (valid and refused ones,
+ * each a quick-lru that holds up to twice its size), with the AST and up to 100 validation errors each: distinct
+ * hostile texts within the body limit pinned hundreds of megabytes (issue 13, 11), and even 128 entries held
+ * ~140 MB of refused documents. Every request is already lexed and parsed by admitSource before mercurius sees
+ * it, and parsing plus validating a document within the token limit costs well under a millisecond, so there is
+ * nothing keyed by client input left to fill. (Its JIT, which would need the cache, is off by default anyway.)
  */
-const DOCUMENT_CACHE_SIZE = 128;
 /** graphql-js stops validating after this many errors (its default, 100, is kept per cached refused document). */
 const MAX_VALIDATION_ERRORS = 10;
 
@@ -199,7 +201,7 @@ export async function createGateway(options: GatewayOptions) {
     path: GRAPHQL_PATH,
     queryDepth: limits.maxDepth,
     validationRules: rules,
-    cache: DOCUMENT_CACHE_SIZE,
+    cache: false,
     graphql: { validateOptions: { maxErrors: MAX_VALIDATION_ERRORS } },
     persistedQueryProvider: options.persistedQueries === undefined ? undefined : persistedQueryProvider(options.persistedQueries),
     errorFormatter: (execution, context) => errors.format(execution, context),
