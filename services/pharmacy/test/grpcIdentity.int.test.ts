@@ -1,5 +1,6 @@
 import { type Metadata, Server, ServerCredentials } from "@grpc/grpc-js";
 import {
+  ClinicalObjectKind,
   type ClinicalAccessServiceServer,
   ClinicalAccessServiceService,
   type SignatureServiceServer,
@@ -17,6 +18,7 @@ const seen: { method: string; token: string | undefined }[] = [];
 let server: Server;
 let port: number;
 
+const signing: { signer: string; boundKind: number; boundId: string }[] = [];
 const unimplemented = (): never => {
   throw new Error("not used");
 };
@@ -27,6 +29,7 @@ beforeAll(async () => {
   const signatures: SignatureServiceServer = {
     signDocument: (call, done) => {
       note("SignDocument", call.metadata);
+      signing.push({ signer: String(call.metadata.get("x-ihp-signer-authorization")[0]), boundKind: call.request.boundKind, boundId: call.request.boundId });
       done(null, {
         signature: {
           signerId: "pharmacist-1",
@@ -71,7 +74,7 @@ describe("identity over gRPC", () => {
     const identity = grpcIdentity({ address: `127.0.0.1:${port}`, timeoutMs: 5_000, serviceToken: () => Promise.resolve("service-token") });
     try {
       const signature = await identity.signDocument(
-        { requestId: "req-00000001", documentType: "PHARMACIST_REVIEW", documentId: "rx/SN", canonicalDocument: Buffer.from("{}") },
+        { requestId: "req-00000001", documentType: "PHARMACIST_REVIEW", documentId: "rx/SN", canonicalDocument: Buffer.from("{}"), prescriptionId: "rx" },
         { token: "caller-token" },
       );
       expect(signature).toMatchObject({ signerProfession: "PHARMACIST", algorithm: "SM2_SM3", valueBase64: "AQID", documentHashHex: "ab".repeat(32) });
@@ -88,8 +91,10 @@ describe("identity over gRPC", () => {
         { token: undefined },
       );
       expect(check).toEqual({ valid: true, reasonCode: "" });
+      expect(signing).toEqual([{ signer: "Bearer caller-token", boundKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_PRESCRIPTION, boundId: "rx" }]);
       expect(seen).toEqual([
-        { method: "SignDocument", token: "caller-token" },
+        // IDN-09: submitted under pharmacy's own token, the pharmacist's as the signer's, bound to the prescription.
+        { method: "SignDocument", token: "service-token" },
         { method: "CheckReviewer", token: "caller-token" },
         { method: "CheckReviewer", token: "caller-token" },
         { method: "VerifySignature", token: "service-token" },

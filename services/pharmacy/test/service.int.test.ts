@@ -1,3 +1,4 @@
+import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -91,6 +92,27 @@ describe("pharmacy service over gRPC, fed from the bus", () => {
       expect((await refusalOf(client.call("returnPrescription", { requestId: "return-request-1", ...ref, reasonCode: "BECAUSE" }, pharmacist))).code).toBe("UNKNOWN_REASON_CODE");
       // Patients do not review.
       expect((await refusalOf(client.call("approvePrescription", { requestId: "approve-patient-1", ...ref }, patient))).code).toBe("ROLE_NOT_ALLOWED");
+      // IDN-03: a service credential claiming the pharmacist role, or a token carrying the system role, decides and
+      // dispenses nothing; only the refusals are recorded.
+      const bot = await issuer.issue({ subject: PHARMACIST, roles: ["pharmacist"], tenantId: INSTITUTION, kind: "service" });
+      const systemHuman = await issuer.issue({ subject: PHARMACIST, roles: ["pharmacist", "system"], tenantId: INSTITUTION, kind: "human" });
+      const log = SqliteEventStore.open({ path: join(dataDir, "pharmacy-events.sqlite") });
+      try {
+        const before = await log.readAll({ limit: 100_000 });
+        const writes = [
+          () => client.call("approvePrescription", { requestId: "approve-bot-0001", ...ref }, bot),
+          () => client.call("approvePrescription", { requestId: "approve-bot-0002", ...ref }, systemHuman),
+          () => client.call("returnPrescription", { requestId: "return-bot-0001", ...ref, reasonCode: "DOSE_UNCLEAR" }, bot),
+          () => client.call("rejectPrescription", { requestId: "reject-bot-0001", ...ref, reasonCode: "CONTRAINDICATED" }, systemHuman),
+          () => client.call("dispensePrescription", { requestId: "dispense-bot-01", ...ref, pharmacyId: "" }, bot),
+          () => client.call("amendPrescriptionLines", { requestId: "amend-bot-00001", ...ref, lines: [] }, bot),
+        ];
+        for (const write of writes) expect((await refusalOf(write())).code).toBe("HUMAN_CLINICIAN_REQUIRED");
+        const appended = (await log.readAll({ after: before.at(-1)!.position, limit: 100_000 })).map((event) => event.type);
+        expect(appended).toEqual(writes.map(() => "AccessRefused"));
+      } finally {
+        await log.close();
+      }
 
       // PHA-04, PHA-05: the pharmacist's signed approval over the same document.
       const approved = await client.call("approvePrescription", { requestId: "approve-request-1", ...ref }, pharmacist);

@@ -17,13 +17,18 @@ export interface IdentityPort {
     input: { readonly canonicalDocument: Uint8Array; readonly signature: SignatureData; readonly expectedSignerId: string },
     call: OutgoingCall,
   ): Promise<{ readonly valid: boolean; readonly reasonCode: string }>;
-  /** PHA-05: the calling pharmacist signs the same canonical document. Refusals reject with identity's code. */
+  /**
+   * PHA-05: the calling pharmacist signs the same canonical document, submitted under pharmacy's own service token
+   * with the pharmacist's (`call.token`) as the signer's; the pharmacist's step-up must be bound to `prescriptionId`
+   * (IDN-03). Refusals reject with identity's code.
+   */
   signDocument(
     input: {
       readonly requestId: string;
       readonly documentType: string;
       readonly documentId: string;
       readonly canonicalDocument: Uint8Array;
+      readonly prescriptionId: string;
     },
     call: OutgoingCall,
   ): Promise<SignatureData>;

@@ -1,5 +1,5 @@
 import type { EventStore } from "@ihp/eventsourcing";
-import { type AuditTrail, denialError } from "@ihp/platform";
+import { type AuditTrail, denialError, requireHuman } from "@ihp/platform";
 import { refusal } from "../domain/errors.js";
 import {
   type PrescriptionCommand,
@@ -53,6 +53,14 @@ export interface PrescriptionCommands {
 type DecisionKind = "ApprovePrescription" | "ReturnPrescription" | "RejectPrescription";
 
 /**
+ * Pharmacist acts: only a person (IDN-03, PHA-04: the pharmacist is the first responsible person), never a service or
+ * bot credential, whatever roles it claims. The service credential's own writes stay: recording a payment (the payment
+ * provider's callback), handing a dispensed prescription to the carrier and syncing its tracking — money and
+ * logistics, no judgement about the patient's medication.
+ */
+const CLINICAL: ReadonlySet<PharmacyAction> = new Set<PharmacyAction>(["ApprovePrescription", "ReturnPrescription", "RejectPrescription", "AmendPrescriptionLines", "DispensePrescription"]);
+
+/**
  * Commands on a prescription version: role gate → ids → load → tenant or patient relationship → (for decisions: the
  * reviewer check and the pharmacist's signature through identity) → decide and append, idempotent by request id.
  * Every refusal, ours or identity's, is recorded before it is returned (XC-02).
@@ -74,6 +82,7 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
   async function prepare(action: PharmacyAction, caller: Caller, input: VersionInput): Promise<Prepared> {
     const gate = roleGate(action, caller.principal);
     if (!gate.allowed) throw denialError(gate);
+    if (CLINICAL.has(action)) requireHuman(caller.principal);
     const ref = requireVersionRef(input.prescriptionId, input.serialNumber);
     const requestId = requireRequestId(input.requestId);
     const streamId = prescriptionStreamId(ref);
@@ -126,6 +135,7 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
         // Identity's document ids allow letters, digits and . _ : - only.
         documentId: `${document.prescriptionId}:${document.serialNumber}`,
         canonicalDocument: Buffer.from(document.canonicalDocumentBase64, "base64"),
+        prescriptionId: document.prescriptionId,
       },
       call,
     );

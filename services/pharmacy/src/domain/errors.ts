@@ -27,6 +27,12 @@ export const PHARMACY_ERRORS = {
     en: "The request id must be 8–128 letters, digits or the characters . _ : -",
     zh: "请求编号须为8至128位字母、数字或 . _ : - 字符。",
   },
+  HUMAN_CLINICIAN_REQUIRED: {
+    kind: "PERMISSION_DENIED",
+    ruleId: "IDN-03",
+    en: "Only the clinician in person may do this.",
+    zh: "此操作须由医务人员本人完成。",
+  },
   INVALID_PRESCRIPTION_ID: {
     kind: "INVALID_ARGUMENT",
     ruleId: undefined,

@@ -1,8 +1,11 @@
 import { type ChannelCredentials, credentials as grpcCredentials, type Metadata } from "@grpc/grpc-js";
-import { ClinicalAccessServiceClient, SignatureServiceClient } from "@ihp/contracts/identity";
+import { ClinicalAccessServiceClient, ClinicalObjectKind, SignatureServiceClient } from "@ihp/contracts/identity";
 import { callDeadline, fromGrpcError, outgoingMetadata } from "@ihp/platform";
 import type { IdentityPort, OutgoingCall } from "../../application/ports.js";
 import { signatureFromProto, signatureToProto } from "../signatures.js";
+
+/** Where identity expects the clinician's token on SignDocument (access.proto). */
+const SIGNER_AUTHORIZATION = "x-ihp-signer-authorization";
 
 export interface GrpcIdentityOptions {
   /** host:port of identity. */
@@ -67,19 +70,26 @@ export function grpcIdentity(options: GrpcIdentityOptions): GrpcIdentity {
     },
 
     async signDocument(input, outgoing) {
-      const response = await call<{ signature: Parameters<typeof signatureFromProto>[0] }>(outgoing, (metadata, callOptions, done) =>
+      // Submitted by pharmacy itself (its own token), signed by the pharmacist (their token as the signer's).
+      if (outgoing.token === undefined) throw new Error("signing needs the pharmacist's own token");
+      const signer = outgoing.token;
+      const own = { ...outgoing, token: await options.serviceToken?.() };
+      const response = await call<{ signature: Parameters<typeof signatureFromProto>[0] }>(own, (metadata, callOptions, done) => {
+        metadata.set(SIGNER_AUTHORIZATION, `Bearer ${signer}`);
         signatures.signDocument(
           {
             requestId: input.requestId,
             documentType: input.documentType,
             documentId: input.documentId,
             canonicalDocument: Buffer.from(input.canonicalDocument),
+            boundKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_PRESCRIPTION,
+            boundId: input.prescriptionId,
           },
           metadata,
           callOptions,
           done,
-        ),
-      );
+        );
+      });
       return signatureFromProto(response.signature);
     },
 
