@@ -71,6 +71,21 @@ describe("queues (read models)", () => {
     expect((await refusalOf(first.client.call("listWaitingConsults", { page: undefined }, a))).code).toBe("ROLE_NOT_ALLOWED");
     const someone = page1.consults[0]!.consultId;
     expect((await refusalOf(first.client.call("getConsult", { consultId: someone }, b))).code).toBe("NOT_CONSULT_PARTICIPANT");
+
+    // Issue 13 item 7: a service credential reads no consult, no board and no family contract; an admin reads the
+    // board and the consult but no family contract; roles that never read one are refused before the consult is
+    // even looked up (an unknown id answers them the same).
+    const service = await issuer.issue({ subject: "svc:job", roles: ["system"], tenantId: "platform", kind: "service" });
+    const admin = await issuer.issue({ subject: "admin-1", roles: ["institution_admin"], tenantId: INSTITUTION });
+    const regulator = await issuer.issue({ subject: "regulator-1", roles: ["regulator"], tenantId: "national" });
+    expect((await refusalOf(first.client.call("getConsult", { consultId: someone }, service))).code).toBe("ROLE_NOT_ALLOWED");
+    expect((await refusalOf(first.client.call("listInstitutionBoard", { institutionId: INSTITUTION, page: undefined }, service))).code).toBe("ROLE_NOT_ALLOWED");
+    expect((await refusalOf(first.client.call("getConsult", { consultId: "0193a9f2-7c1d-8e4b-9a6f-000000000000" }, regulator))).code).toBe("ROLE_NOT_ALLOWED");
+    expect((await first.client.call("getConsult", { consultId: someone }, admin)).consult?.consultId).toBe(someone);
+    expect((await first.client.call("listInstitutionBoard", { institutionId: INSTITUTION, page: undefined }, admin)).consults).toHaveLength(4);
+    for (const reader of [service, admin]) {
+      expect((await refusalOf(first.client.call("getFamilyContract", { contractId: "0193a9f2-7c1d-8e4b-9a6f-000000000001" }, reader))).code).toBe("ROLE_NOT_ALLOWED");
+    }
     await first.stop();
 
     await rm(join(dataDir, "consult-read-models.sqlite"), { force: true });

@@ -59,6 +59,9 @@ export function createConsultQueries(options: { store: EventStore; audit: AuditT
   return {
     get(caller, rawId) {
       return recordingRefusals(audit, caller, "GetConsult", consultResource(rawId), async () => {
+        // Roles that never read a consult are refused before anything is read: not even its existence is theirs.
+        const decision = authorize(caller.principal, { roles: ["patient", "physician", "institution_admin"] });
+        if (!decision.allowed) throw denialError(decision);
         const view = await loadConsult(store, requireConsultId(rawId));
         readerRole(caller.principal, view.consult);
         return view;

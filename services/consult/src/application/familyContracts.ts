@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { canonicalJson, DomainError, type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
-import type { AuditTrail } from "@ihp/platform";
+import { type AuditTrail, authorize, denialError } from "@ihp/platform";
 import type { Diagnosis, FamilyContractFacts } from "../domain/consults/index.js";
 import {
   contractTerms,
@@ -161,6 +161,9 @@ export function createFamilyContracts(options: {
 
     get(caller, rawId) {
       return recordingRefusals(audit, caller, "GetFamilyContract", undefined, async () => {
+        // Roles that never read a contract are refused before anything is read: not even its existence is theirs.
+        const decision = authorize(caller.principal, { roles: ["patient", "physician"] });
+        if (!decision.allowed) throw denialError(decision);
         const contractId = requireConsultId(rawId);
         const view = await load(contractId);
         if (view === undefined) throw refusal("FAMILY_CONTRACT_NOT_FOUND");
