@@ -208,6 +208,7 @@ export async function createGateway(options: GatewayOptions) {
     context: (request): HttpContext => ({
       caller: callerOf(request),
       trace: requestTrace(request.headers),
+      clientAddress: request.ip,
     }),
     subscription: websocket.subscription,
   });

@@ -8,6 +8,8 @@ import type { Limits } from "../limits/limits.js";
 export interface HttpContext {
   readonly caller: Caller;
   readonly trace: RequestTrace;
+  /** The client's address (fastify's request.ip, trustProxy applied): the source identity throttles logins by. */
+  readonly clientAddress?: string | undefined;
 }
 
 /** GraphQL context of a WebSocket connection (subscriptions): the actor comes from connection_init. */

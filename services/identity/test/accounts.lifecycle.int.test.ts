@@ -190,3 +190,50 @@ describe("IDN-08 staff account life cycle (issue 13 item 5)", () => {
     expect(await registered()).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe("IDN-08 login throttling instead of a lock an outsider could set off (issue 13 item 13)", () => {
+  async function doctorWithLogin(): Promise<string> {
+    const id = await registered();
+    await enable(id);
+    await accounts.setPractitionerPassword(caller(), { requestId: rid(), practitionerId: id, loginName: "dr.wang", password: "Doctor-pass-1" });
+    return id;
+  }
+  const from = (source: string, password = "Doctor-pass-1", loginName = "dr.wang") => accounts.login({ loginName, password, source }, {}, "corr-login");
+  const advanceSeconds = (seconds: number) => {
+    now = new Date(now.getTime() + seconds * 1000);
+  };
+
+  it("IDN-08: an outsider hammering a known login from one source only ever waits longer, capped; the owner elsewhere signs in throughout", async () => {
+    const id = await doctorWithLogin();
+    let throttled = 0;
+    // An hour of one attempt a second from the outsider's source.
+    for (let second = 0; second < 3600; second += 1) {
+      const code = await codeOf(from("203.0.113.7", "Wrong-pass-1"));
+      if (code === "LOGIN_THROTTLED") throttled += 1;
+      else expect(code).toBe("INVALID_CREDENTIALS");
+      advanceSeconds(1);
+    }
+    expect(throttled).toBeGreaterThan(3500);
+    expect((await from("198.51.100.20")).subjectId).toBe(id);
+    // Never a lasting lock: at most LOGIN_LOCKOUT_MINUTES (15) after its last counted failure the source may try again.
+    advanceSeconds(15 * 60);
+    expect((await from("203.0.113.7")).subjectId).toBe(id);
+  });
+
+  it("IDN-08: one source trying many login names is throttled across names (credential stuffing)", async () => {
+    const id = await doctorWithLogin();
+    for (let i = 0; i < 12; i++) expect(await codeOf(from("203.0.113.9", "Wrong-pass-1", `user${i}@example.cn`))).toBe("INVALID_CREDENTIALS");
+    expect(await codeOf(from("203.0.113.9", "Doctor-pass-1"))).toBe("LOGIN_THROTTLED");
+    expect((await from("198.51.100.21")).subjectId).toBe(id);
+  });
+
+  it("IDN-08: an administrator's password reset lifts the wait; a throttled attempt writes nothing", async () => {
+    const id = await doctorWithLogin();
+    for (let i = 0; i < 3; i++) expect(await codeOf(from("", "Wrong-pass-1"))).toBe("INVALID_CREDENTIALS");
+    const before = (await store.readAll()).length;
+    expect(await codeOf(from(""))).toBe("LOGIN_THROTTLED");
+    expect((await store.readAll()).length).toBe(before);
+    await accounts.setPractitionerPassword(caller(), { requestId: rid(), practitionerId: id, loginName: "dr.wang", password: "Doctor-pass-2" });
+    expect((await from("", "Doctor-pass-2")).subjectId).toBe(id);
+  });
+});

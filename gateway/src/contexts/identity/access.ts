@@ -47,9 +47,11 @@ export function accessMutations(deps: ContextDeps) {
   const keys = () => deps.downstream.client("identity", SigningKeyServiceClient);
   return {
     async login(_root: unknown, args: Input<{ loginName: string; password: string }>, context: HttpContext): Promise<LoginSessionView> {
-      const response = await anyone<LoginResponse>(deps, context, (metadata, options, done) =>
-        sessions().login({ loginName: args.input.loginName, password: args.input.password }, metadata, options, done),
-      );
+      const response = await anyone<LoginResponse>(deps, context, (metadata, options, done) => {
+        // IDN-08: identity throttles wrong passwords per login name and source, so one client cannot lock out another.
+        if (context.clientAddress !== undefined) metadata.set("x-ihp-client-address", context.clientAddress);
+        return sessions().login({ loginName: args.input.loginName, password: args.input.password }, metadata, options, done);
+      });
       return { ...response, supersededSessionId: orNull(response.supersededSessionId) };
     },
 

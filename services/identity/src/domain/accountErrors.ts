@@ -11,4 +11,10 @@ export const ACCOUNT_ERRORS = {
     en: "This person is already registered as a practitioner at this institution.",
     zh: "该人员已在本机构登记为医务人员。",
   },
+  LOGIN_THROTTLED: {
+    kind: "FAILED_PRECONDITION",
+    ruleId: "IDN-08",
+    en: "Too many failed attempts. Please wait a moment and try again.",
+    zh: "尝试失败次数过多，请稍候再试。",
+  },
 } as const satisfies Record<string, IdentityErrorEntry>;

@@ -21,6 +21,7 @@ import { requireRequestId } from "../ids.js";
 import type { IdentityVerifier } from "../patients/identityVerifier.js";
 import { recordingRefusals } from "../refusals.js";
 import { accountStreamId, loadAccount, loginNameStreamId, subjectOfLogin, toAccountEvent, toLoginNameEvent } from "./accountStreams.js";
+import { LoginThrottle } from "./loginThrottle.js";
 import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from "./passwords.js";
 import { type PractitionerAccess, roleOf } from "./practitionerAccessPort.js";
 
@@ -73,7 +74,8 @@ export interface Accounts {
   /** Claims the login name and opens the account (patient registration, practitioner's first password). */
   open(caller: Caller, account: NewAccount): Promise<void>;
   setPractitionerPassword(caller: Caller, input: { requestId: string; practitionerId: string; loginName: string; password: string }): Promise<void>;
-  login(input: { loginName: string; password: string }, trace: Caller["trace"], correlationId: string): Promise<LoginResult>;
+  /** `source`: where the attempt comes from (the client's address as the gateway saw it), for the throttle. */
+  login(input: { loginName: string; password: string; source?: string }, trace: Caller["trace"], correlationId: string): Promise<LoginResult>;
   stepUp(caller: Caller, input: { requestId: string; consultId: string; objectKind: string; objectId: string; method: string; secret: string }): Promise<StepUpResult>;
   /**
    * IDN-03, IDN-08: a human practitioner acting as themself, in their current session (which this keeps alive), with
@@ -83,6 +85,8 @@ export interface Accounts {
 }
 
 const CLINICAL_ROLES: readonly Role[] = ["physician", "nurse", "pharmacist"];
+/** Roles a login may carry in its token; never system or regulator (those come from their own issuers). */
+const LOGIN_ROLES: readonly Role[] = [...CLINICAL_ROLES, "patient", "institution_admin", "pharmacy_governance"];
 
 /**
  * The object a step-up names: kind and id, or (the form before objects had kinds) a bare consult id. Whether it
@@ -102,6 +106,7 @@ export function stepUpRequired(): DomainError {
 
 export function createAccounts(options: AccountsOptions): Accounts {
   const { store, audit, clock, policy } = options;
+  const throttle = new LoginThrottle({ freeFailures: policy.maxFailures, maxDelayMs: policy.lockoutMinutes * 60_000 }, clock);
 
   function metadata(caller: Pick<Caller, "correlationId" | "trace">, actor: Principal | { subject: string; role: string }, tenantId: string, causationId: string) {
     const actorRole = "roles" in actor ? (actor.roles[0] ?? "anonymous") : actor.role;
@@ -202,16 +207,22 @@ export function createAccounts(options: AccountsOptions): Accounts {
         requirePassword(input.password);
         const passwordHash = await hashPassword(input.password);
         await run(caller, caller.principal, existing.account, { type: "SetPassword", password: input.password, passwordHash, at: now }, requestId);
+        throttle.reset(existing.account.loginIndex, existing.account.subjectId);
       });
     },
 
     async login(input, trace, correlationId) {
       if (options.issuer === undefined) throw refusal("LOGIN_NOT_AVAILABLE");
       const loginName = requireLoginName(input.loginName);
-      const subjectId = await subjectOfLogin(store, options.blindIndex(`login:${loginName}`));
+      const loginIndex = options.blindIndex(`login:${loginName}`);
+      const source = input.source ?? "";
+      // Checked before anything is read or compared; unknown names count too, so probing names is throttled alike.
+      throttle.admitLogin(loginIndex, source);
+      const subjectId = await subjectOfLogin(store, loginIndex);
       const state = subjectId === undefined ? undefined : await loadAccount(store, subjectId);
       const account = state?.status === "open" ? state.account : undefined;
       const matches = await verifyPassword(input.password, account?.passwordHash ?? UNMATCHABLE_HASH);
+      if (!matches || account === undefined) throttle.loginFailed(loginIndex, source);
       if (account === undefined) throw refusal("INVALID_CREDENTIALS");
       const now = clock();
       const sessionId = options.newId();
@@ -228,11 +239,12 @@ export function createAccounts(options: AccountsOptions): Accounts {
       const result = await run(caller, actor, account, { type: "Login", sessionId, passwordMatches: matches, policy, at: now }, undefined);
       const failure = failureOf(result.events);
       if (failure !== undefined) throw failure;
+      throttle.loginSucceeded(loginIndex, source);
       const loggedIn = result.events.find((event) => event.type === "LoggedIn");
       const ttlSeconds = options.tokenTtlMinutes * 60;
       const accessToken = await options.issuer.issue({
         subject: account.subjectId,
-        roles: account.roles.filter((role): role is Role => CLINICAL_ROLES.includes(role as Role) || role === "patient"),
+        roles: account.roles.filter((role): role is Role => LOGIN_ROLES.includes(role as Role)),
         tenantId: account.tenantId,
         kind: "human",
         sessionId,
@@ -263,10 +275,13 @@ export function createAccounts(options: AccountsOptions): Accounts {
         const state = await loadAccount(store, caller.principal.subject);
         if (state.status !== "open") throw refusal("SESSION_REQUIRED");
         if (state.account.kind === "PRACTITIONER") await options.practitioners.requireAccountHolder(caller.principal.subject, clock());
+        throttle.admitStepUp(caller.principal.subject);
         const confirmed =
           method === "PASSWORD"
             ? await verifyPassword(input.secret, state.account.passwordHash)
             : input.secret !== "" && (await options.faceMatch.faceMatch({ subjectId: caller.principal.subject, evidence: input.secret })).passed;
+        if (confirmed) throttle.stepUpSucceeded(caller.principal.subject);
+        else throttle.stepUpFailed(caller.principal.subject);
         const now = clock();
         const stepUpId = options.newId();
         const result = await run(

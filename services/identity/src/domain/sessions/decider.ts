@@ -1,9 +1,9 @@
 import { DomainError, type Decider } from "@ihp/eventsourcing";
 import { refusal } from "../errors.js";
 import type { AccountCommand, ClaimLoginName, Login, OpenAccount, SetPassword, StepUpCommand, TouchSession } from "./commands.js";
-import type { AccountEvent, LoginFailed, AccountLocked, LoginNameClaimed } from "./events.js";
+import type { AccountEvent, LoginFailed, LoginNameClaimed } from "./events.js";
 import { isLocked, minutesAfter, requireCurrentSession, requirePassword } from "./rules.js";
-import type { Account, SessionPolicy } from "./types.js";
+import type { Account } from "./types.js";
 
 export type AccountState = { readonly status: "none" } | { readonly status: "open"; readonly account: Account };
 export const NO_ACCOUNT: AccountState = { status: "none" };
@@ -26,18 +26,19 @@ function setPassword(command: SetPassword, account: Account): Decision {
   return [{ type: "PasswordSet", data: { subjectId: account.subjectId, passwordHash: command.passwordHash } }];
 }
 
-/** A wrong password: counted, and the account locks when the count reaches the limit. */
-function failure(account: Account, policy: SessionPolicy, at: Date): (LoginFailed | AccountLocked)[] {
+/**
+ * A wrong password: counted and recorded, never a lock. A hard lock let anyone who knew a login name lock its owner
+ * out; attempts are throttled instead (application/sessions/loginThrottle.ts). AccountLocked events of earlier
+ * versions still replay and are honoured until they run out.
+ */
+function failure(account: Account, at: Date): LoginFailed[] {
   const consecutiveFailures = account.consecutiveFailures + 1;
-  const failed: LoginFailed = { type: "LoginFailed", data: { subjectId: account.subjectId, consecutiveFailures, at: at.toISOString() } };
-  if (consecutiveFailures < policy.maxFailures) return [failed];
-  const lockedUntil = minutesAfter(at, policy.lockoutMinutes);
-  return [failed, { type: "AccountLocked", data: { subjectId: account.subjectId, lockedUntil } }];
+  return [{ type: "LoginFailed", data: { subjectId: account.subjectId, consecutiveFailures, at: at.toISOString() } }];
 }
 
 function login(command: Login, account: Account): Decision {
   if (isLocked(account, command.at)) throw refusal("ACCOUNT_LOCKED");
-  if (!command.passwordMatches) return failure(account, command.policy, command.at);
+  if (!command.passwordMatches) return failure(account, command.at);
   return [
     {
       type: "LoggedIn",
@@ -54,7 +55,7 @@ function login(command: Login, account: Account): Decision {
 function stepUp(command: StepUpCommand, account: Account): Decision {
   const session = requireCurrentSession(account, command.sessionId, command.policy, command.at);
   if (isLocked(account, command.at)) throw refusal("ACCOUNT_LOCKED");
-  if (!command.confirmed) return failure(account, command.policy, command.at);
+  if (!command.confirmed) return failure(account, command.at);
   return [
     {
       type: "SteppedUp",
