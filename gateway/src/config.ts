@@ -17,6 +17,19 @@ export interface GatewayConfig extends BaseConfig {
   readonly GATEWAY_GRPC_CA_FILE: string | undefined;
   readonly GATEWAY_TLS_CERT_FILE: string | undefined;
   readonly GATEWAY_TLS_KEY_FILE: string | undefined;
+  /** Browser origins allowed by CORS (comma-separated); none by default. */
+  readonly GATEWAY_CORS_ORIGINS: readonly string[];
+  /** Introspection queries; defaults to GATEWAY_GRAPHIQL (GraphiQL needs them), so off unless configured. */
+  readonly GATEWAY_INTROSPECTION: boolean;
+  /** Requests per window per account or client address; 0 turns the limit off. */
+  readonly GATEWAY_RATE_LIMIT_MAX: number;
+  readonly GATEWAY_RATE_LIMIT_WINDOW_MS: number;
+  /** fastify's trustProxy: the proxies (addresses/CIDRs, comma-separated) whose X-Forwarded-For names the client. */
+  readonly GATEWAY_TRUST_PROXY: string | undefined;
+  /** JSON object {sha256 hex: query text} of the front-ends' persisted queries. */
+  readonly GATEWAY_PERSISTED_QUERIES_FILE: string | undefined;
+  /** Accept only the persisted queries (production); needs GATEWAY_PERSISTED_QUERIES_FILE. */
+  readonly GATEWAY_PERSISTED_ONLY: boolean;
 }
 
 /**
@@ -49,7 +62,17 @@ export function loadGatewayConfig(env: Environment = process.env): GatewayConfig
     GATEWAY_GRPC_CA_FILE: read.text("GATEWAY_GRPC_CA_FILE"),
     GATEWAY_TLS_CERT_FILE: read.text("GATEWAY_TLS_CERT_FILE"),
     GATEWAY_TLS_KEY_FILE: read.text("GATEWAY_TLS_KEY_FILE"),
+    GATEWAY_CORS_ORIGINS: read.origins("GATEWAY_CORS_ORIGINS"),
+    GATEWAY_INTROSPECTION: read.boolean("GATEWAY_INTROSPECTION") ?? read.boolean("GATEWAY_GRAPHIQL") ?? false,
+    GATEWAY_RATE_LIMIT_MAX: read.integer("GATEWAY_RATE_LIMIT_MAX", 0, 1_000_000) ?? 600,
+    GATEWAY_RATE_LIMIT_WINDOW_MS: read.integer("GATEWAY_RATE_LIMIT_WINDOW_MS", 1_000, 3_600_000) ?? 60_000,
+    GATEWAY_TRUST_PROXY: read.text("GATEWAY_TRUST_PROXY"),
+    GATEWAY_PERSISTED_QUERIES_FILE: read.text("GATEWAY_PERSISTED_QUERIES_FILE"),
+    GATEWAY_PERSISTED_ONLY: read.boolean("GATEWAY_PERSISTED_ONLY") ?? false,
   };
+  if (own.GATEWAY_PERSISTED_ONLY && own.GATEWAY_PERSISTED_QUERIES_FILE === undefined) {
+    problems.push({ variable: "GATEWAY_PERSISTED_ONLY", problem: "persisted-only mode needs GATEWAY_PERSISTED_QUERIES_FILE" });
+  }
   if ((own.GATEWAY_TLS_CERT_FILE === undefined) !== (own.GATEWAY_TLS_KEY_FILE === undefined)) {
     problems.push({ variable: "GATEWAY_TLS_KEY_FILE", problem: "TLS needs both GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE" });
   }
@@ -89,6 +112,18 @@ class Reader {
     if (value === "true" || value === "false") return value === "true";
     this.problems.push({ variable: name, problem: "expected true or false" });
     return undefined;
+  }
+
+  /** Comma-separated origins such as https://doctor.example.cn: scheme, host and optional port, nothing else. */
+  origins(name: string): readonly string[] {
+    const value = this.text(name);
+    if (value === undefined) return [];
+    const origins = value.split(",").map((origin) => origin.trim()).filter((origin) => origin !== "");
+    if (origins.some((origin) => !/^https?:\/\/[^\s/:]+(:\d{1,5})?$/.test(origin))) {
+      this.problems.push({ variable: name, problem: "expected origins like https://doctor.example.cn, comma-separated" });
+      return [];
+    }
+    return origins;
   }
 
   /** Required gRPC target: host:port, or a grpc-js URI such as dns:///identity:50051. */

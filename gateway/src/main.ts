@@ -8,6 +8,7 @@ import { REPORTING_ERRORS } from "@ihp/reporting/errors";
 import { type Bus, contextStream, NatsJetStreamBus } from "@ihp/messaging";
 import { createLifecycle, createLogger, startTracing, verifierFromConfig } from "@ihp/platform";
 import { loadGatewayConfig } from "./config.js";
+import { loadPersistedQueries } from "./http/persistedQueries.js";
 import { type RunningGateway, startGateway } from "./start.js";
 
 const config = loadGatewayConfig();
@@ -55,6 +56,11 @@ lifecycle.register("http", {
       feedDurable: `gateway-feed-${config.GATEWAY_INSTANCE_ID.replace(/[^A-Za-z0-9_-]/g, "_")}`,
       logger,
       graphiql: config.GATEWAY_GRAPHIQL,
+      introspection: config.GATEWAY_INTROSPECTION,
+      corsOrigins: config.GATEWAY_CORS_ORIGINS,
+      rateLimit: config.GATEWAY_RATE_LIMIT_MAX === 0 ? undefined : { max: config.GATEWAY_RATE_LIMIT_MAX, windowMs: config.GATEWAY_RATE_LIMIT_WINDOW_MS },
+      trustProxy: config.GATEWAY_TRUST_PROXY,
+      persistedQueries: await loadPersistedQueries(config.GATEWAY_PERSISTED_QUERIES_FILE, config.GATEWAY_PERSISTED_ONLY),
       callTimeoutMs: config.GATEWAY_CALL_TIMEOUT_MS,
       // The services' own codes, so refusals carry their Chinese texts in the distributed mode too.
       errorTables: [IDENTITY_ERRORS, CONSULT_ERRORS, PRESCRIPTION_ERRORS, PHARMACY_ERRORS, REPORTING_ERRORS],

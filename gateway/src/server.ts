@@ -63,6 +63,8 @@ export interface GatewayOptions {
   readonly rateLimit?: RateLimit | undefined;
   /** A front-end's persisted queries by SHA-256, optionally the only queries accepted; off without it. */
   readonly persistedQueries?: PersistedQueries | undefined;
+  /** fastify's trustProxy (behind an ingress): which proxies' X-Forwarded-For to believe for the client address. */
+  readonly trustProxy?: string | undefined;
   readonly limits?: Partial<Limits> | undefined;
   /** Deadline of each downstream gRPC call (default 5 s). */
   readonly callTimeoutMs?: number | undefined;
@@ -131,6 +133,7 @@ export async function createGateway(options: GatewayOptions) {
     loggerInstance: logger,
     bodyLimit: limits.bodyLimitBytes,
     clientErrorHandler: clientErrorHandler(errors),
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
     // fastify's request lines carry the URL, and a GET query string can carry personal data; see onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
   });

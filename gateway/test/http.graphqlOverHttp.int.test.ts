@@ -7,6 +7,9 @@ import { type Harness, startHarness } from "./support/harness.js";
  * gateway. Errors (MUST) are not allowed at all. Each warning (SHOULD) that remains is listed below with the reason;
  * a new warning fails the test, so it is either fixed or explained here.
  */
+// None remain. (Results of status "notice" are MAYs, e.g. LKJ1 "MAY use 400 status code on number {query}
+// parameter": fastify coerces a number to a string, which then fails to parse and is answered like any refused
+// document. They are not failures of the specification.)
 const ALLOWED_WARNINGS: Readonly<Record<string, string>> = {};
 
 describe("GraphQL over HTTP: the graphql-http server audits", () => {
@@ -31,6 +34,5 @@ describe("GraphQL over HTTP: the graphql-http server audits", () => {
     // An allowed warning that is now fixed must leave the list, so it cannot hide a regression later.
     const warned = results.filter((result) => result.status === "warn").map((result) => result.id);
     expect(warned.sort()).toEqual(Object.keys(ALLOWED_WARNINGS).sort());
-    console.log(results.filter((r) => r.status !== "ok").map((r) => `${r.status} ${r.id} ${r.name}`));
   });
 });

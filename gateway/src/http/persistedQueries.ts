@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import type { PersistedQueryProvider } from "mercurius";
 import { GatewayError } from "../errors/gatewayError.js";
 
@@ -43,4 +44,20 @@ export function persistedQueryProvider(persisted: PersistedQueries): PersistedQu
 /** The hash a persisted query is listed under: hex SHA-256 of its exact text. */
 export function persistedQueryHash(query: string): string {
   return createHash("sha256").update(query, "utf8").digest("hex");
+}
+
+/**
+ * The list in GATEWAY_PERSISTED_QUERIES_FILE: a JSON object {sha256 hex: query}. Each entry must hash to its key, so
+ * a stale or hand-edited list fails at start-up rather than answering the wrong query.
+ */
+export async function loadPersistedQueries(file: string | undefined, only: boolean): Promise<PersistedQueries | undefined> {
+  if (file === undefined) return undefined;
+  const parsed = JSON.parse(await readFile(file, "utf8")) as unknown;
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error(`${file}: expected a JSON object {sha256: query}`);
+  const queries: Record<string, string> = {};
+  for (const [hash, query] of Object.entries(parsed)) {
+    if (typeof query !== "string" || persistedQueryHash(query) !== hash.toLowerCase()) throw new Error(`${file}: the query under ${hash} does not hash to it`);
+    queries[hash.toLowerCase()] = query;
+  }
+  return { queries, only };
 }
