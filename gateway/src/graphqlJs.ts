@@ -4,6 +4,7 @@
 // realm"). A bare `import "graphql"` gets index.js under Node but index.mjs under vitest (vite prefers "module"), so
 // the gateway names the CommonJS entry explicitly, here, for both.
 export {
+  buildSchema,
   getNamedType,
   getNullableType,
   getOperationAST,
@@ -18,16 +19,19 @@ export {
   NoSchemaIntrospectionCustomRule,
   OperationTypeNode,
   parse,
+  print,
   Source,
   specifiedRules,
   TokenKind,
   validate,
+  visit,
 } from "graphql/index.js";
 export type {
   ASTVisitor,
   ConstDirectiveNode,
   DocumentNode,
   ExecutionResult,
+  FieldDefinitionNode,
   FieldNode,
   FragmentDefinitionNode,
   GraphQLFormattedError,
@@ -35,6 +39,7 @@ export type {
   GraphQLSchema,
   OperationDefinitionNode,
   SelectionSetNode,
+  StringValueNode,
   ValidationContext,
   ValidationRule,
 } from "graphql/index.js";

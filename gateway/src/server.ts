@@ -27,6 +27,7 @@ import type { HttpContext, ResolverDeps, WsContext } from "./resolvers/context.j
 import { feedQueries, feedSubscription } from "./resolvers/feed.js";
 import { institutionMutations, institutionQueries } from "./resolvers/institutions.js";
 import { loadComposedSchemaText } from "./schema.js";
+import { describeAccess } from "./access/describeAccess.js";
 import { MODULES } from "./contexts/index.js";
 import { type GatewayModule, mergeResolvers } from "./contexts/module.js";
 import { consumeFeed } from "./subscriptions/feedConsumer.js";
@@ -111,7 +112,7 @@ export async function createGateway(options: GatewayOptions) {
   const catalog = createGatewayCatalog(options.errorTables);
   const errors = createPublicErrors({ catalog, logger });
   const modules = options.modules ?? MODULES;
-  const schema = await loadComposedSchemaText(modules);
+  const schema = describeAccess(await loadComposedSchemaText(modules));
   const downstream = connectDownstream({
     identity: options.identity,
     reporting: options.reporting,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import { declaredAccess } from "../src/access/declaredAccess.js";
+import { describeAccess } from "../src/access/describeAccess.js";
+import { buildSchema } from "../src/graphqlJs.js";
 import { loadComposedSchemaText } from "../src/schema.js";
 
 // The declarations themselves, without a platform: a quick failure for a new operation nobody declared. Whether the
@@ -55,5 +57,14 @@ describe("declared access of GraphQL operations (issue 13 item 7)", () => {
     const { problems } = declaredAccess(`enum AccessRole { PATIENT SYSTEM } type Query { a: Int @public }`);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain("enum AccessRole");
+  });
+
+  it("XC-03: the served schema's descriptions name the declared roles, so introspection (GraphiQL) shows them", async () => {
+    const schema = buildSchema(describeAccess(await loadComposedSchemaText()));
+    const consult = schema.getQueryType()?.getFields()["consult"];
+    expect(consult?.description).toMatch(/^One consult/);
+    expect(consult?.description).toContain("Who may call it: patient, physician, institution_admin (@allow");
+    expect(schema.getQueryType()?.getFields()["consentText"]?.description).toContain("anonymous callers too (@public)");
+    expect(schema.getSubscriptionType()?.getFields()["regulatorFeed"]?.description).toContain("Who may call it: regulator");
   });
 });
