@@ -5,10 +5,12 @@ import { prescriptionModule } from "./prescription/resolvers.js";
 import { pharmacyModule } from "./pharmacy/resolvers.js";
 import { identityModule } from "./identity/resolvers.js";
 import { consultModule } from "./consult/resolvers.js";
+import { auditModule } from "./audit/resolvers.js";
 
 export const MODULES: readonly GatewayModule[] = [
   prescriptionModule,
   pharmacyModule,
   identityModule,
   consultModule,
+  auditModule,
 ];

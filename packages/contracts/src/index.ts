@@ -2,6 +2,18 @@
 export { EventEnvelope, EventMetadata } from "./gen/ihp/common/v1/envelope.js";
 export { ErrorDetail } from "./gen/ihp/common/v1/errors.js";
 export { PageInfo, PageRequest } from "./gen/ihp/common/v1/paging.js";
+// Every service's audit trail query (proto/ihp/audit/v1), served by the shared service host.
+export {
+  AuditOutcome,
+  AuditRecord,
+  AuditServiceClient,
+  AuditServiceService,
+  ListAuditRecordsRequest,
+  ListAuditRecordsResponse,
+  auditOutcomeFromJSON,
+  auditOutcomeToJSON,
+} from "./gen/ihp/audit/v1/audit.js";
+export type { AuditServiceServer } from "./gen/ihp/audit/v1/audit.js";
 // Standard gRPC health checking protocol. The service definition is renamed so it does not clash with the
 // platform's HealthService implementation.
 export {

@@ -80,9 +80,13 @@ export { createLifecycle } from "./lifecycle/createLifecycle.js";
 export type { Component, Lifecycle, LifecycleOptions, SignalTarget, StopOutcome } from "./lifecycle/createLifecycle.js";
 
 // audit
-export { ACCESS_REFUSED, ANONYMOUS, auditStreamId, createAuditTrail } from "./audit/auditTrail.js";
+export { ACCESS_RECORDED, ACCESS_REFUSED, ANONYMOUS, auditStreamId, createAuditTrail } from "./audit/auditTrail.js";
+export { createAuditQuery, LIST_AUDIT_RECORDS, MAX_RANGE_DAYS } from "./audit/auditQuery.js";
+export type { AuditFilter, AuditPage, AuditQuery, AuditQueryCaller, AuditQueryOptions, AuditRecordOutcome, AuditRecordView } from "./audit/auditQuery.js";
+export { auditServiceBinding } from "./audit/auditService.js";
+export type { AuditServiceOptions } from "./audit/auditService.js";
 export { isRefusal, recordingRefusals } from "./audit/recordingRefusals.js";
 export type { RefusedCaller } from "./audit/recordingRefusals.js";
-export type { AuditTrail, AuditTrailOptions, RefusedAttempt } from "./audit/auditTrail.js";
+export type { AuditTrail, AuditTrailOptions, RecordedAccess, RefusedAttempt } from "./audit/auditTrail.js";
 export { eventStoreKind, openEventStore } from "./eventStore/openEventStore.js";
 export type { EventStoreSettings } from "./eventStore/openEventStore.js";

@@ -16,7 +16,9 @@ import {
 } from "@ihp/messaging";
 import {
   type AuditTrail,
+  auditServiceBinding,
   type BaseConfig,
+  createAuditQuery,
   createAuditTrail,
   createGrpcHandlers,
   createLifecycle,
@@ -235,7 +237,14 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
 
   lifecycle.register("grpc", {
     start: async () => {
-      const services = await options.grpc(deps);
+      // Every service answers for its own audit trail (ihp.audit.v1.AuditService): the records never leave its log
+      // except through this one minimized, self-recording query.
+      const audit = auditServiceBinding({
+        handlers: deps.handlers,
+        query: createAuditQuery({ store, context, audit: deps.audit }),
+        newId,
+      });
+      const services = [...(await options.grpc(deps)), audit];
       const { GRPC_TLS_CERT_FILE: certFile, GRPC_TLS_KEY_FILE: keyFile, GRPC_TLS_CA_FILE: caFile } = config;
       grpc = await serveGrpc({
         host: config.GRPC_HOST,

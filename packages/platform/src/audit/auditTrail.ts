@@ -5,6 +5,9 @@ import { traceFields, type TraceFields } from "../tracing/propagation.js";
 /** Event type of a recorded refusal (XC-01, XC-02). */
 export const ACCESS_REFUSED = "AccessRefused";
 
+/** Event type of an allowed access recorded because it is sensitive (an audit query, 统方 statistics; XC-01). */
+export const ACCESS_RECORDED = "AccessRecorded";
+
 /** Actor id and role recorded when the refused caller could not be identified. */
 export const ANONYMOUS = "anonymous";
 
@@ -24,6 +27,18 @@ export interface RefusedAttempt {
   readonly trace?: TraceFields | undefined;
 }
 
+export interface RecordedAccess {
+  /** Who was allowed. */
+  readonly principal: Principal;
+  /** What they did, e.g. "ListAuditRecords". */
+  readonly action: string;
+  /** What it was aimed at, by id only (e.g. "audit/institution/0193…"): never a name, a purpose text or a filter value. */
+  readonly resource?: string | undefined;
+  readonly ruleId?: string | undefined;
+  readonly correlationId: string;
+  readonly trace?: TraceFields | undefined;
+}
+
 export interface AuditTrailOptions {
   /** The service's own event store: refusals sit in its tamper-evident log next to what was allowed. */
   readonly store: Pick<EventStore, "append">;
@@ -37,6 +52,11 @@ export interface AuditTrailOptions {
 export interface AuditTrail {
   /** Appends an AccessRefused event and returns it as stored. Rejects when the store does; callers decide. */
   refused(attempt: RefusedAttempt): Promise<StoredEvent>;
+  /**
+   * Appends an AccessRecorded event for an allowed but sensitive access, before its result is handed out: a read
+   * that could not be recorded does not happen. Rejects when the store does.
+   */
+  recorded(access: RecordedAccess): Promise<StoredEvent>;
 }
 
 const CONTEXT = /^[a-z][a-z0-9-]{0,62}$/;
@@ -54,48 +74,55 @@ const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
  */
 export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   if (!CONTEXT.test(options.context)) throw new TypeError(`invalid audit context ${JSON.stringify(options.context)}`);
-  return {
-    async refused(attempt) {
-      checkText("action", attempt.action);
-      checkText("reason", attempt.reason);
-      checkText("correlationId", attempt.correlationId);
-      if (attempt.resource !== undefined) checkText("resource", attempt.resource);
-      const at = options.clock();
-      const { principal } = attempt;
-      const trace = attempt.trace ?? traceFields();
-      const data: JsonObject = {
-        action: attempt.action,
-        reason: attempt.reason,
-        roles: principal === undefined ? [] : [...principal.roles],
-      };
-      if (attempt.resource !== undefined) data["resource"] = attempt.resource;
-      if (attempt.ruleId !== undefined && attempt.ruleId !== "") data["ruleId"] = attempt.ruleId;
-      const appended = await options.store.append(
-        auditStreamId(options.context, at),
-        [
-          {
-            id: options.newId(),
-            type: ACCESS_REFUSED,
-            schemaVersion: 1,
-            data,
-            metadata: {
-              actorId: principal?.subject ?? ANONYMOUS,
-              // EventMetadata has one role; all of them are in data.roles, since none was granted.
-              actorRole: principal === undefined ? ANONYMOUS : principal.roles.join(","),
-              tenantId: principal?.tenantId ?? "",
-              correlationId: attempt.correlationId,
-              causationId: attempt.correlationId,
-              occurredAt: at.toISOString(),
-              ...(trace.traceparent === undefined ? {} : { traceparent: trace.traceparent }),
-              ...(trace.tracestate === undefined ? {} : { tracestate: trace.tracestate }),
-            },
+  async function append(
+    type: typeof ACCESS_REFUSED | typeof ACCESS_RECORDED,
+    entry: RefusedAttempt | RecordedAccess,
+    data: JsonObject,
+  ): Promise<StoredEvent> {
+    checkText("action", entry.action);
+    checkText("correlationId", entry.correlationId);
+    if (entry.resource !== undefined) checkText("resource", entry.resource);
+    const at = options.clock();
+    const { principal } = entry;
+    const trace = entry.trace ?? traceFields();
+    data["roles"] = principal === undefined ? [] : [...principal.roles];
+    if (entry.resource !== undefined) data["resource"] = entry.resource;
+    if (entry.ruleId !== undefined && entry.ruleId !== "") data["ruleId"] = entry.ruleId;
+    const appended = await options.store.append(
+      auditStreamId(options.context, at),
+      [
+        {
+          id: options.newId(),
+          type,
+          schemaVersion: 1,
+          data,
+          metadata: {
+            actorId: principal?.subject ?? ANONYMOUS,
+            // EventMetadata has one role; all of them are in data.roles (a refusal granted none).
+            actorRole: principal === undefined ? ANONYMOUS : principal.roles.join(","),
+            tenantId: principal?.tenantId ?? "",
+            correlationId: entry.correlationId,
+            causationId: entry.correlationId,
+            occurredAt: at.toISOString(),
+            ...(trace.traceparent === undefined ? {} : { traceparent: trace.traceparent }),
+            ...(trace.tracestate === undefined ? {} : { tracestate: trace.tracestate }),
           },
-        ],
-        "any",
-      );
-      const [event] = appended.events;
-      if (event === undefined) throw new Error("audit append returned no event");
-      return event;
+        },
+      ],
+      "any",
+    );
+    const [event] = appended.events;
+    if (event === undefined) throw new Error("audit append returned no event");
+    return event;
+  }
+
+  return {
+    refused(attempt) {
+      checkText("reason", attempt.reason);
+      return append(ACCESS_REFUSED, attempt, { action: attempt.action, reason: attempt.reason });
+    },
+    recorded(access) {
+      return append(ACCESS_RECORDED, access, { action: access.action });
     },
   };
 }

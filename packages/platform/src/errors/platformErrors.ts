@@ -31,6 +31,11 @@ export const PLATFORM_ERRORS = {
     en: "The page cursor is not valid. Please start again from the first page.",
     zh: "分页标记无效，请从第一页重新开始。",
   },
+  AUDIT_RANGE_INVALID: {
+    status: status.INVALID_ARGUMENT,
+    en: "Give a time range of at most 31 days, with its end after its start.",
+    zh: "请指定不超过31天的时间范围，且结束时间晚于开始时间。",
+  },
   FAILED_PRECONDITION: {
     status: status.FAILED_PRECONDITION,
     en: "This cannot be done at the current stage.",
@@ -52,6 +57,11 @@ export const PLATFORM_ERRORS = {
     status: status.PERMISSION_DENIED,
     en: "This belongs to another institution.",
     zh: "该内容属于其他机构，您无权访问。",
+  },
+  AUDIT_SCOPE_UNAVAILABLE: {
+    status: status.PERMISSION_DENIED,
+    en: "The audit trail cannot yet be limited to the institutions of your jurisdiction. Please ask the national regulator.",
+    zh: "审计记录暂无法按您的辖区限定范围，请联系国家级监管部门。",
   },
   STEP_UP_REQUIRED: {
     status: status.PERMISSION_DENIED,
