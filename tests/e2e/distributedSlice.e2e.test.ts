@@ -1,12 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { verifyFile } from "@ihp/eventsourcing/sqlite";
 import { openBuiltinIssuer, type BuiltinIssuer } from "@ihp/platform";
 import { graphql, loginAs, runClinicalFlow, seedDemo, type DemoSeed } from "@ihp/runner";
 import { freePort, startNatsServer, waitFor, type NatsServerHandle } from "@ihp/testing";
@@ -23,6 +25,46 @@ interface Proc {
   readonly child: ChildProcess;
   readonly output: string[];
   readonly exited: Promise<number | null>;
+}
+
+/** InstitutionRegistered events in identity's log, as stored: the stream and the request id that made each. */
+function registrations(logFile: string): { streamId: string; requestId: string | undefined }[] {
+  const db = new Database(logFile, { readonly: true });
+  try {
+    return db
+      .prepare<[], { stream_id: string; metadata: string }>("SELECT stream_id, metadata FROM events WHERE type = 'InstitutionRegistered' ORDER BY position")
+      .all()
+      .map((row) => ({ streamId: row.stream_id, requestId: (JSON.parse(row.metadata) as { requestId?: string }).requestId }));
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * What "no half-writes, nothing acknowledged lost" means for identity's log, as a list of problems: the chain breaks
+ * somewhere, an acknowledged registration is not in it exactly once, or a burst request id registered twice.
+ */
+function burstProblems(logFile: string, acknowledged: readonly string[]): string[] {
+  const problems: string[] = [];
+  const verified = verifyFile(logFile);
+  if (!verified.ok) problems.push(`log does not verify at ${verified.position}: ${verified.reason}`);
+  const stored = registrations(logFile);
+  for (const id of acknowledged) {
+    const found = stored.filter((event) => event.streamId === `identity-institution-${id}`).length;
+    if (found !== 1) problems.push(`acknowledged ${id} registered ${found} times`);
+  }
+  const requests = stored.flatMap((event) => (event.requestId?.startsWith("burst-registration-") === true ? [event.requestId] : []));
+  for (const requestId of new Set(requests)) {
+    const times = requests.filter((other) => other === requestId).length;
+    if (times > 1) problems.push(`${requestId} registered ${times} times`);
+  }
+  return problems;
+}
+
+/** Every service's log in the data folder, verified: file → result. */
+function verifyLogs(dataDir: string): Record<string, unknown> {
+  const files = readdirSync(dataDir).filter((file) => file.endsWith("-events.sqlite"));
+  return Object.fromEntries(files.sort().map((file) => [file, verifyFile(join(dataDir, file))]));
 }
 
 function run(entry: string, env: Record<string, string>): Proc {
@@ -49,6 +91,8 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
   let gateway: Proc;
   let graphqlUrl: string;
   let demo: DemoSeed;
+  // The registrations identity acknowledged before its SIGTERM, for the check that the checks can fail.
+  let acknowledgedBeforeStop: string[] = [];
 
   const ready = async (): Promise<boolean> => {
     try {
@@ -239,6 +283,13 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
 
     identity = run("services/identity/src/main.ts", identityEnv);
     await waitFor(ready, 60_000, "identity to be back");
+    // No half-writes: after the stop and the restart every service's log still verifies end to end, and every
+    // acknowledged registration is in identity's log exactly once, under its own stream and request id.
+    const logs = verifyLogs(dataDir);
+    expect(Object.keys(logs)).toEqual(["consult", "identity", "pharmacy", "prescription", "reporting"].map((name) => `${name}-events.sqlite`));
+    for (const [file, result] of Object.entries(logs)) expect(result, file).toMatchObject({ ok: true });
+    expect(burstProblems(join(dataDir, "identity-events.sqlite"), acknowledged)).toEqual([]);
+    acknowledgedBeforeStop = acknowledged;
     for (const id of acknowledged) {
       const found = await graphql<{ institution: { id: string } | null }>(
         graphqlUrl,
@@ -254,5 +305,36 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
     expect(ids.every((id) => id !== undefined)).toBe(true);
     expect(new Set(ids).size).toBe(BURST);
     for (const id of acknowledged) expect(ids).toContain(id);
+    expect(burstProblems(join(dataDir, "identity-events.sqlite"), ids.map(String))).toEqual([]);
+    const afterRetry = registrations(join(dataDir, "identity-events.sqlite")).filter((event) => event.requestId?.startsWith("burst-registration-") === true);
+    expect(afterRetry.map((event) => event.requestId).sort()).toEqual(Array.from({ length: BURST }, (_, i) => `burst-registration-${i}`).sort());
+    expect(afterRetry.map((event) => event.streamId).sort()).toEqual(ids.map((id) => `identity-institution-${String(id)}`).sort());
   }, 120_000);
+
+  it("XC-01: the SIGTERM checks fail on a log that lost an acknowledged registration or holds one twice", async () => {
+    expect(acknowledgedBeforeStop.length).toBeGreaterThan(0);
+    const [lost] = acknowledgedBeforeStop;
+    const copy = join(dataDir, "tampered-identity.sqlite.copy");
+    const live = new Database(join(dataDir, "identity-events.sqlite"), { readonly: true });
+    await live.backup(copy);
+    live.close();
+    const db = new Database(copy);
+    db.exec("DROP TRIGGER events_are_append_only_delete; DROP TRIGGER events_are_append_only_update");
+    db.prepare("DELETE FROM events WHERE stream_id = ? AND type = 'InstitutionRegistered'").run(`identity-institution-${String(lost)}`);
+    db.close();
+    const problems = burstProblems(copy, acknowledgedBeforeStop);
+    expect(problems).toContain(`acknowledged ${String(lost)} registered 0 times`);
+    expect(problems.some((problem) => problem.endsWith("CHAIN_BROKEN"))).toBe(true);
+    // A registration written twice (a replayed request that was not recognised) under a second stream.
+    const twice = new Database(copy);
+    const row = twice.prepare<[], Record<string, unknown>>("SELECT * FROM events WHERE type = 'InstitutionRegistered' ORDER BY position DESC LIMIT 1").get()!;
+    const position = (twice.prepare<[], { p: number }>("SELECT max(position) AS p FROM events").get()?.p ?? 0) + 1;
+    twice
+      .prepare("INSERT INTO events VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .run(position, "identity-institution-replayed", `${String(row["id"]).slice(0, -4)}ffff`, row["type"], row["schema_version"], row["data"], row["metadata"], row["recorded_at"], row["hash"], row["hash"]);
+    twice.close();
+    const requestId = (JSON.parse(String(row["metadata"])) as { requestId: string }).requestId;
+    expect(burstProblems(copy, [])).toContain(`${requestId} registered 2 times`);
+    rmSync(copy, { force: true });
+  });
 });
