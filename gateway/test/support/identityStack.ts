@@ -121,6 +121,7 @@ export async function startIdentityStack(env: Record<string, string> = {}): Prom
     throw new Error(`the institution was not registered: ${JSON.stringify(registered.body.errors)}`);
   }
 
+  const prescriptionServiceToken = await issuer.issue({ subject: "svc:prescription", roles: ["system"], tenantId: "platform", kind: "service" });
   return {
     app: gateway,
     issuer,
@@ -132,14 +133,23 @@ export async function startIdentityStack(env: Record<string, string> = {}): Prom
     signDocument: (bearer, requestId, document) =>
       new Promise((resolve, reject) => {
         signatures.signDocument(
-          { requestId, documentType: "PRESCRIPTION", documentId: requestId, canonicalDocument: document },
-          withBearerToken(bearer),
+          { requestId, documentType: "PRESCRIPTION", documentId: requestId, canonicalDocument: document, boundKind: 1, boundId: consultOfSigning },
+          // Submitted as the prescription service does (access.proto): its own token, the clinician's as the signer's.
+          withSigner(withBearerToken(prescriptionServiceToken), bearer),
           callDeadline(10_000),
           (error, response) => (error === null ? resolve(response) : reject(error)),
         );
       }),
     close,
   };
+}
+
+/** The consult the stack's signings are bound to: step up for it before signing. */
+export const consultOfSigning = "consult-0001";
+
+function withSigner(metadata: ReturnType<typeof withBearerToken>, bearer: string): ReturnType<typeof withBearerToken> {
+  metadata.set("x-ihp-signer-authorization", `Bearer ${bearer}`);
+  return metadata;
 }
 
 /** The data of one field of a response that must have succeeded. */
