@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyFile } from "@ihp/eventsourcing/sqlite";
 import { graphql, seedDemo, startEmbeddedPlatform, type DemoSeed, type EmbeddedPlatform } from "@ihp/runner";
 import { waitFor } from "@ihp/testing";
+import { fieldsOutsideAllowList, introspect, readWholeFeed, selectEverything } from "./support/feedExport.js";
 
 const FEED = `query Feed($first: Int) { regulatorFeed(first: $first) { edges { node { position category institutionId
   jurisdiction payload { __typename ... on InstitutionLicenceEntry { licenceNumber licenceValidUntil subjectCodes } } } } } }`;
@@ -56,6 +57,12 @@ describe("first slice end to end, embedded mode: GraphQL → gRPC → store → 
     const entries = await feed();
     expect(entries.map((e) => e.node.category)).toEqual(["INSTITUTION_LICENCE", "REGULATOR_CONNECTION"]);
     expect(entries[0]!.node).toMatchObject({ institutionId: demo.institutionId, jurisdiction: "national" });
+    // Minimum fields (REP-04): every field the schema offers on the feed, asked for, holds nothing outside
+    // feed.proto's messages — checked by the allow-list, not by looking for one forbidden name.
+    const types = await introspect(platform.graphqlUrl, ["FeedEntry"]);
+    const nodes = await readWholeFeed(platform.graphqlUrl, demo.tokens["regulator"]!, selectEverything(types, "FeedEntry"));
+    expect(nodes.length).toBeGreaterThanOrEqual(2);
+    expect(fieldsOutsideAllowList(nodes)).toEqual([]);
   });
 
   it("IDN-10: the public directory lists the institution to anonymous callers", async () => {
