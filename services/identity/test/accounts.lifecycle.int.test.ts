@@ -237,3 +237,46 @@ describe("IDN-08 login throttling instead of a lock an outsider could set off (i
     expect((await from("", "Doctor-pass-2")).subjectId).toBe(id);
   });
 });
+
+describe("IDN-08 logins for administrators and pharmacy governance (issue 13 item 9)", () => {
+  function claimsOf(token: string): { sub: string; roles: string[]; tenant: string } {
+    return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { sub: string; roles: string[]; tenant: string };
+  }
+  const signIn = (loginName: string, password: string) => accounts.login({ loginName, password, source: "198.51.100.30" }, {}, "corr-staff");
+  const asSubject = (subject: string, role: "institution_admin" | "pharmacy_governance", tenantId: string): Caller => ({
+    principal: { subject, roles: [role], tenantId, kind: "human" },
+    correlationId: "corr-staff",
+    trace: {},
+  });
+
+  it("IDN-08: the platform opens an institution's first administrator; their login carries the role and the institution", async () => {
+    const first = { requestId: rid(), institutionId, role: "institution_admin", loginName: "admin@hospital-a", password: "Admin-pass-1" };
+    const { subjectId } = await accounts.openStaffAccount(system, first);
+    expect(await accounts.openStaffAccount(system, first)).toEqual({ subjectId });
+    const session = await signIn("admin@hospital-a", "Admin-pass-1");
+    expect(claimsOf(session.accessToken)).toMatchObject({ sub: subjectId, roles: ["institution_admin"], tenant: institutionId });
+
+    // That administrator opens a pharmacy-governance login at home, and nothing anywhere else.
+    const admin = asSubject(subjectId, "institution_admin", institutionId);
+    const governance = { requestId: rid(), institutionId, role: "pharmacy_governance", loginName: "pharmacy.gov@hospital-a", password: "Gov-pass-1" };
+    const officer = await accounts.openStaffAccount(admin, governance);
+    expect(claimsOf((await signIn("pharmacy.gov@hospital-a", "Gov-pass-1")).accessToken)).toMatchObject({ roles: ["pharmacy_governance"], tenant: institutionId });
+    const elsewhere = { ...governance, requestId: rid(), institutionId: otherInstitutionId, loginName: "gov@hospital-b" };
+    expect(await refusal(() => accounts.openStaffAccount(admin, elsewhere))).toBe("TENANT_MISMATCH");
+    expect(await refusal(() => accounts.openStaffAccount(admin, { ...governance, requestId: rid(), role: "system", loginName: "root@hospital-a" }))).toBe("INVALID_STAFF_ROLE");
+    expect(await refusal(() => accounts.openStaffAccount(admin, { ...governance, requestId: rid(), role: "physician", loginName: "doc@hospital-a" }))).toBe("INVALID_STAFF_ROLE");
+    const officerCaller = asSubject(officer.subjectId, "pharmacy_governance", institutionId);
+    expect(await refusal(() => accounts.openStaffAccount(officerCaller, { ...governance, requestId: rid(), loginName: "gov2@hospital-a" }))).toBe("ROLE_NOT_ALLOWED");
+
+    // Password resets: at home only, and only for these accounts.
+    const adminOfB = asSubject("admin-b", "institution_admin", otherInstitutionId);
+    expect(await refusal(() => accounts.setStaffPassword(adminOfB, { requestId: rid(), subjectId, password: "Taken-over-1" }))).toBe("TENANT_MISMATCH");
+    await accounts.setStaffPassword(admin, { requestId: rid(), subjectId: officer.subjectId, password: "Gov-pass-2" });
+    expect((await signIn("pharmacy.gov@hospital-a", "Gov-pass-2")).subjectId).toBe(officer.subjectId);
+  });
+
+  it("IDN-08: no staff account for an institution that does not exist", async () => {
+    const missing = { requestId: rid(), institutionId: "0193a9f2-7c1d-8e4b-9a6f-0000000000ff", role: "institution_admin", loginName: "ghost@nowhere", password: "Admin-pass-1" };
+    expect(await refusal(() => accounts.openStaffAccount(system, missing))).toBe("INSTITUTION_NOT_FOUND");
+  });
+});

@@ -1,8 +1,10 @@
 import {
   type EnrolSigningKeyResponse,
   type LoginResponse,
+  type OpenStaffAccountResponse,
   type RevokeSigningCertificateResponse,
   type SetPractitionerPasswordResponse,
+  type SetStaffPasswordResponse,
   type StepUpResponse,
   type VerifySignatureResponse,
 } from "@ihp/contracts/identity";
@@ -84,6 +86,33 @@ export function accessMutations(deps: ContextDeps) {
           options,
           done,
         ),
+      );
+    },
+
+    openStaffAccount: (
+      _root: unknown,
+      args: Input<{ requestId: string; institutionId: string; role: "INSTITUTION_ADMIN" | "PHARMACY_GOVERNANCE"; loginName: string; password: string }>,
+      context: HttpContext,
+    ): Promise<OpenStaffAccountResponse> => {
+      const { input } = args;
+      return signedIn<OpenStaffAccountResponse>(deps, context, (metadata, options, done) =>
+        sessions().openStaffAccount(
+          { requestId: input.requestId, institutionId: input.institutionId, role: input.role.toLowerCase(), loginName: input.loginName, password: input.password },
+          metadata,
+          options,
+          done,
+        ),
+      );
+    },
+
+    setStaffPassword: (
+      _root: unknown,
+      args: Input<{ requestId: string; subjectId: string; password: string }>,
+      context: HttpContext,
+    ): Promise<SetStaffPasswordResponse> => {
+      const { input } = args;
+      return signedIn<SetStaffPasswordResponse>(deps, context, (metadata, options, done) =>
+        sessions().setStaffPassword({ requestId: input.requestId, subjectId: input.subjectId, password: input.password }, metadata, options, done),
       );
     },
 

@@ -11,6 +11,12 @@ export const ACCOUNT_ERRORS = {
     en: "This person is already registered as a practitioner at this institution.",
     zh: "该人员已在本机构登记为医务人员。",
   },
+  INVALID_STAFF_ROLE: {
+    kind: "INVALID_ARGUMENT",
+    ruleId: "IDN-08",
+    en: "Staff accounts are for institution administrators or pharmacy governance.",
+    zh: "该类账号仅适用于机构管理员或药事管理人员。",
+  },
   LOGIN_THROTTLED: {
     kind: "FAILED_PRECONDITION",
     ruleId: "IDN-08",

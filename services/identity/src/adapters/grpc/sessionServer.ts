@@ -34,6 +34,21 @@ export function sessionServer(options: { handlers: GrpcHandlers; accounts: Accou
       }),
     ),
 
+    openStaffAccount: handlers.unary(async (request, call) =>
+      accounts.openStaffAccount(callerOf(call, newId), {
+        requestId: request.requestId,
+        institutionId: request.institutionId,
+        role: request.role,
+        loginName: request.loginName,
+        password: request.password,
+      }),
+    ),
+
+    setStaffPassword: handlers.unary(async (request, call) => {
+      await accounts.setStaffPassword(callerOf(call, newId), { requestId: request.requestId, subjectId: request.subjectId, password: request.password });
+      return { subjectId: request.subjectId };
+    }),
+
     setPractitionerPassword: handlers.unary(async (request, call) => {
       await accounts.setPractitionerPassword(callerOf(call, newId), {
         requestId: request.requestId,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type EventStore, fold, type StoredEvent } from "@ihp/eventsourcing";
 import {
   type AccountEvent,
@@ -6,6 +7,18 @@ import {
   isAccountEventType,
   type LoginNameClaimed,
 } from "../../domain/sessions/index.js";
+
+/**
+ * The subject id of an administrator or pharmacy-governance account: a name-based UUID (version 8) from SHA-256 of
+ * "staff:" + the opening request id, so a retried opening lands on the same account.
+ */
+export function staffIdFor(requestId: string): string {
+  const bytes = createHash("sha256").update(`staff:${requestId}`, "utf8").digest().subarray(0, 16);
+  bytes[6] = 0x80 | ((bytes[6] ?? 0) & 0x0f);
+  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 export function accountStreamId(subjectId: string): string {
   return `identity-account-${subjectId}`;

@@ -17,10 +17,10 @@ import {
   STEP_UP_METHODS,
 } from "../../domain/sessions/index.js";
 import type { Caller } from "../caller.js";
-import { requireRequestId } from "../ids.js";
+import { institutionStreamId, requireInstitutionId, requireRequestId } from "../ids.js";
 import type { IdentityVerifier } from "../patients/identityVerifier.js";
-import { recordingRefusals } from "../refusals.js";
-import { accountStreamId, loadAccount, loginNameStreamId, subjectOfLogin, toAccountEvent, toLoginNameEvent } from "./accountStreams.js";
+import { institutionResource, recordingRefusals } from "../refusals.js";
+import { accountStreamId, loadAccount, loginNameStreamId, staffIdFor, subjectOfLogin, toAccountEvent, toLoginNameEvent } from "./accountStreams.js";
 import { LoginThrottle } from "./loginThrottle.js";
 import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from "./passwords.js";
 import { type PractitionerAccess, roleOf } from "./practitionerAccessPort.js";
@@ -74,6 +74,9 @@ export interface Accounts {
   /** Claims the login name and opens the account (patient registration, practitioner's first password). */
   open(caller: Caller, account: NewAccount): Promise<void>;
   setPractitionerPassword(caller: Caller, input: { requestId: string; practitionerId: string; loginName: string; password: string }): Promise<void>;
+  /** An administrator or pharmacy-governance login (system: any institution; institution_admin: their own). */
+  openStaffAccount(caller: Caller, input: { requestId: string; institutionId: string; role: string; loginName: string; password: string }): Promise<{ subjectId: string }>;
+  setStaffPassword(caller: Caller, input: { requestId: string; subjectId: string; password: string }): Promise<void>;
   /** `source`: where the attempt comes from (the client's address as the gateway saw it), for the throttle. */
   login(input: { loginName: string; password: string; source?: string }, trace: Caller["trace"], correlationId: string): Promise<LoginResult>;
   stepUp(caller: Caller, input: { requestId: string; consultId: string; objectKind: string; objectId: string; method: string; secret: string }): Promise<StepUpResult>;
@@ -98,6 +101,16 @@ export function requireClinicalObject(kind: string, id: string): ClinicalObject 
   if (known === "CONSULT") return { kind: known, id: requireConsultId(id) };
   if (!/^[A-Za-z0-9._:-]{1,128}$/.test(id)) throw refusal("INVALID_STEP_UP_OBJECT");
   return { kind: known, id };
+}
+
+/** Staff whose logins OpenStaffAccount opens (REQUIREMENTS roles without a practitioner record). */
+const STAFF_ROLES = ["institution_admin", "pharmacy_governance"] as const;
+
+/** The platform operator anywhere (bootstrapping an institution's first administrator); an administrator at home. */
+function requireStaffAdministrator(principal: Principal, institutionId: string): void {
+  if (authorize(principal, { roles: ["system"] }).allowed) return;
+  const own = authorize(principal, { roles: ["institution_admin"], tenantId: institutionId });
+  if (!own.allowed) throw denialError(own);
 }
 
 export function stepUpRequired(): DomainError {
@@ -208,6 +221,37 @@ export function createAccounts(options: AccountsOptions): Accounts {
         const passwordHash = await hashPassword(input.password);
         await run(caller, caller.principal, existing.account, { type: "SetPassword", password: input.password, passwordHash, at: now }, requestId);
         throttle.reset(existing.account.loginIndex, existing.account.subjectId);
+      });
+    },
+
+    openStaffAccount(caller, input) {
+      return recordingRefusals(audit, caller, "OpenStaffAccount", institutionResource(input.institutionId), async () => {
+        const institutionId = requireInstitutionId(input.institutionId);
+        requireStaffAdministrator(caller.principal, institutionId);
+        const requestId = requireRequestId(input.requestId);
+        const role = STAFF_ROLES.find((candidate) => candidate === input.role);
+        if (role === undefined) throw refusal("INVALID_STAFF_ROLE");
+        if ((await store.readStream(institutionStreamId(institutionId))).length === 0) throw refusal("INSTITUTION_NOT_FOUND");
+        const subjectId = staffIdFor(requestId);
+        // The same request again: the account it opened.
+        if ((await loadAccount(store, subjectId)).status === "open") return { subjectId };
+        await openAccount(caller, caller.principal, { subjectId, kind: "STAFF", roles: [role], tenantId: institutionId, loginName: input.loginName, password: input.password, requestId });
+        return { subjectId };
+      });
+    },
+
+    setStaffPassword(caller, input) {
+      return recordingRefusals(audit, caller, "SetStaffPassword", `account/${input.subjectId}`, async () => {
+        const requestId = requireRequestId(input.requestId);
+        const state = await loadAccount(store, input.subjectId);
+        // Checked against the account's institution before anything about the account is told.
+        requireStaffAdministrator(caller.principal, state.status === "open" ? state.account.tenantId : caller.principal.tenantId);
+        if (state.status !== "open") throw refusal("ACCOUNT_HOLDER_NOT_FOUND");
+        if (state.account.kind !== "STAFF") throw refusal("INVALID_STAFF_ROLE");
+        requirePassword(input.password);
+        const passwordHash = await hashPassword(input.password);
+        await run(caller, caller.principal, state.account, { type: "SetPassword", password: input.password, passwordHash, at: clock() }, requestId);
+        throttle.reset(state.account.loginIndex, state.account.subjectId);
       });
     },
 

@@ -1,5 +1,8 @@
-/** Whose account: a patient (subject = patient id) or a practitioner (subject = practitioner id). */
-export const ACCOUNT_KINDS = ["PATIENT", "PRACTITIONER"] as const;
+/**
+ * Whose account: a patient (subject = patient id), a practitioner (subject = practitioner id), or other institution
+ * staff — administrators and pharmacy governance (subject = a staff id derived from the opening request).
+ */
+export const ACCOUNT_KINDS = ["PATIENT", "PRACTITIONER", "STAFF"] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 /** How a step-up re-authenticated the person (IDN-03: real-name re-authentication before receiving a patient). */
