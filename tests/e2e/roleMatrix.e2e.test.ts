@@ -193,6 +193,7 @@ describe("role × operation matrix (issue 13 item 7): every GraphQL operation as
 
   beforeAll(async () => {
     sdl = await loadComposedSchemaText();
+    // ROLE_MATRIX_LOG=error shows the services' error logs, e.g. to find where an INTERNAL answer came from.
     platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: process.env["ROLE_MATRIX_LOG"] === "error" ? "error" : "silent" });
     url = platform.graphqlUrl;
     const now = new Date();
