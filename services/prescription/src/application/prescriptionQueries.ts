@@ -122,6 +122,16 @@ export function createPrescriptionQueries(options: {
           },
           { newEventId: options.newId },
         );
+        // The audit trail's copy, by id only (the purpose text stays in the governance stream): medical
+        // administration and regulators see who looked at 统方 statistics through the audit query.
+        await audit.recorded({
+          principal: caller.principal,
+          action: "GetPrescribingStatistics",
+          resource: `prescribing-statistics/${queryId}`,
+          ruleId: "RX-11",
+          correlationId: caller.correlationId,
+          trace: caller.trace,
+        });
         const rows = await readModels
           .selectFrom("prescriber_drug_totals")
           .selectAll()
