@@ -258,7 +258,7 @@ export async function runClinicalFlow(actors: FlowActors, key: string, options: 
   const act = (field: string, token: string, extra: Record<string, unknown> = {}, type = "ConsultActionInput", selection = "id") =>
     must(url, `mutation ($input: ${type}!) { ${field}(input: $input) { ${selection} } }`, { input: { requestId: `${key}-${field}`, consultId, ...extra } }, token, field);
 
-  await stepUp(url, physician, consultId, actors.password, `${key}-physician-step-up`);
+  await stepUp(url, physician, { consultId }, actors.password, `${key}-physician-step-up`);
   await act("acceptConsult", physician);
   await act("decideEligibility", physician, { eligible: true, verifiedDiagnoses: [DIAGNOSIS] }, "DecideConsultEligibilityInput", "consult { id }");
   const consent = await must<{ version: string; sha256: string }>(url, `{ consentText { version sha256 } }`, {}, undefined, "consentText");
@@ -279,11 +279,18 @@ export async function runClinicalFlow(actors: FlowActors, key: string, options: 
   return result;
 }
 
-async function stepUp(url: string, token: string, consultId: string, password: string, requestId: string): Promise<void> {
+/** IDN-03: a step-up bound to one object: a consult, or a prescription version under review. */
+async function stepUp(
+  url: string,
+  token: string,
+  object: { consultId: string } | { prescriptionId: string; serialNumber: string },
+  password: string,
+  requestId: string,
+): Promise<void> {
   await must(
     url,
     `mutation ($input: StepUpInput!) { stepUp(input: $input) { stepUpId } }`,
-    { input: { requestId, consultId, method: "PASSWORD", secret: password } },
+    { input: { requestId, ...object, method: "PASSWORD", secret: password } },
     token,
     "stepUp",
   );
@@ -327,8 +334,8 @@ async function prescribeAndDispense(actors: FlowActors, key: string, consultId: 
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 
-  // PHA-05: the pharmacist signs too, in a session stepped up for this consult's prescription.
-  await stepUp(url, pharmacist, consultId, actors.password, `${key}-pharmacist-step-up`);
+  // PHA-05: the pharmacist signs too, in a session stepped up for this very prescription (IDN-03).
+  await stepUp(url, pharmacist, ids, actors.password, `${key}-pharmacist-step-up`);
   const pharmacy = (field: string, token: string, extra: Record<string, unknown> = {}, type: string) =>
     must(url, `mutation ($input: ${type}!) { ${field}(input: $input) { status } }`, { input: { requestId: `${key}-${field}`, ...ids, ...extra } }, token, field);
   await pharmacy("approvePrescription", pharmacist, {}, "ApprovePrescriptionInput");

@@ -1,3 +1,5 @@
+import { ClinicalObjectKind } from "@ihp/contracts/identity";
+import { type GetPrescriptionResponse, PharmacyServiceClient } from "@ihp/contracts/pharmacy";
 import {
   type EnrolSigningKeyResponse,
   type LoginResponse,
@@ -57,19 +59,28 @@ export function accessMutations(deps: ContextDeps) {
       return { ...response, supersededSessionId: orNull(response.supersededSessionId) };
     },
 
-    stepUp: (
+    /**
+     * IDN-03: a step-up names the object about to be acted on, and every act checks that exact binding. Identity
+     * cannot see other services' objects: for a prescription under review the pharmacy is asked first, with the
+     * caller's own token, so an id that names nothing (or that the pharmacist may not see) is refused before any
+     * step-up exists. A consult step-up is not checked here yet: one for a consult that does not exist binds nothing.
+     */
+    stepUp: async (
       _root: unknown,
-      args: Input<{ requestId: string; consultId: string; method: string; secret: string }>,
+      args: Input<{ requestId: string; consultId?: string | null; prescriptionId?: string | null; serialNumber?: string | null; method: string; secret: string }>,
       context: HttpContext,
     ): Promise<StepUpResponse> => {
       const { input } = args;
+      const prescriptionId = input.prescriptionId ?? "";
+      let bound = { consultId: input.consultId ?? "", objectKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_UNSPECIFIED, objectId: "" };
+      if (prescriptionId !== "") {
+        await signedIn<GetPrescriptionResponse>(deps, context, (metadata, options, done) =>
+          deps.downstream.client("pharmacy", PharmacyServiceClient).getPrescription({ prescriptionId, serialNumber: input.serialNumber ?? "" }, metadata, options, done),
+        );
+        bound = { consultId: "", objectKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_PRESCRIPTION, objectId: prescriptionId };
+      }
       return signedIn<StepUpResponse>(deps, context, (metadata, options, done) =>
-        sessions().stepUp(
-          { requestId: input.requestId, consultId: input.consultId, method: input.method, secret: input.secret },
-          metadata,
-          options,
-          done,
-        ),
+        sessions().stepUp({ requestId: input.requestId, ...bound, method: input.method, secret: input.secret }, metadata, options, done),
       );
     },
 
