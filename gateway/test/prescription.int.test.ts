@@ -197,19 +197,16 @@ describe("prescriptions through the gateway: physician", () => {
     expect(elsewhere.code).toBe("NOT_ASSIGNED_PHYSICIAN");
   });
 
-  it("RX-01: a service token may propose lines but not sign (HUMAN_CLINICIAN_REQUIRED); the physician confirms line by line", async () => {
-    const proposed = await draft(contentInput(), CONSULTS.adult, assistant);
-    expect(proposed.lines[0]).toMatchObject({ proposedByKind: "SERVICE", confirmedBy: null });
-    const bySystem = await refused(SIGN, { requestId: rid("sign"), prescriptionId: proposed.id, version: 1 }, assistant);
-    expect(bySystem).toMatchObject(described("HUMAN_CLINICIAN_REQUIRED"));
-    const unconfirmed = await refused(SIGN, { requestId: rid("sign"), prescriptionId: proposed.id, version: 1 }, physician);
-    expect(unconfirmed).toMatchObject(described("LINE_CONFIRMATION_REQUIRED"));
-    const confirmSelf = await refused(CONFIRM_LINES, { requestId: rid("confirm"), prescriptionId: proposed.id, version: 1, lineIds: [proposed.lines[0]!.lineId] }, assistant);
-    expect(confirmSelf.code).toBe("HUMAN_CLINICIAN_REQUIRED");
-
-    const confirmed = await prescriptionOf(CONFIRM_LINES, { requestId: rid("confirm"), prescriptionId: proposed.id, version: 1, lineIds: [proposed.lines[0]!.lineId] }, physician, "confirmPrescriptionLines");
-    expect(confirmed.lines[0]).toMatchObject({ proposedByKind: "SERVICE", confirmedBy: PHYSICIAN_ID });
-    expect((await sign(confirmed)).status).toBe("SIGNED");
+  it("IDN-03, RX-01: a service token writes nothing — no drafting, signing or confirming (HUMAN_CLINICIAN_REQUIRED)", async () => {
+    const proposal = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput() }, assistant);
+    // The shared check (platform requireHuman) names IDN-03; the texts are the prescription table's.
+    const { ruleId: _ruleId, ...texts } = described("HUMAN_CLINICIAN_REQUIRED");
+    expect(proposal).toMatchObject({ ...texts, ruleId: "IDN-03" });
+    const mine = await draft(contentInput(), CONSULTS.adult, physician);
+    expect((await refused(SIGN, { requestId: rid("sign"), prescriptionId: mine.id, version: 1 }, assistant)).code).toBe("HUMAN_CLINICIAN_REQUIRED");
+    const confirm = { requestId: rid("confirm"), prescriptionId: mine.id, version: 1, lineIds: [mine.lines[0]!.lineId] };
+    expect((await refused(CONFIRM_LINES, confirm, assistant)).code).toBe("HUMAN_CLINICIAN_REQUIRED");
+    expect((await sign(mine)).status).toBe("SIGNED");
   });
 
   it("RX-02: a diagnosis not confirmed offline in the consult is refused with DIAGNOSIS_NOT_CONFIRMED_OFFLINE", async () => {
