@@ -105,6 +105,27 @@ describe("first slice end to end, embedded mode: GraphQL → gRPC → store → 
     expect(await feed()).toEqual(before);
   });
 
+  it("XC-01: medical administration reads those refusals through auditTrail, the regulator too, and each read is recorded", async () => {
+    const now = Date.now();
+    const filter = { from: new Date(now - 3_600_000).toISOString(), to: new Date(now + 60_000).toISOString(), action: "RegisterInstitution" };
+    const AUDIT = `query ($filter: AuditFilterInput!) { auditTrail(service: IDENTITY, filter: $filter, first: 50) {
+      edges { node { action outcome reasonCode actorRoles institutionId service } } } }`;
+    type Rows = { auditTrail: { edges: { node: { action: string; outcome: string; reasonCode: string | null; actorRoles: string[]; institutionId: string | null } }[] } };
+    const admin = await graphql<Rows>(platform.graphqlUrl, AUDIT, { filter }, demo.tokens["institution_admin"]);
+    expect(admin.errors).toBeUndefined();
+    const refused = admin.data!.auditTrail.edges.map((edge) => edge.node);
+    // The regulator's attempt was made under its jurisdiction, not this institution: the admin does not see it.
+    expect(refused.map((row) => row.actorRoles.join(",")).sort()).toEqual(["institution_admin", "patient", "physician"]);
+    expect(refused.every((row) => row.outcome === "REFUSED" && row.reasonCode === "ROLE_NOT_ALLOWED" && row.institutionId === demo.institutionId)).toBe(true);
+    const regulator = await graphql<Rows>(platform.graphqlUrl, AUDIT, { filter }, demo.tokens["regulator"]);
+    expect(regulator.data!.auditTrail.edges.map((edge) => edge.node.actorRoles.join(","))).toContain("regulator");
+    const reads = await graphql<Rows>(platform.graphqlUrl, AUDIT, { filter: { ...filter, action: "ListAuditRecords", outcome: "ALLOWED" } }, demo.tokens["regulator"]);
+    // The admin's read, the regulator's first read, and this read itself (recorded before its answer is given).
+    expect(reads.data!.auditTrail.edges.map((edge) => edge.node.actorRoles.join(","))).toEqual(["institution_admin", "regulator", "regulator"]);
+    const patient = await graphql(platform.graphqlUrl, AUDIT, { filter }, demo.tokens["patient"]);
+    expect(patient.errors?.[0]?.extensions?.["code"]).toBe("ROLE_NOT_ALLOWED");
+  });
+
   it("XC-02: bad input gets a clear error and changes nothing", async () => {
     const before = await feed();
     const system = demo.tokens["system"];
