@@ -12,12 +12,23 @@ import {
   graphql,
   loginAs,
   must,
+  residentId,
   runClinicalFlow,
   seedDemo,
   startEmbeddedPlatform,
 } from "@ihp/runner";
 import { waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fieldsOutsideAllowList, introspect, leakedSecrets, readWholeFeed, selectEverything } from "./support/feedExport.js";
+
+// The demo patient as registerPatient (runner/src/clinicalFlow.ts) registers her. She has no phone number on file:
+// the phone a patient could give is checked by the same search the day registration takes one.
+const PATIENT_SECRETS = {
+  name: "陈示例",
+  idNumber: residentId("110105", "19700312", "demo"),
+  birthDate: "1970-03-12",
+  birthDateCompact: "19700312",
+};
 
 // The whole clinical path across all five real services, through the gateway only, as front-ends drive it: identity
 // (staff, patient, logins, step-up, signatures), consult, prescription, pharmacy and the regulator feed.
@@ -118,8 +129,35 @@ describe("clinical flow end to end, embedded mode: every service, through GraphQ
       const seen = await categories();
       return wanted.every((category) => seen.has(category));
     }, 15_000, "every category in the feed");
-    const everything = await graphql(url, `{ regulatorFeed(first: 100) { edges { node { category payload { __typename } } } } }`, {}, demo.tokens["regulator"]);
-    expect(JSON.stringify(everything)).not.toContain("陈示例");
+    // Every field of every payload type the schema has, as the running gateway describes it: nothing is left out
+    // of the search by not being asked for.
+    const types = await introspect(url, ["FeedEntry"]);
+    const selection = selectEverything(types, "FeedEntry");
+    expect(selection).toContain("... on StaffRecordEntry {");
+    expect(selection).toMatch(/drugs \{ __typename drugCode/);
+    const nodes = await readWholeFeed(url, demo.tokens["regulator"]!, selection);
+    const payloadTypes = new Set(nodes.map((node) => (node as { payload: { __typename: string } | null }).payload?.__typename));
+    for (const type of ["StaffRecordEntry", "ConsultStartedEntry", "PrescriptionSignedEntry", "DeliveryDispatchedEntry"]) expect(payloadTypes).toContain(type);
+    expect(leakedSecrets(JSON.stringify(nodes), PATIENT_SECRETS)).toEqual([]);
+    // REP-04: no field outside feed.proto's messages, by name, on any entry or payload.
+    expect(fieldsOutsideAllowList(nodes)).toEqual([]);
+  });
+
+  it("REP-04: the feed checks above catch a leak and a field outside the allow-list (they can fail)", () => {
+    const leaky = [
+      {
+        __typename: "FeedEntry",
+        category: "CONSULT",
+        payload: { __typename: "ConsultStartedEntry", consultId: "c-1", patientId: "p-1", note: { __typename: "Note", text: `患者 ${PATIENT_SECRETS.name}` } },
+      },
+      { __typename: "FeedEntry", payload: { __typename: "PrescriptionSignedEntry", drugs: [{ __typename: "FeedPrescribedDrug", drugCode: "x", patientBirthDate: PATIENT_SECRETS.birthDate }] } },
+    ];
+    expect(leakedSecrets(JSON.stringify(leaky), PATIENT_SECRETS)).toEqual(["name", "birthDate"]);
+    expect(fieldsOutsideAllowList(leaky)).toEqual([
+      "$[0].payload.note (ConsultStartedEntry)",
+      "$[0].payload.note: type Note has no feed.proto message",
+      "$[1].payload.drugs[0].patientBirthDate (FeedPrescribedDrug)",
+    ]);
   });
 
   it("CON-02: a first visit is refused through the real services, with a message to visit a hospital", async () => {
