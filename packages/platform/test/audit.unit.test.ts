@@ -1,6 +1,6 @@
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ACCESS_REFUSED, auditStreamId, createAuditTrail, type Principal } from "../src/index.js";
+import { ACCESS_RECORDED, ACCESS_REFUSED, auditStreamId, createAuditQuery, createAuditTrail, type Principal } from "../src/index.js";
 
 const admin: Principal = { subject: "u-2001", roles: ["institution_admin", "physician"], tenantId: "inst-1", kind: "human" };
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -85,5 +85,36 @@ describe("audit trail (XC-01, XC-02: every refused attempt is itself logged)", (
   it("names the stream by the Beijing civil day", () => {
     expect(auditStreamId("consult", new Date("2026-12-31T15:59:59Z"))).toBe("consult-audit-2026-12-31");
     expect(auditStreamId("consult", new Date("2026-12-31T16:00:00Z"))).toBe("consult-audit-2027-01-01");
+  });
+});
+
+describe("allowed sensitive accesses and the audit query (XC-01)", () => {
+  const regulator: Principal = { subject: "reg-1", roles: ["regulator"], tenantId: "national", kind: "human" };
+
+  it("XC-01: an allowed access is recorded as AccessRecorded with who, what and ids only", async () => {
+    const event = await trail().recorded({ principal: admin, action: "ListAuditRecords", resource: "audit/identity/institution/inst-1", correlationId: "c-9" });
+    expect(event.type).toBe(ACCESS_RECORDED);
+    expect(event.streamId).toBe("identity-audit-2026-03-01");
+    expect(event.data).toEqual({ action: "ListAuditRecords", resource: "audit/identity/institution/inst-1", roles: ["institution_admin", "physician"] });
+    expect(event.metadata).toMatchObject({ actorId: "u-2001", tenantId: "inst-1", correlationId: "c-9" });
+  });
+
+  it("XC-01: a range across Beijing midnight reads both days' streams, and only records inside the range", async () => {
+    const audit = trail();
+    for (const [at, action] of [
+      ["2026-03-01T15:29:59Z", "Before"],
+      ["2026-03-01T15:59:59Z", "LastOfFirstDay"],
+      ["2026-03-01T16:00:00Z", "FirstOfSecondDay"],
+      ["2026-03-01T16:30:00Z", "AtTheEnd"],
+    ] as const) {
+      now = new Date(at);
+      await audit.refused({ principal: admin, action, reason: "ROLE_NOT_ALLOWED", correlationId: "c" });
+    }
+    now = new Date("2026-03-05T00:00:00Z");
+    const query = createAuditQuery({ store, context: "identity", audit });
+    const page = await query.list({ principal: regulator, correlationId: "q-1" }, { from: "2026-03-01T15:30:00Z", to: "2026-03-01T16:30:00Z", outcome: "REFUSED" });
+    expect(page.records.map((record) => record.action)).toEqual(["LastOfFirstDay", "FirstOfSecondDay"]);
+    // The query itself went into the day it ran on.
+    expect((await store.readStream("identity-audit-2026-03-05")).map((event) => [event.type, event.data["action"]])).toEqual([[ACCESS_RECORDED, "ListAuditRecords"]]);
   });
 });
