@@ -14,6 +14,7 @@ import {
   TokenVerifier,
   withBearerToken,
 } from "@ihp/platform";
+import type { Bus } from "@ihp/messaging";
 import { identityModule } from "../../src/contexts/identity/resolvers.js";
 import { createGateway, type Gateway } from "../../src/index.js";
 import type { GraphQLBody } from "./harness.js";
@@ -42,7 +43,7 @@ const REGISTER_INSTITUTION = /* GraphQL */ `
 const LOG_LEVEL = (process.env["IDENTITY_STACK_LOG"] ?? "silent") as "silent" | "error" | "debug";
 
 /** `env` adds identity variables (e.g. LOGIN_MAX_FAILURES) to the defaults. */
-export async function startIdentityStack(env: Record<string, string> = {}): Promise<IdentityStack> {
+export async function startIdentityStack(env: Record<string, string> = {}, bus?: Bus): Promise<IdentityStack> {
   const dataDir = await mkdtemp(join(tmpdir(), "gateway-identity-"));
   // The issuer whose key lives in DATA_DIR: the same key the service's Login signs with (as in the embedded runner).
   const issuer = await openBuiltinIssuer(dataDir);
@@ -65,7 +66,7 @@ export async function startIdentityStack(env: Record<string, string> = {}): Prom
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    service = await startIdentityService({ config, verifier, logger: createLogger({ name: "identity", level: LOG_LEVEL }) });
+    service = await startIdentityService({ config, verifier, logger: createLogger({ name: "identity", level: LOG_LEVEL }), ...(bus === undefined ? {} : { bus }) });
     const address = `127.0.0.1:${service.grpcPort}`;
     app = await createGateway({
       identity: address,

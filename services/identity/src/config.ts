@@ -44,6 +44,8 @@ export const identityConfigSchema = serviceConfigSchema({
   STEP_UP_MINUTES: z.coerce.number().int().min(1).max(120).default(10),
   /** Lifetime of the access tokens Login issues. */
   LOGIN_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  /** REC-09: how long after a consult ends its physician still reads the patient's minimized facts. */
+  CARE_READ_HOURS_AFTER_END: z.coerce.number().int().min(0).max(30 * 24).default(72),
   /** Algorithm of new signing keys and of the embedded CA. */
   SIGNING_ALGORITHM: z.enum(["SM2_SM3", "ECDSA_P256_SHA256"]).default("SM2_SM3"),
   /** Validity of new signing certificates. */

@@ -2,7 +2,9 @@ import { InstitutionServiceService, PractitionerServiceService } from "@ihp/cont
 import type { Bus } from "@ihp/messaging";
 import type { GrpcHandlerOptions, Logger, PrincipalResolver, StopOutcome } from "@ihp/platform";
 import { startServiceHost } from "@ihp/service-host";
+import { CARE_DURABLE, CONSULT_CARE_SUBJECTS, consultCareHandler } from "./adapters/bus/consultEvents.js";
 import { identityEventMapping, IDENTITY_CONTEXT } from "./adapters/bus/integrationEvents.js";
+import { createCareRelationships } from "./application/care/careRelationships.js";
 import { institutionServer } from "./adapters/grpc/institutionServer.js";
 import { practitionerServer } from "./adapters/grpc/practitionerServer.js";
 import { openPractitionerAdapters } from "./adapters/registry/practitionerAdapters.js";
@@ -67,6 +69,15 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
       map: identityEventMapping({ openIdNumber: (sealed, id) => practitioners.sealer.open(sealed, id) }),
       maxInFlight: 1,
     },
+    // REC-09: the care relationships behind a physician's patient read, from consult's integration events.
+    consumesFrom: ["consult"],
+    consumers: [
+      {
+        spec: { durable: CARE_DURABLE, subjects: CONSULT_CARE_SUBJECTS },
+        handler: ({ store, newId }) =>
+          consultCareHandler(createCareRelationships({ store, newId, hoursAfterEnd: options.config.CARE_READ_HOURS_AFTER_END })),
+      },
+    ],
     grpc: ({ store, audit, handlers, readModels, newId, logger, verifier }) => [
       {
         definition: InstitutionServiceService,

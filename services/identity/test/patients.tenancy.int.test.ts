@@ -3,6 +3,7 @@ import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { createAuditTrail, type Principal, type Role } from "@ihp/platform";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Caller } from "../src/application/caller.js";
+import { type CareRelationships, createCareRelationships } from "../src/application/care/careRelationships.js";
 import { standInIdentityVerifier } from "../src/application/patients/identityVerifier.js";
 import { createPatientAccess, type PatientAccess } from "../src/application/patients/patientAccess.js";
 import { createPatients, type Patients } from "../src/application/patients/patientCommands.js";
@@ -20,6 +21,7 @@ const NOW = new Date("2026-03-02T02:00:00Z");
 let store: SqliteEventStore;
 let patients: Patients;
 let access: PatientAccess;
+let care: CareRelationships;
 let requests = 0;
 const rid = (): string => `tenancy-${String(++requests).padStart(6, "0")}`;
 
@@ -47,7 +49,8 @@ beforeEach(async () => {
     practitioners: new PractitionerStandIn(),
     faceMatch: verifier,
   });
-  patients = createPatients({ store, audit, clock: () => NOW, newId: uuidv7, keys, verifier, accounts });
+  care = createCareRelationships({ store, newId: uuidv7, hoursAfterEnd: 72 });
+  patients = createPatients({ store, audit, clock: () => NOW, newId: uuidv7, keys, verifier, accounts, care });
   access = createPatientAccess({ patients, audit, clock: () => NOW });
 });
 afterEach(() => store.close());
@@ -163,5 +166,23 @@ describe("IDN-07 guardianship across institutions (issue 13 item 1)", () => {
     const forgedTenant = as(patientOfA, "patient", B);
     expect(await refusal(() => patients.get(forgedTenant, patientOfA))).toBe("ROLE_NOT_ALLOWED");
     expect((await patients.get(as(patientOfA, "patient", A), patientOfA)).name).toBe("张三");
+  });
+});
+
+describe("REC-09 the treating physician's read (issue 13 item 6)", () => {
+  it("REC-09 XC-01: the treating physician's read is recorded (AccessRecorded); anyone else's refusal appends only its AccessRefused", async () => {
+    const childOfA = await registerAt(A, "2019-06-01", "207");
+    const doctor = as("0193a9f2-7c1d-8e4b-9a6f-00000000d0c1", "physician", A);
+    expect(await refusal(() => patients.get(doctor, childOfA))).toBe("NO_CARE_RELATIONSHIP");
+    await care.started(
+      { consultId: "consult-7", institutionId: A, patientId: childOfA, physicianId: doctor.principal.subject, startedAt: NOW.toISOString() },
+      { messageId: uuidv7(), correlationId: "corr-consult" },
+    );
+    const before = (await store.readAll()).length;
+    const view = await patients.get(doctor, childOfA);
+    expect(view).toMatchObject({ name: "", maskedIdNumber: "", minimized: true });
+    const added = (await store.readAll()).slice(before);
+    expect(added.map((event) => [event.type, event.data["action"], event.data["resource"]])).toEqual([["AccessRecorded", "GetPatient", `patient/${childOfA}`]]);
+    expect(await refusal(() => patients.get(as("nurse-a", "nurse", A), childOfA))).toBe("ROLE_NOT_ALLOWED");
   });
 });

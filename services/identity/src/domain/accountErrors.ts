@@ -17,6 +17,12 @@ export const ACCOUNT_ERRORS = {
     en: "Staff accounts are for institution administrators or pharmacy governance.",
     zh: "该类账号仅适用于机构管理员或药事管理人员。",
   },
+  NO_CARE_RELATIONSHIP: {
+    kind: "PERMISSION_DENIED",
+    ruleId: "REC-09",
+    en: "You can only see patients you are treating.",
+    zh: "您只能查看您正在诊治的患者。",
+  },
   LOGIN_THROTTLED: {
     kind: "FAILED_PRECONDITION",
     ruleId: "IDN-08",

@@ -15,6 +15,7 @@ import {
   LocalKeyVault,
 } from "@ihp/signatures";
 import { defaultIdentityVerifier, type IdentityVerifier } from "../../application/patients/identityVerifier.js";
+import { createCareRelationships } from "../../application/care/careRelationships.js";
 import { createPatientAccess } from "../../application/patients/patientAccess.js";
 import { createPatients } from "../../application/patients/patientCommands.js";
 import { openPatientKeyRing, type PatientKeyRing } from "../../application/patients/patientKeyRing.js";
@@ -87,7 +88,8 @@ export function accessBindings(
     practitioners,
     faceMatch: verifier,
   });
-  const patients = createPatients({ store, audit, clock, newId, keys: adapters.keys, verifier, accounts });
+  const care = createCareRelationships({ store, newId, hoursAfterEnd: config.CARE_READ_HOURS_AFTER_END });
+  const patients = createPatients({ store, audit, clock, newId, keys: adapters.keys, verifier, accounts, care });
   const signatures = createSignatures({
     store,
     audit,

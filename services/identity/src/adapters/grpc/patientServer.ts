@@ -1,4 +1,4 @@
-import type { PatientServiceServer } from "@ihp/contracts/identity";
+import { IdDocumentType, type PatientServiceServer } from "@ihp/contracts/identity";
 import type { GrpcHandlers } from "@ihp/platform";
 import type { Patients } from "../../application/patients/patientCommands.js";
 import { callerOf, contextOf } from "./accessCaller.js";
@@ -60,6 +60,7 @@ export function patientServer(options: { handlers: GrpcHandlers; patients: Patie
 
     getPatient: handlers.unary(async (request, call) => {
       const view = await patients.get(callerOf(call, newId), request.patientId);
+      if (view.minimized) return { patient: { ...patientToProto(view.patient), idType: IdDocumentType.ID_DOCUMENT_TYPE_UNSPECIFIED, guardians: [] } };
       return { patient: patientToProto(view.patient, view) };
     }),
   };

@@ -11,6 +11,7 @@ import {
   requireIdentity,
   VERIFICATION_METHODS,
 } from "../../domain/patients/index.js";
+import type { CareRelationships } from "../care/careRelationships.js";
 import type { Caller } from "../caller.js";
 import { requireInstitutionId, requireRequestId } from "../ids.js";
 import { recordingRefusals } from "../refusals.js";
@@ -27,6 +28,8 @@ export interface PatientsOptions {
   readonly keys: PatientKeyRing;
   readonly verifier: IdentityVerifier;
   readonly accounts: Accounts;
+  /** Consults identity learnt from consult's events: the treating physician's way to a patient (REC-09). */
+  readonly care: CareRelationships;
 }
 
 export interface RegisterPatientInput {
@@ -48,11 +51,15 @@ export interface RegisterPatientInput {
  */
 export type PatientRecord = Patient & { readonly institutionId: string };
 
-/** A patient with the name and number opened, for the patient themself (GetPatient). */
+/**
+ * A patient with the name and number opened, for the patient themself (GetPatient). `minimized`: what a treating
+ * physician sees instead — birth date (age), sex and verification; no name, no ID number, no guardians.
+ */
 export interface PatientView {
   readonly patient: PatientRecord;
   readonly name: string;
   readonly maskedIdNumber: string;
+  readonly minimized: boolean;
 }
 
 export interface Patients {
@@ -271,11 +278,21 @@ export function createPatients(options: PatientsOptions): Patients {
       return recordingRefusals(audit, caller, "GetPatient", patientResource(rawId), async () => {
         const patientId = requirePatientId(rawId);
         const patient = await load(patientId);
-        if (!actsFor(caller.principal, patient, patientId, clock())) throw roleNotAllowed();
+        const now = clock();
+        if (!actsFor(caller.principal, patient, patientId, now)) {
+          // REC-09: a physician in person, through a consult of theirs with this patient (open, or recently ended).
+          const { principal } = caller;
+          if (principal.kind !== "human" || !authorize(principal, { roles: ["physician"] }).allowed) throw roleNotAllowed();
+          const treating = await options.care.isTreating({ physicianId: principal.subject, institutionId: principal.tenantId, patientId, at: now });
+          if (!treating || patient === undefined) throw refusal("NO_CARE_RELATIONSHIP");
+          // XC-01: a clinician's read of patient data is itself recorded before the data leaves.
+          await audit.recorded({ principal, action: "GetPatient", resource: patientResource(patientId), ruleId: "REC-09", correlationId: caller.correlationId, trace: caller.trace });
+          return { patient, name: "", maskedIdNumber: "", minimized: true };
+        }
         if (patient === undefined) throw refusal("PATIENT_NOT_FOUND");
         const name = (await keys.open(patientId, "name", patient.identity.sealedName)) ?? "";
         const number = (await keys.open(patientId, "idNumber", patient.identity.sealedIdNumber)) ?? "";
-        return { patient, name, maskedIdNumber: mask(number) };
+        return { patient, name, maskedIdNumber: mask(number), minimized: false };
       });
     },
   };
