@@ -1,6 +1,7 @@
 import type { Signature } from "@ihp/contracts/identity";
 import { fromGrpcError } from "@ihp/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitingConsult } from "./support/fakeConsult.js";
 import { dataOf, type IdentityStack, refusalOf, requestId, startIdentityStack } from "./support/identityStack.js";
 
 // Sign-in, step-up and e-signatures through GraphQL against the real identity service (IDN-03, IDN-08, IDN-09).
@@ -115,7 +116,8 @@ describe("sign-in, step-up and e-signatures through the gateway (identity module
     const service = await stack.token(["physician"], stack.institutionId, doctorId, "service");
     expect(refusalOf(await stepUp(service))).toEqual({ code: "HUMAN_CLINICIAN_REQUIRED", messageZh: "此操作须由医务人员本人完成。" });
     const system = await stack.token(["system"], "platform", "svc-consult");
-    expect(refusalOf(await stepUp(system)).code).toBe("HUMAN_CLINICIAN_REQUIRED");
+    // The consult is asked first (IDN-03), and the system role never reads a consult: refused there.
+    expect(refusalOf(await stepUp(system)).code).toBe("ROLE_NOT_ALLOWED");
     expect(refusalOf(await stepUp(admin)).code).toBe("ROLE_NOT_ALLOWED");
     expect(refusalOf(await stepUp(undefined)).code).toBe("UNAUTHENTICATED");
     expect(refusalOf(await stepUp(session.accessToken, { consultId: "consult 1!" })).code).toBe("INVALID_CONSULT_ID");
@@ -123,6 +125,23 @@ describe("sign-in, step-up and e-signatures through the gateway (identity module
     // A token without a login session of the service (no sid) cannot step up.
     const noSession = await stack.token(["physician"], stack.institutionId, doctorId, "human");
     expect(refusalOf(await stepUp(noSession)).code).toBe("SESSION_REQUIRED");
+  });
+
+  it("IDN-03: a step-up for a consult that does not exist, or that is not the caller's, is refused before identity records one", async () => {
+    const reads = stack.consult.reads();
+    expect(refusalOf(await stepUp(session.accessToken, { consultId: "consult-made-up" })).code).toBe("CONSULT_NOT_FOUND");
+    stack.consult.consults.set("consult-elsewhere", waitingConsult("consult-elsewhere", "another-institution"));
+    expect(refusalOf(await stepUp(session.accessToken, { consultId: "consult-elsewhere" })).code).toBe("NOT_CONSULT_PARTICIPANT");
+    // The consult service was asked each time, with the physician's own token.
+    expect(stack.consult.reads()).toBe(reads + 2);
+    // One object per step-up: a consult and a prescription together bind neither.
+    expect(refusalOf(await stepUp(session.accessToken, { prescriptionId: "rx-1", serialNumber: "SN-1" })).code).toBe("BAD_USER_INPUT");
+    // Nothing was recorded for the refused ones: a signing bound to the made-up consult finds no step-up.
+    const signed = await stack.signDocument(session.accessToken, requestId("sign-made-up"), Buffer.from("{}"), "consult-made-up").then(
+      () => "signed",
+      (error: unknown) => fromGrpcError(error).code,
+    );
+    expect(signed).toBe("STEP_UP_REQUIRED");
   });
 
   let certificate: Certificate;

@@ -15,8 +15,10 @@ import {
   withBearerToken,
 } from "@ihp/platform";
 import type { Bus } from "@ihp/messaging";
+import { CONSULT_ERRORS } from "@ihp/consult";
 import { identityModule } from "../../src/contexts/identity/resolvers.js";
 import { createGateway, type Gateway } from "../../src/index.js";
+import { type FakeConsult, startFakeConsult, waitingConsult } from "./fakeConsult.js";
 import type { GraphQLBody } from "./harness.js";
 
 /** The gateway with the identity module on the REAL identity service, one builtin issuer shared by both. */
@@ -26,12 +28,14 @@ export interface IdentityStack {
   readonly grpcPort: number;
   /** The internet hospital registered at start (subjects 03 内科 and 07 儿科, Tianjin). */
   readonly institutionId: string;
+  /** GetConsult, asked by the gateway's stepUp; holds consultOfSigning (WAITING, of institutionId). */
+  readonly consult: FakeConsult;
   token(roles: readonly Role[], tenantId: string, subject: string, kind?: PrincipalKind): Promise<string>;
   /** A token of the institution's administrator. */
   admin(): Promise<string>;
   post(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ status: number; body: GraphQLBody }>;
   /** SignDocument straight over gRPC: signing has no GraphQL field (prescriptions sign through their own service). */
-  signDocument(token: string, requestId: string, document: Buffer): Promise<SignDocumentResponse>;
+  signDocument(token: string, requestId: string, document: Buffer, boundConsultId?: string): Promise<SignDocumentResponse>;
   close(): Promise<void>;
 }
 
@@ -59,21 +63,26 @@ export async function startIdentityStack(env: Record<string, string> = {}, bus?:
   let service: IdentityService | undefined;
   let app: Gateway | undefined;
   let signer: SignatureServiceClient | undefined;
+  let consult: FakeConsult | undefined;
   const close = async () => {
     signer?.close();
     await app?.close();
     await service?.stop();
+    await consult?.stop();
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
     service = await startIdentityService({ config, verifier, logger: createLogger({ name: "identity", level: LOG_LEVEL }), ...(bus === undefined ? {} : { bus }) });
     const address = `127.0.0.1:${service.grpcPort}`;
+    consult = await startFakeConsult({ verifier, logger: createLogger({ name: "consult", level: LOG_LEVEL }) });
     app = await createGateway({
       identity: address,
+      // The consult stepUp asks whether the consult exists and is the caller's (IDN-03).
+      consult: consult.address,
       // Not used by this module: any address will do, it is never called.
       reporting: address,
       modules: [identityModule],
-      errorTables: [IDENTITY_ERRORS],
+      errorTables: [IDENTITY_ERRORS, CONSULT_ERRORS],
       verifier,
       logger: createLogger({ name: "gateway", level: LOG_LEVEL }),
       graphiql: false,
@@ -86,6 +95,7 @@ export async function startIdentityStack(env: Record<string, string> = {}, bus?:
   }
   const gateway = app;
   const signatures = signer;
+  const consults = consult;
 
   const token: IdentityStack["token"] = (roles, tenantId, subject, kind) =>
     issuer.issue({ subject, roles, tenantId, ...(kind === undefined ? {} : { kind }) });
@@ -122,19 +132,21 @@ export async function startIdentityStack(env: Record<string, string> = {}, bus?:
     throw new Error(`the institution was not registered: ${JSON.stringify(registered.body.errors)}`);
   }
 
+  consults.consults.set(consultOfSigning, waitingConsult(consultOfSigning, institutionId));
   const prescriptionServiceToken = await issuer.issue({ subject: "svc:prescription", roles: ["system"], tenantId: "platform", kind: "service" });
   return {
     app: gateway,
     issuer,
     grpcPort: service.grpcPort,
     institutionId,
+    consult: consults,
     token,
     admin: () => token(["institution_admin"], institutionId, "admin-1", "human"),
     post,
-    signDocument: (bearer, requestId, document) =>
+    signDocument: (bearer, requestId, document, boundConsultId = consultOfSigning) =>
       new Promise((resolve, reject) => {
         signatures.signDocument(
-          { requestId, documentType: "PRESCRIPTION", documentId: requestId, canonicalDocument: document, boundKind: 1, boundId: consultOfSigning },
+          { requestId, documentType: "PRESCRIPTION", documentId: requestId, canonicalDocument: document, boundKind: 1, boundId: boundConsultId },
           // Submitted as the prescription service does (access.proto): its own token, the clinician's as the signer's.
           withSigner(withBearerToken(prescriptionServiceToken), bearer),
           callDeadline(10_000),

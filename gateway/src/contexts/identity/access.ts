@@ -1,3 +1,4 @@
+import { ConsultServiceClient, type GetConsultResponse } from "@ihp/contracts/consult";
 import { ClinicalObjectKind } from "@ihp/contracts/identity";
 import { type GetPrescriptionResponse, PharmacyServiceClient } from "@ihp/contracts/pharmacy";
 import {
@@ -11,6 +12,7 @@ import {
   type VerifySignatureResponse,
 } from "@ihp/contracts/identity";
 import { SessionServiceClient, SignatureServiceClient, SigningKeyServiceClient } from "@ihp/contracts/identity";
+import { GatewayError } from "../../errors/gatewayError.js";
 import { type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps } from "../module.js";
 import { anyone, signedIn } from "./calls.js";
@@ -61,9 +63,10 @@ export function accessMutations(deps: ContextDeps) {
 
     /**
      * IDN-03: a step-up names the object about to be acted on, and every act checks that exact binding. Identity
-     * cannot see other services' objects: for a prescription under review the pharmacy is asked first, with the
-     * caller's own token, so an id that names nothing (or that the pharmacist may not see) is refused before any
-     * step-up exists. A consult step-up is not checked here yet: one for a consult that does not exist binds nothing.
+     * cannot see other services' objects: the owning service is asked first, with the caller's own token (consult
+     * GetConsult; pharmacy GetPrescription for a prescription under review), so an id that names nothing, or an
+     * object the caller may not act on, is refused with that service's code before any step-up exists. Over raw
+     * gRPC a step-up for a made-up id can still be recorded, but it binds nothing: no act names that id.
      */
     stepUp: async (
       _root: unknown,
@@ -72,8 +75,14 @@ export function accessMutations(deps: ContextDeps) {
     ): Promise<StepUpResponse> => {
       const { input } = args;
       const prescriptionId = input.prescriptionId ?? "";
-      let bound = { consultId: input.consultId ?? "", objectKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_UNSPECIFIED, objectId: "" };
-      if (prescriptionId !== "") {
+      const consultId = input.consultId ?? "";
+      let bound = { consultId, objectKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_UNSPECIFIED, objectId: "" };
+      if (consultId !== "" && prescriptionId !== "") throw new GatewayError("BAD_USER_INPUT"); // a step-up binds one object
+      if (consultId !== "") {
+        await signedIn<GetConsultResponse>(deps, context, (metadata, options, done) =>
+          deps.downstream.client("consult", ConsultServiceClient).getConsult({ consultId }, metadata, options, done),
+        );
+      } else if (prescriptionId !== "") {
         await signedIn<GetPrescriptionResponse>(deps, context, (metadata, options, done) =>
           deps.downstream.client("pharmacy", PharmacyServiceClient).getPrescription({ prescriptionId, serialNumber: input.serialNumber ?? "" }, metadata, options, done),
         );
