@@ -6,6 +6,9 @@ import { graphql } from "./graphqlClient.js";
 /** Fixed request ids: seeding twice (every restart) returns the same demo institution and appends nothing. */
 const REGISTER_REQUEST = "demo-seed-register-institution-1";
 const CONNECT_REQUEST = "demo-seed-connect-regulator-1";
+const ADMIN_REQUEST = "demo-seed-open-admin-1";
+export const DEMO_ADMIN_LOGIN = "admin@demo-hospital";
+export const DEMO_ADMIN_PASSWORD = "Demo-admin-pass-1";
 
 export interface DemoSeed {
   readonly institutionId: string;
@@ -52,7 +55,16 @@ export async function seedDemo(graphqlUrl: string, issuer: BuiltinIssuer, now: D
   );
   const institutionId = registered.data?.registerInstitution.id;
   if (institutionId === undefined) throw new Error(`demo seed failed: ${JSON.stringify(registered.errors)}`);
-  const admin = await token("demo-institution-admin", ["institution_admin"], institutionId);
+  // The institution's first administrator is a real login the platform opens (issue 13), not a minted token. A
+  // restart repeats the request id and finds the same account.
+  const opened = await graphql(
+    graphqlUrl,
+    `mutation Open($input: OpenStaffAccountInput!) { openStaffAccount(input: $input) { subjectId } }`,
+    { input: { requestId: ADMIN_REQUEST, institutionId, role: "INSTITUTION_ADMIN", loginName: DEMO_ADMIN_LOGIN, password: DEMO_ADMIN_PASSWORD } },
+    operator,
+  );
+  if (opened.errors !== undefined) throw new Error(`demo seed failed: ${JSON.stringify(opened.errors)}`);
+  const admin = await loginAs(graphqlUrl, DEMO_ADMIN_LOGIN, DEMO_ADMIN_PASSWORD);
   const connected = await graphql(
     graphqlUrl,
     `mutation Connect($input: SetRegulatorConnectionInput!) { setRegulatorConnection(input: $input) { id } }`,
