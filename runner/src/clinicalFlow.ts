@@ -231,8 +231,16 @@ const DIAGNOSIS = { code: "E11.9", name: "2型糖尿病", version: "ICD-10 国�
  * RX-10, PHA-01 … PHA-08). `key` makes every request id unique.
  */
 export async function runClinicalFlow(actors: FlowActors, key: string, options: { prescribe: boolean; now?: Date }): Promise<FlowResult> {
+  const consultId = await startFollowUp(actors, key, options.now ?? new Date());
+  let result: FlowResult = { consultId };
+  if (options.prescribe) result = { consultId, ...(await prescribeAndDispense(actors, key, consultId)) };
+  await completeFollowUp(actors, key, consultId);
+  return result;
+}
+
+/** A follow-up consult requested, stepped up for, accepted, found eligible, consented to and started (CON-01 … CON-04). */
+export async function startFollowUp(actors: FlowActors, key: string, now: Date): Promise<string> {
   const { url, patientToken: patient, physicianToken: physician } = actors;
-  const now = options.now ?? new Date();
   const consult = await must<{ id: string }>(
     url,
     `mutation ($input: RequestConsultInput!) { requestConsult(input: $input) { id status } }`,
@@ -265,22 +273,29 @@ export async function runClinicalFlow(actors: FlowActors, key: string, options: 
   await act("giveConsent", patient, { consentVersion: consent.version, consentSha256: consent.sha256 }, "GiveConsultConsentInput");
   await act("startConsult", physician);
   await act("sendMessage", patient, { kind: "TEXT", text: "最近空腹血糖7.2，需要续药。" }, "SendConsultMessageInput", "id");
+  return consultId;
+}
 
-  let result: FlowResult = { consultId };
-  if (options.prescribe) result = { consultId, ...(await prescribeAndDispense(actors, key, consultId)) };
-
-  await act(
+/** The physician's signed summary ends the consult (CON-06). */
+export async function completeFollowUp(actors: FlowActors, key: string, consultId: string): Promise<void> {
+  await must(
+    actors.url,
+    `mutation ($input: CompleteConsultInput!) { completeConsult(input: $input) { consult { id status } } }`,
+    {
+      input: {
+        requestId: `${key}-completeConsult`,
+        consultId,
+        summary: "2型糖尿病复诊，病情稳定，续用二甲双胍。",
+        diagnoses: [DIAGNOSIS],
+      },
+    },
+    actors.physicianToken,
     "completeConsult",
-    physician,
-    { summary: "2型糖尿病复诊，病情稳定，续用二甲双胍。", diagnoses: [DIAGNOSIS] },
-    "CompleteConsultInput",
-    "consult { id status }",
   );
-  return result;
 }
 
 /** IDN-03: a step-up bound to one object: a consult, or a prescription version under review. */
-async function stepUp(
+export async function stepUp(
   url: string,
   token: string,
   object: { consultId: string } | { prescriptionId: string; serialNumber: string },
@@ -297,6 +312,22 @@ async function stepUp(
 }
 
 async function prescribeAndDispense(actors: FlowActors, key: string, consultId: string): Promise<{ prescriptionId: string; serialNumber: string }> {
+  const { url, pharmacistToken: pharmacist } = actors;
+  const ids = await prescribeForReview(actors, key, consultId);
+
+  // PHA-05: the pharmacist signs too, in a session stepped up for this very prescription (IDN-03).
+  await stepUp(url, pharmacist, ids, actors.password, `${key}-pharmacist-step-up`);
+  const pharmacy = (field: string, token: string, extra: Record<string, unknown> = {}, type: string) =>
+    must(url, `mutation ($input: ${type}!) { ${field}(input: $input) { status } }`, { input: { requestId: `${key}-${field}`, ...ids, ...extra } }, token, field);
+  await pharmacy("approvePrescription", pharmacist, {}, "ApprovePrescriptionInput");
+  await pharmacy("recordPayment", pharmacist, { paymentReference: `PAY-${key}`, amountFen: 1250 }, "RecordPrescriptionPaymentInput");
+  await pharmacy("dispensePrescription", pharmacist, {}, "DispensePrescriptionInput");
+  await pharmacy("dispatchDelivery", pharmacist, { destinationReference: `ADDR-${key}` }, "DispatchDeliveryInput");
+  return ids;
+}
+
+/** A prescription drafted and signed in an open consult (RX-01 … RX-10), once it is in the pharmacy's review queue. */
+export async function prescribeForReview(actors: FlowActors, key: string, consultId: string): Promise<{ prescriptionId: string; serialNumber: string }> {
   const { url, physicianToken: physician, pharmacistToken: pharmacist } = actors;
   const draft = await must<{ id: string; version: number }>(
     url,
@@ -333,14 +364,5 @@ async function prescribeAndDispense(actors: FlowActors, key: string, consultId: 
     if (attempt >= 400) throw new Error(`prescription ${ids.serialNumber} never reached the review queue: ${JSON.stringify(response)}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-
-  // PHA-05: the pharmacist signs too, in a session stepped up for this very prescription (IDN-03).
-  await stepUp(url, pharmacist, ids, actors.password, `${key}-pharmacist-step-up`);
-  const pharmacy = (field: string, token: string, extra: Record<string, unknown> = {}, type: string) =>
-    must(url, `mutation ($input: ${type}!) { ${field}(input: $input) { status } }`, { input: { requestId: `${key}-${field}`, ...ids, ...extra } }, token, field);
-  await pharmacy("approvePrescription", pharmacist, {}, "ApprovePrescriptionInput");
-  await pharmacy("recordPayment", pharmacist, { paymentReference: `PAY-${key}`, amountFen: 1250 }, "RecordPrescriptionPaymentInput");
-  await pharmacy("dispensePrescription", pharmacist, {}, "DispensePrescriptionInput");
-  await pharmacy("dispatchDelivery", pharmacist, { destinationReference: `ADDR-${key}` }, "DispatchDeliveryInput");
   return ids;
 }

@@ -1,6 +1,19 @@
 // @ihp/runner: the embedded mode's composition root, for npm start and end-to-end tests.
 export { seedDemo } from "./demoSeed.js";
-export { beijingDate, FlowError, loginAs, must, onboardStaff, registerPatient, residentId, runClinicalFlow } from "./clinicalFlow.js";
+export {
+  beijingDate,
+  completeFollowUp,
+  FlowError,
+  loginAs,
+  must,
+  onboardStaff,
+  prescribeForReview,
+  registerPatient,
+  residentId,
+  runClinicalFlow,
+  startFollowUp,
+  stepUp,
+} from "./clinicalFlow.js";
 export type { DemoPatient, FlowActors, FlowResult, Staff } from "./clinicalFlow.js";
 export type { DemoSeed } from "./demoSeed.js";
 export { startEmbeddedPlatform } from "./embedded.js";

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { verifyFile } from "@ihp/eventsourcing/sqlite";
+import Database from "better-sqlite3";
 import {
   beijingDate,
   type DemoSeed,
@@ -12,10 +13,13 @@ import {
   graphql,
   loginAs,
   must,
+  prescribeForReview,
   residentId,
   runClinicalFlow,
   seedDemo,
   startEmbeddedPlatform,
+  startFollowUp,
+  stepUp,
 } from "@ihp/runner";
 import { waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -243,6 +247,44 @@ describe("clinical flow end to end, embedded mode: every service, through GraphQ
       ),
     );
     expect((await draft).code).toBe("DIAGNOSIS_NOT_CONFIRMED_OFFLINE");
+  });
+
+  it("IDN-03: a pharmacist's step-up binds one prescription: a made-up id gets none, and one for X does not approve Y", async () => {
+    const pharmacist = actors.pharmacistToken;
+    const consultId = await startFollowUp(actors, "flow-bind", new Date());
+    const x = await prescribeForReview(actors, "flow-bind-x", consultId);
+    const y = await prescribeForReview(actors, "flow-bind-y", consultId);
+
+    // A random prescription id: the pharmacy is asked first and knows none, so identity records no step-up.
+    const madeUp = { prescriptionId: "0193a9f2-7c1d-7e4b-9a6f-000000000000", serialNumber: y.serialNumber };
+    expect((await refusal(stepUp(url, pharmacist, madeUp, actors.password, "flow-bind-made-up"))).code).toBe("PRESCRIPTION_NOT_FOUND");
+
+    await stepUp(url, pharmacist, x, actors.password, "flow-bind-step-up-x");
+    const pharmacyLog = () => {
+      const db = new Database(join(dataDir, readdirSync(dataDir).find((file) => file.startsWith("pharmacy") && file.endsWith("-events.sqlite"))!), { readonly: true });
+      try {
+        return db.prepare("SELECT type FROM events ORDER BY position").all() as { type: string }[];
+      } finally {
+        db.close();
+      }
+    };
+    const before = pharmacyLog();
+    const approve = (ids: { prescriptionId: string; serialNumber: string }, requestId: string) =>
+      must(url, `mutation ($input: ApprovePrescriptionInput!) { approvePrescription(input: $input) { status } }`, { input: { requestId, ...ids } }, pharmacist, "approvePrescription");
+    expect((await refusal(approve(y, "flow-bind-approve-y"))).code).toBe("STEP_UP_REQUIRED");
+    // The refusal wrote nothing but its audit record.
+    expect(pharmacyLog().slice(before.length).map((event) => event.type)).toEqual(["AccessRefused"]);
+    const status = (ids: { prescriptionId: string; serialNumber: string }) =>
+      must<{ status: string }>(
+        url,
+        `query ($id: ID!, $serial: String!) { pharmacyPrescription(prescriptionId: $id, serialNumber: $serial) { status } }`,
+        { id: ids.prescriptionId, serial: ids.serialNumber },
+        pharmacist,
+        "pharmacyPrescription",
+      );
+    expect((await status(y)).status).toBe("UNDER_REVIEW");
+    // The step-up for X still approves X.
+    expect(await approve(x, "flow-bind-approve-x")).toEqual({ status: "APPROVED" });
   });
 
   it("XC-01: every service's log verifies after the flow", () => {
