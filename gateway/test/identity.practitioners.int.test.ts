@@ -66,6 +66,29 @@ function wang(overrides: Record<string, unknown> = {}): Record<string, unknown> 
   };
 }
 
+/** A second internet hospital on the platform (subjects 03 and 07) and a token of its administrator. */
+async function secondInstitutionAdmin(): Promise<{ institutionId: string; token: string }> {
+  const system = await stack.token(["system"], "platform", "platform-operator", "service");
+  const registered = await stack.post(
+    `mutation ($input: RegisterInstitutionInput!) { registerInstitution(input: $input) { id } }`,
+    {
+      input: {
+        requestId: "gw-identity-institution-2",
+        name: "天津市第二互联网医院",
+        grade: "TERTIARY_A",
+        licence: { number: "PDY00001X12010217A2001", validFrom: "2024-01-01", validUntil: "2099-12-31" },
+        subjectCodes: ["03", "07"],
+        jurisdiction: "tianjin",
+        hostInstitutionName: "天津市示范医院",
+        hostLicenceNumber: "PDY00001X12010217A0001",
+      },
+    },
+    system,
+  );
+  const institutionId = dataOf<{ id: string }>(registered, "registerInstitution").id;
+  return { institutionId, token: await stack.token(["institution_admin"], institutionId, "admin-second") };
+}
+
 async function register(input: Record<string, unknown>): Promise<PractitionerResult> {
   return dataOf<PractitionerResult>(await stack.post(REGISTER, { input }, admin), "registerPractitioner");
 }
@@ -192,18 +215,23 @@ describe("practitioners through the gateway (identity module, real identity serv
     const filed = await act("recordPracticeDocument", consent, admin, "RecordPracticeDocumentInput");
     expect(dataOf<PractitionerResult>(filed, "recordPracticeDocument").consentOnFile).toBe(true);
 
-    // The same person registered a second time with a practice start one day short of three years.
-    const young = await register(wang({ practiceStartedOn: shiftDate(THREE_YEARS_AGO, 0, 1) }));
+    // The same person a second time in this institution is refused (IDN-08: one record per person and institution,
+    // issue 13) ...
+    const younger = wang({ practiceStartedOn: shiftDate(THREE_YEARS_AGO, 0, 1) });
+    expect(refusalOf(await stack.post(REGISTER, { input: younger }, admin)).code).toBe("PRACTITIONER_DUPLICATE");
+    // ... so the record with a practice start one day short of three years is made at a second institution.
+    const otherAdmin = await secondInstitutionAdmin();
+    const young = dataOf<PractitionerResult>(await stack.post(REGISTER, { input: { ...younger, institutionId: otherAdmin.institutionId } }, otherAdmin.token), "registerPractitioner");
     youngWangId = young.id;
-    await act("verifyPractitionerRegistration", { practitionerId: youngWangId });
-    await act("verifyPractitionerIdentity", { practitionerId: youngWangId, evidence: "DOC-CHECK-0002" }, admin, "VerifyPractitionerIdentityInput");
-    await act("recordPracticeDocument", { ...consent, practitionerId: youngWangId }, admin, "RecordPracticeDocumentInput");
-    const before = await current(youngWangId);
-    expect(refusalOf(await act("enablePractitioner", { practitionerId: youngWangId }))).toEqual({
+    await act("verifyPractitionerRegistration", { practitionerId: youngWangId }, otherAdmin.token);
+    await act("verifyPractitionerIdentity", { practitionerId: youngWangId, evidence: "DOC-CHECK-0002" }, otherAdmin.token, "VerifyPractitionerIdentityInput");
+    await act("recordPracticeDocument", { ...consent, practitionerId: youngWangId }, otherAdmin.token, "RecordPracticeDocumentInput");
+    const before = await current(youngWangId, otherAdmin.token);
+    expect(refusalOf(await act("enablePractitioner", { practitionerId: youngWangId }, otherAdmin.token))).toEqual({
       code: "INSUFFICIENT_PRACTICE_YEARS",
       messageZh: "医师须具有3年以上独立临床工作经验。",
     });
-    expect(await current(youngWangId)).toEqual(before);
+    expect(await current(youngWangId, otherAdmin.token)).toEqual(before);
 
     const enabled = dataOf<PractitionerResult>(await act("enablePractitioner", { practitionerId: wangId }), "enablePractitioner");
     expect(enabled.status).toBe("ACTIVE");
@@ -277,7 +305,6 @@ describe("practitioners through the gateway (identity module, real identity serv
     expect(entries.map((entry) => [entry.id, entry.status])).toEqual([
       [wangId, "ACTIVE"],
       [liId, "PENDING"],
-      [youngWangId, "PENDING"],
       [nurseId, "ACTIVE"],
     ]);
   });
