@@ -60,6 +60,8 @@ const CONDITIONS: ReadonlySet<string> = new Set([
   "GUARDIAN_NOT_VERIFIED",
   "REVIEWER_NOT_ELIGIBLE",
   "NOT_ASSIGNED_PHYSICIAN",
+  // A physician reads a patient once a consult between them is open or recently ended (REC-09, issue 13 item 6).
+  "NO_CARE_RELATIONSHIP",
   // Sign-in states of a person whose role may act: sign in again, or use a login session rather than another token.
   "INVALID_CREDENTIALS",
   "SESSION_REQUIRED",
