@@ -284,7 +284,8 @@ describe("consult module over GraphQL, against the real consult service", () => 
     expect(signed["signFamilyContract"]).toMatchObject({ status: "SIGNED", active: true });
     const consult = await driver.request(request);
     expect(consult).toMatchObject({ consultType: "FAMILY_DOCTOR", status: "WAITING", eligibility: "NOT_REQUIRED", confirmedDiagnoses: [HYPERTENSION] });
-    expect(dataOf(await h.post(CONTRACT, { id: UNKNOWN_ID }, driver.patient))["familyContract"]).toBeNull();
+    // An unknown id is an error with a NOT_FOUND code, never a silent null (README "Lookups").
+    expect(refusalOf(await h.post(CONTRACT, { id: UNKNOWN_ID }, driver.patient)).code).toBe("FAMILY_CONTRACT_NOT_FOUND");
   });
 
   it("REP-01: an institution not connected to the supervision platform refuses consults with REGULATOR_NOT_CONNECTED", async () => {
@@ -382,7 +383,7 @@ describe("consult module over GraphQL, against the real consult service", () => 
     expect(refusalOf(await h.post(REQUEST, { input: followUpInput({ institutionId: "nope" }) }, driver.patient)).code).toBe("INVALID_INSTITUTION_ID");
     expect(refusalOf(await h.post(REQUEST, { input: followUpInput({ departmentCode: "cardiology" }) }, driver.patient)).code).toBe("UNKNOWN_DEPARTMENT");
     expect(refusalOf(await h.post(GET, { id: "nope" }, driver.patient)).code).toBe("INVALID_CONSULT_ID");
-    expect(dataOf(await h.post(GET, { id: UNKNOWN_ID }, driver.patient))["consult"]).toBeNull();
+    expect(refusalOf(await h.post(GET, { id: UNKNOWN_ID }, driver.patient)).code).toBe("CONSULT_NOT_FOUND");
     expect(refusalOf(await h.post(MINE, { first: 0 }, driver.patient)).code).toBe("BAD_USER_INPUT");
     expect(refusalOf(await h.post(MINE, { after: "garbage" }, driver.patient)).code).toBe("INVALID_CURSOR");
 

@@ -180,8 +180,8 @@ describe("pharmacy through the gateway, on the real pharmacy service", () => {
     expect(refusal(await approveAs(patient, "approve-patient-1"))).toMatchObject({ code: "ROLE_NOT_ALLOWED" });
     expect(refusal(await approveAs(physician, "approve-physician-1"))).toMatchObject({ code: "ROLE_NOT_ALLOWED" });
     expect(refusal(await approveAs(foreignPharmacist, "approve-foreign-1"))).toMatchObject({ code: "TENANT_MISMATCH" });
-    // A patient of another prescription learns nothing about it; a foreign pharmacist is refused outright.
-    expect(await get(RX1, otherPatient)).toBeNull();
+    // Not yours is refused with a permission code (README "Lookups"), for another patient as for a foreign pharmacist.
+    expect(refusal(await h.post(GET, { id: RX1.prescriptionId, serial: RX1.serialNumber }, otherPatient))).toEqual(pharmacyRefusal("NOT_PRESCRIPTION_PARTICIPANT"));
     expect(refusal(await h.post(GET, { id: RX1.prescriptionId, serial: RX1.serialNumber }, foreignPharmacist))).toMatchObject({ code: "TENANT_MISMATCH" });
     expect((await get(RX1))?.status).toBe("UNDER_REVIEW");
   });
@@ -437,7 +437,7 @@ describe("pharmacy through the gateway, on the real pharmacy service", () => {
     expect(refusal(await h.post(APPROVE, { input: { ...RX3 } }, pharmacist))).toMatchObject({ code: "BAD_USER_INPUT" });
     expect(refusal(await h.post(QUEUE, { institution: "" }, pharmacist))).toEqual(pharmacyRefusal("INVALID_INSTITUTION_ID"));
     expect(await get(RX3)).toEqual(before);
-    expect(await get({ prescriptionId: rx(9), serialNumber: "SN-9" })).toBeNull();
+    expect(refusal(await h.post(GET, { id: rx(9), serial: "SN-9" }, pharmacist))).toEqual(pharmacyRefusal("PRESCRIPTION_NOT_FOUND"));
   });
 });
 

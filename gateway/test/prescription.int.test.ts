@@ -105,6 +105,14 @@ function described(code: keyof typeof PRESCRIPTION_ERRORS): Record<string, unkno
   return { code, message: entry.en, messageZh: entry.zh, ...(entry.ruleId === undefined ? {} : { ruleId: entry.ruleId }) };
 }
 
+/** A refused read of one prescription: what the client sees (the field is null only because it errored). */
+async function unreadable(id: string, token: string): Promise<Record<string, unknown>> {
+  const { body } = await h.post(GET, { id }, token);
+  expect(body.data?.["prescription"] ?? null).toBeNull();
+  const error = errorOf(body);
+  return { ...error.extensions, message: error.message };
+}
+
 async function current(id: string, token = physician): Promise<PrescriptionView | null> {
   const { body } = await h.post(GET, { id }, token);
   expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
@@ -184,11 +192,11 @@ describe("prescriptions through the gateway: physician", () => {
     expect(signed).toMatchObject({ issuedOn: ISSUE_DAY, validUntil: ISSUE_DAY });
   });
 
-  it("RX-01: another physician can neither prescribe in the consult nor sign its prescription (NOT_ASSIGNED_PHYSICIAN), and reads null", async () => {
+  it("RX-01: another physician can neither prescribe in the consult nor sign its prescription (NOT_ASSIGNED_PHYSICIAN), nor read it (NOT_PRESCRIPTION_PARTICIPANT)", async () => {
     const refusal = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput() }, otherPhysician);
     expect(refusal).toMatchObject(described("NOT_ASSIGNED_PHYSICIAN"));
     const own = await draft(contentInput());
-    expect(await current(own.id, otherPhysician)).toBeNull();
+    expect(await unreadable(own.id, otherPhysician)).toMatchObject(described("NOT_PRESCRIPTION_PARTICIPANT"));
     const signing = await refused(SIGN, { requestId: rid("sign"), prescriptionId: own.id, version: 1 }, otherPhysician);
     expect(signing).toMatchObject(described("NOT_ASSIGNED_PHYSICIAN"));
     expect(await current(own.id)).toEqual(own);
@@ -316,7 +324,7 @@ describe("prescriptions through the gateway: physician", () => {
 });
 
 describe("prescriptions through the gateway: patient", () => {
-  it("lists the patient's own prescriptions as a Relay connection and reads one; another patient reads null", async () => {
+  it("lists the patient's own prescriptions as a Relay connection and reads one; another patient is refused (NOT_PRESCRIPTION_PARTICIPANT), an unknown id PRESCRIPTION_NOT_FOUND", async () => {
     const own = await sign(await draft(contentInput()));
     await waitFor(async () => (await mine(patient)).some((s) => s.id === own.id), 5_000, "the patient's list");
     const page = await h.post(MINE, { first: 2 }, patient);
@@ -332,7 +340,9 @@ describe("prescriptions through the gateway: patient", () => {
 
     expect(await current(own.id, patient)).toEqual(own);
     const stranger = await h.token("pat-0002", ["patient"]);
-    expect(await current(own.id, stranger)).toBeNull();
+    // One convention for the API (README "Lookups"): not yours is a permission error, audited; an unknown id NOT_FOUND.
+    expect(await unreadable(own.id, stranger)).toMatchObject(described("NOT_PRESCRIPTION_PARTICIPANT"));
+    expect(await unreadable("0193a9f2-7c1d-7e4b-9a6f-00000000dead", patient)).toMatchObject(described("PRESCRIPTION_NOT_FOUND"));
     expect(await mine(stranger)).toEqual([]);
   });
 });

@@ -153,7 +153,8 @@ describe("pharmacy service over gRPC, fed from the bus", () => {
       // Patients see their own prescriptions' dispensing and delivery, nobody else's.
       await waitFor(async () => (await client.call("listMyPrescriptions", {}, patient)).prescriptions[0]?.delivery?.status === "DELIVERED", 5_000, "patient view");
       expect((await client.call("listMyPrescriptions", {}, otherPatient)).prescriptions).toEqual([]);
-      expect((await refusalOf(client.call("getPrescription", ref, otherPatient))).code).toBe("PRESCRIPTION_NOT_FOUND");
+      // Not yours is a permission error, audited, as for consults (gateway README "Lookups"); not a disguised NOT_FOUND.
+      expect((await refusalOf(client.call("getPrescription", ref, otherPatient))).code).toBe("NOT_PRESCRIPTION_PARTICIPANT");
       expect((await client.call("getPrescription", ref, patient)).prescription?.status).toBe(ReviewStatus.REVIEW_STATUS_APPROVED);
 
       // RX-03: a forged physician signature is held and never approvable.

@@ -196,12 +196,17 @@ describe("prescription service on the host", () => {
     }, 5_000, "totals: two signed and not voided");
   });
 
-  it("patients see their own prescriptions; others' read as not found", async () => {
+  it("patients see their own prescriptions; another's is refused (NOT_PRESCRIPTION_PARTICIPANT) and the refusal audited; an unknown id is not found", async () => {
     const patient = await issuer.issue({ subject: PATIENT.id, roles: ["patient"], tenantId: INSTITUTION_ID });
     await waitFor(async () => (await client.call("listMyPrescriptions", { page: { first: 50, after: "" } }, patient)).prescriptions.length >= 4, 5_000, "patient list");
     const stranger = await issuer.issue({ subject: "pat-other", roles: ["patient"], tenantId: INSTITUTION_ID });
     const [first] = (await client.call("listMyPrescriptions", { page: { first: 1, after: "" } }, patient)).prescriptions;
-    expect((await refusalOf(client.call("getPrescription", { prescriptionId: first!.prescriptionId }, stranger))).code).toBe("PRESCRIPTION_NOT_FOUND");
+    const before = await log.readAll({ limit: 100_000 });
+    const refused = await refusalOf(client.call("getPrescription", { prescriptionId: first!.prescriptionId }, stranger));
+    expect(refused.code).toBe("NOT_PRESCRIPTION_PARTICIPANT");
+    expect((await log.readAll({ limit: 100_000 })).slice(before.length).map((event) => event.type)).toEqual(["AccessRefused"]);
+    expect((await client.call("getPrescription", { prescriptionId: first!.prescriptionId }, patient)).prescription?.prescriptionId).toBe(first!.prescriptionId);
+    expect((await refusalOf(client.call("getPrescription", { prescriptionId: "0193a9f2-7c1d-7e4b-9a6f-00000000dead" }, stranger))).code).toBe("PRESCRIPTION_NOT_FOUND");
   });
 
   it("RX-10: a refused signing leaves the log unchanged except the audit record; the next signing takes the next number, no gap", async () => {

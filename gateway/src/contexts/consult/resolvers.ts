@@ -21,7 +21,7 @@ import {
   type TerminateConsultResponse,
   type WatchMessagesResponse,
 } from "@ihp/contracts/consult";
-import { AuthenticationError, fromGrpcError } from "@ihp/platform";
+import { AuthenticationError } from "@ihp/platform";
 import type { Actor } from "../../auth/caller.js";
 import { serverStream } from "../../grpc/serverStream.js";
 import { unary } from "../../grpc/unary.js";
@@ -83,16 +83,6 @@ const listed = (response: ListResponse): ServicePage<ConsultSummary> => ({
   hasNextPage: response.pageInfo?.hasNextPage ?? false,
 });
 
-/** A nullable lookup: "there is none" is an answer, not an error; refusals stay errors. */
-async function orNullWhenNotFound<T>(lookup: Promise<T>): Promise<T | null> {
-  try {
-    return await lookup;
-  } catch (error) {
-    if (fromGrpcError(error).kind === "NOT_FOUND") return null;
-    throw error;
-  }
-}
-
 function consultResolvers(deps: ContextDeps) {
   // Looked up per call: without a consult address only these fields answer SERVICE_NOT_CONFIGURED.
   const client = (): Client => deps.downstream.client("consult", ConsultServiceClient);
@@ -119,9 +109,9 @@ function consultResolvers(deps: ContextDeps) {
 
   const Query = {
     consult(_root: unknown, args: { readonly id: string }, context: HttpContext): Promise<ConsultView | null> {
-      return orNullWhenNotFound(
-        call<GetConsultResponse>(context, (consult, metadata, options, done) => consult.getConsult({ consultId: args.id }, metadata, options, done)).then(answered),
-      );
+      // The API's one convention for lookups (README, "Lookups"): an unknown id is CONSULT_NOT_FOUND, someone
+      // else's NOT_CONSULT_PARTICIPANT, both audited by the service; never a silent null.
+      return call<GetConsultResponse>(context, (consult, metadata, options, done) => consult.getConsult({ consultId: args.id }, metadata, options, done)).then(answered);
     },
 
     waitingConsults(_root: unknown, args: PageArgs, context: HttpContext): Promise<Connection<ConsultSummaryView>> {
@@ -154,11 +144,9 @@ function consultResolvers(deps: ContextDeps) {
     },
 
     familyContract(_root: unknown, args: { readonly id: string }, context: HttpContext): Promise<FamilyContractView | null> {
-      return orNullWhenNotFound(
-        call<GetFamilyContractResponse>(context, (consult, metadata, options, done) =>
-          consult.getFamilyContract({ contractId: args.id }, metadata, options, done),
-        ).then((response) => familyContractView(present(response.contract, "contract"))),
-      );
+      return call<GetFamilyContractResponse>(context, (consult, metadata, options, done) =>
+        consult.getFamilyContract({ contractId: args.id }, metadata, options, done),
+      ).then((response) => familyContractView(present(response.contract, "contract")));
     },
   };
 

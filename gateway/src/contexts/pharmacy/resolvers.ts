@@ -17,7 +17,7 @@ import {
   type StreamReviewQueueResponse,
   type SyncDeliveryTrackingResponse,
 } from "@ihp/contracts/pharmacy";
-import { AuthenticationError, fromGrpcError } from "@ihp/platform";
+import { AuthenticationError } from "@ihp/platform";
 import { serverStream } from "../../grpc/serverStream.js";
 import { unary } from "../../grpc/unary.js";
 import { requestTrace } from "../../http/requestTrace.js";
@@ -89,16 +89,12 @@ function pharmacyResolvers(deps: ContextDeps) {
       args: { readonly prescriptionId: string; readonly serialNumber: string },
       context: HttpContext,
     ): Promise<PharmacyPrescriptionView | null> {
-      try {
-        const response = await call<GetPrescriptionResponse>(context, (pharmacy, metadata, options, done) =>
-          pharmacy.getPrescription({ prescriptionId: args.prescriptionId, serialNumber: args.serialNumber }, metadata, options, done),
-        );
-        return answered(response);
-      } catch (error) {
-        // A nullable lookup: "there is none" (or "not yours", which the service does not disclose) is an answer.
-        if (fromGrpcError(error).kind === "NOT_FOUND") return null;
-        throw error;
-      }
+      // The API's one convention (README, "Lookups"): an unknown version is PRESCRIPTION_NOT_FOUND, someone
+      // else's NOT_PRESCRIPTION_PARTICIPANT (audited by the service); both errors, never a silent null.
+      const response = await call<GetPrescriptionResponse>(context, (pharmacy, metadata, options, done) =>
+        pharmacy.getPrescription({ prescriptionId: args.prescriptionId, serialNumber: args.serialNumber }, metadata, options, done),
+      );
+      return answered(response);
     },
 
     async myPharmacyPrescriptions(_root: unknown, _args: unknown, context: HttpContext): Promise<PharmacyPrescriptionView[]> {

@@ -10,7 +10,6 @@ import {
   type RevisePrescriptionResponse,
   type SignPrescriptionResponse,
 } from "@ihp/contracts/prescription";
-import { fromGrpcError } from "@ihp/platform";
 import { unary } from "../../grpc/unary.js";
 import { type Connection, connection, type PageArgs } from "../../paging/connection.js";
 import { callScope, type HttpContext, present } from "../../resolvers/context.js";
@@ -46,16 +45,12 @@ function prescriptionQueries(deps: ContextDeps) {
   return {
     async prescription(_root: unknown, args: { readonly id: string }, context: HttpContext): Promise<PrescriptionView | null> {
       const actor = await context.caller.actor();
-      try {
-        const response = await unary<GetPrescriptionResponse>(callScope(deps, context, actor), (metadata, options, done) =>
-          service(deps).getPrescription({ prescriptionId: args.id }, metadata, options, done),
-        );
-        return answered(response);
-      } catch (error) {
-        // Missing and someone else's both read as not found: null, as for any nullable lookup.
-        if (fromGrpcError(error).kind === "NOT_FOUND") return null;
-        throw error;
-      }
+      // The API's one convention (README, "Lookups"): an unknown id is PRESCRIPTION_NOT_FOUND, someone else's
+      // NOT_PRESCRIPTION_PARTICIPANT (audited by the service); both errors, never a silent null.
+      const response = await unary<GetPrescriptionResponse>(callScope(deps, context, actor), (metadata, options, done) =>
+        service(deps).getPrescription({ prescriptionId: args.id }, metadata, options, done),
+      );
+      return answered(response);
     },
 
     async myPrescriptions(_root: unknown, args: PageArgs, context: HttpContext): Promise<Connection<PrescriptionSummaryView>> {

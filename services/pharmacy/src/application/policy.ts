@@ -78,7 +78,7 @@ export function roleGate(action: PharmacyAction, principal: Principal): Grant {
 
 /**
  * The full check once the target is known: its institution (tenant) and its patient. A patient acting on someone
- * else's prescription is refused by the caller with PRESCRIPTION_NOT_FOUND (existence is not disclosed).
+ * else's prescription is refused with NOT_PRESCRIPTION_PARTICIPANT (permission kind, audited), as consults are.
  */
 export function authorizeOn(
   action: PharmacyAction,
@@ -107,9 +107,9 @@ function actingRole(principal: Principal, allowed: readonly Role[]): Role {
   return role;
 }
 
-/** The role to act in, or the error to refuse with (platform denial, or PRESCRIPTION_NOT_FOUND for not-own). */
+/** The role to act in, or the error to refuse with (platform denial, or NOT_PRESCRIPTION_PARTICIPANT for not-own). */
 export function permitted(grant: TargetGrant): Role {
   if (grant.allowed) return grant.role;
-  if ("notOwn" in grant) throw refusal("PRESCRIPTION_NOT_FOUND");
+  if ("notOwn" in grant) throw refusal("NOT_PRESCRIPTION_PARTICIPANT");
   throw denialError(grant);
 }

@@ -51,6 +51,12 @@ export const PHARMACY_ERRORS = {
     en: "The prescription was not found.",
     zh: "未找到该处方。",
   },
+  NOT_PRESCRIPTION_PARTICIPANT: {
+    kind: "PERMISSION_DENIED",
+    ruleId: undefined,
+    en: "This prescription is not yours to see or act on.",
+    zh: "您无权查看或处理该处方。",
+  },
   PRESCRIPTION_ALREADY_RECEIVED: {
     kind: "ALREADY_EXISTS",
     ruleId: "RX-10",

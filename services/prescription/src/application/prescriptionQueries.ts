@@ -58,8 +58,9 @@ export function createPrescriptionQueries(options: {
         const view = await loadPrescription(store, catalogue, prescriptionStreamId(requirePrescriptionId(rawId)));
         const { subject } = caller.principal;
         const { consult } = view.prescription;
-        // Not yours reads as not found: no hint that the id exists.
-        if (subject !== consult.physicianId && subject !== consult.patientId) throw refusal("PRESCRIPTION_NOT_FOUND");
+        // One convention for the whole API (gateway README): an existing prescription that is not yours is refused
+        // with a permission code and the refusal audited, like a consult; NOT_FOUND only for ids that name nothing.
+        if (subject !== consult.physicianId && subject !== consult.patientId) throw refusal("NOT_PRESCRIPTION_PARTICIPANT");
         return view;
       });
     },

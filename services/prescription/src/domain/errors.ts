@@ -32,6 +32,7 @@ export const PRESCRIPTION_ERRORS = {
   INVALID_CONSULT_ID: e("INVALID_ARGUMENT", undefined, "The consult id is not valid.", "问诊编号无效。"),
   INVALID_INSTITUTION_ID: e("INVALID_ARGUMENT", undefined, "The institution id is not valid.", "机构编号无效。"),
   PRESCRIPTION_NOT_FOUND: e("NOT_FOUND", undefined, "The prescription was not found.", "未找到该处方。"),
+  NOT_PRESCRIPTION_PARTICIPANT: e("PERMISSION_DENIED", undefined, "This prescription is not yours to see or act on.", "您无权查看或处理该处方。"),
   PRESCRIPTION_ALREADY_EXISTS: e("ALREADY_EXISTS", undefined, "This prescription already exists.", "该处方已存在。"),
   INVALID_TEXT: e(
     "INVALID_ARGUMENT",
