@@ -26,7 +26,7 @@ const AUDIT = `query ($service: AuditedService!, $filter: AuditFilterInput!, $fi
     pageInfo { hasNextPage endCursor }
   }
 }`;
-const QUEUE = `query ($institution: ID!) { reviewQueue(institutionId: $institution) { serialNumber } }`;
+const QUEUE = `query ($institution: ID!) { reviewQueue(institutionId: $institution) { edges { node { serialNumber } } } }`;
 
 interface Row {
   readonly action: string;

@@ -35,8 +35,12 @@ const RX_FIELDS = /* GraphQL */ `
   }
 `;
 const GET = `query($id: ID!, $serial: String!) { pharmacyPrescription(prescriptionId: $id, serialNumber: $serial) { ...Rx } } ${RX_FIELDS}`;
-const QUEUE = `query($institution: ID!) { reviewQueue(institutionId: $institution) { ...Rx } } ${RX_FIELDS}`;
-const MINE = `query { myPharmacyPrescriptions { ...Rx } } ${RX_FIELDS}`;
+const QUEUE = `query($institution: ID!, $first: Int, $after: String) {
+  reviewQueue(institutionId: $institution, first: $first, after: $after) { edges { cursor node { ...Rx } } pageInfo { endCursor hasNextPage } }
+} ${RX_FIELDS}`;
+const MINE = `query($first: Int, $after: String) {
+  myPharmacyPrescriptions(first: $first, after: $after) { edges { cursor node { ...Rx } } pageInfo { endCursor hasNextPage } }
+} ${RX_FIELDS}`;
 const APPROVE = `mutation($input: ApprovePrescriptionInput!) { approvePrescription(input: $input) { ...Rx } } ${RX_FIELDS}`;
 const RETURN = `mutation($input: ReturnPrescriptionInput!) { returnPrescription(input: $input) { ...Rx } } ${RX_FIELDS}`;
 const REJECT = `mutation($input: RejectPrescriptionInput!) { rejectPrescription(input: $input) { ...Rx } } ${RX_FIELDS}`;
@@ -59,6 +63,16 @@ type Rx = Record<string, unknown> & { readonly revision: string; readonly status
 function data<T>(body: GraphQLBody, field: string): T {
   expect(body.errors).toBeUndefined();
   return body.data?.[field] as T;
+}
+
+interface RxPage {
+  readonly edges: { readonly cursor: string; readonly node: Rx }[];
+  readonly pageInfo: { readonly endCursor: string | null; readonly hasNextPage: boolean };
+}
+
+/** The items of one page of a connection field. */
+function nodes(body: GraphQLBody, field: string): Rx[] {
+  return data<RxPage>(body, field).edges.map((edge) => edge.node);
 }
 
 /** The one error of a refused field, as the client sees it: stable code, English message, Chinese text, rule id. */
@@ -137,8 +151,8 @@ describe("pharmacy through the gateway, on the real pharmacy service", () => {
   });
 
   it("PHA-04: the queue shows the automated findings and the version stays UNDER_REVIEW until a pharmacist decides", async () => {
-    await waitFor(async () => data<Rx[]>(await h.post(QUEUE, { institution: INSTITUTION }, pharmacist), "reviewQueue").length === 1, 5_000, "queued");
-    const [item] = data<Rx[]>(await h.post(QUEUE, { institution: INSTITUTION }, pharmacist), "reviewQueue");
+    await waitFor(async () => nodes(await h.post(QUEUE, { institution: INSTITUTION }, pharmacist), "reviewQueue").length === 1, 5_000, "queued");
+    const [item] = nodes(await h.post(QUEUE, { institution: INSTITUTION }, pharmacist), "reviewQueue");
     expect(item).toMatchObject({
       ...RX1,
       version: 1,
@@ -376,13 +390,13 @@ describe("pharmacy through the gateway, on the real pharmacy service", () => {
     expect(tracked.delivery).toMatchObject({ status: "DELIVERED" });
 
     await waitFor(
-      async () => data<Rx[]>(await h.post(MINE, undefined, patient), "myPharmacyPrescriptions").some((item) => (item["delivery"] as { status?: string } | null)?.status === "DELIVERED"),
+      async () => nodes(await h.post(MINE, undefined, patient), "myPharmacyPrescriptions").some((item) => (item["delivery"] as { status?: string } | null)?.status === "DELIVERED"),
       5_000,
       "the patient's view",
     );
-    const mine = data<Rx[]>(await h.post(MINE, undefined, patient), "myPharmacyPrescriptions");
+    const mine = nodes(await h.post(MINE, undefined, patient), "myPharmacyPrescriptions");
     expect(mine.map((item) => item["serialNumber"]).sort()).toEqual([RX1, RX2, RX2_V2, RX3].map((ref) => ref.serialNumber).sort());
-    expect(data<Rx[]>(await h.post(MINE, undefined, otherPatient), "myPharmacyPrescriptions")).toEqual([]);
+    expect(nodes(await h.post(MINE, undefined, otherPatient), "myPharmacyPrescriptions")).toEqual([]);
     expect((await get(RX1, patient))?.delivery).toMatchObject({ status: "DELIVERED" });
   });
 
@@ -439,15 +453,59 @@ describe("pharmacy through the gateway, on the real pharmacy service", () => {
     expect(await get(RX3)).toEqual(before);
     expect(refusal(await h.post(GET, { id: rx(9), serial: "SN-9" }, pharmacist))).toEqual(pharmacyRefusal("PRESCRIPTION_NOT_FOUND"));
   });
+
+  it("issue 13: reviewQueue and myPharmacyPrescriptions page by cursor: each version exactly once, in order; an oversized page is refused", async () => {
+    // Another institution and patient, so the versions above stay out of it; one minute apart, so the order is known.
+    const patientToken = await h.token("patient", "patient-0007");
+    const started = h.now;
+    const refs = Array.from({ length: 5 }, (_, index) => ({ prescriptionId: `0193b000-0000-7000-8000-0000000007${index}0`, serialNumber: `SN-PAGE-${index}` }));
+    try {
+      for (const [index, ref] of refs.entries()) {
+        h.now = new Date(started.getTime() + index * 60_000);
+        await h.publishSigned({ ...ref, institutionId: OTHER_INSTITUTION, patientId: "patient-0007" });
+      }
+    } finally {
+      h.now = started;
+    }
+    const walk = async (query: string, field: string, variables: Record<string, unknown>, token: string): Promise<string[]> => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let pages = 0; pages < 10; pages++) {
+        const page: RxPage = data<RxPage>(await h.post(query, { ...variables, first: 2, after }, token), field);
+        expect(page.edges.length).toBeLessThanOrEqual(2);
+        seen.push(...page.edges.map((edge) => edge.node["serialNumber"] as string));
+        if (!page.pageInfo.hasNextPage) return seen;
+        after = page.pageInfo.endCursor;
+      }
+      throw new Error("paging never ended");
+    };
+    const serials = refs.map((ref) => ref.serialNumber);
+    await waitFor(async () => (await walk(QUEUE, "reviewQueue", { institution: OTHER_INSTITUTION }, foreignPharmacist)).length === 5, 5_000, "queued");
+    // Oldest first, three pages of at most two.
+    expect(await walk(QUEUE, "reviewQueue", { institution: OTHER_INSTITUTION }, foreignPharmacist)).toEqual(serials);
+    // Newest first.
+    expect(await walk(MINE, "myPharmacyPrescriptions", {}, patientToken)).toEqual([...serials].reverse());
+    // An edge cursor in the middle of a page continues right after that edge.
+    const firstPage = data<RxPage>(await h.post(QUEUE, { institution: OTHER_INSTITUTION, first: 3 }, foreignPharmacist), "reviewQueue");
+    const rest = data<RxPage>(await h.post(QUEUE, { institution: OTHER_INSTITUTION, first: 10, after: firstPage.edges[0]!.cursor }, foreignPharmacist), "reviewQueue");
+    expect(rest.edges.map((edge) => edge.node["serialNumber"])).toEqual(serials.slice(1));
+
+    const light = `query($first: Int) { reviewQueue(institutionId: "${OTHER_INSTITUTION}", first: $first) { edges { node { serialNumber } } } }`;
+    expect(refusal(await h.post(light, { first: 101 }, foreignPharmacist))).toMatchObject({ code: "BAD_USER_INPUT" });
+    expect(refusal(await h.post(MINE, { first: 0 }, patientToken))).toMatchObject({ code: "BAD_USER_INPUT" });
+    // Pages are priced by the complexity rule: a full page of whole versions costs more than one request may.
+    expect(refusal(await h.post(QUEUE, { institution: OTHER_INSTITUTION, first: 100 }, foreignPharmacist))).toMatchObject({ code: "QUERY_TOO_COMPLEX" });
+    expect(refusal(await h.post(QUEUE, { institution: OTHER_INSTITUTION, after: "not-a-cursor" }, foreignPharmacist)).code).toMatch(/INVALID_CURSOR/);
+  });
 });
 
 describe("pharmacy fields without a pharmacy backend", () => {
   it("answer SERVICE_NOT_CONFIGURED, after authentication", async () => {
     const other = await startHarness({ modules: [pharmacyModule] });
     try {
-      const anonymous = await other.post(`query { myPharmacyPrescriptions { serialNumber } }`);
+      const anonymous = await other.post(`query { myPharmacyPrescriptions { edges { node { serialNumber } } } }`);
       expect(anonymous.body.errors?.[0]?.extensions).toMatchObject({ code: "UNAUTHENTICATED" });
-      const signedIn = await other.post(`query { myPharmacyPrescriptions { serialNumber } }`, undefined, await other.token(["patient"]));
+      const signedIn = await other.post(`query { myPharmacyPrescriptions { edges { node { serialNumber } } } }`, undefined, await other.token(["patient"]));
       expect(signedIn.body.errors?.[0]?.extensions).toMatchObject({ code: "SERVICE_NOT_CONFIGURED" });
     } finally {
       await other.close();

@@ -66,8 +66,8 @@ describe("pharmacy service over gRPC, fed from the bus", () => {
 
       // The prescription service publishes a signed version (20 mg once a day: above the per-dose and daily maximum).
       await bus.publish(signedEnvelope({ ...ref, institutionId: INSTITUTION, patientId: PATIENT, dose: "20" }));
-      await waitFor(async () => (await client.call("listReviewQueue", { institutionId: INSTITUTION }, pharmacist)).items.length === 1, 5_000, "queued");
-      const [item] = (await client.call("listReviewQueue", { institutionId: INSTITUTION }, pharmacist)).items;
+      await waitFor(async () => (await client.call("listReviewQueue", { institutionId: INSTITUTION, page: undefined }, pharmacist)).items.length === 1, 5_000, "queued");
+      const [item] = (await client.call("listReviewQueue", { institutionId: INSTITUTION, page: undefined }, pharmacist)).items;
       expect(item?.status).toBe(ReviewStatus.REVIEW_STATUS_UNDER_REVIEW);
       // PHA-04: the automated findings reach the pharmacist's queue; they assist, they do not decide.
       expect(item?.findings.map((finding) => finding.code)).toEqual(["DOSE_ABOVE_MAX_PER_DOSE", "DAILY_DOSE_ABOVE_MAX"]);
@@ -87,7 +87,7 @@ describe("pharmacy service over gRPC, fed from the bus", () => {
       expect((await refusalOf(client.call("approvePrescription", { requestId: "approve-novice-1", ...ref }, novice))).code).toBe("REVIEWER_NOT_QUALIFIED");
       // Pharmacists of another institution do not see or decide this one.
       expect((await refusalOf(client.call("approvePrescription", { requestId: "approve-foreign-1", ...ref }, foreignPharmacist))).code).toBe("TENANT_MISMATCH");
-      expect((await refusalOf(client.call("listReviewQueue", { institutionId: INSTITUTION }, foreignPharmacist))).code).toBe("TENANT_MISMATCH");
+      expect((await refusalOf(client.call("listReviewQueue", { institutionId: INSTITUTION, page: undefined }, foreignPharmacist))).code).toBe("TENANT_MISMATCH");
       // PHA-03: returning needs a configured reason.
       expect((await refusalOf(client.call("returnPrescription", { requestId: "return-request-1", ...ref, reasonCode: "BECAUSE" }, pharmacist))).code).toBe("UNKNOWN_REASON_CODE");
       // Patients do not review.
@@ -151,8 +151,8 @@ describe("pharmacy service over gRPC, fed from the bus", () => {
       expect(tracked.prescription?.delivery?.status).toBe("DELIVERED");
 
       // Patients see their own prescriptions' dispensing and delivery, nobody else's.
-      await waitFor(async () => (await client.call("listMyPrescriptions", {}, patient)).prescriptions[0]?.delivery?.status === "DELIVERED", 5_000, "patient view");
-      expect((await client.call("listMyPrescriptions", {}, otherPatient)).prescriptions).toEqual([]);
+      await waitFor(async () => (await client.call("listMyPrescriptions", { page: undefined }, patient)).prescriptions[0]?.delivery?.status === "DELIVERED", 5_000, "patient view");
+      expect((await client.call("listMyPrescriptions", { page: undefined }, otherPatient)).prescriptions).toEqual([]);
       // Not yours is a permission error, audited, as for consults (gateway README "Lookups"); not a disguised NOT_FOUND.
       expect((await refusalOf(client.call("getPrescription", ref, otherPatient))).code).toBe("NOT_PRESCRIPTION_PARTICIPANT");
       expect((await client.call("getPrescription", ref, patient)).prescription?.status).toBe(ReviewStatus.REVIEW_STATUS_APPROVED);

@@ -19,6 +19,7 @@ import {
 } from "@ihp/contracts/pharmacy";
 import { AuthenticationError } from "@ihp/platform";
 import { serverStream } from "../../grpc/serverStream.js";
+import { type Connection, connection, type PageArgs } from "../../paging/connection.js";
 import { unary } from "../../grpc/unary.js";
 import { requestTrace } from "../../http/requestTrace.js";
 import { callScope, type HttpContext, present, type WsContext } from "../../resolvers/context.js";
@@ -77,11 +78,19 @@ function pharmacyResolvers(deps: ContextDeps) {
   }
 
   const Query = {
-    async reviewQueue(_root: unknown, args: { readonly institutionId: string }, context: HttpContext): Promise<PharmacyPrescriptionView[]> {
-      const response = await call<ListReviewQueueResponse>(context, (pharmacy, metadata, options, done) =>
-        pharmacy.listReviewQueue({ institutionId: args.institutionId }, metadata, options, done),
+    /** Paged (issue 13): the service pages by a keyset cursor, the gateway wraps it as a Relay connection. */
+    async reviewQueue(_root: unknown, args: PageArgs & { readonly institutionId: string }, context: HttpContext): Promise<Connection<PharmacyPrescriptionView>> {
+      return connection(
+        args,
+        deps.limits,
+        async (first, after) => {
+          const response = await call<ListReviewQueueResponse>(context, (pharmacy, metadata, options, done) =>
+            pharmacy.listReviewQueue({ institutionId: args.institutionId, page: { first, after } }, metadata, options, done),
+          );
+          return { items: response.items, endCursor: response.pageInfo?.endCursor ?? "", hasNextPage: response.pageInfo?.hasNextPage ?? false };
+        },
+        prescriptionView,
       );
-      return response.items.map(prescriptionView);
     },
 
     async pharmacyPrescription(
@@ -97,11 +106,18 @@ function pharmacyResolvers(deps: ContextDeps) {
       return answered(response);
     },
 
-    async myPharmacyPrescriptions(_root: unknown, _args: unknown, context: HttpContext): Promise<PharmacyPrescriptionView[]> {
-      const response = await call<ListMyPrescriptionsResponse>(context, (pharmacy, metadata, options, done) =>
-        pharmacy.listMyPrescriptions({}, metadata, options, done),
+    async myPharmacyPrescriptions(_root: unknown, args: PageArgs, context: HttpContext): Promise<Connection<PharmacyPrescriptionView>> {
+      return connection(
+        args,
+        deps.limits,
+        async (first, after) => {
+          const response = await call<ListMyPrescriptionsResponse>(context, (pharmacy, metadata, options, done) =>
+            pharmacy.listMyPrescriptions({ page: { first, after } }, metadata, options, done),
+          );
+          return { items: response.prescriptions, endCursor: response.pageInfo?.endCursor ?? "", hasNextPage: response.pageInfo?.hasNextPage ?? false };
+        },
+        prescriptionView,
       );
-      return response.prescriptions.map(prescriptionView);
     },
 
     async reviewCoverage(_root: unknown, args: { readonly institutionId: string }, context: HttpContext): Promise<ReviewCoverageView> {

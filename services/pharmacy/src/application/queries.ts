@@ -1,5 +1,5 @@
 import type { EventStore } from "@ihp/eventsourcing";
-import { type AuditTrail, denialError } from "@ihp/platform";
+import { type AuditTrail, denialError, invalidCursor } from "@ihp/platform";
 import { CHECKPOINT_TABLE, type CheckpointTables, decodePosition } from "@ihp/projections";
 import type { Kysely } from "kysely";
 import { refusal } from "../domain/errors.js";
@@ -30,16 +30,52 @@ export interface OrderLineInput {
 
 export interface Queries {
   get(caller: Caller, prescriptionId: string, serialNumber: string): Promise<PrescriptionView>;
-  reviewQueue(caller: Caller, institutionId: string): Promise<readonly PrescriptionView[]>;
+  reviewQueue(caller: Caller, institutionId: string, page: PageRequest): Promise<PrescriptionPage>;
   /** The queue now, then its changes, until `signal` aborts. Authorization happens before the first item. */
   streamQueue(caller: Caller, institutionId: string, signal: AbortSignal): Promise<AsyncIterable<QueueChange>>;
-  mine(caller: Caller): Promise<readonly PrescriptionView[]>;
+  mine(caller: Caller, page: PageRequest): Promise<PrescriptionPage>;
   /** PHA-07: each line's prescription version ("" for over-the-counter drugs), or PRESCRIPTION_REQUIRED. */
   checkOrder(caller: Caller, lines: readonly OrderLineInput[]): Promise<readonly string[]>;
 }
 
+export interface PageRequest {
+  /** 0 for the default page. */
+  readonly first: number;
+  /** "" for the first page, else a previous endCursor. */
+  readonly after: string;
+}
+
+export interface PrescriptionPage {
+  readonly items: readonly PrescriptionView[];
+  readonly endCursor: string;
+  readonly hasNextPage: boolean;
+}
+
 const MAX_ORDER_LINES = 50;
+/** The subscription's first snapshot only; the listed queue is paged. */
 const QUEUE_LIMIT = 500;
+const DEFAULT_PAGE = 20;
+const MAX_PAGE = 100;
+
+/**
+ * Keyset cursor over (received_at, stream_id): unique and stable, so paging returns each version exactly once even
+ * while new ones arrive. Opaque to clients (base64url of a versioned JSON pair).
+ */
+function encodeCursor(row: { received_at: string; stream_id: string }): string {
+  return Buffer.from(JSON.stringify(["q1", row.received_at, row.stream_id]), "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): { readonly receivedAt: string; readonly streamId: string } {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(parsed) && parsed.length === 3 && parsed[0] === "q1" && typeof parsed[1] === "string" && typeof parsed[2] === "string") {
+      return { receivedAt: parsed[1], streamId: parsed[2] };
+    }
+  } catch {
+    // Falls through to the refusal: a cursor the service did not make.
+  }
+  throw invalidCursor();
+}
 
 export function createQueries(options: QueriesOptions): Queries {
   const { store, readModels, audit, catalogue, clock } = options;
@@ -65,6 +101,30 @@ export function createQueries(options: QueriesOptions): Queries {
     return rows.map(rowToView);
   }
 
+  /** One page of `query`, by (received_at, stream_id) ascending or descending. */
+  async function paged(
+    query: ReturnType<typeof listed>,
+    request: PageRequest,
+    descending: boolean,
+  ): Promise<PrescriptionPage> {
+    const limit = request.first === 0 ? DEFAULT_PAGE : Math.min(request.first, MAX_PAGE);
+    let q = query;
+    if (request.after !== "") {
+      const { receivedAt, streamId } = decodeCursor(request.after);
+      const beyond = descending ? "<" : ">";
+      q = q.where((eb) => eb.or([eb("received_at", beyond, receivedAt), eb.and([eb("received_at", "=", receivedAt), eb("stream_id", beyond, streamId)])]));
+    }
+    const order = descending ? "desc" : "asc";
+    const rows = await q.orderBy("received_at", order).orderBy("stream_id", order).limit(limit + 1).execute();
+    const shown = rows.slice(0, limit);
+    const last = shown.at(-1);
+    return { items: shown.map(rowToView), endCursor: last === undefined ? request.after : encodeCursor(last), hasNextPage: rows.length > limit };
+  }
+
+  function listed() {
+    return readModels.selectFrom("pharmacy_prescriptions").selectAll();
+  }
+
   return {
     get(caller, prescriptionId, serialNumber) {
       return recordingRefusals(audit, caller, "GetPrescription", versionResource(prescriptionId, serialNumber), async () => {
@@ -78,10 +138,10 @@ export function createQueries(options: QueriesOptions): Queries {
       });
     },
 
-    reviewQueue(caller, rawInstitutionId) {
+    reviewQueue(caller, rawInstitutionId, page) {
       return recordingRefusals(audit, caller, "ListReviewQueue", undefined, async () => {
         const institutionId = institutionScoped("ListReviewQueue", caller, rawInstitutionId);
-        return queueRows(readModels, institutionId);
+        return paged(listed().where("institution_id", "=", institutionId).where("status", "=", "UNDER_REVIEW"), page, false);
       });
     },
 
@@ -101,18 +161,11 @@ export function createQueries(options: QueriesOptions): Queries {
       });
     },
 
-    mine(caller) {
+    mine(caller, page) {
       return recordingRefusals(audit, caller, "ListMyPrescriptions", undefined, async () => {
         const gate = roleGate("ListMyPrescriptions", caller.principal);
         if (!gate.allowed) throw denialError(gate);
-        const rows = await readModels
-          .selectFrom("pharmacy_prescriptions")
-          .selectAll()
-          .where("patient_id", "=", caller.principal.subject)
-          .orderBy("received_at", "desc")
-          .limit(200)
-          .execute();
-        return rows.map(rowToView);
+        return paged(listed().where("patient_id", "=", caller.principal.subject), page, true);
       });
     },
 

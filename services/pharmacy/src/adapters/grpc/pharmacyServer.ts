@@ -2,7 +2,7 @@ import type { PharmacyServiceServer, StreamReviewQueueResponse } from "@ihp/cont
 import { type CallContext, describeError, type GrpcHandlers, RemoteError, traceFields } from "@ihp/platform";
 import type { Caller } from "../../application/caller.js";
 import type { PrescriptionCommands } from "../../application/prescriptionCommands.js";
-import type { Queries } from "../../application/queries.js";
+import type { PageRequest, Queries } from "../../application/queries.js";
 import type { Roster } from "../../application/rosterCommands.js";
 import { prescriptionToProto } from "./convert.js";
 
@@ -26,6 +26,11 @@ const UNAVAILABLE = 14;
  * ihp.pharmacy.v1.PharmacyService (proto/ihp/pharmacy/v1/pharmacy.proto). The platform wrapper verifies the token,
  * opens the span and maps errors; this file converts messages and picks the handler.
  */
+/** An absent page is the default first page. */
+function pageOf(page: { first: number; after: string } | undefined): PageRequest {
+  return { first: page?.first ?? 0, after: page?.after ?? "" };
+}
+
 export function pharmacyServer(options: PharmacyServerOptions): PharmacyServiceServer {
   const { handlers, commands, queries, roster } = options;
 
@@ -44,9 +49,10 @@ export function pharmacyServer(options: PharmacyServerOptions): PharmacyServiceS
       answer(queries.get(callerOf(call), request.prescriptionId, request.serialNumber)),
     ),
 
-    listReviewQueue: handlers.unary(async (request, call) => ({
-      items: (await queries.reviewQueue(callerOf(call), request.institutionId)).map(prescriptionToProto),
-    })),
+    listReviewQueue: handlers.unary(async (request, call) => {
+      const page = await queries.reviewQueue(callerOf(call), request.institutionId, pageOf(request.page));
+      return { items: page.items.map(prescriptionToProto), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
+    }),
 
     streamReviewQueue: handlers.serverStream<{ institutionId: string }, StreamReviewQueueResponse>(async (request, call, send) => {
       const signal = AbortSignal.any([call.signal, options.stopping]);
@@ -85,9 +91,10 @@ export function pharmacyServer(options: PharmacyServerOptions): PharmacyServiceS
     dispatchDelivery: handlers.unary((request, call) => answer(commands.dispatch(callerOf(call), request))),
     syncDeliveryTracking: handlers.unary((request, call) => answer(commands.syncTracking(callerOf(call), request))),
 
-    listMyPrescriptions: handlers.unary(async (_request, call) => ({
-      prescriptions: (await queries.mine(callerOf(call))).map(prescriptionToProto),
-    })),
+    listMyPrescriptions: handlers.unary(async (request, call) => {
+      const page = await queries.mine(callerOf(call), pageOf(request.page));
+      return { prescriptions: page.items.map(prescriptionToProto), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
+    }),
 
     scheduleShift: handlers.unary(async (request, call) => ({ shift: await roster.schedule(callerOf(call), request) })),
     cancelShift: handlers.unary(async (request, call) => {
