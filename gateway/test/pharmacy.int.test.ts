@@ -27,7 +27,7 @@ const RX3 = { prescriptionId: rx(3), serialNumber: "SN-0003" };
 
 const RX_FIELDS = /* GraphQL */ `
   fragment Rx on PharmacyPrescription {
-    prescriptionId serialNumber version institutionId patientId status issuedOn validUntil
+    prescriptionId serialNumber version institutionId patientId consultId status issuedOn validUntil
     lines { drugCode approvedName dose doseUnit frequency daysSupply }
     findings { code severity drugCodes detail }
     reasonCode pharmacistId reviewedAt paidAt dispensedAt revision
@@ -496,6 +496,19 @@ describe("pharmacy through the gateway, on the real pharmacy service", () => {
     // Pages are priced by the complexity rule: a full page of whole versions costs more than one request may.
     expect(refusal(await h.post(QUEUE, { institution: OTHER_INSTITUTION, first: 100 }, foreignPharmacist))).toMatchObject({ code: "QUERY_TOO_COMPLEX" });
     expect(refusal(await h.post(QUEUE, { institution: OTHER_INSTITUTION, after: "not-a-cursor" }, foreignPharmacist)).code).toMatch(/INVALID_CURSOR/);
+  });
+
+  it("issue 13 item 16: a pharmacist sees which consult a prescription came from, as the physician's signed document names it", async () => {
+    const institution = "0193a9f2-7c1d-8e4b-9a6f-2b3c4d5e6f72";
+    const reviewer = await h.token("pharmacist", "pharmacist-0010", institution);
+    const ref = { prescriptionId: "0193b000-0000-7000-8000-000000000800", serialNumber: "SN-CONSULT-1" };
+    // The message's own consult_id says "consult-0001"; the signed bytes say otherwise, and they win.
+    await h.publishSigned({ ...ref, institutionId: institution, patientId: "patient-0008", consultId: "0193c000-0000-7000-8000-00000000c0de" });
+    await waitFor(async () => nodes(await h.post(QUEUE, { institution }, reviewer), "reviewQueue").length === 1, 5_000, "queued");
+    expect(nodes(await h.post(QUEUE, { institution }, reviewer), "reviewQueue")[0]).toMatchObject({ consultId: "0193c000-0000-7000-8000-00000000c0de" });
+    expect(await get(ref, reviewer)).toMatchObject({ consultId: "0193c000-0000-7000-8000-00000000c0de" });
+    // A document that names no consult shows none, rather than the unsigned field beside it.
+    expect((await get(RX1))?.consultId).toBeNull();
   });
 });
 

@@ -88,6 +88,7 @@ export interface PharmacyPrescriptionView {
   readonly institutionId: string;
   readonly patientId: string;
   readonly physicianId: string;
+  readonly consultId: string | null;
   readonly status: ReviewStatusName | null;
   readonly issuedOn: string;
   readonly validUntil: string;
@@ -145,6 +146,7 @@ export function prescriptionView(prescription: Prescription): PharmacyPrescripti
     institutionId: prescription.institutionId,
     patientId: prescription.patientId,
     physicianId: prescription.physicianId,
+    consultId: prescription.consultId === "" ? null : prescription.consultId,
     status: reviewStatusName(prescription.status),
     issuedOn: prescription.issuedOn,
     validUntil: prescription.validUntil,

@@ -6,6 +6,7 @@ import {
   type PrescriptionState,
   prescriptionDecider,
   type PrescriptionVersion,
+  signedConsultId,
 } from "../domain/prescription/index.js";
 import type { PrescriptionLineData, ScreeningFinding, SignatureData } from "../domain/types.js";
 
@@ -30,6 +31,8 @@ export interface PrescriptionView {
   readonly institutionId: string;
   readonly patientId: string;
   readonly physicianId: string;
+  /** The consult it was prescribed in, from the signed document (issue 13 item 16). */
+  readonly consultId: string;
   readonly status: ReviewStatusName;
   readonly issuedOn: string;
   readonly validUntil: string;
@@ -91,6 +94,7 @@ export function viewOf(state: PrescriptionState, revision: number): Prescription
     institutionId: document.institutionId,
     patientId: document.patientId,
     physicianId: document.physicianId,
+    consultId: signedConsultId(document),
     status: statusOf(state),
     issuedOn: document.issuedOn,
     validUntil: document.validUntil,

@@ -1,7 +1,7 @@
 import type { StoredEvent } from "@ihp/eventsourcing";
 import type { Projection } from "@ihp/projections";
 import type { Kysely, Transaction } from "kysely";
-import { isPrescriptionEventType } from "../domain/prescription/index.js";
+import { isPrescriptionEventType, signedConsultId } from "../domain/prescription/index.js";
 import type { PrescriptionLineData, ScreeningFinding } from "../domain/types.js";
 import { type DeliveryView, type PrescriptionView, type ReviewStatusName, toPrescriptionEvent } from "./prescriptionViews.js";
 
@@ -14,6 +14,8 @@ export interface PrescriptionsTable {
   institution_id: string;
   patient_id: string;
   physician_id: string;
+  /** From the signed canonical document; "" if it names none. Added in version 2. */
+  consult_id: string;
   status: string;
   issued_on: string;
   valid_until: string;
@@ -48,7 +50,8 @@ type Trx = Transaction<PharmacyReadModels>;
 /** Keeps pharmacy_prescriptions in step with the log. Same queries on SQLite and PostgreSQL. */
 export const prescriptionsProjection: Projection<PharmacyReadModels> = {
   name: "pharmacy-prescriptions",
-  version: 1,
+  // 2: consult_id (setup adds the column to a version-1 table; the replay fills it).
+  version: 2,
   setup: createTables,
   async reset(trx) {
     await trx.deleteFrom("pharmacy_prescriptions").execute();
@@ -68,6 +71,7 @@ export const prescriptionsProjection: Projection<PharmacyReadModels> = {
           institution_id: document.institutionId,
           patient_id: document.patientId,
           physician_id: document.physicianId,
+          consult_id: signedConsultId(document),
           // A void that arrived first already left a marker row.
           status: (await voidedMarker(trx, stored.streamId)) ? "VOIDED" : "SIGNED",
           issued_on: document.issuedOn,
@@ -155,6 +159,7 @@ function voidMarker(stored: StoredEvent): PrescriptionsTable {
     institution_id: stored.metadata.tenantId,
     patient_id: "",
     physician_id: "",
+    consult_id: "",
     status: "VOIDED",
     issued_on: "",
     valid_until: "",
@@ -197,7 +202,14 @@ async function createTables(db: Kysely<PharmacyReadModels>): Promise<void> {
     .addColumn("dispensed_at", "text", (column) => column.notNull())
     .addColumn("delivery", "text", (column) => column.notNull())
     .addColumn("revision", "integer", (column) => column.notNull())
+    .addColumn("consult_id", "text", (column) => column.notNull().defaultTo(""))
     .execute();
+  // A table made by version 1 has no consult_id: add it (reset and replay then fill it in).
+  const tables = await db.introspection.getTables();
+  const table = tables.find((candidate) => candidate.name === "pharmacy_prescriptions");
+  if (table !== undefined && !table.columns.some((column) => column.name === "consult_id")) {
+    await db.schema.alterTable("pharmacy_prescriptions").addColumn("consult_id", "text", (column) => column.notNull().defaultTo("")).execute();
+  }
   await db.schema
     .createIndex("pharmacy_prescriptions_queue")
     .ifNotExists()
@@ -227,6 +239,7 @@ export function rowToView(row: PrescriptionsTable): PrescriptionView {
     institutionId: row.institution_id,
     patientId: row.patient_id,
     physicianId: row.physician_id,
+    consultId: row.consult_id,
     status: row.status as ReviewStatusName,
     issuedOn: row.issued_on,
     validUntil: row.valid_until,

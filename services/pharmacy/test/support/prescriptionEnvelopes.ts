@@ -47,6 +47,8 @@ export interface SignedOptions {
   readonly dose?: string;
   readonly issuedOn?: string;
   readonly validUntil?: string;
+  /** The consult the signed canonical document names (the message's own consult_id stays "consult-0001"). */
+  readonly consultId?: string;
   /** Sign with a value the physician's key did not make. */
   readonly forged?: boolean;
 }
@@ -75,6 +77,7 @@ export function signedEnvelope(options: SignedOptions): BusMessage {
     issuedOn: options.issuedOn ?? "2026-03-02",
     validUntil: options.validUntil ?? "2026-03-04",
     lines: [line],
+    ...(options.consultId === undefined ? {} : { consultId: options.consultId }),
   };
   const canonical = Buffer.from(canonicalJson(fields), "utf8");
   const hash = documentHash(canonical);

@@ -16,6 +16,7 @@ export function prescriptionToProto(view: PrescriptionView): Prescription {
     institutionId: view.institutionId,
     patientId: view.patientId,
     physicianId: view.physicianId,
+    consultId: view.consultId,
     status: statusToProto(view.status),
     issuedOn: view.issuedOn,
     validUntil: view.validUntil,

@@ -22,6 +22,6 @@ export type {
   ReasonedDecisionData,
   ReviewDecisionData,
 } from "./events.js";
-export { isSafeId, requireEligibleReviewer, requireReason, requireReviewable } from "./rules.js";
+export { isSafeId, requireEligibleReviewer, requireReason, requireReviewable, signedConsultId } from "./rules.js";
 export { NOTHING_RECEIVED } from "./state.js";
 export type { PrescriptionState, PrescriptionVersion, ReviewState } from "./state.js";

@@ -39,6 +39,21 @@ export function requireDocument(document: PrescriptionDocument): PrescriptionDoc
   return document;
 }
 
+/**
+ * The consult a version was prescribed in, as the physician signed it: read from the signed canonical document, not
+ * from the message's own consult_id next to it, so the pharmacist sees what the signature covers. "" if the
+ * document does not name one.
+ */
+export function signedConsultId(document: Pick<PrescriptionDocument, "canonicalDocumentBase64">): string {
+  try {
+    const signed: unknown = JSON.parse(Buffer.from(document.canonicalDocumentBase64, "base64").toString("utf8"));
+    if (typeof signed === "object" && signed !== null && "consultId" in signed && typeof signed.consultId === "string") return signed.consultId;
+  } catch {
+    // Bytes that are not JSON name no consult; the signature check decides whether the version is reviewable.
+  }
+  return "";
+}
+
 export function received(state: PrescriptionState): PrescriptionVersion {
   if (state.version === undefined) throw refusal("PRESCRIPTION_NOT_FOUND");
   return state.version;
