@@ -10,6 +10,16 @@ const ADMIN_REQUEST = "demo-seed-open-admin-1";
 export const DEMO_ADMIN_LOGIN = "admin@demo-hospital";
 export const DEMO_ADMIN_PASSWORD = "Demo-admin-pass-1";
 
+export interface SeedOptions {
+  /** How long the minted tokens live (default 8 h). */
+  readonly ttlSeconds?: number;
+  /**
+   * Seeds another, separate demo institution (its own request ids, admin login, staff and patient), e.g. one per
+   * benchmark worker: one person is registered once per institution (IDN-08), and the demo registry knows few people.
+   */
+  readonly variant?: string;
+}
+
 export interface DemoSeed {
   readonly institutionId: string;
   /** Bearer tokens of demo users, by role. Valid for `ttlSeconds`. */
@@ -27,7 +37,12 @@ function isoDate(date: Date): string {
  * Seeds a demo internet hospital through the gateway (the same GraphQL path a front-end uses) and mints tokens for
  * one user per role. Demo data only: a made-up institution, no real person.
  */
-export async function seedDemo(graphqlUrl: string, issuer: BuiltinIssuer, now: Date, ttlSeconds = 8 * 3600): Promise<DemoSeed> {
+export async function seedDemo(graphqlUrl: string, issuer: BuiltinIssuer, now: Date, options: SeedOptions = {}): Promise<DemoSeed> {
+  const ttlSeconds = options.ttlSeconds ?? 8 * 3600;
+  const { variant } = options;
+  const ids = variant === undefined
+    ? { register: REGISTER_REQUEST, connect: CONNECT_REQUEST, admin: ADMIN_REQUEST, adminLogin: DEMO_ADMIN_LOGIN, people: "demo" }
+    : { register: `${variant}-register-institution`, connect: `${variant}-connect-regulator`, admin: `${variant}-open-admin`, adminLogin: `admin@${variant}`, people: variant };
   const token = (subject: string, roles: Role[], tenantId: string): Promise<string> =>
     issuer.issue({ subject, roles, tenantId, ttlSeconds });
   const operator = await token("demo-platform-operator", ["system"], "platform");
@@ -37,7 +52,7 @@ export async function seedDemo(graphqlUrl: string, issuer: BuiltinIssuer, now: D
     `mutation Register($input: RegisterInstitutionInput!) { registerInstitution(input: $input) { id } }`,
     {
       input: {
-        requestId: REGISTER_REQUEST,
+        requestId: ids.register,
         name: "示例互联网医院",
         grade: "TERTIARY_A",
         licence: {
@@ -60,21 +75,21 @@ export async function seedDemo(graphqlUrl: string, issuer: BuiltinIssuer, now: D
   const opened = await graphql(
     graphqlUrl,
     `mutation Open($input: OpenStaffAccountInput!) { openStaffAccount(input: $input) { subjectId } }`,
-    { input: { requestId: ADMIN_REQUEST, institutionId, role: "INSTITUTION_ADMIN", loginName: DEMO_ADMIN_LOGIN, password: DEMO_ADMIN_PASSWORD } },
+    { input: { requestId: ids.admin, institutionId, role: "INSTITUTION_ADMIN", loginName: ids.adminLogin, password: DEMO_ADMIN_PASSWORD } },
     operator,
   );
   if (opened.errors !== undefined) throw new Error(`demo seed failed: ${JSON.stringify(opened.errors)}`);
-  const admin = await loginAs(graphqlUrl, DEMO_ADMIN_LOGIN, DEMO_ADMIN_PASSWORD);
+  const admin = await loginAs(graphqlUrl, ids.adminLogin, DEMO_ADMIN_PASSWORD);
   const connected = await graphql(
     graphqlUrl,
     `mutation Connect($input: SetRegulatorConnectionInput!) { setRegulatorConnection(input: $input) { id } }`,
-    { input: { requestId: CONNECT_REQUEST, institutionId, connected: true, platformReference: "DEMO-PLATFORM-0001" } },
+    { input: { requestId: ids.connect, institutionId, connected: true, platformReference: "DEMO-PLATFORM-0001" } },
     admin,
   );
   if (connected.errors !== undefined) throw new Error(`demo seed failed: ${JSON.stringify(connected.errors)}`);
   // Fixed request ids again: a restart finds the same people instead of adding new ones.
-  const staff = await onboardStaff(graphqlUrl, admin, institutionId, now);
-  const patient = await registerPatient(graphqlUrl, institutionId);
+  const staff = await onboardStaff(graphqlUrl, admin, institutionId, now, ids.people);
+  const patient = await registerPatient(graphqlUrl, institutionId, ids.people);
   return {
     institutionId,
     staff,

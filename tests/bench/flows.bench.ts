@@ -14,7 +14,7 @@ import { performance } from "node:perf_hooks";
 
 import Fastify from "fastify";
 
-import { type FlowActors, loginAs, onboardStaff, registerPatient, runClinicalFlow, seedDemo, startEmbeddedPlatform } from "@ihp/runner";
+import { type FlowActors, runClinicalFlow, seedDemo, startEmbeddedPlatform } from "@ihp/runner";
 
 import { round, summarise, type Timing } from "./stats.js";
 
@@ -61,20 +61,23 @@ export async function runFlowBench(kind: "consult" | "prescribing"): Promise<voi
   const bare = Fastify({ logger: false });
   try {
     const url = platform.graphqlUrl;
-    const demo = await seedDemo(url, platform.issuer, new Date());
-    const admin = demo.tokens["institution_admin"];
-    if (admin === undefined) throw new Error("the demo seed gave no institution admin token");
+    // One demo institution per worker: one person is registered once per institution (IDN-08), and each worker
+    // needs its own physician, pharmacist and patient (one clinical session per account).
     const actors: FlowActors[] = [];
     for (let w = 0; w < WORKERS; w++) {
-      const staff = await onboardStaff(url, admin, demo.institutionId, new Date(), `bench-${w}`);
-      const patient = await registerPatient(url, demo.institutionId, `bench-${w}`);
+      const seed = await seedDemo(url, platform.issuer, new Date(), { variant: `bench-${kind}-${w}` });
+      const token = (role: string): string => {
+        const value = seed.tokens[role];
+        if (value === undefined) throw new Error(`the bench seed gave no ${role} token`);
+        return value;
+      };
       actors.push({
         url,
-        institutionId: demo.institutionId,
-        patientToken: await loginAs(url, patient.login, patient.password),
-        physicianToken: await loginAs(url, staff.physicianLogin, staff.password),
-        pharmacistToken: await loginAs(url, staff.pharmacistLogin, staff.password),
-        password: staff.password,
+        institutionId: seed.institutionId,
+        patientToken: token("patient"),
+        physicianToken: token("physician"),
+        pharmacistToken: token("pharmacist"),
+        password: seed.staff.password,
       });
     }
     const flow = (w: number, round: string) => (i: number) => runClinicalFlow(actors[w]!, `${kind}-${round}-${w}-${i}`, { prescribe });
