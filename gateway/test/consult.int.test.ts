@@ -316,6 +316,43 @@ describe("consult module over GraphQL, against the real consult service", () => 
     expect(refusalOf(decideByBot).code).toBe("HUMAN_CLINICIAN_REQUIRED");
   });
 
+  it("issue 13 item 16: a physician lists their own consults, paged and filtered by status (their completed ones); others' stay out", async () => {
+    const MY = `query($status: [ConsultStatus!], $first: Int, $after: String) {
+      myConsults(status: $status, first: $first, after: $after) { edges { node { id status physicianId } } pageInfo { hasNextPage endCursor } }
+    }`;
+    const completedIds: string[] = [];
+    for (let index = 0; index < 2; index++) {
+      const started = await driver.inProgress();
+      dataOf(await h.post(COMPLETE, { input: { requestId: requestId(), consultId: started, summary: "继续原方案。", diagnoses: [DIABETES] } }, driver.physician));
+      completedIds.push(started);
+    }
+    const open = await driver.inProgress();
+    type Page = { edges: { node: { id: string; status: string; physicianId: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    const walk = async (token: string, status: string[]): Promise<Page["edges"][number]["node"][]> => {
+      const seen: Page["edges"][number]["node"][] = [];
+      let after: string | null = null;
+      for (let pages = 0; pages < 50; pages++) {
+        const page: Page = dataOf(await h.post(MY, { status, first: 1, after }, token))["myConsults"] as Page;
+        seen.push(...page.edges.map((edge) => edge.node));
+        if (!page.pageInfo.hasNextPage) return seen;
+        after = page.pageInfo.endCursor;
+      }
+      throw new Error("paging never ended");
+    };
+    await waitFor(async () => (await walk(driver.physician, ["COMPLETED"])).filter((node) => completedIds.includes(node.id)).length === 2, 5_000, "projected");
+    const completed = await walk(driver.physician, ["COMPLETED"]);
+    // Newest first, one per page, each once; only theirs and only completed.
+    expect(completed.filter((node) => completedIds.includes(node.id)).map((node) => node.id)).toEqual([...completedIds].reverse());
+    expect(new Set(completed.map((node) => node.id)).size).toBe(completed.length);
+    expect(completed.every((node) => node.status === "COMPLETED" && node.physicianId === PHYSICIAN)).toBe(true);
+    expect((await walk(driver.physician, ["IN_PROGRESS"])).map((node) => node.id)).toContain(open);
+    expect((await walk(driver.physician, [])).map((node) => node.id)).toEqual(expect.arrayContaining([...completedIds, open]));
+    // Another physician of the same institution sees none of them.
+    const other = await h.token(UNSTEPPED_PHYSICIAN, ["physician"]);
+    expect((await walk(other, [])).map((node) => node.id)).not.toEqual(expect.arrayContaining([completedIds[0]]));
+    expect(refusalOf(await h.post(MY, { status: ["DONE"] }, driver.physician)).code).toBe("BAD_USER_INPUT");
+  });
+
   it("refuses commands out of order: accepting twice, a message after completion, terminating a completed consult", async () => {
     const { id } = await driver.request();
     await driver.accept(id);
@@ -351,7 +388,8 @@ describe("consult module over GraphQL, against the real consult service", () => 
     const asPhysician = await h.post(REQUEST, { input: followUpInput() }, driver.physician);
     expect(refusalOf(asPhysician)).toMatchObject({ code: "ROLE_NOT_ALLOWED", messageZh: "您的角色无权执行此操作。" });
     expect(refusalOf(await h.post(WAITING, {}, driver.patient)).code).toBe("ROLE_NOT_ALLOWED");
-    expect(refusalOf(await h.post(MINE, {}, driver.physician)).code).toBe("ROLE_NOT_ALLOWED");
+    // Physicians list their own consults now (issue 13 item 16); administrators use the institution board.
+    expect(refusalOf(await h.post(MINE, {}, await h.token(ADMIN, ["institution_admin"]))).code).toBe("ROLE_NOT_ALLOWED");
     const otherAdmin = await h.token(ADMIN, ["institution_admin"], { tenantId: NATIONAL });
     expect(refusalOf(await h.post(BOARD, { institutionId: GUANGXI }, otherAdmin)).code).toBe("TENANT_MISMATCH");
 

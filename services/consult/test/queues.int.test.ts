@@ -55,13 +55,14 @@ describe("queues (read models)", () => {
     await waitFor(async () => (await first.client.call("listWaitingConsults", { page: undefined }, physician)).consults.length === 4, 5_000, "four waiting");
 
     // A patient sees only their own, newest first, in pages.
-    const page1 = await first.client.call("listMyConsults", { page: { first: 2, after: "" } }, a);
+    const page1 = await first.client.call("listMyConsults", { page: { first: 2, after: "" }, statuses: [] }, a);
     expect(page1.consults).toHaveLength(2);
     expect(page1.pageInfo?.hasNextPage).toBe(true);
-    const page2 = await first.client.call("listMyConsults", { page: { first: 2, after: page1.pageInfo!.endCursor } }, a);
+    const page2 = await first.client.call("listMyConsults", { page: { first: 2, after: page1.pageInfo!.endCursor }, statuses: [] }, a);
     expect(page2.consults.map((c) => c.patientId)).toEqual(["patient-a"]);
-    expect((await first.client.call("listMyConsults", { page: undefined }, b)).consults).toHaveLength(1);
-    expect((await refusalOf(first.client.call("listMyConsults", { page: { first: 2, after: "bogus" } }, a))).code).toBe("INVALID_CURSOR");
+    expect((await first.client.call("listMyConsults", { page: undefined, statuses: [] }, b)).consults).toHaveLength(1);
+    expect((await refusalOf(first.client.call("listMyConsults", { page: { first: 2, after: "bogus" }, statuses: [] }, a))).code).toBe("INVALID_CURSOR");
+    expect((await refusalOf(first.client.call("listMyConsults", { page: undefined, statuses: ["DONE"] }, a))).code).toBe("INVALID_CONSULT_STATUS");
 
     // A physician of another institution sees none; an admin only their own institution's board.
     const elsewhere = await issuer.issue({ subject: "physician-9", roles: ["physician"], tenantId: OTHER });

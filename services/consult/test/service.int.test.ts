@@ -127,7 +127,7 @@ describe("consult service over gRPC", () => {
 
     // Queues are read models rebuilt from events: wait for the projector.
     await waitFor(async () => (await consults.call("listWaitingConsults", { page: undefined }, physician)).consults.length > 0, 5_000, "waiting list");
-    expect((await consults.call("listMyConsults", { page: undefined }, patient)).consults.map((c) => c.consultId)).toContain(consultId);
+    expect((await consults.call("listMyConsults", { page: undefined, statuses: [] }, patient)).consults.map((c) => c.consultId)).toContain(consultId);
     expect((await consults.call("listInstitutionBoard", { institutionId: INSTITUTION, page: undefined }, admin)).consults.map((c) => c.status)).toContain("WAITING");
 
     // CON-06: consent to the current text.
@@ -309,7 +309,7 @@ describe("consult service over gRPC", () => {
     const patient = await token("patient-1", ["patient"]);
     const { consult } = await consults.call("requestConsult", followUp(), patient);
     const consultId = consult!.consultId;
-    await waitFor(async () => (await consults.call("listMyConsults", { page: undefined }, patient)).consults.some((c) => c.consultId === consultId), 5_000, "projected");
+    await waitFor(async () => (await consults.call("listMyConsults", { page: undefined, statuses: [] }, patient)).consults.some((c) => c.consultId === consultId), 5_000, "projected");
     expect((await refusalOf(consults.call("expireOverdueConsults", {}, patient))).code).toBe("ROLE_NOT_ALLOWED");
     const system = await token("scheduler", ["system"], { kind: "service" });
     now = new Date(now.getTime() + 31 * 60_000);

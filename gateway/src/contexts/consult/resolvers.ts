@@ -120,9 +120,11 @@ function consultResolvers(deps: ContextDeps) {
       );
     },
 
-    myConsults(_root: unknown, args: PageArgs, context: HttpContext): Promise<Connection<ConsultSummaryView>> {
+    myConsults(_root: unknown, args: PageArgs & { readonly status?: readonly string[] | null }, context: HttpContext): Promise<Connection<ConsultSummaryView>> {
+      // GraphQL's ConsultStatus names are the service's status names.
+      const statuses = [...(args.status ?? [])];
       return page<ListMyConsultsResponse>(args, context, (request) => (consult, metadata, options, done) =>
-        consult.listMyConsults({ page: request }, metadata, options, done),
+        consult.listMyConsults({ page: request, statuses }, metadata, options, done),
       );
     },
 

@@ -6,6 +6,7 @@ import { type ConsultView, loadConsult } from "./consultEvents.js";
 import { requireConsultId, requireInstitutionId } from "./ids.js";
 import { readerRole } from "./policy.js";
 import type { ConsultReadModels, ConsultsTable } from "./queuesProjection.js";
+import { refusal } from "../domain/errors.js";
 import { consultResource, recordingRefusals } from "./refusals.js";
 
 export interface PageRequest {
@@ -22,10 +23,12 @@ export interface ConsultPage {
 export interface ConsultQueries {
   get(caller: Caller, consultId: string): Promise<ConsultView>;
   waiting(caller: Caller, page: PageRequest): Promise<ConsultPage>;
-  mine(caller: Caller, page: PageRequest): Promise<ConsultPage>;
+  /** A patient's own (and their children's), or a physician's: those assigned to them at their institution. */
+  mine(caller: Caller, page: PageRequest, statuses?: readonly string[]): Promise<ConsultPage>;
   board(caller: Caller, institutionId: string, page: PageRequest): Promise<ConsultPage>;
 }
 
+const CONSULT_STATUSES: ReadonlySet<string> = new Set(["WAITING", "ACCEPTED", "IN_PROGRESS", "COMPLETED", "CANCELLED", "EXPIRED", "REFUSED", "TERMINATED_REFERRED"]);
 const DEFAULT_PAGE = 20;
 const MAX_PAGE = 100;
 const CURSOR = /^c1:(\d{1,15})$/;
@@ -84,12 +87,18 @@ export function createConsultQueries(options: { store: EventStore; audit: AuditT
       });
     },
 
-    mine(caller, request) {
+    mine(caller, request, statuses = []) {
       return recordingRefusals(audit, caller, "ListMyConsults", undefined, async () => {
-        const decision = authorize(caller.principal, { roles: ["patient"] });
+        const decision = authorize(caller.principal, { roles: ["patient", "physician"] });
         if (!decision.allowed) throw denialError(decision);
-        const { subject } = caller.principal;
-        const query = base().where((eb) => eb.or([eb("patient_id", "=", subject), eb("guardian_id", "=", subject)]));
+        if (statuses.some((status) => !CONSULT_STATUSES.has(status))) throw refusal("INVALID_CONSULT_STATUS");
+        const { subject, tenantId, roles } = caller.principal;
+        // Issue 13 item 16: a physician's own consults (e.g. the completed ones to follow up), at the institution
+        // of their token only; a patient's their own and their children's.
+        let query = roles.includes("patient")
+          ? base().where((eb) => eb.or([eb("patient_id", "=", subject), eb("guardian_id", "=", subject)]))
+          : base().where("physician_id", "=", subject).where("institution_id", "=", tenantId);
+        if (statuses.length > 0) query = query.where("status", "in", [...statuses]);
         return page(query, request, true);
       });
     },

@@ -33,6 +33,12 @@ export const CONSULT_ERRORS = {
     en: "The consult id is not valid.",
     zh: "问诊编号无效。",
   },
+  INVALID_CONSULT_STATUS: {
+    kind: "INVALID_ARGUMENT",
+    ruleId: undefined,
+    en: "A consult status in the filter is not known.",
+    zh: "筛选条件中的问诊状态无效。",
+  },
   INVALID_INSTITUTION_ID: {
     kind: "INVALID_ARGUMENT",
     ruleId: undefined,

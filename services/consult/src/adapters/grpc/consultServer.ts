@@ -99,7 +99,7 @@ export function consultServer(options: ConsultServerOptions): ConsultServiceServ
       return { consults: page.consults.map(summaryToProto), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
     }),
     listMyConsults: handlers.unary(async (request, call) => {
-      const page = await queries.mine(caller(call), pageOf(request.page));
+      const page = await queries.mine(caller(call), pageOf(request.page), request.statuses);
       return { consults: page.consults.map(summaryToProto), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
     }),
     listInstitutionBoard: handlers.unary(async (request, call) => {
