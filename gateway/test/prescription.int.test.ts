@@ -51,6 +51,7 @@ interface PrescriptionView {
   readonly extensionReason: string | null;
   readonly longTermConfirmed: boolean;
   readonly longTermConfirmationNeeded: boolean;
+  readonly missingAttestations: readonly string[];
   readonly revision: string;
   readonly [field: string]: unknown;
 }
@@ -251,6 +252,8 @@ describe("prescriptions through the gateway: physician", () => {
 
   it("RX-05: for a child of 6 years 11 months signing without the attestations is refused; at 7 years 0 months it is accepted", async () => {
     const young = await draft(asthmaContent(), CONSULTS.child6y11m);
+    // Issue 13 item 16: the draft already says what signing would refuse, so the front end can ask for it now.
+    expect(young.missingAttestations).toEqual(["GUARDIAN_PRESENT", "ACCOMPANYING_PHYSICIAN_PRESENT"]);
     const refusal = await refused(SIGN, { requestId: rid("sign"), prescriptionId: young.id, version: 1 }, physician);
     expect(refusal).toMatchObject(described("GUARDIAN_ATTESTATION_REQUIRED"));
     expect(await current(young.id)).toEqual(young);
@@ -260,9 +263,11 @@ describe("prescriptions through the gateway: physician", () => {
       physician,
       "revisePrescription",
     );
+    expect(attested.missingAttestations).toEqual([]);
     expect((await sign(attested)).status).toBe("SIGNED");
 
     const seven = await draft(asthmaContent(), CONSULTS.child7y0m);
+    expect(seven.missingAttestations).toEqual([]);
     expect((await sign(seven)).status).toBe("SIGNED");
   });
 

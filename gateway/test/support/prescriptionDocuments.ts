@@ -5,7 +5,7 @@ const PRESCRIPTION_FIELDS = /* GraphQL */ `
   serialNumber predecessorSerialNumber issuedOn validUntil
   lines { lineId drugCode approvedName form strength dose doseUnit route frequency daysSupply quantity quantityUnit
     instructions proposedByKind confirmedBy }
-  diagnosisCodes emergency extensionReason longTerm longTermConfirmed longTermConfirmationNeeded revision
+  diagnosisCodes emergency extensionReason longTerm longTermConfirmed longTermConfirmationNeeded missingAttestations revision
 `;
 
 export const DRAFT = /* GraphQL */ `

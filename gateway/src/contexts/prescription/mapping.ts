@@ -17,6 +17,8 @@ const STATUSES = ["DRAFT", "SIGNED"] as const;
 const REVIEW_STATUSES = ["NOT_SUBMITTED", "UNDER_REVIEW", "APPROVED", "RETURNED", "REJECTED"] as const;
 const PROPOSERS = { human: "HUMAN", service: "SERVICE" } as const;
 
+
+const MISSING_ATTESTATIONS: ReadonlySet<string> = new Set(["VERIFIED_GUARDIAN", "GUARDIAN_PRESENT", "ACCOMPANYING_PHYSICIAN_PRESENT"]);
 export type PrescriptionStatusName = (typeof STATUSES)[number];
 export type ReviewStatusName = (typeof REVIEW_STATUSES)[number];
 export type ProposerName = (typeof PROPOSERS)[keyof typeof PROPOSERS];
@@ -69,6 +71,7 @@ export interface PrescriptionView {
   readonly longTerm: boolean;
   readonly longTermConfirmed: boolean;
   readonly longTermConfirmationNeeded: boolean;
+  readonly missingAttestations: readonly string[];
   readonly revision: string;
 }
 
@@ -116,6 +119,8 @@ export function prescriptionView(p: Prescription): PrescriptionView {
     longTerm: p.longTerm,
     longTermConfirmed: p.longTermConfirmed,
     longTermConfirmationNeeded: p.longTermConfirmationNeeded,
+    // Names the service knows and this gateway does not are left out rather than failing the whole prescription.
+    missingAttestations: p.missingAttestations.filter((name) => MISSING_ATTESTATIONS.has(name)),
     revision: p.revision.toString(),
   };
 }

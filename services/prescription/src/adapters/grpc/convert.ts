@@ -1,7 +1,8 @@
 import type { Prescription as PrescriptionMessage, PrescriptionContent } from "@ihp/contracts/prescription";
 import type { ContentInput } from "../../domain/prescriptions/index.js";
 import type { PrescriptionView } from "../../application/prescriptionEvents.js";
-import { profileFor } from "../../domain/prescriptions/index.js";
+import { beijingDate } from "../../domain/dates.js";
+import { missingAttestations, profileFor } from "../../domain/prescriptions/index.js";
 
 export function contentFromProto(content: PrescriptionContent | undefined): ContentInput {
   return {
@@ -73,5 +74,7 @@ export function prescriptionToProto(view: PrescriptionView, now: Date): Prescrip
     longTermConfirmed: p.longTermConfirmed,
     longTermConfirmationNeeded: p.content.longTerm && longest > threshold && !p.longTermConfirmed,
     revision: BigInt(view.revision),
+    // Only while it can still be signed: a signed or voided version has nothing left to attest.
+    missingAttestations: p.status === "DRAFT" && "settings" in profile ? missingAttestations(profile, p.consult, p.content, beijingDate(now)) : [],
   };
 }

@@ -221,6 +221,19 @@ export function checkGuardian(profile: JurisdictionProfile, consult: ConsultSnap
   return undefined;
 }
 
+/**
+ * RX-05 ahead of signing: what checkGuardian would refuse if the physician signed on `issuedOn`, all of it at once,
+ * so a draft can show it (the refusal itself stays at signing: a draft may be saved before the guardian is there).
+ */
+export function missingAttestations(profile: JurisdictionProfile, consult: ConsultSnapshot, content: Content, issuedOn: string): string[] {
+  if (!requiresGuardian(profile, consult.patientBirthDate, issuedOn)) return [];
+  const missing: string[] = [];
+  if (consult.guardianId === "" || !consult.guardianVerified) missing.push("VERIFIED_GUARDIAN");
+  if (!content.guardianPresent) missing.push("GUARDIAN_PRESENT");
+  if (!content.accompanyingPhysicianPresent) missing.push("ACCOMPANYING_PHYSICIAN_PRESENT");
+  return missing;
+}
+
 /** RX-06: `validUntil` is still open on `day` (both civil dates in Beijing time). */
 export function isValidOn(issuedOn: string, validUntil: string, day: string): boolean {
   return daysBetween(issuedOn, day) >= 0 && daysBetween(day, validUntil) >= 0;
