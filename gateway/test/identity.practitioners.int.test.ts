@@ -324,9 +324,9 @@ describe("practitioners through the gateway (identity module, real identity serv
     const bySelf = await act("suspendPractitioner", { practitionerId: wangId, reason: "SELF_SUSPENSION" }, self, "PractitionerStatusChangeInput");
     expect(refusalOf(bySelf)).toMatchObject({ code: "ROLE_NOT_ALLOWED" });
     expect(await current(wangId)).toEqual(before);
-    // A lookup of an id nobody has is an answer (null), not an error.
+    // A lookup of an id nobody has is an error with its NOT_FOUND code, never a silent null (issue 13 item 8).
     const system = await stack.token(["system"], "platform", "svc-operator");
-    expect(dataOf(await stack.post(GET, { id: "0193a9f2-7c1d-8e4b-9a6f-00000000dead" }, system), "practitioner")).toBeNull();
+    expect(refusalOf(await stack.post(GET, { id: "0193a9f2-7c1d-8e4b-9a6f-00000000dead" }, system)).code).toBe("PRACTITIONER_NOT_FOUND");
   });
 
   it("IDN-06: changePractice replaces the practice; a department out of scope is refused and changes nothing", async () => {

@@ -75,9 +75,10 @@ describe("institutions through the gateway", () => {
     expect(h.services.calls.at(-1)?.traceparent).toContain(traceId);
   });
 
-  it("queries an institution, and answers null for one that does not exist", async () => {
+  it("queries an institution; one that does not exist is an error with its NOT_FOUND code, not a silent null (issue 13 item 8)", async () => {
     const { body } = await h.post(`query { a: institution(id: "inst-1") { name grade } b: institution(id: "nope") { name } }`, undefined, adminToken);
-    expect(body).toEqual({ data: { a: { name: "南宁市第一人民医院互联网医院", grade: "TERTIARY_A" }, b: null } });
+    expect(body.data).toEqual({ a: { name: "南宁市第一人民医院互联网医院", grade: "TERTIARY_A" }, b: null });
+    expect(body.errors?.map((error) => ({ path: error.path, code: error.extensions?.["code"] }))).toEqual([{ path: ["b"], code: "INSTITUTION_NOT_FOUND" }]);
   });
 
   it("changes a licence and the regulator connection", async () => {

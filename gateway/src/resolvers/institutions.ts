@@ -5,7 +5,6 @@ import type {
   RegisterInstitutionResponse,
   SetRegulatorConnectionResponse,
 } from "@ihp/contracts/identity";
-import { fromGrpcError } from "@ihp/platform";
 import { unary } from "../grpc/unary.js";
 import {
   type ChangeLicenceInput,
@@ -25,18 +24,13 @@ import { callScope, type HttpContext, present, type ResolverDeps } from "./conte
 export function institutionQueries(deps: ResolverDeps) {
   const { identity } = deps.downstream;
   return {
-    async institution(_root: unknown, args: { readonly id: string }, context: HttpContext): Promise<InstitutionView | null> {
+    async institution(_root: unknown, args: { readonly id: string }, context: HttpContext): Promise<InstitutionView> {
       const actor = await context.caller.actor();
-      try {
-        const response = await unary<GetInstitutionResponse>(callScope(deps, context, actor), (metadata, options, done) =>
-          identity.getInstitution({ institutionId: args.id }, metadata, options, done),
-        );
-        return institutionView(present(response.institution, "institution"));
-      } catch (error) {
-        // A nullable lookup: "there is none" is an answer, not an error. Refusals stay errors.
-        if (fromGrpcError(error).kind === "NOT_FOUND") return null;
-        throw error;
-      }
+      // An unknown id is an error with its NOT_FOUND code, never a silent null (README, "Lookups").
+      const response = await unary<GetInstitutionResponse>(callScope(deps, context, actor), (metadata, options, done) =>
+        identity.getInstitution({ institutionId: args.id }, metadata, options, done),
+      );
+      return institutionView(present(response.institution, "institution"));
     },
 
     async publicInstitutions(_root: unknown, args: PageArgs, context: HttpContext): Promise<Connection<PublicInstitutionView>> {

@@ -1,4 +1,3 @@
-import { fromGrpcError } from "@ihp/platform";
 import { type CallScope, unary } from "../../grpc/unary.js";
 import { callScope, type HttpContext, type ResolverDeps } from "../../resolvers/context.js";
 
@@ -26,12 +25,3 @@ export async function signedInScope(deps: ResolverDeps, context: HttpContext): P
   return callScope(deps, context, await context.caller.actor());
 }
 
-/** A nullable lookup: "there is none" is an answer, not an error. Refusals stay errors. */
-export async function orNullWhenNotFound<T>(lookup: Promise<T>): Promise<T | null> {
-  try {
-    return await lookup;
-  } catch (error) {
-    if (fromGrpcError(error).kind === "NOT_FOUND") return null;
-    throw error;
-  }
-}

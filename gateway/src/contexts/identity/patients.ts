@@ -8,7 +8,7 @@ import {
 import { PatientServiceClient } from "@ihp/contracts/identity";
 import { type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps } from "../module.js";
-import { anyone, orNullWhenNotFound, signedIn } from "./calls.js";
+import { anyone, signedIn } from "./calls.js";
 import {
   type LinkGuardianInput,
   maskIdNumber,
@@ -25,13 +25,12 @@ type Input<T> = { readonly input: T };
 export function patientQueries(deps: ContextDeps) {
   const client = () => deps.downstream.client("identity", PatientServiceClient);
   return {
-    async patient(_root: unknown, args: { readonly id: string }, context: HttpContext): Promise<PatientView | null> {
-      const response = await orNullWhenNotFound(
-        signedIn<GetPatientResponse>(deps, context, (metadata, options, done) =>
-          client().getPatient({ patientId: args.id }, metadata, options, done),
-        ),
+    async patient(_root: unknown, args: { readonly id: string }, context: HttpContext): Promise<PatientView> {
+      // An unknown id is an error with its NOT_FOUND code, never a silent null (README, "Lookups").
+      const response = await signedIn<GetPatientResponse>(deps, context, (metadata, options, done) =>
+        client().getPatient({ patientId: args.id }, metadata, options, done),
       );
-      return response === null ? null : patientView(present(response.patient, "patient"));
+      return patientView(present(response.patient, "patient"));
     },
   };
 }

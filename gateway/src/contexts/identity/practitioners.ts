@@ -18,7 +18,7 @@ import { unary } from "../../grpc/unary.js";
 import { type Connection, connection, type PageArgs } from "../../paging/connection.js";
 import { type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps } from "../module.js";
-import { orNullWhenNotFound, publicScope, signedIn, signedInScope } from "./calls.js";
+import { publicScope, signedIn, signedInScope } from "./calls.js";
 import {
   type ChangePracticeInput,
   changePracticeRequest,
@@ -97,13 +97,12 @@ export function practitionerQueries(deps: ContextDeps) {
       );
     },
 
-    async practitioner(_root: unknown, args: { readonly id: string }, context: HttpContext): Promise<PractitionerView | null> {
-      const response = await orNullWhenNotFound(
-        signedIn<GetPractitionerResponse>(deps, context, (metadata, options, done) =>
-          client().getPractitioner({ practitionerId: args.id }, metadata, options, done),
-        ),
+    async practitioner(_root: unknown, args: { readonly id: string }, context: HttpContext): Promise<PractitionerView> {
+      // An unknown id is an error with its NOT_FOUND code, never a silent null (README, "Lookups").
+      const response = await signedIn<GetPractitionerResponse>(deps, context, (metadata, options, done) =>
+        client().getPractitioner({ practitionerId: args.id }, metadata, options, done),
       );
-      return response === null ? null : practitionerView(present(response.practitioner, "practitioner"));
+      return practitionerView(present(response.practitioner, "practitioner"));
     },
   };
 }
