@@ -1,3 +1,4 @@
+import type { LogHead } from "./checkpoints/logCheckpoint.js";
 import type { LogPosition, NewEvent, StoredEvent } from "./types.js";
 
 /**
@@ -35,13 +36,24 @@ export interface SubscribeOptions {
 }
 
 export type VerifyResult =
-  | { readonly ok: true; readonly checked: number; readonly lastPosition: LogPosition }
+  | {
+      readonly ok: true;
+      readonly checked: number;
+      readonly lastPosition: LogPosition;
+      /** With checkpoints: the highest position a signed checkpoint vouches for (later events have the chain only). */
+      readonly anchoredPosition?: LogPosition;
+    }
   | {
       readonly ok: false;
       readonly checked: number;
       /** First position at which the log does not verify. */
       readonly position: LogPosition;
       readonly reason: VerifyFailure;
+      /**
+       * With checkpoints: the last position that still agreed with a signed checkpoint. On CHECKPOINT_MISMATCH the
+       * change lies after it and at or before `position`.
+       */
+      readonly anchoredPosition?: LogPosition;
     };
 
 export type VerifyFailure =
@@ -50,7 +62,16 @@ export type VerifyFailure =
   /** prevHash does not name the previous event's hash (an event was removed, inserted or reordered). */
   | "CHAIN_BROKEN"
   /** A stream's revisions are not 0, 1, 2 … */
-  | "REVISION_GAP";
+  | "REVISION_GAP"
+  /**
+   * The event at a signed checkpoint's position does not have the checkpoint's head hash: something at or before it
+   * was rewritten (the chain after it may have been re-hashed to hide it).
+   */
+  | "CHECKPOINT_MISMATCH"
+  /** The log ends before a signed checkpoint's position: events were cut off; `position` is the first missing one. */
+  | "LOG_TRUNCATED"
+  /** A checkpoint given to verify was not signed by the trusted key, or its signature does not verify. */
+  | "CHECKPOINT_INVALID";
 
 /**
  * The event store port. Every adapter passes the contract suite in @ihp/testing.
@@ -77,4 +98,17 @@ export interface EventStore {
   /** Walks the whole log and checks every hash and link; names the first broken position. */
   verify(): Promise<VerifyResult>;
   close(): Promise<void>;
+}
+
+/**
+ * A log whose whole history one head hash commits to (a single chain across streams), so a signed checkpoint of the
+ * head anchors every event up to it. The SQLite adapter is one; KurrentDB is not: its chain is per stream (see its
+ * README), so one head hash would not cover the other streams.
+ */
+export interface AnchorableLog {
+  head(): Promise<LogHead>;
+}
+
+export function isAnchorable(store: EventStore): store is EventStore & AnchorableLog {
+  return typeof (store as Partial<AnchorableLog>).head === "function";
 }

@@ -6,7 +6,9 @@ export type { Decider, DomainEvent } from "./decider.js";
 export { DomainError } from "./domainError.js";
 export type { DomainErrorKind } from "./domainError.js";
 export { DuplicateEventIdError, InvalidAppendError, StoreClosedError, WrongExpectedRevisionError } from "./errors.js";
+export { isAnchorable } from "./eventStore.js";
 export type {
+  AnchorableLog,
   AppendResult,
   EventStore,
   ExpectedRevision,
@@ -18,6 +20,11 @@ export type {
 export { ConcurrencyExhaustedError, handleCommand } from "./handleCommand.js";
 export type { CommandEnvelope, HandleOptions, HandleResult } from "./handleCommand.js";
 export { GENESIS_HASH, hashEvent } from "./hashChain.js";
+export { checkAnchors } from "./checkpoints/anchors.js";
+export type { Anchor, AnchorCheck, AnchorOptions } from "./checkpoints/anchors.js";
+export { appendCheckpoint, openCheckpointSigner, readCheckpoints } from "./checkpoints/checkpointFiles.js";
+export { CHECKPOINT_ALGORITHM, CheckpointSigner, checkCheckpoint, checkpointToBeSigned } from "./checkpoints/logCheckpoint.js";
+export type { CheckpointRejection, LogCheckpoint, LogHead } from "./checkpoints/logCheckpoint.js";
 export type { HashInput } from "./hashChain.js";
 export { START } from "./types.js";
 export type { EventMetadata, JsonObject, JsonValue, LogPosition, NewEvent, StoredEvent } from "./types.js";

@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 
 import { DuplicateEventIdError, StoreClosedError, WrongExpectedRevisionError } from "../errors.js";
 import type {
+  AnchorableLog,
   AppendResult,
   EventStore,
   ExpectedRevision,
@@ -9,6 +10,8 @@ import type {
   SubscribeOptions,
   VerifyResult,
 } from "../eventStore.js";
+import { type AnchorOptions, checkAnchors } from "../checkpoints/anchors.js";
+import type { LogHead } from "../checkpoints/logCheckpoint.js";
 import { GENESIS_HASH, hashEvent } from "../hashChain.js";
 import { START, type NewEvent, type StoredEvent } from "../types.js";
 import { rowToEvent } from "./rows.js";
@@ -65,7 +68,7 @@ const PAGE = 1_000;
  * writers share one fsync. Each append keeps its own atomicity through a savepoint: one append's conflict does not
  * fail its neighbours. A promise resolves only after the commit is durable.
  */
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore implements EventStore, AnchorableLog {
   private readonly db: Database.Database;
   private readonly clock: () => Date;
   private readonly pollIntervalMs: number;
@@ -196,9 +199,23 @@ export class SqliteEventStore implements EventStore {
     return { commits: this.commits, appends: this.appendsWritten };
   }
 
-  verify(): Promise<VerifyResult> {
+  /**
+   * Walks the whole log; with `anchors`, also against signed checkpoints (CHECKPOINT_MISMATCH, LOG_TRUNCATED,
+   * CHECKPOINT_INVALID: see verifyRows).
+   */
+  verify(anchors?: AnchorOptions): Promise<VerifyResult> {
     if (this.closed) return Promise.reject(new StoreClosedError());
-    return Promise.resolve(verifyRows(this.statements.iterateAll.iterate()));
+    if (anchors === undefined) return Promise.resolve(verifyRows(this.statements.iterateAll.iterate()));
+    const checked = checkAnchors(anchors);
+    if (!checked.ok) return Promise.resolve(checked.result);
+    return Promise.resolve(verifyRows(this.statements.iterateAll.iterate(), checked.anchors));
+  }
+
+  /** The committed head of the log, for signed checkpoints (START and GENESIS_HASH when empty). */
+  head(): Promise<LogHead> {
+    if (this.closed) return Promise.reject(new StoreClosedError());
+    const last = this.statements.lastEvent.get();
+    return Promise.resolve({ position: BigInt(last?.position ?? 0), hash: last?.hash ?? GENESIS_HASH });
   }
 
   /** Writes what is pending, ends subscriptions, closes the file. Appends already accepted are not lost. */

@@ -1,0 +1,85 @@
+import { randomBytes } from "node:crypto";
+import { link, mkdir, open, readFile, unlink, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+
+import { CheckpointSigner, type LogCheckpoint } from "./logCheckpoint.js";
+
+/**
+ * Opens the service's checkpoint key (PKCS#8 PEM), creating it on first use with mode 0600 in a 0700 folder. The new
+ * file is written privately and hard-linked into place, so a reader never sees half a key and two processes racing
+ * to create it end up with the same one. The public key is written beside it (`<file>.pub`, hex) for verifiers.
+ */
+export async function openCheckpointSigner(keyFile: string): Promise<CheckpointSigner> {
+  const existing = await readIfExists(keyFile);
+  if (existing !== undefined) return CheckpointSigner.fromPem(existing);
+  await mkdir(dirname(keyFile), { recursive: true, mode: 0o700 });
+  const created = CheckpointSigner.generate();
+  const temporary = `${keyFile}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  await writeFile(temporary, created.toPem(), { flag: "wx", mode: 0o600 });
+  let signer = created;
+  try {
+    await link(temporary, keyFile);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "EEXIST") throw error;
+    signer = CheckpointSigner.fromPem((await readIfExists(keyFile)) ?? "");
+  } finally {
+    await unlink(temporary);
+  }
+  await writeFile(`${keyFile}.pub`, `${signer.publicKey}\n`, { mode: 0o644 });
+  return signer;
+}
+
+/**
+ * The local, append-only copy of a service's checkpoints: JSON Lines, one signed checkpoint a line, fsynced before
+ * the append resolves. The same format `ihp-verify-log --checkpoints` reads from an outside party's copy.
+ */
+export async function appendCheckpoint(file: string, checkpoint: LogCheckpoint): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const handle = await open(file, "a", 0o644);
+  try {
+    await handle.write(`${JSON.stringify(checkpoint)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Reads checkpoints from a file: JSON Lines, a JSON array, or one JSON object. Values are returned unchecked (the
+ * verifier checks each signature). A last line without its newline is a write cut short by a crash and is skipped;
+ * any other line that is not JSON throws. A missing file reads as none.
+ */
+export async function readCheckpoints(file: string): Promise<unknown[]> {
+  const text = await readIfExists(file);
+  if (text === undefined) return [];
+  const trimmed = text.trim();
+  if (trimmed.startsWith("[")) return JSON.parse(trimmed) as unknown[];
+  const lines = text.split("\n");
+  const torn = !text.endsWith("\n") ? lines.pop() : undefined;
+  const values: unknown[] = [];
+  lines.forEach((line, index) => {
+    if (line.trim() === "") return;
+    try {
+      values.push(JSON.parse(line));
+    } catch (error) {
+      throw new Error(`${file}: line ${index + 1} is not JSON`, { cause: error });
+    }
+  });
+  if (torn !== undefined && torn.trim() !== "") {
+    try {
+      values.push(JSON.parse(torn) as unknown);
+    } catch {
+      // A crash mid-append: the line was never acknowledged.
+    }
+  }
+  return values;
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
