@@ -1,5 +1,6 @@
 // Public surface of the generated contracts. Generated code lives in src/gen (not committed; `npm run generate`).
 export { EventEnvelope, EventMetadata } from "./gen/ihp/common/v1/envelope.js";
+export { LogCheckpointSigned } from "./gen/ihp/common/v1/checkpoint.js";
 export { ErrorDetail } from "./gen/ihp/common/v1/errors.js";
 export { PageInfo, PageRequest } from "./gen/ihp/common/v1/paging.js";
 // Every service's audit trail query (proto/ihp/audit/v1), served by the shared service host.

@@ -26,6 +26,7 @@ describe("loadConfig", () => {
       DATA_DIR: "./data",
       AUTH_MODE: "builtin",
       SHUTDOWN_GRACE_MS: 20_000,
+      CHECKPOINT_INTERVAL_SECONDS: 60,
     });
   });
 

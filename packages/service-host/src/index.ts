@@ -3,3 +3,5 @@ export { startServiceHost } from "./serviceHost.js";
 export type { HostConfig, HostDeps, HostedConsumer, HostedJob, HostedService, ServiceHostOptions } from "./serviceHost.js";
 export { runServiceProcess } from "./runServiceProcess.js";
 export type { ProcessDeps } from "./runServiceProcess.js";
+export { checkpointFromMessage, CHECKPOINT_CONTENT_TYPE, CHECKPOINT_EVENT_TYPE, intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
+export type { CheckpointTimer, LogCheckpointerOptions } from "./logCheckpoints.js";

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { type EventStore, uuidv7 } from "@ihp/eventsourcing";
+import { CheckpointSigner, type EventStore, isAnchorable, openCheckpointSigner, uuidv7 } from "@ihp/eventsourcing";
 import {
   type Bus,
   type Consumer,
@@ -37,6 +37,7 @@ import {
 } from "@ihp/platform";
 import { openPostgresReadModels, openSqliteReadModels, type Projection, Projector } from "@ihp/projections";
 import type { Kysely } from "kysely";
+import { type CheckpointTimer, intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
 
 /** The configuration a hosted service needs: the platform's base variables plus, optionally, its read-model database. */
 export type HostConfig = BaseConfig & {
@@ -103,6 +104,8 @@ export interface ServiceHostOptions<DB> {
   readonly jobs?: readonly HostedJob<DB>[] | undefined;
   /** Called when a consumer gives up on a message (alerting). Default: an error log line. */
   readonly onGiveUp?: GiveUpListener | undefined;
+  /** Schedules the periodic log checkpoints (CHECKPOINT_INTERVAL_SECONDS). Default: setInterval; tests inject one. */
+  readonly checkpointTimer?: CheckpointTimer | undefined;
 }
 
 export interface HostedService {
@@ -179,6 +182,46 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
       deps = { store, readModels, bus, clock, newId, logger, handlers, audit, stopping: stopping.signal, verifier };
     },
     stop: () => (ownsBus ? bus.close() : undefined),
+  });
+
+  // The anchored log (XC-01): checkpoints of the head at an interval and once more at an ordered stop. Registered
+  // right after the bus so that it stops after everything that appends (gRPC, consumers, jobs) and before the bus and
+  // the store close: the last checkpoint covers the last event.
+  let checkpointer: LogCheckpointer | undefined;
+  let cancelCheckpoints: (() => void) | undefined;
+  lifecycle.register("log-checkpoints", {
+    start: async () => {
+      if (!isAnchorable(store)) {
+        logger.info("log checkpoints off: the KurrentDB adapter chains per stream, one head hash would not cover the log");
+        return;
+      }
+      const inMemory = config.DATA_DIR === ":memory:";
+      const keyDir = config.CHECKPOINT_KEY_DIR ?? (inMemory ? undefined : join(config.DATA_DIR, "keys"));
+      const signer =
+        keyDir === undefined ? CheckpointSigner.generate() : await openCheckpointSigner(join(keyDir, `${context}-checkpoint-p256.pem`));
+      checkpointer = await LogCheckpointer.open({
+        context,
+        log: store,
+        signer,
+        file: inMemory ? undefined : file("log-checkpoints.jsonl"),
+        bus,
+        clock,
+        newId,
+        logger,
+      });
+      logger.info({ publicKey: signer.publicKey }, "log checkpoints signed with this key");
+      const everyMs = config.CHECKPOINT_INTERVAL_SECONDS * 1_000;
+      if (everyMs > 0) {
+        const active = checkpointer;
+        cancelCheckpoints = (options.checkpointTimer ?? intervalTimer)(everyMs, () => {
+          active.checkpoint().catch((error: unknown) => logger.error({ err: error }, "log checkpoint failed; next one at the usual time"));
+        });
+      }
+    },
+    stop: async () => {
+      cancelCheckpoints?.();
+      await checkpointer?.checkpoint();
+    },
   });
 
   for (const projection of options.projections ?? []) {

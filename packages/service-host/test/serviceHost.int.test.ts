@@ -98,6 +98,7 @@ describe("startServiceHost", () => {
       "consumer-demo-self",
       "relay",
       "projector-seen",
+      "log-checkpoints",
       "bus",
       "read-models",
       "event-store",

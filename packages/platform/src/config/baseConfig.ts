@@ -35,6 +35,10 @@ export const baseConfigShape = {
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  /** Anchored log (XC-01): how often a service signs a checkpoint of its log head (when it moved); 0: only at stop. */
+  CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Folder of the services' checkpoint signing keys (<context>-checkpoint-p256.pem, 0600); unset: DATA_DIR/keys. */
+  CHECKPOINT_KEY_DIR: filePath.optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
 };
 

@@ -1,0 +1,164 @@
+import { EventEnvelope, LogCheckpointSigned } from "@ihp/contracts";
+import {
+  type AnchorableLog,
+  appendCheckpoint,
+  CHECKPOINT_ALGORITHM,
+  type CheckpointSigner,
+  checkCheckpoint,
+  type LogCheckpoint,
+  readCheckpoints,
+} from "@ihp/eventsourcing";
+import type { Bus, BusMessage } from "@ihp/messaging";
+import type { Logger } from "@ihp/platform";
+
+/** Integration event type and payload of a published checkpoint (proto/ihp/common/v1/checkpoint.proto). */
+export const CHECKPOINT_EVENT_TYPE = "LogCheckpointSigned";
+export const CHECKPOINT_CONTENT_TYPE = "application/x-protobuf; proto=ihp.common.v1.LogCheckpointSigned";
+
+/** Runs `run` every `ms` until the returned function is called. Injected in tests, which call the run themselves. */
+export type CheckpointTimer = (ms: number, run: () => void) => () => void;
+
+export const intervalTimer: CheckpointTimer = (ms, run) => {
+  const timer = setInterval(run, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+};
+
+export interface LogCheckpointerOptions {
+  readonly context: string;
+  readonly log: AnchorableLog;
+  readonly signer: CheckpointSigner;
+  /** The local append-only copy (JSON Lines); undefined with DATA_DIR=:memory: (the bus copy only). */
+  readonly file: string | undefined;
+  readonly bus: Bus;
+  readonly clock: () => Date;
+  readonly newId: () => string;
+  readonly logger: Logger;
+}
+
+/**
+ * Signs checkpoints of the service's log head (ARCHITECTURE §5, XC-01): stores each in the local copy, outside the
+ * event table, then publishes it on ihp.<context>.v1.LogCheckpointSigned so that a copy exists beyond the reach of
+ * whoever holds the service's files. A checkpoint is made only when the head moved since the last one. A publish that
+ * fails is retried at the next run, before any new checkpoint: the local copy alone anchors nothing against an
+ * attacker who can delete it.
+ */
+export class LogCheckpointer {
+  readonly #options: LogCheckpointerOptions;
+  #last: LogCheckpoint | undefined;
+  #unpublished: LogCheckpoint | undefined;
+  #running: Promise<LogCheckpoint | undefined> | undefined;
+
+  private constructor(options: LogCheckpointerOptions, last: LogCheckpoint | undefined) {
+    this.#options = options;
+    this.#last = last;
+  }
+
+  /** Resumes after the last checkpoint in the local copy that this service's key signed. */
+  static async open(options: LogCheckpointerOptions): Promise<LogCheckpointer> {
+    let last: LogCheckpoint | undefined;
+    for (const value of options.file === undefined ? [] : await readCheckpoints(options.file)) {
+      const checked = checkCheckpoint(value, options.signer.publicKey, options.context);
+      if (checked.ok && (last === undefined || BigInt(checked.checkpoint.position) >= BigInt(last.position))) last = checked.checkpoint;
+    }
+    return new LogCheckpointer(options, last);
+  }
+
+  /** The last checkpoint signed (or found in the local copy at open). */
+  get last(): LogCheckpoint | undefined {
+    return this.#last;
+  }
+
+  /** Signs, stores and publishes a checkpoint if the head moved; returns it (undefined: nothing new). Runs one at a time. */
+  checkpoint(): Promise<LogCheckpoint | undefined> {
+    const previous = this.#running ?? Promise.resolve(undefined);
+    const run = previous.catch(() => undefined).then(() => this.#checkpoint());
+    this.#running = run;
+    return run.finally(() => {
+      if (this.#running === run) this.#running = undefined;
+    });
+  }
+
+  async #checkpoint(): Promise<LogCheckpoint | undefined> {
+    const { context, log, signer, file, clock } = this.#options;
+    if (this.#unpublished !== undefined) await this.#publish(this.#unpublished);
+    const head = await log.head();
+    if (head.position === 0n) return undefined;
+    if (this.#last !== undefined && this.#last.position === head.position.toString() && this.#last.headHash === head.hash) {
+      return undefined;
+    }
+    const checkpoint = signer.sign(context, head, clock());
+    if (file !== undefined) await appendCheckpoint(file, checkpoint);
+    this.#last = checkpoint;
+    this.#unpublished = checkpoint;
+    await this.#publish(checkpoint);
+    return checkpoint;
+  }
+
+  async #publish(checkpoint: LogCheckpoint): Promise<void> {
+    try {
+      await this.#options.bus.publish(this.message(checkpoint));
+      if (this.#unpublished === checkpoint) this.#unpublished = undefined;
+    } catch (error) {
+      this.#options.logger.warn({ err: error, position: checkpoint.position }, "log checkpoint not published; retrying at the next run");
+    }
+  }
+
+  /** The bus message: an EventEnvelope like every integration event, so consumers of ihp.<context>.v1.> can skip it. */
+  message(checkpoint: LogCheckpoint): BusMessage {
+    const { context, newId } = this.#options;
+    const id = newId();
+    const payload = LogCheckpointSigned.encode({
+      version: checkpoint.version,
+      log: checkpoint.log,
+      position: checkpoint.position,
+      headHash: checkpoint.headHash,
+      signedAt: checkpoint.signedAt,
+      algorithm: checkpoint.algorithm,
+      publicKey: checkpoint.publicKey,
+      signature: Buffer.from(checkpoint.signature, "base64"),
+    }).finish();
+    const envelope: EventEnvelope = {
+      id,
+      type: CHECKPOINT_EVENT_TYPE,
+      schemaVersion: 1,
+      streamId: "",
+      streamRevision: 0n,
+      logPosition: checkpoint.position,
+      metadata: {
+        actorId: context,
+        actorRole: "system",
+        tenantId: "",
+        correlationId: id,
+        causationId: id,
+        traceparent: "",
+        tracestate: "",
+        occurredAt: checkpoint.signedAt,
+        profileVersion: "",
+        requestId: "",
+      },
+      hash: checkpoint.headHash,
+      contentType: CHECKPOINT_CONTENT_TYPE,
+      payload: Buffer.from(payload),
+    };
+    return { subject: `ihp.${context}.v1.${CHECKPOINT_EVENT_TYPE}`, id, data: EventEnvelope.encode(envelope).finish(), headers: {} };
+  }
+}
+
+/** Reads a published checkpoint back into the JSON form `ihp-verify-log --checkpoints` and verify take. */
+export function checkpointFromMessage(message: BusMessage): LogCheckpoint | undefined {
+  const envelope = EventEnvelope.decode(message.data);
+  if (envelope.type !== CHECKPOINT_EVENT_TYPE) return undefined;
+  const signed = LogCheckpointSigned.decode(envelope.payload);
+  if (signed.version !== 1 || signed.algorithm !== CHECKPOINT_ALGORITHM) return undefined;
+  return {
+    version: 1,
+    log: signed.log,
+    position: signed.position,
+    headHash: signed.headHash,
+    signedAt: signed.signedAt,
+    algorithm: CHECKPOINT_ALGORITHM,
+    publicKey: signed.publicKey,
+    signature: Buffer.from(signed.signature).toString("base64"),
+  };
+}
