@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +8,10 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { EventEnvelope, LogCheckpointSigned } from "@ihp/contracts";
+import { readCheckpoints } from "@ihp/eventsourcing";
 import { verifyFile } from "@ihp/eventsourcing/sqlite";
+import { contextStream, NatsJetStreamBus } from "@ihp/messaging";
 import { openBuiltinIssuer, type BuiltinIssuer } from "@ihp/platform";
 import { graphql, loginAs, runClinicalFlow, seedDemo, type DemoSeed } from "@ihp/runner";
 import { freePort, startNatsServer, waitFor, type NatsServerHandle } from "@ihp/testing";
@@ -335,6 +338,51 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
     twice.close();
     const requestId = (JSON.parse(String(row["metadata"])) as { requestId: string }).requestId;
     expect(burstProblems(copy, [])).toContain(`${requestId} registered 2 times`);
+    rmSync(copy, { force: true });
+  });
+
+  it("XC-01 (issue 10): identity signed checkpoints of its log head (at its SIGTERM stop too) and published them on NATS; against that copy a cut tail is named", async () => {
+    const publicKey = readFileSync(join(dataDir, "keys", "identity-checkpoint-p256.pem.pub"), "utf8").trim();
+    const local = await readCheckpoints(join(dataDir, "identity-log-checkpoints.jsonl"));
+    expect(local.length).toBeGreaterThan(0);
+    // An outside party's copy: a durable consumer of identity's checkpoints on NATS (JetStream replays them all).
+    const regulator = await NatsJetStreamBus.connect({ servers: nats.url, name: "e2e-regulator-copy", streams: [contextStream("identity")] });
+    const published: unknown[] = [];
+    const consumer = await regulator.consume({ durable: "e2e-regulator-checkpoints", subjects: ["ihp.identity.v1.LogCheckpointSigned"] }, (message) => {
+      const envelope = EventEnvelope.decode(message.data);
+      const signed = LogCheckpointSigned.decode(envelope.payload);
+      published.push({ ...signed, signature: Buffer.from(signed.signature).toString("base64") });
+      return Promise.resolve();
+    });
+    await waitFor(() => published.length >= local.length, 20_000, "identity's checkpoints from NATS");
+    await consumer.stop();
+    await regulator.close();
+    expect(published.slice(0, local.length)).toEqual(local);
+
+    // The stop checkpoint covers every registration acknowledged before the SIGTERM.
+    const ledger = new Database(join(dataDir, "identity-events.sqlite"), { readonly: true });
+    const streams = acknowledgedBeforeStop.map((id) => `identity-institution-${id}`);
+    const lastAcknowledged = ledger
+      .prepare<string[], { p: number }>(`SELECT max(position) AS p FROM events WHERE stream_id IN (${streams.map(() => "?").join(",")})`)
+      .get(...streams)!.p;
+    ledger.close();
+    expect(local.some((c) => Number((c as { position: string }).position) >= lastAcknowledged)).toBe(true);
+
+    const copy = join(dataDir, "anchored-identity.sqlite.copy");
+    const live = new Database(join(dataDir, "identity-events.sqlite"), { readonly: true });
+    await live.backup(copy);
+    live.close();
+    const anchors = { checkpoints: published, trustedPublicKey: publicKey, log: "identity" };
+    const last = published.reduce<bigint>((max, c) => (BigInt((c as { position: string }).position) > max ? BigInt((c as { position: string }).position) : max), 0n);
+    expect(verifyFile(copy, anchors)).toMatchObject({ ok: true, anchoredPosition: last });
+
+    // Cut the tail from the last checkpointed event on: the chain still verifies, the published checkpoint does not.
+    const db = new Database(copy);
+    db.exec("DROP TRIGGER events_are_append_only_delete; DROP TRIGGER events_are_append_only_update");
+    db.prepare("DELETE FROM events WHERE position >= ?").run(Number(last));
+    expect(verifyFile(copy)).toMatchObject({ ok: true });
+    expect(verifyFile(copy, anchors)).toMatchObject({ ok: false, position: last, reason: "LOG_TRUNCATED" });
+    db.close();
     rmSync(copy, { force: true });
   });
 });
