@@ -312,10 +312,18 @@ describe("XC-01 anchored log (issue 10): verify against signed checkpoints of th
     expect(JSON.parse(out)).toMatchObject({ ok: false, firstBrokenPosition: "60", reason: "CHECKPOINT_INVALID" });
   });
 
-  it("XC-01: an outside party's copy (a JSON file of one checkpoint) anchors the log even after the local copy is deleted", async () => {
+  it("XC-01: the local copy's last line cut short by a crash is skipped; a bad line before the end is an error", async () => {
+    const text = readFileSync(checkpointFile, "utf8");
+    writeFileSync(checkpointFile, `${text}{"version":1,"log":"cons`);
+    expect(await readCheckpoints(checkpointFile)).toHaveLength(3);
+    writeFileSync(checkpointFile, `not json\n${text}`);
+    await expect(readCheckpoints(checkpointFile)).rejects.toThrow(/line 1 is not JSON/);
+  });
+
+  it("XC-01: an outside party's copy (a pretty-printed JSON file of one checkpoint) anchors the log even after the local copy is deleted", async () => {
     const external = join(dir, "regulator-copy.json");
     const [, second] = await readCheckpoints(checkpointFile);
-    writeFileSync(external, JSON.stringify(second));
+    writeFileSync(external, JSON.stringify(second, null, 2));
     rmSync(checkpointFile);
     deleteFrom(path, 30);
     const { status, out } = runCli(path, "--checkpoints", external, "--public-key", signer.publicKey);

@@ -54,6 +54,14 @@ export async function readCheckpoints(file: string): Promise<unknown[]> {
   if (text === undefined) return [];
   const trimmed = text.trim();
   if (trimmed.startsWith("[")) return JSON.parse(trimmed) as unknown[];
+  // One JSON object, perhaps pretty-printed over several lines (an outside party's saved copy).
+  if (trimmed.startsWith("{")) {
+    try {
+      return [JSON.parse(trimmed) as unknown];
+    } catch {
+      // Not one object: JSON Lines, read below.
+    }
+  }
   const lines = text.split("\n");
   const torn = !text.endsWith("\n") ? lines.pop() : undefined;
   const values: unknown[] = [];
