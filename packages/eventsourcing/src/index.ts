@@ -25,6 +25,8 @@ export type { Anchor, AnchorCheck, AnchorOptions } from "./checkpoints/anchors.j
 export { appendCheckpoint, openCheckpointSigner, readCheckpoints } from "./checkpoints/checkpointFiles.js";
 export { CHECKPOINT_ALGORITHM, CheckpointSigner, checkCheckpoint, checkpointToBeSigned } from "./checkpoints/logCheckpoint.js";
 export type { CheckpointRejection, LogCheckpoint, LogHead } from "./checkpoints/logCheckpoint.js";
+export { httpTimestampAuthority, timestampDigest, timeStampRequest, timestampStatus, verifyTimestamp } from "./checkpoints/timestamp.js";
+export type { HttpTimestampAuthorityOptions, TimestampAuthority } from "./checkpoints/timestamp.js";
 export type { HashInput } from "./hashChain.js";
 export { START } from "./types.js";
 export type { EventMetadata, JsonObject, JsonValue, LogPosition, NewEvent, StoredEvent } from "./types.js";

@@ -1,6 +1,7 @@
 import type { VerifyResult } from "../eventStore.js";
 import type { LogPosition } from "../types.js";
 import { checkCheckpoint, type CheckpointRejection } from "./logCheckpoint.js";
+import { verifyTimestamp } from "./timestamp.js";
 
 /** A position and head hash a trusted signature vouches for. */
 export interface Anchor {
@@ -16,6 +17,11 @@ export interface AnchorOptions {
   readonly trustedPublicKey: string;
   /** The log's name (service context); when given, a checkpoint of another log is refused. */
   readonly log?: string;
+  /**
+   * PEM file of the time-stamp authority's CA: when given, every checkpoint must carry an RFC 3161 token from a TSA
+   * chaining to it, over that checkpoint (checked with `openssl ts -verify`).
+   */
+  readonly tsaCaFile?: string;
 }
 
 export type AnchorCheck =
@@ -30,7 +36,10 @@ export type AnchorCheck =
 export function checkAnchors(options: AnchorOptions): AnchorCheck {
   const anchors: Anchor[] = [];
   for (const value of options.checkpoints) {
-    const checked = checkCheckpoint(value, options.trustedPublicKey, options.log);
+    let checked = checkCheckpoint(value, options.trustedPublicKey, options.log);
+    if (checked.ok && options.tsaCaFile !== undefined && verifyTimestamp(checked.checkpoint, options.tsaCaFile) === undefined) {
+      checked = { ok: false, reason: "CHECKPOINT_TIMESTAMP_INVALID" };
+    }
     if (!checked.ok) {
       const claimed = (value as { position?: unknown } | null)?.position;
       const position = typeof claimed === "string" && /^[0-9]+$/.test(claimed) ? BigInt(claimed) : 0n;

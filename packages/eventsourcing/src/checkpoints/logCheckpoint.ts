@@ -34,6 +34,8 @@ export interface LogCheckpoint {
   readonly publicKey: string;
   /** Base64 DER ECDSA signature over checkpointToBeSigned. */
   readonly signature: string;
+  /** Optional RFC 3161 TimeStampResp (base64 DER) over timestampDigest: added after signing, outside the signature. */
+  readonly timestamp?: string;
 }
 
 /** Why a checkpoint is not accepted as evidence. */
@@ -45,7 +47,9 @@ export type CheckpointRejection =
   /** The signature does not verify over the checkpoint's content. */
   | "CHECKPOINT_SIGNATURE_INVALID"
   /** A checkpoint of another service's log. */
-  | "CHECKPOINT_OTHER_LOG";
+  | "CHECKPOINT_OTHER_LOG"
+  /** A trusted time-stamp authority was required and the checkpoint's RFC 3161 token is missing or does not verify. */
+  | "CHECKPOINT_TIMESTAMP_INVALID";
 
 /** The bytes a checkpoint's signature covers: canonical JSON of every field except the signature. */
 export function checkpointToBeSigned(checkpoint: Omit<LogCheckpoint, "signature">): Uint8Array {
@@ -134,7 +138,8 @@ function isCheckpointShape(value: unknown): value is LogCheckpoint {
     typeof c["publicKey"] === "string" &&
     /^04[0-9a-fA-F]{128}$/.test(c["publicKey"]) &&
     typeof c["signature"] === "string" &&
-    c["signature"].length > 0
+    c["signature"].length > 0 &&
+    (c["timestamp"] === undefined || typeof c["timestamp"] === "string")
   );
 }
 

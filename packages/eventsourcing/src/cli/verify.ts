@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// ihp-verify-log [--checkpoints <file> … --public-key <hex | file>] [--log <context>] <store.sqlite> …
+// ihp-verify-log [--checkpoints <file> … --public-key <hex | file>] [--log <context>] [--tsa-ca <pem>] <store.sqlite> …
 // Walks each embedded event log and checks its hash chain; with checkpoints (JSON Lines, a JSON array or one JSON
 // object: the service's local copy, or one an outside party kept from the bus), also that the log still reaches and
 // agrees with every signed checkpoint. Prints one JSON line per file; exits 1 if any log does not verify, 2 on a usage
@@ -12,7 +12,7 @@ import { readCheckpoints } from "../checkpoints/checkpointFiles.js";
 import { verifyFile } from "../sqlite/verifyFile.js";
 
 const USAGE =
-  "usage: ihp-verify-log [--checkpoints <file>]… [--public-key <hex|file>] [--log <context>] <store.sqlite> [more.sqlite …]\n";
+  "usage: ihp-verify-log [--checkpoints <file>]… [--public-key <hex|file>] [--log <context>] [--tsa-ca <pem>] <store.sqlite> [more.sqlite …]\n";
 
 function usage(problem: string): never {
   process.stderr.write(`${problem}\n${USAGE}`);
@@ -27,6 +27,7 @@ try {
       checkpoints: { type: "string", multiple: true },
       "public-key": { type: "string" },
       log: { type: "string" },
+      "tsa-ca": { type: "string" },
     },
   });
 } catch (error) {
@@ -43,7 +44,12 @@ if (values.checkpoints !== undefined) {
   try {
     const trustedPublicKey = /^04[0-9a-fA-F]{128}$/.test(key) ? key : readFileSync(key, "utf8").trim();
     const checkpoints = (await Promise.all(values.checkpoints.map((file) => readCheckpoints(file)))).flat();
-    anchors = { checkpoints, trustedPublicKey, ...(values.log === undefined ? {} : { log: values.log }) };
+    anchors = {
+      checkpoints,
+      trustedPublicKey,
+      ...(values.log === undefined ? {} : { log: values.log }),
+      ...(values["tsa-ca"] === undefined ? {} : { tsaCaFile: values["tsa-ca"] }),
+    };
   } catch (error) {
     process.stdout.write(`${JSON.stringify({ ok: false, error: (error as Error).message })}\n`);
     process.exit(2);
