@@ -7,6 +7,8 @@ import {
   checkCheckpoint,
   type LogCheckpoint,
   readCheckpoints,
+  type TimestampAuthority,
+  timestampDigest,
 } from "@ihp/eventsourcing";
 import type { Bus, BusMessage } from "@ihp/messaging";
 import type { Logger } from "@ihp/platform";
@@ -34,6 +36,8 @@ export interface LogCheckpointerOptions {
   readonly clock: () => Date;
   readonly newId: () => string;
   readonly logger: Logger;
+  /** RFC 3161 authority that stamps each checkpoint (CHECKPOINT_TSA_URL); undefined: none. */
+  readonly tsa?: TimestampAuthority | undefined;
 }
 
 /**
@@ -87,12 +91,25 @@ export class LogCheckpointer {
     if (this.#last !== undefined && this.#last.position === head.position.toString() && this.#last.headHash === head.hash) {
       return undefined;
     }
-    const checkpoint = signer.sign(context, head, clock());
+    const checkpoint = await this.#stamp(signer.sign(context, head, clock()));
     if (file !== undefined) await appendCheckpoint(file, checkpoint);
     this.#last = checkpoint;
     this.#unpublished = checkpoint;
     await this.#publish(checkpoint);
     return checkpoint;
+  }
+
+  /** Adds the TSA's token; a TSA that fails does not hold up the checkpoint, which is then kept unstamped. */
+  async #stamp(checkpoint: LogCheckpoint): Promise<LogCheckpoint> {
+    const { tsa, logger } = this.#options;
+    if (tsa === undefined) return checkpoint;
+    try {
+      const token = await tsa.stamp(timestampDigest(checkpoint));
+      return { ...checkpoint, timestamp: Buffer.from(token).toString("base64") };
+    } catch (error) {
+      logger.warn({ err: error, position: checkpoint.position }, "log checkpoint not time-stamped; kept without a token");
+      return checkpoint;
+    }
   }
 
   async #publish(checkpoint: LogCheckpoint): Promise<void> {
@@ -117,6 +134,7 @@ export class LogCheckpointer {
       algorithm: checkpoint.algorithm,
       publicKey: checkpoint.publicKey,
       signature: Buffer.from(checkpoint.signature, "base64"),
+      timestamp: Buffer.from(checkpoint.timestamp ?? "", "base64"),
     }).finish();
     const envelope: EventEnvelope = {
       id,
@@ -160,5 +178,6 @@ export function checkpointFromMessage(message: BusMessage): LogCheckpoint | unde
     algorithm: CHECKPOINT_ALGORITHM,
     publicKey: signed.publicKey,
     signature: Buffer.from(signed.signature).toString("base64"),
+    ...(signed.timestamp.length === 0 ? {} : { timestamp: Buffer.from(signed.timestamp).toString("base64") }),
   };
 }

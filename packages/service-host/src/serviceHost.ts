@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { CheckpointSigner, type EventStore, isAnchorable, openCheckpointSigner, uuidv7 } from "@ihp/eventsourcing";
+import { CheckpointSigner, type EventStore, httpTimestampAuthority, isAnchorable, openCheckpointSigner, uuidv7 } from "@ihp/eventsourcing";
 import {
   type Bus,
   type Consumer,
@@ -208,6 +208,7 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
         clock,
         newId,
         logger,
+        tsa: config.CHECKPOINT_TSA_URL === undefined ? undefined : httpTimestampAuthority({ url: config.CHECKPOINT_TSA_URL }),
       });
       logger.info({ publicKey: signer.publicKey }, "log checkpoints signed with this key");
       const everyMs = config.CHECKPOINT_INTERVAL_SECONDS * 1_000;

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, stat, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CheckpointSigner, type LogCheckpoint, readCheckpoints } from "@ihp/eventsourcing";
+import { CheckpointSigner, type LogCheckpoint, readCheckpoints, timestampDigest } from "@ihp/eventsourcing";
 import { SqliteEventStore, verifyFile } from "@ihp/eventsourcing/sqlite";
 import { type BusMessage, InProcessBus } from "@ihp/messaging";
 import { baseConfigSchema, BuiltinIssuer, createLogger, TokenVerifier } from "@ihp/platform";
@@ -155,6 +155,50 @@ describe("XC-01 anchored log (issue 10): the service host signs checkpoints of t
     down = false;
     expect(await checkpointer.checkpoint()).toBeUndefined();
     expect(sent.map((message) => checkpointFromMessage(message))).toEqual([first]);
+    await store.close();
+    await bus.close();
+  });
+
+  it("XC-01: with a time-stamp authority each checkpoint carries its token (kept locally and on the bus); a failing authority leaves it unstamped but signed", async () => {
+    dir = await mkdtemp(join(tmpdir(), "ihp-checkpointer-tsa-"));
+    const store = SqliteEventStore.open({ path: join(dir, "events.sqlite") });
+    const bus = new InProcessBus();
+    const sent: BusMessage[] = [];
+    await bus.consume({ durable: "copy", subjects: ["ihp.demo.v1.>"] }, (message) => {
+      sent.push(message);
+      return Promise.resolve();
+    });
+    const digests: string[] = [];
+    let tsaUp = true;
+    const checkpointer = await LogCheckpointer.open({
+      context: "demo",
+      log: store,
+      signer: CheckpointSigner.generate(),
+      file: join(dir, "checkpoints.jsonl"),
+      bus,
+      clock: () => new Date(Date.UTC(2026, 0, 1)),
+      newId: () => `id-${digests.length}-${sent.length}`,
+      logger: silent,
+      tsa: {
+        stamp: (digest) => {
+          if (!tsaUp) return Promise.reject(new Error("tsa down"));
+          digests.push(Buffer.from(digest).toString("hex"));
+          return Promise.resolve(Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x00));
+        },
+      },
+    });
+    await store.append("demo-a", [newEvent("A")], "no_stream");
+    const stamped = await checkpointer.checkpoint();
+    expect(stamped?.timestamp).toBe(Buffer.of(0x30, 0x03, 0x02, 0x01, 0x00).toString("base64"));
+    expect(digests).toEqual([Buffer.from(timestampDigest(stamped!)).toString("hex")]);
+    tsaUp = false;
+    await store.append("demo-a", [newEvent("B")], 0);
+    const unstamped = await checkpointer.checkpoint();
+    expect(unstamped?.timestamp).toBeUndefined();
+    expect(unstamped?.position).toBe("2");
+    await waitFor(() => sent.length === 2, 5_000, "both checkpoints on the bus");
+    expect(sent.map((message) => checkpointFromMessage(message))).toEqual([stamped, unstamped]);
+    expect(await readCheckpoints(join(dir, "checkpoints.jsonl"))).toEqual([stamped, unstamped]);
     await store.close();
     await bus.close();
   });

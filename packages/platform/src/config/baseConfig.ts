@@ -39,6 +39,8 @@ export const baseConfigShape = {
   CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Folder of the services' checkpoint signing keys (<context>-checkpoint-p256.pem, 0600); unset: DATA_DIR/keys. */
   CHECKPOINT_KEY_DIR: filePath.optional(),
+  /** RFC 3161 time-stamping authority (HTTP) that stamps each checkpoint; unset: none. */
+  CHECKPOINT_TSA_URL: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
 };
 
