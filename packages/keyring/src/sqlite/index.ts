@@ -1,0 +1,84 @@
+import Database from "better-sqlite3";
+import type { WrappedKey } from "../custody.js";
+import type { DataKeyRef, DataKeyStore, StoredDataKey } from "../store.js";
+
+/**
+ * Wrapped data keys in SQLite (one file per service, beside — not inside — its event log). `secure_delete` makes
+ * SQLite overwrite a destroyed key's bytes instead of only unlinking the page, so crypto-erasure does not leave the
+ * wrapped key in free pages of the file (copies in backups and old journal blocks on disk are outside its reach).
+ */
+export function openSqliteDataKeyStore(path: string): DataKeyStore {
+  const db = new Database(path);
+  db.pragma("secure_delete = ON");
+  db.pragma("busy_timeout = 5000");
+  db.exec(`CREATE TABLE IF NOT EXISTS keyring_data_keys (
+    subject TEXT NOT NULL,
+    retention_class TEXT NOT NULL,
+    master_key_id TEXT,
+    wrapped BLOB,
+    destroyed INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (subject, retention_class)
+  ) WITHOUT ROWID`);
+  interface Row {
+    subject: string;
+    retention_class: string;
+    master_key_id: string | null;
+    wrapped: Buffer | null;
+    destroyed: number;
+  }
+  const select = db.prepare<[string, string], Row>("SELECT * FROM keyring_data_keys WHERE subject = ? AND retention_class = ?");
+  const insert = db.prepare("INSERT OR IGNORE INTO keyring_data_keys (subject, retention_class, master_key_id, wrapped) VALUES (?, ?, ?, ?)");
+  const replace = db.prepare(
+    "UPDATE keyring_data_keys SET master_key_id = ?, wrapped = ? WHERE subject = ? AND retention_class = ? AND destroyed = 0 AND master_key_id = ?",
+  );
+  const destroy = db.prepare(
+    `INSERT INTO keyring_data_keys (subject, retention_class, master_key_id, wrapped, destroyed) VALUES (?, ?, NULL, NULL, 1)
+     ON CONFLICT (subject, retention_class) DO UPDATE SET master_key_id = NULL, wrapped = NULL, destroyed = 1`,
+  );
+  const others = db.prepare<[string, number], Row>(
+    "SELECT * FROM keyring_data_keys WHERE destroyed = 0 AND master_key_id <> ? LIMIT ?",
+  );
+
+  const toStored = (row: Row): StoredDataKey =>
+    row.destroyed === 1 || row.wrapped === null || row.master_key_id === null
+      ? { state: "destroyed" }
+      : { state: "live", wrapped: toWrapped(row.master_key_id, row.wrapped) };
+  const get = (ref: DataKeyRef): StoredDataKey | undefined => {
+    const row = select.get(ref.subject, ref.retentionClass);
+    return row === undefined ? undefined : toStored(row);
+  };
+
+  return {
+    get: (ref) => Promise.resolve(get(ref)),
+    createIfAbsent(ref, wrapped) {
+      insert.run(ref.subject, ref.retentionClass, wrapped.masterKeyId, Buffer.from(wrapped.bytes));
+      const stored = get(ref);
+      if (stored === undefined) throw new Error("data key row vanished after insert");
+      return Promise.resolve(stored);
+    },
+    replaceWrapped(ref, from, wrapped) {
+      const result = replace.run(wrapped.masterKeyId, Buffer.from(wrapped.bytes), ref.subject, ref.retentionClass, from);
+      return Promise.resolve(result.changes === 1);
+    },
+    destroy(ref) {
+      destroy.run(ref.subject, ref.retentionClass);
+      return Promise.resolve();
+    },
+    wrappedByOtherThan(masterKeyId, limit) {
+      return Promise.resolve(
+        others.all(masterKeyId, limit).map((row) => ({
+          ref: { subject: row.subject, retentionClass: row.retention_class },
+          wrapped: toWrapped(row.master_key_id ?? "", row.wrapped ?? Buffer.alloc(0)),
+        })),
+      );
+    },
+    close() {
+      db.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+function toWrapped(masterKeyId: string, bytes: Buffer): WrappedKey {
+  return { masterKeyId, bytes: new Uint8Array(bytes) };
+}
