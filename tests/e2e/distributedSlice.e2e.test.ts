@@ -350,8 +350,9 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
     const published: unknown[] = [];
     const consumer = await regulator.consume({ durable: "e2e-regulator-checkpoints", subjects: ["ihp.identity.v1.LogCheckpointSigned"] }, (message) => {
       const envelope = EventEnvelope.decode(message.data);
-      const signed = LogCheckpointSigned.decode(envelope.payload);
-      published.push({ ...signed, signature: Buffer.from(signed.signature).toString("base64") });
+      const { signature, timestamp, ...signed } = LogCheckpointSigned.decode(envelope.payload);
+      const stamp = timestamp.length === 0 ? {} : { timestamp: Buffer.from(timestamp).toString("base64") };
+      published.push({ ...signed, signature: Buffer.from(signature).toString("base64"), ...stamp });
       return Promise.resolve();
     });
     await waitFor(() => published.length >= local.length, 20_000, "identity's checkpoints from NATS");
