@@ -84,6 +84,8 @@ function run(entry: string, env: Record<string, string>): Proc {
 
 describe("first slice end to end, distributed mode: separate processes, real NATS, PostgreSQL read models", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "ihp-dist-"));
+  // The services' checkpoint keys, outside the data folder as in production.
+  const keyDir = mkdtempSync(join(tmpdir(), "ihp-dist-keys-"));
   const schema = `e2e_${Math.random().toString(36).slice(2, 10)}`;
   let nats: NatsServerHandle;
   let issuer: BuiltinIssuer;
@@ -115,7 +117,7 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
     issuer = await openBuiltinIssuer(dataDir);
     const [identityPort, reportingPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
     const [consultPort, prescriptionPort, pharmacyPort] = [await freePort(), await freePort(), await freePort()];
-    const common = { DATA_DIR: dataDir, NATS_URL: nats.url, METRICS_PORT: "0", AUTH_MODE: "builtin" };
+    const common = { DATA_DIR: dataDir, NATS_URL: nats.url, METRICS_PORT: "0", AUTH_MODE: "builtin", CHECKPOINT_KEY_DIR: keyDir };
     identityEnv = {
       ...common,
       SERVICE_NAME: "identity",
@@ -166,6 +168,7 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await admin.end();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(keyDir, { recursive: true, force: true });
   }, 60_000);
 
   it("every service runs from its own main.ts and answers its health check through the gateway's /readyz", async () => {
@@ -342,7 +345,7 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
   });
 
   it("XC-01 (issue 10): identity signed checkpoints of its log head (at its SIGTERM stop too) and published them on NATS; against that copy a cut tail is named", async () => {
-    const publicKey = readFileSync(join(dataDir, "keys", "identity-checkpoint-p256.pem.pub"), "utf8").trim();
+    const publicKey = readFileSync(join(keyDir, "identity-checkpoint-p256.pem.pub"), "utf8").trim();
     const local = await readCheckpoints(join(dataDir, "identity-log-checkpoints.jsonl"));
     expect(local.length).toBeGreaterThan(0);
     // An outside party's copy: a durable consumer of identity's checkpoints on NATS (JetStream replays them all).

@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { homedir } from "node:os";
+import { join, relative, resolve } from "node:path";
 import { CheckpointSigner, type EventStore, httpTimestampAuthority, isAnchorable, openCheckpointSigner, uuidv7 } from "@ihp/eventsourcing";
 import {
   type Bus,
@@ -45,6 +46,12 @@ export type HostConfig = BaseConfig & {
   readonly READ_MODEL_URL?: string | undefined;
   readonly READ_MODEL_SCHEMA?: string | undefined;
 };
+
+/** Where checkpoint keys live unless CHECKPOINT_KEY_DIR says: `$XDG_CONFIG_HOME/ihp/checkpoint-keys` (`~/.config/…`). */
+export function defaultCheckpointKeyDir(env: NodeJS.ProcessEnv = process.env): string {
+  const config = env["XDG_CONFIG_HOME"] !== undefined && env["XDG_CONFIG_HOME"] !== "" ? env["XDG_CONFIG_HOME"] : join(homedir(), ".config");
+  return join(config, "ihp", "checkpoint-keys");
+}
 
 /** What a service's adapters are built from, once store, read models and bus are open. */
 export interface HostDeps<DB> {
@@ -196,7 +203,12 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
         return;
       }
       const inMemory = config.DATA_DIR === ":memory:";
-      const keyDir = config.CHECKPOINT_KEY_DIR ?? (inMemory ? undefined : join(config.DATA_DIR, "keys"));
+      // Outside the data folder by default, like the keyring's master key: a copy of the data must not carry the key
+      // that could re-sign a rewritten log.
+      const keyDir = config.CHECKPOINT_KEY_DIR ?? (inMemory ? undefined : defaultCheckpointKeyDir());
+      if (keyDir !== undefined && !inMemory && !relative(resolve(config.DATA_DIR), resolve(keyDir)).startsWith("..")) {
+        logger.warn({ keyDir }, "the checkpoint key lies inside DATA_DIR: whoever copies the data can re-sign a rewritten log");
+      }
       const signer =
         keyDir === undefined ? CheckpointSigner.generate() : await openCheckpointSigner(join(keyDir, `${context}-checkpoint-p256.pem`));
       checkpointer = await LogCheckpointer.open({

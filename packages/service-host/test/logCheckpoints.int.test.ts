@@ -1,5 +1,5 @@
 import { mkdtemp, readFile, rm, stat, truncate } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { CheckpointSigner, type LogCheckpoint, readCheckpoints, timestampDigest } from "@ihp/eventsourcing";
 import { SqliteEventStore, verifyFile } from "@ihp/eventsourcing/sqlite";
@@ -7,7 +7,7 @@ import { type BusMessage, InProcessBus } from "@ihp/messaging";
 import { baseConfigSchema, BuiltinIssuer, createLogger, TokenVerifier } from "@ihp/platform";
 import { newEvent, waitFor } from "@ihp/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { checkpointFromMessage, type CheckpointTimer, type HostDeps, LogCheckpointer, startServiceHost } from "../src/index.js";
+import { checkpointFromMessage, type CheckpointTimer, defaultCheckpointKeyDir, type HostDeps, LogCheckpointer, startServiceHost } from "../src/index.js";
 
 const silent = createLogger({ name: "demo", level: "silent" });
 
@@ -40,7 +40,15 @@ describe("XC-01 anchored log (issue 10): the service host signs checkpoints of t
     dir = await mkdtemp(join(tmpdir(), "ihp-host-checkpoints-"));
     const issuer = await BuiltinIssuer.create({ issuer: "urn:test", audience: "urn:test" });
     const verifier = TokenVerifier.fromJwks(issuer.jwks(), { issuer: "urn:test", audience: "urn:test" });
-    const config = baseConfigSchema.parse({ SERVICE_NAME: "demo", DATA_DIR: dir, GRPC_PORT: "0", CHECKPOINT_INTERVAL_SECONDS: "30" });
+    const keyDir = join(dir, "secrets"); // stands for a folder outside DATA_DIR (a mounted secret)
+    const dataDir = join(dir, "data");
+    const config = baseConfigSchema.parse({
+      SERVICE_NAME: "demo",
+      DATA_DIR: dataDir,
+      GRPC_PORT: "0",
+      CHECKPOINT_INTERVAL_SECONDS: "30",
+      CHECKPOINT_KEY_DIR: keyDir,
+    });
     const bus = new InProcessBus();
     const published: BusMessage[] = [];
     await bus.consume({ durable: "regulator-copy", subjects: ["ihp.demo.v1.LogCheckpointSigned"] }, (message) => {
@@ -81,16 +89,16 @@ describe("XC-01 anchored log (issue 10): the service host signs checkpoints of t
     expect(outcomes.map((outcome) => outcome.name)).toContain("log-checkpoints");
     expect(manual.cancelled()).toBe(true);
 
-    const keyFile = join(dir, "keys", "demo-checkpoint-p256.pem");
+    const keyFile = join(keyDir, "demo-checkpoint-p256.pem");
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
     const publicKey = (await readFile(`${keyFile}.pub`, "utf8")).trim();
-    const local = (await readCheckpoints(join(dir, "demo-log-checkpoints.jsonl"))) as LogCheckpoint[];
+    const local = (await readCheckpoints(join(dataDir, "demo-log-checkpoints.jsonl"))) as LogCheckpoint[];
     expect(local.map(({ log, position, signedAt, publicKey: key }) => ({ log, position, signedAt, key }))).toEqual([
       { log: "demo", position: "2", signedAt: "2026-12-06T09:00:30.000Z", key: publicKey },
       { log: "demo", position: "3", signedAt: "2026-12-06T09:01:05.000Z", key: publicKey },
     ]);
     // The checkpoints are not events: the log holds the three appended events only.
-    const events = join(dir, "demo-events.sqlite");
+    const events = join(dataDir, "demo-events.sqlite");
     expect(verifyFile(events)).toEqual({ ok: true, checked: 3, lastPosition: 3n });
 
     const fromBus = published.map((message) => checkpointFromMessage(message));
@@ -106,12 +114,12 @@ describe("XC-01 anchored log (issue 10): the service host signs checkpoints of t
     const again = await start();
     await again.stop("test");
     expect((await readFile(`${keyFile}.pub`, "utf8")).trim()).toBe(publicKey);
-    expect(await readCheckpoints(join(dir, "demo-log-checkpoints.jsonl"))).toHaveLength(2);
+    expect(await readCheckpoints(join(dataDir, "demo-log-checkpoints.jsonl"))).toHaveLength(2);
     expect(published).toHaveLength(2);
 
     // Whoever holds the files empties the log and deletes the local copy: the published copy still shows the cut.
     await truncate(events, 0);
-    await rm(join(dir, "demo-log-checkpoints.jsonl"));
+    await rm(join(dataDir, "demo-log-checkpoints.jsonl"));
     expect(verifyFile(events, { checkpoints: fromBus, trustedPublicKey: publicKey })).toEqual({
       ok: false,
       checked: 0,
@@ -120,6 +128,11 @@ describe("XC-01 anchored log (issue 10): the service host signs checkpoints of t
       anchoredPosition: 0n,
     });
     await bus.close();
+  });
+
+  it("XC-01: by default the checkpoint keys live outside any data folder, under the user's configuration folder", () => {
+    expect(defaultCheckpointKeyDir({ XDG_CONFIG_HOME: "/etc/xdg-test" })).toBe("/etc/xdg-test/ihp/checkpoint-keys");
+    expect(defaultCheckpointKeyDir({})).toBe(join(homedir(), ".config", "ihp", "checkpoint-keys"));
   });
 
   it("XC-01: a checkpoint whose publish failed is published again at the next run, before anything new", async () => {

@@ -37,7 +37,7 @@ export const baseConfigShape = {
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   /** Anchored log (XC-01): how often a service signs a checkpoint of its log head (when it moved); 0: only at stop. */
   CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
-  /** Folder of the services' checkpoint signing keys (<context>-checkpoint-p256.pem, 0600); unset: DATA_DIR/keys. */
+  /** Folder of the services' checkpoint signing keys (<context>-checkpoint-p256.pem, 0600); unset: ~/.config/ihp/checkpoint-keys. */
   CHECKPOINT_KEY_DIR: filePath.optional(),
   /** RFC 3161 time-stamping authority (HTTP) that stamps each checkpoint; unset: none. */
   CHECKPOINT_TSA_URL: z.url({ protocol: /^https?$/ }).optional(),
