@@ -59,26 +59,27 @@ export async function openKeyFileCustody(options: KeyFileCustodyOptions = {}): P
   return {
     kind: "key-file",
     currentKeyId: () => Promise.resolve(masterKeyId(state.current)),
-    wrap(dataKey, context) {
+    // settle(): a KeyRingError from keyFor must become a rejection, as the port promises, not a synchronous throw.
+    wrap: (dataKey, context) => settle(() => {
       const id = masterKeyId(state.current);
       const iv = randomBytes(IV);
       const cipher = createCipheriv("aes-256-gcm", keyFor(id), iv, { authTagLength: TAG });
       cipher.setAAD(Buffer.from(JSON.stringify([id, context]), "utf8"));
       const body = Buffer.concat([cipher.update(dataKey), cipher.final()]);
-      return Promise.resolve({ masterKeyId: id, bytes: new Uint8Array(Buffer.concat([iv, cipher.getAuthTag(), body])) });
-    },
-    unwrap(wrapped: WrappedKey, context) {
+      return { masterKeyId: id, bytes: new Uint8Array(Buffer.concat([iv, cipher.getAuthTag(), body])) };
+    }),
+    unwrap: (wrapped: WrappedKey, context) => settle(() => {
       const key = keyFor(wrapped.masterKeyId);
       const bytes = Buffer.from(wrapped.bytes);
       try {
         const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(0, IV), { authTagLength: TAG });
         decipher.setAAD(Buffer.from(JSON.stringify([wrapped.masterKeyId, context]), "utf8"));
         decipher.setAuthTag(bytes.subarray(IV, IV + TAG));
-        return Promise.resolve(new Uint8Array(Buffer.concat([decipher.update(bytes.subarray(IV + TAG)), decipher.final()])));
+        return new Uint8Array(Buffer.concat([decipher.update(bytes.subarray(IV + TAG)), decipher.final()]));
       } catch {
-        return Promise.reject(new KeyRingError("UNWRAP_FAILED", `wrapped data key does not unwrap under ${wrapped.masterKeyId} (altered or of another key)`));
+        throw new KeyRingError("UNWRAP_FAILED", `wrapped data key does not unwrap under ${wrapped.masterKeyId} (altered or of another key)`);
       }
-    },
+    }),
     async rotate() {
       const latest = (await readKeyFile(path)) ?? state;
       const next = Math.max(...latest.keys.keys()) + 1;
@@ -91,6 +92,14 @@ export async function openKeyFileCustody(options: KeyFileCustodyOptions = {}): P
     },
     close: () => Promise.resolve(),
   };
+}
+
+function settle<T>(run: () => T): Promise<T> {
+  try {
+    return Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
 }
 
 interface KeyFileState {

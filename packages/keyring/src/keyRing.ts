@@ -40,7 +40,7 @@ export interface KeyRingOptions {
 }
 
 const MAX_REF = 200;
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /\p{Cc}/u;
 
 export function createKeyRing(options: KeyRingOptions): KeyRing {
   const { custody, store } = options;
