@@ -15,7 +15,8 @@ export type AeadAlgorithm = "AES-256-GCM" | "SM4-CTR-HMAC-SM3";
 
 export const DATA_KEY_BYTES = 32;
 
-const FORMAT = 1;
+// 2, not 1: identity's patient key ring writes format 1 (no algorithm byte); a migrated identity tells them apart.
+const FORMAT = 2;
 const ALGORITHM_IDS: Readonly<Record<AeadAlgorithm, number>> = { "AES-256-GCM": 1, "SM4-CTR-HMAC-SM3": 2 };
 const GCM_IV = 12;
 const GCM_TAG = 16;
