@@ -104,8 +104,9 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
             progressed = true;
           }
         }
-        // Another process re-wrapped or destroyed the same rows: they are gone from the next batch anyway.
-        if (!progressed && batch.length < batchSize) return count;
+        // Rows another process re-wrapped or destroyed leave the next batch; a batch with no progress at all would
+        // come back unchanged, so stop rather than loop.
+        if (!progressed) return count;
       }
     },
   };
