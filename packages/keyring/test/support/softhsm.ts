@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -34,7 +34,7 @@ export async function createSoftHsmToken(label = "ihp-test"): Promise<SoftHsmTok
   if (SOFTHSM_LIBRARY === undefined) throw new Error("SoftHSM2 is not installed");
   const folder = await mkdtemp(join(tmpdir(), "ihp-softhsm-"));
   const tokens = join(folder, "tokens");
-  await execMkdir(tokens);
+  await mkdir(tokens, { recursive: true });
   const conf = join(folder, "softhsm2.conf");
   await writeFile(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`);
   process.env.SOFTHSM2_CONF = conf;
@@ -44,9 +44,4 @@ export async function createSoftHsmToken(label = "ihp-test"): Promise<SoftHsmTok
     stdio: "pipe",
   });
   return { library: SOFTHSM_LIBRARY, tokenLabel: label, pin, cleanup: () => rm(folder, { recursive: true, force: true }) };
-}
-
-async function execMkdir(path: string): Promise<void> {
-  const { mkdir } = await import("node:fs/promises");
-  await mkdir(path, { recursive: true });
 }
