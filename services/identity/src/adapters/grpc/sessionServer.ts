@@ -7,10 +7,6 @@ import { callerOf, contextOf } from "./accessCaller.js";
 export const CLIENT_ADDRESS_HEADER = "x-ihp-client-address";
 const CLIENT_ADDRESS = /^[0-9A-Fa-f.:]{2,45}$/;
 
-/** Where a login attempt came from, as the gateway saw it (IPv4 or IPv6 text). */
-export const CLIENT_ADDRESS_HEADER = "x-ihp-client-address";
-const CLIENT_ADDRESS = /^[0-9A-Fa-f.:]{2,45}$/;
-
 /** ihp.identity.v1.SessionService (proto/ihp/identity/v1/sessions.proto). Passwords are never logged. */
 export function sessionServer(options: { handlers: GrpcHandlers; accounts: Accounts; newId: () => string }): SessionServiceServer {
   const { handlers, accounts, newId } = options;
