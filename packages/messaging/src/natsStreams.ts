@@ -21,13 +21,26 @@ export interface StreamSpec {
    * record (ARCHITECTURE §5); a limit bounds disk, but a durable offline for longer then misses messages.
    */
   readonly maxAgeMs?: number;
-  /** Replicas in a cluster. Default 1. */
+  /** Replicas in a cluster. Default 1 (one NATS server in dev and tests); the Kubernetes manifests set 3. */
   readonly replicas?: number;
+  /** Bytes the stream may hold before it drops its oldest messages. Default unlimited (-1). */
+  readonly maxBytes?: number;
+}
+
+/** Deployment-wide stream limits (NATS_STREAM_REPLICAS, NATS_STREAM_MAX_BYTES). */
+export interface StreamLimits {
+  readonly replicas?: number | undefined;
+  readonly maxBytes?: number | undefined;
 }
 
 /** The stream of a bounded context: IHP_<CONTEXT> on ihp.<context>.> */
-export function contextStream(context: string): StreamSpec {
-  return { name: `IHP_${context.toUpperCase()}`, subjects: [`ihp.${context}.>`] };
+export function contextStream(context: string, limits: StreamLimits = {}): StreamSpec {
+  return {
+    name: `IHP_${context.toUpperCase()}`,
+    subjects: [`ihp.${context}.>`],
+    ...(limits.replicas === undefined ? {} : { replicas: limits.replicas }),
+    ...(limits.maxBytes === undefined ? {} : { maxBytes: limits.maxBytes }),
+  };
 }
 
 /**
@@ -62,9 +75,10 @@ export async function ensureStreams(
   }
 }
 
-type WantedConfig = Pick<StreamUpdateConfig, "subjects" | "duplicate_window" | "max_age" | "num_replicas">;
+type WantedConfig = Pick<StreamUpdateConfig, "subjects" | "duplicate_window" | "max_age" | "num_replicas" | "max_bytes">;
 
-function wantedConfig(spec: StreamSpec, duplicateWindowMs: number): WantedConfig {
+/** The settings ensureStreams creates a stream with or updates it to. */
+export function wantedConfig(spec: StreamSpec, duplicateWindowMs: number): WantedConfig {
   const maxAge = spec.maxAgeMs ?? 0;
   // JetStream refuses a duplicate window longer than max_age.
   const window = maxAge > 0 ? Math.min(duplicateWindowMs, maxAge) : duplicateWindowMs;
@@ -73,6 +87,7 @@ function wantedConfig(spec: StreamSpec, duplicateWindowMs: number): WantedConfig
     duplicate_window: nanos(window),
     max_age: nanos(maxAge),
     num_replicas: spec.replicas ?? 1,
+    max_bytes: spec.maxBytes ?? -1,
   };
 }
 
@@ -91,6 +106,7 @@ function differs(current: StreamConfig, wanted: WantedConfig): boolean {
     !sameSubjects ||
     current.duplicate_window !== wanted.duplicate_window ||
     current.max_age !== wanted.max_age ||
-    current.num_replicas !== wanted.num_replicas
+    current.num_replicas !== wanted.num_replicas ||
+    current.max_bytes !== wanted.max_bytes
   );
 }

@@ -173,7 +173,9 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
   const ownsBus = options.bus === undefined;
   lifecycle.register("bus", {
     start: async () => {
-      const streams = [context, ...(options.consumesFrom ?? [])].map((name) => contextStream(name));
+      const streams = [context, ...(options.consumesFrom ?? [])].map((name) =>
+        contextStream(name, { replicas: config.NATS_STREAM_REPLICAS, maxBytes: config.NATS_STREAM_MAX_BYTES }),
+      );
       bus =
         options.bus ??
         (config.NATS_URL === undefined

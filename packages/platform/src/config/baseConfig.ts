@@ -23,6 +23,10 @@ export const baseConfigShape = {
   GRPC_TLS_CA_FILE: filePath.optional(),
   METRICS_PORT: port.default(9464),
   NATS_URL: natsServers.optional(),
+  /** JetStream replicas of each context stream (1 on one server; the manifests set 3). Unset: 1. */
+  NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
+  /** Byte limit of each context stream (oldest messages dropped beyond it). Unset: unlimited. */
+  NATS_STREAM_MAX_BYTES: z.coerce.number().int().min(1).optional(),
   DATA_DIR: filePath.default("./data"),
   /** Event store: a kurrentdb:// (or esdb://) connection string selects KurrentDB; unset, SQLite in DATA_DIR. */
   EVENT_STORE_URL: z.string().regex(/^(kurrentdb|kdb|esdb)(\+discover)?:\/\/\S+$/, "expected kurrentdb://…").optional(),
