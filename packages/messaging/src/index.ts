@@ -15,7 +15,7 @@ export { InProcessBus } from "./inProcessBus.js";
 export type { InProcessBusOptions } from "./inProcessBus.js";
 export { NatsJetStreamBus } from "./natsJetStreamBus.js";
 export type { NatsJetStreamBusOptions } from "./natsJetStreamBus.js";
-export { contextStream } from "./natsStreams.js";
+export { contextStream, streamLimitsFromEnv } from "./natsStreams.js";
 export type { StreamLimits, StreamSpec } from "./natsStreams.js";
 export { Relay } from "./relay.js";
 export type { EventMapper, RelayFailure, RelayOptions } from "./relay.js";

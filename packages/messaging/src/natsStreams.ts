@@ -34,7 +34,23 @@ export interface StreamLimits {
 }
 
 /** The stream of a bounded context: IHP_<CONTEXT> on ihp.<context>.> */
-export function contextStream(context: string, limits: StreamLimits = {}): StreamSpec {
+/**
+ * NATS_STREAM_REPLICAS / NATS_STREAM_MAX_BYTES from the environment. The default of contextStream, so that every
+ * process provisioning a stream (each service for its own, reporting and the gateway for the ones they read) asks for
+ * the same settings: one left at the default would otherwise update the stream back to 1 replica at every start.
+ */
+export function streamLimitsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): StreamLimits {
+  const read = (name: string, min: number): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text === "") return undefined;
+    const value = Number(text);
+    if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be an integer of at least ${min}`);
+    return value;
+  };
+  return { replicas: read("NATS_STREAM_REPLICAS", 1), maxBytes: read("NATS_STREAM_MAX_BYTES", 1) };
+}
+
+export function contextStream(context: string, limits: StreamLimits = streamLimitsFromEnv()): StreamSpec {
   return {
     name: `IHP_${context.toUpperCase()}`,
     subjects: [`ihp.${context}.>`],
