@@ -1,7 +1,15 @@
 // @ihp/jurisdiction: versioned, effective-dated jurisdiction profiles (REQUIREMENTS §9, XC-08) and the pure rules
 // that read them. No I/O, no clock: every date is an argument.
 export type { DateInput, IsoDate } from "./domain/calendarDate.js";
-export { addCalendarMonths, addCalendarYears } from "./domain/calendarDate.js";
+export {
+  addCalendarMonths,
+  addCalendarYears,
+  beijingClock,
+  beijingDay,
+  daysBetween,
+  isIsoDate,
+  isRecordDate,
+} from "./domain/calendarDate.js";
 export { JurisdictionError } from "./domain/errors.js";
 export type { JurisdictionErrorCode, JurisdictionErrorKind } from "./domain/errors.js";
 export type {
@@ -29,7 +37,7 @@ export type { ProfileRegistry } from "./domain/registry.js";
 export { listProfiles, profileAt, profileByVersion } from "./domain/lookup.js";
 export { PROFILE_DATA } from "./domain/profiles/profileData.js";
 export { isWithinPriorRecordWindow, priorRecordWindowStart } from "./domain/priorRecordWindow.js";
-export { completedYears, requiresGuardian } from "./domain/age.js";
+export { ageParts, completedYears, requiresGuardian } from "./domain/age.js";
 export { prescriptionLastValidDay } from "./domain/prescriptionValidity.js";
 export { isRetentionOver, retentionUntil, retentionYears } from "./domain/retention.js";
 export type { RetentionClass } from "./domain/retention.js";

@@ -1,4 +1,4 @@
-import { addYearsToDay, civilDate, type DateInput, toEpochDay } from "./calendarDate.js";
+import { addMonthsToDay, addYearsToDay, civilDate, type DateInput, toEpochDay } from "./calendarDate.js";
 import { JurisdictionError } from "./errors.js";
 import type { AgeCompletion, JurisdictionProfile } from "./types.js";
 
@@ -29,4 +29,18 @@ export function requiresGuardian(profile: JurisdictionProfile, dateOfBirth: Date
   const limit = profile.settings.paediatricGuardianAgeLimit;
   const age = completedYears(dateOfBirth, on, limit.ageCompletes);
   return limit.inclusive ? age <= limit.years : age < limit.years;
+}
+
+/**
+ * Age as whole years, months and days on `on` (RX-09 wants months and days for infants). A month is complete on the
+ * same day of a later month; a birth day that month lacks (the 31st) completes on its last day (art. 202).
+ */
+export function ageParts(birthDate: DateInput, on: DateInput): { years: number; months: number; days: number } {
+  const start = toEpochDay(birthDate, "birthDate");
+  const day = toEpochDay(on, "on");
+  const from = civilDate(start);
+  const to = civilDate(day);
+  let months = Math.max(0, (to.year - from.year) * 12 + (to.month - from.month));
+  if (months > 0 && addMonthsToDay(start, months) > day) months -= 1;
+  return { years: Math.floor(months / 12), months: months % 12, days: day - addMonthsToDay(start, months) };
 }

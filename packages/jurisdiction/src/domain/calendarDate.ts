@@ -129,6 +129,41 @@ function wholeNumber(n: number): number {
   return n;
 }
 
+/** The Beijing civil day an instant falls on: the one "today" every service compares dates against. */
+export function beijingDay(at: Date): IsoDate {
+  return toIsoDate(toEpochDay(at, "at"));
+}
+
+/**
+ * Minutes since Beijing midnight and ISO weekday (1 = Monday … 7 = Sunday) of an instant, for opening hours and
+ * rosters.
+ */
+export function beijingClock(at: Date): { readonly minuteOfDay: number; readonly weekday: number } {
+  const local = toInstant(at, "at") + BEIJING_OFFSET_MS;
+  const minuteOfDay = Math.floor((local - Math.floor(local / MS_PER_DAY) * MS_PER_DAY) / 60_000);
+  const weekday = dayOfWeek(Math.floor(local / MS_PER_DAY));
+  return { minuteOfDay, weekday: weekday === 0 ? 7 : weekday };
+}
+
+/** Whether `text` is a real "YYYY-MM-DD" date, optionally no earlier than 1 January of `fromYear`. */
+export function isIsoDate(text: string, fromYear = 1): boolean {
+  const civil = parseIsoDate(text);
+  return civil !== undefined && civil.year >= fromYear;
+}
+
+/**
+ * A date a record can carry (birth, licence, prior visit): a real "YYYY-MM-DD" from 1900 on, which no living
+ * patient's or practitioner's date precedes and which keeps typing slips like "0202-03-01" out.
+ */
+export function isRecordDate(text: string): boolean {
+  return isIsoDate(text, 1900);
+}
+
+/** Calendar days from `from` to `to`, both "YYYY-MM-DD" (positive when `to` is later). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return toEpochDay(to, "to") - toEpochDay(from, "from");
+}
+
 /** Day of week, 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
 export function dayOfWeek(epochDayNumber: number): number {
   return (((epochDayNumber + 4) % 7) + 7) % 7;

@@ -1,4 +1,4 @@
-import { completedYears, isWithinPriorRecordWindow, type JurisdictionProfile } from "@ihp/jurisdiction";
+import { beijingDay, completedYears, isRecordDate, isWithinPriorRecordWindow, type JurisdictionProfile } from "@ihp/jurisdiction";
 import { refusal, sharedRefusal } from "../errors.js";
 import type {
   FamilyContractFacts,
@@ -31,7 +31,6 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const CONTROL = /[\p{Cc}\u2028\u2029]/u;
 const MAX_TEXT_MESSAGE = 2000;
 const MAX_SUMMARY = 5000;
-const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 /** CON-01. */
 export function requireConsultType(raw: string): ConsultType {
@@ -128,7 +127,7 @@ export function requirePriorRecord(
   }
   const diagnoses = requireDiagnoses(input.diagnoses);
   const recordDate = input.recordDate.trim();
-  if (!isCivilDate(recordDate) || recordDate > beijingDay(at)) throw refusal("INVALID_PRIOR_RECORD_DATE");
+  if (!isRecordDate(recordDate) || recordDate > beijingDay(at)) throw refusal("INVALID_PRIOR_RECORD_DATE");
   if (!isWithinPriorRecordWindow(profile, recordDate, at)) throw refusal("PRIOR_RECORD_TOO_OLD");
   return {
     recordId: documentId || hisLinkId,
@@ -209,16 +208,5 @@ function isText(text: string, min: number, max: number, multiline = false): bool
   return !(multiline ? text.replace(/[\n\r\t]/g, "") : text).match(CONTROL);
 }
 
-function isCivilDate(text: string): boolean {
-  if (!ISO_DATE.test(text)) return false;
-  const [year, month, day] = text.split("-").map(Number) as [number, number, number];
-  if (year < 1900 || month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-  return day <= days;
-}
-
-/** The civil day of an instant in Beijing time (UTC+8), "YYYY-MM-DD". */
-export function beijingDay(at: Date): string {
-  return new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
-}
+// The contracts slice reads "today" through here; the one definition is in @ihp/jurisdiction.
+export { beijingDay };

@@ -1,4 +1,4 @@
-import { JURISDICTIONS, type JurisdictionCode } from "@ihp/jurisdiction";
+import { beijingDay, isRecordDate, type JurisdictionCode, JURISDICTIONS } from "@ihp/jurisdiction";
 import { isKnownSubjectCode } from "../diagnosisSubjects.js";
 import { refusal } from "../errors.js";
 import type { LicenceInput } from "./commands.js";
@@ -12,9 +12,7 @@ const MIN_NAME = 2;
 const MAX_REFERENCE = 100;
 // 登记号 formats differ by province and era; this checks shape only, a registry lookup is a later adapter.
 const LICENCE_NUMBER = /^[0-9A-Za-z][0-9A-Za-z-]{5,39}$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const CONTROL = /[\p{Cc}\u2028\u2029]/u;
-const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 /** IDN-10: the published name. Trimmed; 2–100 characters, no control characters. */
 export function requireInstitutionName(raw: string): string {
@@ -46,7 +44,7 @@ export function requireLicence(input: LicenceInput, at: Date): Licence {
   const number = input.number.trim();
   const validFrom = input.validFrom.trim();
   const validUntil = input.validUntil.trim();
-  if (!LICENCE_NUMBER.test(number) || !isCivilDate(validFrom) || !isCivilDate(validUntil) || validFrom >= validUntil) {
+  if (!LICENCE_NUMBER.test(number) || !isRecordDate(validFrom) || !isRecordDate(validUntil) || validFrom >= validUntil) {
     throw refusal("INVALID_LICENCE");
   }
   if (validUntil < beijingDay(at)) throw refusal("LICENCE_EXPIRED");
@@ -81,17 +79,5 @@ function displayText(raw: string, min: number, max: number): string | undefined 
   return length >= min && length <= max && !CONTROL.test(text) ? text : undefined;
 }
 
-function isCivilDate(text: string): boolean {
-  const match = ISO_DATE.exec(text);
-  if (match === null) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (year < 1900 || month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-  return day <= days;
-}
-
-/** The civil day of an instant in Beijing time (UTC+8, no daylight saving), "YYYY-MM-DD". */
-export function beijingDay(at: Date): string {
-  return new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
-}
+// Other slices and the directory read "today" through here; the one definition is in @ihp/jurisdiction.
+export { beijingDay };

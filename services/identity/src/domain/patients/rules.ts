@@ -1,3 +1,4 @@
+import { isRecordDate } from "@ihp/jurisdiction";
 import { refusal } from "../errors.js";
 import { beijingDay } from "../institutions/index.js";
 import { idNumberProblem, normalizeIdNumber } from "./idDocuments.js";
@@ -13,7 +14,6 @@ import {
 // Every rule of the patient aggregate. Each check returns the normalised value or throws the refusal for its stable
 // code (errors.ts); the decider turns a thrown refusal back into a returned one.
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // Letters of any script, the middle dot of transcribed names (阿卜杜·热合曼), spaces, apostrophes and hyphens.
 const PERSON_NAME = /^[\p{L}\p{M}][\p{L}\p{M}·.' -]*$/u;
 const MAX_NAME = 60;
@@ -45,7 +45,7 @@ export function requireIdentity(input: IdentityInput, at: Date): CheckedIdentity
   const idType = ID_DOCUMENT_TYPES.find((type) => type === input.idType);
   if (idType === undefined) throw refusal("INVALID_ID_DOCUMENT_TYPE");
   const birthDate = input.birthDate.trim();
-  if (!isCivilDate(birthDate)) throw refusal("INVALID_BIRTH_DATE");
+  if (!isRecordDate(birthDate)) throw refusal("INVALID_BIRTH_DATE");
   if (birthDate > beijingDay(at)) throw refusal("BIRTH_DATE_IN_FUTURE");
   const idNumber = normalizeIdNumber(input.idNumber);
   switch (idNumberProblem(idType, idNumber, birthDate)) {
@@ -91,14 +91,4 @@ export function ageOn(birthDate: string, at: Date): number {
 
 export function isAdult(birthDate: string, at: Date): boolean {
   return ageOn(birthDate, at) >= ADULT_AGE;
-}
-
-function isCivilDate(text: string): boolean {
-  const match = ISO_DATE.exec(text);
-  if (match === null) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (year < 1900 || month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-  return day <= days;
 }

@@ -1,4 +1,4 @@
-import { completedYears } from "@ihp/jurisdiction";
+import { completedYears, isRecordDate } from "@ihp/jurisdiction";
 import { isKnownSubjectCode } from "../diagnosisSubjects.js";
 import { refusal } from "../errors.js";
 import { beijingDay } from "../institutions/rules.js";
@@ -21,7 +21,6 @@ import {
 // stable code (errors.ts); the decider turns a thrown refusal back into a returned one.
 
 const CONTROL = /[\p{Cc}\u2028\u2029]/u;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // 医师执业证书编码 is 15 digits; nurses' and pharmacists' certificate numbers vary by province and era, so only
 // their shape is checked. The registry lookup (IDN-01) is what proves a number.
 const PHYSICIAN_LICENCE = /^\d{15}$/;
@@ -50,7 +49,7 @@ export function requireIdNumber(raw: string): string {
   if (!ID_NUMBER.test(number)) throw refusal("INVALID_STAFF_ID_NUMBER");
   const sum = ID_WEIGHTS.reduce((total, weight, i) => total + weight * Number(number[i]), 0);
   const birth = `${number.slice(6, 10)}-${number.slice(10, 12)}-${number.slice(12, 14)}`;
-  if (ID_CHECK[sum % 11] !== number[17] || !isCivilDate(birth)) throw refusal("INVALID_STAFF_ID_NUMBER");
+  if (ID_CHECK[sum % 11] !== number[17] || !isRecordDate(birth)) throw refusal("INVALID_STAFF_ID_NUMBER");
   return number;
 }
 
@@ -70,7 +69,7 @@ export function requireMainInstitution(raw: string): string {
 /** IDN-04: a real date, not after today (Beijing): independent practice cannot begin in the future. */
 export function requirePracticeStart(raw: string, at: Date): string {
   const day = raw.trim();
-  if (!isCivilDate(day) || day > beijingDay(at)) throw refusal("INVALID_PRACTICE_START");
+  if (!isRecordDate(day) || day > beijingDay(at)) throw refusal("INVALID_PRACTICE_START");
   return day;
 }
 
@@ -95,7 +94,7 @@ export function requirePractice(
   const shape = profession === "PHYSICIAN" ? PHYSICIAN_LICENCE : OTHER_LICENCE;
   if (!shape.test(licenceNumber)) throw refusal("INVALID_PRACTICE_LICENCE_NUMBER");
   const licenceValidUntil = input.licenceValidUntil.trim();
-  if (licenceValidUntil !== "" && !isCivilDate(licenceValidUntil)) throw refusal("INVALID_LICENCE_VALIDITY");
+  if (licenceValidUntil !== "" && !isRecordDate(licenceValidUntil)) throw refusal("INVALID_LICENCE_VALIDITY");
   if (isExpired(licenceValidUntil, at)) throw refusal("CREDENTIAL_EXPIRED");
   const title = displayText(input.title, 2, 30);
   if (title === undefined) throw refusal("INVALID_TITLE");
@@ -209,14 +208,4 @@ function displayText(raw: string, min: number, max: number): string | undefined 
   const text = raw.trim();
   const length = [...text].length;
   return length >= min && length <= max && !CONTROL.test(text) ? text : undefined;
-}
-
-function isCivilDate(text: string): boolean {
-  const match = ISO_DATE.exec(text);
-  if (match === null) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (year < 1900 || month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-  return day <= days;
 }

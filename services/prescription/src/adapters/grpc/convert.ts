@@ -1,8 +1,8 @@
 import type { Prescription as PrescriptionMessage, PrescriptionContent } from "@ihp/contracts/prescription";
 import type { ContentInput } from "../../domain/prescriptions/index.js";
 import type { PrescriptionView } from "../../application/prescriptionEvents.js";
-import { beijingDate } from "../../domain/dates.js";
-import { missingAttestations, profileFor } from "../../domain/prescriptions/index.js";
+import { beijingDay } from "@ihp/jurisdiction";
+import { missingAttestations, needsPatientConfirmation, profileFor } from "../../domain/prescriptions/index.js";
 
 export function contentFromProto(content: PrescriptionContent | undefined): ContentInput {
   return {
@@ -32,8 +32,6 @@ export function contentFromProto(content: PrescriptionContent | undefined): Cont
 export function prescriptionToProto(view: PrescriptionView, now: Date): PrescriptionMessage {
   const p = view.prescription;
   const profile = profileFor(p.consult.jurisdiction, now);
-  const threshold = "settings" in profile ? profile.settings.longTermRx.assessmentAboveDays : 28;
-  const longest = Math.max(0, ...p.content.lines.map((line) => line.daysSupply));
   return {
     prescriptionId: p.prescriptionId,
     consultId: p.consult.consultId,
@@ -72,9 +70,10 @@ export function prescriptionToProto(view: PrescriptionView, now: Date): Prescrip
     extensionReason: p.content.extensionReason,
     longTerm: p.content.longTerm,
     longTermConfirmed: p.longTermConfirmed,
-    longTermConfirmationNeeded: p.content.longTerm && longest > threshold && !p.longTermConfirmed,
+    // The same question signing asks (RX-08); without a profile in effect nothing can be signed, so nothing is asked.
+    longTermConfirmationNeeded: "settings" in profile && needsPatientConfirmation(profile, p.content) && !p.longTermConfirmed,
     revision: BigInt(view.revision),
     // Only while it can still be signed: a signed or voided version has nothing left to attest.
-    missingAttestations: p.status === "DRAFT" && "settings" in profile ? missingAttestations(profile, p.consult, p.content, beijingDate(now)) : [],
+    missingAttestations: p.status === "DRAFT" && "settings" in profile ? missingAttestations(profile, p.consult, p.content, beijingDay(now)) : [],
   };
 }

@@ -1,13 +1,14 @@
 import { canonicalJson, type Decider, DomainError } from "@ihp/eventsourcing";
 import type { DrugCatalogue } from "@ihp/drug-catalogue";
 import {
+  beijingDay,
+  isIsoDate,
   JURISDICTIONS,
   JurisdictionError,
   type JurisdictionProfile,
   prescriptionLastValidDay,
   profileAt,
 } from "@ihp/jurisdiction";
-import { beijingDate, isIsoDate } from "../dates.js";
 import { refusal } from "../errors.js";
 import type { PrescriptionCommand, SignPrescription } from "./commands.js";
 import { prescriptionDocument } from "./document.js";
@@ -83,7 +84,7 @@ export function planSigning(
   }
   const profile = profileFor(consult.jurisdiction, command.at);
   if (profile instanceof DomainError) return profile;
-  const issuedOn = beijingDate(command.at);
+  const issuedOn = beijingDay(command.at);
   const { maxDays } = profile.settings.rxValidity;
   if (!Number.isSafeInteger(command.validityDays) || command.validityDays < 1) return refusal("VALIDITY_TOO_LONG");
   if (command.validityDays > maxDays) return refusal("VALIDITY_TOO_LONG", `${command.validityDays} days`);
@@ -132,7 +133,7 @@ function draftEvents(
     consult,
     catalogue,
     profile,
-    issuedOn: beijingDate(at),
+    issuedOn: beijingDay(at),
     actor,
     previous: existing?.content.lines ?? [],
   });

@@ -1,5 +1,5 @@
 import type { JsonObject } from "@ihp/eventsourcing";
-import { ageParts } from "../dates.js";
+import { ageParts } from "@ihp/jurisdiction";
 import type { Prescription } from "./state.js";
 
 export const DOCUMENT_TYPE = "PRESCRIPTION";

@@ -1,8 +1,7 @@
 import { canonicalJson, type DomainError } from "@ihp/eventsourcing";
 import type { Drug, DrugCatalogue, SpecialClass } from "@ihp/drug-catalogue";
 import type { JurisdictionProfile, LongTermExcludedDrugClass, SpecialManagementDrugClass } from "@ihp/jurisdiction";
-import { requiresGuardian } from "@ihp/jurisdiction";
-import { ageParts, daysBetween } from "../dates.js";
+import { ageParts, daysBetween, requiresGuardian } from "@ihp/jurisdiction";
 import { refusal } from "../errors.js";
 import type { Actor, ConsultSnapshot, Content, ContentInput, Line, LineInput } from "./types.js";
 
