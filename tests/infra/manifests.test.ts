@@ -32,6 +32,11 @@ interface Manifest {
   readonly spec?: { readonly template?: { readonly spec: { readonly containers: readonly { readonly env?: readonly EnvVar[] }[] } } };
 }
 
+interface PodWithVolumes {
+  readonly containers: readonly { readonly env?: readonly EnvVar[]; readonly volumeMounts?: readonly { name: string; mountPath: string }[] }[];
+  readonly volumes?: readonly { name: string; emptyDir?: object; persistentVolumeClaim?: { claimName: string } }[];
+}
+
 function hasKubectl(): boolean {
   try {
     execFileSync("kubectl", ["version", "--client"], { stdio: "ignore" });
@@ -110,6 +115,23 @@ describe.skipIf(!KUBECTL && process.env["CI"] !== "true")("Kubernetes manifests 
     const env = deployment(name)?.spec?.template?.spec.containers[0]?.env ?? [];
     const known = new Set([...Object.keys(schema.shape), "APP"]);
     expect(env.map((variable) => variable.name).filter((variable) => !known.has(variable))).toEqual([]);
+  });
+
+  it("identity's key material (DATA_DIR/identity-keys, the practitioner PII key) is on a claim shared by its replicas, never an emptyDir", () => {
+    const pod = (deployment("identity") as unknown as { spec: { template: { spec: PodWithVolumes } } }).spec.template.spec;
+    const container = pod.containers[0];
+    const env = Object.fromEntries((container?.env ?? []).map((v) => [v.name, v.value]));
+    const dataDir = env["DATA_DIR"] ?? common["DATA_DIR"] ?? "./data";
+    const keyPaths = [join(dataDir, "identity-keys"), env["PRACTITIONER_PII_KEY_FILE"] ?? join(dataDir, "practitioner-pii.key")];
+    for (const path of keyPaths) {
+      const mount = (container?.volumeMounts ?? []).filter((m) => path === m.mountPath || path.startsWith(`${m.mountPath}/`)).sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+      const volume = pod.volumes?.find((v) => v.name === mount?.name);
+      expect(volume?.emptyDir, path).toBeUndefined();
+      const claim = all.find((m) => m.kind === "PersistentVolumeClaim" && m.metadata.name === volume?.persistentVolumeClaim?.claimName) as unknown as
+        | { spec: { accessModes: string[] } }
+        | undefined;
+      expect(claim?.spec.accessModes, path).toContain("ReadWriteMany");
+    }
   });
 
   it("the gateway's variables load, with every service's address", () => {
