@@ -13,6 +13,7 @@ import {
   type SignPrescription,
   type Actor,
 } from "../src/domain/prescriptions/index.js";
+import { PRESCRIPTION_ERRORS } from "../src/domain/errors.js";
 import { AT, ASSISTANT, catalogue, consult, content, line, PATIENT, PHYSICIAN, PRESCRIPTION_ID, signature } from "./support/fixtures.js";
 
 const decider = prescriptionDecider(catalogue);
@@ -125,6 +126,17 @@ describe("drafting", () => {
     const history = drafted(content({ lines: [line({ daysSupply: 8 })], extensionReason: "春节假期无法复诊" }));
     const [, signedEvent] = signed(history);
     expect(signedEvent?.type === "PrescriptionSigned" && parseDocument(signedEvent.data.canonicalDocument).extensionReason).toBe("春节假期无法复诊");
+  });
+
+  it("RX-07: the refusal text names no fixed limit (a profile setting); the applied limit travels in the detail", () => {
+    expect(PRESCRIPTION_ERRORS.SUPPLY_EXCEEDS_LIMIT.en).not.toMatch(/\d/);
+    expect(PRESCRIPTION_ERRORS.SUPPLY_EXCEEDS_LIMIT.zh).not.toMatch(/\d/);
+    const general = decider.decide(draft(content({ lines: [line({ daysSupply: 8 })] })), fold(decider, []));
+    expect(general).toMatchObject({ code: "SUPPLY_EXCEEDS_LIMIT" });
+    expect((general as Error).message).toContain("(8 days, limit 7)");
+    const urgent = decider.decide(draft(content({ emergency: true, lines: [line({ daysSupply: 4 })] })), fold(decider, []));
+    expect(urgent).toMatchObject({ code: "SUPPLY_EXCEEDS_LIMIT" });
+    expect((urgent as Error).message).toContain("(4 days, limit 3)");
   });
 
   it("RX-07: emergencies are limited to 3 days", () => {

@@ -111,8 +111,8 @@ export const PRESCRIPTION_ERRORS = {
   SUPPLY_EXCEEDS_LIMIT: e(
     "INVALID_ARGUMENT",
     "RX-07",
-    "The supply exceeds 7 days (3 for emergencies); a longer supply needs a stated reason.",
-    "处方用量超过7日（急诊3日），延长须注明理由。",
+    "The supply is longer than this jurisdiction allows (less for emergencies); a longer supply needs a stated reason.",
+    "处方用量超过本地区规定天数（急诊更短），延长须注明理由。",
   ),
   LONG_TERM_TOO_LONG: e(
     "INVALID_ARGUMENT",

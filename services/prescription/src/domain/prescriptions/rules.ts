@@ -174,7 +174,7 @@ export function checkContent(input: ContentInput, ctx: ContentContext): Content 
     const limit = input.emergency ? emergency : general;
     const reasoned = input.extensionReason.trim() !== "";
     if (longest > limit && (!reasoned || longest > profile.settings.longTermRx.stableMaxDays)) {
-      return refusal("SUPPLY_EXCEEDS_LIMIT", `${longest} days`);
+      return refusal("SUPPLY_EXCEEDS_LIMIT", `${longest} days, limit ${limit}`);
     }
   }
 
