@@ -1,0 +1,69 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { loadAll } from "js-yaml";
+import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
+import { ConfigMap, Namespace, PersistentVolumeClaim, Service } from "kubernetes-models/v1";
+import { describe, expect, it } from "vitest";
+
+// Issue 14 item 2: every object kustomize renders from the base is valid against the Kubernetes OpenAPI schemas,
+// offline: kubernetes-models ships the schemas and validates with @kubernetes-models/validate (ajv), so no cluster
+// (kubectl --dry-run=server) is needed. A kind the table below lacks fails the test rather than going unchecked.
+
+interface Rendered {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string };
+}
+type Model = new (data: never) => { validate(): void };
+const MODELS: Record<string, Model> = {
+  "apps/v1/Deployment": Deployment as unknown as Model,
+  "apps/v1/StatefulSet": StatefulSet as unknown as Model,
+  "v1/ConfigMap": ConfigMap as unknown as Model,
+  "v1/Namespace": Namespace as unknown as Model,
+  "v1/PersistentVolumeClaim": PersistentVolumeClaim as unknown as Model,
+  "v1/Service": Service as unknown as Model,
+};
+
+/** The schema errors of one object, or why it could not be checked. */
+function schemaErrors(object: Rendered): string[] {
+  const model = MODELS[`${object.apiVersion}/${object.kind}`];
+  const where = `${object.kind}/${object.metadata.name}`;
+  if (model === undefined) return [`${where}: no schema known for ${object.apiVersion} ${object.kind}`];
+  try {
+    new model(object as never).validate();
+    return [];
+  } catch (error) {
+    return [`${where}: ${(error as Error).message}`];
+  }
+}
+
+function hasKubectl(): boolean {
+  try {
+    execFileSync("kubectl", ["version", "--client"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("Kubernetes schemas (issue 14 item 2)", () => {
+  it("reports an object that breaks its schema (a container without a name, replicas as text)", () => {
+    const bad = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "bad" },
+      spec: { replicas: "two", selector: { matchLabels: { a: "b" } }, template: { spec: { containers: [{ image: "x" }] } } },
+    };
+    const errors = schemaErrors(bad);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/replicas/);
+    expect(schemaErrors({ apiVersion: "policy/v1", kind: "Unknown", metadata: { name: "u" } })).toEqual(["Unknown/u: no schema known for policy/v1 Unknown"]);
+  });
+
+  it.skipIf(!hasKubectl() && process.env["CI"] !== "true")("every object kustomize renders from infra/k8s/base is valid", () => {
+    const output = execFileSync("kubectl", ["kustomize", join(import.meta.dirname, "../../infra/k8s/base")], { encoding: "utf8" });
+    const rendered = (loadAll(output) as (Rendered | null)[]).filter((d): d is Rendered => d !== null);
+    expect(rendered.length).toBeGreaterThan(10);
+    expect(rendered.flatMap(schemaErrors)).toEqual([]);
+  });
+});
