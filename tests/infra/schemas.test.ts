@@ -16,12 +16,12 @@ interface Rendered {
 }
 type Model = new (data: never) => { validate(): void };
 const MODELS: Record<string, Model> = {
-  "apps/v1/Deployment": Deployment as unknown as Model,
-  "apps/v1/StatefulSet": StatefulSet as unknown as Model,
-  "v1/ConfigMap": ConfigMap as unknown as Model,
-  "v1/Namespace": Namespace as unknown as Model,
-  "v1/PersistentVolumeClaim": PersistentVolumeClaim as unknown as Model,
-  "v1/Service": Service as unknown as Model,
+  "apps/v1/Deployment": Deployment,
+  "apps/v1/StatefulSet": StatefulSet,
+  "v1/ConfigMap": ConfigMap,
+  "v1/Namespace": Namespace,
+  "v1/PersistentVolumeClaim": PersistentVolumeClaim,
+  "v1/Service": Service,
 };
 
 /** The schema errors of one object, or why it could not be checked. */
