@@ -1,4 +1,4 @@
-import { canonicalJson, type DomainError } from "@ihp/eventsourcing";
+import { canonicalJson, DomainError } from "@ihp/eventsourcing";
 import type { Drug, DrugCatalogue, SpecialClass } from "@ihp/drug-catalogue";
 import type { JurisdictionProfile, LongTermExcludedDrugClass, SpecialManagementDrugClass } from "@ihp/jurisdiction";
 import { ageParts, daysBetween, requiresGuardian } from "@ihp/jurisdiction";
@@ -108,6 +108,7 @@ function excludedFromLongTerm(profile: JurisdictionProfile, drug: Drug, diagnosi
 /**
  * Checks a draft's content against the catalogue, the consult and the jurisdiction (RX-02, RX-04, RX-07, RX-08,
  * RX-09) and returns it as recorded, or the first refusal. Nothing about who may sign (RX-01, RX-05, RX-06) is here.
+ * The checks run in a fixed order, so the same draft always gets the same refusal.
  */
 export function checkContent(input: ContentInput, ctx: ContentContext): Content | DomainError {
   const { catalogue, profile, consult } = ctx;
@@ -116,67 +117,15 @@ export function checkContent(input: ContentInput, ctx: ContentContext): Content 
   for (const line of input.lines) texts.push(line.instructions, line.approvedName, line.doseUnit, line.quantityUnit);
   if (!texts.every(textOk)) return refusal("INVALID_TEXT");
 
-  const drugs: Drug[] = [];
-  for (const [index, line] of input.lines.entries()) {
-    const drug = catalogue.drug(line.drugCode);
-    if (drug === undefined) return refusal("UNKNOWN_DRUG", `line ${index + 1}`);
-    drugs.push(drug);
-  }
-  const pieces = drugs.filter((drug) => drug.category === "TCM_DECOCTION_PIECE").length;
-  if (pieces > 0 && pieces < drugs.length) return refusal("DECOCTION_PIECES_MIXED");
-  if (pieces === 0 && drugs.length > MAX_LINES) return refusal("TOO_MANY_LINES", `${drugs.length} drugs`);
-  if (new Set(drugs.map((drug) => drug.code)).size < drugs.length) return refusal("DUPLICATE_DRUG");
-
+  const drugs = catalogueDrugs(input.lines, catalogue);
+  if (drugs instanceof DomainError) return drugs;
   const age = ageParts(consult.patientBirthDate, ctx.issuedOn);
-  const ageYears = age.years + age.months / 12;
-  for (const [index, line] of input.lines.entries()) {
-    const drug = drugs[index]!;
-    const at = `line ${index + 1}`;
-    if (!isPositive(line.dose)) return refusal("INVALID_DOSE", at);
-    if (!isPositive(line.quantity) || line.quantityUnit.trim() === "") return refusal("INVALID_QUANTITY", at);
-    if (!Number.isSafeInteger(line.daysSupply) || line.daysSupply < 1) return refusal("INVALID_DAYS_SUPPLY", at);
-    if (line.approvedName !== "" && line.approvedName !== drug.approvedName) return refusal("APPROVED_NAME_REQUIRED", at);
-    if (VAGUE_USAGE.test(line.instructions) || VAGUE_USAGE.test(line.frequency)) return refusal("USAGE_VAGUE", at);
-    const perDay = FREQUENCIES[line.frequency];
-    if (perDay === undefined || !drug.routes.includes(line.route)) return refusal("INVALID_USAGE", at);
-    if (line.doseUnit !== drug.dose.unit) return refusal("DOSE_UNIT_MISMATCH", at);
-    if (line.dose > drug.dose.maxPerDose || line.dose * Math.max(perDay, 1) > drug.dose.maxPerDay) {
-      return refusal("DOSE_OUT_OF_RANGE", at);
-    }
-    if (drug.dose.minAgeYears !== undefined && ageYears < drug.dose.minAgeYears) return refusal("DRUG_AGE_RESTRICTED", at);
-    if (isBlockedDrug(profile, drug)) return refusal("SPECIAL_CONTROL_DRUG", at);
-  }
-
-  if (input.diagnosisCodes.length === 0) return refusal("DIAGNOSIS_REQUIRED");
-  const confirmed = new Map(consult.confirmedDiagnoses.map((diagnosis) => [diagnosis.code, diagnosis]));
-  const diagnoses = [];
-  for (const code of new Set(input.diagnosisCodes)) {
-    const diagnosis = confirmed.get(code);
-    if (diagnosis === undefined) return refusal("DIAGNOSIS_NOT_CONFIRMED_OFFLINE");
-    diagnoses.push({ ...diagnosis });
-  }
-
-  if (input.patientWeightKg !== 0 && !(input.patientWeightKg >= 0.3 && input.patientWeightKg <= 300)) {
-    return refusal("INVALID_WEIGHT");
-  }
-  if (age.years < 1 && input.patientWeightKg === 0 && drugs.some((drug) => drug.dose.weightBased === true)) {
-    return refusal("PATIENT_WEIGHT_REQUIRED");
-  }
-
-  const longest = Math.max(...input.lines.map((line) => line.daysSupply));
-  if (input.longTerm) {
-    const rules = profile.settings.longTermRx;
-    if (drugs.some((drug) => excludedFromLongTerm(profile, drug, input.diagnosisCodes))) return refusal("LONG_TERM_DRUG_EXCLUDED");
-    if (longest > rules.stableMaxDays) return refusal("LONG_TERM_TOO_LONG", `${longest} days`);
-    if (longest > rules.assessmentAboveDays && input.assessmentNote.trim() === "") return refusal("LONG_TERM_ASSESSMENT_REQUIRED");
-  } else {
-    const { general, emergency } = profile.settings.supplyDays;
-    const limit = input.emergency ? emergency : general;
-    const reasoned = input.extensionReason.trim() !== "";
-    if (longest > limit && (!reasoned || longest > profile.settings.longTermRx.stableMaxDays)) {
-      return refusal("SUPPLY_EXCEEDS_LIMIT", `${longest} days, limit ${limit}`);
-    }
-  }
+  const problem = checkLines(input.lines, drugs, age, profile);
+  if (problem !== undefined) return problem;
+  const diagnoses = confirmedDiagnoses(input.diagnosisCodes, consult);
+  if (diagnoses instanceof DomainError) return diagnoses;
+  const refused = checkWeight(input, drugs, age) ?? checkSupply(input, drugs, profile);
+  if (refused !== undefined) return refused;
 
   const previous = new Map(ctx.previous.map((line) => [lineKey(line), line]));
   const lines: Line[] = input.lines.map((line, index) => {
@@ -204,6 +153,89 @@ export function checkContent(input: ContentInput, ctx: ContentContext): Content 
     guardianPresent: input.guardianPresent,
     accompanyingPhysicianPresent: input.accompanyingPhysicianPresent,
   };
+}
+
+type Age = ReturnType<typeof ageParts>;
+
+/** RX-09: every line a catalogue drug, at most five of them, no repeats; decoction pieces never mixed with others. */
+function catalogueDrugs(lines: readonly LineInput[], catalogue: DrugCatalogue): Drug[] | DomainError {
+  const drugs: Drug[] = [];
+  for (const [index, line] of lines.entries()) {
+    const drug = catalogue.drug(line.drugCode);
+    if (drug === undefined) return refusal("UNKNOWN_DRUG", `line ${index + 1}`);
+    drugs.push(drug);
+  }
+  const pieces = drugs.filter((drug) => drug.category === "TCM_DECOCTION_PIECE").length;
+  if (pieces > 0 && pieces < drugs.length) return refusal("DECOCTION_PIECES_MIXED");
+  if (pieces === 0 && drugs.length > MAX_LINES) return refusal("TOO_MANY_LINES", `${drugs.length} drugs`);
+  if (new Set(drugs.map((drug) => drug.code)).size < drugs.length) return refusal("DUPLICATE_DRUG");
+  return drugs;
+}
+
+/** RX-09 writing rules per line (dose, quantity, usage, approved name, age), RX-04 drugs the jurisdiction blocks. */
+function checkLines(lines: readonly LineInput[], drugs: readonly Drug[], age: Age, profile: JurisdictionProfile): DomainError | undefined {
+  const ageYears = age.years + age.months / 12;
+  for (const [index, line] of lines.entries()) {
+    const drug = drugs[index]!;
+    const at = `line ${index + 1}`;
+    if (!isPositive(line.dose)) return refusal("INVALID_DOSE", at);
+    if (!isPositive(line.quantity) || line.quantityUnit.trim() === "") return refusal("INVALID_QUANTITY", at);
+    if (!Number.isSafeInteger(line.daysSupply) || line.daysSupply < 1) return refusal("INVALID_DAYS_SUPPLY", at);
+    if (line.approvedName !== "" && line.approvedName !== drug.approvedName) return refusal("APPROVED_NAME_REQUIRED", at);
+    if (VAGUE_USAGE.test(line.instructions) || VAGUE_USAGE.test(line.frequency)) return refusal("USAGE_VAGUE", at);
+    const perDay = FREQUENCIES[line.frequency];
+    if (perDay === undefined || !drug.routes.includes(line.route)) return refusal("INVALID_USAGE", at);
+    if (line.doseUnit !== drug.dose.unit) return refusal("DOSE_UNIT_MISMATCH", at);
+    if (line.dose > drug.dose.maxPerDose || line.dose * Math.max(perDay, 1) > drug.dose.maxPerDay) {
+      return refusal("DOSE_OUT_OF_RANGE", at);
+    }
+    if (drug.dose.minAgeYears !== undefined && ageYears < drug.dose.minAgeYears) return refusal("DRUG_AGE_RESTRICTED", at);
+    if (isBlockedDrug(profile, drug)) return refusal("SPECIAL_CONTROL_DRUG", at);
+  }
+  return undefined;
+}
+
+/** RX-02: at least one diagnosis, each confirmed offline in the consult; returned without repeats. */
+function confirmedDiagnoses(codes: readonly string[], consult: ConsultSnapshot): Content["diagnoses"] | DomainError {
+  if (codes.length === 0) return refusal("DIAGNOSIS_REQUIRED");
+  const confirmed = new Map(consult.confirmedDiagnoses.map((diagnosis) => [diagnosis.code, diagnosis]));
+  const diagnoses = [];
+  for (const code of new Set(codes)) {
+    const diagnosis = confirmed.get(code);
+    if (diagnosis === undefined) return refusal("DIAGNOSIS_NOT_CONFIRMED_OFFLINE");
+    diagnoses.push({ ...diagnosis });
+  }
+  return diagnoses;
+}
+
+/** RX-09: a plausible weight when given; required for weight-based doses under one year. */
+function checkWeight(input: ContentInput, drugs: readonly Drug[], age: Age): DomainError | undefined {
+  if (input.patientWeightKg !== 0 && !(input.patientWeightKg >= 0.3 && input.patientWeightKg <= 300)) {
+    return refusal("INVALID_WEIGHT");
+  }
+  if (age.years < 1 && input.patientWeightKg === 0 && drugs.some((drug) => drug.dose.weightBased === true)) {
+    return refusal("PATIENT_WEIGHT_REQUIRED");
+  }
+  return undefined;
+}
+
+/** RX-07 supply limits with their stated-reason extension, or RX-08's long-term limits; all profile settings. */
+function checkSupply(input: ContentInput, drugs: readonly Drug[], profile: JurisdictionProfile): DomainError | undefined {
+  const longest = Math.max(...input.lines.map((line) => line.daysSupply));
+  const rules = profile.settings.longTermRx;
+  if (input.longTerm) {
+    if (drugs.some((drug) => excludedFromLongTerm(profile, drug, input.diagnosisCodes))) return refusal("LONG_TERM_DRUG_EXCLUDED");
+    if (longest > rules.stableMaxDays) return refusal("LONG_TERM_TOO_LONG", `${longest} days`);
+    if (longest > rules.assessmentAboveDays && input.assessmentNote.trim() === "") return refusal("LONG_TERM_ASSESSMENT_REQUIRED");
+    return undefined;
+  }
+  const { general, emergency } = profile.settings.supplyDays;
+  const limit = input.emergency ? emergency : general;
+  const reasoned = input.extensionReason.trim() !== "";
+  if (longest > limit && (!reasoned || longest > rules.stableMaxDays)) {
+    return refusal("SUPPLY_EXCEEDS_LIMIT", `${longest} days, limit ${limit}`);
+  }
+  return undefined;
 }
 
 /** RX-08: a long-term supply over the assessment threshold needs the patient's confirmation. */
