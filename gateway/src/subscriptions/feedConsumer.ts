@@ -22,6 +22,9 @@ export function feedEntryOf(message: BusMessage): FeedEntryView | undefined {
   return feedEntryView(entry);
 }
 
+/** Long enough to outlast a pod restart in place (same name, e.g. a StatefulSet), short enough not to pile up. */
+export const FEED_DURABLE_INACTIVE_MS = 10 * 60_000;
+
 /**
  * Consumes feed entries from the bus into the subscriptions of this process. The durable is per gateway instance:
  * a shared one would split entries between replicas, and each replica's subscribers must see all of them.
@@ -33,7 +36,11 @@ export function consumeFeed(options: {
   readonly logger: Logger;
   readonly publish: (entry: FeedEntryView) => void;
 }): Promise<Consumer> {
-  return options.bus.consume({ durable: options.durable, subjects: [FEED_ENTRY_SUBJECT] }, (message) => {
+  // The durable is named after the pod, so a rollout leaves the old pods' durables behind: JetStream drops them after
+  // FEED_DURABLE_INACTIVE_MS without a pull. A new one starts at new entries: the feed pushes to live subscribers
+  // only (a client catches up through the feed query), so replaying the stream would flood them with old entries.
+  const spec = { durable: options.durable, subjects: [FEED_ENTRY_SUBJECT], inactiveThresholdMs: FEED_DURABLE_INACTIVE_MS, startAt: "new" } as const;
+  return options.bus.consume(spec, (message) => {
     try {
       const entry = feedEntryOf(message);
       if (entry === undefined) options.logger.warn({ messageId: message.id }, "feed entry without position or jurisdiction dropped");

@@ -23,6 +23,13 @@ export interface ConsumerSpec {
   readonly ackWaitMs?: number;
   /** Give up (and alert) after this many deliveries; default unlimited. */
   readonly maxDeliver?: number;
+  /**
+   * JetStream removes the durable after this long without a consumer pulling from it (inactive_threshold). For
+   * durables named after a pod, which end with the pod at a rollout; default: never removed.
+   */
+  readonly inactiveThresholdMs?: number;
+  /** Where a newly created durable starts: "all" (default, the stream's start) or "new" (only later messages). */
+  readonly startAt?: "all" | "new";
 }
 
 /** Resolve to ack. Reject to have the message redelivered later. */

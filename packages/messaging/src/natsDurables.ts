@@ -26,7 +26,10 @@ export async function streamsFor(jsm: JetStreamManager, subjects: readonly strin
   return byStream;
 }
 
-type Changeable = Pick<ConsumerConfig, "ack_wait" | "max_deliver" | "filter_subject" | "filter_subjects" | "max_ack_pending">;
+type Changeable = Pick<
+  ConsumerConfig,
+  "ack_wait" | "max_deliver" | "filter_subject" | "filter_subjects" | "max_ack_pending" | "inactive_threshold"
+>;
 
 /**
  * Creates the durable pull consumer (explicit ack, from the stream's start) or aligns an existing one with the spec.
@@ -45,6 +48,7 @@ export async function ensureDurable(
     max_deliver: spec.maxDeliver ?? -1,
     ...filterConfig(subjects, multiFilter),
     ...(maxAckPending === undefined ? {} : { max_ack_pending: maxAckPending }),
+    ...(spec.inactiveThresholdMs === undefined ? {} : { inactive_threshold: nanos(spec.inactiveThresholdMs) }),
   };
   let current = await consumerConfig(jsm, stream, spec.durable);
   if (current === undefined) {
@@ -52,7 +56,7 @@ export async function ensureDurable(
       await jsm.consumers.add(stream, {
         durable_name: spec.durable,
         ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
+        deliver_policy: spec.startAt === "new" ? DeliverPolicy.New : DeliverPolicy.All,
         ...wanted,
       });
       return;
@@ -89,7 +93,8 @@ function differs(current: ConsumerConfig, wanted: Changeable): boolean {
     current.ack_wait !== wanted.ack_wait ||
     (current.max_deliver ?? -1) !== wanted.max_deliver ||
     filters(current) !== filters(wanted) ||
-    (wanted.max_ack_pending !== undefined && current.max_ack_pending !== wanted.max_ack_pending)
+    (wanted.max_ack_pending !== undefined && current.max_ack_pending !== wanted.max_ack_pending) ||
+    (wanted.inactive_threshold !== undefined && current.inactive_threshold !== wanted.inactive_threshold)
   );
 }
 
