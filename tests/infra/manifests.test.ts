@@ -34,7 +34,7 @@ interface Manifest {
 
 interface PodWithVolumes {
   readonly containers: readonly { readonly env?: readonly EnvVar[]; readonly volumeMounts?: readonly { name: string; mountPath: string }[] }[];
-  readonly volumes?: readonly { name: string; emptyDir?: object; persistentVolumeClaim?: { claimName: string } }[];
+  readonly volumes?: readonly { name: string; emptyDir?: object; persistentVolumeClaim?: { claimName: string }; secret?: { secretName: string } }[];
 }
 
 function hasKubectl(): boolean {
@@ -131,6 +131,19 @@ describe.skipIf(!KUBECTL && process.env["CI"] !== "true")("Kubernetes manifests 
         | { spec: { accessModes: string[] } }
         | undefined;
       expect(claim?.spec.accessModes, path).toContain("ReadWriteMany");
+    }
+  });
+
+  it("KurrentDB: every service's connection string uses TLS with a CA file mounted from the kurrentdb-ca Secret, as the server runs TLS", () => {
+    const server = all.find((m) => m.kind === "StatefulSet" && m.metadata.name === "kurrentdb")?.spec?.template?.spec.containers[0]?.env ?? [];
+    expect(server.find((v) => v.name === "KURRENTDB_INSECURE")?.value).toBe("false");
+    for (const name of Object.keys(SCHEMAS)) {
+      const pod = (deployment(name) as unknown as { spec: { template: { spec: PodWithVolumes } } }).spec.template.spec;
+      const url = new URL((pod.containers[0]?.env ?? []).find((v) => v.name === "EVENT_STORE_URL")?.value ?? "kurrentdb://unset");
+      expect(url.searchParams.get("tls"), name).not.toBe("false");
+      const caFile = url.searchParams.get("tlsCAFile") ?? "";
+      const mount = (pod.containers[0]?.volumeMounts ?? []).find((m) => caFile.startsWith(`${m.mountPath}/`));
+      expect(pod.volumes?.find((v) => v.name === mount?.name)?.secret?.secretName, name).toBe("kurrentdb-ca");
     }
   });
 
