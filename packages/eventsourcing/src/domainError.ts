@@ -26,3 +26,27 @@ export class DomainError extends Error {
     super(message);
   }
 }
+
+/** One row of a service's error table (its ERRORS.md mirrors the table; the gateway shows en and zh). */
+export interface ErrorEntry {
+  readonly kind: DomainErrorKind;
+  /** REQUIREMENTS.md rule the code enforces; undefined for plain input hygiene. */
+  readonly ruleId: string | undefined;
+  /** Plain language, no personal data: the DomainError message and the gateway's English text. */
+  readonly en: string;
+  readonly zh: string;
+}
+
+/**
+ * The refusal function of an error table: kind, message and rule id come from the table, never from the call site,
+ * so a code reads the same wherever it is raised. `detail` (never personal data) is appended to the message for logs
+ * and the caller's debugging; the gateway shows the table's text only.
+ */
+export function refusalsOf<Code extends string>(
+  table: Readonly<Record<Code, Omit<ErrorEntry, "zh">>>,
+): (code: Code, detail?: string) => DomainError {
+  return (code, detail) => {
+    const entry = table[code];
+    return new DomainError(code, entry.kind, detail === undefined ? entry.en : `${entry.en} (${detail})`, entry.ruleId);
+  };
+}

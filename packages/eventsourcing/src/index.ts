@@ -3,8 +3,8 @@
 export { canonicalJson } from "./canonicalJson.js";
 export { fold } from "./decider.js";
 export type { Decider, DomainEvent } from "./decider.js";
-export { DomainError } from "./domainError.js";
-export type { DomainErrorKind } from "./domainError.js";
+export { DomainError, refusalsOf } from "./domainError.js";
+export type { DomainErrorKind, ErrorEntry } from "./domainError.js";
 export { DuplicateEventIdError, InvalidAppendError, StoreClosedError, WrongExpectedRevisionError } from "./errors.js";
 export { isAnchorable } from "./eventStore.js";
 export type {

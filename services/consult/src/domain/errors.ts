@@ -1,13 +1,6 @@
-import { DomainError, type DomainErrorKind } from "@ihp/eventsourcing";
+import { type ErrorEntry, refusalsOf } from "@ihp/eventsourcing";
 
-export interface ConsultErrorEntry {
-  readonly kind: DomainErrorKind;
-  /** REQUIREMENTS.md rule the code enforces; undefined for plain input hygiene. */
-  readonly ruleId: string | undefined;
-  /** Plain language, no personal data: the DomainError message and the gateway's English text. */
-  readonly en: string;
-  readonly zh: string;
-}
+export type ConsultErrorEntry = ErrorEntry;
 
 /**
  * Every stable code the consult service refuses with (ERRORS.md mirrors it; a test keeps them equal). The gateway
@@ -298,10 +291,7 @@ export const CONSULT_ERRORS = {
 export type ConsultErrorCode = keyof typeof CONSULT_ERRORS;
 
 /** The DomainError for a code: kind, message and rule id come from the table, never from the call site. */
-export function refusal(code: ConsultErrorCode): DomainError {
-  const entry: ConsultErrorEntry = CONSULT_ERRORS[code];
-  return new DomainError(code, entry.kind, entry.en, entry.ruleId);
-}
+export const refusal = refusalsOf(CONSULT_ERRORS);
 
 /**
  * Codes identity owns and documents (its table gives the gateway their texts). Consult raises them only where it
@@ -321,7 +311,4 @@ const SHARED_REFUSALS = {
   },
 } as const satisfies Record<string, Omit<ConsultErrorEntry, "zh">>;
 
-export function sharedRefusal(code: keyof typeof SHARED_REFUSALS): DomainError {
-  const entry = SHARED_REFUSALS[code];
-  return new DomainError(code, entry.kind, entry.en, entry.ruleId);
-}
+export const sharedRefusal = refusalsOf(SHARED_REFUSALS);

@@ -1,4 +1,4 @@
-import type { IdentityErrorEntry } from "./errorEntry.js";
+import type { ErrorEntry } from "@ihp/eventsourcing";
 
 /** Patients, guardians, login sessions, step-up and e-signatures (IDN-03, IDN-07, IDN-08, IDN-09). */
 export const ACCESS_ERRORS = {
@@ -308,4 +308,4 @@ export const ACCESS_ERRORS = {
     en: "The signature does not belong to this document.",
     zh: "签名与该文件不符。",
   },
-} as const satisfies Record<string, IdentityErrorEntry>;
+} as const satisfies Record<string, ErrorEntry>;

@@ -1,4 +1,4 @@
-import type { IdentityErrorEntry } from "./errorEntry.js";
+import type { ErrorEntry } from "@ihp/eventsourcing";
 
 /**
  * Staff registration and accounts of every role: duplicate staff records, login throttling, administrator and
@@ -29,4 +29,4 @@ export const ACCOUNT_ERRORS = {
     en: "Too many failed attempts. Please wait a moment and try again.",
     zh: "尝试失败次数过多，请稍候再试。",
   },
-} as const satisfies Record<string, IdentityErrorEntry>;
+} as const satisfies Record<string, ErrorEntry>;

@@ -1,4 +1,4 @@
-import type { IdentityErrorEntry } from "./errorEntry.js";
+import type { ErrorEntry } from "@ihp/eventsourcing";
 
 /** Request hygiene and institutions (REP-01, REP-02, IDN-06, IDN-10). */
 export const INSTITUTION_ERRORS = {
@@ -100,4 +100,4 @@ export const INSTITUTION_ERRORS = {
     en: "The platform reference must be at most 100 characters without line breaks.",
     zh: "平台确认编号不得超过100个字符，且不能换行。",
   },
-} as const satisfies Record<string, IdentityErrorEntry>;
+} as const satisfies Record<string, ErrorEntry>;

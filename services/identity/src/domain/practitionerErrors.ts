@@ -1,4 +1,4 @@
-import type { IdentityErrorEntry } from "./errorEntry.js";
+import type { ErrorEntry } from "@ihp/eventsourcing";
 
 /** Practitioners (IDN-01, 02, 04, 05, 06, 10; PHA-02; REP-03). */
 export const PRACTITIONER_ERRORS = {
@@ -218,4 +218,4 @@ export const PRACTITIONER_ERRORS = {
     en: "The pharmacist is not qualified to review prescriptions.",
     zh: "该药师不具备处方审核资格。",
   },
-} as const satisfies Record<string, IdentityErrorEntry>;
+} as const satisfies Record<string, ErrorEntry>;

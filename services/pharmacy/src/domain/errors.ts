@@ -1,13 +1,6 @@
-import { DomainError, type DomainErrorKind } from "@ihp/eventsourcing";
+import { type ErrorEntry, refusalsOf } from "@ihp/eventsourcing";
 
-export interface PharmacyErrorEntry {
-  readonly kind: DomainErrorKind;
-  /** REQUIREMENTS.md rule the code enforces; undefined for plain input hygiene. */
-  readonly ruleId: string | undefined;
-  /** Plain language, no personal data: the DomainError message and the gateway's English text. */
-  readonly en: string;
-  readonly zh: string;
-}
+export type PharmacyErrorEntry = ErrorEntry;
 
 /**
  * Every stable code the pharmacy service refuses with (ERRORS.md mirrors it; a test keeps them equal). Codes never
@@ -236,7 +229,4 @@ export const PHARMACY_ERRORS = {
 export type PharmacyErrorCode = keyof typeof PHARMACY_ERRORS;
 
 /** The DomainError for a code: kind, message and rule id come from the table, never from the call site. */
-export function refusal(code: PharmacyErrorCode): DomainError {
-  const entry: PharmacyErrorEntry = PHARMACY_ERRORS[code];
-  return new DomainError(code, entry.kind, entry.en, entry.ruleId);
-}
+export const refusal = refusalsOf(PHARMACY_ERRORS);

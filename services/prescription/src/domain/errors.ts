@@ -1,13 +1,6 @@
-import { DomainError, type DomainErrorKind } from "@ihp/eventsourcing";
+import { type DomainErrorKind, type ErrorEntry, refusalsOf } from "@ihp/eventsourcing";
 
-export interface PrescriptionErrorEntry {
-  readonly kind: DomainErrorKind;
-  /** REQUIREMENTS.md rule the code enforces; undefined for plain input hygiene. */
-  readonly ruleId: string | undefined;
-  /** Plain language, no personal data: the DomainError message and the gateway's English text. */
-  readonly en: string;
-  readonly zh: string;
-}
+export type PrescriptionErrorEntry = ErrorEntry;
 
 const e = (kind: DomainErrorKind, ruleId: string | undefined, en: string, zh: string): PrescriptionErrorEntry => ({
   kind,
@@ -249,7 +242,5 @@ export const PRESCRIPTION_ERRORS = {
 
 export type PrescriptionErrorCode = keyof typeof PRESCRIPTION_ERRORS;
 
-export function refusal(code: PrescriptionErrorCode, detail?: string): DomainError {
-  const entry: PrescriptionErrorEntry = PRESCRIPTION_ERRORS[code];
-  return new DomainError(code, entry.kind, detail === undefined ? entry.en : `${entry.en} (${detail})`, entry.ruleId);
-}
+/** The DomainError for a code: kind, message and rule id come from the table, never from the call site. */
+export const refusal = refusalsOf(PRESCRIPTION_ERRORS);
