@@ -147,6 +147,19 @@ describe.skipIf(!KUBECTL && process.env["CI"] !== "true")("Kubernetes manifests 
     }
   });
 
+  it("every Deployment or StatefulSet with more than one replica has a PodDisruptionBudget selecting it", () => {
+    const budgets = all.filter((m) => m.kind === "PodDisruptionBudget") as unknown as { spec: { selector: { matchLabels: Record<string, string> } } }[];
+    const workloads = (all as unknown as { kind: string; metadata: { name: string }; spec?: { replicas?: number; template?: { metadata?: { labels?: Record<string, string> } } } }[]).filter(
+      (m) => (m.kind === "Deployment" || m.kind === "StatefulSet") && (m.spec?.replicas ?? 1) > 1,
+    );
+    expect(workloads.length).toBeGreaterThanOrEqual(8);
+    for (const workload of workloads) {
+      const labels = workload.spec?.template?.metadata?.labels ?? {};
+      const covered = budgets.some((b) => Object.entries(b.spec.selector.matchLabels).every(([key, value]) => labels[key] === value));
+      expect(covered, workload.metadata.name).toBe(true);
+    }
+  });
+
   it("the gateway's variables load, with every service's address", () => {
     const env = Object.fromEntries((deployment("gateway")?.spec?.template?.spec.containers[0]?.env ?? []).map((v) => [v.name, v.value ?? "x"]));
     const config = loadGatewayConfig({ ...common, ...env });

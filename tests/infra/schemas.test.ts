@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { loadAll } from "js-yaml";
 import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { ConfigMap, Namespace, PersistentVolumeClaim, Service } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
 
@@ -22,6 +23,7 @@ const MODELS: Record<string, Model> = {
   "v1/Namespace": Namespace,
   "v1/PersistentVolumeClaim": PersistentVolumeClaim,
   "v1/Service": Service,
+  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
 };
 
 /** The schema errors of one object, or why it could not be checked. */
