@@ -1,10 +1,10 @@
+import { isDomainError } from "@ihp/eventsourcing";
 import {
   AuthenticationError,
   createErrorCatalog,
   type ErrorDescription,
   type ErrorKind,
   fromGrpcError,
-  isDomainErrorKind,
   isPlatformErrorCode,
   RemoteError,
 } from "@ihp/platform";
@@ -78,7 +78,7 @@ export function describePublic(error: unknown, catalog: ErrorCatalog): PublicErr
     return { code: error.code, message, messageZh: zh, status: error.status, limit: error.limit, internal: false };
   }
   if (error instanceof AuthenticationError) return authenticationFailure(error.code, catalog);
-  if (isDomainErrorLike(error)) return refusal(error.code, error.kind, error.message, error.ruleId, catalog);
+  if (isDomainError(error)) return refusal(error.code, error.kind, error.message, error.ruleId, catalog);
   if (error instanceof RemoteError || isGrpcStatus(error)) {
     const remote = fromGrpcError(error);
     if (remote.kind === "INTERNAL") return internalError(catalog);
@@ -107,23 +107,6 @@ function refusal(
   // plain language safe to show; the Chinese text falls back to the generic one of its kind.
   const texts = catalog.knows(code) ? catalog.describe(code, kind) : { en: serviceMessage || generic.en, zh: generic.zh };
   return { code, message: texts.en, messageZh: texts.zh, status: STATUS_BY_KIND[kind], ruleId, internal: false };
-}
-
-interface DomainErrorLike {
-  readonly code: string;
-  readonly kind: ErrorKind;
-  readonly message: string;
-  readonly ruleId?: string | undefined;
-}
-
-// Structural, like the platform's toGrpcError: @ihp/eventsourcing may be loaded twice (source and dist).
-function isDomainErrorLike(error: unknown): error is DomainErrorLike {
-  return (
-    error instanceof Error &&
-    error.name === "DomainError" &&
-    typeof (error as { code?: unknown }).code === "string" &&
-    isDomainErrorKind((error as { kind?: unknown }).kind)
-  );
 }
 
 function isGrpcStatus(error: unknown): boolean {

@@ -27,6 +27,15 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * Whether `error` is a refusal. instanceof suffices: every workspace package resolves @ihp/eventsourcing the same way
+ * in a process (source under the "ihp-source" condition in tests and tsx, dist in production), so there is one
+ * DomainError class; tests/contracts/oneDomainError.test.ts fails if a second copy ever gets loaded.
+ */
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}
+
 /** One row of a service's error table (its ERRORS.md mirrors the table; the gateway shows en and zh). */
 export interface ErrorEntry {
   readonly kind: DomainErrorKind;

@@ -1,29 +1,11 @@
 import { type ServiceError, status } from "@grpc/grpc-js";
-import type { DomainErrorKind } from "@ihp/eventsourcing";
+import { isDomainError } from "@ihp/eventsourcing";
 import { AuthenticationError } from "./authenticationError.js";
 import { errorDetailMetadata } from "./errorDetailTrailer.js";
 import { fromGrpcError } from "./fromGrpcError.js";
-import { isDomainErrorKind, statusForKind } from "./grpcStatus.js";
+import { statusForKind } from "./grpcStatus.js";
 import { describeError } from "./platformErrors.js";
 import { RemoteError } from "./remoteError.js";
-
-interface DomainErrorShape {
-  readonly code: string;
-  readonly kind: DomainErrorKind;
-  readonly message: string;
-  readonly ruleId?: string | undefined;
-}
-
-// Structural rather than instanceof: the gateway and tests may load @ihp/eventsourcing from source and from dist
-// in one process, and two DomainError classes would defeat instanceof.
-function isDomainError(error: unknown): error is DomainErrorShape {
-  return (
-    error instanceof Error &&
-    error.name === "DomainError" &&
-    typeof (error as { code?: unknown }).code === "string" &&
-    isDomainErrorKind((error as { kind?: unknown }).kind)
-  );
-}
 
 function isServiceError(error: unknown): boolean {
   return (
