@@ -29,6 +29,41 @@ export const REPORTING_ERRORS = {
     en: "You may only read the feed of your own jurisdiction.",
     zh: "您只能查看本辖区的监管数据。",
   },
+  INCIDENT_KIND_UNKNOWN: {
+    status: 3,
+    en: "The incident kind must be DATA_LEAK or MAJOR_CYBER.",
+    zh: "事件类型必须为数据泄露或重大网络安全事件。",
+  },
+  INCIDENT_ALREADY_REPORTED: {
+    status: 6,
+    en: "This incident has already been reported.",
+    zh: "该事件已报告。",
+  },
+  INCIDENT_NOT_FOUND: {
+    status: 5,
+    en: "No such incident.",
+    zh: "未找到该事件。",
+  },
+  INCIDENT_OTHER_INSTITUTION: {
+    status: 7,
+    en: "The incident belongs to another institution.",
+    zh: "该事件属于其他机构。",
+  },
+  NOTIFICATION_TASK_UNKNOWN: {
+    status: 5,
+    en: "The incident has no notification task for that authority.",
+    zh: "该事件没有向此主管部门报告的任务。",
+  },
+  NOTIFICATION_REFERENCE_REQUIRED: {
+    status: 3,
+    en: "Marking an authority notified needs the authority's reference.",
+    zh: "标记已报告时须填写主管部门的受理编号。",
+  },
+  NOTIFICATION_ALREADY_DONE: {
+    status: 9,
+    en: "That authority has already been notified.",
+    zh: "已向该主管部门报告。",
+  },
 } as const satisfies Record<string, ReportingErrorEntry>;
 
 export type ReportingErrorCode = keyof typeof REPORTING_ERRORS;

@@ -1,0 +1,144 @@
+import { DomainError, type EventStore, type StoredEvent, handleCommand, uuidv7 } from "@ihp/eventsourcing";
+import { authorize, createAuditTrail, denialError, type Logger, type Principal, type Role } from "@ihp/platform";
+import { type Authority, DEFAULT_INCIDENT_DEADLINES, type IncidentDeadlines, type OperatorClass } from "../domain/incidents/incidentDeadlines.js";
+import { type IncidentCommand, incidentDecider, type IncidentEvent, incidentStreamId } from "../domain/incidents/incidentDecider.js";
+
+/**
+ * REP-07 incident handling. Incidents are reported by the institution's admin, or by `system` (automated detection
+ * acting for the institution in its token); tasks are marked notified by the institution's admin only, since a
+ * person must vouch for having told the authority. The overdue check is a scheduled call with the clock's `now`.
+ */
+const REPORTERS: readonly Role[] = ["institution_admin", "system"];
+const NOTIFIERS: readonly Role[] = ["institution_admin"];
+
+export interface IncidentDeps {
+  readonly store: EventStore;
+  readonly clock: () => Date;
+  readonly logger: Logger;
+  readonly deadlines?: IncidentDeadlines;
+}
+
+export interface ReportIncidentInput {
+  readonly incidentId: string;
+  readonly institutionId: string;
+  readonly kind: string;
+  readonly operatorClass: OperatorClass;
+  readonly categoryCode: string;
+  readonly requestId?: string;
+}
+
+export interface MarkNotifiedInput {
+  readonly incidentId: string;
+  readonly authority: Authority;
+  readonly reference: string;
+  readonly requestId?: string;
+}
+
+export function incidentHandlers(deps: IncidentDeps) {
+  const { store, clock, logger } = deps;
+  const newId = (): string => uuidv7(clock().getTime());
+  const trail = createAuditTrail({ store, context: "reporting", clock, newId });
+
+  async function refuse(principal: Principal, action: string, resource: string, error: DomainError): Promise<never> {
+    await trail.refused({ principal, action, reason: error.code, resource, ruleId: "REP-07", correlationId: newId(), trace: {} });
+    throw error;
+  }
+
+  async function run(principal: Principal, action: string, command: IncidentCommand, requestId?: string) {
+    const now = clock();
+    // A root command: it causes itself (the request id when the caller gave one).
+    const correlationId = requestId ?? newId();
+    try {
+      return await handleCommand(
+        store,
+        incidentDecider,
+        {
+          streamId: incidentStreamId(command.incidentId),
+          command,
+          metadata: {
+            actorId: principal.subject,
+            actorRole: principal.roles[0] ?? "",
+            tenantId: principal.tenantId,
+            correlationId,
+            causationId: correlationId,
+          },
+          ...(requestId === undefined ? {} : { requestId }),
+          now,
+        },
+        { newEventId: newId },
+      );
+    } catch (error) {
+      // Only the decider's refusals are audited; a store failure is not a refusal.
+      if (error instanceof DomainError && error.kind !== "ABORTED") return refuse(principal, action, `incident/${command.incidentId}`, error);
+      throw error;
+    }
+  }
+
+  return {
+    async reportIncident(principal: Principal, input: ReportIncidentInput): Promise<readonly StoredEvent[]> {
+      const decision = authorize(principal, { roles: REPORTERS, tenantId: input.institutionId });
+      const resource = `incident/${input.incidentId}`;
+      if (!decision.allowed) return refuse(principal, "ReportIncident", resource, denialError(decision) as DomainError);
+      const command: IncidentCommand = {
+        type: "ReportIncident",
+        ...input,
+        deadlines: deps.deadlines ?? DEFAULT_INCIDENT_DEADLINES,
+        actingFor: principal.tenantId,
+        now: clock().toISOString(),
+      };
+      return (await run(principal, "ReportIncident", command, input.requestId)).events;
+    },
+
+    async markAuthorityNotified(principal: Principal, input: MarkNotifiedInput): Promise<readonly StoredEvent[]> {
+      // The tenant is the incident's, known only from its stream: the decider checks it.
+      const decision = authorize(principal, { roles: NOTIFIERS });
+      if (!decision.allowed) return refuse(principal, "MarkAuthorityNotified", `incident/${input.incidentId}`, denialError(decision) as DomainError);
+      const command: IncidentCommand = {
+        type: "MarkAuthorityNotified",
+        ...input,
+        actingFor: principal.tenantId,
+        now: clock().toISOString(),
+      };
+      return (await run(principal, "MarkAuthorityNotified", command, input.requestId)).events;
+    },
+
+    /**
+     * The scheduled check: every incident with a task past its deadline and not yet notified gets one
+     * NotificationOverdue per task (the decider remembers what it flagged) and one log line with a stable code and
+     * ids only. Returns the events appended.
+     */
+    async flagOverdueNotifications(): Promise<readonly StoredEvent[]> {
+      const now = clock();
+      // A first slice: the whole log is scanned; a read model of open tasks should replace this as incidents grow.
+      const incidents = new Map(
+        (await store.readAll())
+          .filter((event) => event.type === "IncidentReported" && event.streamId.startsWith("reporting-incident-"))
+          .map((event) => {
+            const data = event.data as unknown as Extract<IncidentEvent, { type: "IncidentReported" }>["data"];
+            return [data.incidentId, data.institutionId] as const;
+          }),
+      );
+      const flagged: StoredEvent[] = [];
+      const checkId = newId();
+      for (const [incidentId, institutionId] of incidents) {
+        const result = await handleCommand(
+          store,
+          incidentDecider,
+          {
+            streamId: incidentStreamId(incidentId),
+            command: { type: "FlagOverdueNotifications", incidentId, now: now.toISOString() },
+            metadata: { actorId: "reporting-incidents", actorRole: "system", tenantId: institutionId, correlationId: checkId, causationId: checkId },
+            now,
+          },
+          { newEventId: newId },
+        );
+        for (const event of result.events) {
+          const data = event.data as unknown as Extract<IncidentEvent, { type: "NotificationOverdue" }>["data"];
+          logger.error({ code: "INCIDENT_NOTIFICATION_OVERDUE", incidentId, authority: data.authority, dueAt: data.dueAt }, "incident notification overdue");
+          flagged.push(event);
+        }
+      }
+      return flagged;
+    },
+  };
+}

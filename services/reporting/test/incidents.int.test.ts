@@ -1,0 +1,85 @@
+import { DomainError, type StoredEvent } from "@ihp/eventsourcing";
+import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
+import { createLogger, type Principal, type Role } from "@ihp/platform";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { incidentHandlers } from "../src/application/incidents.js";
+import { LogCapture } from "./support/logCapture.js";
+
+function principal(role: Role, tenantId: string): Principal {
+  return { subject: `${role}-1`, roles: [role], tenantId, kind: role === "system" ? "service" : "human" };
+}
+const admin = principal("institution_admin", "inst-1");
+const leak = { incidentId: "inc-1", institutionId: "inst-1", kind: "DATA_LEAK", operatorClass: "other", categoryCode: "exfiltration" } as const;
+
+async function refusedWith(run: Promise<unknown>): Promise<DomainError> {
+  const error = await run.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
+  return error;
+}
+
+describe("REP-07 incident handling over the store", () => {
+  let store: SqliteEventStore;
+  let now: Date;
+  let logs: LogCapture;
+  let handlers: ReturnType<typeof incidentHandlers>;
+  const types = async (): Promise<string[]> => (await store.readAll()).map((event: StoredEvent) => event.type);
+
+  beforeEach(() => {
+    store = SqliteEventStore.open({ path: ":memory:" });
+    now = new Date("2026-03-02T08:00:00.000Z");
+    logs = new LogCapture();
+    const logger = createLogger({ name: "reporting", level: "debug", destination: logs });
+    handlers = incidentHandlers({ store, clock: () => now, logger });
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it("REP-07: an admin's DATA_LEAK report appends timestamped tasks; an overdue open task alerts once, with ids only", async () => {
+    const [event] = await handlers.reportIncident(admin, leak);
+    expect(event?.data).toMatchObject({ reportedAt: "2026-03-02T08:00:00.000Z", tasks: [{ authority: "cyberspace", dueAt: "2026-03-02T12:00:00.000Z" }, { authority: "health" }] });
+    await handlers.markAuthorityNotified(admin, { incidentId: "inc-1", authority: "cyberspace", reference: "CAC-2026-17" });
+    expect(await handlers.flagOverdueNotifications()).toEqual([]);
+
+    now = new Date("2026-03-02T12:00:01.000Z");
+    const flagged = await handlers.flagOverdueNotifications();
+    expect(flagged.map((e) => [e.type, (e.data as { authority: string }).authority])).toEqual([["NotificationOverdue", "health"]]);
+    expect(await handlers.flagOverdueNotifications()).toEqual([]);
+    const alerts = logs.withCode("INCIDENT_NOTIFICATION_OVERDUE");
+    expect(alerts).toHaveLength(1);
+    expect(JSON.stringify(alerts)).not.toContain("exfiltration");
+  });
+
+  it("REP-07: system (automated detection) may report for its institution", async () => {
+    await handlers.reportIncident(principal("system", "inst-1"), { ...leak, kind: "MAJOR_CYBER" });
+    expect(await types()).toEqual(["IncidentReported"]);
+  });
+
+  it("REP-07: each refusal appends nothing but its audit record", async () => {
+    const cases: [Promise<unknown>, string][] = [
+      [handlers.reportIncident(principal("physician", "inst-1"), leak), "ROLE_NOT_ALLOWED"],
+      [handlers.reportIncident(principal("institution_admin", "inst-2"), leak), "TENANT_MISMATCH"],
+      [handlers.reportIncident(admin, { ...leak, kind: "PHISHING" }), "INCIDENT_KIND_UNKNOWN"],
+      [handlers.markAuthorityNotified(admin, { incidentId: "nope", authority: "health", reference: "x" }), "INCIDENT_NOT_FOUND"],
+    ];
+    for (const [run, code] of cases) expect((await refusedWith(run)).code).toBe(code);
+    expect(await types()).toEqual(["AccessRefused", "AccessRefused", "AccessRefused", "AccessRefused"]);
+
+    await handlers.reportIncident(admin, leak);
+    const later: [Promise<unknown>, string][] = [
+      [handlers.markAuthorityNotified(principal("system", "inst-1"), { incidentId: "inc-1", authority: "health", reference: "x" }), "ROLE_NOT_ALLOWED"],
+      [handlers.markAuthorityNotified(principal("institution_admin", "inst-2"), { incidentId: "inc-1", authority: "health", reference: "x" }), "INCIDENT_OTHER_INSTITUTION"],
+      [handlers.markAuthorityNotified(admin, { incidentId: "inc-1", authority: "health", reference: "" }), "NOTIFICATION_REFERENCE_REQUIRED"],
+    ];
+    for (const [run, code] of later) expect((await refusedWith(run)).code).toBe(code);
+    const all = await store.readAll();
+    expect(all.map((e) => e.type)).toEqual([...Array<string>(4).fill("AccessRefused"), "IncidentReported", ...Array<string>(3).fill("AccessRefused")]);
+    expect(all.filter((e) => e.type === "AccessRefused").map((e) => (e.data as { reason: string }).reason)).toEqual([
+      "ROLE_NOT_ALLOWED", "TENANT_MISMATCH", "INCIDENT_KIND_UNKNOWN", "INCIDENT_NOT_FOUND",
+      "ROLE_NOT_ALLOWED", "INCIDENT_OTHER_INSTITUTION", "NOTIFICATION_REFERENCE_REQUIRED",
+    ]);
+  });
+});
