@@ -1,10 +1,10 @@
 import { status } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
-import { DomainError, isDomainError } from "@ihp/eventsourcing";
-import { refusal as consultRefusal } from "@ihp/consult/errors";
-import { refusal as identityRefusal } from "@ihp/identity/errors";
-import { refusal as pharmacyRefusal } from "@ihp/pharmacy/errors";
-import { refusal as prescriptionRefusal } from "@ihp/prescription/errors";
+import { DomainError, isDomainError, REQUEST_ID_ERRORS } from "@ihp/eventsourcing";
+import { CONSULT_ERRORS, refusal as consultRefusal } from "@ihp/consult/errors";
+import { IDENTITY_ERRORS, refusal as identityRefusal } from "@ihp/identity/errors";
+import { PHARMACY_ERRORS, refusal as pharmacyRefusal } from "@ihp/pharmacy/errors";
+import { PRESCRIPTION_ERRORS, refusal as prescriptionRefusal } from "@ihp/prescription/errors";
 import { invalidCursor, toGrpcError } from "@ihp/platform";
 import { createGatewayCatalog, describePublic } from "../../gateway/src/errors/publicError.js";
 
@@ -37,5 +37,14 @@ describe("XC-02: one DomainError class across services, platform and gateway", (
     const lookalike = Object.assign(new Error("x"), { name: "DomainError", code: "REQUEST_ID_REQUIRED", kind: "INVALID_ARGUMENT" });
     expect(isDomainError(lookalike)).toBe(false);
     expect(toGrpcError(lookalike).code).toBe(status.INTERNAL);
+  });
+});
+
+describe("XC-02: request-id refusals are written once", () => {
+  it("XC-02: every service's table holds the shared entries, not copies of their text", () => {
+    for (const table of [CONSULT_ERRORS, IDENTITY_ERRORS, PHARMACY_ERRORS, PRESCRIPTION_ERRORS]) {
+      expect(table.REQUEST_ID_REQUIRED).toBe(REQUEST_ID_ERRORS.REQUEST_ID_REQUIRED);
+      expect(table.INVALID_REQUEST_ID).toBe(REQUEST_ID_ERRORS.INVALID_REQUEST_ID);
+    }
   });
 });

@@ -59,3 +59,22 @@ export function refusalsOf<Code extends string>(
     return new DomainError(code, entry.kind, detail === undefined ? entry.en : `${entry.en} (${detail})`, entry.ruleId);
   };
 }
+
+/**
+ * The refusals of a missing or malformed client request id (handleCommand's idempotency key), the same in every
+ * service: each service's table spreads them in, so the texts are written once and the gateway's catalog holds one.
+ */
+export const REQUEST_ID_ERRORS = {
+  REQUEST_ID_REQUIRED: {
+    kind: "INVALID_ARGUMENT",
+    ruleId: undefined,
+    en: "A request id is required for this change.",
+    zh: "此操作需要提供请求编号。",
+  },
+  INVALID_REQUEST_ID: {
+    kind: "INVALID_ARGUMENT",
+    ruleId: undefined,
+    en: "The request id must be 8–128 letters, digits or the characters . _ : -",
+    zh: "请求编号须为8至128位字母、数字或 . _ : - 字符。",
+  },
+} as const satisfies Record<string, ErrorEntry>;

@@ -1,4 +1,4 @@
-import { type ErrorEntry, refusalsOf } from "@ihp/eventsourcing";
+import { type ErrorEntry, REQUEST_ID_ERRORS, refusalsOf } from "@ihp/eventsourcing";
 
 export type ConsultErrorEntry = ErrorEntry;
 
@@ -8,18 +8,7 @@ export type ConsultErrorEntry = ErrorEntry;
  * PATIENT_NOT_VERIFIED, …) are not redefined here: see SHARED_REFUSALS.
  */
 export const CONSULT_ERRORS = {
-  REQUEST_ID_REQUIRED: {
-    kind: "INVALID_ARGUMENT",
-    ruleId: undefined,
-    en: "A request id is required for this change.",
-    zh: "此操作需要提供请求编号。",
-  },
-  INVALID_REQUEST_ID: {
-    kind: "INVALID_ARGUMENT",
-    ruleId: undefined,
-    en: "The request id must be 8–128 letters, digits or the characters . _ : -",
-    zh: "请求编号须为8至128位字母、数字或 . _ : - 字符。",
-  },
+  ...REQUEST_ID_ERRORS,
   INVALID_CONSULT_ID: {
     kind: "INVALID_ARGUMENT",
     ruleId: undefined,

@@ -1,19 +1,8 @@
-import type { ErrorEntry } from "@ihp/eventsourcing";
+import { type ErrorEntry, REQUEST_ID_ERRORS } from "@ihp/eventsourcing";
 
 /** Request hygiene and institutions (REP-01, REP-02, IDN-06, IDN-10). */
 export const INSTITUTION_ERRORS = {
-  REQUEST_ID_REQUIRED: {
-    kind: "INVALID_ARGUMENT",
-    ruleId: undefined,
-    en: "A request id is required for this change.",
-    zh: "此操作需要提供请求编号。",
-  },
-  INVALID_REQUEST_ID: {
-    kind: "INVALID_ARGUMENT",
-    ruleId: undefined,
-    en: "The request id must be 8–128 letters, digits or the characters . _ : -",
-    zh: "请求编号须为8至128位字母、数字或 . _ : - 字符。",
-  },
+  ...REQUEST_ID_ERRORS,
   INVALID_INSTITUTION_ID: {
     kind: "INVALID_ARGUMENT",
     ruleId: undefined,

@@ -1,4 +1,4 @@
-import { type DomainErrorKind, type ErrorEntry, refusalsOf } from "@ihp/eventsourcing";
+import { type DomainErrorKind, type ErrorEntry, REQUEST_ID_ERRORS, refusalsOf } from "@ihp/eventsourcing";
 
 export type PrescriptionErrorEntry = ErrorEntry;
 
@@ -14,13 +14,7 @@ const e = (kind: DomainErrorKind, ruleId: string | undefined, en: string, zh: st
  * gateway passes this table to createErrorCatalog. Codes never change meaning; retired codes stay reserved.
  */
 export const PRESCRIPTION_ERRORS = {
-  REQUEST_ID_REQUIRED: e("INVALID_ARGUMENT", undefined, "A request id is required for this change.", "此操作需要提供请求编号。"),
-  INVALID_REQUEST_ID: e(
-    "INVALID_ARGUMENT",
-    undefined,
-    "The request id must be 8–128 letters, digits or the characters . _ : -",
-    "请求编号须为8至128位字母、数字或 . _ : - 字符。",
-  ),
+  ...REQUEST_ID_ERRORS,
   INVALID_PRESCRIPTION_ID: e("INVALID_ARGUMENT", undefined, "The prescription id or serial number is not valid.", "处方编号或流水号无效。"),
   INVALID_CONSULT_ID: e("INVALID_ARGUMENT", undefined, "The consult id is not valid.", "问诊编号无效。"),
   INVALID_INSTITUTION_ID: e("INVALID_ARGUMENT", undefined, "The institution id is not valid.", "机构编号无效。"),
