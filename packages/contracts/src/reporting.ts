@@ -28,3 +28,13 @@ export {
   PrescriptionVoidedEntry,
   StaffRecordEntry,
 } from "./gen/ihp/reporting/v1/feed.js";
+export {
+  IncidentServiceClient,
+  IncidentServiceService,
+  MarkAuthorityNotifiedRequest,
+  MarkAuthorityNotifiedResponse,
+  NotificationTask,
+  ReportIncidentRequest,
+  ReportIncidentResponse,
+} from "./gen/ihp/reporting/v1/incidents.js";
+export type { IncidentServiceServer } from "./gen/ihp/reporting/v1/incidents.js";

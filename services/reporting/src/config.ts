@@ -11,6 +11,11 @@ export const reportingConfigSchema = serviceConfigSchema({
    * alerts (a licence change whose registration never arrives, a staff record the store cannot take). With the bus's default backoff (1 s doubling to 30 s) 20 deliveries span ~8 min.
    */
   FEED_MAX_DELIVER: z.coerce.number().int().min(1).max(1_000).default(20),
+  /**
+   * REP-07: how often open incident notification tasks are checked against their deadlines. The shortest deadline
+   * is 1 h, so a minute's lag is small; 0 turns the timer off (tests call the check themselves).
+   */
+  INCIDENT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
 });
 
 export type ReportingConfig = z.output<typeof reportingConfigSchema>;

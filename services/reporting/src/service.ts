@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { RegulatorFeedServiceService } from "@ihp/contracts/reporting";
+import { IncidentServiceService, RegulatorFeedServiceService } from "@ihp/contracts/reporting";
 import type { EventStore } from "@ihp/eventsourcing";
 import { type Bus, type Consumer, Relay, SqliteCheckpointStore } from "@ihp/messaging";
 import {
@@ -19,9 +19,11 @@ import {
 } from "@ihp/platform";
 import { connectOwnBus } from "./adapters/busConnection.js";
 import { feedEntryMessage } from "./adapters/feedPublisher.js";
+import { incidentServer } from "./adapters/incidentServer.js";
 import { regulatorFeedServer } from "./adapters/regulatorFeedServer.js";
 import { SOURCE_DECODERS } from "./adapters/sourceDecoders.js";
 import { FEED_SOURCES, feedMessageHandler } from "./application/feedConsumer.js";
+import { incidentHandlers } from "./application/incidents.js";
 import { auditRefusalRecorder, type RefusalRecorder } from "./application/refusals.js";
 import type { ReportingConfig } from "./config.js";
 
@@ -45,6 +47,8 @@ export interface ReportingServiceOptions {
 export interface ReportingService {
   /** The port the gRPC server bound (GRPC_PORT=0 picks one). */
   readonly grpcPort: number;
+  /** REP-07: runs the overdue-notification check now (the timer runs it every INCIDENT_CHECK_INTERVAL_MS). */
+  checkIncidentDeadlines(): Promise<number>;
   /** Stops in reverse start order: gRPC (live feeds end UNAVAILABLE), consumers, relay, own bus, stores. Idempotent. */
   stop(reason?: string): Promise<readonly StopOutcome[]>;
 }
@@ -130,6 +134,28 @@ export async function startReportingService(options: ReportingServiceOptions): P
       stop: () => consumers.get(source.context)?.stop(),
     });
   }
+  // REP-07: the scheduled deadline check. One check at a time; a failed check is logged and the next one retries.
+  let incidentTimer: NodeJS.Timeout | undefined;
+  let incidentCheck: Promise<unknown> = Promise.resolve();
+  const checkIncidentDeadlines = async (): Promise<number> => {
+    const incidents = incidentHandlers({ store: need(store, "event store"), clock, logger });
+    const run = incidentCheck.then(() => incidents.flagOverdueNotifications());
+    incidentCheck = run.catch(() => undefined);
+    return (await run).length;
+  };
+  lifecycle.register("incident-deadlines", {
+    start: () => {
+      if (config.INCIDENT_CHECK_INTERVAL_MS === 0) return;
+      incidentTimer = setInterval(() => {
+        checkIncidentDeadlines().catch((error: unknown) => logger.error({ err: error, code: "INCIDENT_CHECK_FAILED" }, "incident deadline check failed"));
+      }, config.INCIDENT_CHECK_INTERVAL_MS);
+      incidentTimer.unref();
+    },
+    stop: async () => {
+      clearInterval(incidentTimer);
+      await incidentCheck;
+    },
+  });
   lifecycle.register("grpc", {
     start: async () => {
       const feedStore = need(store, "event store");
@@ -137,11 +163,15 @@ export async function startReportingService(options: ReportingServiceOptions): P
       const recorder = options.refusals ?? auditRefusalRecorder(feedStore, clock);
       const feed = { store: feedStore, handlers, recorder, logger, stopping: stopping.signal };
       const implementation = regulatorFeedServer(feed);
+      const incidents = incidentServer(handlers, incidentHandlers({ store: feedStore, clock, logger }));
       const { GRPC_TLS_CERT_FILE: certFile, GRPC_TLS_KEY_FILE: keyFile, GRPC_TLS_CA_FILE: caFile } = config;
       grpc = await serveGrpc({
         host: config.GRPC_HOST,
         port: config.GRPC_PORT,
-        services: [{ definition: RegulatorFeedServiceService, implementation }],
+        services: [
+          { definition: RegulatorFeedServiceService, implementation },
+          { definition: IncidentServiceService, implementation: incidents },
+        ],
         health: new HealthService(),
         tls: certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile, caFile },
       });
@@ -157,6 +187,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
   await lifecycle.start();
   return {
     grpcPort: need(grpc, "gRPC server").port,
+    checkIncidentDeadlines,
     stop: (reason) => lifecycle.stop(reason),
   };
 }

@@ -1,6 +1,6 @@
 import { DomainError, type EventStore, type StoredEvent, handleCommand, uuidv7 } from "@ihp/eventsourcing";
 import { authorize, createAuditTrail, denialError, type Logger, type Principal, type Role } from "@ihp/platform";
-import { type Authority, DEFAULT_INCIDENT_DEADLINES, type IncidentDeadlines, type OperatorClass } from "../domain/incidents/incidentDeadlines.js";
+import { DEFAULT_INCIDENT_DEADLINES, type IncidentDeadlines, type OperatorClass } from "../domain/incidents/incidentDeadlines.js";
 import { type IncidentCommand, incidentDecider, type IncidentEvent, incidentStreamId } from "../domain/incidents/incidentDecider.js";
 
 /**
@@ -29,7 +29,7 @@ export interface ReportIncidentInput {
 
 export interface MarkNotifiedInput {
   readonly incidentId: string;
-  readonly authority: Authority;
+  readonly authority: string;
   readonly reference: string;
   readonly requestId?: string;
 }

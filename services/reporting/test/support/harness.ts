@@ -45,7 +45,7 @@ function sharedIssuer(): Promise<BuiltinIssuer> {
   return issuerPromise;
 }
 
-export async function startHarness(options: { bus?: Bus; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(options: { bus?: Bus; env?: Record<string, string>; clock?: () => Date } = {}): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), "ihp-reporting-"));
   const issuer = await sharedIssuer();
   const logs = new LogCapture();
@@ -60,6 +60,7 @@ export async function startHarness(options: { bus?: Bus; env?: Record<string, st
   const service = await startReportingService({
     config,
     ...(options.bus === undefined ? {} : { bus: options.bus }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     verifier: TokenVerifier.fromJwks(issuer.jwks(), { issuer: issuer.issuer, audience: issuer.audience }),
     logger: createLogger({ name: "reporting", level: "debug", destination: logs }),
   });

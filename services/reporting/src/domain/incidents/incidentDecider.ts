@@ -34,7 +34,8 @@ export type IncidentCommand =
   | {
       readonly type: "MarkAuthorityNotified";
       readonly incidentId: string;
-      readonly authority: Authority;
+      /** Unchecked input: an authority without a task is refused. */
+      readonly authority: string;
       readonly reference: string;
       readonly actingFor: string;
       readonly now: string;
@@ -124,10 +125,11 @@ function markNotified(
 ): readonly IncidentEvent[] | DomainError {
   if (!state.reported) return incidentNotFound();
   if (command.actingFor !== state.institutionId) return incidentOtherInstitution();
-  if (!state.tasks.some((task) => task.authority === command.authority)) return notificationTaskUnknown();
+  const authority = state.tasks.find((task) => task.authority === command.authority)?.authority;
+  if (authority === undefined) return notificationTaskUnknown();
   if (command.reference.trim() === "") return notificationReferenceRequired();
-  if (state.notified.has(command.authority)) return notificationAlreadyDone();
-  const { incidentId, authority } = command;
+  if (state.notified.has(authority)) return notificationAlreadyDone();
+  const { incidentId } = command;
   return [{ type: "AuthorityNotified", data: { incidentId, authority, reference: command.reference.trim(), notifiedAt: command.now } }];
 }
 

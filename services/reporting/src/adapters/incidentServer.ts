@@ -1,0 +1,46 @@
+import type {
+  IncidentServiceServer,
+  MarkAuthorityNotifiedRequest,
+  MarkAuthorityNotifiedResponse,
+  ReportIncidentRequest,
+  ReportIncidentResponse,
+} from "@ihp/contracts/reporting";
+import type { GrpcHandlers } from "@ihp/platform";
+import type { incidentHandlers } from "../application/incidents.js";
+import type { IncidentEvent } from "../domain/incidents/incidentDecider.js";
+
+type Handlers = ReturnType<typeof incidentHandlers>;
+
+const optional = (requestId: string): { requestId?: string } => (requestId === "" ? {} : { requestId });
+
+/** ihp.reporting.v1.IncidentService (proto/ihp/reporting/v1/incidents.proto), REP-07. */
+export function incidentServer(grpc: GrpcHandlers, incidents: Handlers): IncidentServiceServer {
+  return {
+    reportIncident: grpc.unary<ReportIncidentRequest, ReportIncidentResponse>(async (request, call) => {
+      const [event] = await incidents.reportIncident(call.principal, {
+        incidentId: request.incidentId,
+        institutionId: request.institutionId,
+        kind: request.kind,
+        operatorClass: request.criticalInfrastructure ? "critical_infrastructure" : "other",
+        categoryCode: request.categoryCode,
+        ...optional(request.requestId),
+      });
+      const data = event?.data as unknown as Extract<IncidentEvent, { type: "IncidentReported" }>["data"] | undefined;
+      return {
+        incidentId: request.incidentId,
+        reportedAt: data?.reportedAt ?? "",
+        tasks: (data?.tasks ?? []).map((task) => ({ authority: task.authority, dueAt: task.dueAt })),
+      };
+    }),
+    markAuthorityNotified: grpc.unary<MarkAuthorityNotifiedRequest, MarkAuthorityNotifiedResponse>(async (request, call) => {
+      const [event] = await incidents.markAuthorityNotified(call.principal, {
+        incidentId: request.incidentId,
+        authority: request.authority,
+        reference: request.reference,
+        ...optional(request.requestId),
+      });
+      const data = event?.data as unknown as Extract<IncidentEvent, { type: "AuthorityNotified" }>["data"] | undefined;
+      return { notifiedAt: data?.notifiedAt ?? "" };
+    }),
+  };
+}

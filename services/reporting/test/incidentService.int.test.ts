@@ -1,0 +1,82 @@
+import type { ServiceError } from "@grpc/grpc-js";
+import {
+  IncidentServiceClient,
+  type MarkAuthorityNotifiedRequest,
+  type MarkAuthorityNotifiedResponse,
+  type ReportIncidentRequest,
+  type ReportIncidentResponse,
+} from "@ihp/contracts/reporting";
+import { channelCredentials, withBearerToken } from "@ihp/platform";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Harness, refusal, startHarness } from "./support/harness.js";
+
+function report(client: IncidentServiceClient, token: string, request: Partial<ReportIncidentRequest>): Promise<ReportIncidentResponse> {
+  const full: ReportIncidentRequest = { incidentId: "", institutionId: "", kind: "", criticalInfrastructure: false, categoryCode: "", requestId: "", ...request };
+  return new Promise((resolve, reject) => {
+    client.reportIncident(full, withBearerToken(token), (error: ServiceError | null, response: ReportIncidentResponse) => {
+      if (error === null) resolve(response);
+      else reject(error);
+    });
+  });
+}
+
+function markNotified(client: IncidentServiceClient, token: string, request: Partial<MarkAuthorityNotifiedRequest>): Promise<MarkAuthorityNotifiedResponse> {
+  const full: MarkAuthorityNotifiedRequest = { incidentId: "", authority: "", reference: "", requestId: "", ...request };
+  return new Promise((resolve, reject) => {
+    client.markAuthorityNotified(full, withBearerToken(token), (error: ServiceError | null, response: MarkAuthorityNotifiedResponse) => {
+      if (error === null) resolve(response);
+      else reject(error);
+    });
+  });
+}
+
+describe("IncidentService over gRPC (REP-07)", () => {
+  let harness: Harness;
+  let client: IncidentServiceClient;
+  let now = new Date("2026-03-02T08:00:00.000Z");
+  const incidentId = "0195a1b2-0000-7000-8000-000000000001";
+
+  beforeAll(async () => {
+    harness = await startHarness({ clock: () => now, env: { INCIDENT_CHECK_INTERVAL_MS: "0" } });
+    client = new IncidentServiceClient(`127.0.0.1:${harness.service.grpcPort}`, channelCredentials());
+  });
+  afterAll(async () => {
+    client.close();
+    await harness.close();
+  });
+
+  it("REP-07: a critical-infrastructure MAJOR_CYBER report returns 1 h tasks; a notified task stops alerting, the other alerts once", async () => {
+    const admin = await harness.token("institution_admin", "inst-1");
+    const request = { incidentId, institutionId: "inst-1", kind: "MAJOR_CYBER", criticalInfrastructure: true, categoryCode: "ransomware", requestId: "r-1" };
+    const response = await report(client, admin, request);
+    expect(response).toEqual({
+      incidentId,
+      reportedAt: "2026-03-02T08:00:00.000Z",
+      tasks: [
+        { authority: "cyberspace", dueAt: "2026-03-02T09:00:00.000Z" },
+        { authority: "health", dueAt: "2026-03-02T09:00:00.000Z" },
+      ],
+    });
+    expect(await report(client, admin, request)).toEqual(response);
+
+    await markNotified(client, admin, { incidentId, authority: "cyberspace", reference: "CAC-2026-17" });
+    now = new Date("2026-03-02T09:30:00.000Z");
+    expect(await harness.service.checkIncidentDeadlines()).toBe(1);
+    expect(await harness.service.checkIncidentDeadlines()).toBe(0);
+    expect(harness.logs.withCode("INCIDENT_NOTIFICATION_OVERDUE").map((line) => line["authority"])).toEqual(["health"]);
+  });
+
+  it("REP-07: refusals carry their codes and statuses; a regulator may not report, an unknown authority has no task", async () => {
+    const before = (await harness.readLog()).length;
+    const regulator = await harness.token("regulator", "tianjin");
+    const admin = await harness.token("institution_admin", "inst-1");
+    const other = await harness.token("institution_admin", "inst-2");
+    expect(await refusal(report(client, regulator, { incidentId: "x", institutionId: "inst-1", kind: "DATA_LEAK" }))).toMatchObject({ code: "ROLE_NOT_ALLOWED", status: 7 });
+    expect(await refusal(report(client, admin, { incidentId: "x", institutionId: "inst-1", kind: "OUTAGE" }))).toMatchObject({ code: "INCIDENT_KIND_UNKNOWN", status: 3 });
+    expect(await refusal(markNotified(client, other, { incidentId, authority: "health", reference: "x" }))).toMatchObject({ code: "INCIDENT_OTHER_INSTITUTION", status: 7 });
+    expect(await refusal(markNotified(client, admin, { incidentId, authority: "police", reference: "x" }))).toMatchObject({ code: "NOTIFICATION_TASK_UNKNOWN", status: 5 });
+    expect(await refusal(markNotified(client, admin, { incidentId, authority: "cyberspace", reference: "again" }))).toMatchObject({ code: "NOTIFICATION_ALREADY_DONE", status: 9 });
+    const added = (await harness.readLog()).slice(before);
+    expect(added.map((event) => event.type)).toEqual(Array<string>(5).fill("AccessRefused"));
+  });
+});
