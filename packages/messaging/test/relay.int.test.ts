@@ -257,11 +257,14 @@ describe.skipIf(natsServer === undefined && !inCi)("Relay crash test (child proc
         RELAY_CHECKPOINTS_DB: join(dir, "checkpoints.db"),
         RELAY_NATS_URL: server.url,
         RELAY_CONTEXT: "crashtest",
+        RELAY_CHECKPOINT_DELAY_MS: "50",
       };
       let child: RelayChild = await spawnRelayChild(childEnv);
       closers.push(() => child.kill());
 
-      const total = 2_000;
+      // Far more events than the last kill threshold: on a loaded machine the consumer can run hundreds ahead of the
+      // progress check, and every kill must still fall mid-burst.
+      const total = 4_000;
       const appended: string[] = [];
       const appending = (async () => {
         for (let i = 0; i < total; i += 50) {
