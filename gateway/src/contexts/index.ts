@@ -6,6 +6,7 @@ import { pharmacyModule } from "./pharmacy/resolvers.js";
 import { identityModule } from "./identity/resolvers.js";
 import { consultModule } from "./consult/resolvers.js";
 import { auditModule } from "./audit/resolvers.js";
+import { reportingModule } from "./reporting/resolvers.js";
 
 export const MODULES: readonly GatewayModule[] = [
   prescriptionModule,
@@ -13,4 +14,5 @@ export const MODULES: readonly GatewayModule[] = [
   identityModule,
   consultModule,
   auditModule,
+  reportingModule,
 ];

@@ -1,0 +1,95 @@
+import {
+  IncidentServiceClient,
+  type MarkAuthorityNotifiedResponse,
+  type ReportIncidentResponse,
+} from "@ihp/contracts/reporting";
+import { unary } from "../../grpc/unary.js";
+import { callScope, type HttpContext } from "../../resolvers/context.js";
+import type { ContextDeps, GatewayModule } from "../module.js";
+
+type IncidentAuthority = "CYBERSPACE" | "HEALTH";
+
+interface ReportIncidentInput {
+  readonly incidentId: string;
+  readonly institutionId: string;
+  readonly kind: "DATA_LEAK" | "MAJOR_CYBER";
+  readonly criticalInfrastructure: boolean;
+  readonly categoryCode: string;
+  readonly requestId?: string | null;
+}
+
+interface MarkNotifiedInput {
+  readonly incidentId: string;
+  readonly authority: IncidentAuthority;
+  readonly reference: string;
+  readonly requestId?: string | null;
+}
+
+const AUTHORITY_OUT: Readonly<Record<string, IncidentAuthority>> = { cyberspace: "CYBERSPACE", health: "HEALTH" };
+const AUTHORITY_IN: Readonly<Record<IncidentAuthority, string>> = { CYBERSPACE: "cyberspace", HEALTH: "health" };
+
+function authorityOut(authority: string): IncidentAuthority {
+  const known = AUTHORITY_OUT[authority];
+  // The SDL enum is the contract; an authority the service added without the gateway is a deployment mismatch.
+  if (known === undefined) throw new Error(`unknown incident authority from reporting: ${authority}`);
+  return known;
+}
+
+function incidentResolvers(deps: ContextDeps) {
+  const Mutation = {
+    /** The service checks role, tenant and kind and records refusals; the gateway forwards the caller's token. */
+    async reportIncident(_root: unknown, args: { readonly input: ReportIncidentInput }, context: HttpContext) {
+      const scope = callScope(deps, context, await context.caller.actor());
+      const client = deps.downstream.client("reporting", IncidentServiceClient);
+      const { input } = args;
+      const response = await unary<ReportIncidentResponse>(scope, (metadata, options, done) =>
+        client.reportIncident(
+          {
+            incidentId: input.incidentId,
+            institutionId: input.institutionId,
+            kind: input.kind,
+            criticalInfrastructure: input.criticalInfrastructure,
+            categoryCode: input.categoryCode,
+            requestId: input.requestId ?? "",
+          },
+          metadata,
+          options,
+          done,
+        ),
+      );
+      return {
+        incidentId: response.incidentId,
+        reportedAt: response.reportedAt,
+        tasks: response.tasks.map((task) => ({ authority: authorityOut(task.authority), dueAt: task.dueAt })),
+      };
+    },
+
+    async markIncidentAuthorityNotified(_root: unknown, args: { readonly input: MarkNotifiedInput }, context: HttpContext) {
+      const scope = callScope(deps, context, await context.caller.actor());
+      const client = deps.downstream.client("reporting", IncidentServiceClient);
+      const { input } = args;
+      const response = await unary<MarkAuthorityNotifiedResponse>(scope, (metadata, options, done) =>
+        client.markAuthorityNotified(
+          {
+            incidentId: input.incidentId,
+            authority: AUTHORITY_IN[input.authority],
+            reference: input.reference,
+            requestId: input.requestId ?? "",
+          },
+          metadata,
+          options,
+          done,
+        ),
+      );
+      return { incidentId: input.incidentId, authority: input.authority, notifiedAt: response.notifiedAt };
+    },
+  };
+  return { Mutation };
+}
+
+/** The reporting service's incident API (contexts/reporting/schema.graphql), REP-07. */
+export const reportingModule: GatewayModule = {
+  name: "reporting",
+  schemaFile: new URL("./schema.graphql", import.meta.url),
+  resolvers: incidentResolvers,
+};
