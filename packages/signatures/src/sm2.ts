@@ -1,22 +1,112 @@
-import { sm2 } from "sm-crypto-v2";
+import { randomBytes } from "node:crypto";
+import { weierstrass, type WeierstrassPoint } from "@noble/curves/abstract/weierstrass.js";
 import { SM2_DEFAULT_USER_ID } from "./algorithms.js";
-import { bytesToBigint, hexToBytes, isHex } from "./bytes.js";
+import { bigintToBytes, bytesToBigint, bytesToHex, hexToBytes, isHex } from "./bytes.js";
 import { decodeSignatureDer, encodeSignatureDer } from "./der.js";
+import { sm3 } from "./sm3.js";
+
+// GB/T 32918.5-2017 recommended curve sm2p256v1.
+const CURVE = {
+  p: 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn,
+  a: 0xfffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffcn,
+  b: 0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93n,
+  n: 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n,
+  h: 1n,
+  Gx: 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n,
+  Gy: 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n,
+};
 
 /** Order n of the SM2 recommended curve (GB/T 32918.5-2017). */
-export const SM2_ORDER = 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n;
+export const SM2_ORDER = CURVE.n;
+
+const Point = weierstrass(CURVE);
+type Sm2Point = WeierstrassPoint<bigint>;
+// A larger fixed-base table than noble's default: every sign and verify multiplies G.
+const G = Point.BASE.precompute(8, false);
+
+// Z_A's fixed prefix: ENTL || ID || a || b || xG || yG for the default user id (GM/T 0009).
+const Z_PREFIX = (() => {
+  const id = new TextEncoder().encode(SM2_DEFAULT_USER_ID);
+  const entl = id.length * 8;
+  return Uint8Array.from([
+    entl >> 8,
+    entl & 0xff,
+    ...id,
+    ...[CURVE.a, CURVE.b, CURVE.Gx, CURVE.Gy].flatMap((v) => [...bigintToBytes(v, 32)]),
+  ]);
+})();
+
+interface PublicKeyMaterial {
+  readonly point: Sm2Point;
+  readonly zA: Uint8Array;
+}
+
+// Verifying keys recur (a few practitioners and CAs sign most documents): the decoded point with its wNAF
+// table (window 6, ~1.4k points) and Z_A are kept for the most recently used keys. Bounded, so a stream of
+// distinct keys costs time, not memory.
+const PUBLIC_KEY_CACHE_SIZE = 256;
+const publicKeyCache = new Map<string, PublicKeyMaterial>();
+
+/** The decoded, validated key (on the curve, not the identity) with its Z_A, or undefined for anything else. */
+function publicKeyMaterial(publicKeyHex: string): PublicKeyMaterial | undefined {
+  if (!isHex(publicKeyHex, 65) || !publicKeyHex.startsWith("04")) return undefined;
+  const key = publicKeyHex.toLowerCase();
+  const cached = publicKeyCache.get(key);
+  if (cached !== undefined) {
+    publicKeyCache.delete(key);
+    publicKeyCache.set(key, cached);
+    return cached;
+  }
+  let point: Sm2Point;
+  try {
+    point = Point.fromHex(key);
+    point.assertValidity();
+  } catch {
+    return undefined;
+  }
+  if (point.is0()) return undefined;
+  const material = { point: point.precompute(6, true), zA: sm3(Uint8Array.from([...Z_PREFIX, ...hexToBytes(key.slice(2))])) };
+  publicKeyCache.set(key, material);
+  if (publicKeyCache.size > PUBLIC_KEY_CACHE_SIZE) {
+    const oldest = publicKeyCache.keys().next().value;
+    if (oldest !== undefined) publicKeyCache.delete(oldest);
+  }
+  return material;
+}
+
+function mod(value: bigint): bigint {
+  const r = value % SM2_ORDER;
+  return r < 0n ? r + SM2_ORDER : r;
+}
+
+function invert(value: bigint): bigint {
+  // Fermat: n is prime. Only ever applied to 1 + d, which is public-length work on a secret; bigint
+  // arithmetic is not constant time anyway (the same holds for the library this replaced).
+  let result = 1n;
+  let base = mod(value);
+  let exponent = SM2_ORDER - 2n;
+  while (exponent > 0n) {
+    if (exponent & 1n) result = (result * base) % SM2_ORDER;
+    base = (base * base) % SM2_ORDER;
+    exponent >>= 1n;
+  }
+  return result;
+}
+
+function randomScalar(max: bigint): bigint {
+  // 64 random bytes reduced mod max: bias below 2^-250.
+  return (bytesToBigint(new Uint8Array(randomBytes(64))) % max) + 1n;
+}
 
 export function generateSm2KeyPair(): { publicKey: string; privateKey: string } {
-  for (;;) {
-    const pair = sm2.generateKeyPairHex();
-    // GB/T 32918.1 wants d in [1, n-2]: signing inverts 1+d.
-    if (isSm2PrivateKey(pair.privateKey)) return { privateKey: pair.privateKey, publicKey: sm2PublicKeyOf(pair.privateKey) };
-  }
+  // GB/T 32918.1 wants d in [1, n-2]: signing inverts 1+d.
+  const privateKey = bytesToHex(bigintToBytes(randomScalar(SM2_ORDER - 2n), 32));
+  return { privateKey, publicKey: sm2PublicKeyOf(privateKey) };
 }
 
 export function sm2PublicKeyOf(privateKeyHex: string): string {
   if (!isSm2PrivateKey(privateKeyHex)) throw new RangeError("an SM2 private key is 64 hex characters in [1, n-2]");
-  return sm2.getPublicKeyFromPrivateKey(privateKeyHex.toLowerCase()).padStart(130, "0");
+  return G.multiply(bytesToBigint(hexToBytes(privateKeyHex))).toHex(false);
 }
 
 /** SM2 signature with e = SM3(Z_A || M), Z_A over the default user id; DER encoded. */
@@ -29,44 +119,53 @@ export function signSm2(privateKeyHex: string, message: Uint8Array): Uint8Array 
  * predictable k reveals the private key.
  */
 export function signSm2WithNonceForTest(privateKeyHex: string, message: Uint8Array, k: bigint): Uint8Array {
-  const kHex = k.toString(16).padStart(64, "0");
-  const x1 = bytesToBigint(hexToBytes(sm2.getPublicKeyFromPrivateKey(kHex).padStart(130, "0").slice(2, 66)));
-  return signWith(privateKeyHex, message, [{ k, x1 }]);
+  return signWith(privateKeyHex, message, k);
 }
 
-function signWith(privateKeyHex: string, message: Uint8Array, pointPool: { k: bigint; x1: bigint }[] | undefined): Uint8Array {
-  const privateKey = privateKeyHex.toLowerCase();
-  const publicKey = sm2PublicKeyOf(privateKey);
-  const raw = sm2.doSignature(message, privateKey, {
-    hash: true,
-    publicKey,
-    userId: SM2_DEFAULT_USER_ID,
-    ...(pointPool === undefined ? {} : { pointPool }),
-  });
-  return encodeSignatureDer({ r: BigInt(`0x${raw.slice(0, 64)}`), s: BigInt(`0x${raw.slice(64)}`) });
+/** GB/T 32918.2 §6.1 A1–A7. */
+function signWith(privateKeyHex: string, message: Uint8Array, fixedK: bigint | undefined): Uint8Array {
+  const publicKey = sm2PublicKeyOf(privateKeyHex);
+  const d = bytesToBigint(hexToBytes(privateKeyHex));
+  const material = publicKeyMaterial(publicKey);
+  if (material === undefined) throw new Error("derived SM2 public key is invalid");
+  const e = bytesToBigint(sm3(Uint8Array.from([...material.zA, ...message])));
+  const inverse = invert(1n + d);
+  for (;;) {
+    const k = fixedK ?? randomScalar(SM2_ORDER - 1n);
+    const r = mod(e + G.multiply(k).x);
+    if (r === 0n || r + k === SM2_ORDER) {
+      if (fixedK !== undefined) throw new RangeError("the given k gives r = 0 or r + k = n");
+      continue;
+    }
+    const s = mod(inverse * (k - r * d));
+    if (s === 0n) {
+      if (fixedK !== undefined) throw new RangeError("the given k gives s = 0");
+      continue;
+    }
+    return encodeSignatureDer({ r, s });
+  }
 }
 
+/** GB/T 32918.2 §7.1 B1–B7; never throws. */
 export function verifySm2(publicKeyHex: string, message: Uint8Array, signatureDer: Uint8Array): boolean {
+  if (!(message instanceof Uint8Array) || !(signatureDer instanceof Uint8Array)) return false;
   const value = decodeSignatureDer(signatureDer);
   if (value === undefined) return false;
-  // GB/T 32918.2 B1/B2: r, s in [1, n-1] (the library does not check the range itself).
-  if (value.r < 1n || value.r >= SM2_ORDER || value.s < 1n || value.s >= SM2_ORDER) return false;
-  if (!isSm2PublicKey(publicKeyHex)) return false;
-  const raw = value.r.toString(16).padStart(64, "0") + value.s.toString(16).padStart(64, "0");
-  try {
-    return sm2.doVerifySignature(message, raw, publicKeyHex.toLowerCase(), { hash: true, userId: SM2_DEFAULT_USER_ID });
-  } catch {
-    return false;
-  }
+  const { r, s } = value;
+  // B1/B2: r, s in [1, n-1].
+  if (r < 1n || r >= SM2_ORDER || s < 1n || s >= SM2_ORDER) return false;
+  const material = typeof publicKeyHex === "string" ? publicKeyMaterial(publicKeyHex) : undefined;
+  if (material === undefined) return false;
+  const t = mod(r + s);
+  if (t === 0n) return false;
+  const e = bytesToBigint(sm3(Uint8Array.from([...material.zA, ...message])));
+  const sum = G.multiplyUnsafe(s).add(material.point.multiplyUnsafe(t));
+  if (sum.is0()) return false;
+  return mod(e + sum.x) === r;
 }
 
 export function isSm2PublicKey(publicKeyHex: string): boolean {
-  if (!isHex(publicKeyHex, 65) || !publicKeyHex.startsWith("04")) return false;
-  try {
-    return sm2.verifyPublicKey(publicKeyHex.toLowerCase());
-  } catch {
-    return false;
-  }
+  return typeof publicKeyHex === "string" && publicKeyMaterial(publicKeyHex) !== undefined;
 }
 
 export function isSm2PrivateKey(privateKeyHex: string): boolean {
@@ -74,4 +173,3 @@ export function isSm2PrivateKey(privateKeyHex: string): boolean {
   const d = bytesToBigint(hexToBytes(privateKeyHex));
   return d >= 1n && d <= SM2_ORDER - 2n;
 }
-

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { documentHash, generateKeyPair, publicKeyOf, signMessage, SM2_DEFAULT_USER_ID, sm3, verifyMessage } from "../src/index.js";
 import { signSm2WithNonceForTest } from "../src/sm2.js";
 import { ascii, fromHex, hex, someBitFlips } from "./support/mutations.js";
+import { generateSm2KeyPair as legacyKeyPair, signSm2 as legacySign, verifySm2 as legacyVerify } from "./support/legacySm2.js";
 import { referenceKeyPair, referencePublicKey, referenceSign, referenceVerify, zA } from "./support/referenceSm2.js";
 
 const ALG = "SM2_SM3";
@@ -60,6 +61,39 @@ describe("SM2 with SM3 and the default user id", () => {
       expect(verifyMessage(ALG, theirs.publicKey, message, theirSignature)).toBe(true);
       expect(verifyMessage(ALG, ours.publicKey, message, theirSignature)).toBe(false);
     }
+  });
+
+  it("IDN-09: interoperates both ways with the previous implementation (sm-crypto-v2), so stored signatures still verify", () => {
+    expect(legacyVerify(GMT_0003_5.publicKey, ascii(GMT_0003_5.message), vectorSignature)).toBe(true);
+    for (let i = 0; i < 6; i++) {
+      const message = ascii(`{"prescription":"rx-${i}","items":[]}`);
+      const ours = generateKeyPair(ALG);
+      const signature = signMessage(ALG, ours.privateKey, message);
+      expect(legacyVerify(ours.publicKey, message, signature)).toBe(true);
+
+      const old = legacyKeyPair();
+      expect(publicKeyOf(ALG, old.privateKey)).toBe(old.publicKey);
+      const oldSignature = legacySign(old.privateKey, message);
+      expect(verifyMessage(ALG, old.publicKey, message, oldSignature)).toBe(true);
+      expect(verifyMessage(ALG, old.publicKey, ascii(`{"prescription":"rx-${i}","items":[1]}`), oldSignature)).toBe(false);
+      expect(verifyMessage(ALG, ours.publicKey, message, oldSignature)).toBe(false);
+    }
+  });
+
+  it("IDN-09: the per-key cache changes no answer: a key verifies again after being evicted, and a tampered signature fails on a cached key", () => {
+    const signer = generateKeyPair(ALG);
+    const message = ascii('{"consultation":"c-1"}');
+    const signature = signMessage(ALG, signer.privateKey, message);
+    expect(verifyMessage(ALG, signer.publicKey, message, signature)).toBe(true);
+    // More distinct keys than the cache holds (256), so the signer's entry is evicted.
+    for (let i = 0; i < 300; i++) expect(verifyMessage(ALG, referenceKeyPair().publicKey, message, signature)).toBe(false);
+    expect(verifyMessage(ALG, signer.publicKey, message, signature)).toBe(true);
+    expect(verifyMessage(ALG, signer.publicKey.toUpperCase(), message, signature)).toBe(true);
+    for (const flipped of someBitFlips(signature)) expect(verifyMessage(ALG, signer.publicKey, message, flipped)).toBe(false);
+    // A point off the curve is refused whether or not a neighbouring key is cached.
+    const offCurve = signer.publicKey.slice(0, -1) + (signer.publicKey.endsWith("0") ? "1" : "0");
+    expect(verifyMessage(ALG, offCurve, message, signature)).toBe(false);
+    expect(verifyMessage(ALG, signer.publicKey, message, signature)).toBe(true);
   });
 
   it("IDN-09: the document hash is SM3 of the bytes themselves (Z_A is only inside the signature)", () => {
