@@ -22,6 +22,8 @@ const MARK = `mutation ($input: MarkIncidentAuthorityNotifiedInput!) {
   markIncidentAuthorityNotified(input: $input) { incidentId authority notifiedAt }
 }`;
 
+const INCIDENT_QUERY = `query ($id: ID!) { incident(incidentId: $id) { kind tasks { authority notifiedAt reference overdue } } }`;
+
 let dataDir: string;
 let service: ReportingService;
 let fakes: FakeServices;
@@ -84,6 +86,19 @@ describe("incidents through GraphQL (REP-07)", () => {
     });
     const marked = await post(MARK, { input: { incidentId: INCIDENT, authority: "HEALTH", reference: "WJW-2026-3" } }, admin);
     expect(marked.data).toEqual({ markIncidentAuthorityNotified: { incidentId: INCIDENT, authority: "HEALTH", notifiedAt: "2026-03-02T02:00:00.000Z" } });
+    const read = await post(INCIDENT_QUERY, { id: INCIDENT }, await token("regulator", "reg-1", "national"));
+    expect(read.errors, JSON.stringify(read.errors)).toBeUndefined();
+    expect(read.data).toEqual({
+      incident: {
+        kind: "DATA_LEAK",
+        tasks: [
+          { authority: "CYBERSPACE", notifiedAt: null, reference: null, overdue: false },
+          { authority: "HEALTH", notifiedAt: "2026-03-02T02:00:00.000Z", reference: "WJW-2026-3", overdue: false },
+        ],
+      },
+    });
+    const stranger = await post(INCIDENT_QUERY, { id: INCIDENT }, await token("institution_admin", "admin-2", OTHER));
+    expect(stranger.errors?.[0]?.extensions?.["code"]).toBe("INCIDENT_OTHER_INSTITUTION");
   });
 
   it("REP-07: refusals keep their codes: a physician may not report, another institution's admin may not close, a reference is required", async () => {

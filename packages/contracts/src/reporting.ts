@@ -29,8 +29,11 @@ export {
   StaffRecordEntry,
 } from "./gen/ihp/reporting/v1/feed.js";
 export {
+  GetIncidentRequest,
+  GetIncidentResponse,
   IncidentServiceClient,
   IncidentServiceService,
+  IncidentTaskStatus,
   MarkAuthorityNotifiedRequest,
   MarkAuthorityNotifiedResponse,
   NotificationTask,

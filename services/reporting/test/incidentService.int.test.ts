@@ -1,5 +1,6 @@
 import type { ServiceError } from "@grpc/grpc-js";
 import {
+  type GetIncidentResponse,
   IncidentServiceClient,
   type MarkAuthorityNotifiedRequest,
   type MarkAuthorityNotifiedResponse,
@@ -24,6 +25,15 @@ function markNotified(client: IncidentServiceClient, token: string, request: Par
   const full: MarkAuthorityNotifiedRequest = { incidentId: "", authority: "", reference: "", requestId: "", ...request };
   return new Promise((resolve, reject) => {
     client.markAuthorityNotified(full, withBearerToken(token), (error: ServiceError | null, response: MarkAuthorityNotifiedResponse) => {
+      if (error === null) resolve(response);
+      else reject(error);
+    });
+  });
+}
+
+function getIncident(client: IncidentServiceClient, token: string, incidentId: string): Promise<GetIncidentResponse> {
+  return new Promise((resolve, reject) => {
+    client.getIncident({ incidentId }, withBearerToken(token), (error: ServiceError | null, response: GetIncidentResponse) => {
       if (error === null) resolve(response);
       else reject(error);
     });
@@ -64,6 +74,11 @@ describe("IncidentService over gRPC (REP-07)", () => {
     expect(await harness.service.checkIncidentDeadlines()).toBe(1);
     expect(await harness.service.checkIncidentDeadlines()).toBe(0);
     expect(harness.logs.withCode("INCIDENT_NOTIFICATION_OVERDUE").map((line) => line["authority"])).toEqual(["health"]);
+    const national = await harness.token("regulator", "national");
+    expect((await getIncident(client, national, incidentId)).tasks).toEqual([
+      { authority: "cyberspace", dueAt: "2026-03-02T09:00:00.000Z", notifiedAt: "2026-03-02T08:00:00.000Z", reference: "CAC-2026-17", overdue: false },
+      { authority: "health", dueAt: "2026-03-02T09:00:00.000Z", notifiedAt: "", reference: "", overdue: true },
+    ]);
   });
 
   it("REP-07: refusals carry their codes and statuses; a regulator may not report, an unknown authority has no task", async () => {

@@ -3,6 +3,7 @@ import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { createLogger, type Principal, type Role } from "@ihp/platform";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { incidentHandlers } from "../src/application/incidents.js";
+import { recordFeedEntry } from "../src/application/recordFeedEntry.js";
 import { LogCapture } from "./support/logCapture.js";
 
 function principal(role: Role, tenantId: string): Principal {
@@ -81,5 +82,54 @@ describe("REP-07 incident handling over the store", () => {
       "ROLE_NOT_ALLOWED", "TENANT_MISMATCH", "INCIDENT_KIND_UNKNOWN", "INCIDENT_NOT_FOUND",
       "ROLE_NOT_ALLOWED", "INCIDENT_OTHER_INSTITUTION", "NOTIFICATION_REFERENCE_REQUIRED",
     ]);
+  });
+
+  it("REP-07: the admin and the regulators of the institution's jurisdiction read the incident; others are refused and recorded", async () => {
+    await recordFeedEntry(
+      store,
+      {
+        sourceEventId: "0195a3c4-1111-7000-8000-000000000001",
+        occurredAt: "2026-03-01T08:00:00.000Z",
+        fact: {
+          type: "InstitutionRegistered",
+          institution: {
+            institutionId: "inst-1",
+            name: "天津市第一互联网医院",
+            grade: "HOSPITAL_GRADE_TERTIARY_A",
+            licence: { number: "PDY-1", validFrom: "2026-01-01", validUntil: "2030-12-31" },
+            subjectCodes: ["03.07"],
+            jurisdiction: "tianjin",
+            hostLicenceNumber: "12010011A1001",
+          },
+        },
+      },
+      { correlationId: "" },
+      now,
+    );
+    await handlers.reportIncident(admin, leak);
+    await handlers.markAuthorityNotified(admin, { incidentId: "inc-1", authority: "health", reference: "WJW-1" });
+    const expected = {
+      incidentId: "inc-1",
+      institutionId: "inst-1",
+      kind: "DATA_LEAK",
+      reportedAt: "2026-03-02T08:00:00.000Z",
+      tasks: [
+        { authority: "cyberspace", dueAt: "2026-03-02T12:00:00.000Z", overdue: false },
+        { authority: "health", dueAt: "2026-03-02T12:00:00.000Z", notifiedAt: "2026-03-02T08:00:00.000Z", reference: "WJW-1", overdue: false },
+      ],
+    };
+    for (const reader of [admin, principal("regulator", "tianjin"), principal("regulator", "national")]) {
+      expect(await handlers.getIncident(reader, "inc-1")).toMatchObject(expected);
+    }
+    const before = (await store.readAll()).length;
+    const refused: [Principal, string, string][] = [
+      [principal("regulator", "guangxi"), "inc-1", "INCIDENT_OTHER_INSTITUTION"],
+      [principal("institution_admin", "inst-2"), "inc-1", "INCIDENT_OTHER_INSTITUTION"],
+      [principal("physician", "inst-1"), "inc-1", "ROLE_NOT_ALLOWED"],
+      [admin, "nope", "INCIDENT_NOT_FOUND"],
+    ];
+    for (const [reader, id, code] of refused) expect((await refusedWith(handlers.getIncident(reader, id))).code).toBe(code);
+    const added = (await store.readAll()).slice(before);
+    expect(added.map((event) => [event.type, (event.data as { reason: string }).reason])).toEqual(refused.map(([, , code]) => ["AccessRefused", code]));
   });
 });

@@ -1,4 +1,5 @@
 import {
+  type GetIncidentResponse,
   IncidentServiceClient,
   type MarkAuthorityNotifiedResponse,
   type ReportIncidentResponse,
@@ -35,7 +36,36 @@ function authorityOut(authority: string): IncidentAuthority {
   return known;
 }
 
+function orNull(value: string): string | null {
+  return value === "" ? null : value;
+}
+
 function incidentResolvers(deps: ContextDeps) {
+  const Query = {
+    /** The service decides who may read the incident and records refusals. */
+    async incident(_root: unknown, args: { readonly incidentId: string }, context: HttpContext) {
+      const scope = callScope(deps, context, await context.caller.actor());
+      const client = deps.downstream.client("reporting", IncidentServiceClient);
+      const response = await unary<GetIncidentResponse>(scope, (metadata, options, done) =>
+        client.getIncident({ incidentId: args.incidentId }, metadata, options, done),
+      );
+      return {
+        incidentId: response.incidentId,
+        institutionId: response.institutionId,
+        kind: response.kind,
+        criticalInfrastructure: response.criticalInfrastructure,
+        categoryCode: response.categoryCode,
+        reportedAt: response.reportedAt,
+        tasks: response.tasks.map((task) => ({
+          authority: authorityOut(task.authority),
+          dueAt: task.dueAt,
+          notifiedAt: orNull(task.notifiedAt),
+          reference: orNull(task.reference),
+          overdue: task.overdue,
+        })),
+      };
+    },
+  };
   const Mutation = {
     /** The service checks role, tenant and kind and records refusals; the gateway forwards the caller's token. */
     async reportIncident(_root: unknown, args: { readonly input: ReportIncidentInput }, context: HttpContext) {
@@ -84,7 +114,7 @@ function incidentResolvers(deps: ContextDeps) {
       return { incidentId: input.incidentId, authority: input.authority, notifiedAt: response.notifiedAt };
     },
   };
-  return { Mutation };
+  return { Query, Mutation };
 }
 
 /** The reporting service's incident API (contexts/reporting/schema.graphql), REP-07. */

@@ -1,4 +1,6 @@
 import type {
+  GetIncidentRequest,
+  GetIncidentResponse,
   IncidentServiceServer,
   MarkAuthorityNotifiedRequest,
   MarkAuthorityNotifiedResponse,
@@ -41,6 +43,24 @@ export function incidentServer(grpc: GrpcHandlers, incidents: Handlers): Inciden
       });
       const data = event?.data as unknown as Extract<IncidentEvent, { type: "AuthorityNotified" }>["data"] | undefined;
       return { notifiedAt: data?.notifiedAt ?? "" };
+    }),
+    getIncident: grpc.unary<GetIncidentRequest, GetIncidentResponse>(async (request, call) => {
+      const view = await incidents.getIncident(call.principal, request.incidentId);
+      return {
+        incidentId: view.incidentId,
+        institutionId: view.institutionId,
+        kind: view.kind,
+        criticalInfrastructure: view.operatorClass === "critical_infrastructure",
+        categoryCode: view.categoryCode,
+        reportedAt: view.reportedAt,
+        tasks: view.tasks.map((task) => ({
+          authority: task.authority,
+          dueAt: task.dueAt,
+          notifiedAt: task.notifiedAt ?? "",
+          reference: task.reference ?? "",
+          overdue: task.overdue,
+        })),
+      };
     }),
   };
 }

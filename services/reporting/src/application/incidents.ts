@@ -2,6 +2,8 @@ import { DomainError, type EventStore, type StoredEvent, handleCommand, uuidv7 }
 import { authorize, createAuditTrail, denialError, type Logger, type Principal, type Role } from "@ihp/platform";
 import { DEFAULT_INCIDENT_DEADLINES, type IncidentDeadlines, type OperatorClass } from "../domain/incidents/incidentDeadlines.js";
 import { type IncidentCommand, incidentDecider, type IncidentEvent, incidentStreamId } from "../domain/incidents/incidentDecider.js";
+import { incidentNotFound, incidentOtherInstitution } from "../domain/incidents/incidentErrors.js";
+import { institutionJurisdiction } from "./institutionJurisdiction.js";
 
 /**
  * REP-07 incident handling. Incidents are reported by the institution's admin, or by `system` (automated detection
@@ -32,6 +34,47 @@ export interface MarkNotifiedInput {
   readonly authority: string;
   readonly reference: string;
   readonly requestId?: string;
+}
+
+export interface IncidentTaskView {
+  readonly authority: string;
+  readonly dueAt: string;
+  readonly notifiedAt?: string;
+  readonly reference?: string;
+  /** The scheduled check flagged it (an alert was raised). */
+  readonly overdue: boolean;
+}
+
+export interface IncidentView {
+  readonly incidentId: string;
+  readonly institutionId: string;
+  readonly kind: string;
+  readonly operatorClass: string;
+  readonly categoryCode: string;
+  readonly reportedAt: string;
+  readonly tasks: readonly IncidentTaskView[];
+}
+
+type Reported = Extract<IncidentEvent, { type: "IncidentReported" }>["data"];
+type Notified = Extract<IncidentEvent, { type: "AuthorityNotified" }>["data"];
+type Overdue = Extract<IncidentEvent, { type: "NotificationOverdue" }>["data"];
+
+function viewOf(history: readonly StoredEvent[]): IncidentView | undefined {
+  const reported = history.find((event) => event.type === "IncidentReported")?.data as unknown as Reported | undefined;
+  if (reported === undefined) return undefined;
+  const notified = history.filter((event) => event.type === "AuthorityNotified").map((event) => event.data as unknown as Notified);
+  const overdue = history.filter((event) => event.type === "NotificationOverdue").map((event) => (event.data as unknown as Overdue).authority);
+  const tasks = reported.tasks.map((task) => {
+    const done = notified.find((n) => n.authority === task.authority);
+    return {
+      authority: task.authority,
+      dueAt: task.dueAt,
+      ...(done === undefined ? {} : { notifiedAt: done.notifiedAt, reference: done.reference }),
+      overdue: overdue.includes(task.authority),
+    };
+  });
+  const { incidentId, institutionId, kind, operatorClass, categoryCode, reportedAt } = reported;
+  return { incidentId, institutionId, kind, operatorClass, categoryCode, reportedAt, tasks };
 }
 
 export function incidentHandlers(deps: IncidentDeps) {
@@ -75,6 +118,23 @@ export function incidentHandlers(deps: IncidentDeps) {
   }
 
   return {
+    /**
+     * One incident with its tasks: the institution's admin, or a regulator of the institution's jurisdiction (as the
+     * feed recorded it from identity's registration; national regulators every one). Refusals are recorded.
+     */
+    async getIncident(principal: Principal, incidentId: string): Promise<IncidentView> {
+      const resource = `incident/${incidentId}`;
+      const decision = authorize(principal, { roles: ["institution_admin", "regulator"] });
+      if (!decision.allowed) return refuse(principal, "GetIncident", resource, denialError(decision) as DomainError);
+      const view = viewOf(await store.readStream(incidentStreamId(incidentId)));
+      if (view === undefined) return refuse(principal, "GetIncident", resource, incidentNotFound());
+      const allowed = principal.roles.includes("regulator")
+        ? principal.tenantId === "national" || principal.tenantId === (await institutionJurisdiction(store, view.institutionId))
+        : principal.tenantId === view.institutionId;
+      if (!allowed) return refuse(principal, "GetIncident", resource, incidentOtherInstitution());
+      return view;
+    },
+
     async reportIncident(principal: Principal, input: ReportIncidentInput): Promise<readonly StoredEvent[]> {
       const decision = authorize(principal, { roles: REPORTERS, tenantId: input.institutionId });
       const resource = `incident/${input.incidentId}`;
