@@ -1,0 +1,372 @@
+import pg from "pg";
+
+import { type AnchorOptions, checkAnchors } from "../checkpoints/anchors.js";
+import type { LogHead } from "../checkpoints/logCheckpoint.js";
+import { DuplicateEventIdError, StoreClosedError, WrongExpectedRevisionError } from "../errors.js";
+import type {
+  AnchorableLog,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  ReadAllOptions,
+  SubscribeOptions,
+  VerifyResult,
+} from "../eventStore.js";
+import { GENESIS_HASH, hashEvent } from "../hashChain.js";
+import { verifyRows } from "../sqlite/verifyRows.js";
+import type { EventRow } from "../sqlite/schema.js";
+import { START, type EventMetadata, type JsonObject, type NewEvent, type StoredEvent } from "../types.js";
+import { validateAppend, type EncodedEvent } from "../validateAppend.js";
+import { quoteIdent, schemaSql, type PgEventRow } from "./schema.js";
+
+export interface PostgresEventStoreOptions {
+  /** postgres://… of the application role (a non-owner with SELECT and INSERT only, in production). */
+  readonly connectionString: string;
+  /** Schema holding the events table. Default "event_store". */
+  readonly schema?: string;
+  /** Create the schema, table and triggers if missing (needs an owner connection). Default false. */
+  readonly migrate?: boolean;
+  readonly clock?: () => Date;
+  /** How often a caught-up subscription polls for events of other replicas. Default 200 ms. */
+  readonly pollIntervalMs?: number;
+  readonly maxConnections?: number;
+}
+
+interface PendingAppend {
+  readonly streamId: string;
+  readonly events: readonly EncodedEvent[];
+  readonly expectedRevision: ExpectedRevision;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: unknown };
+
+/** Any fixed 64-bit key: every writer of the log takes the same transaction-level advisory lock. */
+const APPEND_LOCK_KEY = 0x1e5_e7e47n;
+const PAGE = 1_000;
+const COLUMNS = 11;
+
+function rowToEvent(row: PgEventRow): StoredEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data) as JsonObject,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: BigInt(row.position),
+    recordedAt: row.recorded_at,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/**
+ * The event store on PostgreSQL, for several service replicas sharing one log.
+ *
+ * Gap-safe positions: every append transaction first takes one transaction-level advisory lock
+ * (pg_advisory_xact_lock), then reads the tail, assigns position = last + 1 and the hash chain, inserts and commits;
+ * the lock is released only at commit or rollback. So positions are assigned and become visible strictly in order:
+ * no transaction can commit position n+1 while n is still uncommitted, and a subscriber that has read up to n never
+ * later finds a smaller position appear (which a SEQUENCE would allow: sequences are handed out at insert, not commit).
+ * The cost is one writer at a time per log; group commit wins it back: appends made in one turn of the event loop
+ * share one transaction (each under its own savepoint, so one conflict does not fail its neighbours).
+ */
+export class PostgresEventStore implements EventStore, AnchorableLog {
+  private readonly pool: pg.Pool;
+  private readonly table: string;
+  private readonly clock: () => Date;
+  private readonly pollIntervalMs: number;
+  private pending: PendingAppend[] = [];
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+  private commits = 0;
+  private appendsWritten = 0;
+  private readonly waiters = new Set<() => void>();
+
+  private constructor(options: PostgresEventStoreOptions) {
+    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 4 });
+    this.table = `${quoteIdent(options.schema ?? "event_store")}.events`;
+    this.clock = options.clock ?? (() => new Date());
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+  }
+
+  static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const store = new PostgresEventStore(options);
+    if (options.migrate === true) {
+      try {
+        await store.pool.query(schemaSql(options.schema ?? "event_store"));
+      } catch (error) {
+        await store.pool.end();
+        throw error;
+      }
+    }
+    return store;
+  }
+
+  append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    let encoded: EncodedEvent[];
+    try {
+      if (this.closed) throw new StoreClosedError();
+      encoded = validateAppend(streamId, events, expectedRevision);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({ streamId, events: encoded, expectedRevision, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  async readStream(streamId: string): Promise<readonly StoredEvent[]> {
+    if (this.closed) throw new StoreClosedError();
+    const { rows } = await this.pool.query<PgEventRow>(
+      `SELECT * FROM ${this.table} WHERE stream_id = $1 ORDER BY revision`,
+      [streamId],
+    );
+    return rows.map(rowToEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
+    if (this.closed) throw new StoreClosedError();
+    return (await this.page(options.after ?? START, options.limit ?? PAGE)).map(rowToEvent);
+  }
+
+  async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<StoredEvent> {
+    let after = options.after ?? START;
+    const signal = options.signal;
+    while (!this.ended(signal)) {
+      const seen = this.commits;
+      let rows: PgEventRow[];
+      try {
+        rows = await this.page(after, PAGE);
+      } catch (error) {
+        if (this.ended(signal)) return;
+        throw error;
+      }
+      for (const row of rows) {
+        const event = rowToEvent(row);
+        yield event;
+        after = event.position;
+        if (this.ended(signal)) return;
+      }
+      if (rows.length < PAGE) await this.nextCommit(seen, signal);
+    }
+  }
+
+  stats(): { readonly commits: number; readonly appends: number } {
+    return { commits: this.commits, appends: this.appendsWritten };
+  }
+
+  /** Walks the whole log in pages (memory grows with streams, not events); with anchors, against signed checkpoints. */
+  async verify(anchors?: AnchorOptions): Promise<VerifyResult> {
+    if (this.closed) throw new StoreClosedError();
+    let checkedAnchors;
+    if (anchors !== undefined) {
+      const checked = checkAnchors(anchors);
+      if (!checked.ok) return checked.result;
+      checkedAnchors = checked.anchors;
+    }
+    // verifyRows is synchronous over an iterable: read the log in a REPEATABLE READ snapshot, page by page, first.
+    const client = await this.pool.connect();
+    const rows: EventRow[] = [];
+    try {
+      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      let after = "0";
+      for (;;) {
+        const page = await client.query<PgEventRow>(
+          `SELECT * FROM ${this.table} WHERE position > $1 ORDER BY position LIMIT 10000`,
+          [after],
+        );
+        for (const row of page.rows) rows.push({ ...row, position: Number(row.position) });
+        const last = page.rows.at(-1);
+        if (last === undefined) break;
+        after = last.position;
+      }
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+    return verifyRows(rows, checkedAnchors);
+  }
+
+  async head(): Promise<LogHead> {
+    if (this.closed) throw new StoreClosedError();
+    const { rows } = await this.pool.query<{ position: string; hash: string }>(
+      `SELECT position, hash FROM ${this.table} ORDER BY position DESC LIMIT 1`,
+    );
+    const last = rows[0];
+    return { position: BigInt(last?.position ?? 0), hash: last?.hash ?? GENESIS_HASH };
+  }
+
+  /** Writes what is pending, ends subscriptions, closes the pool. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    while (this.flushing !== undefined || this.pending.length > 0) {
+      await (this.flushing ?? this.flush());
+    }
+    this.closed = true;
+    this.wake();
+    await this.pool.end();
+  }
+
+  private page(after: bigint, limit: number): Promise<PgEventRow[]> {
+    return this.pool
+      .query<PgEventRow>(`SELECT * FROM ${this.table} WHERE position > $1 ORDER BY position LIMIT $2`, [
+        after.toString(),
+        limit,
+      ])
+      .then((result) => result.rows);
+  }
+
+  /** One batch transaction at a time per instance; appends arriving meanwhile form the next batch. */
+  private scheduleFlush(): void {
+    if (this.flushing !== undefined) return;
+    this.flushing = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.flush())
+      .finally(() => {
+        this.flushing = undefined;
+        if (this.pending.length > 0) this.scheduleFlush();
+      });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    let outcomes: Outcome[];
+    const client = await this.pool.connect().catch((error: unknown) => {
+      for (const request of batch) request.reject(error);
+      return undefined;
+    });
+    if (client === undefined) return;
+    try {
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK_KEY.toString()]);
+      const last = await client.query<{ position: string; hash: string }>(
+        `SELECT position, hash FROM ${this.table} ORDER BY position DESC LIMIT 1`,
+      );
+      const tail = {
+        position: BigInt(last.rows[0]?.position ?? 0),
+        hash: last.rows[0]?.hash ?? GENESIS_HASH,
+        recordedAt: this.clock().toISOString(),
+      };
+      outcomes = [];
+      for (const request of batch) {
+        await client.query("SAVEPOINT append");
+        try {
+          outcomes.push({ ok: true, result: await this.appendOne(client, request, tail) });
+          await client.query("RELEASE SAVEPOINT append");
+        } catch (error) {
+          await client.query("ROLLBACK TO SAVEPOINT append");
+          outcomes.push({ ok: false, error });
+        }
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      // The transaction failed as a whole (connection lost, commit failed): nothing of the batch is acknowledged.
+      await client.query("ROLLBACK").catch(() => undefined);
+      client.release(true);
+      for (const request of batch) request.reject(error);
+      return;
+    }
+    client.release();
+    this.commits++;
+    this.appendsWritten += batch.length;
+    batch.forEach((request, index) => {
+      const outcome = outcomes[index];
+      if (outcome?.ok === true) request.resolve(outcome.result);
+      else request.reject(outcome?.error);
+    });
+    this.wake();
+  }
+
+  /** Checks and writes one append inside the batch transaction, advancing the tail only when it succeeds. */
+  private async appendOne(
+    client: pg.PoolClient,
+    request: PendingAppend,
+    tail: { position: bigint; hash: string; readonly recordedAt: string },
+  ): Promise<AppendResult> {
+    const { streamId, events, expectedRevision } = request;
+    const found = await client.query<PgEventRow>(`SELECT * FROM ${this.table} WHERE id = ANY($1) ORDER BY position`, [
+      events.map((event) => event.id),
+    ]);
+    const revisionRow = await client.query<{ revision: number | null }>(
+      `SELECT MAX(revision) AS revision FROM ${this.table} WHERE stream_id = $1`,
+      [streamId],
+    );
+    const current = revisionRow.rows[0]?.revision ?? -1;
+    if (found.rows.length > 0) {
+      const foreign = found.rows.find((row) => row.stream_id !== streamId);
+      if (foreign !== undefined) throw new DuplicateEventIdError(streamId, foreign.id);
+      if (found.rows.length < events.length) throw new DuplicateEventIdError(streamId, found.rows[0]?.id ?? "");
+      return { events: found.rows.map(rowToEvent), nextExpectedRevision: current, duplicate: true };
+    }
+    const matches =
+      expectedRevision === "any" || (expectedRevision === "no_stream" ? current === -1 : expectedRevision === current);
+    if (!matches) throw new WrongExpectedRevisionError(streamId, expectedRevision, current);
+
+    let position = tail.position;
+    let prevHash = tail.hash;
+    const stored: StoredEvent[] = [];
+    const values: unknown[] = [];
+    events.forEach((event, index) => {
+      position += 1n;
+      const revision = current + 1 + index;
+      const { recordedAt } = tail;
+      const hash = hashEvent({
+        position,
+        streamId,
+        revision,
+        id: event.id,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        dataJson: event.dataJson,
+        metadataJson: event.metadataJson,
+        recordedAt,
+        prevHash,
+      });
+      values.push(position.toString(), streamId, revision, event.id, event.type, event.schemaVersion, event.dataJson,
+        event.metadataJson, recordedAt, prevHash, hash);
+      const { id, type, schemaVersion, data, metadata } = event;
+      stored.push({ id, type, schemaVersion, data, metadata, streamId, revision, position, recordedAt, prevHash, hash });
+      prevHash = hash;
+    });
+    const placeholders = events
+      .map((_, row) => `(${Array.from({ length: COLUMNS }, (_unused, col) => `$${row * COLUMNS + col + 1}`).join(", ")})`)
+      .join(", ");
+    await client.query(
+      `INSERT INTO ${this.table} (position, stream_id, revision, id, type, schema_version, data, metadata, recorded_at,
+         prev_hash, hash) VALUES ${placeholders}`,
+      values,
+    );
+    tail.position = position;
+    tail.hash = prevHash;
+    return { events: stored, nextExpectedRevision: current + events.length, duplicate: false };
+  }
+
+  private ended(signal: AbortSignal | undefined): boolean {
+    return this.closed || signal?.aborted === true;
+  }
+
+  private nextCommit(seen: number, signal: AbortSignal | undefined): Promise<void> {
+    if (this.commits !== seen || this.closed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      this.waiters.add(done);
+      signal?.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
