@@ -64,6 +64,31 @@ export const REPORTING_ERRORS = {
     en: "That authority has already been notified.",
     zh: "已向该主管部门报告。",
   },
+  ANOMALY_CASE_EXISTS: {
+    status: 6,
+    en: "An anomaly case with this id is already open.",
+    zh: "该异常处置工单已存在。",
+  },
+  ANOMALY_CASE_NOT_FOUND: {
+    status: 5,
+    en: "No such anomaly case.",
+    zh: "未找到该异常处置工单。",
+  },
+  ANOMALY_CASE_OTHER_INSTITUTION: {
+    status: 7,
+    en: "The anomaly case belongs to another institution.",
+    zh: "该异常处置工单属于其他机构。",
+  },
+  RECTIFICATION_NOTE_REQUIRED: {
+    status: 3,
+    en: "Closing an anomaly case needs a rectification note.",
+    zh: "关闭异常处置工单须填写整改说明。",
+  },
+  ANOMALY_CASE_CLOSED: {
+    status: 9,
+    en: "The anomaly case is already closed.",
+    zh: "该异常处置工单已关闭。",
+  },
 } as const satisfies Record<string, ReportingErrorEntry>;
 
 export type ReportingErrorCode = keyof typeof REPORTING_ERRORS;
