@@ -12,12 +12,15 @@ describe("event store selected by configuration (ARCHITECTURE §3)", () => {
     expect(eventStoreKind("kurrentdb://db-0:2113?tls=true")).toBe("kurrentdb");
     expect(eventStoreKind("kurrentdb+discover://cluster:2113")).toBe("kurrentdb");
     expect(eventStoreKind("esdb://db:2113")).toBe("kurrentdb");
+    expect(eventStoreKind("postgres://app@db:5432/events")).toBe("postgres");
+    expect(eventStoreKind("postgresql://app@db:5432/events")).toBe("postgres");
     expect(eventStoreKind(undefined)).toBe("sqlite");
   });
 
-  it("refuses an EVENT_STORE_URL that is not a KurrentDB connection string at start-up", () => {
-    const parsed = baseConfigSchema.safeParse({ SERVICE_NAME: "identity", EVENT_STORE_URL: "postgres://x" });
+  it("refuses an EVENT_STORE_URL that is neither a KurrentDB nor a PostgreSQL connection string at start-up", () => {
+    const parsed = baseConfigSchema.safeParse({ SERVICE_NAME: "identity", EVENT_STORE_URL: "mysql://x" });
     expect(parsed.success).toBe(false);
+    expect(baseConfigSchema.safeParse({ SERVICE_NAME: "identity", EVENT_STORE_URL: "postgres://x" }).success).toBe(true);
   });
 
   it("opens SQLite in DATA_DIR as <context>-events.sqlite when no URL is set", async () => {

@@ -24,7 +24,10 @@ export interface PostgresEventStoreOptions {
   readonly connectionString: string;
   /** Schema holding the events table. Default "event_store". */
   readonly schema?: string;
-  /** Create the schema, table and triggers if missing (needs an owner connection). Default false. */
+  /**
+   * Create the schema, table and triggers when the table is missing (the connecting role then owns it: run it as the
+   * owner, and give the service a role from grantAppendOnlySql). An existing table is left as it is. Default false.
+   */
   readonly migrate?: boolean;
   readonly clock?: () => Date;
   /** How often a caught-up subscription polls for events of other replicas. Default 200 ms. */
@@ -97,7 +100,11 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
     const store = new PostgresEventStore(options);
     if (options.migrate === true) {
       try {
-        await store.pool.query(schemaSql(options.schema ?? "event_store"));
+        const schema = options.schema ?? "event_store";
+        const exists = await store.pool.query<{ table: string | null }>("SELECT to_regclass($1) AS table", [
+          `${quoteIdent(schema)}.events`,
+        ]);
+        if (exists.rows[0]?.table === null) await store.pool.query(schemaSql(schema));
       } catch (error) {
         await store.pool.end();
         throw error;

@@ -29,7 +29,10 @@ export const baseConfigShape = {
   NATS_STREAM_MAX_BYTES: z.coerce.number().int().min(1).optional(),
   DATA_DIR: filePath.default("./data"),
   /** Event store: a kurrentdb:// (or esdb://) connection string selects KurrentDB; unset, SQLite in DATA_DIR. */
-  EVENT_STORE_URL: z.string().regex(/^(kurrentdb|kdb|esdb)(\+discover)?:\/\/\S+$/, "expected kurrentdb://…").optional(),
+  EVENT_STORE_URL: z
+    .string()
+    .regex(/^((kurrentdb|kdb|esdb)(\+discover)?|postgres|postgresql):\/\/\S+$/, "expected kurrentdb://… or postgres://…")
+    .optional(),
   AUTH_MODE: z.enum(["builtin", "oidc"]).default("builtin"),
   OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
   OIDC_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),

@@ -5,16 +5,21 @@ import type { EventStore } from "@ihp/eventsourcing";
 export interface EventStoreSettings {
   /** The service's context, e.g. "identity": the SQLite file's name, or the KurrentDB stream prefix. */
   readonly context: string;
-  /** EVENT_STORE_URL: a kurrentdb:// or esdb:// connection string selects KurrentDB; unset selects SQLite. */
+  /**
+   * EVENT_STORE_URL: a kurrentdb:// or esdb:// connection string selects KurrentDB, postgres:// PostgreSQL (schema
+   * "<context>_events"); unset selects SQLite.
+   */
   readonly url?: string | undefined;
   /** DATA_DIR, where the SQLite file lives (":memory:" keeps it in memory). */
   readonly dataDir: string;
   readonly clock?: (() => Date) | undefined;
 }
 
-/** Which adapter a connection string selects (ARCHITECTURE §3): KurrentDB for its schemes, SQLite otherwise. */
-export function eventStoreKind(url: string | undefined): "kurrentdb" | "sqlite" {
-  return url !== undefined && /^(kurrentdb|kdb|esdb)(\+discover)?:\/\//.test(url) ? "kurrentdb" : "sqlite";
+/** Which adapter a connection string selects (ARCHITECTURE §3): KurrentDB or PostgreSQL by scheme, SQLite otherwise. */
+export function eventStoreKind(url: string | undefined): "kurrentdb" | "postgres" | "sqlite" {
+  if (url !== undefined && /^(kurrentdb|kdb|esdb)(\+discover)?:\/\//.test(url)) return "kurrentdb";
+  if (url !== undefined && /^postgres(ql)?:\/\//.test(url)) return "postgres";
+  return "sqlite";
 }
 
 /**
@@ -29,6 +34,17 @@ export async function openEventStore(settings: EventStoreSettings): Promise<Even
     return KurrentDbEventStore.connect({
       connectionString: settings.url ?? "",
       streamPrefix: `${settings.context}-`,
+      ...(settings.clock === undefined ? {} : { clock: settings.clock }),
+    });
+  }
+  if (eventStoreKind(settings.url) === "postgres") {
+    // One schema per service context on a shared server; the table is created only when missing, so in production an
+    // owner migrates it and the service connects as an append-only role (see the eventsourcing README).
+    const { PostgresEventStore } = await import("@ihp/eventsourcing/postgres");
+    return PostgresEventStore.open({
+      connectionString: settings.url ?? "",
+      schema: `${settings.context.replaceAll(/[^A-Za-z0-9_]/g, "_")}_events`,
+      migrate: true,
       ...(settings.clock === undefined ? {} : { clock: settings.clock }),
     });
   }
