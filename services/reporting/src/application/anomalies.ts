@@ -1,0 +1,103 @@
+import { DomainError, type EventStore, handleCommand, type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
+import { beijingDay } from "@ihp/jurisdiction";
+import { authorize, createAuditTrail, denialError, type Logger, type Principal } from "@ihp/platform";
+import { type AnomalyCommand, anomalyDecider, anomalyDueDay, type AnomalyEvent, anomalyStreamId } from "../domain/anomalies/anomalyDecider.js";
+import { institutionJurisdiction } from "./institutionJurisdiction.js";
+
+/**
+ * REP-05 anomaly cases. A finding arrives from the regulator: a regulator of the institution's jurisdiction (as the
+ * feed recorded it from identity; national: any), or `system` (the regulator-platform adapter). The institution's
+ * admin closes the case with a rectification note. A scheduled check flags open cases past their due day.
+ */
+export interface AnomalyDeps {
+  readonly store: EventStore;
+  readonly clock: () => Date;
+  readonly logger: Logger;
+}
+
+export interface OpenAnomalyInput {
+  readonly caseId: string;
+  readonly institutionId: string;
+  readonly findingCode: string;
+  readonly findingReference: string;
+  /** The rectification deadline the finding states, in working days. */
+  readonly workingDays: number;
+}
+
+type Opened = Extract<AnomalyEvent, { type: "AnomalyCaseOpened" }>["data"];
+
+export function anomalyHandlers(deps: AnomalyDeps) {
+  const { store, clock, logger } = deps;
+  const newId = (): string => uuidv7(clock().getTime());
+  const trail = createAuditTrail({ store, context: "reporting", clock, newId });
+
+  async function refuse(principal: Principal, action: string, caseId: string, error: DomainError): Promise<never> {
+    await trail.refused({ principal, action, reason: error.code, resource: `anomaly/${caseId}`, ruleId: "REP-05", correlationId: newId(), trace: {} });
+    throw error;
+  }
+
+  async function run(principal: Principal, action: string, command: AnomalyCommand, tenantId: string) {
+    const correlationId = newId();
+    try {
+      const metadata = { actorId: principal.subject, actorRole: principal.roles[0] ?? "", tenantId, correlationId, causationId: correlationId };
+      return (await handleCommand(store, anomalyDecider, { streamId: anomalyStreamId(command.caseId), command, metadata, now: clock() }, { newEventId: newId })).events;
+    } catch (error) {
+      if (error instanceof DomainError && error.kind !== "ABORTED") return refuse(principal, action, command.caseId, error);
+      throw error;
+    }
+  }
+
+  return {
+    async openCase(principal: Principal, input: OpenAnomalyInput): Promise<readonly StoredEvent[]> {
+      const decision = authorize(principal, { roles: ["regulator", "system"] });
+      if (!decision.allowed) return refuse(principal, "OpenAnomalyCase", input.caseId, denialError(decision) as DomainError);
+      if (principal.roles.includes("regulator") && principal.tenantId !== "national") {
+        const jurisdiction = await institutionJurisdiction(store, input.institutionId);
+        if (jurisdiction !== principal.tenantId) {
+          const error = new DomainError("JURISDICTION_NOT_ALLOWED", "PERMISSION_DENIED", "You may only read the feed of your own jurisdiction.", "REP-05");
+          return refuse(principal, "OpenAnomalyCase", input.caseId, error);
+        }
+      }
+      const now = clock();
+      const { caseId, institutionId, findingCode, findingReference } = input;
+      const command: AnomalyCommand = {
+        type: "OpenAnomalyCase",
+        caseId,
+        institutionId,
+        findingCode,
+        findingReference,
+        dueDay: anomalyDueDay(now, input.workingDays),
+        now: now.toISOString(),
+      };
+      return run(principal, "OpenAnomalyCase", command, institutionId);
+    },
+
+    async closeCase(principal: Principal, caseId: string, note: string): Promise<readonly StoredEvent[]> {
+      const decision = authorize(principal, { roles: ["institution_admin"] });
+      if (!decision.allowed) return refuse(principal, "CloseAnomalyCase", caseId, denialError(decision) as DomainError);
+      const command: AnomalyCommand = { type: "CloseAnomalyCase", caseId, note, actingFor: principal.tenantId, now: clock().toISOString() };
+      return run(principal, "CloseAnomalyCase", command, principal.tenantId);
+    },
+
+    /** One AnomalyCaseOverdue and one ANOMALY_CASE_OVERDUE log line (ids only) per open case past its due day. */
+    async flagOverdueCases(): Promise<readonly StoredEvent[]> {
+      const now = clock();
+      const today = beijingDay(now);
+      const cases = (await store.readAll())
+        .filter((event) => event.type === "AnomalyCaseOpened" && event.streamId.startsWith("reporting-anomaly-"))
+        .map((event) => event.data as unknown as Opened);
+      const flagged: StoredEvent[] = [];
+      const checkId = newId();
+      for (const opened of cases) {
+        const metadata = { actorId: "reporting-anomalies", actorRole: "system", tenantId: opened.institutionId, correlationId: checkId, causationId: checkId };
+        const command: AnomalyCommand = { type: "FlagOverdueAnomalyCase", caseId: opened.caseId, today, now: now.toISOString() };
+        const result = await handleCommand(store, anomalyDecider, { streamId: anomalyStreamId(opened.caseId), command, metadata, now }, { newEventId: newId });
+        for (const event of result.events) {
+          logger.error({ code: "ANOMALY_CASE_OVERDUE", caseId: opened.caseId, dueDay: opened.dueDay }, "anomaly case overdue");
+          flagged.push(event);
+        }
+      }
+      return flagged;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { DomainError } from "@ihp/eventsourcing";
+import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
+import { createLogger, type Principal, type Role } from "@ihp/platform";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { anomalyHandlers } from "../src/application/anomalies.js";
+import { recordFeedEntry } from "../src/application/recordFeedEntry.js";
+import { LogCapture } from "./support/logCapture.js";
+
+function principal(role: Role, tenantId: string): Principal {
+  return { subject: `${role}-1`, roles: [role], tenantId, kind: role === "system" ? "service" : "human" };
+}
+const admin = principal("institution_admin", "inst-1");
+const finding = { caseId: "case-1", institutionId: "inst-1", findingCode: "RX_WITHOUT_REVIEW", findingReference: "TJ-2026-0042", workingDays: 3 };
+
+async function refusedWith(run: Promise<unknown>): Promise<string> {
+  const error = await run.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
+  return error.code;
+}
+
+describe("REP-05 anomaly cases over the store", () => {
+  let store: SqliteEventStore;
+  let now: Date;
+  let logs: LogCapture;
+  let handlers: ReturnType<typeof anomalyHandlers>;
+
+  beforeEach(async () => {
+    store = SqliteEventStore.open({ path: ":memory:" });
+    now = new Date("2026-09-30T02:00:00.000Z");
+    logs = new LogCapture();
+    handlers = anomalyHandlers({ store, clock: () => now, logger: createLogger({ name: "reporting", level: "debug", destination: logs }) });
+    const institution = { institutionId: "inst-1", name: "天津市第一互联网医院", grade: "HOSPITAL_GRADE_TERTIARY_A", licence: { number: "PDY-1", validFrom: "2026-01-01", validUntil: "2030-12-31" }, subjectCodes: ["03.07"], jurisdiction: "tianjin", hostLicenceNumber: "12010011A1001" };
+    await recordFeedEntry(store, { sourceEventId: "0195a3c4-1111-7000-8000-000000000001", occurredAt: "2026-03-01T08:00:00.000Z", fact: { type: "InstitutionRegistered", institution } }, { correlationId: "" }, now);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it("REP-05: a Tianjin finding opens a case due in 3 CN working days; an open case past it alerts once; a closed one not", async () => {
+    const [opened] = await handlers.openCase(principal("regulator", "tianjin"), finding);
+    expect(opened?.data).toMatchObject({ dueDay: "2026-10-10", openedAt: "2026-09-30T02:00:00.000Z" });
+    await handlers.openCase(principal("system", "inst-1"), { ...finding, caseId: "case-2" });
+    await handlers.closeCase(admin, "case-2", "Review step enforced for all prescriptions.");
+
+    now = new Date("2026-10-10T10:00:00.000Z");
+    expect(await handlers.flagOverdueCases()).toEqual([]);
+    now = new Date("2026-10-10T16:30:00.000Z"); // 11 Oct in Beijing
+    expect((await handlers.flagOverdueCases()).map((event) => event.streamId)).toEqual(["reporting-anomaly-case-1"]);
+    expect(await handlers.flagOverdueCases()).toEqual([]);
+    expect(logs.withCode("ANOMALY_CASE_OVERDUE").map((line) => line["caseId"])).toEqual(["case-1"]);
+  });
+
+  it("REP-05: each refusal appends nothing but its audit record", async () => {
+    const before = (await store.readAll()).length;
+    const codes = [
+      await refusedWith(handlers.openCase(principal("regulator", "guangxi"), finding)),
+      await refusedWith(handlers.openCase(admin, finding)),
+    ];
+    await handlers.openCase(principal("regulator", "national"), finding);
+    codes.push(
+      await refusedWith(handlers.closeCase(admin, "case-1", "  ")),
+      await refusedWith(handlers.closeCase(principal("institution_admin", "inst-2"), "case-1", "fixed")),
+      await refusedWith(handlers.closeCase(principal("regulator", "tianjin"), "case-1", "fixed")),
+      await refusedWith(handlers.closeCase(admin, "case-9", "fixed")),
+    );
+    expect(codes).toEqual(["JURISDICTION_NOT_ALLOWED", "ROLE_NOT_ALLOWED", "RECTIFICATION_NOTE_REQUIRED", "ANOMALY_CASE_OTHER_INSTITUTION", "ROLE_NOT_ALLOWED", "ANOMALY_CASE_NOT_FOUND"]);
+    const added = (await store.readAll()).slice(before).map((event) => event.type);
+    expect(added).toEqual(["AccessRefused", "AccessRefused", "AnomalyCaseOpened", "AccessRefused", "AccessRefused", "AccessRefused", "AccessRefused"]);
+  });
+});
