@@ -2,12 +2,14 @@
 import { runEventStoreBench } from "./eventstore.bench.js";
 import { runFlowBench } from "./flows.bench.js";
 import { runGatewayBench } from "./gateway.bench.js";
+import { runSignatureBench } from "./signatures.bench.js";
 
 const benches: Record<string, () => Promise<void>> = {
   eventstore: runEventStoreBench,
   gateway: runGatewayBench,
   consult: () => runFlowBench("consult"),
   prescribing: () => runFlowBench("prescribing"),
+  signatures: runSignatureBench,
 };
 
 const name = process.argv[2];

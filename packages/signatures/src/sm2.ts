@@ -39,6 +39,8 @@ const Z_PREFIX = (() => {
 interface PublicKeyMaterial {
   readonly point: Sm2Point;
   readonly zA: Uint8Array;
+  /** Whether point has its wNAF table; built on the key's second use, since a one-off key would not repay it. */
+  tabled: boolean;
 }
 
 // Verifying keys recur (a few practitioners and CAs sign most documents): the decoded point with its wNAF
@@ -53,6 +55,10 @@ function publicKeyMaterial(publicKeyHex: string): PublicKeyMaterial | undefined 
   const key = publicKeyHex.toLowerCase();
   const cached = publicKeyCache.get(key);
   if (cached !== undefined) {
+    if (!cached.tabled) {
+      cached.point.precompute(6, true);
+      cached.tabled = true;
+    }
     publicKeyCache.delete(key);
     publicKeyCache.set(key, cached);
     return cached;
@@ -65,7 +71,7 @@ function publicKeyMaterial(publicKeyHex: string): PublicKeyMaterial | undefined 
     return undefined;
   }
   if (point.is0()) return undefined;
-  const material = { point: point.precompute(6, true), zA: sm3(Uint8Array.from([...Z_PREFIX, ...hexToBytes(key.slice(2))])) };
+  const material = { point, tabled: false, zA: sm3(Uint8Array.from([...Z_PREFIX, ...hexToBytes(key.slice(2))])) };
   publicKeyCache.set(key, material);
   if (publicKeyCache.size > PUBLIC_KEY_CACHE_SIZE) {
     const oldest = publicKeyCache.keys().next().value;
@@ -79,18 +85,31 @@ function mod(value: bigint): bigint {
   return r < 0n ? r + SM2_ORDER : r;
 }
 
-function invert(value: bigint): bigint {
-  // Fermat: n is prime. Only ever applied to 1 + d, which is public-length work on a secret; bigint
-  // arithmetic is not constant time anyway (the same holds for the library this replaced).
-  let result = 1n;
-  let base = mod(value);
-  let exponent = SM2_ORDER - 2n;
-  while (exponent > 0n) {
-    if (exponent & 1n) result = (result * base) % SM2_ORDER;
-    base = (base * base) % SM2_ORDER;
-    exponent >>= 1n;
+interface SigningMaterial {
+  readonly d: bigint;
+  readonly inverse: bigint;
+  readonly zA: Uint8Array;
+}
+
+// A signer signs many documents in a row: d, (1 + d)^-1 and Z_A are kept for a few recent private keys, so a
+// signature costs one fixed-base multiplication. The keys are already in this process while it signs with them.
+const SIGNING_CACHE_SIZE = 32;
+const signingCache = new Map<string, SigningMaterial>();
+
+function signingMaterial(privateKeyHex: string): SigningMaterial {
+  const key = privateKeyHex.toLowerCase();
+  const cached = signingCache.get(key);
+  if (cached !== undefined) return cached;
+  const publicKey = publicKeyMaterial(sm2PublicKeyOf(key));
+  if (publicKey === undefined) throw new Error("derived SM2 public key is invalid");
+  const d = bytesToBigint(hexToBytes(key));
+  const material = { d, inverse: Point.Fn.inv(1n + d), zA: publicKey.zA };
+  signingCache.set(key, material);
+  if (signingCache.size > SIGNING_CACHE_SIZE) {
+    const oldest = signingCache.keys().next().value;
+    if (oldest !== undefined) signingCache.delete(oldest);
   }
-  return result;
+  return material;
 }
 
 function randomScalar(max: bigint): bigint {
@@ -124,12 +143,9 @@ export function signSm2WithNonceForTest(privateKeyHex: string, message: Uint8Arr
 
 /** GB/T 32918.2 §6.1 A1–A7. */
 function signWith(privateKeyHex: string, message: Uint8Array, fixedK: bigint | undefined): Uint8Array {
-  const publicKey = sm2PublicKeyOf(privateKeyHex);
-  const d = bytesToBigint(hexToBytes(privateKeyHex));
-  const material = publicKeyMaterial(publicKey);
-  if (material === undefined) throw new Error("derived SM2 public key is invalid");
-  const e = bytesToBigint(sm3(Uint8Array.from([...material.zA, ...message])));
-  const inverse = invert(1n + d);
+  if (!isSm2PrivateKey(privateKeyHex)) throw new RangeError("an SM2 private key is 64 hex characters in [1, n-2]");
+  const { d, inverse, zA } = signingMaterial(privateKeyHex);
+  const e = bytesToBigint(sm3(Uint8Array.from([...zA, ...message])));
   for (;;) {
     const k = fixedK ?? randomScalar(SM2_ORDER - 1n);
     const r = mod(e + G.multiply(k).x);
