@@ -1,64 +1,21 @@
-import { randomUUID } from "node:crypto";
-
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { uuidv7, type NewEvent } from "@ihp/eventsourcing";
-import { grantAppendOnlySql, PostgresEventStore, schemaSql } from "@ihp/eventsourcing/postgres";
+import { PostgresEventStore } from "@ihp/eventsourcing/postgres";
 import { eventStoreContract } from "@ihp/testing";
 
-/** CI starts PostgreSQL: there an unreachable server fails the run; elsewhere these tests skip with a reason. */
-const DATABASE_URL = process.env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
+import { DATABASE_URL, freshLog as createLog, postgresReachable, type TestLog } from "./support/postgresLog.js";
 
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch (error) {
-    if (process.env["CI"] === "true") throw error;
-    console.warn(`PostgreSQL event store tests skipped: ${DATABASE_URL} unreachable (${String(error)})`);
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const available = await reachable();
+const available = await postgresReachable();
 const admin = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
 afterAll(() => admin.end());
-
-function urlAs(role: string): string {
-  const url = new URL(DATABASE_URL);
-  url.username = role;
-  url.password = "";
-  return url.toString();
-}
-
-/** A fresh schema owned by the admin, and a fresh application role with SELECT and INSERT only. */
-async function freshLog(): Promise<{ schema: string; role: string; drop: () => Promise<void> }> {
-  const suffix = randomUUID().replaceAll("-", "").slice(0, 16);
-  const schema = `es_test_${suffix}`;
-  const role = `es_app_${suffix}`;
-  await admin.query(schemaSql(schema));
-  await admin.query(`CREATE ROLE "${role}" LOGIN`);
-  await admin.query(grantAppendOnlySql(schema, role));
-  return {
-    schema,
-    role,
-    drop: async () => {
-      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await admin.query(`DROP OWNED BY "${role}"`);
-      await admin.query(`DROP ROLE IF EXISTS "${role}"`);
-    },
-  };
-}
+const freshLog = (): Promise<TestLog> => createLog(admin);
 
 describe.skipIf(!available)("PostgreSQL event store", () => {
   eventStoreContract("PostgreSQL (application role: SELECT, INSERT only)", async () => {
     const log = await freshLog();
-    const store = await PostgresEventStore.open({ connectionString: urlAs(log.role), schema: log.schema });
+    const store = await PostgresEventStore.open({ connectionString: log.appUrl, schema: log.schema });
     return {
       store,
       cleanup: async () => {
@@ -70,8 +27,8 @@ describe.skipIf(!available)("PostgreSQL event store", () => {
 
   it("XC-01: the application role cannot UPDATE, DELETE or TRUNCATE events; the owner's TRUNCATE is stopped by the statement trigger", async () => {
     const log = await freshLog();
-    const store = await PostgresEventStore.open({ connectionString: urlAs(log.role), schema: log.schema });
-    const app = new pg.Client({ connectionString: urlAs(log.role) });
+    const store = await PostgresEventStore.open({ connectionString: log.appUrl, schema: log.schema });
+    const app = new pg.Client({ connectionString: log.appUrl });
     await app.connect();
     try {
       await store.append("s-1", [event()], "no_stream");
@@ -95,7 +52,7 @@ describe.skipIf(!available)("PostgreSQL event store", () => {
   it("XC-01: concurrent appenders on separate pools lose no update and leave no gap a subscriber could skip", async () => {
     const log = await freshLog();
     const open = (): Promise<PostgresEventStore> =>
-      PostgresEventStore.open({ connectionString: urlAs(log.role), schema: log.schema, pollIntervalMs: 20 });
+      PostgresEventStore.open({ connectionString: log.appUrl, schema: log.schema, pollIntervalMs: 20 });
     const writers = await Promise.all([open(), open(), open()]);
     const reader = await open();
     const controller = new AbortController();
