@@ -12,7 +12,7 @@ export const reportingConfigSchema = serviceConfigSchema({
    */
   FEED_MAX_DELIVER: z.coerce.number().int().min(1).max(1_000).default(20),
   /**
-   * REP-07: how often open incident notification tasks are checked against their deadlines. The shortest deadline
+   * REP-07 / REP-05: how often open incident notification tasks and anomaly cases are checked against their deadlines. The shortest deadline
    * is 1 h, so a minute's lag is small; 0 turns the timer off (tests call the check themselves).
    */
   INCIDENT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),

@@ -23,6 +23,7 @@ import { incidentServer } from "./adapters/incidentServer.js";
 import { regulatorFeedServer } from "./adapters/regulatorFeedServer.js";
 import { SOURCE_DECODERS } from "./adapters/sourceDecoders.js";
 import { FEED_SOURCES, feedMessageHandler } from "./application/feedConsumer.js";
+import { anomalyHandlers } from "./application/anomalies.js";
 import { incidentHandlers } from "./application/incidents.js";
 import { auditRefusalRecorder, type RefusalRecorder } from "./application/refusals.js";
 import type { ReportingConfig } from "./config.js";
@@ -47,7 +48,10 @@ export interface ReportingServiceOptions {
 export interface ReportingService {
   /** The port the gRPC server bound (GRPC_PORT=0 picks one). */
   readonly grpcPort: number;
-  /** REP-07: runs the overdue-notification check now (the timer runs it every INCIDENT_CHECK_INTERVAL_MS). */
+  /**
+   * REP-07 and REP-05: runs the overdue checks now (notification tasks, anomaly cases; the timer runs them every
+   * INCIDENT_CHECK_INTERVAL_MS). Resolves to the number of alerts raised.
+   */
   checkIncidentDeadlines(): Promise<number>;
   /** Stops in reverse start order: gRPC (live feeds end UNAVAILABLE), consumers, relay, own bus, stores. Idempotent. */
   stop(reason?: string): Promise<readonly StopOutcome[]>;
@@ -134,12 +138,14 @@ export async function startReportingService(options: ReportingServiceOptions): P
       stop: () => consumers.get(source.context)?.stop(),
     });
   }
-  // REP-07: the scheduled deadline check. One check at a time; a failed check is logged and the next one retries.
+  // REP-07 / REP-05: the scheduled deadline checks. One check at a time; a failed check is logged and the next one retries.
   let incidentTimer: NodeJS.Timeout | undefined;
   let incidentCheck: Promise<unknown> = Promise.resolve();
   const checkIncidentDeadlines = async (): Promise<number> => {
-    const incidents = incidentHandlers({ store: need(store, "event store"), clock, logger });
-    const run = incidentCheck.then(() => incidents.flagOverdueNotifications());
+    const deps = { store: need(store, "event store"), clock, logger };
+    const incidents = incidentHandlers(deps);
+    const anomalies = anomalyHandlers(deps);
+    const run = incidentCheck.then(async () => [...(await incidents.flagOverdueNotifications()), ...(await anomalies.flagOverdueCases())]);
     incidentCheck = run.catch(() => undefined);
     return (await run).length;
   };
