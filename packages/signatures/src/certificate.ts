@@ -71,15 +71,35 @@ export function checkCertificate(cert: Certificate, anchor: TrustAnchor, at: Dat
   if (typeof cert !== "object" || cert === null) return "CERTIFICATE_SIGNATURE_INVALID";
   if (cert.issuer !== anchor.name || cert.issuerAlgorithm !== anchor.algorithm) return "CERTIFICATE_UNKNOWN_ISSUER";
   if (!isWellFormed(cert)) return "CERTIFICATE_SIGNATURE_INVALID";
-  const signature = decodeBase64(cert.issuerSignature);
-  if (signature === undefined) return "CERTIFICATE_SIGNATURE_INVALID";
-  if (!verifyMessage(anchor.algorithm, anchor.publicKey, certificateToBeSigned(cert), signature)) {
-    return "CERTIFICATE_SIGNATURE_INVALID";
-  }
+  if (!issuerSignatureVerifies(cert, anchor)) return "CERTIFICATE_SIGNATURE_INVALID";
   const now = at.getTime();
   if (now < Date.parse(cert.notBefore)) return "CERTIFICATE_NOT_YET_VALID";
   if (now > Date.parse(cert.notAfter) || Number.isNaN(now)) return "CERTIFICATE_EXPIRED";
   return "OK";
+}
+
+// Every document verification checks the signer's certificate, so without this the CA's signature over the same
+// certificate would be verified again for each document. Whether it verifies depends only on the anchor's key, the
+// signed bytes and the signature, all of which are the cache key: only successes are kept, bounded (LRU).
+const VERIFIED_CERTIFICATES_SIZE = 1024;
+const verifiedCertificates = new Set<string>();
+
+function issuerSignatureVerifies(cert: Certificate, anchor: TrustAnchor): boolean {
+  const toBeSigned = certificateToBeSigned(cert);
+  const key = `${anchor.algorithm}\n${anchor.publicKey.toLowerCase()}\n${cert.issuerSignature}\n${new TextDecoder().decode(toBeSigned)}`;
+  if (verifiedCertificates.has(key)) {
+    verifiedCertificates.delete(key);
+    verifiedCertificates.add(key);
+    return true;
+  }
+  const signature = decodeBase64(cert.issuerSignature);
+  if (signature === undefined || !verifyMessage(anchor.algorithm, anchor.publicKey, toBeSigned, signature)) return false;
+  verifiedCertificates.add(key);
+  if (verifiedCertificates.size > VERIFIED_CERTIFICATES_SIZE) {
+    const oldest = verifiedCertificates.values().next().value;
+    if (oldest !== undefined) verifiedCertificates.delete(oldest);
+  }
+  return true;
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;

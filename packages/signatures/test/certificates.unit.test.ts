@@ -83,6 +83,22 @@ describe("certificates from the local CA", () => {
     });
   }
 
+  it("IDN-09: a certificate already checked OK (its CA signature verified once and remembered) still fails when any signed byte, the signature or the anchor key differs, and still expires", async () => {
+    const ca = await LocalCertificateAuthority.open({ name: "IHP Test CA", algorithm: "SM2_SM3" });
+    const { cert } = await issueFor(ca, "SM2_SM3");
+    const anchor = ca.trustAnchor();
+    expect(checkCertificate(cert, anchor, during)).toBe("OK");
+    expect(checkCertificate(cert, anchor, during)).toBe("OK");
+    const forgedSignature = Buffer.from(signMessage("SM2_SM3", generateKeyPair("SM2_SM3").privateKey, certificateToBeSigned(cert))).toString("base64");
+    for (const forged of [{ ...cert, subjectId: "prac-002" }, { ...cert, notAfter: "2099-01-01T00:00:00.000Z" }, { ...cert, issuerSignature: forgedSignature }]) {
+      expect(checkCertificate(forged, anchor, during)).toBe("CERTIFICATE_SIGNATURE_INVALID");
+    }
+    const impostor = await LocalCertificateAuthority.open({ name: "IHP Test CA", algorithm: "SM2_SM3" });
+    expect(checkCertificate(cert, impostor.trustAnchor(), during)).toBe("CERTIFICATE_SIGNATURE_INVALID");
+    expect(checkCertificate(cert, anchor, new Date(notAfter.getTime() + 1))).toBe("CERTIFICATE_EXPIRED");
+    expect(checkCertificate(cert, anchor, during)).toBe("OK");
+  });
+
   it("IDN-09: a certificate is not yet valid before notBefore and expired after notAfter (both bounds inclusive)", async () => {
     const ca = await LocalCertificateAuthority.open({ name: "IHP Test CA", algorithm: "SM2_SM3" });
     const { cert } = await issueFor(ca, "ECDSA_P256_SHA256");
