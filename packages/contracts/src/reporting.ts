@@ -41,3 +41,12 @@ export {
   ReportIncidentResponse,
 } from "./gen/ihp/reporting/v1/incidents.js";
 export type { IncidentServiceServer } from "./gen/ihp/reporting/v1/incidents.js";
+export {
+  AnomalyCaseServiceClient,
+  AnomalyCaseServiceService,
+  CloseAnomalyCaseRequest,
+  CloseAnomalyCaseResponse,
+  OpenAnomalyCaseRequest,
+  OpenAnomalyCaseResponse,
+} from "./gen/ihp/reporting/v1/anomalies.js";
+export type { AnomalyCaseServiceServer } from "./gen/ihp/reporting/v1/anomalies.js";

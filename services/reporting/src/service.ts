@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { IncidentServiceService, RegulatorFeedServiceService } from "@ihp/contracts/reporting";
+import { AnomalyCaseServiceService, IncidentServiceService, RegulatorFeedServiceService } from "@ihp/contracts/reporting";
 import type { EventStore } from "@ihp/eventsourcing";
 import { type Bus, type Consumer, Relay, SqliteCheckpointStore } from "@ihp/messaging";
 import {
@@ -19,6 +19,7 @@ import {
 } from "@ihp/platform";
 import { connectOwnBus } from "./adapters/busConnection.js";
 import { feedEntryMessage } from "./adapters/feedPublisher.js";
+import { anomalyServer } from "./adapters/anomalyServer.js";
 import { incidentServer } from "./adapters/incidentServer.js";
 import { regulatorFeedServer } from "./adapters/regulatorFeedServer.js";
 import { SOURCE_DECODERS } from "./adapters/sourceDecoders.js";
@@ -170,6 +171,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
       const feed = { store: feedStore, handlers, recorder, logger, stopping: stopping.signal };
       const implementation = regulatorFeedServer(feed);
       const incidents = incidentServer(handlers, incidentHandlers({ store: feedStore, clock, logger }));
+      const anomalies = anomalyServer(handlers, anomalyHandlers({ store: feedStore, clock, logger }));
       const { GRPC_TLS_CERT_FILE: certFile, GRPC_TLS_KEY_FILE: keyFile, GRPC_TLS_CA_FILE: caFile } = config;
       grpc = await serveGrpc({
         host: config.GRPC_HOST,
@@ -177,6 +179,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
         services: [
           { definition: RegulatorFeedServiceService, implementation },
           { definition: IncidentServiceService, implementation: incidents },
+          { definition: AnomalyCaseServiceService, implementation: anomalies },
         ],
         health: new HealthService(),
         tls: certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile, caFile },
