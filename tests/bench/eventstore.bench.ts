@@ -11,7 +11,9 @@ import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 
 import { canonicalJson, uuidv7, type NewEvent } from "@ihp/eventsourcing";
+import { PostgresEventStore, schemaSql } from "@ihp/eventsourcing/postgres";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
+import pg from "pg";
 
 import { round, summarise, type Timing } from "./stats.js";
 
@@ -153,5 +155,94 @@ export async function runEventStoreBench(): Promise<void> {
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+  await runPostgresEventStoreBench();
+}
+
+const PG_ROUNDS = 3;
+const PG_PER_WRITER = 40;
+
+/**
+ * The PostgreSQL event store against raw INSERTs of the same rows into the same table definition on the same server,
+ * WRITERS rows per transaction (what group commit sees), alternating rounds in fresh schemas. Skipped with a reason
+ * when DATABASE_URL is unreachable.
+ */
+export async function runPostgresEventStoreBench(): Promise<void> {
+  const url = process.env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
+  const admin = new pg.Pool({ connectionString: url, max: 2 });
+  try {
+    await admin.query("SELECT 1");
+  } catch (error) {
+    process.stdout.write(`eventstore-postgres: skipped, ${url} unreachable (${String(error)})\n`);
+    await admin.end();
+    return;
+  }
+  const stores: Timing[] = [];
+  const baseline: number[] = [];
+  try {
+    for (let r = 0; r < PG_ROUNDS; r++) {
+      const schema = `bench_es_${process.pid}_${r}`;
+      const rawSchema = `bench_raw_${process.pid}_${r}`;
+      try {
+        await admin.query(schemaSql(schema));
+        await admin.query(schemaSql(rawSchema));
+        const store = await PostgresEventStore.open({ connectionString: url, schema });
+        const events = Array.from({ length: WRITERS }, () => Array.from({ length: PG_PER_WRITER }, (_, i) => event(i)));
+        const latencies: number[] = [];
+        const start = performance.now();
+        await Promise.all(
+          events.map(async (mine, w) => {
+            let revision: number | "no_stream" = "no_stream";
+            for (const next of mine) {
+              const t0 = performance.now();
+              revision = (await store.append(`bench-${w}`, [next], revision)).nextExpectedRevision;
+              latencies.push(performance.now() - t0);
+            }
+          }),
+        );
+        stores.push(summarise(WRITERS * PG_PER_WRITER, performance.now() - start, latencies));
+        await store.close();
+        baseline.push(await rawPostgresInserts(admin, rawSchema, WRITERS * PG_PER_WRITER, WRITERS));
+      } finally {
+        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; DROP SCHEMA IF EXISTS "${rawSchema}" CASCADE`);
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  const perSec = median(stores.map((t) => t.perSec));
+  const baselinePerSec = median(baseline);
+  const line = {
+    name: "eventstore-postgres",
+    writers: WRITERS,
+    eventsPerSec: perSec,
+    baselinePerSec,
+    ratio: round(perSec / baselinePerSec),
+    p50Ms: median(stores.map((t) => t.p50Ms)),
+    p99Ms: median(stores.map((t) => t.p99Ms)),
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+/** Plain INSERTs of equivalent rows (triggers on, same table), `perTransaction` rows per commit, one connection. */
+async function rawPostgresInserts(admin: pg.Pool, schema: string, total: number, perTransaction: number): Promise<number> {
+  const rows = Array.from({ length: total }, (_, i) => {
+    const e = event(i);
+    return [String(i + 1), `bench-${i % perTransaction}`, Math.floor(i / perTransaction), e.id, e.type, 1,
+      canonicalJson(e.data), canonicalJson(e.metadata), new Date().toISOString(), "0".repeat(64), "f".repeat(64)];
+  });
+  const client = await admin.connect();
+  try {
+    const start = performance.now();
+    for (let i = 0; i < total; i += perTransaction) {
+      await client.query("BEGIN");
+      for (const row of rows.slice(i, i + perTransaction)) {
+        await client.query(`INSERT INTO "${schema}".events VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, row);
+      }
+      await client.query("COMMIT");
+    }
+    return round((total / (performance.now() - start)) * 1000, 0);
+  } finally {
+    client.release();
   }
 }
