@@ -45,8 +45,6 @@ interface PendingAppend {
 
 type Outcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: unknown };
 
-/** Any fixed 64-bit key: every writer of the log takes the same transaction-level advisory lock. */
-const APPEND_LOCK_KEY = 0x1e5_e7e47n;
 const PAGE = 1_000;
 const COLUMNS = 11;
 
@@ -251,7 +249,8 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
     if (client === undefined) return;
     try {
       await client.query("BEGIN");
-      await client.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK_KEY.toString()]);
+      // Keyed by the table's name: every writer of this log takes the same lock, other logs in the database do not.
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [this.table]);
       const last = await client.query<{ position: string; hash: string }>(
         `SELECT position, hash FROM ${this.table} ORDER BY position DESC LIMIT 1`,
       );
