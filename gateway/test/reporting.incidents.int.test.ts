@@ -110,4 +110,21 @@ describe("incidents through GraphQL (REP-07)", () => {
     const blank = await post(MARK, { input: { incidentId: INCIDENT, authority: "CYBERSPACE", reference: " " } }, await token("institution_admin", "admin-1"));
     expect(blank.errors?.[0]?.extensions?.["code"]).toBe("NOTIFICATION_REFERENCE_REQUIRED");
   });
+
+  it("REP-05: the regulator adapter opens an anomaly case due in CN working days; the admin closes it only with a note", async () => {
+    const OPEN = `mutation ($input: OpenAnomalyCaseInput!) { openAnomalyCase(input: $input) { caseId openedAt dueDay } }`;
+    const CLOSE = `mutation ($id: ID!, $note: String!) { closeAnomalyCase(caseId: $id, rectificationNote: $note) { caseId closedAt } }`;
+    const input = { caseId: "case-1", institutionId: INSTITUTION, findingCode: "RX_WITHOUT_REVIEW", findingReference: "TJ-1", workingDays: 2 };
+    const opened = await post(OPEN, { input }, await token("system", "adapter", INSTITUTION));
+    expect(opened.errors, JSON.stringify(opened.errors)).toBeUndefined();
+    // Received Mon 2 Mar 2026 (Beijing): due Wed 4 Mar.
+    expect(opened.data).toEqual({ openAnomalyCase: { caseId: "case-1", openedAt: "2026-03-02T02:00:00.000Z", dueDay: "2026-03-04" } });
+    const admin = await token("institution_admin", "admin-1");
+    const blank = await post(CLOSE, { id: "case-1", note: "" }, admin);
+    expect(blank.errors?.[0]?.extensions?.["code"]).toBe("RECTIFICATION_NOTE_REQUIRED");
+    const byAdmin = await post(OPEN, { input: { ...input, caseId: "case-2" } }, admin);
+    expect(byAdmin.errors?.[0]?.extensions?.["code"]).toBe("ROLE_NOT_ALLOWED");
+    const closed = await post(CLOSE, { id: "case-1", note: "Review step enforced." }, admin);
+    expect(closed.data).toEqual({ closeAnomalyCase: { caseId: "case-1", closedAt: "2026-03-02T02:00:00.000Z" } });
+  });
 });

@@ -1,5 +1,8 @@
 import {
+  AnomalyCaseServiceClient,
+  type CloseAnomalyCaseResponse,
   type GetIncidentResponse,
+  type OpenAnomalyCaseResponse,
   IncidentServiceClient,
   type MarkAuthorityNotifiedResponse,
   type ReportIncidentResponse,
@@ -114,10 +117,33 @@ function incidentResolvers(deps: ContextDeps) {
       return { incidentId: input.incidentId, authority: input.authority, notifiedAt: response.notifiedAt };
     },
   };
-  return { Query, Mutation };
+  const anomalies = {
+    async openAnomalyCase(
+      _root: unknown,
+      args: { readonly input: { caseId: string; institutionId: string; findingCode: string; findingReference: string; workingDays: number } },
+      context: HttpContext,
+    ) {
+      const scope = callScope(deps, context, await context.caller.actor());
+      const client = deps.downstream.client("reporting", AnomalyCaseServiceClient);
+      const { input } = args;
+      const response = await unary<OpenAnomalyCaseResponse>(scope, (metadata, options, done) =>
+        client.openAnomalyCase({ ...input, workingDays: Math.max(0, input.workingDays) }, metadata, options, done),
+      );
+      return { caseId: input.caseId, openedAt: response.openedAt, dueDay: response.dueDay };
+    },
+    async closeAnomalyCase(_root: unknown, args: { readonly caseId: string; readonly rectificationNote: string }, context: HttpContext) {
+      const scope = callScope(deps, context, await context.caller.actor());
+      const client = deps.downstream.client("reporting", AnomalyCaseServiceClient);
+      const response = await unary<CloseAnomalyCaseResponse>(scope, (metadata, options, done) =>
+        client.closeAnomalyCase({ caseId: args.caseId, rectificationNote: args.rectificationNote }, metadata, options, done),
+      );
+      return { caseId: args.caseId, closedAt: response.closedAt };
+    },
+  };
+  return { Query, Mutation: { ...Mutation, ...anomalies } };
 }
 
-/** The reporting service's incident API (contexts/reporting/schema.graphql), REP-07. */
+/** The reporting service's incident (REP-07) and anomaly-case (REP-05) API (contexts/reporting/schema.graphql). */
 export const reportingModule: GatewayModule = {
   name: "reporting",
   schemaFile: new URL("./schema.graphql", import.meta.url),
