@@ -21,8 +21,9 @@ export const SM2_ORDER = CURVE.n;
 
 const Point = weierstrass(CURVE);
 type Sm2Point = WeierstrassPoint<bigint>;
-// A larger fixed-base table than noble's default: every sign and verify multiplies G.
-const G = Point.BASE.precompute(8, false);
+// A larger fixed-base table than noble's default: every sign and verify multiplies G. Built on first use (~0.1 s),
+// not at import, so processes that never touch SM2 do not pay for it.
+const G = Point.BASE.precompute(8, true);
 
 // Z_A's fixed prefix: ENTL || ID || a || b || xG || yG for the default user id (GM/T 0009).
 const Z_PREFIX = (() => {
