@@ -52,6 +52,9 @@ const DENIALS: ReadonlySet<string> = new Set([
   "JURISDICTION_NOT_ALLOWED",
   "REGULATOR_JURISDICTION_UNKNOWN",
   "AUDIT_SCOPE_UNAVAILABLE",
+  // REP-07 / REP-05: an incident or anomaly case of another institution.
+  "INCIDENT_OTHER_INSTITUTION",
+  "ANOMALY_CASE_OTHER_INSTITUTION",
 ]);
 
 /** Permission-kind codes that do not refuse the role: it may act once the named condition holds. */

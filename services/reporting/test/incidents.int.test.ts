@@ -54,9 +54,10 @@ describe("REP-07 incident handling over the store", () => {
     expect(JSON.stringify(alerts)).not.toContain("exfiltration");
   });
 
-  it("REP-07: system (automated detection) may report for its institution", async () => {
-    await handlers.reportIncident(principal("system", "inst-1"), { ...leak, kind: "MAJOR_CYBER" });
+  it("REP-07: system (the platform's automated detection, a service credential) may report for any institution it runs", async () => {
+    const events = await handlers.reportIncident(principal("system", "platform"), { ...leak, kind: "MAJOR_CYBER" });
     expect(await types()).toEqual(["IncidentReported"]);
+    expect(events[0]?.metadata.tenantId).toBe("inst-1");
   });
 
   it("REP-07: each refusal appends nothing but its audit record", async () => {

@@ -6,8 +6,8 @@ import { incidentNotFound, incidentOtherInstitution } from "../domain/incidents/
 import { institutionJurisdiction } from "./institutionJurisdiction.js";
 
 /**
- * REP-07 incident handling. Incidents are reported by the institution's admin, or by `system` (automated detection
- * acting for the institution in its token); tasks are marked notified by the institution's admin only, since a
+ * REP-07 incident handling. Incidents are reported by the institution's admin (for their own institution), or by a
+ * `system` service credential (the platform's automated detection, which watches every institution it runs); tasks are marked notified by the institution's admin only, since a
  * person must vouch for having told the authority. The overdue check is a scheduled call with the clock's `now`.
  */
 const REPORTERS: readonly Role[] = ["institution_admin", "system"];
@@ -101,7 +101,9 @@ export function incidentHandlers(deps: IncidentDeps) {
           metadata: {
             actorId: principal.subject,
             actorRole: principal.roles[0] ?? "",
-            tenantId: principal.tenantId,
+            // The institution the incident belongs to (the decider holds actingFor to it), also for the platform's
+            // detection, whose own tenant is the platform.
+            tenantId: "actingFor" in command ? command.actingFor : principal.tenantId,
             correlationId,
             causationId: correlationId,
           },
@@ -136,14 +138,16 @@ export function incidentHandlers(deps: IncidentDeps) {
     },
 
     async reportIncident(principal: Principal, input: ReportIncidentInput): Promise<readonly StoredEvent[]> {
-      const decision = authorize(principal, { roles: REPORTERS, tenantId: input.institutionId });
+      // Detection is a platform service, not a person of one institution: its credential may report for any.
+      const detector = principal.kind === "service" && principal.roles.includes("system");
+      const decision = authorize(principal, { roles: REPORTERS, tenantId: detector ? undefined : input.institutionId });
       const resource = `incident/${input.incidentId}`;
       if (!decision.allowed) return refuse(principal, "ReportIncident", resource, denialError(decision) as DomainError);
       const command: IncidentCommand = {
         type: "ReportIncident",
         ...input,
         deadlines: deps.deadlines ?? DEFAULT_INCIDENT_DEADLINES,
-        actingFor: principal.tenantId,
+        actingFor: detector ? input.institutionId : principal.tenantId,
         now: clock().toISOString(),
       };
       return (await run(principal, "ReportIncident", command, input.requestId)).events;
