@@ -15,8 +15,10 @@ import type {
 import { GENESIS_HASH, hashEvent } from "../hashChain.js";
 import { verifyRows } from "../sqlite/verifyRows.js";
 import type { EventRow } from "../sqlite/schema.js";
-import { START, type EventMetadata, type JsonObject, type NewEvent, type StoredEvent } from "../types.js";
+import { START, type NewEvent, type StoredEvent } from "../types.js";
 import { validateAppend, type EncodedEvent } from "../validateAppend.js";
+import { CommitSignal } from "../commitSignal.js";
+import { rowToEvent } from "../storedRows.js";
 import { quoteIdent, schemaSql, type PgEventRow } from "./schema.js";
 
 export interface PostgresEventStoreOptions {
@@ -48,21 +50,6 @@ type Outcome = { readonly ok: true; readonly result: AppendResult } | { readonly
 const PAGE = 1_000;
 const COLUMNS = 11;
 
-function rowToEvent(row: PgEventRow): StoredEvent {
-  return {
-    id: row.id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: JSON.parse(row.data) as JsonObject,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-    streamId: row.stream_id,
-    revision: row.revision,
-    position: BigInt(row.position),
-    recordedAt: row.recorded_at,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
 
 /**
  * The event store on PostgreSQL, for several service replicas sharing one log.
@@ -79,19 +66,18 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
   private readonly pool: pg.Pool;
   private readonly table: string;
   private readonly clock: () => Date;
-  private readonly pollIntervalMs: number;
   private pending: PendingAppend[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
-  private commits = 0;
+  /** Counts commits; subscribers wait for it to move. */
+  private readonly signal: CommitSignal;
   private appendsWritten = 0;
-  private readonly waiters = new Set<() => void>();
 
   private constructor(options: PostgresEventStoreOptions) {
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 4 });
     this.table = `${quoteIdent(options.schema ?? "event_store")}.events`;
     this.clock = options.clock ?? (() => new Date());
-    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.signal = new CommitSignal(options.pollIntervalMs ?? 200);
   }
 
   static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
@@ -143,7 +129,7 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
     let after = options.after ?? START;
     const signal = options.signal;
     while (!this.ended(signal)) {
-      const seen = this.commits;
+      const seen = this.signal.commits;
       let rows: PgEventRow[];
       try {
         rows = await this.page(after, PAGE);
@@ -157,12 +143,12 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
         after = event.position;
         if (this.ended(signal)) return;
       }
-      if (rows.length < PAGE) await this.nextCommit(seen, signal);
+      if (rows.length < PAGE) await this.signal.next(seen, this.closed, signal);
     }
   }
 
   stats(): { readonly commits: number; readonly appends: number } {
-    return { commits: this.commits, appends: this.appendsWritten };
+    return { commits: this.signal.commits, appends: this.appendsWritten };
   }
 
   /** Walks the whole log in pages (memory grows with streams, not events); with anchors, against signed checkpoints. */
@@ -213,7 +199,7 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
       await (this.flushing ?? this.flush());
     }
     this.closed = true;
-    this.wake();
+    this.signal.wake();
     await this.pool.end();
   }
 
@@ -279,14 +265,14 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
       return;
     }
     client.release();
-    this.commits++;
+    this.signal.commits++;
     this.appendsWritten += batch.length;
     batch.forEach((request, index) => {
       const outcome = outcomes[index];
       if (outcome?.ok === true) request.resolve(outcome.result);
       else request.reject(outcome?.error);
     });
-    this.wake();
+    this.signal.wake();
   }
 
   /** Checks and writes one append inside the batch transaction, advancing the tail only when it succeeds. */
@@ -357,22 +343,4 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
     return this.closed || signal?.aborted === true;
   }
 
-  private nextCommit(seen: number, signal: AbortSignal | undefined): Promise<void> {
-    if (this.commits !== seen || this.closed) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        signal?.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, this.pollIntervalMs);
-      this.waiters.add(done);
-      signal?.addEventListener("abort", done, { once: true });
-    });
-  }
-
-  private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
-  }
 }

@@ -14,7 +14,8 @@ import { type AnchorOptions, checkAnchors } from "../checkpoints/anchors.js";
 import type { LogHead } from "../checkpoints/logCheckpoint.js";
 import { GENESIS_HASH, hashEvent } from "../hashChain.js";
 import { START, type NewEvent, type StoredEvent } from "../types.js";
-import { rowToEvent } from "./rows.js";
+import { CommitSignal } from "../commitSignal.js";
+import { rowToEvent } from "../storedRows.js";
 import { SCHEMA_SQL, type EventRow } from "./schema.js";
 import { validateAppend, type EncodedEvent } from "../validateAppend.js";
 import { verifyRows } from "./verifyRows.js";
@@ -71,14 +72,12 @@ const PAGE = 1_000;
 export class SqliteEventStore implements EventStore, AnchorableLog {
   private readonly db: Database.Database;
   private readonly clock: () => Date;
-  private readonly pollIntervalMs: number;
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
-  /** Bumped after every commit; subscribers wait for it to move. */
-  private commits = 0;
+  /** Counts commits; subscribers wait for it to move. */
+  private readonly signal: CommitSignal;
   private appendsWritten = 0;
-  private readonly waiters = new Set<() => void>();
   /**
    * Last revision per stream, as committed. Valid while no other connection writes the file: PRAGMA data_version
    * tells, and a change clears it.
@@ -104,7 +103,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog {
 
   private constructor(options: SqliteEventStoreOptions) {
     this.clock = options.clock ?? (() => new Date());
-    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.signal = new CommitSignal(options.pollIntervalMs ?? 500);
     this.db = new Database(options.path);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
@@ -183,20 +182,20 @@ export class SqliteEventStore implements EventStore, AnchorableLog {
     const signal = options.signal;
     while (!this.ended(signal)) {
       // Read the commit counter before the page, so a commit that lands after the read still wakes us.
-      const seen = this.commits;
+      const seen = this.signal.commits;
       const page = this.statements.readAll.all(Number(after), PAGE).map(rowToEvent);
       for (const event of page) {
         yield event;
         after = event.position;
         if (this.ended(signal)) return;
       }
-      if (page.length < PAGE) await this.nextCommit(seen, signal);
+      if (page.length < PAGE) await this.signal.next(seen, this.closed, signal);
     }
   }
 
   /** Commits made and appends written since open: appends / commits is the group-commit factor (for metrics). */
   stats(): { readonly commits: number; readonly appends: number } {
-    return { commits: this.commits, appends: this.appendsWritten };
+    return { commits: this.signal.commits, appends: this.appendsWritten };
   }
 
   /**
@@ -223,7 +222,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog {
     if (this.closed) return Promise.resolve();
     this.flush();
     this.closed = true;
-    this.wake();
+    this.signal.wake();
     this.db.close();
     return Promise.resolve();
   }
@@ -242,7 +241,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog {
       for (const request of batch) request.reject(error);
       return;
     }
-    this.commits++;
+    this.signal.commits++;
     this.appendsWritten += batch.length;
     for (const [streamId, revision] of written.revisions) this.remember(streamId, revision);
     batch.forEach((request, index) => {
@@ -250,7 +249,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog {
       if (outcome?.ok === true) request.resolve(outcome.result);
       else request.reject(outcome?.error);
     });
-    this.wake();
+    this.signal.wake();
   }
 
   /**
@@ -358,22 +357,4 @@ export class SqliteEventStore implements EventStore, AnchorableLog {
     return this.closed || signal?.aborted === true;
   }
 
-  private nextCommit(seen: number, signal: AbortSignal | undefined): Promise<void> {
-    if (this.commits !== seen || this.closed) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        signal?.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, this.pollIntervalMs);
-      this.waiters.add(done);
-      signal?.addEventListener("abort", done, { once: true });
-    });
-  }
-
-  private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
-  }
 }
