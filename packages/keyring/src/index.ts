@@ -12,3 +12,5 @@ export { createKeyRing } from "./keyRing.js";
 export type { EventIdentity, KeyRing, KeyRingOptions, OpenResult } from "./keyRing.js";
 export { memoryDataKeyStore } from "./store.js";
 export type { DataKeyRef, DataKeyStore, StoredDataKey } from "./store.js";
+export { ERASED, sealedEventStore } from "./sealedEventStore.js";
+export type { ErasureRequest, EventSealing, SealedEventStore, SealedEventStoreOptions, SealingPolicy } from "./sealedEventStore.js";
