@@ -38,7 +38,9 @@ import {
 } from "@ihp/platform";
 import { openPostgresReadModels, openSqliteReadModels, type Projection, Projector } from "@ihp/projections";
 import type { Kysely } from "kysely";
+import type { SealingPolicy } from "@ihp/keyring";
 import { type CheckpointTimer, intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
+import { openSealedStore } from "./sealing.js";
 
 /** The configuration a hosted service needs: the platform's base variables plus, optionally, its read-model database. */
 export type HostConfig = BaseConfig & {
@@ -99,6 +101,11 @@ export interface ServiceHostOptions<DB> {
   readonly logger?: Logger | undefined;
   readonly metrics?: GrpcHandlerOptions["metrics"];
   readonly tracer?: GrpcHandlerOptions["tracer"];
+  /**
+   * Personal and clinical fields sealed with the data subject's key before they reach the log (issue 10). Everything
+   * that reads through `store` (deciders, projections, the relay) sees them opened.
+   */
+  readonly sealing?: SealingPolicy | undefined;
   /** Read-model projections, each run by its own checkpointed projector. */
   readonly projections?: readonly Projection<DB>[] | undefined;
   /** Maps stored events to integration events; omitted: nothing is published. */
@@ -152,7 +159,8 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
   lifecycle.register("event-store", {
     start: async () => {
       if (config.DATA_DIR !== ":memory:") await mkdir(config.DATA_DIR, { recursive: true });
-      store = await openEventStore({ context, url: config.EVENT_STORE_URL, dataDir: config.DATA_DIR, clock });
+      const raw = await openEventStore({ context, url: config.EVENT_STORE_URL, dataDir: config.DATA_DIR, clock });
+      store = options.sealing === undefined ? raw : await openSealedStore(raw, options.sealing, config, file("data-keys.sqlite"));
     },
     stop: () => store.close(),
   });

@@ -7,3 +7,4 @@ export type { BusTestScope, BusUnderTest } from "./busContract.js";
 export { findNatsServer, freePort, sharedNatsUrl, startNatsServer } from "./natsServer.js";
 export type { NatsServerHandle } from "./natsServer.js";
 export { waitFor } from "./waitFor.js";
+export { filesContaining } from "./canary.js";

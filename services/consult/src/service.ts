@@ -25,6 +25,7 @@ import { currentConsentText } from "./application/consentTexts.js";
 import { createExpirySweep } from "./application/expirySweep.js";
 import { createFamilyContracts } from "./application/familyContracts.js";
 import { createMessageFeed } from "./application/messageFeed.js";
+import { CONSULT_SEALING } from "./application/sealing.js";
 import type { IdentityPort, RtcPort } from "./application/ports.js";
 import { createPrescribingContext } from "./application/prescribingContext.js";
 import { type ConsultReadModels, queuesProjection } from "./application/queuesProjection.js";
@@ -92,6 +93,7 @@ export async function startConsultService(options: ConsultServiceOptions): Promi
       logger: options.logger,
       metrics: options.metrics,
       tracer: options.tracer,
+      sealing: CONSULT_SEALING,
       projections: [queuesProjection],
       publish: { map: consultEventMessage, maxInFlight: 1 },
       // EXPIRED (not accepted in time): the service's own sweep, as the system, under its service token.

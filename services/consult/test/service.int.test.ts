@@ -15,7 +15,7 @@ import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { profileAt } from "@ihp/jurisdiction";
 import { type BusMessage, type Consumer, InProcessBus } from "@ihp/messaging";
 import { BuiltinIssuer, createLogger, loadConfig, type Role, TokenVerifier } from "@ihp/platform";
-import { waitFor } from "@ihp/testing";
+import { filesContaining, waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ConsultService, consultConfigSchema, currentConsentText, startConsultService } from "../src/index.js";
 import { refusalOf, TestClient } from "./support/client.js";
@@ -218,6 +218,10 @@ describe("consult service over gRPC", () => {
     const payload = ConsultCompleted.decode(envelope.payload);
     expect(payload.summaryHash).toBe(completed.consult?.summaryHash);
     expect(JSON.stringify(payload)).not.toContain("血糖控制");
+
+    // Issue 10, XC-01: messages, the summary, diagnosis names and the birth date are in no file of the data folder in
+    // clear (log, WAL, read models, key store), while the participants read them back (above).
+    expect(await filesContaining(dataDir, ["最近血糖如何", "血糖控制可", "2型糖尿病", "原发性高血压", "1970-05-01"])).toEqual([]);
     await waitFor(async () => (await consults.call("listInstitutionBoard", { institutionId: INSTITUTION, page: undefined }, admin)).consults.every((c) => c.consultId !== consultId), 5_000, "board drops the completed consult");
   });
 

@@ -46,6 +46,11 @@ export const baseConfigShape = {
   CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Folder of the services' checkpoint signing keys (<context>-checkpoint-p256.pem, 0600); unset: ~/.config/ihp/checkpoint-keys. */
   CHECKPOINT_KEY_DIR: filePath.optional(),
+  /**
+   * Master key file of the key ring that seals personal and clinical fields (@ihp/keyring); unset:
+   * ~/.config/ihp/keyring-master.json. Must lie outside DATA_DIR.
+   */
+  KEYRING_MASTER_KEY_FILE: filePath.optional(),
   /** RFC 3161 time-stamping authority (HTTP) that stamps each checkpoint; unset: none. */
   CHECKPOINT_TSA_URL: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
