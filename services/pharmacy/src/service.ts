@@ -27,6 +27,7 @@ import { createReceiving } from "./application/receiving.js";
 import { createRoster } from "./application/rosterCommands.js";
 import type { PharmacyConfig } from "./config.js";
 import type { BusinessHours } from "./domain/roster/index.js";
+import { PHARMACY_SEALING } from "./application/sealing.js";
 
 export interface PharmacyServiceOptions {
   readonly config: PharmacyConfig;
@@ -102,6 +103,7 @@ export async function startPharmacyService(options: PharmacyServiceOptions): Pro
       logger: options.logger,
       metrics: options.metrics,
       tracer: options.tracer,
+      sealing: PHARMACY_SEALING,
       projections: [prescriptionsProjection],
       publish: { map: pharmacyEventMessage, maxInFlight: 1 },
       // PHA-06: the alert must not wait for someone to ask. Every institution the pharmacy has prescriptions for is

@@ -2,11 +2,13 @@ import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EventEnvelope } from "@ihp/contracts";
 import { ReviewStatus } from "@ihp/contracts/pharmacy";
+import { PrescriptionSigned } from "@ihp/contracts/prescription";
 import { sampleCatalogue } from "@ihp/drug-catalogue";
 import { type BusMessage, InProcessBus } from "@ihp/messaging";
 import { ACCESS_REFUSED, BuiltinIssuer, createLogger, loadConfig, openEventStore, TokenVerifier } from "@ihp/platform";
-import { waitFor } from "@ihp/testing";
+import { filesContaining, waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalogueLookup, pharmacyConfigSchema, startPharmacyService } from "../src/index.js";
 import { PharmacyClient, refusalOf } from "./support/client.js";
@@ -72,6 +74,10 @@ describe("pharmacy service over gRPC, fed from the bus", () => {
       // PHA-04: the automated findings reach the pharmacist's queue; they assist, they do not decide.
       expect(item?.findings.map((finding) => finding.code)).toEqual(["DOSE_ABOVE_MAX_PER_DOSE", "DAILY_DOSE_ABOVE_MAX"]);
       expect(identity.calls.find((call) => call.method === "VerifySignature")?.token).toBeUndefined();
+      // Issue 10, XC-01: pharmacy's copy keeps the birth date and the signed document sealed (base64 of it included).
+      const signed = PrescriptionSigned.decode(EventEnvelope.decode(signedEnvelope({ ...ref, institutionId: INSTITUTION, patientId: PATIENT }).data).payload);
+      const documentStart = Buffer.from(signed.canonicalDocument).subarray(0, 24).toString("base64");
+      expect(await filesContaining(dataDir, ["1960-05-01", documentStart])).toEqual([]);
 
       // A redelivered message changes nothing.
       const again = signedEnvelope({ ...ref, institutionId: INSTITUTION, patientId: PATIENT });

@@ -11,6 +11,7 @@ import { PRESCRIPTION_CONTEXT, prescriptionEventMessage, REVIEW_SUBJECT, reviewO
 import { consultContextClient, signatureClient } from "./adapters/clients/grpcPorts.js";
 import { prescriptionServer } from "./adapters/grpc/prescriptionServer.js";
 import type { PrescriptionConfig } from "./config.js";
+import { PRESCRIPTION_SEALING } from "./application/sealing.js";
 
 export interface PrescriptionServiceOptions {
   readonly config: PrescriptionConfig;
@@ -51,6 +52,7 @@ export async function startPrescriptionService(options: PrescriptionServiceOptio
     logger: options.logger,
     metrics: options.metrics,
     tracer: options.tracer,
+    sealing: PRESCRIPTION_SEALING,
     projections: [prescriptionsProjection],
     publish: { map: prescriptionEventMessage },
     consumesFrom: ["pharmacy"],

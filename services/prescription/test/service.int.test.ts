@@ -7,7 +7,7 @@ import type { StoredEvent } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { type BusMessage, decodeEnvelope, envelopedMessage, InProcessBus } from "@ihp/messaging";
 import { BuiltinIssuer, createLogger, loadConfig, TokenVerifier } from "@ihp/platform";
-import { waitFor } from "@ihp/testing";
+import { filesContaining, waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signatureFromProto } from "../src/adapters/signatureProto.js";
 import { prescriptionConfigSchema, type PrescriptionService, startPrescriptionService } from "../src/index.js";
@@ -102,6 +102,9 @@ describe("prescription service on the host", () => {
     const verdict = await signatures.verify({ canonicalDocument: Buffer.from(event.canonicalDocument), signature: signatureFromProto(event.signature), expectedSignerId: PHYSICIAN.id });
     expect(verdict.valid).toBe(true);
     expect(event.lines[0]).toMatchObject({ approvedName: "盐酸二甲双胍片", dose: "500" });
+    // Issue 10, XC-01: the diagnosis names and the document are sealed in the log; nothing of them in clear on disk.
+    expect(Buffer.from(event.canonicalDocument).toString("utf8")).toContain("2型糖尿病");
+    expect(await filesContaining(dataDir, ["2型糖尿病", "原发性高血压", "1960-05-01"])).toEqual([]);
 
     // Repeating the request signs nothing again.
     await client.call("signPrescription", { requestId: "sign-00000001", prescriptionId: prescription!.prescriptionId, version: 1, validityDays: 1 }, physician);
