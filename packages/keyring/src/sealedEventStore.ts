@@ -41,15 +41,22 @@ const ERASURE_STREAM = "erasure-";
 
 /** Which fields of an event type are sealed, under whose data key and in which retention class. */
 export interface EventSealing {
-  /** The data subject (a patient or practitioner id); undefined: the event holds nobody's data, nothing is sealed. */
-  readonly subject: (data: JsonObject, metadata: EventMetadata) => string | undefined;
+  /**
+   * The data subject (a patient or practitioner id) from the event's data; undefined: nobody's data, nothing sealed.
+   * Omitted: the subject of the stream (`SealingPolicy.streamSubject`), for events whose data does not name it.
+   */
+  readonly subject?: (data: JsonObject, metadata: EventMetadata) => string | undefined;
   readonly retentionClass: string;
   /** Paths into `data`: `text`, `patient.birthDate`, `diagnoses[].name`, `tags[]`. Missing or null values are skipped. */
   readonly fields: readonly string[];
 }
 
-/** By event type. Types not listed are stored as they are. */
-export type SealingPolicy = Readonly<Record<string, EventSealing>>;
+export interface SealingPolicy {
+  /** By event type. Types not listed are stored as they are. */
+  readonly events: Readonly<Record<string, EventSealing>>;
+  /** The subject of a stream, from its first event (e.g. the patient of a consult, named in ConsultRequested). */
+  readonly streamSubject?: (first: { readonly type: string; readonly data: JsonObject }) => string | undefined;
+}
 
 export interface ErasureRequest {
   readonly subject: string;
@@ -92,6 +99,21 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
   const ttl = options.fenceTtlMs ?? 5_000;
   const now = options.now ?? Date.now;
   const fences = new Map<string, { fence: Fence; at: number }>();
+  /** Stream → subject, learnt from the stream's first event (it never changes). Cleared when it grows large. */
+  const streamSubjects = new Map<string, string | undefined>();
+
+  async function subjectOf(streamId: string, event: NewEvent, rule: EventSealing, batch: readonly NewEvent[], fresh: boolean): Promise<string | undefined> {
+    if (rule.subject !== undefined) return rule.subject(event.data, event.metadata);
+    if (policy.streamSubject === undefined) return undefined;
+    if (!streamSubjects.has(streamId)) {
+      const first = fresh ? batch[0] : (await store.readStream(streamId))[0];
+      if (streamSubjects.size >= 10_000) streamSubjects.clear();
+      streamSubjects.set(streamId, first === undefined ? undefined : policy.streamSubject(first));
+    }
+    const subject = streamSubjects.get(streamId);
+    if (subject === undefined) throw new KeyRingError("INVALID_KEY_REFERENCE", `no data subject for a ${event.type} event: its stream names nobody`);
+    return subject;
+  }
 
   async function fenceOf(subject: string, retentionClass: string): Promise<Fence> {
     const key = JSON.stringify([subject, retentionClass]);
@@ -115,10 +137,11 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
     retentionClass: generation === 1 ? retentionClass : `${retentionClass}#${generation}`,
   });
 
-  async function sealEvent(streamId: string, event: NewEvent): Promise<NewEvent> {
-    const rule = policy[event.type];
-    const subject = rule?.subject(event.data, event.metadata);
-    if (rule === undefined || subject === undefined) return event;
+  async function sealEvent(streamId: string, event: NewEvent, batch: readonly NewEvent[], fresh: boolean): Promise<NewEvent> {
+    const rule = policy.events[event.type];
+    if (rule === undefined) return event;
+    const subject = await subjectOf(streamId, event, rule, batch, fresh);
+    if (subject === undefined) return event;
     const fence = await fenceOf(subject, rule.retentionClass);
     if (fence.destroyed.has(fence.generation)) {
       throw new KeyRingError(
@@ -152,7 +175,7 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
   }
 
   async function openEvent<E extends StoredEvent>(event: E): Promise<E> {
-    const rule = policy[event.type];
+    const rule = policy.events[event.type];
     if (rule === undefined) return event;
     const identity = { stream: event.streamId, eventId: event.id, type: event.type, schemaVersion: event.schemaVersion };
     return { ...event, data: await mapFields(event.data, rule.fields, (value) => openOne(value, identity)) };
@@ -181,7 +204,9 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
   const sealed: SealedEventStore = {
     sealedLog: store,
     async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-      const sealedEvents = await Promise.all(events.map((event) => sealEvent(streamId, event)));
+      const fresh = expectedRevision === "no_stream";
+      const sealedEvents: NewEvent[] = [];
+      for (const event of events) sealedEvents.push(await sealEvent(streamId, event, events, fresh));
       const result = await store.append(streamId, sealedEvents, expectedRevision);
       return { ...result, events: await openAll(result.events) };
     },

@@ -17,8 +17,13 @@ const metadata: EventMetadata = {
   occurredAt: "2026-12-06T08:00:00.000Z",
 };
 const policy: SealingPolicy = {
-  MessagePosted: { subject: (data) => data.patientId as string, retentionClass: "clinical", fields: ["text"] },
-  ConsultCompleted: { subject: (data) => data.patientId as string, retentionClass: "clinical", fields: ["summary", "diagnoses[].name", "patient.birthDate"] },
+  events: {
+    MessagePosted: { subject: (data) => data.patientId as string, retentionClass: "clinical", fields: ["text"] },
+    ConsultCompleted: { subject: (data) => data.patientId as string, retentionClass: "clinical", fields: ["summary", "diagnoses[].name", "patient.birthDate"] },
+    // Names no patient: the stream's first event does.
+    NoteAdded: { retentionClass: "clinical", fields: ["note"] },
+  },
+  streamSubject: (first) => (first.type === "MessagePosted" ? (first.data.patientId as string) : undefined),
 };
 
 let folder: string;
@@ -89,6 +94,16 @@ describe("sealed event store: personal and clinical fields never reach the log i
     const [original] = await raw.readStream("consult-1");
     await raw.append("consult-2", [event("MessagePosted", { patientId: "p-1", text: original?.data.text ?? "" })], "no_stream");
     await expect(log.readStream("consult-2")).rejects.toMatchObject({ code: "SEALED_VALUE_REJECTED" });
+    await close();
+  });
+
+  it("seals an event whose data names no subject under the subject of its stream (its first event)", async () => {
+    const { raw, log, close } = await setUp();
+    await log.append("consult-1", [event("MessagePosted", { patientId: "p-1", text: "hello" }), event("NoteAdded", { note: CANARY })], "no_stream");
+    await log.append("consult-1", [event("NoteAdded", { note: `${CANARY} 2` })], 1);
+    expect(dataOf(await raw.readStream("consult-1"))).not.toContain("CANARY");
+    await log.erase({ subject: "p-1", retentionClass: "clinical", approvalRef: "approval-1", metadata, eventId: uuidv7() });
+    expect((await log.readStream("consult-1")).map((stored) => stored.data.note ?? stored.data.text)).toEqual([ERASED, ERASED, ERASED]);
     await close();
   });
 
