@@ -21,7 +21,7 @@ import {
   startFollowUp,
   stepUp,
 } from "@ihp/runner";
-import { waitFor } from "@ihp/testing";
+import { filesContaining, waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fieldsOutsideAllowList, introspect, leakedSecrets, readWholeFeed, selectEverything } from "./support/feedExport.js";
 
@@ -291,5 +291,11 @@ describe("clinical flow end to end, embedded mode: every service, through GraphQ
     const logs = readdirSync(dataDir).filter((file) => file.endsWith("-events.sqlite"));
     expect(logs).toHaveLength(5);
     for (const file of logs) expect(verifyFile(join(dataDir, file)), file).toMatchObject({ ok: true });
+  });
+
+  it("XC-01 (issue 10): what was typed into the consult, and the patient's identity, are in no file of the data folder in clear", async () => {
+    // runner/src/clinicalFlow.ts types these through GraphQL: the patient's message and the physician's summary.
+    const typed = ["最近空腹血糖7.2", "病情稳定，续用二甲双胍", PATIENT_SECRETS.name, PATIENT_SECRETS.idNumber];
+    expect(await filesContaining(dataDir, typed)).toEqual([]);
   });
 });
