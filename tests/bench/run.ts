@@ -2,6 +2,7 @@
 import { runEventStoreBench } from "./eventstore.bench.js";
 import { runFlowBench } from "./flows.bench.js";
 import { runGatewayBench } from "./gateway.bench.js";
+import { runSealingBench } from "./sealing.bench.js";
 import { runSignatureBench } from "./signatures.bench.js";
 
 const benches: Record<string, () => Promise<void>> = {
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<void>> = {
   consult: () => runFlowBench("consult"),
   prescribing: () => runFlowBench("prescribing"),
   signatures: runSignatureBench,
+  sealing: runSealingBench,
 };
 
 const name = process.argv[2];

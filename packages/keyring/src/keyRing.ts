@@ -37,7 +37,16 @@ export interface KeyRingOptions {
   readonly store: DataKeyStore;
   /** AES-256-GCM unless the jurisdiction's profile asks for 国密 (SM4). Opening reads the algorithm from the value. */
   readonly algorithm?: AeadAlgorithm;
+  /**
+   * How long an unwrapped data key stays in this process's memory (ms); 0: unwrap on every seal and open. Default
+   * 30 s, at most 10,000 keys. `destroy` drops it at once; a key another process destroyed stays usable here until it
+   * expires — the sealed event store's fence (5 s) answers "erased" before that.
+   */
+  readonly cacheTtlMs?: number;
+  readonly now?: () => number;
 }
+
+const CACHE_MAX = 10_000;
 
 const MAX_REF = 200;
 const CONTROL = /\p{Cc}/u;
@@ -45,12 +54,23 @@ const CONTROL = /\p{Cc}/u;
 export function createKeyRing(options: KeyRingOptions): KeyRing {
   const { custody, store } = options;
   const algorithm = options.algorithm ?? "AES-256-GCM";
+  const ttl = options.cacheTtlMs ?? 30_000;
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, { key: Uint8Array; until: number }>();
 
   async function unwrapLive(ref: DataKeyRef): Promise<Uint8Array | "destroyed" | undefined> {
+    const id = wrapContext(ref);
+    const cached = cache.get(id);
+    if (cached !== undefined && cached.until > now()) return cached.key;
     const stored = await store.get(ref);
     if (stored === undefined) return undefined;
     if (stored.state === "destroyed") return "destroyed";
-    return custody.unwrap(stored.wrapped, wrapContext(ref));
+    const key = await custody.unwrap(stored.wrapped, id);
+    if (ttl > 0) {
+      if (cache.size >= CACHE_MAX) cache.clear();
+      cache.set(id, { key, until: now() + ttl });
+    }
+    return key;
   }
 
   return {
@@ -86,6 +106,7 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
     },
     async destroy(ref) {
       checkRef(ref);
+      cache.delete(wrapContext(ref));
       await store.destroy(ref);
     },
     async rewrap(batchSize = 100) {
