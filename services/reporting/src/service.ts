@@ -17,6 +17,7 @@ import {
   verifierFromConfig,
   openEventStore,
 } from "@ihp/platform";
+import { openSealedStore } from "@ihp/service-host";
 import { connectOwnBus } from "./adapters/busConnection.js";
 import { feedEntryMessage } from "./adapters/feedPublisher.js";
 import { anomalyServer } from "./adapters/anomalyServer.js";
@@ -24,6 +25,7 @@ import { incidentServer } from "./adapters/incidentServer.js";
 import { regulatorFeedServer } from "./adapters/regulatorFeedServer.js";
 import { SOURCE_DECODERS } from "./adapters/sourceDecoders.js";
 import { FEED_SOURCES, feedMessageHandler } from "./application/feedConsumer.js";
+import { REPORTING_SEALING } from "./application/sealing.js";
 import { anomalyHandlers } from "./application/anomalies.js";
 import { incidentHandlers } from "./application/incidents.js";
 import { auditRefusalRecorder, type RefusalRecorder } from "./application/refusals.js";
@@ -89,7 +91,8 @@ export async function startReportingService(options: ReportingServiceOptions): P
 
   lifecycle.register("event-store", {
     start: async () => {
-      store = await openEventStore({ context: "reporting", url: config.EVENT_STORE_URL, dataDir: config.DATA_DIR, clock });
+      const raw = await openEventStore({ context: "reporting", url: config.EVENT_STORE_URL, dataDir: config.DATA_DIR, clock });
+      store = await openSealedStore(raw, REPORTING_SEALING, config, config.DATA_DIR === ":memory:" ? ":memory:" : join(config.DATA_DIR, "reporting-data-keys.sqlite"));
     },
     stop: () => store?.close(),
   });

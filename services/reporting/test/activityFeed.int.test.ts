@@ -16,6 +16,7 @@ import {
 } from "@ihp/contracts/reporting";
 import type { StoredEvent } from "@ihp/eventsourcing";
 import { type BusMessage, type GiveUp, InProcessBus } from "@ihp/messaging";
+import { filesContaining } from "@ihp/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   consultCompleted,
@@ -124,6 +125,8 @@ describe("activity entries of the regulator feed (in-process bus)", () => {
     // Debug level is on: not even the "recorded" lines carry it.
     expect(harness.logs.raw.join("\n")).not.toContain(SECRETS.idNumber);
     expect(harness.logs.raw.join("\n")).not.toContain(SECRETS.staffName);
+    // Issue 10, XC-01: the regulator reads them (above); reporting's files hold them sealed.
+    expect(await filesContaining(harness.dataDir, [SECRETS.idNumber, SECRETS.staffName])).toEqual([]);
   });
 
   it("REP-04: consult start, completion, termination and refusal each become one CONSULT entry with exactly their schema's fields", async () => {
