@@ -38,6 +38,8 @@ export type MessageHandler = (message: DeliveredMessage) => Promise<void>;
 export interface Consumer {
   /** Stops fetching, waits for the handler in flight, then returns. */
   stop(): Promise<void>;
+  /** Messages stored for this durable and not yet delivered (JetStream num_pending; in process: its queue). Metrics. */
+  pending?(): Promise<number>;
 }
 
 /** The bus port. Every adapter passes the bus contract suite in @ihp/testing. */
@@ -47,4 +49,6 @@ export interface Bus {
   consume(spec: ConsumerSpec, handler: MessageHandler): Promise<Consumer>;
   /** Stops consumers, drains, closes the connection. */
   close(): Promise<void>;
+  /** Resolves when the bus answers now (a NATS round trip), rejects when it does not: health probes. */
+  check?(): Promise<void>;
 }

@@ -84,6 +84,10 @@ export class InProcessBus implements Bus {
     return promised(() => this.register(spec, handler));
   }
 
+  check(): Promise<void> {
+    return this.closed ? Promise.reject(new BusClosedError()) : Promise.resolve();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const workers = [...this.durables.values()].flatMap((durable) => (durable.worker ? [durable.worker] : []));

@@ -57,6 +57,11 @@ export class DurableWorker implements Consumer {
     return this.stopped;
   }
 
+  /** Messages queued for the durable and not yet handled (the one in hand included). */
+  pending(): Promise<number> {
+    return Promise.resolve(this.durable.queue.length);
+  }
+
   private async shutDown(): Promise<void> {
     this.stopping.abort();
     this.wake();

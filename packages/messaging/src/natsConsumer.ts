@@ -64,6 +64,10 @@ export async function startJetStreamConsumer(
       // Acks are fire-and-forget; a round trip makes sure the server has them before a resumed durable pulls again.
       if (!connection.nc.isClosed()) await connection.nc.flush().catch(() => undefined);
     },
+    async pending(): Promise<number> {
+      const infos = await Promise.all([...byStream.keys()].map((stream) => connection.jsm.consumers.info(stream, spec.durable)));
+      return infos.reduce((sum, info) => sum + info.num_pending, 0);
+    },
   };
 }
 

@@ -106,9 +106,16 @@ export class NatsJetStreamBus implements Bus {
         consumers.delete(consumer);
         await started.stop();
       },
+      pending: () => started.pending?.() ?? Promise.resolve(0),
     };
     consumers.add(consumer);
     return consumer;
+  }
+
+  /** A round trip to the server: rejects while the connection is lost (the client reconnects meanwhile). */
+  async check(): Promise<void> {
+    if (this.closing !== undefined || this.nc.isClosed()) throw new BusClosedError();
+    await this.nc.rtt();
   }
 
   close(): Promise<void> {

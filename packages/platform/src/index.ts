@@ -27,6 +27,10 @@ export type { GrpcMetrics, GrpcSide } from "./metrics/grpcMetrics.js";
 export { metricsHandler, serveMetrics } from "./metrics/metricsHandler.js";
 export type { MetricsServer } from "./metrics/metricsHandler.js";
 export { createMetricsRegistry } from "./metrics/metricsRegistry.js";
+export { mergedMetrics } from "./metrics/mergedMetrics.js";
+export type { MetricsSource } from "./metrics/mergedMetrics.js";
+export { LATENCY_BUCKETS, scrapeGauge, sharedCounter, sharedHistogram } from "./metrics/scrapeMetrics.js";
+export type { GaugeSample, GaugeSource } from "./metrics/scrapeMetrics.js";
 export type { MetricsRegistryOptions } from "./metrics/metricsRegistry.js";
 
 // errors
@@ -70,8 +74,8 @@ export { channelCredentials, serverCredentials } from "./grpc/credentials.js";
 export type { TlsFiles } from "./grpc/credentials.js";
 export { createGrpcHandlers } from "./grpc/grpcHandlers.js";
 export type { CallContext, GrpcHandlerOptions, GrpcHandlers, PublicCallContext } from "./grpc/grpcHandlers.js";
-export { HealthService, OVERALL } from "./grpc/healthService.js";
-export type { HealthState } from "./grpc/healthService.js";
+export { HealthService, OVERALL, watchHealth } from "./grpc/healthService.js";
+export type { HealthProbe, HealthState } from "./grpc/healthService.js";
 export { serveGrpc, serviceName } from "./grpc/serveGrpc.js";
 export type { GrpcServiceBinding, RunningGrpcServer, ServeGrpcOptions } from "./grpc/serveGrpc.js";
 

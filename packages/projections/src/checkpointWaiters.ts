@@ -13,6 +13,11 @@ export class CheckpointWaiters {
   /** Why the checkpoint stopped moving; waits that are not already satisfied fail with it until cleared. */
   private failure: { readonly error: unknown } | undefined;
 
+  /** The last checkpoint committed (read without touching the database: metrics). */
+  get position(): LogPosition {
+    return this.current;
+  }
+
   /** The checkpoint is now this (it moves back to START on a rebuild). */
   moved(position: LogPosition): void {
     this.current = position;

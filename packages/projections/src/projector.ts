@@ -85,6 +85,11 @@ export class Projector<DB> {
     return this.projection.name;
   }
 
+  /** The checkpoint this projector last committed or loaded, from memory (metrics read it at every scrape). */
+  get committed(): LogPosition {
+    return this.waiters.position;
+  }
+
   /** True between start() and stop() (or the live loop's end). */
   get running(): boolean {
     return this.live !== undefined;

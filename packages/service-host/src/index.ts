@@ -6,3 +6,6 @@ export { runServiceProcess } from "./runServiceProcess.js";
 export type { ProcessDeps } from "./runServiceProcess.js";
 export { checkpointFromMessage, CHECKPOINT_CONTENT_TYPE, CHECKPOINT_EVENT_TYPE, intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
 export type { CheckpointTimer, LogCheckpointerOptions } from "./logCheckpoints.js";
+export { createHostMetrics } from "./hostMetrics.js";
+export type { HostMetrics } from "./hostMetrics.js";
+export { dependencyProbes, healthLog } from "./hostHealth.js";

@@ -35,10 +35,13 @@ import {
   serveGrpc,
   type StopOutcome,
   verifierFromConfig,
+  watchHealth,
 } from "@ihp/platform";
 import { openPostgresReadModels, openSqliteReadModels, type Projection, Projector } from "@ihp/projections";
 import type { Kysely } from "kysely";
 import type { SealingPolicy } from "@ihp/keyring";
+import { dependencyProbes, healthLog } from "./hostHealth.js";
+import { createHostMetrics } from "./hostMetrics.js";
 import { type CheckpointTimer, intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
 import { openSealedStore } from "./sealing.js";
 
@@ -120,6 +123,8 @@ export interface ServiceHostOptions<DB> {
   readonly onGiveUp?: GiveUpListener | undefined;
   /** Schedules the periodic log checkpoints (CHECKPOINT_INTERVAL_SECONDS). Default: setInterval; tests inject one. */
   readonly checkpointTimer?: CheckpointTimer | undefined;
+  /** How often the bus and the event store are probed for grpc.health.v1 (default 5 s). */
+  readonly healthCheckMs?: number | undefined;
 }
 
 export interface HostedService {
@@ -142,6 +147,9 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
   const file = (name: string): string => (config.DATA_DIR === ":memory:" ? ":memory:" : join(config.DATA_DIR, `${context}-${name}`));
   const verifier = options.verifier ?? (await verifierFromConfig(config));
   const stopping = new AbortController();
+  // Operational series in the registry of options.metrics (the process's /metrics); see packages/platform/README.md.
+  const metrics = createHostMetrics(context, options.metrics?.registry);
+  const unwatch: (() => void)[] = [];
   const onGiveUp: GiveUpListener =
     options.onGiveUp ??
     (({ durable, message }) => {
@@ -161,8 +169,12 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
       if (config.DATA_DIR !== ":memory:") await mkdir(config.DATA_DIR, { recursive: true });
       const raw = await openEventStore({ context, url: config.EVENT_STORE_URL, dataDir: config.DATA_DIR, clock });
       store = options.sealing === undefined ? raw : await openSealedStore(raw, options.sealing, config, file("data-keys.sqlite"));
+      store = metrics.timed(store);
     },
-    stop: () => store.close(),
+    stop: () => {
+      for (const stop of unwatch.splice(0)) stop();
+      return store.close();
+    },
   });
 
   lifecycle.register("read-models", {
@@ -233,11 +245,17 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
         tsa: config.CHECKPOINT_TSA_URL === undefined ? undefined : httpTimestampAuthority({ url: config.CHECKPOINT_TSA_URL }),
       });
       logger.info({ publicKey: signer.publicKey }, "log checkpoints signed with this key");
+      // The head is covered when a checkpoint was signed, or a run found the head unchanged since the last one.
+      let covered = checkpointer.last === undefined ? undefined : new Date(checkpointer.last.signedAt);
+      unwatch.push(metrics.watchCheckpointAge(() => covered, clock));
       const everyMs = config.CHECKPOINT_INTERVAL_SECONDS * 1_000;
       if (everyMs > 0) {
         const active = checkpointer;
         cancelCheckpoints = (options.checkpointTimer ?? intervalTimer)(everyMs, () => {
-          active.checkpoint().catch((error: unknown) => logger.error({ err: error }, "log checkpoint failed; next one at the usual time"));
+          active.checkpoint().then(
+            () => void (covered = clock()),
+            (error: unknown) => logger.error({ err: error }, "log checkpoint failed; next one at the usual time"),
+          );
         });
       }
     },
@@ -258,6 +276,8 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
           onError: (error) => logger.error({ err: error, projection: projection.name }, "projection stopped"),
         });
         await projector.start();
+        const running = projector;
+        unwatch.push(metrics.watchProjection(store, projection.name, () => Promise.resolve(running.committed)));
       },
       stop: () => projector?.stop(),
     });
@@ -283,6 +303,8 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
           },
         });
         await relay.start();
+        const saved = checkpoints;
+        unwatch.push(metrics.watchRelay(store, () => saved.load(`${context}-relay`)));
       },
       stop: async () => {
         await relay?.stop();
@@ -295,7 +317,8 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
     let consumer: Consumer | undefined;
     lifecycle.register(`consumer-${hosted.spec.durable}`, {
       start: async () => {
-        consumer = await bus.consume(hosted.spec, hosted.handler(deps));
+        consumer = await bus.consume(hosted.spec, metrics.counted(hosted.spec, hosted.handler(deps)));
+        unwatch.push(metrics.watchConsumer(hosted.spec.durable, consumer));
       },
       stop: () => consumer?.stop(),
     });
@@ -312,13 +335,17 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
       });
       const services = [...(await options.grpc(deps)), audit];
       const { GRPC_TLS_CERT_FILE: certFile, GRPC_TLS_KEY_FILE: keyFile, GRPC_TLS_CA_FILE: caFile } = config;
+      const health = new HealthService();
       grpc = await serveGrpc({
         host: config.GRPC_HOST,
         port: config.GRPC_PORT,
         services,
-        health: new HealthService(),
+        health,
         tls: certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile, caFile },
       });
+      // Health that tells the truth: NOT_SERVING while the bus or the event store does not answer.
+      const watch = watchHealth({ health, probes: dependencyProbes(bus, store), everyMs: options.healthCheckMs ?? 5_000, onChange: healthLog(logger) });
+      unwatch.push(() => watch.stop());
     },
     stop: async () => {
       // Server streams never finish by themselves: end them first, so the drain only waits for unary calls.

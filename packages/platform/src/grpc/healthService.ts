@@ -42,6 +42,11 @@ export class HealthService {
     this.update(service, state === "SERVING" ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
   }
 
+  /** Sets every status this server reports (the whole server and each service): what a lost dependency means. */
+  setAll(state: HealthState): void {
+    for (const service of [...this.statuses.keys()]) this.setStatus(service, state);
+  }
+
   /** The current status, SERVICE_UNKNOWN for a name never set. */
   status(service: string): ServingStatus {
     return this.statuses.get(service) ?? ServingStatus.SERVICE_UNKNOWN;
@@ -97,5 +102,74 @@ export class HealthService {
     };
     call.once("cancelled", stop);
     call.once("finish", stop);
+  };
+}
+
+/** Something a service cannot work without (its bus, its event store): `check` resolves while it answers. */
+export interface HealthProbe {
+  readonly name: string;
+  check(): Promise<unknown>;
+}
+
+export interface HealthWatch {
+  /** Runs the probes now (tests, and once at start) and applies the outcome. */
+  checkNow(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Health that tells the truth: every `everyMs` the probes run (each bounded by `timeoutMs`), and the whole server
+ * reports NOT_SERVING while any fails, SERVING again once all answer. Runs never overlap; the timer does not keep the
+ * process alive. After health.shutdown() nothing changes any more (a draining server stays down).
+ */
+export function watchHealth(options: {
+  readonly health: HealthService;
+  readonly probes: readonly HealthProbe[];
+  readonly everyMs: number;
+  readonly timeoutMs?: number;
+  /** Told the names of the failing probes whenever the set changes (empty: healthy again). */
+  readonly onChange?: (failing: readonly string[]) => void;
+}): HealthWatch {
+  const timeoutMs = options.timeoutMs ?? Math.min(options.everyMs, 2_000);
+  let last = "";
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const probe = async (candidate: HealthProbe): Promise<boolean> => {
+    let expire: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      expire = setTimeout(() => reject(new Error("health probe timed out")), timeoutMs);
+    });
+    try {
+      await Promise.race([candidate.check(), deadline]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(expire);
+    }
+  };
+  const checkNow = async (): Promise<void> => {
+    const outcomes = await Promise.all(options.probes.map(async (candidate) => ({ name: candidate.name, ok: await probe(candidate) })));
+    if (stopped) return;
+    const failing = outcomes.filter((outcome) => !outcome.ok).map((outcome) => outcome.name);
+    options.health.setAll(failing.length === 0 ? "SERVING" : "NOT_SERVING");
+    const key = failing.join(",");
+    if (key !== last) {
+      last = key;
+      options.onChange?.(failing);
+    }
+  };
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(() => void checkNow().finally(schedule), options.everyMs);
+    timer.unref();
+  };
+  schedule();
+  return {
+    checkNow,
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
   };
 }

@@ -7,6 +7,11 @@ export type GrpcSide = "server" | "client";
 export interface GrpcMetrics {
   /** `path` is the call path, e.g. /ihp.consult.v1.ConsultService/StartConsult. */
   observe(path: string, code: status, seconds: number): void;
+  /**
+   * The registry these series live in: the service host and the gateway register their own (ihp_*) series there, so
+   * one /metrics shows them all. Absent (a hand-made GrpcMetrics): they keep a private registry nobody scrapes.
+   */
+  readonly registry?: Registry;
 }
 
 const LABELS = ["grpc_service", "grpc_method", "grpc_code"] as const;
@@ -32,6 +37,7 @@ export function createGrpcMetrics(registry: Registry, side: GrpcSide = "server")
       registers: [registry],
     });
   return {
+    registry,
     observe(path, code, seconds) {
       const [service = "unknown", method = "unknown"] = path.replace(/^\//, "").split("/");
       const labels = { grpc_service: service, grpc_method: method, grpc_code: status[code] ?? String(code) };

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Registry } from "prom-client";
+import type { MetricsSource } from "./mergedMetrics.js";
 
-/** Node http handler answering GET /metrics with the Prometheus text exposition of `registry`. */
-export function metricsHandler(registry: Registry): (request: IncomingMessage, response: ServerResponse) => void {
+/** Node http handler answering GET /metrics with the Prometheus text exposition of `registry` (or merged registries). */
+export function metricsHandler(registry: MetricsSource): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const path = (request.url ?? "/").split("?")[0];
     if (request.method !== "GET" || path !== "/metrics") {
@@ -28,7 +28,7 @@ export interface MetricsServer {
 
 /** Serves /metrics on METRICS_PORT (0 picks a free port, returned as `port`). */
 export async function serveMetrics(options: {
-  readonly registry: Registry;
+  readonly registry: MetricsSource;
   readonly port: number;
   readonly host?: string;
 }): Promise<MetricsServer> {
