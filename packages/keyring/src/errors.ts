@@ -14,6 +14,8 @@ export const KEYRING_ERROR_CODES = [
   "DATA_KEY_MISSING",
   "INVALID_KEY_REFERENCE",
   "CUSTODY_UNAVAILABLE",
+  "KEY_STORE_MISSING",
+  "KEY_CUSTODY_MISMATCH",
 ] as const;
 
 export type KeyRingErrorCode = (typeof KEYRING_ERROR_CODES)[number];

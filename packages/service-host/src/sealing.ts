@@ -1,6 +1,16 @@
-import { createKeyRing, memoryDataKeyStore, openKeyFileCustody, sealedEventStore, type SealedEventStore, type SealingPolicy } from "@ihp/keyring";
-import { openSqliteDataKeyStore } from "@ihp/keyring/sqlite";
+import { existsSync } from "node:fs";
 import type { EventStore } from "@ihp/eventsourcing";
+import {
+  createKeyRing,
+  KeyRingError,
+  type KeyRing,
+  memoryDataKeyStore,
+  openKeyFileCustody,
+  sealedEventStore,
+  type SealedEventStore,
+  type SealingPolicy,
+} from "@ihp/keyring";
+import { openSqliteDataKeyStore } from "@ihp/keyring/sqlite";
 import type { HostConfig } from "./serviceHost.js";
 
 /**
@@ -8,14 +18,29 @@ import type { HostConfig } from "./serviceHost.js";
  * subject's key before they reach the store. The master key is the key file (KEYRING_MASTER_KEY_FILE, outside
  * DATA_DIR); wrapped data keys live in `<context>-data-keys.sqlite` in DATA_DIR (in memory for `:memory:`). Closing
  * the returned store closes the key store too.
+ *
+ * The service refuses to start (item 5) when its log holds sealed values but the key store is missing
+ * (KEY_STORE_MISSING: a new, empty store would make every sealed value unreadable), or when the key store was
+ * written under another master key than the custody now holds (KEY_CUSTODY_MISMATCH: another key file or token).
  */
 export async function openSealedStore(raw: EventStore, policy: SealingPolicy, config: HostConfig, keysFile: string): Promise<SealedEventStore> {
+  if (keysFile !== ":memory:" && !existsSync(keysFile) && (await holdsSealedValues(raw))) {
+    throw new KeyRingError("KEY_STORE_MISSING", `the log holds sealed values but the data key store ${keysFile} is missing: restore it from backup`);
+  }
   const custody = await openKeyFileCustody({
     ...(config.KEYRING_MASTER_KEY_FILE === undefined ? {} : { path: config.KEYRING_MASTER_KEY_FILE }),
     ...(config.DATA_DIR === ":memory:" ? {} : { dataDir: config.DATA_DIR }),
   });
   const keys = keysFile === ":memory:" ? memoryDataKeyStore() : openSqliteDataKeyStore(keysFile);
-  const sealed = sealedEventStore(raw, { ring: createKeyRing({ custody, store: keys }), keys, policy });
+  const ring = createKeyRing({ custody, store: keys });
+  try {
+    await checkCustody(ring);
+  } catch (error) {
+    await keys.close();
+    await custody.close();
+    throw error;
+  }
+  const sealed = sealedEventStore(raw, { ring, keys, policy });
   const closeLog = sealed.close.bind(sealed);
   return Object.assign(sealed, {
     close: async () => {
@@ -27,4 +52,30 @@ export async function openSealedStore(raw: EventStore, policy: SealingPolicy, co
       }
     },
   });
+}
+
+const CHECK = { subject: "ihp-keyring-check", retentionClass: "custody" };
+const CHECK_EVENT = { stream: "keyring-check", eventId: "keyring-check", type: "KeyringCheck", schemaVersion: 1 };
+
+/** Seals with a check key made on the first start: unwrapping it fails when the master key is not the one it was made under. */
+async function checkCustody(ring: KeyRing): Promise<void> {
+  try {
+    await ring.seal(CHECK, CHECK_EVENT, "check");
+  } catch (error) {
+    if (error instanceof KeyRingError && (error.code === "UNWRAP_FAILED" || error.code === "MASTER_KEY_UNKNOWN")) {
+      throw new KeyRingError("KEY_CUSTODY_MISMATCH", `the data key store was written under another master key than the custody holds (${error.code})`);
+    }
+    throw error;
+  }
+}
+
+/** Whether any stored event holds a sealed value (checked only when the key store is missing). */
+async function holdsSealedValues(raw: EventStore): Promise<boolean> {
+  let after = 0n;
+  for (;;) {
+    const page = await raw.readAll({ after, limit: 1_000 });
+    if (page.length === 0) return false;
+    if (page.some((event) => JSON.stringify(event.data).includes('"ihp-sealed/1:'))) return true;
+    after = page.at(-1)!.position;
+  }
 }
