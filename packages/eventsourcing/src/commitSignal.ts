@@ -20,8 +20,11 @@ export class CommitSignal {
     for (const waiter of [...this.waiters]) waiter();
   }
 
-  /** Resolves at the next commit after `seen`, after one poll interval, or on abort; at once when `seen` is stale. */
-  next(seen: number, closed: boolean, signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Resolves at the next commit after `seen`, after one poll interval (`pollIntervalMs` overrides the store's), or on
+   * abort; at once when `seen` is stale.
+   */
+  next(seen: number, closed: boolean, signal: AbortSignal | undefined, pollIntervalMs = this.pollIntervalMs): Promise<void> {
     if (this.commits !== seen || closed) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = (): void => {
@@ -30,7 +33,7 @@ export class CommitSignal {
         signal?.removeEventListener("abort", done);
         resolve();
       };
-      const timer = setTimeout(done, this.pollIntervalMs);
+      const timer = setTimeout(done, pollIntervalMs);
       this.waiters.add(done);
       signal?.addEventListener("abort", done, { once: true });
     });

@@ -19,6 +19,7 @@ import { START, type NewEvent, type StoredEvent } from "../types.js";
 import { validateAppend, type EncodedEvent } from "../validateAppend.js";
 import { CommitSignal } from "../commitSignal.js";
 import { rowToEvent } from "../storedRows.js";
+import { COMMIT_CHANNEL, CommitListener } from "./commitListener.js";
 import { quoteIdent, schemaSql, type PgEventRow } from "./schema.js";
 
 export interface PostgresEventStoreOptions {
@@ -32,8 +33,15 @@ export interface PostgresEventStoreOptions {
    */
   readonly migrate?: boolean;
   readonly clock?: () => Date;
-  /** How often a caught-up subscription polls for events of other replicas. Default 200 ms. */
+  /**
+   * How often a caught-up subscription polls for events of other replicas while the LISTEN connection is down (or
+   * `listen` is false). Default 200 ms.
+   */
   readonly pollIntervalMs?: number;
+  /** LISTEN for other replicas' commits (one extra connection per store). Default true. */
+  readonly listen?: boolean;
+  /** How often a caught-up subscription still polls while LISTEN works: a safety net only. Default 5 s. */
+  readonly listeningPollIntervalMs?: number;
   readonly maxConnections?: number;
 }
 
@@ -61,6 +69,11 @@ const COLUMNS = 11;
  * later finds a smaller position appear (which a SEQUENCE would allow: sequences are handed out at insert, not commit).
  * The cost is one writer at a time per log; group commit wins it back: appends made in one turn of the event loop
  * share one transaction (each under its own savepoint, so one conflict does not fail its neighbours).
+ *
+ * Live subscriptions across replicas: the append transaction runs pg_notify (delivered only at COMMIT) and each store
+ * LISTENs on one connection (CommitListener), so a subscriber on any replica wakes as soon as any replica commits; it
+ * then reads by position from where it stopped, so a notification only says "read again" and losing one loses no
+ * event. While the LISTEN connection is down, subscribers poll every pollIntervalMs until it is back.
  */
 export class PostgresEventStore implements EventStore, AnchorableLog {
   private readonly pool: pg.Pool;
@@ -72,12 +85,24 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
   /** Counts commits; subscribers wait for it to move. */
   private readonly signal: CommitSignal;
   private appendsWritten = 0;
+  private commitsMade = 0;
+  private readonly schema: string;
+  private readonly listener: CommitListener | undefined;
+  private readonly pollIntervalMs: number;
+  private readonly listeningPollIntervalMs: number;
 
   private constructor(options: PostgresEventStoreOptions) {
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 4 });
-    this.table = `${quoteIdent(options.schema ?? "event_store")}.events`;
+    this.schema = options.schema ?? "event_store";
+    this.table = `${quoteIdent(this.schema)}.events`;
     this.clock = options.clock ?? (() => new Date());
-    this.signal = new CommitSignal(options.pollIntervalMs ?? 200);
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.listeningPollIntervalMs = options.listeningPollIntervalMs ?? 5_000;
+    this.signal = new CommitSignal(this.pollIntervalMs);
+    // Every notification counts as a commit, so a subscriber that read its page before it arrived reads again.
+    this.listener = options.listen === false
+      ? undefined
+      : new CommitListener(options.connectionString, this.schema, () => this.signal.committed());
   }
 
   static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
@@ -94,6 +119,7 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
         throw error;
       }
     }
+    await store.listener?.start();
     return store;
   }
 
@@ -143,12 +169,21 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
         after = event.position;
         if (this.ended(signal)) return;
       }
-      if (rows.length < PAGE) await this.signal.next(seen, this.closed, signal);
+      if (rows.length < PAGE) await this.signal.next(seen, this.closed, signal, this.pollInterval());
     }
   }
 
   stats(): { readonly commits: number; readonly appends: number } {
-    return { commits: this.signal.commits, appends: this.appendsWritten };
+    return { commits: this.commitsMade, appends: this.appendsWritten };
+  }
+
+  /** Whether the LISTEN connection is up (subscribers then poll only every listeningPollIntervalMs). */
+  get listening(): boolean {
+    return this.listener?.listening === true;
+  }
+
+  private pollInterval(): number {
+    return this.listening ? this.listeningPollIntervalMs : this.pollIntervalMs;
   }
 
   /** Walks the whole log in pages (memory grows with streams, not events); with anchors, against signed checkpoints. */
@@ -200,6 +235,7 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
     }
     this.closed = true;
     this.signal.wake();
+    await this.listener?.close();
     await this.pool.end();
   }
 
@@ -256,6 +292,8 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
           outcomes.push({ ok: false, error });
         }
       }
+      // Delivered to every LISTENing replica at COMMIT, never for a rolled-back batch.
+      await client.query("SELECT pg_notify($1, $2)", [COMMIT_CHANNEL, this.schema]);
       await client.query("COMMIT");
     } catch (error) {
       // The transaction failed as a whole (connection lost, commit failed): nothing of the batch is acknowledged.
@@ -265,6 +303,7 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
       return;
     }
     client.release();
+    this.commitsMade++;
     this.signal.commits++;
     this.appendsWritten += batch.length;
     batch.forEach((request, index) => {
