@@ -1,7 +1,11 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { CheckpointSigner, hashEvent } from "@ihp/eventsourcing";
+import { appendCheckpoint, type AnchorOptions, CheckpointSigner, hashEvent, readCheckpoints } from "@ihp/eventsourcing";
 import { PostgresEventStore } from "@ihp/eventsourcing/postgres";
 import { newEvent } from "@ihp/testing";
 
@@ -55,23 +59,8 @@ describe.skipIf(!available)("XC-01 tamper evidence of the PostgreSQL event store
     expect(await store.verify(anchors)).toMatchObject({ ok: true, anchoredPosition: 30n });
 
     // The forger edits position 20 and recomputes every hash from there, so the chain is well formed again.
-    const { rows } = await admin.query<{
-      position: string; stream_id: string; revision: number; id: string; type: string; schema_version: number;
-      data: string; metadata: string; recorded_at: string; prev_hash: string;
-    }>(`SELECT * FROM ${table} WHERE position >= 19 ORDER BY position`);
-    let prevHash = "";
-    const updates: string[] = [];
-    for (const row of rows) {
-      const data = row.position === "20" ? row.data.replace("MARK-20-X", "MARK-20-Y") : row.data;
-      if (row.position === "19") {
-        prevHash = hashEvent({ ...fields(row), dataJson: data, prevHash: row.prev_hash });
-        continue;
-      }
-      const hash = hashEvent({ ...fields(row), dataJson: data, prevHash });
-      updates.push(`UPDATE ${table} SET data = '${data}', prev_hash = '${prevHash}', hash = '${hash}' WHERE position = ${row.position}`);
-      prevHash = hash;
-    }
-    await asOwner(updates.join("; "));
+    const { rows } = await admin.query<PgRow>(`SELECT * FROM ${table} WHERE position >= 19 ORDER BY position`);
+    await asOwner(rehashedFrom(table, rows, 20, (data) => data.replace("MARK-20-X", "MARK-20-Y")).join("; "));
     expect(await store.verify()).toMatchObject({ ok: true, checked: 30 });
     expect(await store.verify(anchors)).toMatchObject({ ok: false, position: 30n, reason: "CHECKPOINT_MISMATCH" });
   });
@@ -88,6 +77,100 @@ describe.skipIf(!available)("XC-01 tamper evidence of the PostgreSQL event store
     });
   });
 });
+
+describe.skipIf(!available)("XC-01 signed checkpoints on the PostgreSQL event store, against a superuser", () => {
+  let log: TestLog;
+  let store: PostgresEventStore;
+  let table: string;
+  let dir: string;
+  let checkpointFile: string;
+  const signer = CheckpointSigner.generate();
+
+  beforeEach(async () => {
+    log = await freshLog(admin);
+    table = `"${log.schema}".events`;
+    dir = await mkdtemp(join(tmpdir(), "ihp-pg-anchored-"));
+    checkpointFile = join(dir, "consult-checkpoints.jsonl");
+    store = await PostgresEventStore.open({ connectionString: log.appUrl, schema: log.schema });
+    for (let position = 1; position <= 30; position++) {
+      await store.append(`consult-${position % 5}`, [newEvent("NoteWritten", { note: `MARK-${position}-X` })], "any");
+      // One checkpoint every 10 events in the local copy, as the service host's LogCheckpointer keeps it.
+      if (position % 10 === 0) await appendCheckpoint(checkpointFile, signer.sign("consult", await store.head(), new Date()));
+    }
+  });
+  afterEach(async () => {
+    await store.close();
+    await log.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const anchors = async (): Promise<AnchorOptions> => ({
+    checkpoints: await readCheckpoints(checkpointFile),
+    trustedPublicKey: signer.publicKey,
+    log: "consult",
+  });
+  /** A superuser needs no ALTER TABLE: session_replication_role = replica skips every ordinary trigger. */
+  const asSuperuser = async (sql: string): Promise<void> => {
+    await admin.query(`BEGIN; SET LOCAL session_replication_role = replica; ${sql}; COMMIT`);
+  };
+
+  it("XC-01: the untouched log verifies against all three checkpoints", async () => {
+    expect(await store.verify(await anchors())).toEqual({ ok: true, checked: 30, lastPosition: 30n, anchoredPosition: 30n });
+  });
+
+  it("XC-01: a tail deleted by a superuser past the triggers is LOG_TRUNCATED at the first missing position, though the chain alone still verifies", async () => {
+    await asSuperuser(`DELETE FROM ${table} WHERE position > 24`);
+    expect(await store.verify()).toMatchObject({ ok: true, checked: 24 });
+    expect(await store.verify(await anchors())).toEqual({
+      ok: false,
+      checked: 24,
+      position: 25n,
+      reason: "LOG_TRUNCATED",
+      anchoredPosition: 20n,
+    });
+  });
+
+  it("XC-01: a log TRUNCATEd by a superuser past the statement trigger is LOG_TRUNCATED at position 1", async () => {
+    await asSuperuser(`TRUNCATE ${table}`);
+    expect(await store.verify()).toMatchObject({ ok: true, checked: 0 });
+    expect(await store.verify(await anchors())).toMatchObject({ ok: false, checked: 0, position: 1n, reason: "LOG_TRUNCATED" });
+  });
+
+  it("XC-01: an edit re-hashed forward is a CHECKPOINT_MISMATCH at the first checkpoint after it (position 20), not at the head", async () => {
+    const { rows } = await admin.query<PgRow>(`SELECT * FROM ${table} WHERE position >= 12 ORDER BY position`);
+    await asSuperuser(rehashedFrom(table, rows, 13, (data) => data.replace("MARK-13-X", "MARK-13-Y")).join("; "));
+    expect(await store.verify()).toMatchObject({ ok: true, checked: 30 });
+    expect(await store.verify(await anchors())).toEqual({
+      ok: false,
+      checked: 19,
+      position: 20n,
+      reason: "CHECKPOINT_MISMATCH",
+      anchoredPosition: 10n,
+    });
+  });
+});
+
+interface PgRow {
+  position: string; stream_id: string; revision: number; id: string; type: string; schema_version: number;
+  data: string; metadata: string; recorded_at: string; prev_hash: string;
+}
+
+/** The forger's UPDATEs: `edit` the data at `at`, then recompute every hash after it. rows start at `at - 1`. */
+function rehashedFrom(table: string, rows: readonly PgRow[], at: number, edit: (data: string) => string): string[] {
+  let prevHash = "";
+  const updates: string[] = [];
+  for (const row of rows) {
+    const data = row.position === String(at) ? edit(row.data) : row.data;
+    if (BigInt(row.position) < at) {
+      prevHash = hashEvent({ ...fields(row), dataJson: data, prevHash: row.prev_hash });
+      continue;
+    }
+    const hash = hashEvent({ ...fields(row), dataJson: data, prevHash });
+    updates.push(`UPDATE ${table} SET data = '${data}', prev_hash = '${prevHash}', hash = '${hash}' WHERE position = ${row.position}`);
+    prevHash = hash;
+  }
+  return updates;
+}
 
 function fields(row: { position: string; stream_id: string; revision: number; id: string; type: string; schema_version: number; metadata: string; recorded_at: string }) {
   return {
