@@ -39,7 +39,7 @@ import {
 } from "@ihp/platform";
 import { openPostgresReadModels, openSqliteReadModels, type Projection, Projector } from "@ihp/projections";
 import type { Kysely } from "kysely";
-import type { SealingPolicy } from "@ihp/keyring";
+import type { SealedEventStore, SealingPolicy } from "@ihp/keyring";
 import { dependencyProbes, healthLog } from "./hostHealth.js";
 import { createHostMetrics } from "./hostMetrics.js";
 import { type CheckpointTimer, intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
@@ -75,6 +75,11 @@ export interface HostDeps<DB> {
   readonly stopping: AbortSignal;
   /** The verifier behind `handlers`, for a second credential a call carries (identity's SignDocument). */
   readonly verifier: PrincipalResolver;
+  /**
+   * Opens a sealed value a read model kept (with `projectSealed`); ERASED ("已销毁") when its key was destroyed;
+   * anything else as it is.
+   */
+  readonly openSealed: (value: string) => Promise<string>;
 }
 
 /**
@@ -109,6 +114,11 @@ export interface ServiceHostOptions<DB> {
    * that reads through `store` (deciders, projections, the relay) sees them opened.
    */
   readonly sealing?: SealingPolicy | undefined;
+  /**
+   * With `sealing`: projections read the log as stored, so read models keep the sealed values (never clear text) and
+   * queries open them with `openSealed`. Without it projections see the values opened.
+   */
+  readonly projectSealed?: boolean | undefined;
   /** Read-model projections, each run by its own checkpointed projector. */
   readonly projections?: readonly Projection<DB>[] | undefined;
   /** Maps stored events to integration events; omitted: nothing is published. */
@@ -208,7 +218,8 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
             }));
       const audit = createAuditTrail({ store, context, clock, newId });
       const handlers = createGrpcHandlers({ logger, verifier, metrics: options.metrics, tracer: options.tracer });
-      deps = { store, readModels, bus, clock, newId, logger, handlers, audit, stopping: stopping.signal, verifier };
+      const openSealed = (value: string): Promise<string> => ("openValue" in store ? (store as SealedEventStore).openValue(value) : Promise.resolve(value));
+      deps = { store, readModels, bus, clock, newId, logger, handlers, audit, stopping: stopping.signal, verifier, openSealed };
     },
     stop: () => (ownsBus ? bus.close() : undefined),
   });
@@ -272,7 +283,7 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
         projector = new Projector({
           db: readModels,
           projection,
-          source: store,
+          source: options.projectSealed === true && "sealedLog" in store ? (store as SealedEventStore).sealedLog : store,
           onError: (error) => logger.error({ err: error, projection: projection.name }, "projection stopped"),
         });
         await projector.start();

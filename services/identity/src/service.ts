@@ -22,6 +22,7 @@ import { accessBindings, openAccessAdapters } from "./adapters/grpc/accessBindin
 import { createPractitionerAccess } from "./application/practitioners/practitionerAccess.js";
 import type { PractitionerAccess } from "./application/sessions/practitionerAccessPort.js";
 import type { IdentityVerifier } from "./application/patients/identityVerifier.js";
+import { IDENTITY_SEALING } from "./application/practitioners/sealing.js";
 
 export interface IdentityServiceOptions {
   readonly config: IdentityConfig;
@@ -63,6 +64,8 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
     logger: options.logger,
     metrics: options.metrics,
     tracer: options.tracer,
+    sealing: IDENTITY_SEALING,
+    projectSealed: true,
     projections: [institutionsProjection, practitionersProjectionOf<IdentityReadModels>()],
     // Few events, and consumers (the regulator feed) read licence history in order: keep bus order = log order.
     publish: {
@@ -78,7 +81,7 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
           consultCareHandler(createCareRelationships({ store, newId, hoursAfterEnd: options.config.CARE_READ_HOURS_AFTER_END })),
       },
     ],
-    grpc: ({ store, audit, handlers, readModels, newId, logger, verifier }) => [
+    grpc: ({ store, audit, handlers, readModels, newId, logger, verifier, openSealed }) => [
       {
         definition: InstitutionServiceService,
         implementation: institutionServer({
@@ -94,8 +97,9 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
         implementation: practitionerServer({
           handlers,
           commands: createPractitionerCommands({ store, audit, clock, newEventId: newId, logger, ...practitioners, personIndex: access.keys.blindIndex }),
-          queries: createPractitionerQueries({ store, audit, readModels: practitionerTables(readModels) }),
+          queries: createPractitionerQueries({ store, audit, readModels: practitionerTables(readModels), openSealed }),
           readModels: practitionerTables(readModels),
+          openSealed,
           clock,
           newId,
         }),

@@ -14,7 +14,7 @@ import {
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { type BusMessage, type Consumer, InProcessBus } from "@ihp/messaging";
 import { BuiltinIssuer, createLogger, loadConfig, type Role, TokenVerifier } from "@ihp/platform";
-import { waitFor } from "@ihp/testing";
+import { filesContaining, waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signFaceMatch } from "../src/adapters/faceMatch/offlineFaceMatch.js";
 import { institutionIdFor } from "../src/application/ids.js";
@@ -255,6 +255,8 @@ describe("PractitionerService over gRPC", () => {
         eLicenceReference: "DEMO-EL-PHY-0001",
       },
     ]);
+    // Issue 10, XC-01: the directory shows the name (above); identity's log and read model keep it sealed.
+    expect(await filesContaining(dataDir, ["王示范", WANG_ID_NUMBER])).toEqual([]);
   });
 
   it("REP-03: changing an enabled practitioner emits a CHANGED staff record", async () => {

@@ -3,7 +3,7 @@ import { type CallContext, type GrpcHandlers, traceFields } from "@ihp/platform"
 import type { Kysely } from "kysely";
 import type { Caller } from "../../application/caller.js";
 import type { PractitionerCommands } from "../../application/practitioners/practitionerCommands.js";
-import { listPublicClinicians } from "../../application/practitioners/practitionerDirectory.js";
+import { listPublicClinicians, type OpenSealed } from "../../application/practitioners/practitionerDirectory.js";
 import type { PractitionerQueries } from "../../application/practitioners/practitionerQueries.js";
 import type { PractitionerReadModels } from "../../application/practitioners/practitionersProjection.js";
 import { CORRELATION_HEADER } from "./institutionServer.js";
@@ -21,6 +21,8 @@ export interface PractitionerServerOptions {
   readonly commands: PractitionerCommands;
   readonly queries: PractitionerQueries;
   readonly readModels: Kysely<PractitionerReadModels>;
+  /** Opens the names the read model keeps sealed. */
+  readonly openSealed: OpenSealed;
   readonly clock: () => Date;
   readonly newId: () => string;
 }
@@ -136,6 +138,7 @@ export function practitionerServer(options: PractitionerServerOptions): Practiti
         request.institutionId,
         { first: request.page?.first ?? 0, after: request.page?.after ?? "" },
         options.clock(),
+        options.openSealed,
       );
       return {
         clinicians: page.items.map(publicClinicianToProto),

@@ -45,6 +45,7 @@ export async function listPractitioners(
   db: Kysely<PractitionerReadModels>,
   institutionId: string,
   page: PageRequest,
+  open: OpenSealed,
 ): Promise<Page<PractitionerSummaryEntry>> {
   const limit = pageSize(page);
   const rows = await db
@@ -55,13 +56,13 @@ export async function listPractitioners(
     .orderBy("seq")
     .limit(limit + 1)
     .execute();
-  return paged(rows, limit, page, (row) => ({
+  return openNames(open, paged(rows, limit, page, (row) => ({
     practitionerId: row.practitioner_id,
     name: row.name,
     profession: row.profession,
     title: row.title,
     status: row.status,
-  }));
+  })));
 }
 
 /**
@@ -74,6 +75,7 @@ export async function listPublicClinicians(
   institutionId: string,
   page: PageRequest,
   now: Date,
+  open: OpenSealed,
 ): Promise<Page<PublicClinicianEntry>> {
   const limit = pageSize(page);
   const today = beijingDay(now);
@@ -88,7 +90,7 @@ export async function listPublicClinicians(
     .where("seq", ">", afterSeq(page));
   if (institutionId !== "") query = query.where("institution_id", "=", institutionId);
   const rows = await query.orderBy("seq").limit(limit + 1).execute();
-  return paged(rows, limit, page, (row) => ({
+  return openNames(open, paged(rows, limit, page, (row) => ({
     practitionerId: row.practitioner_id,
     institutionId: row.institution_id,
     name: row.name,
@@ -98,7 +100,14 @@ export async function listPublicClinicians(
     departmentCodes: codes(row.department_codes),
     licenceNumber: row.licence_number,
     eLicenceReference: row.e_licence_reference,
-  }));
+  })));
+}
+
+/** Opens a name the read model keeps sealed (IDENTITY_SEALING); "已销毁" once the practitioner's key is destroyed. */
+export type OpenSealed = (value: string) => Promise<string>;
+
+async function openNames<T extends { readonly name: string }>(open: OpenSealed, page: Page<T>): Promise<Page<T>> {
+  return { ...page, items: await Promise.all(page.items.map(async (item) => ({ ...item, name: await open(item.name) }))) };
 }
 
 function pageSize(page: PageRequest): number {

@@ -7,7 +7,7 @@ import { requireInstitutionId } from "../ids.js";
 import { institutionResource, recordingRefusals } from "../refusals.js";
 import { practitionerResource, requirePractitionerId } from "./ids.js";
 import { authorizePractitioner, mayAttempt } from "./policy.js";
-import { listPractitioners, type Page, type PageRequest, type PractitionerSummaryEntry } from "./practitionerDirectory.js";
+import { listPractitioners, type OpenSealed, type Page, type PageRequest, type PractitionerSummaryEntry } from "./practitionerDirectory.js";
 import { findPractitioner, type PractitionerView } from "./practitionerEvents.js";
 import type { PractitionerReadModels } from "./practitionersProjection.js";
 
@@ -21,6 +21,8 @@ export function createPractitionerQueries(options: {
   readonly store: EventStore;
   readonly audit: AuditTrail;
   readonly readModels: Kysely<PractitionerReadModels>;
+  /** Opens the names the read model keeps sealed. */
+  readonly openSealed: OpenSealed;
 }): PractitionerQueries {
   const { store, audit } = options;
   return {
@@ -42,7 +44,7 @@ export function createPractitionerQueries(options: {
         const institutionId = requireInstitutionId(rawInstitutionId);
         const grant = authorizePractitioner("ListPractitioners", caller.principal, institutionId);
         if (!grant.allowed) throw denialError(grant);
-        return listPractitioners(options.readModels, institutionId, page);
+        return listPractitioners(options.readModels, institutionId, page, options.openSealed);
       });
     },
   };
