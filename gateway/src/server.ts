@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { InstitutionServiceClient } from "@ihp/contracts/identity";
 import type { RegulatorFeedServiceClient } from "@ihp/contracts/reporting";
 import type { Bus, Consumer } from "@ihp/messaging";
-import type { ErrorDescription, Logger, PrincipalResolver } from "@ihp/platform";
+import { createMetricsRegistry, type ErrorDescription, type Logger, type MetricsRegistry, type PrincipalResolver } from "@ihp/platform";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
@@ -15,6 +15,7 @@ import { GatewayError } from "./errors/gatewayError.js";
 import { createGatewayCatalog } from "./errors/publicError.js";
 import { type ClientTls, connectDownstream, type ServiceTarget } from "./grpc/downstream.js";
 import { clientErrorHandler, errorResponses } from "./http/errorResponses.js";
+import { gatewayMetrics } from "./http/gatewayMetrics.js";
 import { healthRoutes } from "./http/healthRoutes.js";
 import { GRAPHQL_RESPONSE_JSON, responseMediaType } from "./http/mediaType.js";
 import { type PersistedQueries, persistedQueryProvider } from "./http/persistedQueries.js";
@@ -77,6 +78,8 @@ export interface GatewayOptions {
   readonly modules?: readonly GatewayModule[] | undefined;
   /** Error texts of the services' own codes (their README tables), merged with the platform's and the gateway's. */
   readonly errorTables?: readonly Readonly<Record<string, ErrorDescription>>[] | undefined;
+  /** Where the ihp_gateway_* series go (the process's /metrics registry); a private registry without it. */
+  readonly metricsRegistry?: MetricsRegistry | undefined;
 }
 
 const GRAPHQL_PATH = "/graphql";
@@ -240,6 +243,12 @@ export async function createGateway(options: GatewayOptions) {
   });
 
   await app.register(healthRoutes(downstream, options.readinessTimeoutMs ?? 1_000));
+  gatewayMetrics(app, {
+    registry: options.metricsRegistry ?? createMetricsRegistry({ serviceName: "gateway", defaultMetrics: false }),
+    catalog,
+    path: GRAPHQL_PATH,
+    operationName: requestedOperationName,
+  });
 
   app.addHook("onResponse", (request, reply, done) => {
     // Path only: the query string of a GET /graphql may hold variables with personal data.

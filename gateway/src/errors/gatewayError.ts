@@ -6,6 +6,8 @@ export interface GatewayErrorOptions {
   readonly detail?: GraphQLError | undefined;
   /** The limit that was exceeded, reported as extensions.limit. */
   readonly limit?: number | undefined;
+  /** The bounded context a SERVICE_UNAVAILABLE refers to (consult, pharmacy…), reported as extensions.context. */
+  readonly context?: string | undefined;
   readonly cause?: unknown;
 }
 
@@ -14,6 +16,7 @@ export class GatewayError extends Error {
   override readonly name = "GatewayError";
   readonly detail: GraphQLError | undefined;
   readonly limit: number | undefined;
+  readonly context: string | undefined;
 
   constructor(
     readonly code: GatewayErrorCode,
@@ -22,6 +25,7 @@ export class GatewayError extends Error {
     super(GATEWAY_ERRORS[code].en, options.cause === undefined ? undefined : { cause: options.cause });
     this.detail = options.detail;
     this.limit = options.limit;
+    this.context = options.context;
   }
 
   get status(): number {

@@ -78,6 +78,11 @@ export const GATEWAY_ERRORS = {
     en: "This part of the platform is not available here.",
     zh: "本平台未开通此项服务。",
   },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    en: "This part of the platform is temporarily unavailable. Please try again shortly.",
+    zh: "该项服务暂时不可用，请稍后再试。",
+  },
   SUBSCRIPTION_OVERFLOW: {
     status: 503,
     en: "Updates arrived faster than they could be delivered. Please reconnect.",

@@ -25,6 +25,8 @@ export interface PublicError {
   /** The REQUIREMENTS.md rule a service refusal enforces, e.g. IDN-03. */
   readonly ruleId?: string | undefined;
   readonly limit?: number | undefined;
+  /** For SERVICE_UNAVAILABLE: the context whose service does not answer. */
+  readonly context?: string | undefined;
   /** A fault rather than a refusal: logged once with the trace id, and the caller learns nothing more. */
   readonly internal: boolean;
 }
@@ -75,7 +77,7 @@ export function describePublic(error: unknown, catalog: ErrorCatalog): PublicErr
     // Parse and validation refusals keep graphql-js's English text: it is what a front-end developer needs, and it
     // only quotes the caller's own request back to them.
     const message = error.detail?.message ?? error.message;
-    return { code: error.code, message, messageZh: zh, status: error.status, limit: error.limit, internal: false };
+    return { code: error.code, message, messageZh: zh, status: error.status, limit: error.limit, context: error.context, internal: false };
   }
   if (error instanceof AuthenticationError) return authenticationFailure(error.code, catalog);
   if (isDomainError(error)) return refusal(error.code, error.kind, error.message, error.ruleId, catalog);

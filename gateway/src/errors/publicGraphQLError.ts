@@ -10,6 +10,7 @@ export function publicGraphQLError(error: PublicError, located: GraphQLError | u
   if (error.reason !== undefined) extensions["reason"] = error.reason;
   if (error.ruleId !== undefined) extensions["ruleId"] = error.ruleId;
   if (error.limit !== undefined) extensions["limit"] = error.limit;
+  if (error.context !== undefined) extensions["context"] = error.context;
   if (error.internal && traceId !== undefined) extensions["traceId"] = traceId;
   return new GraphQLError(error.message, {
     nodes: located?.nodes,

@@ -3,6 +3,7 @@ import { InstitutionServiceClient, InstitutionServiceService } from "@ihp/contra
 import { RegulatorFeedServiceClient, RegulatorFeedServiceService } from "@ihp/contracts/reporting";
 import { callDeadline, channelCredentials, outgoingMetadata, serviceName } from "@ihp/platform";
 import { GatewayError } from "../errors/gatewayError.js";
+import { degradeWhenDown } from "./degraded.js";
 
 /** TLS for the gateway's gRPC client channels (XC-05: required in the distributed mode). */
 export interface ClientTls {
@@ -27,7 +28,8 @@ export interface Downstream {
   readonly reporting: RegulatorFeedServiceClient;
   /**
    * A client of one of a backend's gRPC services, on the backend's one channel (created once, then cached).
-   * GatewayError SERVICE_NOT_CONFIGURED when the backend has no address.
+   * GatewayError SERVICE_NOT_CONFIGURED when the backend has no address; its calls fail with SERVICE_UNAVAILABLE
+   * (extensions.context = the backend) while the backend cannot be reached.
    */
   client<C>(backend: BackendName, Client: ClientClass<C>): C;
   /** grpc.health.v1 Check of each configured service, on the service's own channel. */
@@ -55,8 +57,9 @@ export function connectDownstream(options: {
     owned.push(client);
     return client;
   };
-  const identity = dial(options.identity, (address) => new InstitutionServiceClient(address, credentials));
-  const reporting = dial(options.reporting, (address) => new RegulatorFeedServiceClient(address, credentials));
+  // Unary calls of a backend that is down answer SERVICE_UNAVAILABLE naming its context (degraded.ts).
+  const identity = degradeWhenDown("identity", dial(options.identity, (address) => new InstitutionServiceClient(address, credentials)));
+  const reporting = degradeWhenDown("reporting", dial(options.reporting, (address) => new RegulatorFeedServiceClient(address, credentials)));
   const healthOf = (client: InstitutionServiceClient | RegulatorFeedServiceClient): HealthClient => {
     // Same channel as the service client, so readiness reflects the connection the resolvers actually use. Not
     // closed separately: closing it would close that shared channel, which may belong to the caller.
@@ -90,7 +93,7 @@ export function connectDownstream(options: {
     if (cached !== undefined) return cached as C;
     const target = channels.get(backend);
     if (target === undefined) throw new GatewayError("SERVICE_NOT_CONFIGURED");
-    const created = new Client(target.address, credentials, { channelOverride: target.channel });
+    const created = degradeWhenDown(backend, new Client(target.address, credentials, { channelOverride: target.channel }) as C & object);
     ofBackend.set(Client, created);
     return created;
   }

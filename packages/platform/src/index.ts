@@ -31,7 +31,7 @@ export { mergedMetrics } from "./metrics/mergedMetrics.js";
 export type { MetricsSource } from "./metrics/mergedMetrics.js";
 export { LATENCY_BUCKETS, scrapeGauge, sharedCounter, sharedHistogram } from "./metrics/scrapeMetrics.js";
 export type { GaugeSample, GaugeSource } from "./metrics/scrapeMetrics.js";
-export type { MetricsRegistryOptions } from "./metrics/metricsRegistry.js";
+export type { MetricsRegistry, MetricsRegistryOptions } from "./metrics/metricsRegistry.js";
 
 // errors
 export { AuthenticationError } from "./errors/authenticationError.js";

@@ -1,7 +1,6 @@
 import { type EventStore, isAnchorable, type LogPosition, WrongExpectedRevisionError } from "@ihp/eventsourcing";
 import type { Consumer, ConsumerSpec, MessageHandler } from "@ihp/messaging";
-import { createMetricsRegistry, scrapeGauge, sharedCounter, sharedHistogram } from "@ihp/platform";
-import type { Registry } from "prom-client";
+import { createMetricsRegistry, type MetricsRegistry as Registry, scrapeGauge, sharedCounter, sharedHistogram } from "@ihp/platform";
 
 /**
  * The operational series of a hosted service (packages/platform/README.md lists them). Gauges are read when
@@ -20,6 +19,8 @@ export interface HostMetrics {
   watchConsumer(durable: string, consumer: Consumer): () => void;
   /** Seconds since `lastCovered()` (the last time a signed checkpoint covered the head); nothing before the first. */
   watchCheckpointAge(lastCovered: () => Date | undefined, clock: () => Date): () => void;
+  /** ihp_health_serving: 1 while `serving()` (grpc.health.v1 SERVING), 0 otherwise; read at scrape time. */
+  watchServing(serving: () => boolean): () => void;
   /** Counts redeliveries and dead letters (a failure on the last allowed delivery) around a consumer's handler. */
   counted(spec: ConsumerSpec, handler: MessageHandler): MessageHandler;
 }
@@ -43,6 +44,7 @@ export function createHostMetrics(context: string, registry?: Registry): HostMet
     help: "Seconds since a signed log checkpoint last covered the log head",
     labelNames: ["context"],
   });
+  const healthServing = scrapeGauge(reg, { name: "ihp_health_serving", help: "1 while the service reports SERVING on grpc.health.v1, 0 when NOT_SERVING", labelNames: ["context"] });
   const redeliveries = sharedCounter(reg, { name: "ihp_consumer_redeliveries_total", help: "Messages delivered again after a failure or timeout", labelNames: ["durable"] });
   const deadLetters = sharedCounter(reg, { name: "ihp_dead_letters_total", help: "Messages a consumer gave up on after maxDeliver failures", labelNames: ["durable"] });
 
@@ -91,6 +93,9 @@ export function createHostMetrics(context: string, registry?: Registry): HostMet
         const last = lastCovered();
         return last === undefined ? [] : [{ labels: { context }, value: Math.max(0, (clock().getTime() - last.getTime()) / 1_000) }];
       });
+    },
+    watchServing(serving) {
+      return healthServing.watch(() => [{ labels: { context }, value: serving() ? 1 : 0 }]);
     },
     counted(spec, handler) {
       const { durable, maxDeliver } = spec;

@@ -4,10 +4,17 @@ import { join } from "node:path";
 import { credentials } from "@grpc/grpc-js";
 import { HealthCheckResponse_ServingStatus as ServingStatus, HealthClient } from "@ihp/contracts";
 import { InProcessBus } from "@ihp/messaging";
-import { baseConfigSchema, BuiltinIssuer, createGrpcMetrics, createLogger, createMetricsRegistry, TokenVerifier } from "@ihp/platform";
+import {
+  baseConfigSchema,
+  BuiltinIssuer,
+  createGrpcMetrics,
+  createLogger,
+  createMetricsRegistry,
+  type MetricsRegistry as Registry,
+  TokenVerifier,
+} from "@ihp/platform";
 import type { Projection } from "@ihp/projections";
 import { findNatsServer, newEvent, startNatsServer, waitFor } from "@ihp/testing";
-import type { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { type HostDeps, startServiceHost } from "../src/index.js";
 
@@ -129,6 +136,7 @@ describe("service host operations (issue 14 item 3)", () => {
 
   it.skipIf(nats === undefined)("reports NOT_SERVING on grpc.health.v1 while its NATS server is gone, and SERVING once it is back", async () => {
     const { dir: data, verifier, logger } = await setup();
+    const registry = createMetricsRegistry({ serviceName: "demohealth", defaultMetrics: false });
     const server = await startNatsServer();
     cleanups.push(() => server.dispose());
     const host = await startServiceHost<Db>({
@@ -137,6 +145,7 @@ describe("service host operations (issue 14 item 3)", () => {
       verifier,
       logger,
       healthCheckMs: 100,
+      metrics: createGrpcMetrics(registry),
       grpc: () => [],
     });
     cleanups.push(() => host.stop("test"));
@@ -148,7 +157,9 @@ describe("service host operations (issue 14 item 3)", () => {
     expect(await status()).toBe(ServingStatus.SERVING);
     await server.stop();
     await waitFor(async () => (await status()) === ServingStatus.NOT_SERVING, 10_000, "NOT_SERVING");
+    expect(await sample(registry, "ihp_health_serving", { context: "demohealth" })).toBe(0);
     await server.restart();
     await waitFor(async () => (await status()) === ServingStatus.SERVING, 15_000, "SERVING again");
+    expect(await sample(registry, "ihp_health_serving", { context: "demohealth" })).toBe(1);
   }, 40_000);
 });

@@ -1,5 +1,8 @@
 import { collectDefaultMetrics, Registry } from "prom-client";
 
+/** prom-client's Registry, named here so packages that only pass registries around need no prom-client dependency. */
+export type MetricsRegistry = Registry;
+
 export interface MetricsRegistryOptions {
   /** Added as the `service` label on every series. */
   readonly serviceName: string;
