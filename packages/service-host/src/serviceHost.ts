@@ -28,6 +28,7 @@ import {
   type GrpcHandlers,
   type GrpcServiceBinding,
   HealthService,
+  OVERALL,
   type Logger,
   openEventStore,
   type PrincipalResolver,
@@ -37,6 +38,7 @@ import {
   verifierFromConfig,
   watchHealth,
 } from "@ihp/platform";
+import { HealthCheckResponse_ServingStatus } from "@ihp/contracts";
 import { openPostgresReadModels, openSqliteReadModels, type Projection, Projector } from "@ihp/projections";
 import type { Kysely } from "kysely";
 import type { SealedEventStore, SealingPolicy } from "@ihp/keyring";
@@ -356,7 +358,7 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
       });
       // Health that tells the truth: NOT_SERVING while the bus or the event store does not answer.
       const watch = watchHealth({ health, probes: dependencyProbes(bus, store), everyMs: options.healthCheckMs ?? 5_000, onChange: healthLog(logger) });
-      unwatch.push(() => watch.stop());
+      unwatch.push(() => watch.stop(), metrics.watchServing(() => health.status(OVERALL) === HealthCheckResponse_ServingStatus.SERVING));
     },
     stop: async () => {
       // Server streams never finish by themselves: end them first, so the drain only waits for unary calls.
