@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,12 +10,13 @@ import { prescriptionConfigSchema } from "@ihp/prescription";
 import { reportingConfigSchema } from "@ihp/reporting";
 import { loadAll } from "js-yaml";
 import { describe, expect, it } from "vitest";
+import { CAN_RENDER, render, renderKustomization, KUSTOMIZATIONS } from "./policyRender.js";
 
 // The manifests cannot be applied here (no cluster): this checks what can be checked without one — that kustomize
 // renders the base (what `kubectl apply -k` would send), that it names only variables the code reads, and that no
 // service is left out. Everything below reads the rendered output, not the files, so a file kustomize rejects fails
-// here. kubectl comes from Debian (kubernetes-client; .ci/run installs it): without it, CI fails and a developer's
-// run skips with the reason printed.
+// here. The base and the overlays are checked alike (policyRender.ts renders them; without kubectl a developer's run
+// skips with the reason printed, CI fails).
 
 const root = join(import.meta.dirname, "../..");
 const base = join(root, "infra/k8s/base");
@@ -37,32 +37,6 @@ interface PodWithVolumes {
   readonly volumes?: readonly { name: string; emptyDir?: object; persistentVolumeClaim?: { claimName: string }; secret?: { secretName: string } }[];
 }
 
-function hasKubectl(): boolean {
-  try {
-    execFileSync("kubectl", ["version", "--client"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const KUBECTL = hasKubectl();
-if (!KUBECTL && process.env["CI"] !== "true") {
-  process.stdout.write("tests/infra/manifests: skipped, kubectl not found (Debian package kubernetes-client)\n");
-}
-
-/** The documents `kubectl kustomize` renders from a kustomization folder; throws with kustomize's message if it fails. */
-function render(folder: string): Manifest[] {
-  let output: string;
-  try {
-    output = execFileSync("kubectl", ["kustomize", folder], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  } catch (error) {
-    const failed = error as { stderr?: string; message: string };
-    throw new Error(`kubectl kustomize ${folder} failed: ${failed.stderr ?? failed.message}`);
-  }
-  return (loadAll(output) as (Manifest | null)[]).filter((document): document is Manifest => document !== null);
-}
-
 const SCHEMAS = {
   identity: identityConfigSchema,
   consult: consultConfigSchema,
@@ -71,10 +45,9 @@ const SCHEMAS = {
   reporting: reportingConfigSchema,
 };
 
-describe.skipIf(!KUBECTL && process.env["CI"] !== "true")("Kubernetes manifests (infra/k8s/base), as kustomize renders them", () => {
-  const all = KUBECTL || process.env["CI"] === "true" ? render(base) : [];
+describe.skipIf(!CAN_RENDER)("Kubernetes manifests (infra/k8s/base), as kustomize renders them", () => {
+  const all = CAN_RENDER ? (render(base) as unknown as Manifest[]) : [];
   const deployment = (name: string) => all.find((m) => m.kind === "Deployment" && m.metadata.name === name);
-  const common = all.find((m) => m.kind === "ConfigMap" && m.metadata.name === "ihp-common")?.data ?? {};
 
   it("renders every file of the base, in the namespace the kustomization sets", () => {
     const files = readdirSync(base).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml");
@@ -107,12 +80,20 @@ describe.skipIf(!KUBECTL && process.env["CI"] !== "true")("Kubernetes manifests 
     for (const name of [...services, "gateway"]) expect(deployment(name), name).toBeDefined();
   });
 
+});
+
+describe.skipIf(!CAN_RENDER).each(KUSTOMIZATIONS)("Kubernetes manifests (infra/k8s/%s), as kustomize renders them", (name) => {
+  const all = CAN_RENDER ? (renderKustomization(name) as unknown as Manifest[]) : [];
+  const deployment = (workload: string) => all.find((m) => m.kind === "Deployment" && m.metadata.name === workload);
+  const common = all.find((m) => m.kind === "ConfigMap" && m.metadata.name === "ihp-common")?.data ?? {};
+  const hasKurrent = all.some((m) => m.kind === "StatefulSet" && m.metadata.name === "kurrentdb");
+
   it("sets only variables the platform's base configuration knows in the common ConfigMap", () => {
     expect(Object.keys(common).filter((key) => !Object.hasOwn(baseConfigShape, key))).toEqual([]);
   });
 
-  it.each(Object.entries(SCHEMAS))("%s: every variable it sets is one its configuration schema reads", (name, schema) => {
-    const env = deployment(name)?.spec?.template?.spec.containers[0]?.env ?? [];
+  it.each(Object.entries(SCHEMAS))("%s: every variable it sets is one its configuration schema reads", (service, schema) => {
+    const env = deployment(service)?.spec?.template?.spec.containers[0]?.env ?? [];
     const known = new Set([...Object.keys(schema.shape), "APP"]);
     expect(env.map((variable) => variable.name).filter((variable) => !known.has(variable))).toEqual([]);
   });
@@ -134,16 +115,16 @@ describe.skipIf(!KUBECTL && process.env["CI"] !== "true")("Kubernetes manifests 
     }
   });
 
-  it("KurrentDB: every service's connection string uses TLS with a CA file mounted from the kurrentdb-ca Secret, as the server runs TLS", () => {
+  it.skipIf(!hasKurrent)("KurrentDB (skipped where the overlay has none): every service's connection string uses TLS with a CA file mounted from the kurrentdb-ca Secret, as the server runs TLS", () => {
     const server = all.find((m) => m.kind === "StatefulSet" && m.metadata.name === "kurrentdb")?.spec?.template?.spec.containers[0]?.env ?? [];
     expect(server.find((v) => v.name === "KURRENTDB_INSECURE")?.value).toBe("false");
-    for (const name of Object.keys(SCHEMAS)) {
-      const pod = (deployment(name) as unknown as { spec: { template: { spec: PodWithVolumes } } }).spec.template.spec;
+    for (const service of Object.keys(SCHEMAS)) {
+      const pod = (deployment(service) as unknown as { spec: { template: { spec: PodWithVolumes } } }).spec.template.spec;
       const url = new URL((pod.containers[0]?.env ?? []).find((v) => v.name === "EVENT_STORE_URL")?.value ?? "kurrentdb://unset");
-      expect(url.searchParams.get("tls"), name).not.toBe("false");
+      expect(url.searchParams.get("tls"), service).not.toBe("false");
       const caFile = url.searchParams.get("tlsCAFile") ?? "";
       const mount = (pod.containers[0]?.volumeMounts ?? []).find((m) => caFile.startsWith(`${m.mountPath}/`));
-      expect(pod.volumes?.find((v) => v.name === mount?.name)?.secret?.secretName, name).toBe("kurrentdb-ca");
+      expect(pod.volumes?.find((v) => v.name === mount?.name)?.secret?.secretName, service).toBe("kurrentdb-ca");
     }
   });
 

@@ -1,0 +1,158 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadAll } from "js-yaml";
+import { describe, expect, it } from "vitest";
+import { keyMaterialViolations, metricsViolations, quantity, workloadViolations } from "./policy.js";
+import { CAN_RENDER, type K8sObject, KUSTOMIZATIONS, renderKustomization } from "./policyRender.js";
+
+// Issue 14 item 2 over what `kubectl kustomize` renders, base and overlays: probes, resources, topology spread, no key
+// material on emptyDir, /metrics announced. The first block feeds each checker a violating object, so a clean result
+// on the rendered manifests means something.
+
+const root = join(import.meta.dirname, "../..");
+/** The contexts whose service seals with the key ring (its service.ts names a sealing policy): they keep data keys. */
+const SEALING = new Set(
+  readdirSync(join(root, "services")).filter((name) => {
+    const file = join(root, "services", name, "src/service.ts");
+    return existsSync(file) && /_SEALING\b/.test(readFileSync(file, "utf8"));
+  }),
+);
+
+const parse = (text: string): K8sObject => loadAll(text)[0] as K8sObject;
+
+const bare = parse(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: bad }
+spec:
+  replicas: 2
+  template:
+    metadata: { labels: { app: bad } }
+    spec:
+      topologySpreadConstraints:
+        - { maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: { matchLabels: { app: bad } } }
+        - { maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: { matchLabels: { app: other } } }
+      containers:
+        - name: app
+          readinessProbe: { grpc: { port: 50051 } }
+          resources: { requests: { cpu: "2", memory: 1Gi }, limits: { cpu: 500m } }
+`);
+
+const keyed = parse(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: consult }
+spec:
+  replicas: 2
+  template:
+    metadata: { annotations: { prometheus.io/scrape: "true", prometheus.io/port: "9000" } }
+    spec:
+      containers:
+        - name: consult
+          env:
+            - { name: APP, value: services/consult }
+            - { name: SERVICE_NAME, value: consult }
+            - { name: DATA_DIR, value: /data }
+            - { name: KEYRING_MASTER_KEY_FILE, value: /keys/master.json }
+          ports: [{ name: grpc, containerPort: 50051 }]
+          volumeMounts: [{ name: data, mountPath: /data }, { name: keys, mountPath: /keys }]
+      volumes:
+        - { name: data, emptyDir: {} }
+        - { name: keys, persistentVolumeClaim: { claimName: consult-keys } }
+`);
+const rwoClaim = parse(`{ apiVersion: v1, kind: PersistentVolumeClaim, metadata: { name: consult-keys }, spec: { accessModes: [ReadWriteOnce] } }`);
+
+describe("workload policy checkers (issue 14 item 2)", () => {
+  it("parses Kubernetes quantities", () => {
+    expect([quantity("250m"), quantity("2"), quantity("768Mi"), quantity("1Gi"), quantity("1.5G")]).toEqual([0.25, 2, 768 * 2 ** 20, 2 ** 30, 1.5e9]);
+    expect(quantity("lots")).toBeNaN();
+  });
+
+  it("reports missing probes, missing or inverted resources, and a multi-replica workload without a proper spread", () => {
+    expect(workloadViolations(bare).sort()).toEqual(
+      [
+        "Deployment/bad app: no startupProbe",
+        "Deployment/bad app: no livenessProbe",
+        "Deployment/bad app: cpu request 2 above its limit 500m",
+        "Deployment/bad app: no memory limit",
+        "Deployment/bad: zone spread is DoNotSchedule, not ScheduleAnyway",
+        "Deployment/bad: 2 replicas without a hostname topology spread selecting its pods",
+      ].sort(),
+    );
+    const single = { ...bare, spec: { ...bare.spec, replicas: 1 } };
+    expect(workloadViolations(single).some((v) => v.includes("spread"))).toBe(false);
+  });
+
+  it("reports key material on an emptyDir, on the container's filesystem, or on a claim the replicas cannot share", () => {
+    expect(keyMaterialViolations(keyed, [keyed, rwoClaim], new Set(["consult"])).sort()).toEqual(
+      [
+        "Deployment/consult consult: CHECKPOINT_KEY_DIR not set (the default is on the root filesystem)",
+        "Deployment/consult consult: builtin issuer key at /data/auth on emptyDir data",
+        "Deployment/consult consult: key ring data keys at /data/consult-data-keys.sqlite on emptyDir data",
+        "Deployment/consult consult: key ring master key at /keys/master.json on claim consult-keys, not ReadWriteMany",
+      ].sort(),
+    );
+    const oidc = parse(`{ apiVersion: v1, kind: ConfigMap, metadata: { name: ihp-common }, data: { AUTH_MODE: oidc, CHECKPOINT_KEY_DIR: /elsewhere } }`);
+    expect(keyMaterialViolations(keyed, [keyed, oidc], new Set())).toEqual(["Deployment/consult consult: checkpoint signing keys at /elsewhere on the container's filesystem"]);
+  });
+
+  it("reports a platform container whose METRICS_PORT is not announced to Prometheus", () => {
+    expect(metricsViolations(keyed, { METRICS_PORT: "9464" }).sort()).toEqual(
+      [
+        'Deployment/consult consult: no port "metrics" on METRICS_PORT 9464',
+        "Deployment/consult consult: prometheus.io/port is not METRICS_PORT 9464",
+        "Deployment/consult consult: prometheus.io/path is not /metrics",
+      ].sort(),
+    );
+  });
+});
+
+describe.skipIf(!CAN_RENDER).each(KUSTOMIZATIONS)("infra/k8s/%s as kustomize renders it (issue 14 item 2)", (name) => {
+  const all = CAN_RENDER ? renderKustomization(name) : [];
+  const workloads = all.filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet");
+  const common = all.find((o) => o.kind === "ConfigMap" && o.metadata.name === "ihp-common")?.data ?? {};
+
+  it("every container has startup, readiness and liveness probes, cpu and memory requests and limits; every multi-replica workload spreads over zones (ScheduleAnyway) and nodes", () => {
+    expect(workloads.length).toBeGreaterThanOrEqual(name.endsWith("postgres") ? 8 : 9);
+    expect(workloads.flatMap(workloadViolations)).toEqual([]);
+  });
+
+  it("no key material on an emptyDir: checkpoint keys, key ring master and data keys, identity's keys, the issuer key are on shared claims", () => {
+    expect(SEALING.size).toBeGreaterThanOrEqual(3);
+    expect(workloads.flatMap((w) => keyMaterialViolations(w, all, SEALING))).toEqual([]);
+  });
+
+  it("every service and the gateway expose METRICS_PORT as port `metrics` with the prometheus.io annotations", () => {
+    expect(workloads.filter((w) => JSON.stringify(w).includes('"APP"'))).toHaveLength(6);
+    expect(workloads.flatMap((w) => metricsViolations(w, common))).toEqual([]);
+  });
+});
+
+describe.skipIf(!CAN_RENDER)("infra/k8s/overlays/production (issue 14 item 2)", () => {
+  const all = CAN_RENDER ? renderKustomization("overlays/production") : [];
+  const spec = (o: K8sObject) => o.spec as { replicas?: number; template: { spec: { containers: { resources: { requests: Record<string, string>; limits: Record<string, string> } }[] } } };
+
+  it("runs 3 replicas of every Deployment (all stateless) and asks NATS for 3 replicas per stream", () => {
+    const deployments = all.filter((o) => o.kind === "Deployment");
+    expect(deployments.map((d) => [d.metadata.name, spec(d).replicas])).toEqual(deployments.map((d) => [d.metadata.name, 3]));
+    expect(all.find((o) => o.kind === "ConfigMap" && o.metadata.name === "ihp-common")?.data?.["NATS_STREAM_REPLICAS"]).toBe("3");
+  });
+
+  it("is stricter than the base: every container's memory request equals its limit", () => {
+    const containers = all.filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet").flatMap((o) => spec(o).template.spec.containers);
+    for (const c of containers) expect(quantity(c.resources.requests["memory"] ?? "0")).toBe(quantity(c.resources.limits["memory"] ?? "-"));
+  });
+
+  it("production-postgres: every service's EVENT_STORE_URL comes from its <service>-event-store Secret, and no KurrentDB object is left", () => {
+    const postgres = renderKustomization("overlays/production-postgres");
+    expect(postgres.filter((o) => JSON.stringify(o).toLowerCase().includes("kurrentdb")).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+    const services = postgres.filter((o) => o.kind === "Deployment" && o.metadata.labels?.["app.kubernetes.io/name"] !== "gateway" && o.metadata.name !== "otel-collector");
+    expect(services).toHaveLength(5);
+    for (const service of services) {
+      const env = (service.spec as { template: { spec: { containers: { env: { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string } } }[] }[] } } }).template.spec.containers[0]?.env ?? [];
+      const url = env.find((v) => v.name === "EVENT_STORE_URL");
+      expect(url?.value, service.metadata.name).toBeUndefined();
+      expect(url?.valueFrom?.secretKeyRef.name).toBe(`${service.metadata.name}-event-store`);
+    }
+  });
+});

@@ -1,0 +1,201 @@
+import { posix } from "node:path";
+import type { K8sObject } from "./policyRender.js";
+
+// Issue 14 item 2: what every rendered workload must have beyond the Pod Security Standard (podSecurity.ts): the
+// three probes, requests and limits for cpu and memory, topology spread when it has several replicas, key material
+// never on an emptyDir, and /metrics where Prometheus's annotations say. Each function returns the violations as
+// "<kind>/<name> [<container>]: <rule>", empty when the object complies.
+
+interface EnvVar {
+  readonly name: string;
+  readonly value?: string;
+}
+interface Container {
+  readonly name: string;
+  readonly env?: readonly EnvVar[];
+  readonly ports?: readonly { readonly name?: string; readonly containerPort: number }[];
+  readonly startupProbe?: object;
+  readonly readinessProbe?: object;
+  readonly livenessProbe?: object;
+  readonly resources?: { readonly requests?: Record<string, string>; readonly limits?: Record<string, string> };
+  readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string }[];
+}
+interface Volume {
+  readonly name: string;
+  readonly emptyDir?: object;
+  readonly persistentVolumeClaim?: { readonly claimName: string };
+  readonly secret?: { readonly secretName: string };
+}
+interface Selector {
+  readonly matchLabels?: Record<string, string>;
+}
+interface TopologySpread {
+  readonly topologyKey: string;
+  readonly whenUnsatisfiable: string;
+  readonly labelSelector?: Selector;
+}
+interface PodTemplate {
+  readonly metadata?: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  readonly spec: {
+    readonly containers: readonly Container[];
+    readonly volumes?: readonly Volume[];
+    readonly topologySpreadConstraints?: readonly TopologySpread[];
+  };
+}
+interface WorkloadSpec {
+  readonly replicas?: number;
+  readonly template?: PodTemplate;
+  readonly volumeClaimTemplates?: readonly { readonly metadata: { readonly name: string } }[];
+}
+
+const WORKLOADS = new Set(["Deployment", "StatefulSet"]);
+
+function workloadSpec(object: K8sObject): WorkloadSpec | undefined {
+  return WORKLOADS.has(object.kind) ? object.spec : undefined;
+}
+
+const where = (object: K8sObject): string => `${object.kind}/${object.metadata.name}`;
+
+const UNITS: Record<string, number> = { "": 1, m: 1e-3, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+/** A Kubernetes quantity ("250m", "1", "768Mi", "2Gi") as a number; NaN when it is not one. */
+export function quantity(text: string | number): number {
+  const match = /^(\d+(?:\.\d+)?)(m|k|K|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(String(text));
+  if (match === null) return Number.NaN;
+  return Number(match[1]) * (UNITS[match[2] ?? ""] ?? Number.NaN);
+}
+
+/** Probes, resources and (with more than one replica) topology spread over zones and nodes. */
+export function workloadViolations(object: K8sObject): string[] {
+  const spec = workloadSpec(object);
+  const template = spec?.template;
+  if (spec === undefined || template === undefined) return [];
+  const found: string[] = [];
+  for (const container of template.spec.containers) {
+    const at = `${where(object)} ${container.name}`;
+    for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"] as const) {
+      if (container[probe] === undefined) found.push(`${at}: no ${probe}`);
+    }
+    for (const resource of ["cpu", "memory"]) {
+      const request = container.resources?.requests?.[resource];
+      const limit = container.resources?.limits?.[resource];
+      if (request === undefined) found.push(`${at}: no ${resource} request`);
+      if (limit === undefined) found.push(`${at}: no ${resource} limit`);
+      if (request !== undefined && limit !== undefined && !(quantity(request) <= quantity(limit))) {
+        found.push(`${at}: ${resource} request ${request} above its limit ${limit}`);
+      }
+    }
+  }
+  if ((spec.replicas ?? 1) > 1) {
+    const labels = template.metadata?.labels ?? {};
+    const spreads = (template.spec.topologySpreadConstraints ?? []).filter((constraint) =>
+      Object.entries(constraint.labelSelector?.matchLabels ?? { "": "no selector" }).every(([key, value]) => labels[key] === value),
+    );
+    const zone = spreads.find((constraint) => constraint.topologyKey === "topology.kubernetes.io/zone");
+    if (zone === undefined) found.push(`${where(object)}: ${spec.replicas} replicas without a zone topology spread selecting its pods`);
+    else if (zone.whenUnsatisfiable !== "ScheduleAnyway") found.push(`${where(object)}: zone spread is ${zone.whenUnsatisfiable}, not ScheduleAnyway`);
+    if (!spreads.some((constraint) => constraint.topologyKey === "kubernetes.io/hostname")) {
+      found.push(`${where(object)}: ${spec.replicas} replicas without a hostname topology spread selecting its pods`);
+    }
+  }
+  return found;
+}
+
+/** A container's variables: the common ConfigMap's, then its own (literal values only). */
+function environment(container: Container, common: Record<string, string>): Record<string, string> {
+  const own = Object.fromEntries((container.env ?? []).filter((v) => v.value !== undefined).map((v) => [v.name, v.value as string]));
+  return { ...common, ...own };
+}
+
+export interface KeyPath {
+  readonly path: string;
+  readonly what: string;
+}
+
+/**
+ * Where a platform container (one with APP) keeps key material, from its variables and the code's defaults:
+ * CHECKPOINT_KEY_DIR (required: its default is under $HOME, on the read-only root filesystem), the key ring's master
+ * key and wrapped data keys (`<DATA_DIR>/<context>-data-keys.sqlite`) for a service that seals, identity's key folder
+ * and practitioner PII key, and the builtin issuer's key (`<DATA_DIR>/auth`) when AUTH_MODE is builtin.
+ */
+export function keyPaths(env: Record<string, string>, seals: boolean): { paths: KeyPath[]; missing: string[] } {
+  const app = env["APP"] ?? "";
+  const dataDir = env["DATA_DIR"] ?? "./data";
+  const context = env["SERVICE_NAME"] ?? "";
+  const paths: KeyPath[] = [];
+  const missing: string[] = [];
+  if ((env["AUTH_MODE"] ?? "builtin") === "builtin") paths.push({ path: posix.join(dataDir, "auth"), what: "builtin issuer key" });
+  if (!app.startsWith("services/")) return { paths, missing };
+  const required = (variable: string, what: string): void => {
+    const value = env[variable];
+    if (value === undefined) missing.push(variable);
+    else paths.push({ path: value, what });
+  };
+  required("CHECKPOINT_KEY_DIR", "checkpoint signing keys");
+  if (seals) {
+    required("KEYRING_MASTER_KEY_FILE", "key ring master key");
+    paths.push({ path: posix.join(dataDir, `${context}-data-keys.sqlite`), what: "key ring data keys" });
+  }
+  if (context === "identity") {
+    paths.push({ path: posix.join(dataDir, "identity-keys"), what: "identity key folder" });
+    paths.push({ path: env["PRACTITIONER_PII_KEY_FILE"] ?? posix.join(dataDir, "practitioner-pii.key"), what: "practitioner PII key" });
+  }
+  return { paths, missing };
+}
+
+/**
+ * No key material on an emptyDir or the container's own filesystem: every key path lies on a claim (shared,
+ * ReadWriteMany, when a Deployment has several replicas) or a Secret. `sealing` names the contexts whose service
+ * seals with the key ring; `all` is the whole rendered set (to read the claims' access modes).
+ */
+export function keyMaterialViolations(object: K8sObject, all: readonly K8sObject[], sealing: ReadonlySet<string>): string[] {
+  const spec = workloadSpec(object);
+  const template = spec?.template;
+  if (spec === undefined || template === undefined) return [];
+  const common = all.find((o) => o.kind === "ConfigMap" && o.metadata.name === "ihp-common")?.data ?? {};
+  const found: string[] = [];
+  for (const container of template.spec.containers) {
+    const env = environment(container, common);
+    if (env["APP"] === undefined) continue;
+    const at = `${where(object)} ${container.name}`;
+    const { paths, missing } = keyPaths(env, sealing.has(env["SERVICE_NAME"] ?? ""));
+    for (const variable of missing) found.push(`${at}: ${variable} not set (the default is on the root filesystem)`);
+    for (const { path, what } of paths) {
+      const absolute = posix.resolve("/", path);
+      const mount = (container.volumeMounts ?? [])
+        .filter((m) => absolute === m.mountPath || absolute.startsWith(`${m.mountPath.replace(/\/$/, "")}/`))
+        .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+      const volume = template.spec.volumes?.find((v) => v.name === mount?.name);
+      const fromTemplate = spec.volumeClaimTemplates?.some((claim) => claim.metadata.name === mount?.name) === true;
+      if (mount === undefined) found.push(`${at}: ${what} at ${path} on the container's filesystem`);
+      else if (volume?.emptyDir !== undefined) found.push(`${at}: ${what} at ${path} on emptyDir ${volume.name}`);
+      else if (volume?.persistentVolumeClaim !== undefined && (spec.replicas ?? 1) > 1 && object.kind === "Deployment") {
+        const claim = all.find((o) => o.kind === "PersistentVolumeClaim" && o.metadata.name === volume.persistentVolumeClaim?.claimName);
+        const modes = (claim?.spec as { accessModes?: string[] } | undefined)?.accessModes ?? [];
+        if (!modes.includes("ReadWriteMany")) found.push(`${at}: ${what} at ${path} on claim ${volume.persistentVolumeClaim.claimName}, not ReadWriteMany`);
+      } else if (volume?.persistentVolumeClaim === undefined && volume?.secret === undefined && !fromTemplate) {
+        found.push(`${at}: ${what} at ${path} on volume ${mount.name}, neither a claim nor a Secret`);
+      }
+    }
+  }
+  return found;
+}
+
+/** Prometheus's convention: a platform container's METRICS_PORT is a port named `metrics`, announced by annotations. */
+export function metricsViolations(object: K8sObject, common: Record<string, string>): string[] {
+  const template = workloadSpec(object)?.template;
+  if (template === undefined) return [];
+  const found: string[] = [];
+  const annotations = template.metadata?.annotations ?? {};
+  for (const container of template.spec.containers) {
+    const env = environment(container, common);
+    if (env["APP"] === undefined) continue;
+    const at = `${where(object)} ${container.name}`;
+    const port = Number(env["METRICS_PORT"] ?? 9464);
+    if (!(container.ports ?? []).some((p) => p.name === "metrics" && p.containerPort === port)) found.push(`${at}: no port "metrics" on METRICS_PORT ${port}`);
+    if (annotations["prometheus.io/scrape"] !== "true") found.push(`${at}: no prometheus.io/scrape "true" annotation`);
+    if (annotations["prometheus.io/port"] !== String(port)) found.push(`${at}: prometheus.io/port is not METRICS_PORT ${port}`);
+    if (annotations["prometheus.io/path"] !== "/metrics") found.push(`${at}: prometheus.io/path is not /metrics`);
+  }
+  return found;
+}
