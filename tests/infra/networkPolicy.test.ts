@@ -100,7 +100,7 @@ describe.skipIf(!CAN_RENDER).each(KUSTOMIZATIONS)("NetworkPolicies of infra/k8s/
     }
   });
 
-  it("the gateway's HTTP port is reachable from anywhere; nothing else is reachable from outside the cluster", () => {
+  it("XC-05 the gateway's HTTP port is reachable from anywhere; nothing else is reachable from outside the cluster", () => {
     // (A pod of this namespace outside the platform is itself denied egress by the default deny.)
     for (const from of [internet, otherNamespace]) expect(connectionAllowed(all, from, byName("gateway"), 4000), from.name).toBe(true);
     for (const p of pods.filter((candidate) => !candidate.name.endsWith("/gateway"))) {
@@ -108,7 +108,7 @@ describe.skipIf(!CAN_RENDER).each(KUSTOMIZATIONS)("NetworkPolicies of infra/k8s/
     }
   });
 
-  it("each service's gRPC port is reachable from the gateway and the other services only", () => {
+  it("XC-05 each service's gRPC port is reachable from the gateway and the other services only", () => {
     for (const target of SERVICES) {
       expect(connectionAllowed(all, byName("gateway"), byName(target), 50051), `gateway -> ${target}`).toBe(true);
       for (const caller of SERVICES) expect(connectionAllowed(all, byName(caller), byName(target), 50051), `${caller} -> ${target}`).toBe(true);

@@ -117,7 +117,7 @@ describe.skipIf(!CAN_RENDER).each(KUSTOMIZATIONS)("infra/k8s/%s as kustomize ren
     expect(workloads.flatMap(workloadViolations)).toEqual([]);
   });
 
-  it("no key material on an emptyDir: checkpoint keys, key ring master and data keys, identity's keys, the issuer key are on shared claims", () => {
+  it("XC-05 no key material on an emptyDir: checkpoint keys, key ring master and data keys, identity's keys, the issuer key are on shared claims", () => {
     expect(SEALING.size).toBeGreaterThanOrEqual(3);
     expect(workloads.flatMap((w) => keyMaterialViolations(w, all, SEALING))).toEqual([]);
   });
