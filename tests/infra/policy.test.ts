@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { loadAll } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { keyMaterialViolations, metricsViolations, quantity, workloadViolations } from "./policy.js";
-import { CAN_RENDER, type K8sObject, KUSTOMIZATIONS, renderKustomization } from "./policyRender.js";
+import { CAN_RENDER, K8S_ROOT, type K8sObject, KUSTOMIZATIONS, renderKustomization } from "./policyRender.js";
 
 // Issue 14 item 2 over what `kubectl kustomize` renders, base and overlays: probes, resources, topology spread, no key
 // material on emptyDir, /metrics announced. The first block feeds each checker a violating object, so a clean result
@@ -63,6 +63,11 @@ spec:
 const rwoClaim = parse(`{ apiVersion: v1, kind: PersistentVolumeClaim, metadata: { name: consult-keys }, spec: { accessModes: [ReadWriteOnce] } }`);
 
 describe("workload policy checkers (issue 14 item 2)", () => {
+  it("every overlay under infra/k8s/overlays is one the infra tests render and check", () => {
+    const overlays = readdirSync(join(K8S_ROOT, "overlays")).filter((name) => existsSync(join(K8S_ROOT, "overlays", name, "kustomization.yaml")));
+    expect(["base", ...overlays.map((name) => `overlays/${name}`)].sort()).toEqual([...KUSTOMIZATIONS].sort());
+  });
+
   it("parses Kubernetes quantities", () => {
     expect([quantity("250m"), quantity("2"), quantity("768Mi"), quantity("1Gi"), quantity("1.5G")]).toEqual([0.25, 2, 768 * 2 ** 20, 2 ** 30, 1.5e9]);
     expect(quantity("lots")).toBeNaN();
