@@ -91,9 +91,14 @@ describe.skipIf(!available)("PostgreSQL event store: live subscriptions across r
       listeningPollIntervalMs: NEVER,
     });
     const seen: bigint[] = [];
+    /** Whether the LISTEN connection was up when each event reached the subscriber. */
+    const listeningAt: boolean[] = [];
     const controller = new AbortController();
     const following = (async () => {
-      for await (const stored of follower.subscribe({ signal: controller.signal })) seen.push(stored.position);
+      for await (const stored of follower.subscribe({ signal: controller.signal })) {
+        seen.push(stored.position);
+        listeningAt.push(follower.listening);
+      }
     })();
     const until = async (check: () => boolean): Promise<void> => {
       const deadline = Date.now() + 5_000;
@@ -114,6 +119,8 @@ describe.skipIf(!available)("PostgreSQL event store: live subscriptions across r
       await writer.append("s", [counted("w", 1)], 0);
       await until(() => seen.length === 2);
       expect(seen).toEqual([1n, 2n]);
+      // Found by polling (every 50 ms) before the listener came back (500 ms): the fallback itself, not the reconnect.
+      expect(listeningAt[1]).toBe(false);
 
       // It reconnects, and NOTIFY wakes the subscriber again.
       await until(() => follower.listening);
