@@ -6,7 +6,7 @@ import { PHARMACY_ERRORS } from "@ihp/pharmacy/errors";
 import { PRESCRIPTION_ERRORS } from "@ihp/prescription/errors";
 import { REPORTING_ERRORS } from "@ihp/reporting/errors";
 import { type Bus, contextStream, NatsJetStreamBus } from "@ihp/messaging";
-import { createLifecycle, createLogger, startTracing, verifierFromConfig } from "@ihp/platform";
+import { createLifecycle, createLogger, createMetricsRegistry, type MetricsServer, serveMetrics, startTracing, verifierFromConfig } from "@ihp/platform";
 import { loadGatewayConfig } from "./config.js";
 import { loadPersistedQueries } from "./http/persistedQueries.js";
 import { type RunningGateway, startGateway } from "./start.js";
@@ -35,6 +35,15 @@ lifecycle.register("bus", {
   },
   stop: () => bus?.close(),
 });
+// /metrics on METRICS_PORT (not on the public listener): ihp_gateway_* and the process's own series.
+const registry = createMetricsRegistry({ serviceName: config.SERVICE_NAME });
+let metrics: MetricsServer | undefined;
+lifecycle.register("metrics", {
+  start: async () => {
+    metrics = await serveMetrics({ registry, port: config.METRICS_PORT, host: config.GATEWAY_HOST });
+  },
+  stop: () => metrics?.close(),
+});
 let gateway: RunningGateway | undefined;
 lifecycle.register("http", {
   start: async () => {
@@ -55,6 +64,7 @@ lifecycle.register("http", {
       bus,
       feedDurable: `gateway-feed-${config.GATEWAY_INSTANCE_ID.replace(/[^A-Za-z0-9_-]/g, "_")}`,
       logger,
+      metricsRegistry: registry,
       graphiql: config.GATEWAY_GRAPHIQL,
       introspection: config.GATEWAY_INTROSPECTION,
       corsOrigins: config.GATEWAY_CORS_ORIGINS,

@@ -4,8 +4,14 @@ import { startGateway, type RunningGateway } from "@ihp/gateway";
 import { identityConfigSchema, IDENTITY_ERRORS, startIdentityService } from "@ihp/identity";
 import { InProcessBus } from "@ihp/messaging";
 import {
+  createGrpcMetrics,
   createLifecycle,
   createLogger,
+  createMetricsRegistry,
+  mergedMetrics,
+  type MetricsRegistry,
+  type MetricsServer,
+  serveMetrics,
   openBuiltinIssuer,
   startTracing,
   TokenVerifier,
@@ -30,6 +36,8 @@ export interface EmbeddedOptions {
   readonly clock?: () => Date;
   /** OTLP/HTTP endpoint for traces (OTEL_EXPORTER_OTLP_ENDPOINT); unset: spans are not exported. */
   readonly otlpEndpoint?: string;
+  /** Port of the one /metrics of the whole process (METRICS_PORT; 0 picks a free one); not served when undefined. */
+  readonly metricsPort?: number;
 }
 
 export interface EmbeddedPlatform {
@@ -40,6 +48,8 @@ export interface EmbeddedPlatform {
   /** gRPC port of each service (loopback). */
   readonly grpcPorts: Readonly<Record<ServiceName, number>>;
   readonly logger: Logger;
+  /** http://127.0.0.1:<port>/metrics: every service's and the gateway's series, when metricsPort was given. */
+  readonly metricsUrl: string | undefined;
   /** Ordered stop: the gateway stops accepting and drains, then the services, then the bus. Idempotent. */
   stop(reason?: string): Promise<void>;
 }
@@ -69,7 +79,21 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
     if (service === undefined) throw new Error(`${name} is not running`);
     return `127.0.0.1:${service.grpcPort}`;
   };
-  const shared = (name: ServiceName) => ({ bus, verifier, logger: logger.child({ service: name }), ...(clock ? { clock } : {}) });
+  // One registry per service and one for the gateway, each with its own `service` label, as in their own pods; the
+  // one /metrics reads them all at each scrape (mergedMetrics), next to the process's default series.
+  const registries = new Map<string, MetricsRegistry>();
+  const registryOf = (name: string): MetricsRegistry => {
+    const registry = registries.get(name) ?? createMetricsRegistry({ serviceName: name, defaultMetrics: false });
+    registries.set(name, registry);
+    return registry;
+  };
+  const shared = (name: ServiceName) => ({
+    bus,
+    verifier,
+    logger: logger.child({ service: name }),
+    metrics: createGrpcMetrics(registryOf(name)),
+    ...(clock ? { clock } : {}),
+  });
   const catalogue = await sampleCatalogue();
 
   // Each service, after the ones it calls: identity ← consult ← prescription; identity ← pharmacy; reporting reads the
@@ -117,6 +141,17 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
   ];
 
   lifecycle.register("telemetry", { stop: () => tracing.shutdown() });
+  let metricsServer: MetricsServer | undefined;
+  const { metricsPort } = options;
+  if (metricsPort !== undefined) {
+    lifecycle.register("metrics", {
+      start: async () => {
+        const processRegistry = createMetricsRegistry({ serviceName: "ihp-embedded" });
+        metricsServer = await serveMetrics({ registry: mergedMetrics(() => [...registries.values()], processRegistry), port: metricsPort, host: "127.0.0.1" });
+      },
+      stop: () => metricsServer?.close() ?? Promise.resolve(),
+    });
+  }
   lifecycle.register("bus", { stop: () => bus.close() });
   for (const service of services) {
     lifecycle.register(service.name, {
@@ -140,6 +175,7 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
         verifier,
         bus,
         logger: logger.child({ service: "gateway" }),
+        metricsRegistry: registryOf("gateway"),
         graphiql: true,
         errorTables: [IDENTITY_ERRORS, CONSULT_ERRORS, PRESCRIPTION_ERRORS, PHARMACY_ERRORS, REPORTING_ERRORS],
       });
@@ -153,6 +189,7 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
     issuer,
     grpcPorts: Object.fromEntries(Object.entries(started).map(([name, service]) => [name, service.grpcPort])) as Record<ServiceName, number>,
     logger,
+    metricsUrl: metricsServer === undefined ? undefined : `http://127.0.0.1:${metricsServer.port}/metrics`,
     stop: async (reason) => {
       await lifecycle.stop(reason);
     },

@@ -12,6 +12,7 @@ const env = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("warn"),
     DEMO_SEED: z.enum(["true", "false"]).default("true"),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   })
   .parse(process.env);
 
@@ -19,12 +20,14 @@ const platform = await startEmbeddedPlatform({
   dataDir: env.DATA_DIR,
   gatewayPort: env.GATEWAY_PORT,
   logLevel: env.LOG_LEVEL,
+  metricsPort: env.METRICS_PORT,
   ...(env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? {} : { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT }),
 });
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 out("Internet hospital platform — embedded mode (identity, consult, prescription, pharmacy, reporting, gateway; SQLite under " + env.DATA_DIR + ")");
 out(`GraphQL:  ${platform.graphqlUrl}`);
 out(`GraphiQL: ${platform.graphqlUrl.replace(/\/graphql$/, "/graphiql")}`);
+if (platform.metricsUrl !== undefined) out(`Metrics:  ${platform.metricsUrl} (every service and the gateway, one "service" label each)`);
 if (env.DEMO_SEED === "true") {
   const demo = await seedDemo(platform.graphqlUrl, platform.issuer, new Date());
   out(`Demo institution: ${demo.institutionId}`);

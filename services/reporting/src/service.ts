@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { HealthCheckResponse_ServingStatus } from "@ihp/contracts";
 import { AnomalyCaseServiceService, IncidentServiceService, RegulatorFeedServiceService } from "@ihp/contracts/reporting";
 import type { EventStore } from "@ihp/eventsourcing";
 import { type Bus, type Consumer, Relay, SqliteCheckpointStore } from "@ihp/messaging";
@@ -10,14 +11,16 @@ import {
   type GrpcMetrics,
   HealthService,
   type Logger,
+  OVERALL,
   type PrincipalResolver,
   type RunningGrpcServer,
   serveGrpc,
   type StopOutcome,
   verifierFromConfig,
   openEventStore,
+  watchHealth,
 } from "@ihp/platform";
-import { openSealedStore } from "@ihp/service-host";
+import { createHostMetrics, dependencyProbes, healthLog, openSealedStore } from "@ihp/service-host";
 import { connectOwnBus } from "./adapters/busConnection.js";
 import { feedEntryMessage } from "./adapters/feedPublisher.js";
 import { anomalyServer } from "./adapters/anomalyServer.js";
@@ -84,6 +87,9 @@ export async function startReportingService(options: ReportingServiceOptions): P
   const consumers = new Map<string, Consumer>();
   let grpc: RunningGrpcServer | undefined;
   const stopping = new AbortController();
+  // The service host's operational series and truthful health, for this service's own start (platform README).
+  const metrics = createHostMetrics("reporting", options.metrics?.registry);
+  const unwatch: (() => void)[] = [];
   const need = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`${what} is not running`);
     return value;
@@ -92,7 +98,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
   lifecycle.register("event-store", {
     start: async () => {
       const raw = await openEventStore({ context: "reporting", url: config.EVENT_STORE_URL, dataDir: config.DATA_DIR, clock });
-      store = await openSealedStore(raw, REPORTING_SEALING, config, config.DATA_DIR === ":memory:" ? ":memory:" : join(config.DATA_DIR, "reporting-data-keys.sqlite"));
+      store = metrics.timed(await openSealedStore(raw, REPORTING_SEALING, config, config.DATA_DIR === ":memory:" ? ":memory:" : join(config.DATA_DIR, "reporting-data-keys.sqlite")));
     },
     stop: () => store?.close(),
   });
@@ -126,6 +132,8 @@ export async function startReportingService(options: ReportingServiceOptions): P
         },
       });
       await relay.start();
+      const saved = need(checkpoints, "checkpoint store");
+      unwatch.push(metrics.watchRelay(need(store, "event store"), () => saved.load(RELAY_NAME)));
     },
     stop: () => relay?.stop(),
   });
@@ -136,8 +144,10 @@ export async function startReportingService(options: ReportingServiceOptions): P
         const decode = SOURCE_DECODERS[source.context];
         const handler = feedMessageHandler({ store: need(store, "event store"), logger, clock, decode });
         const { durable, subjects } = source;
-        const consumer = await need(bus, "bus").consume({ durable, subjects, maxDeliver: config.FEED_MAX_DELIVER }, handler);
+        const spec = { durable, subjects, maxDeliver: config.FEED_MAX_DELIVER };
+        const consumer = await need(bus, "bus").consume(spec, metrics.counted(spec, handler));
         consumers.set(source.context, consumer);
+        unwatch.push(metrics.watchConsumer(durable, consumer));
       },
       stop: () => consumers.get(source.context)?.stop(),
     });
@@ -176,6 +186,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
       const incidents = incidentServer(handlers, incidentHandlers({ store: feedStore, clock, logger }));
       const anomalies = anomalyServer(handlers, anomalyHandlers({ store: feedStore, clock, logger }));
       const { GRPC_TLS_CERT_FILE: certFile, GRPC_TLS_KEY_FILE: keyFile, GRPC_TLS_CA_FILE: caFile } = config;
+      const health = new HealthService();
       grpc = await serveGrpc({
         host: config.GRPC_HOST,
         port: config.GRPC_PORT,
@@ -184,13 +195,17 @@ export async function startReportingService(options: ReportingServiceOptions): P
           { definition: IncidentServiceService, implementation: incidents },
           { definition: AnomalyCaseServiceService, implementation: anomalies },
         ],
-        health: new HealthService(),
+        health,
         tls: certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile, caFile },
       });
+      // NOT_SERVING while the bus or the event store does not answer.
+      const watch = watchHealth({ health, probes: dependencyProbes(need(bus, "bus"), feedStore), everyMs: 5_000, onChange: healthLog(logger) });
+      unwatch.push(() => watch.stop(), metrics.watchServing(() => health.status(OVERALL) === HealthCheckResponse_ServingStatus.SERVING));
     },
     stop: async () => {
       // Live feeds never finish by themselves: end them first, so the drain below only waits for unary calls.
       stopping.abort();
+      for (const stop of unwatch.splice(0)) stop();
       await grpc?.stop(config.SHUTDOWN_GRACE_MS);
     },
     stopTimeoutMs: config.SHUTDOWN_GRACE_MS + 5_000,
