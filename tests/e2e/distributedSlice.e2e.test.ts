@@ -101,7 +101,9 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
 
   const ready = async (): Promise<boolean> => {
     try {
-      return (await fetch(graphqlUrl.replace(/\/graphql$/, "/readyz"))).status === 200;
+      // /readyz stays 200 while a backend is down (status "degraded"); every service up is status "ready".
+      const response = await fetch(graphqlUrl.replace(/\/graphql$/, "/readyz"));
+      return response.status === 200 && ((await response.json()) as { status?: string }).status === "ready";
     } catch {
       return false;
     }
