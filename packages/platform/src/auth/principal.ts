@@ -8,6 +8,8 @@ export const ROLES = [
   "regulator",
   "pharmacy_governance",
   "system",
+  // A hospital's own system (HIS, LIS, PACS) sending to services/integration: kind "service", tenant = its institution.
+  "integration",
 ] as const;
 
 export type Role = (typeof ROLES)[number];
