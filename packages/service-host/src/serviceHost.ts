@@ -180,7 +180,7 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
     start: async () => {
       if (config.DATA_DIR !== ":memory:") await mkdir(config.DATA_DIR, { recursive: true });
       const raw = await openEventStore({ context, url: config.EVENT_STORE_URL, dataDir: config.DATA_DIR, clock });
-      store = options.sealing === undefined ? raw : await openSealedStore(raw, options.sealing, config, file("data-keys.sqlite"));
+      store = options.sealing === undefined ? raw : await openSealedStore(raw, options.sealing, config, context);
       store = metrics.timed(store);
     },
     stop: () => {

@@ -19,7 +19,7 @@ async function open(masterKeyFile: string) {
   const config = baseConfigSchema.parse({ SERVICE_NAME: "demo", DATA_DIR: dataDir, KEYRING_MASTER_KEY_FILE: masterKeyFile });
   const raw = SqliteEventStore.open({ path: join(dataDir, "demo-events.sqlite") });
   try {
-    return await openSealedStore(raw, policy, config, join(dataDir, "demo-data-keys.sqlite"));
+    return await openSealedStore(raw, policy, config, "demo");
   } catch (error) {
     await raw.close();
     throw error;

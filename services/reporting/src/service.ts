@@ -98,7 +98,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
   lifecycle.register("event-store", {
     start: async () => {
       const raw = await openEventStore({ context: "reporting", url: config.EVENT_STORE_URL, dataDir: config.DATA_DIR, clock });
-      store = metrics.timed(await openSealedStore(raw, REPORTING_SEALING, config, config.DATA_DIR === ":memory:" ? ":memory:" : join(config.DATA_DIR, "reporting-data-keys.sqlite")));
+      store = metrics.timed(await openSealedStore(raw, REPORTING_SEALING, config, "reporting"));
     },
     stop: () => store?.close(),
   });
