@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadAll } from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { keyMaterialViolations, metricsViolations, quantity, workloadViolations } from "./policy.js";
+import { keyMaterialViolations, metricsViolations, probeTlsViolations, quantity, workloadViolations } from "./policy.js";
 import { CAN_RENDER, K8S_ROOT, type K8sObject, KUSTOMIZATIONS, renderKustomization } from "./policyRender.js";
 
 // Issue 14 item 2 over what `kubectl kustomize` renders, base and overlays: probes, resources, topology spread, no key
@@ -60,6 +60,26 @@ spec:
         - { name: data, emptyDir: {} }
         - { name: keys, persistentVolumeClaim: { claimName: consult-keys } }
 `);
+const tls = parse(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: tls }
+spec:
+  template:
+    spec:
+      containers:
+        - name: service
+          env:
+            - name: GRPC_TLS_CERT_FILE
+              valueFrom: { secretKeyRef: { name: grpc-tls, key: cert-path } }
+          startupProbe: { grpc: { port: 50051 } }
+          readinessProbe: { grpc: { port: 50051 } }
+          livenessProbe: { tcpSocket: { port: 50051 } }
+        - name: gateway
+          startupProbe: { httpGet: { path: /healthz, port: 4000, scheme: HTTPS } }
+          readinessProbe: { httpGet: { path: /readyz, port: 4000 } }
+          livenessProbe: { httpGet: { path: /healthz, port: 4000, scheme: HTTP } }
+`);
 const rwoClaim = parse(`{ apiVersion: v1, kind: PersistentVolumeClaim, metadata: { name: consult-keys }, spec: { accessModes: [ReadWriteOnce] } }`);
 
 describe("workload policy checkers (issue 14 item 2)", () => {
@@ -110,6 +130,18 @@ describe("workload policy checkers (issue 14 item 2)", () => {
       ].sort(),
     );
   });
+
+  it("reports a probe that cannot speak to a TLS port: a gRPC probe with GRPC_TLS_*, a plain HTTP probe with GATEWAY_TLS_*", () => {
+    expect(probeTlsViolations(tls, { GATEWAY_TLS_CERT_FILE: "/tls/tls.crt" }).sort()).toEqual(
+      [
+        "Deployment/tls service: startupProbe is a gRPC probe, but GRPC_TLS_CERT_FILE makes the port TLS-only (the kubelet's gRPC probe is plaintext)",
+        "Deployment/tls service: readinessProbe is a gRPC probe, but GRPC_TLS_CERT_FILE makes the port TLS-only (the kubelet's gRPC probe is plaintext)",
+        "Deployment/tls gateway: readinessProbe asks over HTTP, but GATEWAY_TLS_CERT_FILE makes the port HTTPS",
+        "Deployment/tls gateway: livenessProbe asks over HTTP, but GATEWAY_TLS_CERT_FILE makes the port HTTPS",
+      ].sort(),
+    );
+    expect(probeTlsViolations(tls, {}).some((v) => v.includes("gateway"))).toBe(false);
+  });
 });
 
 describe.skipIf(!CAN_RENDER).each(KUSTOMIZATIONS)("infra/k8s/%s as kustomize renders it (issue 14 item 2)", (name) => {
@@ -120,6 +152,10 @@ describe.skipIf(!CAN_RENDER).each(KUSTOMIZATIONS)("infra/k8s/%s as kustomize ren
   it("every container has startup, readiness and liveness probes, cpu and memory requests and limits; every multi-replica workload spreads over zones (ScheduleAnyway) and nodes", () => {
     expect(workloads.length).toBeGreaterThanOrEqual(name.endsWith("postgres") ? 8 : 9);
     expect(workloads.flatMap(workloadViolations)).toEqual([]);
+  });
+
+  it("every probe can speak to its port as configured (no gRPC probe on a TLS-only gRPC port, HTTPS probes on an HTTPS gateway)", () => {
+    expect(workloads.flatMap((w) => probeTlsViolations(w, common))).toEqual([]);
   });
 
   it("XC-05 no key material on an emptyDir: checkpoint keys, key ring master and data keys, identity's keys, the issuer key are on shared claims", () => {

@@ -10,13 +10,17 @@ interface EnvVar {
   readonly name: string;
   readonly value?: string;
 }
+interface Probe {
+  readonly grpc?: object;
+  readonly httpGet?: { readonly scheme?: string };
+}
 interface Container {
   readonly name: string;
   readonly env?: readonly EnvVar[];
   readonly ports?: readonly { readonly name?: string; readonly containerPort: number }[];
-  readonly startupProbe?: object;
-  readonly readinessProbe?: object;
-  readonly livenessProbe?: object;
+  readonly startupProbe?: Probe;
+  readonly readinessProbe?: Probe;
+  readonly livenessProbe?: Probe;
   readonly resources?: { readonly requests?: Record<string, string>; readonly limits?: Record<string, string> };
   readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string }[];
 }
@@ -49,6 +53,7 @@ interface WorkloadSpec {
 }
 
 const WORKLOADS = new Set(["Deployment", "StatefulSet"]);
+const PROBES = ["startupProbe", "readinessProbe", "livenessProbe"] as const;
 
 function workloadSpec(object: K8sObject): WorkloadSpec | undefined {
   return WORKLOADS.has(object.kind) ? object.spec : undefined;
@@ -73,7 +78,7 @@ export function workloadViolations(object: K8sObject): string[] {
   const found: string[] = [];
   for (const container of template.spec.containers) {
     const at = `${where(object)} ${container.name}`;
-    for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"] as const) {
+    for (const probe of PROBES) {
       if (container[probe] === undefined) found.push(`${at}: no ${probe}`);
     }
     for (const resource of ["cpu", "memory"]) {
@@ -196,6 +201,30 @@ export function metricsViolations(object: K8sObject, common: Record<string, stri
     if (annotations["prometheus.io/scrape"] !== "true") found.push(`${at}: no prometheus.io/scrape "true" annotation`);
     if (annotations["prometheus.io/port"] !== String(port)) found.push(`${at}: prometheus.io/port is not METRICS_PORT ${port}`);
     if (annotations["prometheus.io/path"] !== "/metrics") found.push(`${at}: prometheus.io/path is not /metrics`);
+  }
+  return found;
+}
+
+/**
+ * Probes that can talk to the port as configured: with GRPC_TLS_* the gRPC port speaks only TLS, which the kubelet's
+ * built-in gRPC probe does not (it connects in plaintext, no client certificate), so no `grpc` probe; with
+ * GATEWAY_TLS_* the gateway's HTTP port is HTTPS, so every httpGet probe says `scheme: HTTPS`. A variable counts
+ * whether it is a literal, from a Secret or from the common ConfigMap.
+ */
+export function probeTlsViolations(object: K8sObject, common: Record<string, string>): string[] {
+  const template = workloadSpec(object)?.template;
+  if (template === undefined) return [];
+  const found: string[] = [];
+  for (const container of template.spec.containers) {
+    const names = new Set([...Object.keys(common), ...(container.env ?? []).map((v) => v.name)]);
+    const at = `${where(object)} ${container.name}`;
+    for (const kind of PROBES) {
+      const probe = container[kind];
+      if (names.has("GRPC_TLS_CERT_FILE") && probe?.grpc !== undefined) found.push(`${at}: ${kind} is a gRPC probe, but GRPC_TLS_CERT_FILE makes the port TLS-only (the kubelet's gRPC probe is plaintext)`);
+      if (names.has("GATEWAY_TLS_CERT_FILE") && probe?.httpGet !== undefined && probe.httpGet.scheme !== "HTTPS") {
+        found.push(`${at}: ${kind} asks over HTTP, but GATEWAY_TLS_CERT_FILE makes the port HTTPS`);
+      }
+    }
   }
   return found;
 }
