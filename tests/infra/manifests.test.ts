@@ -98,6 +98,11 @@ describe.skipIf(!CAN_RENDER).each(KUSTOMIZATIONS)("Kubernetes manifests (infra/k
     expect(env.map((variable) => variable.name).filter((variable) => !known.has(variable))).toEqual([]);
   });
 
+  it.each(Object.entries(SCHEMAS))("%s: every other service it can call (a *_GRPC_ADDRESS its schema reads) is given, so the NetworkPolicies see the call", (service, schema) => {
+    const env = new Set((deployment(service)?.spec?.template?.spec.containers[0]?.env ?? []).map((variable) => variable.name));
+    expect(Object.keys(schema.shape).filter((key) => key.endsWith("_GRPC_ADDRESS") && !env.has(key))).toEqual([]);
+  });
+
   it("identity's key material (DATA_DIR/identity-keys, the practitioner PII key) is on a claim shared by its replicas, never an emptyDir", () => {
     const pod = (deployment("identity") as unknown as { spec: { template: { spec: PodWithVolumes } } }).spec.template.spec;
     const container = pod.containers[0];

@@ -4,7 +4,7 @@ import { connectionAllowed, coverageViolations, type Endpoint, matches, workload
 import { CAN_RENDER, type K8sObject, KUSTOMIZATIONS, renderKustomization } from "./policyRender.js";
 
 // Issue 14 item 2: NetworkPolicies over what kustomize renders, base and overlays. Default deny both ways for every
-// pod; the gateway's HTTP port open to all; each service's gRPC port only to the gateway and the services; NATS to the
+// pod; the gateway's HTTP port open to all; each service's gRPC port only to the gateway and the services that call it; NATS to the
 // services and the gateway, the event store to the services only; DNS egress for all; metrics from the monitoring
 // namespace. The first block shows the evaluator and the coverage check fail on violating policies.
 
@@ -108,10 +108,25 @@ describe.skipIf(!CAN_RENDER).each(KUSTOMIZATIONS)("NetworkPolicies of infra/k8s/
     }
   });
 
-  it("XC-05 each service's gRPC port is reachable from the gateway and the other services only", () => {
+  /** Who calls whom, as the Deployments say: a service's `<TARGET>_GRPC_ADDRESS` names a service it calls. */
+  const calls = new Map(
+    all
+      .filter((o) => o.kind === "Deployment" && SERVICES.includes(o.metadata.name))
+      .map((o) => {
+        const env = (o.spec as { template: { spec: { containers: { env?: { name: string }[] }[] } } }).template.spec.containers.flatMap((c) => c.env ?? []);
+        const targets = env.map((v) => /^([A-Z]+)_GRPC_ADDRESS$/.exec(v.name)?.[1]?.toLowerCase()).filter((t): t is string => t !== undefined);
+        return [o.metadata.name, new Set(targets)] as const;
+      }),
+  );
+
+  it("XC-05 each service's gRPC port is reachable from the gateway and from the services that call it (their *_GRPC_ADDRESS), no one else", () => {
+    expect(calls.get("prescription")).toEqual(new Set(["identity", "consult"]));
     for (const target of SERVICES) {
       expect(connectionAllowed(all, byName("gateway"), byName(target), 50051), `gateway -> ${target}`).toBe(true);
-      for (const caller of SERVICES) expect(connectionAllowed(all, byName(caller), byName(target), 50051), `${caller} -> ${target}`).toBe(true);
+      for (const caller of SERVICES) {
+        const declared = calls.get(caller)?.has(target) === true;
+        expect(connectionAllowed(all, byName(caller), byName(target), 50051), `${caller} -> ${target}`).toBe(declared);
+      }
       for (const other of [byName("nats"), byName("otel-collector"), stranger, otherNamespace, monitoring]) {
         expect(connectionAllowed(all, other, byName(target), 50051), `${other.name} -> ${target}`).toBe(false);
       }
