@@ -44,5 +44,5 @@ export type { RetentionClass } from "./domain/retention.js";
 export { isStorageRegionAllowed } from "./domain/residency.js";
 export { addWorkingDays, combineCalendars, isWorkingDay } from "./domain/workingDays.js";
 export type { WorkingDayCalendar } from "./domain/workingDays.js";
-export { CN_WORKING_DAYS } from "./domain/calendars/cn.js";
+export { CN_WORKING_DAYS, cnWorkingDays, parseWorkingDayCalendars } from "./domain/calendars/cn.js";
 export { CN_2026 } from "./domain/calendars/cn2026.js";

@@ -16,6 +16,11 @@ export const reportingConfigSchema = serviceConfigSchema({
    * is 1 h, so a minute's lag is small; 0 turns the timer off (tests call the check themselves).
    */
   INCIDENT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  /**
+   * REP-05: years of the national working-day calendar published after this release (JSON, see
+   * @ihp/jurisdiction parseWorkingDayCalendars); unset: the built-in years only.
+   */
+  WORKING_DAY_CALENDAR_FILE: z.string().min(1).optional(),
 });
 
 export type ReportingConfig = z.output<typeof reportingConfigSchema>;

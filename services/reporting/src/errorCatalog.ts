@@ -84,6 +84,11 @@ export const REPORTING_ERRORS = {
     en: "Closing an anomaly case needs a rectification note.",
     zh: "关闭异常处置工单须填写整改说明。",
   },
+  WORKING_DAY_CALENDAR_NOT_LOADED: {
+    status: 9,
+    en: "The deadline runs into a year whose working-day calendar is not loaded yet.",
+    zh: "期限跨入尚未载入工作日历的年份，请先载入该年度节假日安排。",
+  },
   ANOMALY_CASE_CLOSED: {
     status: 9,
     en: "The anomaly case is already closed.",

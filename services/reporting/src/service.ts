@@ -22,6 +22,7 @@ import {
 } from "@ihp/platform";
 import { createHostMetrics, dependencyProbes, healthLog, openSealedStore } from "@ihp/service-host";
 import { connectOwnBus } from "./adapters/busConnection.js";
+import { loadWorkingDayCalendar } from "./adapters/workingDayCalendarFile.js";
 import { feedEntryMessage } from "./adapters/feedPublisher.js";
 import { anomalyServer } from "./adapters/anomalyServer.js";
 import { incidentServer } from "./adapters/incidentServer.js";
@@ -76,6 +77,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
   const clock = options.clock ?? (() => new Date());
   const logger = options.logger ?? createLogger({ name: config.SERVICE_NAME, level: config.LOG_LEVEL });
   const lifecycle = createLifecycle({ logger, defaultStopTimeoutMs: config.SHUTDOWN_GRACE_MS });
+  const calendar = await loadWorkingDayCalendar(config.WORKING_DAY_CALENDAR_FILE, clock(), logger);
   const verifier = options.verifier ?? (await verifierFromConfig(config));
   await mkdir(config.DATA_DIR, { recursive: true });
 
@@ -156,7 +158,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
   let incidentTimer: NodeJS.Timeout | undefined;
   let incidentCheck: Promise<unknown> = Promise.resolve();
   const checkIncidentDeadlines = async (): Promise<number> => {
-    const deps = { store: need(store, "event store"), clock, logger };
+    const deps = { store: need(store, "event store"), clock, logger, calendar };
     const incidents = incidentHandlers(deps);
     const anomalies = anomalyHandlers(deps);
     const run = incidentCheck.then(async () => [...(await incidents.flagOverdueNotifications()), ...(await anomalies.flagOverdueCases())]);
@@ -184,7 +186,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
       const feed = { store: feedStore, handlers, recorder, logger, stopping: stopping.signal };
       const implementation = regulatorFeedServer(feed);
       const incidents = incidentServer(handlers, incidentHandlers({ store: feedStore, clock, logger }));
-      const anomalies = anomalyServer(handlers, anomalyHandlers({ store: feedStore, clock, logger }));
+      const anomalies = anomalyServer(handlers, anomalyHandlers({ store: feedStore, clock, logger, calendar }));
       const { GRPC_TLS_CERT_FILE: certFile, GRPC_TLS_KEY_FILE: keyFile, GRPC_TLS_CA_FILE: caFile } = config;
       const health = new HealthService();
       grpc = await serveGrpc({

@@ -6,6 +6,9 @@ import {
   type OpenAnomalyCaseResponse,
 } from "@ihp/contracts/reporting";
 import { channelCredentials, withBearerToken } from "@ihp/platform";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, refusal, startHarness } from "./support/harness.js";
 
@@ -56,5 +59,46 @@ describe("AnomalyCaseService over gRPC (REP-05)", () => {
     now = new Date("2026-10-12T02:00:00.000Z");
     expect(await harness.service.checkIncidentDeadlines()).toBe(1);
     expect(harness.logs.withCode("ANOMALY_CASE_OVERDUE").map((line) => line["caseId"])).toEqual(["case-2"]);
+  });
+});
+
+describe("REP-05 across the year's end: the working-day calendar an operator loads (WORKING_DAY_CALENDAR_FILE)", () => {
+  // Shaped like the State Council's yearly notice; NOT the real 2027 schedule (unpublished when this was written).
+  const year2027 = [{ id: "TEST-2027", covers: { from: "2027-01-01", to: "2027-12-31" }, holidays: ["2027-01-01", "2027-01-02", "2027-01-03"], adjustedWorkingDays: [], source: "test data" }];
+  const now = new Date("2026-12-28T02:00:00.000Z");
+  let folder: string;
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), "ihp-calendar-"));
+    await writeFile(join(folder, "calendar.json"), JSON.stringify(year2027));
+  });
+  afterAll(() => rm(folder, { recursive: true, force: true }));
+
+  it("without the next year: a deadline into it is refused with WORKING_DAY_CALENDAR_NOT_LOADED (audited), and the start warns", async () => {
+    const harness = await startHarness({ clock: () => now, env: { INCIDENT_CHECK_INTERVAL_MS: "0" } });
+    const client = new AnomalyCaseServiceClient(`127.0.0.1:${harness.service.grpcPort}`, channelCredentials());
+    try {
+      expect(harness.logs.withCode("WORKING_DAY_CALENDAR_ENDING")).toHaveLength(1);
+      const adapter = await harness.token("system", "inst-1");
+      expect(await refusal(open(client, adapter, { caseId: "case-y1", institutionId: "inst-1", findingCode: "LATE_UPLOAD", workingDays: 7 }))).toMatchObject({
+        code: "WORKING_DAY_CALENDAR_NOT_LOADED",
+        status: 9,
+      });
+    } finally {
+      client.close();
+      await harness.close();
+    }
+  });
+
+  it("with the file: the deadline counts on into the loaded year", async () => {
+    const harness = await startHarness({ clock: () => now, env: { INCIDENT_CHECK_INTERVAL_MS: "0", WORKING_DAY_CALENDAR_FILE: join(folder, "calendar.json") } });
+    const client = new AnomalyCaseServiceClient(`127.0.0.1:${harness.service.grpcPort}`, channelCredentials());
+    try {
+      expect(harness.logs.withCode("WORKING_DAY_CALENDAR_ENDING")).toHaveLength(0);
+      const adapter = await harness.token("system", "inst-1");
+      expect(await open(client, adapter, { caseId: "case-y2", institutionId: "inst-1", findingCode: "LATE_UPLOAD", workingDays: 7 })).toMatchObject({ dueDay: "2027-01-07" });
+    } finally {
+      client.close();
+      await harness.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { DomainError, type EventStore, handleCommand, type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
-import { beijingDay } from "@ihp/jurisdiction";
+import { beijingDay, JurisdictionError, type WorkingDayCalendar } from "@ihp/jurisdiction";
 import { authorize, createAuditTrail, denialError, type Logger, type Principal } from "@ihp/platform";
 import { type AnomalyCommand, anomalyDecider, anomalyDueDay, type AnomalyEvent, anomalyStreamId } from "../domain/anomalies/anomalyDecider.js";
+import { workingDayCalendarNotLoaded } from "../domain/anomalies/anomalyErrors.js";
 import { institutionJurisdiction } from "./institutionJurisdiction.js";
 
 /**
@@ -13,6 +14,8 @@ export interface AnomalyDeps {
   readonly store: EventStore;
   readonly clock: () => Date;
   readonly logger: Logger;
+  /** The working days deadlines count in (built-in years plus WORKING_DAY_CALENDAR_FILE); default the built-in ones. */
+  readonly calendar?: WorkingDayCalendar | undefined;
 }
 
 export interface OpenAnomalyInput {
@@ -60,15 +63,14 @@ export function anomalyHandlers(deps: AnomalyDeps) {
       }
       const now = clock();
       const { caseId, institutionId, findingCode, findingReference } = input;
-      const command: AnomalyCommand = {
-        type: "OpenAnomalyCase",
-        caseId,
-        institutionId,
-        findingCode,
-        findingReference,
-        dueDay: anomalyDueDay(now, input.workingDays),
-        now: now.toISOString(),
-      };
+      let dueDay: string;
+      try {
+        dueDay = anomalyDueDay(now, input.workingDays, deps.calendar);
+      } catch (error) {
+        if (error instanceof JurisdictionError && error.code === "CALENDAR_NOT_COVERED") return refuse(principal, "OpenAnomalyCase", caseId, workingDayCalendarNotLoaded());
+        throw error;
+      }
+      const command: AnomalyCommand = { type: "OpenAnomalyCase", caseId, institutionId, findingCode, findingReference, dueDay, now: now.toISOString() };
       return run(principal, "OpenAnomalyCase", command, institutionId);
     },
 

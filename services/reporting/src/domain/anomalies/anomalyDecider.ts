@@ -1,5 +1,5 @@
 import type { Decider, DomainError } from "@ihp/eventsourcing";
-import { addWorkingDays, beijingDay, CN_WORKING_DAYS } from "@ihp/jurisdiction";
+import { addWorkingDays, beijingDay, CN_WORKING_DAYS, type WorkingDayCalendar } from "@ihp/jurisdiction";
 import {
   anomalyCaseClosed,
   anomalyCaseExists,
@@ -89,8 +89,9 @@ export const anomalyDecider: Decider<AnomalyCommand, AnomalyEvent, AnomalyState>
 /**
  * The Beijing day a rectification is due: the regulator's finding states its deadline in working days, counted from
  * the day after receipt on the national holiday calendar (调休 included). Throws the jurisdiction package's
- * CALENDAR_NOT_COVERED when the count runs past the calendar data (today only 2026).
+ * CALENDAR_NOT_COVERED when the count runs past the calendar data (built in: 2026; later years are loaded by the
+ * operator, WORKING_DAY_CALENDAR_FILE).
  */
-export function anomalyDueDay(receivedAt: Date, workingDays: number): string {
-  return addWorkingDays(beijingDay(receivedAt), workingDays, CN_WORKING_DAYS);
+export function anomalyDueDay(receivedAt: Date, workingDays: number, calendar: WorkingDayCalendar = CN_WORKING_DAYS): string {
+  return addWorkingDays(beijingDay(receivedAt), workingDays, calendar);
 }

@@ -21,3 +21,12 @@ export function rectificationNoteRequired(): DomainError {
 export function anomalyCaseClosed(): DomainError {
   return new DomainError("ANOMALY_CASE_CLOSED", "FAILED_PRECONDITION", "The anomaly case is already closed.", "REP-05");
 }
+
+export function workingDayCalendarNotLoaded(): DomainError {
+  return new DomainError(
+    "WORKING_DAY_CALENDAR_NOT_LOADED",
+    "FAILED_PRECONDITION",
+    "The deadline runs into a year whose working-day calendar is not loaded yet.",
+    "REP-05",
+  );
+}
