@@ -24,6 +24,7 @@ export {
   GetLabResultResponse,
   ImagingReport,
   IngestOutcome,
+  IngestStatus,
   IntegrationIngestServiceClient,
   IntegrationIngestServiceService,
   IntegrationOutboundServiceClient,

@@ -88,7 +88,7 @@ export class BuiltinIssuer {
     const claims: Record<string, unknown> = {
       [CLAIMS.roles]: [...request.roles],
       [CLAIMS.tenant]: request.tenantId,
-      [CLAIMS.kind]: request.kind ?? (request.roles.includes("system") ? "service" : "human"),
+      [CLAIMS.kind]: request.kind ?? (request.roles.includes("system") || request.roles.includes("integration") ? "service" : "human"),
     };
     if (request.acr !== undefined) claims[CLAIMS.acr] = request.acr;
     if (request.amr !== undefined) claims[CLAIMS.amr] = [...request.amr];

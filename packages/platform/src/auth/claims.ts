@@ -44,7 +44,7 @@ export function principalFromClaims(payload: JWTPayload): Principal {
   if (authTime !== undefined && (typeof authTime !== "number" || !Number.isFinite(authTime))) throw invalid();
   if (sessionId !== undefined && (typeof sessionId !== "string" || sessionId === "")) throw invalid();
   const knownRoles = roles.filter(isRole);
-  const principalKind: PrincipalKind = kind ?? (knownRoles.includes("system") ? "service" : "human");
+  const principalKind: PrincipalKind = kind ?? (knownRoles.includes("system") || knownRoles.includes("integration") ? "service" : "human");
   return {
     subject: sub,
     roles: [...new Set(knownRoles)],

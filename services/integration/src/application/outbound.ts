@@ -1,0 +1,111 @@
+import { type EventStore, type JsonObject, type StoredEvent, WrongExpectedRevisionError } from "@ihp/eventsourcing";
+import { derivedId } from "./ids.js";
+import type { IngestSender } from "./ingest.js";
+
+/** One entry of an institution's outbound log: what the hospital's systems receive (issue 17 item 3). */
+export interface OutboundEntry {
+  readonly position: bigint;
+  /** The source event's id: the same entry sent again carries the same id, so the HIS can de-duplicate. */
+  readonly entryId: string;
+  readonly type: string;
+  readonly institutionId: string;
+  readonly occurredAt: string;
+  readonly payloadJson: string;
+}
+
+export interface OutboundSource {
+  readonly eventId: string;
+  readonly type: string;
+  readonly institutionId: string;
+  readonly occurredAt: string;
+  readonly payload: unknown;
+}
+
+export interface Outbound {
+  /** Adds a source event to its institution's log once (a redelivered event lands on the same entry). */
+  append(source: OutboundSource): Promise<void>;
+  /** Entries after max(from, acknowledged), then new ones until `signal` aborts. */
+  follow(sender: IngestSender, from: bigint, signal: AbortSignal): AsyncGenerator<OutboundEntry>;
+  /** Moves the acknowledged position forward (never back, never past the log's end); returns it. */
+  acknowledge(sender: IngestSender, position: bigint): Promise<bigint>;
+}
+
+const ENTRY = "OutboundEntryAdded";
+const ACK = "OutboundAcknowledged";
+const logStream = (institutionId: string) => `integration-outbound-${institutionId}`;
+const ackStream = (institutionId: string) => `integration-outbound-ack-${institutionId}`;
+
+function toEntry(event: StoredEvent): OutboundEntry {
+  const data = event.data;
+  return {
+    position: BigInt(event.revision + 1),
+    entryId: String(data["entryId"]),
+    type: String(data["type"]),
+    institutionId: String(data["institutionId"]),
+    occurredAt: String(data["occurredAt"]),
+    payloadJson: String(data["payloadJson"]),
+  };
+}
+
+export function createOutbound(options: { readonly store: EventStore; readonly clock: () => Date; readonly newEventId: () => string; readonly pollMs?: number }): Outbound {
+  const { store, clock } = options;
+  const pollMs = options.pollMs ?? 250;
+
+  async function acknowledged(institutionId: string): Promise<bigint> {
+    const events = await store.readStream(ackStream(institutionId));
+    return events.reduce((max, event) => (BigInt(String(event.data["position"])) > max ? BigInt(String(event.data["position"])) : max), 0n);
+  }
+
+  function metadata(actorId: string, actorRole: string, institutionId: string, causationId: string) {
+    return { actorId, actorRole, tenantId: institutionId, correlationId: causationId, causationId, occurredAt: clock().toISOString() };
+  }
+
+  return {
+    async append(source) {
+      const data: JsonObject = {
+        entryId: source.eventId,
+        type: source.type,
+        institutionId: source.institutionId,
+        occurredAt: source.occurredAt,
+        payloadJson: JSON.stringify(source.payload),
+      };
+      const event = { id: derivedId("outbound", source.eventId), type: ENTRY, schemaVersion: 1, data, metadata: metadata("svc:integration", "system", source.institutionId, source.eventId) };
+      await store.append(logStream(source.institutionId), [event], "any");
+    },
+    async *follow(sender, from, signal) {
+      let next = from > 0n ? from : 0n;
+      const acked = await acknowledged(sender.institutionId);
+      if (acked > next) next = acked;
+      while (!signal.aborted) {
+        const events = await store.readStream(logStream(sender.institutionId));
+        for (const event of events.slice(Number(next))) {
+          if (signal.aborted) return;
+          const entry = toEntry(event);
+          next = entry.position;
+          yield entry;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+        });
+      }
+    },
+    async acknowledge(sender, position) {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const events = await store.readStream(ackStream(sender.institutionId));
+        const current = events.reduce((max, event) => (BigInt(String(event.data["position"])) > max ? BigInt(String(event.data["position"])) : max), 0n);
+        const end = BigInt((await store.readStream(logStream(sender.institutionId))).length);
+        const target = position > end ? end : position;
+        if (target <= current) return current;
+        const event = { id: options.newEventId(), type: ACK, schemaVersion: 1, data: { position: target.toString() }, metadata: metadata(sender.systemId, "integration", sender.institutionId, options.newEventId()) };
+        try {
+          await store.append(ackStream(sender.institutionId), [event], events.length === 0 ? "no_stream" : events.length - 1);
+          return target;
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        }
+      }
+      return acknowledged(sender.institutionId);
+    },
+  };
+}

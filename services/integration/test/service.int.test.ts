@@ -1,0 +1,117 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  IngestStatus,
+  IntegrationIngestServiceService,
+  IntegrationOutboundServiceService,
+  IntegrationQueryServiceService,
+  type FollowOutboundResponse,
+} from "@ihp/contracts/integration";
+import { PrescriptionSigned } from "@ihp/contracts/prescription";
+import { type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
+import { envelopedMessage, InProcessBus } from "@ihp/messaging";
+import { BuiltinIssuer, createLogger, loadConfig, TokenVerifier } from "@ihp/platform";
+import { waitFor } from "@ihp/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { integrationConfigSchema, startIntegrationService } from "../src/index.js";
+import { refusalOf, ServiceClient } from "./support/client.js";
+import { encounter, fakeIdentity, labResult } from "./support/ingestFixture.js";
+
+const HOSP_A = "hosp-a";
+const HOSP_B = "hosp-b";
+let dataDir: string;
+let issuer: BuiltinIssuer;
+let verifier: TokenVerifier;
+const logger = createLogger({ name: "integration", level: "silent" });
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "integration-svc-"));
+  issuer = await BuiltinIssuer.create({ issuer: "urn:ihp:test", audience: "ihp" });
+  verifier = TokenVerifier.fromJwks(issuer.jwks(), { issuer: issuer.issuer, audience: issuer.audience });
+});
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+function signedPrescription(institutionId: string, n: number) {
+  const payload = PrescriptionSigned.encode(PrescriptionSigned.fromPartial({ prescriptionId: `rx-${n}`, serialNumber: `SN-${n}`, institutionId, patientId: "pat-child" })).finish();
+  const stored: StoredEvent = {
+    id: uuidv7(Date.now()),
+    type: "PrescriptionSigned",
+    schemaVersion: 1,
+    data: {},
+    metadata: { actorId: "doc-1", actorRole: "physician", tenantId: institutionId, correlationId: "c", causationId: "r", occurredAt: "2026-12-06T08:00:00.000Z" },
+    streamId: `prescription-${n}`,
+    revision: 0,
+    position: BigInt(n),
+    recordedAt: "2026-12-06T08:00:00.000Z",
+    prevHash: "0".repeat(64),
+    hash: "1".repeat(64),
+  };
+  return envelopedMessage(stored, { subject: "ihp.prescription.v1.PrescriptionSigned", type: "PrescriptionSigned", contentType: "application/x-protobuf; proto=ihp.prescription.v1.PrescriptionSigned", payload });
+}
+
+describe("integration service over gRPC (issue 17)", () => {
+  it("XC-03 / CON-03 / REC-08: institution systems ingest idempotently for their own patients only; consult and the patient read; the outbound feed resumes from the acknowledged position", async () => {
+    const bus = new InProcessBus();
+    const config = loadConfig(integrationConfigSchema, { SERVICE_NAME: "integration", DATA_DIR: dataDir, GRPC_PORT: "0", SHUTDOWN_GRACE_MS: "500" });
+    const service = await startIntegrationService({ config, bus, verifier, logger, identity: fakeIdentity, outboundPollMs: 50 });
+    const ingest = new ServiceClient(IntegrationIngestServiceService, service.grpcPort);
+    const query = new ServiceClient(IntegrationQueryServiceService, service.grpcPort);
+    const outbound = new ServiceClient(IntegrationOutboundServiceService, service.grpcPort);
+    const hisA = await issuer.issue({ subject: "svc:his-a", roles: ["integration"], tenantId: HOSP_A });
+    const hisB = await issuer.issue({ subject: "svc:his-b", roles: ["integration"], tenantId: HOSP_B });
+    const platform = await issuer.issue({ subject: "svc:consult", roles: ["system"], tenantId: "platform" });
+    const child = await issuer.issue({ subject: "pat-child", roles: ["patient"], tenantId: "platform" });
+    const stranger = await issuer.issue({ subject: "pat-li", roles: ["patient"], tenantId: "platform" });
+    try {
+      const link = { messageId: "m-link", hisPatientId: "HIS-001", patientId: "pat-child", idNumber: "" };
+      expect((await ingest.call("linkHisPatient", link, hisA)).outcome).toEqual({ status: IngestStatus.INGEST_STATUS_ACCEPTED, objectId: "pat-child" });
+      expect((await ingest.call("recordEncounter", encounter, hisA)).outcome?.status).toBe(IngestStatus.INGEST_STATUS_ACCEPTED);
+      expect((await ingest.call("attachLabResult", labResult, hisA)).outcome?.status).toBe(IngestStatus.INGEST_STATUS_ACCEPTED);
+      // XC-03: the same message again: the original outcome, still one result.
+      expect((await ingest.call("attachLabResult", labResult, hisA)).outcome).toEqual({ status: IngestStatus.INGEST_STATUS_DUPLICATE, objectId: "LAB-77" });
+
+      // XC-03: institution B's system cannot attach to A's HIS patient; the platform's own service makes no ingest.
+      expect((await refusalOf(ingest.call("attachLabResult", { ...labResult, messageId: "m-b" }, hisB))).code).toBe("HIS_PATIENT_NOT_LINKED");
+      expect((await refusalOf(ingest.call("linkHisPatient", { ...link, messageId: "m-sys" }, platform))).code).toBe("INTEGRATION_CREDENTIAL_REQUIRED");
+      expect((await refusalOf(ingest.call("attachLabResult", { ...labResult, messageId: "m-pat" }, child))).code).toBe("INTEGRATION_CREDENTIAL_REQUIRED");
+
+      // CON-03: consult reads the HIS encounter; B's institution has no such encounter.
+      const found = await query.call("getEncounter", { institutionId: HOSP_A, encounterId: encounter.encounterId }, platform);
+      expect(found.encounter).toMatchObject({ patientId: "pat-child", recordType: "OUTPATIENT_RECORD", diagnoses: encounter.diagnoses });
+      expect((await refusalOf(query.call("getEncounter", { institutionId: HOSP_B, encounterId: encounter.encounterId }, platform))).code).toBe("INTEGRATION_OBJECT_NOT_FOUND");
+
+      // REC-08: the patient sees one result; another patient is refused.
+      const results = await query.call("listLabResults", { patientId: "pat-child" }, child);
+      expect(results.results.map((r) => [r.reportId, r.observations.length])).toEqual([["LAB-77", 2]]);
+      expect((await refusalOf(query.call("listLabResults", { patientId: "pat-child" }, stranger))).code).toBe("RESULTS_ACCESS_DENIED");
+      expect(JSON.parse((await query.call("exportPatientFhir", { patientId: "pat-child" }, child)).bundleJson)).toMatchObject({ resourceType: "Bundle" });
+
+      // Outbound: A's signed prescriptions reach A's feed only, once each, resumable after acknowledgement.
+      await bus.publish(signedPrescription(HOSP_A, 1));
+      await bus.publish(signedPrescription(HOSP_B, 2));
+      await bus.publish(signedPrescription(HOSP_A, 3));
+      const first = outbound.stream<"followOutbound", FollowOutboundResponse>("followOutbound", { fromPosition: 0n }, hisA);
+      await waitFor(() => first.received.length === 2, 5_000, "two entries for A");
+      expect(first.received.map((r) => JSON.parse(r.entry!.payloadJson).prescriptionId)).toEqual(["rx-1", "rx-3"]);
+      expect((await outbound.call("acknowledgeOutbound", { position: first.received[0]!.entry!.position }, hisA)).acknowledgedPosition).toBe(1n);
+      first.cancel();
+      // A HIS that reconnects gets what it did not acknowledge, with the same entry id.
+      const again = outbound.stream<"followOutbound", FollowOutboundResponse>("followOutbound", { fromPosition: 0n }, hisA);
+      await waitFor(() => again.received.length === 1, 5_000, "unacknowledged entry again");
+      expect(again.received[0]!.entry!.entryId).toBe(first.received[1]!.entry!.entryId);
+      again.cancel();
+      const b = outbound.stream<"followOutbound", FollowOutboundResponse>("followOutbound", { fromPosition: 0n }, hisB);
+      await waitFor(() => b.received.length === 1, 5_000, "B's entry");
+      expect(JSON.parse(b.received[0]!.entry!.payloadJson).prescriptionId).toBe("rx-2");
+      b.cancel();
+      expect((await refusalOf(outbound.call("acknowledgeOutbound", { position: 1n }, platform))).code).toBe("INTEGRATION_CREDENTIAL_REQUIRED");
+    } finally {
+      ingest.close();
+      query.close();
+      outbound.close();
+      await service.stop("test done");
+      await bus.close();
+    }
+  }, 30_000);
+});
