@@ -1,6 +1,6 @@
 import { loadAll } from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { connectionAllowed, coverageViolations, type Endpoint, matches, workloadPods } from "./networkPolicy.js";
+import { connectionAllowed, coverageViolations, egressAllowed, type Endpoint, ingressAllowed, matches, workloadPods } from "./networkPolicy.js";
 import { CAN_RENDER, type K8sObject, KUSTOMIZATIONS, renderKustomization } from "./policyRender.js";
 
 // Issue 14 item 2: NetworkPolicies over what kustomize renders, base and overlays. Default deny both ways for every
@@ -126,6 +126,9 @@ describe.skipIf(!CAN_RENDER).each(KUSTOMIZATIONS)("NetworkPolicies of infra/k8s/
       for (const caller of SERVICES) {
         const declared = calls.get(caller)?.has(target) === true;
         expect(connectionAllowed(all, byName(caller), byName(target), 50051), `${caller} -> ${target}`).toBe(declared);
+        // Both sides hold the line on their own: the caller's egress and the target's ingress.
+        expect(egressAllowed(all, byName(caller), byName(target), 50051), `${caller} egress -> ${target}`).toBe(declared);
+        expect(ingressAllowed(all, byName(caller), byName(target), 50051), `${target} ingress <- ${caller}`).toBe(declared);
       }
       for (const other of [byName("nats"), byName("otel-collector"), stranger, otherNamespace, monitoring]) {
         expect(connectionAllowed(all, other, byName(target), 50051), `${other.name} -> ${target}`).toBe(false);
