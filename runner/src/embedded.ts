@@ -33,6 +33,8 @@ export interface EmbeddedOptions {
   /** Gateway HTTP port; 0 picks a free one. */
   readonly gatewayPort: number;
   readonly logLevel?: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Where every log line of the process goes (a test's capture); default standard output. */
+  readonly logDestination?: { write(line: string): void };
   readonly clock?: () => Date;
   /** OTLP/HTTP endpoint for traces (OTEL_EXPORTER_OTLP_ENDPOINT); unset: spans are not exported. */
   readonly otlpEndpoint?: string;
@@ -61,7 +63,11 @@ export interface EmbeddedPlatform {
  */
 export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<EmbeddedPlatform> {
   mkdirSync(options.dataDir, { recursive: true });
-  const logger = createLogger({ name: "embedded", level: options.logLevel ?? "info" });
+  const logger = createLogger({
+    name: "embedded",
+    level: options.logLevel ?? "info",
+    ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
+  });
   const lifecycle = createLifecycle({ logger });
   const bus = new InProcessBus();
   const issuer = await openBuiltinIssuer(options.dataDir);

@@ -49,12 +49,14 @@ async function refusal(work: Promise<unknown>): Promise<FlowError> {
 describe("clinical flow end to end, embedded mode: every service, through GraphQL only", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "ihp-flow-"));
   let platform: EmbeddedPlatform;
+  const logLines: string[] = [];
   let demo: DemoSeed;
   let actors: FlowActors;
   let url: string;
 
   beforeAll(async () => {
-    platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "silent" });
+    // Debug level, captured: the canary test below checks no log line carries what was typed.
+    platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "debug", logDestination: { write: (line) => void logLines.push(line) } });
     url = platform.graphqlUrl;
     demo = await seedDemo(url, platform.issuer, new Date());
     actors = {
@@ -293,9 +295,12 @@ describe("clinical flow end to end, embedded mode: every service, through GraphQ
     for (const file of logs) expect(verifyFile(join(dataDir, file)), file).toMatchObject({ ok: true });
   });
 
-  it("XC-01 (issue 10): what was typed into the consult, and the patient's identity, are in no file of the data folder in clear", async () => {
+  it("XC-01 (issue 10): what was typed into the consult, and the patient's identity, are in no file of the data folder and no debug log line in clear", async () => {
     // runner/src/clinicalFlow.ts types these through GraphQL: the patient's message and the physician's summary.
     const typed = ["最近空腹血糖7.2", "病情稳定，续用二甲双胍", PATIENT_SECRETS.name, PATIENT_SECRETS.idNumber];
     expect(await filesContaining(dataDir, typed)).toEqual([]);
+    expect(logLines.length).toBeGreaterThan(100);
+    const logged = logLines.join("\n");
+    expect(typed.filter((value) => logged.includes(value))).toEqual([]);
   });
 });
