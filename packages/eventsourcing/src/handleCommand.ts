@@ -48,8 +48,8 @@ export class ConcurrencyExhaustedError extends DomainError {
 }
 
 /**
- * read → fold → decide → append (ARCHITECTURE §6). A revision conflict is retried by re-reading, a bounded number
- * of times, never overwritten. Throws the decider's DomainError when a rule refuses the command.
+ * read → fold → decide → append (ARCHITECTURE §6). A revision conflict is retried by re-reading after a short random
+ * wait, a bounded number of times, never overwritten. Throws the decider's DomainError when a rule refuses the command.
  */
 export async function handleCommand<Command, Event extends DomainEvent, State>(
   store: EventStore,
@@ -88,8 +88,10 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       const appended = await store.append(envelope.streamId, events, last === undefined ? "no_stream" : last.revision);
       return { events: appended.events, state: decided.reduce((next, event) => decider.evolve(next, event), state), repeated: false };
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) continue;
-      throw error;
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      // Another writer (another replica) won the race: wait a random few milliseconds, growing with each attempt,
+      // so two writers that collided do not collide again on the immediate re-read.
+      if (attempt < maxAttempts) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(80, 5 * 2 ** attempt)));
     }
   }
   throw new ConcurrencyExhaustedError(envelope.streamId, maxAttempts);
