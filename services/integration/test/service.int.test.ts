@@ -50,6 +50,8 @@ function signedPrescription(institutionId: string, n: number) {
   return envelopedMessage(stored, { subject: "ihp.prescription.v1.PrescriptionSigned", type: "PrescriptionSigned", contentType: "application/x-protobuf; proto=ihp.prescription.v1.PrescriptionSigned", payload });
 }
 
+const prescriptionOf = (response: FollowOutboundResponse): string => (JSON.parse(response.entry!.payloadJson) as { prescriptionId: string }).prescriptionId;
+
 describe("integration service over gRPC (issue 17)", () => {
   it("XC-03 / CON-03 / REC-08: institution systems ingest idempotently for their own patients only; consult and the patient read; the outbound feed resumes from the acknowledged position", async () => {
     const bus = new InProcessBus();
@@ -93,7 +95,7 @@ describe("integration service over gRPC (issue 17)", () => {
       await bus.publish(signedPrescription(HOSP_A, 3));
       const first = outbound.stream<"followOutbound", FollowOutboundResponse>("followOutbound", { fromPosition: 0n }, hisA);
       await waitFor(() => first.received.length === 2, 5_000, "two entries for A");
-      expect(first.received.map((r) => JSON.parse(r.entry!.payloadJson).prescriptionId)).toEqual(["rx-1", "rx-3"]);
+      expect(first.received.map((r) => prescriptionOf(r))).toEqual(["rx-1", "rx-3"]);
       expect((await outbound.call("acknowledgeOutbound", { position: first.received[0]!.entry!.position }, hisA)).acknowledgedPosition).toBe(1n);
       first.cancel();
       // A HIS that reconnects gets what it did not acknowledge, with the same entry id.
@@ -103,7 +105,7 @@ describe("integration service over gRPC (issue 17)", () => {
       again.cancel();
       const b = outbound.stream<"followOutbound", FollowOutboundResponse>("followOutbound", { fromPosition: 0n }, hisB);
       await waitFor(() => b.received.length === 1, 5_000, "B's entry");
-      expect(JSON.parse(b.received[0]!.entry!.payloadJson).prescriptionId).toBe("rx-2");
+      expect(prescriptionOf(b.received[0]!)).toBe("rx-2");
       b.cancel();
       expect((await refusalOf(outbound.call("acknowledgeOutbound", { position: 1n }, platform))).code).toBe("INTEGRATION_CREDENTIAL_REQUIRED");
     } finally {

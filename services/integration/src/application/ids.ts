@@ -28,3 +28,9 @@ export function derivedId(kind: string, key: string): string {
   const hex = bytes.toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** A string field of stored event data ("" when absent or not a string). */
+export function textOf(data: Readonly<Record<string, unknown>>, key: string): string {
+  const value = data[key];
+  return typeof value === "string" ? value : "";
+}

@@ -4,7 +4,7 @@ import { type AuditTrail, type Principal, recordingRefusals, traceFields } from 
 import { refusal } from "../domain/errors.js";
 import { type HisPatientCommand, type HisPatientEvent, hisPatientDecider } from "../domain/hisPatient.js";
 import { isSafeId } from "../domain/messages.js";
-import { derivedId, hisPatientStreamId, messageStreamId, objectIndexStreamId, patientIndexStreamId } from "./ids.js";
+import { derivedId, hisPatientStreamId, messageStreamId, objectIndexStreamId, patientIndexStreamId, textOf } from "./ids.js";
 import type { IdentityPort } from "./ports.js";
 
 export interface IngestSender { readonly institutionId: string; readonly systemId: string } // systemId = principal subject
@@ -50,7 +50,7 @@ export function createIngest(options: IngestOptions): Ingest {
     const [claim] = await store.readStream(streamId);
     if (claim === undefined) return undefined;
     if (claim.data["contentHash"] !== contentHash) throw refusal("MESSAGE_ID_CONFLICT");
-    return { status: "DUPLICATE", objectId: String(claim.data["objectId"]) };
+    return { status: "DUPLICATE", objectId: textOf(claim.data, "objectId") };
   }
 
   async function ingest(
@@ -126,7 +126,7 @@ export function createIngest(options: IngestOptions): Ingest {
     },
     recordEncounter(sender, m) {
       const { messageId: _messageId, ...content } = m;
-      return ingest(sender, "RecordEncounter", "ENCOUNTER", m, content as unknown as JsonObject, async (at) => ({
+      return ingest(sender, "RecordEncounter", "ENCOUNTER", m, content, (at) => Promise.resolve({
         command: { type: "RecordEncounter", ...base(sender, m, at), encounter: content },
         objectId: m.encounterId,
         index: indexOf("encounter", sender, m.encounterId, m.hisPatientId),
@@ -134,7 +134,7 @@ export function createIngest(options: IngestOptions): Ingest {
     },
     attachLabResult(sender, m) {
       const { messageId: _messageId, ...content } = m;
-      return ingest(sender, "AttachLabResult", "LAB_RESULT", m, content as unknown as JsonObject, async (at) => ({
+      return ingest(sender, "AttachLabResult", "LAB_RESULT", m, content, (at) => Promise.resolve({
         command: { type: "AttachLabResult", ...base(sender, m, at), result: content },
         objectId: m.reportId,
         index: indexOf("lab", sender, m.reportId, m.hisPatientId),
@@ -142,7 +142,7 @@ export function createIngest(options: IngestOptions): Ingest {
     },
     attachImagingReport(sender, m) {
       const { messageId: _messageId, ...content } = m;
-      return ingest(sender, "AttachImagingReport", "IMAGING_REPORT", m, content as unknown as JsonObject, async (at) => ({
+      return ingest(sender, "AttachImagingReport", "IMAGING_REPORT", m, content, (at) => Promise.resolve({
         command: { type: "AttachImagingReport", ...base(sender, m, at), report: content },
         objectId: m.reportId,
         index: indexOf("imaging", sender, m.reportId, m.hisPatientId),

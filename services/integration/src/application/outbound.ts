@@ -1,5 +1,5 @@
 import { type EventStore, type JsonObject, type StoredEvent, WrongExpectedRevisionError } from "@ihp/eventsourcing";
-import { derivedId } from "./ids.js";
+import { derivedId, textOf } from "./ids.js";
 import type { IngestSender } from "./ingest.js";
 
 /** One entry of an institution's outbound log: what the hospital's systems receive (issue 17 item 3). */
@@ -39,12 +39,20 @@ function toEntry(event: StoredEvent): OutboundEntry {
   const data = event.data;
   return {
     position: BigInt(event.revision + 1),
-    entryId: String(data["entryId"]),
-    type: String(data["type"]),
-    institutionId: String(data["institutionId"]),
-    occurredAt: String(data["occurredAt"]),
-    payloadJson: String(data["payloadJson"]),
+    entryId: textOf(data, "entryId"),
+    type: textOf(data, "type"),
+    institutionId: textOf(data, "institutionId"),
+    occurredAt: textOf(data, "occurredAt"),
+    payloadJson: textOf(data, "payloadJson"),
   };
+}
+
+/** The highest acknowledged position in the ack stream (0 before any). */
+function highest(events: readonly StoredEvent[]): bigint {
+  return events.reduce((max, event) => {
+    const position = BigInt(textOf(event.data, "position") || "0");
+    return position > max ? position : max;
+  }, 0n);
 }
 
 export function createOutbound(options: { readonly store: EventStore; readonly clock: () => Date; readonly newEventId: () => string; readonly pollMs?: number }): Outbound {
@@ -52,8 +60,7 @@ export function createOutbound(options: { readonly store: EventStore; readonly c
   const pollMs = options.pollMs ?? 250;
 
   async function acknowledged(institutionId: string): Promise<bigint> {
-    const events = await store.readStream(ackStream(institutionId));
-    return events.reduce((max, event) => (BigInt(String(event.data["position"])) > max ? BigInt(String(event.data["position"])) : max), 0n);
+    return highest(await store.readStream(ackStream(institutionId)));
   }
 
   function metadata(actorId: string, actorRole: string, institutionId: string, causationId: string) {
@@ -93,7 +100,7 @@ export function createOutbound(options: { readonly store: EventStore; readonly c
     async acknowledge(sender, position) {
       for (let attempt = 0; attempt < 5; attempt++) {
         const events = await store.readStream(ackStream(sender.institutionId));
-        const current = events.reduce((max, event) => (BigInt(String(event.data["position"])) > max ? BigInt(String(event.data["position"])) : max), 0n);
+        const current = highest(events);
         const end = BigInt((await store.readStream(logStream(sender.institutionId))).length);
         const target = position > end ? end : position;
         if (target <= current) return current;

@@ -1,6 +1,6 @@
 import { type EventStore, fold, type StoredEvent } from "@ihp/eventsourcing";
 import { type HisPatientEvent, type HisPatientState, hisPatientDecider } from "../domain/hisPatient.js";
-import { hisPatientStreamId, objectIndexStreamId, patientIndexStreamId } from "./ids.js";
+import { hisPatientStreamId, objectIndexStreamId, patientIndexStreamId, textOf } from "./ids.js";
 
 /** Reads the HIS patients' streams: one patient's everything, or the HIS patient an encounter or report belongs to. */
 export interface Records {
@@ -24,8 +24,8 @@ export function createRecords(store: EventStore): Records {
       const seen = new Set<string>();
       const out = [];
       for (const event of await store.readStream(patientIndexStreamId(patientId))) {
-        const institutionId = String(event.data["institutionId"]);
-        const hisPatientId = String(event.data["hisPatientId"]);
+        const institutionId = textOf(event.data, "institutionId");
+        const hisPatientId = textOf(event.data, "hisPatientId");
         const key = `${institutionId}~${hisPatientId}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -37,7 +37,7 @@ export function createRecords(store: EventStore): Records {
     async byObject(kind, institutionId, objectId) {
       const [index] = await store.readStream(objectIndexStreamId(kind, institutionId, objectId));
       if (index === undefined) return undefined;
-      return hisPatient(institutionId, String(index.data["hisPatientId"]));
+      return hisPatient(institutionId, textOf(index.data, "hisPatientId"));
     },
   };
 }

@@ -8,12 +8,12 @@ export const VERIFIED = new Set(["pat-zhang", "pat-li", "pat-child"]);
 
 /** Identity as the ingest path sees it: verified patients answer, anyone else is identity's refusal. */
 export const fakeIdentity: IdentityPort = {
-  async verifiedPatient(patientId) {
-    if (!VERIFIED.has(patientId)) throw new DomainError("PATIENT_NOT_VERIFIED", "FAILED_PRECONDITION", "not verified");
-    return { patientId, birthDate: "1970-01-01", sex: "F" };
+  verifiedPatient(patientId) {
+    if (!VERIFIED.has(patientId)) return Promise.reject(new DomainError("PATIENT_NOT_VERIFIED", "FAILED_PRECONDITION", "not verified"));
+    return Promise.resolve({ patientId, birthDate: "1970-01-01", sex: "F" });
   },
-  async checkGuardian(caller, guardianId, childId) {
-    return caller.principal.subject === guardianId && guardianId === "pat-zhang" && childId === "pat-child";
+  checkGuardian(caller, guardianId, childId) {
+    return Promise.resolve(caller.principal.subject === guardianId && guardianId === "pat-zhang" && childId === "pat-child");
   },
 };
 

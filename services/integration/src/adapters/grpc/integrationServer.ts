@@ -22,10 +22,10 @@ export function callerOf(call: CallContext, newId: () => string): Caller {
  * HIS patients. The platform's own `system` services make no clinical ingest. Refused callers are audited.
  */
 export async function senderOf(audit: AuditTrail, caller: Caller, action: string): Promise<IngestSender> {
-  return recordingRefusals(audit, caller, action, undefined, async () => {
+  return recordingRefusals(audit, caller, action, undefined, () => {
     const { principal } = caller;
-    if (principal.kind !== "service" || !principal.roles.includes("integration")) throw refusal("INTEGRATION_CREDENTIAL_REQUIRED");
-    return { institutionId: principal.tenantId, systemId: principal.subject };
+    if (principal.kind !== "service" || !principal.roles.includes("integration")) return Promise.reject(refusal("INTEGRATION_CREDENTIAL_REQUIRED"));
+    return Promise.resolve({ institutionId: principal.tenantId, systemId: principal.subject });
   });
 }
 
