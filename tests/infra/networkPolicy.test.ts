@@ -1,7 +1,7 @@
 import { loadAll } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { connectionAllowed, coverageViolations, egressAllowed, type Endpoint, ingressAllowed, matches, workloadPods } from "./networkPolicy.js";
-import { CAN_RENDER, type K8sObject, KUSTOMIZATIONS, renderKustomization } from "./policyRender.js";
+import { CAN_RENDER, type K8sObject, KUSTOMIZATIONS, PLATFORM_SERVICES, renderKustomization } from "./policyRender.js";
 
 // Issue 14 item 2: NetworkPolicies over what kustomize renders, base and overlays. Default deny both ways for every
 // pod; the gateway's HTTP port open to all; each service's gRPC port only to the gateway and the services that call it; NATS to the
@@ -79,7 +79,7 @@ describe.skipIf(!CAN_RENDER).each(KUSTOMIZATIONS)("NetworkPolicies of infra/k8s/
     if (found === undefined) throw new Error(`no pod ${workload}`);
     return found;
   };
-  const SERVICES = ["identity", "consult", "prescription", "pharmacy", "reporting"];
+  const SERVICES = PLATFORM_SERVICES;
   const hasKurrent = pods.some((p) => p.name === "StatefulSet/kurrentdb");
   const monitoring = pod("prometheus", { app: "prometheus" }, "monitoring", { "ihp/monitoring": "true" });
   const otherNamespace = pod("intruder", { "ihp/tier": "service" }, "elsewhere");

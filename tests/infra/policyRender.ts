@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadAll } from "js-yaml";
 
@@ -19,7 +20,13 @@ export interface K8sObject {
   readonly spec?: Record<string, unknown>;
 }
 
-export const K8S_ROOT = join(import.meta.dirname, "../../infra/k8s");
+export const REPO_ROOT = join(import.meta.dirname, "../..");
+export const K8S_ROOT = join(REPO_ROOT, "infra/k8s");
+
+/** The platform's services: every folder of services/ with a process entry (src/main.ts); each needs a Deployment. */
+export const PLATFORM_SERVICES: readonly string[] = readdirSync(join(REPO_ROOT, "services"))
+  .filter((name) => existsSync(join(REPO_ROOT, "services", name, "src/main.ts")))
+  .sort();
 
 /** Every kustomization the infra tests check: the base and the overlays (relative to infra/k8s). */
 export const KUSTOMIZATIONS = ["base", "overlays/production", "overlays/production-postgres"] as const;
