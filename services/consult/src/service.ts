@@ -17,6 +17,7 @@ import { CONSULT_CONTEXT, consultEventMessage } from "./adapters/bus/integration
 import { consultServer } from "./adapters/grpc/consultServer.js";
 import { contextServer } from "./adapters/grpc/contextServer.js";
 import { grpcIdentity } from "./adapters/identity/grpcIdentity.js";
+import { grpcHisEncounters } from "./adapters/integration/grpcIntegration.js";
 import { embeddedRtc } from "./adapters/rtc/embeddedRtc.js";
 import type { Caller } from "./application/caller.js";
 import { createConsultCommands } from "./application/consultCommands.js";
@@ -26,7 +27,7 @@ import { createExpirySweep } from "./application/expirySweep.js";
 import { createFamilyContracts } from "./application/familyContracts.js";
 import { createMessageFeed } from "./application/messageFeed.js";
 import { CONSULT_SEALING } from "./application/sealing.js";
-import type { IdentityPort, RtcPort } from "./application/ports.js";
+import type { HisEncounterPort, IdentityPort, RtcPort } from "./application/ports.js";
 import { createPrescribingContext } from "./application/prescribingContext.js";
 import { type ConsultReadModels, queuesProjection } from "./application/queuesProjection.js";
 import type { ConsultConfig } from "./config.js";
@@ -42,6 +43,8 @@ export interface ConsultServiceOptions {
   readonly tracer?: GrpcHandlerOptions["tracer"];
   /** Identity behind its port; default: identity's gRPC services at IDENTITY_GRPC_ADDRESS. */
   readonly identity?: IdentityPort;
+  /** HIS encounters behind their port; default: the integration service at INTEGRATION_GRPC_ADDRESS when set. */
+  readonly hisEncounters?: HisEncounterPort;
   /** Default: the embedded RTC adapter (tokens only, no media server). */
   readonly rtc?: RtcPort;
   /** Tokens of the service's own calls (the expiry sweep). Default: from AUTH_MODE (serviceTokenSource). */
@@ -82,6 +85,11 @@ export async function startConsultService(options: ConsultServiceOptions): Promi
         )
       : undefined;
   const identity = options.identity ?? ownIdentity!;
+  const ownHisEncounters =
+    options.hisEncounters === undefined && config.INTEGRATION_GRPC_ADDRESS !== undefined
+      ? grpcHisEncounters(config.INTEGRATION_GRPC_ADDRESS, channelCredentials(config.GRPC_TLS_CA_FILE === undefined ? undefined : { caFile: config.GRPC_TLS_CA_FILE }))
+      : undefined;
+  const hisEncounters = options.hisEncounters ?? ownHisEncounters;
   let sweep: ((caller: Caller) => Promise<string[]>) | undefined;
   try {
     const hosted = await startServiceHost<ConsultReadModels>({
@@ -114,7 +122,7 @@ export async function startConsultService(options: ConsultServiceOptions): Promi
         const rtc =
           options.rtc ?? embeddedRtc({ secret: randomBytes(32), clock, tokenTtlSeconds: config.RTC_TOKEN_TTL_SECONDS, newId });
         const contracts = createFamilyContracts({ store, audit, identity, clock, newEventId: newId });
-        const commands = createConsultCommands({ store, audit, identity, rtc, contracts, settings, clock, newEventId: newId });
+        const commands = createConsultCommands({ store, audit, identity, rtc, contracts, hisEncounters, settings, clock, newEventId: newId });
         sweep = createExpirySweep({ commands, readModels, clock });
         return [
           {
@@ -147,11 +155,13 @@ export async function startConsultService(options: ConsultServiceOptions): Promi
       async stop(reason) {
         const outcomes = await hosted.stop(reason);
         ownIdentity?.close();
+        ownHisEncounters?.close();
         return outcomes;
       },
     };
   } catch (error) {
     ownIdentity?.close();
+    ownHisEncounters?.close();
     throw error;
   }
 }

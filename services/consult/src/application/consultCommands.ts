@@ -19,7 +19,8 @@ import { type ConsultView, loadConsult, stateOf, toConsultEvent } from "./consul
 import type { FamilyContracts } from "./familyContracts.js";
 import { consultStreamId, derivedId, requireConsultId, requireInstitutionId, requirePartyId, requireRequestId } from "./ids.js";
 import { requireClinician, requireParticipant, requirePatient, requireSystem } from "./policy.js";
-import type { IdentityPort, RtcPort, RtcToken } from "./ports.js";
+import { resolveHisPriorRecord } from "./hisPriorRecord.js";
+import type { HisEncounterPort, IdentityPort, RtcPort, RtcToken } from "./ports.js";
 import { jurisdictionCode, profileFor } from "./profiles.js";
 import { consultResource, isRefusal, recordingRefusals } from "./refusals.js";
 
@@ -29,6 +30,8 @@ export interface ConsultCommandsOptions {
   readonly identity: IdentityPort;
   readonly rtc: RtcPort;
   readonly contracts: FamilyContracts;
+  /** CON-03 records linked from HIS; unset: a HIS-linked record is taken as the client states it (no integration). */
+  readonly hisEncounters?: HisEncounterPort;
   readonly settings: ConsultSettings;
   readonly clock: () => Date;
   readonly newEventId: () => string;
@@ -215,6 +218,7 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
           profileVersion = profile.version;
           const patient = await identity.verifiedPatient(caller, patientId);
           const guardian = await guardianFacts(caller, patientId);
+          const priorRecord = await resolveHisPriorRecord(options.hisEncounters, caller, input.priorRecord, institutionId, patientId);
           const contract = input.consultType === "FAMILY_DOCTOR" ? await familyContract(input.familyContractId, now) : null;
           const { view } = await execute(caller, {
             consultId,
@@ -231,7 +235,7 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
               institution: { ...institution, jurisdiction },
               patient,
               guardian,
-              priorRecord: input.priorRecord,
+              priorRecord,
               invitation: input.invitation,
               familyContractId: input.familyContractId,
               familyContract: contract,

@@ -87,3 +87,18 @@ export interface RtcPort {
   issueToken(roomId: string, participantId: string, role: string): Promise<RtcToken>;
   closeRoom(roomId: string): Promise<void>;
 }
+
+/** CON-03: an offline encounter the institution's HIS recorded (integration service), as consult needs it. */
+export interface HisEncounter {
+  readonly encounterId: string;
+  readonly institutionId: string;
+  readonly patientId: string;
+  readonly encounterDate: string;
+  readonly recordType: string;
+  readonly diagnoses: readonly { readonly code: string; readonly name: string; readonly version: string }[];
+}
+
+/** The integration service's encounters, read as the caller (their token is forwarded). Null: no such encounter. */
+export interface HisEncounterPort {
+  encounter(caller: Caller, institutionId: string, encounterId: string): Promise<HisEncounter | null>;
+}

@@ -71,6 +71,12 @@ export const CONSULT_ERRORS = {
       "with a definite diagnosis from a physical hospital.",
     zh: "既往病历须为实体医院出具的门诊病历、住院病历、出院小结或诊断证明，且有明确诊断。",
   },
+  HIS_ENCOUNTER_NOT_USABLE: {
+    kind: "FAILED_PRECONDITION",
+    ruleId: "CON-03",
+    en: "The hospital record linked from HIS was not found for this patient at this institution.",
+    zh: "未找到该患者在本机构 HIS 中的对应就诊记录。",
+  },
   PRIOR_RECORD_TOO_OLD: {
     kind: "FAILED_PRECONDITION",
     ruleId: "CON-04",
