@@ -22,10 +22,11 @@ import { REPORTING_ERRORS, reportingConfigSchema, startReportingService } from "
 import { CONSULT_ERRORS, consultConfigSchema, startConsultService } from "@ihp/consult";
 import { sampleCatalogue } from "@ihp/drug-catalogue";
 import { catalogueLookup, PHARMACY_ERRORS, pharmacyConfigSchema, startPharmacyService } from "@ihp/pharmacy";
+import { integrationConfigSchema, startIntegrationService } from "@ihp/integration";
 import { PRESCRIPTION_ERRORS, prescriptionConfigSchema, startPrescriptionService } from "@ihp/prescription";
 
 /** The services the embedded mode runs, in start order. */
-export type ServiceName = "identity" | "consult" | "prescription" | "pharmacy" | "reporting";
+export type ServiceName = "identity" | "integration" | "consult" | "prescription" | "pharmacy" | "reporting";
 
 export interface EmbeddedOptions {
   /** Where every service keeps its SQLite files and the builtin issuer's key. */
@@ -102,18 +103,33 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
   });
   const catalogue = await sampleCatalogue();
 
-  // Each service, after the ones it calls: identity ← consult ← prescription; identity ← pharmacy; reporting reads the
-  // bus only. Stopped in reverse: gateway, reporting, pharmacy, prescription, consult, identity, bus, telemetry.
+  // Each service, after the ones it calls: identity ← integration ← consult ← prescription; identity ← pharmacy;
+  // reporting reads the bus only. Stopped in reverse: gateway, reporting, pharmacy, prescription, consult, integration,
+  // identity, bus, telemetry.
   const services: readonly { name: ServiceName; start: () => Promise<{ grpcPort: number; stop(): Promise<unknown> }> }[] = [
     {
       name: "identity",
       start: () => startIdentityService({ config: identityConfigSchema.parse({ ...common, SERVICE_NAME: "identity" }), ...shared("identity") }),
     },
     {
+      // HIS/LIS/PACS ingest and the outbound feed (issue 17); before consult, which reads HIS encounters (CON-03).
+      name: "integration",
+      start: () =>
+        startIntegrationService({
+          config: integrationConfigSchema.parse({ ...common, SERVICE_NAME: "integration", IDENTITY_GRPC_ADDRESS: address("identity") }),
+          ...shared("integration"),
+        }),
+    },
+    {
       name: "consult",
       start: () =>
         startConsultService({
-          config: consultConfigSchema.parse({ ...common, SERVICE_NAME: "consult", IDENTITY_GRPC_ADDRESS: address("identity") }),
+          config: consultConfigSchema.parse({
+            ...common,
+            SERVICE_NAME: "consult",
+            IDENTITY_GRPC_ADDRESS: address("identity"),
+            INTEGRATION_GRPC_ADDRESS: address("integration"),
+          }),
           ...shared("consult"),
         }),
     },

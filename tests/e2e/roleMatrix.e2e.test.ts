@@ -235,6 +235,8 @@ describe("role × operation matrix (issue 13 item 7): every GraphQL operation as
     for (const role of ["nurse", "pharmacy_governance"] as const) {
       tokens[role] = await platform.issuer.issue({ subject: crypto.randomUUID(), roles: [role], tenantId: demo.institutionId, kind: "human", ttlSeconds: 3600 });
     }
+    // A hospital's own system (issue 17): a service credential of the seed's institution.
+    tokens["integration"] = await platform.issuer.issue({ subject: "svc:his-role-matrix", roles: ["integration"], tenantId: demo.institutionId, kind: "service", ttlSeconds: 3600 });
   }, 180_000);
 
   afterAll(async () => {
