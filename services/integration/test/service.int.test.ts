@@ -16,6 +16,7 @@ import { waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { integrationConfigSchema, startIntegrationService } from "../src/index.js";
 import { refusalOf, ServiceClient } from "./support/client.js";
+import { adtA04, MllpTestClient, oruR01 } from "./mllpSamples.js";
 import { encounter, fakeIdentity, labResult } from "./support/ingestFixture.js";
 
 const HOSP_A = "hosp-a";
@@ -114,6 +115,37 @@ describe("integration service over gRPC (issue 17)", () => {
       outbound.close();
       await service.stop("test done");
       await bus.close();
+    }
+  }, 30_000);
+
+  it("XC-03 / REC-08: with MLLP_PORT set the service wires the HL7 v2 bridge to the same ingest path: ADT^A04 then ORU^R01 → ACK AA, the patient sees the result over gRPC, a resend is AA and still one result", async () => {
+    const mllpDir = await mkdtemp(join(tmpdir(), "integration-mllp-"));
+    const config = loadConfig(integrationConfigSchema, {
+      SERVICE_NAME: "integration",
+      DATA_DIR: mllpDir,
+      GRPC_PORT: "0",
+      SHUTDOWN_GRACE_MS: "500",
+      MLLP_PORT: "0",
+      MLLP_HOST: "127.0.0.1",
+      MLLP_INSTITUTION_ID: HOSP_A,
+      MLLP_SENDING_FACILITIES: "HOSPA",
+    });
+    const service = await startIntegrationService({ config, bus: new InProcessBus(), verifier, logger, identity: fakeIdentity });
+    const query = new ServiceClient(IntegrationQueryServiceService, service.grpcPort);
+    const patient = await issuer.issue({ subject: "pat-zhang", roles: ["patient"], tenantId: "platform" });
+    expect(service.mllpPort).toBeGreaterThan(0);
+    const his = await MllpTestClient.connect(service.mllpPort!);
+    try {
+      expect((await his.send(adtA04("ADT-1"))).code).toBe("AA");
+      expect((await his.send(oruR01("ORU-1"))).code).toBe("AA");
+      expect((await his.send(oruR01("ORU-1"))).code).toBe("AA");
+      const { results } = await query.call("listLabResults", { patientId: "pat-zhang" }, patient);
+      expect(results.map((r) => [r.reportId, r.institutionId, r.observations.length])).toEqual([["LAB-77", HOSP_A, 3]]);
+    } finally {
+      his.close();
+      query.close();
+      await service.stop("test done");
+      await rm(mllpDir, { recursive: true, force: true });
     }
   }, 30_000);
 });
