@@ -1,6 +1,7 @@
 import type { EventStore } from "@ihp/eventsourcing";
 import type { Bus } from "@ihp/messaging";
-import type { HealthProbe, Logger } from "@ihp/platform";
+import { HealthCheckResponse_ServingStatus } from "@ihp/contracts";
+import { type HealthProbe, type HealthService, type Logger, OVERALL } from "@ihp/platform";
 
 /** What a hosted service cannot serve without: its bus (a NATS round trip) and its event store (a one-event read). */
 export function dependencyProbes(bus: Bus, store: EventStore): readonly HealthProbe[] {
@@ -16,4 +17,9 @@ export function healthLog(logger: Logger): (failing: readonly string[]) => void 
     if (failing.length === 0) logger.info("dependencies answer again: SERVING");
     else logger.error({ code: "DEPENDENCY_DOWN", failing }, "a dependency does not answer: NOT_SERVING");
   };
+}
+
+/** Whether the server as a whole reports SERVING on grpc.health.v1 now (ihp_health_serving). */
+export function isServing(health: HealthService): boolean {
+  return health.status(OVERALL) === HealthCheckResponse_ServingStatus.SERVING;
 }

@@ -28,7 +28,6 @@ import {
   type GrpcHandlers,
   type GrpcServiceBinding,
   HealthService,
-  OVERALL,
   type Logger,
   openEventStore,
   type PrincipalResolver,
@@ -38,11 +37,10 @@ import {
   verifierFromConfig,
   watchHealth,
 } from "@ihp/platform";
-import { HealthCheckResponse_ServingStatus } from "@ihp/contracts";
 import { openPostgresReadModels, openSqliteReadModels, type Projection, Projector } from "@ihp/projections";
 import type { Kysely } from "kysely";
 import type { SealedEventStore, SealingPolicy } from "@ihp/keyring";
-import { dependencyProbes, healthLog } from "./hostHealth.js";
+import { dependencyProbes, healthLog, isServing } from "./hostHealth.js";
 import { createHostMetrics } from "./hostMetrics.js";
 import { type CheckpointTimer, intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
 import { openSealedStore } from "./sealing.js";
@@ -358,7 +356,7 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
       });
       // Health that tells the truth: NOT_SERVING while the bus or the event store does not answer.
       const watch = watchHealth({ health, probes: dependencyProbes(bus, store), everyMs: options.healthCheckMs ?? 5_000, onChange: healthLog(logger) });
-      unwatch.push(() => watch.stop(), metrics.watchServing(() => health.status(OVERALL) === HealthCheckResponse_ServingStatus.SERVING));
+      unwatch.push(() => watch.stop(), metrics.watchServing(() => isServing(health)));
     },
     stop: async () => {
       // Server streams never finish by themselves: end them first, so the drain only waits for unary calls.
