@@ -10,6 +10,7 @@ import { A, B, encounter, fakeIdentity, imagingReport, ingestFixture, labResult 
 const as = (principal: Principal): Caller => ({ principal, token: "t", correlationId: uuidv7(), trace: {} });
 const patient = (subject: string) => as({ subject, roles: ["patient"], tenantId: "platform", kind: "human" });
 const physician = as({ subject: "doc-1", roles: ["physician"], tenantId: "hosp-a", kind: "human" });
+const otherPhysician = as({ subject: "doc-2", roles: ["physician"], tenantId: "hosp-a", kind: "human" });
 const consult = as({ subject: "svc:consult", roles: ["system"], tenantId: "platform", kind: "service" });
 const hisOf = (tenantId: string) => as({ subject: `svc:his-${tenantId}`, roles: ["integration"], tenantId, kind: "service" });
 
@@ -44,9 +45,16 @@ describe("integration queries (REC-08: patients see their results; deny by defau
     expect(recorded).toEqual(["ListLabResults", "ListImagingReports"]);
   });
 
-  it("REC-08: another patient, a physician without a checked care relationship and another institution's system are refused and audited", async () => {
+  it("XC-03: the treating physician reads the patient's results (identity's care relationship); each read is recorded", async () => {
+    expect((await queries.listLabResults(physician, "pat-child")).map((r) => r.reportId)).toEqual(["LAB-77"]);
+    expect((await queries.getEncounter(physician, "hosp-a", "ENC-2026-1")).encounterId).toBe("ENC-2026-1");
+    const recorded = (await f.events()).filter((e) => e.type === "AccessRecorded").map((e) => e.data["action"]);
+    expect(recorded).toEqual(["ListLabResults", "GetEncounter"]);
+  });
+
+  it("REC-08 / XC-03: another patient, a physician without a care relationship and another institution's system are refused and audited", async () => {
     expect(await codeOf(queries.listLabResults(patient("pat-li"), "pat-child"))).toBe("RESULTS_ACCESS_DENIED");
-    expect(await codeOf(queries.listLabResults(physician, "pat-child"))).toBe("RESULTS_ACCESS_DENIED");
+    expect(await codeOf(queries.listLabResults(otherPhysician, "pat-child"))).toBe("RESULTS_ACCESS_DENIED");
     expect(await codeOf(queries.getLabResult(hisOf("hosp-b"), "hosp-a", "LAB-77"))).toBe("RESULTS_ACCESS_DENIED");
     expect(await codeOf(queries.getLabResult(hisOf("hosp-a"), "hosp-a", "LAB-77"))).toBe("ALLOWED");
     const refused = (await f.events()).filter((e) => e.type === "AccessRefused").map((e) => e.data["reason"]);

@@ -26,8 +26,8 @@ const newestFirst = <T extends { readonly issuedAt: string }>(items: readonly T[
 
 /**
  * Reads, deny by default (REC-08): the patient, a verified guardian of a minor patient, the platform's own services
- * (`system`, e.g. consult's CON-03 check) and, for one object, the institution system that sent it. A physician's
- * care relationship is not checked here yet, so physicians are refused. Every read is recorded before it is answered.
+ * (`system`, e.g. consult's CON-03 check), a physician treating the patient (identity's care relationship) and, for
+ * one object, the institution system that sent it. Every read is recorded before it is answered.
  */
 export function createQueries(options: QueriesOptions): Queries {
   const { records, audit, identity } = options;
@@ -36,9 +36,13 @@ export function createQueries(options: QueriesOptions): Queries {
     const { principal } = caller;
     if (authorize(principal, { roles: ["system"] }).allowed) return;
     if (institutionId !== undefined && principal.roles.includes("integration") && principal.tenantId === institutionId) return;
-    if (principal.kind === "human" && principal.roles.includes("patient")) {
-      if (principal.subject === patientId) return;
-      if (await identity.checkGuardian(caller, principal.subject, patientId)) return;
+    if (patientId !== "" && principal.kind === "human") {
+      if (principal.roles.includes("patient")) {
+        if (principal.subject === patientId) return;
+        if (await identity.checkGuardian(caller, principal.subject, patientId)) return;
+      }
+      // XC-03 / REC-09: a physician only through a care relationship, as identity decides it.
+      if (principal.roles.includes("physician") && (await identity.isTreating(caller, patientId))) return;
     }
     throw refusal("RESULTS_ACCESS_DENIED");
   }

@@ -88,8 +88,8 @@ export const INTEGRATION_ERRORS = {
   RESULTS_ACCESS_DENIED: {
     kind: "PERMISSION_DENIED",
     ruleId: "REC-08",
-    en: "Only the patient, a verified guardian of a minor, or the platform may read these records.",
-    zh: "仅患者本人、已核验的未成年人监护人或平台可查看这些记录。",
+    en: "Only the patient, a verified guardian of a minor, a treating physician or the platform may read these records.",
+    zh: "仅患者本人、已核验的未成年人监护人、经治医师或平台可查看这些记录。",
   },
 } as const satisfies Record<string, IntegrationErrorEntry>;
 

@@ -12,6 +12,10 @@ export const fakeIdentity: IdentityPort = {
     if (!VERIFIED.has(patientId)) return Promise.reject(new DomainError("PATIENT_NOT_VERIFIED", "FAILED_PRECONDITION", "not verified"));
     return Promise.resolve({ patientId, birthDate: "1970-01-01", sex: "F" });
   },
+  /** doc-1 treats pat-child (a consult of theirs, as identity would say); nobody else treats anyone. */
+  isTreating(caller, patientId) {
+    return Promise.resolve(caller.principal.subject === "doc-1" && patientId === "pat-child");
+  },
   checkGuardian(caller, guardianId, childId) {
     return Promise.resolve(caller.principal.subject === guardianId && guardianId === "pat-zhang" && childId === "pat-child");
   },

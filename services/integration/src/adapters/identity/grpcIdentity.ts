@@ -1,6 +1,6 @@
 import { type ChannelCredentials, credentials as grpcCredentials, type Metadata } from "@grpc/grpc-js";
-import { ClinicalAccessServiceClient } from "@ihp/contracts/identity";
-import { callDeadline, fromGrpcError, outgoingMetadata } from "@ihp/platform";
+import { ClinicalAccessServiceClient, PatientServiceClient } from "@ihp/contracts/identity";
+import { callDeadline, fromGrpcError, isRefusal, outgoingMetadata } from "@ihp/platform";
 import type { IdentityPort } from "../../application/ports.js";
 
 export interface GrpcIdentityOptions {
@@ -17,7 +17,9 @@ export interface GrpcIdentityOptions {
  * (PATIENT_NOT_FOUND, PATIENT_NOT_VERIFIED …), which integration passes on unchanged.
  */
 export function grpcIdentity(options: GrpcIdentityOptions): IdentityPort & { close(): void } {
-  const access = new ClinicalAccessServiceClient(options.address, options.credentials ?? grpcCredentials.createInsecure());
+  const channel = options.credentials ?? grpcCredentials.createInsecure();
+  const access = new ClinicalAccessServiceClient(options.address, channel);
+  const patients = new PatientServiceClient(options.address, channel);
 
   function call<Res>(token: string | undefined, deadline: Date | undefined, invoke: (metadata: Metadata, callOptions: ReturnType<typeof callDeadline>, done: (error: Error | null, response: Res) => void) => void): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
@@ -39,6 +41,20 @@ export function grpcIdentity(options: GrpcIdentityOptions): IdentityPort & { clo
       );
       return response.verified;
     },
-    close: () => access.close(),
+    async isTreating(caller, patientId) {
+      // identity answers a physician's GetPatient only through a care relationship (REC-09), minimized, and records
+      // the read; any refusal (NO_CARE_RELATIONSHIP, a role it does not serve) means "not treating".
+      try {
+        await call<unknown>(caller.token, caller.deadline, (metadata, callOptions, done) => patients.getPatient({ patientId }, metadata, callOptions, done));
+        return true;
+      } catch (error) {
+        if (isRefusal(error)) return false;
+        throw error;
+      }
+    },
+    close: () => {
+      access.close();
+      patients.close();
+    },
   };
 }
