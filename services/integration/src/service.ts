@@ -12,6 +12,7 @@ import type { IdentityPort } from "./application/ports.js";
 import { createQueries } from "./application/queries.js";
 import { createRecords } from "./application/records.js";
 import type { IntegrationConfig } from "./config.js";
+import { INTEGRATION_SEALING } from "./application/sealing.js";
 
 export const INTEGRATION_CONTEXT = "integration";
 
@@ -70,6 +71,7 @@ export async function startIntegrationService(options: IntegrationServiceOptions
       logger: options.logger,
       metrics: options.metrics,
       tracer: options.tracer,
+      sealing: INTEGRATION_SEALING,
       consumesFrom: ["prescription", "pharmacy"],
       consumers: [
         {

@@ -12,7 +12,7 @@ import { PrescriptionSigned } from "@ihp/contracts/prescription";
 import { type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
 import { envelopedMessage, InProcessBus } from "@ihp/messaging";
 import { BuiltinIssuer, createLogger, loadConfig, TokenVerifier } from "@ihp/platform";
-import { waitFor } from "@ihp/testing";
+import { filesContaining, waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { integrationConfigSchema, startIntegrationService } from "../src/index.js";
 import { refusalOf, ServiceClient } from "./support/client.js";
@@ -89,6 +89,8 @@ describe("integration service over gRPC (issue 17)", () => {
       expect(results.results.map((r) => [r.reportId, r.observations.length])).toEqual([["LAB-77", 2]]);
       expect((await refusalOf(query.call("listLabResults", { patientId: "pat-child" }, stranger))).code).toBe("RESULTS_ACCESS_DENIED");
       expect(JSON.parse((await query.call("exportPatientFhir", { patientId: "pat-child" }, child)).bundleJson)).toMatchObject({ resourceType: "Bundle" });
+      // Issue 10, XC-01: the diagnosis, the department and the observation names are sealed in integration's files.
+      expect(await filesContaining(dataDir, ["Type 2 diabetes", "Endocrinology", "Fasting glucose"])).toEqual([]);
 
       // Outbound: A's signed prescriptions reach A's feed only, once each, resumable after acknowledgement.
       await bus.publish(signedPrescription(HOSP_A, 1));

@@ -18,6 +18,8 @@ export interface OutboundSource {
   readonly type: string;
   readonly institutionId: string;
   readonly occurredAt: string;
+  /** The patient the entry is about, when the source names one: its payload is sealed under their clinical key. */
+  readonly patientId?: string | undefined;
   readonly payload: unknown;
 }
 
@@ -75,6 +77,7 @@ export function createOutbound(options: { readonly store: EventStore; readonly c
         institutionId: source.institutionId,
         occurredAt: source.occurredAt,
         payloadJson: JSON.stringify(source.payload),
+        ...(source.patientId === undefined || source.patientId === "" ? {} : { patientId: source.patientId }),
       };
       const event = { id: derivedId("outbound", source.eventId), type: ENTRY, schemaVersion: 1, data, metadata: metadata("svc:integration", "system", source.institutionId, source.eventId) };
       await store.append(logStream(source.institutionId), [event], "any");

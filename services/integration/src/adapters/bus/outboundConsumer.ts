@@ -25,7 +25,7 @@ export function outboundHandler(outbound: Outbound, logger: Logger): MessageHand
     const occurredAt = envelope.metadata?.occurredAt ?? "";
     if (envelope.type === "PrescriptionSigned") {
       const signed = PrescriptionSigned.decode(envelope.payload);
-      await outbound.append({ eventId: envelope.id, type: message.subject, institutionId: signed.institutionId, occurredAt, payload: PrescriptionSigned.toJSON(signed) });
+      await outbound.append({ eventId: envelope.id, type: message.subject, institutionId: signed.institutionId, patientId: signed.patientId, occurredAt, payload: PrescriptionSigned.toJSON(signed) });
     } else if (envelope.type === "PrescriptionReviewed") {
       const reviewed = PrescriptionReviewed.decode(envelope.payload);
       if (reviewed.outcome !== ReviewOutcome.REVIEW_OUTCOME_APPROVED) return;
