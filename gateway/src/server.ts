@@ -44,6 +44,8 @@ export interface GatewayOptions {
   readonly consult?: string | undefined;
   readonly prescription?: string | undefined;
   readonly pharmacy?: string | undefined;
+  /** `host:port` of the integration service (patients' lab results and imaging reports). */
+  readonly integration?: string | undefined;
   /** TLS for the channels the gateway dials itself (addresses above). Plaintext without it. */
   readonly grpcTls?: ClientTls | undefined;
   /** Verifies bearer tokens into principals (TokenVerifier). */
@@ -122,6 +124,7 @@ export async function createGateway(options: GatewayOptions) {
     consult: options.consult,
     prescription: options.prescription,
     pharmacy: options.pharmacy,
+    integration: options.integration,
     tls: options.grpcTls,
   });
   const hub = new FeedHub({

@@ -22,7 +22,7 @@ import { REPORTING_ERRORS, reportingConfigSchema, startReportingService } from "
 import { CONSULT_ERRORS, consultConfigSchema, startConsultService } from "@ihp/consult";
 import { sampleCatalogue } from "@ihp/drug-catalogue";
 import { catalogueLookup, PHARMACY_ERRORS, pharmacyConfigSchema, startPharmacyService } from "@ihp/pharmacy";
-import { integrationConfigSchema, startIntegrationService } from "@ihp/integration";
+import { INTEGRATION_ERRORS, integrationConfigSchema, startIntegrationService } from "@ihp/integration";
 import { PRESCRIPTION_ERRORS, prescriptionConfigSchema, startPrescriptionService } from "@ihp/prescription";
 
 /** The services the embedded mode runs, in start order. */
@@ -194,12 +194,13 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
         prescription: address("prescription"),
         pharmacy: address("pharmacy"),
         reporting: address("reporting"),
+        integration: address("integration"),
         verifier,
         bus,
         logger: logger.child({ service: "gateway" }),
         metricsRegistry: registryOf("gateway"),
         graphiql: true,
-        errorTables: [IDENTITY_ERRORS, CONSULT_ERRORS, PRESCRIPTION_ERRORS, PHARMACY_ERRORS, REPORTING_ERRORS],
+        errorTables: [IDENTITY_ERRORS, CONSULT_ERRORS, PRESCRIPTION_ERRORS, PHARMACY_ERRORS, REPORTING_ERRORS, INTEGRATION_ERRORS],
       });
     },
     stop: () => gateway?.stop() ?? Promise.resolve(),

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { CONSULT_ERRORS } from "@ihp/consult";
 import { declaredAccess, GATEWAY_ERRORS, loadComposedSchemaText, type OperationAccess, type OperationName } from "@ihp/gateway";
 import { IDENTITY_ERRORS } from "@ihp/identity";
+import { INTEGRATION_ERRORS } from "@ihp/integration";
 import { PHARMACY_ERRORS } from "@ihp/pharmacy";
 import { PLATFORM_ERRORS, ROLES, type Role } from "@ihp/platform";
 import { PRESCRIPTION_ERRORS } from "@ihp/prescription";
@@ -55,6 +56,10 @@ const DENIALS: ReadonlySet<string> = new Set([
   // REP-07 / REP-05: an incident or anomaly case of another institution.
   "INCIDENT_OTHER_INSTITUTION",
   "ANOMALY_CASE_OTHER_INSTITUTION",
+  // REC-08 / XC-03 (integration): results of someone else; a credential other than the institution's own system's.
+  "RESULTS_ACCESS_DENIED",
+  "INTEGRATION_CREDENTIAL_REQUIRED",
+  "WRONG_INSTITUTION",
 ]);
 
 /** Permission-kind codes that do not refuse the role: it may act once the named condition holds. */
@@ -88,6 +93,7 @@ function permissionCodes(): string[] {
     PRESCRIPTION_ERRORS,
     PHARMACY_ERRORS,
     REPORTING_ERRORS,
+    INTEGRATION_ERRORS,
   ];
   const codes = new Set<string>();
   for (const table of tables) {

@@ -7,6 +7,7 @@ import { identityModule } from "./identity/resolvers.js";
 import { consultModule } from "./consult/resolvers.js";
 import { auditModule } from "./audit/resolvers.js";
 import { reportingModule } from "./reporting/resolvers.js";
+import { integrationModule } from "./integration/resolvers.js";
 
 export const MODULES: readonly GatewayModule[] = [
   prescriptionModule,
@@ -15,4 +16,5 @@ export const MODULES: readonly GatewayModule[] = [
   consultModule,
   auditModule,
   reportingModule,
+  integrationModule,
 ];
