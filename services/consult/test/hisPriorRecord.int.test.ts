@@ -83,6 +83,7 @@ beforeAll(async () => {
   });
   const identity = new InMemoryIdentity();
   identity.institutions.set(INSTITUTION, { institutionId: INSTITUTION, jurisdiction: "guangxi", subjectCodes: ["03.07"], regulatorConnected: true });
+  identity.clinicians.set("physician-1", { institutionId: INSTITUTION, departments: ["03.07"], stepUp: true });
   identity.patients.set("patient-1", { patientId: "patient-1", birthDate: "1970-05-01", sex: "F", verificationMethod: "ID_CARD_FACE_MATCH" });
   consult = await startConsultService({
     config: loadConfig(consultConfigSchema, {
@@ -115,9 +116,12 @@ afterAll(async () => {
 });
 
 describe("CON-03 satisfied by a HIS-linked encounter (XC-03)", () => {
-  it("CON-03 / XC-03: an encounter the HIS recorded over the ingest API qualifies; record type, date, institution and diagnoses come from it", async () => {
+  it("CON-03 / XC-03: an encounter the HIS recorded over the ingest API qualifies; record type, date, institution and diagnoses come from it; a physician accepts", async () => {
     const { consult: requested } = await consults.call("requestConsult", request("ENC-1"), await patientToken("patient-1"));
     expect(requested).toMatchObject({ status: "WAITING", priorRecordId: "ENC-1", patientId: "patient-1" });
+    const physician = await issuer.issue({ subject: "physician-1", roles: ["physician"], tenantId: INSTITUTION, kind: "human" });
+    const { consult: accepted } = await consults.call("acceptConsult", { requestId: requestId(), consultId: requested!.consultId }, physician);
+    expect(accepted).toMatchObject({ status: "ACCEPTED", physicianId: "physician-1" });
     const log = SqliteEventStore.open({ path: join(dataDir, "consult", "consult-events.sqlite") });
     try {
       const [first] = await log.readStream(`consult-${requested!.consultId}`);
