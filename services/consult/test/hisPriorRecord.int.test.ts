@@ -79,6 +79,7 @@ beforeAll(async () => {
           ? Promise.resolve({ patientId, birthDate: "1970-05-01", sex: "F" })
           : Promise.reject(new DomainError("PATIENT_NOT_VERIFIED", "FAILED_PRECONDITION", "not verified")),
       checkGuardian: () => Promise.resolve(false),
+      isTreating: () => Promise.resolve(false),
     },
   });
   const identity = new InMemoryIdentity();
