@@ -33,7 +33,8 @@ describe("REP-02 / REP-05 working days: years an operator loads after the releas
     ["a weekday made a working day", [{ ...YEAR_2027, adjustedWorkingDays: ["2027-01-05"] }], "not a weekend"],
     ["no source", [{ ...YEAR_2027, source: " " }], "source"],
   ])("refuses %s with INVALID_ARGUMENT naming the fault", (_, json, words) => {
-    expect(() => parseWorkingDayCalendars(json)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringContaining(words) }));
+    expect(() => parseWorkingDayCalendars(json)).toThrow(words);
+    expect(() => parseWorkingDayCalendars(json)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
   });
 
   it("refuses a loaded year that does not follow on from the release's last one", () => {
