@@ -8,7 +8,8 @@ import type { HisEncounterPort } from "./ports.js";
  * CON-03 linked from HIS: a prior record whose source is HIS names an encounter the institution's HIS recorded in the
  * integration service. Its record type, date, issuing institution and diagnoses are taken from that encounter, never
  * from the client. An encounter that does not exist, belongs to another institution or another patient, or that the
- * caller may not read is HIS_ENCOUNTER_NOT_USABLE (one code, so the answer does not tell which). Uploads pass unchanged.
+ * caller may not read is HIS_ENCOUNTER_NOT_USABLE (one code, so the answer does not tell which), and so is any HIS
+ * link when no integration service is configured. Uploads pass unchanged.
  */
 export async function resolveHisPriorRecord(
   encounters: HisEncounterPort | undefined,
@@ -18,7 +19,10 @@ export async function resolveHisPriorRecord(
   patientId: string,
 ): Promise<PriorRecordInput | null> {
   const hisLinkId = record?.hisLinkId.trim() ?? "";
-  if (encounters === undefined || record === null || hisLinkId === "" || record.documentId.trim() !== "") return record;
+  if (record === null || hisLinkId === "" || record.documentId.trim() !== "") return record;
+  // Deny by default: without an integration service (INTEGRATION_GRPC_ADDRESS) nothing can vouch for a HIS link, and
+  // the client's own account of it is no evidence.
+  if (encounters === undefined) throw refusal("HIS_ENCOUNTER_NOT_USABLE");
   let encounter;
   try {
     encounter = await encounters.encounter(caller, institutionId, hisLinkId);
