@@ -21,6 +21,14 @@ export const integrationConfigSchema = serviceConfigSchema({
     .string()
     .default("")
     .transform((text) => text.split(",").map((item) => item.trim()).filter((item) => item !== "")),
+  /**
+   * MLLP over TLS with client certificates (PEM files): the listener's certificate and key, and the CA that signed
+   * the hospital systems' certificates. All three or none; with them a client without a certificate from that CA is
+   * refused at the handshake.
+   */
+  MLLP_TLS_CERT_FILE: z.string().min(1).optional(),
+  MLLP_TLS_KEY_FILE: z.string().min(1).optional(),
+  MLLP_TLS_CA_FILE: z.string().min(1).optional(),
 });
 
 export type IntegrationConfig = z.output<typeof integrationConfigSchema>;

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { IntegrationIngestServiceService, IntegrationOutboundServiceService, IntegrationQueryServiceService } from "@ihp/contracts/integration";
 import type { Bus } from "@ihp/messaging";
 import { ConfigError, type GrpcHandlerOptions, type Logger, type PrincipalResolver, serviceTokenSource, type StopOutcome } from "@ihp/platform";
@@ -124,8 +125,10 @@ async function startMllp(config: IntegrationConfig, ingest: ReturnType<typeof cr
     throw new ConfigError([{ variable: "MLLP_INSTITUTION_ID", problem: "required when MLLP_PORT is set" }]);
   }
   const { startMllpListener } = await import("./adapters/mllp/index.js");
+  const tls = await mllpTls(config);
   return startMllpListener({
     ingest,
+    ...(tls === undefined ? {} : { tls }),
     host: config.MLLP_HOST,
     port: config.MLLP_PORT,
     institutionId: config.MLLP_INSTITUTION_ID,
@@ -133,4 +136,14 @@ async function startMllp(config: IntegrationConfig, ingest: ReturnType<typeof cr
     sendingFacilities: config.MLLP_SENDING_FACILITIES,
     logger,
   });
+}
+
+/** MLLP_TLS_CERT_FILE, MLLP_TLS_KEY_FILE and MLLP_TLS_CA_FILE read at start: all three, or none (plain MLLP). */
+async function mllpTls(config: IntegrationConfig): Promise<{ cert: Buffer; key: Buffer; ca: Buffer } | undefined> {
+  const files = { MLLP_TLS_CERT_FILE: config.MLLP_TLS_CERT_FILE, MLLP_TLS_KEY_FILE: config.MLLP_TLS_KEY_FILE, MLLP_TLS_CA_FILE: config.MLLP_TLS_CA_FILE };
+  const missing = Object.entries(files).filter(([, path]) => path === undefined);
+  if (missing.length === 3) return undefined;
+  if (missing.length > 0) throw new ConfigError(missing.map(([variable]) => ({ variable, problem: "MLLP TLS needs the certificate, key and CA files together" })));
+  const [cert, key, ca] = await Promise.all([files.MLLP_TLS_CERT_FILE, files.MLLP_TLS_KEY_FILE, files.MLLP_TLS_CA_FILE].map((path) => readFile(path ?? "")));
+  return { cert: cert!, key: key!, ca: ca! };
 }

@@ -1,35 +1,8 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { connect, type TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { frame, type MllpListener, MllpDecoder, startMllpListener } from "../src/adapters/mllp/index.js";
+import { type MllpListener, startMllpListener } from "../src/adapters/mllp/index.js";
 import { adtA04, parseAck } from "./mllpSamples.js";
 import { ingestFixture } from "./support/ingestFixture.js";
-
-// The platform's throw-away test TLS material (packages/platform/test/fixtures/tls/README.md).
-const TLS = join(import.meta.dirname, "..", "..", "..", "packages", "platform", "test", "fixtures", "tls");
-const read = (name: string) => readFileSync(join(TLS, name));
-
-/** Sends one framed message over TLS and resolves with the ACK text, or rejects when the connection fails or closes. */
-function sendOverTls(port: number, withClientCertificate: boolean, message: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket: TLSSocket = connect({
-      host: "127.0.0.1",
-      port,
-      servername: "localhost",
-      ca: read("ca.crt"),
-      ...(withClientCertificate ? { cert: read("client.crt"), key: read("client.key") } : {}),
-    });
-    const decoder = new MllpDecoder();
-    socket.on("secureConnect", () => socket.write(frame(message)));
-    socket.on("data", (chunk: Buffer) => {
-      for (const event of decoder.push(chunk)) if (event.kind === "frame") resolve(event.payload.toString("utf8"));
-      socket.destroy();
-    });
-    socket.on("error", reject);
-    socket.on("close", () => reject(new Error("connection closed without an ACK")));
-  });
-}
+import { read, sendOverTls } from "./support/tlsClient.js";
 
 describe("MLLP over TLS with client certificates (XC-03)", () => {
   const f = ingestFixture();

@@ -16,8 +16,9 @@ import { filesContaining, waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { integrationConfigSchema, startIntegrationService } from "../src/index.js";
 import { refusalOf, ServiceClient } from "./support/client.js";
-import { adtA04, MllpTestClient, oruR01 } from "./mllpSamples.js";
+import { adtA04, MllpTestClient, oruR01, parseAck } from "./mllpSamples.js";
 import { encounter, fakeIdentity, labResult } from "./support/ingestFixture.js";
+import { sendOverTls, TLS } from "./support/tlsClient.js";
 
 const HOSP_A = "hosp-a";
 const HOSP_B = "hosp-b";
@@ -148,6 +149,37 @@ describe("integration service over gRPC (issue 17)", () => {
       query.close();
       await service.stop("test done");
       await rm(mllpDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it("XC-03: with MLLP_TLS_* set the bridge speaks TLS and wants a client certificate from the configured CA; a partial TLS setting stops the start", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "integration-mllp-tls-"));
+    const env = {
+      SERVICE_NAME: "integration",
+      DATA_DIR: dir,
+      GRPC_PORT: "0",
+      SHUTDOWN_GRACE_MS: "500",
+      MLLP_PORT: "0",
+      MLLP_HOST: "127.0.0.1",
+      MLLP_INSTITUTION_ID: HOSP_A,
+      MLLP_SENDING_FACILITIES: "HOSPA",
+      MLLP_TLS_CERT_FILE: join(TLS, "server.crt"),
+      MLLP_TLS_KEY_FILE: join(TLS, "server.key"),
+    };
+    try {
+      await expect(
+        startIntegrationService({ config: loadConfig(integrationConfigSchema, env), bus: new InProcessBus(), verifier, logger, identity: fakeIdentity }),
+      ).rejects.toMatchObject({ name: "ConfigError" });
+      const config = loadConfig(integrationConfigSchema, { ...env, MLLP_TLS_CA_FILE: join(TLS, "ca.crt") });
+      const service = await startIntegrationService({ config, bus: new InProcessBus(), verifier, logger, identity: fakeIdentity });
+      try {
+        expect(parseAck(await sendOverTls(service.mllpPort!, true, adtA04("TLS-ADT-1")))).toMatchObject({ code: "AA" });
+        await expect(sendOverTls(service.mllpPort!, false, adtA04("TLS-ADT-2"))).rejects.toThrow();
+      } finally {
+        await service.stop("test done");
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   }, 30_000);
 });
