@@ -8,3 +8,5 @@ export { findNatsServer, freePort, sharedNatsUrl, startNatsServer } from "./nats
 export type { NatsServerHandle } from "./natsServer.js";
 export { waitFor } from "./waitFor.js";
 export { filesContaining } from "./canary.js";
+export { documentedErrors, errorTableRows } from "./errorsDoc.js";
+export type { ErrorRow } from "./errorsDoc.js";
