@@ -219,8 +219,7 @@ describe("consult service over gRPC", () => {
     expect(payload.summaryHash).toBe(completed.consult?.summaryHash);
     expect(JSON.stringify(payload)).not.toContain("血糖控制");
 
-    // Issue 10, XC-01: messages, the summary, diagnosis names and the birth date are in no file of the data folder in
-    // clear (log, WAL, read models, key store), while the participants read them back (above).
+    // Issue 10, XC-01: messages, summary, diagnosis names, birth date: read back above, in clear in no file on disk.
     expect(await filesContaining(dataDir, ["最近血糖如何", "血糖控制可", "2型糖尿病", "原发性高血压", "1970-05-01"])).toEqual([]);
     await waitFor(async () => (await consults.call("listInstitutionBoard", { institutionId: INSTITUTION, page: undefined }, admin)).consults.every((c) => c.consultId !== consultId), 5_000, "board drops the completed consult");
   });
