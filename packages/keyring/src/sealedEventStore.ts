@@ -208,7 +208,10 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
       const sealedEvents: NewEvent[] = [];
       for (const event of events) sealedEvents.push(await sealEvent(streamId, event, events, fresh));
       const result = await store.append(streamId, sealedEvents, expectedRevision);
-      return { ...result, events: await openAll(result.events) };
+      if (result.duplicate) return { ...result, events: await openAll(result.events) };
+      // Just written: the writer's own clear data, not a decryption of what was sealed a moment ago.
+      const clear = new Map(events.map((event) => [event.id, event.data]));
+      return { ...result, events: result.events.map((event) => ({ ...event, data: clear.get(event.id) ?? event.data })) };
     },
     readStream: async (streamId) => openAll(await store.readStream(streamId)),
     readAll: async (readOptions) => openAll(await store.readAll(readOptions)),
