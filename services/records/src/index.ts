@@ -1,0 +1,2 @@
+// @ihp/records: the records service (issue 11).
+export * from "./domain/document.js";
