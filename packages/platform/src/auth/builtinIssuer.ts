@@ -11,7 +11,7 @@ import {
   SignJWT,
 } from "jose";
 import { CLAIMS } from "./claims.js";
-import type { PrincipalKind, Role } from "./principal.js";
+import { defaultKindOf, type PrincipalKind, type Role } from "./principal.js";
 
 export const TOKEN_ALGORITHM = "ES256";
 
@@ -88,7 +88,7 @@ export class BuiltinIssuer {
     const claims: Record<string, unknown> = {
       [CLAIMS.roles]: [...request.roles],
       [CLAIMS.tenant]: request.tenantId,
-      [CLAIMS.kind]: request.kind ?? (request.roles.includes("system") || request.roles.includes("integration") ? "service" : "human"),
+      [CLAIMS.kind]: request.kind ?? defaultKindOf(request.roles),
     };
     if (request.acr !== undefined) claims[CLAIMS.acr] = request.acr;
     if (request.amr !== undefined) claims[CLAIMS.amr] = [...request.amr];

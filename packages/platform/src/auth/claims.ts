@@ -1,6 +1,6 @@
 import type { JWTPayload } from "jose";
 import { AuthenticationError } from "../errors/authenticationError.js";
-import { isRole, type Principal, type PrincipalKind } from "./principal.js";
+import { defaultKindOf, isRole, type Principal, type PrincipalKind } from "./principal.js";
 
 /** Claim names the platform reads beyond the registered ones (sub, iss, aud, exp, iat). */
 export const CLAIMS = {
@@ -44,7 +44,7 @@ export function principalFromClaims(payload: JWTPayload): Principal {
   if (authTime !== undefined && (typeof authTime !== "number" || !Number.isFinite(authTime))) throw invalid();
   if (sessionId !== undefined && (typeof sessionId !== "string" || sessionId === "")) throw invalid();
   const knownRoles = roles.filter(isRole);
-  const principalKind: PrincipalKind = kind ?? (knownRoles.includes("system") || knownRoles.includes("integration") ? "service" : "human");
+  const principalKind: PrincipalKind = kind ?? defaultKindOf(knownRoles);
   return {
     subject: sub,
     roles: [...new Set(knownRoles)],

@@ -10,9 +10,21 @@ export const ROLES = [
   "system",
   // A hospital's own system (HIS, LIS, PACS) sending to services/integration: kind "service", tenant = its institution.
   "integration",
+  // Medical-records staff (病案管理人员, REC-09): read records by role, copies, sealing, custody, retention lists.
+  "records_officer",
+  // The records service's own credential (kind service): reads a closed consult's clinical source, never writes.
+  "records",
 ] as const;
 
 export type Role = (typeof ROLES)[number];
+
+/** Roles that are never a person: a token carrying one is kind "service" unless it says otherwise. */
+export const SERVICE_ROLES: readonly Role[] = ["system", "integration", "records"];
+
+/** The kind a token without an explicit kind claim gets from its roles. */
+export function defaultKindOf(roles: readonly string[]): PrincipalKind {
+  return roles.some((role) => (SERVICE_ROLES as readonly string[]).includes(role)) ? "service" : "human";
+}
 
 const ROLE_SET: ReadonlySet<string> = new Set(ROLES);
 

@@ -1,10 +1,11 @@
 import type { BaseConfig } from "../config/baseConfig.js";
+import type { Role } from "./principal.js";
 import { openBuiltinIssuer } from "./verifierFromConfig.js";
 
 /**
  * Tokens a service presents when it calls another service on its own behalf — a consumer reacting to an event, a
- * scheduled sweep — rather than forwarding a person's token. They carry the `system` role and kind "service", so
- * they can never pass for a clinician (IDN-03).
+ * scheduled sweep — rather than forwarding a person's token. They carry the `system` role (or the service's own role,
+ * e.g. `records`) and kind "service", so they can never pass for a clinician (IDN-03).
  */
 export interface ServiceTokenSource {
   token(): Promise<string>;
@@ -23,7 +24,7 @@ type TokenConfig = Pick<
  * Builtin mode: the service mints its own token with the issuer key in DATA_DIR (the embedded mode shares one).
  * OIDC: the client-credentials grant at OIDC_TOKEN_URL. Either way the token is cached until shortly before expiry.
  */
-export function serviceTokenSource(config: TokenConfig, fetchImpl: typeof fetch = fetch): ServiceTokenSource {
+export function serviceTokenSource(config: TokenConfig, fetchImpl: typeof fetch = fetch, roles: readonly Role[] = ["system"]): ServiceTokenSource {
   let cached: { token: string; renewAt: number } | undefined;
   let pending: Promise<string> | undefined;
 
@@ -32,7 +33,7 @@ export function serviceTokenSource(config: TokenConfig, fetchImpl: typeof fetch 
       const issuer = await openBuiltinIssuer(config.DATA_DIR);
       const token = await issuer.issue({
         subject: `svc:${config.SERVICE_NAME}`,
-        roles: ["system"],
+        roles: [...roles],
         tenantId: "platform",
         kind: "service",
         ttlSeconds: TTL_SECONDS,
