@@ -8,6 +8,15 @@ export {
 } from "./gen/ihp/consult/v1/prescribing.js";
 export type { ConsultContextServiceServer } from "./gen/ihp/consult/v1/prescribing.js";
 export {
+  ConsultRecordSourceServiceClient,
+  ConsultRecordSourceServiceService,
+  GetRecordSourceRequest,
+  GetRecordSourceResponse,
+  RecordingRef,
+  TranscriptMessage,
+} from "./gen/ihp/consult/v1/record_source.js";
+export type { ConsultRecordSourceServiceServer } from "./gen/ihp/consult/v1/record_source.js";
+export {
   ConsultCompleted,
   ConsultRefused,
   ConsultStarted,
