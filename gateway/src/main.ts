@@ -6,7 +6,7 @@ import { PHARMACY_ERRORS } from "@ihp/pharmacy/errors";
 import { PRESCRIPTION_ERRORS } from "@ihp/prescription/errors";
 import { REPORTING_ERRORS } from "@ihp/reporting/errors";
 import { INTEGRATION_ERRORS } from "@ihp/integration/errors";
-import { type Bus, contextStream, NatsJetStreamBus } from "@ihp/messaging";
+import { type Bus, contextStream, loadTransitKeys, NatsJetStreamBus } from "@ihp/messaging";
 import { createLifecycle, createLogger, createMetricsRegistry, type MetricsServer, serveMetrics, startTracing, verifierFromConfig } from "@ihp/platform";
 import { loadGatewayConfig } from "./config.js";
 import { loadPersistedQueries } from "./http/persistedQueries.js";
@@ -32,6 +32,7 @@ lifecycle.register("bus", {
       name: "gateway",
       // The reporting service provisions it too; ensureStreams is idempotent and uses the same spec.
       streams: [contextStream("reporting")],
+      transit: config.BUS_TRANSIT_KEY_FILE === undefined ? undefined : loadTransitKeys(config.BUS_TRANSIT_KEY_FILE),
     });
   },
   stop: () => bus?.close(),

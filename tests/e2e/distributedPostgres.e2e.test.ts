@@ -9,7 +9,7 @@ import { readCheckpoints } from "@ihp/eventsourcing";
 import { PostgresEventStore } from "@ihp/eventsourcing/postgres";
 import { openBuiltinIssuer } from "@ihp/platform";
 import { completeFollowUp, graphql, loginAs, runClinicalFlow, seedDemo, startFollowUp, type DemoSeed, type FlowActors } from "@ihp/runner";
-import { freePort, startNatsServer, waitFor, type NatsServerHandle } from "@ihp/testing";
+import { freePort, startNatsServer, waitFor, writeTransitKeyFile, type NatsServerHandle } from "@ihp/testing";
 
 import { freshDatabase, runProcess, stopProcesses, type FreshDatabase, type Proc } from "./support/serviceProcesses.js";
 
@@ -25,6 +25,7 @@ const MESSAGES = 16;
 describe("distributed mode on PostgreSQL event stores: two consult replicas on one log, the whole clinical flow", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "ihp-dist-pg-"));
   const keyDir = mkdtempSync(join(tmpdir(), "ihp-dist-pg-keys-"));
+  const transitKeyFile = writeTransitKeyFile(["e2e-1"], keyDir);
   let db: FreshDatabase;
   let nats: NatsServerHandle;
   let procs: Proc[] = [];
@@ -56,6 +57,7 @@ describe("distributed mode on PostgreSQL event stores: two consult replicas on o
     const common = {
       DATA_DIR: dataDir,
       NATS_URL: nats.url,
+      BUS_TRANSIT_KEY_FILE: transitKeyFile,
       METRICS_PORT: "0",
       AUTH_MODE: "builtin",
       CHECKPOINT_KEY_DIR: keyDir,

@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventEnvelope, LogCheckpointSigned } from "@ihp/contracts";
 import { readCheckpoints } from "@ihp/eventsourcing";
 import { verifyFile } from "@ihp/eventsourcing/sqlite";
-import { contextStream, NatsJetStreamBus } from "@ihp/messaging";
+import { contextStream, loadTransitKeys, NatsJetStreamBus } from "@ihp/messaging";
 import { openBuiltinIssuer, type BuiltinIssuer } from "@ihp/platform";
 import { graphql, loginAs, runClinicalFlow, seedDemo, type DemoSeed } from "@ihp/runner";
-import { freePort, startNatsServer, waitFor, type NatsServerHandle } from "@ihp/testing";
+import { filesContaining, freePort, startNatsServer, waitFor, writeTransitKeyFile, type NatsServerHandle } from "@ihp/testing";
 
 // The distributed mode (ARCHITECTURE §3): one process per service, NATS JetStream between them, PostgreSQL read
 // models for identity. Every process runs its own main.ts, configured only by environment variables, as in a pod.
@@ -86,6 +86,8 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
   const dataDir = mkdtempSync(join(tmpdir(), "ihp-dist-"));
   // The services' checkpoint keys, outside the data folder as in production.
   const keyDir = mkdtempSync(join(tmpdir(), "ihp-dist-keys-"));
+  // One Secret in a cluster: the same transit key file for every service and the gateway.
+  const transitKeyFile = writeTransitKeyFile(["e2e-1"], keyDir);
   const schema = `e2e_${Math.random().toString(36).slice(2, 10)}`;
   let nats: NatsServerHandle;
   let issuer: BuiltinIssuer;
@@ -119,7 +121,14 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
     issuer = await openBuiltinIssuer(dataDir);
     const [identityPort, reportingPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
     const [consultPort, prescriptionPort, pharmacyPort] = [await freePort(), await freePort(), await freePort()];
-    const common = { DATA_DIR: dataDir, NATS_URL: nats.url, METRICS_PORT: "0", AUTH_MODE: "builtin", CHECKPOINT_KEY_DIR: keyDir };
+    const common = {
+      DATA_DIR: dataDir,
+      NATS_URL: nats.url,
+      BUS_TRANSIT_KEY_FILE: transitKeyFile,
+      METRICS_PORT: "0",
+      AUTH_MODE: "builtin",
+      CHECKPOINT_KEY_DIR: keyDir,
+    };
     identityEnv = {
       ...common,
       SERVICE_NAME: "identity",
@@ -345,12 +354,26 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
     rmSync(copy, { force: true });
   });
 
+  it("XC-01 (issue 10): no NATS stream's storage holds what was typed into the flow or a person's identity in clear", async () => {
+    // Typed through GraphQL by runner/src/clinicalFlow.ts, or registered by the demo seed; the signed prescription's
+    // canonical document (names, ID number, birth date) and the staff registrations travel on NATS.
+    const typed = ["最近空腹血糖7.2", "病情稳定，续用二甲双胍", "陈示例", "19700312", "1970-03-12", "王示范", "110105198001010016", "赵药师"];
+    const files = readdirSync(nats.storeDir, { recursive: true }).map(String);
+    expect(files.some((file) => file.endsWith(".blk"))).toBe(true);
+    expect(await filesContaining(nats.storeDir, typed)).toEqual([]);
+  });
+
   it("XC-01 (issue 10): identity signed checkpoints of its log head (at its SIGTERM stop too) and published them on NATS; against that copy a cut tail is named", async () => {
     const publicKey = readFileSync(join(keyDir, "identity-checkpoint-p256.pem.pub"), "utf8").trim();
     const local = await readCheckpoints(join(dataDir, "identity-log-checkpoints.jsonl"));
     expect(local.length).toBeGreaterThan(0);
     // An outside party's copy: a durable consumer of identity's checkpoints on NATS (JetStream replays them all).
-    const regulator = await NatsJetStreamBus.connect({ servers: nats.url, name: "e2e-regulator-copy", streams: [contextStream("identity")] });
+    const regulator = await NatsJetStreamBus.connect({
+      servers: nats.url,
+      name: "e2e-regulator-copy",
+      streams: [contextStream("identity")],
+      transit: loadTransitKeys(transitKeyFile),
+    });
     const published: unknown[] = [];
     const consumer = await regulator.consume({ durable: "e2e-regulator-checkpoints", subjects: ["ihp.identity.v1.LogCheckpointSigned"] }, (message) => {
       const envelope = EventEnvelope.decode(message.data);

@@ -24,3 +24,5 @@ export type { SqliteCheckpointStoreOptions } from "./sqliteCheckpointStore.js";
 export { SqliteProcessedLog } from "./sqliteProcessedLog.js";
 export type { SqliteProcessedLogOptions } from "./sqliteProcessedLog.js";
 export { InvalidSubjectError, subjectMatches } from "./subjects.js";
+export { loadTransitKeys, TransitSealError, transitKeysFromJson } from "./transitSealing.js";
+export type { TransitErrorCode, TransitKeys } from "./transitSealing.js";

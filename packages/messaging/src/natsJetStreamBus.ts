@@ -9,6 +9,7 @@ import { startJetStreamConsumer } from "./natsConsumer.js";
 import { toNatsHeaders } from "./natsHeaders.js";
 import { ensureStreams, type StreamSpec } from "./natsStreams.js";
 import { assertPublishSubject } from "./subjects.js";
+import type { TransitKeys } from "./transitSealing.js";
 
 export interface NatsJetStreamBusOptions {
   /** e.g. "nats://nats:4222" or several for a cluster. */
@@ -33,6 +34,12 @@ export interface NatsJetStreamBusOptions {
   readonly onGiveUp?: GiveUpListener;
   /** A consumer's pull loop died; default: a process warning. */
   readonly onConsumerError?: (error: unknown) => void;
+  /**
+   * Seals every published message's data and opens every delivered one (transitSealing.ts), so the broker's storage
+   * holds no personal data in clear. A delivered message that does not open is rejected like a failing handler
+   * (redelivered, then given up with an alert). Unset: payloads as they are (tests of the bus itself).
+   */
+  readonly transit?: TransitKeys | undefined;
 }
 
 /**
@@ -83,8 +90,9 @@ export class NatsJetStreamBus implements Bus {
   async publish(message: BusMessage): Promise<void> {
     if (this.closing !== undefined) throw new BusClosedError();
     assertPublishSubject(message.subject);
+    const data = this.options.transit === undefined ? message.data : this.options.transit.seal(message).data;
     // A duplicate PubAck means the stream already holds this id: exactly what the publisher wanted.
-    await this.js.publish(message.subject, message.data, {
+    await this.js.publish(message.subject, data, {
       msgID: message.id,
       headers: toNatsHeaders(message.headers),
       timeout: this.options.publishTimeoutMs ?? 5_000,
@@ -93,7 +101,9 @@ export class NatsJetStreamBus implements Bus {
 
   async consume(spec: ConsumerSpec, handler: MessageHandler): Promise<Consumer> {
     if (this.closing !== undefined) throw new BusClosedError();
-    const started = await startJetStreamConsumer({ nc: this.nc, js: this.js, jsm: this.jsm }, spec, handler, {
+    const transit = this.options.transit;
+    const opening: MessageHandler = transit === undefined ? handler : (message) => handler(transit.open(message));
+    const started = await startJetStreamConsumer({ nc: this.nc, js: this.js, jsm: this.jsm }, spec, opening, {
       batch: this.options.fetchBatch ?? 32,
       maxAckPending: this.options.maxAckPending,
       redelivery: this.options.redelivery ?? { initialMs: 1_000, maxMs: 30_000 },

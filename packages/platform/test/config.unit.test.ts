@@ -48,6 +48,7 @@ describe("loadConfig", () => {
       }),
     );
     expect(Object.keys(problems)).toEqual([
+      "BUS_TRANSIT_KEY_FILE",
       "GRPC_PORT",
       "LOG_LEVEL",
       "NATS_URL",
@@ -81,9 +82,15 @@ describe("loadConfig", () => {
       OIDC_JWKS_URL: "https://login.example.cn/realms/ihp/protocol/openid-connect/certs",
       OIDC_AUDIENCE: "ihp",
       NATS_URL: "nats://nats-0:4222,nats://nats-1:4222",
+      BUS_TRANSIT_KEY_FILE: "/etc/ihp/bus-transit/keys.json",
     });
     expect(config.AUTH_MODE).toBe("oidc");
     expect(config.OIDC_AUDIENCE).toBe("ihp");
+  });
+
+  it("XC-01: a NATS bus needs its transit key file (payloads sealed at rest in JetStream)", () => {
+    const problems = problemsOf(() => loadConfig(baseConfigSchema, { ...minimal, NATS_URL: "nats://nats:4222" }));
+    expect(problems).toEqual({ BUS_TRANSIT_KEY_FILE: "required with NATS_URL: bus payloads are sealed at rest in JetStream" });
   });
 
   it("needs both TLS files or neither", () => {

@@ -10,6 +10,7 @@ import {
   type EventMapper,
   type GiveUpListener,
   InProcessBus,
+  loadTransitKeys,
   type MessageHandler,
   NatsJetStreamBus,
   Relay,
@@ -215,6 +216,7 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
               name: config.SERVICE_NAME,
               streams,
               onGiveUp,
+              transit: config.BUS_TRANSIT_KEY_FILE === undefined ? undefined : loadTransitKeys(config.BUS_TRANSIT_KEY_FILE),
             }));
       const audit = createAuditTrail({ store, context, clock, newId });
       const handlers = createGrpcHandlers({ logger, verifier, metrics: options.metrics, tracer: options.tracer });

@@ -14,7 +14,7 @@ import {
   TokenVerifier,
 } from "@ihp/platform";
 import type { Projection } from "@ihp/projections";
-import { findNatsServer, newEvent, startNatsServer, waitFor } from "@ihp/testing";
+import { findNatsServer, newEvent, startNatsServer, waitFor, writeTransitKeyFile } from "@ihp/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type HostDeps, startServiceHost } from "../src/index.js";
 
@@ -141,7 +141,7 @@ describe("service host operations (issue 14 item 3)", () => {
     cleanups.push(() => server.dispose());
     const host = await startServiceHost<Db>({
       context: "demohealth",
-      config: baseConfigSchema.parse({ SERVICE_NAME: "demohealth", DATA_DIR: data, GRPC_PORT: "0", NATS_URL: server.url, CHECKPOINT_KEY_DIR: join(data, "keys") }),
+      config: baseConfigSchema.parse({ SERVICE_NAME: "demohealth", DATA_DIR: data, GRPC_PORT: "0", NATS_URL: server.url, BUS_TRANSIT_KEY_FILE: writeTransitKeyFile(), CHECKPOINT_KEY_DIR: join(data, "keys") }),
       verifier,
       logger,
       healthCheckMs: 100,

@@ -113,7 +113,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
   if (bus === undefined) {
     lifecycle.register("bus", {
       start: async () => {
-        bus = await connectOwnBus(config.NATS_URL, config.SERVICE_NAME, logger);
+        bus = await connectOwnBus(config.NATS_URL, config.SERVICE_NAME, logger, config.BUS_TRANSIT_KEY_FILE);
       },
       stop: () => bus?.close(),
     });

@@ -1,7 +1,7 @@
 import { EventEnvelope } from "@ihp/contracts";
 import { FeedCategory, FeedEntry } from "@ihp/contracts/reporting";
-import { type BusMessage, NatsJetStreamBus } from "@ihp/messaging";
-import { findNatsServer, type NatsServerHandle, startNatsServer, waitFor } from "@ihp/testing";
+import { type BusMessage, loadTransitKeys, NatsJetStreamBus } from "@ihp/messaging";
+import { findNatsServer, type NatsServerHandle, startNatsServer, waitFor, writeTransitKeyFile } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FEED_STREAMS, FEED_SUBJECT } from "../src/index.js";
 import { consultStarted, deliveryDispatched, prescriptionSigned, prescriptionVoided, staffRecordChanged } from "./support/activityEvents.js";
@@ -20,9 +20,10 @@ describe.skipIf(skip)("regulator feed over NATS JetStream", () => {
 
   beforeAll(async () => {
     server = await startNatsServer();
-    harness = await startHarness({ env: { NATS_URL: server.url } });
+    const transitKeyFile = writeTransitKeyFile();
+    harness = await startHarness({ env: { NATS_URL: server.url, BUS_TRANSIT_KEY_FILE: transitKeyFile } });
     // Stands in for identity's relay (publisher) and the supervision platform (consumer of the feed subject).
-    identity = await NatsJetStreamBus.connect({ servers: server.url, name: "test-identity", streams: FEED_STREAMS });
+    identity = await NatsJetStreamBus.connect({ servers: server.url, name: "test-identity", streams: FEED_STREAMS, transit: loadTransitKeys(transitKeyFile) });
   });
 
   afterAll(async () => {

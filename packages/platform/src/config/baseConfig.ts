@@ -23,6 +23,11 @@ export const baseConfigShape = {
   GRPC_TLS_CA_FILE: filePath.optional(),
   METRICS_PORT: port.default(9464),
   NATS_URL: natsServers.optional(),
+  /**
+   * Transit keys that seal bus payloads at rest in JetStream (@ihp/messaging transitSealing.ts): one file, the same
+   * in every service and the gateway (a Kubernetes Secret). Required with NATS_URL.
+   */
+  BUS_TRANSIT_KEY_FILE: filePath.optional(),
   /** JetStream replicas of each context stream (1 on one server; the manifests set 3). Unset: 1. */
   NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
   /** Byte limit of each context stream (oldest messages dropped beyond it). Unset: unlimited. */
@@ -68,6 +73,9 @@ function checkCombinations(config: Record<string, unknown>, ctx: z.RefinementCtx
         ctx.addIssue({ code: "custom", path: [variable], message: "required when AUTH_MODE=oidc" });
       }
     }
+  }
+  if (config["NATS_URL"] !== undefined && config["BUS_TRANSIT_KEY_FILE"] === undefined) {
+    ctx.addIssue({ code: "custom", path: ["BUS_TRANSIT_KEY_FILE"], message: "required with NATS_URL: bus payloads are sealed at rest in JetStream" });
   }
   const hasCert = config["GRPC_TLS_CERT_FILE"] !== undefined;
   const hasKey = config["GRPC_TLS_KEY_FILE"] !== undefined;

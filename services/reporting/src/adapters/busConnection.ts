@@ -1,4 +1,4 @@
-import { type Bus, contextStream, type GiveUpListener, InProcessBus, NatsJetStreamBus } from "@ihp/messaging";
+import { type Bus, contextStream, type GiveUpListener, InProcessBus, loadTransitKeys, NatsJetStreamBus } from "@ihp/messaging";
 import type { Logger } from "@ihp/platform";
 
 /**
@@ -32,12 +32,13 @@ export function logGiveUp(logger: Logger): GiveUpListener {
  * The bus the service owns when none is injected: NATS JetStream when NATS_URL names servers (distributed mode),
  * else a private in-process bus — which nothing else publishes to, so the feed then only serves what is stored.
  */
-export async function connectOwnBus(natsUrl: string | undefined, name: string, logger: Logger): Promise<Bus> {
+export async function connectOwnBus(natsUrl: string | undefined, name: string, logger: Logger, transitKeyFile?: string): Promise<Bus> {
   const onGiveUp = logGiveUp(logger);
   if (natsUrl === undefined) {
     logger.warn("no NATS_URL and no shared bus: the feed receives no source events");
     return new InProcessBus({ onGiveUp });
   }
   const servers = natsUrl.split(",").map((server) => server.trim());
-  return NatsJetStreamBus.connect({ servers, name, streams: FEED_STREAMS, onGiveUp });
+  const transit = transitKeyFile === undefined ? undefined : loadTransitKeys(transitKeyFile);
+  return NatsJetStreamBus.connect({ servers, name, streams: FEED_STREAMS, onGiveUp, transit });
 }
