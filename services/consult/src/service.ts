@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { ConsultContextServiceService, ConsultServiceService } from "@ihp/contracts/consult";
+import { ConsultContextServiceService, ConsultRecordSourceServiceService, ConsultServiceService } from "@ihp/contracts/consult";
 import type { Bus } from "@ihp/messaging";
 import {
   channelCredentials,
@@ -16,6 +16,7 @@ import { startServiceHost } from "@ihp/service-host";
 import { CONSULT_CONTEXT, consultEventMessage } from "./adapters/bus/integrationEvents.js";
 import { consultServer } from "./adapters/grpc/consultServer.js";
 import { contextServer } from "./adapters/grpc/contextServer.js";
+import { recordSourceServer } from "./adapters/grpc/recordSourceServer.js";
 import { grpcIdentity } from "./adapters/identity/grpcIdentity.js";
 import { grpcHisEncounters } from "./adapters/integration/grpcIntegration.js";
 import { embeddedRtc } from "./adapters/rtc/embeddedRtc.js";
@@ -29,6 +30,7 @@ import { createMessageFeed } from "./application/messageFeed.js";
 import { CONSULT_SEALING } from "./application/sealing.js";
 import type { HisEncounterPort, IdentityPort, RtcPort } from "./application/ports.js";
 import { createPrescribingContext } from "./application/prescribingContext.js";
+import { createRecordSource } from "./application/recordSource.js";
 import { type ConsultReadModels, queuesProjection } from "./application/queuesProjection.js";
 import type { ConsultConfig } from "./config.js";
 import type { ConsultSettings } from "./domain/consults/index.js";
@@ -142,6 +144,10 @@ export async function startConsultService(options: ConsultServiceOptions): Promi
           {
             definition: ConsultContextServiceService,
             implementation: contextServer({ handlers, context: createPrescribingContext({ store, audit }), newId }),
+          },
+          {
+            definition: ConsultRecordSourceServiceService,
+            implementation: recordSourceServer({ handlers, source: createRecordSource({ store, audit }), newId }),
           },
         ];
       },

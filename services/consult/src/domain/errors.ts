@@ -191,6 +191,12 @@ export const CONSULT_ERRORS = {
     en: "This consult is not in progress.",
     zh: "该问诊不在进行中。",
   },
+  CONSULT_NOT_COMPLETED: {
+    kind: "FAILED_PRECONDITION",
+    ruleId: "REC-01",
+    en: "This consult has not been completed yet.",
+    zh: "该问诊尚未完成。",
+  },
   CONSULT_CLOSED: {
     kind: "FAILED_PRECONDITION",
     ruleId: undefined,
@@ -232,6 +238,12 @@ export const CONSULT_ERRORS = {
     ruleId: "IDN-08",
     en: "Only the physician assigned to this consult may do this.",
     zh: "仅该问诊的接诊医师可执行此操作。",
+  },
+  RECORD_SOURCE_CREDENTIAL_REQUIRED: {
+    kind: "PERMISSION_DENIED",
+    ruleId: "REC-01",
+    en: "Only the records service may read a consult's record source.",
+    zh: "仅病历服务可读取问诊的病历素材。",
   },
   NOT_CONSULT_PARTICIPANT: {
     kind: "PERMISSION_DENIED",

@@ -33,6 +33,7 @@ export type {
   ConsultTerminatedData,
   FollowUpEligibilityDecidedData,
   MessageSentData,
+  RecordingStoredData,
   ReferralNoticeIssuedData,
 } from "./events.js";
 export { beijingDay, isClassA } from "./rules.js";
