@@ -31,7 +31,9 @@ export type {
   ReviewerAffiliation,
   SettingsOverride,
   SpecialManagementDrugClass,
+  StepUpFactor,
 } from "./domain/types.js";
+export { stepUpFactors } from "./domain/stepUpFactors.js";
 export { JURISDICTIONS, createProfileRegistry } from "./domain/registry.js";
 export type { ProfileRegistry } from "./domain/registry.js";
 export { listProfiles, profileAt, profileByVersion } from "./domain/lookup.js";

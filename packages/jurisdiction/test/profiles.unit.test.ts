@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { JURISDICTIONS, type JurisdictionCode, listProfiles, profileAt } from "@ihp/jurisdiction";
+import { JURISDICTIONS, type JurisdictionCode, listProfiles, profileAt, profileByVersion, stepUpFactors } from "@ihp/jurisdiction";
 import { PUBLISHED_VERSIONS } from "./publishedVersions.js";
 import { fingerprint } from "./support/fingerprint.js";
 import { settingsDiff } from "./support/settingsDiff.js";
@@ -126,6 +126,20 @@ describe("XC-08: resolved profiles are plain frozen data", () => {
     expect(() => {
       (p.settings.dataResidency.allowedAreas as string[]).push("CN-GD");
     }).toThrow(TypeError);
+  });
+});
+
+describe("IDN-03: step-up factors", () => {
+  it("IDN-03: from 2026-12-08 (Beijing) every jurisdiction accepts a passkey with user verification or a face match, not a password", () => {
+    for (const j of JURISDICTIONS) {
+      expect(stepUpFactors(profileAt(j, "2026-12-08T00:00:00+08:00"))).toEqual(["webauthn-uv", "face-match"]);
+      expect(stepUpFactors(profileAt(j, "2026-12-07T23:59:59+08:00"))).toEqual(["password", "webauthn-uv", "face-match"]);
+    }
+  });
+
+  it("IDN-03: a decision recorded under version 1 replays with the factors version 1 accepted (XC-08)", () => {
+    expect(stepUpFactors(profileByVersion("national@2026-01-01#1"))).toContain("password");
+    expect(profileByVersion("national@2026-01-01#1").settings.stepUpFactors).toBeUndefined();
   });
 });
 

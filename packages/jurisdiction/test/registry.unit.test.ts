@@ -44,7 +44,9 @@ describe("XC-08: profileAt picks the version in effect", () => {
       expect(profileAt(j, "2026-01-01").version).toBe(`${j}@2026-01-01#1`);
       expect(profileAt(j, new Date("2025-12-31T16:00:00Z")).version).toBe(`${j}@2026-01-01#1`);
       expect(profileAt(j, "2026-01-01T00:00:00+08:00").jurisdiction).toBe(j);
-      expect(profileAt(j, "2031-05-05").effectiveFrom).toBe("2026-01-01");
+      expect(profileAt(j, "2026-12-07T23:59:59+08:00").version).toBe(`${j}@2026-01-01#1`);
+      // IDN-03 (issue 15): the national step-up factors reach every jurisdiction as its version 2.
+      expect(profileAt(j, "2031-05-05").version).toBe(`${j}@2026-12-08#2`);
     }
   });
 

@@ -83,6 +83,12 @@ export interface RetentionSettings {
   readonly destruction: "approvedOnly";
 }
 
+/**
+ * IDN-02, IDN-03. A factor a clinician may re-authenticate with before receiving a patient: the account password,
+ * a WebAuthn passkey with user verification (the device's biometric or PIN), or a face-match provider's result.
+ */
+export type StepUpFactor = "password" | "webauthn-uv" | "face-match";
+
 /** Every jurisdiction-dependent number and rule (XC-08, REQUIREMENTS §9). */
 export interface JurisdictionSettings {
   /**
@@ -149,6 +155,11 @@ export interface JurisdictionSettings {
   readonly bigDataExport:
     | { readonly kind: "none" }
     | { readonly kind: "smart_yinchuan"; readonly recordTypes: readonly BigDataExportRecordType[] };
+  /**
+   * IDN-03: the factors whose step-up counts as real-name re-authentication (实名认证) before receiving a patient.
+   * Absent in versions published before the setting existed, which accepted every factor (stepUpFactors()).
+   */
+  readonly stepUpFactors?: readonly StepUpFactor[];
 }
 
 /** A resolved, frozen profile: what a decision records (its `version`) and replays (XC-08). */

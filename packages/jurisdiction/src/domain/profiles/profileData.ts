@@ -2,6 +2,7 @@ import type { ProfileData } from "../types.js";
 import { CHONGQING_2026_01_01 } from "./chongqing.js";
 import { GUANGXI_2026_01_01 } from "./guangxi.js";
 import { NATIONAL_2026_01_01 } from "./national.js";
+import { NATIONAL_2026_12_08 } from "./national20261208.js";
 import { TIANJIN_2026_01_01 } from "./tianjin.js";
 import { YINCHUAN_2026_01_01 } from "./yinchuan.js";
 
@@ -13,7 +14,11 @@ import { YINCHUAN_2026_01_01 } from "./yinchuan.js";
  * 2022 with two drafts that have none (Guangxi, Tianjin), so no earlier date is true for the whole of any profile.
  */
 export const PROFILE_DATA: ProfileData = {
-  national: [{ effectiveFrom: "2026-01-01", settings: NATIONAL_2026_01_01 }],
+  national: [
+    { effectiveFrom: "2026-01-01", settings: NATIONAL_2026_01_01 },
+    // IDN-03: step-up factors (issue 15); reaches every jurisdiction as its version 2.
+    { effectiveFrom: "2026-12-08", settings: NATIONAL_2026_12_08 },
+  ],
   regional: {
     tianjin: [{ effectiveFrom: "2026-01-01", overrides: TIANJIN_2026_01_01 }],
     guangxi: [{ effectiveFrom: "2026-01-01", overrides: GUANGXI_2026_01_01 }],
