@@ -11,3 +11,5 @@ export { filesContaining } from "./canary.js";
 export { documentedErrors, errorTableRows } from "./errorsDoc.js";
 export type { ErrorRow } from "./errorsDoc.js";
 export { writeTransitKeyFile } from "./transitKeyFile.js";
+export { RegulatorSimulator } from "./regulatorSimulator.js";
+export type { RegulatorSimulatorOptions, SimulatorFault, SimulatorRecord, SimulatorRequest, SimulatorStats } from "./regulatorSimulator.js";
