@@ -11,6 +11,7 @@ import {
 import { AuthenticationError, type AuthenticationFailure } from "../errors/authenticationError.js";
 import { principalFromClaims } from "./claims.js";
 import type { Principal } from "./principal.js";
+import { VerifiedTokens } from "./verifiedTokens.js";
 
 export interface TokenVerifierOptions {
   /** Expected `iss`. */
@@ -22,6 +23,11 @@ export interface TokenVerifierOptions {
   /** Slack for clock drift between issuer and verifier, in seconds. */
   readonly clockToleranceSeconds?: number;
   readonly now?: () => Date;
+  /**
+   * Verified tokens kept (least recently used out) so that a token is checked in full once, not on every call that
+   * carries it; each hit still checks `exp` and `nbf` at `now`. 0 turns the cache off. Default 4,096.
+   */
+  readonly cachedTokens?: number;
 }
 
 export interface RemoteJwksOptions {
@@ -52,14 +58,24 @@ const SYMMETRIC_OR_NONE = /^(HS\d+|none)$/i;
  */
 export class TokenVerifier implements PrincipalResolver {
   private readonly algorithms: string[];
+  private readonly verified: VerifiedTokens | undefined;
 
   private constructor(
     private readonly keys: KeyResolver,
     private readonly options: TokenVerifierOptions,
+    /** With remote keys: how long they are cached, and so how long a verified token is trusted before a full check. */
+    keysMaxAgeMs?: number,
   ) {
     this.algorithms = [...(options.algorithms ?? ["ES256"])];
     const weak = this.algorithms.filter((algorithm) => SYMMETRIC_OR_NONE.test(algorithm));
     if (weak.length > 0) throw new Error(`token algorithms ${weak.join(", ")} are not allowed`);
+    const maxEntries = options.cachedTokens ?? 4_096;
+    this.verified =
+      maxEntries > 0 ? new VerifiedTokens({ maxEntries, clockToleranceSeconds: this.clockTolerance, maxAgeMs: keysMaxAgeMs }) : undefined;
+  }
+
+  private get clockTolerance(): number {
+    return this.options.clockToleranceSeconds ?? 5;
   }
 
   static fromJwks(jwks: JSONWebKeySet, options: TokenVerifierOptions): TokenVerifier {
@@ -67,10 +83,11 @@ export class TokenVerifier implements PrincipalResolver {
   }
 
   static fromRemoteJwks(url: URL | string, options: TokenVerifierOptions & RemoteJwksOptions): TokenVerifier {
+    const cacheMaxAge = options.cacheMaxAgeMs ?? 600_000;
     const remote = createRemoteJWKSet(new URL(url), {
       timeoutDuration: options.timeoutMs ?? 5_000,
       cooldownDuration: options.cooldownMs ?? 30_000,
-      cacheMaxAge: options.cacheMaxAgeMs ?? 600_000,
+      cacheMaxAge,
     });
     const keys: KeyResolver = async (header, token) => {
       try {
@@ -80,24 +97,30 @@ export class TokenVerifier implements PrincipalResolver {
         throw new KeySourceUnavailable("JWKS could not be fetched", { cause: error });
       }
     };
-    return new TokenVerifier(keys, options);
+    return new TokenVerifier(keys, options, cacheMaxAge);
   }
 
   async verify(token: string): Promise<Principal> {
+    const now = this.options.now?.() ?? new Date();
+    const known = this.verified?.get(token, now);
+    if (known !== undefined) return known;
     let payload;
     try {
       ({ payload } = await jwtVerify(token, this.keys, {
         issuer: this.options.issuer,
         audience: typeof this.options.audience === "string" ? this.options.audience : [...this.options.audience],
         algorithms: this.algorithms,
-        clockTolerance: this.options.clockToleranceSeconds ?? 5,
-        currentDate: this.options.now?.() ?? new Date(),
+        clockTolerance: this.clockTolerance,
+        currentDate: now,
         requiredClaims: ["sub", "exp"],
       }));
     } catch (error) {
       throw new AuthenticationError(failureOf(error), { cause: error });
     }
-    return principalFromClaims(payload);
+    const principal = principalFromClaims(payload);
+    // jwtVerify required a numeric exp (and checked nbf when present).
+    if (typeof payload.exp === "number") this.verified?.set(token, principal, { exp: payload.exp, nbf: payload.nbf }, now);
+    return principal;
   }
 }
 
