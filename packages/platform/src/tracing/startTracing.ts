@@ -1,4 +1,5 @@
 import { context, propagation, type Tracer, trace, type TracerProvider } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -29,10 +30,15 @@ export interface Tracing {
 }
 
 /**
- * Starts the process's tracer provider and registers it with the OpenTelemetry API, together with an async-hooks
- * context manager (the active span follows awaits, which the log mixin and propagation helpers rely on) and the W3C
+ * Starts the process's tracing and registers it with the OpenTelemetry API, together with an async-hooks context
+ * manager (the active trace context follows awaits, which the log mixin and propagation helpers rely on) and the W3C
  * trace-context propagator. One per process: in the embedded mode the composition root starts it once for all
  * services, which take their own tracers from `provider`.
+ *
+ * With nothing to export to (no endpoint, no exporter) no tracer provider is registered (issue 15): spans would be
+ * built, given random ids and dropped on every call. The context manager and propagator still carry the caller's
+ * trace context through gRPC handlers into event metadata and log lines; a "span" is then the API's non-recording
+ * one, which continues its parent's ids and costs nothing.
  */
 export function startTracing(options: TracingOptions): Tracing {
   const spanProcessors: SpanProcessor[] = [];
@@ -41,25 +47,36 @@ export function startTracing(options: TracingOptions): Tracing {
     spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: url.toString() })));
   }
   if (options.exporter !== undefined) spanProcessors.push(new SimpleSpanProcessor(options.exporter));
+  return spanProcessors.length === 0 ? contextOnly(options.serviceName) : exporting(options.serviceName, spanProcessors);
+}
 
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
-    spanProcessors,
-  });
-  provider.register({ propagator: new W3CTraceContextPropagator() });
+function exporting(serviceName: string, spanProcessors: SpanProcessor[]): Tracing {
+  claimContext();
+  const provider = new NodeTracerProvider({ resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }), spanProcessors });
+  provider.register({ propagator: new W3CTraceContextPropagator(), contextManager: null });
   // register() silently keeps an earlier provider; two would split one process's spans, so refuse loudly.
   if (registeredProvider() !== provider) {
     void provider.shutdown().catch(() => undefined);
-    throw new Error("tracing is already started in this process; start it once at the composition root");
+    throw alreadyStarted();
   }
+  return tracingOf(provider.getTracer(serviceName), provider, () => provider.forceFlush(), () => provider.shutdown());
+}
 
+function contextOnly(serviceName: string): Tracing {
+  claimContext();
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  const provider = trace.getTracerProvider();
+  return tracingOf(provider.getTracer(serviceName), provider, () => Promise.resolve(), () => Promise.resolve());
+}
+
+function tracingOf(tracer: Tracer, provider: TracerProvider, flush: () => Promise<void>, stop: () => Promise<void>): Tracing {
   let stopping: Promise<void> | undefined;
   return {
-    tracer: provider.getTracer(options.serviceName),
+    tracer,
     provider,
-    forceFlush: () => provider.forceFlush(),
+    forceFlush: flush,
     shutdown() {
-      stopping ??= provider.shutdown().finally(() => {
+      stopping ??= stop().finally(() => {
         trace.disable();
         context.disable();
         propagation.disable();
@@ -67,6 +84,19 @@ export function startTracing(options: TracingOptions): Tracing {
       return stopping;
     },
   };
+}
+
+/** Registers the process's context manager; refused when one is registered already (an earlier startTracing). */
+function claimContext(): void {
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  if (!context.setGlobalContextManager(contextManager)) {
+    contextManager.disable();
+    throw alreadyStarted();
+  }
+}
+
+function alreadyStarted(): Error {
+  return new Error("tracing is already started in this process; start it once at the composition root");
 }
 
 function registeredProvider(): TracerProvider {
