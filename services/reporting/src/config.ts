@@ -21,6 +21,16 @@ export const reportingConfigSchema = serviceConfigSchema({
    * @ihp/jurisdiction parseWorkingDayCalendars); unset: the built-in years only.
    */
   WORKING_DAY_CALENDAR_FILE: z.string().min(1).optional(),
+  /**
+   * REP-04 delivery: JSON file naming one channel per jurisdiction (adapter json-push, ningxia-xml, batch-file or
+   * pull; endpoint; credentials file; retry policy) and the test accounts never sent (README "Regulator delivery").
+   * Unset: nothing is delivered.
+   */
+  REGULATOR_DELIVERY_FILE: z.string().min(1).optional(),
+  /** REP-04: how often push and batch channels deliver what is due; 0 turns the timer off (tests run rounds themselves). */
+  REGULATOR_DELIVERY_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** REP-04: port of the delivery HTTP endpoint (pull regulators, replay command); unset: not served. 0 picks one. */
+  REGULATOR_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
 });
 
 export type ReportingConfig = z.output<typeof reportingConfigSchema>;

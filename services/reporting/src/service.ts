@@ -27,6 +27,7 @@ import { feedEntryMessage } from "./adapters/feedPublisher.js";
 import { anomalyServer } from "./adapters/anomalyServer.js";
 import { incidentServer } from "./adapters/incidentServer.js";
 import { regulatorFeedServer } from "./adapters/regulatorFeedServer.js";
+import { registerRegulatorDelivery, type RegulatorDeliveryHandle } from "./adapters/delivery/deliveryLifecycle.js";
 import { SOURCE_DECODERS } from "./adapters/sourceDecoders.js";
 import { FEED_SOURCES, feedMessageHandler } from "./application/feedConsumer.js";
 import { REPORTING_SEALING } from "./application/sealing.js";
@@ -52,9 +53,11 @@ export interface ReportingServiceOptions {
   readonly refusals?: RefusalRecorder;
 }
 
-export interface ReportingService {
+export interface ReportingService extends Omit<RegulatorDeliveryHandle, "regulatorHttpPort"> {
   /** The port the gRPC server bound (GRPC_PORT=0 picks one). */
   readonly grpcPort: number;
+  /** REP-04: the port of the delivery HTTP endpoint (pull regulators, replay), when REGULATOR_HTTP_PORT is set. */
+  readonly regulatorHttpPort: number | undefined;
   /**
    * REP-07 and REP-05: runs the overdue checks now (notification tasks, anomaly cases; the timer runs them every
    * INCIDENT_CHECK_INTERVAL_MS). Resolves to the number of alerts raised.
@@ -178,6 +181,8 @@ export async function startReportingService(options: ReportingServiceOptions): P
       await incidentCheck;
     },
   });
+  // REP-04: delivery to the regulators of REGULATOR_DELIVERY_FILE, with the ack ledger in this log.
+  const delivery = registerRegulatorDelivery(lifecycle, { config, store: () => need(store, "event store"), verifier, clock, logger, registry: options.metrics?.registry });
   lifecycle.register("grpc", {
     start: async () => {
       const feedStore = need(store, "event store");
@@ -217,6 +222,9 @@ export async function startReportingService(options: ReportingServiceOptions): P
   return {
     grpcPort: need(grpc, "gRPC server").port,
     checkIncidentDeadlines,
+    regulatorHttpPort: delivery.regulatorHttpPort(),
+    deliverToRegulators: delivery.deliverToRegulators,
+    replayRegulatorDeadLetters: delivery.replayRegulatorDeadLetters,
     stop: (reason) => lifecycle.stop(reason),
   };
 }

@@ -1,0 +1,85 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { EventStore } from "@ihp/eventsourcing";
+import type { Logger, MetricsRegistry } from "@ihp/platform";
+import { DeliveryLedger } from "../../application/delivery/deliveryLedger.js";
+import { type DeliveryRound, deliveryWorker } from "../../application/delivery/deliveryWorker.js";
+import { pullDelivery, replayDeadLetters } from "../../application/delivery/pullDelivery.js";
+import type { RegulatorAdapter } from "../../application/delivery/regulatorAdapter.js";
+import { batchFileAdapter } from "./batchFileAdapter.js";
+import type { DeliveryChannel, DeliverySettings } from "./deliveryConfigFile.js";
+import { jsonPushAdapter } from "./jsonPushAdapter.js";
+import { ningxiaXmlAdapter } from "./ningxiaXmlAdapter.js";
+
+export interface RegulatorDeliveryDeps {
+  readonly store: EventStore;
+  readonly settings: DeliverySettings;
+  readonly clock: () => Date;
+  readonly logger: Logger;
+  readonly registry?: MetricsRegistry | undefined;
+  /** Where batch files and their manifests are kept (DATA_DIR/regulator-batches). */
+  readonly outboxDir: string;
+}
+
+export type PullChannel = ReturnType<typeof pullDelivery> & { readonly jurisdiction: string };
+
+function adapterFor(channel: Exclude<DeliveryChannel, { adapter: "pull" }>, outboxDir: string): RegulatorAdapter {
+  const endpoint = { url: channel.endpoint, credential: channel.credential, timeoutMs: channel.timeoutMs };
+  switch (channel.adapter) {
+    case "json-push":
+      return jsonPushAdapter(endpoint);
+    case "ningxia-xml":
+      return ningxiaXmlAdapter(endpoint, { senderCode: channel.senderCode, receiverCode: channel.receiverCode });
+    case "batch-file":
+      return batchFileAdapter(channel.jurisdiction, endpoint, outboxDir);
+  }
+}
+
+function digest(secret: string): Buffer {
+  return createHash("sha256").update(secret).digest();
+}
+
+/** The configured channels (REP-04): a worker per push or batch channel, a pull handle per pull channel. */
+export function regulatorDelivery(deps: RegulatorDeliveryDeps) {
+  const { store, settings, clock, logger } = deps;
+  const ledgers = new Map(settings.channels.map((channel) => [channel.jurisdiction as string, new DeliveryLedger(store, channel.jurisdiction, settings.testAccounts, clock)]));
+  const ledgerOf = (jurisdiction: string): DeliveryLedger => {
+    const ledger = ledgers.get(jurisdiction);
+    if (ledger === undefined) throw new Error(`no delivery channel for ${jurisdiction}`);
+    return ledger;
+  };
+  const workers = settings.channels.flatMap((channel) =>
+    channel.adapter === "pull"
+      ? []
+      : [{ jurisdiction: channel.jurisdiction, worker: deliveryWorker({ ledger: ledgerOf(channel.jurisdiction), adapter: adapterFor(channel, deps.outboxDir), policy: channel.retry, clock, logger, batchSize: channel.batchSize, registry: deps.registry }) }],
+  );
+  const pulls = settings.channels.flatMap((channel) =>
+    channel.adapter === "pull"
+      ? [{ secret: digest(channel.credential), channel: { jurisdiction: channel.jurisdiction, ...pullDelivery({ ledger: ledgerOf(channel.jurisdiction), policy: channel.retry, clock, ackWaitMs: channel.ackWaitMs }) } }]
+      : [],
+  );
+  return {
+    jurisdictions: (): readonly string[] => [...ledgers.keys()],
+    hasPullChannels: pulls.length > 0,
+    /** One round for every push and batch channel; a channel that fails is logged and the others go on. */
+    async runOnce(): Promise<Readonly<Record<string, DeliveryRound>>> {
+      const rounds: Record<string, DeliveryRound> = {};
+      for (const { jurisdiction, worker } of workers) {
+        try {
+          rounds[jurisdiction] = await worker.runOnce();
+        } catch (error) {
+          logger.error({ err: error, code: "REGULATOR_DELIVERY_ROUND_FAILED", jurisdiction }, "regulator delivery round failed");
+        }
+      }
+      return rounds;
+    },
+    /** The pull channel whose regulator presents this credential (compared in constant time). */
+    pullFor(credential: string): PullChannel | undefined {
+      const presented = digest(credential);
+      return pulls.find((pull) => timingSafeEqual(pull.secret, presented))?.channel;
+    },
+    hasChannel: (jurisdiction: string): boolean => ledgers.has(jurisdiction),
+    replay: (jurisdiction: string, requestedBy: string): Promise<number> => replayDeadLetters(ledgerOf(jurisdiction), requestedBy, clock),
+  };
+}
+
+export type RegulatorDelivery = ReturnType<typeof regulatorDelivery>;
