@@ -8,6 +8,7 @@ import { consultModule } from "./consult/resolvers.js";
 import { auditModule } from "./audit/resolvers.js";
 import { reportingModule } from "./reporting/resolvers.js";
 import { integrationModule } from "./integration/resolvers.js";
+import { erasureModule } from "./erasure/resolvers.js";
 
 export const MODULES: readonly GatewayModule[] = [
   prescriptionModule,
@@ -17,4 +18,5 @@ export const MODULES: readonly GatewayModule[] = [
   auditModule,
   reportingModule,
   integrationModule,
+  erasureModule,
 ];

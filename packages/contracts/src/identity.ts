@@ -142,3 +142,14 @@ export {
   StepUpResponse,
 } from "./gen/ihp/identity/v1/sessions.js";
 export type { SessionServiceServer, SigningKeyServiceServer } from "./gen/ihp/identity/v1/sessions.js";
+export {
+  ErasureStatus,
+  GetSubjectErasureRequest,
+  GetSubjectErasureResponse,
+  RequestSubjectErasureRequest,
+  RequestSubjectErasureResponse,
+  SubjectErasure,
+  SubjectErasureServiceClient,
+  SubjectErasureServiceService,
+} from "./gen/ihp/identity/v1/erasure.js";
+export type { SubjectErasureServiceServer } from "./gen/ihp/identity/v1/erasure.js";

@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
-import type {
-  AppendResult,
-  EventMetadata,
-  EventStore,
-  ExpectedRevision,
-  JsonObject,
-  JsonValue,
-  NewEvent,
-  StoredEvent,
+import {
+  DomainError,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type JsonObject,
+  type JsonValue,
+  type NewEvent,
+  type StoredEvent,
 } from "@ihp/eventsourcing";
 import { KeyRingError } from "./errors.js";
 import type { EventIdentity, KeyRing } from "./keyRing.js";
@@ -144,9 +145,12 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
     if (subject === undefined) return event;
     const fence = await fenceOf(subject, rule.retentionClass);
     if (fence.destroyed.has(fence.generation)) {
-      throw new KeyRingError(
+      // A refusal, not a fault: the caller learns the stable code (platform ERRORS.md) and nothing is written.
+      throw new DomainError(
         "SUBJECT_ERASED",
+        "FAILED_PRECONDITION",
         `the data of retention class "${rule.retentionClass}" of this subject was erased; writing it again needs an explicit new key`,
+        "XC-01",
       );
     }
     const ref = refOf(subject, rule.retentionClass, fence.generation);

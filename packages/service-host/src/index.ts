@@ -9,3 +9,15 @@ export type { CheckpointTimer, LogCheckpointerOptions } from "./logCheckpoints.j
 export { createHostMetrics } from "./hostMetrics.js";
 export type { HostMetrics } from "./hostMetrics.js";
 export { dependencyProbes, healthLog } from "./hostHealth.js";
+export {
+  confirmationStream,
+  ERASURE_COMPLETED,
+  ERASURE_CONFIRMED,
+  ERASURE_REQUESTED,
+  ERASURE_RETRIED,
+  erasureHolder,
+  erasureHolderSpec,
+  erasureStream,
+  orderOf,
+} from "./erasure.js";
+export type { ErasureHolderOptions, ErasureOrder } from "./erasure.js";

@@ -44,6 +44,7 @@ import type { SealedEventStore, SealingPolicy } from "@ihp/keyring";
 import { dependencyProbes, healthLog, isServing } from "./hostHealth.js";
 import { createHostMetrics } from "./hostMetrics.js";
 import { type CheckpointTimer, intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
+import { erasureHolder, erasureHolderSpec } from "./erasure.js";
 import { openSealedStore } from "./sealing.js";
 
 /** The configuration a hosted service needs: the platform's base variables plus, optionally, its read-model database. */
@@ -126,6 +127,11 @@ export interface ServiceHostOptions<DB> {
   readonly publish?: { readonly map: EventMapper; readonly maxInFlight?: number } | undefined;
   /** Other contexts whose subjects this service consumes (their JetStream streams are provisioned too). */
   readonly consumesFrom?: readonly string[] | undefined;
+  /**
+   * With `sealing`: the context whose erasure orders this service follows as a key holder (erasure.ts). Default
+   * "identity".
+   */
+  readonly erasureCoordinator?: string | undefined;
   readonly consumers?: readonly HostedConsumer<DB>[] | undefined;
   /** The gRPC services to serve, built from the open dependencies. */
   readonly grpc: (deps: HostDeps<DB>) => readonly GrpcServiceBinding[] | Promise<readonly GrpcServiceBinding[]>;
@@ -152,6 +158,7 @@ export interface HostedService {
 export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Promise<HostedService> {
   const { config, context } = options;
   const clock = options.clock ?? (() => new Date());
+  const coordinator = options.erasureCoordinator ?? "identity";
   const newId = (): string => uuidv7(clock().getTime());
   const logger = options.logger ?? createLogger({ name: config.SERVICE_NAME, level: config.LOG_LEVEL });
   const lifecycle = createLifecycle({ logger, defaultStopTimeoutMs: config.SHUTDOWN_GRACE_MS + 5_000 });
@@ -204,7 +211,7 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
   const ownsBus = options.bus === undefined;
   lifecycle.register("bus", {
     start: async () => {
-      const streams = [context, ...(options.consumesFrom ?? [])].map((name) =>
+      const streams = [...new Set([context, ...(options.consumesFrom ?? []), ...(options.sealing === undefined ? [] : [coordinator])])].map((name) =>
         contextStream(name, { replicas: config.NATS_STREAM_REPLICAS, maxBytes: config.NATS_STREAM_MAX_BYTES }),
       );
       bus =
@@ -326,7 +333,18 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
     });
   }
 
-  for (const hosted of options.consumers ?? []) {
+  // Every service that seals holds data keys: it follows the coordinator's erasure orders (issue 10 item 3).
+  const holder: HostedConsumer<DB>[] =
+    options.sealing === undefined
+      ? []
+      : [
+          {
+            spec: erasureHolderSpec(context, coordinator),
+            handler: ({ bus: own, clock: now, newId: id }) =>
+              erasureHolder({ context, coordinator, store: store as SealedEventStore, bus: own, clock: now, newId: id }),
+          },
+        ];
+  for (const hosted of [...(options.consumers ?? []), ...holder]) {
     let consumer: Consumer | undefined;
     lifecycle.register(`consumer-${hosted.spec.durable}`, {
       start: async () => {

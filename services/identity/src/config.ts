@@ -58,6 +58,16 @@ export const identityConfigSchema = serviceConfigSchema({
   SIGNING_CA_NAME: z.string().min(1).optional(),
   SIGNING_CA_ALGORITHM: z.enum(["SM2_SM3", "ECDSA_P256_SHA256"]).optional(),
   SIGNING_CA_PUBLIC_KEY: z.string().regex(/^04[0-9a-fA-F]{128}$/, "expected an uncompressed public key in hex").optional(),
+  // Erasure of a subject's keys in every service that holds them (issue 10). See README "Erasure".
+  /** The services that hold data keys and must each confirm an erasure (comma-separated contexts). */
+  ERASURE_HOLDERS: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*$/, "expected comma-separated service contexts")
+    .default("identity,consult,prescription,pharmacy,integration"),
+  /** How often unconfirmed erasure orders are published again. */
+  ERASURE_RETRY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** An erasure not confirmed by every holder this long after its request is logged as ERASURE_INCOMPLETE (alert). */
+  ERASURE_ALERT_AFTER_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(900),
 });
 
 export type IdentityConfig = z.output<typeof identityConfigSchema>;

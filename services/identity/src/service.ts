@@ -23,6 +23,7 @@ import { createPractitionerAccess } from "./application/practitioners/practition
 import type { PractitionerAccess } from "./application/sessions/practitionerAccessPort.js";
 import type { IdentityVerifier } from "./application/patients/identityVerifier.js";
 import { IDENTITY_SEALING } from "./application/practitioners/sealing.js";
+import { erasureHosting } from "./adapters/erasureHosting.js";
 
 export interface IdentityServiceOptions {
   readonly config: IdentityConfig;
@@ -55,6 +56,7 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
   const { clock = () => new Date() } = options;
   const practitioners = await openPractitionerAdapters(options.config);
   const access = await openAccessAdapters(options.config, { identityVerifier: options.identityVerifier });
+  const erasure = erasureHosting<IdentityReadModels>(options.config, IDENTITY_CONTEXT);
   return startServiceHost<IdentityReadModels>({
     context: IDENTITY_CONTEXT,
     config: options.config,
@@ -66,22 +68,27 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
     tracer: options.tracer,
     sealing: IDENTITY_SEALING,
     projectSealed: true,
-    projections: [institutionsProjection, practitionersProjectionOf<IdentityReadModels>()],
+    projections: [institutionsProjection, practitionersProjectionOf<IdentityReadModels>(), erasure.projection],
     // Few events, and consumers (the regulator feed) read licence history in order: keep bus order = log order.
     publish: {
-      map: identityEventMapping({ openIdNumber: (sealed, id) => practitioners.sealer.open(sealed, id) }),
+      map: erasure.map(identityEventMapping({ openIdNumber: (sealed, id) => practitioners.sealer.open(sealed, id) })),
       maxInFlight: 1,
     },
     // REC-09: the care relationships behind a physician's patient read, from consult's integration events.
-    consumesFrom: ["consult"],
+    consumesFrom: ["consult", ...erasure.holders],
     consumers: [
       {
         spec: { durable: CARE_DURABLE, subjects: CONSULT_CARE_SUBJECTS },
         handler: ({ store, newId }) =>
           consultCareHandler(createCareRelationships({ store, newId, hoursAfterEnd: options.config.CARE_READ_HOURS_AFTER_END })),
       },
+      ...erasure.consumers,
     ],
-    grpc: ({ store, audit, handlers, readModels, newId, logger, verifier, openSealed }) => [
+    jobs: [erasure.job],
+    grpc: (deps) => {
+      const { store, audit, handlers, readModels, newId, logger, verifier, openSealed } = deps;
+      return [
+      erasure.binding(deps),
       {
         definition: InstitutionServiceService,
         implementation: institutionServer({
@@ -110,6 +117,7 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
         options.practitionerAccess ?? createPractitionerAccess({ store, newEventId: newId }),
         { store, audit, handlers, clock, newId, verifier },
       ),
-    ],
+      ];
+    },
   });
 }

@@ -78,6 +78,11 @@ export const PLATFORM_ERRORS = {
     en: "The data changed while you were working. Please try again.",
     zh: "数据已被他人修改，请刷新后重试。",
   },
+  SUBJECT_ERASED: {
+    status: status.FAILED_PRECONDITION,
+    en: "This person's data of this kind was destroyed; it cannot be written again without an approved new key.",
+    zh: "该人员此类数据已销毁，未经批准启用新密钥不得再写入。",
+  },
   UNAUTHENTICATED: { status: status.UNAUTHENTICATED, en: "Please sign in.", zh: "请先登录。" },
   TOKEN_MISSING: { status: status.UNAUTHENTICATED, en: "Please sign in.", zh: "请先登录。" },
   TOKEN_MALFORMED: {

@@ -1,6 +1,7 @@
 import type { Projection } from "@ihp/projections";
 import type { Kysely, Transaction } from "kysely";
 import { isInstitutionEventType } from "../domain/institutions/index.js";
+import type { ErasureReadModels } from "./erasure/erasuresProjection.js";
 import { toInstitutionEvent } from "./institutionEvents.js";
 
 /**
@@ -19,7 +20,8 @@ export interface InstitutionsTable {
   jurisdiction: string;
 }
 
-export interface IdentityReadModels {
+/** Identity's read models: institutions, practitioners (their own module) and open erasures. */
+export interface IdentityReadModels extends ErasureReadModels {
   institutions: InstitutionsTable;
 }
 
