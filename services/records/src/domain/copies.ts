@@ -40,10 +40,10 @@ export type CopyCommand =
       readonly type: "RequestCopy";
       readonly requestId: string;
       readonly institutionId: string;
-      readonly documentIds: string[];
+      readonly documentIds: readonly string[];
       readonly applicantType: string;
       readonly applicantId: string;
-      readonly proofs: ProofDocument[];
+      readonly proofs: readonly ProofDocument[];
       readonly committer: Committer;
       readonly at: Date;
     }
@@ -112,8 +112,16 @@ function decide(command: CopyCommand, state: CopyState): CopyEvent[] {
     const given = new Set(command.proofs.filter((p) => /^[0-9a-f]{64}$/.test(p.sha256)).map((p) => p.kind));
     const missing = REQUIRED_PROOFS[applicantType].filter((kind) => !given.has(kind));
     if (missing.length > 0) throw refusal("PROOF_MISSING", missing.join(", "));
-    const { type: _, committer: __, at: ___, applicantType: ____, ...rest } = command;
-    return [{ type: "CopyRequested", data: { ...rest, applicantType, contribution: by("creation", null) } }];
+    const data = {
+      requestId: command.requestId,
+      institutionId: command.institutionId,
+      documentIds: [...command.documentIds],
+      applicantType,
+      applicantId: command.applicantId,
+      proofs: command.proofs.map((p) => ({ kind: p.kind, sha256: p.sha256 })),
+      contribution: by("creation", null),
+    };
+    return [{ type: "CopyRequested", data }];
   }
   if (state.status === "none") throw refusal("COPY_REQUEST_NOT_FOUND");
   switch (command.type) {

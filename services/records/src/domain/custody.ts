@@ -49,8 +49,8 @@ export type CustodyCommand =
       readonly type: "VerifyTransfer";
       readonly transferId: string;
       /** The custodian's own manifest of every record and blob it holds, and the successor's signed receipt. */
-      readonly sent: ManifestItem[];
-      readonly received: ManifestItem[];
+      readonly sent: readonly ManifestItem[];
+      readonly received: readonly ManifestItem[];
     })
   | (Base & { readonly type: "CloseCustodian" });
 

@@ -27,7 +27,7 @@ export type OriginateRecord = Base & {
   readonly type: "OriginateRecord";
   readonly header: RecordHeaderBase;
   readonly sections: RecordSections;
-  readonly media: MediaReference[];
+  readonly media: readonly MediaReference[];
   /** The consult's physician, and whether identity lists them as trainee or probationary (REC-05). */
   readonly author: { readonly practitionerId: string; readonly name: string; readonly needsCosign: boolean };
   readonly profile: JurisdictionProfile;
@@ -37,7 +37,7 @@ export type OriginateRecord = Base & {
 export type AmendRecord = Base & {
   readonly type: "AmendRecord";
   readonly sections: RecordSections;
-  readonly addMedia: MediaReference[];
+  readonly addMedia: readonly MediaReference[];
   readonly settings: RecordsSettings;
 };
 
@@ -76,7 +76,7 @@ export type AttestAddendum = Base & {
 type Sealing = {
   readonly version: number;
   readonly snapshotHash: string;
-  readonly attestations: SealAttestation[];
+  readonly attestations: readonly SealAttestation[];
 };
 
 export type SealRecord = Base & Sealing & { readonly type: "SealRecord"; readonly sealId: string };
@@ -94,7 +94,7 @@ type RetentionFacts = {
   readonly profile: JurisdictionProfile;
   readonly lastVisitAt: string;
   /** PHA-09: the Rx Measures art. 50 classes of the prescriptions this record links. */
-  readonly prescriptionClasses: PrescriptionRetentionClass[];
+  readonly prescriptionClasses: readonly PrescriptionRetentionClass[];
 };
 
 /** PIPL art. 47: the patient (or a minor's guardian) asks for deletion. */

@@ -48,7 +48,7 @@ function originate(command: OriginateRecord, state: RecordState): Decision {
         documentId: command.documentId,
         header,
         sections: command.sections,
-        media: command.media,
+        media: [...command.media],
         author: { practitionerId: author.practitionerId, name: author.name },
         authorNeedsCosign: author.needsCosign,
         profileVersion: command.profile.version,

@@ -50,7 +50,7 @@ export function seal(command: SealRecord, record: MedicalRecord): Decision {
     version: command.version,
     addendumIds: unsealedAddenda(record, null),
     snapshotHash: command.snapshotHash,
-    sealingList: command.attestations,
+    sealingList: [...command.attestations],
     contribution: contribution(command.committer, command.at, "modification", "hold"),
   };
   return [{ type: "RecordSealed", data }];
@@ -71,7 +71,7 @@ export function sealIncrement(command: SealIncrement, record: MedicalRecord): De
     version: command.version,
     addendumIds,
     snapshotHash: command.snapshotHash,
-    sealingList: command.attestations,
+    sealingList: [...command.attestations],
     contribution: contribution(command.committer, command.at, "modification", "hold"),
   };
   return [{ type: "SealIncremented", data }];
@@ -102,7 +102,7 @@ export function unseal(command: UnsealRecord, record: MedicalRecord): Decision {
     documentId: record.documentId,
     sealId: sealed.sealId,
     ground,
-    attestations: command.attestations,
+    attestations: [...command.attestations],
     contribution: contribution(command.committer, command.at, "modification", "unhold"),
   };
   return [{ type: "RecordUnsealed", data }];

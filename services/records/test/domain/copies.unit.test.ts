@@ -24,12 +24,13 @@ const decision = (type: "ApproveCopy" | "RejectCopy", recordsStaff = true): Copy
   committer: committer("officer-zhao", "records_officer"),
   at: AT,
 });
+const SEAL = { algorithm: "SM2-with-SM3", certificateSerial: "inst-01", value: "c2VhbA==", sealedHash: SEALED_HASH, timestampToken: "dA==" };
 const issue = (over: Partial<Extract<CopyCommand, { type: "IssueCopy" }>> = {}): CopyCommand => ({
   type: "IssueCopy",
   requestId: "copy-req-1",
   copyId: "COPY-2026-0001",
   contentHash: SEALED_HASH,
-  seal: { algorithm: "SM2-with-SM3", certificateSerial: "inst-01", value: "c2VhbA==", sealedHash: SEALED_HASH, timestampToken: "dA==" },
+  seal: SEAL,
   committer: committer("officer-zhao", "records_officer"),
   at: AT,
   ...over,
@@ -67,7 +68,7 @@ describe("copyDecider", () => {
     given(copyDecider, run(request("PATIENT"))).when(issue()).thenError("COPY_NOT_APPROVED", "REC-10");
     const approved = run(request("PATIENT"), decision("ApproveCopy"));
     given(copyDecider, approved).when(issue({ copyId: "" })).thenError("COPY_SEAL_REQUIRED", "REC-10");
-    given(copyDecider, approved).when(issue({ seal: { ...(issue() as { seal: never }).seal, value: "" } })).thenError("COPY_SEAL_REQUIRED");
+    given(copyDecider, approved).when(issue({ seal: { ...SEAL, value: "" } })).thenError("COPY_SEAL_REQUIRED");
     given(copyDecider, approved).when(issue({ contentHash: "0".repeat(64) })).thenError("COPY_SEAL_REQUIRED");
     const issued = run(request("PATIENT"), decision("ApproveCopy"), issue());
     expect(issued.at(-1)).toMatchObject({
