@@ -1,0 +1,88 @@
+import type { AccessEntry, Record as RecordMessage, RecordSections as SectionsMessage, RecordVersion as VersionMessage } from "@ihp/contracts/records";
+import { documentAt, type MedicalRecord, type RecordAccessedData, type RecordSections, refusal, type VersionEntry } from "../../domain/index.js";
+
+const json = (value: unknown): string => (value === null || value === undefined ? "" : JSON.stringify(value));
+
+export function sectionsToProto(sections: RecordSections): SectionsMessage {
+  const exam = sections.physicalExamination;
+  return {
+    chiefComplaint: sections.chiefComplaint,
+    presentIllness: sections.presentIllness,
+    pastHistory: sections.pastHistory,
+    allergyHistory: sections.allergyHistory,
+    examined: exam.examined,
+    examinationFindings: exam.examined ? exam.findings : "",
+    auxiliaryExaminations: sections.auxiliaryExaminations.map((item) => ({ ...item })),
+    diagnoses: sections.diagnoses.map((item) => ({ ...item })),
+    treatmentAdvice: sections.treatmentAdvice,
+    prescriptions: sections.prescriptions.map((item) => ({ ...item })),
+  };
+}
+
+/** The physician's edit: "examined" without findings is refused, never silently turned into "not examined". */
+export function sectionsFromProto(message: SectionsMessage | undefined): RecordSections {
+  if (message === undefined) throw refusal("INVALID_RECORD_INPUT", "sections");
+  if (message.examined && message.examinationFindings.trim() === "") throw refusal("INVALID_RECORD_INPUT", "sections.examinationFindings");
+  return {
+    chiefComplaint: message.chiefComplaint,
+    presentIllness: message.presentIllness,
+    pastHistory: message.pastHistory,
+    allergyHistory: message.allergyHistory,
+    physicalExamination: message.examined ? { examined: true, findings: message.examinationFindings } : { examined: false },
+    auxiliaryExaminations: message.auxiliaryExaminations.map(({ reportId, summary }) => ({ reportId, summary })),
+    diagnoses: message.diagnoses.map(({ code, name, system, main }) => ({ code, name, system, main })),
+    treatmentAdvice: message.treatmentAdvice,
+    prescriptions: message.prescriptions.map(({ prescriptionId, serialNumber }) => ({ prescriptionId, serialNumber })),
+  };
+}
+
+/** The record's JSON view at its latest version; `withContent: false` leaves out sections and media (a listing). */
+export function recordToProto(record: MedicalRecord, withContent = true): RecordMessage {
+  const document = documentAt(record);
+  const { header } = record;
+  return {
+    recordId: record.documentId,
+    setId: header.setId,
+    version: document?.header.version ?? 0,
+    status: record.status,
+    consultId: header.consultId,
+    patientId: header.patient.patientId,
+    hisPatientId: header.patient.hisPatientId ?? "",
+    institutionId: header.custodian.institutionId,
+    visitAt: header.visitAt,
+    department: { ...header.department },
+    visitKind: header.visitKind,
+    priorRecordId: header.priorRecordId ?? "",
+    authorId: record.author.practitionerId,
+    authorName: record.author.name,
+    completedAt: record.completedAt ?? "",
+    sections: withContent && document !== undefined ? sectionsToProto(document.sections) : undefined,
+    media: withContent && document !== undefined ? document.media.map((item) => ({ ...item, bytes: BigInt(item.bytes) })) : [],
+    signatures: withContent ? record.signatures.map(({ version: _version, ...signature }) => ({ ...signature })) : [],
+    patientName: withContent ? header.patient.name : "",
+    patientBirthDate: withContent ? header.patient.birthDate : "",
+    patientSex: withContent ? { ...header.patient.sex } : undefined,
+  };
+}
+
+export function versionToProto(entry: VersionEntry): VersionMessage {
+  return {
+    version: entry.version,
+    operatorId: entry.contribution.committer.id,
+    operatorRole: entry.contribution.committer.role,
+    committedAt: entry.contribution.committedAt,
+    changeType: entry.contribution.lifecycle ?? entry.contribution.changeType,
+    changes: entry.changes.map((change) => ({ op: change.op, path: change.path, beforeJson: json(change.before), afterJson: json(change.after) })),
+  };
+}
+
+export function accessToProto(entry: RecordAccessedData): AccessEntry {
+  return {
+    accessorId: entry.readerId,
+    accessorRole: entry.readerRole,
+    purpose: entry.purpose,
+    outcome: entry.outcome,
+    reasonCode: entry.code,
+    at: entry.accessedAt,
+  };
+}

@@ -1,0 +1,55 @@
+import { type AuditTrail, recordingRefusals } from "@ihp/platform";
+import { decideAccess, type MedicalRecord, refusal } from "../domain/index.js";
+import type { Caller } from "./caller.js";
+import { isSafeId } from "./ids.js";
+import type { IdentityPort } from "./ports.js";
+import type { RecordStore } from "./store.js";
+
+/** Why a reader in this role reads (shown in the patient's access log). */
+const PURPOSE_OF_ROLE: Readonly<Record<string, string>> = {
+  patient: "SELF_SERVICE",
+  physician: "TREATMENT",
+  records_officer: "RECORDS_MANAGEMENT",
+};
+
+export function recordResource(documentId: string): string | undefined {
+  return isSafeId(documentId) ? `record/${documentId}` : undefined;
+}
+
+/**
+ * Every read of a record goes through here (REC-08, REC-09, XC-01): the domain decides, the access event is appended
+ * to the record's stream whether the read is allowed or refused, and a refusal is also an audit record. A record that
+ * does not exist gets no stream of its own (its first event must be the originating one): that refusal is in the
+ * audit trail only.
+ */
+export function createRecordReader(options: { records: RecordStore; audit: AuditTrail; identity: IdentityPort; clock: () => Date }) {
+  const { records, audit, identity, clock } = options;
+  return function read(caller: Caller, action: string, documentId: string): Promise<MedicalRecord> {
+    return recordingRefusals(audit, caller, action, recordResource(documentId), async () => {
+      if (!isSafeId(documentId)) throw refusal("INVALID_RECORD_INPUT", "record id");
+      const state = await records.state(documentId);
+      if (state.status !== "exists") throw refusal("RECORD_NOT_FOUND");
+      const { principal } = caller;
+      const role = principal.roles[0] ?? "";
+      const patientId = state.record.header.patient.patientId;
+      const guardianOfMinor = role === "patient" && principal.subject !== patientId && (await identity.checkGuardian(caller, principal.subject, patientId));
+      const now = clock();
+      const decision = decideAccess(
+        {
+          documentId,
+          reader: { id: principal.subject, role, institutionId: principal.tenantId },
+          purpose: PURPOSE_OF_ROLE[role] ?? "UNSPECIFIED",
+          guardianOfMinor,
+          consultClinicianIds: [],
+          at: now,
+        },
+        state,
+      );
+      await records.appendAccess(caller, documentId, decision.event, now);
+      if (decision.refusal !== null) throw decision.refusal;
+      return state.record;
+    });
+  };
+}
+
+export type RecordReader = ReturnType<typeof createRecordReader>;

@@ -1,0 +1,119 @@
+import type { EventStore } from "@ihp/eventsourcing";
+import { type JurisdictionCode, profileAt } from "@ihp/jurisdiction";
+import type { BlobStore } from "@ihp/blobstore";
+import { type Principal, traceFields } from "@ihp/platform";
+import { type Coded, type MediaReference, mediaRetention, type RecordHeaderBase, type RecordSections } from "../domain/index.js";
+import type { Caller } from "./caller.js";
+import { consultIndexStreamId, derivedId, patientIndexStreamId } from "./ids.js";
+import type { ConsultPort, ConsultSource, IdentityPort } from "./ports.js";
+import type { RecordStore } from "./store.js";
+
+/** The records service acting on its own behalf: the committer of an originated record (openEHR contribution). */
+export const RECORDS_PRINCIPAL: Principal = { subject: "svc:records", roles: ["records"], tenantId: "platform", kind: "service" };
+
+export interface OriginationOptions {
+  readonly records: RecordStore;
+  readonly store: EventStore;
+  readonly consult: ConsultPort;
+  readonly identity: IdentityPort;
+  /** Where the consult's transcript is kept as media (REC-01, REC-03); without one no media is linked. */
+  readonly blobs: BlobStore | undefined;
+  readonly clock: () => Date;
+  readonly newEventId: () => string;
+  /** Practitioner titles whose records need a supervisor's co-signature (REC-05), e.g. 试用期医师. */
+  readonly cosignTitles: readonly string[];
+}
+
+/** Visit time to the minute with the Beijing offset (WS/T 500.2 就诊日期时间). */
+export function beijingMinute(iso: string): string {
+  const shifted = new Date(Date.parse(iso) + 8 * 3_600_000).toISOString();
+  return `${shifted.slice(0, 16)}+08:00`;
+}
+
+const SEX: Readonly<Record<string, Coded>> = {
+  M: { code: "1", name: "男性", system: "GB/T 2261.1-2003" },
+  F: { code: "2", name: "女性", system: "GB/T 2261.1-2003" },
+};
+const UNKNOWN_SEX: Coded = { code: "0", name: "未知的性别", system: "GB/T 2261.1-2003" };
+
+/**
+ * The draft sections a closed consult gives (REC-01): its diagnoses (the first one main), the physician's signed
+ * summary as 治疗处理意见, "remote consult, not examined". Chief complaint and history are the physician's to complete
+ * (amend) before signing: the consult has no structured source for them.
+ */
+export function draftSections(source: ConsultSource): RecordSections {
+  return {
+    chiefComplaint: "",
+    presentIllness: "",
+    pastHistory: "",
+    allergyHistory: "",
+    physicalExamination: { examined: false },
+    auxiliaryExaminations: [],
+    diagnoses: source.diagnoses.map((diagnosis, index) => ({ code: diagnosis.code, name: diagnosis.name, system: diagnosis.version, main: index === 0 })),
+    treatmentAdvice: source.summary,
+    prescriptions: [],
+  };
+}
+
+export function headerOf(documentId: string, source: ConsultSource): RecordHeaderBase {
+  return {
+    documentId,
+    setId: derivedId("record-set", source.consultId),
+    visitAt: beijingMinute(source.startedAt),
+    department: { code: source.departmentCode, name: source.departmentCode, system: "诊疗科目代码" },
+    visitKind: "FOLLOW_UP",
+    priorRecordId: source.priorRecordId === "" ? null : source.priorRecordId,
+    consultId: source.consultId,
+    patient: { patientId: source.patientId, hisPatientId: null, name: "", sex: SEX[source.patientSex] ?? UNKNOWN_SEX, birthDate: source.patientBirthDate },
+    custodian: { institutionId: source.institutionId, name: "" },
+  };
+}
+
+/** The consult's chat as one TRANSCRIPT blob (canonical JSON lines), kept 3 years from consult end (REC-03). */
+async function transcriptMedia(blobs: BlobStore, source: ConsultSource, retainUntil: string): Promise<MediaReference[]> {
+  if (source.transcript.length === 0) return [];
+  const body = source.transcript.map((message) => JSON.stringify(message)).join("\n");
+  const stored = await blobs.put(Buffer.from(body, "utf8"), { retainUntil: new Date(`${retainUntil}T23:59:59+08:00`) });
+  return [{ mediaId: `transcript-${source.consultId}`, kind: "TRANSCRIPT", contentType: "application/x-ndjson", sha256: stored.sha256, bytes: stored.bytes, consultEndedAt: source.completedAt }];
+}
+
+/**
+ * REC-01: a consult closed → its outpatient record, drafted. Idempotent: the document id is derived from the consult
+ * and the consult event id is the request id, so a redelivered ConsultCompleted appends nothing.
+ */
+export function createOrigination(options: OriginationOptions) {
+  const { records, store, consult, identity, clock } = options;
+  return async function originate(consultId: string, causationId: string): Promise<string> {
+    const documentId = derivedId("record", consultId);
+    if ((await records.state(documentId)).status === "exists") return documentId;
+    const source = await consult.recordSource(consultId);
+    const author = await identity.practitioner(source.physicianId);
+    const profile = profileAt(source.jurisdiction as JurisdictionCode, source.completedAt);
+    const media = options.blobs === undefined ? [] : await transcriptMedia(options.blobs, source, mediaRetention(profile, source.completedAt).retainUntil);
+    const now = clock();
+    const caller: Caller = { principal: RECORDS_PRINCIPAL, token: undefined, correlationId: causationId, trace: traceFields() };
+    const header = headerOf(documentId, source);
+    await records.decide(
+      caller,
+      documentId,
+      {
+        type: "OriginateRecord",
+        documentId,
+        committer: { id: RECORDS_PRINCIPAL.subject, role: "records" },
+        at: now,
+        header,
+        sections: draftSections(source),
+        media,
+        author: { practitionerId: source.physicianId, name: author.name, needsCosign: options.cosignTitles.includes(author.title) },
+        profile,
+      },
+      causationId,
+      now,
+    );
+    const metadata = { actorId: RECORDS_PRINCIPAL.subject, actorRole: "records", tenantId: source.institutionId, correlationId: causationId, causationId, occurredAt: now.toISOString() };
+    const index = { documentId, consultId, patientId: source.patientId, institutionId: source.institutionId, visitAt: header.visitAt };
+    await store.append(consultIndexStreamId(consultId), [{ id: derivedId("RecordIndexed", `consult~${consultId}`), type: "RecordIndexed", schemaVersion: 1, data: index, metadata }], "any");
+    await store.append(patientIndexStreamId(source.patientId), [{ id: derivedId("RecordIndexed", `patient~${documentId}`), type: "RecordIndexed", schemaVersion: 1, data: index, metadata }], "any");
+    return documentId;
+  };
+}

@@ -1,0 +1,50 @@
+import type { Caller } from "./caller.js";
+
+/** A completed consult's clinical source, as consult's ConsultRecordSourceService returns it (REC-01). */
+export interface ConsultSource {
+  readonly consultId: string;
+  readonly institutionId: string;
+  readonly jurisdiction: string;
+  readonly departmentCode: string;
+  readonly consultType: string;
+  readonly patientId: string;
+  readonly patientBirthDate: string;
+  readonly patientSex: string;
+  readonly physicianId: string;
+  readonly startedAt: string;
+  readonly completedAt: string;
+  readonly summary: string;
+  readonly diagnoses: readonly { readonly code: string; readonly name: string; readonly version: string }[];
+  readonly priorRecordId: string;
+  readonly transcript: readonly { readonly messageId: string; readonly senderRole: string; readonly kind: string; readonly text: string; readonly mediaUri: string; readonly mediaSha256: string; readonly sentAt: string }[];
+}
+
+/** What the records service reads from consult, with its own `records` credential. */
+export interface ConsultPort {
+  recordSource(consultId: string): Promise<ConsultSource>;
+}
+
+/** A clinician's e-signature from identity's SignatureService (IDN-09), over the canonical document. */
+export interface IdentitySignature {
+  readonly signerId: string;
+  readonly algorithm: string;
+  readonly certificateSerial: string;
+  /** base64 */
+  readonly value: string;
+  /** hex */
+  readonly documentHash: string;
+  readonly signedAt: string;
+}
+
+/** What the records service asks identity. */
+export interface IdentityPort {
+  /** A practitioner's name and title, asked on the service's own behalf (or the practitioner's own token). */
+  practitioner(practitionerId: string): Promise<{ readonly name: string; readonly title: string }>;
+  /** Whether the caller (a patient) is a verified guardian of the (minor) patient, asked with the caller's token. */
+  checkGuardian(caller: Caller, guardianId: string, childId: string): Promise<boolean>;
+  /**
+   * The caller's own signature over the document (document type OUTPATIENT_RECORD, step-up bound to the consult):
+   * submitted with the records service's token, signed with the clinician's.
+   */
+  sign(caller: Caller, request: { readonly requestId: string; readonly documentId: string; readonly canonicalDocument: string; readonly consultId: string }): Promise<IdentitySignature>;
+}

@@ -1,0 +1,64 @@
+import { type EventMetadata, type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
+import { type MedicalRecord, type RecordCommand, recordDecider, type RecordEvent, type RecordState, refusal } from "../domain/index.js";
+import type { Caller } from "./caller.js";
+import { recordStreamId } from "./ids.js";
+
+function toEvent(event: StoredEvent): RecordEvent {
+  return { type: event.type, data: event.data } as unknown as RecordEvent;
+}
+
+/** Reads and writes record streams through R1's decider; nothing else appends to them but access events. */
+export interface RecordStore {
+  state(documentId: string): Promise<RecordState>;
+  /** The record, or RECORD_NOT_FOUND. */
+  record(documentId: string): Promise<MedicalRecord>;
+  decide(caller: Caller, documentId: string, command: RecordCommand, requestId: string | undefined, now: Date): Promise<MedicalRecord>;
+  /** Appends an event the domain decided outside a command (an access event); never conflicts with writers. */
+  appendAccess(caller: Caller, documentId: string, event: RecordEvent, now: Date): Promise<void>;
+  /** The access events of a record, oldest first. */
+  accessEvents(documentId: string): Promise<readonly StoredEvent[]>;
+}
+
+/** Event metadata of a caller's write; the cause is the request unless an event caused it (a consult's completion). */
+export function metadataOf(caller: Caller, causationId: string = caller.correlationId): Omit<EventMetadata, "occurredAt" | "requestId"> {
+  const { principal } = caller;
+  return {
+    actorId: principal.subject,
+    actorRole: principal.roles[0] ?? "",
+    tenantId: principal.tenantId,
+    correlationId: caller.correlationId,
+    causationId,
+    ...caller.trace,
+  };
+}
+
+export function createRecordStore(store: EventStore, newEventId: () => string): RecordStore {
+  async function state(documentId: string): Promise<RecordState> {
+    return fold(recordDecider, (await store.readStream(recordStreamId(documentId))).map(toEvent));
+  }
+  return {
+    state,
+    async record(documentId) {
+      const current = await state(documentId);
+      if (current.status !== "exists") throw refusal("RECORD_NOT_FOUND");
+      return current.record;
+    },
+    async decide(caller, documentId, command, requestId, now) {
+      const result = await handleCommand(
+        store,
+        recordDecider,
+        { streamId: recordStreamId(documentId), command, metadata: metadataOf(caller), ...(requestId === undefined ? {} : { requestId }), now },
+        { newEventId, toDomainEvent: toEvent },
+      );
+      if (result.state.status !== "exists") throw refusal("RECORD_NOT_FOUND");
+      return result.state.record;
+    },
+    async appendAccess(caller, documentId, event, now) {
+      const metadata = { ...metadataOf(caller), occurredAt: now.toISOString() };
+      await store.append(recordStreamId(documentId), [{ id: newEventId(), type: event.type, schemaVersion: 1, data: event.data, metadata }], "any");
+    },
+    async accessEvents(documentId) {
+      return (await store.readStream(recordStreamId(documentId))).filter((event) => event.type === "RecordAccessed");
+    },
+  };
+}

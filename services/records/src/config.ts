@@ -1,0 +1,32 @@
+import { serviceConfigSchema } from "@ihp/platform";
+import { z } from "zod";
+
+const address = z.string().regex(/^[^\s:]+:\d{1,5}$/, "expected host:port");
+
+/**
+ * The records service's configuration: the platform's variables (SERVICE_NAME, GRPC_PORT, DATA_DIR, NATS_URL,
+ * AUTH_MODE, …; packages/platform/README.md) plus its own.
+ */
+export const recordsConfigSchema = serviceConfigSchema({
+  /** host:port of identity (guardianship, practitioners, e-signatures). */
+  IDENTITY_GRPC_ADDRESS: address.optional(),
+  /** host:port of consult (ConsultRecordSourceService: a closed consult's clinical source). */
+  CONSULT_GRPC_ADDRESS: address.optional(),
+  DOWNSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** REC-05: hours after origination during which the author may complete and sign (EMR Norms art. 16). */
+  RECORDS_EDIT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  /** REC-07: signing stops when the server clock and the TSA differ by more than this many seconds. */
+  RECORDS_MAX_TSA_SKEW_SECONDS: z.coerce.number().min(0).max(3_600).default(5),
+  /** REC-05: practitioner titles (identity's `title`) whose records need a supervisor's co-signature, comma-separated. */
+  RECORDS_COSIGN_TITLES: z
+    .string()
+    .default("试用期医师,实习医师,住院医师(试用期)")
+    .transform((text) => text.split(",").map((item) => item.trim()).filter((item) => item !== "")),
+  /** REC-07: the RFC 3161 TSA (POST application/timestamp-query) and its certificate (PEM file): both or neither. */
+  RECORDS_TSA_URL: z.url().optional(),
+  RECORDS_TSA_CERT_FILE: z.string().min(1).optional(),
+  /** Media (transcripts) as blobs in this folder; default DATA_DIR/records-blobs. */
+  RECORDS_BLOB_DIR: z.string().min(1).optional(),
+});
+
+export type RecordsConfig = z.output<typeof recordsConfigSchema>;

@@ -1,0 +1,137 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { LocalFolderBlobStore, type BlobStore } from "@ihp/blobstore";
+import { RecordsServiceService } from "@ihp/contracts/records";
+import type { Bus } from "@ihp/messaging";
+import { ConfigError, type GrpcHandlerOptions, type Logger, type PrincipalResolver, serviceTokenSource, type StopOutcome } from "@ihp/platform";
+import { startServiceHost } from "@ihp/service-host";
+import { HttpRfc3161Authority, type TimestampAuthority } from "@ihp/timestamping";
+import { ORIGINATION_DURABLE, ORIGINATION_SUBJECTS, originationHandler } from "./adapters/bus/consultCompleted.js";
+import { grpcConsult } from "./adapters/consult/grpcConsult.js";
+import { recordsServer } from "./adapters/grpc/recordsServer.js";
+import { grpcIdentity } from "./adapters/identity/grpcIdentity.js";
+import { createRecordReader } from "./application/access.js";
+import { createRecordCommands } from "./application/commands.js";
+import { createOrigination } from "./application/originate.js";
+import { createPendingCosignFeed } from "./application/pendingCosign.js";
+import type { ConsultPort, IdentityPort } from "./application/ports.js";
+import { createRecordQueries } from "./application/queries.js";
+import { RECORDS_SEALING } from "./application/sealing.js";
+import { createRecordStore } from "./application/store.js";
+import type { RecordsConfig } from "./config.js";
+
+export const RECORDS_CONTEXT = "records";
+
+export interface RecordsServiceOptions {
+  readonly config: RecordsConfig;
+  /** A bus shared with other services (the embedded runner's). Its owner closes it. */
+  readonly bus?: Bus | undefined;
+  readonly verifier?: PrincipalResolver | undefined;
+  readonly clock?: (() => Date) | undefined;
+  readonly logger?: Logger | undefined;
+  readonly metrics?: GrpcHandlerOptions["metrics"];
+  readonly tracer?: GrpcHandlerOptions["tracer"];
+  /** REC-07: the trusted timestamp authority every signature needs. Default: RECORDS_TSA_URL with RECORDS_TSA_CERT_FILE. */
+  readonly tsa?: TimestampAuthority | undefined;
+  /** Identity's answers. Default: gRPC to IDENTITY_GRPC_ADDRESS with the service's own `system` token. */
+  readonly identity?: IdentityPort | undefined;
+  /** Consult's record source. Default: gRPC to CONSULT_GRPC_ADDRESS with the service's own `records` token. */
+  readonly consult?: ConsultPort | undefined;
+  /** Media blobs. Default: a local folder (RECORDS_BLOB_DIR, or DATA_DIR/records-blobs). */
+  readonly blobs?: BlobStore | undefined;
+}
+
+export interface RecordsService {
+  readonly grpcPort: number;
+  stop(reason?: string): Promise<readonly StopOutcome[]>;
+}
+
+function required(variable: string, value: string | undefined): string {
+  if (value === undefined) throw new ConfigError([{ variable, problem: "required unless the service is given its adapter" }]);
+  return value;
+}
+
+/** The HTTP RFC 3161 TSA of the configuration; without one the service does not start (no signature without a time). */
+async function tsaFromConfig(config: RecordsConfig, clock: () => Date): Promise<TimestampAuthority> {
+  const url = required("RECORDS_TSA_URL", config.RECORDS_TSA_URL);
+  const certificate = await readFile(required("RECORDS_TSA_CERT_FILE", config.RECORDS_TSA_CERT_FILE), "utf8");
+  return new HttpRfc3161Authority({ url, tsaCertificate: certificate, maxSkewMs: config.RECORDS_MAX_TSA_SKEW_SECONDS * 1000, now: clock, timeoutMs: config.DOWNSTREAM_TIMEOUT_MS });
+}
+
+/** Composition root of the records service, on the shared service host (ARCHITECTURE §3, §10; issue 11). */
+export async function startRecordsService(options: RecordsServiceOptions): Promise<RecordsService> {
+  const { config } = options;
+  const clock = options.clock ?? (() => new Date());
+  const closers: (() => void)[] = [];
+  let identity = options.identity;
+  if (identity === undefined) {
+    const tokens = serviceTokenSource(config);
+    const own = grpcIdentity({ address: required("IDENTITY_GRPC_ADDRESS", config.IDENTITY_GRPC_ADDRESS), serviceToken: () => tokens.token() });
+    closers.push(() => own.close());
+    identity = own;
+  }
+  let consult = options.consult;
+  if (consult === undefined) {
+    const tokens = serviceTokenSource(config, fetch, ["records"]);
+    const own = grpcConsult({ address: required("CONSULT_GRPC_ADDRESS", config.CONSULT_GRPC_ADDRESS), timeoutMs: config.DOWNSTREAM_TIMEOUT_MS, recordsToken: () => tokens.token() });
+    closers.push(() => own.close());
+    consult = own;
+  }
+  const identityPort = identity;
+  const consultPort = consult;
+  const blobs = options.blobs ?? new LocalFolderBlobStore({ root: config.RECORDS_BLOB_DIR ?? join(config.DATA_DIR, "records-blobs"), now: clock });
+  const tsa = options.tsa ?? (await tsaFromConfig(config, clock));
+  const settings = { editWindowHours: config.RECORDS_EDIT_WINDOW_HOURS, maxTsaSkewSeconds: config.RECORDS_MAX_TSA_SKEW_SECONDS };
+  try {
+    const hosted = await startServiceHost({
+      context: RECORDS_CONTEXT,
+      config,
+      bus: options.bus,
+      verifier: options.verifier,
+      clock,
+      logger: options.logger,
+      metrics: options.metrics,
+      tracer: options.tracer,
+      sealing: RECORDS_SEALING,
+      consumesFrom: ["consult"],
+      consumers: [
+        {
+          spec: { durable: ORIGINATION_DURABLE, subjects: ORIGINATION_SUBJECTS },
+          handler: ({ store, newId, logger }) =>
+            originationHandler(
+              createOrigination({ records: createRecordStore(store, newId), store, consult: consultPort, identity: identityPort, blobs, clock, newEventId: newId, cosignTitles: config.RECORDS_COSIGN_TITLES }),
+              logger,
+            ),
+        },
+      ],
+      grpc: ({ store, audit, handlers, newId, stopping }) => {
+        const records = createRecordStore(store, newId);
+        const read = createRecordReader({ records, audit, identity: identityPort, clock });
+        return [
+          {
+            definition: RecordsServiceService,
+            implementation: recordsServer({
+              handlers,
+              queries: createRecordQueries({ store, records, read, audit }),
+              commands: createRecordCommands({ records, audit, identity: identityPort, tsa, settings, clock }),
+              pendingCosign: createPendingCosignFeed({ store, records, audit }),
+              stopping,
+              newId,
+            }),
+          },
+        ];
+      },
+    });
+    return {
+      grpcPort: hosted.grpcPort,
+      async stop(reason) {
+        const outcomes = await hosted.stop(reason);
+        for (const close of closers) close();
+        return outcomes;
+      },
+    };
+  } catch (error) {
+    for (const close of closers) close();
+    throw error;
+  }
+}
