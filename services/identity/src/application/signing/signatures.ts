@@ -107,6 +107,8 @@ export const DOCUMENT_OWNERS: Readonly<Record<string, { readonly submitter: stri
   CONSULT_SUMMARY: { submitter: "svc:consult", bound: "CONSULT" },
   PHARMACIST_REVIEW: { submitter: "svc:pharmacy", bound: "PRESCRIPTION" },
   FAMILY_DOCTOR_CONTRACT: { submitter: "svc:consult", bound: "PATIENT" },
+  // The outpatient record of a consult (REC-04, issue 11), signed by its author after a step-up bound to the consult.
+  OUTPATIENT_RECORD: { submitter: "svc:records", bound: "CONSULT" },
 };
 
 /** The submitting service: its own service credential, and the one the document type names. */
