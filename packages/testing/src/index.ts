@@ -13,3 +13,5 @@ export type { ErrorRow } from "./errorsDoc.js";
 export { writeTransitKeyFile } from "./transitKeyFile.js";
 export { RegulatorSimulator } from "./regulatorSimulator.js";
 export type { RegulatorSimulatorOptions, SimulatorFault, SimulatorRecord, SimulatorRequest, SimulatorStats } from "./regulatorSimulator.js";
+export { cbor, DEFAULT_ORIGIN, DEFAULT_RP_ID, SoftAuthenticator } from "./softAuthenticator.js";
+export type { Bend } from "./softAuthenticator.js";

@@ -42,6 +42,17 @@ export const identityConfigSchema = serviceConfigSchema({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   /** How long a step-up stays fresh (IDN-03). */
   STEP_UP_MINUTES: z.coerce.number().int().min(1).max(120).default(10),
+  /**
+   * WebAuthn passkeys for step-up (IDN-03): the relying party id (the site's domain), its name shown by the device,
+   * the origins (comma-separated) whose pages may answer challenges, and how long a challenge may be answered.
+   */
+  WEBAUTHN_RP_ID: z.string().regex(/^[a-z0-9.-]{1,253}$/, "expected a domain name").default("localhost"),
+  WEBAUTHN_RP_NAME: z.string().min(1).max(64).default("互联网医院平台"),
+  WEBAUTHN_ORIGINS: z
+    .string()
+    .regex(/^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/, "expected comma-separated origins (https://host[:port])")
+    .default("http://localhost:4000"),
+  WEBAUTHN_CHALLENGE_SECONDS: z.coerce.number().int().min(30).max(600).default(300),
   /** Lifetime of the access tokens Login issues. */
   LOGIN_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   /** REC-09: how long after a consult ends its physician still reads the patient's minimized facts. */

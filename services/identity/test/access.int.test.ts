@@ -4,7 +4,9 @@ import { join } from "node:path";
 import {
   ClinicalAccessServiceService,
   ClinicalObjectKind,
+  HospitalGrade,
   IdDocumentType,
+  InstitutionServiceService,
   PatientServiceService,
   SessionServiceService,
   Sex,
@@ -14,12 +16,15 @@ import {
 import type { BuiltinIssuer } from "@ihp/platform";
 import { createLogger, loadConfig, openBuiltinIssuer } from "@ihp/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { institutionIdFor } from "../src/application/ids.js";
 import { identityConfigSchema, startIdentityService } from "../src/index.js";
 import { residentId, withWrongCheck, PractitionerStandIn } from "./support/accessFixtures.js";
 import { refusalOf } from "./support/client.js";
 import { ServiceClient } from "./support/serviceClient.js";
 
-const INSTITUTION = "0193a9f2-7c1d-8e4b-9a6f-1234567890ab";
+// A registered institution: a step-up reads its jurisdiction profile for the accepted factors (IDN-03).
+const INSTITUTION_REQUEST = "access-test-institution";
+const INSTITUTION = institutionIdFor(INSTITUTION_REQUEST);
 const DOCTOR = "0193a9f2-7c1d-8e4b-9a6f-00000000d0c1";
 const logger = createLogger({ name: "identity", level: "silent" });
 
@@ -59,6 +64,22 @@ beforeAll(async () => {
   system = await issuer.issue({ subject: "consult", roles: ["system"], tenantId: "platform", ttlSeconds: 10 ** 8 });
   prescriptionService = await issuer.issue({ subject: "svc:prescription", roles: ["system"], tenantId: "platform", kind: "service", ttlSeconds: 10 ** 8 });
   pharmacyService = await issuer.issue({ subject: "svc:pharmacy", roles: ["system"], tenantId: "platform", kind: "service", ttlSeconds: 10 ** 8 });
+  const institutions = new ServiceClient(InstitutionServiceService, service.grpcPort);
+  await institutions.call(
+    "registerInstitution",
+    {
+      requestId: INSTITUTION_REQUEST,
+      name: "示范互联网医院",
+      grade: HospitalGrade.HOSPITAL_GRADE_TERTIARY_A,
+      licence: { number: "PDY00001X12010217A1001", validFrom: "2024-01-01", validUntil: "2029-12-31" },
+      subjectCodes: ["03", "03.07"],
+      jurisdiction: "national",
+      hostInstitutionName: "示范医院",
+      hostLicenceNumber: "PDY00001X12010217A0001",
+    },
+    system,
+  );
+  institutions.close();
 });
 
 afterAll(async () => {

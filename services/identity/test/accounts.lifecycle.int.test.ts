@@ -78,10 +78,12 @@ beforeEach(async () => {
     newId: uuidv7,
     blindIndex: keys.blindIndex,
     issuer: await BuiltinIssuer.create({ issuer: "urn:ihp:builtin", audience: "ihp", now: () => now }),
-    policy: { maxFailures: 3, lockoutMinutes: 15, idleMinutes: 30, stepUpMinutes: 10 },
+    policy: { maxFailures: 3, lockoutMinutes: 15, idleMinutes: 30, stepUpMinutes: 10, challengeSeconds: 300 },
     tokenTtlMinutes: 60,
     practitioners: createPractitionerAccess({ store, newEventId: uuidv7 }),
     faceMatch: standInIdentityVerifier(uuidv7),
+    // No passkey step-ups here (test/passkeys.int.test.ts has them).
+    passkeys: { verifyStepUp: () => Promise.reject(new Error("no passkeys in this test")) },
   });
 });
 afterEach(() => store.close());

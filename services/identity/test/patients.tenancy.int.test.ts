@@ -44,10 +44,12 @@ beforeEach(async () => {
     newId: uuidv7,
     blindIndex: keys.blindIndex,
     issuer: undefined,
-    policy: { maxFailures: 5, lockoutMinutes: 15, idleMinutes: 30, stepUpMinutes: 10 },
+    policy: { maxFailures: 5, lockoutMinutes: 15, idleMinutes: 30, stepUpMinutes: 10, challengeSeconds: 300 },
     tokenTtlMinutes: 60,
     practitioners: new PractitionerStandIn(),
     faceMatch: verifier,
+    // No passkey step-ups here (test/passkeys.int.test.ts has them).
+    passkeys: { verifyStepUp: () => Promise.reject(new Error("no passkeys in this test")) },
   });
   care = createCareRelationships({ store, newId: uuidv7, hoursAfterEnd: 72 });
   patients = createPatients({ store, audit, clock: () => NOW, newId: uuidv7, keys, verifier, accounts, care });

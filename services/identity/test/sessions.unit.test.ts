@@ -12,7 +12,7 @@ import {
 
 const AT = new Date("2026-03-02T02:00:00Z");
 const DOCTOR = "0193a9f2-7c1d-8e4b-9a6f-00000000d0c1";
-const POLICY: SessionPolicy = { maxFailures: 3, lockoutMinutes: 15, idleMinutes: 30, stepUpMinutes: 10 };
+const POLICY: SessionPolicy = { maxFailures: 3, lockoutMinutes: 15, idleMinutes: 30, stepUpMinutes: 10, challengeSeconds: 300 };
 const minutes = (n: number) => new Date(AT.getTime() + n * 60_000);
 
 const opened: AccountEvent = {

@@ -20,6 +20,7 @@ import { createPatientAccess } from "../../application/patients/patientAccess.js
 import { createPatients } from "../../application/patients/patientCommands.js";
 import { openPatientKeyRing, type PatientKeyRing } from "../../application/patients/patientKeyRing.js";
 import { createAccounts } from "../../application/sessions/accounts.js";
+import { createPasskeys } from "../../application/sessions/passkeys.js";
 import type { PractitionerAccess } from "../../application/sessions/practitionerAccessPort.js";
 import { createSignatures } from "../../application/signing/signatures.js";
 import type { IdentityConfig } from "../../config.js";
@@ -71,6 +72,23 @@ export function accessBindings(
 ): GrpcServiceBinding[] {
   const { store, audit, handlers, clock, newId, verifier: tokens } = deps;
   const verifier = adapters.identityVerifier ?? defaultIdentityVerifier(config.AUTH_MODE, newId);
+  const policy = {
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    lockoutMinutes: config.LOGIN_LOCKOUT_MINUTES,
+    idleMinutes: config.SESSION_IDLE_MINUTES,
+    stepUpMinutes: config.STEP_UP_MINUTES,
+    challengeSeconds: config.WEBAUTHN_CHALLENGE_SECONDS,
+  };
+  const passkeys = createPasskeys({
+    store,
+    audit,
+    clock,
+    newId,
+    practitioners,
+    policy,
+    loginAvailable: adapters.issuer !== undefined,
+    webauthn: { rpId: config.WEBAUTHN_RP_ID, rpName: config.WEBAUTHN_RP_NAME, origins: config.WEBAUTHN_ORIGINS.split(",") },
+  });
   const accounts = createAccounts({
     store,
     audit,
@@ -78,15 +96,11 @@ export function accessBindings(
     newId,
     blindIndex: adapters.keys.blindIndex,
     issuer: adapters.issuer,
-    policy: {
-      maxFailures: config.LOGIN_MAX_FAILURES,
-      lockoutMinutes: config.LOGIN_LOCKOUT_MINUTES,
-      idleMinutes: config.SESSION_IDLE_MINUTES,
-      stepUpMinutes: config.STEP_UP_MINUTES,
-    },
+    policy,
     tokenTtlMinutes: config.LOGIN_TOKEN_TTL_MINUTES,
     practitioners,
     faceMatch: verifier,
+    passkeys,
   });
   const care = createCareRelationships({ store, newId, hoursAfterEnd: config.CARE_READ_HOURS_AFTER_END });
   const patients = createPatients({ store, audit, clock, newId, keys: adapters.keys, verifier, accounts, care });
@@ -105,7 +119,7 @@ export function accessBindings(
   const patientAccess = createPatientAccess({ patients, audit, clock });
   return [
     { definition: PatientServiceService, implementation: patientServer({ handlers, patients, newId }) },
-    { definition: SessionServiceService, implementation: sessionServer({ handlers, accounts, newId }) },
+    { definition: SessionServiceService, implementation: sessionServer({ handlers, accounts, passkeys, newId }) },
     {
       definition: ClinicalAccessServiceService,
       implementation: clinicalAccessServer({ handlers, accounts, patients: patientAccess, practitioners, audit, clock, newId }),

@@ -1,6 +1,8 @@
 import { ClinicalObjectKind, type SessionServiceServer } from "@ihp/contracts/identity";
 import type { GrpcHandlers } from "@ihp/platform";
-import type { Accounts } from "../../application/sessions/accounts.js";
+import { type Accounts, requireClinicalObject } from "../../application/sessions/accounts.js";
+import type { Passkeys } from "../../application/sessions/passkeys.js";
+import { requireConsultId } from "../../domain/sessions/index.js";
 import { callerOf, contextOf } from "./accessCaller.js";
 
 /** Where a login attempt came from, as the gateway saw it (IPv4 or IPv6 text). */
@@ -8,8 +10,8 @@ export const CLIENT_ADDRESS_HEADER = "x-ihp-client-address";
 const CLIENT_ADDRESS = /^[0-9A-Fa-f.:]{2,45}$/;
 
 /** ihp.identity.v1.SessionService (proto/ihp/identity/v1/sessions.proto). Passwords are never logged. */
-export function sessionServer(options: { handlers: GrpcHandlers; accounts: Accounts; newId: () => string }): SessionServiceServer {
-  const { handlers, accounts, newId } = options;
+export function sessionServer(options: { handlers: GrpcHandlers; accounts: Accounts; passkeys: Passkeys; newId: () => string }): SessionServiceServer {
+  const { handlers, accounts, passkeys, newId } = options;
   return {
     login: handlers.publicUnary(async (request, call) => {
       const { correlationId, trace } = contextOf(call, newId);
@@ -29,6 +31,20 @@ export function sessionServer(options: { handlers: GrpcHandlers; accounts: Accou
         secret: request.secret,
       }),
     ),
+
+    startPasskeyRegistration: handlers.unary(async (request, call) => ({
+      challenge: await passkeys.startRegistration(callerOf(call, newId), { requestId: request.requestId }),
+    })),
+
+    finishPasskeyRegistration: handlers.unary(async (request, call) =>
+      passkeys.finishRegistration(callerOf(call, newId), { requestId: request.requestId, response: request.responseJson }),
+    ),
+
+    startStepUp: handlers.unary(async (request, call) => {
+      const kind = objectKindName(request.objectKind);
+      const object = kind === "" ? { kind: "CONSULT" as const, id: requireConsultId(request.consultId) } : requireClinicalObject(kind, request.objectId);
+      return { challenge: await passkeys.startStepUp(callerOf(call, newId), { requestId: request.requestId, object }) };
+    }),
 
     openStaffAccount: handlers.unary(async (request, call) =>
       accounts.openStaffAccount(callerOf(call, newId), {

@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
-import { type EventStore, fold, type StoredEvent } from "@ihp/eventsourcing";
+import { type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
+import type { Principal } from "@ihp/platform";
 import {
+  type AccountCommand,
   type AccountEvent,
   type AccountState,
   accountDecider,
   isAccountEventType,
   type LoginNameClaimed,
 } from "../../domain/sessions/index.js";
+import type { Caller } from "../caller.js";
 
 /**
  * The subject id of an administrator or pharmacy-governance account: a name-based UUID (version 8) from SHA-256 of
@@ -46,4 +49,33 @@ export async function loadAccount(store: EventStore, subjectId: string): Promise
 export async function subjectOfLogin(store: EventStore, loginIndex: string): Promise<string | undefined> {
   const [claim] = await store.readStream(loginNameStreamId(loginIndex));
   return claim === undefined ? undefined : toLoginNameEvent(claim).data.subjectId;
+}
+
+/** Who an account event is recorded under: the caller's principal, or the account holder (login). */
+export type AccountActor = Principal | { subject: string; role: string };
+
+/** Runs one account command on the account's stream, with the caller's correlation and the account's tenant. */
+export async function runAccountCommand(
+  deps: { readonly store: EventStore; readonly newId: () => string },
+  caller: Pick<Caller, "correlationId" | "trace">,
+  actor: AccountActor,
+  account: { subjectId: string; tenantId: string },
+  command: AccountCommand,
+  requestId: string | undefined,
+) {
+  const actorRole = "roles" in actor ? (actor.roles[0] ?? "anonymous") : actor.role;
+  const metadata = {
+    actorId: actor.subject,
+    actorRole,
+    tenantId: account.tenantId,
+    correlationId: caller.correlationId,
+    causationId: requestId ?? deps.newId(),
+    ...caller.trace,
+  };
+  return handleCommand(
+    deps.store,
+    accountDecider,
+    { streamId: accountStreamId(account.subjectId), command, metadata, ...(requestId === undefined ? {} : { requestId }), now: command.at },
+    { newEventId: deps.newId, toDomainEvent: toAccountEvent },
+  );
 }

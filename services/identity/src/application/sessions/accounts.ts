@@ -5,7 +5,6 @@ import {
   type Account,
   type AccountCommand,
   type AccountKind,
-  accountDecider,
   CLINICAL_OBJECT_KINDS,
   type ClinicalObject,
   freshStepUp,
@@ -13,15 +12,20 @@ import {
   requireConsultId,
   requireLoginName,
   requirePassword,
+  type PasskeyAssertion,
+  requireAcceptedFactor,
   type SessionPolicy,
   STEP_UP_METHODS,
+  type StepUpMethod,
 } from "../../domain/sessions/index.js";
 import type { Caller } from "../caller.js";
 import { institutionStreamId, requireInstitutionId, requireRequestId } from "../ids.js";
 import type { IdentityVerifier } from "../patients/identityVerifier.js";
 import { institutionResource, recordingRefusals } from "../refusals.js";
-import { accountStreamId, loadAccount, loginNameStreamId, staffIdFor, subjectOfLogin, toAccountEvent, toLoginNameEvent } from "./accountStreams.js";
+import { type AccountActor, loadAccount, loginNameStreamId, runAccountCommand, staffIdFor, subjectOfLogin, toLoginNameEvent } from "./accountStreams.js";
 import { LoginThrottle } from "./loginThrottle.js";
+import type { Passkeys } from "./passkeys.js";
+import { acceptedFactors, CLINICAL_ROLES, stepUpHolder } from "./stepUpHolder.js";
 import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from "./passwords.js";
 import { type PractitionerAccess, roleOf } from "./practitionerAccessPort.js";
 
@@ -38,6 +42,7 @@ export interface AccountsOptions {
   readonly tokenTtlMinutes: number;
   readonly practitioners: PractitionerAccess;
   readonly faceMatch: IdentityVerifier;
+  readonly passkeys: Pick<Passkeys, "verifyStepUp">;
 }
 
 export interface NewAccount {
@@ -87,7 +92,6 @@ export interface Accounts {
   requireClinicalSession(caller: Caller, practitionerId: string, object: ClinicalObject): Promise<ClinicalSession>;
 }
 
-const CLINICAL_ROLES: readonly Role[] = ["physician", "nurse", "pharmacist"];
 /** Roles a login may carry in its token; never system or regulator (those come from their own issuers). */
 const LOGIN_ROLES: readonly Role[] = [...CLINICAL_ROLES, "patient", "institution_admin", "pharmacy_governance"];
 
@@ -126,26 +130,8 @@ export function createAccounts(options: AccountsOptions): Accounts {
     return { actorId: actor.subject, actorRole, tenantId, correlationId: caller.correlationId, causationId, ...caller.trace };
   }
 
-  async function run(
-    caller: Pick<Caller, "correlationId" | "trace">,
-    actor: Principal | { subject: string; role: string },
-    account: { subjectId: string; tenantId: string },
-    command: AccountCommand,
-    requestId: string | undefined,
-  ) {
-    const now = command.at;
-    return handleCommand(
-      store,
-      accountDecider,
-      {
-        streamId: accountStreamId(account.subjectId),
-        command,
-        metadata: metadata(caller, actor, account.tenantId, requestId ?? options.newId()),
-        ...(requestId === undefined ? {} : { requestId }),
-        now,
-      },
-      { newEventId: options.newId, toDomainEvent: toAccountEvent },
-    );
+  function run(caller: Pick<Caller, "correlationId" | "trace">, actor: AccountActor, account: { subjectId: string; tenantId: string }, command: AccountCommand, requestId: string | undefined) {
+    return runAccountCommand(options, caller, actor, account, command, requestId);
   }
 
   async function claimLoginName(caller: Caller | { correlationId: string; trace: Caller["trace"] }, actor: Principal | { subject: string; role: string }, loginIndex: string, subjectId: string, tenantId: string, requestId: string, now: Date): Promise<void> {
@@ -183,6 +169,20 @@ export function createAccounts(options: AccountsOptions): Accounts {
       { type: "OpenAccount", subjectId: input.subjectId, kind: input.kind, roles: input.roles, tenantId: input.tenantId, loginIndex, password: input.password, passwordHash, at: now },
       input.requestId,
     );
+  }
+
+  const holder = { store, practitioners: options.practitioners, clock, loginAvailable: options.issuer !== undefined };
+
+  /** Whether the secret proves the person: password, face match, or a verified passkey assertion (its refusal). */
+  async function confirmStepUp(caller: Caller, account: Account, object: ClinicalObject, method: StepUpMethod, secret: string): Promise<{ confirmed: boolean; assertion?: PasskeyAssertion }> {
+    if (method === "PASSWORD") return { confirmed: await verifyPassword(secret, account.passwordHash) };
+    if (method === "FACE_MATCH") return { confirmed: secret !== "" && (await options.faceMatch.faceMatch({ subjectId: account.subjectId, evidence: secret })).passed };
+    try {
+      return { confirmed: true, assertion: await options.passkeys.verifyStepUp(account, caller.principal.sessionId, object, secret, clock()) };
+    } catch (error) {
+      throttle.stepUpFailed(account.subjectId);
+      throw error;
+    }
   }
 
   return {
@@ -316,25 +316,17 @@ export function createAccounts(options: AccountsOptions): Accounts {
           input.objectKind === "" ? { kind: "CONSULT" as const, id: requireConsultId(input.consultId) } : requireClinicalObject(input.objectKind, input.objectId);
         const method = STEP_UP_METHODS.find((candidate) => candidate === input.method);
         if (method === undefined) throw refusal("INVALID_VERIFICATION_METHOD");
-        const state = await loadAccount(store, caller.principal.subject);
-        if (state.status !== "open") throw refusal("SESSION_REQUIRED");
-        if (state.account.kind === "PRACTITIONER") await options.practitioners.requireAccountHolder(caller.principal.subject, clock());
+        const account = await stepUpHolder(holder, caller);
+        // IDN-03: the jurisdiction says which factors count, before any secret is compared.
+        requireAcceptedFactor(method, await acceptedFactors(store, account.tenantId, clock()));
         throttle.admitStepUp(caller.principal.subject);
-        const confirmed =
-          method === "PASSWORD"
-            ? await verifyPassword(input.secret, state.account.passwordHash)
-            : input.secret !== "" && (await options.faceMatch.faceMatch({ subjectId: caller.principal.subject, evidence: input.secret })).passed;
-        if (confirmed) throttle.stepUpSucceeded(caller.principal.subject);
+        const confirmation = await confirmStepUp(caller, account, object, method, input.secret);
+        if (confirmation.confirmed) throttle.stepUpSucceeded(caller.principal.subject);
         else throttle.stepUpFailed(caller.principal.subject);
         const now = clock();
         const stepUpId = options.newId();
-        const result = await run(
-          caller,
-          caller.principal,
-          state.account,
-          { type: "StepUp", sessionId: caller.principal.sessionId, stepUpId, object, method, confirmed, policy, at: now },
-          requestId,
-        );
+        const command = { type: "StepUp" as const, sessionId: caller.principal.sessionId, stepUpId, object, method, policy, at: now, ...confirmation };
+        const result = await run(caller, caller.principal, account, command, requestId);
         const failure = failureOf(result.events);
         if (failure !== undefined) throw failure;
         const stepped = result.events.find((event) => event.type === "SteppedUp");

@@ -1,4 +1,4 @@
-import type { AccountKind, ClinicalObject, SessionPolicy, StepUpMethod } from "./types.js";
+import type { AccountKind, ChallengePurpose, ClinicalObject, SessionPolicy, StepUpMethod } from "./types.js";
 
 /** Opens an account with a password. `password` is here only for the policy check; the hash is what is stored. */
 export interface OpenAccount {
@@ -37,8 +37,10 @@ export interface StepUpCommand {
   readonly stepUpId: string;
   readonly object: ClinicalObject;
   readonly method: StepUpMethod;
-  /** The password matched, or the face-match port confirmed the person. */
+  /** The password matched, the face-match port confirmed the person, or the passkey's signature verified. */
   readonly confirmed: boolean;
+  /** Method WEBAUTHN: the verified assertion's credential, challenge and signature counter. */
+  readonly assertion?: PasskeyAssertion;
   readonly policy: SessionPolicy;
   readonly at: Date;
 }
@@ -51,7 +53,35 @@ export interface TouchSession {
   readonly at: Date;
 }
 
-export type AccountCommand = OpenAccount | SetPassword | Login | StepUpCommand | TouchSession;
+/** A verified WebAuthn assertion, as the step-up records it. */
+export type PasskeyAssertion = { readonly credentialId: string; readonly challenge: string; readonly counter: number };
+
+/** A WebAuthn challenge for the account holder, in their current session (IDN-03). */
+export interface IssueChallenge {
+  readonly type: "IssueChallenge";
+  readonly sessionId: string | undefined;
+  readonly challenge: string;
+  readonly purpose: ChallengePurpose;
+  /** The object a step-up challenge is for; undefined for registration. */
+  readonly object: ClinicalObject | undefined;
+  readonly policy: SessionPolicy;
+  readonly at: Date;
+}
+
+/** A passkey whose attestation the application verified against a registration challenge of this session. */
+export interface RegisterPasskey {
+  readonly type: "RegisterPasskey";
+  readonly sessionId: string | undefined;
+  readonly challenge: string;
+  readonly credentialId: string;
+  /** COSE public key, base64url. */
+  readonly publicKey: string;
+  readonly counter: number;
+  readonly policy: SessionPolicy;
+  readonly at: Date;
+}
+
+export type AccountCommand = OpenAccount | SetPassword | Login | StepUpCommand | TouchSession | IssueChallenge | RegisterPasskey;
 
 /** Claims a login name (by its blind index) for one subject. */
 export interface ClaimLoginName {

@@ -2,7 +2,8 @@ import { DomainError, type Decider } from "@ihp/eventsourcing";
 import { refusal } from "../errors.js";
 import type { AccountCommand, ClaimLoginName, Login, OpenAccount, SetPassword, StepUpCommand, TouchSession } from "./commands.js";
 import type { AccountEvent, LoginFailed, LoginNameClaimed } from "./events.js";
-import { isLocked, minutesAfter, requireCurrentSession, requirePassword } from "./rules.js";
+import { issueChallenge, passkeyStepUp, registerPasskey, steppedUp, withChallenge, withPasskey, withPasskeyStepUp } from "./passkeyDecisions.js";
+import { isLocked, requireCurrentSession, requirePassword } from "./rules.js";
 import type { Account } from "./types.js";
 
 export type AccountState = { readonly status: "none" } | { readonly status: "open"; readonly account: Account };
@@ -54,23 +55,10 @@ function login(command: Login, account: Account): Decision {
 
 function stepUp(command: StepUpCommand, account: Account): Decision {
   const session = requireCurrentSession(account, command.sessionId, command.policy, command.at);
+  if (command.method === "WEBAUTHN") return passkeyStepUp(command, account, session);
   if (isLocked(account, command.at)) throw refusal("ACCOUNT_LOCKED");
   if (!command.confirmed) return failure(account, command.at);
-  return [
-    {
-      type: "SteppedUp",
-      data: {
-        subjectId: account.subjectId,
-        stepUpId: command.stepUpId,
-        sessionId: session.sessionId,
-        consultId: command.object.id,
-        objectKind: command.object.kind,
-        method: command.method,
-        at: command.at.toISOString(),
-        expiresAt: minutesAfter(command.at, command.policy.stepUpMinutes),
-      },
-    },
-  ];
+  return [steppedUp(command, account, session)];
 }
 
 function touch(command: TouchSession, account: Account): Decision {
@@ -82,7 +70,7 @@ function touch(command: TouchSession, account: Account): Decision {
 function decide(command: AccountCommand, state: AccountState): Decision {
   if (command.type === "OpenAccount") return open(command, state);
   // An unknown account answers like a wrong password: a login must not reveal which names exist.
-  if (state.status !== "open") throw refusal(command.type === "TouchSession" || command.type === "StepUp" ? "SESSION_REQUIRED" : "INVALID_CREDENTIALS");
+  if (state.status !== "open") throw refusal(command.type === "Login" || command.type === "SetPassword" ? "INVALID_CREDENTIALS" : "SESSION_REQUIRED");
   const { account } = state;
   switch (command.type) {
     case "SetPassword":
@@ -93,6 +81,10 @@ function decide(command: AccountCommand, state: AccountState): Decision {
       return stepUp(command, account);
     case "TouchSession":
       return touch(command, account);
+    case "IssueChallenge":
+      return issueChallenge(command, account);
+    case "RegisterPasskey":
+      return registerPasskey(command, account);
   }
 }
 
@@ -111,18 +103,27 @@ function evolveAccount(account: Account, event: Exclude<AccountEvent, { type: "A
         consecutiveFailures: 0,
         session: { sessionId: event.data.sessionId, startedAt: event.data.at, lastActivityAt: event.data.at },
         stepUps: [],
+        // Challenges are bound to the session that asked for them.
+        challenges: [],
       };
     case "SteppedUp": {
-      const { stepUpId, sessionId, consultId, objectKind = "CONSULT", method, at, expiresAt } = event.data;
+      const { stepUpId, sessionId, consultId, objectKind = "CONSULT", method, at, expiresAt, credentialId } = event.data;
       const object = { kind: objectKind, id: consultId };
       return {
-        ...account,
+        ...withPasskeyStepUp(account, event.data),
         consecutiveFailures: 0,
         session: account.session === undefined ? undefined : { ...account.session, lastActivityAt: at },
         // Expired step-ups are dropped as new ones come, so the list stays short.
-        stepUps: [...account.stepUps.filter((old) => old.expiresAt > at), { stepUpId, sessionId, object, method, at, expiresAt }],
+        stepUps: [
+          ...account.stepUps.filter((old) => old.expiresAt > at),
+          { stepUpId, sessionId, object, method, at, expiresAt, ...(credentialId === undefined ? {} : { credentialId }) },
+        ],
       };
     }
+    case "WebAuthnChallengeIssued":
+      return withChallenge(account, event);
+    case "PasskeyRegistered":
+      return withPasskey(account, event);
     case "SessionActive":
       return { ...account, session: account.session === undefined ? undefined : { ...account.session, lastActivityAt: event.data.at } };
   }
@@ -132,7 +133,7 @@ function evolve(state: AccountState, event: AccountEvent): AccountState {
   if (event.type === "AccountOpened") {
     return {
       status: "open",
-      account: { ...event.data, consecutiveFailures: 0, lockedUntil: undefined, session: undefined, stepUps: [] },
+      account: { ...event.data, consecutiveFailures: 0, lockedUntil: undefined, session: undefined, stepUps: [], passkeys: [], challenges: [] },
     };
   }
   if (state.status !== "open") return state;

@@ -1,5 +1,5 @@
 import type { DomainEvent } from "@ihp/eventsourcing";
-import type { AccountKind, ClinicalObjectKind, StepUpMethod } from "./types.js";
+import type { AccountKind, ChallengePurpose, ClinicalObjectKind, StepUpMethod } from "./types.js";
 
 export type AccountOpenedData = {
   readonly subjectId: string;
@@ -29,6 +29,31 @@ export type SteppedUpData = {
   readonly method: StepUpMethod;
   readonly at: string;
   readonly expiresAt: string;
+  /** Method WEBAUTHN: the passkey, the challenge it answered (now used) and its signature counter. */
+  readonly credentialId?: string;
+  readonly challenge?: string;
+  readonly counter?: number;
+};
+export type WebAuthnChallengeIssuedData = {
+  readonly subjectId: string;
+  readonly challenge: string;
+  readonly purpose: ChallengePurpose;
+  readonly sessionId: string;
+  /** A step-up challenge's object; absent for registration. */
+  readonly objectKind?: ClinicalObjectKind;
+  readonly objectId?: string;
+  readonly at: string;
+  readonly expiresAt: string;
+};
+export type PasskeyRegisteredData = {
+  readonly subjectId: string;
+  readonly credentialId: string;
+  /** COSE public key, base64url (a public key: not personal data). */
+  readonly publicKey: string;
+  readonly counter: number;
+  readonly challenge: string;
+  readonly sessionId: string;
+  readonly at: string;
 };
 export type SessionActiveData = { readonly subjectId: string; readonly sessionId: string; readonly at: string };
 export type LoginNameClaimedData = { readonly subjectId: string };
@@ -41,8 +66,19 @@ export type LoggedIn = DomainEvent<"LoggedIn", LoggedInData>;
 export type SteppedUp = DomainEvent<"SteppedUp", SteppedUpData>;
 export type SessionActive = DomainEvent<"SessionActive", SessionActiveData>;
 export type LoginNameClaimed = DomainEvent<"LoginNameClaimed", LoginNameClaimedData>;
+export type WebAuthnChallengeIssued = DomainEvent<"WebAuthnChallengeIssued", WebAuthnChallengeIssuedData>;
+export type PasskeyRegistered = DomainEvent<"PasskeyRegistered", PasskeyRegisteredData>;
 
-export type AccountEvent = AccountOpened | PasswordSet | LoginFailed | AccountLocked | LoggedIn | SteppedUp | SessionActive;
+export type AccountEvent =
+  | AccountOpened
+  | PasswordSet
+  | LoginFailed
+  | AccountLocked
+  | LoggedIn
+  | SteppedUp
+  | SessionActive
+  | WebAuthnChallengeIssued
+  | PasskeyRegistered;
 
 const TYPES: ReadonlySet<string> = new Set<AccountEvent["type"]>([
   "AccountOpened",
@@ -52,6 +88,8 @@ const TYPES: ReadonlySet<string> = new Set<AccountEvent["type"]>([
   "LoggedIn",
   "SteppedUp",
   "SessionActive",
+  "WebAuthnChallengeIssued",
+  "PasskeyRegistered",
 ]);
 
 export function isAccountEventType(type: string): type is AccountEvent["type"] {

@@ -1,6 +1,9 @@
 export type {
   AccountCommand,
   ClaimLoginName,
+  IssueChallenge,
+  PasskeyAssertion,
+  RegisterPasskey,
   Login,
   OpenAccount,
   SetPassword,
@@ -17,10 +20,15 @@ export type {
   LoggedIn,
   LoginFailed,
   LoginNameClaimed,
+  PasskeyRegistered,
   PasswordSet,
   SessionActive,
   SteppedUp,
+  WebAuthnChallengeIssued,
 } from "./events.js";
+export { checkAssertion, counterAdvances, requireChallenge, requirePasskey } from "./passkeys.js";
+export type { AssertionFacts, RelyingParty } from "./passkeys.js";
+export { factorOf, requireAcceptedFactor } from "./stepUpFactors.js";
 export {
   freshStepUp,
   isLocked,
@@ -30,5 +38,17 @@ export {
   requireLoginName,
   requirePassword,
 } from "./rules.js";
-export { ACCOUNT_KINDS, CLINICAL_OBJECT_KINDS, STEP_UP_METHODS } from "./types.js";
-export type { Account, AccountKind, ClinicalObject, ClinicalObjectKind, Session, SessionPolicy, StepUp, StepUpMethod } from "./types.js";
+export { ACCOUNT_KINDS, CHALLENGE_PURPOSES, CLINICAL_OBJECT_KINDS, STEP_UP_METHODS } from "./types.js";
+export type {
+  Account,
+  AccountKind,
+  ChallengePurpose,
+  ClinicalObject,
+  ClinicalObjectKind,
+  Passkey,
+  PendingChallenge,
+  Session,
+  SessionPolicy,
+  StepUp,
+  StepUpMethod,
+} from "./types.js";

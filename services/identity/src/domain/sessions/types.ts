@@ -6,7 +6,7 @@ export const ACCOUNT_KINDS = ["PATIENT", "PRACTITIONER", "STAFF"] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 /** How a step-up re-authenticated the person (IDN-03: real-name re-authentication before receiving a patient). */
-export const STEP_UP_METHODS = ["PASSWORD", "FACE_MATCH"] as const;
+export const STEP_UP_METHODS = ["PASSWORD", "FACE_MATCH", "WEBAUTHN"] as const;
 export type StepUpMethod = (typeof STEP_UP_METHODS)[number];
 
 /** Lockout and expiry settings, from configuration, carried by the commands that apply them. */
@@ -15,6 +15,8 @@ export type SessionPolicy = {
   readonly lockoutMinutes: number;
   readonly idleMinutes: number;
   readonly stepUpMinutes: number;
+  /** How long a WebAuthn challenge may be answered. */
+  readonly challengeSeconds: number;
 };
 
 /** What a step-up is bound to (IDN-03): the object about to be acted on. */
@@ -27,6 +29,8 @@ export type StepUp = {
   readonly sessionId: string;
   readonly object: ClinicalObject;
   readonly method: StepUpMethod;
+  /** The passkey that asserted it (method WEBAUTHN). */
+  readonly credentialId?: string;
   /** ISO instants. */
   readonly at: string;
   readonly expiresAt: string;
@@ -53,4 +57,29 @@ export interface Account {
   readonly session: Session | undefined;
   /** Step-ups of the current session. */
   readonly stepUps: readonly StepUp[];
+  /** WebAuthn credentials registered by the account holder (IDN-03). */
+  readonly passkeys: readonly Passkey[];
+  /** WebAuthn challenges issued and not yet expired, used ones included (a replay is told apart from a stranger). */
+  readonly challenges: readonly PendingChallenge[];
 }
+
+/** A registered WebAuthn credential: its id and COSE public key (base64url) and the last signature counter seen. */
+export type Passkey = {
+  readonly credentialId: string;
+  readonly publicKey: string;
+  readonly counter: number;
+  readonly registeredAt: string;
+};
+
+export const CHALLENGE_PURPOSES = ["REGISTRATION", "STEP_UP"] as const;
+export type ChallengePurpose = (typeof CHALLENGE_PURPOSES)[number];
+
+/** A WebAuthn challenge: single use, bound to the session it was issued in and, for a step-up, to one object. */
+export type PendingChallenge = {
+  readonly challenge: string;
+  readonly purpose: ChallengePurpose;
+  readonly sessionId: string;
+  readonly object: ClinicalObject | undefined;
+  readonly expiresAt: string;
+  readonly used: boolean;
+};
