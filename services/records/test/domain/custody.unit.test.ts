@@ -25,6 +25,7 @@ describe("compareManifests", () => {
     const received = [SENT[0]!, { ...SENT[2]!, sha256: "9".repeat(64) }, { kind: "BLOB" as const, id: "stray", sha256: "4".repeat(64) }];
     const check = compareManifests(SENT, received);
     expect(check).toEqual({ ok: false, missing: [SENT[1]], altered: [SENT[2]], unexpected: [received[2]] });
+    expect(compareManifests(SENT, [...SENT, { kind: "BLOB", id: "stray", sha256: "4".repeat(64) }]).ok).toBe(false);
     // Same id, different kind: a record is not a blob.
     expect(compareManifests(SENT, SENT.map((i) => ({ ...i, kind: i.kind === "RECORD" ? ("BLOB" as const) : ("RECORD" as const) }))).ok).toBe(false);
   });
@@ -58,5 +59,7 @@ describe("custodyDecider", () => {
   it("REC-13: a new designation needs its own verified transfer", () => {
     const redesignated = run(designate, verify(), { ...designate, successorInstitutionId: "inst-other" });
     given(custodyDecider, redesignated).when(close).thenError("TRANSFER_NOT_VERIFIED", "REC-13");
+    // Back to the first successor: the old verification does not count again.
+    given(custodyDecider, [...redesignated, ...run(designate)]).when(close).thenError("TRANSFER_NOT_VERIFIED");
   });
 });
