@@ -1,6 +1,7 @@
-import { type Decider, DomainError, type DomainEvent } from "@ihp/eventsourcing";
+import type { Decider, DomainEvent } from "@ihp/eventsourcing";
 import { type Committer, type Contribution, contribution } from "./contribution.js";
 import { refusal } from "./errors.js";
+import { refusing } from "./refusing.js";
 import { requireId } from "./rules.js";
 
 // Copies of records (复制, REC-10; Dispute Regulation art. 16, Records Provisions): who may apply, with which proof,
@@ -168,12 +169,5 @@ function evolve(state: CopyState, event: CopyEvent): CopyState {
 export const copyDecider: Decider<CopyCommand, CopyEvent, CopyState> = {
   initialState: { status: "none" },
   evolve,
-  decide(command, state) {
-    try {
-      return decide(command, state);
-    } catch (error) {
-      if (error instanceof DomainError) return error;
-      throw error;
-    }
-  },
+  decide: refusing(decide),
 };

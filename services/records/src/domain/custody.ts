@@ -1,6 +1,7 @@
-import { type Decider, DomainError, type DomainEvent } from "@ihp/eventsourcing";
+import type { Decider, DomainEvent } from "@ihp/eventsourcing";
 import { type Committer, type Contribution, contribution } from "./contribution.js";
 import { refusal } from "./errors.js";
+import { refusing } from "./refusing.js";
 import { requireId, requireText } from "./rules.js";
 
 // Custody of an institution's records (REC-13; Tianjin art. 21bis): a renamed hospital keeps its records (ids and
@@ -150,12 +151,5 @@ function evolve(state: CustodyState, event: CustodyEvent): CustodyState {
 export const custodyDecider: Decider<CustodyCommand, CustodyEvent, CustodyState> = {
   initialState: { name: null, successorInstitutionId: null, verifiedFor: null, closed: false },
   evolve,
-  decide(command, state) {
-    try {
-      return decide(command, state);
-    } catch (error) {
-      if (error instanceof DomainError) return error;
-      throw error;
-    }
-  },
+  decide: refusing(decide),
 };

@@ -1,8 +1,9 @@
-import { type Decider, DomainError } from "@ihp/eventsourcing";
+import type { Decider } from "@ihp/eventsourcing";
 import { contribution } from "./contribution.js";
 import { diffVersions } from "./versions.js";
 import { approveDestruction, destroyMedia, destroyRecord, placeHold, removeHold, restrict } from "./destruction.js";
 import { refusal } from "./errors.js";
+import { refusing } from "./refusing.js";
 import type {
   AmendRecord,
   ArchiveRecord,
@@ -107,6 +108,7 @@ function attest(command: AttestRecord, record: MedicalRecord): Decision {
         status: pending ? "PENDING_COSIGN" : "SIGNED",
         completedAt: pending ? "" : command.at.toISOString(),
         tsaSkewSeconds: command.tsaSkewSeconds,
+        skewLimitSeconds: command.settings.maxTsaSkewSeconds,
         contribution: contribution(command.committer, command.at, "attestation", "attest"),
       },
     },
@@ -134,6 +136,7 @@ function cosign(command: CosignRecord, record: MedicalRecord): Decision {
         cosigner: { practitionerId: supervisor.practitionerId, name: supervisor.name },
         completedAt: at,
         tsaSkewSeconds: command.tsaSkewSeconds,
+        skewLimitSeconds: command.settings.maxTsaSkewSeconds,
         contribution: contribution(command.committer, command.at, "attestation", "attest"),
       },
     },
@@ -175,6 +178,7 @@ function addendum(command: AttestAddendum, record: MedicalRecord): Decision {
         reason: command.reason,
         signature: command.signature,
         tsaSkewSeconds: command.tsaSkewSeconds,
+        skewLimitSeconds: command.settings.maxTsaSkewSeconds,
         contribution: contribution(command.committer, command.at, "amendment", "amend"),
       },
     },
@@ -229,12 +233,5 @@ function decide(command: RecordCommand, state: RecordState): Decision {
 export const recordDecider: Decider<RecordCommand, RecordEvent, RecordState> = {
   initialState: NO_RECORD,
   evolve,
-  decide(command, state) {
-    try {
-      return decide(command, state);
-    } catch (error) {
-      if (error instanceof DomainError) return error;
-      throw error;
-    }
-  },
+  decide: refusing(decide),
 };

@@ -38,6 +38,8 @@ export type RecordAttestedData = {
   /** Shown on confirmed records (REC-04); "" while a co-signature is pending. */
   readonly completedAt: string;
   readonly tsaSkewSeconds: number;
+  /** The threshold the signing was checked against (REC-07), so the decision can be replayed. */
+  readonly skewLimitSeconds: number;
   readonly contribution: Contribution;
 };
 
@@ -49,6 +51,8 @@ export type RecordCosignedData = {
   readonly cosigner: { readonly practitionerId: string; readonly name: string };
   readonly completedAt: string;
   readonly tsaSkewSeconds: number;
+  /** The threshold the signing was checked against (REC-07), so the decision can be replayed. */
+  readonly skewLimitSeconds: number;
   readonly contribution: Contribution;
 };
 
@@ -64,6 +68,8 @@ export type AddendumAttestedData = {
   readonly reason: string;
   readonly signature: RecordSignature;
   readonly tsaSkewSeconds: number;
+  /** The threshold the signing was checked against (REC-07), so the decision can be replayed. */
+  readonly skewLimitSeconds: number;
   readonly contribution: Contribution;
 };
 

@@ -62,7 +62,8 @@ export function evolve(state: RecordState, event: RecordEvent): RecordState {
     case "RecordArchived":
       return update(state, (r) => ({ ...r, status: "ARCHIVED" }));
     case "AddendumAttested": {
-      const { documentId: _, tsaSkewSeconds: __, ...addendum } = event.data;
+      const d = event.data;
+      const addendum = { addendumId: d.addendumId, parentVersion: d.parentVersion, text: d.text, reason: d.reason, signature: d.signature, contribution: d.contribution };
       return update(state, (r) => ({ ...r, addenda: [...r.addenda, addendum] }));
     }
     case "RecordSealed": {
