@@ -119,6 +119,11 @@ describe("workload policy checkers (issue 14 item 2)", () => {
     );
     const oidc = parse(`{ apiVersion: v1, kind: ConfigMap, metadata: { name: ihp-common }, data: { AUTH_MODE: oidc, CHECKPOINT_KEY_DIR: /elsewhere } }`);
     expect(keyMaterialViolations(keyed, [keyed, oidc], new Set())).toEqual(["Deployment/consult consult: checkpoint signing keys at /elsewhere on the container's filesystem"]);
+    // XC-01 (issue 10): a container on NATS needs the shared transit keys, and they must not be on its own filesystem.
+    const nats = parse(`{ apiVersion: v1, kind: ConfigMap, metadata: { name: ihp-common }, data: { AUTH_MODE: oidc, CHECKPOINT_KEY_DIR: /data/keys, NATS_URL: "nats://nats:4222" } }`);
+    expect(keyMaterialViolations(keyed, [keyed, nats], new Set())).toContain("Deployment/consult consult: BUS_TRANSIT_KEY_FILE not set (the default is on the root filesystem)");
+    const natsWithFile = parse(`{ apiVersion: v1, kind: ConfigMap, metadata: { name: ihp-common }, data: { AUTH_MODE: oidc, CHECKPOINT_KEY_DIR: /data/keys, NATS_URL: "nats://nats:4222", BUS_TRANSIT_KEY_FILE: /etc/transit/keys.json } }`);
+    expect(keyMaterialViolations(keyed, [keyed, natsWithFile], new Set())).toContain("Deployment/consult consult: bus transit keys at /etc/transit/keys.json on the container's filesystem");
   });
 
   it("reports a platform container whose METRICS_PORT is not announced to Prometheus", () => {

@@ -119,7 +119,7 @@ export interface KeyPath {
 
 /**
  * Where a platform container (one with APP) keeps key material, from its variables and the code's defaults:
- * CHECKPOINT_KEY_DIR (required: its default is under $HOME, on the read-only root filesystem), the key ring's master
+ * BUS_TRANSIT_KEY_FILE with NATS_URL (the gateway too), CHECKPOINT_KEY_DIR (required: its default is under $HOME, on the read-only root filesystem), the key ring's master
  * key and wrapped data keys (`<DATA_DIR>/<context>-data-keys.sqlite`) for a service that seals, identity's key folder
  * and practitioner PII key, and the builtin issuer's key (`<DATA_DIR>/auth`) when AUTH_MODE is builtin.
  */
@@ -129,13 +129,15 @@ export function keyPaths(env: Record<string, string>, seals: boolean): { paths: 
   const context = env["SERVICE_NAME"] ?? "";
   const paths: KeyPath[] = [];
   const missing: string[] = [];
-  if ((env["AUTH_MODE"] ?? "builtin") === "builtin") paths.push({ path: posix.join(dataDir, "auth"), what: "builtin issuer key" });
-  if (!app.startsWith("services/")) return { paths, missing };
   const required = (variable: string, what: string): void => {
     const value = env[variable];
     if (value === undefined) missing.push(variable);
     else paths.push({ path: value, what });
   };
+  if ((env["AUTH_MODE"] ?? "builtin") === "builtin") paths.push({ path: posix.join(dataDir, "auth"), what: "builtin issuer key" });
+  // Whoever talks to NATS seals and opens bus payloads with the shared transit keys (a Secret, the same for all).
+  if (env["NATS_URL"] !== undefined) required("BUS_TRANSIT_KEY_FILE", "bus transit keys");
+  if (!app.startsWith("services/")) return { paths, missing };
   required("CHECKPOINT_KEY_DIR", "checkpoint signing keys");
   if (seals) {
     required("KEYRING_MASTER_KEY_FILE", "key ring master key");
