@@ -50,3 +50,40 @@ export {
   OpenAnomalyCaseResponse,
 } from "./gen/ihp/reporting/v1/anomalies.js";
 export type { AnomalyCaseServiceServer } from "./gen/ihp/reporting/v1/anomalies.js";
+export {
+  AdverseEventEntry,
+  AdverseEventServiceClient,
+  AdverseEventServiceService,
+  CheckSuspensionsRequest,
+  CheckSuspensionsResponse,
+  LiftSuspensionRequest,
+  LiftSuspensionResponse,
+  ListSuspensionsRequest,
+  ListSuspensionsResponse,
+  ReportAdverseEventRequest,
+  ReportAdverseEventResponse,
+  Suspension,
+} from "./gen/ihp/reporting/v1/adverse_events.js";
+export type { AdverseEventServiceServer } from "./gen/ihp/reporting/v1/adverse_events.js";
+export {
+  AdvanceComplaintRequest,
+  AdvanceComplaintResponse,
+  ComplaintEntry,
+  FeedbackServiceClient,
+  FeedbackServiceService,
+  FileComplaintRequest,
+  FileComplaintResponse,
+  RateConsultRequest,
+  RateConsultResponse,
+  SatisfactionEntry,
+} from "./gen/ihp/reporting/v1/feedback.js";
+export type { FeedbackServiceServer } from "./gen/ihp/reporting/v1/feedback.js";
+export {
+  GetDeliveryStatusRequest,
+  GetDeliveryStatusResponse,
+  RegulatorDeliveryServiceClient,
+  RegulatorDeliveryServiceService,
+  ReplayDeadLettersRequest,
+  ReplayDeadLettersResponse,
+} from "./gen/ihp/reporting/v1/delivery.js";
+export type { RegulatorDeliveryServiceServer } from "./gen/ihp/reporting/v1/delivery.js";
