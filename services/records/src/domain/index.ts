@@ -58,8 +58,8 @@ export type {
   SealedPart,
   VersionSignature,
 } from "./recordTypes.js";
-export { dueOn, isPastRetention, lastVisit, mediaRetention, recordRetention } from "./retention.js";
+export { dueOn, isPastRetention, lastVisit, mediaRetention, recordRetention, retentionSubjectsOf } from "./retention.js";
 export type { DueItem, RetentionClock, RetentionSubject } from "./retention.js";
 export { UNSEAL_ALONE_AFTER_YEARS } from "./sealing.js";
-export { diffVersions, documentAt, versionHistory } from "./versions.js";
+export { diffVersions, documentAt, sealSnapshot, versionHistory } from "./versions.js";
 export type { VersionChange, VersionEntry } from "./versions.js";

@@ -7,6 +7,7 @@ import {
   type PrescriptionRetentionClass,
   retentionUntil,
 } from "@ihp/jurisdiction";
+import type { MedicalRecord } from "./recordTypes.js";
 
 // Retention (REC-02, REC-03, PHA-09, §9): the periods are the jurisdiction profile's (@ihp/jurisdiction), counted in
 // Beijing civil days per Civil Code arts. 201–202: `retainUntil` is the last day that must still be kept, so
@@ -103,4 +104,24 @@ export function dueOn(subjects: readonly RetentionSubject[], day: DateInput): Du
 /** Whether `day` (a civil date, a timestamp with offset, or an instant) is after the clock's last day. */
 export function isPastRetention(clock: RetentionClock, day: DateInput): boolean {
   return daysBetween(clock.retainUntil, day instanceof Date ? beijingDay(day) : day) > 0;
+}
+
+/** The daily job's subjects for one record: the record itself and each media item it links. */
+export function retentionSubjectsOf(
+  record: MedicalRecord,
+  facts: { readonly profile: JurisdictionProfile; readonly lastVisitAt: string; readonly prescriptionClasses: readonly PrescriptionRetentionClass[] },
+): RetentionSubject[] {
+  const shared = { documentId: record.documentId, profile: facts.profile, held: record.holds.length > 0, sealed: record.seal !== null };
+  const destroyed = record.status === "DESTROYED";
+  const media = record.versions.at(-1)?.media ?? [];
+  return [
+    { kind: "RECORD", ...shared, lastVisitAt: facts.lastVisitAt, prescriptionClasses: facts.prescriptionClasses, destroyed },
+    ...media.map((m) => ({
+      kind: "MEDIA" as const,
+      ...shared,
+      mediaId: m.mediaId,
+      consultEndedAt: m.consultEndedAt,
+      destroyed: destroyed || record.destroyedMedia.includes(m.mediaId),
+    })),
+  ];
 }

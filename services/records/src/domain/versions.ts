@@ -81,3 +81,12 @@ export function documentAt(record: MedicalRecord, version?: number): OutpatientR
     signatures: record.signatures.filter((s) => s.version === entry.version).map(({ version: _, ...signature }) => signature),
   };
 }
+
+/**
+ * REC-11: what a seal (or a seal increment) covers: the current document and every addendum, as plain JSON. The
+ * application hashes it (canonical JSON, SHA-256) into the snapshotHash the parties sign and stores it apart.
+ */
+export function sealSnapshot(record: MedicalRecord): { document: OutpatientRecord; addenda: MedicalRecord["addenda"] } | undefined {
+  const document = documentAt(record);
+  return document === undefined ? undefined : { document, addenda: record.addenda };
+}

@@ -1,7 +1,7 @@
 import type { JurisdictionProfile } from "@ihp/jurisdiction";
 import { given } from "@ihp/testing";
 import { describe, expect, it } from "vitest";
-import { dueOn, lastVisit, type RecordCommand, recordDecider, recordRetention, type RetentionSubject } from "../../src/domain/index.js";
+import { dueOn, lastVisit, type RecordCommand, recordDecider, recordRetention, retentionSubjectsOf, type RetentionSubject } from "../../src/domain/index.js";
 import {
   archiveCmd,
   attestCmd,
@@ -189,5 +189,21 @@ describe("what falls due (the daily list)", () => {
   it("REC-02: the patient's clock starts at the latest visit", () => {
     expect(lastVisit(["2026-03-15T10:00:00+08:00", "2030-06-01T09:00:00+08:00", "2028-01-01T09:00:00+08:00"])).toBe("2030-06-01T09:00:00+08:00");
     expect(lastVisit([])).toBeUndefined();
+  });
+});
+
+describe("retentionSubjectsOf", () => {
+  it("REC-02, REC-03: a record gives the daily job itself and its media, with hold, seal and destruction flags", () => {
+    const record = recordOf(signed());
+    const subjects = retentionSubjectsOf(record, facts());
+    expect(subjects.map((s) => [s.kind, s.held, s.sealed, s.destroyed])).toEqual([
+      ["RECORD", false, false, false],
+      ["MEDIA", false, false, false],
+    ]);
+    expect(dueOn(subjects, "2041-03-16").map((d) => d.kind)).toEqual(["MEDIA", "RECORD"]);
+    const held = recordOf([...signed(), ...eventsOf(recordDecider.decide(hold(), fold(signed())))]);
+    expect(dueOn(retentionSubjectsOf(held, facts()), "2041-03-16")).toEqual([]);
+    const mediaGone = recordOf([...signed(), ...eventsOf(recordDecider.decide(destroyMedia("2029-03-16"), fold(signed())))]);
+    expect(dueOn(retentionSubjectsOf(mediaGone, facts()), "2041-03-16").map((d) => d.kind)).toEqual(["RECORD"]);
   });
 });

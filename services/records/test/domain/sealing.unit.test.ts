@@ -1,6 +1,6 @@
 import { given } from "@ihp/testing";
 import { describe, expect, it } from "vitest";
-import { type RecordCommand, type RecordEvent, recordDecider } from "../../src/domain/index.js";
+import { type RecordCommand, type RecordEvent, recordDecider, sealSnapshot } from "../../src/domain/index.js";
 import {
   attestation,
   attestCmd,
@@ -113,5 +113,15 @@ describe("UnsealRecord (REC-12)", () => {
     const claimed = then(sealed(), { type: "LodgeDisputeClaim", documentId: DOC, claimId: "claim-1", committer: committer(PATIENT, "patient"), at: onDay("2027-04-01") });
     given(recordDecider, claimed).when(unsealCmd("2029-04-02")).thenError("UNSEAL_NOT_ALLOWED", "REC-12");
     expect(eventsOf(recordDecider.decide(unsealCmd("2030-04-02"), fold(claimed)))[0]).toMatchObject({ data: { ground: "THREE_YEARS_NO_CLAIM" } });
+  });
+});
+
+describe("sealSnapshot", () => {
+  it("REC-11: covers the current document and every addendum, so an increment's snapshot differs from the seal's", () => {
+    const first = sealSnapshot(recordOf(sealed()));
+    expect(first?.document.header.documentId).toBe(DOC);
+    expect(first?.addenda).toEqual([]);
+    const later = sealSnapshot(recordOf(then(sealed(), addendum)));
+    expect(later?.addenda.map((a) => a.addendumId)).toEqual(["add-1"]);
   });
 });
