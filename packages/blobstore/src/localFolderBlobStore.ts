@@ -2,15 +2,8 @@ import { randomUUID } from "node:crypto";
 import { mkdir, open, readFile, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { BlobStoreError } from "./errors.js";
-import {
-  HashingCounter,
-  checkKey,
-  chunksOf,
-  collect,
-  laterOf,
-  retentionActive,
-  verifiedChunks,
-} from "./hashing.js";
+import { checkKey, collect, laterOf, retentionActive, verifiedChunks } from "./hashing.js";
+import { writeHashedFile } from "./hashedFile.js";
 import type { BlobContent, BlobStore, PutOptions, StoredBlob } from "./port.js";
 
 export interface LocalFolderBlobStoreOptions {
@@ -43,19 +36,8 @@ export class LocalFolderBlobStore implements BlobStore {
     const tmpDir = join(this.options.root, "tmp");
     await mkdir(tmpDir, { recursive: true, mode: 0o700 });
     const tmp = join(tmpDir, `${randomUUID()}.part`);
-    const counter = new HashingCounter(this.maxBytes);
     try {
-      const handle = await open(tmp, "wx", 0o600);
-      try {
-        for await (const chunk of chunksOf(content)) {
-          counter.add(chunk);
-          await handle.write(chunk);
-        }
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      const sha256 = counter.digest();
+      const { sha256, bytes } = await writeHashedFile(content, tmp, this.maxBytes, true);
       const folder = await this.folderOf(sha256, true);
       const path = join(folder, sha256);
       if (await exists(path)) await unlink(tmp); // written blobs are never rewritten
@@ -63,7 +45,7 @@ export class LocalFolderBlobStore implements BlobStore {
       const retainUntil = laterOf(await this.readRetention(sha256), options.retainUntil);
       if (retainUntil !== null) await this.writeAtomically(join(folder, `${sha256}.retain`), retainUntil.toISOString());
       await syncFolder(folder);
-      return { sha256, bytes: counter.bytes, retainUntil };
+      return { sha256, bytes, retainUntil };
     } catch (error) {
       await unlink(tmp).catch(() => undefined);
       throw error;

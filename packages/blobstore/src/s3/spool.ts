@@ -1,9 +1,10 @@
 import { createReadStream } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { HashingCounter, chunksOf } from "../hashing.js";
+import { writeHashedFile } from "../hashedFile.js";
+import { HashingCounter } from "../hashing.js";
 import type { BlobContent } from "../port.js";
 
 /** Content whose hash is known before the upload starts (the key is the hash), with a way to send it. */
@@ -26,24 +27,15 @@ export async function spool(content: BlobContent, maxBytes: number, spoolDir: st
   }
   const folder = await mkdtemp(join(spoolDir ?? tmpdir(), "ihp-blob-"));
   const path = join(folder, "spool");
-  const counter = new HashingCounter(maxBytes);
+  let written: { sha256: string; bytes: number };
   try {
-    const handle = await open(path, "wx", 0o600);
-    try {
-      for await (const chunk of chunksOf(content)) {
-        counter.add(chunk);
-        await handle.write(chunk);
-      }
-    } finally {
-      await handle.close();
-    }
+    written = await writeHashedFile(content, path, maxBytes, false);
   } catch (error) {
     await rm(folder, { recursive: true, force: true });
     throw error;
   }
   return {
-    sha256: counter.digest(),
-    bytes: counter.bytes,
+    ...written,
     body: () => createReadStream(path),
     dispose: () => rm(folder, { recursive: true, force: true }),
   };
