@@ -2,6 +2,8 @@
 // (createErrorCatalog(REPORTING_ERRORS)). ERRORS.md documents the same table, and the codes the feed consumer logs;
 // a test keeps the two equal.
 
+import { SUPERVISION_ERRORS, type SupervisionErrorCode } from "./domain/adverseEvents/supervisionErrors.js";
+
 interface ReportingErrorEntry {
   readonly status: number;
   readonly en: string;
@@ -94,6 +96,13 @@ export const REPORTING_ERRORS = {
     en: "The anomaly case is already closed.",
     zh: "该异常处置工单已关闭。",
   },
+  // REP-06 adverse events and suspensions, REP-04 satisfaction and complaints.
+  ...supervisionTexts(),
 } as const satisfies Record<string, ReportingErrorEntry>;
 
 export type ReportingErrorCode = keyof typeof REPORTING_ERRORS;
+
+function supervisionTexts(): Record<SupervisionErrorCode, ReportingErrorEntry> {
+  const entries = Object.entries(SUPERVISION_ERRORS).map(([code, { status, en, zh }]) => [code, { status, en, zh }] as const);
+  return Object.fromEntries(entries) as Record<SupervisionErrorCode, ReportingErrorEntry>;
+}

@@ -1,7 +1,13 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { HealthCheckResponse_ServingStatus } from "@ihp/contracts";
-import { AnomalyCaseServiceService, IncidentServiceService, RegulatorFeedServiceService } from "@ihp/contracts/reporting";
+import {
+  AdverseEventServiceService,
+  AnomalyCaseServiceService,
+  FeedbackServiceService,
+  IncidentServiceService,
+  RegulatorFeedServiceService,
+} from "@ihp/contracts/reporting";
 import type { EventStore } from "@ihp/eventsourcing";
 import { type Bus, type Consumer, Relay, SqliteCheckpointStore } from "@ihp/messaging";
 import {
@@ -24,14 +30,18 @@ import { createHostMetrics, dependencyProbes, healthLog, openSealedStore } from 
 import { connectOwnBus } from "./adapters/busConnection.js";
 import { loadWorkingDayCalendar } from "./adapters/workingDayCalendarFile.js";
 import { feedEntryMessage } from "./adapters/feedPublisher.js";
+import { adverseEventServer } from "./adapters/adverseEventServer.js";
 import { anomalyServer } from "./adapters/anomalyServer.js";
+import { complaintServer } from "./adapters/complaintServer.js";
 import { incidentServer } from "./adapters/incidentServer.js";
 import { regulatorFeedServer } from "./adapters/regulatorFeedServer.js";
 import { registerRegulatorDelivery, type RegulatorDeliveryHandle } from "./adapters/delivery/deliveryLifecycle.js";
 import { SOURCE_DECODERS } from "./adapters/sourceDecoders.js";
 import { FEED_SOURCES, feedMessageHandler } from "./application/feedConsumer.js";
 import { REPORTING_SEALING } from "./application/sealing.js";
+import { adverseEventHandlers } from "./application/adverseEvents.js";
 import { anomalyHandlers } from "./application/anomalies.js";
+import { complaintHandlers } from "./application/complaints.js";
 import { incidentHandlers } from "./application/incidents.js";
 import { auditRefusalRecorder, type RefusalRecorder } from "./application/refusals.js";
 import type { ReportingConfig } from "./config.js";
@@ -192,6 +202,8 @@ export async function startReportingService(options: ReportingServiceOptions): P
       const implementation = regulatorFeedServer(feed);
       const incidents = incidentServer(handlers, incidentHandlers({ store: feedStore, clock, logger }));
       const anomalies = anomalyServer(handlers, anomalyHandlers({ store: feedStore, clock, logger, calendar }));
+      const adverseEvents = adverseEventServer(handlers, adverseEventHandlers({ store: feedStore, clock }));
+      const feedback = complaintServer(handlers, complaintHandlers({ store: feedStore, clock, calendar }));
       const { GRPC_TLS_CERT_FILE: certFile, GRPC_TLS_KEY_FILE: keyFile, GRPC_TLS_CA_FILE: caFile } = config;
       const health = new HealthService();
       grpc = await serveGrpc({
@@ -201,6 +213,8 @@ export async function startReportingService(options: ReportingServiceOptions): P
           { definition: RegulatorFeedServiceService, implementation },
           { definition: IncidentServiceService, implementation: incidents },
           { definition: AnomalyCaseServiceService, implementation: anomalies },
+          { definition: AdverseEventServiceService, implementation: adverseEvents },
+          { definition: FeedbackServiceService, implementation: feedback },
         ],
         health,
         tls: certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile, caFile },

@@ -1,6 +1,7 @@
 import { FeedCategory, type FeedEntry } from "@ihp/contracts/reporting";
 import type { ActivityEntry } from "../domain/feed/activityEntries.js";
 import type { FeedRecord } from "../application/feedQueries.js";
+import { supervisionPayload } from "./supervisionFeedProto.js";
 
 type Payload = NonNullable<FeedEntry["payload"]>;
 
@@ -48,6 +49,10 @@ export function toFeedEntry(record: FeedRecord): FeedEntry {
         },
       };
     }
+    case "ADVERSE_EVENT":
+    case "SATISFACTION":
+    case "COMPLAINT":
+      return { ...header, ...supervisionPayload(data) };
     default:
       return { ...header, ...activityPayload(data) };
   }

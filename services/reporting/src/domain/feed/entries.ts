@@ -1,4 +1,5 @@
 import type { JurisdictionCode } from "@ihp/jurisdiction";
+import type { SupervisionEntry } from "../adverseEvents/supervisionEntries.js";
 import type { ActivityEntry } from "./activityEntries.js";
 
 // The feed's own vocabulary, mirroring proto/ihp/reporting/v1/feed.proto. Type aliases, not interfaces: they are
@@ -13,7 +14,8 @@ export type FeedCategory =
   | "PRESCRIPTION"
   | "PRESCRIPTION_REVIEW"
   | "DISPENSING"
-  | "DELIVERY";
+  | "DELIVERY"
+  | SupervisionEntry["category"];
 
 /**
  * Where an entry is routed. Activity entries take it from the institution's registration as the feed recorded it,
@@ -56,7 +58,8 @@ type InstitutionHeader = EntryHeader & { readonly jurisdiction: JurisdictionCode
 export type FeedEntryRecordedData =
   | (InstitutionHeader & { readonly category: "INSTITUTION_LICENCE"; readonly entry: InstitutionLicenceEntry })
   | (InstitutionHeader & { readonly category: "REGULATOR_CONNECTION"; readonly entry: RegulatorConnectionEntry })
-  | (EntryHeader & ActivityEntry);
+  | (EntryHeader & ActivityEntry)
+  | (EntryHeader & SupervisionEntry);
 
 export const FEED_ENTRY_RECORDED = "FeedEntryRecorded";
 

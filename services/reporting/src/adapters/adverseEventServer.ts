@@ -1,0 +1,69 @@
+import type {
+  AdverseEventServiceServer,
+  CheckSuspensionsRequest,
+  CheckSuspensionsResponse,
+  LiftSuspensionRequest,
+  LiftSuspensionResponse,
+  ListSuspensionsRequest,
+  ListSuspensionsResponse,
+  ReportAdverseEventRequest,
+  ReportAdverseEventResponse,
+  Suspension,
+} from "@ihp/contracts/reporting";
+import type { GrpcHandlers } from "@ihp/platform";
+import type { adverseEventHandlers } from "../application/adverseEvents.js";
+import type { SuspensionRecord } from "../domain/adverseEvents/suspensionDecider.js";
+
+type Handlers = ReturnType<typeof adverseEventHandlers>;
+
+const optional = (requestId: string): { requestId?: string } => (requestId === "" ? {} : { requestId });
+
+function toSuspension(record: SuspensionRecord): Suspension {
+  return {
+    suspensionId: record.suspensionId,
+    adverseEventId: record.adverseEventId,
+    scopeKind: record.scopeKind,
+    scopeValue: record.scopeValue,
+    suspendedAt: record.suspendedAt,
+    suspendedBy: record.suspendedBy,
+    liftedAt: record.lifted?.liftedAt ?? "",
+    liftedBy: record.lifted?.liftedBy ?? "",
+    liftReason: record.lifted?.reason ?? "",
+  };
+}
+
+/** ihp.reporting.v1.AdverseEventService (proto/ihp/reporting/v1/adverse_events.proto), REP-06. */
+export function adverseEventServer(grpc: GrpcHandlers, adverseEvents: Handlers): AdverseEventServiceServer {
+  return {
+    reportAdverseEvent: grpc.unary<ReportAdverseEventRequest, ReportAdverseEventResponse>(async (request, call) => {
+      const outcome = await adverseEvents.report(call.principal, {
+        adverseEventId: request.adverseEventId,
+        institutionId: request.institutionId,
+        kind: request.kind,
+        severity: request.severity,
+        scopeKind: request.scopeKind,
+        scopeValue: request.scopeValue,
+        consultId: request.consultId,
+        description: request.description,
+        ...optional(request.requestId),
+      });
+      return { reportedAt: outcome.reportedAt, suspended: outcome.suspensionId !== undefined, suspensionId: outcome.suspensionId ?? "" };
+    }),
+    liftSuspension: grpc.unary<LiftSuspensionRequest, LiftSuspensionResponse>(async (request, call) => {
+      const liftedAt = await adverseEvents.lift(call.principal, {
+        institutionId: request.institutionId,
+        suspensionId: request.suspensionId,
+        reason: request.reason,
+        ...optional(request.requestId),
+      });
+      return { liftedAt };
+    }),
+    checkSuspensions: grpc.unary<CheckSuspensionsRequest, CheckSuspensionsResponse>(async (request, call) => {
+      const query = { clinicianId: request.clinicianId, departmentCode: request.departmentCode, drugCodes: request.drugCodes };
+      return { suspensions: (await adverseEvents.check(call.principal, request.institutionId, query)).map(toSuspension) };
+    }),
+    listSuspensions: grpc.unary<ListSuspensionsRequest, ListSuspensionsResponse>(async (request, call) => {
+      return { suspensions: (await adverseEvents.list(call.principal, request.institutionId)).map(toSuspension) };
+    }),
+  };
+}
