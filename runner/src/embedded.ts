@@ -104,12 +104,16 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
   const catalogue = await sampleCatalogue();
 
   // Each service, after the ones it calls: identity ← integration ← consult ← prescription; identity ← pharmacy;
-  // reporting reads the bus only. Stopped in reverse: gateway, reporting, pharmacy, prescription, consult, integration,
-  // identity, bus, telemetry.
+  // reporting (reads the bus; consult and prescription ask it for REP-06 suspensions) ← consult, prescription.
+  // Stopped in reverse: gateway, pharmacy, prescription, consult, integration, reporting, identity, bus, telemetry.
   const services: readonly { name: ServiceName; start: () => Promise<{ grpcPort: number; stop(): Promise<unknown> }> }[] = [
     {
       name: "identity",
       start: () => startIdentityService({ config: identityConfigSchema.parse({ ...common, SERVICE_NAME: "identity" }), ...shared("identity") }),
+    },
+    {
+      name: "reporting",
+      start: () => startReportingService({ config: reportingConfigSchema.parse({ ...common, SERVICE_NAME: "reporting" }), ...shared("reporting") }),
     },
     {
       // HIS/LIS/PACS ingest and the outbound feed (issue 17); before consult, which reads HIS encounters (CON-03).
@@ -129,6 +133,8 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
             SERVICE_NAME: "consult",
             IDENTITY_GRPC_ADDRESS: address("identity"),
             INTEGRATION_GRPC_ADDRESS: address("integration"),
+            // REP-06: asked before each request, acceptance and start.
+            REPORTING_GRPC_ADDRESS: address("reporting"),
           }),
           ...shared("consult"),
         }),
@@ -142,6 +148,7 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
             SERVICE_NAME: "prescription",
             IDENTITY_GRPC_ADDRESS: address("identity"),
             CONSULT_GRPC_ADDRESS: address("consult"),
+            REPORTING_GRPC_ADDRESS: address("reporting"),
           }),
           catalogue,
           ...shared("prescription"),
@@ -155,10 +162,6 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
           catalogue: catalogueLookup(catalogue),
           ...shared("pharmacy"),
         }),
-    },
-    {
-      name: "reporting",
-      start: () => startReportingService({ config: reportingConfigSchema.parse({ ...common, SERVICE_NAME: "reporting" }), ...shared("reporting") }),
     },
   ];
 

@@ -65,7 +65,7 @@ describe("clinical flow end to end, embedded mode: every service, through GraphQ
       patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
       physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
       pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
-      password: demo.staff.password,
+      passkeys: demo.staff.passkeys,
     };
   }, 120_000);
 
@@ -206,13 +206,7 @@ describe("clinical flow end to end, embedded mode: every service, through GraphQ
       must(url, `mutation ($input: ConsultActionInput!) { acceptConsult(input: $input) { id } }`, { input: { requestId, consultId: requested.id } }, actors.physicianToken, "acceptConsult");
     expect((await refusal(accept("flow-2-accept-early"))).code).toBe("STEP_UP_REQUIRED");
 
-    await must(
-      url,
-      `mutation ($input: StepUpInput!) { stepUp(input: $input) { stepUpId } }`,
-      { input: { requestId: "flow-2-step-up", consultId: requested.id, method: "PASSWORD", secret: actors.password } },
-      actors.physicianToken,
-      "stepUp",
-    );
+    await stepUp(url, actors.physicianToken, { consultId: requested.id }, actors.passkeys.physician, "flow-2-step-up");
     await accept("flow-2-accept");
     await must(
       url,
@@ -259,9 +253,9 @@ describe("clinical flow end to end, embedded mode: every service, through GraphQ
 
     // A random prescription id: the pharmacy is asked first and knows none, so identity records no step-up.
     const madeUp = { prescriptionId: "0193a9f2-7c1d-7e4b-9a6f-000000000000", serialNumber: y.serialNumber };
-    expect((await refusal(stepUp(url, pharmacist, madeUp, actors.password, "flow-bind-made-up"))).code).toBe("PRESCRIPTION_NOT_FOUND");
+    expect((await refusal(stepUp(url, pharmacist, madeUp, actors.passkeys.pharmacist, "flow-bind-made-up"))).code).toBe("PRESCRIPTION_NOT_FOUND");
 
-    await stepUp(url, pharmacist, x, actors.password, "flow-bind-step-up-x");
+    await stepUp(url, pharmacist, x, actors.passkeys.pharmacist, "flow-bind-step-up-x");
     const pharmacyLog = () => {
       const db = new Database(join(dataDir, readdirSync(dataDir).find((file) => file.startsWith("pharmacy") && file.endsWith("-events.sqlite"))!), { readonly: true });
       try {
@@ -295,9 +289,9 @@ describe("clinical flow end to end, embedded mode: every service, through GraphQ
     for (const file of logs) expect(verifyFile(join(dataDir, file)), file).toMatchObject({ ok: true });
   });
 
-  it("XC-01 (issue 10): what was typed into the consult, and the patient's identity, are in no file of the data folder and no debug log line in clear", async () => {
+  it("XC-01 (issue 10): what was typed into the consult, and the patient's identity and birth date, are in no file of the data folder and no debug log line in clear", async () => {
     // runner/src/clinicalFlow.ts types these through GraphQL: the patient's message and the physician's summary.
-    const typed = ["最近空腹血糖7.2", "病情稳定，续用二甲双胍", PATIENT_SECRETS.name, PATIENT_SECRETS.idNumber];
+    const typed = ["最近空腹血糖7.2", "病情稳定，续用二甲双胍", PATIENT_SECRETS.name, PATIENT_SECRETS.idNumber, PATIENT_SECRETS.birthDate];
     expect(await filesContaining(dataDir, typed)).toEqual([]);
     expect(logLines.length).toBeGreaterThan(100);
     const logged = logLines.join("\n");

@@ -7,8 +7,19 @@ import type { SealingPolicy } from "@ihp/keyring";
  */
 const staff = { subject: (data: { practitionerId?: unknown }) => (typeof data.practitionerId === "string" ? data.practitionerId : undefined), retentionClass: "staff" };
 
+/**
+ * A patient's birth date and a guardianship's evidence reference, under the patient's (the child's) "identity" key.
+ * Name and ID number are sealed by the older per-patient key ring (patientKeyRing.ts) before the event is built.
+ */
+const patient = (field: "patientId" | "childId") => ({
+  subject: (data: Record<string, unknown>) => (typeof data[field] === "string" ? (data[field] as string) : undefined),
+  retentionClass: "identity",
+});
+
 export const IDENTITY_SEALING: SealingPolicy = {
   events: {
+    PatientRegistered: { ...patient("patientId"), fields: ["birthDate"] },
+    GuardianLinked: { ...patient("childId"), fields: ["evidenceReference"] },
     PractitionerRegistered: { ...staff, fields: ["person.name"] },
     StaffRecordChanged: { ...staff, fields: ["name"] },
   },
