@@ -31,8 +31,11 @@ export const LIFECYCLE_CODES = [
 ] as const;
 export type LifecycleCode = (typeof LIFECYCLE_CODES)[number];
 
-/** The authenticated caller: a person's id and the role they acted in, or a service credential. */
-export type Committer = { readonly id: string; readonly role: string };
+/**
+ * The authenticated caller: a person's id, the role they acted in and their institution (tenant), or a service
+ * credential acting for an institution. Patients are not staff of an institution: their institutionId is "".
+ */
+export type Committer = { readonly id: string; readonly role: string; readonly institutionId: string };
 
 export type Contribution = {
   readonly committer: Committer;
@@ -49,5 +52,5 @@ export function contribution(
   changeType: ChangeType,
   lifecycle: LifecycleCode | null,
 ): Contribution {
-  return { committer: { id: committer.id, role: committer.role }, committedAt: at.toISOString(), changeType, lifecycle };
+  return { committer: { id: committer.id, role: committer.role, institutionId: committer.institutionId }, committedAt: at.toISOString(), changeType, lifecycle };
 }

@@ -125,6 +125,7 @@ function decide(command: CopyCommand, state: CopyState): CopyEvent[] {
     return [{ type: "CopyRequested", data }];
   }
   if (state.status === "none") throw refusal("COPY_REQUEST_NOT_FOUND");
+  if (command.committer.institutionId !== state.request.institutionId) throw refusal("NOT_CUSTODIAN");
   switch (command.type) {
     case "ApproveCopy":
     case "RejectCopy": {

@@ -91,6 +91,9 @@ function decide(command: CustodyCommand, state: CustodyState): CustodyEvent[] {
   if (state.closed) throw refusal("CUSTODIAN_CLOSED");
   requireId(command.institutionId, "institutionId");
   const institutionId = command.institutionId;
+  // The institution's own staff; a successor is designated by the health authority (a regulator account).
+  const authority = command.type === "DesignateSuccessor" && command.committer.role === "regulator";
+  if (!authority && command.committer.institutionId !== institutionId) throw refusal("NOT_CUSTODIAN");
   switch (command.type) {
     case "RenameCustodian": {
       const data = { institutionId, newName: requireText(command.newName, "newName", 200), contribution: contribution(command.committer, command.at, "modification", null) };

@@ -18,6 +18,12 @@ export const RECORDS_ERRORS = {
     en: "The medical record was not found.",
     zh: "未找到该病历。",
   },
+  NOT_CUSTODIAN: {
+    kind: "PERMISSION_DENIED",
+    ruleId: "XC-03",
+    en: "This record is kept by another institution.",
+    zh: "该病历由其他机构保管。",
+  },
   RECORD_ALREADY_EXISTS: {
     kind: "ALREADY_EXISTS",
     ruleId: "REC-01",

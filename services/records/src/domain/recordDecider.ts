@@ -19,6 +19,7 @@ import { type MedicalRecord, NO_RECORD, type RecordState } from "./recordTypes.j
 import {
   current,
   requireComplete,
+  requireCustodian,
   requireCurrentVersion,
   requireEditWindow,
   requireHeader,
@@ -38,6 +39,7 @@ function originate(command: OriginateRecord, state: RecordState): Decision {
   if (state.status !== "none") throw refusal("RECORD_ALREADY_EXISTS");
   const { header, author } = command;
   requireHeader(header);
+  if (command.committer.institutionId !== header.custodian.institutionId) throw refusal("NOT_CUSTODIAN");
   if (header.documentId !== command.documentId) throw refusal("INVALID_RECORD_INPUT", "header.documentId");
   requireId(author.practitionerId, "author.practitionerId");
   requireSections(command.sections);
@@ -185,12 +187,12 @@ function addendum(command: AttestAddendum, record: MedicalRecord): Decision {
   ];
 }
 
-function existing(state: RecordState): MedicalRecord {
-  if (state.status !== "exists") throw refusal("RECORD_NOT_FOUND");
-  return state.record;
-}
-
 function decide(command: RecordCommand, state: RecordState): Decision {
+  const existing = (s: RecordState): MedicalRecord => {
+    if (s.status !== "exists") throw refusal("RECORD_NOT_FOUND");
+    requireCustodian(s.record, command.committer);
+    return s.record;
+  };
   switch (command.type) {
     case "OriginateRecord":
       return originate(command, state);

@@ -1,3 +1,4 @@
+import type { Committer } from "./contribution.js";
 import type { MediaReference, RecordSections, RecordSignature } from "./document.js";
 import { refusal } from "./errors.js";
 import type { RecordsSettings } from "./recordCommands.js";
@@ -99,6 +100,15 @@ export function requireOwnSignature(signature: RecordSignature, committerId: str
 export function requireCurrentVersion(record: MedicalRecord, version: number): void {
   const latest = current(record).version;
   if (version !== latest) throw refusal("STALE_VERSION", `current version ${latest}`);
+}
+
+/**
+ * Tenant check: staff and services act only on records their institution keeps. Patients (and guardians, who act in
+ * the patient role) are not bound to an institution; each command that lets them act checks who they are.
+ */
+export function requireCustodian(record: MedicalRecord, committer: Committer): void {
+  if (committer.role === "patient") return;
+  if (committer.institutionId !== record.header.custodian.institutionId) throw refusal("NOT_CUSTODIAN");
 }
 
 /** Not destroyed, not archived, not restricted: the record may still be written. */

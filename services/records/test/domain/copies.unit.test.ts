@@ -78,6 +78,11 @@ describe("copyDecider", () => {
     given(copyDecider, issued).when(issue()).thenError("COPY_ALREADY_DECIDED");
   });
 
+  it("XC-03: only records staff of the institution the request was made to decide or issue it", () => {
+    const other = { ...decision("ApproveCopy"), committer: committer("officer-x", "records_officer", "inst-other") };
+    given(copyDecider, run(request("PATIENT"))).when(other).thenError("NOT_CUSTODIAN", "XC-03");
+  });
+
   it("REC-10: a rejected request cannot be approved or issued", () => {
     const rejected = run(request("AGENT"), decision("RejectCopy"));
     given(copyDecider, rejected).when(decision("ApproveCopy")).thenError("COPY_ALREADY_DECIDED", "REC-10");

@@ -56,6 +56,12 @@ describe("custodyDecider", () => {
     given(custodyDecider, events).when({ ...base, type: "RenameCustodian", newName: "x" }).thenError("CUSTODIAN_CLOSED", "REC-13");
   });
 
+  it("XC-03: only the institution's own staff act on its custody; the health authority designates the successor", () => {
+    given(custodyDecider).when({ ...base, type: "RenameCustodian", newName: "x", committer: committer("admin-x", "institution_admin", "inst-other") }).thenError("NOT_CUSTODIAN", "XC-03");
+    given(custodyDecider).when({ ...designate, committer: committer("admin-x", "institution_admin", "inst-other") }).thenError("NOT_CUSTODIAN");
+    expect(run({ ...designate, committer: committer("official-1", "regulator", "authority-tj") })[0]?.type).toBe("SuccessorDesignated");
+  });
+
   it("REC-13: a new designation needs its own verified transfer", () => {
     const redesignated = run(designate, verify(), { ...designate, successorInstitutionId: "inst-other" });
     given(custodyDecider, redesignated).when(close).thenError("TRANSFER_NOT_VERIFIED", "REC-13");

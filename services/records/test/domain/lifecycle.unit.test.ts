@@ -167,6 +167,13 @@ describe("ArchiveRecord and addenda", () => {
     given(recordDecider, withOne).when(addendumCmd()).thenError("INVALID_RECORD_INPUT");
   });
 
+  it("XC-03: staff and services act only on records their institution keeps", () => {
+    const elsewhere = (id: string, role: string) => committer(id, role, "inst-other");
+    given(recordDecider).when({ ...originate(), committer: elsewhere("records", "records") }).thenError("NOT_CUSTODIAN", "XC-03");
+    given(recordDecider, history(originate())).when({ ...amendCmd(), committer: elsewhere(AUTHOR, "physician") }).thenError("NOT_CUSTODIAN", "XC-03");
+    given(recordDecider, archived()).when({ ...archiveCmd(), committer: elsewhere("officer-x", "records_officer") }).thenError("NOT_CUSTODIAN");
+  });
+
   it("refuses commands on a record that does not exist", () => {
     given(recordDecider).when(amendCmd()).thenError("RECORD_NOT_FOUND");
   });

@@ -27,7 +27,8 @@ export const YINCHUAN = profileAt("yinchuan", AT);
 export const SETTINGS: RecordsSettings = { editWindowHours: 24, maxTsaSkewSeconds: 2 };
 export const HASH = "a".repeat(64);
 
-export const committer = (id: string, role = "physician") => ({ id, role });
+/** A committer of the custodian institution; patients belong to none. */
+export const committer = (id: string, role = "physician", institutionId = role === "patient" ? "" : INSTITUTION) => ({ id, role, institutionId });
 export const hoursAfter = (hours: number) => new Date(AT.getTime() + hours * 3_600_000);
 /** Noon Beijing time on a civil day. */
 export const onDay = (day: string) => new Date(`${day}T12:00:00+08:00`);
