@@ -17,6 +17,8 @@ export const consultConfigSchema = serviceConfigSchema({
   IDENTITY_GRPC_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, "expected host:port").default("127.0.0.1:50051"),
   /** host:port of the integration service's gRPC server (CON-03 records linked from HIS); unset: none. */
   INTEGRATION_GRPC_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, "expected host:port").optional(),
+  /** host:port of the reporting service (REP-06 suspensions, asked before each request, acceptance and start); unset: none. */
+  REPORTING_GRPC_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, "expected host:port").optional(),
   READ_MODEL_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "expected postgres://user@host:port/database").optional(),
   READ_MODEL_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "expected a lower-case SQL identifier").optional(),
   /** How long a request waits for a physician before the sweep expires it. */

@@ -19,6 +19,7 @@ import { contextServer } from "./adapters/grpc/contextServer.js";
 import { recordSourceServer } from "./adapters/grpc/recordSourceServer.js";
 import { grpcIdentity } from "./adapters/identity/grpcIdentity.js";
 import { grpcHisEncounters } from "./adapters/integration/grpcIntegration.js";
+import { grpcSuspensions } from "./adapters/reporting/grpcSuspensions.js";
 import { embeddedRtc } from "./adapters/rtc/embeddedRtc.js";
 import type { Caller } from "./application/caller.js";
 import { createConsultCommands } from "./application/consultCommands.js";
@@ -29,6 +30,7 @@ import { createFamilyContracts } from "./application/familyContracts.js";
 import { createMessageFeed } from "./application/messageFeed.js";
 import { CONSULT_SEALING } from "./application/sealing.js";
 import type { HisEncounterPort, IdentityPort, RtcPort } from "./application/ports.js";
+import type { SuspensionPort } from "./application/suspensions.js";
 import { createPrescribingContext } from "./application/prescribingContext.js";
 import { createRecordSource } from "./application/recordSource.js";
 import { type ConsultReadModels, queuesProjection } from "./application/queuesProjection.js";
@@ -47,6 +49,8 @@ export interface ConsultServiceOptions {
   readonly identity?: IdentityPort;
   /** HIS encounters behind their port; default: the integration service at INTEGRATION_GRPC_ADDRESS when set. */
   readonly hisEncounters?: HisEncounterPort;
+  /** REP-06 suspensions; default: the reporting service at REPORTING_GRPC_ADDRESS when set. */
+  readonly suspensions?: SuspensionPort;
   /** Default: the embedded RTC adapter (tokens only, no media server). */
   readonly rtc?: RtcPort;
   /** Tokens of the service's own calls (the expiry sweep). Default: from AUTH_MODE (serviceTokenSource). */
@@ -92,6 +96,11 @@ export async function startConsultService(options: ConsultServiceOptions): Promi
       ? grpcHisEncounters(config.INTEGRATION_GRPC_ADDRESS, channelCredentials(config.GRPC_TLS_CA_FILE === undefined ? undefined : { caFile: config.GRPC_TLS_CA_FILE }))
       : undefined;
   const hisEncounters = options.hisEncounters ?? ownHisEncounters;
+  const ownSuspensions =
+    options.suspensions === undefined && config.REPORTING_GRPC_ADDRESS !== undefined
+      ? grpcSuspensions(config.REPORTING_GRPC_ADDRESS, channelCredentials(config.GRPC_TLS_CA_FILE === undefined ? undefined : { caFile: config.GRPC_TLS_CA_FILE }), () => serviceTokens.token())
+      : undefined;
+  const suspensions = options.suspensions ?? ownSuspensions;
   let sweep: ((caller: Caller) => Promise<string[]>) | undefined;
   try {
     const hosted = await startServiceHost<ConsultReadModels>({
@@ -124,7 +133,7 @@ export async function startConsultService(options: ConsultServiceOptions): Promi
         const rtc =
           options.rtc ?? embeddedRtc({ secret: randomBytes(32), clock, tokenTtlSeconds: config.RTC_TOKEN_TTL_SECONDS, newId });
         const contracts = createFamilyContracts({ store, audit, identity, clock, newEventId: newId });
-        const commands = createConsultCommands({ store, audit, identity, rtc, contracts, hisEncounters, settings, clock, newEventId: newId });
+        const commands = createConsultCommands({ store, audit, identity, rtc, contracts, hisEncounters, suspensions, settings, clock, newEventId: newId });
         sweep = createExpirySweep({ commands, readModels, clock });
         return [
           {
@@ -162,12 +171,14 @@ export async function startConsultService(options: ConsultServiceOptions): Promi
         const outcomes = await hosted.stop(reason);
         ownIdentity?.close();
         ownHisEncounters?.close();
+        ownSuspensions?.close();
         return outcomes;
       },
     };
   } catch (error) {
     ownIdentity?.close();
     ownHisEncounters?.close();
+    ownSuspensions?.close();
     throw error;
   }
 }

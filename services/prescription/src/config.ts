@@ -14,6 +14,8 @@ export const prescriptionConfigSchema = serviceConfigSchema({
   CONSULT_GRPC_ADDRESS: z.string().regex(/^\S+:\d+$/, "expected host:port").optional(),
   /** host:port of the identity service (SignatureService). */
   IDENTITY_GRPC_ADDRESS: z.string().regex(/^\S+:\d+$/, "expected host:port").optional(),
+  /** host:port of the reporting service (REP-06 suspensions, asked before each signing); unset: no check. */
+  REPORTING_GRPC_ADDRESS: z.string().regex(/^\S+:\d+$/, "expected host:port").optional(),
 });
 
 export type PrescriptionConfig = z.output<typeof prescriptionConfigSchema>;

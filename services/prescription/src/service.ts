@@ -6,9 +6,10 @@ import { type HostedService, startServiceHost } from "@ihp/service-host";
 import { createPrescriptionCommands } from "./application/prescriptionCommands.js";
 import { createPrescriptionQueries } from "./application/prescriptionQueries.js";
 import { type PrescriptionReadModels, prescriptionsProjection } from "./application/prescriptionsProjection.js";
+import type { SuspensionPort } from "./application/suspensions.js";
 import type { ConsultContextPort, SignaturePort } from "./application/ports.js";
 import { PRESCRIPTION_CONTEXT, prescriptionEventMessage, REVIEW_SUBJECT, reviewOutcomeHandler } from "./adapters/bus/integrationEvents.js";
-import { consultContextClient, signatureClient } from "./adapters/clients/grpcPorts.js";
+import { consultContextClient, signatureClient, suspensionClient } from "./adapters/clients/grpcPorts.js";
 import { prescriptionServer } from "./adapters/grpc/prescriptionServer.js";
 import type { PrescriptionConfig } from "./config.js";
 import { PRESCRIPTION_SEALING } from "./application/sealing.js";
@@ -25,6 +26,8 @@ export interface PrescriptionServiceOptions {
   /** Ports; default: gRPC clients of CONSULT_GRPC_ADDRESS and IDENTITY_GRPC_ADDRESS. */
   readonly consults?: ConsultContextPort | undefined;
   readonly signatures?: SignaturePort | undefined;
+  /** REP-06 suspensions; default: a client of REPORTING_GRPC_ADDRESS when set, else no check. */
+  readonly suspensions?: SuspensionPort | undefined;
   /** The service's own token, under which it submits prescriptions for signing. Default: from AUTH_MODE. */
   readonly serviceTokens?: ServiceTokenSource | undefined;
 }
@@ -41,6 +44,11 @@ export async function startPrescriptionService(options: PrescriptionServiceOptio
   const signatures =
     options.signatures ??
     remote(config.IDENTITY_GRPC_ADDRESS, "IDENTITY_GRPC_ADDRESS", (address) => signatureClient(address, () => ownTokens.token()), closers);
+  const suspensions =
+    options.suspensions ??
+    (config.REPORTING_GRPC_ADDRESS === undefined
+      ? undefined
+      : remote(config.REPORTING_GRPC_ADDRESS, "REPORTING_GRPC_ADDRESS", (address) => suspensionClient(address, () => ownTokens.token()), closers));
 
   let commands: ReturnType<typeof createPrescriptionCommands> | undefined;
   const hosted = await startServiceHost<PrescriptionReadModels>({
@@ -77,7 +85,7 @@ export async function startPrescriptionService(options: PrescriptionServiceOptio
   });
 
   function commandsOf(deps: Parameters<Parameters<typeof startServiceHost<PrescriptionReadModels>>[0]["grpc"]>[0]) {
-    commands ??= createPrescriptionCommands({ store: deps.store, audit: deps.audit, clock: deps.clock, newEventId: deps.newId, catalogue, consults, signatures });
+    commands ??= createPrescriptionCommands({ store: deps.store, audit: deps.audit, clock: deps.clock, newEventId: deps.newId, catalogue, consults, signatures, suspensions });
     return commands;
   }
 

@@ -23,6 +23,7 @@ import { resolveHisPriorRecord } from "./hisPriorRecord.js";
 import type { HisEncounterPort, IdentityPort, RtcPort, RtcToken } from "./ports.js";
 import { jurisdictionCode, profileFor } from "./profiles.js";
 import { consultResource, isRefusal, recordingRefusals } from "./refusals.js";
+import { requireNotSuspended, type SuspensionPort } from "./suspensions.js";
 
 export interface ConsultCommandsOptions {
   readonly store: EventStore;
@@ -32,6 +33,8 @@ export interface ConsultCommandsOptions {
   readonly contracts: FamilyContracts;
   /** CON-03 records linked from HIS; unset: a HIS-linked record is taken as the client states it (no integration). */
   readonly hisEncounters?: HisEncounterPort;
+  /** REP-06 suspensions by serious adverse events; unset: no check (no reporting service). */
+  readonly suspensions?: SuspensionPort;
   readonly settings: ConsultSettings;
   readonly clock: () => Date;
   readonly newEventId: () => string;
@@ -213,6 +216,7 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
         let profileVersion: string | undefined;
         try {
           const institution = await identity.institution(caller, institutionId);
+          await requireNotSuspended(options.suspensions, { institutionId, departmentCode: input.departmentCode });
           const jurisdiction = jurisdictionCode(institution.jurisdiction);
           const profile = profileFor(jurisdiction, now);
           profileVersion = profile.version;
@@ -306,6 +310,8 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
         // Refuse what the consult's own state refuses before asking identity (no step-up is consumed for nothing).
         if (consult.status === "ACCEPTED" || consult.status === "IN_PROGRESS") throw refusal("CONSULT_ALREADY_ACCEPTED");
         const { regulatorConnected } = await identity.institution(caller, consult.institutionId);
+        const scope = { institutionId: consult.institutionId, clinicianId: caller.principal.subject, departmentCode: consult.departmentCode };
+        await requireNotSuspended(options.suspensions, scope);
         const grant = await identity.checkReceiving(caller, {
           practitionerId: caller.principal.subject,
           institutionId: consult.institutionId,
@@ -360,6 +366,7 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
     start(caller, input) {
       return recordingRefusals(audit, caller, "StartConsult", consultResource(input.consultId), async () => {
         const { consult, consultId, requestId, now, profileVersion, role } = await asClinician(caller, input);
+        await requireNotSuspended(options.suspensions, { institutionId: consult.institutionId, clinicianId: caller.principal.subject, departmentCode: consult.departmentCode });
         const command: ConsultCommand = { type: "StartConsult", consultId, physicianId: caller.principal.subject, at: now };
         return (await execute(caller, { consultId, requestId, role, institutionId: consult.institutionId, profileVersion, command })).view;
       });

@@ -316,6 +316,17 @@ const SHARED_REFUSALS = {
     ruleId: "IDN-03",
     en: "Only the physician in person may do this; service or bot credentials may not.",
   },
+  // REP-06: reporting's codes (its catalog holds the texts), raised when its CheckSuspensions names the scope.
+  CLINICIAN_SUSPENDED: {
+    kind: "FAILED_PRECONDITION",
+    ruleId: "REP-06",
+    en: "This clinician is suspended after a serious adverse event.",
+  },
+  DEPARTMENT_SUSPENDED: {
+    kind: "FAILED_PRECONDITION",
+    ruleId: "REP-06",
+    en: "This department's online service is suspended after a serious adverse event.",
+  },
 } as const satisfies Record<string, Omit<ConsultErrorEntry, "zh">>;
 
 export const sharedRefusal = refusalsOf(SHARED_REFUSALS);

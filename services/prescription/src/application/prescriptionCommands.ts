@@ -29,6 +29,7 @@ import {
 import { loadPrescription, type PrescriptionView, toPrescriptionEvent } from "./prescriptionEvents.js";
 import { authorized, type PrescriptionAction } from "./policy.js";
 import type { ConsultContextPort, Forwarded, SignaturePort } from "./ports.js";
+import { requireNotSuspended, type SuspensionPort } from "./suspensions.js";
 import { recordingRefusals } from "@ihp/platform";
 
 /**
@@ -50,6 +51,8 @@ export interface PrescriptionCommandsOptions {
   readonly catalogue: DrugCatalogue;
   readonly consults: ConsultContextPort;
   readonly signatures: SignaturePort;
+  /** REP-06 suspensions by serious adverse events; unset: no check (no reporting service). */
+  readonly suspensions?: SuspensionPort | undefined;
 }
 
 export interface PrescriptionCommands {
@@ -194,6 +197,8 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
         const base = { version: input.version, consult, validityDays, actor, at: now };
         const plan = planSigning(catalogue, view.prescription, base);
         if (plan instanceof DomainError) throw plan;
+        const drugCodes = view.prescription.content.lines.map((line) => line.drugCode);
+        await requireNotSuspended(options.suspensions, { institutionId: consult.institutionId, clinicianId: actor.id, drugCodes }, forwarded(caller));
         const serialKey = { institutionId: consult.institutionId, issuedOn: plan.issuedOn, prescriptionId, version: view.prescription.version };
         // RX-10: the number is taken only after the signature verified and the decider accepted the signed version, so
         // a refused signing (step-up, certificate, forged signature, stale version) leaves no gap. Another signing may

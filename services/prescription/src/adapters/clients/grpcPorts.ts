@@ -1,8 +1,10 @@
 import { credentials, type ChannelCredentials, type Metadata, type ServiceError } from "@grpc/grpc-js";
 import { ConsultContextServiceClient, type GetPrescribingContextResponse } from "@ihp/contracts/consult";
 import { ClinicalObjectKind, SignatureServiceClient, type SignDocumentResponse, type VerifySignatureResponse } from "@ihp/contracts/identity";
+import { AdverseEventServiceClient, type CheckSuspensionsResponse } from "@ihp/contracts/reporting";
 import { callDeadline, fromGrpcError, outgoingMetadata } from "@ihp/platform";
 import type { ConsultContextPort, Forwarded, SignaturePort } from "../../application/ports.js";
+import type { SuspensionPort } from "../../application/suspensions.js";
 import type { ConsultSnapshot } from "../../domain/prescriptions/index.js";
 import { signatureFromProto, signatureToProto } from "../signatureProto.js";
 
@@ -93,6 +95,19 @@ export function signatureClient(
         auth,
       );
       return { valid: response.valid, reasonCode: response.reasonCode };
+    },
+    close: () => client.close(),
+  };
+}
+
+/** SuspensionPort over reporting's AdverseEventService.CheckSuspensions, under prescription's own service token. */
+export function suspensionClient(address: string, serviceToken: () => Promise<string>, channel: ChannelCredentials = credentials.createInsecure()): SuspensionPort & { close(): void } {
+  const client = new AdverseEventServiceClient(address, channel);
+  return {
+    async active(check, auth) {
+      const request = { institutionId: check.institutionId, clinicianId: check.clinicianId, departmentCode: "", drugCodes: [...check.drugCodes] };
+      const own = { token: await serviceToken(), deadline: auth.deadline };
+      return (await unary<CheckSuspensionsResponse>((m, o, done) => client.checkSuspensions(request, m, o, done), own)).suspensions;
     },
     close: () => client.close(),
   };
