@@ -7,7 +7,7 @@ import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyRequest, LogController } from "fastify";
-import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationRule } from "./graphqlJs.js";
+import { getOperationAST, NoSchemaIntrospectionCustomRule, type ValidationRule } from "./graphqlJs.js";
 import mercurius, { type IResolvers } from "mercurius";
 import { Caller } from "./auth/caller.js";
 import { createPublicErrors } from "./errors/errorFormatter.js";
@@ -21,7 +21,7 @@ import { GRAPHQL_RESPONSE_JSON, responseMediaType } from "./http/mediaType.js";
 import { type PersistedQueries, persistedQueryProvider } from "./http/persistedQueries.js";
 import { type RateLimit, rateLimitOptions } from "./http/rateLimit.js";
 import { requestTrace } from "./http/requestTrace.js";
-import { admitSource } from "./limits/admitSource.js";
+import { AdmittedDocuments } from "./limits/admittedDocuments.js";
 import { complexityRule, operationCostRefusal } from "./limits/complexityRule.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits/limits.js";
 import type { HttpContext, ResolverDeps, WsContext } from "./resolvers/context.js";
@@ -46,6 +46,8 @@ export interface GatewayOptions {
   readonly pharmacy?: string | undefined;
   /** `host:port` of the integration service (patients' lab results and imaging reports). */
   readonly integration?: string | undefined;
+  /** `host:port` of the records service (outpatient records, issue 11). */
+  readonly records?: string | undefined;
   /** TLS for the channels the gateway dials itself (addresses above). Plaintext without it. */
   readonly grpcTls?: ClientTls | undefined;
   /** Verifies bearer tokens into principals (TokenVerifier). */
@@ -86,13 +88,16 @@ export interface GatewayOptions {
 
 const GRAPHQL_PATH = "/graphql";
 /**
- * mercurius's document cache is off. It keeps every document it parsed by its text, twice (valid and refused ones,
- * each a quick-lru that holds up to twice its size), with the AST and up to 100 validation errors each: distinct
- * hostile texts within the body limit pinned hundreds of megabytes (issue 13, 11), and even 128 entries held
- * ~140 MB of refused documents. Every request is already lexed and parsed by admitSource before mercurius sees
- * it, and parsing plus validating a document within the token limit costs well under a millisecond, so there is
- * nothing keyed by client input left to fill. (Its JIT, which would need the cache, is off by default anyway.)
+ * mercurius's document cache (valid documents by text, parsed, validated and graphql-jit compiled on their second
+ * run; issue 15). It once also kept every refused document with its errors and filled with hostile texts (issue 13,
+ * item 11): AdmittedDocuments now refuses invalid documents before mercurius sees them, so only valid ones enter, at
+ * most twice this many (quick-lru keeps two generations). A front-end's documents take a few KB each; a document at
+ * the 2,000-token limit, parsed with locations, up to ~1 MB: the worst case is bounded at ~64 MB.
  */
+const DOCUMENT_CACHE = 32;
+/** Texts the gateway remembers as admitted (their operation names only), and the longest one it remembers. */
+const ADMITTED_TEXTS = 512;
+const ADMITTED_TEXT_LENGTH = 16 * 1024;
 /** graphql-js stops validating after this many errors (its default, 100, is kept per cached refused document). */
 const MAX_VALIDATION_ERRORS = 10;
 
@@ -125,6 +130,7 @@ export async function createGateway(options: GatewayOptions) {
     prescription: options.prescription,
     pharmacy: options.pharmacy,
     integration: options.integration,
+    records: options.records,
     tls: options.grpcTls,
   });
   const hub = new FeedHub({
@@ -211,7 +217,9 @@ export async function createGateway(options: GatewayOptions) {
     path: GRAPHQL_PATH,
     queryDepth: limits.maxDepth,
     validationRules: rules,
-    cache: false,
+    cache: DOCUMENT_CACHE,
+    // Compiled on a document's second run, when it is cached (the first run would pay the compile for nothing).
+    jit: 1,
     graphql: { validateOptions: { maxErrors: MAX_VALIDATION_ERRORS } },
     persistedQueryProvider: options.persistedQueries === undefined ? undefined : persistedQueryProvider(options.persistedQueries),
     errorFormatter: (execution, context) => errors.format(execution, context),
@@ -223,19 +231,18 @@ export async function createGateway(options: GatewayOptions) {
     subscription: websocket.subscription,
   });
 
-  // Every HTTP query passes the linear pre-parse check before mercurius's own parse (see admitSource for why).
-  // WebSocket subscription requests pass the same check in the guard above.
-  // The operation to run is checked here too: mercurius's GET route crashes on an operation name the document does
-  // not have (a 500) before graphql-js would report it.
-  app.graphql.addHook("preParsing", (_schema, source, context) => {
-    const document = admitSource(source, limits);
-    const operationName = requestedOperationName(context.reply.request);
-    if (getOperationAST(document, operationName) === null) {
-      const detail = new GraphQLError(
-        operationName === undefined ? "Must provide operation name if query contains multiple operations." : `Unknown operation named "${operationName}".`,
-      );
-      throw new GatewayError("GRAPHQL_VALIDATION_FAILED", { detail });
-    }
+  // Every HTTP query passes the linear pre-parse check, its operation name and validation before mercurius's own
+  // parse (see admitSource and AdmittedDocuments for why); a text admitted before is not checked again.
+  // WebSocket subscription requests pass the same checks in the guard above.
+  const admitted = new AdmittedDocuments({
+    limits,
+    rules,
+    maxValidationErrors: MAX_VALIDATION_ERRORS,
+    maxEntries: ADMITTED_TEXTS,
+    maxSourceLength: ADMITTED_TEXT_LENGTH,
+  });
+  app.graphql.addHook("preParsing", (schema, source, context) => {
+    admitted.admit(schema, source, requestedOperationName(context.reply.request));
     return Promise.resolve();
   });
   // The cost again, with the request's variables: validation (cached per text) priced page-size variables at 1.
