@@ -1,5 +1,6 @@
 import type { Signature } from "@ihp/contracts/identity";
 import { fromGrpcError } from "@ihp/platform";
+import { SoftAuthenticator } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitingConsult } from "./support/fakeConsult.js";
 import { dataOf, type IdentityStack, refusalOf, requestId, startIdentityStack } from "./support/identityStack.js";
@@ -8,6 +9,9 @@ import { dataOf, type IdentityStack, refusalOf, requestId, startIdentityStack } 
 
 const LOGIN = `mutation ($input: LoginInput!) { login(input: $input) { accessToken expiresAt sessionId subjectId supersededSessionId } }`;
 const STEP_UP = `mutation ($input: StepUpInput!) { stepUp(input: $input) { stepUpId sessionId expiresAt } }`;
+const START_STEP_UP = `mutation ($input: StartStepUpInput!) { startStepUp(input: $input) { optionsJson expiresAt } }`;
+const START_REGISTRATION = `mutation ($input: StartPasskeyRegistrationInput!) { startPasskeyRegistration(input: $input) { optionsJson } }`;
+const FINISH_REGISTRATION = `mutation ($input: FinishPasskeyRegistrationInput!) { finishPasskeyRegistration(input: $input) { credentialId } }`;
 const SET_PASSWORD = `mutation ($input: SetPractitionerPasswordInput!) { setPractitionerPassword(input: $input) { practitionerId } }`;
 const CERTIFICATE_FIELDS = "practitionerId serial algorithm publicKey notBefore notAfter issuer revokedAt";
 const ENROL = `mutation ($input: EnrolSigningKeyInput!) { enrolSigningKey(input: $input) { ${CERTIFICATE_FIELDS} } }`;
@@ -76,8 +80,17 @@ async function enabledPhysician(): Promise<string> {
 }
 
 const login = (password = PASSWORD, loginName = "dr.wang") => stack.post(LOGIN, { input: { loginName, password } });
-const stepUp = (token: string | undefined, overrides: Record<string, unknown> = {}) =>
-  stack.post(STEP_UP, { input: { requestId: requestId("stepup"), consultId: CONSULT, method: "PASSWORD", secret: PASSWORD, ...overrides } }, token);
+/** The physician's device: their passkey (IDN-03), registered after the first login. */
+const device = new SoftAuthenticator();
+
+/** A passkey step-up: the challenge for the object, then the device's assertion; a refused challenge is the answer. */
+async function stepUp(token: string | undefined, overrides: Record<string, unknown> = {}) {
+  const { method = "WEBAUTHN", ...object } = { consultId: CONSULT, ...overrides };
+  const challenge = await stack.post(START_STEP_UP, { input: { requestId: requestId("challenge"), ...object } }, token);
+  if (challenge.body.errors !== undefined) return challenge;
+  const { optionsJson } = dataOf<{ optionsJson: string }>(challenge, "startStepUp");
+  return stack.post(STEP_UP, { input: { requestId: requestId("stepup"), ...object, method, secret: device.assert(optionsJson) } }, token);
+}
 
 beforeAll(async () => {
   stack = await startIdentityStack({ LOGIN_MAX_FAILURES: "3", SIGNING_ALGORITHM: "SM2_SM3" });
@@ -105,6 +118,18 @@ describe("sign-in, step-up and e-signatures through the gateway (identity module
     const self = await stack.post(`query ($id: ID!) { practitioner(id: $id) { id status } }`, { id: doctorId }, session.accessToken);
     expect(dataOf(self, "practitioner")).toEqual({ id: doctorId, status: "ACTIVE" });
     expect(refusalOf(await login("Wrong-pass-1")).code).toBe("INVALID_CREDENTIALS");
+  });
+
+  it("IDN-03: the physician registers a passkey just after login (user verification required); a copy of the answer registers nothing more", async () => {
+    const options = dataOf<{ optionsJson: string }>(await stack.post(START_REGISTRATION, { input: { requestId: requestId("passkey") } }, session.accessToken), "startPasskeyRegistration");
+    const unverified = device.register(options.optionsJson, { userVerified: false });
+    expect(refusalOf(await stack.post(FINISH_REGISTRATION, { input: { requestId: requestId("passkey"), response: unverified } }, session.accessToken)).code).toBe("WEBAUTHN_USER_NOT_VERIFIED");
+    const answer = device.register(options.optionsJson);
+    const registered = await stack.post(FINISH_REGISTRATION, { input: { requestId: requestId("passkey"), response: answer } }, session.accessToken);
+    expect(dataOf(registered, "finishPasskeyRegistration")).toEqual({ credentialId: device.credentialId });
+    expect(refusalOf(await stack.post(FINISH_REGISTRATION, { input: { requestId: requestId("passkey"), response: answer } }, session.accessToken)).code).toBe("WEBAUTHN_CHALLENGE_USED");
+    const patient = await stack.token(["patient"], stack.institutionId, "patient-1", "human");
+    expect(refusalOf(await stack.post(START_REGISTRATION, { input: { requestId: requestId("passkey") } }, patient)).code).toBe("ROLE_NOT_ALLOWED");
   });
 
   it("IDN-03: a physician steps up for a consult in their session; service tokens, other roles and bad input are refused", async () => {

@@ -1,4 +1,6 @@
+import type { SoftAuthenticator } from "@ihp/testing/soft-authenticator";
 import { graphql } from "./graphqlClient.js";
+import { registerPasskey, stepUp } from "./passkeySteps.js";
 
 // The whole clinical path through the GraphQL API, as hospital front-ends drive it: staff onboarding, a patient's
 // follow-up consult, the physician's signed prescription, the pharmacist's signed review, dispensing and delivery.
@@ -37,12 +39,19 @@ export function beijingDate(at: Date, days = 0): string {
   return new Date(at.getTime() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** The clinicians' passkeys (IDN-03 step-ups): software authenticators standing in for their devices. */
+export interface StaffPasskeys {
+  readonly physician: SoftAuthenticator;
+  readonly pharmacist: SoftAuthenticator;
+}
+
 export interface Staff {
   readonly physicianId: string;
   readonly pharmacistId: string;
   readonly physicianLogin: string;
   readonly pharmacistLogin: string;
   readonly password: string;
+  readonly passkeys: StaffPasskeys;
 }
 
 export interface DemoPatient {
@@ -134,6 +143,10 @@ export async function onboardStaff(url: string, admin: string, institutionId: st
   const pharmacistLogin = `pharmacist-${suffix}`;
   const physicianId = await onboard(url, admin, institutionId, "physician", `${suffix}-physician`, physicianLogin, password, now);
   const pharmacistId = await onboard(url, admin, institutionId, "pharmacist", `${suffix}-pharmacist`, pharmacistLogin, password, now);
+  const passkeys = {
+    physician: await registerPasskey(url, await loginAs(url, physicianLogin, password)),
+    pharmacist: await registerPasskey(url, await loginAs(url, pharmacistLogin, password)),
+  };
   await must(
     url,
     `mutation ($input: ScheduleReviewShiftInput!) { scheduleShift(input: $input) { shiftId } }`,
@@ -149,7 +162,7 @@ export async function onboardStaff(url: string, admin: string, institutionId: st
     admin,
     "scheduleShift",
   );
-  return { physicianId, pharmacistId, physicianLogin, pharmacistLogin, password };
+  return { physicianId, pharmacistId, physicianLogin, pharmacistLogin, password, passkeys };
 }
 
 /** A verified adult patient with a login (IDN-07). The made-up ID number's check digit is valid. */
@@ -213,8 +226,8 @@ export interface FlowActors {
   readonly patientToken: string;
   readonly physicianToken: string;
   readonly pharmacistToken: string;
-  /** Staff password, for the step-ups. */
-  readonly password: string;
+  /** The clinicians' passkeys, for the step-ups (IDN-03). */
+  readonly passkeys: StaffPasskeys;
 }
 
 export interface FlowResult {
@@ -266,7 +279,7 @@ export async function startFollowUp(actors: FlowActors, key: string, now: Date):
   const act = (field: string, token: string, extra: Record<string, unknown> = {}, type = "ConsultActionInput", selection = "id") =>
     must(url, `mutation ($input: ${type}!) { ${field}(input: $input) { ${selection} } }`, { input: { requestId: `${key}-${field}`, consultId, ...extra } }, token, field);
 
-  await stepUp(url, physician, { consultId }, actors.password, `${key}-physician-step-up`);
+  await stepUp(url, physician, { consultId }, actors.passkeys.physician, `${key}-physician-step-up`);
   await act("acceptConsult", physician);
   await act("decideEligibility", physician, { eligible: true, verifiedDiagnoses: [DIAGNOSIS] }, "DecideConsultEligibilityInput", "consult { id }");
   const consent = await must<{ version: string; sha256: string }>(url, `{ consentText { version sha256 } }`, {}, undefined, "consentText");
@@ -294,29 +307,12 @@ export async function completeFollowUp(actors: FlowActors, key: string, consultI
   );
 }
 
-/** IDN-03: a step-up bound to one object: a consult, or a prescription version under review. */
-export async function stepUp(
-  url: string,
-  token: string,
-  object: { consultId: string } | { prescriptionId: string; serialNumber: string },
-  password: string,
-  requestId: string,
-): Promise<void> {
-  await must(
-    url,
-    `mutation ($input: StepUpInput!) { stepUp(input: $input) { stepUpId } }`,
-    { input: { requestId, ...object, method: "PASSWORD", secret: password } },
-    token,
-    "stepUp",
-  );
-}
-
 async function prescribeAndDispense(actors: FlowActors, key: string, consultId: string): Promise<{ prescriptionId: string; serialNumber: string }> {
   const { url, pharmacistToken: pharmacist } = actors;
   const ids = await prescribeForReview(actors, key, consultId);
 
   // PHA-05: the pharmacist signs too, in a session stepped up for this very prescription (IDN-03).
-  await stepUp(url, pharmacist, ids, actors.password, `${key}-pharmacist-step-up`);
+  await stepUp(url, pharmacist, ids, actors.passkeys.pharmacist, `${key}-pharmacist-step-up`);
   const pharmacy = (field: string, token: string, extra: Record<string, unknown> = {}, type: string) =>
     must(url, `mutation ($input: ${type}!) { ${field}(input: $input) { status } }`, { input: { requestId: `${key}-${field}`, ...ids, ...extra } }, token, field);
   await pharmacy("approvePrescription", pharmacist, {}, "ApprovePrescriptionInput");

@@ -13,9 +13,9 @@ export {
   residentId,
   runClinicalFlow,
   startFollowUp,
-  stepUp,
 } from "./clinicalFlow.js";
-export type { DemoPatient, FlowActors, FlowResult, Staff } from "./clinicalFlow.js";
+export { registerPasskey, stepUp } from "./passkeySteps.js";
+export type { DemoPatient, FlowActors, FlowResult, Staff, StaffPasskeys } from "./clinicalFlow.js";
 export type { DemoSeed } from "./demoSeed.js";
 export { startEmbeddedPlatform } from "./embedded.js";
 export type { EmbeddedOptions, EmbeddedPlatform, ServiceName } from "./embedded.js";

@@ -31,7 +31,7 @@ if (platform.metricsUrl !== undefined) out(`Metrics:  ${platform.metricsUrl} (ev
 if (env.DEMO_SEED === "true") {
   const demo = await seedDemo(platform.graphqlUrl, platform.issuer, new Date());
   out(`Demo institution: ${demo.institutionId}`);
-  out(`Demo logins (mutation login; staff step up with the same password): physician ${demo.staff.physicianLogin}, pharmacist ${demo.staff.pharmacistLogin}, patient ${demo.patient.login}; password ${demo.staff.password}; institution admin ${DEMO_ADMIN_LOGIN}, password ${DEMO_ADMIN_PASSWORD}`);
+  out(`Demo logins (mutation login; staff step up with a passkey: startPasskeyRegistration after login, then startStepUp + stepUp WEBAUTHN): physician ${demo.staff.physicianLogin}, pharmacist ${demo.staff.pharmacistLogin}, patient ${demo.patient.login}; password ${demo.staff.password}; institution admin ${DEMO_ADMIN_LOGIN}, password ${DEMO_ADMIN_PASSWORD}`);
   out("Demo tokens (send as Authorization: Bearer <token>; system, admin and regulator valid 8 hours, the people's login sessions 1 hour or 30 idle minutes):");
   for (const [role, token] of Object.entries(demo.tokens)) out(`  ${role.padEnd(18)} ${token}`);
 }

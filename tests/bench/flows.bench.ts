@@ -77,7 +77,7 @@ export async function runFlowBench(kind: "consult" | "prescribing"): Promise<voi
         patientToken: token("patient"),
         physicianToken: token("physician"),
         pharmacistToken: token("pharmacist"),
-        password: seed.staff.password,
+        passkeys: seed.staff.passkeys,
       });
     }
     const flow = (w: number, round: string) => (i: number) => runClinicalFlow(actors[w]!, `${kind}-${round}-${w}-${i}`, { prescribe });

@@ -132,7 +132,7 @@ describe("distributed mode on PostgreSQL event stores: two consult replicas on o
     patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
     physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
     pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
-    password: demo.staff.password,
+    passkeys: demo.staff.passkeys,
   });
 
   it("XC-01, REP-03, PHA-01, PHA-05: consult → signed prescription → approval → dispensing → delivery → regulator feed, every log on PostgreSQL", async () => {

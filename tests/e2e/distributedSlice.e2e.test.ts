@@ -226,7 +226,7 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
       patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
       physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
       pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
-      password: demo.staff.password,
+      passkeys: demo.staff.passkeys,
     };
     // Signed prescription → pharmacy (NATS) → approval → prescription (NATS): the flow itself waits for the first hop.
     const flow = await runClinicalFlow(actors, "dist-flow-1", { prescribe: true });

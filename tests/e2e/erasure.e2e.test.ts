@@ -77,7 +77,7 @@ describe("XC-01 (issue 10): erasure of one patient's clinical key across every s
       institutionId: demo.institutionId,
       physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
       pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
-      password: demo.staff.password,
+      passkeys: demo.staff.passkeys,
     };
     const b = await registerPatient(url, demo.institutionId, "erasure-b");
     patientB = b.patientId;

@@ -78,6 +78,14 @@ const CONDITIONS: ReadonlySet<string> = new Set([
   "SESSION_SUPERSEDED",
   // Signing needs the clinician's own token next to the submitting service's: a condition of the call, not a role.
   "SIGNER_TOKEN_REQUIRED",
+  // IDN-03 passkeys: the clinician's assertion must be right (origin, RP ID, user verified, counter, signature, their own
+  // registered credential) — conditions of the step-up, not of the role.
+  "WEBAUTHN_ORIGIN_MISMATCH",
+  "WEBAUTHN_RP_ID_MISMATCH",
+  "WEBAUTHN_USER_NOT_VERIFIED",
+  "WEBAUTHN_COUNTER_REGRESSED",
+  "WEBAUTHN_SIGNATURE_INVALID",
+  "PASSKEY_NOT_REGISTERED",
 ]);
 
 /** Answers that are neither: the walk itself broke, or a service failed. */
@@ -218,7 +226,7 @@ describe("role × operation matrix (issue 13 item 7): every GraphQL operation as
         patientToken: seedTokens["patient"] ?? "",
         physicianToken: seedTokens["physician"] ?? "",
         pharmacistToken: seedTokens["pharmacist"] ?? "",
-        password: demo.staff.password,
+        passkeys: demo.staff.passkeys,
       },
       "role-matrix",
       { prescribe: true, now },

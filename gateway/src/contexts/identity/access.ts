@@ -1,6 +1,3 @@
-import { ConsultServiceClient, type GetConsultResponse } from "@ihp/contracts/consult";
-import { ClinicalObjectKind } from "@ihp/contracts/identity";
-import { type GetPrescriptionResponse, PharmacyServiceClient } from "@ihp/contracts/pharmacy";
 import {
   type EnrolSigningKeyResponse,
   type LoginResponse,
@@ -12,11 +9,11 @@ import {
   type VerifySignatureResponse,
 } from "@ihp/contracts/identity";
 import { SessionServiceClient, SignatureServiceClient, SigningKeyServiceClient } from "@ihp/contracts/identity";
-import { GatewayError } from "../../errors/gatewayError.js";
 import { type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps } from "../module.js";
 import { anyone, signedIn } from "./calls.js";
 import { orNull } from "./enums.js";
+import { stepUpObject, type StepUpObjectInput } from "./stepUpObject.js";
 import { type SigningCertificateView, signingCertificateView, type VerifySignatureInput, verifySignatureRequest } from "./signingMapping.js";
 
 type Input<T> = { readonly input: T };
@@ -61,33 +58,14 @@ export function accessMutations(deps: ContextDeps) {
       return { ...response, supersededSessionId: orNull(response.supersededSessionId) };
     },
 
-    /**
-     * IDN-03: a step-up names the object about to be acted on, and every act checks that exact binding. Identity
-     * cannot see other services' objects: the owning service is asked first, with the caller's own token (consult
-     * GetConsult; pharmacy GetPrescription for a prescription under review), so an id that names nothing, or an
-     * object the caller may not act on, is refused with that service's code before any step-up exists. Over raw
-     * gRPC a step-up for a made-up id can still be recorded, but it binds nothing: no act names that id.
-     */
+    /** IDN-03: re-authentication bound to one object, checked with its owning service first (stepUpObject). */
     stepUp: async (
       _root: unknown,
-      args: Input<{ requestId: string; consultId?: string | null; prescriptionId?: string | null; serialNumber?: string | null; method: string; secret: string }>,
+      args: Input<StepUpObjectInput & { requestId: string; method: string; secret: string }>,
       context: HttpContext,
     ): Promise<StepUpResponse> => {
       const { input } = args;
-      const prescriptionId = input.prescriptionId ?? "";
-      const consultId = input.consultId ?? "";
-      let bound = { consultId, objectKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_UNSPECIFIED, objectId: "" };
-      if (consultId !== "" && prescriptionId !== "") throw new GatewayError("BAD_USER_INPUT"); // a step-up binds one object
-      if (consultId !== "") {
-        await signedIn<GetConsultResponse>(deps, context, (metadata, options, done) =>
-          deps.downstream.client("consult", ConsultServiceClient).getConsult({ consultId }, metadata, options, done),
-        );
-      } else if (prescriptionId !== "") {
-        await signedIn<GetPrescriptionResponse>(deps, context, (metadata, options, done) =>
-          deps.downstream.client("pharmacy", PharmacyServiceClient).getPrescription({ prescriptionId, serialNumber: input.serialNumber ?? "" }, metadata, options, done),
-        );
-        bound = { consultId: "", objectKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_PRESCRIPTION, objectId: prescriptionId };
-      }
+      const bound = await stepUpObject(deps, context, input);
       return signedIn<StepUpResponse>(deps, context, (metadata, options, done) =>
         sessions().stepUp({ requestId: input.requestId, ...bound, method: input.method, secret: input.secret }, metadata, options, done),
       );

@@ -1,5 +1,6 @@
 import type { GatewayModule } from "../module.js";
 import { accessMutations, accessQueries } from "./access.js";
+import { passkeyMutations } from "./passkeys.js";
 import { patientMutations, patientQueries } from "./patients.js";
 import { practitionerMutations, practitionerQueries } from "./practitioners.js";
 
@@ -12,6 +13,6 @@ export const identityModule: GatewayModule = {
   schemaFile: new URL("./schema.graphql", import.meta.url),
   resolvers: (deps) => ({
     Query: { ...practitionerQueries(deps), ...patientQueries(deps), ...accessQueries(deps) },
-    Mutation: { ...practitionerMutations(deps), ...patientMutations(deps), ...accessMutations(deps) },
+    Mutation: { ...practitionerMutations(deps), ...patientMutations(deps), ...accessMutations(deps), ...passkeyMutations(deps) },
   }),
 };
