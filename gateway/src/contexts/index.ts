@@ -7,6 +7,7 @@ import { identityModule } from "./identity/resolvers.js";
 import { consultModule } from "./consult/resolvers.js";
 import { auditModule } from "./audit/resolvers.js";
 import { reportingModule } from "./reporting/resolvers.js";
+import { supervisionModule } from "./reporting/supervisionResolvers.js";
 import { integrationModule } from "./integration/resolvers.js";
 import { erasureModule } from "./erasure/resolvers.js";
 
@@ -17,6 +18,7 @@ export const MODULES: readonly GatewayModule[] = [
   consultModule,
   auditModule,
   reportingModule,
+  supervisionModule,
   integrationModule,
   erasureModule,
 ];

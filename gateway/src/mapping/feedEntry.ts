@@ -1,4 +1,6 @@
 import {
+  type AdverseEventEntry,
+  type ComplaintEntry,
   type ConsultCompletedEntry,
   type ConsultRefusedEntry,
   type ConsultStartedEntry,
@@ -11,6 +13,7 @@ import {
   type PrescriptionReviewEntry,
   type PrescriptionSignedEntry,
   type PrescriptionVoidedEntry,
+  type SatisfactionEntry,
   type StaffRecordEntry,
 } from "@ihp/contracts/reporting";
 
@@ -22,7 +25,10 @@ export type FeedCategoryName =
   | "PRESCRIPTION"
   | "PRESCRIPTION_REVIEW"
   | "DISPENSING"
-  | "DELIVERY";
+  | "DELIVERY"
+  | "ADVERSE_EVENT"
+  | "SATISFACTION"
+  | "COMPLAINT";
 
 export interface InstitutionLicenceEntryView {
   readonly __typename: "InstitutionLicenceEntry";
@@ -55,7 +61,10 @@ export type ActivityEntryView =
   | Named<"PrescriptionReviewEntry", PrescriptionReviewEntry>
   | Named<"DispensingEntry", DispensingEntry>
   | Named<"DeliveryDispatchedEntry", DeliveryDispatchedEntry>
-  | Named<"DeliveryStatusEntry", DeliveryStatusEntry>;
+  | Named<"DeliveryStatusEntry", DeliveryStatusEntry>
+  | Named<"AdverseEventEntry", AdverseEventEntry>
+  | Named<"SatisfactionEntry", SatisfactionEntry>
+  | Named<"ComplaintEntry", ComplaintEntry>;
 
 /** GraphQL type FeedEntry; the payload names its GraphQL type, which graphql-js's default resolveType reads. */
 export interface FeedEntryView {
@@ -77,6 +86,9 @@ const CATEGORIES = new Map<FeedCategory, FeedCategoryName>([
   [FeedCategory.FEED_CATEGORY_PRESCRIPTION_REVIEW, "PRESCRIPTION_REVIEW"],
   [FeedCategory.FEED_CATEGORY_DISPENSING, "DISPENSING"],
   [FeedCategory.FEED_CATEGORY_DELIVERY, "DELIVERY"],
+  [FeedCategory.FEED_CATEGORY_ADVERSE_EVENT, "ADVERSE_EVENT"],
+  [FeedCategory.FEED_CATEGORY_SATISFACTION, "SATISFACTION"],
+  [FeedCategory.FEED_CATEGORY_COMPLAINT, "COMPLAINT"],
 ]);
 
 export function feedEntryView(entry: FeedEntry): FeedEntryView {
@@ -120,6 +132,12 @@ function payloadView(payload: FeedEntry["payload"]): FeedEntryView["payload"] {
       return { __typename: "DeliveryDispatchedEntry", ...payload.value };
     case "deliveryStatus":
       return { __typename: "DeliveryStatusEntry", ...payload.value };
+    case "adverseEvent":
+      return { __typename: "AdverseEventEntry", ...payload.value };
+    case "satisfaction":
+      return { __typename: "SatisfactionEntry", ...payload.value };
+    case "complaint":
+      return { __typename: "ComplaintEntry", ...payload.value };
     case undefined:
       return null;
   }
