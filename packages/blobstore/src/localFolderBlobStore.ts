@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { BlobStoreError } from "./errors.js";
 import { checkKey, collect, laterOf, retentionActive, verifiedChunks } from "./hashing.js";
 import { writeHashedFile } from "./hashedFile.js";
+import { KeyedLock } from "./keyedLock.js";
 import type { BlobContent, BlobStore, PutOptions, StoredBlob } from "./port.js";
 
 export interface LocalFolderBlobStoreOptions {
@@ -26,6 +27,7 @@ const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
 export class LocalFolderBlobStore implements BlobStore {
   private readonly now: () => Date;
   private readonly maxBytes: number;
+  private readonly lock = new KeyedLock();
 
   constructor(private readonly options: LocalFolderBlobStoreOptions) {
     this.now = options.now ?? (() => new Date());
@@ -38,13 +40,16 @@ export class LocalFolderBlobStore implements BlobStore {
     const tmp = join(tmpDir, `${randomUUID()}.part`);
     try {
       const { sha256, bytes } = await writeHashedFile(content, tmp, this.maxBytes, true);
-      const folder = await this.folderOf(sha256, true);
-      const path = join(folder, sha256);
-      if (await exists(path)) await unlink(tmp); // written blobs are never rewritten
-      else await rename(tmp, path);
-      const retainUntil = laterOf(await this.readRetention(sha256), options.retainUntil);
-      if (retainUntil !== null) await this.writeAtomically(join(folder, `${sha256}.retain`), retainUntil.toISOString());
-      await syncFolder(folder);
+      const retainUntil = await this.lock.run(sha256, async () => {
+        const folder = await this.folderOf(sha256, true);
+        const path = join(folder, sha256);
+        if (await exists(path)) await unlink(tmp); // written blobs are never rewritten
+        else await rename(tmp, path);
+        const kept = laterOf(await this.readRetention(sha256), options.retainUntil);
+        if (kept !== null) await this.writeAtomically(join(folder, `${sha256}.retain`), kept.toISOString());
+        await syncFolder(folder);
+        return kept;
+      });
       return { sha256, bytes, retainUntil };
     } catch (error) {
       await unlink(tmp).catch(() => undefined);
@@ -81,6 +86,10 @@ export class LocalFolderBlobStore implements BlobStore {
   }
 
   async delete(sha256: string): Promise<boolean> {
+    return await this.lock.run(checkKey(sha256), () => this.deleteNow(sha256));
+  }
+
+  private async deleteNow(sha256: string): Promise<boolean> {
     if (!(await this.exists(sha256))) return false;
     const refusal = retentionActive(await this.readRetention(sha256), this.now(), sha256);
     if (refusal) throw refusal;

@@ -15,6 +15,7 @@ import type { Readable } from "node:stream";
 import { BlobStoreError } from "../errors.js";
 import { checkKey, collect, laterOf, retentionActive, verifiedChunks } from "../hashing.js";
 import type { BlobContent, BlobStore, PutOptions, StoredBlob } from "../port.js";
+import { KeyedLock } from "../keyedLock.js";
 import { spool } from "./spool.js";
 
 /**
@@ -45,6 +46,7 @@ export class S3BlobStore implements BlobStore {
   private readonly bucket: string;
   private readonly prefix: string;
   private readonly now: () => Date;
+  private readonly lock = new KeyedLock();
 
   /** Checks the bucket answers and, for "object-lock", that the bucket has object lock enabled. */
   static async open(options: S3BlobStoreOptions): Promise<S3BlobStore> {
@@ -66,30 +68,32 @@ export class S3BlobStore implements BlobStore {
     const spooled = await spool(content, this.options.maxBytes ?? 4 * 1024 ** 3, this.options.spoolDir);
     try {
       const { sha256, bytes } = spooled;
-      const head = await this.head(sha256);
-      if (head !== null) {
-        const stored = this.retentionOf(head);
-        const wanted = laterOf(stored, options.retainUntil);
-        if (wanted !== stored) await this.extendRetention(sha256, head, wanted!);
-        return { sha256, bytes, retainUntil: wanted };
-      }
-      const retainUntil = options.retainUntil ?? null;
-      const lock = this.options.retention === "object-lock" && retainUntil !== null;
-      await this.call(`store blob ${sha256}`, () =>
-        this.client.send(
-          new PutObjectCommand({
-            Bucket: this.bucket,
-            Key: this.keyOf(sha256),
-            Body: spooled.body(),
-            ContentLength: bytes,
-            ContentType: "application/octet-stream",
-            ChecksumSHA256: Buffer.from(sha256, "hex").toString("base64"),
-            Metadata: retainUntil === null ? {} : { [RETAIN_META]: retainUntil.toISOString() },
-            ...(lock ? { ObjectLockMode: this.options.objectLockMode ?? "COMPLIANCE", ObjectLockRetainUntilDate: retainUntil } : {}),
-          }),
-        ),
-      );
-      return { sha256, bytes, retainUntil };
+      return await this.lock.run(sha256, async () => {
+        const head = await this.head(sha256);
+        if (head !== null) {
+          const stored = this.retentionOf(head);
+          const wanted = laterOf(stored, options.retainUntil);
+          if (wanted !== stored) await this.extendRetention(sha256, head, wanted!);
+          return { sha256, bytes, retainUntil: wanted };
+        }
+        const retainUntil = options.retainUntil ?? null;
+        const withLock = this.options.retention === "object-lock" && retainUntil !== null;
+        await this.call(`store blob ${sha256}`, () =>
+          this.client.send(
+            new PutObjectCommand({
+              Bucket: this.bucket,
+              Key: this.keyOf(sha256),
+              Body: spooled.body(),
+              ContentLength: bytes,
+              ContentType: "application/octet-stream",
+              ChecksumSHA256: Buffer.from(sha256, "hex").toString("base64"),
+              Metadata: retainUntil === null ? {} : { [RETAIN_META]: retainUntil.toISOString() },
+              ...(withLock ? { ObjectLockMode: this.options.objectLockMode ?? "COMPLIANCE", ObjectLockRetainUntilDate: retainUntil } : {}),
+            }),
+          ),
+        );
+        return { sha256, bytes, retainUntil };
+      });
     } finally {
       await spooled.dispose();
     }
@@ -125,7 +129,11 @@ export class S3BlobStore implements BlobStore {
   }
 
   async delete(sha256: string): Promise<boolean> {
-    const head = await this.head(checkKey(sha256));
+    return await this.lock.run(checkKey(sha256), () => this.deleteNow(sha256));
+  }
+
+  private async deleteNow(sha256: string): Promise<boolean> {
+    const head = await this.head(sha256);
     if (head === null) return false;
     const refusal = retentionActive(this.retentionOf(head), this.now(), sha256);
     if (refusal) throw refusal;

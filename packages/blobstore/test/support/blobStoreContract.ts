@@ -145,6 +145,16 @@ export function blobStoreContract(name: string, setUp: () => Promise<BlobStoreFi
       expect(Buffer.from(await fixture.store.get(sha(bytes))).equals(bytes)).toBe(true);
     });
 
+    it("REC-03: many puts of the same bytes at once keep the latest retention and one blob", async () => {
+      const bytes = randomBytes(256);
+      const base = fixture.clock.now.getTime();
+      const dates = Array.from({ length: 12 }, (_, index) => new Date(base + ((index * 7) % 12 + 1) * 100 * DAY));
+      const latest = new Date(Math.max(...dates.map((date) => date.getTime())));
+      const stored = await Promise.all(dates.map((retainUntil) => fixture.store.put(bytes, { retainUntil })));
+      expect(new Set(stored.map((blob) => blob.sha256)).size).toBe(1);
+      expect((await fixture.store.retention(sha(bytes)))?.toISOString()).toBe(latest.toISOString());
+    });
+
     it("a stream that fails midway stores nothing", async () => {
       const bytes = randomBytes(1024);
       await expect(fixture.store.put(failingAfter(bytes.subarray(0, 512)))).rejects.toThrow("client went away");
