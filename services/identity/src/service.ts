@@ -56,7 +56,7 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
   const { clock = () => new Date() } = options;
   const practitioners = await openPractitionerAdapters(options.config);
   const access = await openAccessAdapters(options.config, { identityVerifier: options.identityVerifier });
-  const erasure = erasureHosting<IdentityReadModels>(options.config, IDENTITY_CONTEXT);
+  const erasure = erasureHosting<IdentityReadModels>(options.config, IDENTITY_CONTEXT, options.metrics?.registry);
   return startServiceHost<IdentityReadModels>({
     context: IDENTITY_CONTEXT,
     config: options.config,

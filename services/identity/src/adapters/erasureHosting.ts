@@ -1,8 +1,9 @@
 import { SubjectErasureServiceService } from "@ihp/contracts/identity";
 import { type EventMapper, envelopeMessage } from "@ihp/messaging";
+import { type MetricsRegistry, scrapeGauge } from "@ihp/platform";
 import { ERASURE_REQUESTED, ERASURE_RETRIED, type HostDeps } from "@ihp/service-host";
 import { createErasureCoordinator, type ErasureCoordinator } from "../application/erasure/erasureCoordinator.js";
-import { type ErasureReadModels, erasuresProjectionOf } from "../application/erasure/erasuresProjection.js";
+import { type ErasureReadModels, erasuresProjectionOf, openErasures } from "../application/erasure/erasuresProjection.js";
 import type { IdentityConfig } from "../config.js";
 import { confirmationConsumers, erasureRetryJob } from "./bus/erasureMessages.js";
 import { erasureServer } from "./grpc/erasureServer.js";
@@ -12,7 +13,7 @@ import { erasureServer } from "./grpc/erasureServer.js";
  * model, a confirmation consumer per key holder, the retry job, the gRPC service — and the relay mapping that
  * publishes orders (ihp.identity.v1.SubjectErasureRequested / …Retried) besides identity's own integration events.
  */
-export function erasureHosting<DB extends ErasureReadModels>(config: IdentityConfig, context: string) {
+export function erasureHosting<DB extends ErasureReadModels>(config: IdentityConfig, context: string, registry?: MetricsRegistry) {
   const holders = config.ERASURE_HOLDERS.split(",");
   const coordinators = new WeakMap<object, ErasureCoordinator>();
   const coordinator = (deps: HostDeps<DB>): ErasureCoordinator => {
@@ -24,15 +25,30 @@ export function erasureHosting<DB extends ErasureReadModels>(config: IdentityCon
     return made;
   };
   const orders = envelopeMessage(context);
+  const alertAfterMs = config.ERASURE_ALERT_AFTER_SECONDS * 1_000;
+  // ihp_erasures_incomplete: erasures still open past the alert threshold (infra/monitoring IhpErasureIncomplete).
+  const incomplete = registry === undefined ? undefined : scrapeGauge(registry, {
+    name: "ihp_erasures_incomplete",
+    help: "Erasures not confirmed by every key holder ERASURE_ALERT_AFTER_SECONDS after their request",
+    labelNames: ["context"],
+  });
+  let unwatch: (() => void) | undefined;
+  const watchIncomplete = (deps: HostDeps<DB>): void => {
+    unwatch?.();
+    unwatch = incomplete?.watch(async () => {
+      const overdue = await openErasures(deps.readModels as never, new Date(deps.clock().getTime() - alertAfterMs).toISOString(), 10_000);
+      return [{ labels: { context }, value: overdue.length }];
+    });
+  };
   return {
     holders,
     projection: erasuresProjectionOf<DB>(),
     consumers: confirmationConsumers<DB>(holders, coordinator),
-    job: erasureRetryJob<DB>({ everyMs: config.ERASURE_RETRY_SECONDS * 1_000, alertAfterMs: config.ERASURE_ALERT_AFTER_SECONDS * 1_000 }, coordinator),
-    binding: (deps: HostDeps<DB>) => ({
-      definition: SubjectErasureServiceService,
-      implementation: erasureServer({ handlers: deps.handlers, coordinator: coordinator(deps), newId: deps.newId }),
-    }),
+    job: erasureRetryJob<DB>({ everyMs: config.ERASURE_RETRY_SECONDS * 1_000, alertAfterMs }, coordinator),
+    binding: (deps: HostDeps<DB>) => {
+      watchIncomplete(deps);
+      return { definition: SubjectErasureServiceService, implementation: erasureServer({ handlers: deps.handlers, coordinator: coordinator(deps), newId: deps.newId }) };
+    },
     /** The service's own mapping, with erasure orders published as JSON envelopes. */
     map: (own: EventMapper): EventMapper => (event) => (event.type === ERASURE_REQUESTED || event.type === ERASURE_RETRIED ? orders(event) : own(event)),
   };
