@@ -41,7 +41,8 @@ export type CopyCommand =
       readonly type: "RequestCopy";
       readonly requestId: string;
       readonly institutionId: string;
-      readonly documentIds: readonly string[];
+      /** The records asked for, with their custodian and patient as the record streams say (the application reads them). */
+      readonly documents: readonly { readonly documentId: string; readonly institutionId: string; readonly patientId: string }[];
       readonly applicantType: string;
       readonly applicantId: string;
       readonly proofs: readonly ProofDocument[];
@@ -72,6 +73,7 @@ type Requested = {
   readonly requestId: string;
   readonly institutionId: string;
   readonly documentIds: string[];
+  readonly patientId: string;
   readonly applicantType: ApplicantType;
   readonly applicantId: string;
   readonly proofs: ProofDocument[];
@@ -106,17 +108,24 @@ function decide(command: CopyCommand, state: CopyState): CopyEvent[] {
     requireId(command.requestId, "requestId");
     requireId(command.institutionId, "institutionId");
     requireId(command.applicantId, "applicantId");
-    if (command.documentIds.length === 0) throw refusal("INVALID_RECORD_INPUT", "documentIds");
-    command.documentIds.forEach((id) => requireId(id, "documentIds"));
+    const patientIds = new Set(command.documents.map((d) => d.patientId));
+    if (command.documents.length === 0 || patientIds.size !== 1) throw refusal("INVALID_RECORD_INPUT", "documents (one patient's records)");
+    command.documents.forEach((d) => requireId(d.documentId, "documents.documentId"));
+    // Tenant check: a copy is made by the institution that keeps every record in it.
+    if (command.documents.some((d) => d.institutionId !== command.institutionId)) throw refusal("NOT_CUSTODIAN");
+    if (command.committer.role !== "patient" && command.committer.institutionId !== command.institutionId) throw refusal("NOT_CUSTODIAN");
     const applicantType = command.applicantType as ApplicantType;
     if (!APPLICANT_TYPES.includes(applicantType)) throw refusal("INVALID_APPLICANT_TYPE");
+    const [patientId = ""] = patientIds;
+    if (applicantType === "PATIENT" && command.applicantId !== patientId) throw refusal("INVALID_APPLICANT_TYPE", "the applicant is not the patient");
     const given = new Set(command.proofs.filter((p) => /^[0-9a-f]{64}$/.test(p.sha256)).map((p) => p.kind));
     const missing = REQUIRED_PROOFS[applicantType].filter((kind) => !given.has(kind));
     if (missing.length > 0) throw refusal("PROOF_MISSING", missing.join(", "));
     const data = {
       requestId: command.requestId,
       institutionId: command.institutionId,
-      documentIds: [...command.documentIds],
+      documentIds: command.documents.map((d) => d.documentId),
+      patientId,
       applicantType,
       applicantId: command.applicantId,
       proofs: command.proofs.map((p) => ({ kind: p.kind, sha256: p.sha256 })),

@@ -58,7 +58,7 @@ export type {
   SealedPart,
   VersionSignature,
 } from "./recordTypes.js";
-export { dueOn, isPastRetention, lastVisit, mediaRetention, recordRetention, retentionSubjectsOf } from "./retention.js";
+export { destroyableFrom, dueOn, isPastRetention, lastVisit, mediaRetention, recordRetention, retentionSubjectsOf } from "./retention.js";
 export type { DueItem, RetentionClock, RetentionSubject } from "./retention.js";
 export { UNSEAL_ALONE_AFTER_YEARS } from "./sealing.js";
 export { diffVersions, documentAt, sealSnapshot, versionHistory } from "./versions.js";

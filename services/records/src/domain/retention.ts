@@ -41,6 +41,14 @@ export function mediaRetention(profile: JurisdictionProfile, consultEndedAt: Dat
   return { retainUntil: retentionUntil(profile, { kind: "media" }, consultEndedAt), profileVersion: profile.version };
 }
 
+/**
+ * The first instant destruction is possible: 00:00 Beijing time on the day after retainUntil (China has no daylight
+ * saving). For stores that take an instant, e.g. a blob's object-lock retention.
+ */
+export function destroyableFrom(clock: RetentionClock): Date {
+  return new Date(new Date(`${clock.retainUntil}T00:00:00+08:00`).getTime() + 86_400_000);
+}
+
 /** The patient's retention clock restarts at every visit (REC-02 最后一次就诊之日): the latest of the visits. */
 export function lastVisit(visits: readonly string[]): string | undefined {
   return [...visits].sort((a, b) => Date.parse(a) - Date.parse(b)).at(-1);

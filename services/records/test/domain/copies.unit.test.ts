@@ -9,9 +9,9 @@ const request = (applicantType: string, given_ = proofs(...(REQUIRED_PROOFS[appl
   type: "RequestCopy",
   requestId: "copy-req-1",
   institutionId: INSTITUTION,
-  documentIds: [DOC],
+  documents: [{ documentId: DOC, institutionId: INSTITUTION, patientId: PATIENT }],
   applicantType,
-  applicantId: "applicant-1",
+  applicantId: applicantType === "PATIENT" ? PATIENT : "applicant-1",
   proofs: given_,
   committer: committer(PATIENT, "patient"),
   at: AT,
@@ -59,8 +59,18 @@ describe("copyDecider", () => {
     expect(REQUIRED_PROOFS.HEIR).toContain("DEATH_CERTIFICATE");
   });
 
-  it("REC-10: refuses an unknown applicant type", () => {
+  it("REC-10: refuses an unknown applicant type, or a PATIENT applicant who is not the patient", () => {
     given(copyDecider).when(request("NEIGHBOUR", [])).thenError("INVALID_APPLICANT_TYPE", "REC-10");
+    given(copyDecider).when({ ...request("PATIENT"), applicantId: "patient-2" } as CopyCommand).thenError("INVALID_APPLICANT_TYPE");
+  });
+
+  it("XC-03: a request covers one patient's records, all kept by the institution asked", () => {
+    const base = request("AGENT") as Extract<CopyCommand, { type: "RequestCopy" }>;
+    const other = { documentId: "doc-2", institutionId: "inst-other", patientId: PATIENT };
+    given(copyDecider).when({ ...base, documents: [...base.documents, other] }).thenError("NOT_CUSTODIAN", "XC-03");
+    given(copyDecider).when({ ...base, documents: [...base.documents, { ...other, institutionId: INSTITUTION, patientId: "patient-2" }] }).thenError("INVALID_RECORD_INPUT");
+    given(copyDecider).when({ ...base, documents: [] }).thenError("INVALID_RECORD_INPUT");
+    expect(run(base)[0]).toMatchObject({ data: { documentIds: [DOC], patientId: PATIENT } });
   });
 
   it("REC-10: only records staff approve; an approved copy is issued with a copy id and the institution e-seal, logged as a disclosure", () => {

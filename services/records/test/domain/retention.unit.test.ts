@@ -1,7 +1,7 @@
 import type { JurisdictionProfile } from "@ihp/jurisdiction";
 import { given } from "@ihp/testing";
 import { describe, expect, it } from "vitest";
-import { dueOn, lastVisit, type RecordCommand, recordDecider, recordRetention, retentionSubjectsOf, type RetentionSubject } from "../../src/domain/index.js";
+import { destroyableFrom, dueOn, lastVisit, mediaRetention, type RecordCommand, recordDecider, recordRetention, retentionSubjectsOf, type RetentionSubject } from "../../src/domain/index.js";
 import {
   archiveCmd,
   attestCmd,
@@ -152,6 +152,8 @@ describe("deletion request during retention (PIPL art. 47)", () => {
   });
 });
 
+const mediaRetentionOf = () => mediaRetention(NATIONAL, VISIT);
+
 describe("what falls due (the daily list)", () => {
   const subject = (documentId: string, over: Partial<Extract<RetentionSubject, { kind: "RECORD" }>> = {}): RetentionSubject => ({
     kind: "RECORD",
@@ -184,6 +186,10 @@ describe("what falls due (the daily list)", () => {
       { kind: "RECORD", documentId: "doc-a", mediaId: "", retainUntil: "2041-03-15", profileVersion: NATIONAL.version },
     ]);
     expect(dueOn(subjects, onDay("2056-03-16")).map((d) => d.documentId)).toEqual(["doc-a", "doc-a", "doc-moved", "doc-yc"]);
+  });
+
+  it("REC-03: a store taking an instant gets 00:00 Beijing time on the day after the last day kept", () => {
+    expect(destroyableFrom(mediaRetentionOf()).toISOString()).toBe("2029-03-15T16:00:00.000Z");
   });
 
   it("REC-02: the patient's clock starts at the latest visit", () => {

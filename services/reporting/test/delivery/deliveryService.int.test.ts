@@ -1,12 +1,14 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type GetDeliveryStatusResponse, RegulatorDeliveryServiceClient } from "@ihp/contracts/reporting";
 import { InProcessBus } from "@ihp/messaging";
+import { channelCredentials, withBearerToken } from "@ihp/platform";
 import { RegulatorSimulator, waitFor } from "@ihp/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { MESSAGE_SCHEMAS } from "../../src/domain/delivery/regulatorMessage.js";
 import { consultStarted, SECRETS, staffRecordChanged } from "../support/activityEvents.js";
-import { type Harness, startHarness } from "../support/harness.js";
+import { type Harness, refusal, startHarness } from "../support/harness.js";
 import { institution, registered } from "../support/identityEvents.js";
 
 // The service as deployed: REGULATOR_DELIVERY_FILE names a JSON push channel (Tianjin, to the simulator) and a pull
@@ -104,5 +106,39 @@ describe("regulator delivery in the reporting service (REP-04)", () => {
     expect(await call(`${base}/admin/v1/regulator-replay`, operator, { jurisdiction: "tianjin" })).toEqual({ status: 200, body: { replayed: 0 } });
     const refusals = (await harness.readLog()).filter((event) => event.type === "AccessRefused").map((event) => event.data["reason"]);
     expect(refusals).toEqual(["ROLE_NOT_ALLOWED", "REGULATOR_CHANNEL_UNKNOWN"]);
+  });
+});
+
+describe("RegulatorDeliveryService over gRPC (REP-04)", () => {
+  it("REP-04: a regulator reads its own jurisdiction's delivery status (counts, withheld, lag); others are refused; only system replays", async () => {
+    const { harness, bus } = await started();
+    const tianjin = institution({ jurisdiction: "tianjin" });
+    await bus.publish(registered(tianjin));
+    await bus.publish(staffRecordChanged(tianjin.institutionId));
+    await bus.publish(staffRecordChanged(tianjin.institutionId, { practitionerId: "prac-test" }));
+    await waitFor(async () => (await harness.readLog()).filter((event) => event.type === "FeedEntryRecorded").length === 3, 5_000, "three feed entries");
+    const client = new RegulatorDeliveryServiceClient(`127.0.0.1:${harness.service.grpcPort}`, channelCredentials());
+    cleanups.push(() => Promise.resolve(client.close()));
+    const status = (token: string, jurisdiction: string) =>
+      new Promise<GetDeliveryStatusResponse>((resolve, reject) => client.getDeliveryStatus({ jurisdiction }, withBearerToken(token), (error, response) => (error === null ? resolve(response) : reject(error))));
+    const replay = (token: string, jurisdiction: string) =>
+      new Promise<number>((resolve, reject) => client.replayDeadLetters({ jurisdiction }, withBearerToken(token), (error, response) => (error === null ? resolve(response.replayed) : reject(error))));
+    const regulator = await harness.token("regulator", "tianjin");
+
+    const before = await status(regulator, "tianjin");
+    expect(before).toMatchObject({ adapter: "json-push", pending: 2, acknowledged: 0, withheld: 1, deadLettered: 0 });
+    expect(before.oldestUnacknowledgedAt).not.toBe("");
+    await harness.service.deliverToRegulators();
+    expect(await status(await harness.token("regulator", "national"), "tianjin")).toMatchObject({ pending: 0, acknowledged: 2, withheld: 1, oldestUnacknowledgedAt: "" });
+
+    expect((await refusal(status(await harness.token("regulator", "chongqing"), "tianjin"))).code).toBe("JURISDICTION_NOT_ALLOWED");
+    expect((await refusal(status(await harness.token("physician", tianjin.institutionId), "tianjin"))).code).toBe("ROLE_NOT_ALLOWED");
+    expect((await refusal(status(regulator, "guangxi"))).code).toBe("JURISDICTION_NOT_ALLOWED");
+    const operator = await harness.token("system", "platform");
+    expect((await refusal(status(operator, "guangxi"))).code).toBe("REGULATOR_CHANNEL_UNKNOWN");
+    expect((await refusal(replay(regulator, "tianjin"))).code).toBe("ROLE_NOT_ALLOWED");
+    expect(await replay(operator, "tianjin")).toBe(0);
+    const refused = (await harness.readLog()).filter((event) => event.type === "AccessRefused").map((event) => event.data["reason"]);
+    expect(refused).toEqual(["JURISDICTION_NOT_ALLOWED", "ROLE_NOT_ALLOWED", "JURISDICTION_NOT_ALLOWED", "REGULATOR_CHANNEL_UNKNOWN", "ROLE_NOT_ALLOWED"]);
   });
 });

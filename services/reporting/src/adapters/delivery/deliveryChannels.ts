@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { EventStore } from "@ihp/eventsourcing";
 import type { Logger, MetricsRegistry } from "@ihp/platform";
-import { DeliveryLedger } from "../../application/delivery/deliveryLedger.js";
+import { DeliveryLedger, type DeliveryStatus } from "../../application/delivery/deliveryLedger.js";
 import { type DeliveryRound, deliveryWorker } from "../../application/delivery/deliveryWorker.js";
 import { pullDelivery, replayDeadLetters } from "../../application/delivery/pullDelivery.js";
 import type { RegulatorAdapter } from "../../application/delivery/regulatorAdapter.js";
@@ -78,6 +78,12 @@ export function regulatorDelivery(deps: RegulatorDeliveryDeps) {
       return pulls.find((pull) => timingSafeEqual(pull.secret, presented))?.channel;
     },
     hasChannel: (jurisdiction: string): boolean => ledgers.has(jurisdiction),
+    adapterOf: (jurisdiction: string): string => settings.channels.find((channel) => channel.jurisdiction === jurisdiction)?.adapter ?? "",
+    async status(jurisdiction: string): Promise<DeliveryStatus> {
+      const ledger = ledgerOf(jurisdiction);
+      await ledger.catchUp();
+      return ledger.status();
+    },
     replay: (jurisdiction: string, requestedBy: string): Promise<number> => replayDeadLetters(ledgerOf(jurisdiction), requestedBy, clock),
   };
 }

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type EventStore, uuidv7 } from "@ihp/eventsourcing";
-import { authorize, createAuditTrail, type Logger, type Principal, type PrincipalResolver } from "@ihp/platform";
+import { DomainError } from "@ihp/eventsourcing";
+import type { Logger, Principal, PrincipalResolver } from "@ihp/platform";
+import type { DeliveryAccess } from "../../application/delivery/deliveryAccess.js";
 import type { RegulatorDelivery } from "./deliveryChannels.js";
 import { wireMessage } from "./jsonPushAdapter.js";
 
@@ -14,8 +15,8 @@ import { wireMessage } from "./jsonPushAdapter.js";
 export interface DeliveryHttpDeps {
   readonly delivery: RegulatorDelivery;
   readonly verifier: PrincipalResolver;
-  readonly store: EventStore;
-  readonly clock: () => Date;
+  /** The access rules of the replay command (shared with gRPC). */
+  readonly access: DeliveryAccess;
   readonly logger: Logger;
 }
 
@@ -58,9 +59,7 @@ function acksOf(body: Record<string, unknown>): { messageId: string; serial: str
 }
 
 export function deliveryHttpHandler(deps: DeliveryHttpDeps) {
-  const { delivery, verifier, store, clock, logger } = deps;
-  const newId = (): string => uuidv7(clock().getTime());
-  const trail = createAuditTrail({ store, context: "reporting", clock, newId });
+  const { delivery, verifier, access, logger } = deps;
 
   function pullChannel(request: IncomingMessage) {
     const channel = delivery.pullFor(bearer(request));
@@ -80,13 +79,12 @@ export function deliveryHttpHandler(deps: DeliveryHttpDeps) {
     }
     const body = await jsonBody(request);
     const jurisdiction = typeof body["jurisdiction"] === "string" ? body["jurisdiction"] : "";
-    const refuse = async (status: number, code: string, message: string): Promise<never> => {
-      await trail.refused({ principal, action: "ReplayRegulatorDeadLetters", reason: code, resource: `regulator-delivery/${jurisdiction || "*"}`, ruleId: "REP-04", correlationId: newId(), trace: {} });
-      throw new HttpRefusal(status, code, message);
-    };
-    if (!authorize(principal, { roles: ["system"] }).allowed) return refuse(403, "ROLE_NOT_ALLOWED", "Only a platform operator may replay regulator deliveries.");
-    if (!delivery.hasChannel(jurisdiction)) return refuse(404, "REGULATOR_CHANNEL_UNKNOWN", "No regulator delivery is configured for that jurisdiction.");
-    return { replayed: await delivery.replay(jurisdiction, principal.subject) };
+    try {
+      return { replayed: await access.replay(principal, jurisdiction) };
+    } catch (error) {
+      if (error instanceof DomainError) throw new HttpRefusal(error.kind === "NOT_FOUND" ? 404 : 403, error.code, error.message);
+      throw error;
+    }
   }
 
   async function route(request: IncomingMessage): Promise<unknown> {

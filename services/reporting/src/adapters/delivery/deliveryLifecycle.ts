@@ -1,10 +1,12 @@
 import { join } from "node:path";
 import type { EventStore } from "@ihp/eventsourcing";
-import type { Lifecycle, Logger, MetricsRegistry, PrincipalResolver } from "@ihp/platform";
+import type { GrpcHandlers, Lifecycle, Logger, MetricsRegistry, PrincipalResolver } from "@ihp/platform";
+import { type DeliveryAccess, deliveryAccess } from "../../application/delivery/deliveryAccess.js";
 import type { DeliveryRound } from "../../application/delivery/deliveryWorker.js";
 import type { ReportingConfig } from "../../config.js";
 import { type RegulatorDelivery, regulatorDelivery } from "./deliveryChannels.js";
 import { loadDeliverySettings } from "./deliveryConfigFile.js";
+import { deliveryGrpcService } from "./deliveryGrpcServer.js";
 import { serveDeliveryHttp } from "./deliveryHttpServer.js";
 
 export interface DeliveryComponentDeps {
@@ -19,11 +21,13 @@ export interface DeliveryComponentDeps {
 /** What the service exposes of delivery: a round now, a replay, and the HTTP endpoint's port. */
 export interface RegulatorDeliveryHandle {
   /** One delivery round for every push and batch channel now (the timer runs one every REGULATOR_DELIVERY_INTERVAL_MS). */
-  deliverToRegulators(): Promise<Readonly<Record<string, DeliveryRound>>>;
+  readonly deliverToRegulators: () => Promise<Readonly<Record<string, DeliveryRound>>>;
   /** Replays a jurisdiction's dead letter (also POST /admin/v1/regulator-replay). Resolves to the messages revived. */
-  replayRegulatorDeadLetters(jurisdiction: string, requestedBy: string): Promise<number>;
+  readonly replayRegulatorDeadLetters: (jurisdiction: string, requestedBy: string) => Promise<number>;
   /** The port of the delivery HTTP endpoint when REGULATOR_HTTP_PORT is set. */
   regulatorHttpPort(): number | undefined;
+  /** RegulatorDeliveryService for the gRPC server (started after this component). */
+  grpcService(handlers: GrpcHandlers): ReturnType<typeof deliveryGrpcService>;
 }
 
 /**
@@ -34,6 +38,7 @@ export interface RegulatorDeliveryHandle {
 export function registerRegulatorDelivery(lifecycle: Lifecycle, deps: DeliveryComponentDeps): RegulatorDeliveryHandle {
   const { config, logger } = deps;
   let delivery: RegulatorDelivery | undefined;
+  let access: DeliveryAccess | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let http: { readonly port: number; stop(): Promise<void> } | undefined;
@@ -52,8 +57,9 @@ export function registerRegulatorDelivery(lifecycle: Lifecycle, deps: DeliveryCo
       const settings = await loadDeliverySettings(config.REGULATOR_DELIVERY_FILE);
       delivery = regulatorDelivery({ store: deps.store(), settings, clock: deps.clock, logger, registry: deps.registry, outboxDir: join(config.DATA_DIR, "regulator-batches") });
       if (delivery.hasPullChannels && config.REGULATOR_HTTP_PORT === undefined) throw new Error("pull regulator channels need REGULATOR_HTTP_PORT");
+      access = deliveryAccess(delivery, deps.store(), deps.clock);
       if (config.REGULATOR_HTTP_PORT !== undefined) {
-        http = await serveDeliveryHttp({ delivery, verifier: deps.verifier, store: deps.store(), clock: deps.clock, logger }, config.GRPC_HOST, config.REGULATOR_HTTP_PORT);
+        http = await serveDeliveryHttp({ delivery, verifier: deps.verifier, access, logger }, config.GRPC_HOST, config.REGULATOR_HTTP_PORT);
       }
       if (config.REGULATOR_DELIVERY_INTERVAL_MS === 0 || delivery.jurisdictions().length === 0) return;
       timer = setInterval(() => void round(), config.REGULATOR_DELIVERY_INTERVAL_MS);
@@ -70,5 +76,9 @@ export function registerRegulatorDelivery(lifecycle: Lifecycle, deps: DeliveryCo
     deliverToRegulators: round,
     replayRegulatorDeadLetters: (jurisdiction, requestedBy) => need().replay(jurisdiction, requestedBy),
     regulatorHttpPort: () => http?.port,
+    grpcService: (handlers) => {
+      if (access === undefined) throw new Error("regulator delivery is not running");
+      return deliveryGrpcService(handlers, access);
+    },
   };
 }

@@ -18,6 +18,16 @@ export interface TrackedMessage {
   state: LedgerState;
 }
 
+export interface DeliveryStatus {
+  readonly pending: number;
+  readonly awaitingAck: number;
+  readonly failed: number;
+  readonly acknowledged: number;
+  readonly deadLettered: number;
+  readonly withheld: number;
+  readonly oldestUnacknowledgedAt: string | undefined;
+}
+
 const LEDGER_TYPES: ReadonlySet<string> = new Set(LEDGER_EVENT_TYPES);
 const READ_BATCH = 1_000;
 
@@ -41,6 +51,18 @@ export class DeliveryLedger {
   /** Messages for this regulator held back because they name a test or demo account. */
   get withheld(): number {
     return this.withheldCount;
+  }
+
+  /** Counts by state and the oldest fact not yet acknowledged (the delivery lag), as of the last catch-up. */
+  status(): DeliveryStatus {
+    const counts = { pending: 0, awaitingAck: 0, failed: 0, acknowledged: 0, deadLettered: 0 };
+    let oldest: string | undefined;
+    for (const { message, state } of this.messages.values()) {
+      const key = ({ NEW: "pending", SENT: "awaitingAck", FAILED: "failed", ACKNOWLEDGED: "acknowledged", DEAD_LETTERED: "deadLettered" } as const)[state.status];
+      counts[key] += 1;
+      if (state.status !== "ACKNOWLEDGED" && (oldest === undefined || message.occurredAt < oldest)) oldest = message.occurredAt;
+    }
+    return { ...counts, withheld: this.withheldCount, oldestUnacknowledgedAt: oldest };
   }
 
   all(): readonly TrackedMessage[] {

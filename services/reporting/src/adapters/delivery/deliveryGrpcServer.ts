@@ -1,0 +1,34 @@
+import {
+  type GetDeliveryStatusRequest,
+  type GetDeliveryStatusResponse,
+  RegulatorDeliveryServiceService,
+  type RegulatorDeliveryServiceServer,
+  type ReplayDeadLettersRequest,
+  type ReplayDeadLettersResponse,
+} from "@ihp/contracts/reporting";
+import type { GrpcHandlers } from "@ihp/platform";
+import type { DeliveryAccess } from "../../application/delivery/deliveryAccess.js";
+
+/** ihp.reporting.v1.RegulatorDeliveryService (proto/ihp/reporting/v1/delivery.proto), REP-04. */
+export function deliveryGrpcService(grpc: GrpcHandlers, access: DeliveryAccess) {
+  const implementation: RegulatorDeliveryServiceServer = {
+    getDeliveryStatus: grpc.unary<GetDeliveryStatusRequest, GetDeliveryStatusResponse>(async (request, call) => {
+      const status = await access.status(call.principal, request.jurisdiction);
+      return {
+        jurisdiction: request.jurisdiction,
+        adapter: status.adapter,
+        pending: status.pending,
+        awaitingAck: status.awaitingAck,
+        failed: status.failed,
+        acknowledged: status.acknowledged,
+        deadLettered: status.deadLettered,
+        withheld: status.withheld,
+        oldestUnacknowledgedAt: status.oldestUnacknowledgedAt ?? "",
+      };
+    }),
+    replayDeadLetters: grpc.unary<ReplayDeadLettersRequest, ReplayDeadLettersResponse>(async (request, call) => ({
+      replayed: await access.replay(call.principal, request.jurisdiction),
+    })),
+  };
+  return { definition: RegulatorDeliveryServiceService, implementation };
+}
