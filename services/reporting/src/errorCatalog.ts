@@ -3,6 +3,7 @@
 // a test keeps the two equal.
 
 import { SUPERVISION_ERRORS, type SupervisionErrorCode } from "./domain/adverseEvents/supervisionErrors.js";
+import { DELIVERY_ERRORS } from "./domain/delivery/deliveryErrors.js";
 
 interface ReportingErrorEntry {
   readonly status: number;
@@ -98,6 +99,8 @@ export const REPORTING_ERRORS = {
   },
   // REP-06 adverse events and suspensions, REP-04 satisfaction and complaints.
   ...supervisionTexts(),
+  // REP-04 regulator delivery (RegulatorDeliveryService).
+  ...DELIVERY_ERRORS,
 } as const satisfies Record<string, ReportingErrorEntry>;
 
 export type ReportingErrorCode = keyof typeof REPORTING_ERRORS;

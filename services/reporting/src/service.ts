@@ -63,7 +63,7 @@ export interface ReportingServiceOptions {
   readonly refusals?: RefusalRecorder;
 }
 
-export interface ReportingService extends Omit<RegulatorDeliveryHandle, "regulatorHttpPort"> {
+export interface ReportingService extends Omit<RegulatorDeliveryHandle, "regulatorHttpPort" | "grpcService"> {
   /** The port the gRPC server bound (GRPC_PORT=0 picks one). */
   readonly grpcPort: number;
   /** REP-04: the port of the delivery HTTP endpoint (pull regulators, replay), when REGULATOR_HTTP_PORT is set. */
@@ -213,6 +213,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
           { definition: RegulatorFeedServiceService, implementation },
           { definition: IncidentServiceService, implementation: incidents },
           { definition: AnomalyCaseServiceService, implementation: anomalies },
+          delivery.grpcService(handlers),
           { definition: AdverseEventServiceService, implementation: adverseEvents },
           { definition: FeedbackServiceService, implementation: feedback },
         ],
