@@ -61,5 +61,5 @@ export type {
 export { destroyableFrom, dueOn, isPastRetention, lastVisit, mediaRetention, recordRetention, retentionSubjectsOf } from "./retention.js";
 export type { DueItem, RetentionClock, RetentionSubject } from "./retention.js";
 export { UNSEAL_ALONE_AFTER_YEARS } from "./sealing.js";
-export { diffVersions, documentAt, sealSnapshot, versionHistory } from "./versions.js";
+export { confirmedVersion, diffVersions, documentAt, sealSnapshot, versionHistory } from "./versions.js";
 export type { VersionChange, VersionEntry } from "./versions.js";

@@ -90,3 +90,15 @@ export function sealSnapshot(record: MedicalRecord): { document: OutpatientRecor
   const document = documentAt(record);
   return document === undefined ? undefined : { document, addenda: record.addenda };
 }
+
+/**
+ * REC-04, REC-08: the latest confirmed version — signed by the author and, for a trainee's record, co-signed — which
+ * is what a patient is shown; undefined while nothing is confirmed. A draft amendment never hides the confirmed one.
+ */
+export function confirmedVersion(record: MedicalRecord): number | undefined {
+  const signedBy = (version: number, role: "AUTHOR" | "COSIGNER") => record.signatures.some((s) => s.version === version && s.role === role);
+  const confirmed = record.versions
+    .map((v) => v.version)
+    .filter((version) => signedBy(version, "AUTHOR") && (!record.authorNeedsCosign || signedBy(version, "COSIGNER")));
+  return confirmed.at(-1);
+}

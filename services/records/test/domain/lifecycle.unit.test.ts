@@ -1,6 +1,6 @@
 import { given } from "@ihp/testing";
 import { describe, expect, it } from "vitest";
-import { documentAt, recordDecider, versionHistory } from "../../src/domain/index.js";
+import { confirmedVersion, documentAt, recordDecider, versionHistory } from "../../src/domain/index.js";
 import {
   AT,
   attestCmd,
@@ -140,6 +140,21 @@ describe("AttestRecord and CosignRecord", () => {
     given(recordDecider, base).when(attestCmd(hoursAfter(1), 1, 2.001)).thenError("CLOCK_SKEW_TOO_LARGE", "REC-07");
     given(recordDecider, base).when(attestCmd(hoursAfter(1), 1, -3)).thenError("CLOCK_SKEW_TOO_LARGE", "REC-07");
     expect(eventsOf(recordDecider.decide(attestCmd(hoursAfter(1), 1, -2), fold(base)))[0]).toMatchObject({ data: { tsaSkewSeconds: -2 } });
+  });
+});
+
+describe("confirmedVersion", () => {
+  it("REC-08: a patient is shown the latest confirmed version: none for a draft, the signed one while an amendment is drafted", () => {
+    expect(confirmedVersion(recordOf(history(originate())))).toBeUndefined();
+    expect(confirmedVersion(recordOf(history(originate(), attestCmd())))).toBe(1);
+    expect(confirmedVersion(recordOf(history(originate(), attestCmd(), amendCmd(hoursAfter(2)))))).toBe(1);
+  });
+
+  it("REC-05: a trainee's record is confirmed only once co-signed", () => {
+    const pending = history(originate({ author: { practitionerId: AUTHOR, name: "王医生", needsCosign: true } }), attestCmd());
+    expect(confirmedVersion(recordOf(pending))).toBeUndefined();
+    const cosigned = [...pending, ...eventsOf(recordDecider.decide(cosignCmd(), fold(pending)))];
+    expect(confirmedVersion(recordOf(cosigned))).toBe(1);
   });
 });
 
