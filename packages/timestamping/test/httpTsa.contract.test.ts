@@ -112,13 +112,22 @@ describe.skipIf(skipWithoutOpenssl)("RFC 3161 over HTTP against a local openssl 
     expect((await allowed.stamp(sha256("policy"))).policy).toBe("1.2.3.4.5");
   });
 
-  it("an HTTP error or an unreachable TSA is TSA_UNAVAILABLE", async () => {
+  it("an HTTP error, an oversized answer or an unreachable TSA is TSA_UNAVAILABLE", async () => {
     tsa.mode = "http-500";
     try {
       expect(await codeOf(authority.stamp(sha256("down")))).toBe("TSA_UNAVAILABLE");
     } finally {
       tsa.mode = "reply";
     }
+    const flood = new HttpRfc3161Authority({
+      url: tsa.url,
+      tsaCertificate: tsa.certPem,
+      maxSkewMs: MINUTE,
+      fetch: () => Promise.resolve(new Response(new Uint8Array(300 * 1024), { headers: { "content-type": "application/timestamp-reply" } })),
+    });
+    const flooded = await flood.stamp(sha256("flood")).catch((error: unknown) => error);
+    expect(flooded).toMatchObject({ code: "TSA_UNAVAILABLE" });
+    expect((flooded as Error).message).toContain("more than 262144 bytes");
     const nowhere = new HttpRfc3161Authority({ url: "http://127.0.0.1:9/tsa", tsaCertificate: tsa.certPem, maxSkewMs: MINUTE });
     expect(await codeOf(nowhere.stamp(sha256("down")))).toBe("TSA_UNAVAILABLE");
   });

@@ -69,6 +69,26 @@ export class HttpRfc3161Authority implements TimestampAuthority {
       await response.body?.cancel();
       throw new TimestampError("TSA_UNAVAILABLE", `The TSA at ${this.options.url} answered HTTP ${response.status} (${type || "no content type"}).`);
     }
-    return new Uint8Array(await response.arrayBuffer());
+    return readCapped(response, this.options.url);
   }
+}
+
+/** A TimeStampResp is a few kilobytes; an answer over this is refused rather than read into memory. */
+const MAX_RESPONSE_BYTES = 256 * 1024;
+
+async function readCapped(response: Response, url: string): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body?.getReader() as ReadableStreamDefaultReader<Uint8Array> | undefined;
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_RESPONSE_BYTES) {
+      await reader.cancel();
+      throw new TimestampError("TSA_UNAVAILABLE", `The TSA at ${url} sent more than ${MAX_RESPONSE_BYTES} bytes.`);
+    }
+    chunks.push(value);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
 }
