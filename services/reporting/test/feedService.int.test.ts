@@ -127,6 +127,7 @@ describe("regulator feed over an in-process bus", () => {
     expect(subscription.ended?.code).toBe("UNAVAILABLE");
     expect(outcomes.map((outcome) => [outcome.name, outcome.outcome])).toEqual([
       ["grpc", "stopped"],
+      ["regulator-delivery", "stopped"],
       ["incident-deadlines", "stopped"],
       ["pharmacy-consumer", "stopped"],
       ["prescription-consumer", "stopped"],
