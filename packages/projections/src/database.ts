@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from "kysely";
 import pg from "pg";
 
 /**
@@ -18,7 +18,38 @@ export function openSqliteReadModels<DB>(path: string): Kysely<DB> {
     database.close();
     throw error;
   }
-  return new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
+}
+
+/** SQL texts whose prepared statements are kept per read-model database (a service's queries are a few dozen). */
+const KEPT_STATEMENTS = 256;
+
+/**
+ * The database as Kysely's SQLite driver sees it, preparing each SQL text once (issue 15): the driver prepares the
+ * statement of every query it runs, and better-sqlite3 compiling the same SQL again costs as much as a small read.
+ * Reuse is safe because the driver runs one query at a time on its single connection (its mutex is held until a
+ * result, or a streamed select, is finished), and SQLite itself re-prepares a statement the schema has changed under.
+ * Least recently used texts go first, so queries whose text varies (IN lists) cannot grow it.
+ */
+export function reusingStatements(database: Database.Database, maxStatements = KEPT_STATEMENTS): SqliteDatabase {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    close: () => database.close(),
+    prepare: (sql: string) => {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        if (statements.size >= maxStatements) {
+          const oldest = statements.keys().next().value;
+          if (oldest !== undefined) statements.delete(oldest);
+        }
+      } else {
+        statements.delete(sql);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
 }
 
 export interface PostgresReadModelOptions {

@@ -1,0 +1,61 @@
+import Database from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
+
+import { reusingStatements } from "../src/database.js";
+
+// Issue 15: a read-model query's SQL is prepared once, not on every run, with the same results.
+interface Tables {
+  item: { id: string; n: number };
+}
+
+function database(maxStatements?: number) {
+  const raw = new Database(":memory:");
+  raw.exec("CREATE TABLE item (id text PRIMARY KEY, n integer NOT NULL)");
+  const prepare = vi.spyOn(raw, "prepare");
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: reusingStatements(raw, maxStatements) }) });
+  onTestFinished(() => db.destroy());
+  return { db, prepared: () => prepare.mock.calls.length };
+}
+
+describe("reusingStatements", () => {
+  it("prepares each SQL text once and answers every run with its own parameters", async () => {
+    const { db, prepared } = database();
+    for (const [id, n] of [["a", 1], ["b", 2], ["c", 3]] as const) await db.insertInto("item").values({ id, n }).execute();
+    const byId = (id: string) => db.selectFrom("item").select("n").where("id", "=", id).executeTakeFirst();
+    expect(await byId("a")).toEqual({ n: 1 });
+    expect(await byId("c")).toEqual({ n: 3 });
+    expect(await byId("zz")).toBeUndefined();
+    expect(prepared()).toBe(2); // one insert, one select
+  });
+
+  it("streams a select with a kept statement, and runs it again afterwards", async () => {
+    const { db } = database();
+    await db.insertInto("item").values([{ id: "a", n: 1 }, { id: "b", n: 2 }]).execute();
+    const query = db.selectFrom("item").select("id").orderBy("id");
+    const streamed: string[] = [];
+    for await (const row of query.stream()) streamed.push(row.id);
+    expect(streamed).toEqual(["a", "b"]);
+    expect(await query.execute()).toEqual([{ id: "a" }, { id: "b" }]);
+  });
+
+  it("keeps at most maxStatements texts, the least recently used out first", async () => {
+    const { db, prepared } = database(2);
+    const limit = (n: number) => db.selectFrom("item").select("id").limit(n).offset(0).compile();
+    // Texts differ by a literal only when inlined; these three differ by their shape.
+    const a = () => db.selectFrom("item").select("id").execute();
+    const b = () => db.selectFrom("item").select("n").execute();
+    const c = () => db.selectFrom("item").select(["id", "n"]).execute();
+    expect(limit(1).sql).toBe(limit(2).sql); // parameters are bound, not part of the text
+    await a();
+    await b();
+    await a(); // a is the most recent
+    await c(); // b goes
+    expect(prepared()).toBe(3);
+    await a();
+    await c();
+    expect(prepared()).toBe(3);
+    await b();
+    expect(prepared()).toBe(4);
+  });
+});
