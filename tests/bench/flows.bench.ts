@@ -16,7 +16,7 @@ import Fastify from "fastify";
 
 import { type FlowActors, runClinicalFlow, seedDemo, startEmbeddedPlatform } from "@ihp/runner";
 
-import { round, summarise, type Timing } from "./stats.js";
+import { round, summarise, type Timing, withCpu } from "./stats.js";
 
 const WORKERS = 4;
 const FLOWS_PER_WORKER = 10;
@@ -85,7 +85,7 @@ export async function runFlowBench(kind: "consult" | "prescribing"): Promise<voi
     // Warm-up (JIT, connections, SQLite pages), and the number of requests one flow makes.
     const { requests } = await countingRequests(() => flow(0, "count")(0));
     await measure(actors.map((_, w) => flow(w, "warm")), 1);
-    const measured = await measure(actors.map((_, w) => flow(w, "run")), FLOWS_PER_WORKER);
+    const { result: measured, cpuMs } = await withCpu(() => measure(actors.map((_, w) => flow(w, "run")), FLOWS_PER_WORKER));
 
     const fixed = JSON.stringify({ data: { ok: true } });
     bare.post("/graphql", () => Promise.resolve(fixed));
@@ -100,13 +100,19 @@ export async function runFlowBench(kind: "consult" | "prescribing"): Promise<voi
       }
     };
     await measure(actors.map(() => baselineFlow), 1);
-    const baseline = await measure(actors.map(() => baselineFlow), FLOWS_PER_WORKER);
+    const { result: baseline, cpuMs: baselineCpuMs } = await withCpu(() => measure(actors.map(() => baselineFlow), FLOWS_PER_WORKER));
+    const flows = WORKERS * FLOWS_PER_WORKER;
 
     const result = {
       name: kind,
       workers: WORKERS,
-      flows: WORKERS * FLOWS_PER_WORKER,
+      flows,
       requestsPerFlow: requests,
+      // Process CPU (platform and the bench's own HTTP client) per unit of work; the baseline figure is what the
+      // client and a bare fastify cost for the same requests, so the platform's own share is the difference.
+      cpuMsPerFlow: round(cpuMs / flows, 2),
+      cpuMsPerRequest: round(cpuMs / (flows * requests), 3),
+      baselineCpuMsPerFlow: round(baselineCpuMs / flows, 2),
       flowsPerSec: round(measured.exactPerSec, 2),
       p50Ms: measured.p50Ms,
       p99Ms: measured.p99Ms,
@@ -114,7 +120,7 @@ export async function runFlowBench(kind: "consult" | "prescribing"): Promise<voi
       baselineP50Ms: baseline.p50Ms,
       ratio: round(measured.exactPerSec / baseline.exactPerSec, 3),
     };
-    process.stdout.write(`${kind}: ${result.flowsPerSec} flows/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms), ${requests} requests per flow; bare HTTP baseline ${result.baselineFlowsPerSec} flows/s\n`);
+    process.stdout.write(`${kind}: ${result.flowsPerSec} flows/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms), ${requests} requests per flow, ${result.cpuMsPerFlow} ms CPU per flow (${result.cpuMsPerRequest} per request); bare HTTP baseline ${result.baselineFlowsPerSec} flows/s, ${result.baselineCpuMsPerFlow} ms CPU per flow\n`);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await bare.close();

@@ -12,7 +12,7 @@ import Fastify from "fastify";
 
 import { seedDemo, startEmbeddedPlatform } from "@ihp/runner";
 
-import { round, summarise, type Timing } from "./stats.js";
+import { round, summarise, type Timing, withCpu } from "./stats.js";
 
 const CONCURRENCY = 16;
 const QUERY_REQUESTS = 2_000;
@@ -101,12 +101,14 @@ export async function runGatewayBench(): Promise<void> {
     const queryBody = JSON.stringify({ query: QUERY });
     await load(gatewayUrl, 200, () => queryBody); // warm-up: JIT, connections, SQLite pages
     await load(bareUrl, 200, () => queryBody);
-    const query = await load(gatewayUrl, QUERY_REQUESTS, () => queryBody);
-    const queryBaseline = await load(bareUrl, QUERY_REQUESTS, () => queryBody);
-    const mutation = await load(gatewayUrl, MUTATION_REQUESTS, registration, token);
-    const mutationBaseline = await load(bareUrl, MUTATION_REQUESTS, registration, token);
+    const query = await withCpu(() => load(gatewayUrl, QUERY_REQUESTS, () => queryBody));
+    const queryBaseline = await withCpu(() => load(bareUrl, QUERY_REQUESTS, () => queryBody));
+    const mutation = await withCpu(() => load(gatewayUrl, MUTATION_REQUESTS, registration, token));
+    const mutationBaseline = await withCpu(() => load(bareUrl, MUTATION_REQUESTS, registration, token));
 
-    const line = (name: string, t: Timing, baseline: Timing) => ({
+    type Measured = { result: Timing; cpuMs: number };
+    // CPU per request is the whole process's (the bench's client too); the baseline's is client plus bare fastify.
+    const line = (name: string, requests: number, { result: t, cpuMs }: Measured, { result: baseline, cpuMs: baselineCpuMs }: Measured) => ({
       name,
       reqPerSec: t.perSec,
       baselineReqPerSec: baseline.perSec,
@@ -114,8 +116,13 @@ export async function runGatewayBench(): Promise<void> {
       p50Ms: t.p50Ms,
       p99Ms: t.p99Ms,
       baselineP50Ms: baseline.p50Ms,
+      cpuMsPerRequest: round(cpuMs / requests, 3),
+      baselineCpuMsPerRequest: round(baselineCpuMs / requests, 3),
     });
-    const results = [line("gateway-query", query, queryBaseline), line("gateway-mutation", mutation, mutationBaseline)];
+    const results = [
+      line("gateway-query", QUERY_REQUESTS, query, queryBaseline),
+      line("gateway-mutation", MUTATION_REQUESTS, mutation, mutationBaseline),
+    ];
     for (const result of results) process.stdout.write(`${result.name}: ${JSON.stringify(result)}\n`);
     process.stdout.write(`${JSON.stringify({ name: "gateway", concurrency: CONCURRENCY, results })}\n`);
   } finally {

@@ -24,3 +24,11 @@ export function summarise(count: number, elapsedMs: number, latenciesMs: number[
     p99Ms: round(percentile(latenciesMs, 99), 3),
   };
 }
+
+/** Process CPU (user + system) a piece of work used, in milliseconds, with its result. */
+export async function withCpu<T>(work: () => Promise<T>): Promise<{ result: T; cpuMs: number }> {
+  const before = process.cpuUsage();
+  const result = await work();
+  const used = process.cpuUsage(before);
+  return { result, cpuMs: (used.user + used.system) / 1000 };
+}
