@@ -8,8 +8,9 @@ import { el, serialize, type XmlNode } from "./xml.js";
  * realm CN, the CDA type id, the WS/T 500 template, document id per version, code C0002, title, effective time,
  * confidentiality, language zh-CN, set id and version number, the patient with the HIS 门诊号, author, custodian,
  * legal authenticator (author's signature) and authenticator (co-signer), the visit as the encompassing encounter,
- * and a structured body with the eight sections (diagnoses as ICD-10 coded entries). A pure function: the same
- * record and context give the same bytes.
+ * and a structured body with the eight sections (diagnoses as ICD-10 coded entries), then, when the consult left
+ * media, a section listing them (REC-01: media references attached). A pure function: the same record and context
+ * give the same bytes.
  */
 export function renderCda(record: OutpatientRecord, context: RenderingContext): string {
   checkContext(context);
@@ -70,7 +71,11 @@ export function renderCda(record: OutpatientRecord, context: RenderingContext): 
         ),
       ),
     encompassingEncounter(record, context),
-    el("component", {}, el("structuredBody", {}, ...sectionViews(record).map((view) => section(view, record, context)))),
+    el(
+      "component",
+      {},
+      el("structuredBody", {}, ...sectionViews(record).map((view) => section(view, record, context)), mediaSection(record, context)),
+    ),
   );
   return `<?xml version="1.0" encoding="UTF-8"?>\n${serialize(root)}\n`;
 }
@@ -234,3 +239,51 @@ function reference(kind: "priorRecord" | "report" | "prescription", id: string, 
     ),
   );
 }
+
+/**
+ * The consult's media (transcript, images, audio, video) as observationMedia entries: id, media type and the
+ * SHA-256 as the HL7 integrity check, the bytes themselves stay in the blob store. WS/T 500.2 has no section code for
+ * them, so the section has a title and no code.
+ */
+function mediaSection(record: OutpatientRecord, context: RenderingContext): XmlNode | null {
+  if (record.media.length === 0) return null;
+  return el(
+    "component",
+    {},
+    el(
+      "section",
+      {},
+      el("title", {}, MEDIA_SECTION_TITLE),
+      el("text", {}, ...record.media.map((item) => el("paragraph", {}, `${MEDIA_KIND_NAMES[item.kind]} ${item.mediaId}（${item.contentType}，${item.bytes} 字节）`))),
+      ...record.media.map((item) =>
+        el(
+          "entry",
+          {},
+          el(
+            "observationMedia",
+            { classCode: "OBS", moodCode: "EVN" },
+            el("id", { root: idRoot(context, "media"), extension: item.mediaId }),
+            el(
+              "value",
+              {
+                mediaType: item.contentType,
+                integrityCheck: Buffer.from(item.sha256, "hex").toString("base64"),
+                integrityCheckAlgorithm: "SHA-256",
+              },
+              el("reference", { value: `urn:sha256:${item.sha256}` }),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+export const MEDIA_SECTION_TITLE = "诊疗过程资料";
+const MEDIA_KIND_NAMES: Readonly<Record<OutpatientRecord["media"][number]["kind"], string>> = {
+  TRANSCRIPT: "图文记录",
+  IMAGE: "图片",
+  AUDIO: "音频",
+  VIDEO: "视频",
+};
+

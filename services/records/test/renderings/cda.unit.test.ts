@@ -27,8 +27,8 @@ describe("CDA R2 rendering (WS/T 500.2 门(急)诊病历)", () => {
     expect(pick(doc, "id", 0)).toMatchObject({ "@_root": "2.16.156.10011.1.1", "@_extension": "rec-0001.v1" });
     expect(pick(doc, "setId", "@_extension")).toBe("set-0001");
     expect(pick(doc, "versionNumber", "@_value")).toBe("1");
-    expect(sectionsOf(doc).map((s) => pick(s, "code", "@_code"))).toEqual(SECTION_CODES);
-    expect(sectionsOf(doc).map((s) => pick(s, "title"))).toEqual(["主诉", "现病史", "既往史", "过敏史", "体格检查", "辅助检查", "诊断", "治疗处理意见"]);
+    expect(sectionsOf(doc).map((s) => pick(s, "code", "@_code"))).toEqual([...SECTION_CODES, undefined]);
+    expect(sectionsOf(doc).map((s) => pick(s, "title"))).toEqual(["主诉", "现病史", "既往史", "过敏史", "体格检查", "辅助检查", "诊断", "治疗处理意见", "诊疗过程资料"]);
   });
 
   it("REC-01: the patient carries the HIS 门诊号 and the platform id; times are Beijing time, the visit to the minute", () => {
@@ -78,6 +78,22 @@ describe("CDA R2 rendering (WS/T 500.2 门(急)诊病历)", () => {
     expect(linked("30954-2")).toEqual(["lab-900"]);
     expect(linked("18776-5")).toEqual(["rx-31"]);
     expect(sectionText(doc, "18776-5")).toContain("处方 RX20260302000031");
+  });
+
+  it("REC-01: the consult's media are attached as observationMedia with their SHA-256; without media there is no media section", () => {
+    const doc = docOf(renderCda(signedRecord(), CONTEXT));
+    const media = sectionsOf(doc).find((s) => pick(s, "title") === "诊疗过程资料");
+    const observation = pick(list(media, "entry")[0], "observationMedia");
+    expect(pick(observation, "id", 0)).toEqual({ "@_root": "2.16.156.10011.99.4401.6", "@_extension": "media-1" });
+    expect(pick(observation, "value")).toMatchObject({
+      "@_mediaType": "application/json",
+      "@_integrityCheckAlgorithm": "SHA-256",
+      "@_integrityCheck": Buffer.from("5d".repeat(32), "hex").toString("base64"),
+    });
+    expect(pick(observation, "value", "reference", "@_value")).toBe(`urn:sha256:${"5d".repeat(32)}`);
+    const bare = docOf(renderCda(withChanges(signedRecord(), (r) => ({ ...r, media: [] })), CONTEXT));
+    expect(sectionsOf(bare).map((s) => pick(s, "title"))).not.toContain("诊疗过程资料");
+    expect(cdaProblems(renderCda(withChanges(signedRecord(), (r) => ({ ...r, media: [] })), CONTEXT))).toEqual([]);
   });
 
   it("free text with < & \" ' and markup stays text: the XML is well-formed and parses back to the same strings", () => {

@@ -60,7 +60,8 @@ export function cdaProblems(xml: string): string[] {
   need("encompassingEncounter id", typeof at(encounter, "id", 0, "@_extension") === "string");
   const sections = list(doc, "component", 0, "structuredBody", "component").map((c) => at(c, "section"));
   const codes = sections.map((s) => at(s, "code", "@_code"));
-  need(`structuredBody sections ${SECTION_CODES.join(" ")}`, JSON.stringify(codes) === JSON.stringify(SECTION_CODES));
+  need(`structuredBody sections ${SECTION_CODES.join(" ")}`, JSON.stringify(codes.slice(0, SECTION_CODES.length)) === JSON.stringify(SECTION_CODES));
+  need("after the eight sections only the code-less media section", codes.length <= SECTION_CODES.length + 1 && codes.slice(SECTION_CODES.length).every((c) => c === undefined));
   for (const s of sections) need(`section ${String(at(s, "code", "@_code"))} title and text`, typeof at(s, "title") === "string" && at(s, "text") !== undefined);
   const diagnoses = sections.find((s) => at(s, "code", "@_code") === "29548-5");
   const values = list(diagnoses, "entry").map((e) => at(e, "observation", "value"));
