@@ -13,6 +13,8 @@ export interface GatewayConfig extends BaseConfig {
   readonly PHARMACY_GRPC_URL: string | undefined;
   /** Optional: the integration service (patients' lab results and imaging reports, REC-08). */
   readonly INTEGRATION_GRPC_URL: string | undefined;
+  /** Optional: the records service (outpatient records, their versions and access log; issue 11). */
+  readonly RECORDS_GRPC_URL: string | undefined;
   readonly GATEWAY_GRAPHIQL: boolean;
   readonly GATEWAY_INSTANCE_ID: string;
   readonly GATEWAY_CALL_TIMEOUT_MS: number;
@@ -58,6 +60,7 @@ export function loadGatewayConfig(env: Environment = process.env): GatewayConfig
     PRESCRIPTION_GRPC_URL: read.optionalAddress("PRESCRIPTION_GRPC_URL"),
     PHARMACY_GRPC_URL: read.optionalAddress("PHARMACY_GRPC_URL"),
     INTEGRATION_GRPC_URL: read.optionalAddress("INTEGRATION_GRPC_URL"),
+    RECORDS_GRPC_URL: read.optionalAddress("RECORDS_GRPC_URL"),
     GATEWAY_GRAPHIQL: read.boolean("GATEWAY_GRAPHIQL") ?? false,
     // Pod name in Kubernetes: names this replica's feed consumer (each replica must receive every entry).
     GATEWAY_INSTANCE_ID: read.text("GATEWAY_INSTANCE_ID") ?? hostname(),

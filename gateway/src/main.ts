@@ -6,6 +6,7 @@ import { PHARMACY_ERRORS } from "@ihp/pharmacy/errors";
 import { PRESCRIPTION_ERRORS } from "@ihp/prescription/errors";
 import { REPORTING_ERRORS } from "@ihp/reporting/errors";
 import { INTEGRATION_ERRORS } from "@ihp/integration/errors";
+import { RECORDS_ERRORS } from "@ihp/records/errors";
 import { type Bus, contextStream, loadTransitKeys, NatsJetStreamBus } from "@ihp/messaging";
 import { createLifecycle, createLogger, createMetricsRegistry, type MetricsServer, serveMetrics, startTracing, verifierFromConfig } from "@ihp/platform";
 import { loadGatewayConfig } from "./config.js";
@@ -58,6 +59,7 @@ lifecycle.register("http", {
       prescription: config.PRESCRIPTION_GRPC_URL,
       pharmacy: config.PHARMACY_GRPC_URL,
       integration: config.INTEGRATION_GRPC_URL,
+      records: config.RECORDS_GRPC_URL,
       grpcTls: config.GATEWAY_GRPC_CA_FILE === undefined ? undefined : { caFile: config.GATEWAY_GRPC_CA_FILE },
       tls:
         config.GATEWAY_TLS_CERT_FILE === undefined || config.GATEWAY_TLS_KEY_FILE === undefined
@@ -76,7 +78,7 @@ lifecycle.register("http", {
       persistedQueries: await loadPersistedQueries(config.GATEWAY_PERSISTED_QUERIES_FILE, config.GATEWAY_PERSISTED_ONLY),
       callTimeoutMs: config.GATEWAY_CALL_TIMEOUT_MS,
       // The services' own codes, so refusals carry their Chinese texts in the distributed mode too.
-      errorTables: [IDENTITY_ERRORS, CONSULT_ERRORS, PRESCRIPTION_ERRORS, PHARMACY_ERRORS, REPORTING_ERRORS, INTEGRATION_ERRORS],
+      errorTables: [IDENTITY_ERRORS, CONSULT_ERRORS, PRESCRIPTION_ERRORS, PHARMACY_ERRORS, REPORTING_ERRORS, INTEGRATION_ERRORS, RECORDS_ERRORS],
     });
     logger.info({ url: gateway.url }, "gateway listening");
   },

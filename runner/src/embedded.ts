@@ -24,9 +24,11 @@ import { sampleCatalogue } from "@ihp/drug-catalogue";
 import { catalogueLookup, PHARMACY_ERRORS, pharmacyConfigSchema, startPharmacyService } from "@ihp/pharmacy";
 import { INTEGRATION_ERRORS, integrationConfigSchema, startIntegrationService } from "@ihp/integration";
 import { PRESCRIPTION_ERRORS, prescriptionConfigSchema, startPrescriptionService } from "@ihp/prescription";
+import { RECORDS_ERRORS, recordsConfigSchema, startRecordsService } from "@ihp/records";
+import type { TimestampAuthority } from "@ihp/timestamping";
 
 /** The services the embedded mode runs, in start order. */
-export type ServiceName = "identity" | "integration" | "consult" | "prescription" | "pharmacy" | "reporting";
+export type ServiceName = "identity" | "integration" | "consult" | "prescription" | "pharmacy" | "reporting" | "records";
 
 export interface EmbeddedOptions {
   /** Where every service keeps its SQLite files and the builtin issuer's key. */
@@ -41,6 +43,8 @@ export interface EmbeddedOptions {
   readonly otlpEndpoint?: string;
   /** Port of the one /metrics of the whole process (METRICS_PORT; 0 picks a free one); not served when undefined. */
   readonly metricsPort?: number;
+  /** REC-07: the TSA the records service dates signatures with (an RFC 3161 authority). */
+  readonly recordsTsa?: TimestampAuthority;
 }
 
 export interface EmbeddedPlatform {
@@ -60,7 +64,7 @@ export interface EmbeddedPlatform {
 /**
  * The embedded mode (ARCHITECTURE §3): the gateway and the services in one process, each service on its own SQLite
  * event store under dataDir, one in-process bus, one builtin token issuer. The services still talk gRPC over loopback,
- * exactly as in the distributed mode; only the adapters differ. The records service is not built yet.
+ * exactly as in the distributed mode; only the adapters differ.
  */
 export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<EmbeddedPlatform> {
   mkdirSync(options.dataDir, { recursive: true });
@@ -163,6 +167,17 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
           ...shared("pharmacy"),
         }),
     },
+    {
+      // Outpatient records (issue 11), drafted when a consult closes from consult's record source; after identity
+      // and consult, which it calls.
+      name: "records",
+      start: () =>
+        startRecordsService({
+          config: recordsConfigSchema.parse({ ...common, SERVICE_NAME: "records", IDENTITY_GRPC_ADDRESS: address("identity"), CONSULT_GRPC_ADDRESS: address("consult") }),
+          ...(options.recordsTsa === undefined ? {} : { tsa: options.recordsTsa }),
+          ...shared("records"),
+        }),
+    },
   ];
 
   lifecycle.register("telemetry", { stop: () => tracing.shutdown() });
@@ -198,12 +213,13 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
         pharmacy: address("pharmacy"),
         reporting: address("reporting"),
         integration: address("integration"),
+        records: address("records"),
         verifier,
         bus,
         logger: logger.child({ service: "gateway" }),
         metricsRegistry: registryOf("gateway"),
         graphiql: true,
-        errorTables: [IDENTITY_ERRORS, CONSULT_ERRORS, PRESCRIPTION_ERRORS, PHARMACY_ERRORS, REPORTING_ERRORS, INTEGRATION_ERRORS],
+        errorTables: [IDENTITY_ERRORS, CONSULT_ERRORS, PRESCRIPTION_ERRORS, PHARMACY_ERRORS, REPORTING_ERRORS, INTEGRATION_ERRORS, RECORDS_ERRORS],
       });
     },
     stop: () => gateway?.stop() ?? Promise.resolve(),

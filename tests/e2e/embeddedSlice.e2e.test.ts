@@ -175,7 +175,7 @@ describe("first slice end to end, embedded mode: GraphQL → gRPC → store → 
 
   it("XC-01: every service log the slice wrote verifies", () => {
     const logs = readdirSync(dataDir).filter((file) => file.endsWith("-events.sqlite"));
-    expect(logs.sort()).toEqual(["consult", "identity", "integration", "pharmacy", "prescription", "reporting"].map((name) => `${name}-events.sqlite`));
+    expect(logs.sort()).toEqual(["consult", "identity", "integration", "pharmacy", "prescription", "records", "reporting"].map((name) => `${name}-events.sqlite`));
     for (const file of logs) expect(verifyFile(join(dataDir, file)), file).toMatchObject({ ok: true });
   });
 });

@@ -9,8 +9,9 @@ import { INTEGRATION_ERRORS } from "@ihp/integration";
 import { PHARMACY_ERRORS } from "@ihp/pharmacy";
 import { PLATFORM_ERRORS, ROLES, type Role } from "@ihp/platform";
 import { PRESCRIPTION_ERRORS } from "@ihp/prescription";
+import { RECORDS_ERRORS } from "@ihp/records";
 import { REPORTING_ERRORS } from "@ihp/reporting";
-import { type DemoSeed, type EmbeddedPlatform, graphql, runClinicalFlow, seedDemo, startEmbeddedPlatform } from "@ihp/runner";
+import { awaitDraftRecord, type DemoSeed, type EmbeddedPlatform, graphql, runClinicalFlow, seedDemo, startEmbeddedPlatform } from "@ihp/runner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 
@@ -60,6 +61,10 @@ const DENIALS: ReadonlySet<string> = new Set([
   "RESULTS_ACCESS_DENIED",
   "INTEGRATION_CREDENTIAL_REQUIRED",
   "WRONG_INSTITUTION",
+  // REC-08 / REC-09 (records): a record the caller has no relationship to, or a role that never reads records; a
+  // write by anyone but the record's author.
+  "RECORD_ACCESS_DENIED",
+  "NOT_RECORD_AUTHOR",
 ]);
 
 /** Permission-kind codes that do not refuse the role: it may act once the named condition holds. */
@@ -102,6 +107,7 @@ function permissionCodes(): string[] {
     PHARMACY_ERRORS,
     REPORTING_ERRORS,
     INTEGRATION_ERRORS,
+    RECORDS_ERRORS,
   ];
   const codes = new Set<string>();
   for (const table of tables) {
@@ -242,6 +248,8 @@ describe("role × operation matrix (issue 13 item 7): every GraphQL operation as
       // No contract is proposed: consult refuses roles that never read one before looking it up, so an unknown id
       // separates the roles as well (a party or a physician gets FAMILY_CONTRACT_NOT_FOUND, everyone else a denial).
       contractId: crypto.randomUUID(),
+      // The outpatient record the records service drafted when the flow's consult closed (issue 11).
+      recordId: (await awaitDraftRecord(url, seedTokens["physician"] ?? "", flow.consultId)).recordId,
     };
     // People with a login in the seed use their real session; the others get what their identity provider would
     // issue: a person (kind human) of the seed's institution. The regulator is national; system is a service.
@@ -251,6 +259,9 @@ describe("role × operation matrix (issue 13 item 7): every GraphQL operation as
     }
     // A hospital's own system (issue 17): a service credential of the seed's institution.
     tokens["integration"] = await platform.issuer.issue({ subject: "svc:his-role-matrix", roles: ["integration"], tenantId: demo.institutionId, kind: "service", ttlSeconds: 3600 });
+    // Medical-records staff of the seed's institution (a person), and the records service's own credential (issue 11).
+    tokens["records_officer"] = await platform.issuer.issue({ subject: crypto.randomUUID(), roles: ["records_officer"], tenantId: demo.institutionId, kind: "human", ttlSeconds: 3600 });
+    tokens["records"] = await platform.issuer.issue({ subject: "svc:records", roles: ["records"], tenantId: "platform", kind: "service", ttlSeconds: 3600 });
   }, 180_000);
 
   afterAll(async () => {

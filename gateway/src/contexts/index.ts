@@ -9,6 +9,7 @@ import { auditModule } from "./audit/resolvers.js";
 import { reportingModule } from "./reporting/resolvers.js";
 import { supervisionModule } from "./reporting/supervisionResolvers.js";
 import { integrationModule } from "./integration/resolvers.js";
+import { recordsModule } from "./records/resolvers.js";
 import { erasureModule } from "./erasure/resolvers.js";
 
 export const MODULES: readonly GatewayModule[] = [
@@ -20,5 +21,6 @@ export const MODULES: readonly GatewayModule[] = [
   reportingModule,
   supervisionModule,
   integrationModule,
+  recordsModule,
   erasureModule,
 ];

@@ -16,7 +16,7 @@ export interface ClientTls {
 export type ServiceTarget<C> = C | string;
 
 /** The services behind the gateway. identity and reporting are always there; the others when configured. */
-export type BackendName = "identity" | "consult" | "prescription" | "pharmacy" | "reporting" | "integration";
+export type BackendName = "identity" | "consult" | "prescription" | "pharmacy" | "reporting" | "integration" | "records";
 
 /** A ts-proto grpc-js client class (e.g. ConsultServiceClient). */
 export type ClientClass<C> = new (address: string, credentials: Credentials, options?: { channelOverride?: Channel }) => C;
@@ -48,6 +48,7 @@ export function connectDownstream(options: {
   readonly prescription?: string | undefined;
   readonly pharmacy?: string | undefined;
   readonly integration?: string | undefined;
+  readonly records?: string | undefined;
   readonly tls?: ClientTls | undefined;
 }): Downstream {
   const owned: { close(): void }[] = [];
@@ -77,7 +78,7 @@ export function connectDownstream(options: {
     identity: { client: healthOf(identity), service: serviceName(InstitutionServiceService) },
     reporting: { client: healthOf(reporting), service: serviceName(RegulatorFeedServiceService) },
   };
-  for (const backend of ["consult", "prescription", "pharmacy", "integration"] as const) {
+  for (const backend of ["consult", "prescription", "pharmacy", "integration", "records"] as const) {
     const address = options[backend];
     if (address === undefined || address === "") continue;
     const client = new HealthClient(address, credentials);

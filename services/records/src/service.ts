@@ -31,7 +31,10 @@ export interface RecordsServiceOptions {
   readonly logger?: Logger | undefined;
   readonly metrics?: GrpcHandlerOptions["metrics"];
   readonly tracer?: GrpcHandlerOptions["tracer"];
-  /** REC-07: the trusted timestamp authority every signature needs. Default: RECORDS_TSA_URL with RECORDS_TSA_CERT_FILE. */
+  /**
+   * REC-07: the trusted timestamp authority every signature needs. Default: RECORDS_TSA_URL with RECORDS_TSA_CERT_FILE;
+   * without either the service runs and refuses every signature with TIMESTAMP_REQUIRED (it never signs undated).
+   */
   readonly tsa?: TimestampAuthority | undefined;
   /** Identity's answers. Default: gRPC to IDENTITY_GRPC_ADDRESS with the service's own `system` token. */
   readonly identity?: IdentityPort | undefined;
@@ -47,12 +50,13 @@ export interface RecordsService {
 }
 
 function required(variable: string, value: string | undefined): string {
-  if (value === undefined) throw new ConfigError([{ variable, problem: "required unless the service is given its adapter" }]);
+  if (value === undefined) throw new ConfigError([{ variable, problem: "required (or the service given its adapter)" }]);
   return value;
 }
 
-/** The HTTP RFC 3161 TSA of the configuration; without one the service does not start (no signature without a time). */
-async function tsaFromConfig(config: RecordsConfig, clock: () => Date): Promise<TimestampAuthority> {
+/** The HTTP RFC 3161 TSA of the configuration: URL and certificate both, or neither (no TSA). */
+async function tsaFromConfig(config: RecordsConfig, clock: () => Date): Promise<TimestampAuthority | undefined> {
+  if (config.RECORDS_TSA_URL === undefined && config.RECORDS_TSA_CERT_FILE === undefined) return undefined;
   const url = required("RECORDS_TSA_URL", config.RECORDS_TSA_URL);
   const certificate = await readFile(required("RECORDS_TSA_CERT_FILE", config.RECORDS_TSA_CERT_FILE), "utf8");
   return new HttpRfc3161Authority({ url, tsaCertificate: certificate, maxSkewMs: config.RECORDS_MAX_TSA_SKEW_SECONDS * 1000, now: clock, timeoutMs: config.DOWNSTREAM_TIMEOUT_MS });

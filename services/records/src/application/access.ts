@@ -5,12 +5,22 @@ import { isSafeId } from "./ids.js";
 import type { IdentityPort } from "./ports.js";
 import type { RecordStore } from "./store.js";
 
-/** Why a reader in this role reads (shown in the patient's access log). */
+/**
+ * The roles that may ever read a record, and why they read (shown in the patient's access log). Any other caller is
+ * refused before anything is looked up, so nobody else learns whether a record exists; the domain decides the rest.
+ */
 const PURPOSE_OF_ROLE: Readonly<Record<string, string>> = {
   patient: "SELF_SERVICE",
   physician: "TREATMENT",
   records_officer: "RECORDS_MANAGEMENT",
 };
+
+/** The role the caller reads in (the first of theirs that may read), or RECORD_ACCESS_DENIED. */
+export function readerRoleOf(caller: Caller): string {
+  const role = caller.principal.roles.find((candidate) => Object.hasOwn(PURPOSE_OF_ROLE, candidate));
+  if (role === undefined || caller.principal.kind !== "human") throw refusal("RECORD_ACCESS_DENIED");
+  return role;
+}
 
 export function recordResource(documentId: string): string | undefined {
   return isSafeId(documentId) ? `record/${documentId}` : undefined;
@@ -26,11 +36,11 @@ export function createRecordReader(options: { records: RecordStore; audit: Audit
   const { records, audit, identity, clock } = options;
   return function read(caller: Caller, action: string, documentId: string): Promise<MedicalRecord> {
     return recordingRefusals(audit, caller, action, recordResource(documentId), async () => {
+      const role = readerRoleOf(caller);
       if (!isSafeId(documentId)) throw refusal("INVALID_RECORD_INPUT", "record id");
       const state = await records.state(documentId);
       if (state.status !== "exists") throw refusal("RECORD_NOT_FOUND");
       const { principal } = caller;
-      const role = principal.roles[0] ?? "";
       const patientId = state.record.header.patient.patientId;
       const guardianOfMinor = role === "patient" && principal.subject !== patientId && (await identity.checkGuardian(caller, principal.subject, patientId));
       const now = clock();
@@ -38,7 +48,7 @@ export function createRecordReader(options: { records: RecordStore; audit: Audit
         {
           documentId,
           reader: { id: principal.subject, role, institutionId: principal.tenantId },
-          purpose: PURPOSE_OF_ROLE[role] ?? "UNSPECIFIED",
+          purpose: PURPOSE_OF_ROLE[role] ?? "",
           guardianOfMinor,
           consultClinicianIds: [],
           at: now,

@@ -12,5 +12,5 @@ export interface Caller {
 
 /** The committer of a write (openEHR contribution): the authenticated subject and the first role it acts in. */
 export function committerOf(caller: Caller): Committer {
-  return { id: caller.principal.subject, role: caller.principal.roles[0] ?? "" };
+  return { id: caller.principal.subject, role: caller.principal.roles[0] ?? "", institutionId: caller.principal.tenantId };
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { canonicalJson } from "@ihp/eventsourcing";
 import { type TimestampAuthority, TimestampError, type TimestampToken } from "@ihp/timestamping";
 import { type AuditTrail, recordingRefusals } from "@ihp/platform";
@@ -19,8 +20,8 @@ export interface RecordCommandsOptions {
   readonly records: RecordStore;
   readonly audit: AuditTrail;
   readonly identity: IdentityPort;
-  /** REC-07: the trusted timestamp of every signature; its skew threshold is settings.maxTsaSkewSeconds. */
-  readonly tsa: TimestampAuthority;
+  /** REC-07: the trusted timestamp of every signature (threshold settings.maxTsaSkewSeconds); none: no signing. */
+  readonly tsa: TimestampAuthority | undefined;
   readonly settings: RecordsSettings;
   readonly clock: () => Date;
 }
@@ -30,9 +31,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 /** Clinical writes are a clinician's in person (IDN-03): a service credential never writes clinical content. */
 function requireClinician(caller: Caller, documentId: string, requestId: string): void {
   const { principal } = caller;
+  if (principal.kind !== "human" || !principal.roles.includes("physician")) throw refusal("NOT_RECORD_AUTHOR");
   if (!REQUEST_ID.test(requestId)) throw refusal("INVALID_RECORD_INPUT", "request id");
   if (!isSafeId(documentId)) throw refusal("INVALID_RECORD_INPUT", "record id");
-  if (principal.kind !== "human" || !principal.roles.includes("physician")) throw refusal("NOT_RECORD_AUTHOR");
 }
 
 /** What a signature covers: the version's document without signatures (canonical JSON, UTF-8). */
@@ -44,12 +45,17 @@ export function signedContent(record: MedicalRecord, version: number): string {
 }
 
 /**
- * REC-07: the TSA dates the signed hash (SM3 for an SM2 signature, SHA-256 otherwise). The authority refuses when its
- * time and ours differ by more than the threshold: the same refusal as the decider's, so signing stops either way.
+ * REC-07: the TSA dates the signature itself — SHA-256 of the signature value, as a CAdES signature timestamp does —
+ * so the token proves the signature existed at that time whatever the signing algorithm (SM2 or ECDSA). The authority
+ * refuses when its time and ours differ by more than the threshold: the same refusal as the decider's.
  */
-async function stampOf(tsa: TimestampAuthority, algorithm: string, documentHashHex: string): Promise<TimestampToken> {
+export function timestampedDigest(signatureValueBase64: string): Buffer {
+  return createHash("sha256").update(Buffer.from(signatureValueBase64, "base64")).digest();
+}
+
+async function stampOf(tsa: TimestampAuthority, signatureValueBase64: string): Promise<TimestampToken> {
   try {
-    return await tsa.stamp({ algorithm: algorithm.toUpperCase().includes("SM2") ? "SM3" : "SHA-256", value: Buffer.from(documentHashHex, "hex") });
+    return await tsa.stamp({ algorithm: "SHA-256", value: timestampedDigest(signatureValueBase64) });
   } catch (error) {
     if (error instanceof TimestampError && error.code === "TIMESTAMP_CLOCK_SKEW") throw refusal("CLOCK_SKEW_TOO_LARGE");
     throw error;
@@ -77,12 +83,13 @@ export function createRecordCommands(options: RecordCommandsOptions): RecordComm
     sign: (caller, request) =>
       recordingRefusals(audit, caller, "SignRecord", recordResource(request.documentId), async () => {
         requireClinician(caller, request.documentId, request.requestId);
+        if (tsa === undefined) throw refusal("TIMESTAMP_REQUIRED");
         const record = await records.record(request.documentId);
         // The decider refuses a stranger too; asking identity to sign first would spend the signer's step-up for nothing.
         if (record.author.practitionerId !== caller.principal.subject) throw refusal("NOT_RECORD_AUTHOR");
         const content = signedContent(record, request.version);
         const signature = await identity.sign(caller, { requestId: request.requestId, documentId: request.documentId, canonicalDocument: content, consultId: record.header.consultId });
-        const stamp = await stampOf(tsa, signature.algorithm, signature.documentHash);
+        const stamp = await stampOf(tsa, signature.value);
         const at = clock();
         return records.decide(
           caller,

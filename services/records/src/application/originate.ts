@@ -99,7 +99,7 @@ export function createOrigination(options: OriginationOptions) {
       {
         type: "OriginateRecord",
         documentId,
-        committer: { id: RECORDS_PRINCIPAL.subject, role: "records" },
+        committer: { id: RECORDS_PRINCIPAL.subject, role: "records", institutionId: source.institutionId },
         at: now,
         header,
         sections: draftSections(source),

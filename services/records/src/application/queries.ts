@@ -3,7 +3,7 @@ import { type AuditTrail, recordingRefusals } from "@ihp/platform";
 import { type MedicalRecord, type RecordAccessedData, refusal, versionHistory, type VersionEntry } from "../domain/index.js";
 import type { Caller } from "./caller.js";
 import { consultIndexStreamId, isSafeId, patientIndexStreamId } from "./ids.js";
-import type { RecordReader } from "./access.js";
+import { type RecordReader, readerRoleOf } from "./access.js";
 import type { RecordStore } from "./store.js";
 
 export interface RecordQueries {
@@ -23,6 +23,7 @@ export function createRecordQueries(options: { store: EventStore; records: Recor
   return {
     get: (caller, documentId) => read(caller, "GetRecord", documentId),
     async byConsult(caller, consultId) {
+      await recordingRefusals(audit, caller, "GetRecordByConsult", undefined, () => Promise.resolve(readerRoleOf(caller)));
       const [documentId] = isSafeId(consultId) ? indexed(await store.readStream(consultIndexStreamId(consultId))) : [];
       if (documentId === undefined) {
         return recordingRefusals(audit, caller, "GetRecordByConsult", undefined, () => Promise.reject(refusal("RECORD_NOT_FOUND")));
@@ -30,6 +31,7 @@ export function createRecordQueries(options: { store: EventStore; records: Recor
       return read(caller, "GetRecordByConsult", documentId);
     },
     async ofPatient(caller, patientId) {
+      await recordingRefusals(audit, caller, "ListPatientRecords", undefined, () => Promise.resolve(readerRoleOf(caller)));
       const ids = isSafeId(patientId) ? indexed(await store.readStream(patientIndexStreamId(patientId))) : [];
       const found: MedicalRecord[] = [];
       for (const documentId of ids) found.push(await read(caller, "ListPatientRecords", documentId));

@@ -6,7 +6,7 @@ import {
   SignatureServiceClient,
   signatureAlgorithmToJSON,
 } from "@ihp/contracts/identity";
-import { callDeadline, fromGrpcError, outgoingMetadata } from "@ihp/platform";
+import { callDeadline, fromGrpcError, isRefusal, outgoingMetadata } from "@ihp/platform";
 import type { IdentityPort } from "../../application/ports.js";
 
 const CALL_MS = 5_000;
@@ -48,8 +48,14 @@ export function grpcIdentity(options: GrpcIdentityOptions): IdentityPort & { clo
       return { name: practitioner?.details?.name ?? "", title: practitioner?.details?.title ?? "" };
     },
     async checkGuardian(caller, guardianId, childId) {
-      const response = await call(outgoingMetadata({ token: caller.token }), caller.deadline, access.checkGuardian.bind(access), { guardianId, childId });
-      return response.verified;
+      // Any refusal (an id identity does not know, a role it does not serve) means "not this child's guardian".
+      try {
+        const response = await call(outgoingMetadata({ token: caller.token }), caller.deadline, access.checkGuardian.bind(access), { guardianId, childId });
+        return response.verified;
+      } catch (error) {
+        if (isRefusal(error)) return false;
+        throw error;
+      }
     },
     async sign(caller, request) {
       const metadata = await own();
