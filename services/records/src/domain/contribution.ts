@@ -52,5 +52,6 @@ export function contribution(
   changeType: ChangeType,
   lifecycle: LifecycleCode | null,
 ): Contribution {
-  return { committer: { id: committer.id, role: committer.role, institutionId: committer.institutionId }, committedAt: at.toISOString(), changeType, lifecycle };
+  const { id, role, institutionId } = committer;
+  return { committer: { id, role, institutionId }, committedAt: at.toISOString(), changeType, lifecycle };
 }

@@ -96,7 +96,8 @@ function decide(command: CustodyCommand, state: CustodyState): CustodyEvent[] {
   if (!authority && command.committer.institutionId !== institutionId) throw refusal("NOT_CUSTODIAN");
   switch (command.type) {
     case "RenameCustodian": {
-      const data = { institutionId, newName: requireText(command.newName, "newName", 200), contribution: contribution(command.committer, command.at, "modification", null) };
+      const newName = requireText(command.newName, "newName", 200);
+      const data = { institutionId, newName, contribution: contribution(command.committer, command.at, "modification", null) };
       return [{ type: "CustodianRenamed", data }];
     }
     case "DesignateSuccessor": {
@@ -116,7 +117,8 @@ function decide(command: CustodyCommand, state: CustodyState): CustodyEvent[] {
       requireId(command.transferId, "transferId");
       const check = compareManifests(command.sent, command.received);
       if (!check.ok) {
-        throw refusal("TRANSFER_MISMATCH", `missing ${check.missing.length}, altered ${check.altered.length}, unexpected ${check.unexpected.length}`);
+        const counts = `missing ${check.missing.length}, altered ${check.altered.length}, unexpected ${check.unexpected.length}`;
+        throw refusal("TRANSFER_MISMATCH", counts);
       }
       const data = {
         institutionId,
@@ -131,7 +133,11 @@ function decide(command: CustodyCommand, state: CustodyState): CustodyEvent[] {
     case "CloseCustodian": {
       if (state.successorInstitutionId === null) throw refusal("SUCCESSOR_REQUIRED");
       if (state.verifiedFor !== state.successorInstitutionId) throw refusal("TRANSFER_NOT_VERIFIED");
-      const data = { institutionId, successorInstitutionId: state.successorInstitutionId, contribution: contribution(command.committer, command.at, "modification", "transmit") };
+      const data = {
+        institutionId,
+        successorInstitutionId: state.successorInstitutionId,
+        contribution: contribution(command.committer, command.at, "modification", "transmit"),
+      };
       return [{ type: "CustodianClosed", data }];
     }
   }

@@ -41,7 +41,11 @@ export function placeHold(command: PlaceLegalHold, record: MedicalRecord): Decis
 export function removeHold(command: RemoveLegalHold, record: MedicalRecord): Decision {
   alive(record);
   if (!record.holds.includes(command.holdId)) throw refusal("HOLD_NOT_FOUND");
-  const data = { documentId: record.documentId, holdId: command.holdId, contribution: contribution(command.committer, command.at, "modification", "unhold") };
+  const data = {
+    documentId: record.documentId,
+    holdId: command.holdId,
+    contribution: contribution(command.committer, command.at, "modification", "unhold"),
+  };
   return [{ type: "LegalHoldRemoved", data }];
 }
 

@@ -63,7 +63,8 @@ export function evolve(state: RecordState, event: RecordEvent): RecordState {
       return update(state, (r) => ({ ...r, status: "ARCHIVED" }));
     case "AddendumAttested": {
       const d = event.data;
-      const addendum = { addendumId: d.addendumId, parentVersion: d.parentVersion, text: d.text, reason: d.reason, signature: d.signature, contribution: d.contribution };
+      const { addendumId, parentVersion, text, reason, signature, contribution } = d;
+      const addendum = { addendumId, parentVersion, text, reason, signature, contribution };
       return update(state, (r) => ({ ...r, addenda: [...r.addenda, addendum] }));
     }
     case "RecordSealed": {

@@ -81,13 +81,15 @@ export function sealIncrement(command: SealIncrement, record: MedicalRecord): De
 export function lodgeClaim(command: LodgeDisputeClaim, record: MedicalRecord): Decision {
   requireSeal(record);
   requireId(command.claimId, "claimId");
-  const data = { documentId: record.documentId, claimId: command.claimId, contribution: contribution(command.committer, command.at, "modification", null) };
+  const by = contribution(command.committer, command.at, "modification", null);
+  const data = { documentId: record.documentId, claimId: command.claimId, contribution: by };
   return [{ type: "DisputeClaimLodged", data }];
 }
 
 export function resolveDispute(command: ResolveDispute, record: MedicalRecord): Decision {
   if (!requireSeal(record).disputeOpen) throw refusal("NO_OPEN_DISPUTE");
-  return [{ type: "DisputeResolved", data: { documentId: record.documentId, contribution: contribution(command.committer, command.at, "modification", null) } }];
+  const by = contribution(command.committer, command.at, "modification", null);
+  return [{ type: "DisputeResolved", data: { documentId: record.documentId, contribution: by } }];
 }
 
 /**
@@ -108,7 +110,9 @@ export function unseal(command: UnsealRecord, record: MedicalRecord): Decision {
   return [{ type: "RecordUnsealed", data }];
 }
 
-function unsealGround(sealed: Seal, present: readonly SealAttestation[], at: Date): "ALL_PARTIES" | "DISPUTE_RESOLVED" | "THREE_YEARS_NO_CLAIM" | null {
+type UnsealGround = "ALL_PARTIES" | "DISPUTE_RESOLVED" | "THREE_YEARS_NO_CLAIM";
+
+function unsealGround(sealed: Seal, present: readonly SealAttestation[], at: Date): UnsealGround | null {
   const lastHash = sealed.parts.at(-1)?.snapshotHash ?? "";
   const attested = new Set(present.filter((a) => a.value !== "" && a.signedHash === lastHash).map((a) => `${a.party}:${a.partyId}`));
   const everyParty = sealed.parts.flatMap((p) => p.sealingList).every((a) => attested.has(`${a.party}:${a.partyId}`));
