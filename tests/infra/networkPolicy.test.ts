@@ -120,7 +120,7 @@ describe.skipIf(!CAN_RENDER).each(KUSTOMIZATIONS)("NetworkPolicies of infra/k8s/
   );
 
   it("XC-05 each service's gRPC port is reachable from the gateway and from the services that call it (their *_GRPC_ADDRESS), no one else", () => {
-    expect(calls.get("prescription")).toEqual(new Set(["identity", "consult"]));
+    expect(calls.get("prescription")).toEqual(new Set(["identity", "consult", "reporting"]));
     for (const target of SERVICES) {
       expect(connectionAllowed(all, byName("gateway"), byName(target), 50051), `gateway -> ${target}`).toBe(true);
       for (const caller of SERVICES) {
