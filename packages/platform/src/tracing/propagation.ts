@@ -1,5 +1,5 @@
 import { Metadata } from "@grpc/grpc-js";
-import { type Context, context, type TextMapGetter, type TextMapSetter } from "@opentelemetry/api";
+import { type Context, context, isSpanContextValid, type TextMapGetter, type TextMapSetter, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 
 /** The W3C fields as they sit on EventMetadata (ARCHITECTURE §5) and in bus message headers. */
@@ -61,4 +61,10 @@ export function traceFields(ctx: Context = context.active()): TraceFields {
   if (headers["traceparent"] !== undefined) fields.traceparent = headers["traceparent"];
   if (headers["tracestate"] !== undefined) fields.tracestate = headers["tracestate"];
   return fields;
+}
+
+/** The trace id `ctx` carries (the active context by default), or undefined without a valid one. */
+export function traceIdOf(ctx: Context = context.active()): string | undefined {
+  const spanContext = trace.getSpanContext(ctx);
+  return spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
 }
