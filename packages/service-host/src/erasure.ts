@@ -39,6 +39,8 @@ export interface ErasureHolderOptions {
   readonly bus: Bus;
   readonly clock: () => Date;
   readonly newId: () => string;
+  /** Keys the service holds outside the key ring (identity's older per-patient ring): destroyed with the ring's. */
+  readonly alsoDestroy?: ((order: ErasureOrder) => Promise<void>) | undefined;
 }
 
 /** The durable and subjects of a holder's order consumer. */
@@ -66,6 +68,7 @@ export function erasureHolder(options: ErasureHolderOptions): MessageHandler {
       occurredAt: clock().toISOString(),
     };
     await store.erase({ subject: order.subject, retentionClass: order.retentionClass, approvalRef: order.approvalRef, metadata, eventId: newId() });
+    await options.alsoDestroy?.(order);
     const confirmation = await recordOnce(store, confirmationStream(order.erasureId), {
       id: newId(),
       type: ERASURE_CONFIRMED,

@@ -44,7 +44,7 @@ import type { SealedEventStore, SealingPolicy } from "@ihp/keyring";
 import { dependencyProbes, healthLog, isServing } from "./hostHealth.js";
 import { createHostMetrics } from "./hostMetrics.js";
 import { type CheckpointTimer, intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
-import { erasureHolder, erasureHolderSpec } from "./erasure.js";
+import { type ErasureOrder, erasureHolder, erasureHolderSpec } from "./erasure.js";
 import { openSealedStore } from "./sealing.js";
 
 /** The configuration a hosted service needs: the platform's base variables plus, optionally, its read-model database. */
@@ -132,6 +132,8 @@ export interface ServiceHostOptions<DB> {
    * "identity".
    */
   readonly erasureCoordinator?: string | undefined;
+  /** With `sealing`: keys the service holds outside the key ring, destroyed when an erasure order reaches it. */
+  readonly alsoDestroyOnErasure?: ((order: ErasureOrder) => Promise<void>) | undefined;
   readonly consumers?: readonly HostedConsumer<DB>[] | undefined;
   /** The gRPC services to serve, built from the open dependencies. */
   readonly grpc: (deps: HostDeps<DB>) => readonly GrpcServiceBinding[] | Promise<readonly GrpcServiceBinding[]>;
@@ -341,7 +343,7 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
           {
             spec: erasureHolderSpec(context, coordinator),
             handler: ({ bus: own, clock: now, newId: id }) =>
-              erasureHolder({ context, coordinator, store: store as SealedEventStore, bus: own, clock: now, newId: id }),
+              erasureHolder({ context, coordinator, store: store as SealedEventStore, bus: own, clock: now, newId: id, alsoDestroy: options.alsoDestroyOnErasure }),
           },
         ];
   for (const hosted of [...(options.consumers ?? []), ...holder]) {

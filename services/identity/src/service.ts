@@ -76,6 +76,9 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
     },
     // REC-09: the care relationships behind a physician's patient read, from consult's integration events.
     consumesFrom: ["consult", ...erasure.holders],
+    // Patients' names and ID numbers are sealed by the older per-patient ring: an erasure of class "identity" destroys
+    // that key too (without the key ring's fence: see README "Erasure").
+    alsoDestroyOnErasure: (order) => (order.retentionClass === "identity" ? access.keys.destroy(order.subject) : Promise.resolve()),
     consumers: [
       {
         spec: { durable: CARE_DURABLE, subjects: CONSULT_CARE_SUBJECTS },

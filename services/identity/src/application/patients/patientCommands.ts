@@ -1,5 +1,6 @@
 import { type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
 import { type AuditTrail, authorize, denialError, describeError, type Principal, type Role } from "@ihp/platform";
+import { ERASED } from "@ihp/keyring";
 import { refusal } from "../../domain/errors.js";
 import {
   isAdult,
@@ -290,8 +291,9 @@ export function createPatients(options: PatientsOptions): Patients {
           return { patient, name: "", maskedIdNumber: "", minimized: true };
         }
         if (patient === undefined) throw refusal("PATIENT_NOT_FOUND");
-        const name = (await keys.open(patientId, "name", patient.identity.sealedName)) ?? "";
-        const number = (await keys.open(patientId, "idNumber", patient.identity.sealedIdNumber)) ?? "";
+        // A destroyed key (an erasure of class "identity") shows the fixed replacement, never an error.
+        const name = (await keys.open(patientId, "name", patient.identity.sealedName)) ?? ERASED;
+        const number = (await keys.open(patientId, "idNumber", patient.identity.sealedIdNumber)) ?? ERASED;
         return { patient, name, maskedIdNumber: mask(number), minimized: false };
       });
     },
@@ -299,6 +301,7 @@ export function createPatients(options: PatientsOptions): Patients {
 }
 
 function mask(number: string): string {
+  if (number === ERASED) return ERASED;
   if (number.length <= 2) return "*".repeat(number.length);
   return `${number.slice(0, 1)}${"*".repeat(number.length - 2)}${number.slice(-1)}`;
 }
