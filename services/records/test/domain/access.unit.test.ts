@@ -4,6 +4,17 @@ import { type AccessRequest, decideAccess, recordDecider } from "../../src/domai
 import { AT, attestCmd, AUTHOR, committer, DOC, fold, history, INSTITUTION, onDay, originate, PATIENT, SUPERVISOR } from "./support/fixtures.js";
 
 const state = () => fold(history(originate(), attestCmd()));
+const head = committer("head-chen", "institution_admin");
+const facts = { profile: originate().profile, lastVisitAt: originate().header.visitAt, prescriptionClasses: [] };
+const destroyedState = () =>
+  fold(
+    history(
+      originate(),
+      attestCmd(),
+      { type: "ApproveDestruction", documentId: DOC, approvalId: "ap-1", approver: { id: head.id, institutionHead: true }, ...facts, committer: head, at: onDay("2041-03-16") },
+      { type: "DestroyRecord", documentId: DOC, approvalId: "ap-1", ...facts, committer: head, at: onDay("2041-03-17") },
+    ),
+  );
 const read = (id: string, role: string, over: Partial<AccessRequest> = {}): AccessRequest => ({
   documentId: DOC,
   reader: { id, role, institutionId: INSTITUTION },
@@ -78,5 +89,11 @@ describe("decideAccess", () => {
     });
     expect(outcome(read(AUTHOR, "physician"), fold(restricted))).toBe("RECORD_RESTRICTED");
     expect(outcome(read(PATIENT, "patient"), fold(restricted))).toBe("ALLOWED");
+  });
+
+  it("REC-02: after destruction only the tombstone is left: every read is refused and still logged", () => {
+    const destroyed = destroyedState();
+    const decision = decideAccess(read(PATIENT, "patient"), destroyed);
+    expect(decision.event.data).toMatchObject({ outcome: "REFUSED", code: "RECORD_DESTROYED" });
   });
 });
