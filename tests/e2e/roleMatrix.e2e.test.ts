@@ -65,6 +65,13 @@ const DENIALS: ReadonlySet<string> = new Set([
   // write by anyone but the record's author.
   "RECORD_ACCESS_DENIED",
   "NOT_RECORD_AUTHOR",
+  // Records: consult's record source for the records service only; a record of another custodian or patient; copies
+  // approved by records staff, destruction by the institution head only.
+  "RECORD_SOURCE_CREDENTIAL_REQUIRED",
+  "NOT_CUSTODIAN",
+  "NOT_RECORD_SUBJECT",
+  "COPY_APPROVER_NOT_RECORDS_STAFF",
+  "DESTRUCTION_APPROVER_NOT_HEAD",
 ]);
 
 /** Permission-kind codes that do not refuse the role: it may act once the named condition holds. */
@@ -74,6 +81,9 @@ const CONDITIONS: ReadonlySet<string> = new Set([
   "GUARDIAN_NOT_VERIFIED",
   "REVIEWER_NOT_ELIGIBLE",
   "NOT_ASSIGNED_PHYSICIAN",
+  // REC-05: a physician co-signs a trainee's record once qualified as supervisor, and never their own.
+  "COSIGNER_NOT_QUALIFIED",
+  "COSIGNER_IS_AUTHOR",
   // A physician reads a patient once a consult between them is open or recently ended (REC-09, issue 13 item 6).
   "NO_CARE_RELATIONSHIP",
   // Sign-in states of a person whose role may act: sign in again, or use a login session rather than another token.
