@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { EventStore } from "@ihp/eventsourcing";
-import type { Logger, MetricsRegistry } from "@ihp/platform";
+import { type Logger, type MetricsRegistry, scrapeGauge } from "@ihp/platform";
 import { DeliveryLedger, type DeliveryStatus } from "../../application/delivery/deliveryLedger.js";
 import { type DeliveryRound, deliveryWorker } from "../../application/delivery/deliveryWorker.js";
 import { pullDelivery, replayDeadLetters } from "../../application/delivery/pullDelivery.js";
@@ -85,6 +85,29 @@ export function regulatorDelivery(deps: RegulatorDeliveryDeps) {
       return ledger.status();
     },
     replay: (jurisdiction: string, requestedBy: string): Promise<number> => replayDeadLetters(ledgerOf(jurisdiction), requestedBy, clock),
+    /**
+     * Scrape-time gauges per jurisdiction: ihp_regulator_unacknowledged_messages (not yet acknowledged, dead letter
+     * included) and ihp_regulator_delivery_lag_seconds (age of the oldest unacknowledged fact; 0 when none).
+     * Returns the function that takes the series away.
+     */
+    watchMetrics(registry: MetricsRegistry): () => void {
+      const read = async (value: (status: DeliveryStatus) => number) =>
+        Promise.all(
+          [...ledgers.values()].map(async (ledger) => {
+            await ledger.catchUp();
+            return { labels: { jurisdiction: ledger.jurisdiction }, value: value(ledger.status()) };
+          }),
+        );
+      const unacknowledged = scrapeGauge(registry, { name: "ihp_regulator_unacknowledged_messages", help: "Regulator messages not acknowledged yet (REP-04)", labelNames: ["jurisdiction"] });
+      const lag = scrapeGauge(registry, { name: "ihp_regulator_delivery_lag_seconds", help: "Age of the oldest fact not acknowledged by its regulator (REP-04)", labelNames: ["jurisdiction"] });
+      const unwatch = [
+        unacknowledged.watch(() => read((status) => status.pending + status.awaitingAck + status.failed + status.deadLettered)),
+        lag.watch(() => read((status) => (status.oldestUnacknowledgedAt === undefined ? 0 : Math.max(0, (clock().getTime() - Date.parse(status.oldestUnacknowledgedAt)) / 1_000)))),
+      ];
+      return () => {
+        for (const stop of unwatch) stop();
+      };
+    },
   };
 }
 

@@ -39,6 +39,7 @@ export function registerRegulatorDelivery(lifecycle: Lifecycle, deps: DeliveryCo
   const { config, logger } = deps;
   let delivery: RegulatorDelivery | undefined;
   let access: DeliveryAccess | undefined;
+  let unwatchMetrics: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let http: { readonly port: number; stop(): Promise<void> } | undefined;
@@ -58,6 +59,7 @@ export function registerRegulatorDelivery(lifecycle: Lifecycle, deps: DeliveryCo
       delivery = regulatorDelivery({ store: deps.store(), settings, clock: deps.clock, logger, registry: deps.registry, outboxDir: join(config.DATA_DIR, "regulator-batches") });
       if (delivery.hasPullChannels && config.REGULATOR_HTTP_PORT === undefined) throw new Error("pull regulator channels need REGULATOR_HTTP_PORT");
       access = deliveryAccess(delivery, deps.store(), deps.clock);
+      if (deps.registry !== undefined) unwatchMetrics = delivery.watchMetrics(deps.registry);
       if (config.REGULATOR_HTTP_PORT !== undefined) {
         http = await serveDeliveryHttp({ delivery, verifier: deps.verifier, access, logger }, config.GRPC_HOST, config.REGULATOR_HTTP_PORT);
       }
@@ -67,6 +69,7 @@ export function registerRegulatorDelivery(lifecycle: Lifecycle, deps: DeliveryCo
     },
     stop: async () => {
       clearInterval(timer);
+      unwatchMetrics?.();
       await running;
       await http?.stop();
     },
