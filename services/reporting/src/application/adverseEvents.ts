@@ -1,6 +1,6 @@
 import { type EventStore, fold, type StoredEvent } from "@ihp/eventsourcing";
 import { authorize, type Principal, type Role } from "@ihp/platform";
-import { type AdverseEventReported, adverseEventDecider, adverseEventStreamId } from "../domain/adverseEvents/adverseEventDecider.js";
+import { type AdverseEventReported, adverseEventDecider, adverseEventStreamId, type ReportAdverseEvent } from "../domain/adverseEvents/adverseEventDecider.js";
 import {
   activeSuspensions,
   type SuspensionEvent,
@@ -22,17 +22,11 @@ import { institutionJurisdiction } from "./institutionJurisdiction.js";
 const STAFF: readonly Role[] = ["physician", "nurse", "pharmacist", "institution_admin"];
 const RULE = "REP-06";
 
-export interface ReportAdverseEventInput {
-  readonly adverseEventId: string;
-  readonly institutionId: string;
-  readonly kind: string;
-  readonly severity: string;
-  readonly scopeKind: string;
-  readonly scopeValue: string;
-  readonly consultId: string;
-  readonly description: string;
-  readonly requestId?: string;
-}
+/** What the caller states; the rest of the command (reporter, consult facts, jurisdiction, time) is the service's. */
+export type ReportAdverseEventInput = Pick<
+  ReportAdverseEvent,
+  "adverseEventId" | "institutionId" | "kind" | "severity" | "scopeKind" | "scopeValue" | "consultId" | "description"
+> & { readonly requestId?: string };
 
 export interface ReportOutcome {
   readonly reportedAt: string;
@@ -56,9 +50,10 @@ export function adverseEventHandlers(deps: { readonly store: EventStore; readonl
       const decision = authorize(principal, isPatient ? { roles: ["patient"] } : { roles: STAFF, tenantId: input.institutionId });
       await runner.allow(principal, "ReportAdverseEvent", resource, RULE, decision);
       if (!/^[A-Za-z0-9._:-]{8,128}$/.test(input.adverseEventId)) return runner.refuse(principal, "ReportAdverseEvent", resource, RULE, supervisionError("ADVERSE_EVENT_INVALID"));
-      const command = {
-        type: "ReportAdverseEvent" as const,
-        ...input,
+      const { requestId, ...stated } = input;
+      const command: ReportAdverseEvent = {
+        type: "ReportAdverseEvent",
+        ...stated,
         reporterId: principal.subject,
         reporterIsPatient: isPatient,
         consult: input.consultId === "" ? undefined : await consultFacts(store, input.consultId),
@@ -66,7 +61,7 @@ export function adverseEventHandlers(deps: { readonly store: EventStore; readonl
         now: clock().toISOString(),
       };
       const target = { decider: adverseEventDecider, streamId: adverseEventStreamId(input.adverseEventId), tenantId: input.institutionId, ruleId: RULE };
-      await runner.run(principal, "ReportAdverseEvent", target, command, input.requestId);
+      await runner.run(principal, "ReportAdverseEvent", target, command, requestId);
       // Also on a repeat: a report whose suspension did not land (a crash between the two appends) gets it now.
       const reported = (await store.readStream(target.streamId)).find((e) => e.type === "AdverseEventReported")?.data as unknown as AdverseEventReported["data"];
       if (reported.suspends) {
