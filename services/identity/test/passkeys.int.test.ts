@@ -27,7 +27,8 @@ async function withPasskey(at = AFTER_V2, id = DOCTOR, login = "dr.wang"): Promi
   return { doctor, device };
 }
 
-const challengeFor = async (doctor: Caller, object = CONSULT) => (await h.passkeys.startStepUp(doctor, { requestId: rid(), object })).optionsJson;
+const startFor = (doctor: Caller, object = CONSULT) => h.passkeys.startStepUp(doctor, { requestId: rid(), consultId: "", objectKind: object.kind, objectId: object.id });
+const challengeFor = async (doctor: Caller, object = CONSULT) => (await startFor(doctor, object)).optionsJson;
 const stepUp = (doctor: Caller, secret: string, method = "WEBAUTHN", object = CONSULT) =>
   h.accounts.stepUp(doctor, { requestId: rid(), consultId: "", objectKind: object.kind, objectId: object.id, method, secret });
 
@@ -123,8 +124,12 @@ describe("IDN-03 passkey registration and step-up", () => {
   it("IDN-03: a step-up challenge needs a registered passkey and a human clinician in their session", async () => {
     h = await passkeyHarness("national", AFTER_V2);
     const doctor = await h.physician(DOCTOR, "dr.wang");
-    expect(await refusedWith(h.store, () => h.passkeys.startStepUp(doctor, { requestId: rid(), object: CONSULT }))).toBe("PASSKEY_NOT_REGISTERED");
+    expect(await refusedWith(h.store, () => startFor(doctor))).toBe("PASSKEY_NOT_REGISTERED");
     const bot = { ...doctor, principal: { ...doctor.principal, kind: "service" as const } };
-    expect(await refusedWith(h.store, () => h.passkeys.startStepUp(bot, { requestId: rid(), object: CONSULT }))).toBe("HUMAN_CLINICIAN_REQUIRED");
+    expect(await refusedWith(h.store, () => startFor(bot))).toBe("HUMAN_CLINICIAN_REQUIRED");
+    // Who may step up is decided before what is asked: another role with a malformed object is refused as a role.
+    const admin = { ...doctor, principal: { ...doctor.principal, roles: ["institution_admin" as const] } };
+    const malformed = () => h.passkeys.startStepUp(admin, { requestId: rid(), consultId: "", objectKind: "", objectId: "" });
+    expect(await refusedWith(h.store, malformed)).toBe("ROLE_NOT_ALLOWED");
   });
 });

@@ -1,8 +1,7 @@
 import { ClinicalObjectKind, type SessionServiceServer } from "@ihp/contracts/identity";
 import type { GrpcHandlers } from "@ihp/platform";
-import { type Accounts, requireClinicalObject } from "../../application/sessions/accounts.js";
+import type { Accounts } from "../../application/sessions/accounts.js";
 import type { Passkeys } from "../../application/sessions/passkeys.js";
-import { requireConsultId } from "../../domain/sessions/index.js";
 import { callerOf, contextOf } from "./accessCaller.js";
 
 /** Where a login attempt came from, as the gateway saw it (IPv4 or IPv6 text). */
@@ -41,9 +40,8 @@ export function sessionServer(options: { handlers: GrpcHandlers; accounts: Accou
     ),
 
     startStepUp: handlers.unary(async (request, call) => {
-      const kind = objectKindName(request.objectKind);
-      const object = kind === "" ? { kind: "CONSULT" as const, id: requireConsultId(request.consultId) } : requireClinicalObject(kind, request.objectId);
-      return { challenge: await passkeys.startStepUp(callerOf(call, newId), { requestId: request.requestId, object }) };
+      const input = { requestId: request.requestId, consultId: request.consultId, objectKind: objectKindName(request.objectKind), objectId: request.objectId };
+      return { challenge: await passkeys.startStepUp(callerOf(call, newId), input) };
     }),
 
     openStaffAccount: handlers.unary(async (request, call) =>

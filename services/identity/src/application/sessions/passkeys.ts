@@ -10,6 +10,7 @@ import {
   type ClinicalObject,
   type PasskeyAssertion,
   requireChallenge,
+  requireConsultId,
   requireCurrentSession,
   requirePasskey,
   type SessionPolicy,
@@ -18,6 +19,7 @@ import type { Caller } from "../caller.js";
 import { requireRequestId } from "../ids.js";
 import { recordingRefusals } from "../refusals.js";
 import { runAccountCommand } from "./accountStreams.js";
+import { requireClinicalObject } from "./accounts.js";
 import { type HolderDeps, stepUpHolder } from "./stepUpHolder.js";
 import { parseAssertion, parseAttestation, rpIdHashOf } from "./webauthnResponse.js";
 
@@ -46,8 +48,11 @@ export interface Passkeys {
   startRegistration(caller: Caller, input: { requestId: string }): Promise<PasskeyChallenge>;
   /** Verifies the authenticator's attestation (user verified) and registers the credential. */
   finishRegistration(caller: Caller, input: { requestId: string; response: string }): Promise<{ credentialId: string }>;
-  /** A step-up challenge bound to the session and to one object (IDN-03). */
-  startStepUp(caller: Caller, input: { requestId: string; object: ClinicalObject }): Promise<PasskeyChallenge>;
+  /**
+   * A step-up challenge bound to the session and to one object (IDN-03): a kind and id, or (kind "") a bare consult
+   * id. The object is read only once the caller is known to be a clinician who may step up.
+   */
+  startStepUp(caller: Caller, input: { requestId: string; consultId: string; objectKind: string; objectId: string }): Promise<PasskeyChallenge>;
   /** IDN-03: verifies a step-up assertion for `object`; the refusal's code says what was wrong. Writes nothing. */
   verifyStepUp(account: Account, sessionId: string | undefined, object: ClinicalObject, secret: string, at: Date): Promise<PasskeyAssertion>;
 }
@@ -134,10 +139,11 @@ export function createPasskeys(options: PasskeysOptions): Passkeys {
 
     startStepUp(caller, input) {
       return recordingRefusals(audit, caller, "StartStepUp", `account/${caller.principal.subject}`, async () => {
-        const requestId = requireRequestId(input.requestId);
         const account = await stepUpHolder(options, caller);
+        const requestId = requireRequestId(input.requestId);
+        const object = input.objectKind === "" ? { kind: "CONSULT" as const, id: requireConsultId(input.consultId) } : requireClinicalObject(input.objectKind, input.objectId);
         if (account.passkeys.length === 0) throw refusal("PASSKEY_NOT_REGISTERED");
-        const { challenge, expiresAt } = await challengeFor(caller, account, requestId, "STEP_UP", input.object);
+        const { challenge, expiresAt } = await challengeFor(caller, account, requestId, "STEP_UP", object);
         const requested = await generateAuthenticationOptions({
           rpID: webauthn.rpId,
           allowCredentials: account.passkeys.map((passkey) => ({ id: passkey.credentialId })),
