@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 
 import { startGateway, type RunningGateway } from "@ihp/gateway";
 import { identityConfigSchema, IDENTITY_ERRORS, startIdentityService } from "@ihp/identity";
@@ -25,7 +26,7 @@ import { catalogueLookup, PHARMACY_ERRORS, pharmacyConfigSchema, startPharmacySe
 import { INTEGRATION_ERRORS, integrationConfigSchema, startIntegrationService } from "@ihp/integration";
 import { PRESCRIPTION_ERRORS, prescriptionConfigSchema, startPrescriptionService } from "@ihp/prescription";
 import { RECORDS_ERRORS, recordsConfigSchema, startRecordsService } from "@ihp/records";
-import type { TimestampAuthority } from "@ihp/timestamping";
+import { InProcessTsa, type TimestampAuthority } from "@ihp/timestamping";
 
 /** The services the embedded mode runs, in start order. */
 export type ServiceName = "identity" | "integration" | "consult" | "prescription" | "pharmacy" | "reporting" | "records";
@@ -43,7 +44,7 @@ export interface EmbeddedOptions {
   readonly otlpEndpoint?: string;
   /** Port of the one /metrics of the whole process (METRICS_PORT; 0 picks a free one); not served when undefined. */
   readonly metricsPort?: number;
-  /** REC-07: the TSA the records service dates signatures with (an RFC 3161 authority). */
+  /** REC-07: the TSA the records service dates signatures with; default the in-process TSA under dataDir. */
   readonly recordsTsa?: TimestampAuthority;
 }
 
@@ -171,10 +172,13 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
       // Outpatient records (issue 11), drafted when a consult closes from consult's record source; after identity
       // and consult, which it calls.
       name: "records",
-      start: () =>
+      start: async () =>
         startRecordsService({
           config: recordsConfigSchema.parse({ ...common, SERVICE_NAME: "records", IDENTITY_GRPC_ADDRESS: address("identity"), CONSULT_GRPC_ADDRESS: address("consult") }),
-          ...(options.recordsTsa === undefined ? {} : { tsa: options.recordsTsa }),
+          // The platform's own RFC 3161 TSA (key and certificate under dataDir) unless one is given: real tokens dated
+          // by this server's clock, for development and the demo — not a trusted third party (REC-07 in production:
+          // RECORDS_TSA_URL).
+          tsa: options.recordsTsa ?? (await InProcessTsa.open({ folder: join(options.dataDir, "records-tsa"), ...(clock ? { now: clock } : {}) })),
           ...shared("records"),
         }),
     },

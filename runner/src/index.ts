@@ -21,5 +21,5 @@ export { startEmbeddedPlatform } from "./embedded.js";
 export type { EmbeddedOptions, EmbeddedPlatform, ServiceName } from "./embedded.js";
 export { graphql } from "./graphqlClient.js";
 export type { GraphqlResponse } from "./graphqlClient.js";
-export { awaitDraftRecord, completeRecord, RECORD_FIELDS, signRecord } from "./recordFlow.js";
+export { awaitDraftRecord, completeRecord, RECORD_FIELDS, seedSignedRecord, signRecord } from "./recordFlow.js";
 export type { RecordView } from "./recordFlow.js";

@@ -4,6 +4,7 @@ import { z } from "zod";
 
 import { DEMO_ADMIN_LOGIN, DEMO_ADMIN_PASSWORD, seedDemo } from "./demoSeed.js";
 import { startEmbeddedPlatform } from "./embedded.js";
+import { seedSignedRecord } from "./recordFlow.js";
 
 const env = z
   .object({
@@ -34,6 +35,9 @@ if (env.DEMO_SEED === "true") {
   out(`Demo logins (mutation login; staff step up with a passkey: startPasskeyRegistration after login, then startStepUp + stepUp WEBAUTHN): physician ${demo.staff.physicianLogin}, pharmacist ${demo.staff.pharmacistLogin}, patient ${demo.patient.login}; password ${demo.staff.password}; institution admin ${DEMO_ADMIN_LOGIN}, password ${DEMO_ADMIN_PASSWORD}`);
   out("Demo tokens (send as Authorization: Bearer <token>; system, admin and regulator valid 8 hours, the people's login sessions 1 hour or 30 idle minutes):");
   for (const [role, token] of Object.entries(demo.tokens)) out(`  ${role.padEnd(18)} ${token}`);
+  // Issue 11: one follow-up consult closed, its outpatient record completed and signed by the demo physician.
+  const record = await seedSignedRecord(platform.graphqlUrl, demo);
+  out(`Demo record: ${record.recordId} (${record.status}, version ${record.version}); query medicalRecord(recordId) as the patient or physician`);
 }
 out("Ctrl-C or SIGTERM stops it in order.");
 

@@ -1,4 +1,5 @@
-import { type FlowActors, must } from "./clinicalFlow.js";
+import { type FlowActors, must, runClinicalFlow } from "./clinicalFlow.js";
+import type { DemoSeed } from "./demoSeed.js";
 import { graphql } from "./graphqlClient.js";
 import { stepUp } from "./passkeySteps.js";
 
@@ -83,4 +84,29 @@ export async function signRecord(actors: FlowActors, key: string, consultId: str
     actors.physicianToken,
     "signMedicalRecord",
   );
+}
+
+/**
+ * The demo seed's signed record (issue 11): one follow-up consult of the demo patient with the demo physician, closed,
+ * its record completed and signed. Fixed request ids under `key`; when the demo patient already has a signed record
+ * (a restart on the same data) that one is returned.
+ */
+export async function seedSignedRecord(url: string, demo: DemoSeed, key = "demo-record-1"): Promise<RecordView> {
+  const actors: FlowActors = {
+    url,
+    institutionId: demo.institutionId,
+    patientToken: demo.tokens["patient"] ?? "",
+    physicianToken: demo.tokens["physician"] ?? "",
+    pharmacistToken: demo.tokens["pharmacist"] ?? "",
+    passkeys: demo.staff.passkeys,
+  };
+  // A restart (same data) finds the signed record of the first run: the consult flow is not repeated.
+  const existing = await graphql<{ patientMedicalRecords: RecordView[] }>(url, `{ patientMedicalRecords { ${RECORD_FIELDS} } }`, {}, actors.patientToken);
+  const signed = existing.data?.patientMedicalRecords.find((record) => record.status === "SIGNED");
+  if (signed !== undefined) return signed;
+  const { consultId } = await runClinicalFlow(actors, key, { prescribe: false });
+  const draft = await awaitDraftRecord(url, actors.physicianToken, consultId);
+  if (draft.status !== "DRAFT") return draft;
+  const completed = draft.version === 1 ? await completeRecord(actors, key, draft) : draft;
+  return signRecord(actors, key, consultId, completed);
 }
