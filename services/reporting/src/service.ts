@@ -167,14 +167,19 @@ export async function startReportingService(options: ReportingServiceOptions): P
       stop: () => consumers.get(source.context)?.stop(),
     });
   }
-  // REP-07 / REP-05: the scheduled deadline checks. One check at a time; a failed check is logged and the next one retries.
+  // REP-07 / REP-05 / REP-04 complaints: the scheduled deadline checks. One check at a time; a failed check is logged and the next one retries.
   let incidentTimer: NodeJS.Timeout | undefined;
   let incidentCheck: Promise<unknown> = Promise.resolve();
   const checkIncidentDeadlines = async (): Promise<number> => {
     const deps = { store: need(store, "event store"), clock, logger, calendar };
     const incidents = incidentHandlers(deps);
     const anomalies = anomalyHandlers(deps);
-    const run = incidentCheck.then(async () => [...(await incidents.flagOverdueNotifications()), ...(await anomalies.flagOverdueCases())]);
+    const complaints = complaintHandlers(deps);
+    const run = incidentCheck.then(async () => [
+      ...(await incidents.flagOverdueNotifications()),
+      ...(await anomalies.flagOverdueCases()),
+      ...(await complaints.flagOverdueComplaints()),
+    ]);
     incidentCheck = run.catch(() => undefined);
     return (await run).length;
   };

@@ -126,4 +126,17 @@ describe("REP-04 complaints", () => {
     given(complaintDecider).when(file({ complainantId: "patient-2" })).thenError("CONSULT_NOT_FINISHED", "REP-04");
     given(complaintDecider).when(file({ consult: { ...consult, finished: false } })).thenError("CONSULT_NOT_FINISHED");
   });
+  it("REP-04: the scheduled check alerts once per missed deadline of an open complaint; a closed one never", () => {
+    const check = (today: string): ComplaintCommand => ({ type: "FlagOverdueComplaint", complaintId: "c-1", today, now: `${today}T01:00:00.000Z` });
+    const received = run([file()]);
+    given(complaintDecider, received).when(check("2026-03-03")).then([]);
+    const late = run([file(), check("2026-03-10")]);
+    expect(late.filter((e) => e.type === "ComplaintOverdue").map((e) => e.data)).toEqual([
+      { complaintId: "c-1", stage: "ACKNOWLEDGE", dueDay: "2026-03-03", flaggedAt: "2026-03-10T01:00:00.000Z" },
+      { complaintId: "c-1", stage: "RESOLVE", dueDay: "2026-03-09", flaggedAt: "2026-03-10T01:00:00.000Z" },
+    ]);
+    given(complaintDecider, late).when(check("2026-03-11")).then([]);
+    given(complaintDecider, run([file(), advance("INVESTIGATING")])).when(check("2026-03-04")).then([]);
+    given(complaintDecider, run([file(), advance("INVESTIGATING"), advance("REJECTED", { note: "查无实据" })])).when(check("2026-03-20")).then([]);
+  });
 });

@@ -1,10 +1,10 @@
-import type { EventStore } from "@ihp/eventsourcing";
+import { type EventStore, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
 import { beijingDay, JurisdictionError, type WorkingDayCalendar } from "@ihp/jurisdiction";
-import { authorize, type Principal } from "@ihp/platform";
+import { authorize, type Logger, type Principal } from "@ihp/platform";
 import { anomalyDueDay } from "../domain/anomalies/anomalyDecider.js";
 import { workingDayCalendarNotLoaded } from "../domain/anomalies/anomalyErrors.js";
 import { supervisionError } from "../domain/adverseEvents/supervisionErrors.js";
-import { type ComplaintStatusChanged, complaintDecider, complaintStreamId, type ComplaintReceived } from "../domain/complaints/complaintDecider.js";
+import { type ComplaintOverdue, type ComplaintStatusChanged, complaintDecider, complaintStreamId, type ComplaintReceived } from "../domain/complaints/complaintDecider.js";
 import { type ConsultRated, ratingDecider, ratingStreamId } from "../domain/complaints/ratingDecider.js";
 import { consultFacts } from "./complaintsConsultFacts.js";
 import { supervisionRunner } from "./adverseEventsRunner.js";
@@ -23,6 +23,8 @@ export interface ComplaintDeps {
   readonly store: EventStore;
   readonly clock: () => Date;
   readonly calendar?: WorkingDayCalendar;
+  /** Where the overdue check alerts (COMPLAINT_OVERDUE); needed by flagOverdueComplaints only. */
+  readonly logger?: Logger;
 }
 
 export function complaintHandlers(deps: ComplaintDeps) {
@@ -98,6 +100,38 @@ export function complaintHandlers(deps: ComplaintDeps) {
       const { events } = await runner.run(principal, "AdvanceComplaint", target, command, input.requestId);
       const changed = events.find((e) => e.type === "ComplaintStatusChanged")?.data as ComplaintStatusChanged["data"] | undefined;
       return { status: changed?.status ?? "", at: changed?.at ?? "" };
+    },
+
+    /**
+     * The scheduled check (with incidents and anomaly cases): every open complaint past a deadline gets one
+     * ComplaintOverdue per stage and one `error` line with code COMPLAINT_OVERDUE and ids only. A first slice scans
+     * the log, as the incident check does.
+     */
+    async flagOverdueComplaints(): Promise<readonly StoredEvent[]> {
+      const now = clock();
+      const checkId = runner.newId();
+      const received = (await store.readAll()).filter((e) => e.type === "ComplaintReceived" && e.streamId.startsWith("reporting-complaint-"));
+      const flagged: StoredEvent[] = [];
+      for (const event of received) {
+        const { complaintId, institutionId } = event.data as unknown as ComplaintReceived["data"];
+        const result = await handleCommand(
+          store,
+          complaintDecider,
+          {
+            streamId: complaintStreamId(complaintId),
+            command: { type: "FlagOverdueComplaint", complaintId, today: beijingDay(now), now: now.toISOString() },
+            metadata: { actorId: "reporting-complaints", actorRole: "system", tenantId: institutionId, correlationId: checkId, causationId: checkId },
+            now,
+          },
+          { newEventId: runner.newId },
+        );
+        for (const overdue of result.events) {
+          const data = overdue.data as unknown as ComplaintOverdue["data"];
+          deps.logger?.error({ code: "COMPLAINT_OVERDUE", complaintId, stage: data.stage, dueDay: data.dueDay }, "complaint overdue");
+          flagged.push(overdue);
+        }
+      }
+      return flagged;
     },
   };
 }

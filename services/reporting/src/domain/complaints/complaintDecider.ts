@@ -47,7 +47,8 @@ export type ComplaintCommand =
       readonly today: string;
       readonly jurisdiction: FeedJurisdiction;
       readonly now: string;
-    };
+    }
+  | { readonly type: "FlagOverdueComplaint"; readonly complaintId: string; readonly today: string; readonly now: string };
 
 export type ComplaintReceived = {
   readonly type: "ComplaintReceived";
@@ -77,23 +78,33 @@ export type ComplaintStatusChanged = {
   };
 };
 
-export type ComplaintEvent = ComplaintReceived | ComplaintStatusChanged | FeedEvent;
+/** A deadline passed with the complaint still short of it: handling not started (ACKNOWLEDGE) or not closed (RESOLVE). */
+export type ComplaintOverdue = {
+  readonly type: "ComplaintOverdue";
+  readonly data: { readonly complaintId: string; readonly stage: "ACKNOWLEDGE" | "RESOLVE"; readonly dueDay: string; readonly flaggedAt: string };
+};
+
+export type ComplaintEvent = ComplaintReceived | ComplaintStatusChanged | ComplaintOverdue | FeedEvent;
 
 export interface ComplaintState {
   readonly received: ComplaintReceived["data"] | undefined;
   readonly status: ComplaintStatus | undefined;
+  /** Alerted once per stage: a repeated check adds nothing. */
+  readonly flagged: readonly ComplaintOverdue["data"]["stage"][];
 }
 
 export const complaintStreamId = (complaintId: string): string => `reporting-complaint-${complaintId}`;
 
 export const complaintDecider: Decider<ComplaintCommand, ComplaintEvent, ComplaintState> = {
-  initialState: { received: undefined, status: undefined },
+  initialState: { received: undefined, status: undefined, flagged: [] },
   evolve(state, event) {
     switch (event.type) {
       case "ComplaintReceived":
-        return { received: event.data, status: "RECEIVED" };
+        return { ...state, received: event.data, status: "RECEIVED" };
       case "ComplaintStatusChanged":
         return { ...state, status: event.data.status };
+      case "ComplaintOverdue":
+        return { ...state, flagged: [...state.flagged, event.data.stage] };
       case "FeedEntryRecorded":
         return state;
     }
@@ -104,6 +115,8 @@ export const complaintDecider: Decider<ComplaintCommand, ComplaintEvent, Complai
         return file(command, state);
       case "AdvanceComplaint":
         return advance(command, state);
+      case "FlagOverdueComplaint":
+        return flagOverdue(command, state);
     }
   },
 };
@@ -139,4 +152,16 @@ function advance(command: Extract<ComplaintCommand, { type: "AdvanceComplaint" }
     { type: "ComplaintStatusChanged", data: { complaintId, patientId: received.patientId, status, note, handlerId, at: now, late } },
     supervisionFeedEvent(header, { category: "COMPLAINT", entry }),
   ];
+}
+
+function flagOverdue(command: Extract<ComplaintCommand, { type: "FlagOverdueComplaint" }>, state: ComplaintState): readonly ComplaintEvent[] {
+  const { received, status } = state;
+  if (received === undefined || status === "RESOLVED" || status === "REJECTED") return [];
+  const due = [
+    { stage: "ACKNOWLEDGE" as const, dueDay: received.acknowledgeBy, open: status === "RECEIVED" },
+    { stage: "RESOLVE" as const, dueDay: received.resolveBy, open: true },
+  ];
+  return due
+    .filter((d) => d.open && command.today > d.dueDay && !state.flagged.includes(d.stage))
+    .map((d) => ({ type: "ComplaintOverdue" as const, data: { complaintId: command.complaintId, stage: d.stage, dueDay: d.dueDay, flaggedAt: command.now } }));
 }
