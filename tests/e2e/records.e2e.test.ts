@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { credentials, Metadata } from "@grpc/grpc-js";
+import { credentials } from "@grpc/grpc-js";
 import { ConsultRecordSourceServiceClient } from "@ihp/contracts/consult";
 import { fromGrpcError, withBearerToken } from "@ihp/platform";
 import {
@@ -102,7 +102,8 @@ describe.skipIf(!opensslAvailable)("records end to end, embedded mode: consult c
     expect(completed).toMatchObject({ version: 2, status: "DRAFT" });
 
     signed = await signRecord(actors, "records-1", consultId, completed);
-    expect(signed).toMatchObject({ version: 2, status: "SIGNED", authorName: expect.any(String) as unknown as string });
+    expect(signed).toMatchObject({ version: 2, status: "SIGNED" });
+    expect(signed.authorName).not.toBe("");
     expect(signed.completedAt).not.toBeNull();
     const [signature] = signed.signatures;
     expect(signature).toMatchObject({ signerId: demo.staff.physicianId, role: "AUTHOR" });
@@ -165,7 +166,7 @@ describe.skipIf(!opensslAvailable)("records end to end, embedded mode: consult c
   it("REC-01: consult answers its record source to the records service's own credential only", async () => {
     const client = new ConsultRecordSourceServiceClient(`127.0.0.1:${platform.grpcPorts.consult}`, credentials.createInsecure());
     const ask = (token: string) =>
-      new Promise<unknown>((resolve, reject) => client.getRecordSource({ consultId }, withBearerToken(token) as Metadata, (error, value) => (error === null ? resolve(value) : reject(fromGrpcError(error)))));
+      new Promise<unknown>((resolve, reject) => client.getRecordSource({ consultId }, withBearerToken(token), (error, value) => (error === null ? resolve(value) : reject(fromGrpcError(error)))));
     try {
       const system = await platform.issuer.issue({ subject: "svc:other", roles: ["system"], tenantId: "platform", kind: "service", ttlSeconds: 600 });
       await expect(ask(system)).rejects.toMatchObject({ code: "RECORD_SOURCE_CREDENTIAL_REQUIRED" });

@@ -20,7 +20,8 @@ export function createPendingCosignFeed(options: { store: EventStore; records: R
     const sent = new Set<string>();
     for await (const event of store.subscribe({ signal })) {
       if (event.type !== "RecordAttested" || event.data["status"] !== "PENDING_COSIGN") continue;
-      const documentId = String(event.data["documentId"]);
+      const documentId = event.data["documentId"];
+      if (typeof documentId !== "string") continue;
       if (sent.has(documentId)) continue;
       const record = await records.record(documentId);
       const mine = record.header.custodian.institutionId === caller.principal.tenantId && record.author.practitionerId !== caller.principal.subject;

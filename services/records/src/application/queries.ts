@@ -16,7 +16,8 @@ export interface RecordQueries {
   accessLog(caller: Caller, documentId: string): Promise<readonly RecordAccessedData[]>;
 }
 
-const indexed = (events: readonly StoredEvent[]): string[] => [...new Set(events.map((event) => String(event.data["documentId"] ?? "")))].filter(isSafeId);
+const indexed = (events: readonly StoredEvent[]): string[] =>
+  [...new Set(events.map((event) => event.data["documentId"]).filter((id): id is string => typeof id === "string" && isSafeId(id)))];
 
 export function createRecordQueries(options: { store: EventStore; records: RecordStore; read: RecordReader; audit: AuditTrail }): RecordQueries {
   const { store, records, read, audit } = options;
