@@ -99,6 +99,8 @@ export function createErasureCoordinator(options: ErasureCoordinatorOptions): Er
   return {
     request(caller, input) {
       return recordingRefusals(audit, caller, "RequestSubjectErasure", patientResource(input.patientId), async () => {
+        // Deny first: who may ask is checked before anything about the request (XC-03).
+        if (!authorize(caller.principal, { roles: [ADMIN] }).allowed) throw roleNotAllowed();
         const requestId = requireRequestId(input.requestId);
         const patientId = requirePatientId(input.patientId);
         if (!(RETENTION_CLASSES as readonly string[]).includes(input.retentionClass)) throw refusal("INVALID_RETENTION_CLASS");
