@@ -1,6 +1,6 @@
 import { type EventMetadata, type EventStore, type JsonObject, type StoredEvent, WrongExpectedRevisionError } from "@ihp/eventsourcing";
 import type { SealedEventStore } from "@ihp/keyring";
-import { type Bus, type ConsumerSpec, decodeEnvelope, envelopeMessage, type MessageHandler } from "@ihp/messaging";
+import { type Bus, type ConsumerSpec, type DecodedEnvelope, decodeEnvelope, envelopeMessage, type MessageHandler } from "@ihp/messaging";
 
 /**
  * The erasure protocol between services (issue 10 item 3). A coordinator (identity today; the records service decides
@@ -59,14 +59,7 @@ export function erasureHolder(options: ErasureHolderOptions): MessageHandler {
     const { envelope, data } = decodeEnvelope(message);
     const order = data === undefined ? undefined : orderOf(data);
     if (order === undefined || !order.holders.includes(context)) return;
-    const metadata: EventMetadata = {
-      actorId: envelope.metadata?.actorId ?? "",
-      actorRole: envelope.metadata?.actorRole ?? "",
-      tenantId: envelope.metadata?.tenantId ?? "",
-      correlationId: envelope.metadata?.correlationId ?? order.erasureId,
-      causationId: envelope.id,
-      occurredAt: clock().toISOString(),
-    };
+    const metadata = metadataFromEnvelope(envelope, order.erasureId, clock);
     await store.erase({ subject: order.subject, retentionClass: order.retentionClass, approvalRef: order.approvalRef, metadata, eventId: newId() });
     await options.alsoDestroy?.(order);
     const confirmation = await recordOnce(store, confirmationStream(order.erasureId), {
@@ -77,6 +70,19 @@ export function erasureHolder(options: ErasureHolderOptions): MessageHandler {
       metadata,
     });
     await bus.publish(publish(confirmation));
+  };
+}
+
+/** The metadata of what a message causes: the order's actor and tenant, caused by the message, at `clock()`. */
+export function metadataFromEnvelope(envelope: DecodedEnvelope["envelope"], correlationId: string, clock: () => Date): EventMetadata {
+  const source = envelope.metadata;
+  return {
+    actorId: source?.actorId ?? "",
+    actorRole: source?.actorRole ?? "",
+    tenantId: source?.tenantId ?? "",
+    correlationId: source?.correlationId || correlationId,
+    causationId: envelope.id,
+    occurredAt: clock().toISOString(),
   };
 }
 

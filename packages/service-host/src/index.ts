@@ -18,6 +18,7 @@ export {
   erasureHolder,
   erasureHolderSpec,
   erasureStream,
+  metadataFromEnvelope,
   orderOf,
 } from "./erasure.js";
 export type { ErasureHolderOptions, ErasureOrder } from "./erasure.js";

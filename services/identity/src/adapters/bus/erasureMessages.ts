@@ -1,6 +1,5 @@
-import type { EventMetadata } from "@ihp/eventsourcing";
 import { decodeEnvelope, type MessageHandler } from "@ihp/messaging";
-import { ERASURE_CONFIRMED, type HostDeps, type HostedConsumer, type HostedJob } from "@ihp/service-host";
+import { ERASURE_CONFIRMED, type HostDeps, type HostedConsumer, type HostedJob, metadataFromEnvelope } from "@ihp/service-host";
 import type { ErasureCoordinator } from "../../application/erasure/erasureCoordinator.js";
 import { type ErasureReadModels, openErasures } from "../../application/erasure/erasuresProjection.js";
 
@@ -13,25 +12,16 @@ import { type ErasureReadModels, openErasures } from "../../application/erasure/
 export function confirmationConsumers<DB>(holders: readonly string[], coordinator: (deps: HostDeps<DB>) => ErasureCoordinator): HostedConsumer<DB>[] {
   return holders.map((holder) => ({
     spec: { durable: `identity-erasure-confirmations-${holder}`, subjects: [`ihp.${holder}.v1.${ERASURE_CONFIRMED}`] },
-    handler: (deps) => confirmationHandler(holder, coordinator(deps)),
+    handler: (deps) => confirmationHandler(holder, coordinator(deps), deps.clock),
   }));
 }
 
-function confirmationHandler(holder: string, coordinator: ErasureCoordinator): MessageHandler {
+function confirmationHandler(holder: string, coordinator: ErasureCoordinator, clock: () => Date): MessageHandler {
   return async (message) => {
     const { envelope, data } = decodeEnvelope(message);
     // Only the holder's own stream speaks for it: a confirmation naming another holder is not counted.
     if (data === undefined || data.holder !== holder || typeof data.erasureId !== "string") return;
-    const source = envelope.metadata;
-    const metadata: EventMetadata = {
-      actorId: source?.actorId ?? "",
-      actorRole: source?.actorRole ?? "",
-      tenantId: source?.tenantId ?? "",
-      correlationId: source?.correlationId ?? data.erasureId,
-      causationId: envelope.id,
-      occurredAt: new Date().toISOString(),
-    };
-    await coordinator.confirm(data.erasureId, holder, metadata);
+    await coordinator.confirm(data.erasureId, holder, metadataFromEnvelope(envelope, data.erasureId, clock));
   };
 }
 
