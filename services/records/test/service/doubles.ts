@@ -1,0 +1,53 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { ConsultPort, ConsultSource, IdentityPort } from "../../src/application/ports.js";
+
+/** Consult's record source as the records service sees it: one completed follow-up consult per id. */
+export function consultDouble(sources: Map<string, ConsultSource>): ConsultPort {
+  return {
+    recordSource(consultId) {
+      const source = sources.get(consultId);
+      return source === undefined ? Promise.reject(new Error(`no consult ${consultId}`)) : Promise.resolve(source);
+    },
+  };
+}
+
+/** Identity's answers: named practitioners, no guardianships, and a signature over the submitted document's hash. */
+export function identityDouble(names: Readonly<Record<string, string>>): IdentityPort & { readonly signed: string[] } {
+  const signed: string[] = [];
+  return {
+    signed,
+    practitioner: (practitionerId) => Promise.resolve({ name: names[practitionerId] ?? "", title: "主治医师" }),
+    checkGuardian: () => Promise.resolve(false),
+    sign(caller, request) {
+      signed.push(request.documentId);
+      return Promise.resolve({
+        signerId: caller.principal.subject,
+        algorithm: "ECDSA_P256_SHA256",
+        certificateSerial: "01",
+        value: randomBytes(64).toString("base64"),
+        documentHash: createHash("sha256").update(request.canonicalDocument, "utf8").digest("hex"),
+        signedAt: new Date().toISOString(),
+      });
+    },
+  };
+}
+
+export function completedConsult(consultId: string): ConsultSource {
+  return {
+    consultId,
+    institutionId: "hosp-1",
+    jurisdiction: "national",
+    departmentCode: "03.07",
+    consultType: "FOLLOW_UP",
+    patientId: "patient-1",
+    patientBirthDate: "1970-03-12",
+    patientSex: "F",
+    physicianId: "physician-1",
+    startedAt: "2026-12-06T02:03:09.000Z",
+    completedAt: "2026-12-06T02:30:00.000Z",
+    summary: "胸闷复诊小结：病情稳定",
+    diagnoses: [{ code: "I20.9", name: "心绞痛", version: "ICD-10 国家临床版 2.0" }],
+    priorRecordId: "prior-1",
+    transcript: [{ messageId: "m-1", senderRole: "PATIENT", kind: "TEXT", text: "最近胸闷好转", mediaUri: "", mediaSha256: "", sentAt: "2026-12-06T02:10:00.000Z" }],
+  };
+}

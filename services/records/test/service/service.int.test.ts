@@ -1,0 +1,128 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { credentials, type Metadata, type ServiceError } from "@grpc/grpc-js";
+import { ConsultCompleted } from "@ihp/contracts/consult";
+import {
+  type AmendRecordResponse,
+  type GetRecordByConsultResponse,
+  type ListPatientRecordsResponse,
+  type ListRecordAccessResponse,
+  type ListRecordVersionsResponse,
+  type Record as RecordMessage,
+  RecordsServiceClient,
+  type SignRecordResponse,
+} from "@ihp/contracts/records";
+import type { StoredEvent } from "@ihp/eventsourcing";
+import { envelopedMessage, InProcessBus } from "@ihp/messaging";
+import { BuiltinIssuer, createLogger, fromGrpcError, loadConfig, TokenVerifier, withBearerToken } from "@ihp/platform";
+import { filesContaining, waitFor } from "@ihp/testing";
+import { InProcessTsa } from "@ihp/timestamping";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { timestampedDigest } from "../../src/application/commands.js";
+import type { ConsultSource } from "../../src/application/ports.js";
+import { type RecordsService, recordsConfigSchema, startRecordsService } from "../../src/index.js";
+import { completedConsult, consultDouble, identityDouble } from "./doubles.js";
+
+// The records service over gRPC with its real host (SQLite log, sealing, bus consumer), an in-process bus, the
+// in-process TSA and doubles of consult and identity.
+
+const CONSULT = "0193a9f2-7c1d-8e4b-9a6f-2b3c4d5e6f70";
+let dataDir: string;
+let issuer: BuiltinIssuer;
+let bus: InProcessBus;
+let tsa: InProcessTsa;
+let service: RecordsService;
+let client: RecordsServiceClient;
+const sources = new Map<string, ConsultSource>([[CONSULT, completedConsult(CONSULT)]]);
+const identity = identityDouble({ "physician-1": "王示范" });
+
+const token = (subject: string, roles: ("patient" | "physician" | "records_officer")[]) => issuer.issue({ subject, roles, tenantId: "hosp-1", kind: "human" });
+
+type Unary<Res> = (request: unknown, metadata: Metadata, done: (error: ServiceError | null, response: Res) => void) => unknown;
+
+/** One unary call with a bearer token; the client's overloads are narrowed to (request, metadata, callback). */
+function call<Res>(method: unknown, request: unknown, bearer: string): Promise<Res> {
+  return new Promise((resolve, reject) =>
+    (method as Unary<Res>).call(client, request, withBearerToken(bearer), (error, response) => (error === null ? resolve(response) : reject(fromGrpcError(error)))),
+  );
+}
+
+function completedMessage() {
+  const payload = ConsultCompleted.encode(ConsultCompleted.fromPartial({ consultId: CONSULT, institutionId: "hosp-1", physicianId: "physician-1" })).finish();
+  const stored: StoredEvent = {
+    id: "0193a9f2-0000-7000-8000-000000000001",
+    type: "ConsultCompleted",
+    schemaVersion: 1,
+    data: {},
+    metadata: { actorId: "physician-1", actorRole: "physician", tenantId: "hosp-1", correlationId: "c", causationId: "r", occurredAt: "2026-12-06T02:30:00.000Z" },
+    streamId: `consult-${CONSULT}`,
+    revision: 5,
+    position: 6n,
+    recordedAt: "2026-12-06T02:30:00.000Z",
+    prevHash: "0".repeat(64),
+    hash: "1".repeat(64),
+  };
+  return envelopedMessage(stored, { subject: "ihp.consult.v1.ConsultCompleted", type: "ConsultCompleted", contentType: "application/x-protobuf; proto=ihp.consult.v1.ConsultCompleted", payload });
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "records-svc-"));
+  issuer = await BuiltinIssuer.create({ issuer: "urn:ihp:test", audience: "ihp" });
+  const verifier = TokenVerifier.fromJwks(issuer.jwks(), { issuer: issuer.issuer, audience: issuer.audience });
+  bus = new InProcessBus();
+  tsa = await InProcessTsa.open({ folder: join(dataDir, "tsa") });
+  const config = loadConfig(recordsConfigSchema, { SERVICE_NAME: "records", DATA_DIR: dataDir, GRPC_PORT: "0", SHUTDOWN_GRACE_MS: "500" });
+  service = await startRecordsService({ config, bus, verifier, tsa, identity, consult: consultDouble(sources), logger: createLogger({ name: "records", level: "silent" }) });
+  client = new RecordsServiceClient(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
+});
+
+afterAll(async () => {
+  client?.close();
+  await service?.stop();
+  await bus?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("records service over gRPC (issue 11)", () => {
+  it("REC-01, REC-04, REC-07, REC-09, XC-01: a completed consult becomes a sealed draft once; the author completes and signs it; every read is an access event", async () => {
+    const physician = await token("physician-1", ["physician"]);
+    const patient = await token("patient-1", ["patient"]);
+    const stranger = await token("physician-9", ["physician"]);
+    await bus.publish(completedMessage());
+    await bus.publish(completedMessage()); // a redelivery is a repeat
+    let draft: RecordMessage | undefined;
+    await waitFor(async () => {
+      draft = await call<GetRecordByConsultResponse>(client.getRecordByConsult, { consultId: CONSULT }, physician).then((response) => response.record, () => undefined);
+      return draft !== undefined;
+    }, 10_000, "the draft record");
+    expect(draft).toMatchObject({ version: 1, status: "DRAFT", authorName: "王示范", visitAt: "2026-12-06T10:03+08:00", priorRecordId: "prior-1" });
+    expect(draft!.sections).toMatchObject({ chiefComplaint: "", examined: false, treatmentAdvice: "胸闷复诊小结：病情稳定" });
+    expect(draft!.media.map((item) => item.kind)).toEqual(["TRANSCRIPT"]);
+    expect((await call<ListPatientRecordsResponse>(client.listPatientRecords, { patientId: "patient-1" }, patient)).records).toHaveLength(1);
+
+    const sections = { ...draft!.sections!, chiefComplaint: "胸闷一周", presentIllness: "活动后胸闷，休息缓解" };
+    const amended = (await call<AmendRecordResponse>(client.amendRecord, { requestId: "amend-0001", recordId: draft!.recordId, expectedVersion: 1, sections }, physician)).record!;
+    expect(amended.version).toBe(2);
+    await expect(call<AmendRecordResponse>(client.amendRecord, { requestId: "amend-0002", recordId: draft!.recordId, expectedVersion: 1, sections }, physician)).rejects.toMatchObject({ code: "STALE_VERSION" });
+    await expect(call<SignRecordResponse>(client.signRecord, { requestId: "sign-0001", recordId: draft!.recordId, version: 2 }, stranger)).rejects.toMatchObject({ code: "NOT_RECORD_AUTHOR" });
+
+    const signed = (await call<SignRecordResponse>(client.signRecord, { requestId: "sign-0002", recordId: draft!.recordId, version: 2 }, physician)).record!;
+    expect(signed).toMatchObject({ status: "SIGNED", version: 2 });
+    expect(signed.completedAt).not.toBe("");
+    const [signature] = signed.signatures;
+    const verified = await tsa.verify(Buffer.from(signature!.timestampToken, "base64"), { algorithm: "SHA-256", value: timestampedDigest(signature!.value) });
+    expect(verified.genTime.toISOString()).toBe(signature!.timestampedAt);
+
+    const versions = (await call<ListRecordVersionsResponse>(client.listRecordVersions, { recordId: draft!.recordId }, patient)).versions;
+    expect(versions.map((v) => [v.version, v.operatorId, v.changeType])).toEqual([[1, "svc:records", "originate"], [2, "physician-1", "amend"]]);
+
+    await expect(call<GetRecordByConsultResponse>(client.getRecord, { recordId: draft!.recordId }, stranger)).rejects.toMatchObject({ code: "RECORD_ACCESS_DENIED" });
+    const log = (await call<ListRecordAccessResponse>(client.listRecordAccess, { recordId: draft!.recordId }, patient)).entries;
+    expect(log[0]).toMatchObject({ accessorId: "patient-1", outcome: "ALLOWED", purpose: "SELF_SERVICE" });
+    expect(log).toContainEqual(expect.objectContaining({ accessorId: "physician-9", outcome: "REFUSED", reasonCode: "RECORD_ACCESS_DENIED" }));
+
+    // Sealed at rest (XC-01): the clinical text is nowhere in the data folder in clear.
+    expect(await filesContaining(dataDir, ["胸闷一周", "胸闷复诊小结", "心绞痛"])).toEqual([]);
+  });
+});
