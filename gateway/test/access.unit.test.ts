@@ -11,7 +11,7 @@ import { loadComposedSchemaText } from "../src/schema.js";
 const HEADER = `
 directive @allow(roles: [AccessRole!]!) on FIELD_DEFINITION
 directive @public on FIELD_DEFINITION
-enum AccessRole { PATIENT PHYSICIAN NURSE PHARMACIST INSTITUTION_ADMIN REGULATOR PHARMACY_GOVERNANCE SYSTEM INTEGRATION }
+enum AccessRole { PATIENT PHYSICIAN NURSE PHARMACIST INSTITUTION_ADMIN REGULATOR PHARMACY_GOVERNANCE SYSTEM INTEGRATION RECORDS_OFFICER RECORDS }
 `;
 
 describe("declared access of GraphQL operations (issue 13 item 7)", () => {
