@@ -25,7 +25,10 @@ export const recordsConfigSchema = serviceConfigSchema({
   /** REC-07: the RFC 3161 TSA (POST application/timestamp-query) and its certificate (PEM file): both or neither. */
   RECORDS_TSA_URL: z.url().optional(),
   RECORDS_TSA_CERT_FILE: z.string().min(1).optional(),
-  /** Media (transcripts) as blobs in this folder; default DATA_DIR/records-blobs. */
+  /**
+   * Media (the consult transcript) as blobs in this folder; unset: no media is kept. The folder store does not seal
+   * (the clinical text is in clear at rest there): set it only on storage encrypted by other means.
+   */
   RECORDS_BLOB_DIR: z.string().min(1).optional(),
 });
 

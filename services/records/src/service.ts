@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { LocalFolderBlobStore, type BlobStore } from "@ihp/blobstore";
 import { RecordsServiceService } from "@ihp/contracts/records";
 import type { Bus } from "@ihp/messaging";
@@ -40,7 +39,10 @@ export interface RecordsServiceOptions {
   readonly identity?: IdentityPort | undefined;
   /** Consult's record source. Default: gRPC to CONSULT_GRPC_ADDRESS with the service's own `records` token. */
   readonly consult?: ConsultPort | undefined;
-  /** Media blobs. Default: a local folder (RECORDS_BLOB_DIR, or DATA_DIR/records-blobs). */
+  /**
+   * Media blobs (the consult transcript). Default: a local folder when RECORDS_BLOB_DIR is set, else none — blobs are
+   * not sealed at rest yet (no "media" key class in the store), so clinical text goes to a blob store only by choice.
+   */
   readonly blobs?: BlobStore | undefined;
 }
 
@@ -83,7 +85,7 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
   }
   const identityPort = identity;
   const consultPort = consult;
-  const blobs = options.blobs ?? new LocalFolderBlobStore({ root: config.RECORDS_BLOB_DIR ?? join(config.DATA_DIR, "records-blobs"), now: clock });
+  const blobs = options.blobs ?? (config.RECORDS_BLOB_DIR === undefined ? undefined : new LocalFolderBlobStore({ root: config.RECORDS_BLOB_DIR, now: clock }));
   const tsa = options.tsa ?? (await tsaFromConfig(config, clock));
   const settings = { editWindowHours: config.RECORDS_EDIT_WINDOW_HOURS, maxTsaSkewSeconds: config.RECORDS_MAX_TSA_SKEW_SECONDS };
   try {

@@ -17,6 +17,7 @@ import type { StoredEvent } from "@ihp/eventsourcing";
 import { envelopedMessage, InProcessBus } from "@ihp/messaging";
 import { BuiltinIssuer, createLogger, fromGrpcError, loadConfig, TokenVerifier, withBearerToken } from "@ihp/platform";
 import { filesContaining, waitFor } from "@ihp/testing";
+import { LocalFolderBlobStore } from "@ihp/blobstore";
 import { InProcessTsa } from "@ihp/timestamping";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { timestampedDigest } from "../../src/application/commands.js";
@@ -29,6 +30,7 @@ import { completedConsult, consultDouble, identityDouble } from "./doubles.js";
 
 const CONSULT = "0193a9f2-7c1d-8e4b-9a6f-2b3c4d5e6f70";
 let dataDir: string;
+let blobDir: string;
 let issuer: BuiltinIssuer;
 let bus: InProcessBus;
 let tsa: InProcessTsa;
@@ -68,12 +70,15 @@ function completedMessage() {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "records-svc-"));
+  blobDir = await mkdtemp(join(tmpdir(), "records-blobs-"));
   issuer = await BuiltinIssuer.create({ issuer: "urn:ihp:test", audience: "ihp" });
   const verifier = TokenVerifier.fromJwks(issuer.jwks(), { issuer: issuer.issuer, audience: issuer.audience });
   bus = new InProcessBus();
   tsa = await InProcessTsa.open({ folder: join(dataDir, "tsa") });
   const config = loadConfig(recordsConfigSchema, { SERVICE_NAME: "records", DATA_DIR: dataDir, GRPC_PORT: "0", SHUTDOWN_GRACE_MS: "500" });
-  service = await startRecordsService({ config, bus, verifier, tsa, identity, consult: consultDouble(sources), logger: createLogger({ name: "records", level: "silent" }) });
+  // The blob store outside DATA_DIR: it keeps the transcript in clear (no sealing of blobs yet; README).
+  const blobs = new LocalFolderBlobStore({ root: join(blobDir, "blobs") });
+  service = await startRecordsService({ config, bus, verifier, tsa, identity, blobs, consult: consultDouble(sources), logger: createLogger({ name: "records", level: "silent" }) });
   client = new RecordsServiceClient(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
 });
 
@@ -82,6 +87,7 @@ afterAll(async () => {
   await service?.stop();
   await bus?.close();
   await rm(dataDir, { recursive: true, force: true });
+  await rm(blobDir, { recursive: true, force: true });
 });
 
 describe("records service over gRPC (issue 11)", () => {
