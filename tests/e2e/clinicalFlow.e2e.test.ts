@@ -285,7 +285,7 @@ describe("clinical flow end to end, embedded mode: every service, through GraphQ
 
   it("XC-01: every service's log verifies after the flow", () => {
     const logs = readdirSync(dataDir).filter((file) => file.endsWith("-events.sqlite"));
-    expect(logs).toHaveLength(6);
+    expect(logs).toHaveLength(7); // identity, integration, consult, prescription, pharmacy, reporting, records
     for (const file of logs) expect(verifyFile(join(dataDir, file)), file).toMatchObject({ ok: true });
   });
 
