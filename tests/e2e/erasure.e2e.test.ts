@@ -24,7 +24,7 @@ import { waitFor } from "@ihp/testing";
 // resurrect nothing; and A's new clinical data is refused until a new key is explicitly allowed.
 
 const ERASED = "已销毁";
-const HOLDERS = ["identity", "consult", "prescription", "pharmacy", "integration"];
+const HOLDERS = ["identity", "consult", "prescription", "pharmacy", "integration", "records"];
 
 const SUBJECT_ERASURE = `erasureId patientId retentionClass approvalRef status holders confirmed pending attempts`;
 

@@ -74,7 +74,7 @@ export const identityConfigSchema = serviceConfigSchema({
   ERASURE_HOLDERS: z
     .string()
     .regex(/^[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*$/, "expected comma-separated service contexts")
-    .default("identity,consult,prescription,pharmacy,integration"),
+    .default("identity,consult,prescription,pharmacy,integration,records"),
   /** How often unconfirmed erasure orders are published again. */
   ERASURE_RETRY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** An erasure not confirmed by every holder this long after its request is logged as ERASURE_INCOMPLETE (alert). */
