@@ -104,5 +104,5 @@ export function orderOf(data: JsonObject): ErasureOrder | undefined {
   const { erasureId, subject, retentionClass, approvalRef, holders } = data;
   if (typeof erasureId !== "string" || typeof subject !== "string" || typeof retentionClass !== "string" || typeof approvalRef !== "string") return undefined;
   if (!Array.isArray(holders) || !holders.every((holder) => typeof holder === "string")) return undefined;
-  return { erasureId, subject, retentionClass, approvalRef, holders: holders as string[] };
+  return { erasureId, subject, retentionClass, approvalRef, holders };
 }

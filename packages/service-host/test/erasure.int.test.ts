@@ -51,7 +51,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await bus.close();
-  raw.close();
+  await raw.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -14,7 +14,7 @@ export const REPORTING_SEALING: SealingPolicy = {
     },
     // REP-06 / REP-04: the free text of adverse events, ratings and complaints, under the patient's clinical key (an
     // adverse event without a patient: its own). The feed never carries these fields.
-    AdverseEventReported: { subject: (data) => patientOr(data, `adverse-event:${String(data.adverseEventId)}`), retentionClass: "clinical", fields: ["description"] },
+    AdverseEventReported: { subject: (data) => patientOr(data, `adverse-event:${typeof data.adverseEventId === "string" ? data.adverseEventId : ""}`), retentionClass: "clinical", fields: ["description"] },
     ConsultRated: { subject: (data) => patientOr(data), retentionClass: "clinical", fields: ["comment"] },
     ComplaintReceived: { subject: (data) => patientOr(data), retentionClass: "clinical", fields: ["text"] },
     ComplaintStatusChanged: { subject: (data) => patientOr(data), retentionClass: "clinical", fields: ["note"] },

@@ -33,7 +33,7 @@ export function erasuresProjectionOf<DB extends ErasureReadModels>(): Projection
       await trx.deleteFrom("subject_erasures").execute();
     },
     async apply(trx, event) {
-      const erasureId = String(event.data.erasureId);
+      const erasureId = typeof event.data.erasureId === "string" ? event.data.erasureId : "";
       if (event.type === ERASURE_REQUESTED) {
         await trx
           .insertInto("subject_erasures")

@@ -12,7 +12,10 @@ const staff = { subject: (data: { practitionerId?: unknown }) => (typeof data.pr
  * Name and ID number are sealed by the older per-patient key ring (patientKeyRing.ts) before the event is built.
  */
 const patient = (field: "patientId" | "childId") => ({
-  subject: (data: Record<string, unknown>) => (typeof data[field] === "string" ? (data[field] as string) : undefined),
+  subject: (data: Record<string, unknown>) => {
+    const id = data[field];
+    return typeof id === "string" ? id : undefined;
+  },
   retentionClass: "identity",
 });
 
