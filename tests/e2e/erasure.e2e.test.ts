@@ -69,6 +69,15 @@ describe("XC-01 (issue 10): erasure of one patient's clinical key across every s
       "pharmacyPrescription",
     );
 
+  const recordView = (consultId: string, token: string) =>
+    must<{ sections: { diagnoses: { code: string; name: string }[]; treatmentAdvice: string } | null }>(
+      url,
+      `query ($id: ID!) { medicalRecordOfConsult(consultId: $id) { sections { diagnoses { code name } treatmentAdvice } } }`,
+      { id: consultId },
+      token,
+      "medicalRecordOfConsult",
+    );
+
   beforeAll(async () => {
     await start();
     demo = await seedDemo(url, platform.issuer, new Date());
@@ -92,9 +101,13 @@ describe("XC-01 (issue 10): erasure of one patient's clinical key across every s
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("before: both patients read their diagnoses in clear", async () => {
+  it("before: both patients read their diagnoses in clear, in the consult and in the outpatient record drafted from it", async () => {
     expect((await consultView(flowA.consultId, actorsA.patientToken)).diagnoses).toEqual([{ code: "E11.9", name: "2型糖尿病" }]);
     expect((await consultView(flowB.consultId, actorsB.patientToken)).diagnoses).toEqual([{ code: "E11.9", name: "2型糖尿病" }]);
+    for (const [flow, actors] of [[flowA, actorsA], [flowB, actorsB]] as const) {
+      await waitFor(async () => (await recordView(flow.consultId, actors.physicianToken).catch(() => undefined)) !== undefined, 20_000, "the drafted record");
+      expect((await recordView(flow.consultId, actors.physicianToken)).sections?.diagnoses[0]?.name).toBe("2型糖尿病");
+    }
   });
 
   it("only the patient's own institution administrator orders it, naming an approval; a refusal is recorded, not an erasure", async () => {
@@ -147,6 +160,11 @@ describe("XC-01 (issue 10): erasure of one patient's clinical key across every s
     expect(await prescriptionView(flowA, actorsA.physicianToken)).toMatchObject({ diagnosisCodes: ["E11.9"] });
     expect(await pharmacyView(flowA)).toMatchObject({ diagnosisCodes: ["E11.9"] });
     expect(await pharmacyView(flowB)).toMatchObject({ diagnosisCodes: ["E11.9"] });
+    // The records service is a key holder too: A's record reads as the replacement (and the read is still logged).
+    const recordA = await recordView(flowA.consultId, actorsA.physicianToken);
+    expect(recordA.sections?.diagnoses).toEqual([{ code: "E11.9", name: ERASED }]);
+    expect(recordA.sections?.treatmentAdvice).toBe(ERASED);
+    expect((await recordView(flowB.consultId, actorsB.physicianToken)).sections?.diagnoses[0]?.name).toBe("2型糖尿病");
   };
 
   it("patient A's clinical data reads as 已销毁 in every service; patient B's is untouched", checkShredded);

@@ -135,12 +135,19 @@ export function createErasureCoordinator(options: ErasureCoordinatorOptions): Er
     },
 
     async confirm(erasureId, holder, metadata) {
-      const found = await load(erasureId);
-      if (found === undefined || !found.state.holders.includes(holder) || found.state.confirmed.includes(holder)) return;
-      const revision = found.events.length - 1;
-      // A confirmation another replica recorded meanwhile fails this append; the redelivery sees the stream as it is.
-      await append(erasureId, ERASURE_CONFIRMED, { erasureId, holder }, metadata, revision);
-      if (found.state.pending.length === 1) await append(erasureId, ERASURE_COMPLETED, { erasureId }, metadata, revision + 1);
+      // Holders confirm at about the same time: a confirmation recorded meanwhile fails the append, so read again.
+      for (let attempt = 1; ; attempt += 1) {
+        const found = await load(erasureId);
+        if (found === undefined || !found.state.holders.includes(holder) || found.state.confirmed.includes(holder)) return;
+        const revision = found.events.length - 1;
+        try {
+          await append(erasureId, ERASURE_CONFIRMED, { erasureId, holder }, metadata, revision);
+          if (found.state.pending.length === 1) await append(erasureId, ERASURE_COMPLETED, { erasureId }, metadata, revision + 1);
+          return;
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError) || attempt === 5) throw error;
+        }
+      }
     },
 
     async retry(erasureId) {
