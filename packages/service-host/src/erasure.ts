@@ -1,5 +1,6 @@
 import { type EventMetadata, type EventStore, type JsonObject, type StoredEvent, WrongExpectedRevisionError } from "@ihp/eventsourcing";
 import type { SealedEventStore } from "@ihp/keyring";
+import type { HostedConsumer } from "./serviceHost.js";
 import { type Bus, type ConsumerSpec, type DecodedEnvelope, decodeEnvelope, envelopeMessage, type MessageHandler } from "@ihp/messaging";
 
 /**
@@ -48,6 +49,14 @@ export function erasureHolderSpec(context: string, coordinator: string): Consume
   return {
     durable: `${context}-erasure-orders`,
     subjects: [`ihp.${coordinator}.v1.${ERASURE_REQUESTED}`, `ihp.${coordinator}.v1.${ERASURE_RETRIED}`],
+  };
+}
+
+/** The consumer a sealing service runs as a key holder (the service host adds it to every service with `sealing`). */
+export function erasureHolderConsumer<DB>(context: string, coordinator: string, alsoDestroy?: ErasureHolderOptions["alsoDestroy"]): HostedConsumer<DB> {
+  return {
+    spec: erasureHolderSpec(context, coordinator),
+    handler: ({ store, bus, clock, newId }) => erasureHolder({ context, coordinator, store: store as SealedEventStore, bus, clock, newId, alsoDestroy }),
   };
 }
 

@@ -16,6 +16,7 @@ export {
   ERASURE_REQUESTED,
   ERASURE_RETRIED,
   erasureHolder,
+  erasureHolderConsumer,
   erasureHolderSpec,
   erasureStream,
   metadataFromEnvelope,

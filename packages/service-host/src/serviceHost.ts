@@ -44,7 +44,7 @@ import type { SealedEventStore, SealingPolicy } from "@ihp/keyring";
 import { dependencyProbes, healthLog, isServing } from "./hostHealth.js";
 import { createHostMetrics } from "./hostMetrics.js";
 import { type CheckpointTimer, intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
-import { type ErasureOrder, erasureHolder, erasureHolderSpec } from "./erasure.js";
+import { type ErasureOrder, erasureHolderConsumer } from "./erasure.js";
 import { openSealedStore } from "./sealing.js";
 
 /** The configuration a hosted service needs: the platform's base variables plus, optionally, its read-model database. */
@@ -336,16 +336,7 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
   }
 
   // Every service that seals holds data keys: it follows the coordinator's erasure orders (issue 10 item 3).
-  const holder: HostedConsumer<DB>[] =
-    options.sealing === undefined
-      ? []
-      : [
-          {
-            spec: erasureHolderSpec(context, coordinator),
-            handler: ({ bus: own, clock: now, newId: id }) =>
-              erasureHolder({ context, coordinator, store: store as SealedEventStore, bus: own, clock: now, newId: id, alsoDestroy: options.alsoDestroyOnErasure }),
-          },
-        ];
+  const holder = options.sealing === undefined ? [] : [erasureHolderConsumer<DB>(context, coordinator, options.alsoDestroyOnErasure)];
   for (const hosted of [...(options.consumers ?? []), ...holder]) {
     let consumer: Consumer | undefined;
     lifecycle.register(`consumer-${hosted.spec.durable}`, {

@@ -3,7 +3,7 @@ import { type EventMapper, envelopeMessage } from "@ihp/messaging";
 import { type MetricsRegistry, scrapeGauge } from "@ihp/platform";
 import { ERASURE_REQUESTED, ERASURE_RETRIED, type HostDeps } from "@ihp/service-host";
 import { createErasureCoordinator, type ErasureCoordinator } from "../application/erasure/erasureCoordinator.js";
-import { type ErasureReadModels, erasuresProjectionOf, openErasures } from "../application/erasure/erasuresProjection.js";
+import { type ErasureReadModels, countOpenErasures, erasuresProjectionOf } from "../application/erasure/erasuresProjection.js";
 import type { IdentityConfig } from "../config.js";
 import { confirmationConsumers, erasureRetryJob } from "./bus/erasureMessages.js";
 import { erasureServer } from "./grpc/erasureServer.js";
@@ -15,15 +15,10 @@ import { erasureServer } from "./grpc/erasureServer.js";
  */
 export function erasureHosting<DB extends ErasureReadModels>(config: IdentityConfig, context: string, registry?: MetricsRegistry) {
   const holders = config.ERASURE_HOLDERS.split(",");
-  const coordinators = new WeakMap<object, ErasureCoordinator>();
-  const coordinator = (deps: HostDeps<DB>): ErasureCoordinator => {
-    let made = coordinators.get(deps.store);
-    if (made === undefined) {
-      made = createErasureCoordinator({ store: deps.store, audit: deps.audit, clock: deps.clock, newId: deps.newId, holders });
-      coordinators.set(deps.store, made);
-    }
-    return made;
-  };
+  // One coordinator per started service: every consumer, the job and the gRPC service share it.
+  let made: ErasureCoordinator | undefined;
+  const coordinator = (deps: HostDeps<DB>): ErasureCoordinator =>
+    (made ??= createErasureCoordinator({ store: deps.store, audit: deps.audit, clock: deps.clock, newId: deps.newId, holders }));
   const orders = envelopeMessage(context);
   const alertAfterMs = config.ERASURE_ALERT_AFTER_SECONDS * 1_000;
   // ihp_erasures_incomplete: erasures still open past the alert threshold (infra/monitoring IhpErasureIncomplete).
@@ -36,8 +31,8 @@ export function erasureHosting<DB extends ErasureReadModels>(config: IdentityCon
   const watchIncomplete = (deps: HostDeps<DB>): void => {
     unwatch?.();
     unwatch = incomplete?.watch(async () => {
-      const overdue = await openErasures(deps.readModels as never, new Date(deps.clock().getTime() - alertAfterMs).toISOString(), 10_000);
-      return [{ labels: { context }, value: overdue.length }];
+      const overdue = await countOpenErasures(deps.readModels as never, new Date(deps.clock().getTime() - alertAfterMs).toISOString());
+      return [{ labels: { context }, value: overdue }];
     });
   };
   return {

@@ -52,3 +52,14 @@ export function erasuresProjectionOf<DB extends ErasureReadModels>(): Projection
 export async function openErasures(db: Kysely<ErasureReadModels>, before: string, limit = 100): Promise<SubjectErasuresTable[]> {
   return db.selectFrom("subject_erasures").selectAll().where("status", "=", "OPEN").where("requested_at", "<", before).orderBy("requested_at").limit(limit).execute();
 }
+
+/** How many erasures are still open that were requested before `before` (the overdue gauge). */
+export async function countOpenErasures(db: Kysely<ErasureReadModels>, before: string): Promise<number> {
+  const row = await db
+    .selectFrom("subject_erasures")
+    .select((eb) => eb.fn.countAll<number>().as("open"))
+    .where("status", "=", "OPEN")
+    .where("requested_at", "<", before)
+    .executeTakeFirst();
+  return Number(row?.open ?? 0);
+}
