@@ -47,6 +47,8 @@ export async function openSealedStore(raw: EventStore, policy: SealingPolicy, co
   const sealed = sealedEventStore(raw, { ring, keys, policy });
   const closeLog = sealed.close.bind(sealed);
   return Object.assign(sealed, {
+    /** The ring itself, for a service that seals bytes kept outside the log (the records service's media blobs). */
+    keyRing: ring,
     close: async () => {
       try {
         await closeLog();

@@ -40,7 +40,7 @@ import {
 } from "@ihp/platform";
 import { openPostgresReadModels, openSqliteReadModels, type Projection, Projector } from "@ihp/projections";
 import type { Kysely } from "kysely";
-import type { SealedEventStore, SealingPolicy } from "@ihp/keyring";
+import type { KeyRing, SealedEventStore, SealingPolicy } from "@ihp/keyring";
 import { dependencyProbes, healthLog, isServing } from "./hostHealth.js";
 import { createHostMetrics } from "./hostMetrics.js";
 import { type CheckpointTimer, intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
@@ -82,6 +82,8 @@ export interface HostDeps<DB> {
    * anything else as it is.
    */
   readonly openSealed: (value: string) => Promise<string>;
+  /** With `sealing`: the service's key ring, for bytes sealed outside the log (media blobs); else undefined. */
+  readonly keyRing: KeyRing | undefined;
 }
 
 /**
@@ -230,7 +232,8 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
       const audit = createAuditTrail({ store, context, clock, newId });
       const handlers = createGrpcHandlers({ logger, verifier, metrics: options.metrics, tracer: options.tracer });
       const openSealed = (value: string): Promise<string> => ("openValue" in store ? (store as SealedEventStore).openValue(value) : Promise.resolve(value));
-      deps = { store, readModels, bus, clock, newId, logger, handlers, audit, stopping: stopping.signal, verifier, openSealed };
+      const keyRing = "keyRing" in store ? (store as SealedEventStore & { keyRing: KeyRing }).keyRing : undefined;
+      deps = { store, readModels, bus, clock, newId, logger, handlers, audit, stopping: stopping.signal, verifier, openSealed, keyRing };
     },
     stop: () => (ownsBus ? bus.close() : undefined),
   });
