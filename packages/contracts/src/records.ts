@@ -31,3 +31,13 @@ export {
   WatchPendingCosignResponse,
 } from "./gen/ihp/records/v1/records.js";
 export type { RecordsServiceServer } from "./gen/ihp/records/v1/records.js";
+// RecordMediaService (media.proto): reading and destroying a record's media (issue 11 item 2; REC-01, REC-03).
+export {
+  DestroyRecordMediaRequest,
+  DestroyRecordMediaResponse,
+  GetRecordMediaRequest,
+  GetRecordMediaResponse,
+  RecordMediaServiceClient,
+  RecordMediaServiceService,
+} from "./gen/ihp/records/v1/media.js";
+export type { RecordMediaServiceServer } from "./gen/ihp/records/v1/media.js";

@@ -26,10 +26,20 @@ export const recordsConfigSchema = serviceConfigSchema({
   RECORDS_TSA_URL: z.url().optional(),
   RECORDS_TSA_CERT_FILE: z.string().min(1).optional(),
   /**
-   * Media (the consult transcript) as blobs in this folder; unset: no media is kept. The folder store does not seal
-   * (the clinical text is in clear at rest there): set it only on storage encrypted by other means.
+   * REC-01, REC-03: where media blobs go (sealed with the patient's per-consult media key before they leave the
+   * service: the store sees ciphertext only). Default: the folder `<DATA_DIR>/records-blobs` (a temporary folder for
+   * DATA_DIR=:memory:); an S3-compatible bucket instead when RECORDS_S3_BUCKET is set.
    */
   RECORDS_BLOB_DIR: z.string().min(1).optional(),
+  RECORDS_S3_BUCKET: z.string().min(3).optional(),
+  /** e.g. http://minio:9000; unset: AWS itself. */
+  RECORDS_S3_ENDPOINT: z.url().optional(),
+  RECORDS_S3_REGION: z.string().min(1).default("cn-north-1"),
+  RECORDS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  RECORDS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  RECORDS_S3_PREFIX: z.string().default("records-media/"),
+  /** "object-lock" (the bucket must have S3 Object Lock: the server enforces retention) or "metadata" (only this service honours it). */
+  RECORDS_S3_RETENTION: z.enum(["object-lock", "metadata"]).default("object-lock"),
 });
 
 export type RecordsConfig = z.output<typeof recordsConfigSchema>;

@@ -1,17 +1,21 @@
 import { readFile } from "node:fs/promises";
-import { LocalFolderBlobStore, type BlobStore } from "@ihp/blobstore";
-import { RecordsServiceService } from "@ihp/contracts/records";
+import type { BlobStore } from "@ihp/blobstore";
+import { RecordMediaServiceService, RecordsServiceService } from "@ihp/contracts/records";
 import type { Bus } from "@ihp/messaging";
 import { ConfigError, type GrpcHandlerOptions, type Logger, type PrincipalResolver, serviceTokenSource, type StopOutcome } from "@ihp/platform";
 import { startServiceHost } from "@ihp/service-host";
 import { HttpRfc3161Authority, type TimestampAuthority } from "@ihp/timestamping";
 import { ORIGINATION_DURABLE, ORIGINATION_SUBJECTS, originationHandler } from "./adapters/bus/consultCompleted.js";
 import { grpcConsult } from "./adapters/consult/grpcConsult.js";
+import { mediaServer } from "./adapters/grpc/mediaServer.js";
 import { recordsServer } from "./adapters/grpc/recordsServer.js";
 import { grpcIdentity } from "./adapters/identity/grpcIdentity.js";
 import { createRecordReader } from "./application/access.js";
 import { createRecordCommands } from "./application/commands.js";
-import { createOrigination } from "./application/originate.js";
+import { createMediaAccess } from "./application/mediaAccess.js";
+import { openMediaBlobStore } from "./application/mediaStore.js";
+import { createMediaVault, type MediaLog, type MediaVault } from "./application/mediaVault.js";
+import { createOrigination, RECORDS_PRINCIPAL } from "./application/originate.js";
 import { createPendingCosignFeed } from "./application/pendingCosign.js";
 import type { ConsultPort, IdentityPort } from "./application/ports.js";
 import { createRecordQueries } from "./application/queries.js";
@@ -40,8 +44,8 @@ export interface RecordsServiceOptions {
   /** Consult's record source. Default: gRPC to CONSULT_GRPC_ADDRESS with the service's own `records` token. */
   readonly consult?: ConsultPort | undefined;
   /**
-   * Media blobs (the consult transcript). Default: a local folder when RECORDS_BLOB_DIR is set, else none — blobs are
-   * not sealed at rest yet (no "media" key class in the store), so clinical text goes to a blob store only by choice.
+   * Where media blobs go, sealed (REC-01, REC-03; mediaVault.ts). Default from the configuration (mediaStore.ts): S3
+   * when RECORDS_S3_BUCKET is set, else a folder under DATA_DIR. The owner of a given store closes it.
    */
   readonly blobs?: BlobStore | undefined;
 }
@@ -85,7 +89,15 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
   }
   const identityPort = identity;
   const consultPort = consult;
-  const blobs = options.blobs ?? (config.RECORDS_BLOB_DIR === undefined ? undefined : new LocalFolderBlobStore({ root: config.RECORDS_BLOB_DIR, now: clock }));
+  const mediaStore = options.blobs === undefined ? await openMediaBlobStore(config, clock) : { blobs: options.blobs, close: () => Promise.resolve() };
+  closers.push(() => void mediaStore.close());
+  const blobs = mediaStore.blobs;
+  // One vault per service: built from the host's sealed log and key ring when they open (consumers, gRPC).
+  let vault: MediaVault | undefined;
+  const vaultOf = (deps: { store: unknown; keyRing: Parameters<typeof createMediaVault>[0]["ring"] | undefined; newId: () => string }): MediaVault | undefined => {
+    if (vault === undefined && deps.keyRing !== undefined) vault = createMediaVault({ ring: deps.keyRing, blobs, log: deps.store as MediaLog, newEventId: deps.newId });
+    return vault;
+  };
   const tsa = options.tsa ?? (await tsaFromConfig(config, clock));
   const settings = { editWindowHours: config.RECORDS_EDIT_WINDOW_HOURS, maxTsaSkewSeconds: config.RECORDS_MAX_TSA_SKEW_SECONDS };
   try {
@@ -99,21 +111,31 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
       metrics: options.metrics,
       tracer: options.tracer,
       sealing: RECORDS_SEALING,
+      // The patient's erasure (issue 10): an order for "media" or "clinical" also destroys every per-consult media key.
+      // Thrown before the vault exists, so the order is redelivered rather than confirmed with keys left.
+      alsoDestroyOnErasure: async (order) => {
+        if (order.retentionClass !== "media" && order.retentionClass !== "clinical") return;
+        if (vault === undefined) throw new Error("media vault not open yet");
+        const metadata = { actorId: RECORDS_PRINCIPAL.subject, actorRole: "records", tenantId: "platform", correlationId: order.erasureId, causationId: order.erasureId, occurredAt: clock().toISOString() };
+        await vault.eraseSubject(order.subject, order.approvalRef, metadata);
+      },
       consumesFrom: ["consult"],
       consumers: [
         {
           spec: { durable: ORIGINATION_DURABLE, subjects: ORIGINATION_SUBJECTS },
-          handler: ({ store, newId, logger }) =>
+          handler: (deps) =>
             originationHandler(
-              createOrigination({ records: createRecordStore(store, newId), store, consult: consultPort, identity: identityPort, blobs, clock, newEventId: newId, cosignTitles: config.RECORDS_COSIGN_TITLES }),
-              logger,
+              createOrigination({ records: createRecordStore(deps.store, deps.newId), store: deps.store, consult: consultPort, identity: identityPort, media: vaultOf(deps), clock, newEventId: deps.newId, cosignTitles: config.RECORDS_COSIGN_TITLES }),
+              deps.logger,
             ),
         },
       ],
-      grpc: ({ store, audit, handlers, newId, stopping }) => {
+      grpc: ({ store, audit, handlers, newId, stopping, keyRing }) => {
         const records = createRecordStore(store, newId);
         const read = createRecordReader({ records, audit, identity: identityPort, clock });
+        const media = createMediaAccess({ records, read, audit, vault: vaultOf({ store, keyRing, newId }), clock, newEventId: newId });
         return [
+          { definition: RecordMediaServiceService, implementation: mediaServer({ handlers, media, newId }) },
           {
             definition: RecordsServiceService,
             implementation: recordsServer({

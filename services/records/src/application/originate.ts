@@ -1,9 +1,9 @@
-import type { EventStore } from "@ihp/eventsourcing";
+import type { EventMetadata, EventStore } from "@ihp/eventsourcing";
 import { type JurisdictionCode, profileAt } from "@ihp/jurisdiction";
-import type { BlobStore } from "@ihp/blobstore";
 import { type Principal, traceFields } from "@ihp/platform";
 import { type Coded, type MediaReference, mediaRetention, type RecordHeaderBase, type RecordSections } from "../domain/index.js";
 import type { Caller } from "./caller.js";
+import { type MediaKind, type MediaVault } from "./mediaVault.js";
 import { consultIndexStreamId, derivedId, patientIndexStreamId } from "./ids.js";
 import type { ConsultPort, ConsultSource, IdentityPort } from "./ports.js";
 import type { RecordStore } from "./store.js";
@@ -16,8 +16,8 @@ export interface OriginationOptions {
   readonly store: EventStore;
   readonly consult: ConsultPort;
   readonly identity: IdentityPort;
-  /** Where the consult's transcript is kept as media (REC-01, REC-03); without one no media is linked. */
-  readonly blobs: BlobStore | undefined;
+  /** Where the consult's media are sealed and kept (REC-01, REC-03); without one no media is linked. */
+  readonly media: MediaVault | undefined;
   readonly clock: () => Date;
   readonly newEventId: () => string;
   /** Practitioner titles whose records need a supervisor's co-signature (REC-05), e.g. 试用期医师. */
@@ -69,12 +69,35 @@ export function headerOf(documentId: string, source: ConsultSource): RecordHeade
   };
 }
 
-/** The consult's chat as one TRANSCRIPT blob (canonical JSON lines), kept 3 years from consult end (REC-03). */
-async function transcriptMedia(blobs: BlobStore, source: ConsultSource, retainUntil: string): Promise<MediaReference[]> {
-  if (source.transcript.length === 0) return [];
-  const body = source.transcript.map((message) => JSON.stringify(message)).join("\n");
-  const stored = await blobs.put(Buffer.from(body, "utf8"), { retainUntil: new Date(`${retainUntil}T23:59:59+08:00`) });
-  return [{ mediaId: `transcript-${source.consultId}`, kind: "TRANSCRIPT", contentType: "application/x-ndjson", sha256: stored.sha256, bytes: stored.bytes, consultEndedAt: source.completedAt }];
+const SHA256 = /^[0-9a-f]{64}$/;
+const AUDIO = /\.(mp3|m4a|aac|amr|wav|ogg|opus)(\?|$)/i;
+const MEDIA_KINDS: Readonly<Record<string, MediaKind>> = { IMAGE: "IMAGE", AUDIO: "AUDIO", VIDEO: "VIDEO" };
+
+/**
+ * The consult's media (REC-01, REC-03), kept 3 years from consult end: the chat as one TRANSCRIPT blob (canonical
+ * JSON lines), sealed and stored; and every image/audio/video message and recording the consult names by URI and
+ * SHA-256, linked by that hash. Those bytes are NOT fetched (consult's record source gives URI and hash only, and
+ * bytes is 0 = unknown): a reader gets the URI and verifies the hash itself. Items without a well-formed SHA-256
+ * are left out (they could never be verified).
+ */
+async function consultMedia(vault: MediaVault, source: ConsultSource, documentId: string, retainUntil: string, metadata: EventMetadata): Promise<MediaReference[]> {
+  const consultEndedAt = source.completedAt;
+  const media: MediaReference[] = [];
+  if (source.transcript.length > 0) {
+    const body = source.transcript.map((message) => JSON.stringify(message)).join("\n");
+    const item = { documentId, patientId: source.patientId, consultId: source.consultId, consultEndedAt, retainUntil: new Date(`${retainUntil}T23:59:59+08:00`) };
+    media.push(await vault.seal({ ...item, mediaId: `transcript-${source.consultId}`, kind: "TRANSCRIPT", contentType: "application/x-ndjson", content: Buffer.from(body, "utf8") }, metadata));
+  }
+  const linked = [
+    ...source.transcript.map((m) => ({ mediaId: `message-${m.messageId}`, kind: MEDIA_KINDS[m.kind], uri: m.mediaUri, sha256: m.mediaSha256 })),
+    ...(source.recordings ?? []).map((r) => ({ mediaId: `recording-${r.sha256.slice(0, 16)}`, kind: AUDIO.test(r.uri) ? ("AUDIO" as const) : ("VIDEO" as const), uri: r.uri, sha256: r.sha256 })),
+  ];
+  for (const item of linked) {
+    if (item.kind === undefined || item.uri === "" || !SHA256.test(item.sha256) || media.some((m) => m.mediaId === item.mediaId)) continue;
+    await vault.linkByUri(documentId, item.mediaId, item.uri, metadata);
+    media.push({ mediaId: item.mediaId, kind: item.kind, contentType: "application/octet-stream", sha256: item.sha256, bytes: 0, consultEndedAt });
+  }
+  return media;
 }
 
 /**
@@ -89,8 +112,10 @@ export function createOrigination(options: OriginationOptions) {
     const source = await consult.recordSource(consultId);
     const author = await identity.practitioner(source.physicianId);
     const profile = profileAt(source.jurisdiction as JurisdictionCode, source.completedAt);
-    const media = options.blobs === undefined ? [] : await transcriptMedia(options.blobs, source, mediaRetention(profile, source.completedAt).retainUntil);
     const now = clock();
+    const metadata = { actorId: RECORDS_PRINCIPAL.subject, actorRole: "records", tenantId: source.institutionId, correlationId: causationId, causationId, occurredAt: now.toISOString() };
+    const retainUntil = mediaRetention(profile, source.completedAt).retainUntil;
+    const media = options.media === undefined ? [] : await consultMedia(options.media, source, documentId, retainUntil, metadata);
     const caller: Caller = { principal: RECORDS_PRINCIPAL, token: undefined, correlationId: causationId, trace: traceFields() };
     const header = headerOf(documentId, source);
     await records.decide(
@@ -110,7 +135,6 @@ export function createOrigination(options: OriginationOptions) {
       causationId,
       now,
     );
-    const metadata = { actorId: RECORDS_PRINCIPAL.subject, actorRole: "records", tenantId: source.institutionId, correlationId: causationId, causationId, occurredAt: now.toISOString() };
     const index = { documentId, consultId, patientId: source.patientId, institutionId: source.institutionId, visitAt: header.visitAt };
     await store.append(consultIndexStreamId(consultId), [{ id: derivedId("RecordIndexed", `consult~${consultId}`), type: "RecordIndexed", schemaVersion: 1, data: index, metadata }], "any");
     await store.append(patientIndexStreamId(source.patientId), [{ id: derivedId("RecordIndexed", `patient~${documentId}`), type: "RecordIndexed", schemaVersion: 1, data: index, metadata }], "any");

@@ -17,6 +17,8 @@ export interface ConsultSource {
   readonly diagnoses: readonly { readonly code: string; readonly name: string; readonly version: string }[];
   readonly priorRecordId: string;
   readonly transcript: readonly { readonly messageId: string; readonly senderRole: string; readonly kind: string; readonly text: string; readonly mediaUri: string; readonly mediaSha256: string; readonly sentAt: string }[];
+  /** Stored audio/video recordings of the consult, by URI and SHA-256 (consult keeps the bytes). */
+  readonly recordings?: readonly { readonly uri: string; readonly sha256: string; readonly durationSeconds: number; readonly storedAt: string }[] | undefined;
 }
 
 /** What the records service reads from consult, with its own `records` credential. */

@@ -234,6 +234,24 @@ export const RECORDS_ERRORS = {
     en: "This media item was already destroyed.",
     zh: "该资料已销毁。",
   },
+  MEDIA_INTEGRITY_FAILED: {
+    kind: "FAILED_PRECONDITION",
+    ruleId: "REC-01",
+    en: "The stored media does not match the content hash the record links: it was altered or damaged and is not served.",
+    zh: "存储的资料与病历登记的内容哈希不符（已被篡改或损坏），不予提供。",
+  },
+  MEDIA_DESTRUCTION_DENIED: {
+    kind: "PERMISSION_DENIED",
+    ruleId: "REC-03",
+    en: "Only the custodian institution's medical-records staff may destroy media, on an approval.",
+    zh: "仅保管机构的病案管理人员可凭审批销毁音视频资料。",
+  },
+  MEDIA_ERASED: {
+    kind: "FAILED_PRECONDITION",
+    ruleId: "REC-03",
+    en: "The content of this media item was destroyed (its key is gone); the record keeps its reference and hash.",
+    zh: "该资料内容已销毁（密钥已销毁），病历仍保留其引用与哈希。",
+  },
   RECORD_ACCESS_DENIED: {
     kind: "PERMISSION_DENIED",
     ruleId: "REC-09",
