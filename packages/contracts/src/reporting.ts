@@ -87,3 +87,13 @@ export {
   ReplayDeadLettersResponse,
 } from "./gen/ihp/reporting/v1/delivery.js";
 export type { RegulatorDeliveryServiceServer } from "./gen/ihp/reporting/v1/delivery.js";
+export {
+  AnomalyCaseDue,
+  Durations,
+  FigureCount,
+  GetSupervisionDashboardRequest,
+  GetSupervisionDashboardResponse,
+  SupervisionStatisticsServiceClient,
+  SupervisionStatisticsServiceService,
+} from "./gen/ihp/reporting/v1/statistics.js";
+export type { SupervisionStatisticsServiceServer } from "./gen/ihp/reporting/v1/statistics.js";

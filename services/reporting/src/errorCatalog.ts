@@ -97,6 +97,22 @@ export const REPORTING_ERRORS = {
     en: "The anomaly case is already closed.",
     zh: "该异常处置工单已关闭。",
   },
+  // REP-04 supervision statistics (SupervisionStatisticsService).
+  STATISTICS_SCOPE_INVALID: {
+    status: 3,
+    en: "Name exactly one of institutionId and jurisdiction.",
+    zh: "须且仅须指定机构或辖区之一。",
+  },
+  STATISTICS_RANGE_INVALID: {
+    status: 3,
+    en: "from and to must be days (YYYY-MM-DD) or RFC 3339 times, from not after to, at most 366 days apart.",
+    zh: "起止日期须为日期（YYYY-MM-DD）或 RFC 3339 时间，起始不晚于结束，且跨度不超过 366 天。",
+  },
+  STATISTICS_INSTITUTION_NOT_ALLOWED: {
+    status: 7,
+    en: "You may only read the statistics of your own institution.",
+    zh: "您只能查看本机构的统计数据。",
+  },
   // REP-06 adverse events and suspensions, REP-04 satisfaction and complaints.
   ...supervisionTexts(),
   // REP-04 regulator delivery (RegulatorDeliveryService).

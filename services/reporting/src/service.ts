@@ -7,6 +7,7 @@ import {
   FeedbackServiceService,
   IncidentServiceService,
   RegulatorFeedServiceService,
+  SupervisionStatisticsServiceService,
 } from "@ihp/contracts/reporting";
 import type { EventStore } from "@ihp/eventsourcing";
 import { type Bus, type Consumer, Relay, SqliteCheckpointStore } from "@ihp/messaging";
@@ -27,6 +28,11 @@ import {
   watchHealth,
 } from "@ihp/platform";
 import { createHostMetrics, dependencyProbes, healthLog, openSealedStore } from "@ihp/service-host";
+import { openPostgresReadModels, openSqliteReadModels, Projector } from "@ihp/projections";
+import type { Kysely } from "kysely";
+import { type StatisticsReadModels, statisticsProjection } from "./adapters/statisticsProjection.js";
+import { statisticsServer } from "./adapters/statisticsServer.js";
+import { statisticsHandlers } from "./application/statisticsDashboard.js";
 import { connectOwnBus } from "./adapters/busConnection.js";
 import { loadWorkingDayCalendar } from "./adapters/workingDayCalendarFile.js";
 import { feedEntryMessage } from "./adapters/feedPublisher.js";
@@ -102,6 +108,8 @@ export async function startReportingService(options: ReportingServiceOptions): P
   const consumers = new Map<string, Consumer>();
   let grpc: RunningGrpcServer | undefined;
   const stopping = new AbortController();
+  let readModels: Kysely<StatisticsReadModels> | undefined;
+  let statistics: Projector<StatisticsReadModels> | undefined;
   // The service host's operational series and truthful health, for this service's own start (platform README).
   const metrics = createHostMetrics("reporting", options.metrics?.registry);
   const unwatch: (() => void)[] = [];
@@ -122,6 +130,30 @@ export async function startReportingService(options: ReportingServiceOptions): P
       checkpoints = SqliteCheckpointStore.open({ path: join(config.DATA_DIR, "reporting-checkpoints.sqlite") });
     },
     stop: () => checkpoints?.close(),
+  });
+  // REP-04: the supervision statistics read model (SQLite in DATA_DIR, or PostgreSQL at READ_MODEL_URL), projected
+  // from this service's own log; its checkpoint commits with its rows.
+  lifecycle.register("statistics-read-model", {
+    start: async () => {
+      const db = (readModels =
+        config.READ_MODEL_URL === undefined
+          ? openSqliteReadModels<StatisticsReadModels>(join(config.DATA_DIR, "reporting-read-models.sqlite"))
+          : openPostgresReadModels<StatisticsReadModels>(config.READ_MODEL_URL, {
+              ...(config.READ_MODEL_SCHEMA === undefined ? {} : { schema: config.READ_MODEL_SCHEMA }),
+              onIdleConnectionError: (error) => logger.warn({ err: error }, "read-model connection lost; reconnecting"),
+            }));
+      const log = need(store, "event store");
+      // The sealed fields (names, texts) are never read: project the log as stored.
+      const source = "sealedLog" in log ? (log as { sealedLog: EventStore }).sealedLog : log;
+      statistics = new Projector({ db, projection: statisticsProjection, source, onError: (error) => logger.error({ err: error, projection: statisticsProjection.name }, "projection stopped") });
+      await statistics.start();
+      const running = statistics;
+      unwatch.push(metrics.watchProjection(log, statisticsProjection.name, () => Promise.resolve(running.committed)));
+    },
+    stop: async () => {
+      await statistics?.stop();
+      await readModels?.destroy();
+    },
   });
   if (bus === undefined) {
     lifecycle.register("bus", {
@@ -197,7 +229,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
     },
   });
   // REP-04: delivery to the regulators of REGULATOR_DELIVERY_FILE, with the ack ledger in this log.
-  const delivery = registerRegulatorDelivery(lifecycle, { config, store: () => need(store, "event store"), verifier, clock, logger, registry: options.metrics?.registry });
+  const delivery = registerRegulatorDelivery(lifecycle, { config, store: () => need(store, "event store"), verifier, clock, logger, registry: options.metrics?.registry, calendar });
   lifecycle.register("grpc", {
     start: async () => {
       const feedStore = need(store, "event store");
@@ -209,6 +241,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
       const anomalies = anomalyServer(handlers, anomalyHandlers({ store: feedStore, clock, logger, calendar }));
       const adverseEvents = adverseEventServer(handlers, adverseEventHandlers({ store: feedStore, clock }));
       const feedback = complaintServer(handlers, complaintHandlers({ store: feedStore, clock, calendar }));
+      const statisticsApi = statisticsServer(handlers, statisticsHandlers({ store: feedStore, readModels: need(readModels, "statistics read model"), clock }));
       const { GRPC_TLS_CERT_FILE: certFile, GRPC_TLS_KEY_FILE: keyFile, GRPC_TLS_CA_FILE: caFile } = config;
       const health = new HealthService();
       grpc = await serveGrpc({
@@ -221,6 +254,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
           delivery.grpcService(handlers),
           { definition: AdverseEventServiceService, implementation: adverseEvents },
           { definition: FeedbackServiceService, implementation: feedback },
+          { definition: SupervisionStatisticsServiceService, implementation: statisticsApi },
         ],
         health,
         tls: certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile, caFile },

@@ -1,0 +1,191 @@
+import type { StoredEvent } from "@ihp/eventsourcing";
+import type { Projection } from "@ihp/projections";
+import type { Kysely, Transaction } from "kysely";
+import type { AnomalyEvent } from "../domain/anomalies/anomalyDecider.js";
+import { FEED_ENTRY_RECORDED, type FeedEntryRecordedData, UNKNOWN_JURISDICTION } from "../domain/feed/entries.js";
+import { millisBetween } from "../domain/statistics/figures.js";
+import { type StatisticsItem, statisticsItemOf } from "../domain/statistics/statisticsItems.js";
+
+// REP-04 / REP-05 / REP-06: the supervision statistics read model, projected from the reporting service's own log
+// (the feed entries it records from consult, prescription and pharmacy events, and its own adverse events,
+// complaints and anomaly cases). Counts and codes only. Same queries on SQLite (embedded) and PostgreSQL
+// (READ_MODEL_URL). The projector's checkpoint commits with the rows, so a replay or a redelivery applies nothing twice.
+
+/**
+ * One counted fact (statisticsItems.ts). millis: the fact's duration (a review's turnaround), -1 when none; bigint, which
+ * PostgreSQL returns as a string: read it through Number().
+ */
+export interface StatisticsItemsTable {
+  item_key: string;
+  kind: string;
+  institution_id: string;
+  jurisdiction: string;
+  day: string;
+  code: string;
+  detail: string;
+  at: string;
+  since_key: string;
+  millis: number;
+}
+
+export interface StatisticsAnomalyCasesTable {
+  case_id: string;
+  institution_id: string;
+  opened_at: string;
+  due_day: string;
+  /** 1 while open, 0 once closed. */
+  open: number;
+}
+
+/** Where the feed has each institution registered (its entries' jurisdiction): routes anomaly cases to regulators. */
+export interface StatisticsInstitutionsTable {
+  institution_id: string;
+  jurisdiction: string;
+}
+
+export interface StatisticsMetaTable {
+  name: string;
+  value: string;
+}
+
+export interface StatisticsReadModels {
+  reporting_statistics_items: StatisticsItemsTable;
+  reporting_statistics_anomaly_cases: StatisticsAnomalyCasesTable;
+  reporting_statistics_institutions: StatisticsInstitutionsTable;
+  reporting_statistics_meta: StatisticsMetaTable;
+}
+
+type Trx = Transaction<StatisticsReadModels>;
+
+/** The meta row holding the recorded time of the last event applied. */
+export const AS_OF = "as_of";
+
+const ANOMALY_OPENED = "AnomalyCaseOpened";
+const ANOMALY_CLOSED = "AnomalyCaseClosed";
+
+export const statisticsProjection: Projection<StatisticsReadModels> = {
+  name: "reporting-statistics",
+  version: 1,
+  handles: new Set([FEED_ENTRY_RECORDED, ANOMALY_OPENED, ANOMALY_CLOSED]),
+  setup: createTables,
+  async reset(trx) {
+    await trx.deleteFrom("reporting_statistics_items").execute();
+    await trx.deleteFrom("reporting_statistics_anomaly_cases").execute();
+    await trx.deleteFrom("reporting_statistics_institutions").execute();
+    await trx.deleteFrom("reporting_statistics_meta").execute();
+  },
+  async apply(trx, stored) {
+    if (stored.type === FEED_ENTRY_RECORDED) {
+      // Written by this service's decider only, schema version 1.
+      const data = stored.data as FeedEntryRecordedData;
+      await noteInstitution(trx, data);
+      const item = statisticsItemOf(data);
+      if (item !== undefined) await applyItem(trx, item);
+    } else if (stored.type === ANOMALY_OPENED) {
+      const { caseId, institutionId, openedAt, dueDay } = stored.data as Extract<AnomalyEvent, { type: typeof ANOMALY_OPENED }>["data"];
+      const row = { case_id: caseId, institution_id: institutionId, opened_at: openedAt, due_day: dueDay, open: 1 };
+      await trx.insertInto("reporting_statistics_anomaly_cases").values(row).onConflict((c) => c.column("case_id").doNothing()).execute();
+    } else if (stored.type === ANOMALY_CLOSED) {
+      const { caseId } = stored.data as Extract<AnomalyEvent, { type: typeof ANOMALY_CLOSED }>["data"];
+      await trx.updateTable("reporting_statistics_anomaly_cases").set({ open: 0 }).where("case_id", "=", caseId).execute();
+    }
+    await asOf(trx, stored);
+  },
+};
+
+async function noteInstitution(trx: Trx, data: FeedEntryRecordedData): Promise<void> {
+  if (data.institutionId === "" || data.jurisdiction === UNKNOWN_JURISDICTION) return;
+  const row = { institution_id: data.institutionId, jurisdiction: data.jurisdiction };
+  await trx
+    .insertInto("reporting_statistics_institutions")
+    .values(row)
+    .onConflict((c) => c.column("institution_id").doUpdateSet({ jurisdiction: data.jurisdiction }))
+    .execute();
+}
+
+async function applyItem(trx: Trx, item: StatisticsItem): Promise<void> {
+  if (item.update === true) {
+    // A later status of a fact already counted (a complaint): its day and institution stay those of the first.
+    const existing = await trx.selectFrom("reporting_statistics_items").select("item_key").where("item_key", "=", item.key).executeTakeFirst();
+    if (existing !== undefined) {
+      await trx.updateTable("reporting_statistics_items").set({ code: item.code }).where("item_key", "=", item.key).execute();
+      return;
+    }
+  }
+  let millis = -1;
+  if (item.since !== undefined) {
+    // The review may be recorded before the signing it answers (separate consumers): then the ISSUED row fills it.
+    const issued = await trx.selectFrom("reporting_statistics_items").select("at").where("item_key", "=", item.since).executeTakeFirst();
+    millis = issued === undefined ? -1 : (millisBetween(issued.at, item.at) ?? -1);
+  }
+  const row: StatisticsItemsTable = {
+    item_key: item.key,
+    kind: item.kind,
+    institution_id: item.institutionId,
+    jurisdiction: item.jurisdiction,
+    day: item.day,
+    code: item.code,
+    detail: item.detail,
+    at: item.at,
+    since_key: item.since ?? "",
+    millis,
+  };
+  const { item_key: _key, ...rest } = row;
+  await trx.insertInto("reporting_statistics_items").values(row).onConflict((c) => c.column("item_key").doUpdateSet(rest)).execute();
+  if (item.kind === "ISSUED") {
+    const waiting = await trx.selectFrom("reporting_statistics_items").select(["item_key", "at"]).where("since_key", "=", item.key).execute();
+    for (const review of waiting) {
+      const turnaround = millisBetween(item.at, review.at) ?? -1;
+      await trx.updateTable("reporting_statistics_items").set({ millis: turnaround }).where("item_key", "=", review.item_key).execute();
+    }
+  }
+}
+
+async function asOf(trx: Trx, stored: StoredEvent): Promise<void> {
+  await trx
+    .insertInto("reporting_statistics_meta")
+    .values({ name: AS_OF, value: stored.recordedAt })
+    .onConflict((c) => c.column("name").doUpdateSet({ value: stored.recordedAt }))
+    .execute();
+}
+
+async function createTables(db: Kysely<StatisticsReadModels>): Promise<void> {
+  await db.schema
+    .createTable("reporting_statistics_items")
+    .ifNotExists()
+    .addColumn("item_key", "text", (column) => column.primaryKey())
+    .addColumn("kind", "text", (column) => column.notNull())
+    .addColumn("institution_id", "text", (column) => column.notNull())
+    .addColumn("jurisdiction", "text", (column) => column.notNull())
+    .addColumn("day", "text", (column) => column.notNull())
+    .addColumn("code", "text", (column) => column.notNull())
+    .addColumn("detail", "text", (column) => column.notNull())
+    .addColumn("at", "text", (column) => column.notNull())
+    .addColumn("since_key", "text", (column) => column.notNull())
+    .addColumn("millis", "bigint", (column) => column.notNull())
+    .execute();
+  await db.schema.createIndex("reporting_statistics_items_institution_day").ifNotExists().on("reporting_statistics_items").columns(["institution_id", "day"]).execute();
+  await db.schema.createIndex("reporting_statistics_items_jurisdiction_day").ifNotExists().on("reporting_statistics_items").columns(["jurisdiction", "day"]).execute();
+  await db.schema.createIndex("reporting_statistics_items_since").ifNotExists().on("reporting_statistics_items").column("since_key").execute();
+  await db.schema
+    .createTable("reporting_statistics_anomaly_cases")
+    .ifNotExists()
+    .addColumn("case_id", "text", (column) => column.primaryKey())
+    .addColumn("institution_id", "text", (column) => column.notNull())
+    .addColumn("opened_at", "text", (column) => column.notNull())
+    .addColumn("due_day", "text", (column) => column.notNull())
+    .addColumn("open", "integer", (column) => column.notNull())
+    .execute();
+  await db.schema
+    .createTable("reporting_statistics_institutions")
+    .ifNotExists()
+    .addColumn("institution_id", "text", (column) => column.primaryKey())
+    .addColumn("jurisdiction", "text", (column) => column.notNull())
+    .execute();
+  await db.schema
+    .createTable("reporting_statistics_meta")
+    .ifNotExists()
+    .addColumn("name", "text", (column) => column.primaryKey())
+    .addColumn("value", "text", (column) => column.notNull())
+    .execute();
+}
