@@ -8,12 +8,9 @@ import { consultModule } from "./consult/resolvers.js";
 import { auditModule } from "./audit/resolvers.js";
 import { reportingModule } from "./reporting/resolvers.js";
 import { supervisionModule } from "./reporting/supervisionResolvers.js";
-import { deliveryModule } from "./reporting/deliveryResolvers.js";
 import { dashboardModule } from "./reporting/dashboardResolvers.js";
 import { integrationModule } from "./integration/resolvers.js";
 import { recordsModule } from "./records/resolvers.js";
-import { recordsMediaModule } from "./records/mediaResolvers.js";
-import { recordsCopiesModule } from "./records/copiesResolvers.js";
 import { erasureModule } from "./erasure/resolvers.js";
 
 export const MODULES: readonly GatewayModule[] = [
@@ -24,11 +21,8 @@ export const MODULES: readonly GatewayModule[] = [
   auditModule,
   reportingModule,
   supervisionModule,
-  deliveryModule,
   dashboardModule,
   integrationModule,
   recordsModule,
-  recordsMediaModule,
-  recordsCopiesModule,
   erasureModule,
 ];
