@@ -8,6 +8,7 @@ import { consultModule } from "./consult/resolvers.js";
 import { auditModule } from "./audit/resolvers.js";
 import { reportingModule } from "./reporting/resolvers.js";
 import { supervisionModule } from "./reporting/supervisionResolvers.js";
+import { deliveryModule } from "./reporting/deliveryResolvers.js";
 import { dashboardModule } from "./reporting/dashboardResolvers.js";
 import { integrationModule } from "./integration/resolvers.js";
 import { recordsModule } from "./records/resolvers.js";
@@ -21,6 +22,7 @@ export const MODULES: readonly GatewayModule[] = [
   auditModule,
   reportingModule,
   supervisionModule,
+  deliveryModule,
   dashboardModule,
   integrationModule,
   recordsModule,

@@ -229,7 +229,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
     },
   });
   // REP-04: delivery to the regulators of REGULATOR_DELIVERY_FILE, with the ack ledger in this log.
-  const delivery = registerRegulatorDelivery(lifecycle, { config, store: () => need(store, "event store"), verifier, clock, logger, registry: options.metrics?.registry });
+  const delivery = registerRegulatorDelivery(lifecycle, { config, store: () => need(store, "event store"), verifier, clock, logger, registry: options.metrics?.registry, calendar });
   lifecycle.register("grpc", {
     start: async () => {
       const feedStore = need(store, "event store");

@@ -5,6 +5,9 @@ import { DeliveryLedger, type DeliveryStatus } from "../../application/delivery/
 import { type DeliveryRound, deliveryWorker } from "../../application/delivery/deliveryWorker.js";
 import { pullDelivery, replayDeadLetters } from "../../application/delivery/pullDelivery.js";
 import type { RegulatorAdapter } from "../../application/delivery/regulatorAdapter.js";
+import type { DeliveryScope, ScopeStatus } from "../../application/delivery/deliveryAccess.js";
+import { summarizeDelivery, type UploadDueOn } from "../../domain/delivery/deliverySummary.js";
+import type { RegulatorMessage } from "../../domain/delivery/regulatorMessage.js";
 import { batchFileAdapter } from "./batchFileAdapter.js";
 import type { DeliveryChannel, DeliverySettings } from "./deliveryConfigFile.js";
 import { jsonPushAdapter } from "./jsonPushAdapter.js";
@@ -47,6 +50,24 @@ export function regulatorDelivery(deps: RegulatorDeliveryDeps) {
     if (ledger === undefined) throw new Error(`no delivery channel for ${jurisdiction}`);
     return ledger;
   };
+  const adapterOf = (jurisdiction: string): string => settings.channels.find((channel) => channel.jurisdiction === jurisdiction)?.adapter ?? "";
+  /**
+   * The dashboard's view (REP-04 / REP-02) reads the channel of the jurisdiction, else the national channel (which
+   * takes every entry), else a ledger of a channel that does not exist: nothing is delivered, so everything counts as
+   * unacknowledged. An institution scope keeps that institution's messages.
+   */
+  const channelFor = (jurisdiction: string): string | undefined => (ledgers.has(jurisdiction) ? jurisdiction : ledgers.has("national") ? "national" : undefined);
+  const inScope = (scope: DeliveryScope) => (message: RegulatorMessage): boolean =>
+    scope.institutionId !== undefined ? message.institutionId === scope.institutionId : scope.jurisdiction === "national" || message.jurisdiction === scope.jurisdiction;
+  const undelivered = new Map<string, DeliveryLedger>();
+  const undeliveredLedger = (jurisdiction: string): DeliveryLedger => {
+    let ledger = undelivered.get(jurisdiction);
+    if (ledger === undefined) {
+      ledger = new DeliveryLedger(store, jurisdiction, settings.testAccounts, clock);
+      undelivered.set(jurisdiction, ledger);
+    }
+    return ledger;
+  };
   const workers = settings.channels.flatMap((channel) =>
     channel.adapter === "pull"
       ? []
@@ -78,11 +99,31 @@ export function regulatorDelivery(deps: RegulatorDeliveryDeps) {
       return pulls.find((pull) => timingSafeEqual(pull.secret, presented))?.channel;
     },
     hasChannel: (jurisdiction: string): boolean => ledgers.has(jurisdiction),
-    adapterOf: (jurisdiction: string): string => settings.channels.find((channel) => channel.jurisdiction === jurisdiction)?.adapter ?? "",
+    adapterOf,
     async status(jurisdiction: string): Promise<DeliveryStatus> {
       const ledger = ledgerOf(jurisdiction);
       await ledger.catchUp();
       return ledger.status();
+    },
+    /**
+     * Where one scope's deliveries stand (the dashboard's view, REP-04 / REP-02): the channel of the jurisdiction, else
+     * the national channel (which takes every entry), else a ledger of a channel that does not exist — nothing is
+     * delivered, so everything counts as unacknowledged. An institution scope keeps that institution's messages.
+     */
+    async scopeStatus(scope: DeliveryScope, dueOn: UploadDueOn): Promise<ScopeStatus> {
+      const channel = channelFor(scope.jurisdiction);
+      const ledger = channel === undefined ? undeliveredLedger(scope.jurisdiction) : ledgerOf(channel);
+      await ledger.catchUp();
+      const include = inScope(scope);
+      const tracked = ledger.all().filter((candidate) => include(candidate.message));
+      return { ...ledger.status(include), adapter: channel === undefined ? "" : adapterOf(channel), summary: summarizeDelivery(tracked, clock(), dueOn) };
+    },
+    channelFor,
+    /** Replays the scope's dead letters in the channel that carries them. */
+    replayScope: (scope: DeliveryScope, requestedBy: string): Promise<number> => {
+      const channel = channelFor(scope.jurisdiction);
+      if (channel === undefined) throw new Error(`no delivery channel for ${scope.jurisdiction}`);
+      return replayDeadLetters(ledgerOf(channel), requestedBy, clock, inScope(scope));
     },
     replay: (jurisdiction: string, requestedBy: string): Promise<number> => replayDeadLetters(ledgerOf(jurisdiction), requestedBy, clock),
     /**

@@ -13,9 +13,11 @@ import type { DeliveryAccess } from "../../application/delivery/deliveryAccess.j
 export function deliveryGrpcService(grpc: GrpcHandlers, access: DeliveryAccess) {
   const implementation: RegulatorDeliveryServiceServer = {
     getDeliveryStatus: grpc.unary<GetDeliveryStatusRequest, GetDeliveryStatusResponse>(async (request, call) => {
-      const status = await access.status(call.principal, request.jurisdiction);
+      const status = await access.status(call.principal, request);
+      const { summary } = status;
       return {
         jurisdiction: request.jurisdiction,
+        institutionId: request.institutionId,
         adapter: status.adapter,
         pending: status.pending,
         awaitingAck: status.awaitingAck,
@@ -24,10 +26,15 @@ export function deliveryGrpcService(grpc: GrpcHandlers, access: DeliveryAccess) 
         deadLettered: status.deadLettered,
         withheld: status.withheld,
         oldestUnacknowledgedAt: status.oldestUnacknowledgedAt ?? "",
+        unacknowledged: summary.unacknowledged,
+        asOf: summary.asOf,
+        ackLagMedianSeconds: summary.ackLagMedianSeconds ?? 0,
+        ackLagKnown: summary.ackLagMedianSeconds !== undefined,
+        pendingUploads: [...summary.pendingUploads],
       };
     }),
     replayDeadLetters: grpc.unary<ReplayDeadLettersRequest, ReplayDeadLettersResponse>(async (request, call) => ({
-      replayed: await access.replay(call.principal, request.jurisdiction),
+      replayed: await access.replay(call.principal, request),
     })),
   };
   return { definition: RegulatorDeliveryServiceService, implementation };

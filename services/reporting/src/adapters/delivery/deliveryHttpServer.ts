@@ -78,11 +78,11 @@ export function deliveryHttpHandler(deps: DeliveryHttpDeps) {
       throw new HttpRefusal(401, "UNAUTHENTICATED", "A valid token is required.");
     }
     const body = await jsonBody(request);
-    const jurisdiction = typeof body["jurisdiction"] === "string" ? body["jurisdiction"] : "";
+    const text = (field: string): string => (typeof body[field] === "string" ? body[field] : "");
     try {
-      return { replayed: await access.replay(principal, jurisdiction) };
+      return { replayed: await access.replay(principal, { jurisdiction: text("jurisdiction"), institutionId: text("institutionId") }) };
     } catch (error) {
-      if (error instanceof DomainError) throw new HttpRefusal(error.kind === "NOT_FOUND" ? 404 : 403, error.code, error.message);
+      if (error instanceof DomainError) throw new HttpRefusal(error.kind === "NOT_FOUND" ? 404 : error.kind === "INVALID_ARGUMENT" ? 400 : 403, error.code, error.message);
       throw error;
     }
   }

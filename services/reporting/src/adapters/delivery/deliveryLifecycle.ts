@@ -1,8 +1,10 @@
 import { join } from "node:path";
 import type { EventStore } from "@ihp/eventsourcing";
+import type { WorkingDayCalendar } from "@ihp/jurisdiction";
 import type { GrpcHandlers, Lifecycle, Logger, MetricsRegistry, PrincipalResolver } from "@ihp/platform";
 import { type DeliveryAccess, deliveryAccess } from "../../application/delivery/deliveryAccess.js";
 import type { DeliveryRound } from "../../application/delivery/deliveryWorker.js";
+import { uploadDeadlines } from "../../application/delivery/uploadDeadlines.js";
 import type { ReportingConfig } from "../../config.js";
 import { type RegulatorDelivery, regulatorDelivery } from "./deliveryChannels.js";
 import { loadDeliverySettings } from "./deliveryConfigFile.js";
@@ -16,6 +18,8 @@ export interface DeliveryComponentDeps {
   readonly clock: () => Date;
   readonly logger: Logger;
   readonly registry?: MetricsRegistry | undefined;
+  /** REP-02 deadlines count on it (built-in years plus WORKING_DAY_CALENDAR_FILE); default the built-in ones. */
+  readonly calendar?: WorkingDayCalendar | undefined;
 }
 
 /** What the service exposes of delivery: a round now, a replay, and the HTTP endpoint's port. */
@@ -58,7 +62,7 @@ export function registerRegulatorDelivery(lifecycle: Lifecycle, deps: DeliveryCo
       const settings = await loadDeliverySettings(config.REGULATOR_DELIVERY_FILE);
       delivery = regulatorDelivery({ store: deps.store(), settings, clock: deps.clock, logger, registry: deps.registry, outboxDir: join(config.DATA_DIR, "regulator-batches") });
       if (delivery.hasPullChannels && config.REGULATOR_HTTP_PORT === undefined) throw new Error("pull regulator channels need REGULATOR_HTTP_PORT");
-      access = deliveryAccess(delivery, deps.store(), deps.clock);
+      access = deliveryAccess(delivery, deps.store(), deps.clock, uploadDeadlines(deps.calendar));
       if (deps.registry !== undefined) unwatchMetrics = delivery.watchMetrics(deps.registry);
       if (config.REGULATOR_HTTP_PORT !== undefined) {
         http = await serveDeliveryHttp({ delivery, verifier: deps.verifier, access, logger }, config.GRPC_HOST, config.REGULATOR_HTTP_PORT);

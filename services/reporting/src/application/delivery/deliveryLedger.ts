@@ -15,6 +15,8 @@ import { feedRecordOf } from "../feedQueries.js";
 /** A message to this channel's regulator and where its delivery stands. */
 export interface TrackedMessage {
   readonly message: RegulatorMessage;
+  /** When the feed entry (or the fact sent back) was recorded in our log: the delivery lag starts there. */
+  readonly recordedAt: string;
   state: LedgerState;
 }
 
@@ -53,11 +55,15 @@ export class DeliveryLedger {
     return this.withheldCount;
   }
 
-  /** Counts by state and the oldest fact not yet acknowledged (the delivery lag), as of the last catch-up. */
-  status(): DeliveryStatus {
+  /**
+   * Counts by state and the oldest fact not yet acknowledged (the delivery lag), as of the last catch-up; of the
+   * messages `include` keeps (default all). Withheld messages are counted for the whole channel.
+   */
+  status(include: (message: RegulatorMessage) => boolean = () => true): DeliveryStatus {
     const counts = { pending: 0, awaitingAck: 0, failed: 0, acknowledged: 0, deadLettered: 0 };
     let oldest: string | undefined;
     for (const { message, state } of this.messages.values()) {
+      if (!include(message)) continue;
       const key = ({ NEW: "pending", SENT: "awaitingAck", FAILED: "failed", ACKNOWLEDGED: "acknowledged", DEAD_LETTERED: "deadLettered" } as const)[state.status];
       counts[key] += 1;
       if (state.status !== "ACKNOWLEDGED" && (oldest === undefined || message.occurredAt < oldest)) oldest = message.occurredAt;
@@ -94,7 +100,7 @@ export class DeliveryLedger {
         this.withheldCount += 1;
         return;
       }
-      if (!this.messages.has(message.messageId)) this.messages.set(message.messageId, { message, state: INITIAL_LEDGER_STATE });
+      if (!this.messages.has(message.messageId)) this.messages.set(message.messageId, { message, recordedAt: event.recordedAt, state: INITIAL_LEDGER_STATE });
       return;
     }
     if (!LEDGER_TYPES.has(event.type)) return;

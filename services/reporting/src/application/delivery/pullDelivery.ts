@@ -87,10 +87,10 @@ export function pullDelivery(options: PullOptions) {
  * RegulatorMessageReplayRequested and is delivered again from the start of its retry schedule. The messages
  * themselves come from the feed entries in the log, so nothing but the ledger is needed to resend them.
  */
-export async function replayDeadLetters(ledger: DeliveryLedger, requestedBy: string, clock: () => Date): Promise<number> {
+export async function replayDeadLetters(ledger: DeliveryLedger, requestedBy: string, clock: () => Date, include: (message: RegulatorMessage) => boolean = () => true): Promise<number> {
   await ledger.catchUp();
   let replayed = 0;
-  for (const tracked of ledger.all().filter((candidate) => candidate.state.status === "DEAD_LETTERED")) {
+  for (const tracked of ledger.all().filter((candidate) => candidate.state.status === "DEAD_LETTERED" && include(candidate.message))) {
     const ids = { messageId: tracked.message.messageId, jurisdiction: ledger.jurisdiction };
     const { events } = await ledger.record(tracked, { type: "RequestReplay", ids, requestedBy, at: clock().toISOString() }, requestedBy);
     replayed += events.length;

@@ -31,6 +31,8 @@ export interface LedgerState {
   readonly nextAttemptAt: string | undefined;
   /** When the last attempt went out (a pulled message not acknowledged in time counts as failed). */
   readonly sentAt: string | undefined;
+  /** When the regulator's acknowledgement was recorded (the delivery lag ends there). */
+  readonly acknowledgedAt?: string | undefined;
 }
 
 export type LedgerCommand =
@@ -55,7 +57,7 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
     case "RegulatorMessageSent":
       return { ...state, status: "SENT", attempts: event.data.attempt, nextAttemptAt: undefined, sentAt: event.data.sentAt };
     case "RegulatorMessageAcknowledged":
-      return { ...state, status: "ACKNOWLEDGED", serial: event.data.serial, nextAttemptAt: undefined };
+      return { ...state, status: "ACKNOWLEDGED", serial: event.data.serial, nextAttemptAt: undefined, acknowledgedAt: event.data.acknowledgedAt };
     case "RegulatorDeliveryFailed":
       return { ...state, status: "FAILED", nextAttemptAt: event.data.nextAttemptAt };
     case "RegulatorMessageDeadLettered":
