@@ -31,6 +31,8 @@ export {
   WatchPendingCosignResponse,
 } from "./gen/ihp/records/v1/records.js";
 export type { RecordsServiceServer } from "./gen/ihp/records/v1/records.js";
+// RecordLifecycleService (lifecycle.proto): co-signature, archive, addenda, holds, restriction, destruction, sealing.
+export * from "./gen/ihp/records/v1/lifecycle.js";
 // RecordMediaService (media.proto): reading and destroying a record's media (issue 11 item 2; REC-01, REC-03).
 export {
   DestroyRecordMediaRequest,

@@ -23,6 +23,8 @@ export const recordsConfigSchema = serviceConfigSchema({
     .default("试用期医师,实习医师,住院医师(试用期)")
     .transform((text) => text.split(",").map((item) => item.trim()).filter((item) => item !== "")),
   /** REC-07: the RFC 3161 TSA (POST application/timestamp-query) and its certificate (PEM file): both or neither. */
+  /** REC-02, §9: how often the list of records due for destruction is made (it destroys nothing). */
+  RECORDS_RETENTION_REVIEW_HOURS: z.coerce.number().min(1).max(24 * 7).default(24),
   RECORDS_TSA_URL: z.url().optional(),
   RECORDS_TSA_CERT_FILE: z.string().min(1).optional(),
   /**

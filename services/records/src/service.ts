@@ -9,6 +9,7 @@ import { ORIGINATION_DURABLE, ORIGINATION_SUBJECTS, originationHandler } from ".
 import { grpcConsult } from "./adapters/consult/grpcConsult.js";
 import { mediaServer } from "./adapters/grpc/mediaServer.js";
 import { recordsServer } from "./adapters/grpc/recordsServer.js";
+import { lifecycleBinding } from "./adapters/grpc/lifecycleBinding.js";
 import { grpcIdentity } from "./adapters/identity/grpcIdentity.js";
 import { createRecordReader } from "./application/access.js";
 import { createRecordCommands } from "./application/commands.js";
@@ -21,6 +22,7 @@ import type { ConsultPort, IdentityPort } from "./application/ports.js";
 import { createRecordQueries } from "./application/queries.js";
 import { RECORDS_SEALING } from "./application/sealing.js";
 import { createRecordStore } from "./application/store.js";
+import { retentionReviewJob } from "./application/retentionJob.js";
 import type { RecordsConfig } from "./config.js";
 
 export const RECORDS_CONTEXT = "records";
@@ -130,6 +132,8 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
             ),
         },
       ],
+      // REC-02, §9: the daily list of what falls due for destruction (nothing is destroyed without approval).
+      jobs: [retentionReviewJob({ everyMs: config.RECORDS_RETENTION_REVIEW_HOURS * 3_600_000, clock })],
       grpc: ({ store, audit, handlers, newId, stopping, keyRing }) => {
         const records = createRecordStore(store, newId);
         const read = createRecordReader({ records, audit, identity: identityPort, clock });
@@ -147,6 +151,7 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
               newId,
             }),
           },
+          lifecycleBinding({ handlers, store, records, audit, identity: identityPort, tsa, settings, clock, cosignTitles: config.RECORDS_COSIGN_TITLES, newId }),
         ];
       },
     });

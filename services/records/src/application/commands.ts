@@ -53,7 +53,7 @@ export function timestampedDigest(signatureValueBase64: string): Buffer {
   return createHash("sha256").update(Buffer.from(signatureValueBase64, "base64")).digest();
 }
 
-async function stampOf(tsa: TimestampAuthority, signatureValueBase64: string): Promise<TimestampToken> {
+export async function stampOf(tsa: TimestampAuthority, signatureValueBase64: string): Promise<TimestampToken> {
   try {
     return await tsa.stamp({ algorithm: "SHA-256", value: timestampedDigest(signatureValueBase64) });
   } catch (error) {

@@ -6,8 +6,9 @@ import type { RecordStore } from "./store.js";
 
 /**
  * Records awaiting co-signature (REC-05) in the caller's institution, for a physician in person: every record pending
- * now, then each one as its author signs it, until the signal ends. What is sent is the record without its clinical
- * content (header, author, status): opening it is a read like any other, with its access event.
+ * now, then each one as its author signs it, and once more (SIGNED) when it is co-signed and leaves the list, until
+ * the signal ends. What is sent is the record without its clinical content (header, author, status): opening it is
+ * a read like any other, with its access event.
  */
 export function createPendingCosignFeed(options: { store: EventStore; records: RecordStore; audit: AuditTrail }) {
   const { store, records, audit } = options;
@@ -19,9 +20,15 @@ export function createPendingCosignFeed(options: { store: EventStore; records: R
     });
     const sent = new Set<string>();
     for await (const event of store.subscribe({ signal })) {
-      if (event.type !== "RecordAttested" || event.data["status"] !== "PENDING_COSIGN") continue;
       const documentId = event.data["documentId"];
       if (typeof documentId !== "string") continue;
+      if (event.type === "RecordCosigned" && sent.has(documentId)) {
+        // REC-05: co-signed, it leaves the list: sent once more, now SIGNED (header only, as before).
+        sent.delete(documentId);
+        await send(await records.record(documentId));
+        continue;
+      }
+      if (event.type !== "RecordAttested" || event.data["status"] !== "PENDING_COSIGN") continue;
       if (sent.has(documentId)) continue;
       const record = await records.record(documentId);
       const mine = record.header.custodian.institutionId === caller.principal.tenantId && record.author.practitionerId !== caller.principal.subject;

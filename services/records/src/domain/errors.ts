@@ -216,6 +216,18 @@ export const RECORDS_ERRORS = {
     en: "Destruction must be approved by the head of the institution.",
     zh: "销毁须经医疗机构主要负责人批准。",
   },
+  RECORDS_KEPT_ELSEWHERE: {
+    kind: "FAILED_PRECONDITION",
+    ruleId: "REC-02",
+    en: "Another institution still keeps records of this patient under the same content key: they must be destroyed or transferred first.",
+    zh: "其他机构仍保管该患者的病历（使用同一内容密钥），须先销毁或移交后才能销毁本机构病历。",
+  },
+  RECORD_LIFECYCLE_DENIED: {
+    kind: "PERMISSION_DENIED",
+    ruleId: "REC-06",
+    en: "Your role may not do this to medical records: co-signing and addenda are physicians', archive, holds and sealing records staff's, destruction approval the institution head's.",
+    zh: "您的角色无权执行该病历操作：审签和补充记录由医师办理，归档、法律保全和封存由病案管理人员办理，销毁由医疗机构负责人批准。",
+  },
   DESTRUCTION_NOT_APPROVED: {
     kind: "FAILED_PRECONDITION",
     ruleId: "PHA-09",
