@@ -33,6 +33,54 @@ export {
 export type { RecordsServiceServer } from "./gen/ihp/records/v1/records.js";
 // RecordLifecycleService (lifecycle.proto): co-signature, archive, addenda, holds, restriction, destruction, sealing.
 export * from "./gen/ihp/records/v1/lifecycle.js";
+// proto/ihp/records/v1/copies.proto: exports, copies, minimized access logs, custody (issue 11 items 1, 4, 5, 7).
+export {
+  ApproveRecordCopyRequest,
+  ApproveRecordCopyResponse,
+  CloseCustodianRequest,
+  CloseCustodianResponse,
+  CopyRequestView,
+  CopySealView,
+  CustodyView,
+  DesignateSuccessorRequest,
+  DesignateSuccessorResponse,
+  ExportRecordCdaRequest,
+  ExportRecordCdaResponse,
+  ExportRecordFhirRequest,
+  ExportRecordFhirResponse,
+  GetCustodyManifestRequest,
+  GetCustodyManifestResponse,
+  GetInstitutionSealRequest,
+  GetInstitutionSealResponse,
+  ListRecordAccessAuditRequest,
+  ListRecordAccessAuditResponse,
+  ManifestItem,
+  MinimizedAccessEntry,
+  ProofDocument,
+  RecordAccessAuditServiceClient,
+  RecordAccessAuditServiceService,
+  RecordCopyServiceClient,
+  RecordCopyServiceService,
+  RecordCustodyServiceClient,
+  RecordCustodyServiceService,
+  RecordExport,
+  RecordExportServiceClient,
+  RecordExportServiceService,
+  RenameCustodianRequest,
+  RenameCustodianResponse,
+  RequestRecordCopyRequest,
+  RequestRecordCopyResponse,
+  VerifyCustodyTransferRequest,
+  VerifyCustodyTransferResponse,
+  VerifyRecordCopyRequest,
+  VerifyRecordCopyResponse,
+} from "./gen/ihp/records/v1/copies.js";
+export type {
+  RecordAccessAuditServiceServer,
+  RecordCopyServiceServer,
+  RecordCustodyServiceServer,
+  RecordExportServiceServer,
+} from "./gen/ihp/records/v1/copies.js";
 // RecordMediaService (media.proto): reading and destroying a record's media (issue 11 item 2; REC-01, REC-03).
 export {
   DestroyRecordMediaRequest,

@@ -42,6 +42,12 @@ export const recordsConfigSchema = serviceConfigSchema({
   RECORDS_S3_PREFIX: z.string().default("records-media/"),
   /** "object-lock" (the bucket must have S3 Object Lock: the server enforces retention) or "metadata" (only this service honours it). */
   RECORDS_S3_RETENTION: z.enum(["object-lock", "metadata"]).default("object-lock"),
+  /**
+   * REC-01: the OID arc under which the CDA and FHIR exports name the platform's own ids (patients, practitioners,
+   * consults …). The default is a placeholder under the national health-information arc: set the publishing
+   * institution's registered arc before documents leave the platform.
+   */
+  RECORDS_OID_ROOT: z.string().regex(/^[0-2](\.(0|[1-9]\d*))+$/, "expected an OID").default("2.16.156.10011.99.1"),
 });
 
 export type RecordsConfig = z.output<typeof recordsConfigSchema>;

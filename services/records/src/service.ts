@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { BlobStore } from "@ihp/blobstore";
 import { RecordMediaServiceService, RecordsServiceService } from "@ihp/contracts/records";
 import type { Bus } from "@ihp/messaging";
@@ -8,11 +9,13 @@ import { HttpRfc3161Authority, type TimestampAuthority } from "@ihp/timestamping
 import { ORIGINATION_DURABLE, ORIGINATION_SUBJECTS, originationHandler } from "./adapters/bus/consultCompleted.js";
 import { grpcConsult } from "./adapters/consult/grpcConsult.js";
 import { mediaServer } from "./adapters/grpc/mediaServer.js";
+import { copiesBindings } from "./adapters/grpc/copiesServer.js";
 import { recordsServer } from "./adapters/grpc/recordsServer.js";
 import { lifecycleBinding } from "./adapters/grpc/lifecycleBinding.js";
 import { grpcIdentity } from "./adapters/identity/grpcIdentity.js";
 import { createRecordReader } from "./application/access.js";
 import { createRecordCommands } from "./application/commands.js";
+import { createSealKeys, type SealKeys } from "./application/copiesSeal.js";
 import { createMediaAccess } from "./application/mediaAccess.js";
 import { openMediaBlobStore } from "./application/mediaStore.js";
 import { createMediaVault, type MediaLog, type MediaVault } from "./application/mediaVault.js";
@@ -50,6 +53,8 @@ export interface RecordsServiceOptions {
    * when RECORDS_S3_BUCKET is set, else a folder under DATA_DIR. The owner of a given store closes it.
    */
   readonly blobs?: BlobStore | undefined;
+  /** REC-10: the institutions' e-seal keys for copies. Default: PEM files under DATA_DIR/records-seal. */
+  readonly sealKeys?: SealKeys | undefined;
 }
 
 export interface RecordsService {
@@ -101,6 +106,8 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
     return vault;
   };
   const tsa = options.tsa ?? (await tsaFromConfig(config, clock));
+  const sealKeys = options.sealKeys ?? createSealKeys({ dir: join(config.DATA_DIR, "records-seal") });
+  const rendering = { oidRoot: config.RECORDS_OID_ROOT };
   const settings = { editWindowHours: config.RECORDS_EDIT_WINDOW_HOURS, maxTsaSkewSeconds: config.RECORDS_MAX_TSA_SKEW_SECONDS };
   try {
     const hosted = await startServiceHost({
@@ -152,6 +159,7 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
             }),
           },
           lifecycleBinding({ handlers, store, records, audit, identity: identityPort, tsa, settings, clock, cosignTitles: config.RECORDS_COSIGN_TITLES, newId }),
+          ...copiesBindings({ handlers, store, records, read, audit, keys: sealKeys, context: rendering, clock, newId }),
         ];
       },
     });

@@ -15,10 +15,23 @@ const PURPOSE_OF_ROLE: Readonly<Record<string, string>> = {
   records_officer: "RECORDS_MANAGEMENT",
 };
 
+/** Systems (kind service) that may read for a purpose of their own: the custodian's HIS takes exports (REC-01). */
+const SYSTEM_PURPOSE_OF_ROLE: Readonly<Record<string, string>> = {
+  integration: "EXPORT",
+};
+
+/** How a read is made: the purpose it records instead of the role's own, and whether systems may make it. */
+export interface ReadOptions {
+  readonly purpose?: string | undefined;
+  readonly systems?: boolean | undefined;
+}
+
 /** The role the caller reads in (the first of theirs that may read), or RECORD_ACCESS_DENIED. */
-export function readerRoleOf(caller: Caller): string {
-  const role = caller.principal.roles.find((candidate) => Object.hasOwn(PURPOSE_OF_ROLE, candidate));
-  if (role === undefined || caller.principal.kind !== "human") throw refusal("RECORD_ACCESS_DENIED");
+export function readerRoleOf(caller: Caller, options: ReadOptions = {}): string {
+  const { principal } = caller;
+  const allowed = principal.kind === "human" ? PURPOSE_OF_ROLE : options.systems === true ? SYSTEM_PURPOSE_OF_ROLE : {};
+  const role = principal.roles.find((candidate) => Object.hasOwn(allowed, candidate));
+  if (role === undefined) throw refusal("RECORD_ACCESS_DENIED");
   return role;
 }
 
@@ -34,9 +47,9 @@ export function recordResource(documentId: string): string | undefined {
  */
 export function createRecordReader(options: { records: RecordStore; audit: AuditTrail; identity: IdentityPort; clock: () => Date }) {
   const { records, audit, identity, clock } = options;
-  return function read(caller: Caller, action: string, documentId: string): Promise<MedicalRecord> {
+  return function read(caller: Caller, action: string, documentId: string, options: ReadOptions = {}): Promise<MedicalRecord> {
     return recordingRefusals(audit, caller, action, recordResource(documentId), async () => {
-      const role = readerRoleOf(caller);
+      const role = readerRoleOf(caller, options);
       if (!isSafeId(documentId)) throw refusal("INVALID_RECORD_INPUT", "record id");
       const state = await records.state(documentId);
       if (state.status !== "exists") throw refusal("RECORD_NOT_FOUND");
@@ -48,7 +61,7 @@ export function createRecordReader(options: { records: RecordStore; audit: Audit
         {
           documentId,
           reader: { id: principal.subject, role, institutionId: principal.tenantId },
-          purpose: PURPOSE_OF_ROLE[role] ?? "",
+          purpose: options.purpose ?? PURPOSE_OF_ROLE[role] ?? SYSTEM_PURPOSE_OF_ROLE[role] ?? "",
           guardianOfMinor,
           consultClinicianIds: [],
           at: now,

@@ -6,7 +6,7 @@ import type { RecordState } from "./recordTypes.js";
 // Who may read a record (REC-08, REC-09, XC-01). Deny by default; every read, allowed or refused, is an event.
 
 /** Why the reader says they read: recorded on the access event, shown in the patient's access log. */
-export const ACCESS_PURPOSES = ["SELF_SERVICE", "TREATMENT", "RECORDS_MANAGEMENT", "COPY", "DISPUTE"] as const;
+export const ACCESS_PURPOSES = ["SELF_SERVICE", "TREATMENT", "RECORDS_MANAGEMENT", "COPY", "DISPUTE", "EXPORT"] as const;
 export type AccessPurpose = (typeof ACCESS_PURPOSES)[number];
 
 export type AccessRequest = {
@@ -52,6 +52,9 @@ function judge(request: AccessRequest, state: RecordState): RecordsErrorCode | n
     case "records_officer":
       // REC-09: medical-records staff of the custodian, by role.
       return ownTenant ? null : "RECORD_ACCESS_DENIED";
+    case "integration":
+      // REC-01: the custodian's own hospital system (HIS) takes exports (CDA, FHIR) only, never another institution's.
+      return ownTenant && request.purpose === "EXPORT" ? null : "RECORD_ACCESS_DENIED";
     default:
       return "RECORD_ACCESS_DENIED";
   }

@@ -348,6 +348,18 @@ export const RECORDS_ERRORS = {
     en: "The successor's receipt does not match what was sent: items are missing or their hashes differ.",
     zh: "接收清单与移交清单不符：有缺失或哈希值不一致。",
   },
+  INSTITUTION_SEAL_NOT_FOUND: {
+    kind: "NOT_FOUND",
+    ruleId: "REC-10",
+    en: "This institution has no e-seal key: it has not issued any sealed copy.",
+    zh: "该机构尚无电子印章密钥（尚未发放过加盖电子印章的复制件）。",
+  },
+  CUSTODY_ADMIN_REQUIRED: {
+    kind: "PERMISSION_DENIED",
+    ruleId: "REC-13",
+    en: "Only the institution's administrator may rename it, transfer its records or close it.",
+    zh: "仅本机构管理员可以办理机构更名、病历移交或注销。",
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type RecordsErrorCode = keyof typeof RECORDS_ERRORS;

@@ -1,0 +1,129 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Client, credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
+import { ConsultCompleted } from "@ihp/contracts/consult";
+import {
+  type AmendRecordResponse,
+  type GetRecordByConsultResponse,
+  type Record as RecordMessage,
+  RecordAccessAuditServiceClient,
+  RecordCopyServiceClient,
+  RecordCustodyServiceClient,
+  RecordExportServiceClient,
+  RecordsServiceClient,
+  type SignRecordResponse,
+} from "@ihp/contracts/records";
+import type { StoredEvent } from "@ihp/eventsourcing";
+import { envelopedMessage, InProcessBus } from "@ihp/messaging";
+import { BuiltinIssuer, createLogger, fromGrpcError, loadConfig, type Role, TokenVerifier, withBearerToken } from "@ihp/platform";
+import { waitFor } from "@ihp/testing";
+import { InProcessTsa } from "@ihp/timestamping";
+import type { ConsultSource } from "../src/application/ports.js";
+import { type RecordsService, recordsConfigSchema, startRecordsService } from "../src/index.js";
+import { completedConsult, consultDouble, identityDouble } from "./service/doubles.js";
+
+// The records service over gRPC with its real host (SQLite log, sealing, bus consumer), an in-process bus, the
+// in-process TSA and doubles of consult and identity; the clients of copies.proto's services; signed records on demand.
+
+type Unary<Res> = (request: unknown, metadata: Metadata, done: (error: ServiceError | null, response: Res) => void) => unknown;
+
+export interface CopiesHarness {
+  readonly dataDir: string;
+  readonly records: RecordsServiceClient;
+  readonly exports: RecordExportServiceClient;
+  readonly copies: RecordCopyServiceClient;
+  readonly audit: RecordAccessAuditServiceClient;
+  readonly custody: RecordCustodyServiceClient;
+  token(subject: string, roles: Role[], tenantId?: string, kind?: "human" | "service"): Promise<string>;
+  /** One unary call; bearer undefined calls without a token. */
+  call<Res>(client: Client, method: unknown, request: unknown, bearer: string | undefined): Promise<Res>;
+  /** A signed record of a closed consult (drafted by the consumer, completed and signed by its physician). */
+  signedRecord(consultId: string, over?: Partial<ConsultSource>): Promise<RecordMessage>;
+  close(): Promise<void>;
+}
+
+function completedMessage(source: ConsultSource, sequence: number) {
+  const payload = ConsultCompleted.encode(ConsultCompleted.fromPartial({ consultId: source.consultId, institutionId: source.institutionId, physicianId: source.physicianId })).finish();
+  const id = `0193a9f2-0000-7000-8000-${String(sequence).padStart(12, "0")}`;
+  const stored: StoredEvent = {
+    id,
+    type: "ConsultCompleted",
+    schemaVersion: 1,
+    data: {},
+    metadata: { actorId: source.physicianId, actorRole: "physician", tenantId: source.institutionId, correlationId: id, causationId: id, occurredAt: source.completedAt },
+    streamId: `consult-${source.consultId}`,
+    revision: 5,
+    position: BigInt(sequence),
+    recordedAt: source.completedAt,
+    prevHash: "0".repeat(64),
+    hash: "1".repeat(64),
+  };
+  return envelopedMessage(stored, { subject: "ihp.consult.v1.ConsultCompleted", type: "ConsultCompleted", contentType: "application/x-protobuf; proto=ihp.consult.v1.ConsultCompleted", payload });
+}
+
+export async function startCopiesHarness(): Promise<CopiesHarness> {
+  const now = () => new Date("2026-12-06T03:00:00.000Z");
+  const dataDir = await mkdtemp(join(tmpdir(), "records-copies-"));
+  const issuer = await BuiltinIssuer.create({ issuer: "urn:ihp:test", audience: "ihp" });
+  const verifier = TokenVerifier.fromJwks(issuer.jwks(), { issuer: issuer.issuer, audience: issuer.audience });
+  const bus = new InProcessBus();
+  const tsa = await InProcessTsa.open({ folder: join(dataDir, "tsa"), now });
+  const sources = new Map<string, ConsultSource>();
+  const config = loadConfig(recordsConfigSchema, { SERVICE_NAME: "records", DATA_DIR: dataDir, GRPC_PORT: "0", SHUTDOWN_GRACE_MS: "500" });
+  const service: RecordsService = await startRecordsService({
+    config,
+    bus,
+    verifier,
+    tsa,
+    clock: now,
+    identity: identityDouble({ "physician-1": "王示范" }),
+    consult: consultDouble(sources),
+    logger: createLogger({ name: "records", level: "silent" }),
+  });
+  const address = `127.0.0.1:${service.grpcPort}`;
+  const insecure = credentials.createInsecure();
+  const records = new RecordsServiceClient(address, insecure);
+  const harness = {
+    dataDir,
+    records,
+    exports: new RecordExportServiceClient(address, insecure),
+    copies: new RecordCopyServiceClient(address, insecure),
+    audit: new RecordAccessAuditServiceClient(address, insecure),
+    custody: new RecordCustodyServiceClient(address, insecure),
+  };
+  let sequence = 0;
+  const token = (subject: string, roles: Role[], tenantId = "hosp-1", kind: "human" | "service" = "human") => issuer.issue({ subject, roles, tenantId, kind });
+  const call = <Res>(client: Client, method: unknown, request: unknown, bearer: string | undefined): Promise<Res> =>
+    new Promise((resolve, reject) =>
+      (method as Unary<Res>).call(client, request, bearer === undefined ? new Metadata() : withBearerToken(bearer), (error, response) =>
+        error === null ? resolve(response) : reject(fromGrpcError(error)),
+      ),
+    );
+  return {
+    ...harness,
+    token,
+    call,
+    async signedRecord(consultId, over = {}) {
+      const source = { ...completedConsult(consultId), ...over };
+      sources.set(consultId, source);
+      await bus.publish(completedMessage(source, ++sequence));
+      const physician = await token(source.physicianId, ["physician"], source.institutionId);
+      let draft: RecordMessage | undefined;
+      await waitFor(async () => {
+        draft = await call<GetRecordByConsultResponse>(records, records.getRecordByConsult, { consultId }, physician).then((r) => r.record, () => undefined);
+        return draft !== undefined;
+      }, 10_000, "the draft record");
+      const sections = { ...draft!.sections!, chiefComplaint: "胸闷一周", presentIllness: "活动后胸闷，休息缓解" };
+      const amended = await call<AmendRecordResponse>(records, records.amendRecord, { requestId: `amend-${consultId}`, recordId: draft!.recordId, expectedVersion: 1, sections }, physician);
+      const signed = await call<SignRecordResponse>(records, records.signRecord, { requestId: `sign-${consultId}`, recordId: draft!.recordId, version: amended.record!.version }, physician);
+      return signed.record!;
+    },
+    async close() {
+      for (const client of Object.values(harness)) if (typeof client === "object") client.close();
+      await service.stop();
+      await bus.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
