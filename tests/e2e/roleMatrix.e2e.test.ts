@@ -57,6 +57,8 @@ const DENIALS: ReadonlySet<string> = new Set([
   // REP-07 / REP-05: an incident or anomaly case of another institution.
   "INCIDENT_OTHER_INSTITUTION",
   "ANOMALY_CASE_OTHER_INSTITUTION",
+  // REP-04: supervision statistics of another institution asked by an institution admin.
+  "STATISTICS_INSTITUTION_NOT_ALLOWED",
   // REC-08 / XC-03 (integration): results of someone else; a credential other than the institution's own system's.
   "RESULTS_ACCESS_DENIED",
   "INTEGRATION_CREDENTIAL_REQUIRED",

@@ -1,0 +1,160 @@
+import { DomainError } from "@ihp/eventsourcing";
+import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
+import type { BusMessage } from "@ihp/messaging";
+import { createLogger, type Principal, type Role } from "@ihp/platform";
+import { openSqliteReadModels, Projector } from "@ihp/projections";
+import type { Kysely } from "kysely";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SOURCE_DECODERS } from "../src/adapters/sourceDecoders.js";
+import { type StatisticsReadModels, statisticsProjection } from "../src/adapters/statisticsProjection.js";
+import { anomalyHandlers } from "../src/application/anomalies.js";
+import type { SourceContextName } from "../src/application/feedConsumer.js";
+import { recordFeedEntry } from "../src/application/recordFeedEntry.js";
+import { statisticsHandlers } from "../src/application/statisticsDashboard.js";
+import { consultStarted, consultTerminated, prescriptionReviewed, prescriptionSigned } from "./support/activityEvents.js";
+import { LogCapture } from "./support/logCapture.js";
+
+// REP-04 supervision statistics over the store: feed entries recorded the way the feed consumers record them, the
+// statistics projection over the log into a SQLite read model, and the query with its access rule.
+
+function principal(role: Role, tenantId: string): Principal {
+  return { subject: `${role}-1`, roles: [role], tenantId, kind: "human" };
+}
+
+async function refusedWith(run: Promise<unknown>): Promise<string> {
+  const error = await run.then(() => undefined, (thrown: unknown) => thrown);
+  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
+  return error.code;
+}
+
+const DAY = { from: "2026-03-02", to: "2026-03-02" };
+
+describe("REP-04 supervision statistics over the store", () => {
+  let store: SqliteEventStore;
+  let readModels: Kysely<StatisticsReadModels>;
+  let projector: Projector<StatisticsReadModels>;
+  let now: Date;
+  const delivered: { context: SourceContextName; message: BusMessage }[] = [];
+
+  async function deliver(context: SourceContextName, message: BusMessage): Promise<void> {
+    const decoded = SOURCE_DECODERS[context](message);
+    if (decoded.kind !== "fact") throw new Error("expected a fact");
+    await recordFeedEntry(store, decoded.event, decoded.source, now);
+    delivered.push({ context, message });
+  }
+
+  async function register(institutionId: string, jurisdiction: string): Promise<void> {
+    const institution = { institutionId, name: "示例互联网医院", grade: "HOSPITAL_GRADE_TERTIARY_A", licence: { number: `PDY-${institutionId}`, validFrom: "2026-01-01", validUntil: "2030-12-31" }, subjectCodes: ["03.07"], jurisdiction, hostLicenceNumber: "12010011A1001" };
+    await recordFeedEntry(store, { sourceEventId: `0195a3c4-1111-7000-8000-00000000000${institutionId.slice(-1)}`, occurredAt: "2026-03-01T08:00:00.000Z", fact: { type: "InstitutionRegistered", institution } }, { correlationId: "" }, now);
+  }
+
+  beforeEach(async () => {
+    store = SqliteEventStore.open({ path: ":memory:" });
+    readModels = openSqliteReadModels<StatisticsReadModels>(":memory:");
+    projector = new Projector({ db: readModels, projection: statisticsProjection, source: store });
+    now = new Date("2026-03-02T12:00:00.000Z");
+    delivered.length = 0;
+    await register("inst-1", "tianjin");
+    await register("inst-2", "guangxi");
+    // inst-1: two follow-ups (one terminated), a prescription signed 09:10 and returned 09:40 — the review recorded
+    // first, as the pharmacy consumer may be ahead of the prescription one. inst-2: one consult.
+    await deliver("consult", consultStarted("inst-1", "c-1"));
+    await deliver("consult", consultStarted("inst-1", "c-2"));
+    await deliver("consult", consultTerminated("inst-1", "c-2"));
+    await deliver("pharmacy", prescriptionReviewed("inst-1"));
+    await deliver("prescription", prescriptionSigned("inst-1", {}, { occurredAt: "2026-03-02T09:10:00.000Z" }));
+    await deliver("consult", consultStarted("inst-2", "c-9"));
+    const logger = createLogger({ name: "reporting", level: "debug", destination: new LogCapture() });
+    await anomalyHandlers({ store, clock: () => now, logger }).openCase(principal("regulator", "tianjin"), {
+      caseId: "case-1", institutionId: "inst-1", findingCode: "RX_WITHOUT_REVIEW", findingReference: "TJ-1", workingDays: 3,
+    });
+  });
+  afterEach(async () => {
+    await projector.stop();
+    await readModels.destroy();
+    await store.close();
+  });
+
+  const handlers = () => statisticsHandlers({ store, readModels, clock: () => now });
+
+  it("REP-04, REP-05: the figures of an institution equal what its feed entries say; a jurisdiction covers only its institutions", async () => {
+    await projector.runOnce();
+    const own = await handlers().dashboard(principal("institution_admin", "inst-1"), { institutionId: "inst-1", jurisdiction: "", ...DAY });
+    expect(own).toMatchObject({
+      consultsByType: [{ key: "FOLLOW_UP", count: 2 }],
+      consultsByDepartment: [{ key: "03.07", count: 2 }],
+      prescriptionsIssued: 1,
+      prescriptionsApproved: 0,
+      prescriptionsReturned: 1,
+      prescriptionsRejected: 0,
+      prescriptionReasons: [{ key: "DOSE_TOO_HIGH", count: 1 }],
+      // Signed 09:10, returned 09:40, though the review was recorded first.
+      reviewTurnaround: { count: 1, medianMinutes: 30, p90Minutes: 30 },
+      consultResponse: { count: 0, medianMinutes: undefined, p90Minutes: undefined },
+      terminations: 1,
+      referrals: 1,
+      terminationReasons: [{ key: "SUSPECTED_EMERGENCY", count: 1 }],
+      adverseEventsBySeverity: [],
+      complaintsByStatus: [],
+      openAnomalyCases: [{ caseId: "case-1", institutionId: "inst-1", dueOn: "2026-03-05", overdue: false }],
+    });
+    // As of the last event applied (the anomaly case, the log's last event).
+    expect(own.asOf).toBe((await store.readAll()).at(-1)?.recordedAt);
+
+    const tianjin = await handlers().dashboard(principal("regulator", "tianjin"), { institutionId: "", jurisdiction: "tianjin", ...DAY });
+    expect(tianjin).toEqual(own);
+    const guangxi = await handlers().dashboard(principal("regulator", "guangxi"), { institutionId: "", jurisdiction: "guangxi", ...DAY });
+    expect(guangxi).toMatchObject({ consultsByType: [{ key: "FOLLOW_UP", count: 1 }], prescriptionsIssued: 0, openAnomalyCases: [] });
+    const national = await handlers().dashboard(principal("regulator", "national"), { institutionId: "", jurisdiction: "national", ...DAY });
+    expect(national.consultsByType).toEqual([{ key: "FOLLOW_UP", count: 3 }]);
+    // Another day counts nothing; the case is open (and overdue once its due day has passed).
+    now = new Date("2026-03-06T01:00:00.000Z");
+    const later = await handlers().dashboard(principal("institution_admin", "inst-1"), { institutionId: "inst-1", jurisdiction: "", from: "2026-03-03", to: "2026-03-06" });
+    expect(later).toMatchObject({ consultsByType: [], prescriptionsIssued: 0, openAnomalyCases: [{ caseId: "case-1", overdue: true }] });
+  });
+
+  it("REP-04: redelivered source events and a replayed projection change no figure", async () => {
+    await projector.runOnce();
+    const admin = principal("institution_admin", "inst-1");
+    const before = await handlers().dashboard(admin, { institutionId: "inst-1", jurisdiction: "", ...DAY });
+    // The bus delivers everything again: the feed records nothing twice, the projection has nothing new to count.
+    for (const { context, message } of [...delivered]) await deliver(context, message);
+    await projector.runOnce();
+    expect(await handlers().dashboard(admin, { institutionId: "inst-1", jurisdiction: "", ...DAY })).toEqual(before);
+    // The same events handed to the projection again (a redelivery below its checkpoint) are skipped.
+    const events = await store.readAll();
+    const again = await projector.handleBatch(events);
+    expect(again.applied).toBe(0);
+    // A rebuild from the start of the log gives the same figures.
+    await projector.rebuild();
+    expect(await handlers().dashboard(admin, { institutionId: "inst-1", jurisdiction: "", ...DAY })).toEqual(before);
+  });
+
+  it("REP-04: the role first, then the request, then the scope; each refusal appends nothing but its audit record", async () => {
+    await projector.runOnce();
+    const before = (await store.readAll()).length;
+    const ask = (who: Principal, scope: { institutionId?: string; jurisdiction?: string }, range = DAY) =>
+      refusedWith(handlers().dashboard(who, { institutionId: scope.institutionId ?? "", jurisdiction: scope.jurisdiction ?? "", ...range }));
+    const codes = [
+      await ask(principal("physician", "inst-1"), { institutionId: "inst-1" }, { from: "x", to: "y" }),
+      await ask(principal("institution_admin", "inst-1"), { institutionId: "inst-2" }),
+      await ask(principal("institution_admin", "inst-1"), { jurisdiction: "tianjin" }),
+      await ask(principal("regulator", "guangxi"), { institutionId: "inst-1" }),
+      await ask(principal("regulator", "guangxi"), { jurisdiction: "tianjin" }),
+      await ask(principal("regulator", "tianjin"), { institutionId: "inst-1", jurisdiction: "tianjin" }),
+      await ask(principal("regulator", "tianjin"), { jurisdiction: "tianjin" }, { from: "2026-03-05", to: "2026-03-01" }),
+    ];
+    expect(codes).toEqual([
+      "ROLE_NOT_ALLOWED",
+      "STATISTICS_INSTITUTION_NOT_ALLOWED",
+      "STATISTICS_INSTITUTION_NOT_ALLOWED",
+      "JURISDICTION_NOT_ALLOWED",
+      "JURISDICTION_NOT_ALLOWED",
+      "STATISTICS_SCOPE_INVALID",
+      "STATISTICS_RANGE_INVALID",
+    ]);
+    const added = (await store.readAll()).slice(before);
+    expect(added.map((event) => event.type)).toEqual(Array(7).fill("AccessRefused"));
+    expect(added.map((event) => (event.data as { reason?: string }).reason)).toEqual(codes);
+  });
+});
