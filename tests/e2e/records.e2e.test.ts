@@ -93,8 +93,8 @@ describe.skipIf(!opensslAvailable)("records end to end, embedded mode: consult c
     expect(draft.visitAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}\+08:00$/);
     expect(draft.sections).toMatchObject({ chiefComplaint: "", examined: false, treatmentAdvice: "2型糖尿病复诊，病情稳定，续用二甲双胍。" });
     expect(draft.sections.diagnoses).toEqual([{ code: "E11.9", name: "2型糖尿病", system: "ICD-10 国家临床版 2.0", main: true }]);
-    // The embedded mode keeps no media blobs (RECORDS_BLOB_DIR unset: blobs are not sealed at rest yet).
-    expect(draft.media).toEqual([]);
+    // REC-01: the embedded mode keeps media by default, sealed (recordsMedia.e2e.test.ts reads them): the transcript.
+    expect(draft.media.map((item) => item.kind)).toEqual(["TRANSCRIPT"]);
 
     // WS/T 500.2: signing an incomplete record (no chief complaint) is refused; completing it makes version 2.
     expect((await refusal(signRecord(actors, "records-early", consultId, draft))).code).toBe("RECORD_INCOMPLETE");

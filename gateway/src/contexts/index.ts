@@ -12,6 +12,7 @@ import { deliveryModule } from "./reporting/deliveryResolvers.js";
 import { dashboardModule } from "./reporting/dashboardResolvers.js";
 import { integrationModule } from "./integration/resolvers.js";
 import { recordsModule } from "./records/resolvers.js";
+import { recordsMediaModule } from "./records/mediaResolvers.js";
 import { erasureModule } from "./erasure/resolvers.js";
 
 export const MODULES: readonly GatewayModule[] = [
@@ -26,5 +27,6 @@ export const MODULES: readonly GatewayModule[] = [
   dashboardModule,
   integrationModule,
   recordsModule,
+  recordsMediaModule,
   erasureModule,
 ];
