@@ -13,10 +13,13 @@ export function daysBefore(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) - days * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** From the start of Beijing day `first` to the start of the Beijing day after `last`, as ISO-8601 UTC instants. */
+/**
+ * From the first to the last instant of the Beijing days `first`..`last`, as ISO-8601 UTC instants: each one falls
+ * in its Beijing day, so the range reads the same as inclusive days or as instants.
+ */
 export function periodOf(first: string, last: string): { from: string; to: string } {
   const start = Date.parse(`${first}T00:00:00+08:00`);
-  const end = Date.parse(`${last}T00:00:00+08:00`) + DAY_MS;
+  const end = Date.parse(`${last}T00:00:00+08:00`) + DAY_MS - 1;
   if (Number.isNaN(start) || Number.isNaN(end)) throw new RangeError("dates must be YYYY-MM-DD");
   return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
 }

@@ -20,7 +20,7 @@ export function renderSections(container: HTMLElement, sections: readonly Sectio
 }
 
 function renderSection(section: Section): HTMLElement {
-  const card = element("section", undefined, "card");
+  const card = element("section", undefined, section.table === undefined ? "card" : "card wide");
   card.dataset["section"] = section.id;
   card.append(element("h2", section.title));
   if (section.chart.points.length > 0) {

@@ -166,9 +166,13 @@ export function deliverySections(s: RegulatorDeliveryStatus): Section[] {
   ];
 }
 
-/** How a value reads on the page: integers as they are, fractions to one decimal, a missing value as a dash. */
+/**
+ * How a value reads on the page: integers as they are, other numbers to one decimal (two significant digits below 1,
+ * so a review of seconds does not read as 0), a missing value as a dash. The raw value is in data-value.
+ */
 export function displayed(value: FigureValue): string {
   if (value === null) return "—";
   if (typeof value === "string") return value;
-  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+  if (Number.isInteger(value)) return String(value);
+  return Math.abs(value) >= 1 ? value.toFixed(1) : value.toPrecision(2);
 }

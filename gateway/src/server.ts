@@ -16,6 +16,7 @@ import { createGatewayCatalog } from "./errors/publicError.js";
 import { type ClientTls, connectDownstream, type ServiceTarget } from "./grpc/downstream.js";
 import { clientErrorHandler, errorResponses } from "./http/errorResponses.js";
 import { gatewayMetrics } from "./http/gatewayMetrics.js";
+import { dashboardRoutes } from "./http/dashboard.js";
 import { healthRoutes } from "./http/healthRoutes.js";
 import { GRAPHQL_RESPONSE_JSON, responseMediaType } from "./http/mediaType.js";
 import { type PersistedQueries, persistedQueryProvider } from "./http/persistedQueries.js";
@@ -253,6 +254,7 @@ export async function createGateway(options: GatewayOptions) {
   });
 
   await app.register(healthRoutes(downstream, options.readinessTimeoutMs ?? 1_000));
+  await app.register(dashboardRoutes());
   gatewayMetrics(app, {
     registry: options.metricsRegistry ?? createMetricsRegistry({ serviceName: "gateway", defaultMetrics: false }),
     catalog,

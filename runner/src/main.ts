@@ -28,6 +28,7 @@ const out = (line: string): void => void process.stdout.write(`${line}\n`);
 out("Internet hospital platform — embedded mode (identity, consult, prescription, pharmacy, reporting, gateway; SQLite under " + env.DATA_DIR + ")");
 out(`GraphQL:  ${platform.graphqlUrl}`);
 out(`GraphiQL: ${platform.graphqlUrl.replace(/\/graphql$/, "/graphiql")}`);
+out(`Dashboard: ${platform.graphqlUrl.replace(/\/graphql$/, "/dashboard/")} (supervision figures: sign in as the institution admin below, or paste the regulator token)`);
 if (platform.metricsUrl !== undefined) out(`Metrics:  ${platform.metricsUrl} (every service and the gateway, one "service" label each)`);
 if (env.DEMO_SEED === "true") {
   const demo = await seedDemo(platform.graphqlUrl, platform.issuer, new Date());
