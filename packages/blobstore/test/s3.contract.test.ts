@@ -1,32 +1,8 @@
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import S3rver from "s3rver";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { S3BlobStore, s3ClientFor } from "../src/s3/index.js";
 import { blobStoreContract } from "./support/blobStoreContract.js";
-
-/** A real S3-protocol server (s3rver) on a random loopback port with its data in a temporary folder. */
-async function startS3(bucket: string): Promise<{ client: S3Client; stop(): Promise<void> }> {
-  const directory = await mkdtemp(join(tmpdir(), "ihp-s3rver-"));
-  const server = new S3rver({ address: "127.0.0.1", port: 0, directory, silent: true, configureBuckets: [{ name: bucket }] });
-  const { port } = await server.run();
-  const client = s3ClientFor({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: "cn-north-1",
-    accessKeyId: "S3RVER",
-    secretAccessKey: "S3RVER",
-  });
-  return {
-    client,
-    stop: async () => {
-      client.destroy();
-      await server.close();
-      await rm(directory, { recursive: true, force: true });
-    },
-  };
-}
+import { startTestS3 as startS3 } from "./support/s3Server.js";
 
 blobStoreContract("S3 (s3rver, retention as metadata)", async () => {
   const s3 = await startS3("media");
