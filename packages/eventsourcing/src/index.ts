@@ -20,6 +20,8 @@ export type {
 export { ConcurrencyExhaustedError, handleCommand } from "./handleCommand.js";
 export type { CommandEnvelope, HandleOptions, HandleResult } from "./handleCommand.js";
 export { GENESIS_HASH, hashEvent } from "./hashChain.js";
+export { canSubscribeToStream, subscribeToStream } from "./streamSubscription.js";
+export type { StreamSubscribable, StreamSubscribeOptions } from "./streamSubscription.js";
 export { checkAnchors } from "./checkpoints/anchors.js";
 export type { Anchor, AnchorCheck, AnchorOptions } from "./checkpoints/anchors.js";
 export { appendCheckpoint, openCheckpointSigner, readCheckpoints } from "./checkpoints/checkpointFiles.js";

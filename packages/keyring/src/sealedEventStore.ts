@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import {
+  canSubscribeToStream,
   DomainError,
   type AppendResult,
   type EventMetadata,
@@ -9,6 +10,7 @@ import {
   type JsonValue,
   type NewEvent,
   type StoredEvent,
+  type StreamSubscribeOptions,
 } from "@ihp/eventsourcing";
 import { KeyRingError } from "./errors.js";
 import type { EventIdentity, KeyRing } from "./keyRing.js";
@@ -244,6 +246,15 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
       await appendFenceEvent(request, "SubjectKeyReissued", fence.generation + 1, {});
     },
   };
+  // Issue 15: a store that follows one stream by itself keeps doing so behind the seal (a watcher then costs nothing
+  // for other streams' events).
+  if (canSubscribeToStream(store)) {
+    Object.assign(sealed, {
+      async *subscribeStream(streamId: string, streamOptions?: StreamSubscribeOptions): AsyncGenerator<StoredEvent> {
+        for await (const event of store.subscribeStream(streamId, streamOptions)) yield await openEvent(event);
+      },
+    });
+  }
   const head = (store as Partial<{ head: unknown }>).head;
   return typeof head === "function" ? Object.assign(sealed, { head: head.bind(store) as unknown }) : sealed;
 }

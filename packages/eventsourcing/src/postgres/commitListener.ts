@@ -3,6 +3,30 @@ import pg from "pg";
 /** The channel every PostgreSQL event store notifies on; the payload names the schema whose log committed. */
 export const COMMIT_CHANNEL = "ihp_event_store_commit";
 
+/** NOTIFY payloads stay below PostgreSQL's 8000-byte limit; a longer list of streams is left out (wakes all). */
+const MAX_PAYLOAD = 7_000;
+
+/**
+ * The payload of a commit notification: the schema, then ":" and the JSON array of the streams written when it fits
+ * (schema names are SQL identifiers, so never hold ":"). Without the list a listener wakes every subscriber.
+ */
+export function commitPayload(schema: string, streams: readonly string[]): string {
+  const named = `${schema}:${JSON.stringify(streams)}`;
+  return Buffer.byteLength(named) <= MAX_PAYLOAD ? named : schema;
+}
+
+/** The streams a payload for `schema` names; undefined: all (or unknown); null: the payload is not for this schema. */
+export function streamsOfPayload(schema: string, payload: string | undefined): readonly string[] | undefined | null {
+  if (payload === schema) return undefined;
+  if (payload?.startsWith(`${schema}:`) !== true) return null;
+  try {
+    const streams: unknown = JSON.parse(payload.slice(schema.length + 1));
+    return Array.isArray(streams) && streams.every((id) => typeof id === "string") ? streams : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** application_name of the LISTEN connection (lets an operator, or a test, find and end it). */
 export const LISTENER_APPLICATION_NAME = "ihp-event-store-listener";
 
@@ -21,8 +45,11 @@ export class CommitListener {
   constructor(
     private readonly connectionString: string,
     private readonly schema: string,
-    /** Called on a commit of this log by any replica, and on every change of `listening`. */
-    private readonly wake: () => void,
+    /**
+     * Called on a commit of this log by any replica (with the streams it wrote when the notification names them), and
+     * on every change of `listening` (without).
+     */
+    private readonly wake: (streams?: readonly string[]) => void,
     private readonly reconnectMs = 500,
   ) {}
 
@@ -36,7 +63,9 @@ export class CommitListener {
     const client = new pg.Client({ connectionString: this.connectionString, application_name: LISTENER_APPLICATION_NAME });
     this.#client = client;
     client.on("notification", (message) => {
-      if (message.channel === COMMIT_CHANNEL && message.payload === this.schema) this.wake();
+      if (message.channel !== COMMIT_CHANNEL) return;
+      const streams = streamsOfPayload(this.schema, message.payload);
+      if (streams !== null) this.wake(streams);
     });
     client.on("error", () => this.#dropped(client));
     client.on("end", () => this.#dropped(client));

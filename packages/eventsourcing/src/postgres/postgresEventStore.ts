@@ -14,13 +14,14 @@ import type {
 } from "../eventStore.js";
 import { GENESIS_HASH, hashEvent } from "../hashChain.js";
 import { verifyRows } from "../sqlite/verifyRows.js";
-import type { EventRow } from "../sqlite/schema.js";
 import { START, type NewEvent, type StoredEvent } from "../types.js";
 import { validateAppend, type EncodedEvent } from "../validateAppend.js";
 import { CommitSignal } from "../commitSignal.js";
+import { followStream, type StreamSubscribable, type StreamSubscribeOptions } from "../streamSubscription.js";
 import { rowToEvent } from "../storedRows.js";
-import { COMMIT_CHANNEL, CommitListener } from "./commitListener.js";
+import { COMMIT_CHANNEL, CommitListener, commitPayload } from "./commitListener.js";
 import { quoteIdent, schemaSql, type PgEventRow } from "./schema.js";
+import { readLogSnapshot, streamsOf } from "./logReads.js";
 
 export interface PostgresEventStoreOptions {
   /** postgres://… of the application role (a non-owner with SELECT and INSERT only, in production). */
@@ -75,7 +76,7 @@ const COLUMNS = 11;
  * then reads by position from where it stopped, so a notification only says "read again" and losing one loses no
  * event. While the LISTEN connection is down, subscribers poll every pollIntervalMs until it is back.
  */
-export class PostgresEventStore implements EventStore, AnchorableLog {
+export class PostgresEventStore implements EventStore, AnchorableLog, StreamSubscribable {
   private readonly pool: pg.Pool;
   private readonly table: string;
   private readonly clock: () => Date;
@@ -99,10 +100,18 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.listeningPollIntervalMs = options.listeningPollIntervalMs ?? 5_000;
     this.signal = new CommitSignal(this.pollIntervalMs);
-    // Every notification counts as a commit, so a subscriber that read its page before it arrived reads again.
+    // Every notification counts as a commit, so a subscriber that read its page before it arrived reads again; one
+    // that names its streams wakes only those streams' subscribers (and every whole-log one).
     this.listener = options.listen === false
       ? undefined
-      : new CommitListener(options.connectionString, this.schema, () => this.signal.committed());
+      : new CommitListener(options.connectionString, this.schema, (streams) => {
+          if (streams === undefined) {
+            this.signal.committed();
+          } else {
+            this.signal.commits++;
+            this.signal.wakeCommitted(streams);
+          }
+        });
   }
 
   static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
@@ -173,8 +182,24 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
     }
   }
 
-  stats(): { readonly commits: number; readonly appends: number } {
-    return { commits: this.commitsMade, appends: this.appendsWritten };
+  /**
+   * One stream from a revision, then live (issue 15): reads by the (stream_id, revision) index; woken by this
+   * instance's commits to the stream and by other replicas' notifications naming it (or naming no streams).
+   */
+  subscribeStream(streamId: string, options: StreamSubscribeOptions = {}): AsyncGenerator<StoredEvent> {
+    const read = async (after: number, limit: number): Promise<StoredEvent[]> => {
+      const { rows } = await this.pool.query<PgEventRow>(
+        `SELECT * FROM ${this.table} WHERE stream_id = $1 AND revision > $2 ORDER BY revision LIMIT $3`,
+        [streamId, after, limit],
+      );
+      return rows.map(rowToEvent);
+    };
+    const following = { signal: this.signal, read, closed: () => this.closed, pollIntervalMs: () => this.pollInterval() };
+    return followStream(following, streamId, options);
+  }
+
+  stats(): { readonly commits: number; readonly appends: number; readonly streamWakeups: number } {
+    return { commits: this.commitsMade, appends: this.appendsWritten, streamWakeups: this.signal.streamWakeups };
   }
 
   /** Whether the LISTEN connection is up (subscribers then poll only every listeningPollIntervalMs). */
@@ -195,27 +220,7 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
       if (!checked.ok) return checked.result;
       checkedAnchors = checked.anchors;
     }
-    // verifyRows is synchronous over an iterable: read the log in a REPEATABLE READ snapshot, page by page, first.
-    const client = await this.pool.connect();
-    const rows: EventRow[] = [];
-    try {
-      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      let after = "0";
-      for (;;) {
-        const page = await client.query<PgEventRow>(
-          `SELECT * FROM ${this.table} WHERE position > $1 ORDER BY position LIMIT 10000`,
-          [after],
-        );
-        for (const row of page.rows) rows.push({ ...row, position: Number(row.position) });
-        const last = page.rows.at(-1);
-        if (last === undefined) break;
-        after = last.position;
-      }
-      await client.query("COMMIT");
-    } finally {
-      client.release();
-    }
-    return verifyRows(rows, checkedAnchors);
+    return verifyRows(await readLogSnapshot(this.pool, this.table), checkedAnchors);
   }
 
   async head(): Promise<LogHead> {
@@ -293,7 +298,7 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
         }
       }
       // Delivered to every LISTENing replica at COMMIT, never for a rolled-back batch.
-      await client.query("SELECT pg_notify($1, $2)", [COMMIT_CHANNEL, this.schema]);
+      await client.query("SELECT pg_notify($1, $2)", [COMMIT_CHANNEL, commitPayload(this.schema, streamsOf(outcomes))]);
       await client.query("COMMIT");
     } catch (error) {
       // The transaction failed as a whole (connection lost, commit failed): nothing of the batch is acknowledged.
@@ -311,7 +316,7 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
       if (outcome?.ok === true) request.resolve(outcome.result);
       else request.reject(outcome?.error);
     });
-    this.signal.wake();
+    this.signal.wakeCommitted(streamsOf(outcomes));
   }
 
   /** Checks and writes one append inside the batch transaction, advancing the tail only when it succeeds. */
@@ -383,3 +388,4 @@ export class PostgresEventStore implements EventStore, AnchorableLog {
   }
 
 }
+

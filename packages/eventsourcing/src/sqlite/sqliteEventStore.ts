@@ -15,6 +15,7 @@ import type { LogHead } from "../checkpoints/logCheckpoint.js";
 import { GENESIS_HASH, hashEvent } from "../hashChain.js";
 import { START, type NewEvent, type StoredEvent } from "../types.js";
 import { CommitSignal } from "../commitSignal.js";
+import { followStream, type StreamSubscribable, type StreamSubscribeOptions } from "../streamSubscription.js";
 import { rowToEvent } from "../storedRows.js";
 import { SCHEMA_SQL, type EventRow } from "./schema.js";
 import { validateAppend, type EncodedEvent } from "../validateAppend.js";
@@ -69,7 +70,7 @@ const PAGE = 1_000;
  * writers share one fsync. Each append keeps its own atomicity through a savepoint: one append's conflict does not
  * fail its neighbours. A promise resolves only after the commit is durable.
  */
-export class SqliteEventStore implements EventStore, AnchorableLog {
+export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscribable {
   private readonly db: Database.Database;
   private readonly clock: () => Date;
   private pending: PendingAppend[] = [];
@@ -77,6 +78,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog {
   private closed = false;
   /** Counts commits; subscribers wait for it to move. */
   private readonly signal: CommitSignal;
+  private readonly pollIntervalMs: number;
   private appendsWritten = 0;
   /**
    * Last revision per stream, as committed. Valid while no other connection writes the file: PRAGMA data_version
@@ -93,6 +95,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog {
     readonly findById: Database.Statement<[string], EventRow>;
     readonly insert: Database.Statement<unknown[]>;
     readonly readStream: Database.Statement<[string], EventRow>;
+    readonly readStreamAfter: Database.Statement<[string, number, number], EventRow>;
     readonly readAll: Database.Statement<[number, number], EventRow>;
     readonly iterateAll: Database.Statement<[], EventRow>;
   };
@@ -103,7 +106,8 @@ export class SqliteEventStore implements EventStore, AnchorableLog {
 
   private constructor(options: SqliteEventStoreOptions) {
     this.clock = options.clock ?? (() => new Date());
-    this.signal = new CommitSignal(options.pollIntervalMs ?? 500);
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.signal = new CommitSignal(this.pollIntervalMs);
     this.db = new Database(options.path);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
@@ -118,6 +122,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog {
            prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       readStream: this.db.prepare("SELECT * FROM events WHERE stream_id = ? ORDER BY revision"),
+      readStreamAfter: this.db.prepare("SELECT * FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision LIMIT ?"),
       readAll: this.db.prepare("SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?"),
       iterateAll: this.db.prepare("SELECT * FROM events ORDER BY position"),
     };
@@ -193,9 +198,21 @@ export class SqliteEventStore implements EventStore, AnchorableLog {
     }
   }
 
+  /**
+   * One stream from a revision, then live (issue 15): the catch-up reads the stream by its (stream_id, revision)
+   * index, and only commits to this stream wake it, so its cost does not grow with the log or the other streams.
+   * Commits by another process are found by polling, as for subscribe().
+   */
+  subscribeStream(streamId: string, options: StreamSubscribeOptions = {}): AsyncGenerator<StoredEvent> {
+    const read = (after: number, limit: number): StoredEvent[] =>
+      this.statements.readStreamAfter.all(streamId, after, limit).map(rowToEvent);
+    const following = { signal: this.signal, read, closed: () => this.closed, pollIntervalMs: () => this.pollIntervalMs };
+    return followStream(following, streamId, options);
+  }
+
   /** Commits made and appends written since open: appends / commits is the group-commit factor (for metrics). */
-  stats(): { readonly commits: number; readonly appends: number } {
-    return { commits: this.signal.commits, appends: this.appendsWritten };
+  stats(): { readonly commits: number; readonly appends: number; readonly streamWakeups: number } {
+    return { commits: this.signal.commits, appends: this.appendsWritten, streamWakeups: this.signal.streamWakeups };
   }
 
   /**
@@ -249,7 +266,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog {
       if (outcome?.ok === true) request.resolve(outcome.result);
       else request.reject(outcome?.error);
     });
-    this.signal.wake();
+    this.signal.wakeCommitted(written.revisions.keys());
   }
 
   /**

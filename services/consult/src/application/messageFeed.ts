@@ -1,4 +1,4 @@
-import type { EventStore } from "@ihp/eventsourcing";
+import { type EventStore, subscribeToStream } from "@ihp/eventsourcing";
 import type { AuditTrail } from "@ihp/platform";
 import type { MessageSentData } from "../domain/consults/index.js";
 import { refusal } from "../domain/errors.js";
@@ -12,8 +12,12 @@ const CLOSING = new Set(["ConsultCompleted", "ConsultTerminated"]);
 
 /**
  * The live feed of one consult's messages: its history, then each new message as it is appended (catch-up
- * subscription from the stream's last position, so none is lost between the two), until the consult closes or the
- * signal aborts. Only the consult's patient, guardian or physician may watch.
+ * subscription to the consult's own stream after the last event read, so none is lost between the two), until the
+ * consult closes or the signal aborts. Only the consult's patient, guardian or physician may watch.
+ *
+ * Issue 15: the subscription is to the stream, not the whole log — starting costs a read of the stream by its index
+ * however old the consult, and other consults' events wake nobody here (stores without stream subscriptions fall
+ * back to filtering the log: see subscribeToStream).
  */
 export function createMessageFeed(options: { store: EventStore; audit: AuditTrail }) {
   return async function watch(caller: Caller, rawId: string, signal: AbortSignal, send: (message: MessageSentData) => Promise<void>): Promise<void> {
@@ -30,8 +34,7 @@ export function createMessageFeed(options: { store: EventStore; audit: AuditTrai
     const last = history.at(-1);
     if (last === undefined || consult.status === "COMPLETED" || consult.status === "TERMINATED_REFERRED") return;
     const streamId = consultStreamId(consult.consultId);
-    for await (const event of options.store.subscribe({ after: last.position, signal })) {
-      if (event.streamId !== streamId) continue;
+    for await (const event of subscribeToStream(options.store, streamId, { after: last, signal })) {
       if (event.type === "MessageSent") await send(event.data as unknown as MessageSentData);
       if (CLOSING.has(event.type)) return;
     }
