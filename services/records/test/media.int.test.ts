@@ -33,6 +33,8 @@ import { completedConsult, consultDouble, identityDouble } from "./service/doubl
 const [READ, TAMPER, ERASE] = ["0193a9f2-7c1d-8e4b-9a6f-2b3c4d5e6f71", "0193a9f2-7c1d-8e4b-9a6f-2b3c4d5e6f72", "0193a9f2-7c1d-8e4b-9a6f-2b3c4d5e6f73"];
 const CHAT = "最近胸闷好转，附上心电图";
 const IMAGE_SHA = createHash("sha256").update("ecg-image").digest("hex");
+const AUDIO_SHA = createHash("sha256").update("voice").digest("hex");
+const VIDEO_SHA = createHash("sha256").update("video").digest("hex");
 
 function source(consultId: string, patientId: string): ConsultSource {
   const base = completedConsult(consultId);
@@ -42,6 +44,12 @@ function source(consultId: string, patientId: string): ConsultSource {
     transcript: [
       { messageId: `${consultId}-1`, senderRole: "PATIENT", kind: "TEXT", text: CHAT, mediaUri: "", mediaSha256: "", sentAt: "2026-12-06T02:10:00.000Z" },
       { messageId: `${consultId}-2`, senderRole: "PATIENT", kind: "IMAGE", text: "", mediaUri: "https://media.consult.example/ecg-1.png", mediaSha256: IMAGE_SHA, sentAt: "2026-12-06T02:11:00.000Z" },
+      // No well-formed hash: never verifiable, so not linked.
+      { messageId: `${consultId}-3`, senderRole: "PATIENT", kind: "IMAGE", text: "", mediaUri: "https://media.consult.example/x.png", mediaSha256: "not-a-hash", sentAt: "2026-12-06T02:12:00.000Z" },
+    ],
+    recordings: [
+      { uri: "s3://consult-recordings/c-1/voice.m4a", sha256: AUDIO_SHA, durationSeconds: 95, storedAt: "2026-12-06T02:30:00.000Z" },
+      { uri: "s3://consult-recordings/c-1/video.mp4", sha256: VIDEO_SHA, durationSeconds: 600, storedAt: "2026-12-06T02:30:00.000Z" },
     ],
   };
 }
@@ -140,6 +148,12 @@ describe("record media (issue 11 item 2)", () => {
     const transcript = record.media.find((item) => item.kind === "TRANSCRIPT")!;
     const image = record.media.find((item) => item.kind === "IMAGE")!;
     expect(image).toMatchObject({ mediaId: `message-${READ}-2`, sha256: IMAGE_SHA });
+    expect(record.media.map((item) => [item.kind, item.sha256 === transcript.sha256 ? "transcript" : item.sha256])).toEqual([
+      ["TRANSCRIPT", "transcript"],
+      ["IMAGE", IMAGE_SHA],
+      ["AUDIO", AUDIO_SHA],
+      ["VIDEO", VIDEO_SHA],
+    ]);
 
     const files = await blobFiles();
     expect(files.length).toBe(3);
@@ -221,7 +235,7 @@ describe("record media (issue 11 item 2)", () => {
     for (const name of logFiles) expect(verifyFile(join(dataDir, name))).toMatchObject({ ok: true });
   });
 
-  it("REC-03, XC-01: the patient's erasure order (class media) destroys the patient's media keys: the content reads MEDIA_ERASED, the record still reads", async () => {
+  it("REC-03, XC-01 (issue 10 erasure): the patient's erasure order (class media) destroys the patient's media keys: the content reads MEDIA_ERASED, the record still reads", async () => {
     const record = await recordOf(ERASE);
     const transcript = record.media.find((item) => item.kind === "TRANSCRIPT")!;
     const officer = await token("officer-1", ["records_officer"]);

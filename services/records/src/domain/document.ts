@@ -79,7 +79,10 @@ export type MediaReference = {
   readonly mediaId: string;
   readonly kind: "TRANSCRIPT" | "IMAGE" | "AUDIO" | "VIDEO";
   readonly contentType: string;
-  /** SHA-256 of the bytes, lower-case hex: the blob store's key and the check on every read and transfer. */
+  /**
+   * SHA-256 of the plaintext bytes, lower-case hex: what a reader verifies after opening. The blob store holds the
+   * sealed bytes under their own hash (application/mediaVault.ts); an item linked by URI only has just this hash.
+   */
   readonly sha256: string;
   readonly bytes: number;
   /** Consult end: the 3-year media clock starts here (REC-03). */
