@@ -79,8 +79,10 @@ export {
 } from "./gen/ihp/reporting/v1/feedback.js";
 export type { FeedbackServiceServer } from "./gen/ihp/reporting/v1/feedback.js";
 export {
+  AnomalyRectificationMessage,
   GetDeliveryStatusRequest,
   GetDeliveryStatusResponse,
+  PendingUpload,
   RegulatorDeliveryServiceClient,
   RegulatorDeliveryServiceService,
   ReplayDeadLettersRequest,

@@ -8,7 +8,9 @@ import { institutionJurisdiction } from "./institutionJurisdiction.js";
 /**
  * REP-05 anomaly cases. A finding arrives from the regulator: a regulator of the institution's jurisdiction (as the
  * feed recorded it from identity; national: any), or `system` (the regulator-platform adapter). The institution's
- * admin closes the case with a rectification note. A scheduled check flags open cases past their due day.
+ * admin closes the case with a rectification note, which is sent back to the regulator: the delivery ledger turns each
+ * AnomalyCaseClosed into an ANOMALY_RECTIFICATION message (application/delivery/rectifications.ts). A scheduled check
+ * flags open cases past their due day.
  */
 export interface AnomalyDeps {
   readonly store: EventStore;

@@ -1,5 +1,6 @@
 import {
   AdverseEventEntry,
+  AnomalyRectificationMessage,
   ComplaintEntry,
   ConsultCompletedEntry,
   ConsultRefusedEntry,
@@ -20,7 +21,7 @@ import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { ningxiaXml } from "../../src/adapters/delivery/ningxiaXmlAdapter.js";
 import { wireMessage } from "../../src/adapters/delivery/jsonPushAdapter.js";
-import { MESSAGE_SCHEMAS, type MessageType, toRegulatorMessage } from "../../src/domain/delivery/regulatorMessage.js";
+import { MESSAGE_SCHEMAS, type MessageType, toRectificationMessage, toRegulatorMessage } from "../../src/domain/delivery/regulatorMessage.js";
 import type { FeedEntryRecordedData } from "../../src/domain/feed/entries.js";
 
 // REP-04 最少可用原则 on the wire: each message type carries exactly the fields of its contract message — a test that
@@ -44,6 +45,7 @@ const CONTRACTS: Readonly<Record<MessageType, { create(): object }>> = {
   ADVERSE_EVENT: AdverseEventEntry,
   SATISFACTION: SatisfactionEntry,
   COMPLAINT: ComplaintEntry,
+  ANOMALY_RECTIFICATION: AnomalyRectificationMessage,
 };
 
 /** Fields a producer could add that no regulator may get. */
@@ -73,9 +75,17 @@ describe("minimum-necessary regulator messages (REP-04)", () => {
       Message: { Header: object; Body: Record<string, object> };
     };
     const [dataClass, fields] = Object.entries(xml.Message.Body)[0] ?? ["", {}];
-    expect(dataClass).toMatch(/^(Filing|Business|Evaluation|AdverseEvent)Data$/);
+    expect(dataClass).toMatch(/^(Filing|Business|Evaluation|AdverseEvent|Rectification)Data$/);
     expect(sorted(Object.keys(fields))).toEqual(sorted(MESSAGE_SCHEMAS[type]));
     expect(JSON.stringify(xml)).not.toMatch(/张三|青霉素|11010519491231002X/);
+  });
+
+  it("REP-05: a rectification sent back carries the finding and the note only, whatever else the case holds; its business id is the case", () => {
+    const rectification = { caseId: "case-1", findingCode: "RX_REVIEW_LATE", findingReference: "TJ-2026-1", rectificationNote: "已整改：审方排班补足。", closedAt: "2026-12-06T01:00:00.000Z", ...EXTRAS };
+    const message = toRectificationMessage("event-9", rectification, { institutionId: "inst-1", jurisdiction: "tianjin", occurredAt: "2026-12-06T01:00:00.000Z" });
+    expect(sorted(Object.keys(message.body))).toEqual(sorted(MESSAGE_SCHEMAS.ANOMALY_RECTIFICATION));
+    expect(JSON.stringify(wireMessage(message))).not.toMatch(/张三|青霉素|11010519491231002X/);
+    expect(message).toMatchObject({ type: "ANOMALY_RECTIFICATION", businessId: "ANOMALY_RECTIFICATION:case-1", messageId: "ANOMALY_RECTIFICATION:case-1/event-9", jurisdiction: "tianjin" });
   });
 
   it("REP-04: message id = business id + event id; versioned records carry the fact's time in their business id", () => {

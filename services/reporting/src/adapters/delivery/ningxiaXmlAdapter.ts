@@ -15,8 +15,11 @@ export interface NingxiaParties {
   readonly receiverCode: string;
 }
 
-/** The standard's data classes: 备案数据 (filing), 业务数据 (business), 评价数据 (evaluation), 不良事件 (adverse events). */
-const DATA_CLASS: Readonly<Record<MessageType, "FilingData" | "BusinessData" | "EvaluationData" | "AdverseEventData">> = {
+/**
+ * The standard's data classes: 备案数据 (filing), 业务数据 (business), 评价数据 (evaluation), 不良事件 (adverse events); and
+ * the answer to a supervision finding (整改反馈, REP-05), whose element name in the standard is not public either.
+ */
+const DATA_CLASS: Readonly<Record<MessageType, "FilingData" | "BusinessData" | "EvaluationData" | "AdverseEventData" | "RectificationData">> = {
   INSTITUTION_LICENCE: "FilingData",
   REGULATOR_CONNECTION: "FilingData",
   STAFF_RECORD: "FilingData",
@@ -33,6 +36,7 @@ const DATA_CLASS: Readonly<Record<MessageType, "FilingData" | "BusinessData" | "
   ADVERSE_EVENT: "AdverseEventData",
   SATISFACTION: "EvaluationData",
   COMPLAINT: "EvaluationData",
+  ANOMALY_RECTIFICATION: "RectificationData",
 };
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@_", format: false, suppressEmptyNode: false });

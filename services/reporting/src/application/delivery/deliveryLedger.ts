@@ -11,6 +11,7 @@ import {
 } from "../../domain/delivery/ackLedger.js";
 import { namesTestAccount, type RegulatorMessage, toRegulatorMessage } from "../../domain/delivery/regulatorMessage.js";
 import { feedRecordOf } from "../feedQueries.js";
+import { RectificationSource } from "./rectifications.js";
 
 /** A message to this channel's regulator and where its delivery stands. */
 export interface TrackedMessage {
@@ -35,13 +36,14 @@ const READ_BATCH = 1_000;
 
 /**
  * One jurisdiction's view of the ack ledger, folded from reporting's log: every feed entry for that regulator (test
- * accounts withheld) and the ledger events about it. Built from the start of the log when the service starts, so
+ * accounts withheld), the rectifications of closed anomaly cases (REP-05) and the ledger events about them. Built from the start of the log when the service starts, so
  * a restart — or a new replica — resumes exactly where the log says, without a separate store.
  */
 export class DeliveryLedger {
   private after: LogPosition = START;
   private readonly messages = new Map<string, TrackedMessage>();
   private withheldCount = 0;
+  private readonly rectifications = new RectificationSource();
 
   constructor(
     private readonly store: EventStore,
@@ -93,14 +95,13 @@ export class DeliveryLedger {
   private take(event: StoredEvent): void {
     const record = feedRecordOf(event);
     if (record !== undefined) {
-      // A national channel takes every entry (also those whose jurisdiction the feed does not know).
-      if (this.jurisdiction !== "national" && record.data.jurisdiction !== this.jurisdiction) return;
-      const message = toRegulatorMessage(event.id, record.data);
-      if (namesTestAccount(message, this.testAccounts)) {
-        this.withheldCount += 1;
-        return;
-      }
-      if (!this.messages.has(message.messageId)) this.messages.set(message.messageId, { message, recordedAt: event.recordedAt, state: INITIAL_LEDGER_STATE });
+      this.rectifications.noteFeedRecord(record);
+      this.track(event, toRegulatorMessage(event.id, record.data));
+      return;
+    }
+    const rectification = this.rectifications.take(event);
+    if (rectification !== undefined) {
+      this.track(event, rectification);
       return;
     }
     if (!LEDGER_TYPES.has(event.type)) return;
@@ -108,6 +109,16 @@ export class DeliveryLedger {
     if (ledgerEvent.data.jurisdiction !== this.jurisdiction) return;
     const tracked = this.messages.get(ledgerEvent.data.messageId);
     if (tracked !== undefined) tracked.state = evolveLedger(tracked.state, ledgerEvent);
+  }
+
+  private track(event: StoredEvent, message: RegulatorMessage): void {
+    // A national channel takes every message (also those whose jurisdiction the feed does not know).
+    if (this.jurisdiction !== "national" && message.jurisdiction !== this.jurisdiction) return;
+    if (namesTestAccount(message, this.testAccounts)) {
+      this.withheldCount += 1;
+      return;
+    }
+    if (!this.messages.has(message.messageId)) this.messages.set(message.messageId, { message, recordedAt: event.recordedAt, state: INITIAL_LEDGER_STATE });
   }
 
   /**

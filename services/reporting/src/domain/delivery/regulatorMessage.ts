@@ -5,6 +5,18 @@ import type { FeedEntryRecordedData, FeedJurisdiction, InstitutionLicenceEntry, 
 // REP-04 delivery: what one feed entry becomes on the way to a regulator. The body is picked field by field from the
 // schema of its message type (最少可用原则): a field the feed gains later reaches no regulator until it is listed here.
 
+/**
+ * REP-05 "which is sent back": the institution's rectification of a regulator's finding, sent to the regulator when
+ * the anomaly case closes. Built from the case's AnomalyCaseOpened and AnomalyCaseClosed events, not from the feed.
+ */
+export type AnomalyRectification = {
+  readonly caseId: string;
+  readonly findingCode: string;
+  readonly findingReference: string;
+  readonly rectificationNote: string;
+  readonly closedAt: string;
+};
+
 type EntryOf<T> = T extends { readonly entry: infer E } ? E : never;
 type Fields<E> = readonly (keyof E & string)[];
 
@@ -32,6 +44,7 @@ export const MESSAGE_SCHEMAS = {
   ADVERSE_EVENT: ["adverseEventId", "change", "kind", "severity", "scopeKind", "scopeValue", "suspended", "at"] satisfies Fields<EntryOf<Extract<SupervisionEntry, { category: "ADVERSE_EVENT" }>>>,
   SATISFACTION: ["consultId", "physicianId", "departmentCode", "score", "ratedAt"] satisfies Fields<EntryOf<Extract<SupervisionEntry, { category: "SATISFACTION" }>>>,
   COMPLAINT: ["complaintId", "consultId", "categoryCode", "status", "at", "late"] satisfies Fields<EntryOf<Extract<SupervisionEntry, { category: "COMPLAINT" }>>>,
+  ANOMALY_RECTIFICATION: ["caseId", "findingCode", "findingReference", "rectificationNote", "closedAt"] satisfies Fields<AnomalyRectification>,
 } as const;
 
 export type MessageType = keyof typeof MESSAGE_SCHEMAS;
@@ -54,6 +67,7 @@ const BUSINESS_KEYS: Readonly<Record<MessageType, { readonly field: string | und
   ADVERSE_EVENT: { field: "adverseEventId", versioned: true },
   SATISFACTION: { field: "consultId", versioned: false },
   COMPLAINT: { field: "complaintId", versioned: true },
+  ANOMALY_RECTIFICATION: { field: "caseId", versioned: false },
 };
 
 export type MessageValue = string | number | boolean | readonly string[] | readonly Readonly<Record<string, string | number>>[];
@@ -81,10 +95,24 @@ export function messageIdOf(businessId: string, eventId: string): string {
   return `${businessId}/${eventId}`;
 }
 
+/** Where a message comes from and goes to: the fields of a feed entry's header a message keeps. */
+export interface MessageHeader {
+  readonly institutionId: string;
+  readonly jurisdiction: FeedJurisdiction;
+  readonly occurredAt: string;
+}
+
 /** The regulator message a feed entry becomes. Only the schema's fields are copied, whatever else the entry holds. */
 export function toRegulatorMessage(eventId: string, data: FeedEntryRecordedData): RegulatorMessage {
-  const type = messageTypeOf(data);
-  const entry = data.entry as unknown as Readonly<Record<string, MessageValue>>;
+  return buildMessage(eventId, messageTypeOf(data), data.entry, data);
+}
+
+/** The REP-05 rectification message of a closed anomaly case (minimum necessary, as for feed entries). */
+export function toRectificationMessage(eventId: string, rectification: AnomalyRectification, header: MessageHeader): RegulatorMessage {
+  return buildMessage(eventId, "ANOMALY_RECTIFICATION", rectification, header);
+}
+
+function buildMessage(eventId: string, type: MessageType, entry: Readonly<Record<string, MessageValue>>, data: MessageHeader): RegulatorMessage {
   const body: Record<string, MessageValue> = {};
   for (const field of MESSAGE_SCHEMAS[type]) {
     const value = entry[field];
