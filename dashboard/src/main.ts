@@ -53,6 +53,7 @@ async function load(): Promise<void> {
   disposeAll();
   dashboardContainer.replaceChildren();
   deliveryContainer.replaceChildren();
+  for (const name of ["from", "to", "asOf"]) setFigure(name, null);
   const bearer = token();
   let scope: Scope;
   let period: { from: string; to: string };

@@ -313,11 +313,29 @@ describe.skipIf(!hasChromium)("REP-04, REP-02, REP-05: the supervision dashboard
     const error = page.locator('[data-error="dashboard"]');
     expect(await error.getAttribute("data-code")).toBe(refusal.code);
     expect(await error.textContent()).toContain(refusal.messageZh);
-    // Nothing of the other institution is drawn.
+    // Nothing of the other institution is drawn, and the period of the earlier answer is cleared.
     expect(await count(page, "#dashboard-sections [data-figure]")).toBe(0);
+    expect(await page.getAttribute('[data-figure="asOf"]', "data-value")).toBe("null");
     const deliveryRefusal = (await graphql(url, DELIVERY_QUERY, { institutionId: demo.institutionId }, otherAdmin)).errors?.[0]?.extensions as { code: string; messageZh: string };
     expect(await page.locator('[data-error="delivery"]').getAttribute("data-code")).toBe(deliveryRefusal.code);
     expect(await count(page, "#delivery-sections [data-figure]")).toBe(0);
+    await page.close();
+  });
+
+  it("REP-04: a wrong password is refused on the page with the identity service's words, and no token is kept", async () => {
+    const page = await freshPage();
+    await page.goto(`${base}/dashboard/`);
+    await page.fill("#login-name", `admin@${OTHER}`);
+    await page.fill("#login-password", "not-the-password-1");
+    await page.click("#login-submit");
+    const error = page.locator('[data-error="login"]');
+    await error.waitFor({ state: "visible" });
+    const refused = await graphql(url, `mutation ($input: LoginInput!) { login(input: $input) { accessToken } }`, { input: { loginName: `admin@${OTHER}`, password: "not-the-password-1" } });
+    const refusal = refused.errors?.[0]?.extensions as { code: string; messageZh: string };
+    expect(await error.getAttribute("data-code")).toBe(refusal.code);
+    expect(await error.textContent()).toContain(refusal.messageZh);
+    expect(await page.isHidden("#board-panel")).toBe(true);
+    expect(await page.evaluate<number>("sessionStorage.length")).toBe(0);
     await page.close();
   });
 
