@@ -74,6 +74,8 @@ const DENIALS: ReadonlySet<string> = new Set([
   "NOT_RECORD_SUBJECT",
   "COPY_APPROVER_NOT_RECORDS_STAFF",
   "DESTRUCTION_APPROVER_NOT_HEAD",
+  // REC-13: custody (rename, successor, transfer, close) by the institution's admin only.
+  "CUSTODY_ADMIN_REQUIRED",
   // REC-03: media destruction by records staff only.
   "MEDIA_DESTRUCTION_DENIED",
 ]);

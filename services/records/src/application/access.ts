@@ -1,5 +1,5 @@
 import { type AuditTrail, recordingRefusals } from "@ihp/platform";
-import { decideAccess, type MedicalRecord, refusal } from "../domain/index.js";
+import { decideAccess, type MedicalRecord, refusal, refusedByRole } from "../domain/index.js";
 import type { Caller } from "./caller.js";
 import { isSafeId } from "./ids.js";
 import type { IdentityPort } from "./ports.js";
@@ -47,9 +47,24 @@ export function recordResource(documentId: string): string | undefined {
  */
 export function createRecordReader(options: { records: RecordStore; audit: AuditTrail; identity: IdentityPort; clock: () => Date }) {
   const { records, audit, identity, clock } = options;
+  /** XC-01: a role that never reads records is refused before the policy, and the existing record still logs it. */
+  async function logRefusedRole(caller: Caller, documentId: string, read: ReadOptions): Promise<void> {
+    if (!isSafeId(documentId) || (await records.state(documentId)).status !== "exists") return;
+    const { principal } = caller;
+    const now = clock();
+    const reader = { id: principal.subject, role: principal.roles[0] ?? "", institutionId: principal.tenantId };
+    const event = refusedByRole({ documentId, reader, purpose: read.purpose ?? "", guardianOfMinor: false, consultClinicianIds: [], at: now });
+    await records.appendAccess(caller, documentId, event, now);
+  }
   return function read(caller: Caller, action: string, documentId: string, options: ReadOptions = {}): Promise<MedicalRecord> {
     return recordingRefusals(audit, caller, action, recordResource(documentId), async () => {
-      const role = readerRoleOf(caller, options);
+      let role: string;
+      try {
+        role = readerRoleOf(caller, options);
+      } catch (error) {
+        await logRefusedRole(caller, documentId, options);
+        throw error;
+      }
       if (!isSafeId(documentId)) throw refusal("INVALID_RECORD_INPUT", "record id");
       const state = await records.state(documentId);
       if (state.status !== "exists") throw refusal("RECORD_NOT_FOUND");

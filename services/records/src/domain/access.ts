@@ -66,7 +66,19 @@ function judge(request: AccessRequest, state: RecordState): RecordsErrorCode | n
  */
 export function decideAccess(request: AccessRequest, state: RecordState): AccessDecision {
   const code = judge(request, state);
-  const event = {
+  return { event: accessEvent(request, code), refusal: code === null ? null : refusal(code) };
+}
+
+/**
+ * The event of a read refused before the policy runs (XC-01): a role that never reads records, or a system credential
+ * where only people read. The caller learns nothing more than RECORD_ACCESS_DENIED; the record's log keeps the attempt.
+ */
+export function refusedByRole(request: AccessRequest): AccessDecision["event"] {
+  return accessEvent(request, "RECORD_ACCESS_DENIED");
+}
+
+function accessEvent(request: AccessRequest, code: RecordsErrorCode | null): AccessDecision["event"] {
+  return {
     type: "RecordAccessed" as const,
     data: {
       documentId: request.documentId,
@@ -79,5 +91,4 @@ export function decideAccess(request: AccessRequest, state: RecordState): Access
       accessedAt: request.at.toISOString(),
     },
   };
-  return { event, refusal: code === null ? null : refusal(code) };
 }

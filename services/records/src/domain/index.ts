@@ -1,5 +1,5 @@
 // The records domain (issue 11): pure deciders and rules. No I/O, no clock, no randomness.
-export { ACCESS_PURPOSES, decideAccess } from "./access.js";
+export { ACCESS_PURPOSES, decideAccess, refusedByRole } from "./access.js";
 export type { AccessDecision, AccessPurpose, AccessRequest } from "./access.js";
 export { CHANGE_TYPES, contribution, LIFECYCLE_CODES } from "./contribution.js";
 export type { ChangeType, Committer, Contribution, LifecycleCode } from "./contribution.js";
