@@ -32,6 +32,8 @@ import { openPostgresReadModels, openSqliteReadModels, Projector } from "@ihp/pr
 import type { Kysely } from "kysely";
 import { type StatisticsReadModels, statisticsProjection } from "./adapters/statisticsProjection.js";
 import { statisticsServer } from "./adapters/statisticsServer.js";
+import type { FeedIndexReadModels } from "./adapters/feedIndexProjection.js";
+import { FeedIndex } from "./application/feedIndex.js";
 import { statisticsHandlers } from "./application/statisticsDashboard.js";
 import { connectOwnBus } from "./adapters/busConnection.js";
 import { loadWorkingDayCalendar } from "./adapters/workingDayCalendarFile.js";
@@ -155,6 +157,21 @@ export async function startReportingService(options: ReportingServiceOptions): P
       await readModels?.destroy();
     },
   });
+  // REP-04 / issue 15: the regulator feed's index (positions by jurisdiction) in the same read-model database, kept by
+  // its own checkpointed projector; ListFeed and StreamFeed's catch-up read it instead of scanning the log.
+  let feedIndex: FeedIndex | undefined;
+  lifecycle.register("feed-index", {
+    start: async () => {
+      const log = need(store, "event store");
+      const source = "sealedLog" in log ? (log as { sealedLog: EventStore }).sealedLog : log;
+      const db = need(readModels, "read models") as unknown as Kysely<FeedIndexReadModels>;
+      const index = new FeedIndex({ db, log, source, onError: (error) => logger.error({ err: error, projection: "reporting-feed-index" }, "projection stopped") });
+      await index.start();
+      feedIndex = index;
+      unwatch.push(metrics.watchProjection(log, index.name, () => Promise.resolve(index.committed)));
+    },
+    stop: () => feedIndex?.stop(),
+  });
   if (bus === undefined) {
     lifecycle.register("bus", {
       start: async () => {
@@ -235,7 +252,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
       const feedStore = need(store, "event store");
       const handlers = createGrpcHandlers({ logger, verifier, metrics: options.metrics });
       const recorder = options.refusals ?? auditRefusalRecorder(feedStore, clock);
-      const feed = { store: feedStore, handlers, recorder, logger, stopping: stopping.signal };
+      const feed = { feed: need(feedIndex, "feed index"), handlers, recorder, logger, stopping: stopping.signal };
       const implementation = regulatorFeedServer(feed);
       const incidents = incidentServer(handlers, incidentHandlers({ store: feedStore, clock, logger }));
       const anomalies = anomalyServer(handlers, anomalyHandlers({ store: feedStore, clock, logger, calendar }));

@@ -5,7 +5,6 @@ import type {
   StreamFeedRequest,
   StreamFeedResponse,
 } from "@ihp/contracts/reporting";
-import type { EventStore } from "@ihp/eventsourcing";
 import {
   type CallContext,
   describeError,
@@ -15,13 +14,15 @@ import {
   traceFields,
 } from "@ihp/platform";
 import { authorizeFeedRead } from "../application/feedAccess.js";
+import type { FeedReader } from "../application/feedIndex.js";
 import { decodeCursor, encodeCursor, parseFeedPosition } from "../application/feedPosition.js";
 import { type FeedFilter, listFeed, streamFeed } from "../application/feedQueries.js";
 import type { RefusalRecorder } from "../application/refusals.js";
 import { toFeedEntry } from "./feedEntryProto.js";
 
 export interface RegulatorFeedServerOptions {
-  readonly store: EventStore;
+  /** The feed's index over this service's log (issue 15): pages and catch-up read it, live feeds follow the log. */
+  readonly feed: FeedReader;
   readonly handlers: GrpcHandlers;
   readonly recorder: RefusalRecorder;
   readonly logger: Logger;
@@ -39,7 +40,7 @@ function rpcName(method: string): string {
 
 /** ihp.reporting.v1.RegulatorFeedService (proto/ihp/reporting/v1/feed.proto). */
 export function regulatorFeedServer(options: RegulatorFeedServerOptions): RegulatorFeedServiceServer {
-  const { store, handlers, recorder, logger, stopping } = options;
+  const { feed, handlers, recorder, logger, stopping } = options;
 
   const authorizeCall = (call: CallContext, jurisdiction: string): Promise<FeedFilter> => {
     const attempt = { principal: call.principal, action: rpcName(call.method), jurisdiction, ...traceFields() };
@@ -50,7 +51,7 @@ export function regulatorFeedServer(options: RegulatorFeedServerOptions): Regula
     listFeed: handlers.unary<ListFeedRequest, ListFeedResponse>(async (request, call) => {
       const filter = await authorizeCall(call, request.jurisdiction);
       const cursor = request.page?.after ?? "";
-      const page = await listFeed(store, filter, { first: request.page?.first ?? 0, after: decodeCursor(cursor) });
+      const page = await listFeed(feed, filter, { first: request.page?.first ?? 0, after: decodeCursor(cursor) });
       return {
         entries: page.records.map(toFeedEntry),
         pageInfo: {
@@ -65,7 +66,7 @@ export function regulatorFeedServer(options: RegulatorFeedServerOptions): Regula
       const filter = await authorizeCall(call, request.jurisdiction);
       const after = parseFeedPosition(request.after);
       const signal = AbortSignal.any([call.signal, stopping]);
-      for await (const record of streamFeed(store, filter, after, signal)) await send({ entry: toFeedEntry(record) });
+      for await (const record of streamFeed(feed, filter, after, signal)) await send({ entry: toFeedEntry(record) });
       // The subscription only ends by itself when the client went away (nobody to tell) or the service is stopping.
       if (!call.signal.aborted) {
         throw new RemoteError("UNAVAILABLE", "UNAVAILABLE", describeError("UNAVAILABLE").en, undefined, UNAVAILABLE);

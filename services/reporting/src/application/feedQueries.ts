@@ -1,7 +1,8 @@
-import type { EventStore, LogPosition, StoredEvent } from "@ihp/eventsourcing";
+import type { LogPosition, StoredEvent } from "@ihp/eventsourcing";
 import type { JurisdictionCode } from "@ihp/jurisdiction";
 import { FEED_ENTRY_RECORDED, type FeedEntryRecordedData } from "../domain/feed/entries.js";
 import type { FeedEvent } from "../domain/feed/feedDecider.js";
+import type { FeedReader } from "./feedIndex.js";
 
 /** One feed entry: a FeedEntryRecorded event and its log position, which is its feed position. */
 export interface FeedRecord {
@@ -23,9 +24,8 @@ export interface FeedPage {
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1_000;
-/** Log events one page request may read, so a filter matching little of a long log cannot make a call unbounded. */
-export const SCAN_BUDGET = 20_000;
-const READ_BATCH = 1_000;
+/** Index rows one catch-up read of StreamFeed takes at a time. */
+const CATCH_UP_BATCH = 1_000;
 
 /** The feed entry an event of the log is, if it is one (the log also holds other events, e.g. refusals). */
 export function feedRecordOf(event: StoredEvent): FeedRecord | undefined {
@@ -46,48 +46,54 @@ function matches(filter: FeedFilter, record: FeedRecord): boolean {
   return filter.jurisdiction === undefined || record.data.jurisdiction === filter.jurisdiction;
 }
 
+const later = (a: LogPosition, b: LogPosition | undefined): LogPosition => (b !== undefined && b > a ? b : a);
+
 /**
- * A page of the feed in position order. The end position is where reading stopped, so a client that polls with it
- * never rereads what the filter skipped. A page can be short while hasNextPage is true when the scan budget ran out
- * before the page filled; the next page goes on from there (and may then turn out empty).
+ * A page of the feed in position order, read from the feed index (issue 15: one range read, so a page costs the same
+ * at a million events as at a thousand). The end position is where the index's knowledge stops — the log position it
+ * had caught up to, or the page's last entry when the page is full — so a client that polls with it never rereads
+ * what the filter skipped, and never misses an entry recorded later.
  */
 export async function listFeed(
-  store: EventStore,
+  reader: FeedReader,
   filter: FeedFilter,
   page: { readonly first: number; readonly after: LogPosition },
-  scanBudget: number = SCAN_BUDGET,
 ): Promise<FeedPage> {
   const first = page.first <= 0 ? DEFAULT_PAGE_SIZE : Math.min(page.first, MAX_PAGE_SIZE);
-  const records: FeedRecord[] = [];
-  let scannedTo: LogPosition | undefined;
-  let scanned = 0;
-  while (scanned < scanBudget) {
-    const limit = Math.min(READ_BATCH, scanBudget - scanned);
-    const events = await store.readAll({ after: scannedTo ?? page.after, limit });
-    for (const event of events) {
-      const record = feedRecordOf(event);
-      if (record !== undefined && matches(filter, record)) {
-        // One entry beyond the page proves there is a next page; the page then ends at the last one returned.
-        if (records.length === first) return { records, endPosition: records.at(-1)?.position, hasNextPage: true };
-        records.push(record);
-      }
-      scannedTo = event.position;
-      scanned += 1;
-    }
-    // A short batch is the end of the log.
-    if (events.length < limit) return { records, endPosition: scannedTo, hasNextPage: false };
-  }
-  return { records, endPosition: scannedTo, hasNextPage: true };
+  // One entry beyond the page proves there is a next page; the page then ends at the last one returned.
+  const range = await reader.range(filter, page.after, first + 1);
+  const records = await reader.entries(range.positions.slice(0, first));
+  if (range.positions.length > first) return { records, endPosition: records.at(-1)?.position, hasNextPage: true };
+  const end = later(range.coveredTo, records.at(-1)?.position);
+  return { records, endPosition: end > page.after ? end : undefined, hasNextPage: false };
 }
 
-/** Entries after a position, then new ones as they are recorded, until the signal aborts or the store closes. */
+/**
+ * Entries after a position, then new ones as they are recorded, until the signal aborts or the store closes: the
+ * catch-up reads the index, then the log is followed live from where the index left off (no gap: every entry at or
+ * below that point was in the index; no repeat: the log is followed after it).
+ */
 export async function* streamFeed(
-  store: EventStore,
+  reader: FeedReader,
   filter: FeedFilter,
   after: LogPosition,
   signal: AbortSignal,
 ): AsyncGenerator<FeedRecord> {
-  for await (const event of store.subscribe({ after, signal })) {
+  let from = after;
+  for (;;) {
+    if (signal.aborted) return;
+    const range = await reader.range(filter, from, CATCH_UP_BATCH);
+    for (const record of await reader.entries(range.positions)) {
+      if (signal.aborted) return;
+      yield record;
+      from = record.position;
+    }
+    if (range.positions.length < CATCH_UP_BATCH) {
+      from = later(from, range.coveredTo);
+      break;
+    }
+  }
+  for await (const event of reader.log.subscribe({ after: from, signal })) {
     const record = feedRecordOf(event);
     if (record !== undefined && matches(filter, record)) yield record;
   }

@@ -1,0 +1,114 @@
+import { type EventStore, isAnchorable, type LogPosition, START } from "@ihp/eventsourcing";
+import { type EventSource, Projector } from "@ihp/projections";
+import type { Kysely } from "kysely";
+import { FEED_INDEX_TABLE, type FeedIndexReadModels, feedIndexProjection } from "../adapters/feedIndexProjection.js";
+import { FEED_ENTRY_RECORDED } from "../domain/feed/entries.js";
+import { type FeedFilter, type FeedRecord, feedRecordOf } from "./feedQueries.js";
+
+/** A range of the index: the entries' positions, and the checkpoint the index had reached before it was read. */
+export interface IndexedRange {
+  readonly positions: readonly LogPosition[];
+  /** Every feed entry at or below this position was in the index when it was read. */
+  readonly coveredTo: LogPosition;
+}
+
+/** What the feed queries read: ranges of the index, and the entries themselves from the log. */
+export interface FeedReader {
+  /** Positions of at most `limit` entries after `after` matching the filter, in position order. */
+  range(filter: FeedFilter, after: LogPosition, limit: number): Promise<IndexedRange>;
+  /** The entries at these positions (all feed entries), in the same order. */
+  entries(positions: readonly LogPosition[]): Promise<FeedRecord[]>;
+  /** The log the entries are in: live feeds follow it past the index. */
+  readonly log: EventStore;
+}
+
+export interface FeedIndexOptions {
+  readonly db: Kysely<FeedIndexReadModels>;
+  /** The log the entries are read from (opened: the sealed store when the log is sealed). */
+  readonly log: EventStore;
+  /** What the projector reads (the log as stored: the index needs only positions and jurisdictions). Default: log. */
+  readonly source?: EventSource;
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * The regulator feed's index (REP-04, issue 15), kept by a checkpointed projector that catches up idempotently from
+ * its checkpoint (rows and checkpoint commit together; a repeated row is ignored). Before a read it is brought up to
+ * the head of the log (read-your-writes: an entry recorded before the call is in the page).
+ */
+export class FeedIndex implements FeedReader {
+  readonly log: EventStore;
+  private readonly db: Kysely<FeedIndexReadModels>;
+  private readonly projector: Projector<FeedIndexReadModels>;
+  /** One catch-up at a time when the projector is not following the log live. */
+  private catchingUp: Promise<unknown> = Promise.resolve();
+
+  constructor(options: FeedIndexOptions) {
+    this.db = options.db;
+    this.log = options.log;
+    const source = options.source ?? options.log;
+    this.projector = new Projector({ db: options.db, projection: feedIndexProjection, source, batchSize: 1_000, ...(options.onError === undefined ? {} : { onError: options.onError }) });
+  }
+
+  /** Catches up with the log, then follows it live until stop(). */
+  start(): Promise<void> {
+    return this.projector.start();
+  }
+
+  stop(): Promise<void> {
+    return this.projector.stop();
+  }
+
+  /** The checkpoint this index has reached, for metrics. */
+  get committed(): LogPosition {
+    return this.projector.committed;
+  }
+
+  get name(): string {
+    return this.projector.name;
+  }
+
+  /** Brings the index up to the log's head as of now; resolves to its checkpoint (at or past that head). */
+  async caughtUp(): Promise<LogPosition> {
+    if (this.projector.running && isAnchorable(this.log)) {
+      const head = await this.log.head();
+      await this.projector.waitForCheckpoint(head.position);
+      return this.projector.committed;
+    }
+    const run = this.catchingUp.then(() => this.projector.runOnce());
+    this.catchingUp = run.catch(() => START);
+    return run;
+  }
+
+  async range(filter: FeedFilter, after: LogPosition, limit: number): Promise<IndexedRange> {
+    const coveredTo = await this.caughtUp();
+    let query = this.db.selectFrom(FEED_INDEX_TABLE).select("position").where("position", ">", Number(after));
+    if (filter.jurisdiction !== undefined) query = query.where("jurisdiction", "=", filter.jurisdiction);
+    const rows = await query.orderBy("position").limit(limit).execute();
+    return { positions: rows.map((row) => BigInt(String(row.position))), coveredTo };
+  }
+
+  /** Reads the entries by position, one log read per run of consecutive positions. */
+  async entries(positions: readonly LogPosition[]): Promise<FeedRecord[]> {
+    const records: FeedRecord[] = [];
+    for (const run of consecutiveRuns(positions)) {
+      const events = await this.log.readAll({ after: run.first - 1n, limit: run.length });
+      for (const event of events) {
+        const record = event.type === FEED_ENTRY_RECORDED ? feedRecordOf(event) : undefined;
+        if (record !== undefined) records.push(record);
+      }
+    }
+    if (records.length !== positions.length) throw new Error("the feed index names a position that is not a feed entry of the log");
+    return records;
+  }
+}
+
+function consecutiveRuns(positions: readonly LogPosition[]): { first: LogPosition; length: number }[] {
+  const runs: { first: LogPosition; length: number }[] = [];
+  for (const position of positions) {
+    const last = runs.at(-1);
+    if (last !== undefined && last.first + BigInt(last.length) === position) last.length += 1;
+    else runs.push({ first: position, length: 1 });
+  }
+  return runs;
+}
