@@ -23,7 +23,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // REP-04 supervision statistics end to end, embedded mode, through GraphQL only: a seeded clinical flow (a follow-up
 // with a prescription signed, approved and dispensed; a second follow-up terminated and referred), an adverse event
 // (REP-06), a complaint and an anomaly case (REP-05) — and the dashboard's figures equal what happened, for the
-// institution's admin and for a national regulator, while other institutions and jurisdictions are refused.
+// institution's admin and for a national regulator, while other institutions and jurisdictions are refused. The
+// consult response times come from consult's ConsultStarted (request and acceptance times) through the bus.
 
 const DASHBOARD = `query ($institutionId: ID, $jurisdiction: String, $from: String!, $to: String!) {
   supervisionDashboard(institutionId: $institutionId, jurisdiction: $jurisdiction, from: $from, to: $to) {
@@ -124,7 +125,11 @@ describe("REP-04 supervision statistics end to end, embedded mode, through Graph
 
     // The read model follows the log: wait until it has applied the last fact (the anomaly case).
     const own = { institutionId: demo.institutionId };
-    await waitFor(async () => (await dashboard(admin, own)).openAnomalyCases.length === 1 && (await dashboard(admin, own)).prescriptionsApproved === 1, 15_000, "the statistics to catch up");
+    const caughtUp = async (): Promise<boolean> => {
+      const seen = await dashboard(admin, own);
+      return seen.openAnomalyCases.length === 1 && seen.prescriptionsApproved === 1 && seen.consultResponse.count === 2;
+    };
+    await waitFor(caughtUp, 15_000, "the statistics to catch up");
     const figures = await dashboard(admin, own);
 
     expect(figures).toMatchObject({
@@ -146,6 +151,9 @@ describe("REP-04 supervision statistics end to end, embedded mode, through Graph
     expect(figures.reviewTurnaround.count).toBe(1);
     expect(figures.reviewTurnaround.medianMinutes).toBeGreaterThan(0);
     expect(figures.reviewTurnaround.p90Minutes).toBe(figures.reviewTurnaround.medianMinutes);
+    // Both follow-ups: requested, then accepted by the physician.
+    expect(figures.consultResponse.count).toBe(2);
+    expect(figures.consultResponse.medianMinutes).toBeGreaterThan(0);
     expect(Date.parse(figures.asOf ?? "")).toBeGreaterThanOrEqual(now.getTime());
     // Counts and codes only: nothing of the patient, the clinicians or the texts.
     const text = JSON.stringify(figures);

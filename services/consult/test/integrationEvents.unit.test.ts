@@ -27,6 +27,11 @@ describe("consultEventMessage (REP-04: minimum necessary fields)", () => {
     expect(message?.subject).toBe("ihp.consult.v1.ConsultStarted");
     const payload = ConsultStarted.decode(EventEnvelope.decode(message!.data).payload);
     expect(payload).toMatchObject({ consultId: STARTED.data["consultId"], priorRecordId: "doc-1", physicianId: "physician-1" });
+    // REP-04: the request and acceptance times, for the supervision statistics' consult response time.
+    expect(payload).toMatchObject({ requestedAt: "2026-03-15T02:00:00.000Z", acceptedAt: "2026-03-15T02:10:00.000Z" });
+    const { requestedAt: _r, acceptedAt: _a, ...older } = STARTED.data as Record<string, unknown>;
+    const fromOlder = ConsultStarted.decode(EventEnvelope.decode(consultEventMessage(stored({ type: "ConsultStarted", data: older }, 4))!.data).payload);
+    expect([fromOlder.requestedAt, fromOlder.acceptedAt]).toEqual([undefined, undefined]);
     expect(consultEventMessage(stored(REQUESTED))).toBeNull();
     expect(consultEventMessage(stored(ELIGIBLE, 2))).toBeNull();
   });

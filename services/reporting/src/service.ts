@@ -32,6 +32,7 @@ import { openPostgresReadModels, openSqliteReadModels, Projector } from "@ihp/pr
 import type { Kysely } from "kysely";
 import { type StatisticsReadModels, statisticsProjection } from "./adapters/statisticsProjection.js";
 import { statisticsServer } from "./adapters/statisticsServer.js";
+import { STATISTICS_CONSULT_DURABLE, STATISTICS_CONSULT_SUBJECTS, statisticsConsultHandler } from "./adapters/statisticsConsumer.js";
 import type { FeedIndexReadModels } from "./adapters/feedIndexProjection.js";
 import { FeedIndex } from "./application/feedIndex.js";
 import { statisticsHandlers } from "./application/statisticsDashboard.js";
@@ -216,6 +217,17 @@ export async function startReportingService(options: ReportingServiceOptions): P
       stop: () => consumers.get(source.context)?.stop(),
     });
   }
+  // REP-04 statistics: consult response times from consult's ConsultStarted (the feed does not carry them).
+  lifecycle.register("statistics-consult-consumer", {
+    start: async () => {
+      const spec = { durable: STATISTICS_CONSULT_DURABLE, subjects: STATISTICS_CONSULT_SUBJECTS, maxDeliver: config.FEED_MAX_DELIVER };
+      const handler = statisticsConsultHandler(need(readModels, "statistics read model"), logger);
+      const consumer = await need(bus, "bus").consume(spec, metrics.counted(spec, handler));
+      consumers.set(STATISTICS_CONSULT_DURABLE, consumer);
+      unwatch.push(metrics.watchConsumer(STATISTICS_CONSULT_DURABLE, consumer));
+    },
+    stop: () => consumers.get(STATISTICS_CONSULT_DURABLE)?.stop(),
+  });
   // REP-07 / REP-05 / REP-04 complaints: the scheduled deadline checks. One check at a time; a failed check is logged and the next one retries.
   let incidentTimer: NodeJS.Timeout | undefined;
   let incidentCheck: Promise<unknown> = Promise.resolve();

@@ -11,7 +11,10 @@ import { anomalyHandlers } from "../src/application/anomalies.js";
 import type { SourceContextName } from "../src/application/feedConsumer.js";
 import { recordFeedEntry } from "../src/application/recordFeedEntry.js";
 import { statisticsHandlers } from "../src/application/statisticsDashboard.js";
+import { ConsultStarted } from "@ihp/contracts/consult";
+import { statisticsConsultHandler } from "../src/adapters/statisticsConsumer.js";
 import { consultStarted, consultTerminated, prescriptionReviewed, prescriptionSigned } from "./support/activityEvents.js";
+import { contextMessage } from "./support/identityEvents.js";
 import { LogCapture } from "./support/logCapture.js";
 
 // REP-04 supervision statistics over the store: feed entries recorded the way the feed consumers record them, the
@@ -128,6 +131,29 @@ describe("REP-04 supervision statistics over the store", () => {
     // A rebuild from the start of the log gives the same figures.
     await projector.rebuild();
     expect(await handlers().dashboard(admin, { institutionId: "inst-1", jurisdiction: "", ...DAY })).toEqual(before);
+  });
+
+  it("REP-04: the consult response runs from the request to the physician's acceptance (else the start), once per consult", async () => {
+    const logger = createLogger({ name: "reporting", level: "debug", destination: new LogCapture() });
+    await projector.prepare(); // creates the tables, the consumer's too (the service starts the projector first)
+    const handle = statisticsConsultHandler(readModels, logger);
+    const started = (consultId: string, institutionId: string, times: { requestedAt?: string; acceptedAt?: string }) => {
+      const payload = ConsultStarted.encode({
+        consultId, institutionId, consultType: "FOLLOW_UP", departmentCode: "03.07", patientId: "patient-1", physicianId: "prac-1",
+        startedAt: "2026-03-02T09:00:00.000Z", priorRecordId: "offline-rec-9", ...times,
+      }).finish();
+      return { ...contextMessage("consult", "ConsultStarted", payload), deliveryCount: 1 };
+    };
+    const c1 = started("c-1", "inst-1", { requestedAt: "2026-03-02T08:40:00.000Z", acceptedAt: "2026-03-02T08:50:00.000Z" });
+    await handle(c1);
+    await handle(c1); // redelivered
+    await handle(started("c-2", "inst-1", { requestedAt: "2026-03-02T08:30:00.000Z" })); // no acceptance time: until the start
+    await handle(started("c-9", "inst-2", { requestedAt: "2026-03-02T08:00:00.000Z", acceptedAt: "2026-03-02T08:01:00.000Z" }));
+    await handle(started("c-8", "inst-1", {})); // published before the request time was: not counted
+    await projector.runOnce();
+    const own = await handlers().dashboard(principal("institution_admin", "inst-1"), { institutionId: "inst-1", jurisdiction: "", ...DAY });
+    // 10 and 30 minutes: median 20, p90 28.
+    expect(own.consultResponse).toEqual({ count: 2, medianMinutes: 20, p90Minutes: 28 });
   });
 
   it("REP-04: the role first, then the request, then the scope; each refusal appends nothing but its audit record", async () => {

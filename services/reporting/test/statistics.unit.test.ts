@@ -1,7 +1,7 @@
 import { DomainError } from "@ihp/eventsourcing";
 import { describe, expect, it } from "vitest";
 import type { FeedEntryRecordedData } from "../src/domain/feed/entries.js";
-import { countBy, dayRange, durationFigures, isOverdue, millisBetween, quantile } from "../src/domain/statistics/figures.js";
+import { consultResponseMillis, countBy, dayRange, durationFigures, isOverdue, millisBetween, quantile } from "../src/domain/statistics/figures.js";
 import { decideStatisticsScope, needsInstitutionJurisdiction } from "../src/domain/statistics/statisticsAccess.js";
 import { statisticsItemOf } from "../src/domain/statistics/statisticsItems.js";
 
@@ -30,6 +30,13 @@ describe("REP-04 supervision statistics: figures", () => {
     expect(millisBetween("2026-03-02T09:10:00.000Z", "2026-03-02T09:40:00.000Z")).toBe(30 * minute);
     expect(millisBetween("2026-03-02T09:40:00.000Z", "2026-03-02T09:10:00.000Z")).toBeUndefined();
     expect(millisBetween("", "2026-03-02T09:10:00.000Z")).toBeUndefined();
+  });
+
+  it("REP-04: a consult's response runs from the request to the acceptance, else to the start; none without a request time", () => {
+    const times = { requestedAt: "2026-03-02T08:40:00.000Z", acceptedAt: "2026-03-02T08:50:00.000Z", startedAt: "2026-03-02T09:00:00.000Z" };
+    expect(consultResponseMillis(times)).toBe(10 * minute);
+    expect(consultResponseMillis({ ...times, acceptedAt: "" })).toBe(20 * minute);
+    expect(consultResponseMillis({ ...times, requestedAt: "" })).toBeUndefined();
   });
 
   it("REP-04: counts by key, most frequent first, ties by key; an empty code is UNSPECIFIED", () => {

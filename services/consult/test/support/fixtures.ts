@@ -125,6 +125,9 @@ export const STARTED: ConsultEvent = {
     physicianId: PHYSICIAN,
     priorRecordId: "doc-1",
     startedAt: LATER.toISOString(),
+    // REP-04 consult response time: requested at AT, accepted (the physician's first act) at LATER.
+    requestedAt: AT.toISOString(),
+    acceptedAt: LATER.toISOString(),
   },
 };
 

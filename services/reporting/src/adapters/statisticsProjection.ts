@@ -43,6 +43,15 @@ export interface StatisticsInstitutionsTable {
   jurisdiction: string;
 }
 
+/**
+ * REP-04 consult response time per started consult (item_key "consult:<id>"), written by the statistics consumer of
+ * consult's ConsultStarted (statisticsConsumer.ts), not by this projection: the request time is not in the feed.
+ */
+export interface StatisticsConsultResponsesTable {
+  item_key: string;
+  millis: number;
+}
+
 export interface StatisticsMetaTable {
   name: string;
   value: string;
@@ -53,6 +62,7 @@ export interface StatisticsReadModels {
   reporting_statistics_anomaly_cases: StatisticsAnomalyCasesTable;
   reporting_statistics_institutions: StatisticsInstitutionsTable;
   reporting_statistics_meta: StatisticsMetaTable;
+  reporting_statistics_consult_responses: StatisticsConsultResponsesTable;
 }
 
 type Trx = Transaction<StatisticsReadModels>;
@@ -181,6 +191,13 @@ async function createTables(db: Kysely<StatisticsReadModels>): Promise<void> {
     .ifNotExists()
     .addColumn("institution_id", "text", (column) => column.primaryKey())
     .addColumn("jurisdiction", "text", (column) => column.notNull())
+    .execute();
+  // The consumer's table (never reset with the projection: the consumer does not replay).
+  await db.schema
+    .createTable("reporting_statistics_consult_responses")
+    .ifNotExists()
+    .addColumn("item_key", "text", (column) => column.primaryKey())
+    .addColumn("millis", "bigint", (column) => column.notNull())
     .execute();
   await db.schema
     .createTable("reporting_statistics_meta")

@@ -50,21 +50,25 @@ export async function supervisionFigures(
   today: string,
 ): Promise<SupervisionFigures> {
   let items = db
-    .selectFrom("reporting_statistics_items")
-    .select(["kind", "code", "detail", "millis"])
-    .where("day", ">=", range.firstDay)
-    .where("day", "<=", range.lastDay);
+    .selectFrom("reporting_statistics_items as item")
+    .leftJoin("reporting_statistics_consult_responses as response", "response.item_key", "item.item_key")
+    .select(["item.kind", "item.code", "item.detail", "item.millis", "response.millis as responseMillis"])
+    .where("item.day", ">=", range.firstDay)
+    .where("item.day", "<=", range.lastDay);
   let cases = db.selectFrom("reporting_statistics_anomaly_cases").selectAll().where("open", "=", 1);
   if (scope.kind === "institution") {
-    items = items.where("institution_id", "=", scope.institutionId);
+    items = items.where("item.institution_id", "=", scope.institutionId);
     cases = cases.where("institution_id", "=", scope.institutionId);
   } else if (scope.jurisdiction !== "national") {
     const { jurisdiction } = scope;
-    items = items.where("jurisdiction", "=", jurisdiction);
+    items = items.where("item.jurisdiction", "=", jurisdiction);
     cases = cases.where("institution_id", "in", db.selectFrom("reporting_statistics_institutions").select("institution_id").where("jurisdiction", "=", jurisdiction));
   }
   const [rows, openCases, meta] = await Promise.all([
-    items.execute().then((found) => found.map((row) => ({ ...row, millis: Number(row.millis) }))),
+    items.execute().then((found) =>
+      // A consult's duration is its response time, kept by the statistics consumer (null until it has it).
+      found.map(({ responseMillis, ...row }) => ({ ...row, millis: Number(row.kind === "CONSULT" ? (responseMillis ?? -1) : row.millis) })),
+    ),
     cases.orderBy("due_day").orderBy("case_id").execute(),
     db.selectFrom("reporting_statistics_meta").select("value").where("name", "=", AS_OF).executeTakeFirst(),
   ]);
@@ -97,7 +101,7 @@ function figuresOf(rows: readonly ItemRow[]): Omit<SupervisionFigures, "asOf" | 
     prescriptionsRejected: reviewed("REJECTED"),
     prescriptionReasons: countBy(reviews.filter((row) => row.code !== "APPROVED").map((row) => row.detail)),
     reviewTurnaround: durationFigures(timed(reviews)),
-    // No source event carries the request time yet (ConsultStarted names only the start): see the README.
+    // Consults started before consult published the request time have none and are not in it.
     consultResponse: durationFigures(timed(consults)),
     terminations: terminations.length,
     referrals: terminations.filter((row) => row.detail === "REFERRED").length,

@@ -136,6 +136,8 @@ function start(command: StartConsult, consult: Consult): Decision {
         physicianId: consult.physicianId,
         priorRecordId: consult.priorRecord?.recordId ?? "",
         startedAt: command.at.toISOString(),
+        requestedAt: consult.requestedAt,
+        acceptedAt: consult.acceptedAt ?? "",
       },
     },
   ];

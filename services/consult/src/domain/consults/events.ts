@@ -79,6 +79,9 @@ export type ConsultStartedData = {
   readonly physicianId: string;
   readonly priorRecordId: string;
   readonly startedAt: string;
+  /** REP-04 consult response time: when it was requested and accepted. Absent on events recorded before. */
+  readonly requestedAt?: string;
+  readonly acceptedAt?: string;
 };
 
 export type MessageSentData = {

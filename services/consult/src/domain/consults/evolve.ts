@@ -44,7 +44,7 @@ export function evolve(state: ConsultState, event: ConsultEvent): ConsultState {
     case "ConsultExpired":
       return next({ status: "EXPIRED" });
     case "ConsultAccepted":
-      return next({ status: "ACCEPTED", physicianId: event.data.physicianId });
+      return next({ status: "ACCEPTED", physicianId: event.data.physicianId, acceptedAt: event.data.acceptedAt });
     case "FollowUpEligibilityDecided":
       return event.data.eligible
         ? next({ eligibility: "ELIGIBLE", confirmedDiagnoses: event.data.verifiedDiagnoses })

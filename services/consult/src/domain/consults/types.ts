@@ -96,6 +96,8 @@ export interface Consult {
   /** For a child: the verified guardian who requested and attends; "" for adults. */
   readonly guardianId: string;
   readonly requestedAt: string;
+  /** When the physician accepted it; absent before (and in states folded by code older than this field). */
+  readonly acceptedAt?: string;
   /** The instant after which nobody may accept it any more. */
   readonly acceptBy: string;
   readonly priorRecord: PriorRecord | null;

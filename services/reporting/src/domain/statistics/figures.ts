@@ -54,6 +54,15 @@ export function millisBetween(from: string, to: string): number | undefined {
   return end - start;
 }
 
+/**
+ * REP-04 consult response: from the patient's request to the physician's first act — the acceptance, or the start
+ * when no acceptance time is known. Undefined without a request time (consults started before it was published).
+ */
+export function consultResponseMillis(times: { readonly requestedAt: string; readonly acceptedAt: string; readonly startedAt: string }): number | undefined {
+  if (times.requestedAt === "") return undefined;
+  return millisBetween(times.requestedAt, times.acceptedAt !== "" ? times.acceptedAt : times.startedAt);
+}
+
 /** Longest range one request may cover, so one call cannot scan the whole history. */
 export const MAX_RANGE_DAYS = 366;
 
