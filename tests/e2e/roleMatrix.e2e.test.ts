@@ -78,6 +78,8 @@ const DENIALS: ReadonlySet<string> = new Set([
   "CUSTODY_ADMIN_REQUIRED",
   // REC-03: media destruction by records staff only.
   "MEDIA_DESTRUCTION_DENIED",
+  // REC-05, REC-06, REC-02, REC-11: the record's lifecycle operations, each for its role only.
+  "RECORD_LIFECYCLE_DENIED",
 ]);
 
 /** Permission-kind codes that do not refuse the role: it may act once the named condition holds. */

@@ -12,6 +12,7 @@ import { deliveryModule } from "./reporting/deliveryResolvers.js";
 import { dashboardModule } from "./reporting/dashboardResolvers.js";
 import { integrationModule } from "./integration/resolvers.js";
 import { recordsModule } from "./records/resolvers.js";
+import { recordsLifecycleModule } from "./records/lifecycleResolvers.js";
 import { recordsCopiesModule } from "./records/copiesResolvers.js";
 import { recordsMediaModule } from "./records/mediaResolvers.js";
 import { erasureModule } from "./erasure/resolvers.js";
@@ -28,6 +29,7 @@ export const MODULES: readonly GatewayModule[] = [
   dashboardModule,
   integrationModule,
   recordsModule,
+  recordsLifecycleModule,
   recordsCopiesModule,
   recordsMediaModule,
   erasureModule,
