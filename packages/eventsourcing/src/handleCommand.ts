@@ -4,12 +4,53 @@ import { WrongExpectedRevisionError } from "./errors.js";
 import type { EventStore } from "./eventStore.js";
 import type { EventMetadata, NewEvent, StoredEvent } from "./types.js";
 
+/**
+ * Who acts, for which tenant, in which request: built once from the authenticated caller (or the bus message) and
+ * carried as metadata by every event the command appends.
+ */
+export interface Acting {
+  readonly actorId: string;
+  readonly role: string;
+  /** Institution (tenant). */
+  readonly tenantId: string;
+  readonly correlationId: string;
+  readonly trace?: { readonly traceparent?: string | undefined; readonly tracestate?: string | undefined } | undefined;
+}
+
+/** The metadata of every event appended for `acting` in request `causationId` (occurredAt and requestId are added on append). */
+export function metadataFor(acting: Acting, causationId: string): Omit<EventMetadata, "occurredAt" | "requestId"> {
+  const { traceparent, tracestate } = acting.trace ?? {};
+  return {
+    actorId: acting.actorId,
+    actorRole: acting.role,
+    tenantId: acting.tenantId,
+    correlationId: acting.correlationId,
+    causationId,
+    ...(traceparent === undefined ? {} : { traceparent }),
+    ...(tracestate === undefined ? {} : { tracestate }),
+  };
+}
+
+/**
+ * The command itself, or `prepare`: the work that must happen before deciding (remote signing, a provider call),
+ * given the stream's state as read for this attempt. prepare runs only for a request id not handled before, and
+ * again (with the fresh state) if a concurrent writer forced a retry; what it calls must therefore be idempotent by
+ * request id (identity's signing is). A DomainError it throws refuses the command like the decider's own.
+ */
+export type CommandSource<Command, State> =
+  | { readonly command: Command; readonly prepare?: undefined }
+  | { readonly prepare: (state: State, history: readonly StoredEvent[]) => Command | Promise<Command>; readonly command?: undefined };
+
 /** A command addressed to one stream, with what the adapter knows about the caller. */
-export interface CommandEnvelope<Command, State = unknown> {
+export type CommandEnvelope<Command, State = unknown> = CommandSource<Command, State> & EnvelopeFields<State>;
+
+interface EnvelopeFields<State> {
   readonly streamId: string;
-  readonly command: Command;
-  /** Who, for which tenant, in which request. occurredAt comes from `now`. */
-  readonly metadata: Omit<EventMetadata, "occurredAt" | "requestId">;
+  /**
+   * Who, for which tenant, in which request. occurredAt comes from `now`. A function is resolved on the state read,
+   * before a repeated request id is answered: the place for the tenant check of the object the command touches.
+   */
+  readonly metadata: Metadata | ((state: State) => Metadata);
   /** Client request id: repeating it returns the first result and appends nothing. */
   readonly requestId?: string;
   readonly now: Date;
@@ -20,6 +61,8 @@ export interface CommandEnvelope<Command, State = unknown> {
    */
   readonly profileVersionOf?: (state: State) => string | undefined;
 }
+
+type Metadata = Omit<EventMetadata, "occurredAt" | "requestId">;
 
 export interface HandleOptions<Event extends DomainEvent> {
   /** Makes event ids (UUIDv7 in production). */
@@ -38,6 +81,10 @@ export interface HandleResult<State> {
   readonly state: State;
   /** True when the request id had already been handled: nothing was appended this time. */
   readonly repeated: boolean;
+  /** The stream's revision after the command (its last event's), -1 for a stream that has none. */
+  readonly revision: number;
+  /** The whole stream as the decision saw it plus what it appended: views build from it without reading again. */
+  readonly history: readonly StoredEvent[];
 }
 
 /** The command kept conflicting with concurrent writers. Transient: the caller may retry (gRPC ABORTED). */
@@ -62,16 +109,19 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const history = await store.readStream(envelope.streamId);
     const state = fold(decider, history.map(toDomain));
+    const revision = history.at(-1)?.revision ?? -1;
+    const who = typeof envelope.metadata === "function" ? envelope.metadata(state) : envelope.metadata;
     if (envelope.requestId !== undefined) {
       const earlier = history.filter((event) => event.metadata.requestId === envelope.requestId);
-      if (earlier.length > 0) return { events: earlier, state, repeated: true };
+      if (earlier.length > 0) return { events: earlier, state, repeated: true, revision, history };
     }
-    const decided = decider.decide(envelope.command, state);
+    const command = envelope.prepare === undefined ? envelope.command : await envelope.prepare(state, history);
+    const decided = decider.decide(command, state);
     if (decided instanceof DomainError) throw decided;
-    if (decided.length === 0) return { events: [], state, repeated: false };
+    if (decided.length === 0) return { events: [], state, repeated: false, revision, history };
     const profileVersion = envelope.profileVersionOf?.(state);
     const metadata: EventMetadata = {
-      ...envelope.metadata,
+      ...who,
       ...(profileVersion === undefined ? {} : { profileVersion }),
       occurredAt: envelope.now.toISOString(),
       ...(envelope.requestId === undefined ? {} : { requestId: envelope.requestId }),
@@ -83,10 +133,15 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       data: event.data,
       metadata,
     }));
-    const last = history.at(-1);
     try {
-      const appended = await store.append(envelope.streamId, events, last === undefined ? "no_stream" : last.revision);
-      return { events: appended.events, state: decided.reduce((next, event) => decider.evolve(next, event), state), repeated: false };
+      const appended = await store.append(envelope.streamId, events, revision === -1 ? "no_stream" : revision);
+      return {
+        events: appended.events,
+        state: decided.reduce((next, event) => decider.evolve(next, event), state),
+        repeated: false,
+        revision: appended.events.at(-1)?.revision ?? revision,
+        history: [...history, ...appended.events],
+      };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       // Another writer (another replica) won the race: wait a random few milliseconds, growing with each attempt,
@@ -95,4 +150,41 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     }
   }
   throw new ConcurrencyExhaustedError(envelope.streamId, maxAttempts);
+}
+
+/** One stream's command run: who acts (metadata built once), when, and the command or its async preparation. */
+export type CommandRun<Command, State> = CommandSource<Command, State> & {
+  readonly streamId: string;
+  /**
+   * Who acts. A function is resolved on the state as read, before anything else (a repeated request id included):
+   * it checks the caller may act on this object (its tenant, its patient) and throws the refusal when not.
+   */
+  readonly acting: Acting | ((state: State) => Acting);
+  /** The client's request id (or the bus message's id): the idempotency key, and every event's causation id. */
+  readonly requestId: string;
+  readonly now: Date;
+  /** XC-08: the profile version the decision uses, from the state it is decided on. */
+  readonly profileVersionOf?: ((state: State) => string | undefined) | undefined;
+};
+
+/**
+ * The one command pipeline of a service's aggregate: `run` reads the stream once, answers a repeated request id
+ * with its first result, prepares (when asked), decides and appends with metadata built from `acting`.
+ */
+export function commandPipeline<Command, Event extends DomainEvent, State>(
+  store: EventStore,
+  decider: Decider<Command, Event, State>,
+  options: HandleOptions<Event>,
+): (run: CommandRun<Command, State>) => Promise<HandleResult<State>> {
+  return (run) => {
+    const { acting } = run;
+    const fields: EnvelopeFields<State> = {
+      streamId: run.streamId,
+      metadata: typeof acting === "function" ? (state: State) => metadataFor(acting(state), run.requestId) : metadataFor(acting, run.requestId),
+      requestId: run.requestId,
+      now: run.now,
+      ...(run.profileVersionOf === undefined ? {} : { profileVersionOf: run.profileVersionOf }),
+    };
+    return handleCommand(store, decider, run.prepare === undefined ? { ...fields, command: run.command } : { ...fields, prepare: run.prepare }, options);
+  };
 }

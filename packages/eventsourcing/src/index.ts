@@ -17,8 +17,8 @@ export type {
   VerifyFailure,
   VerifyResult,
 } from "./eventStore.js";
-export { ConcurrencyExhaustedError, handleCommand } from "./handleCommand.js";
-export type { CommandEnvelope, HandleOptions, HandleResult } from "./handleCommand.js";
+export { commandPipeline, ConcurrencyExhaustedError, handleCommand, metadataFor } from "./handleCommand.js";
+export type { Acting, CommandEnvelope, CommandRun, CommandSource, HandleOptions, HandleResult } from "./handleCommand.js";
 export { GENESIS_HASH, hashEvent } from "./hashChain.js";
 export { canSubscribeToStream, subscribeToStream } from "./streamSubscription.js";
 export type { StreamSubscribable, StreamSubscribeOptions } from "./streamSubscription.js";

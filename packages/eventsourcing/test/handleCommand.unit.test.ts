@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import {
+  commandPipeline,
   ConcurrencyExhaustedError,
   DomainError,
   handleCommand,
@@ -41,6 +42,8 @@ describe("decider runtime", () => {
     given(slot, [{ type: "Booked", data: { patientId: "p-1" } }])
       .when({ type: "Book", patientId: "p-2" })
       .thenError("SLOT_TAKEN");
+    given(slot).when({ type: "Cancel" }).thenNothingHappened();
+    expect(() => given(slot).when({ type: "Book", patientId: "p-1" }).thenNothingHappened()).toThrow();
   });
 
   it("reads, folds, decides and appends with metadata and time from the command", async () => {
@@ -129,5 +132,67 @@ describe("decider runtime", () => {
     await expect(attempt).rejects.toMatchObject({ code: "CONCURRENT_UPDATE", kind: "ABORTED" });
     expect(n).toBe(3);
     await inner.close();
+  });
+
+  describe("the command pipeline", () => {
+    const acting = { actorId: "p-1", role: "patient", tenantId: "h-1", correlationId: "c-1", trace: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" } };
+
+    it("builds every event's metadata once from who acts, and returns the stream's revision and history", async () => {
+      const store = SqliteEventStore.open({ path: ":memory:" });
+      const run = commandPipeline(store, slot, options);
+      const result = await run({ streamId: "slot-p", requestId: "req-1", acting, now, command: { type: "Book", patientId: "p-1" } });
+      expect(result.revision).toBe(0);
+      expect(result.history.map((event) => event.type)).toEqual(["Booked"]);
+      expect(result.events[0]!.metadata).toEqual({
+        actorId: "p-1",
+        actorRole: "patient",
+        tenantId: "h-1",
+        correlationId: "c-1",
+        causationId: "req-1",
+        traceparent: acting.trace.traceparent,
+        occurredAt: now.toISOString(),
+        requestId: "req-1",
+      });
+      const empty = await run({ streamId: "slot-empty", requestId: "req-2", acting, now, command: { type: "Cancel" } });
+      expect(empty).toMatchObject({ revision: -1, events: [], repeated: false });
+    });
+
+    it("prepares with the state read once, never for a repeated request id, and a refusal it throws appends nothing", async () => {
+      const store = SqliteEventStore.open({ path: ":memory:" });
+      const run = commandPipeline(store, slot, options);
+      const reads: number[] = [];
+      const original = store.readStream.bind(store);
+      store.readStream = (streamId: string) => {
+        reads.push(1);
+        return original(streamId);
+      };
+      const seen: State[] = [];
+      const prepare = async (state: State): Promise<Command> => {
+        seen.push(state);
+        return { type: "Book", patientId: "p-9" };
+      };
+      const first = await run({ streamId: "slot-q", requestId: "req-1", acting, now, prepare });
+      expect(first.events.map((event) => event.data)).toEqual([{ patientId: "p-9" }]);
+      expect(reads).toHaveLength(1);
+      expect(seen).toEqual([{ booked: false }]);
+      const again = await run({ streamId: "slot-q", requestId: "req-1", acting, now, prepare });
+      expect(again.repeated).toBe(true);
+      expect(seen).toHaveLength(1);
+      const refused = new DomainError("NOT_NOW", "FAILED_PRECONDITION", "No.");
+      await expect(run({ streamId: "slot-r", requestId: "req-3", acting, now, prepare: () => Promise.reject(refused) })).rejects.toBe(refused);
+      expect(await store.readStream("slot-r")).toEqual([]);
+    });
+
+    it("resolves who acts on the state first: a refused caller is refused even for a request id handled before", async () => {
+      const store = SqliteEventStore.open({ path: ":memory:" });
+      const run = commandPipeline(store, slot, options);
+      await run({ streamId: "slot-t", requestId: "req-1", acting: () => acting, now, command: { type: "Book", patientId: "p-1" } });
+      const stranger = new DomainError("OTHER_INSTITUTION", "PERMISSION_DENIED", "Not yours.");
+      const refuse = (): typeof acting => {
+        throw stranger;
+      };
+      await expect(run({ streamId: "slot-t", requestId: "req-1", acting: refuse, now, command: { type: "Book", patientId: "p-1" } })).rejects.toBe(stranger);
+      expect(await store.readStream("slot-t")).toHaveLength(1);
+    });
   });
 });

@@ -18,6 +18,11 @@ export function given<Command, Event extends DomainEvent, State>(
           if (outcome instanceof DomainError) throw new Error(`expected events, got ${outcome.code}: ${outcome.message}`);
           expect(outcome).toEqual(expected);
         },
+        /** The decider accepted the command and recorded nothing (an idempotent no-op). */
+        thenNothingHappened(): void {
+          if (outcome instanceof DomainError) throw new Error(`expected no events, got ${outcome.code}: ${outcome.message}`);
+          expect(outcome).toEqual([]);
+        },
         /** The decider refused with this stable code (and rule id, when given). */
         thenError(code: string, ruleId?: string): DomainError {
           expect(outcome).toBeInstanceOf(DomainError);

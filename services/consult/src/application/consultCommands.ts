@@ -1,158 +1,105 @@
-import { canonicalJson, DomainError, type EventStore, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
-import { type AuditTrail, describeError, type Role } from "@ihp/platform";
+import { type Acting, canonicalJson, commandPipeline, DomainError, type StoredEvent } from "@ihp/eventsourcing";
+import type { Role } from "@ihp/platform";
 import {
   type Consult,
   type ConsultCommand,
-  type ConsultSettings,
-  type Diagnosis,
+  consultDecider,
   type FamilyContractFacts,
   type GuardianFacts,
   type MessageSentData,
-  type PriorRecordInput,
-  type InvitationInput,
   type StoredSignature,
-  consultDecider,
 } from "../domain/consults/index.js";
 import { refusal } from "../domain/errors.js";
 import type { Caller } from "./caller.js";
-import { type ConsultView, loadConsult, stateOf, toConsultEvent } from "./consultEvents.js";
-import type { FamilyContracts } from "./familyContracts.js";
+import type { ConsultCommands, ConsultCommandsOptions, ConsultRef, SignedResult } from "./consultCommandTypes.js";
+import { type ConsultView, existingConsult, loadConsult, RecordedRefusal, recordedRefusal, toConsultEvent, viewOfConsult } from "./consultEvents.js";
 import { consultStreamId, derivedId, requireConsultId, requireInstitutionId, requirePartyId, requireRequestId } from "./ids.js";
 import { requireClinician, requireParticipant, requirePatient, requireSystem } from "./policy.js";
 import { resolveHisPriorRecord } from "./hisPriorRecord.js";
-import type { HisEncounterPort, IdentityPort, RtcPort, RtcToken } from "./ports.js";
 import { jurisdictionCode, profileFor } from "./profiles.js";
 import { consultResource, isRefusal, recordingRefusals } from "./refusals.js";
-import { requireNotSuspended, type SuspensionPort } from "./suspensions.js";
+import { requireNotSuspended } from "./suspensions.js";
 
-export interface ConsultCommandsOptions {
-  readonly store: EventStore;
-  readonly audit: AuditTrail;
-  readonly identity: IdentityPort;
-  readonly rtc: RtcPort;
-  readonly contracts: FamilyContracts;
-  /** CON-03 records linked from HIS; unset: a HIS-linked record is taken as the client states it (no integration). */
-  readonly hisEncounters?: HisEncounterPort;
-  /** REP-06 suspensions by serious adverse events; unset: no check (no reporting service). */
-  readonly suspensions?: SuspensionPort;
-  readonly settings: ConsultSettings;
-  readonly clock: () => Date;
-  readonly newEventId: () => string;
-}
-
-export interface RequestConsultInput {
-  readonly requestId: string;
-  readonly institutionId: string;
-  readonly consultType: string;
-  readonly departmentCode: string;
-  readonly patientId: string;
-  readonly priorRecord: PriorRecordInput | null;
-  readonly invitation: InvitationInput | null;
-  readonly familyContractId: string;
-  readonly triageFlags: readonly string[];
-}
-
-export interface ConsultRef {
-  readonly requestId: string;
-  readonly consultId: string;
-}
-
-export type MessageInput = ConsultRef & { readonly kind: string; readonly text: string; readonly mediaUri: string; readonly mediaSha256: string };
-
-export interface SignedResult {
-  readonly view: ConsultView;
-  readonly signature: StoredSignature | undefined;
-}
-
-export interface RecordingInput extends ConsultRef {
-  readonly roomId: string;
-  readonly uri: string;
-  readonly sha256: string;
-  readonly durationSeconds: number;
-}
-
-export interface ConsultCommands {
-  request(caller: Caller, input: RequestConsultInput): Promise<ConsultView>;
-  cancel(caller: Caller, input: ConsultRef): Promise<ConsultView>;
-  giveConsent(caller: Caller, input: ConsultRef & { consentVersion: string; consentSha256: string }): Promise<ConsultView>;
-  accept(caller: Caller, input: ConsultRef): Promise<ConsultView>;
-  decideEligibility(caller: Caller, input: ConsultRef & { eligible: boolean; verifiedDiagnoses: readonly Diagnosis[] }): Promise<SignedResult>;
-  start(caller: Caller, input: ConsultRef): Promise<ConsultView>;
-  sendMessage(caller: Caller, input: MessageInput): Promise<MessageSentData>;
-  joinVideo(caller: Caller, input: ConsultRef): Promise<{ roomId: string; token: RtcToken }>;
-  storeRecording(caller: Caller, input: RecordingInput): Promise<ConsultView>;
-  complete(caller: Caller, input: ConsultRef & { summary: string; diagnoses: readonly Diagnosis[] }): Promise<SignedResult>;
-  terminate(caller: Caller, input: ConsultRef & { reasonCode: string }): Promise<ConsultView>;
-  /** Expires one overdue consult (the sweep's step); refusals such as CONSULT_NOT_EXPIRED are returned, not recorded. */
-  expire(caller: Caller, consultId: string): Promise<ConsultView>;
-}
+export type { ConsultCommands, ConsultCommandsOptions, ConsultRef, MessageInput, RecordingInput, RequestConsultInput, SignedResult } from "./consultCommandTypes.js";
 
 const UNSIGNED: StoredSignature = { signerId: "", certificateSerial: "", algorithm: "", value: "", signedAt: "", documentHash: "" };
 
-interface Execution {
-  readonly consultId: string;
-  readonly requestId: string;
+/** Who acts on a consult as read: the role, the consult's institution and (for clinicians) the profile version. */
+interface Who {
   readonly role: Role;
   readonly institutionId: string;
-  readonly profileVersion: string | undefined;
-  readonly command: ConsultCommand;
+  readonly profileVersion?: string | undefined;
 }
 
+type Outcome = { readonly view: ConsultView; readonly events: readonly StoredEvent[] };
+
 /**
- * The consult command handlers: authorize (deny by default) → check ids → load the consult → ask identity what
- * only identity knows → read, fold, decide, append (handleCommand, idempotent by request id). Every refusal is
- * recorded in the audit trail before it is returned; a refused request also leaves ConsultRequestRefused.
+ * The consult command handlers: authorize (deny by default) → check ids → the command pipeline: the consult read
+ * once, the caller checked against it (institution), a repeated request id answered as the first time (the consult,
+ * or the recorded refusal), then what must happen before deciding (identity, suspensions, signing) → decide → append.
+ * Every refusal is recorded in the audit trail before it is returned; a refused request also leaves
+ * ConsultRequestRefused.
  */
 export function createConsultCommands(options: ConsultCommandsOptions): ConsultCommands {
   const { store, audit, identity, rtc, settings, clock } = options;
+  const pipeline = commandPipeline(store, consultDecider, { newEventId: options.newEventId, toDomainEvent: toConsultEvent });
 
-  async function execute(caller: Caller, run: Execution): Promise<{ view: ConsultView; events: readonly StoredEvent[] }> {
-    const events = await append(caller, run);
-    return { view: await loadConsult(store, run.consultId), events };
-  }
+  const acting = (caller: Caller, who: Who): Acting => ({
+    actorId: caller.principal.subject,
+    role: who.role,
+    tenantId: who.institutionId,
+    correlationId: caller.correlationId,
+    trace: caller.trace,
+  });
 
-  async function append(caller: Caller, run: Execution): Promise<readonly StoredEvent[]> {
-    const result = await handleCommand(
-      store,
-      consultDecider,
-      {
-        streamId: consultStreamId(run.consultId),
-        command: run.command,
-        metadata: {
-          actorId: caller.principal.subject,
-          actorRole: run.role,
-          tenantId: run.institutionId,
-          correlationId: caller.correlationId,
-          causationId: run.requestId,
-          ...caller.trace,
-          ...(run.profileVersion === undefined ? {} : { profileVersion: run.profileVersion }),
-        },
-        requestId: run.requestId,
-        now: "at" in run.command ? run.command.at : clock(),
+  /** One command on an existing consult; `prepare` gets the consult as read and returns the command. */
+  async function onConsult(
+    caller: Caller,
+    consultId: string,
+    requestId: string,
+    who: (consult: Consult, now: Date) => Who,
+    prepare: (consult: Consult, now: Date) => ConsultCommand | Promise<ConsultCommand>,
+  ): Promise<Outcome> {
+    const now = clock();
+    let profileVersion: string | undefined;
+    const result = await pipeline({
+      streamId: consultStreamId(consultId),
+      requestId,
+      now,
+      acting: (state) => {
+        const resolved = who(existingConsult(state), now);
+        profileVersion = resolved.profileVersion;
+        return acting(caller, resolved);
       },
-      { newEventId: options.newEventId, toDomainEvent: toConsultEvent },
-    );
-    return result.events;
+      prepare: (state) => prepare(existingConsult(state), now),
+      profileVersionOf: () => profileVersion,
+    });
+    return { view: viewOfConsult(result.state, result.revision, result.history), events: result.events };
   }
 
-  /** Loads the consult and builds the clinician's execution: IDN-03 human, own institution, assigned (decider). */
-  async function asClinician(caller: Caller, input: ConsultRef) {
+  /** IDN-03 a person, physician of the consult's own institution (assignment is the decider's); the profile in force. */
+  const clinician =
+    (caller: Caller) =>
+    (consult: Consult, now: Date): Who => ({
+      role: requireClinician(caller.principal, consult.institutionId),
+      institutionId: consult.institutionId,
+      profileVersion: profileFor(consult.jurisdiction, now).version,
+    });
+  const as = (role: Role) => (consult: Consult): Who => ({ role, institutionId: consult.institutionId });
+
+  /** Role and ids first (deny by default), then the clinician's command on the consult. */
+  function asClinician(caller: Caller, input: ConsultRef, prepare: (consult: Consult, now: Date) => ConsultCommand | Promise<ConsultCommand>) {
     requireClinician(caller.principal);
     const consultId = requireConsultId(input.consultId);
     const requestId = requireRequestId(input.requestId);
-    const { consult } = await loadConsult(store, consultId);
-    requireClinician(caller.principal, consult.institutionId);
-    const now = clock();
-    const profileVersion = profileFor(consult.jurisdiction, now).version;
-    return { consult, consultId, requestId, now, profileVersion, role: "physician" as Role };
+    return onConsult(caller, consultId, requestId, clinician(caller), prepare);
   }
 
-  async function asPatientSide(caller: Caller, input: ConsultRef) {
+  function asPatientSide(caller: Caller, input: ConsultRef, command: (consultId: string, now: Date) => ConsultCommand) {
     const role = requirePatient(caller.principal);
     const consultId = requireConsultId(input.consultId);
     const requestId = requireRequestId(input.requestId);
-    const { consult } = await loadConsult(store, consultId);
-    return { consult, consultId, requestId, now: clock(), role };
+    return onConsult(caller, consultId, requestId, as(role), (_consult, now) => command(consultId, now));
   }
 
   async function signed(caller: Caller, documentType: string, documentId: string, requestId: string, document: unknown): Promise<StoredSignature> {
@@ -165,27 +112,25 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
   }
 
   /**
-   * Decides the command on the current state with a placeholder signature, so that nothing is signed (and no
-   * signature is spent) for an act the rules refuse; the real decision runs again on append.
+   * A signed clinical act: decided first with a placeholder signature, so that nothing is signed (and no signature
+   * is spent) for an act the rules refuse; then signed, and decided for real on append. The signature is returned
+   * with the consult; a repeated request answers with the consult only.
    */
-  function probe(consult: Consult, command: (signature: StoredSignature) => ConsultCommand): void {
-    const outcome = consultDecider.decide(command(UNSIGNED), { status: "exists", consult });
-    if (outcome instanceof DomainError) throw outcome;
-  }
-
-  /** A request id already handled on this stream: answer as the first time (the consult, or the recorded refusal). */
-  async function repeated(consultId: string, requestId: string): Promise<ConsultView | undefined> {
-    const history = await store.readStream(consultStreamId(consultId));
-    if (!history.some((event) => event.metadata.requestId === requestId)) return undefined;
-    const state = stateOf(history);
-    if (state.status === "refused") {
-      const refusedEvent = history.find((event) => event.type === "ConsultRequestRefused");
-      const data = refusedEvent?.data as { code?: string; kind?: string; ruleId?: string } | undefined;
-      const code = data?.code ?? "FAILED_PRECONDITION";
-      const kind = (data?.kind ?? "FAILED_PRECONDITION") as DomainError["kind"];
-      throw new DomainError(code, kind, describeError(code, kind).en, data?.ruleId === "" ? undefined : data?.ruleId);
-    }
-    return loadConsult(store, consultId);
+  async function signedAct(
+    caller: Caller,
+    input: ConsultRef,
+    documentType: string,
+    build: (consult: Consult, now: Date) => { readonly command: (signature: StoredSignature) => ConsultCommand; readonly document: unknown },
+  ): Promise<SignedResult> {
+    let signature: StoredSignature | undefined;
+    const { view } = await asClinician(caller, input, async (consult, now) => {
+      const { command, document } = build(consult, now);
+      const probe = consultDecider.decide(command(UNSIGNED), { status: "exists", consult });
+      if (probe instanceof DomainError) throw probe;
+      signature = await signed(caller, documentType, consult.consultId, input.requestId, document);
+      return command(signature);
+    });
+    return { view, signature };
   }
 
   async function guardianFacts(caller: Caller, patientId: string): Promise<GuardianFacts | null> {
@@ -210,56 +155,44 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
         const requestId = requireRequestId(input.requestId);
         const institutionId = requireInstitutionId(input.institutionId);
         const patientId = requirePartyId(input.patientId);
-        const earlier = await repeated(consultId, requestId);
-        if (earlier !== undefined) return earlier;
         const now = clock();
+        const run = (prepare: () => ConsultCommand | Promise<ConsultCommand>, profileVersion?: () => string | undefined) =>
+          pipeline({ streamId: consultStreamId(consultId), requestId, now, acting: acting(caller, { role, institutionId }), prepare, profileVersionOf: profileVersion });
         let profileVersion: string | undefined;
         try {
-          const institution = await identity.institution(caller, institutionId);
-          await requireNotSuspended(options.suspensions, { institutionId, departmentCode: input.departmentCode });
-          const jurisdiction = jurisdictionCode(institution.jurisdiction);
-          const profile = profileFor(jurisdiction, now);
-          profileVersion = profile.version;
-          const patient = await identity.verifiedPatient(caller, patientId);
-          const guardian = await guardianFacts(caller, patientId);
-          const priorRecord = await resolveHisPriorRecord(options.hisEncounters, caller, input.priorRecord, institutionId, patientId);
-          const contract = input.consultType === "FAMILY_DOCTOR" ? await familyContract(input.familyContractId, now) : null;
-          const { view } = await execute(caller, {
-            consultId,
-            requestId,
-            role,
-            institutionId,
-            profileVersion,
-            command: {
+          const result = await run(async () => {
+            const institution = await identity.institution(caller, institutionId);
+            await requireNotSuspended(options.suspensions, { institutionId, departmentCode: input.departmentCode });
+            const jurisdiction = jurisdictionCode(institution.jurisdiction);
+            const profile = profileFor(jurisdiction, now);
+            profileVersion = profile.version;
+            return {
               type: "RequestConsult",
               consultId,
               requestedBy: requester,
               consultType: input.consultType,
               departmentCode: input.departmentCode,
               institution: { ...institution, jurisdiction },
-              patient,
-              guardian,
-              priorRecord,
+              patient: await identity.verifiedPatient(caller, patientId),
+              guardian: await guardianFacts(caller, patientId),
+              priorRecord: await resolveHisPriorRecord(options.hisEncounters, caller, input.priorRecord, institutionId, patientId),
               invitation: input.invitation,
               familyContractId: input.familyContractId,
-              familyContract: contract,
+              familyContract: input.consultType === "FAMILY_DOCTOR" ? await familyContract(input.familyContractId, now) : null,
               triageFlags: input.triageFlags,
               profile,
               settings,
               at: now,
-            },
-          });
-          return view;
+            };
+          }, () => profileVersion);
+          // A repeated request that was refused the first time is refused again with the recorded refusal.
+          if (result.repeated && result.state.status === "refused") throw recordedRefusal(result.history);
+          return viewOfConsult(result.state, result.revision, result.history);
         } catch (error) {
-          if (!isRefusal(error)) throw error;
+          if (!isRefusal(error) || (error instanceof RecordedRefusal)) throw error;
           // XC-02, REP-04: the refused request is itself a fact of the consult log, fed and audited like the rest.
-          await append(caller, {
-            consultId,
-            requestId,
-            role,
-            institutionId,
-            profileVersion,
-            command: {
+          await run(
+            () => ({
               type: "RecordRefusedRequest",
               consultId,
               institutionId,
@@ -271,8 +204,9 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
               kind: error.kind === "INTERNAL" ? "FAILED_PRECONDITION" : error.kind,
               ruleId: error.ruleId ?? "",
               at: now,
-            },
-          });
+            }),
+            () => profileVersion,
+          );
           throw error;
         }
       });
@@ -280,16 +214,14 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
 
     cancel(caller, input) {
       return recordingRefusals(audit, caller, "CancelConsult", consultResource(input.consultId), async () => {
-        const { consult, consultId, requestId, now, role } = await asPatientSide(caller, input);
-        const command: ConsultCommand = { type: "CancelConsult", consultId, cancelledBy: caller.principal.subject, at: now };
-        return (await execute(caller, { consultId, requestId, role, institutionId: consult.institutionId, profileVersion: undefined, command })).view;
+        const outcome = await asPatientSide(caller, input, (consultId, now) => ({ type: "CancelConsult", consultId, cancelledBy: caller.principal.subject, at: now }));
+        return outcome.view;
       });
     },
 
     giveConsent(caller, input) {
       return recordingRefusals(audit, caller, "GiveConsent", consultResource(input.consultId), async () => {
-        const { consult, consultId, requestId, now, role } = await asPatientSide(caller, input);
-        const command: ConsultCommand = {
+        const outcome = await asPatientSide(caller, input, (consultId, now) => ({
           type: "GiveConsent",
           consultId,
           givenBy: caller.principal.subject,
@@ -297,78 +229,63 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
           consentSha256: input.consentSha256,
           current: settings.currentConsent,
           at: now,
-        };
-        return (await execute(caller, { consultId, requestId, role, institutionId: consult.institutionId, profileVersion: undefined, command })).view;
+        }));
+        return outcome.view;
       });
     },
 
     accept(caller, input) {
       return recordingRefusals(audit, caller, "AcceptConsult", consultResource(input.consultId), async () => {
-        const { consult, consultId, requestId, now, profileVersion, role } = await asClinician(caller, input);
-        const earlier = await repeated(consultId, requestId);
-        if (earlier !== undefined) return earlier;
-        // Refuse what the consult's own state refuses before asking identity (no step-up is consumed for nothing).
-        if (consult.status === "ACCEPTED" || consult.status === "IN_PROGRESS") throw refusal("CONSULT_ALREADY_ACCEPTED");
-        const { regulatorConnected } = await identity.institution(caller, consult.institutionId);
-        const scope = { institutionId: consult.institutionId, clinicianId: caller.principal.subject, departmentCode: consult.departmentCode };
-        await requireNotSuspended(options.suspensions, scope);
-        const grant = await identity.checkReceiving(caller, {
-          practitionerId: caller.principal.subject,
-          institutionId: consult.institutionId,
-          departmentCode: consult.departmentCode,
-          consultId,
-          patientId: consult.patientId,
+        const outcome = await asClinician(caller, input, async (consult, now) => {
+          // Refuse what the consult's own state refuses before asking identity (no step-up is consumed for nothing).
+          if (consult.status === "ACCEPTED" || consult.status === "IN_PROGRESS") throw refusal("CONSULT_ALREADY_ACCEPTED");
+          const { regulatorConnected } = await identity.institution(caller, consult.institutionId);
+          await requireNotSuspended(options.suspensions, { institutionId: consult.institutionId, clinicianId: caller.principal.subject, departmentCode: consult.departmentCode });
+          const grant = await identity.checkReceiving(caller, {
+            practitionerId: caller.principal.subject,
+            institutionId: consult.institutionId,
+            departmentCode: consult.departmentCode,
+            consultId: consult.consultId,
+            patientId: consult.patientId,
+          });
+          return { type: "AcceptConsult", consultId: consult.consultId, physicianId: caller.principal.subject, stepUpId: grant.stepUpId, sessionId: grant.sessionId, regulatorConnected, at: now };
         });
-        const command: ConsultCommand = {
-          type: "AcceptConsult",
-          consultId,
-          physicianId: caller.principal.subject,
-          stepUpId: grant.stepUpId,
-          sessionId: grant.sessionId,
-          regulatorConnected,
-          at: now,
-        };
-        return (await execute(caller, { consultId, requestId, role, institutionId: consult.institutionId, profileVersion, command })).view;
+        return outcome.view;
       });
     },
 
     decideEligibility(caller, input) {
-      return recordingRefusals(audit, caller, "DecideEligibility", consultResource(input.consultId), async () => {
-        const { consult, consultId, requestId, now, profileVersion, role } = await asClinician(caller, input);
-        const earlier = await repeated(consultId, requestId);
-        if (earlier !== undefined) return { view: earlier, signature: undefined };
-        const decide = (signature: StoredSignature): ConsultCommand => ({
-          type: "DecideEligibility",
-          consultId,
-          physicianId: caller.principal.subject,
-          eligible: input.eligible,
-          verifiedDiagnoses: input.verifiedDiagnoses,
-          signature,
-          settings,
-          at: now,
-        });
-        probe(consult, decide);
-        const document = {
-          documentType: "FOLLOW_UP_ELIGIBILITY",
-          consultId,
-          physicianId: caller.principal.subject,
-          priorRecordId: consult.priorRecord?.recordId ?? "",
-          eligible: input.eligible,
-          verifiedDiagnoses: input.verifiedDiagnoses.map(({ code, name, version }) => ({ code, name, version })),
-        };
-        const signature = await signed(caller, "FOLLOW_UP_ELIGIBILITY", consultId, requestId, document);
-        const command = decide(signature);
-        const { view } = await execute(caller, { consultId, requestId, role, institutionId: consult.institutionId, profileVersion, command });
-        return { view, signature };
-      });
+      return recordingRefusals(audit, caller, "DecideEligibility", consultResource(input.consultId), () =>
+        signedAct(caller, input, "FOLLOW_UP_ELIGIBILITY", (consult, now) => ({
+          command: (signature) => ({
+            type: "DecideEligibility",
+            consultId: consult.consultId,
+            physicianId: caller.principal.subject,
+            eligible: input.eligible,
+            verifiedDiagnoses: input.verifiedDiagnoses,
+            signature,
+            settings,
+            at: now,
+          }),
+          document: {
+            documentType: "FOLLOW_UP_ELIGIBILITY",
+            consultId: consult.consultId,
+            physicianId: caller.principal.subject,
+            priorRecordId: consult.priorRecord?.recordId ?? "",
+            eligible: input.eligible,
+            verifiedDiagnoses: input.verifiedDiagnoses.map(({ code, name, version }) => ({ code, name, version })),
+          },
+        })),
+      );
     },
 
     start(caller, input) {
       return recordingRefusals(audit, caller, "StartConsult", consultResource(input.consultId), async () => {
-        const { consult, consultId, requestId, now, profileVersion, role } = await asClinician(caller, input);
-        await requireNotSuspended(options.suspensions, { institutionId: consult.institutionId, clinicianId: caller.principal.subject, departmentCode: consult.departmentCode });
-        const command: ConsultCommand = { type: "StartConsult", consultId, physicianId: caller.principal.subject, at: now };
-        return (await execute(caller, { consultId, requestId, role, institutionId: consult.institutionId, profileVersion, command })).view;
+        const outcome = await asClinician(caller, input, async (consult, now) => {
+          await requireNotSuspended(options.suspensions, { institutionId: consult.institutionId, clinicianId: caller.principal.subject, departmentCode: consult.departmentCode });
+          return { type: "StartConsult", consultId: consult.consultId, physicianId: caller.principal.subject, at: now };
+        });
+        return outcome.view;
       });
     },
 
@@ -377,23 +294,16 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
         const role = requireParticipant(caller.principal);
         const consultId = requireConsultId(input.consultId);
         const requestId = requireRequestId(input.requestId);
-        const { consult } = await loadConsult(store, consultId);
-        const content =
-          input.kind === "IMAGE"
-            ? { kind: "IMAGE" as const, uri: input.mediaUri, sha256: input.mediaSha256 }
-            : input.kind === "TEXT"
-              ? { kind: "TEXT" as const, text: input.text }
-              : undefined;
-        if (content === undefined) throw refusal("INVALID_MESSAGE");
-        const command: ConsultCommand = {
-          type: "SendMessage",
-          consultId,
-          messageId: derivedId("message", caller.principal.subject, requestId),
-          senderId: caller.principal.subject,
-          content,
-          at: clock(),
-        };
-        const { events } = await execute(caller, { consultId, requestId, role, institutionId: consult.institutionId, profileVersion: undefined, command });
+        const { events } = await onConsult(caller, consultId, requestId, as(role), (_consult, now) => {
+          const content =
+            input.kind === "IMAGE"
+              ? { kind: "IMAGE" as const, uri: input.mediaUri, sha256: input.mediaSha256 }
+              : input.kind === "TEXT"
+                ? { kind: "TEXT" as const, text: input.text }
+                : undefined;
+          if (content === undefined) throw refusal("INVALID_MESSAGE");
+          return { type: "SendMessage", consultId, messageId: derivedId("message", caller.principal.subject, requestId), senderId: caller.principal.subject, content, at: now };
+        });
         const sent = events.find((event) => event.type === "MessageSent");
         if (sent === undefined) throw new Error("SendMessage appended no MessageSent");
         return sent.data as unknown as MessageSentData;
@@ -414,11 +324,10 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
         if (probe instanceof DomainError) throw probe;
         let roomId = consult.videoRoomId;
         if (roomId === "") {
-          roomId = (await rtc.createRoom(consultId)).roomId;
-          const command: ConsultCommand = { type: "OpenVideoRoom", consultId, participantId: caller.principal.subject, roomId, at: clock() };
-          const { view } = await execute(caller, { consultId, requestId, role, institutionId: consult.institutionId, profileVersion: undefined, command });
+          const created = (await rtc.createRoom(consultId)).roomId;
+          const { view } = await onConsult(caller, consultId, requestId, as(role), (_consult, now) => ({ type: "OpenVideoRoom", consultId, participantId: caller.principal.subject, roomId: created, at: now }));
           // Two first joins may race: the room the log kept is the one everybody uses.
-          if (view.consult.videoRoomId !== roomId) await rtc.closeRoom(roomId);
+          if (view.consult.videoRoomId !== created) await rtc.closeRoom(created);
           roomId = view.consult.videoRoomId;
         }
         return { roomId, token: await rtc.issueToken(roomId, caller.principal.subject, role) };
@@ -430,49 +339,44 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
         const role = requireSystem(caller.principal);
         const consultId = requireConsultId(input.consultId);
         const requestId = requireRequestId(input.requestId);
-        const { consult } = await loadConsult(store, consultId);
-        const command: ConsultCommand = { type: "StoreRecording", consultId, roomId: input.roomId, uri: input.uri, sha256: input.sha256, durationSeconds: input.durationSeconds, at: clock() };
-        return (await execute(caller, { consultId, requestId, role, institutionId: consult.institutionId, profileVersion: undefined, command })).view;
+        const { roomId, uri, sha256, durationSeconds } = input;
+        const outcome = await onConsult(caller, consultId, requestId, as(role), (_consult, now) => ({ type: "StoreRecording", consultId, roomId, uri, sha256, durationSeconds, at: now }));
+        return outcome.view;
       });
     },
 
     complete(caller, input) {
       return recordingRefusals(audit, caller, "CompleteConsult", consultResource(input.consultId), async () => {
-        const { consult, consultId, requestId, now, profileVersion, role } = await asClinician(caller, input);
-        const earlier = await repeated(consultId, requestId);
-        if (earlier !== undefined) return { view: earlier, signature: undefined };
-        const completion = (signature: StoredSignature): ConsultCommand => ({
-          type: "CompleteConsult",
-          consultId,
-          physicianId: caller.principal.subject,
-          summary: input.summary,
-          diagnoses: input.diagnoses,
-          signature,
-          settings,
-          at: now,
-        });
-        probe(consult, completion);
-        const document = {
-          documentType: "CONSULT_SUMMARY",
-          consultId,
-          physicianId: caller.principal.subject,
-          summary: input.summary.trim(),
-          diagnoses: input.diagnoses.map(({ code, name, version }) => ({ code, name, version })),
-        };
-        const signature = await signed(caller, "CONSULT_SUMMARY", consultId, requestId, document);
-        const command = completion(signature);
-        const { view } = await execute(caller, { consultId, requestId, role, institutionId: consult.institutionId, profileVersion, command });
-        if (consult.videoRoomId !== "") await rtc.closeRoom(consult.videoRoomId);
-        return { view, signature };
+        const result = await signedAct(caller, input, "CONSULT_SUMMARY", (consult, now) => ({
+          command: (signature) => ({
+            type: "CompleteConsult",
+            consultId: consult.consultId,
+            physicianId: caller.principal.subject,
+            summary: input.summary,
+            diagnoses: input.diagnoses,
+            signature,
+            settings,
+            at: now,
+          }),
+          document: {
+            documentType: "CONSULT_SUMMARY",
+            consultId: consult.consultId,
+            physicianId: caller.principal.subject,
+            summary: input.summary.trim(),
+            diagnoses: input.diagnoses.map(({ code, name, version }) => ({ code, name, version })),
+          },
+        }));
+        if (result.signature !== undefined) await closeRoomOf(result.view);
+        return result;
       });
     },
 
     terminate(caller, input) {
       return recordingRefusals(audit, caller, "TerminateConsult", consultResource(input.consultId), async () => {
-        const { consult, consultId, requestId, now, profileVersion, role } = await asClinician(caller, input);
-        const command: ConsultCommand = { type: "TerminateConsult", consultId, physicianId: caller.principal.subject, reasonCode: input.reasonCode, settings, at: now };
-        const { view } = await execute(caller, { consultId, requestId, role, institutionId: consult.institutionId, profileVersion, command });
-        if (consult.videoRoomId !== "") await rtc.closeRoom(consult.videoRoomId);
+        const { reasonCode } = input;
+        const physicianId = caller.principal.subject;
+        const { view, events } = await asClinician(caller, input, (consult, now) => ({ type: "TerminateConsult", consultId: consult.consultId, physicianId, reasonCode, settings, at: now }));
+        if (events.length > 0) await closeRoomOf(view);
         return view;
       });
     },
@@ -480,9 +384,12 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
     async expire(caller, rawId) {
       const role = requireSystem(caller.principal);
       const consultId = requireConsultId(rawId);
-      const { consult } = await loadConsult(store, consultId);
-      const command: ConsultCommand = { type: "ExpireConsult", consultId, at: clock() };
-      return (await execute(caller, { consultId, requestId: `expire:${consultId}`, role, institutionId: consult.institutionId, profileVersion: undefined, command })).view;
+      const outcome = await onConsult(caller, consultId, `expire:${consultId}`, as(role), (_consult, now) => ({ type: "ExpireConsult", consultId, at: now }));
+      return outcome.view;
     },
   };
+
+  async function closeRoomOf(view: ConsultView): Promise<void> {
+    if (view.consult.videoRoomId !== "") await rtc.closeRoom(view.consult.videoRoomId);
+  }
 }

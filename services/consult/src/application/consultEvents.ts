@@ -1,4 +1,5 @@
-import { type EventStore, fold, type StoredEvent } from "@ihp/eventsourcing";
+import { DomainError, type EventStore, fold, type StoredEvent } from "@ihp/eventsourcing";
+import { describeError } from "@ihp/platform";
 import {
   type Consult,
   type ConsultCompletedData,
@@ -28,13 +29,32 @@ export function stateOf(history: readonly StoredEvent[]): ConsultState {
 
 export async function loadConsult(store: EventStore, consultId: string): Promise<ConsultView> {
   const history = await store.readStream(consultStreamId(consultId));
-  const state = stateOf(history);
-  if (state.status !== "exists") throw refusal("CONSULT_NOT_FOUND");
-  return { consult: state.consult, revision: history.at(-1)?.revision ?? 0, history };
+  return viewOfConsult(stateOf(history), history.at(-1)?.revision ?? 0, history);
 }
 
 /** The physician's signed completion, once the consult is completed. */
 export function completionOf(view: ConsultView): ConsultCompletedData | undefined {
   const completed = view.history.find((event) => event.type === "ConsultCompleted");
   return completed === undefined ? undefined : (toConsultEvent(completed).data as ConsultCompletedData);
+}
+
+/** The consult a state holds; CONSULT_NOT_FOUND for none (and for a request that was refused). */
+export function existingConsult(state: ConsultState): Consult {
+  if (state.status !== "exists") throw refusal("CONSULT_NOT_FOUND");
+  return state.consult;
+}
+
+export function viewOfConsult(state: ConsultState, revision: number, history: readonly StoredEvent[]): ConsultView {
+  return { consult: existingConsult(state), revision, history };
+}
+
+/** A repeated request that was refused the first time: its recorded refusal, again. */
+export class RecordedRefusal extends DomainError {}
+
+export function recordedRefusal(history: readonly StoredEvent[]): RecordedRefusal {
+  const refusedEvent = history.find((event) => event.type === "ConsultRequestRefused");
+  const data = refusedEvent?.data as { code?: string; kind?: string; ruleId?: string } | undefined;
+  const code = data?.code ?? "FAILED_PRECONDITION";
+  const kind = (data?.kind ?? "FAILED_PRECONDITION") as DomainError["kind"];
+  return new RecordedRefusal(code, kind, describeError(code, kind).en, data?.ruleId === "" ? undefined : data?.ruleId);
 }

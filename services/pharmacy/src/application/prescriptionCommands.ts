@@ -1,8 +1,9 @@
-import type { EventStore } from "@ihp/eventsourcing";
+import { type Acting, commandPipeline, type EventStore } from "@ihp/eventsourcing";
 import { type AuditTrail, denialError, requireHuman } from "@ihp/platform";
 import { refusal } from "../domain/errors.js";
 import {
   type PrescriptionCommand,
+  prescriptionDecider,
   type PrescriptionState,
   type PrescriptionVersion,
   requireEligibleReviewer,
@@ -10,11 +11,10 @@ import {
   requireReviewable,
 } from "../domain/prescription/index.js";
 import type { Caller } from "./caller.js";
-import { type Acting, executeOnPrescription } from "./execute.js";
 import { derivedId, prescriptionStreamId, requireRequestId, requireVersionRef, versionResource } from "./ids.js";
 import { authorizeOn, type PharmacyAction, permitted, roleGate } from "./policy.js";
 import type { IdentityPort, LogisticsPort } from "./ports.js";
-import { loadPrescription, type PrescriptionView, viewOf, viewOfHistory } from "./prescriptionViews.js";
+import { type PrescriptionView, toPrescriptionEvent, viewOf } from "./prescriptionViews.js";
 import { reviewerPolicy } from "./profiles.js";
 import { recordingRefusals } from "@ihp/platform";
 
@@ -61,92 +61,103 @@ type DecisionKind = "ApprovePrescription" | "ReturnPrescription" | "RejectPrescr
 const CLINICAL: ReadonlySet<PharmacyAction> = new Set<PharmacyAction>(["ApprovePrescription", "ReturnPrescription", "RejectPrescription", "AmendPrescriptionLines", "DispensePrescription"]);
 
 /**
- * Commands on a prescription version: role gate → ids → load → tenant or patient relationship → (for decisions: the
- * reviewer check and the pharmacist's signature through identity) → decide and append, idempotent by request id.
- * Every refusal, ours or identity's, is recorded before it is returned (XC-02).
+ * Commands on a prescription version: role gate → ids → the command pipeline: read the version once → tenant or
+ * patient relationship → a repeated request id answers as before → (for decisions: the reviewer check and the
+ * pharmacist's signature through identity; for dispatch: the carrier) → decide and append. Every refusal, ours or
+ * identity's, is recorded before it is returned (XC-02).
  */
 export function createPrescriptionCommands(options: PrescriptionCommandsOptions): PrescriptionCommands {
   const { store, audit, identity, logistics, clock } = options;
-  const executor = { store, newEventId: options.newEventId };
+  const pipeline = commandPipeline(store, prescriptionDecider, { newEventId: options.newEventId, toDomainEvent: toPrescriptionEvent });
 
-  interface Prepared {
-    readonly streamId: string;
-    readonly requestId: string;
+  /** What a command on a version knows once the version is read and the caller may act on it. */
+  interface Target {
     readonly state: PrescriptionState;
     readonly version: PrescriptionVersion;
-    readonly acting: Acting;
-    /** The request id was already handled: the view as it stands. */
-    readonly repeat: PrescriptionView | undefined;
+    readonly requestId: string;
+    readonly now: Date;
   }
 
-  async function prepare(action: PharmacyAction, caller: Caller, input: VersionInput): Promise<Prepared> {
+  /**
+   * Runs one pharmacy act on a version. `prepare` gets the version (read once) and returns the command; it runs only
+   * for a new request id, after the caller's tenant or patient relationship was checked on that version.
+   */
+  async function act(
+    action: PharmacyAction,
+    caller: Caller,
+    input: VersionInput,
+    prepare: (target: Target) => PrescriptionCommand | Promise<PrescriptionCommand>,
+    profileVersion?: (target: Target) => string,
+  ): Promise<PrescriptionView> {
     const gate = roleGate(action, caller.principal);
     if (!gate.allowed) throw denialError(gate);
     if (CLINICAL.has(action)) requireHuman(caller.principal);
     const ref = requireVersionRef(input.prescriptionId, input.serialNumber);
     const requestId = requireRequestId(input.requestId);
-    const streamId = prescriptionStreamId(ref);
-    const { state, version, history } = await loadPrescription(store, streamId);
-    const role = permitted(authorizeOn(action, caller.principal, { institutionId: version.document.institutionId, patientId: version.document.patientId }));
-    const repeated = history.some((event) => event.metadata.requestId === requestId);
-    return {
-      streamId,
+    const now = clock();
+    let profile: string | undefined;
+    const result = await pipeline({
+      streamId: prescriptionStreamId(ref),
       requestId,
-      state,
-      version,
-      repeat: repeated ? viewOf(state, history.at(-1)?.revision ?? 0) : undefined,
-      acting: {
-        actorId: caller.principal.subject,
-        role,
-        institutionId: version.document.institutionId,
-        correlationId: caller.correlationId,
-        requestId,
-        trace: caller.trace,
+      now,
+      acting: (state): Acting => {
+        const version = state.version;
+        if (version === undefined) throw refusal("PRESCRIPTION_NOT_FOUND");
+        const { institutionId, patientId } = version.document;
+        const role = permitted(authorizeOn(action, caller.principal, { institutionId, patientId }));
+        // PHA-03: never editable, whatever the request id.
+        if (action === "AmendPrescriptionLines") throw refusal("LINES_NOT_EDITABLE");
+        return { actorId: caller.principal.subject, role, tenantId: institutionId, correlationId: caller.correlationId, trace: caller.trace };
       },
-    };
-  }
-
-  async function run(prepared: Prepared, command: PrescriptionCommand, now: Date, profileVersion?: string): Promise<PrescriptionView> {
-    const acting = profileVersion === undefined ? prepared.acting : { ...prepared.acting, profileVersion };
-    await executeOnPrescription(executor, prepared.streamId, acting, command, now);
-    const view = viewOfHistory(await store.readStream(prepared.streamId));
+      prepare: async (state) => {
+        const target = { state, version: state.version!, requestId, now };
+        profile = profileVersion?.(target);
+        return prepare(target);
+      },
+      profileVersionOf: () => profile,
+    });
+    const view = viewOf(result.state, result.revision);
     if (view === undefined) throw refusal("PRESCRIPTION_NOT_FOUND");
     return view;
   }
 
-  async function decide(kind: DecisionKind, caller: Caller, input: VersionInput, reasonCode: string): Promise<PrescriptionView> {
-    const prepared = await prepare(kind, caller, input);
-    if (prepared.repeat !== undefined) return prepared.repeat;
-    const { version } = prepared;
-    const { document } = version;
-    // Ask before anything is signed: a signature for a decision that would be refused must not exist.
-    requireReviewable(prepared.state);
-    const now = clock();
-    const { policy, version: profileVersion } = reviewerPolicy(document.jurisdiction, now);
-    const call = { token: caller.token, deadline: caller.deadline };
-    const pharmacistId = caller.principal.subject;
-    if (kind !== "ApprovePrescription") requireReason(reasonCode, kind === "ReturnPrescription" ? options.returnReasons : options.rejectReasons);
-    const reviewer = await identity.checkReviewer({ pharmacistId, institutionId: document.institutionId }, call);
-    requireEligibleReviewer(reviewer, policy);
-    const signature = await identity.signDocument(
-      {
-        requestId: prepared.requestId,
-        documentType: "PHARMACIST_REVIEW",
-        // Identity's document ids allow letters, digits and . _ : - only.
-        documentId: `${document.prescriptionId}:${document.serialNumber}`,
-        canonicalDocument: Buffer.from(document.canonicalDocumentBase64, "base64"),
-        prescriptionId: document.prescriptionId,
+  function decide(kind: DecisionKind, caller: Caller, input: VersionInput, reasonCode: string): Promise<PrescriptionView> {
+    let policyVersion = "";
+    return act(
+      kind,
+      caller,
+      input,
+      async ({ state, version, requestId, now }) => {
+        const { document } = version;
+        // Ask before anything is signed: a signature for a decision that would be refused must not exist.
+        requireReviewable(state);
+        const { policy, version: profileVersion } = reviewerPolicy(document.jurisdiction, now);
+        policyVersion = profileVersion;
+        const call = { token: caller.token, deadline: caller.deadline };
+        const pharmacistId = caller.principal.subject;
+        if (kind !== "ApprovePrescription") requireReason(reasonCode, kind === "ReturnPrescription" ? options.returnReasons : options.rejectReasons);
+        const reviewer = await identity.checkReviewer({ pharmacistId, institutionId: document.institutionId }, call);
+        requireEligibleReviewer(reviewer, policy);
+        const signature = await identity.signDocument(
+          {
+            requestId,
+            documentType: "PHARMACIST_REVIEW",
+            // Identity's document ids allow letters, digits and . _ : - only.
+            documentId: `${document.prescriptionId}:${document.serialNumber}`,
+            canonicalDocument: Buffer.from(document.canonicalDocumentBase64, "base64"),
+            prescriptionId: document.prescriptionId,
+          },
+          call,
+        );
+        const base = { pharmacistId, reviewer, policy, signature, at: now };
+        return kind === "ApprovePrescription"
+          ? { type: kind, ...base }
+          : kind === "ReturnPrescription"
+            ? { type: kind, ...base, reasonCode, allowedReasons: options.returnReasons }
+            : { type: kind, ...base, reasonCode, allowedReasons: options.rejectReasons };
       },
-      call,
+      () => policyVersion,
     );
-    const base = { pharmacistId, reviewer, policy, signature, at: now };
-    const command: PrescriptionCommand =
-      kind === "ApprovePrescription"
-        ? { type: kind, ...base }
-        : kind === "ReturnPrescription"
-          ? { type: kind, ...base, reasonCode, allowedReasons: options.returnReasons }
-          : { type: kind, ...base, reasonCode, allowedReasons: options.rejectReasons };
-    return run(prepared, command, now, profileVersion);
   }
 
   const recorded = <T extends VersionInput>(action: PharmacyAction, work: (caller: Caller, input: T) => Promise<PrescriptionView>) =>
@@ -162,55 +173,45 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
       decide("RejectPrescription", caller, input, input.reasonCode),
     ),
 
-    amendLines: recorded("AmendPrescriptionLines", async (caller, input) => {
-      await prepare("AmendPrescriptionLines", caller, input);
-      throw refusal("LINES_NOT_EDITABLE");
-    }),
+    // PHA-03: refused after the usual checks (role, version, tenant), even for a request id used before.
+    amendLines: recorded("AmendPrescriptionLines", (caller, input) =>
+      act("AmendPrescriptionLines", caller, input, () => {
+        throw refusal("LINES_NOT_EDITABLE");
+      }),
+    ),
 
-    recordPayment: recorded("RecordPayment", async (caller, input: VersionInput & { paymentReference: string; amountFen: number }) => {
-      const prepared = await prepare("RecordPayment", caller, input);
-      if (prepared.repeat !== undefined) return prepared.repeat;
-      const now = clock();
-      const command = { type: "RecordPayment" as const, paymentReference: input.paymentReference, amountFen: input.amountFen, at: now };
-      return run(prepared, command, now);
-    }),
+    recordPayment: recorded("RecordPayment", (caller, input: VersionInput & { paymentReference: string; amountFen: number }) =>
+      act("RecordPayment", caller, input, ({ now }) => ({ type: "RecordPayment", paymentReference: input.paymentReference, amountFen: input.amountFen, at: now })),
+    ),
 
-    dispense: recorded("DispensePrescription", async (caller, input) => {
-      const prepared = await prepare("DispensePrescription", caller, input);
-      if (prepared.repeat !== undefined) return prepared.repeat;
-      const now = clock();
-      const command = { type: "DispensePrescription" as const, pharmacyId: options.pharmacyId, pharmacistId: caller.principal.subject, at: now };
-      return run(prepared, command, now);
-    }),
+    dispense: recorded("DispensePrescription", (caller, input) =>
+      act("DispensePrescription", caller, input, ({ now }) => ({ type: "DispensePrescription", pharmacyId: options.pharmacyId, pharmacistId: caller.principal.subject, at: now })),
+    ),
 
-    dispatch: recorded("DispatchDelivery", async (caller, input: VersionInput & { destinationReference: string }) => {
-      const prepared = await prepare("DispatchDelivery", caller, input);
-      if (prepared.repeat !== undefined) return prepared.repeat;
-      const { version } = prepared;
-      // Checked before the carrier is asked, so no shipment exists for a dispatch that would be refused.
-      if (version.dispensedAt === "") throw refusal("NOT_DISPENSED");
-      if (version.delivery !== undefined) throw refusal("DELIVERY_ALREADY_DISPATCHED");
-      const now = clock();
-      const deliveryId = derivedId("delivery", prepared.requestId);
-      const shipment = await logistics.createShipment({
-        deliveryId,
-        prescriptionId: version.document.prescriptionId,
-        serialNumber: version.document.serialNumber,
-        pharmacyId: options.pharmacyId,
-        destinationReference: input.destinationReference,
-        at: now,
-      });
-      return run(prepared, { type: "DispatchDelivery", deliveryId, pharmacyId: options.pharmacyId, shipment }, now);
-    }),
+    dispatch: recorded("DispatchDelivery", (caller, input: VersionInput & { destinationReference: string }) =>
+      act("DispatchDelivery", caller, input, async ({ version, requestId, now }) => {
+        // Checked before the carrier is asked, so no shipment exists for a dispatch that would be refused.
+        if (version.dispensedAt === "") throw refusal("NOT_DISPENSED");
+        if (version.delivery !== undefined) throw refusal("DELIVERY_ALREADY_DISPATCHED");
+        const deliveryId = derivedId("delivery", requestId);
+        const shipment = await logistics.createShipment({
+          deliveryId,
+          prescriptionId: version.document.prescriptionId,
+          serialNumber: version.document.serialNumber,
+          pharmacyId: options.pharmacyId,
+          destinationReference: input.destinationReference,
+          at: now,
+        });
+        return { type: "DispatchDelivery", deliveryId, pharmacyId: options.pharmacyId, shipment };
+      }),
+    ),
 
-    syncTracking: recorded("SyncDeliveryTracking", async (caller, input) => {
-      const prepared = await prepare("SyncDeliveryTracking", caller, input);
-      if (prepared.repeat !== undefined) return prepared.repeat;
-      const delivery = prepared.version.delivery;
-      if (delivery === undefined) throw refusal("DELIVERY_NOT_DISPATCHED");
-      const now = clock();
-      const events = await logistics.trackingEvents(delivery.trackingNumber, now);
-      return run(prepared, { type: "RecordTrackingEvents", events }, now);
-    }),
+    syncTracking: recorded("SyncDeliveryTracking", (caller, input) =>
+      act("SyncDeliveryTracking", caller, input, async ({ version, now }) => {
+        const delivery = version.delivery;
+        if (delivery === undefined) throw refusal("DELIVERY_NOT_DISPATCHED");
+        return { type: "RecordTrackingEvents", events: await logistics.trackingEvents(delivery.trackingNumber, now) };
+      }),
+    ),
   };
 }

@@ -1,7 +1,8 @@
-import { DomainError, type EventStore } from "@ihp/eventsourcing";
+import { type Acting, commandPipeline, DomainError, type EventStore } from "@ihp/eventsourcing";
 import type { PrescriptionDocument } from "../domain/types.js";
+import { prescriptionDecider } from "../domain/prescription/index.js";
 import { prescriptionStreamId } from "./ids.js";
-import { executeOnPrescription } from "./execute.js";
+import { toPrescriptionEvent } from "./prescriptionViews.js";
 import { type CatalogueLookup, catalogueFacts, type IdentityPort } from "./ports.js";
 import { profileFor } from "./profiles.js";
 
@@ -34,18 +35,16 @@ export interface Receiving {
   ): Promise<void>;
 }
 
-function acting(origin: MessageOrigin, institutionId: string, profileVersion?: string) {
+function acting(origin: MessageOrigin, tenantId: string): Acting {
   return {
     actorId: SERVICE_ACTOR,
-    role: "system" as const,
-    institutionId,
+    role: "system",
+    tenantId,
     correlationId: origin.correlationId === "" ? origin.messageId : origin.correlationId,
-    requestId: origin.messageId,
     trace: {
       ...(origin.traceparent === "" ? {} : { traceparent: origin.traceparent }),
       ...(origin.tracestate === "" ? {} : { tracestate: origin.tracestate }),
     },
-    profileVersion,
   };
 }
 
@@ -56,55 +55,46 @@ function acting(origin: MessageOrigin, institutionId: string, profileVersion?: s
  */
 export function createReceiving(options: ReceivingOptions): Receiving {
   const { store, identity, catalogue, clock } = options;
-  const executor = { store, newEventId: options.newEventId };
+  const pipeline = commandPipeline(store, prescriptionDecider, { newEventId: options.newEventId, toDomainEvent: toPrescriptionEvent });
   return {
     async receive(document, origin) {
-      const streamId = prescriptionStreamId(document);
-      // A redelivered message was already handled: answer before calling identity again.
-      const history = await store.readStream(streamId);
-      if (history.some((event) => event.metadata.requestId === origin.messageId)) return { repeated: true };
-      const check =
-        document.canonicalDocumentBase64 === ""
-          ? { valid: false, reasonCode: "DOCUMENT_MISSING" }
-          : await identity.verifySignature(
-              {
-                canonicalDocument: Buffer.from(document.canonicalDocumentBase64, "base64"),
-                signature: document.physicianSignature,
-                expectedSignerId: document.physicianId,
-              },
-              { token: undefined },
-            );
       const now = clock();
-      const facts = catalogueFacts(catalogue, document.lines.map((line) => line.drugCode));
       let profileVersion: string | undefined;
       try {
         profileVersion = profileFor(document.jurisdiction, now)?.version;
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
       }
-      const result = await executeOnPrescription(
-        executor,
-        streamId,
-        acting(origin, document.institutionId, profileVersion),
-        { type: "ReceivePrescription", document, physicianSignatureCheck: check, catalogue: facts, at: now },
+      // A redelivered message was already handled: the pipeline answers before identity is called again.
+      const result = await pipeline({
+        streamId: prescriptionStreamId(document),
+        requestId: origin.messageId,
+        acting: acting(origin, document.institutionId),
         now,
-      );
+        profileVersionOf: () => profileVersion,
+        prepare: async () => ({ type: "ReceivePrescription", document, physicianSignatureCheck: await signatureCheck(document), catalogue: catalogueFacts(catalogue, document.lines.map((line) => line.drugCode)), at: now }),
+      });
       return { repeated: result.repeated };
     },
 
     async void(input, origin) {
-      const streamId = prescriptionStreamId(input);
-      const history = await store.readStream(streamId);
-      const received = history.find((event) => event.type === "PrescriptionReceived");
-      // The received version names the institution; a void that arrives first says it itself.
-      const institutionId = (received?.metadata.tenantId ?? "") || input.institutionId || "unknown";
-      await executeOnPrescription(
-        executor,
-        streamId,
-        acting(origin, institutionId),
-        { type: "VoidPrescription", reason: input.reason, voidedAt: input.voidedAt },
-        clock(),
-      );
+      await pipeline({
+        streamId: prescriptionStreamId(input),
+        requestId: origin.messageId,
+        // The received version names the institution; a void that arrives first says it itself.
+        acting: (state) => acting(origin, state.version?.document.institutionId || input.institutionId || "unknown"),
+        now: clock(),
+        command: { type: "VoidPrescription", reason: input.reason, voidedAt: input.voidedAt },
+      });
     },
   };
+
+  function signatureCheck(document: PrescriptionDocument) {
+    return document.canonicalDocumentBase64 === ""
+      ? Promise.resolve({ valid: false, reasonCode: "DOCUMENT_MISSING" })
+      : identity.verifySignature(
+          { canonicalDocument: Buffer.from(document.canonicalDocumentBase64, "base64"), signature: document.physicianSignature, expectedSignerId: document.physicianId },
+          { token: undefined },
+        );
+  }
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { DomainError, type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
+import { type Acting, commandPipeline, DomainError, type EventStore, fold } from "@ihp/eventsourcing";
 import type { DrugCatalogue } from "@ihp/drug-catalogue";
 import type { AuditTrail, Role } from "@ihp/platform";
 import { refusal } from "../domain/errors.js";
@@ -9,6 +9,7 @@ import {
   documentToSign,
   DOCUMENT_TYPE,
   planSigning,
+  type Prescription,
   type PrescriptionCommand,
   prescriptionDecider,
   type PrescriptionState,
@@ -26,7 +27,7 @@ import {
   requireRequestId,
   serialStreamId,
 } from "./ids.js";
-import { loadPrescription, type PrescriptionView, toPrescriptionEvent } from "./prescriptionEvents.js";
+import { existingPrescription, type PrescriptionView, toPrescriptionEvent, viewOf } from "./prescriptionEvents.js";
 import { authorized, type PrescriptionAction } from "./policy.js";
 import type { ConsultContextPort, Forwarded, SignaturePort } from "./ports.js";
 import { requireNotSuspended, type SuspensionPort } from "./suspensions.js";
@@ -79,62 +80,56 @@ const forwarded = (caller: Caller): Forwarded => ({ token: caller.token, deadlin
 const resourceOf = (id: string | undefined): string | undefined => (id !== undefined && isPrescriptionId(id) ? `prescription/${id}` : undefined);
 
 /**
- * Prescription command handlers: authorize (deny by default) → check ids → consult context (forwarding the caller's
- * token) → read, fold, decide, append (handleCommand, idempotent by request id). Every refusal is recorded in the
+ * Prescription command handlers: authorize (deny by default) → check ids → the command pipeline (the stream read
+ * once, a repeated request id answered as first time, then the consult context forwarding the caller's token, and
+ * for signing the remote signature) → decide → append. Every refusal is recorded in the
  * audit trail before it is returned (XC-02).
  */
 export function createPrescriptionCommands(options: PrescriptionCommandsOptions): PrescriptionCommands {
   const { store, audit, clock, catalogue, consults, signatures } = options;
   const decider = prescriptionDecider(catalogue);
+  const pipeline = commandPipeline(store, decider, { newEventId: options.newEventId, toDomainEvent: toPrescriptionEvent });
 
-  async function execute(
+  /** XC-08: the profile version of the consult's jurisdiction (given, or the prescription's own). */
+  const profileVersionAt = (now: Date, jurisdiction?: string) => (state: PrescriptionState) => {
+    const code = jurisdiction ?? (state.status === "none" ? undefined : state.consult.jurisdiction);
+    if (code === undefined) return undefined;
+    const profile = profileFor(code, now);
+    return "version" in profile && typeof profile.version === "string" ? profile.version : undefined;
+  };
+
+  const acting = (caller: Caller, role: Role, tenantId: string): Acting => ({
+    actorId: caller.principal.subject,
+    role,
+    tenantId,
+    correlationId: caller.correlationId,
+    trace: caller.trace,
+  });
+
+  /** A command on an existing prescription: the role first, then the stream read once; `prepare` builds the command. */
+  async function onExisting(
     caller: Caller,
-    role: Role,
-    prescriptionId: string,
-    requestId: string,
-    tenantId: string,
-    jurisdiction: string | undefined,
-    command: PrescriptionCommand,
-    now: Date,
+    action: PrescriptionAction,
+    input: { readonly prescriptionId: string; readonly requestId: string },
+    prepare: (prescription: Prescription, now: Date, role: Role) => Promise<PrescriptionCommand> | PrescriptionCommand,
   ): Promise<PrescriptionView> {
-    const streamId = prescriptionStreamId(prescriptionId);
-    await handleCommand(
-      store,
-      decider,
-      {
-        streamId,
-        command,
-        metadata: {
-          actorId: caller.principal.subject,
-          actorRole: role,
-          tenantId,
-          correlationId: caller.correlationId,
-          causationId: requestId,
-          ...caller.trace,
-        },
-        profileVersionOf: (state: PrescriptionState) => {
-          const code = jurisdiction ?? (state.status === "none" ? undefined : state.consult.jurisdiction);
-          if (code === undefined) return undefined;
-          const profile = profileFor(code, now);
-          return "version" in profile && typeof profile.version === "string" ? profile.version : undefined;
-        },
-        requestId,
-        now,
-      },
-      { newEventId: options.newEventId, toDomainEvent: toPrescriptionEvent },
-    );
-    return loadPrescription(store, catalogue, streamId);
+    const role = authorized(action, caller.principal);
+    const prescriptionId = requirePrescriptionId(input.prescriptionId);
+    const requestId = requireRequestId(input.requestId);
+    const now = clock();
+    const result = await pipeline({
+      streamId: prescriptionStreamId(prescriptionId),
+      requestId,
+      now,
+      acting: (state) => acting(caller, role, existingPrescription(state).consult.institutionId),
+      prepare: (state) => prepare(existingPrescription(state), now, role),
+      profileVersionOf: profileVersionAt(now),
+    });
+    return viewOf(result.state, result.revision);
   }
 
   function guarded<T>(caller: Caller, action: PrescriptionAction, id: string | undefined, work: () => Promise<T>): Promise<T> {
     return recordingRefusals(audit, caller, action, resourceOf(id), work);
-  }
-
-  async function existing(caller: Caller, rawId: string, action: PrescriptionAction) {
-    const role = authorized(action, caller.principal);
-    const prescriptionId = requirePrescriptionId(rawId);
-    const view = await loadPrescription(store, catalogue, prescriptionStreamId(prescriptionId));
-    return { role, prescriptionId, view };
   }
 
   return {
@@ -146,106 +141,101 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
         const consult = await consults.getPrescribingContext(consultId, forwarded(caller));
         const prescriptionId = prescriptionIdFor(caller.principal.subject, requestId);
         const now = clock();
-        const command = { type: "DraftPrescription" as const, prescriptionId, consult, content: input.content, actor: actorOf(caller), at: now };
-        return execute(caller, role, prescriptionId, requestId, consult.institutionId, consult.jurisdiction, command, now);
+        const result = await pipeline({
+          streamId: prescriptionStreamId(prescriptionId),
+          requestId,
+          now,
+          acting: acting(caller, role, consult.institutionId),
+          command: { type: "DraftPrescription", prescriptionId, consult, content: input.content, actor: actorOf(caller), at: now },
+          profileVersionOf: profileVersionAt(now, consult.jurisdiction),
+        });
+        return viewOf(result.state, result.revision);
       });
     },
 
     revise(caller, input) {
-      return guarded(caller, "RevisePrescription", input.prescriptionId, async () => {
-        const { role, prescriptionId, view } = await existing(caller, input.prescriptionId, "RevisePrescription");
-        const requestId = requireRequestId(input.requestId);
-        const consult = await consults.getPrescribingContext(view.prescription.consult.consultId, forwarded(caller));
-        const now = clock();
-        const command = { type: "RevisePrescription" as const, prescriptionId, consult, content: input.content, actor: actorOf(caller), at: now };
-        return execute(caller, role, prescriptionId, requestId, consult.institutionId, consult.jurisdiction, command, now);
-      });
+      return guarded(caller, "RevisePrescription", input.prescriptionId, () =>
+        onExisting(caller, "RevisePrescription", input, async (prescription, now) => {
+          const consult = await consults.getPrescribingContext(prescription.consult.consultId, forwarded(caller));
+          return { type: "RevisePrescription", prescriptionId: prescription.prescriptionId, consult, content: input.content, actor: actorOf(caller), at: now };
+        }),
+      );
     },
 
     confirmLines(caller, input) {
-      return guarded(caller, "ConfirmLines", input.prescriptionId, async () => {
-        const { role, prescriptionId, view } = await existing(caller, input.prescriptionId, "ConfirmLines");
-        const requestId = requireRequestId(input.requestId);
-        const now = clock();
-        const command = { type: "ConfirmLines" as const, prescriptionId, version: input.version, lineIds: input.lineIds, actor: actorOf(caller), at: now };
-        return execute(caller, role, prescriptionId, requestId, view.prescription.consult.institutionId, undefined, command, now);
-      });
+      return guarded(caller, "ConfirmLines", input.prescriptionId, () =>
+        onExisting(caller, "ConfirmLines", input, (prescription, now) => ({
+          type: "ConfirmLines",
+          prescriptionId: prescription.prescriptionId,
+          version: input.version,
+          lineIds: input.lineIds,
+          actor: actorOf(caller),
+          at: now,
+        })),
+      );
     },
 
     confirmLongTermPlan(caller, input) {
-      return guarded(caller, "ConfirmLongTermPlan", input.prescriptionId, async () => {
-        const { role, prescriptionId, view } = await existing(caller, input.prescriptionId, "ConfirmLongTermPlan");
-        const requestId = requireRequestId(input.requestId);
-        const now = clock();
-        const command = { type: "ConfirmLongTermPlan" as const, prescriptionId, version: input.version, actor: actorOf(caller), at: now };
-        return execute(caller, role, prescriptionId, requestId, view.prescription.consult.institutionId, undefined, command, now);
-      });
+      return guarded(caller, "ConfirmLongTermPlan", input.prescriptionId, () =>
+        onExisting(caller, "ConfirmLongTermPlan", input, (prescription, now) => ({
+          type: "ConfirmLongTermPlan",
+          prescriptionId: prescription.prescriptionId,
+          version: input.version,
+          actor: actorOf(caller),
+          at: now,
+        })),
+      );
     },
 
     sign(caller, input) {
-      return guarded(caller, "SignPrescription", input.prescriptionId, async () => {
-        const { role, prescriptionId, view } = await existing(caller, input.prescriptionId, "SignPrescription");
-        const requestId = requireRequestId(input.requestId);
-        const streamId = prescriptionStreamId(prescriptionId);
-        // A repeated request answers with what its first run did, before anything is signed again.
-        const history = await store.readStream(streamId);
-        if (history.some((event: StoredEvent) => event.metadata.requestId === requestId)) return view;
-        const consult = await consults.getPrescribingContext(view.prescription.consult.consultId, forwarded(caller));
-        const now = clock();
-        const actor = actorOf(caller);
-        const validityDays = input.validityDays === 0 ? 1 : input.validityDays;
-        const base = { version: input.version, consult, validityDays, actor, at: now };
-        const plan = planSigning(catalogue, view.prescription, base);
-        if (plan instanceof DomainError) throw plan;
-        const drugCodes = view.prescription.content.lines.map((line) => line.drugCode);
-        await requireNotSuspended(options.suspensions, { institutionId: consult.institutionId, clinicianId: actor.id, drugCodes }, forwarded(caller));
-        const serialKey = { institutionId: consult.institutionId, issuedOn: plan.issuedOn, prescriptionId, version: view.prescription.version };
-        // RX-10: the number is taken only after the signature verified and the decider accepted the signed version, so
-        // a refused signing (step-up, certificate, forged signature, stale version) leaves no gap. Another signing may
-        // take the number meanwhile: then the document is signed again with the next one (bounded).
-        for (let attempt = 1; ; attempt += 1) {
-          const serialNumber = nextSerial(await serialState(consult.institutionId, plan.issuedOn), serialKey);
-          const canonicalDocument = documentToSign(view.prescription, plan, serialNumber);
-          const bytes = Buffer.from(canonicalDocument, "utf8");
-          const signature = await signatures.sign({ requestId: signingRequestId(requestId, serialNumber), documentId: serialNumber, canonicalDocument: bytes, consultId: consult.consultId }, forwarded(caller));
-          // RX-03: what identity returned is verified over the same bytes before it is recorded.
-          const verification = await signatures.verify({ canonicalDocument: bytes, signature, expectedSignerId: actor.id }, forwarded(caller));
-          const command = { type: "SignPrescription" as const, prescriptionId, serialNumber, canonicalDocument, signature, verification, ...base };
-          const outcome = decider.decide(command, view.prescription);
-          if (outcome instanceof DomainError) throw outcome;
-          try {
-            await allocateSerial(caller, role, { ...serialKey, serialNumber }, requestId, now);
-          } catch (error) {
-            if (error instanceof DomainError && error.code === "SERIAL_NUMBER_TAKEN" && attempt < MAX_SERIAL_ATTEMPTS) continue;
-            throw error;
+      return guarded(caller, "SignPrescription", input.prescriptionId, () =>
+        // The stream is read once; a repeated request answers with what its first run did before anything is signed.
+        onExisting(caller, "SignPrescription", input, async (prescription, now, role) => {
+          const { prescriptionId } = prescription;
+          const consult = await consults.getPrescribingContext(prescription.consult.consultId, forwarded(caller));
+          const actor = actorOf(caller);
+          const validityDays = input.validityDays === 0 ? 1 : input.validityDays;
+          const base = { version: input.version, consult, validityDays, actor, at: now };
+          const plan = planSigning(catalogue, prescription, base);
+          if (plan instanceof DomainError) throw plan;
+          const drugCodes = prescription.content.lines.map((line) => line.drugCode);
+          await requireNotSuspended(options.suspensions, { institutionId: consult.institutionId, clinicianId: actor.id, drugCodes }, forwarded(caller));
+          const serialKey = { institutionId: consult.institutionId, issuedOn: plan.issuedOn, prescriptionId, version: prescription.version };
+          // RX-10: the number is taken only after the signature verified and the decider accepted the signed version,
+          // so a refused signing (step-up, certificate, forged signature, stale version) leaves no gap. Another
+          // signing may take the number meanwhile: then the document is signed again with the next one (bounded).
+          for (let attempt = 1; ; attempt += 1) {
+            const serialNumber = nextSerial(await serialState(consult.institutionId, plan.issuedOn), serialKey);
+            const canonicalDocument = documentToSign(prescription, plan, serialNumber);
+            const bytes = Buffer.from(canonicalDocument, "utf8");
+            const signature = await signatures.sign({ requestId: signingRequestId(input.requestId, serialNumber), documentId: serialNumber, canonicalDocument: bytes, consultId: consult.consultId }, forwarded(caller));
+            // RX-03: what identity returned is verified over the same bytes before it is recorded.
+            const verification = await signatures.verify({ canonicalDocument: bytes, signature, expectedSignerId: actor.id }, forwarded(caller));
+            const command = { type: "SignPrescription" as const, prescriptionId, serialNumber, canonicalDocument, signature, verification, ...base };
+            const outcome = decider.decide(command, prescription);
+            if (outcome instanceof DomainError) throw outcome;
+            try {
+              await allocateSerial(caller, role, { ...serialKey, serialNumber }, input.requestId, now);
+            } catch (error) {
+              if (error instanceof DomainError && error.code === "SERIAL_NUMBER_TAKEN" && attempt < MAX_SERIAL_ATTEMPTS) continue;
+              throw error;
+            }
+            return command;
           }
-          return execute(caller, role, prescriptionId, requestId, consult.institutionId, consult.jurisdiction, command, now);
-        }
-      });
+        }),
+      );
     },
 
     async recordReviewOutcome(input) {
       const streamId = prescriptionStreamId(input.prescriptionId);
       if (!isPrescriptionId(input.prescriptionId) || (await store.readStream(streamId)).length === 0) return;
-      const now = clock();
-      await handleCommand(
-        store,
-        decider,
-        {
-          streamId,
-          command: { type: "RecordReviewOutcome", ...input },
-          metadata: {
-            actorId: input.pharmacistId,
-            actorRole: "pharmacist",
-            tenantId: input.institutionId,
-            correlationId: input.messageId,
-            causationId: input.messageId,
-          },
-          requestId: `review:${input.messageId}`,
-          now,
-        },
-        { newEventId: options.newEventId, toDomainEvent: toPrescriptionEvent },
-      );
+      await pipeline({
+        streamId,
+        requestId: `review:${input.messageId}`,
+        now: clock(),
+        acting: { actorId: input.pharmacistId, role: "pharmacist", tenantId: input.institutionId, correlationId: input.messageId },
+        command: { type: "RecordReviewOutcome", ...input },
+      });
     },
   };
 
@@ -264,24 +254,13 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
     const { institutionId, issuedOn, prescriptionId } = wanted;
     const streamId = serialStreamId(institutionId, issuedOn);
     const key = { type: "AllocateSerial" as const, ...wanted };
-    const result = await handleCommand(
-      store,
-      serialsDecider,
-      {
-        streamId,
-        command: key,
-        metadata: {
-          actorId: caller.principal.subject,
-          actorRole: role,
-          tenantId: institutionId,
-          correlationId: caller.correlationId,
-          causationId: requestId,
-          ...caller.trace,
-        },
-        now,
-      },
-      { newEventId: options.newEventId, toDomainEvent: (event) => ({ type: "SerialNumberAllocated", data: event.data }) as never },
-    );
+    const result = await commandPipeline(store, serialsDecider, { newEventId: options.newEventId, toDomainEvent: (event) => ({ type: "SerialNumberAllocated", data: event.data }) as never })({
+      streamId,
+      requestId: `${requestId}:${wanted.serialNumber}`,
+      acting: acting(caller, role, institutionId),
+      now,
+      command: key,
+    });
     const serial = result.state.byVersion.get(`${prescriptionId}#${wanted.version}`);
     if (serial !== wanted.serialNumber) throw refusal("SERIAL_NUMBER_TAKEN");
     return serial;

@@ -7,6 +7,7 @@ import {
   type Prescription,
   type PrescriptionEvent,
   prescriptionDecider,
+  type PrescriptionState,
 } from "../domain/prescriptions/index.js";
 
 /** A stored event of a prescription stream as the decider's event (the decider wrote it from checked values). */
@@ -23,7 +24,15 @@ export interface PrescriptionView {
 export async function loadPrescription(store: EventStore, catalogue: DrugCatalogue, streamId: string): Promise<PrescriptionView> {
   const history = await store.readStream(streamId);
   const state = fold(prescriptionDecider(catalogue), history.filter((e) => isPrescriptionEventType(e.type)).map(toPrescriptionEvent));
-  const last = history.at(-1);
-  if (state === initialState || state.status === "none" || last === undefined) throw refusal("PRESCRIPTION_NOT_FOUND");
-  return { prescription: state, revision: last.revision };
+  return viewOf(state, history.at(-1)?.revision ?? -1);
+}
+
+/** The prescription a state holds; PRESCRIPTION_NOT_FOUND for a stream without one. */
+export function existingPrescription(state: PrescriptionState): Prescription {
+  if (state === initialState || state.status === "none") throw refusal("PRESCRIPTION_NOT_FOUND");
+  return state;
+}
+
+export function viewOf(state: PrescriptionState, revision: number): PrescriptionView {
+  return { prescription: existingPrescription(state), revision };
 }
