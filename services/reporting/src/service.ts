@@ -49,7 +49,7 @@ import { SOURCE_DECODERS } from "./adapters/sourceDecoders.js";
 import { FEED_SOURCES, feedMessageHandler } from "./application/feedConsumer.js";
 import { REPORTING_SEALING } from "./application/sealing.js";
 import { adverseEventHandlers } from "./application/adverseEvents.js";
-import { anomalyHandlers } from "./application/anomalies.js";
+import { anomalyHandlers, watchOverdueAnomalyCases } from "./application/anomalies.js";
 import { complaintHandlers } from "./application/complaints.js";
 import { incidentHandlers } from "./application/incidents.js";
 import { auditRefusalRecorder, type RefusalRecorder } from "./application/refusals.js";
@@ -246,6 +246,9 @@ export async function startReportingService(options: ReportingServiceOptions): P
   };
   lifecycle.register("incident-deadlines", {
     start: () => {
+      // REP-05: the overdue anomaly cases as a gauge for the alert rules (infra/monitoring), whatever the timer.
+      const registry = options.metrics?.registry;
+      if (registry !== undefined) unwatch.push(watchOverdueAnomalyCases(registry, need(store, "event store"), clock));
       if (config.INCIDENT_CHECK_INTERVAL_MS === 0) return;
       incidentTimer = setInterval(() => {
         checkIncidentDeadlines().catch((error: unknown) => logger.error({ err: error, code: "INCIDENT_CHECK_FAILED" }, "incident deadline check failed"));

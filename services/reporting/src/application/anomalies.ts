@@ -1,6 +1,6 @@
 import { DomainError, type EventStore, handleCommand, type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
 import { beijingDay, JurisdictionError, type WorkingDayCalendar } from "@ihp/jurisdiction";
-import { authorize, createAuditTrail, denialError, type Logger, type Principal } from "@ihp/platform";
+import { authorize, createAuditTrail, denialError, type Logger, type MetricsRegistry, type Principal, scrapeGauge } from "@ihp/platform";
 import { type AnomalyCommand, anomalyDecider, anomalyDueDay, type AnomalyEvent, anomalyStreamId } from "../domain/anomalies/anomalyDecider.js";
 import { workingDayCalendarNotLoaded } from "../domain/anomalies/anomalyErrors.js";
 import { institutionJurisdiction } from "./institutionJurisdiction.js";
@@ -104,4 +104,23 @@ export function anomalyHandlers(deps: AnomalyDeps) {
       return flagged;
     },
   };
+}
+
+/**
+ * REP-05 alert: ihp_anomaly_cases_overdue, the open anomaly cases past their due day (Beijing), read from the log at
+ * scrape time — a gauge, so a restart does not forget a case the scheduled check flagged before it. Returns the
+ * function that takes the series away.
+ */
+export function watchOverdueAnomalyCases(registry: MetricsRegistry, store: EventStore, clock: () => Date): () => void {
+  const gauge = scrapeGauge(registry, { name: "ihp_anomaly_cases_overdue", help: "Open anomaly cases past their rectification due day (REP-05)", labelNames: [] });
+  return gauge.watch(async () => {
+    const open = new Map<string, string>();
+    for (const event of await store.readAll()) {
+      if (!event.streamId.startsWith("reporting-anomaly-")) continue;
+      if (event.type === "AnomalyCaseOpened") open.set((event.data as unknown as Opened).caseId, (event.data as unknown as Opened).dueDay);
+      if (event.type === "AnomalyCaseClosed") open.delete((event.data as unknown as { caseId: string }).caseId);
+    }
+    const today = beijingDay(clock());
+    return [{ labels: {}, value: [...open.values()].filter((dueDay) => today > dueDay).length }];
+  });
 }

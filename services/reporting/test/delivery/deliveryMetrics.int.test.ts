@@ -2,6 +2,8 @@ import { createLogger, createMetricsRegistry } from "@ihp/platform";
 import { RegulatorSimulator } from "@ihp/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { regulatorDelivery } from "../../src/adapters/delivery/deliveryChannels.js";
+import { uploadDeadlines } from "../../src/application/delivery/uploadDeadlines.js";
+import type { FeedEntryRecordedData } from "../../src/domain/feed/entries.js";
 import { appendEntries, deliveryRig, sampleEntries } from "./support/deliverySetup.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -18,7 +20,7 @@ describe("delivery metrics (REP-04)", () => {
     const registry = createMetricsRegistry({ serviceName: "reporting", defaultMetrics: false });
     const channel = { jurisdiction: "tianjin", adapter: "json-push", endpoint: simulator.url, credentialsFile: "-", credential: "c", timeoutMs: 1_000, batchSize: 10, retry: { initialMs: 1_000, maxMs: 4_000, maxAttempts: 3 } } as const;
     const delivery = regulatorDelivery({ store: rig.store, settings: { channels: [channel], testAccounts: new Set() }, clock: rig.clock.now, logger: createLogger({ name: "reporting", level: "silent" }), registry, outboxDir: "/nonexistent" });
-    const unwatch = delivery.watchMetrics(registry);
+    const unwatch = delivery.watchMetrics(registry, uploadDeadlines());
     const sample = async (name: string) => (await registry.getSingleMetric(name)?.get())?.values.find((value) => value.labels["jurisdiction"] === "tianjin")?.value;
 
     expect(await sample("ihp_regulator_unacknowledged_messages")).toBe(3);
@@ -29,5 +31,31 @@ describe("delivery metrics (REP-04)", () => {
     expect(await sample("ihp_regulator_delivery_lag_seconds")).toBe(0);
     unwatch();
     expect(await sample("ihp_regulator_unacknowledged_messages")).toBeUndefined();
+  });
+
+  it("REP-02: ihp_regulator_uploads_overdue counts licence and staff uploads unacknowledged past their 7th working day (and those whose year is not loaded)", async () => {
+    const rig = deliveryRig("tianjin");
+    cleanups.push(() => rig.close());
+    const staff = (n: number, occurredAt: string): FeedEntryRecordedData => ({
+      sourceEventId: `staff-${n}`, institutionId: "inst-1", jurisdiction: "tianjin", occurredAt, category: "STAFF_RECORD",
+      entry: { practitionerId: `prac-${n}`, change: "FILED", profession: "PHYSICIAN", name: "", idNumber: "", practiceLicenceNumber: "", title: "", scopeCodes: [], departmentCodes: [], mainInstitutionName: "", practiceStartedOn: "", photoHash: "", active: true },
+    }) as unknown as FeedEntryRecordedData;
+    // Mon 2026-12-07 (Beijing): due Wed 2026-12-16.
+    await appendEntries(rig.store, [staff(1, "2026-12-07T01:00:00.000Z")]);
+    const registry = createMetricsRegistry({ serviceName: "reporting", defaultMetrics: false });
+    const channel = { jurisdiction: "tianjin", adapter: "json-push", endpoint: "http://127.0.0.1:9/", credentialsFile: "-", credential: "c", timeoutMs: 1_000, batchSize: 10, retry: { initialMs: 1_000, maxMs: 4_000, maxAttempts: 3 } } as const;
+    const delivery = regulatorDelivery({ store: rig.store, settings: { channels: [channel], testAccounts: new Set() }, clock: rig.clock.now, logger: createLogger({ name: "reporting", level: "silent" }), registry, outboxDir: "/nonexistent" });
+    const unwatch = delivery.watchMetrics(registry, uploadDeadlines());
+    cleanups.push(() => Promise.resolve(unwatch()));
+    const overdue = async () => (await registry.getSingleMetric("ihp_regulator_uploads_overdue")?.get())?.values.find((value) => value.labels["jurisdiction"] === "tianjin")?.value;
+
+    expect(await overdue()).toBe(0);
+    rig.clock.advance(Date.parse("2026-12-16T15:59:00.000Z") - rig.clock.now().getTime()); // 23:59 Beijing, day 7
+    expect(await overdue()).toBe(0);
+    rig.clock.advance(60_000); // day 8
+    expect(await overdue()).toBe(1);
+    // Changed on 2026-12-28: its 7 working days run into 2027, which is not loaded — flagged rather than guessed.
+    await appendEntries(rig.store, [staff(2, "2026-12-28T01:00:00.000Z")]);
+    expect(await overdue()).toBe(2);
   });
 });

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { EventStore } from "@ihp/eventsourcing";
+import { JurisdictionError } from "@ihp/jurisdiction";
 import { type Logger, type MetricsRegistry, scrapeGauge } from "@ihp/platform";
 import { DeliveryLedger, type DeliveryStatus } from "../../application/delivery/deliveryLedger.js";
 import { type DeliveryRound, deliveryWorker } from "../../application/delivery/deliveryWorker.js";
@@ -128,10 +129,11 @@ export function regulatorDelivery(deps: RegulatorDeliveryDeps) {
     replay: (jurisdiction: string, requestedBy: string): Promise<number> => replayDeadLetters(ledgerOf(jurisdiction), requestedBy, clock),
     /**
      * Scrape-time gauges per jurisdiction: ihp_regulator_unacknowledged_messages (not yet acknowledged, dead letter
-     * included) and ihp_regulator_delivery_lag_seconds (age of the oldest unacknowledged fact; 0 when none).
+     * included), ihp_regulator_delivery_lag_seconds (age of the oldest unacknowledged fact; 0 when none) and
+     * ihp_regulator_uploads_overdue (REP-02: licence and staff uploads past their 7th working day unacknowledged).
      * Returns the function that takes the series away.
      */
-    watchMetrics(registry: MetricsRegistry): () => void {
+    watchMetrics(registry: MetricsRegistry, dueOn: UploadDueOn): () => void {
       const read = async (value: (status: DeliveryStatus) => number) =>
         Promise.all(
           [...ledgers.values()].map(async (ledger) => {
@@ -141,7 +143,27 @@ export function regulatorDelivery(deps: RegulatorDeliveryDeps) {
         );
       const unacknowledged = scrapeGauge(registry, { name: "ihp_regulator_unacknowledged_messages", help: "Regulator messages not acknowledged yet (REP-04)", labelNames: ["jurisdiction"] });
       const lag = scrapeGauge(registry, { name: "ihp_regulator_delivery_lag_seconds", help: "Age of the oldest fact not acknowledged by its regulator (REP-04)", labelNames: ["jurisdiction"] });
+      // REP-02: an upload whose due day cannot be counted (its year's calendar is not loaded) counts as overdue: the
+      // status query refuses it too (WORKING_DAY_CALENDAR_NOT_LOADED), and a deadline is never guessed.
+      const countable: UploadDueOn = (changedAt, jurisdiction) => {
+        try {
+          return dueOn(changedAt, jurisdiction);
+        } catch (error) {
+          if (error instanceof JurisdictionError && error.code === "CALENDAR_NOT_COVERED") return "";
+          throw error;
+        }
+      };
+      const overdue = scrapeGauge(registry, { name: "ihp_regulator_uploads_overdue", help: "Licence and staff uploads not acknowledged within 7 working days (REP-02)", labelNames: ["jurisdiction"] });
+      const overdueUploads = () =>
+        Promise.all(
+          [...ledgers.values()].map(async (ledger) => {
+            await ledger.catchUp();
+            const { pendingUploads } = summarizeDelivery(ledger.all(), clock(), countable);
+            return { labels: { jurisdiction: ledger.jurisdiction }, value: pendingUploads.filter((upload) => upload.overdue).length };
+          }),
+        );
       const unwatch = [
+        overdue.watch(overdueUploads),
         unacknowledged.watch(() => read((status) => status.pending + status.awaitingAck + status.failed + status.deadLettered)),
         lag.watch(() => read((status) => (status.oldestUnacknowledgedAt === undefined ? 0 : Math.max(0, (clock().getTime() - Date.parse(status.oldestUnacknowledgedAt)) / 1_000)))),
       ];

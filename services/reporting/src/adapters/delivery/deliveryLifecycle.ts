@@ -62,8 +62,9 @@ export function registerRegulatorDelivery(lifecycle: Lifecycle, deps: DeliveryCo
       const settings = await loadDeliverySettings(config.REGULATOR_DELIVERY_FILE);
       delivery = regulatorDelivery({ store: deps.store(), settings, clock: deps.clock, logger, registry: deps.registry, outboxDir: join(config.DATA_DIR, "regulator-batches") });
       if (delivery.hasPullChannels && config.REGULATOR_HTTP_PORT === undefined) throw new Error("pull regulator channels need REGULATOR_HTTP_PORT");
-      access = deliveryAccess(delivery, deps.store(), deps.clock, uploadDeadlines(deps.calendar));
-      if (deps.registry !== undefined) unwatchMetrics = delivery.watchMetrics(deps.registry);
+      const dueOn = uploadDeadlines(deps.calendar);
+      access = deliveryAccess(delivery, deps.store(), deps.clock, dueOn);
+      if (deps.registry !== undefined) unwatchMetrics = delivery.watchMetrics(deps.registry, dueOn);
       if (config.REGULATOR_HTTP_PORT !== undefined) {
         http = await serveDeliveryHttp({ delivery, verifier: deps.verifier, access, logger }, config.GRPC_HOST, config.REGULATOR_HTTP_PORT);
       }
