@@ -10,6 +10,7 @@ export default defineConfig({
       "packages/*/test/**/*.test.ts",
       "services/*/test/**/*.test.ts",
       "gateway/test/**/*.test.ts",
+      "dashboard/test/**/*.test.ts",
       "tests/**/*.test.ts",
     ],
     pool: "forks",
