@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { verifyFile } from "@ihp/eventsourcing/sqlite";
+import { waitFor } from "@ihp/testing";
 import { awaitDraftRecord, type DemoSeed, type EmbeddedPlatform, type FlowActors, graphql, loginAs, must, runClinicalFlow, seedDemo, startEmbeddedPlatform } from "@ihp/runner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -36,6 +37,8 @@ describe("records media end to end, embedded mode: sealed transcript → read (h
   let recordId: string;
   let transcript: MediaView;
   let officer: string;
+  /** A second consult's record of the same patient, for the erasure. */
+  let second: { recordId: string; transcript: MediaView };
 
   const media = (token: string) =>
     must<Content>(url, `query ($recordId: ID!, $mediaId: ID!) { medicalRecordMedia(recordId: $recordId, mediaId: $mediaId) { media { mediaId kind sha256 bytes } contentBase64 sourceUri } }`, { recordId, mediaId: transcript.mediaId }, token, "medicalRecordMedia");
@@ -65,6 +68,8 @@ describe("records media end to end, embedded mode: sealed transcript → read (h
     const draft = await awaitDraftRecord(url, actors.physicianToken, consultId);
     recordId = draft.recordId;
     transcript = draft.media.find((item) => item.kind === "TRANSCRIPT")!;
+    const secondDraft = await awaitDraftRecord(url, actors.physicianToken, (await runClinicalFlow(actors, "media-2", { prescribe: false })).consultId);
+    second = { recordId: secondDraft.recordId, transcript: secondDraft.media.find((item) => item.kind === "TRANSCRIPT")! };
     officer = await platform.issuer.issue({ subject: "records-officer-1", roles: ["records_officer"], tenantId: demo.institutionId, kind: "human", ttlSeconds: 3_600 });
   }, 180_000);
 
@@ -113,5 +118,24 @@ describe("records media end to end, embedded mode: sealed transcript → read (h
     const logs = readdirSync(dataDir).filter((file) => file.startsWith("records-") && file.endsWith(".sqlite") && file.includes("event"));
     expect(logs.length).toBeGreaterThan(0);
     for (const name of logs) expect(verifyFile(join(dataDir, name)), name).toMatchObject({ ok: true });
+  });
+
+  it("REC-03, XC-01 (issue 10 erasure): the patient's erasure order for class media destroys the media key in the records service; the record's text (clinical key) still reads", async () => {
+    const admin = demo.tokens["institution_admin"]!;
+    const readSecond = () =>
+      graphql<{ medicalRecordMedia: Content }>(url, `query ($recordId: ID!, $mediaId: ID!) { medicalRecordMedia(recordId: $recordId, mediaId: $mediaId) { contentBase64 } }`, { recordId: second.recordId, mediaId: second.transcript.mediaId }, officer);
+    expect((await readSecond()).data?.medicalRecordMedia.contentBase64).toBeTruthy();
+    const ordered = await must<{ erasureId: string }>(
+      url,
+      `mutation ($input: RequestSubjectErasureInput!) { requestSubjectErasure(input: $input) { erasureId } }`,
+      { input: { requestId: "media-erasure-1", patientId: demo.patient.patientId, retentionClass: "media", approvalRef: "院长审批-media-1" } },
+      admin,
+      "requestSubjectErasure",
+    );
+    const status = () => must<{ status: string }>(url, `query ($id: ID!) { subjectErasure(erasureId: $id) { status } }`, { id: ordered.erasureId }, admin, "subjectErasure");
+    await waitFor(async () => (await status()).status === "COMPLETE", 20_000, "every holder's confirmation");
+    expect((await readSecond()).errors?.[0]?.extensions?.["code"]).toBe("MEDIA_ERASED");
+    const record = await must<{ sections: { treatmentAdvice: string } }>(url, `query ($recordId: ID!) { medicalRecord(recordId: $recordId) { sections { treatmentAdvice } } }`, { recordId: second.recordId }, officer, "medicalRecord");
+    expect(record.sections.treatmentAdvice).toBe("2型糖尿病复诊，病情稳定，续用二甲双胍。");
   });
 });
