@@ -76,7 +76,7 @@ beforeAll(async () => {
   bus = new InProcessBus();
   tsa = await InProcessTsa.open({ folder: join(dataDir, "tsa") });
   const config = loadConfig(recordsConfigSchema, { SERVICE_NAME: "records", DATA_DIR: dataDir, GRPC_PORT: "0", SHUTDOWN_GRACE_MS: "500" });
-  // The blob store outside DATA_DIR: it keeps the transcript in clear (no sealing of blobs yet; README).
+  // A blob store outside DATA_DIR given by the test: it receives the transcript sealed (media.int.test.ts checks that).
   const blobs = new LocalFolderBlobStore({ root: join(blobDir, "blobs") });
   service = await startRecordsService({ config, bus, verifier, tsa, identity, blobs, consult: consultDouble(sources), logger: createLogger({ name: "records", level: "silent" }) });
   client = new RecordsServiceClient(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
