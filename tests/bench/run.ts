@@ -2,6 +2,7 @@
 import { runEventStoreBench } from "./eventstore.bench.js";
 import { runFlowBench } from "./flows.bench.js";
 import { runGatewayBench } from "./gateway.bench.js";
+import { runScalingBench } from "./scaling.bench.js";
 import { runSealingBench } from "./sealing.bench.js";
 import { runSignatureBench } from "./signatures.bench.js";
 
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<void>> = {
   prescribing: () => runFlowBench("prescribing"),
   signatures: runSignatureBench,
   sealing: runSealingBench,
+  scaling: runScalingBench,
 };
 
 const name = process.argv[2];
