@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { DomainError } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import type { BusMessage } from "@ihp/messaging";
 import { createLogger, type Principal, type Role } from "@ihp/platform";
-import { openSqliteReadModels, Projector } from "@ihp/projections";
+import { openPostgresReadModels, openSqliteReadModels, Projector } from "@ihp/projections";
 import type { Kysely } from "kysely";
+import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SOURCE_DECODERS } from "../src/adapters/sourceDecoders.js";
 import { type StatisticsReadModels, statisticsProjection } from "../src/adapters/statisticsProjection.js";
@@ -32,9 +34,66 @@ async function refusedWith(run: Promise<unknown>): Promise<string> {
 
 const DAY = { from: "2026-03-02", to: "2026-03-02" };
 
-describe("REP-04 supervision statistics over the store", () => {
+// The same read model on both dialects: SQLite (embedded) and PostgreSQL (READ_MODEL_URL). CI starts PostgreSQL and
+// fails when it is unreachable; elsewhere the PostgreSQL run is skipped with a printed reason.
+const DATABASE_URL = process.env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
+
+async function adminQuery(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+const postgresUp = await adminQuery("SELECT 1").then(
+  () => true,
+  (error: unknown) => {
+    if (process.env["CI"] === "true") throw error;
+    console.warn(`statistics on PostgreSQL skipped: ${DATABASE_URL} unreachable (${String(error)})`);
+    return false;
+  },
+);
+
+interface Dialect {
+  readonly name: string;
+  readonly available: boolean;
+  open(): Promise<{ readonly db: Kysely<StatisticsReadModels>; close(): Promise<void> }>;
+}
+
+const DIALECTS: readonly Dialect[] = [
+  {
+    name: "SQLite",
+    available: true,
+    open: () => {
+      const db = openSqliteReadModels<StatisticsReadModels>(":memory:");
+      return Promise.resolve({ db, close: () => db.destroy() });
+    },
+  },
+  {
+    name: "PostgreSQL",
+    available: postgresUp,
+    open: async () => {
+      const schema = `statistics_test_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+      await adminQuery(`CREATE SCHEMA "${schema}"`);
+      const db = openPostgresReadModels<StatisticsReadModels>(DATABASE_URL, { schema, maxConnections: 2 });
+      return {
+        db,
+        close: async () => {
+          await db.destroy();
+          await adminQuery(`DROP SCHEMA "${schema}" CASCADE`);
+        },
+      };
+    },
+  },
+];
+
+for (const dialect of DIALECTS) describe.skipIf(!dialect.available)(`REP-04 supervision statistics over the store, read model on ${dialect.name}`, () => {
   let store: SqliteEventStore;
   let readModels: Kysely<StatisticsReadModels>;
+  let closeReadModels: () => Promise<void>;
   let projector: Projector<StatisticsReadModels>;
   let now: Date;
   const delivered: { context: SourceContextName; message: BusMessage }[] = [];
@@ -53,7 +112,7 @@ describe("REP-04 supervision statistics over the store", () => {
 
   beforeEach(async () => {
     store = SqliteEventStore.open({ path: ":memory:" });
-    readModels = openSqliteReadModels<StatisticsReadModels>(":memory:");
+    ({ db: readModels, close: closeReadModels } = await dialect.open());
     projector = new Projector({ db: readModels, projection: statisticsProjection, source: store });
     now = new Date("2026-03-02T12:00:00.000Z");
     delivered.length = 0;
@@ -74,7 +133,7 @@ describe("REP-04 supervision statistics over the store", () => {
   });
   afterEach(async () => {
     await projector.stop();
-    await readModels.destroy();
+    await closeReadModels();
     await store.close();
   });
 
