@@ -155,8 +155,10 @@ describe("record media (issue 11 item 2)", () => {
       ["VIDEO", VIDEO_SHA],
     ]);
 
+    await recordOf(TAMPER);
+    await recordOf(ERASE);
     const files = await blobFiles();
-    expect(files.length).toBe(3);
+    expect(files.length).toBe(3); // one transcript per consult
     for (const file of files) {
       const bytes = await readFile(file);
       expect(bytes.includes(Buffer.from(CHAT, "utf8"))).toBe(false);
