@@ -129,7 +129,9 @@ export async function startConsultService(options: ConsultServiceOptions): Promi
                 },
               },
             ],
-      grpc: ({ store, audit, handlers, readModels, newId, stopping }) => {
+      grpc: ({ store, audit, handlers, readModels, newId, stopping, logger }) => {
+        // REP-06: without reporting nobody tells consult about suspensions, so none are enforced — say so at start.
+        if (suspensions === undefined) logger.warn({ code: "SUSPENSION_CHECKS_OFF" }, "REPORTING_GRPC_ADDRESS is not set: suspended departments and clinicians (REP-06) are not checked");
         const rtc =
           options.rtc ?? embeddedRtc({ secret: randomBytes(32), clock, tokenTtlSeconds: config.RTC_TOKEN_TTL_SECONDS, newId });
         const contracts = createFamilyContracts({ store, audit, identity, clock, newEventId: newId });

@@ -70,18 +70,22 @@ export async function startPrescriptionService(options: PrescriptionServiceOptio
         handler: (deps) => reviewOutcomeHandler(commandsOf(deps)),
       },
     ],
-    grpc: (deps) => [
-      {
-        definition: PrescriptionServiceService,
-        implementation: prescriptionServer({
-          handlers: deps.handlers,
-          commands: commandsOf(deps),
-          queries: createPrescriptionQueries({ store: deps.store, readModels: deps.readModels, catalogue, audit: deps.audit, clock: deps.clock, newId: deps.newId }),
-          clock: deps.clock,
-          newId: deps.newId,
-        }),
-      },
-    ],
+    grpc: (deps) => {
+      // REP-06: without reporting nobody tells prescription about suspensions, so none are enforced — say so at start.
+      if (suspensions === undefined) deps.logger.warn({ code: "SUSPENSION_CHECKS_OFF" }, "REPORTING_GRPC_ADDRESS is not set: suspended drugs and clinicians (REP-06) are not checked");
+      return [
+        {
+          definition: PrescriptionServiceService,
+          implementation: prescriptionServer({
+            handlers: deps.handlers,
+            commands: commandsOf(deps),
+            queries: createPrescriptionQueries({ store: deps.store, readModels: deps.readModels, catalogue, audit: deps.audit, clock: deps.clock, newId: deps.newId }),
+            clock: deps.clock,
+            newId: deps.newId,
+          }),
+        },
+      ];
+    },
   });
 
   function commandsOf(deps: Parameters<Parameters<typeof startServiceHost<PrescriptionReadModels>>[0]["grpc"]>[0]) {
