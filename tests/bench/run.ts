@@ -5,6 +5,7 @@ import { runGatewayBench } from "./gateway.bench.js";
 import { runScalingBench } from "./scaling.bench.js";
 import { runSealingBench } from "./sealing.bench.js";
 import { runSignatureBench } from "./signatures.bench.js";
+import { runSoakBench } from "./soak.bench.js";
 
 const benches: Record<string, () => Promise<void>> = {
   eventstore: runEventStoreBench,
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   signatures: runSignatureBench,
   sealing: runSealingBench,
   scaling: runScalingBench,
+  soak: runSoakBench,
 };
 
 const name = process.argv[2];
