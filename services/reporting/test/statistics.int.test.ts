@@ -209,6 +209,9 @@ for (const dialect of DIALECTS) describe.skipIf(!dialect.available)(`REP-04 supe
     await handle(started("c-2", "inst-1", { requestedAt: "2026-03-02T08:30:00.000Z" })); // no acceptance time: until the start
     await handle(started("c-9", "inst-2", { requestedAt: "2026-03-02T08:00:00.000Z", acceptedAt: "2026-03-02T08:01:00.000Z" }));
     await handle(started("c-8", "inst-1", {})); // published before the request time was: not counted
+    // Unreadable: acknowledged, nothing counted (the feed consumer of the subject logs it with its code).
+    const wrong = contextMessage("consult", "ConsultStarted", Buffer.from("not protobuf"), { contentType: "application/x-protobuf; proto=ihp.identity.v1.ConsultStarted" });
+    await expect(handle({ ...wrong, deliveryCount: 1 })).resolves.toBeUndefined();
     await projector.runOnce();
     const own = await handlers().dashboard(principal("institution_admin", "inst-1"), { institutionId: "inst-1", jurisdiction: "", ...DAY });
     // 10 and 30 minutes: median 20, p90 28.

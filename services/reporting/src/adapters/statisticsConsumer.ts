@@ -13,8 +13,8 @@ export const STATISTICS_CONSULT_SUBJECTS: readonly string[] = ["ihp.consult.v1.C
 /**
  * REP-04 consult response time: consult's ConsultStarted names when the patient requested and the physician accepted
  * (the feed's consult entry does not carry these), so the statistics read it from the bus themselves and keep the
- * duration per consult. An upsert by consult: a redelivery changes nothing. A message that cannot be read is logged
- * with ids only and acknowledged; the feed consumer of the same subject reports it too.
+ * duration per consult. An upsert by consult: a redelivery changes nothing. A message that cannot be read is
+ * acknowledged (logged at debug level with its id only); the feed consumer of the same subject reports it.
  */
 export function statisticsConsultHandler(db: Kysely<StatisticsReadModels>, logger: Logger): MessageHandler {
   return async (message) => {
@@ -23,7 +23,8 @@ export function statisticsConsultHandler(db: Kysely<StatisticsReadModels>, logge
       decoded = decodeConsultMessage(message);
     } catch (error) {
       if (!(error instanceof UndecodableMessageError)) throw error;
-      logger.warn({ messageId: message.id, code: error.code }, "consult event undecodable; not counted in the statistics");
+      // The feed consumer of the same subject logs it with its code (FEED_MESSAGE_UNDECODABLE): once is the alert.
+      logger.debug({ messageId: message.id }, "consult event undecodable; not counted in the statistics");
       return;
     }
     if (decoded.kind !== "fact" || decoded.event.fact.type !== "ConsultStarted") return;
