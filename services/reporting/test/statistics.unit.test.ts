@@ -39,8 +39,9 @@ describe("REP-04 supervision statistics: figures", () => {
     expect(consultResponseMillis({ ...times, requestedAt: "" })).toBeUndefined();
   });
 
-  it("REP-04: counts by key, most frequent first, ties by key; an empty code is UNSPECIFIED", () => {
-    expect(countBy(["B", "A", "C", "A", "", "B", "A"])).toEqual([
+  it("REP-04: counts summed by key, most frequent first, ties by key; an empty code is UNSPECIFIED", () => {
+    const one = (key: string) => ({ key, count: 1 });
+    expect(countBy([one("B"), { key: "A", count: 2 }, one("C"), { key: "Z", count: 0 }, one(""), one("B"), one("A")])).toEqual([
       { key: "A", count: 3 },
       { key: "B", count: 2 },
       { key: "C", count: 1 },

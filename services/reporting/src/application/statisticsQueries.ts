@@ -31,11 +31,12 @@ export interface SupervisionFigures {
   readonly openAnomalyCases: AnomalyCaseDue[];
 }
 
-interface ItemRow {
+/** Items of one kind, code and detail, and how many. */
+interface ItemGroup {
   readonly kind: string;
   readonly code: string;
   readonly detail: string;
-  readonly millis: number;
+  readonly count: number;
 }
 
 /**
@@ -52,7 +53,6 @@ export async function supervisionFigures(
   let items = db
     .selectFrom("reporting_statistics_items as item")
     .leftJoin("reporting_statistics_consult_responses as response", "response.item_key", "item.item_key")
-    .select(["item.kind", "item.code", "item.detail", "item.millis", "response.millis as responseMillis"])
     .where("item.day", ">=", range.firstDay)
     .where("item.day", "<=", range.lastDay);
   let cases = db.selectFrom("reporting_statistics_anomaly_cases").selectAll().where("open", "=", 1);
@@ -64,16 +64,26 @@ export async function supervisionFigures(
     items = items.where("item.jurisdiction", "=", jurisdiction);
     cases = cases.where("institution_id", "in", db.selectFrom("reporting_statistics_institutions").select("institution_id").where("jurisdiction", "=", jurisdiction));
   }
-  const [rows, openCases, meta] = await Promise.all([
-    items.execute().then((found) =>
-      // A consult's duration is its response time, kept by the statistics consumer (null until it has it).
-      found.map(({ responseMillis, ...row }) => ({ ...row, millis: Number(row.kind === "CONSULT" ? (responseMillis ?? -1) : row.millis) })),
-    ),
+  // Counts are grouped in the database; durations need every value for exact medians and percentiles. Numbers
+  // through Number(): PostgreSQL returns bigint and count as strings.
+  const groups = items
+    .select(["item.kind", "item.code", "item.detail", (eb) => eb.fn.countAll<number | string>().as("count")])
+    .groupBy(["item.kind", "item.code", "item.detail"]);
+  const reviews = items.select("item.millis as millis").where("item.kind", "=", "REVIEWED").where("item.millis", ">=", 0);
+  // A consult's response time is kept by the statistics consumer (none for consults it has no request time for).
+  const responses = items.select("response.millis as millis").where("item.kind", "=", "CONSULT").where("response.millis", "is not", null);
+  const millis = (rows: readonly { readonly millis: number | string | null }[]): number[] => rows.map((row) => Number(row.millis));
+  const [grouped, reviewMillis, responseMillis, openCases, meta] = await Promise.all([
+    groups.execute().then((rows) => rows.map((row) => ({ ...row, count: Number(row.count) }))),
+    reviews.execute().then(millis),
+    responses.execute().then(millis),
     cases.orderBy("due_day").orderBy("case_id").execute(),
     db.selectFrom("reporting_statistics_meta").select("value").where("name", "=", AS_OF).executeTakeFirst(),
   ]);
   return {
-    ...figuresOf(rows),
+    ...countsOf(grouped),
+    reviewTurnaround: durationFigures(reviewMillis),
+    consultResponse: durationFigures(responseMillis),
     asOf: meta?.value,
     openAnomalyCases: openCases.map((row) => ({
       caseId: row.case_id,
@@ -85,28 +95,26 @@ export async function supervisionFigures(
   };
 }
 
-function figuresOf(rows: readonly ItemRow[]): Omit<SupervisionFigures, "asOf" | "openAnomalyCases"> {
-  const of = (kind: string): ItemRow[] => rows.filter((row) => row.kind === kind);
+function countsOf(groups: readonly ItemGroup[]): Omit<SupervisionFigures, "asOf" | "openAnomalyCases" | "reviewTurnaround" | "consultResponse"> {
+  const of = (kind: string): ItemGroup[] => groups.filter((group) => group.kind === kind);
+  const total = (list: readonly ItemGroup[]): number => list.reduce((sum, group) => sum + group.count, 0);
+  const by = (list: readonly ItemGroup[], key: (group: ItemGroup) => string) => countBy(list.map((group) => ({ key: key(group), count: group.count })));
   const consults = of("CONSULT");
   const reviews = of("REVIEWED");
   const terminations = of("TERMINATED");
-  const reviewed = (outcome: string): number => reviews.filter((row) => row.code === outcome).length;
-  const timed = (list: readonly ItemRow[]): number[] => list.filter((row) => row.millis >= 0).map((row) => row.millis);
+  const reviewed = (outcome: string): number => total(reviews.filter((group) => group.code === outcome));
   return {
-    consultsByType: countBy(consults.map((row) => row.code)),
-    consultsByDepartment: countBy(consults.map((row) => row.detail)),
-    prescriptionsIssued: of("ISSUED").length,
+    consultsByType: by(consults, (group) => group.code),
+    consultsByDepartment: by(consults, (group) => group.detail),
+    prescriptionsIssued: total(of("ISSUED")),
     prescriptionsApproved: reviewed("APPROVED"),
     prescriptionsReturned: reviewed("RETURNED"),
     prescriptionsRejected: reviewed("REJECTED"),
-    prescriptionReasons: countBy(reviews.filter((row) => row.code !== "APPROVED").map((row) => row.detail)),
-    reviewTurnaround: durationFigures(timed(reviews)),
-    // Consults started before consult published the request time have none and are not in it.
-    consultResponse: durationFigures(timed(consults)),
-    terminations: terminations.length,
-    referrals: terminations.filter((row) => row.detail === "REFERRED").length,
-    terminationReasons: countBy(terminations.map((row) => row.code)),
-    adverseEventsBySeverity: countBy(of("ADVERSE_EVENT").map((row) => row.code)),
-    complaintsByStatus: countBy(of("COMPLAINT").map((row) => row.code)),
+    prescriptionReasons: by(reviews.filter((group) => group.code !== "APPROVED"), (group) => group.detail),
+    terminations: total(terminations),
+    referrals: total(terminations.filter((group) => group.detail === "REFERRED")),
+    terminationReasons: by(terminations, (group) => group.code),
+    adverseEventsBySeverity: by(of("ADVERSE_EVENT"), (group) => group.code),
+    complaintsByStatus: by(of("COMPLAINT"), (group) => group.code),
   };
 }

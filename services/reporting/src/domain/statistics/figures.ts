@@ -15,14 +15,14 @@ export interface DurationFigures {
   readonly p90Minutes: number | undefined;
 }
 
-/** Counts by key, most frequent first (ties by key). Empty keys are counted as "UNSPECIFIED". */
-export function countBy(keys: readonly string[]): FigureCount[] {
+/** Counts summed by key, most frequent first (ties by key). An empty key is counted as "UNSPECIFIED". */
+export function countBy(parts: readonly FigureCount[]): FigureCount[] {
   const counts = new Map<string, number>();
-  for (const key of keys) {
+  for (const { key, count } of parts) {
     const name = key === "" ? "UNSPECIFIED" : key;
-    counts.set(name, (counts.get(name) ?? 0) + 1);
+    counts.set(name, (counts.get(name) ?? 0) + count);
   }
-  return [...counts].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return [...counts].filter(([, count]) => count > 0).map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /**
