@@ -31,6 +31,13 @@ export const reportingConfigSchema = serviceConfigSchema({
   REGULATOR_DELIVERY_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** REP-04: port of the delivery HTTP endpoint (pull regulators, replay command); unset: not served. 0 picks one. */
   REGULATOR_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /**
+   * REP-08: folder of the daily Smart Yinchuan export (one sub-folder per Beijing day: a JSON-lines file per record
+   * type, manifest.json with SHA-256 checksums); unset: no export. Only runs while the Yinchuan profile asks for it.
+   */
+  YINCHUAN_EXPORT_DIR: z.string().min(1).optional(),
+  /** REP-08: how often the export job looks for a previous day not exported yet; 0 turns the timer off. */
+  YINCHUAN_EXPORT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
   /** REP-04 statistics read model: PostgreSQL connection string (distributed mode); unset: SQLite in DATA_DIR. */
   READ_MODEL_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "expected postgres://user@host:port/database").optional(),
   READ_MODEL_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "expected a lower-case SQL identifier").optional(),
