@@ -29,11 +29,14 @@ export function createLifecycleCustody(deps: LifecycleDeps): LifecycleCustody {
         ...base(caller, record.documentId, at),
         holdId: request.holdId,
       })),
-    // The patient (the domain checks it is their record; a guardian's request is not served here yet).
+    // The patient, or the verified guardian of a minor patient (identity's answer); the domain refuses anyone else.
     restrict: (caller, request) =>
       onRecord(deps, caller, "RestrictRecord", request, ["patient"], async (record, at) => {
-        const facts = await patientRecordFacts(deps, record.header.patient.patientId, record.header.custodian.institutionId, at);
-        return { type: "RestrictRecord", ...base(caller, record.documentId, at), ...facts.retention, guardianOfMinor: false };
+        const patientId = record.header.patient.patientId;
+        const subject = caller.principal.subject;
+        const guardianOfMinor = subject !== patientId && (await deps.identity.checkGuardian(caller, subject, patientId));
+        const facts = await patientRecordFacts(deps, patientId, record.header.custodian.institutionId, at);
+        return { type: "RestrictRecord", ...base(caller, record.documentId, at), ...facts.retention, guardianOfMinor };
       }),
   };
 }

@@ -22,7 +22,8 @@ export type Role = "patient" | "physician" | "records_officer" | "institution_ad
 export function practitionersDouble(practitioners: Readonly<Record<string, { name: string; title: string }>>): IdentityPort {
   return {
     practitioner: (id) => Promise.resolve(practitioners[id] ?? { name: "", title: "" }),
-    checkGuardian: () => Promise.resolve(false),
+    // One verified guardianship: guardian-9 of patient-2 (a minor in these tests).
+    checkGuardian: (_caller, guardianId, childId) => Promise.resolve(guardianId === "guardian-9" && childId === "patient-2"),
     sign: (caller, request) =>
       Promise.resolve({
         signerId: caller.principal.subject,
@@ -65,6 +66,10 @@ export interface Harness {
   readonly records: RecordsServiceClient;
   readonly lifecycle: RecordLifecycleServiceClient;
   readonly tsa: InProcessTsa;
+  /** Verifies the harness's tokens (for a gateway in front of the service). */
+  readonly verifier: TokenVerifier;
+  /** host:port of the service's gRPC. */
+  readonly address: string;
   /** Moves the service's (and the TSA's) clock. */
   setNow(iso: string): void;
   token(subject: string, roles: Role[], tenantId?: string): Promise<string>;
@@ -113,6 +118,8 @@ export async function startHarness(practitioners: Readonly<Record<string, { name
     records,
     lifecycle,
     tsa,
+    verifier,
+    address,
     setNow: (iso) => {
       now = new Date(iso);
     },

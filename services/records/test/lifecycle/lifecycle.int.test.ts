@@ -71,6 +71,7 @@ beforeAll(async () => {
     ["patient-1", ["patient"]],
     ["patient-2", ["patient"]],
     ["patient-3", ["patient"]],
+    ["guardian-9", ["patient"]],
   ];
   for (const [subject, roles, tenant] of people) t[subject] = await h.token(subject, roles, tenant);
   await h.complete(consultOf(C1, { patientId: "patient-1", physicianId: "trainee-1" }));
@@ -180,7 +181,7 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     expect(unsealed.seal).toBeUndefined();
   });
 
-  it("REC-02, PIPL art. 47: a legal hold blocks destruction; the patient's deletion request restricts use — clinicians refused, the patient still reads", async () => {
+  it("REC-02, PIPL art. 47: a legal hold blocks destruction; the deletion request of the patient (here a minor's verified guardian) restricts use — clinicians refused, the patient still reads", async () => {
     h.setNow("2030-06-03T02:00:00.000Z");
     // These were drafted at the start; signed now (the TSA follows the same clock).
     ids["c2"] = await drafted(C2, "physician-1");
@@ -193,7 +194,11 @@ describe("records lifecycle over gRPC (issue 11)", () => {
 
     await expect(life(h.lifecycle.restrictRecord, { requestId: "restrict-01", recordId }, "patient-3")).rejects.toMatchObject({ code: "NOT_RECORD_SUBJECT" });
     await expect(life(h.lifecycle.restrictRecord, { requestId: "restrict-01", recordId }, "physician-1")).rejects.toMatchObject({ code: "RECORD_LIFECYCLE_DENIED" });
-    const restricted = (await life(h.lifecycle.restrictRecord, { requestId: "restrict-02", recordId }, "patient-2")).record!;
+    // The verified guardian of the (minor) patient may ask too; here the patient does, and then it is done.
+    const byGuardian = (await life(h.lifecycle.restrictRecord, { requestId: "restrict-03", recordId: ids["c3a"].recordId }, "guardian-9").catch((error: unknown) => error)) as { code?: string };
+    expect(byGuardian.code).toBe("NOT_RECORD_SUBJECT"); // guardian-9 is patient-2's guardian, not patient-3's
+    const restricted = (await life(h.lifecycle.restrictRecord, { requestId: "restrict-02", recordId }, "guardian-9")).record!;
+    await expect(life(h.lifecycle.restrictRecord, { requestId: "restrict-04", recordId }, "patient-2")).rejects.toMatchObject({ code: "ALREADY_RESTRICTED" });
     expect(restricted.restrictedAt).not.toBe("");
     await expect(h.call(h.records, h.records.getRecord, { recordId }, t["physician-1"]!)).rejects.toMatchObject({ code: "RECORD_RESTRICTED" });
     expect((await h.call<GetRecordResponse>(h.records, h.records.getRecord, { recordId }, t["patient-2"]!)).record!.recordId).toBe(recordId);
