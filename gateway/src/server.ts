@@ -51,6 +51,11 @@ export interface GatewayOptions {
   readonly records?: string | undefined;
   /** TLS for the channels the gateway dials itself (addresses above). Plaintext without it. */
   readonly grpcTls?: ClientTls | undefined;
+  /**
+   * Embedded mode: a service whose gRPC server runs in this process is called in process (same clients, handlers and
+   * protobuf bytes, no HTTP/2 or socket; issue 15). Addresses with no server in this process are dialled as usual.
+   */
+  readonly inProcessTransport?: boolean | undefined;
   /** Verifies bearer tokens into principals (TokenVerifier). */
   readonly verifier: PrincipalResolver;
   /** Source of live regulator feed entries for subscriptions; without it subscriptions receive nothing. */
@@ -133,6 +138,7 @@ export async function createGateway(options: GatewayOptions) {
     integration: options.integration,
     records: options.records,
     tls: options.grpcTls,
+    inProcess: options.inProcessTransport === true,
   });
   const hub = new FeedHub({
     maxQueue: options.subscriptionQueue ?? 1_000,

@@ -46,6 +46,8 @@ export interface EmbeddedOptions {
   readonly metricsPort?: number;
   /** REC-07: the TSA the records service dates signatures with; default the in-process TSA under dataDir. */
   readonly recordsTsa?: TimestampAuthority;
+  /** Gateway → service calls in process (default) or over loopback gRPC (the distributed mode's path; benchmarks compare). */
+  readonly inProcessTransport?: boolean;
 }
 
 export interface EmbeddedPlatform {
@@ -223,6 +225,8 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
         logger: logger.child({ service: "gateway" }),
         metricsRegistry: registryOf("gateway"),
         graphiql: true,
+        // Gateway → service calls stay in this process (issue 15): no loopback HTTP/2 per resolver call.
+        inProcessTransport: options.inProcessTransport ?? true,
         errorTables: [IDENTITY_ERRORS, CONSULT_ERRORS, PRESCRIPTION_ERRORS, PHARMACY_ERRORS, REPORTING_ERRORS, INTEGRATION_ERRORS, RECORDS_ERRORS],
       });
     },

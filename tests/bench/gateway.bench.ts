@@ -84,6 +84,21 @@ function registration(i: number): string {
   });
 }
 
+/** The query benchmark against a second embedded platform whose gateway dials its services over loopback gRPC. */
+async function loopbackQuery(queryBody: string): Promise<{ result: Timing; cpuMs: number }> {
+  const dataDir = mkdtempSync(join(process.env["BENCH_DIR"] ?? tmpdir(), "ihp-bench-gw-loopback-"));
+  const platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "silent", inProcessTransport: false });
+  try {
+    await seedDemo(platform.graphqlUrl, platform.issuer, new Date());
+    const url = new URL(platform.graphqlUrl);
+    await load(url, 200, () => queryBody);
+    return await withCpu(() => load(url, QUERY_REQUESTS, () => queryBody));
+  } finally {
+    await platform.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export async function runGatewayBench(): Promise<void> {
   const dataDir = mkdtempSync(join(process.env["BENCH_DIR"] ?? tmpdir(), "ihp-bench-gw-"));
   const platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "silent" });
@@ -123,6 +138,10 @@ export async function runGatewayBench(): Promise<void> {
       line("gateway-query", QUERY_REQUESTS, query, queryBaseline),
       line("gateway-mutation", MUTATION_REQUESTS, mutation, mutationBaseline),
     ];
+    // The same anonymous query with the gateway calling identity over loopback gRPC (in-process transport off):
+    // what the in-process channel saves per request, in this run.
+    const loopback = await loopbackQuery(queryBody);
+    results.push(line("gateway-query-loopback-grpc", QUERY_REQUESTS, loopback, queryBaseline));
     for (const result of results) process.stdout.write(`${result.name}: ${JSON.stringify(result)}\n`);
     process.stdout.write(`${JSON.stringify({ name: "gateway", concurrency: CONCURRENCY, results })}\n`);
   } finally {

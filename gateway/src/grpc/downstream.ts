@@ -1,7 +1,7 @@
 import { HealthCheckResponse_ServingStatus, HealthClient } from "@ihp/contracts";
 import { InstitutionServiceClient, InstitutionServiceService } from "@ihp/contracts/identity";
 import { RegulatorFeedServiceClient, RegulatorFeedServiceService } from "@ihp/contracts/reporting";
-import { callDeadline, channelCredentials, outgoingMetadata, serviceName } from "@ihp/platform";
+import { callDeadline, channelCredentials, inProcessChannel, outgoingMetadata, serviceName } from "@ihp/platform";
 import { GatewayError } from "../errors/gatewayError.js";
 import { degradeWhenDown } from "./degraded.js";
 
@@ -50,9 +50,15 @@ export function connectDownstream(options: {
   readonly integration?: string | undefined;
   readonly records?: string | undefined;
   readonly tls?: ClientTls | undefined;
+  /** Call a service whose server runs in this process through its in-process channel (embedded mode). */
+  readonly inProcess?: boolean | undefined;
 }): Downstream {
   const owned: { close(): void }[] = [];
   const credentials = channelCredentials(options.tls);
+  const channelOf = (address: string): { channelOverride?: Channel } => {
+    const channel = options.inProcess === true ? inProcessChannel(address) : undefined;
+    return channel === undefined ? {} : { channelOverride: channel };
+  };
   const dial = <C extends { close(): void }>(target: ServiceTarget<C>, create: (address: string) => C): C => {
     if (typeof target !== "string") return target;
     const client = create(target);
@@ -60,8 +66,8 @@ export function connectDownstream(options: {
     return client;
   };
   // Unary calls of a backend that is down answer SERVICE_UNAVAILABLE naming its context (degraded.ts).
-  const identity = degradeWhenDown("identity", dial(options.identity, (address) => new InstitutionServiceClient(address, credentials)));
-  const reporting = degradeWhenDown("reporting", dial(options.reporting, (address) => new RegulatorFeedServiceClient(address, credentials)));
+  const identity = degradeWhenDown("identity", dial(options.identity, (address) => new InstitutionServiceClient(address, credentials, channelOf(address))));
+  const reporting = degradeWhenDown("reporting", dial(options.reporting, (address) => new RegulatorFeedServiceClient(address, credentials, channelOf(address))));
   const healthOf = (client: InstitutionServiceClient | RegulatorFeedServiceClient): HealthClient => {
     // Same channel as the service client, so readiness reflects the connection the resolvers actually use. Not
     // closed separately: closing it would close that shared channel, which may belong to the caller.
@@ -81,7 +87,7 @@ export function connectDownstream(options: {
   for (const backend of ["consult", "prescription", "pharmacy", "integration", "records"] as const) {
     const address = options[backend];
     if (address === undefined || address === "") continue;
-    const client = new HealthClient(address, credentials);
+    const client = new HealthClient(address, credentials, channelOf(address));
     owned.push(client);
     channels.set(backend, { address, channel: client.getChannel() });
     // The empty service name asks for the server as a whole.

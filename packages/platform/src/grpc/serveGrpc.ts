@@ -14,6 +14,7 @@ import { PLATFORM_ERRORS } from "../errors/platformErrors.js";
 import { toGrpcError } from "../errors/toGrpcError.js";
 import { serverCredentials, type TlsFiles } from "./credentials.js";
 import { type HealthService, OVERALL } from "./healthService.js";
+import { registerInProcess } from "./inProcess.js";
 
 export interface GrpcServiceBinding {
   readonly definition: ServiceDefinition;
@@ -51,9 +52,9 @@ export function serviceName(definition: ServiceDefinition): string {
 
 export async function serveGrpc(options: ServeGrpcOptions): Promise<RunningGrpcServer> {
   const server = new Server(options.channelOptions);
-  for (const { definition, implementation } of options.services) server.addService(...refusingMalformed(definition, implementation));
   const { health } = options;
-  if (health !== undefined) server.addService(...refusingMalformed(health.definition, health.implementation));
+  const bindings = [...options.services, ...(health === undefined ? [] : [health])].map(({ definition, implementation }) => refusingMalformed(definition, implementation));
+  for (const binding of bindings) server.addService(...binding);
 
   const host = options.host ?? "127.0.0.1";
   const address = host.includes(":") ? `[${host}]:${options.port}` : `${host}:${options.port}`;
@@ -68,12 +69,16 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<RunningGrpcS
     for (const { definition } of options.services) health.setStatus(serviceName(definition), "SERVING");
     health.setStatus(OVERALL, "SERVING");
   }
+  // Clients in this process may call it in process (embedded mode, inProcess.ts); plaintext loopback only.
+  const inProcessAddress = options.tls === undefined && host === "127.0.0.1" ? `127.0.0.1:${port}` : undefined;
+  if (inProcessAddress !== undefined) registerInProcess(inProcessAddress, bindings);
 
   let stopping: Promise<void> | undefined;
   return {
     server,
     port,
     stop(graceMs) {
+      if (inProcessAddress !== undefined) registerInProcess(inProcessAddress, undefined);
       stopping ??= drain(server, health, graceMs);
       return stopping;
     },
