@@ -158,7 +158,7 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
               newId,
             }),
           },
-          lifecycleBinding({ handlers, store, records, audit, identity: identityPort, tsa, settings, clock, cosignTitles: config.RECORDS_COSIGN_TITLES, newId }),
+          lifecycleBinding({ handlers, store, records, audit, identity: identityPort, tsa, settings, clock, cosignTitles: config.RECORDS_COSIGN_TITLES, newId, media: vaultOf({ store, keyRing, newId }) }),
           ...copiesBindings({ handlers, store, records, read, audit, keys: sealKeys, context: rendering, clock, newId }),
         ];
       },

@@ -6,6 +6,7 @@ import { type Caller, committerOf } from "./caller.js";
 import { derivedId, isSafeId } from "./ids.js";
 import { type LifecycleDeps, requireRequestId, requireRole } from "./lifecycle.js";
 import { type PatientFacts, patientRecordFacts } from "./retentionFacts.js";
+import type { MediaVault } from "./mediaVault.js";
 import { metadataOf } from "./store.js";
 
 // REC-02, PHA-09, §9: approved destruction of one patient's records in one institution. The retention clock is the
@@ -31,7 +32,9 @@ export interface LifecycleDestruction {
 /** The retention class the records service seals record text under (application/sealing.ts). */
 const CLINICAL = "clinical";
 
-export function createLifecycleDestruction(deps: LifecycleDeps & { readonly newId: () => string }): LifecycleDestruction {
+export function createLifecycleDestruction(
+  deps: LifecycleDeps & { readonly newId: () => string; /** The media of the destroyed records go too (key, then blob). */ readonly media?: Pick<MediaVault, "destroy"> | undefined },
+): LifecycleDestruction {
   const { records, audit, clock } = deps;
 
   /** The patient's records here, refusing when another institution keeps some alive under the same patient key. */
@@ -101,6 +104,14 @@ export function createLifecycleDestruction(deps: LifecycleDeps & { readonly newI
         }));
         const written = await decideAll(caller, request.requestId, commands, at);
         await destroyContentKey(deps.store, caller, request.patientId, request.approvalId, deps.newId, at);
+        // Media still kept (normally destroyed after their own 3 years, REC-03): their keys and blobs, item by item.
+        const metadata = { ...metadataOf(caller, request.approvalId), occurredAt: at.toISOString() };
+        for (const record of live) {
+          for (const item of record.versions.at(-1)?.media ?? []) {
+            if (record.destroyedMedia.includes(item.mediaId)) continue;
+            await deps.media?.destroy(record.documentId, request.patientId, item.mediaId, { approvalRef: request.approvalId, metadata, eventId: deps.newId() });
+          }
+        }
         const approvedBy = approved[0]?.destructionApproval?.approvedBy ?? "";
         return outcome(request.patientId, facts, request.approvalId, approvedBy, written);
       }),

@@ -75,7 +75,8 @@ beforeAll(async () => {
   ];
   for (const [subject, roles, tenant] of people) t[subject] = await h.token(subject, roles, tenant);
   await h.complete(consultOf(C1, { patientId: "patient-1", physicianId: "trainee-1" }));
-  await h.complete(consultOf(C2, { patientId: "patient-2", physicianId: "physician-1" }));
+  const transcript = [{ messageId: "m-1", senderRole: "PATIENT", kind: "TEXT", text: "最近头晕", mediaUri: "", mediaSha256: "", sentAt: "2026-12-06T02:10:00.000Z" }];
+  await h.complete(consultOf(C2, { patientId: "patient-2", physicianId: "physician-1", transcript }));
   await h.complete(consultOf(C3A, { patientId: "patient-3", physicianId: "physician-1" }));
   await h.complete(consultOf(C3B, { patientId: "patient-3", physicianId: "physician-1", startedAt: "2028-03-01T01:00:00.000Z", completedAt: "2028-03-01T01:30:00.000Z" }));
 });
@@ -249,10 +250,12 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     expect(verifyFile(join(h.dataDir, logFile!))).toMatchObject({ ok: true });
     const raw = SqliteEventStore.open({ path: join(h.dataDir, logFile!) });
     try {
-      const erasure = (await raw.readStream("erasure-patient-2")).map((event) => [event.type, event.data["approvalRef"]]);
+      // The clinical key (then a new generation allowed), and the transcript's own media key.
+      const erasure = (await raw.readStream("erasure-patient-2")).map((event) => [event.type, event.data["retentionClass"], event.data["approvalRef"]]);
       expect(erasure).toEqual([
-        ["SubjectKeyDestroyed", approval.approvalId],
-        ["SubjectKeyReissued", approval.approvalId],
+        ["SubjectKeyDestroyed", "clinical", approval.approvalId],
+        ["SubjectKeyReissued", "clinical", approval.approvalId],
+        ["SubjectKeyDestroyed", `media:${C2}`, approval.approvalId],
       ]);
       const tombstone = (await raw.readStream(`records-record-${recordId}`)).find((event) => event.type === "RecordDestroyed");
       expect(tombstone?.data).toMatchObject({ documentId: recordId, approvalId: approval.approvalId, approvedBy: "head-1", retainUntil: "2041-12-06" });
