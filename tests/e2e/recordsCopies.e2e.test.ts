@@ -10,6 +10,7 @@ import {
   type EmbeddedPlatform,
   type FlowActors,
   FlowError,
+  graphql,
   loginAs,
   must,
   type RecordView,
@@ -18,6 +19,7 @@ import {
   signRecord,
   startEmbeddedPlatform,
 } from "@ihp/runner";
+import { waitFor } from "@ihp/testing";
 import { HttpRfc3161Authority } from "@ihp/timestamping";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cdaProblems, parseXml } from "../../services/records/test/renderings/cdaStructure.js";
@@ -104,6 +106,23 @@ describe.skipIf(!opensslAvailable)("records exports, copies, access logs and cus
       actors.patientToken,
     );
     expect(log.filter((entry) => entry.purpose === "EXPORT").map((entry) => `${entry.accessorRole}:${entry.outcome}`).sort()).toEqual(["patient:ALLOWED", "patient:ALLOWED", "pharmacist:REFUSED"]);
+  });
+
+  it("REP-04: the signed record reaches the regulator feed as one EMR entry — ids, version, time and signature hash, no content", async () => {
+    type Node = { category: string; institutionId: string; payload: { __typename: string; recordId?: string; version?: number; signerId?: string; cosigned?: boolean } | null };
+    let found: Node | undefined;
+    await waitFor(async () => {
+      const response = await graphql<{ regulatorFeed: { edges: { node: Node }[] } }>(
+        url,
+        `{ regulatorFeed(first: 100) { edges { node { category institutionId payload { __typename ... on EmrEntry { recordId version signerId cosigned signedAt documentHash } } } } } }`,
+        {},
+        demo.tokens["regulator"],
+      );
+      found = response.data?.regulatorFeed.edges.map((edge) => edge.node).find((node) => node.category === "EMR" && node.payload?.recordId === signed.recordId);
+      return found !== undefined;
+    }, 15_000, "the EMR entry in the feed");
+    expect(found).toMatchObject({ institutionId: demo.institutionId, payload: { __typename: "EmrEntry", version: signed.version, signerId: demo.staff.physicianId, cosigned: false } });
+    expect(JSON.stringify(found)).not.toContain("2型糖尿病");
   });
 
   it("REC-10: the patient asks for a copy, records staff approve it, and anyone verifies the institution's e-seal without a token", async () => {

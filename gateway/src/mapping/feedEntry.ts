@@ -8,6 +8,7 @@ import {
   type DeliveryDispatchedEntry,
   type DeliveryStatusEntry,
   type DispensingEntry,
+  type EmrEntry,
   FeedCategory,
   type FeedEntry,
   type PrescriptionReviewEntry,
@@ -28,7 +29,8 @@ export type FeedCategoryName =
   | "DELIVERY"
   | "ADVERSE_EVENT"
   | "SATISFACTION"
-  | "COMPLAINT";
+  | "COMPLAINT"
+  | "EMR";
 
 export interface InstitutionLicenceEntryView {
   readonly __typename: "InstitutionLicenceEntry";
@@ -64,7 +66,8 @@ export type ActivityEntryView =
   | Named<"DeliveryStatusEntry", DeliveryStatusEntry>
   | Named<"AdverseEventEntry", AdverseEventEntry>
   | Named<"SatisfactionEntry", SatisfactionEntry>
-  | Named<"ComplaintEntry", ComplaintEntry>;
+  | Named<"ComplaintEntry", ComplaintEntry>
+  | Named<"EmrEntry", EmrEntry>;
 
 /** GraphQL type FeedEntry; the payload names its GraphQL type, which graphql-js's default resolveType reads. */
 export interface FeedEntryView {
@@ -89,6 +92,7 @@ const CATEGORIES = new Map<FeedCategory, FeedCategoryName>([
   [FeedCategory.FEED_CATEGORY_ADVERSE_EVENT, "ADVERSE_EVENT"],
   [FeedCategory.FEED_CATEGORY_SATISFACTION, "SATISFACTION"],
   [FeedCategory.FEED_CATEGORY_COMPLAINT, "COMPLAINT"],
+  [FeedCategory.FEED_CATEGORY_EMR, "EMR"],
 ]);
 
 export function feedEntryView(entry: FeedEntry): FeedEntryView {
@@ -138,6 +142,8 @@ function payloadView(payload: FeedEntry["payload"]): FeedEntryView["payload"] {
       return { __typename: "SatisfactionEntry", ...payload.value };
     case "complaint":
       return { __typename: "ComplaintEntry", ...payload.value };
+    case "emr":
+      return { __typename: "EmrEntry", ...payload.value };
     case undefined:
       return null;
   }

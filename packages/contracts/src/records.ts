@@ -91,3 +91,5 @@ export {
   RecordMediaServiceService,
 } from "./gen/ihp/records/v1/media.js";
 export type { RecordMediaServiceServer } from "./gen/ihp/records/v1/media.js";
+// proto/ihp/records/v1/events.proto: the records service's integration events (ihp.records.v1.*).
+export { RecordSigned } from "./gen/ihp/records/v1/events.js";

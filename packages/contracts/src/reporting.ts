@@ -22,6 +22,7 @@ export {
   DeliveryDispatchedEntry,
   DeliveryStatusEntry,
   DispensingEntry,
+  EmrEntry,
   PrescribedDrug,
   PrescriptionReviewEntry,
   PrescriptionSignedEntry,

@@ -9,6 +9,7 @@ import { HttpRfc3161Authority, type TimestampAuthority } from "@ihp/timestamping
 import { ORIGINATION_DURABLE, ORIGINATION_SUBJECTS, originationHandler } from "./adapters/bus/consultCompleted.js";
 import { grpcConsult } from "./adapters/consult/grpcConsult.js";
 import { mediaServer } from "./adapters/grpc/mediaServer.js";
+import { recordsEventMessage } from "./adapters/bus/recordEvents.js";
 import { copiesBindings } from "./adapters/grpc/copiesServer.js";
 import { recordsServer } from "./adapters/grpc/recordsServer.js";
 import { lifecycleBinding } from "./adapters/grpc/lifecycleBinding.js";
@@ -128,6 +129,8 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
         const metadata = { actorId: RECORDS_PRINCIPAL.subject, actorRole: "records", tenantId: "platform", correlationId: order.erasureId, causationId: order.erasureId, occurredAt: clock().toISOString() };
         await vault.eraseSubject(order.subject, order.approvalRef, metadata);
       },
+      // REP-04: a record that became SIGNED leaves as ihp.records.v1.RecordSigned (the regulator feed's EMR entries).
+      publish: { map: recordsEventMessage },
       consumesFrom: ["consult"],
       consumers: [
         {

@@ -2,7 +2,7 @@ import { type Bus, contextStream, type GiveUpListener, InProcessBus, loadTransit
 import type { Logger } from "@ihp/platform";
 
 /**
- * Streams the service needs: those of the contexts it consumes (identity, consult, prescription, pharmacy) and its own
+ * Streams the service needs: those of the contexts it consumes (identity, consult, prescription, pharmacy, records) and its own
  * (the feed subject). Idempotent to provision, also when the producing services provision the same ones.
  */
 export const FEED_STREAMS = [
@@ -10,6 +10,7 @@ export const FEED_STREAMS = [
   contextStream("consult"),
   contextStream("prescription"),
   contextStream("pharmacy"),
+  contextStream("records"),
   contextStream("reporting"),
 ];
 

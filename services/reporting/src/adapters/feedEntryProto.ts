@@ -65,6 +65,7 @@ const CATEGORIES = {
   PRESCRIPTION_REVIEW: FeedCategory.FEED_CATEGORY_PRESCRIPTION_REVIEW,
   DISPENSING: FeedCategory.FEED_CATEGORY_DISPENSING,
   DELIVERY: FeedCategory.FEED_CATEGORY_DELIVERY,
+  EMR: FeedCategory.FEED_CATEGORY_EMR,
 } as const satisfies Record<ActivityEntry["category"], FeedCategory>;
 
 function activityPayload(activity: ActivityEntry): { category: FeedCategory; payload: Payload } {
@@ -128,6 +129,22 @@ function payloadOf(activity: ActivityEntry): Payload {
     }
     case "DELIVERY":
       return deliveryPayload(activity);
+    case "EMR": {
+      const { entry } = activity;
+      return {
+        $case: "emr",
+        value: {
+          recordId: entry.recordId,
+          version: entry.version,
+          signerId: entry.signerId,
+          cosigned: entry.cosigned,
+          signedAt: entry.signedAt,
+          documentHash: entry.documentHash,
+          signatureCertificateSerial: entry.signatureCertificateSerial,
+          signatureAlgorithm: entry.signatureAlgorithm,
+        },
+      };
+    }
   }
 }
 

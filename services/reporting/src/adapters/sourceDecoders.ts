@@ -5,6 +5,7 @@ import { decodeConsultMessage } from "./consultEvents.js";
 import { decodeIdentityMessage } from "./identityEvents.js";
 import { decodePharmacyMessage } from "./pharmacyEvents.js";
 import { decodePrescriptionMessage } from "./prescriptionEvents.js";
+import { decodeRecordsMessage } from "./recordsEvents.js";
 
 /** The reader of each source context's bus messages. */
 export const SOURCE_DECODERS: Readonly<Record<SourceContextName, (message: BusMessage) => SourceMessage>> = {
@@ -12,4 +13,5 @@ export const SOURCE_DECODERS: Readonly<Record<SourceContextName, (message: BusMe
   consult: decodeConsultMessage,
   prescription: decodePrescriptionMessage,
   pharmacy: decodePharmacyMessage,
+  records: decodeRecordsMessage,
 };

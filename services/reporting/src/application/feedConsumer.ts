@@ -6,7 +6,7 @@ import { recordFeedEntry } from "./recordFeedEntry.js";
 import { type SourceMessage, UndecodableMessageError } from "./sourceMessage.js";
 
 /** The contexts whose integration events the feed reports: one durable consumer each. */
-export type SourceContextName = "identity" | "consult" | "prescription" | "pharmacy";
+export type SourceContextName = "identity" | "consult" | "prescription" | "pharmacy" | "records";
 
 export interface FeedSource {
   readonly context: SourceContextName;
@@ -24,6 +24,8 @@ export const FEED_SOURCES: readonly FeedSource[] = [
   { context: "consult", durable: "reporting-feed-consult", subjects: ["ihp.consult.v1.>"] },
   { context: "prescription", durable: "reporting-feed-prescription", subjects: ["ihp.prescription.v1.>"] },
   { context: "pharmacy", durable: "reporting-feed-pharmacy", subjects: ["ihp.pharmacy.v1.>"] },
+  // REP-04 EMR: records that became SIGNED.
+  { context: "records", durable: "reporting-feed-records", subjects: ["ihp.records.v1.>"] },
 ];
 
 export interface FeedConsumerOptions {

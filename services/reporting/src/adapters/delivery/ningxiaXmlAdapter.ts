@@ -33,6 +33,7 @@ const DATA_CLASS: Readonly<Record<MessageType, "FilingData" | "BusinessData" | "
   DISPENSING: "BusinessData",
   "DELIVERY.DISPATCHED": "BusinessData",
   "DELIVERY.STATUS_CHANGED": "BusinessData",
+  EMR: "BusinessData",
   ADVERSE_EVENT: "AdverseEventData",
   SATISFACTION: "EvaluationData",
   COMPLAINT: "EvaluationData",

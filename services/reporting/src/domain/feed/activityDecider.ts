@@ -79,5 +79,7 @@ function subjectName(fact: ActivityFact): string {
     case "DeliveryDispatched":
     case "DeliveryStatusChanged":
       return "delivery id";
+    case "RecordSigned":
+      return "record id";
   }
 }

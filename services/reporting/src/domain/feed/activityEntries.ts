@@ -119,6 +119,18 @@ export type DeliveryStatusEntry = {
   readonly at: string;
 };
 
+/** EMR (REP-04): an outpatient record that became SIGNED; ids, version, time and the signature's hash only. */
+export type EmrEntry = {
+  readonly recordId: string;
+  readonly version: number;
+  readonly signerId: string;
+  readonly cosigned: boolean;
+  readonly signedAt: string;
+  readonly documentHash: string;
+  readonly signatureCertificateSerial: string;
+  readonly signatureAlgorithm: string;
+};
+
 /**
  * Category, kind and entry of an activity entry. A category with several kinds of fact (CONSULT, PRESCRIPTION,
  * DELIVERY) names the kind; the contract says it through the payload's message type.
@@ -134,4 +146,5 @@ export type ActivityEntry =
   | { readonly category: "PRESCRIPTION_REVIEW"; readonly entry: PrescriptionReviewEntry }
   | { readonly category: "DISPENSING"; readonly entry: DispensingEntry }
   | { readonly category: "DELIVERY"; readonly kind: "DISPATCHED"; readonly entry: DeliveryDispatchedEntry }
-  | { readonly category: "DELIVERY"; readonly kind: "STATUS_CHANGED"; readonly entry: DeliveryStatusEntry };
+  | { readonly category: "DELIVERY"; readonly kind: "STATUS_CHANGED"; readonly entry: DeliveryStatusEntry }
+  | { readonly category: "EMR"; readonly entry: EmrEntry };

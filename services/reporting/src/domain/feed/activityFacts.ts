@@ -152,6 +152,20 @@ export interface DeliveryStatusChangedFact {
   readonly at: string;
 }
 
+/** ihp.records.v1.RecordSigned: an outpatient record became SIGNED (REC-04, REC-05). */
+export interface RecordSignedFact {
+  readonly type: "RecordSigned";
+  readonly recordId: string;
+  readonly institutionId: string;
+  readonly version: number;
+  readonly signerId: string;
+  readonly cosigned: boolean;
+  readonly signedAt: string;
+  readonly documentHash: string;
+  readonly signatureCertificateSerial: string;
+  readonly signatureAlgorithm: string;
+}
+
 export type ConsultFact = ConsultStartedFact | ConsultCompletedFact | ConsultTerminatedFact | ConsultRefusedFact;
 export type PrescriptionFact =
   | PrescriptionSignedFact
@@ -160,8 +174,8 @@ export type PrescriptionFact =
   | PrescriptionDispensedFact;
 export type DeliveryFact = DeliveryDispatchedFact | DeliveryStatusChangedFact;
 
-/** Facts about a practitioner, consult, prescription or delivery (not about the institution itself). */
-export type ActivityFact = StaffRecordChangedFact | ConsultFact | PrescriptionFact | DeliveryFact;
+/** Facts about a practitioner, consult, prescription, delivery or medical record (not about the institution itself). */
+export type ActivityFact = StaffRecordChangedFact | ConsultFact | PrescriptionFact | DeliveryFact | RecordSignedFact;
 
 /**
  * The feed stream an activity fact is recorded in: one per practitioner, consult, prescription (with its review and
@@ -184,6 +198,8 @@ export function activityStreamId(fact: ActivityFact): string {
     case "DeliveryDispatched":
     case "DeliveryStatusChanged":
       return `reporting-delivery-${fact.deliveryId}`;
+    case "RecordSigned":
+      return `reporting-record-${fact.recordId}`;
   }
 }
 
@@ -205,6 +221,8 @@ export function activitySubjectId(fact: ActivityFact): string {
     case "DeliveryDispatched":
     case "DeliveryStatusChanged":
       return fact.deliveryId;
+    case "RecordSigned":
+      return fact.recordId;
   }
 }
 

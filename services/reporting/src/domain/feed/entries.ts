@@ -15,6 +15,7 @@ export type FeedCategory =
   | "PRESCRIPTION_REVIEW"
   | "DISPENSING"
   | "DELIVERY"
+  | "EMR"
   | SupervisionEntry["category"];
 
 /**

@@ -131,6 +131,20 @@ export function activityEntry(fact: ActivityFact): ActivityEntry {
         kind: "STATUS_CHANGED",
         entry: { deliveryId: fact.deliveryId, prescriptionId: fact.prescriptionId, status: fact.status, at: fact.at },
       };
+    case "RecordSigned":
+      return {
+        category: "EMR",
+        entry: {
+          recordId: fact.recordId,
+          version: fact.version,
+          signerId: fact.signerId,
+          cosigned: fact.cosigned,
+          signedAt: fact.signedAt,
+          documentHash: fact.documentHash,
+          signatureCertificateSerial: fact.signatureCertificateSerial,
+          signatureAlgorithm: fact.signatureAlgorithm,
+        },
+      };
   }
 }
 
