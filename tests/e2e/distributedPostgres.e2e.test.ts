@@ -49,7 +49,7 @@ describe("distributed mode on PostgreSQL event stores: two consult replicas on o
     [db, nats] = await Promise.all([freshDatabase("e2e_pg"), startNatsServer()]);
     const setup = new pg.Client({ connectionString: db.url });
     await setup.connect();
-    await setup.query("CREATE SCHEMA identity_rm; CREATE SCHEMA consult_rm; CREATE SCHEMA prescription_rm; CREATE SCHEMA pharmacy_rm");
+    await setup.query("CREATE SCHEMA identity_rm; CREATE SCHEMA consult_rm; CREATE SCHEMA prescription_rm; CREATE SCHEMA pharmacy_rm; CREATE SCHEMA reporting_rm");
     await setup.end();
     await openBuiltinIssuer(dataDir);
     const ports = await Promise.all(Array.from({ length: 9 }, () => freePort()));
@@ -88,7 +88,8 @@ describe("distributed mode on PostgreSQL event stores: two consult replicas on o
       });
     procs = [
       runProcess("services/identity/src/main.ts", { ...common, ...readModels("identity_rm"), SERVICE_NAME: "identity", GRPC_PORT: String(identity) }),
-      runProcess("services/reporting/src/main.ts", { ...common, SERVICE_NAME: "reporting", GRPC_PORT: String(reporting) }),
+      // Reporting's read models (the feed index, the supervision statistics) on PostgreSQL too.
+      runProcess("services/reporting/src/main.ts", { ...common, ...readModels("reporting_rm"), SERVICE_NAME: "reporting", GRPC_PORT: String(reporting) }),
       consult(consultA),
       runProcess("services/prescription/src/main.ts", {
         ...common,
@@ -172,6 +173,19 @@ describe("distributed mode on PostgreSQL event stores: two consult replicas on o
     );
     await reader.end();
     for (const row of rows) expect(Number(row.events), row.schema).toBeGreaterThan(0);
+    // REP-04: the supervision statistics, read from reporting's PostgreSQL read model, count the flow.
+    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const statistics = async () =>
+      (
+        await graphql<{ supervisionDashboard: { prescriptionsIssued: number; prescriptionsApproved: number; consultsByType: { key: string; count: number }[] } }>(
+          urlA,
+          `query ($id: ID!, $day: String!) { supervisionDashboard(institutionId: $id, from: $day, to: $day) { prescriptionsIssued prescriptionsApproved consultsByType { key count } } }`,
+          { id: demo.institutionId, day },
+          demo.tokens["regulator"],
+        )
+      ).data?.supervisionDashboard;
+    await waitFor(async () => (await statistics())?.prescriptionsApproved === 1, 20_000, "the statistics to count the approval");
+    expect(await statistics()).toEqual({ prescriptionsIssued: 1, prescriptionsApproved: 1, consultsByType: [{ key: "FOLLOW_UP", count: 1 }] });
   }, 90_000);
 
   it("XC-01, CON-05: both consult replicas append to one consult's stream at once (through two gateways); every message lands once, revisions without a gap", async () => {
