@@ -36,7 +36,12 @@ export const reportingConfigSchema = serviceConfigSchema({
    * type, manifest.json with SHA-256 checksums); unset: no export. Only runs while the Yinchuan profile asks for it.
    */
   YINCHUAN_EXPORT_DIR: z.string().min(1).optional(),
-  /** REP-08: how often the export job looks for a previous day not exported yet; 0 turns the timer off. */
+  /**
+   * XC-07: folder of the daily security report (`<day>-security.json`: refusals, lockouts, step-ups, key events of the
+   * previous Beijing day, counts and minimized lines); unset: no report. Only while the Yinchuan profile asks for it.
+   */
+  SECURITY_REPORT_DIR: z.string().min(1).optional(),
+  /** REP-08 / XC-07: how often the daily jobs look for a previous day not done yet; 0 turns the timer off. */
   YINCHUAN_EXPORT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
   /** REP-04 statistics read model: PostgreSQL connection string (distributed mode); unset: SQLite in DATA_DIR. */
   READ_MODEL_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "expected postgres://user@host:port/database").optional(),

@@ -1,35 +1,46 @@
 import type { EventStore } from "@ihp/eventsourcing";
 import type { Lifecycle, Logger } from "@ihp/platform";
+import { ownAuditSource, securityReportJob } from "./securityReportJob.js";
 import { yinchuanExport } from "./yinchuanExport.js";
 
 export interface DailyExportSettings {
   /** YINCHUAN_EXPORT_DIR; unset: no export runs. */
   readonly YINCHUAN_EXPORT_DIR?: string | undefined;
-  /** How often the job looks for a day not exported yet; 0 turns the timer off. */
+  /** XC-07: SECURITY_REPORT_DIR; unset: no daily security report. */
+  readonly SECURITY_REPORT_DIR?: string | undefined;
+  /** How often the jobs look for a day not done yet; 0 turns the timer off. */
   readonly YINCHUAN_EXPORT_INTERVAL_MS: number;
 }
 
 /**
- * REP-08: the Smart Yinchuan export on a timer. Each tick exports the previous Beijing day unless it is recorded
- * already (so an hourly tick exports once a day, and a restart after midnight catches up); one run at a time; a
- * failed run is logged (YINCHUAN_EXPORT_FAILED) and the next tick retries. Returns the run, for tests and operators.
+ * REP-08 and XC-07: the Smart Yinchuan export and the daily security report on one timer. Each tick does the previous
+ * Beijing day unless it is recorded already (so an hourly tick does each once a day, and a restart after midnight
+ * catches up); one run at a time; a failed run is logged (YINCHUAN_EXPORT_FAILED, SECURITY_REPORT_FAILED) and the
+ * next tick retries. Returns the runs, for tests and operators.
  */
 export function registerDailyExports(lifecycle: Lifecycle, settings: DailyExportSettings, deps: { readonly store: () => EventStore; readonly clock: () => Date; readonly logger: Logger }) {
   const { logger } = deps;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
-  const dir = settings.YINCHUAN_EXPORT_DIR;
-  const run = () => {
-    if (dir === undefined) return Promise.resolve(undefined);
-    const next = running.then(() => yinchuanExport({ store: deps.store(), clock: deps.clock, logger, dir }).exportPreviousDay());
+  const { YINCHUAN_EXPORT_DIR: exportDir, SECURITY_REPORT_DIR: reportDir } = settings;
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = running.then(work);
     running = next.catch(() => undefined);
     return next;
   };
+  const exportDay = () =>
+    exportDir === undefined ? Promise.resolve(undefined) : serial(() => yinchuanExport({ store: deps.store(), clock: deps.clock, logger, dir: exportDir }).exportPreviousDay());
+  // Reporting's own trail only, for now: the other services' trails are in their own logs (README, XC-07).
+  const reportDay = () =>
+    reportDir === undefined
+      ? Promise.resolve(undefined)
+      : serial(() => securityReportJob({ store: deps.store(), clock: deps.clock, logger, dir: reportDir, sources: [ownAuditSource(deps.store())] }).reportPreviousDay());
   lifecycle.register("daily-exports", {
     start: () => {
-      if (dir === undefined || settings.YINCHUAN_EXPORT_INTERVAL_MS === 0) return;
+      if ((exportDir === undefined && reportDir === undefined) || settings.YINCHUAN_EXPORT_INTERVAL_MS === 0) return;
       timer = setInterval(() => {
-        run().catch((error: unknown) => logger.error({ err: error, code: "YINCHUAN_EXPORT_FAILED" }, "Yinchuan daily export failed"));
+        exportDay().catch((error: unknown) => logger.error({ err: error, code: "YINCHUAN_EXPORT_FAILED" }, "Yinchuan daily export failed"));
+        reportDay().catch((error: unknown) => logger.error({ err: error, code: "SECURITY_REPORT_FAILED" }, "daily security report failed"));
       }, settings.YINCHUAN_EXPORT_INTERVAL_MS);
       timer.unref();
     },
@@ -38,5 +49,5 @@ export function registerDailyExports(lifecycle: Lifecycle, settings: DailyExport
       await running;
     },
   });
-  return { exportYinchuanPreviousDay: run };
+  return { exportYinchuanPreviousDay: exportDay, reportSecurityPreviousDay: reportDay };
 }
