@@ -72,6 +72,7 @@ beforeAll(async () => {
     ["patient-2", ["patient"]],
     ["patient-3", ["patient"]],
     ["guardian-9", ["patient"]],
+    ["dual-x", ["patient", "records_officer"], "hosp-2"],
   ];
   for (const [subject, roles, tenant] of people) t[subject] = await h.token(subject, roles, tenant);
   await h.complete(consultOf(C1, { patientId: "patient-1", physicianId: "trainee-1" }));
@@ -130,6 +131,8 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     const recordId = ids["c1"]!.recordId;
     await expect(life(h.lifecycle.archiveRecord, { requestId: "archive-0001", recordId }, "physician-1")).rejects.toMatchObject({ code: "RECORD_LIFECYCLE_DENIED" });
     await expect(life(h.lifecycle.archiveRecord, { requestId: "archive-0001", recordId }, "officer-x")).rejects.toMatchObject({ code: "NOT_CUSTODIAN" });
+    // Also a patient of another institution who is records staff there: staff operations check the custodian.
+    await expect(life(h.lifecycle.archiveRecord, { requestId: "archive-0001", recordId }, "dual-x")).rejects.toMatchObject({ code: "NOT_CUSTODIAN" });
     const archived = (await life(h.lifecycle.archiveRecord, { requestId: "archive-0001", recordId }, "officer-1")).record!;
     expect(archived.status).toBe("ARCHIVED");
     const current = (await h.call<GetRecordResponse>(h.records, h.records.getRecord, { recordId }, t["trainee-1"]!)).record!;
