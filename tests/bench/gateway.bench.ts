@@ -138,8 +138,10 @@ export async function runGatewayBench(): Promise<void> {
       line("gateway-query", QUERY_REQUESTS, query, queryBaseline),
       line("gateway-mutation", MUTATION_REQUESTS, mutation, mutationBaseline),
     ];
-    // The same anonymous query with the gateway calling identity over loopback gRPC (in-process transport off):
-    // what the in-process channel saves per request, in this run.
+    // The same anonymous query with the gateway calling identity over loopback gRPC (in-process transport off), on a
+    // second platform started once this one stopped (one tracing context per process): what the in-process channel
+    // saves per request, in this run, against the same bare-fastify baseline.
+    await platform.stop();
     const loopback = await loopbackQuery(queryBody);
     results.push(line("gateway-query-loopback-grpc", QUERY_REQUESTS, loopback, queryBaseline));
     for (const result of results) process.stdout.write(`${result.name}: ${JSON.stringify(result)}\n`);
