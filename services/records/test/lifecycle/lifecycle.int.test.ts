@@ -240,7 +240,11 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     await expect(life(h.lifecycle.destroyPatientRecords, destroy, "physician-1")).rejects.toMatchObject({ code: "RECORD_LIFECYCLE_DENIED" });
     await expect(life(h.lifecycle.destroyPatientRecords, { ...destroy, approvalId: "not-the-approval" }, "officer-1")).rejects.toMatchObject({ code: "DESTRUCTION_NOT_APPROVED" });
     await expect(life(h.lifecycle.destroyPatientRecords, destroy, "officer-x")).rejects.toMatchObject({ code: "RECORD_NOT_FOUND" });
-    const destroyed = await life<RecordDestructionResponse>(h.lifecycle.destroyPatientRecords, destroy, "officer-1");
+    // A hold placed after the approval blocks the destruction until it is removed: held records are never destroyed.
+    await life(h.lifecycle.placeLegalHold, { requestId: "hold-000002", recordId, holdId: "hold-2", reasonCode: "REGULATOR_INQUIRY" }, "officer-1");
+    await expect(life(h.lifecycle.destroyPatientRecords, destroy, "officer-1")).rejects.toMatchObject({ code: "LEGAL_HOLD_ACTIVE" });
+    await life(h.lifecycle.removeLegalHold, { requestId: "unhold-0002", recordId, holdId: "hold-2" }, "officer-1");
+    const destroyed = await life<RecordDestructionResponse>(h.lifecycle.destroyPatientRecords, { ...destroy, requestId: "destroy-0002" }, "officer-1");
     expect(destroyed.records.map((r) => r.status)).toEqual(["DESTROYED"]);
     await expect(h.call(h.records, h.records.getRecord, { recordId }, t["patient-2"]!)).rejects.toMatchObject({ code: "RECORD_DESTROYED" });
     // Other patients' records are untouched.
