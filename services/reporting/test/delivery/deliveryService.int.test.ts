@@ -136,10 +136,11 @@ describe("RegulatorDeliveryService over gRPC (REP-04)", () => {
     expect((await refusal(status(regulator, "guangxi"))).code).toBe("JURISDICTION_NOT_ALLOWED");
     const operator = await harness.token("system", "platform");
     // A known jurisdiction without a channel (and no national one) is delivered to nobody: nothing acknowledged.
-    expect(await status(operator, "guangxi")).toMatchObject({ adapter: "", acknowledged: 0, unacknowledged: 0 });
+    expect(await status(await harness.token("regulator", "guangxi"), "guangxi")).toMatchObject({ adapter: "", acknowledged: 0, unacknowledged: 0 });
+    expect((await refusal(status(operator, "tianjin"))).code).toBe("ROLE_NOT_ALLOWED");
     expect((await refusal(replay(regulator, "tianjin"))).code).toBe("ROLE_NOT_ALLOWED");
     expect(await replay(operator, "tianjin")).toBe(0);
     const refused = (await harness.readLog()).filter((event) => event.type === "AccessRefused").map((event) => event.data["reason"]);
-    expect(refused).toEqual(["JURISDICTION_NOT_ALLOWED", "ROLE_NOT_ALLOWED", "JURISDICTION_NOT_ALLOWED", "ROLE_NOT_ALLOWED"]);
+    expect(refused).toEqual(["JURISDICTION_NOT_ALLOWED", "ROLE_NOT_ALLOWED", "JURISDICTION_NOT_ALLOWED", "ROLE_NOT_ALLOWED", "ROLE_NOT_ALLOWED"]);
   });
 });

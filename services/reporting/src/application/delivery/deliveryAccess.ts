@@ -34,8 +34,8 @@ export interface ScopeRequest {
 
 /**
  * Who may see and steer delivery (REP-04), in one place for gRPC and HTTP. The role first, then the request's shape,
- * then the tenant: status to a regulator of the jurisdiction or of the institution's jurisdiction (national: any), an
- * institution administrator for its own institution, or `system`; replay to `system`, or an institution administrator
+ * then the tenant: status to a regulator of the jurisdiction or of the institution's jurisdiction (national: any) or an
+ * institution administrator for its own institution; replay to `system`, or an institution administrator
  * for its own institution's messages. Deny by default; every refusal is recorded (AccessRefused, rule REP-04) and
  * thrown as a DomainError with a stable code.
  */
@@ -74,7 +74,8 @@ export function deliveryAccess(channels: DeliveryChannels, store: EventStore, cl
 
   return {
     async status(principal: Principal, request: ScopeRequest): Promise<ScopeStatus> {
-      const scope = await scopeFor(principal, "GetDeliveryStatus", request, ["regulator", "institution_admin", "system"]);
+      // The dashboard's access (the agreed GraphQL contract): regulators and institution administrators, not `system`.
+      const scope = await scopeFor(principal, "GetDeliveryStatus", request, ["regulator", "institution_admin"]);
       try {
         return await channels.scopeStatus(scope, dueOn);
       } catch (error) {
