@@ -3,7 +3,7 @@ import type { SealedEventStore } from "@ihp/keyring";
 import { recordingRefusals } from "@ihp/platform";
 import { type MedicalRecord, type RecordCommand, recordDecider, recordRetention, refusal } from "../domain/index.js";
 import { type Caller, committerOf } from "./caller.js";
-import { derivedId, isSafeId } from "./ids.js";
+import { derivedId, isSafeId, recordStreamId } from "./ids.js";
 import { type LifecycleDeps, requireRequestId, requireRole } from "./lifecycle.js";
 import { type PatientFacts, patientRecordFacts } from "./retentionFacts.js";
 import type { MediaVault } from "./mediaVault.js";
@@ -104,12 +104,13 @@ export function createLifecycleDestruction(
         }));
         const written = await decideAll(caller, request.requestId, commands, at);
         await destroyContentKey(deps.store, caller, request.patientId, request.approvalId, deps.newId, at);
-        // Media still kept (normally destroyed after their own 3 years, REC-03): their keys and blobs, item by item.
+        // Media still kept (normally destroyed after their own 3 years, REC-03): their keys and blobs, item by item, as
+        // the tombstones list them (so a repeat after an interruption finishes them too; each step is idempotent).
         const metadata = { ...metadataOf(caller, request.approvalId), occurredAt: at.toISOString() };
-        for (const record of live) {
-          for (const item of record.versions.at(-1)?.media ?? []) {
-            if (record.destroyedMedia.includes(item.mediaId)) continue;
-            await deps.media?.destroy(record.documentId, request.patientId, item.mediaId, { approvalRef: request.approvalId, metadata, eventId: deps.newId() });
+        for (const record of approved) {
+          for (const mediaId of await tombstoneMedia(deps.store, record.documentId)) {
+            if (record.destroyedMedia.includes(mediaId)) continue;
+            await deps.media?.destroy(record.documentId, request.patientId, mediaId, { approvalRef: request.approvalId, metadata, eventId: deps.newId() });
           }
         }
         const approvedBy = approved[0]?.destructionApproval?.approvedBy ?? "";
@@ -118,15 +119,26 @@ export function createLifecycleDestruction(
   };
 }
 
+/** The media ids a record's tombstone names (RecordDestroyed.mediaIds); none before it is destroyed. */
+async function tombstoneMedia(store: EventStore, documentId: string): Promise<string[]> {
+  const tombstone = (await store.readStream(recordStreamId(documentId))).find((event) => event.type === "RecordDestroyed");
+  const ids = tombstone?.data["mediaIds"];
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
+}
+
 /**
  * The patient's "clinical" data key in this service's key store, destroyed as an erasure order destroys it: the
- * PII-free SubjectKeyDestroyed fence first, then the key (idempotent: a repeat finishes an interrupted one). A new
- * key generation is then allowed (SubjectKeyReissued, recorded) so that a later visit can still be recorded; the
- * destroyed generation stays unreadable.
+ * PII-free SubjectKeyDestroyed fence first, then the key; then a new key generation is allowed (SubjectKeyReissued,
+ * recorded) so that a later visit can still be recorded, while the destroyed generation stays unreadable. Once per
+ * approval: when this approval's reissue is in the log the work is done, and a repeat must not destroy the new
+ * generation; before that, a repeat finishes an interrupted destruction (erase is idempotent on a destroyed one).
  */
 async function destroyContentKey(store: EventStore, caller: Caller, patientId: string, approvalId: string, newId: () => string, at: Date): Promise<void> {
   const sealed = store as Partial<SealedEventStore>;
   if (typeof sealed.erase !== "function" || typeof sealed.allowNewKey !== "function") throw new Error("the records log is not sealed: no content key to destroy");
+  const fences = await store.readStream(`erasure-${patientId}`);
+  const reissued = fences.some((event) => event.type === "SubjectKeyReissued" && event.data["retentionClass"] === CLINICAL && event.data["approvalRef"] === approvalId);
+  if (reissued) return;
   const metadata = { ...metadataOf(caller, approvalId), occurredAt: at.toISOString() };
   await sealed.erase({ subject: patientId, retentionClass: CLINICAL, approvalRef: approvalId, metadata, eventId: newId() });
   await sealed.allowNewKey({ subject: patientId, retentionClass: CLINICAL, approvalRef: approvalId, metadata, eventId: newId() });

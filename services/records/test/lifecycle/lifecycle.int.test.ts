@@ -247,6 +247,9 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     const destroyed = await life<RecordDestructionResponse>(h.lifecycle.destroyPatientRecords, { ...destroy, requestId: "destroy-0002" }, "officer-1");
     expect(destroyed.records.map((r) => r.status)).toEqual(["DESTROYED"]);
     await expect(h.call(h.records, h.records.getRecord, { recordId }, t["patient-2"]!)).rejects.toMatchObject({ code: "RECORD_DESTROYED" });
+    // A repeat (another request id) finds the work done: no second key destruction (checked on the log below).
+    const repeated = await life<RecordDestructionResponse>(h.lifecycle.destroyPatientRecords, { ...destroy, requestId: "destroy-0003" }, "officer-1");
+    expect(repeated.records.map((r) => r.status)).toEqual(["DESTROYED"]);
     // Other patients' records are untouched.
     expect((await h.call<GetRecordResponse>(h.records, h.records.getRecord, { recordId: ids["c3a"]!.recordId }, t["patient-3"]!)).record!.sections!.treatmentAdvice).toBe("胸闷复诊小结：病情稳定");
 
