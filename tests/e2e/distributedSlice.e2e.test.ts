@@ -13,7 +13,7 @@ import { readCheckpoints } from "@ihp/eventsourcing";
 import { verifyFile } from "@ihp/eventsourcing/sqlite";
 import { contextStream, loadTransitKeys, NatsJetStreamBus } from "@ihp/messaging";
 import { openBuiltinIssuer, type BuiltinIssuer } from "@ihp/platform";
-import { graphql, loginAs, runClinicalFlow, seedDemo, type DemoSeed } from "@ihp/runner";
+import { awaitDraftRecord, graphql, loginAs, runClinicalFlow, seedDemo, type DemoSeed } from "@ihp/runner";
 import { filesContaining, freePort, startNatsServer, waitFor, writeTransitKeyFile, type NatsServerHandle } from "@ihp/testing";
 
 // The distributed mode (ARCHITECTURE §3): one process per service, NATS JetStream between them, PostgreSQL read
@@ -121,6 +121,7 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
     issuer = await openBuiltinIssuer(dataDir);
     const [identityPort, reportingPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
     const [consultPort, prescriptionPort, pharmacyPort] = [await freePort(), await freePort(), await freePort()];
+    const recordsPort = await freePort();
     const common = {
       DATA_DIR: dataDir,
       NATS_URL: nats.url,
@@ -149,6 +150,14 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
         CONSULT_GRPC_ADDRESS: `127.0.0.1:${consultPort}`,
       }),
       run("services/pharmacy/src/main.ts", { ...common, SERVICE_NAME: "pharmacy", GRPC_PORT: String(pharmacyPort), IDENTITY_GRPC_ADDRESS: identityAddress }),
+      // Issue 11: the records service (no TSA configured here: it drafts and serves records, signing is refused).
+      run("services/records/src/main.ts", {
+        ...common,
+        SERVICE_NAME: "records",
+        GRPC_PORT: String(recordsPort),
+        IDENTITY_GRPC_ADDRESS: identityAddress,
+        CONSULT_GRPC_ADDRESS: `127.0.0.1:${consultPort}`,
+      }),
     ];
     gateway = run("gateway/src/main.ts", {
       ...common,
@@ -159,6 +168,7 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
       CONSULT_GRPC_URL: `127.0.0.1:${consultPort}`,
       PRESCRIPTION_GRPC_URL: `127.0.0.1:${prescriptionPort}`,
       PHARMACY_GRPC_URL: `127.0.0.1:${pharmacyPort}`,
+      RECORDS_GRPC_URL: `127.0.0.1:${recordsPort}`,
     });
     graphqlUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
     await waitFor(ready, 90_000, "the gateway and every service to be ready").catch((error: unknown) => {
@@ -186,7 +196,7 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
     const response = await fetch(graphqlUrl.replace(/\/graphql$/, "/readyz"));
     expect(await response.json()).toEqual({
       status: "ready",
-      checks: { identity: "SERVING", reporting: "SERVING", consult: "SERVING", prescription: "SERVING", pharmacy: "SERVING" },
+      checks: { identity: "SERVING", reporting: "SERVING", consult: "SERVING", prescription: "SERVING", pharmacy: "SERVING", records: "SERVING" },
     });
   });
 
@@ -256,6 +266,10 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
       const seen = await categories();
       return wanted.every((category) => seen.has(category));
     }, 20_000, "staff, consult, prescription, review, dispensing and delivery entries in the feed");
+    // REC-01 (issue 11): the records service, its own process, drafted the closed consult's record — ConsultCompleted
+    // over NATS, the record source from consult over gRPC with its own credential — and serves it through the gateway.
+    const draft = await awaitDraftRecord(url, actors.physicianToken, flow.consultId);
+    expect(draft).toMatchObject({ status: "DRAFT", version: 1, authorId: demo.staff.physicianId });
   });
 
   it(`XC-01: SIGTERM to identity during a burst of ${BURST} mutations loses no acknowledged one and half-writes none`, async () => {
@@ -303,7 +317,7 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
     // No half-writes: after the stop and the restart every service's log still verifies end to end, and every
     // acknowledged registration is in identity's log exactly once, under its own stream and request id.
     const logs = verifyLogs(dataDir);
-    expect(Object.keys(logs)).toEqual(["consult", "identity", "pharmacy", "prescription", "reporting"].map((name) => `${name}-events.sqlite`));
+    expect(Object.keys(logs)).toEqual(["consult", "identity", "pharmacy", "prescription", "records", "reporting"].map((name) => `${name}-events.sqlite`));
     for (const [file, result] of Object.entries(logs)) expect(result, file).toMatchObject({ ok: true });
     expect(burstProblems(join(dataDir, "identity-events.sqlite"), acknowledged)).toEqual([]);
     acknowledgedBeforeStop = acknowledged;
