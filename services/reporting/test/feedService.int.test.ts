@@ -128,8 +128,10 @@ describe("regulator feed over an in-process bus", () => {
     expect(outcomes.map((outcome) => [outcome.name, outcome.outcome])).toEqual([
       ["grpc", "stopped"],
       ["regulator-delivery", "stopped"],
+      ["daily-exports", "stopped"],
       ["incident-deadlines", "stopped"],
       ["statistics-consult-consumer", "stopped"],
+      ["records-consumer", "stopped"],
       ["pharmacy-consumer", "stopped"],
       ["prescription-consumer", "stopped"],
       ["consult-consumer", "stopped"],
