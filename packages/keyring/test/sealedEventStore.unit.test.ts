@@ -1,7 +1,7 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { uuidv7, type EventMetadata, type JsonObject, type StoredEvent } from "@ihp/eventsourcing";
+import { canSubscribeToStream, subscribeToStream, uuidv7, type EventMetadata, type JsonObject, type StoredEvent } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { afterEach, describe, expect, it } from "vitest";
 import { createKeyRing, ERASED, openKeyFileCustody, sealedEventStore, type SealingPolicy } from "../src/index.js";
@@ -81,6 +81,13 @@ describe("sealed event store: personal and clinical fields never reach the log i
     for await (const seen of log.subscribe({ signal: controller.signal })) {
       expect(seen.data).toMatchObject(expected);
       controller.abort();
+    }
+    // Issue 15: the stream subscription is forwarded (not the whole-log fallback) and opens what it yields.
+    expect(canSubscribeToStream(log)).toBe(true);
+    const streamController = new AbortController();
+    for await (const seen of subscribeToStream(log, "consult-1", { signal: streamController.signal })) {
+      expect(seen.data).toMatchObject(expected);
+      streamController.abort();
     }
     expect(await log.verify()).toMatchObject({ ok: true, checked: 2 });
     await close();
