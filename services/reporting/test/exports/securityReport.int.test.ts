@@ -6,7 +6,7 @@ import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { profileAt } from "@ihp/jurisdiction";
 import { createAuditTrail, createLogger, type Principal } from "@ihp/platform";
 import { afterEach, describe, expect, it } from "vitest";
-import { ownAuditSource, SECURITY_REPORT_WRITTEN, securityReportJob, type SecurityRecordSource } from "../../src/application/exports/securityReportJob.js";
+import { ownLogSource, SECURITY_REPORT_WRITTEN, securityReportJob, type SecurityRecordSource } from "../../src/application/exports/securityReportJob.js";
 import { classifySecurityRecord, type SecurityRecord } from "../../src/domain/exports/securityReport.js";
 
 // XC-07 (Yinchuan art. 24): the daily security report of the previous Beijing day — counts by kind and code, and
@@ -28,6 +28,7 @@ describe("XC-07 daily security report", () => {
     expect(classifySecurityRecord(record({ reasonCode: "ACCOUNT_LOCKED" }))).toBe("LOCKOUT");
     expect(classifySecurityRecord(record({ outcome: "ALLOWED", reasonCode: "", action: "StepUp" }))).toBe("STEP_UP");
     expect(classifySecurityRecord(record({ outcome: "ALLOWED", reasonCode: "", action: "RequestSubjectErasure" }))).toBe("KEY_EVENT");
+    expect(classifySecurityRecord(record({ outcome: "ALLOWED", reasonCode: "", action: "SubjectKeyDestroyed" }))).toBe("KEY_EVENT");
     expect(classifySecurityRecord(record({ outcome: "ALLOWED", reasonCode: "", action: "ListAuditRecords" }))).toBeUndefined();
   });
 
@@ -40,6 +41,9 @@ describe("XC-07 daily security report", () => {
     const patient: Principal = { subject: "patient-7f3a", roles: ["patient"], tenantId: "inst-1", kind: "human" };
     await trail.refused({ principal: patient, action: "GetDeliveryStatus", reason: "ROLE_NOT_ALLOWED", resource: "regulator-delivery/institution/inst-1", ruleId: "REP-04", correlationId: "c1" });
     await trail.refused({ principal: patient, action: "ListFeed", reason: "ROLE_NOT_ALLOWED", ruleId: "REP-04", correlationId: "c2" });
+    // A patient's data key destroyed by an erasure (the key ring's PII-free fence), in reporting's own log.
+    const fence = { subject: "patient-7f3a", retentionClass: "clinical", generation: 0, approvalRef: "APR-1", keyFingerprint: "ab" };
+    await store.append("keyring-erasure-patient-7f3a", [{ id: uuidv7(now.getTime()), type: "SubjectKeyDestroyed", schemaVersion: 1, data: fence, metadata: { actorId: "reporting-erasure", actorRole: "system", tenantId: "inst-1", correlationId: "c4", causationId: "c4", occurredAt: "2026-12-06T05:00:00.000Z" } }], "no_stream");
     now = new Date("2026-12-05T15:59:00.000Z"); // 23:59 Beijing on 12-05: another day
     await trail.refused({ principal: patient, action: "ListFeed", reason: "ROLE_NOT_ALLOWED", correlationId: "c3" });
     // Another service's trail, as its audit query would give it.
@@ -48,17 +52,18 @@ describe("XC-07 daily security report", () => {
       records: () => Promise.resolve([record({ reasonCode: "LOGIN_THROTTLED" }), record({ outcome: "ALLOWED", reasonCode: "", action: "StepUp", occurredAt: "2026-12-06T03:00:00.000Z" })]),
     };
     now = new Date("2026-12-07T01:00:00.000Z");
-    const job = securityReportJob({ store, clock: () => now, logger: createLogger({ name: "reporting", level: "silent" }), dir, sources: [ownAuditSource(store), identity] });
+    const job = securityReportJob({ store, clock: () => now, logger: createLogger({ name: "reporting", level: "silent" }), dir, sources: [ownLogSource(store), identity] });
     const outcome = await job.reportPreviousDay();
     if (outcome.status !== "WRITTEN") throw new Error(`expected a report, got ${outcome.status}`);
     const { report } = outcome;
-    expect(report).toMatchObject({ day: "2026-12-06", profileVersion: profileAt("yinchuan", "2026-12-06").version, sources: ["reporting", "identity"], counts: { REFUSAL: 2, LOCKOUT: 1, STEP_UP: 1, KEY_EVENT: 0 } });
+    expect(report).toMatchObject({ day: "2026-12-06", profileVersion: profileAt("yinchuan", "2026-12-06").version, sources: ["reporting", "identity"], counts: { REFUSAL: 2, LOCKOUT: 1, STEP_UP: 1, KEY_EVENT: 1 } });
     expect(report.byCode).toEqual([
       { kind: "REFUSAL", code: "ROLE_NOT_ALLOWED", count: 2 },
       { kind: "LOCKOUT", code: "LOGIN_THROTTLED", count: 1 },
       { kind: "STEP_UP", code: "StepUp", count: 1 },
+      { kind: "KEY_EVENT", code: "SubjectKeyDestroyed", count: 1 },
     ]);
-    expect(report.lines).toHaveLength(4);
+    expect(report.lines).toHaveLength(5);
     const written = await readFile(join(dir, "2026-12-06-security.json"), "utf8");
     expect(JSON.parse(written)).toEqual(report);
     // Minimized: no actor, no resource.

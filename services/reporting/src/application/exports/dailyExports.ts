@@ -1,6 +1,6 @@
 import type { EventStore } from "@ihp/eventsourcing";
 import type { Lifecycle, Logger } from "@ihp/platform";
-import { ownAuditSource, securityReportJob } from "./securityReportJob.js";
+import { ownLogSource, securityReportJob } from "./securityReportJob.js";
 import { yinchuanExport } from "./yinchuanExport.js";
 
 export interface DailyExportSettings {
@@ -34,7 +34,7 @@ export function registerDailyExports(lifecycle: Lifecycle, settings: DailyExport
   const reportDay = () =>
     reportDir === undefined
       ? Promise.resolve(undefined)
-      : serial(() => securityReportJob({ store: deps.store(), clock: deps.clock, logger, dir: reportDir, sources: [ownAuditSource(deps.store())] }).reportPreviousDay());
+      : serial(() => securityReportJob({ store: deps.store(), clock: deps.clock, logger, dir: reportDir, sources: [ownLogSource(deps.store())] }).reportPreviousDay());
   lifecycle.register("daily-exports", {
     start: () => {
       if ((exportDir === undefined && reportDir === undefined) || settings.YINCHUAN_EXPORT_INTERVAL_MS === 0) return;

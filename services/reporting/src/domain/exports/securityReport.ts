@@ -37,7 +37,7 @@ export interface SecurityReport {
 const LOCKOUT_CODES: ReadonlySet<string> = new Set(["ACCOUNT_LOCKED", "LOGIN_THROTTLED"]);
 /** Allowed acts that are security events: step-ups, and the destruction of keys (erasures, shredding). */
 const STEP_UP_ACTION = /StepUp/;
-const KEY_ACTION = /Erasure|KeyDestroy|DestroyKey|Shred/;
+const KEY_ACTION = /Erasure|KeyDestroy|DestroyKey|KeyReissued|Shred/;
 
 export function classifySecurityRecord(record: SecurityRecord): SecurityKind | undefined {
   if (record.outcome === "REFUSED") return LOCKOUT_CODES.has(record.reasonCode) ? "LOCKOUT" : "REFUSAL";
