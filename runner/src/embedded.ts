@@ -14,6 +14,7 @@ import {
   type MetricsServer,
   serveMetrics,
   openBuiltinIssuer,
+  enableInProcessTransport,
   startTracing,
   TokenVerifier,
   type BuiltinIssuer,
@@ -88,6 +89,10 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
   // Tracing once for the whole process: its context manager is what carries a request's trace context through the
   // gateway, the gRPC handlers and into event metadata (one user action, one trace).
   const tracing = startTracing({ serviceName: "ihp-embedded", otlpEndpoint: options.otlpEndpoint });
+  // Service → service and gateway → service calls stay in this process (issue 15): the same clients and handlers,
+  // no loopback HTTP/2. The distributed mode's processes never switch it on.
+  const inProcess = options.inProcessTransport ?? true;
+  enableInProcessTransport(inProcess);
   const address = (name: ServiceName): string => {
     const service = started[name];
     if (service === undefined) throw new Error(`${name} is not running`);
@@ -226,7 +231,7 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
         metricsRegistry: registryOf("gateway"),
         graphiql: true,
         // Gateway → service calls stay in this process (issue 15): no loopback HTTP/2 per resolver call.
-        inProcessTransport: options.inProcessTransport ?? true,
+        inProcessTransport: inProcess,
         errorTables: [IDENTITY_ERRORS, CONSULT_ERRORS, PRESCRIPTION_ERRORS, PHARMACY_ERRORS, REPORTING_ERRORS, INTEGRATION_ERRORS, RECORDS_ERRORS],
       });
     },

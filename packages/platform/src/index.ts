@@ -71,7 +71,7 @@ export type { ServiceTokenSource } from "./auth/serviceTokens.js";
 // gRPC
 export { callDeadline, outgoingMetadata } from "./grpc/callOptions.js";
 export { channelCredentials, serverCredentials } from "./grpc/credentials.js";
-export { inProcessChannel } from "./grpc/inProcess.js";
+export { enableInProcessTransport, inProcessChannel, inProcessClientOptions } from "./grpc/inProcess.js";
 export type { TlsFiles } from "./grpc/credentials.js";
 export { createGrpcHandlers } from "./grpc/grpcHandlers.js";
 export type { CallContext, GrpcHandlerOptions, GrpcHandlers, PublicCallContext } from "./grpc/grpcHandlers.js";

@@ -134,11 +134,16 @@ describe("gRPC transports: loopback HTTP/2 and in process give the same answers"
     expect(outcome).toBe(status.UNIMPLEMENTED);
   });
 
-  it("a stopped server has no in-process channel (callers dial instead), and TLS or non-loopback servers never register", async () => {
+  it("a stopped server answers UNAVAILABLE both ways, and has no in-process channel any more (callers dial instead)", async () => {
     const other = await serveGrpc({ port: 0, services: [{ definition, implementation }] });
     const address = `127.0.0.1:${other.port}`;
-    expect(inProcessChannel(address)).toBeDefined();
+    const both = [new EchoClient(address, credentials.createInsecure()), new EchoClient(address, credentials.createInsecure(), { channelOverride: inProcessChannel(address)! })];
+    for (const client of both) expect(await unary(client, "Echo", { text: "up" })).toMatchObject({ ok: { text: expect.stringContaining("up") as unknown } });
     await other.stop(100);
     expect(inProcessChannel(address)).toBeUndefined();
+    for (const client of both) {
+      expect(await unary(client, "Echo", { text: "down" }, { deadlineMs: 2_000 })).toMatchObject({ code: status.UNAVAILABLE });
+      client.close();
+    }
   });
 });

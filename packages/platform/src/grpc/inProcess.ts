@@ -45,6 +45,22 @@ export function registerInProcess(address: string, services: readonly (readonly 
   servers.set(address, routes);
 }
 
+let enabled = false;
+
+/**
+ * The embedded runner's switch (its composition root): from then on, clients built with `inProcessClientOptions`
+ * call servers of this process in process. Off by default, so a service process never changes transport by itself.
+ */
+export function enableInProcessTransport(on: boolean): void {
+  enabled = on;
+}
+
+/** Client constructor options for `address`: its in-process channel when switched on and its server runs here. */
+export function inProcessClientOptions(address: string): { channelOverride?: Channel } {
+  const channel = enabled ? inProcessChannel(address) : undefined;
+  return channel === undefined ? {} : { channelOverride: channel };
+}
+
 /** The in-process channel of the server bound at `address` in this process, if there is one. */
 export function inProcessChannel(address: string): Channel | undefined {
   const routes = servers.get(address);
@@ -77,7 +93,8 @@ class InProcessChannel implements Channel {
     return { kind: "channel", id: 0, name: `in-process:${this.address}` } as ReturnType<Channel["getChannelzRef"]>;
   }
   createCall(path: string, deadline: Date | number): ReturnType<Channel["createCall"]> {
-    return new InProcessCall(servers.has(this.address) ? this.routes.get(path) : undefined, path, deadline);
+    const route = servers.has(this.address) ? (this.routes.get(path) ?? "unimplemented") : "stopped";
+    return new InProcessCall(route, path, deadline);
   }
 }
 
@@ -95,7 +112,7 @@ class InProcessCall {
   private readonly number = ++callNumber;
 
   constructor(
-    private readonly route: Route | undefined,
+    private readonly route: Route | "unimplemented" | "stopped",
     private readonly path: string,
     private readonly deadline: Date | number,
   ) {}
@@ -152,9 +169,10 @@ class InProcessCall {
 
   private dispatch(): void {
     if (this.done) return;
-    if (this.route === undefined) {
-      this.finish({ code: status.UNIMPLEMENTED, details: `The server does not implement the method ${this.path}`, metadata: new Metadata() }, true);
-      return;
+    // A stopped server is unreachable, as a refused connection would be.
+    if (this.route === "stopped") return this.finish({ code: status.UNAVAILABLE, details: "The server is not running", metadata: new Metadata() }, true);
+    if (this.route === "unimplemented") {
+      return this.finish({ code: status.UNIMPLEMENTED, details: `The server does not implement the method ${this.path}`, metadata: new Metadata() }, true);
     }
     const { method, handler } = this.route;
     let request: unknown;

@@ -9,7 +9,7 @@ import {
   signatureAlgorithmFromJSON,
   signatureAlgorithmToJSON,
 } from "@ihp/contracts/identity";
-import { callDeadline, fromGrpcError, outgoingMetadata } from "@ihp/platform";
+import { callDeadline, fromGrpcError, inProcessClientOptions, outgoingMetadata } from "@ihp/platform";
 import type { StoredSignature } from "../../domain/consults/index.js";
 import type { Caller } from "../../application/caller.js";
 import type { IdentityPort } from "../../application/ports.js";
@@ -31,9 +31,9 @@ export function grpcIdentity(
   credentials: ChannelCredentials,
   serviceToken: () => Promise<string> = () => Promise.reject(new Error("consult has no service token to submit documents for signing")),
 ): IdentityPort & { close(): void } {
-  const institutions = new InstitutionServiceClient(address, credentials);
-  const access = new ClinicalAccessServiceClient(address, credentials);
-  const signatures = new SignatureServiceClient(address, credentials);
+  const institutions = new InstitutionServiceClient(address, credentials, inProcessClientOptions(address));
+  const access = new ClinicalAccessServiceClient(address, credentials, inProcessClientOptions(address));
+  const signatures = new SignatureServiceClient(address, credentials, inProcessClientOptions(address));
 
   function call<Req, Res>(caller: Caller, method: Unary<Req, Res>, request: Req): Promise<Res> {
     return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 import type { ChannelCredentials } from "@grpc/grpc-js";
 import { IntegrationQueryServiceClient } from "@ihp/contracts/integration";
-import { callDeadline, fromGrpcError, outgoingMetadata } from "@ihp/platform";
+import { callDeadline, fromGrpcError, inProcessClientOptions, outgoingMetadata } from "@ihp/platform";
 import type { Caller } from "../../application/caller.js";
 import type { HisEncounter, HisEncounterPort } from "../../application/ports.js";
 
@@ -12,7 +12,7 @@ const CALL_MS = 5_000;
  * "no such encounter" (null); every other failure is passed on as integration's stable code.
  */
 export function grpcHisEncounters(address: string, credentials: ChannelCredentials): HisEncounterPort & { close(): void } {
-  const client = new IntegrationQueryServiceClient(address, credentials);
+  const client = new IntegrationQueryServiceClient(address, credentials, inProcessClientOptions(address));
   return {
     encounter(caller: Caller, institutionId: string, encounterId: string): Promise<HisEncounter | null> {
       return new Promise((resolve, reject) => {

@@ -1,13 +1,13 @@
 import type { ChannelCredentials } from "@grpc/grpc-js";
 import { AdverseEventServiceClient } from "@ihp/contracts/reporting";
-import { callDeadline, fromGrpcError, outgoingMetadata } from "@ihp/platform";
+import { callDeadline, fromGrpcError, inProcessClientOptions, outgoingMetadata } from "@ihp/platform";
 import type { SuspensionPort } from "../../application/suspensions.js";
 
 const CALL_MS = 3_000;
 
 /** SuspensionPort over reporting's AdverseEventService.CheckSuspensions, under consult's service token. */
 export function grpcSuspensions(address: string, credentials: ChannelCredentials, serviceToken: () => Promise<string>): SuspensionPort & { close(): void } {
-  const client = new AdverseEventServiceClient(address, credentials);
+  const client = new AdverseEventServiceClient(address, credentials, inProcessClientOptions(address));
   return {
     async active(check) {
       const metadata = outgoingMetadata({ token: await serviceToken() });

@@ -1,6 +1,6 @@
 import { type ChannelCredentials, credentials as grpcCredentials, type Metadata } from "@grpc/grpc-js";
 import { ClinicalAccessServiceClient, PatientServiceClient } from "@ihp/contracts/identity";
-import { callDeadline, fromGrpcError, isRefusal, outgoingMetadata } from "@ihp/platform";
+import { callDeadline, fromGrpcError, inProcessClientOptions, isRefusal, outgoingMetadata } from "@ihp/platform";
 import type { IdentityPort } from "../../application/ports.js";
 
 export interface GrpcIdentityOptions {
@@ -18,8 +18,8 @@ export interface GrpcIdentityOptions {
  */
 export function grpcIdentity(options: GrpcIdentityOptions): IdentityPort & { close(): void } {
   const channel = options.credentials ?? grpcCredentials.createInsecure();
-  const access = new ClinicalAccessServiceClient(options.address, channel);
-  const patients = new PatientServiceClient(options.address, channel);
+  const access = new ClinicalAccessServiceClient(options.address, channel, inProcessClientOptions(options.address));
+  const patients = new PatientServiceClient(options.address, channel, inProcessClientOptions(options.address));
 
   function call<Res>(token: string | undefined, deadline: Date | undefined, invoke: (metadata: Metadata, callOptions: ReturnType<typeof callDeadline>, done: (error: Error | null, response: Res) => void) => void): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {

@@ -1,6 +1,6 @@
 import { type ChannelCredentials, credentials as grpcCredentials, type Metadata } from "@grpc/grpc-js";
 import { ClinicalAccessServiceClient, ClinicalObjectKind, SignatureServiceClient } from "@ihp/contracts/identity";
-import { callDeadline, fromGrpcError, outgoingMetadata } from "@ihp/platform";
+import { callDeadline, fromGrpcError, inProcessClientOptions, outgoingMetadata } from "@ihp/platform";
 import type { IdentityPort, OutgoingCall } from "../../application/ports.js";
 import { signatureFromProto, signatureToProto } from "../signatures.js";
 
@@ -30,8 +30,8 @@ export interface GrpcIdentity extends IdentityPort {
  */
 export function grpcIdentity(options: GrpcIdentityOptions): GrpcIdentity {
   const channel = options.credentials ?? grpcCredentials.createInsecure();
-  const access = new ClinicalAccessServiceClient(options.address, channel);
-  const signatures = new SignatureServiceClient(options.address, channel);
+  const access = new ClinicalAccessServiceClient(options.address, channel, inProcessClientOptions(options.address));
+  const signatures = new SignatureServiceClient(options.address, channel, inProcessClientOptions(options.address));
 
   async function metadataFor(call: OutgoingCall): Promise<Metadata> {
     const token = call.token ?? (await options.serviceToken?.());

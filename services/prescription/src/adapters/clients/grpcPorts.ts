@@ -2,7 +2,7 @@ import { credentials, type ChannelCredentials, type Metadata, type ServiceError 
 import { ConsultContextServiceClient, type GetPrescribingContextResponse } from "@ihp/contracts/consult";
 import { ClinicalObjectKind, SignatureServiceClient, type SignDocumentResponse, type VerifySignatureResponse } from "@ihp/contracts/identity";
 import { AdverseEventServiceClient, type CheckSuspensionsResponse } from "@ihp/contracts/reporting";
-import { callDeadline, fromGrpcError, outgoingMetadata } from "@ihp/platform";
+import { callDeadline, fromGrpcError, inProcessClientOptions, outgoingMetadata } from "@ihp/platform";
 import type { ConsultContextPort, Forwarded, SignaturePort } from "../../application/ports.js";
 import type { SuspensionPort } from "../../application/suspensions.js";
 import type { ConsultSnapshot } from "../../domain/prescriptions/index.js";
@@ -20,7 +20,7 @@ function unary<Res>(call: (metadata: Metadata, options: { deadline: Date }, done
 }
 
 export function consultContextClient(address: string, channel: ChannelCredentials = credentials.createInsecure()): ConsultContextPort & { close(): void } {
-  const client = new ConsultContextServiceClient(address, channel);
+  const client = new ConsultContextServiceClient(address, channel, inProcessClientOptions(address));
   return {
     async getPrescribingContext(consultId, auth) {
       const response = await unary<GetPrescribingContextResponse>((m, o, done) => client.getPrescribingContext({ consultId }, m, o, done), auth);
@@ -58,7 +58,7 @@ export function signatureClient(
   serviceToken: () => Promise<string>,
   channel: ChannelCredentials = credentials.createInsecure(),
 ): SignaturePort & { close(): void } {
-  const client = new SignatureServiceClient(address, channel);
+  const client = new SignatureServiceClient(address, channel, inProcessClientOptions(address));
   return {
     async sign(request, auth) {
       const own = await serviceToken();
@@ -102,7 +102,7 @@ export function signatureClient(
 
 /** SuspensionPort over reporting's AdverseEventService.CheckSuspensions, under prescription's own service token. */
 export function suspensionClient(address: string, serviceToken: () => Promise<string>, channel: ChannelCredentials = credentials.createInsecure()): SuspensionPort & { close(): void } {
-  const client = new AdverseEventServiceClient(address, channel);
+  const client = new AdverseEventServiceClient(address, channel, inProcessClientOptions(address));
   return {
     async active(check, auth) {
       const request = { institutionId: check.institutionId, clinicianId: check.clinicianId, departmentCode: "", drugCodes: [...check.drugCodes] };

@@ -1,6 +1,6 @@
 import { type ChannelCredentials, credentials as grpcCredentials } from "@grpc/grpc-js";
 import { ConsultRecordSourceServiceClient, type GetRecordSourceResponse } from "@ihp/contracts/consult";
-import { callDeadline, fromGrpcError, outgoingMetadata } from "@ihp/platform";
+import { callDeadline, fromGrpcError, inProcessClientOptions, outgoingMetadata } from "@ihp/platform";
 import type { ConsultPort, ConsultSource } from "../../application/ports.js";
 
 export interface GrpcConsultOptions {
@@ -13,7 +13,7 @@ export interface GrpcConsultOptions {
 
 /** ConsultPort over consult's ConsultRecordSourceService (REC-01). Consult's refusals come back with their codes. */
 export function grpcConsult(options: GrpcConsultOptions): ConsultPort & { close(): void } {
-  const client = new ConsultRecordSourceServiceClient(options.address, options.credentials ?? grpcCredentials.createInsecure());
+  const client = new ConsultRecordSourceServiceClient(options.address, options.credentials ?? grpcCredentials.createInsecure(), inProcessClientOptions(options.address));
   return {
     async recordSource(consultId) {
       const metadata = outgoingMetadata({ token: await options.recordsToken() });

@@ -6,7 +6,7 @@ import {
   SignatureServiceClient,
   signatureAlgorithmToJSON,
 } from "@ihp/contracts/identity";
-import { callDeadline, fromGrpcError, isRefusal, outgoingMetadata } from "@ihp/platform";
+import { callDeadline, fromGrpcError, inProcessClientOptions, isRefusal, outgoingMetadata } from "@ihp/platform";
 import type { IdentityPort } from "../../application/ports.js";
 
 const CALL_MS = 5_000;
@@ -31,9 +31,9 @@ export interface GrpcIdentityOptions {
  */
 export function grpcIdentity(options: GrpcIdentityOptions): IdentityPort & { close(): void } {
   const channel = options.credentials ?? grpcCredentials.createInsecure();
-  const access = new ClinicalAccessServiceClient(options.address, channel);
-  const practitioners = new PractitionerServiceClient(options.address, channel);
-  const signatures = new SignatureServiceClient(options.address, channel);
+  const access = new ClinicalAccessServiceClient(options.address, channel, inProcessClientOptions(options.address));
+  const practitioners = new PractitionerServiceClient(options.address, channel, inProcessClientOptions(options.address));
+  const signatures = new SignatureServiceClient(options.address, channel, inProcessClientOptions(options.address));
 
   function call<Req, Res>(metadata: Metadata, deadline: Date | undefined, method: Unary<Req, Res>, request: Req): Promise<Res> {
     return new Promise((resolve, reject) => {
