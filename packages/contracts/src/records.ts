@@ -66,6 +66,8 @@ export {
   RecordExport,
   RecordExportServiceClient,
   RecordExportServiceService,
+  RejectRecordCopyRequest,
+  RejectRecordCopyResponse,
   RenameCustodianRequest,
   RenameCustodianResponse,
   RequestRecordCopyRequest,

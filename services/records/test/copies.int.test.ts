@@ -132,13 +132,18 @@ describe("copies (REC-10)", () => {
     expect(await accessLog(record.recordId)).toContainEqual(expect.objectContaining({ accessorId: "officer-1", accessorRole: "records_officer", purpose: "COPY", outcome: "ALLOWED" }));
   });
 
-  it("REC-10: records staff file an agent's request at the counter, which needs the power of attorney among its proofs", async () => {
+  it("REC-10: records staff file an agent's request at the counter, which needs the power of attorney among its proofs, and may reject it", async () => {
     const officer = await h.token("officer-1", ["records_officer"]);
     const agent = (kinds: string[], requestId: string) =>
       h.call<RequestRecordCopyResponse>(h.copies, h.copies.requestRecordCopy, { requestId, recordIds: [record.recordId], applicantType: "AGENT", applicantId: "agent-1", proofs: kinds.map((kind) => ({ kind, sha256: PROOF })) }, officer);
     await expect(agent(["PATIENT_ID", "AGENT_ID", "AGENCY_PROOF"], "copy-agent-0")).rejects.toMatchObject({ code: "PROOF_MISSING" });
     expect((await agent(["PATIENT_ID", "AGENT_ID", "AGENCY_PROOF", "POWER_OF_ATTORNEY"], "copy-agent-1")).request).toMatchObject({ applicantType: "AGENT", status: "REQUESTED" });
+    // Records staff may refuse it instead, with a stable reason code; a decided request is not decided again.
+    expect((await h.call<RequestRecordCopyResponse>(h.copies, h.copies.rejectRecordCopy, { requestId: "copy-agent-1", reasonCode: "PROOF_NOT_GENUINE" }, officer)).request).toMatchObject({ status: "REJECTED" });
+    await expect(h.call(h.copies, h.copies.approveRecordCopy, { requestId: "copy-agent-1" }, officer)).rejects.toMatchObject({ code: "COPY_ALREADY_DECIDED" });
+    await expect(h.call(h.copies, h.copies.rejectRecordCopy, { requestId: "copy-agent-1", reasonCode: "free text" }, officer)).rejects.toMatchObject({ code: "INVALID_RECORD_INPUT" });
     const physician = await h.token("physician-1", ["physician"]);
+    await expect(h.call(h.copies, h.copies.rejectRecordCopy, { requestId: "copy-agent-1", reasonCode: "X_Y" }, physician)).rejects.toMatchObject({ code: "COPY_APPROVER_NOT_RECORDS_STAFF" });
     await expect(h.call(h.copies, h.copies.requestRecordCopy, { requestId: "copy-agent-2", recordIds: [record.recordId], applicantType: "AGENT", applicantId: "agent-1", proofs: [] }, physician)).rejects.toMatchObject({ code: "RECORD_ACCESS_DENIED" });
   });
 });

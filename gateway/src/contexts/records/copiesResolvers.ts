@@ -13,6 +13,7 @@ import {
   RecordCopyServiceClient,
   RecordCustodyServiceClient,
   RecordExportServiceClient,
+  type RejectRecordCopyResponse,
   type RenameCustodianResponse,
   type RequestRecordCopyResponse,
   type VerifyCustodyTransferResponse,
@@ -101,6 +102,10 @@ function copiesResolvers(deps: ContextDeps) {
     async approveRecordCopy(_root: unknown, args: Input<{ requestId: string }>, context: HttpContext) {
       const response = await call<RecordCopyServiceClient, ApproveRecordCopyResponse>(context, copiesClient, (c, m, o, d) => c.approveRecordCopy({ requestId: args.input.requestId }, m, o, d));
       return { ...response, request: copyRequestView(present(response.request, "request")), seal: present(response.seal, "seal") };
+    },
+    async rejectRecordCopy(_root: unknown, args: Input<{ requestId: string; reasonCode: string }>, context: HttpContext) {
+      const response = await call<RecordCopyServiceClient, RejectRecordCopyResponse>(context, copiesClient, (c, m, o, d) => c.rejectRecordCopy(args.input, m, o, d));
+      return copyRequestView(present(response.request, "request"));
     },
     async renameCustodian(_root: unknown, args: Input<{ requestId: string; institutionId: string; newName: string }>, context: HttpContext) {
       return custody(await call<RecordCustodyServiceClient, RenameCustodianResponse>(context, custodyClient, (c, m, o, d) => c.renameCustodian(args.input, m, o, d)));

@@ -152,6 +152,18 @@ export function createRecordCopies(options: { store: EventStore; records: Record
       });
     },
 
+    reject(caller: Caller, requestId: string, reasonCode: string): Promise<CopyView> {
+      return recordingRefusals(audit, caller, "RejectRecordCopy", isSafeId(requestId) ? `record-copy/${requestId}` : undefined, async () => {
+        const { principal } = caller;
+        const recordsStaff = principal.kind === "human" && principal.roles.includes("records_officer");
+        if (!recordsStaff) throw refusal("COPY_APPROVER_NOT_RECORDS_STAFF");
+        if (!isSafeId(requestId)) throw refusal("INVALID_RECORD_INPUT", "requestId");
+        if (!/^[A-Z][A-Z0-9_]{1,63}$/.test(reasonCode)) throw refusal("INVALID_RECORD_INPUT", "reasonCode");
+        const committer = { ...committerOf(caller), role: "records_officer" };
+        return viewOf(await decide(caller, requestId, { type: "RejectCopy", requestId, recordsStaff, reasonCode, committer, at: clock() }));
+      });
+    },
+
     /** Anyone may check a copy: no token, nothing recorded, nothing revealed but valid or not and why. */
     async verify(input: { readonly content: string; readonly contentSha256: string; readonly seal: InstitutionSeal }): Promise<SealCheck> {
       const hash = input.content !== "" ? sha256Hex(input.content) : input.contentSha256.toLowerCase();

@@ -73,6 +73,7 @@ export function copiesServers(options: CopiesServerOptions): {
         const issued = await copies.approve(caller(call), request.requestId);
         return { request: toCopyView(issued.request), copyId: issued.copyId, content: issued.content, seal: issued.seal, issuedAt: issued.issuedAt };
       }),
+      rejectRecordCopy: handlers.unary(async (request, call) => ({ request: toCopyView(await copies.reject(caller(call), request.requestId, request.reasonCode)) })),
       verifyRecordCopy: handlers.publicUnary(async (request) => copies.verify({ content: request.content, contentSha256: request.contentSha256, seal: sealFromProto(request.seal) })),
       getInstitutionSeal: handlers.publicUnary(async (request) => copies.institutionSeal(request.institutionId)),
     },
