@@ -57,7 +57,9 @@ async function measure(workers: readonly ((i: number) => Promise<unknown>)[], fl
 export async function runFlowBench(kind: "consult" | "prescribing"): Promise<void> {
   const prescribe = kind === "prescribing";
   const dataDir = mkdtempSync(join(process.env["BENCH_DIR"] ?? tmpdir(), `ihp-bench-${kind}-`));
-  const platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "silent" });
+  // BENCH_TRANSPORT=loopback measures the flow with every gRPC call over loopback HTTP/2 (the in-process transport off).
+  const transport = process.env["BENCH_TRANSPORT"] === "loopback" ? "loopback" : "in-process";
+  const platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "silent", inProcessTransport: transport === "in-process" });
   const bare = Fastify({ logger: false });
   try {
     const url = platform.graphqlUrl;
@@ -105,6 +107,7 @@ export async function runFlowBench(kind: "consult" | "prescribing"): Promise<voi
 
     const result = {
       name: kind,
+      transport,
       workers: WORKERS,
       flows,
       requestsPerFlow: requests,
