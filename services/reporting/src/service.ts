@@ -51,6 +51,7 @@ import { REPORTING_SEALING } from "./application/sealing.js";
 import { adverseEventHandlers } from "./application/adverseEvents.js";
 import { anomalyHandlers, watchOverdueAnomalyCases } from "./application/anomalies.js";
 import { registerDailyExports } from "./application/exports/dailyExports.js";
+import { loadDeliverySettings } from "./adapters/delivery/deliveryConfigFile.js";
 import { complaintHandlers } from "./application/complaints.js";
 import { incidentHandlers } from "./application/incidents.js";
 import { auditRefusalRecorder, type RefusalRecorder } from "./application/refusals.js";
@@ -262,7 +263,8 @@ export async function startReportingService(options: ReportingServiceOptions): P
     },
   });
   // REP-08: the daily Smart Yinchuan export into YINCHUAN_EXPORT_DIR, recorded once per day in this log.
-  registerDailyExports(lifecycle, config, { store: () => need(store, "event store"), clock, logger });
+  const testAccounts = async () => (await loadDeliverySettings(config.REGULATOR_DELIVERY_FILE)).testAccounts;
+  registerDailyExports(lifecycle, config, { store: () => need(store, "event store"), clock, logger, testAccounts });
   // REP-04: delivery to the regulators of REGULATOR_DELIVERY_FILE, with the ack ledger in this log.
   const delivery = registerRegulatorDelivery(lifecycle, { config, store: () => need(store, "event store"), verifier, clock, logger, registry: options.metrics?.registry, calendar });
   lifecycle.register("grpc", {

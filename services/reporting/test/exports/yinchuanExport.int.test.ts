@@ -79,11 +79,22 @@ describe("REP-08 Yinchuan daily export", () => {
     cleanups.push(() => rig.close(), () => rm(dir, { recursive: true, force: true }));
     await appendEntries(rig.store, sampleEntries(4, "yinchuan"));
     const job = yinchuanExport({ store: rig.store, clock: rig.clock.now, logger: createLogger({ name: "reporting", level: "silent" }), dir });
-    await job.exportPreviousDay();
+    expect((await job.exportPreviousDay()).status).toBe("EXPORTED");
     rig.clock.advance(24 * 3_600_000);
     const next = await job.exportPreviousDay();
     expect(next.status).toBe("EXPORTED");
     expect(next.status === "EXPORTED" ? next.manifest.files.map((file) => file.count) : []).toEqual([0, 0, 0]);
     expect(next.day).toBe("2026-12-07");
+  });
+
+  it("REP-08: test and demo accounts are never exported, as they are never delivered", async () => {
+    const rig = deliveryRig("yinchuan");
+    const dir = await mkdtemp(join(tmpdir(), "ihp-yinchuan-export-"));
+    cleanups.push(() => rig.close(), () => rm(dir, { recursive: true, force: true }));
+    await appendEntries(rig.store, [...sampleEntries(4, "yinchuan"), ...sampleEntries(4, "yinchuan", "inst-demo").map((entry, n) => ({ ...entry, sourceEventId: `demo-${n}` }))]);
+    const job = yinchuanExport({ store: rig.store, clock: rig.clock.now, logger: createLogger({ name: "reporting", level: "silent" }), dir, testAccounts: new Set(["inst-demo"]) });
+    const outcome = await job.exportPreviousDay();
+    expect(outcome.status === "EXPORTED" ? outcome.manifest.files.map((file) => file.count) : []).toEqual([1, 0, 2]);
+    expect(await readFile(join(dir, "2026-12-06", "2026-12-06-outpatient_log.jsonl"), "utf8")).not.toContain("inst-demo");
   });
 });

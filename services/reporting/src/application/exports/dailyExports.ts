@@ -18,7 +18,11 @@ export interface DailyExportSettings {
  * catches up); one run at a time; a failed run is logged (YINCHUAN_EXPORT_FAILED, SECURITY_REPORT_FAILED) and the
  * next tick retries. Returns the runs, for tests and operators.
  */
-export function registerDailyExports(lifecycle: Lifecycle, settings: DailyExportSettings, deps: { readonly store: () => EventStore; readonly clock: () => Date; readonly logger: Logger }) {
+export function registerDailyExports(
+  lifecycle: Lifecycle,
+  settings: DailyExportSettings,
+  deps: { readonly store: () => EventStore; readonly clock: () => Date; readonly logger: Logger; readonly testAccounts?: () => Promise<ReadonlySet<string>> },
+) {
   const { logger } = deps;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
@@ -29,7 +33,7 @@ export function registerDailyExports(lifecycle: Lifecycle, settings: DailyExport
     return next;
   };
   const exportDay = () =>
-    exportDir === undefined ? Promise.resolve(undefined) : serial(() => yinchuanExport({ store: deps.store(), clock: deps.clock, logger, dir: exportDir }).exportPreviousDay());
+    exportDir === undefined ? Promise.resolve(undefined) : serial(async () => yinchuanExport({ store: deps.store(), clock: deps.clock, logger, dir: exportDir, testAccounts: await deps.testAccounts?.() }).exportPreviousDay());
   // Reporting's own trail only, for now: the other services' trails are in their own logs (README, XC-07).
   const reportDay = () =>
     reportDir === undefined

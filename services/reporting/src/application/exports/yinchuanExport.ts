@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { type EventStore, type LogPosition, START, uuidv7, WrongExpectedRevisionError } from "@ihp/eventsourcing";
 import { profileAt } from "@ihp/jurisdiction";
 import type { Logger } from "@ihp/platform";
-import { type RegulatorMessage, toRegulatorMessage } from "../../domain/delivery/regulatorMessage.js";
+import { namesTestAccount, type RegulatorMessage, toRegulatorMessage } from "../../domain/delivery/regulatorMessage.js";
 import { type ExportManifest, exportFiles, exportManifest, inPeriod, previousBeijingDay } from "../../domain/exports/yinchuanExport.js";
 import { feedRecordOf } from "../feedQueries.js";
 
@@ -18,6 +18,8 @@ export interface YinchuanExportDeps {
   readonly logger: Logger;
   /** YINCHUAN_EXPORT_DIR: one folder per day (YYYY-MM-DD) with the files and manifest.json. */
   readonly dir: string;
+  /** Test and demo accounts (REGULATOR_DELIVERY_FILE's list): never exported, as they are never delivered. */
+  readonly testAccounts?: ReadonlySet<string> | undefined;
 }
 
 export type ExportOutcome =
@@ -41,6 +43,7 @@ async function writeWhole(path: string, content: string): Promise<void> {
  */
 export function yinchuanExport(deps: YinchuanExportDeps) {
   const { store, clock, logger, dir } = deps;
+  const testAccounts = deps.testAccounts ?? new Set<string>();
 
   async function messagesOf(period: { readonly from: string; readonly to: string }): Promise<RegulatorMessage[]> {
     const messages: RegulatorMessage[] = [];
@@ -49,7 +52,9 @@ export function yinchuanExport(deps: YinchuanExportDeps) {
       const events = await store.readAll({ after, limit: READ_BATCH });
       for (const event of events) {
         const record = feedRecordOf(event);
-        if (record !== undefined && record.data.jurisdiction === "yinchuan" && inPeriod(record.data.occurredAt, period)) messages.push(toRegulatorMessage(event.id, record.data));
+        if (record === undefined || record.data.jurisdiction !== "yinchuan" || !inPeriod(record.data.occurredAt, period)) continue;
+        const message = toRegulatorMessage(event.id, record.data);
+        if (!namesTestAccount(message, testAccounts)) messages.push(message);
       }
       const last = events.at(-1);
       if (last !== undefined) after = last.position;
