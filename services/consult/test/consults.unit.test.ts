@@ -60,6 +60,15 @@ describe("RequestConsult", () => {
     expect(eventsOf(linked)).toMatchObject([{ data: { priorRecord: { source: "HIS", recordId: "his-1" } } }]);
   });
 
+  it("REC-01: a HIS-linked prior record keeps the encounter's HIS patient id; an upload keeps none, whatever it carries", () => {
+    const linked = consultDecider.decide(requestCommand({ priorRecord: { ...prior, documentId: "", hisLinkId: "his-1", hisPatientId: "MZ-77" } }), consultDecider.initialState);
+    expect(eventsOf(linked)).toMatchObject([{ data: { priorRecord: { source: "HIS", hisPatientId: "MZ-77" } } }]);
+    const uploaded = eventsOf(consultDecider.decide(requestCommand({ priorRecord: { ...prior, hisPatientId: "MZ-77" } }), consultDecider.initialState));
+    const data = uploaded[0]!.data as { priorRecord: Record<string, unknown> };
+    expect(data.priorRecord["source"]).toBe("UPLOAD");
+    expect(data.priorRecord).not.toHaveProperty("hisPatientId");
+  });
+
   it("CON-04: under the Guangxi profile refuses a record dated before the same day of the previous month", () => {
     const guangxi = { profile: profileAt("guangxi", AT), institution: { ...requestCommand().institution, jurisdiction: "guangxi" as const } };
     given(consultDecider)

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConsultServiceService, type RequestConsultRequest } from "@ihp/contracts/consult";
+import { ConsultRecordSourceServiceService, ConsultServiceService, type RequestConsultRequest } from "@ihp/contracts/consult";
 import { IngestStatus, IntegrationIngestServiceService } from "@ihp/contracts/integration";
 import { DomainError } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
@@ -127,10 +127,27 @@ describe("CON-03 satisfied by a HIS-linked encounter (XC-03)", () => {
     try {
       const [first] = await log.readStream(`consult-${requested!.consultId}`);
       const prior = (first!.data as { priorRecord: Record<string, unknown> }).priorRecord;
-      expect(prior).toMatchObject({ recordId: "ENC-1", source: "HIS", recordType: "OUTPATIENT_RECORD", recordDate: "2026-03-01", issuingInstitution: INSTITUTION });
+      expect(prior).toMatchObject({ recordId: "ENC-1", source: "HIS", recordType: "OUTPATIENT_RECORD", recordDate: "2026-03-01", issuingInstitution: INSTITUTION, hisPatientId: "HIS-001" });
       expect((prior["diagnoses"] as { code: string }[]).map((d) => d.code)).toEqual(["E11.9"]);
     } finally {
       await log.close();
+    }
+
+    // REC-01: once completed, the record source names the encounter's HIS patient id for the record header.
+    const consultId = requested!.consultId;
+    const patient = await patientToken("patient-1");
+    const text = await consults.call("getConsentText", {});
+    await consults.call("giveConsent", { requestId: requestId(), consultId, consentVersion: text.version, consentSha256: text.sha256 }, patient);
+    await consults.call("decideEligibility", { requestId: requestId(), consultId, eligible: true, verifiedDiagnoses: [DIABETES] }, physician);
+    await consults.call("startConsult", { requestId: requestId(), consultId }, physician);
+    await consults.call("completeConsult", { requestId: requestId(), consultId, summary: "血糖控制可，继续原方案。", diagnoses: [DIABETES] }, physician);
+    const recordsService = await issuer.issue({ subject: "svc:records", roles: ["records"], tenantId: "platform", kind: "service" });
+    const sources = new TestClient(ConsultRecordSourceServiceService, consult.grpcPort);
+    try {
+      const source = await sources.call("getRecordSource", { consultId }, recordsService);
+      expect(source).toMatchObject({ consultId, priorRecordSource: "HIS", priorRecordId: "ENC-1", hisPatientId: "HIS-001" });
+    } finally {
+      sources.close();
     }
   });
 

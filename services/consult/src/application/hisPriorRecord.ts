@@ -9,7 +9,8 @@ import type { HisEncounterPort } from "./ports.js";
  * integration service. Its record type, date, issuing institution and diagnoses are taken from that encounter, never
  * from the client. An encounter that does not exist, belongs to another institution or another patient, or that the
  * caller may not read is HIS_ENCOUNTER_NOT_USABLE (one code, so the answer does not tell which), and so is any HIS
- * link when no integration service is configured. Uploads pass unchanged.
+ * link when no integration service is configured. The encounter's HIS patient id is kept with the record (REC-01
+ * header). Uploads pass unchanged: whatever hisPatientId an upload carries is dropped by requirePriorRecord.
  */
 export async function resolveHisPriorRecord(
   encounters: HisEncounterPort | undefined,
@@ -37,5 +38,7 @@ export async function resolveHisPriorRecord(
     recordDate: encounter.encounterDate,
     issuingInstitution: encounter.institutionId,
     diagnoses: encounter.diagnoses.map((d) => ({ code: d.code, name: d.name, version: d.version })),
+    // The record header's HIS patient id (REC-01) comes from the encounter too; an upload carries none.
+    hisPatientId: encounter.hisPatientId,
   };
 }

@@ -93,6 +93,8 @@ export interface HisEncounter {
   readonly encounterId: string;
   readonly institutionId: string;
   readonly patientId: string;
+  /** The patient's id in the institution's HIS. */
+  readonly hisPatientId: string;
   readonly encounterDate: string;
   readonly recordType: string;
   readonly diagnoses: readonly { readonly code: string; readonly name: string; readonly version: string }[];

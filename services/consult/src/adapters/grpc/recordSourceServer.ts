@@ -35,6 +35,8 @@ export function recordSourceServer(options: {
         priorRecordDate: prior?.recordDate ?? "",
         transcript: transcript.map(({ messageId, senderRole, kind, text, mediaUri, mediaSha256, sentAt }) => ({ messageId, senderRole, kind, text, mediaUri, mediaSha256, sentAt })),
         recordings: recordings.map(({ uri, sha256, durationSeconds, storedAt }) => ({ uri, sha256, durationSeconds, storedAt })),
+        // Only a HIS-linked prior record carries it (REC-01 header); empty for an upload or an older consult.
+        hisPatientId: prior?.source === "HIS" ? (prior.hisPatientId ?? "") : "",
       };
     }),
   };

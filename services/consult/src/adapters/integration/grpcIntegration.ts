@@ -31,6 +31,7 @@ export function grpcHisEncounters(address: string, credentials: ChannelCredentia
                   encounterId: found.encounterId,
                   institutionId: found.institutionId,
                   patientId: found.patientId,
+                  hisPatientId: found.hisPatientId,
                   encounterDate: found.encounterDate,
                   recordType: found.recordType,
                   diagnoses: found.diagnoses.map((d) => ({ code: d.code, name: d.name, version: d.version })),

@@ -36,6 +36,8 @@ export interface PriorRecordInput {
   readonly recordDate: string;
   readonly issuingInstitution: string;
   readonly diagnoses: readonly Diagnosis[];
+  /** Set only by resolveHisPriorRecord, from the HIS encounter; never taken from the client. */
+  readonly hisPatientId?: string;
 }
 
 export interface InvitationInput {

@@ -129,13 +129,16 @@ export function requirePriorRecord(
   const recordDate = input.recordDate.trim();
   if (!isRecordDate(recordDate) || recordDate > beijingDay(at)) throw refusal("INVALID_PRIOR_RECORD_DATE");
   if (!isWithinPriorRecordWindow(profile, recordDate, at)) throw refusal("PRIOR_RECORD_TOO_OLD");
+  const his = documentId === "";
+  const hisPatientId = his ? (input.hisPatientId ?? "") : "";
   return {
     recordId: documentId || hisLinkId,
-    source: documentId === "" ? "HIS" : "UPLOAD",
+    source: his ? "HIS" : "UPLOAD",
     recordType,
     recordDate,
     issuingInstitution,
     diagnoses,
+    ...(hisPatientId === "" ? {} : { hisPatientId }),
   };
 }
 

@@ -44,6 +44,11 @@ export type PriorRecord = {
   readonly issuingInstitution: string;
   /** The diagnoses the record states (what the physician verifies). */
   readonly diagnoses: Diagnosis[];
+  /**
+   * The patient's id in the institution's HIS (WS/T 500 header, REC-01): the HIS encounter's, for a record linked from
+   * HIS. Absent for an upload (nothing vouches for a number the patient types) and on events written before it was kept.
+   */
+  readonly hisPatientId?: string;
 };
 
 /** CON-09: who invited, from which offline encounter, with the diagnoses made there. */
