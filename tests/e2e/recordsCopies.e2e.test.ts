@@ -189,6 +189,10 @@ describe.skipIf(!opensslAvailable)("records exports, copies, access logs and cus
     expect(await query("verifyCustodyTransfer", verify, { input: { requestId: "custody-verify-2", institutionId, transferId: "transfer-2", received: manifest } }, admin)).toMatchObject({ verifiedFor: "successor-hospital-1" });
     expect(await query("closeCustodian", close, { input: { requestId: "custody-close-3", institutionId } }, admin)).toMatchObject({ closed: true });
     const physician = await staff("physician-e2e", "physician");
-    expect((await refusal(query("custodyManifest", "query ($institutionId: ID!) { custodyManifest(institutionId: $institutionId) { id } }", { institutionId }, physician))).code).toBe("CUSTODY_ADMIN_REQUIRED");
+    const denied = await refusal(query("custodyManifest", "query ($institutionId: ID!) { custodyManifest(institutionId: $institutionId) { id } }", { institutionId }, physician));
+    expect(denied.code).toBe("CUSTODY_ADMIN_REQUIRED");
+    // The gateway passes the records service's code through with its English and Chinese texts.
+    expect(denied.errors[0]?.message).toContain("institution's administrator");
+    expect(denied.errors[0]?.extensions?.["messageZh"]).toBe("仅本机构管理员可以办理机构更名、病历移交或注销。");
   });
 });
