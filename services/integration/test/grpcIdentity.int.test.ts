@@ -19,6 +19,7 @@ beforeAll(async () => {
   const access: ClinicalAccessServiceServer = {
     checkReceiving: unimplemented,
     checkReviewer: unimplemented,
+    getPatientForRecord: unimplemented,
     getVerifiedPatient: (call, done) => {
       note("GetVerifiedPatient", call.metadata);
       if (call.request.patientId !== "pat-zhang") return done(toGrpcError(new DomainError("PATIENT_NOT_VERIFIED", "FAILED_PRECONDITION", "not verified")));

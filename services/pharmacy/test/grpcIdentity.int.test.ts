@@ -52,6 +52,7 @@ beforeAll(async () => {
     checkReceiving: unimplemented,
     getVerifiedPatient: unimplemented,
     checkGuardian: unimplemented,
+    getPatientForRecord: unimplemented,
     checkReviewer: (call, done) => {
       note("CheckReviewer", call.metadata);
       if (call.request.pharmacistId === "novice") {

@@ -17,6 +17,7 @@ import {
 import { defaultIdentityVerifier, type IdentityVerifier } from "../../application/patients/identityVerifier.js";
 import { createCareRelationships } from "../../application/care/careRelationships.js";
 import { createPatientAccess } from "../../application/patients/patientAccess.js";
+import { createPatientForRecord } from "../../application/patients/patientForRecord.js";
 import { createPatients } from "../../application/patients/patientCommands.js";
 import { openPatientKeyRing, type PatientKeyRing } from "../../application/patients/patientKeyRing.js";
 import { createAccounts } from "../../application/sessions/accounts.js";
@@ -122,7 +123,16 @@ export function accessBindings(
     { definition: SessionServiceService, implementation: sessionServer({ handlers, accounts, passkeys, newId }) },
     {
       definition: ClinicalAccessServiceService,
-      implementation: clinicalAccessServer({ handlers, accounts, patients: patientAccess, practitioners, audit, clock, newId }),
+      implementation: clinicalAccessServer({
+        handlers,
+        accounts,
+        patients: patientAccess,
+        patientForRecord: createPatientForRecord({ patients, keys: adapters.keys, audit }),
+        practitioners,
+        audit,
+        clock,
+        newId,
+      }),
     },
     { definition: SignatureServiceService, implementation: signatureServer({ handlers, signatures, newId, verifier: tokens }) },
     { definition: SigningKeyServiceService, implementation: signingKeyServer({ handlers, signatures, newId }) },

@@ -1,6 +1,7 @@
 import { type ClinicalAccessServiceServer, Profession } from "@ihp/contracts/identity";
 import { authorize, denialError, type GrpcHandlers } from "@ihp/platform";
 import type { PatientAccess } from "../../application/patients/patientAccess.js";
+import type { GetPatientForRecord } from "../../application/patients/patientForRecord.js";
 import type { Accounts } from "../../application/sessions/accounts.js";
 import type { PractitionerAccess } from "../../application/sessions/practitionerAccessPort.js";
 import { recordingRefusals } from "../../application/refusals.js";
@@ -17,6 +18,8 @@ export interface ClinicalAccessServerOptions {
   readonly handlers: GrpcHandlers;
   readonly accounts: Accounts;
   readonly patients: PatientAccess;
+  /** REC-01: name, birth date and sex for the records service's own credential only. */
+  readonly patientForRecord: GetPatientForRecord;
   readonly practitioners: PractitionerAccess;
   readonly audit: AuditTrail;
   readonly clock: () => Date;
@@ -25,7 +28,7 @@ export interface ClinicalAccessServerOptions {
 
 /** ihp.identity.v1.ClinicalAccessService (access.proto): the checks other services make before a clinical act. */
 export function clinicalAccessServer(options: ClinicalAccessServerOptions): ClinicalAccessServiceServer {
-  const { handlers, accounts, patients, practitioners, audit, clock, newId } = options;
+  const { handlers, accounts, patients, patientForRecord, practitioners, audit, clock, newId } = options;
   return {
     // IDN-03, IDN-08 here (the person, their current session, a step-up for this consult); IDN-01…06 by practitioners.
     checkReceiving: handlers.unary(async (request, call) => {
@@ -46,6 +49,8 @@ export function clinicalAccessServer(options: ClinicalAccessServerOptions): Clin
       const patient = await patients.getVerifiedPatient(callerOf(call, newId), request.patientId);
       return { patientId: patient.patientId, birthDate: patient.birthDate, sex: patient.sex, verificationMethod: patient.verification.method };
     }),
+
+    getPatientForRecord: handlers.unary(async (request, call) => patientForRecord(callerOf(call, newId), request.patientId, request.institutionId)),
 
     checkGuardian: handlers.unary(async (request, call) => patients.checkGuardian(callerOf(call, newId), request.guardianId, request.childId)),
 
