@@ -47,6 +47,8 @@ export interface EmbeddedOptions {
   readonly metricsPort?: number;
   /** REC-07: the TSA the records service dates signatures with; default the in-process TSA under dataDir. */
   readonly recordsTsa?: TimestampAuthority;
+  /** Extra years of the CN working-day calendar for reporting's deadlines (its WORKING_DAY_CALENDAR_FILE). */
+  readonly workingDayCalendarFile?: string;
   /** Gateway → service calls in process (default) or over loopback gRPC (the distributed mode's path; benchmarks compare). */
   readonly inProcessTransport?: boolean;
 }
@@ -125,7 +127,15 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
     },
     {
       name: "reporting",
-      start: () => startReportingService({ config: reportingConfigSchema.parse({ ...common, SERVICE_NAME: "reporting" }), ...shared("reporting") }),
+      start: () =>
+        startReportingService({
+          config: reportingConfigSchema.parse({
+            ...common,
+            SERVICE_NAME: "reporting",
+            ...(options.workingDayCalendarFile === undefined ? {} : { WORKING_DAY_CALENDAR_FILE: options.workingDayCalendarFile }),
+          }),
+          ...shared("reporting"),
+        }),
     },
     {
       // HIS/LIS/PACS ingest and the outbound feed (issue 17); before consult, which reads HIS encounters (CON-03).

@@ -16,7 +16,7 @@ import {
   seedDemo,
   startEmbeddedPlatform,
 } from "@ihp/runner";
-import { waitFor } from "@ihp/testing";
+import { waitFor, writeWeekendOnlyCalendarFile } from "@ihp/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -190,7 +190,14 @@ describe.skipIf(!hasChromium)("REP-04, REP-02, REP-05: the supervision dashboard
     if (!existsSync(join(DASHBOARD_DIR, "dist", "index.html"))) {
       execFileSync(process.execPath, [join(REPO, "node_modules", "vite", "bin", "vite.js"), "build", "--logLevel", "warn"], { cwd: DASHBOARD_DIR, stdio: "inherit" });
     }
-    platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "warn" });
+    platform = await startEmbeddedPlatform({
+      dataDir,
+      gatewayPort: 0,
+      logLevel: "warn",
+      // Deadlines count from the real clock: in late December they reach into next year (test calendar, weekends only;
+      // the built-in years win where they exist).
+      workingDayCalendarFile: writeWeekendOnlyCalendarFile(dataDir, [0, 1, 2].map((ahead) => new Date().getUTCFullYear() + ahead)),
+    });
     url = platform.graphqlUrl;
     base = url.replace(/\/graphql$/, "");
     const now = new Date();

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DemoSeed, type EmbeddedPlatform, FlowError, must, seedDemo, startEmbeddedPlatform } from "@ihp/runner";
-import { waitFor } from "@ihp/testing";
+import { waitFor, writeWeekendOnlyCalendarFile } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // REP-04 / REP-02 through GraphQL, embedded mode: the demo seed registers an institution and files a physician and a
@@ -33,7 +33,14 @@ describe("regulatorDeliveryStatus through GraphQL, embedded mode (REP-04, REP-02
   let url: string;
 
   beforeAll(async () => {
-    platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "warn" });
+    platform = await startEmbeddedPlatform({
+      dataDir,
+      gatewayPort: 0,
+      logLevel: "warn",
+      // Deadlines count from the real clock: in late December they reach into next year (test calendar, weekends only;
+      // the built-in years win where they exist).
+      workingDayCalendarFile: writeWeekendOnlyCalendarFile(dataDir, [0, 1, 2].map((ahead) => new Date().getUTCFullYear() + ahead)),
+    });
     url = platform.graphqlUrl;
     demo = await seedDemo(url, platform.issuer, new Date());
   }, 120_000);

@@ -17,7 +17,7 @@ import {
   startEmbeddedPlatform,
   startFollowUp,
 } from "@ihp/runner";
-import { waitFor } from "@ihp/testing";
+import { waitFor, writeWeekendOnlyCalendarFile } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // REP-04 supervision statistics end to end, embedded mode, through GraphQL only: a seeded clinical flow (a follow-up
@@ -79,7 +79,14 @@ describe("REP-04 supervision statistics end to end, embedded mode, through Graph
   };
 
   beforeAll(async () => {
-    platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "warn" });
+    platform = await startEmbeddedPlatform({
+      dataDir,
+      gatewayPort: 0,
+      logLevel: "warn",
+      // Deadlines count from the real clock: in late December they reach into next year (test calendar, weekends only;
+      // the built-in years win where they exist).
+      workingDayCalendarFile: writeWeekendOnlyCalendarFile(dataDir, [0, 1, 2].map((ahead) => new Date().getUTCFullYear() + ahead)),
+    });
     url = platform.graphqlUrl;
     demo = await seedDemo(url, platform.issuer, now);
     admin = demo.tokens["institution_admin"]!;

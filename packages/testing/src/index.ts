@@ -11,6 +11,7 @@ export { filesContaining } from "./canary.js";
 export { documentedErrors, errorTableRows } from "./errorsDoc.js";
 export type { ErrorRow } from "./errorsDoc.js";
 export { writeTransitKeyFile } from "./transitKeyFile.js";
+export { writeWeekendOnlyCalendarFile } from "./workingDayCalendar.js";
 export { RegulatorSimulator } from "./regulatorSimulator.js";
 export type { RegulatorSimulatorOptions, SimulatorFault, SimulatorRecord, SimulatorRequest, SimulatorStats } from "./regulatorSimulator.js";
 export { cbor, DEFAULT_ORIGIN, DEFAULT_RP_ID, SoftAuthenticator } from "./softAuthenticator.js";
