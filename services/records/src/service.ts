@@ -84,7 +84,8 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
   let identity = options.identity;
   if (identity === undefined) {
     const tokens = serviceTokenSource(config);
-    const own = grpcIdentity({ address: required("IDENTITY_GRPC_ADDRESS", config.IDENTITY_GRPC_ADDRESS), serviceToken: () => tokens.token() });
+    const recordsTokens = serviceTokenSource(config, fetch, ["records"]);
+    const own = grpcIdentity({ address: required("IDENTITY_GRPC_ADDRESS", config.IDENTITY_GRPC_ADDRESS), serviceToken: () => tokens.token(), recordsToken: () => recordsTokens.token() });
     closers.push(() => own.close());
     identity = own;
   }

@@ -1,6 +1,6 @@
 import type { EventMetadata, EventStore } from "@ihp/eventsourcing";
 import { type JurisdictionCode, profileAt } from "@ihp/jurisdiction";
-import { type Principal, traceFields } from "@ihp/platform";
+import { type Principal, RemoteError, traceFields } from "@ihp/platform";
 import { type Coded, type MediaReference, mediaRetention, type RecordHeaderBase, type RecordSections } from "../domain/index.js";
 import type { Caller } from "./caller.js";
 import { type MediaKind, type MediaVault } from "./mediaVault.js";
@@ -55,7 +55,11 @@ export function draftSections(source: ConsultSource): RecordSections {
   };
 }
 
-export function headerOf(documentId: string, source: ConsultSource): RecordHeaderBase {
+/**
+ * REC-01 header: the patient's id in the institution's HIS is known only when consult's prior record was linked from
+ * HIS (an upload names none); the name is identity's (sealed at rest here by RECORDS_SEALING), empty when unknown.
+ */
+export function headerOf(documentId: string, source: ConsultSource, patientName = ""): RecordHeaderBase {
   return {
     documentId,
     setId: derivedId("record-set", source.consultId),
@@ -64,9 +68,25 @@ export function headerOf(documentId: string, source: ConsultSource): RecordHeade
     visitKind: "FOLLOW_UP",
     priorRecordId: source.priorRecordId === "" ? null : source.priorRecordId,
     consultId: source.consultId,
-    patient: { patientId: source.patientId, hisPatientId: null, name: "", sex: SEX[source.patientSex] ?? UNKNOWN_SEX, birthDate: source.patientBirthDate },
+    patient: { patientId: source.patientId, hisPatientId: source.hisPatientId || null, name: patientName, sex: SEX[source.patientSex] ?? UNKNOWN_SEX, birthDate: source.patientBirthDate },
     custodian: { institutionId: source.institutionId, name: "" },
   };
+}
+
+/**
+ * The patient's name for the header, from identity with the records service's own credential. An erased identity
+ * leaves the name empty (the record keeps no marker text as a name). PATIENT_NOT_FOUND (identity does not know the
+ * patient at this institution) leaves it empty too, so the record is still drafted. Any other failure is thrown like
+ * one of consult's: a refusal (e.g. a credential without the `records` role) is logged by code, an outage redelivered.
+ */
+async function patientNameOf(identity: IdentityPort, source: ConsultSource): Promise<string> {
+  try {
+    const patient = await identity.patientForRecord(source.patientId, source.institutionId);
+    return patient.erased ? "" : patient.name;
+  } catch (error) {
+    if (error instanceof RemoteError && error.kind === "NOT_FOUND") return "";
+    throw error;
+  }
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -117,7 +137,7 @@ export function createOrigination(options: OriginationOptions) {
     const retainUntil = mediaRetention(profile, source.completedAt).retainUntil;
     const media = options.media === undefined ? [] : await consultMedia(options.media, source, documentId, retainUntil, metadata);
     const caller: Caller = { principal: RECORDS_PRINCIPAL, token: undefined, correlationId: causationId, trace: traceFields() };
-    const header = headerOf(documentId, source);
+    const header = headerOf(documentId, source, await patientNameOf(identity, source));
     await records.decide(
       caller,
       documentId,

@@ -16,6 +16,8 @@ export interface ConsultSource {
   readonly summary: string;
   readonly diagnoses: readonly { readonly code: string; readonly name: string; readonly version: string }[];
   readonly priorRecordId: string;
+  /** The patient's id in the institution's HIS when the prior record was linked from HIS; empty (or absent) otherwise. */
+  readonly hisPatientId?: string | undefined;
   readonly transcript: readonly { readonly messageId: string; readonly senderRole: string; readonly kind: string; readonly text: string; readonly mediaUri: string; readonly mediaSha256: string; readonly sentAt: string }[];
   /** Stored audio/video recordings of the consult, by URI and SHA-256 (consult keeps the bytes). */
   readonly recordings?: readonly { readonly uri: string; readonly sha256: string; readonly durationSeconds: number; readonly storedAt: string }[] | undefined;
@@ -42,6 +44,11 @@ export interface IdentitySignature {
 export interface IdentityPort {
   /** A practitioner's name and title, asked on the service's own behalf (or the practitioner's own token). */
   practitioner(practitionerId: string): Promise<{ readonly name: string; readonly title: string }>;
+  /**
+   * The patient part of a record header (REC-01): name, birth date and sex of a patient of the institution, asked with
+   * the records service's own `records` credential. `erased`: the patient's identity was erased (name is a marker).
+   */
+  patientForRecord(patientId: string, institutionId: string): Promise<{ readonly name: string; readonly erased: boolean }>;
   /** Whether the caller (a patient) is a verified guardian of the (minor) patient, asked with the caller's token. */
   checkGuardian(caller: Caller, guardianId: string, childId: string): Promise<boolean>;
   /**

@@ -11,7 +11,7 @@ import { BuiltinIssuer, createLogger, fromGrpcError, loadConfig, TokenVerifier, 
 import { InProcessTsa } from "@ihp/timestamping";
 import type { ConsultSource, IdentityPort } from "../../src/application/ports.js";
 import { type RecordsService, recordsConfigSchema, startRecordsService } from "../../src/index.js";
-import { completedConsult, consultDouble } from "../service/doubles.js";
+import { completedConsult, consultDouble, patientForRecordDouble } from "../service/doubles.js";
 
 // The records service over gRPC with its real host (SQLite log, sealing, key store, bus consumer), an in-process bus,
 // an in-process TSA and consult/identity doubles, on a clock the test moves (years forward, never sleeps).
@@ -22,6 +22,7 @@ export type Role = "patient" | "physician" | "records_officer" | "institution_ad
 export function practitionersDouble(practitioners: Readonly<Record<string, { name: string; title: string }>>): IdentityPort {
   return {
     practitioner: (id) => Promise.resolve(practitioners[id] ?? { name: "", title: "" }),
+    patientForRecord: patientForRecordDouble,
     // One verified guardianship: guardian-9 of patient-2 (a minor in these tests).
     checkGuardian: (_caller, guardianId, childId) => Promise.resolve(guardianId === "guardian-9" && childId === "patient-2"),
     sign: (caller, request) =>

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { RemoteError } from "@ihp/platform";
 import type { ConsultPort, ConsultSource, IdentityPort } from "../../src/application/ports.js";
 
 /** Consult's record source as the records service sees it: one completed follow-up consult per id. */
@@ -11,11 +12,27 @@ export function consultDouble(sources: Map<string, ConsultSource>): ConsultPort 
   };
 }
 
+/** Patients identity knows, by id: their institution and name (the REC-01 header); "" as name: erased. */
+export const PATIENTS: Readonly<Record<string, { readonly institutionId: string; readonly name: string }>> = {
+  "patient-1": { institutionId: "hosp-1", name: "王芳" },
+  "patient-2": { institutionId: "hosp-1", name: "李小明" },
+  "patient-erased": { institutionId: "hosp-1", name: "" },
+  "patient-elsewhere": { institutionId: "hosp-2", name: "赵外院" },
+};
+
+/** Identity's GetPatientForRecord over PATIENTS: the name of a patient of the institution, else PATIENT_NOT_FOUND. */
+export function patientForRecordDouble(patientId: string, institutionId: string): Promise<{ name: string; erased: boolean }> {
+  const patient = PATIENTS[patientId];
+  if (patient === undefined || patient.institutionId !== institutionId) return Promise.reject(new RemoteError("PATIENT_NOT_FOUND", "NOT_FOUND", "The patient was not found.", undefined, 5));
+  return Promise.resolve(patient.name === "" ? { name: "已销毁", erased: true } : { name: patient.name, erased: false });
+}
+
 /** Identity's answers: named practitioners, no guardianships, and a signature over the submitted document's hash. */
 export function identityDouble(names: Readonly<Record<string, string>>): IdentityPort & { readonly signed: string[] } {
   const signed: string[] = [];
   return {
     signed,
+    patientForRecord: patientForRecordDouble,
     practitioner: (practitionerId) => Promise.resolve({ name: names[practitionerId] ?? "", title: "主治医师" }),
     checkGuardian: () => Promise.resolve(false),
     sign(caller, request) {

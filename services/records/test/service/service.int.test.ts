@@ -103,6 +103,8 @@ describe("records service over gRPC (issue 11)", () => {
       return draft !== undefined;
     }, 10_000, "the draft record");
     expect(draft).toMatchObject({ version: 1, status: "DRAFT", authorName: "王示范", visitAt: "2026-12-06T10:03+08:00", priorRecordId: "prior-1" });
+    // REC-01 header: the name identity gave the records service's own credential; an uploaded prior record names no HIS id.
+    expect(draft).toMatchObject({ patientName: "王芳", hisPatientId: "" });
     expect(draft!.sections).toMatchObject({ chiefComplaint: "", examined: false, treatmentAdvice: "胸闷复诊小结：病情稳定" });
     expect(draft!.media.map((item) => item.kind)).toEqual(["TRANSCRIPT"]);
     expect((await call<ListPatientRecordsResponse>(client.listPatientRecords, { patientId: "patient-1" }, patient)).records).toHaveLength(1);

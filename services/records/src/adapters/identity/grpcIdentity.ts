@@ -22,6 +22,8 @@ export interface GrpcIdentityOptions {
   readonly credentials?: ChannelCredentials | undefined;
   /** The records service's own `system` token: practitioner lookups and submitting documents for signing. */
   readonly serviceToken: () => Promise<string>;
+  /** The records service's own `records` token: the only credential GetPatientForRecord answers (REC-01 header). */
+  readonly recordsToken: () => Promise<string>;
 }
 
 /**
@@ -46,6 +48,11 @@ export function grpcIdentity(options: GrpcIdentityOptions): IdentityPort & { clo
     async practitioner(practitionerId) {
       const { practitioner } = await call(await own(), undefined, practitioners.getPractitioner.bind(practitioners), { practitionerId });
       return { name: practitioner?.details?.name ?? "", title: practitioner?.details?.title ?? "" };
+    },
+    async patientForRecord(patientId, institutionId) {
+      const metadata = outgoingMetadata({ token: await options.recordsToken() });
+      const patient = await call(metadata, undefined, access.getPatientForRecord.bind(access), { patientId, institutionId });
+      return { name: patient.name, erased: patient.erased };
     },
     async checkGuardian(caller, guardianId, childId) {
       // Any refusal (an id identity does not know, a role it does not serve) means "not this child's guardian".
