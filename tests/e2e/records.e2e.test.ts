@@ -129,6 +129,8 @@ describe.skipIf(!opensslAvailable)("records end to end, embedded mode: consult c
   it("REC-01, REC-08, XC-01: the patient reads their signed record and sees who read it and when", async () => {
     const mine = (await read("patientMedicalRecords", "$patientId: ID", { patientId: null }, RECORD_FIELDS, actors.patientToken)) as RecordView[];
     expect(mine.map((record) => [record.recordId, record.status, record.authorName])).toEqual([[signed.recordId, "SIGNED", signed.authorName]]);
+    // REC-01 header: the patient's name, which identity gave the records service's own credential at origination.
+    expect(await read("patientMedicalRecords", "$patientId: ID", { patientId: null }, "recordId patientName", actors.patientToken)).toEqual([{ recordId: signed.recordId, patientName: "陈示例" }]);
     const log = await accessLog(signed.recordId, actors.patientToken);
     const readers = new Set(log.map((entry) => `${entry.accessorRole}:${entry.outcome}`));
     expect(readers).toEqual(new Set(["physician:ALLOWED", "patient:ALLOWED"]));
