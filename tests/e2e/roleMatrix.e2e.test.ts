@@ -280,6 +280,8 @@ describe("role × operation matrix (issue 13 item 7): every GraphQL operation as
     // Medical-records staff of the seed's institution (a person), and the records service's own credential (issue 11).
     tokens["records_officer"] = await platform.issuer.issue({ subject: crypto.randomUUID(), roles: ["records_officer"], tenantId: demo.institutionId, kind: "human", ttlSeconds: 3600 });
     tokens["records"] = await platform.issuer.issue({ subject: "svc:records", roles: ["records"], tenantId: "platform", kind: "service", ttlSeconds: 3600 });
+    // The reporting service's own credential for the XC-07 daily security report: no GraphQL operation is its.
+    tokens["security_report"] = await platform.issuer.issue({ subject: "svc:reporting", roles: ["security_report"], tenantId: "platform", kind: "service", ttlSeconds: 3600 });
   }, 180_000);
 
   afterAll(async () => {

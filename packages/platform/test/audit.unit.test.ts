@@ -117,4 +117,36 @@ describe("allowed sensitive accesses and the audit query (XC-01)", () => {
     // The query itself went into the day it ran on.
     expect((await store.readStream("identity-audit-2026-03-05")).map((event) => [event.type, event.data["action"]])).toEqual([[ACCESS_RECORDED, "ListAuditRecords"]]);
   });
+
+  it("XC-07: reporting's security_report service credential lists every institution's records; other service roles and people holding it are refused, role first", async () => {
+    const audit = trail();
+    await audit.refused({ principal: admin, action: "RegisterInstitution", reason: "ROLE_NOT_ALLOWED", correlationId: "c" });
+    await audit.refused({ principal: { ...admin, tenantId: "inst-2" }, action: "StepUp", reason: "LOGIN_THROTTLED", correlationId: "c" });
+    const query = createAuditQuery({ store, context: "identity", audit });
+    const range = { from: "2026-02-28T16:00:00Z", to: "2026-03-01T16:00:00Z" };
+    const reporter: Principal = { subject: "svc:reporting", roles: ["security_report"], tenantId: "platform", kind: "service" };
+    const page = await query.list({ principal: reporter, correlationId: "q-1" }, { ...range, outcome: "REFUSED" });
+    expect(page.records.map((record) => [record.institutionId, record.reasonCode])).toEqual([
+      ["inst-1", "ROLE_NOT_ALLOWED"],
+      ["inst-2", "LOGIN_THROTTLED"],
+    ]);
+    const refusedCode = async (principal: Principal, filter: { from: string; to: string }) =>
+      query.list({ principal, correlationId: "q-2" }, filter).then(() => "ALLOWED", (error: { code?: string }) => error.code);
+    // Role first: a malformed range still gets the role refusal.
+    const broken = { from: "not a time", to: "" };
+    expect(await refusedCode({ subject: "svc:consult", roles: ["system"], tenantId: "platform", kind: "service" }, broken)).toBe("ROLE_NOT_ALLOWED");
+    expect(await refusedCode({ subject: "svc:records", roles: ["records"], tenantId: "platform", kind: "service" }, broken)).toBe("ROLE_NOT_ALLOWED");
+    expect(await refusedCode({ subject: "u-1", roles: ["physician"], tenantId: "inst-1", kind: "human" }, broken)).toBe("ROLE_NOT_ALLOWED");
+    // The role on a person's token is not the service's credential.
+    expect(await refusedCode({ subject: "u-2", roles: ["security_report"], tenantId: "inst-1", kind: "human" }, range)).toBe("AUDIT_SCOPE_UNAVAILABLE");
+    // Every query, allowed or refused, is itself an audit record.
+    const own = (await store.readStream("identity-audit-2026-03-01")).filter((event) => event.data["action"] === "ListAuditRecords");
+    expect(own.map((event) => [event.type, event.metadata.actorId])).toEqual([
+      [ACCESS_RECORDED, "svc:reporting"],
+      [ACCESS_REFUSED, "svc:consult"],
+      [ACCESS_REFUSED, "svc:records"],
+      [ACCESS_REFUSED, "u-1"],
+      [ACCESS_REFUSED, "u-2"],
+    ]);
+  });
 });

@@ -74,10 +74,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const CURSOR_PREFIX = "audit:";
 // Regulators' tokens name a jurisdiction as their tenant; "national" supervises every institution.
 const NATIONAL = "national";
+const SECURITY_REPORT = "security_report";
 
 /**
  * Who sees which audit records (deny by default): medical administration (institution_admin) its own institution's,
- * a national regulator every institution's. A regulator of one province would need to know which institutions it
+ * a national regulator every institution's, the reporting service's `security_report` credential every institution's
+ * (XC-07 daily security report). A regulator of one province would need to know which institutions it
  * supervises, which only identity knows; until the audit query can ask, it is refused with a stable code rather than
  * shown everything or nothing silently. Every query — refused or answered — is itself an audit record, and an
  * answered one is recorded before any record leaves the service.
@@ -130,8 +132,11 @@ export function createAuditQuery(options: AuditQueryOptions): AuditQuery {
 
 /** The institution the caller may read (undefined: every institution), or a refusal. */
 function scope(principal: Principal, requested: string): string | undefined {
-  const decision = authorize(principal, { roles: ["institution_admin", "regulator"] });
+  const decision = authorize(principal, { roles: ["institution_admin", "regulator", SECURITY_REPORT] });
   if (!decision.allowed) throw denialError(decision);
+  // XC-07: reporting's own credential reads every institution's records for the daily security report; the role is
+  // honoured only on a service token, so no person can hold it.
+  if (principal.roles.includes(SECURITY_REPORT) && principal.kind === "service") return requested === "" ? undefined : requested;
   if (principal.roles.includes("institution_admin")) {
     if (requested !== "" && requested !== principal.tenantId) {
       throw denialError({ allowed: false, reason: "TENANT_MISMATCH", message: PLATFORM_ERRORS.TENANT_MISMATCH.en });

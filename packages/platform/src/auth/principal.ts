@@ -14,12 +14,15 @@ export const ROLES = [
   "records_officer",
   // The records service's own credential (kind service): reads a closed consult's clinical source, never writes.
   "records",
+  // The reporting service's own credential for the XC-07 daily security report (kind service): lists every service's
+  // minimized audit records (ListAuditRecords, all institutions) and nothing else.
+  "security_report",
 ] as const;
 
 export type Role = (typeof ROLES)[number];
 
 /** Roles that are never a person: a token carrying one is kind "service" unless it says otherwise. */
-export const SERVICE_ROLES: readonly Role[] = ["system", "integration", "records"];
+export const SERVICE_ROLES: readonly Role[] = ["system", "integration", "records", "security_report"];
 
 /** The kind a token without an explicit kind claim gets from its roles. */
 export function defaultKindOf(roles: readonly string[]): PrincipalKind {
