@@ -174,6 +174,28 @@ describe("IDN-08 staff account life cycle (issue 13 item 5)", () => {
     expect((await login()).subjectId).toBe(id);
   });
 
+  it("XC-07: a completed step-up is an AccessRecorded StepUp in the day's audit stream (ids only); a failed one an AccessRefused", async () => {
+    const id = await registered();
+    await enable(id);
+    await accounts.setPractitionerPassword(caller(), { requestId: rid(), practitionerId: id, loginName: "dr.wang", password: "Doctor-pass-1" });
+    const session = await login();
+    const doctor: Caller = {
+      principal: { subject: id, roles: ["physician"], tenantId: institutionId, kind: "human", sessionId: session.sessionId },
+      correlationId: "corr-step-up",
+      trace: {},
+    };
+    const stepUp = (secret: string) => ({ requestId: rid(), consultId: "consult-1", objectKind: "CONSULT", objectId: "consult-1", method: "PASSWORD", secret });
+    expect(await codeOf(accounts.stepUp(doctor, stepUp("Wrong-pass-1")))).toBe("INVALID_CREDENTIALS");
+    const { stepUpId } = await accounts.stepUp(doctor, stepUp("Doctor-pass-1"));
+    const audit = (await store.readStream("identity-audit-2026-03-02")).filter((event) => event.data["action"] === "StepUp");
+    expect(audit.map((event) => [event.type, event.data["reason"] ?? "", event.data["resource"]])).toEqual([
+      ["AccessRefused", "INVALID_CREDENTIALS", `account/${id}`],
+      ["AccessRecorded", "", `step-up/${stepUpId}`],
+    ]);
+    expect(audit[1]?.data).toEqual({ action: "StepUp", resource: `step-up/${stepUpId}`, ruleId: "IDN-03", roles: ["physician"] });
+    expect(audit[1]?.metadata).toMatchObject({ actorId: id, tenantId: institutionId, correlationId: "corr-step-up" });
+  });
+
   it("IDN-08: the same person cannot be registered twice in one institution; elsewhere, or after revocation, they can", async () => {
     const requestId = rid();
     const first = (await commands.register(caller(), { ...WANG, requestId, institutionId })).practitioner.practitionerId;

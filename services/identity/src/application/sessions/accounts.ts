@@ -332,6 +332,8 @@ export function createAccounts(options: AccountsOptions): Accounts {
         const stepped = result.events.find((event) => event.type === "SteppedUp");
         if (stepped === undefined) throw new Error("a step-up appended no SteppedUp event");
         const data = stepped.data as { stepUpId: string; sessionId: string; expiresAt: string };
+        // XC-07: a completed step-up is a security event of the day; its audit record carries ids only.
+        await audit.recorded({ principal: caller.principal, action: "StepUp", resource: `step-up/${data.stepUpId}`, ruleId: "IDN-03", correlationId: caller.correlationId, trace: caller.trace });
         return { stepUpId: data.stepUpId, sessionId: data.sessionId, expiresAt: data.expiresAt };
       });
     },
