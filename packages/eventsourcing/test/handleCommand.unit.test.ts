@@ -167,9 +167,9 @@ describe("decider runtime", () => {
         return original(streamId);
       };
       const seen: State[] = [];
-      const prepare = async (state: State): Promise<Command> => {
+      const prepare = (state: State): Promise<Command> => {
         seen.push(state);
-        return { type: "Book", patientId: "p-9" };
+        return Promise.resolve({ type: "Book", patientId: "p-9" });
       };
       const first = await run({ streamId: "slot-q", requestId: "req-1", acting, now, prepare });
       expect(first.events.map((event) => event.data)).toEqual([{ patientId: "p-9" }]);
