@@ -51,6 +51,8 @@ export interface EmbeddedOptions {
   readonly workingDayCalendarFile?: string;
   /** Gateway → service calls in process (default) or over loopback gRPC (the distributed mode's path; benchmarks compare). */
   readonly inProcessTransport?: boolean;
+  /** XC-07: reporting's daily security report folder (SECURITY_REPORT_DIR) and how often it looks (default hourly). */
+  readonly securityReport?: { readonly dir: string; readonly intervalMs?: number };
 }
 
 export interface EmbeddedPlatform {
@@ -133,7 +135,12 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
             ...common,
             SERVICE_NAME: "reporting",
             ...(options.workingDayCalendarFile === undefined ? {} : { WORKING_DAY_CALENDAR_FILE: options.workingDayCalendarFile }),
+            ...(options.securityReport === undefined
+              ? {}
+              : { SECURITY_REPORT_DIR: options.securityReport.dir, ...(options.securityReport.intervalMs === undefined ? {} : { YINCHUAN_EXPORT_INTERVAL_MS: String(options.securityReport.intervalMs) }) }),
           }),
+          // XC-07: every other service's audit trail; their addresses are known once they run, so looked up per call.
+          securityReportSources: (["identity", "integration", "consult", "prescription", "pharmacy", "records"] as const).map((name) => ({ service: name, address: () => address(name) })),
           ...shared("reporting"),
         }),
     },

@@ -41,6 +41,15 @@ export const reportingConfigSchema = serviceConfigSchema({
    * previous Beijing day, counts and minimized lines); unset: no report. Only while the Yinchuan profile asks for it.
    */
   SECURITY_REPORT_DIR: z.string().min(1).optional(),
+  /**
+   * XC-07: the services whose audit trails the daily security report reads, `name=host:port,…` (each one's
+   * ihp.audit.v1.AuditService, with reporting's own `security_report` credential); reporting's own log is always read.
+   * A source that cannot be read is named in the report and the day is retried.
+   */
+  SECURITY_REPORT_SOURCES: z
+    .string()
+    .regex(/^\s*[a-z][a-z0-9-]{0,62}=[^\s:=,]+:\d{1,5}\s*(,\s*[a-z][a-z0-9-]{0,62}=[^\s:=,]+:\d{1,5}\s*)*$/, "expected name=host:port,name=host:port")
+    .optional(),
   /** REP-08 / XC-07: how often the daily jobs look for a previous day not done yet; 0 turns the timer off. */
   YINCHUAN_EXPORT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
   /** REP-04 statistics read model: PostgreSQL connection string (distributed mode); unset: SQLite in DATA_DIR. */

@@ -22,6 +22,7 @@ import {
   type PrincipalResolver,
   type RunningGrpcServer,
   serveGrpc,
+  serviceTokenSource,
   type StopOutcome,
   verifierFromConfig,
   openEventStore,
@@ -51,6 +52,7 @@ import { REPORTING_SEALING } from "./application/sealing.js";
 import { adverseEventHandlers } from "./application/adverseEvents.js";
 import { anomalyHandlers, watchOverdueAnomalyCases } from "./application/anomalies.js";
 import { registerDailyExports } from "./application/exports/dailyExports.js";
+import { type AuditSourceAddress, grpcAuditSource, parseSecurityReportSources } from "./adapters/auditSources.js";
 import { loadDeliverySettings } from "./adapters/delivery/deliveryConfigFile.js";
 import { complaintHandlers } from "./application/complaints.js";
 import { incidentHandlers } from "./application/incidents.js";
@@ -72,6 +74,8 @@ export interface ReportingServiceOptions {
   readonly metrics?: GrpcMetrics;
   /** Where refused feed reads are recorded. Default: the platform audit trail in the reporting log. */
   readonly refusals?: RefusalRecorder;
+  /** XC-07: the services the security report reads, when only known once they run (embedded). Default: SECURITY_REPORT_SOURCES. */
+  readonly securityReportSources?: readonly AuditSourceAddress[];
 }
 
 export interface ReportingService extends Omit<RegulatorDeliveryHandle, "regulatorHttpPort" | "grpcService"> {
@@ -264,7 +268,13 @@ export async function startReportingService(options: ReportingServiceOptions): P
   });
   // REP-08: the daily Smart Yinchuan export into YINCHUAN_EXPORT_DIR, recorded once per day in this log.
   const testAccounts = async () => (await loadDeliverySettings(config.REGULATOR_DELIVERY_FILE)).testAccounts;
-  registerDailyExports(lifecycle, config, { store: () => need(store, "event store"), clock, logger, testAccounts });
+  // XC-07: every configured service's audit trail, read with reporting's own security_report credential.
+  const securityTokens = serviceTokenSource(config, fetch, ["security_report"]);
+  const securitySources = (options.securityReportSources ?? parseSecurityReportSources(config.SECURITY_REPORT_SOURCES))
+    .filter((source) => source.service !== config.SERVICE_NAME)
+    .map((source) => grpcAuditSource({ source, token: () => securityTokens.token(), caFile: config.GRPC_TLS_CA_FILE }));
+  lifecycle.register("security-report-sources", { stop: () => securitySources.forEach((source) => source.close()) });
+  registerDailyExports(lifecycle, config, { store: () => need(store, "event store"), clock, logger, testAccounts, securitySources });
   // REP-04: delivery to the regulators of REGULATOR_DELIVERY_FILE, with the ack ledger in this log.
   const delivery = registerRegulatorDelivery(lifecycle, { config, store: () => need(store, "event store"), verifier, clock, logger, registry: options.metrics?.registry, calendar });
   lifecycle.register("grpc", {

@@ -8,6 +8,7 @@ import { createAuditTrail, createLogger, type Principal } from "@ihp/platform";
 import { afterEach, describe, expect, it } from "vitest";
 import { ownLogSource, SECURITY_REPORT_WRITTEN, securityReportJob, type SecurityRecordSource } from "../../src/application/exports/securityReportJob.js";
 import { classifySecurityRecord, type SecurityRecord } from "../../src/domain/exports/securityReport.js";
+import { parseSecurityReportSources } from "../../src/adapters/auditSources.js";
 
 // XC-07 (Yinchuan art. 24): the daily security report of the previous Beijing day — counts by kind and code, and
 // minimized lines (no actor, no resource) — written once per day. The clock is the test's.
@@ -56,7 +57,7 @@ describe("XC-07 daily security report", () => {
     const outcome = await job.reportPreviousDay();
     if (outcome.status !== "WRITTEN") throw new Error(`expected a report, got ${outcome.status}`);
     const { report } = outcome;
-    expect(report).toMatchObject({ day: "2026-12-06", profileVersion: profileAt("yinchuan", "2026-12-06").version, sources: ["reporting", "identity"], counts: { REFUSAL: 2, LOCKOUT: 1, STEP_UP: 1, KEY_EVENT: 1 } });
+    expect(report).toMatchObject({ day: "2026-12-06", profileVersion: profileAt("yinchuan", "2026-12-06").version, sources: ["reporting", "identity"], missingSources: [], counts: { REFUSAL: 2, LOCKOUT: 1, STEP_UP: 1, KEY_EVENT: 1 } });
     expect(report.byCode).toEqual([
       { kind: "REFUSAL", code: "ROLE_NOT_ALLOWED", count: 2 },
       { kind: "LOCKOUT", code: "LOGIN_THROTTLED", count: 1 },
@@ -73,5 +74,38 @@ describe("XC-07 daily security report", () => {
     now = new Date("2026-12-07T05:00:00.000Z");
     expect(await job.reportPreviousDay()).toEqual({ day: "2026-12-06", status: "ALREADY_WRITTEN", report });
     expect((await store.readAll()).filter((event) => event.type === SECURITY_REPORT_WRITTEN)).toHaveLength(1);
+  });
+
+  it("XC-07: a service whose trail cannot be read is named in the report, the day is not recorded, and the next run reads it again", async () => {
+    const store = SqliteEventStore.open({ path: ":memory:" });
+    const dir = await mkdtemp(join(tmpdir(), "ihp-security-report-"));
+    cleanups.push(() => store.close(), () => rm(dir, { recursive: true, force: true }));
+    let reachable = false;
+    const consult: SecurityRecordSource = {
+      service: "consult",
+      records: () => (reachable ? Promise.resolve([record({ service: "consult", reasonCode: "TENANT_MISMATCH" })]) : Promise.reject(new Error("connect ECONNREFUSED"))),
+    };
+    const identity: SecurityRecordSource = { service: "identity", records: () => Promise.resolve([record({})]) };
+    const job = securityReportJob({ store, clock: () => new Date("2026-12-07T01:00:00.000Z"), logger: createLogger({ name: "reporting", level: "silent" }), dir, sources: [identity, consult] });
+    const first = await job.reportPreviousDay();
+    if (first.status !== "INCOMPLETE") throw new Error(`expected an incomplete report, got ${first.status}`);
+    expect(first.report).toMatchObject({ sources: ["identity"], missingSources: ["consult"], counts: { REFUSAL: 1 } });
+    expect(JSON.parse(await readFile(join(dir, "2026-12-06-security.json"), "utf8"))).toMatchObject({ missingSources: ["consult"] });
+    expect((await store.readAll()).filter((event) => event.type === SECURITY_REPORT_WRITTEN)).toHaveLength(0);
+    reachable = true;
+    const second = await job.reportPreviousDay();
+    if (second.status !== "WRITTEN") throw new Error(`expected the report, got ${second.status}`);
+    expect(second.report).toMatchObject({ sources: ["identity", "consult"], missingSources: [], counts: { REFUSAL: 2 } });
+    expect(JSON.parse(await readFile(join(dir, "2026-12-06-security.json"), "utf8"))).toMatchObject({ missingSources: [], counts: { REFUSAL: 2 } });
+  });
+
+  it("XC-07: SECURITY_REPORT_SOURCES names each service once as name=host:port", () => {
+    expect(parseSecurityReportSources(" identity=identity:50051, consult=10.0.0.7:50052 ")).toEqual([
+      { service: "identity", address: "identity:50051" },
+      { service: "consult", address: "10.0.0.7:50052" },
+    ]);
+    expect(parseSecurityReportSources(undefined)).toEqual([]);
+    expect(() => parseSecurityReportSources("identity=identity")).toThrow(/name=host:port/);
+    expect(() => parseSecurityReportSources("identity=a:1,identity=b:2")).toThrow(/twice/);
   });
 });

@@ -1,6 +1,6 @@
 import type { EventStore } from "@ihp/eventsourcing";
 import type { Lifecycle, Logger } from "@ihp/platform";
-import { ownLogSource, securityReportJob } from "./securityReportJob.js";
+import { ownLogSource, type SecurityRecordSource, securityReportJob } from "./securityReportJob.js";
 import { yinchuanExport } from "./yinchuanExport.js";
 
 export interface DailyExportSettings {
@@ -21,7 +21,14 @@ export interface DailyExportSettings {
 export function registerDailyExports(
   lifecycle: Lifecycle,
   settings: DailyExportSettings,
-  deps: { readonly store: () => EventStore; readonly clock: () => Date; readonly logger: Logger; readonly testAccounts?: () => Promise<ReadonlySet<string>> },
+  deps: {
+    readonly store: () => EventStore;
+    readonly clock: () => Date;
+    readonly logger: Logger;
+    readonly testAccounts?: () => Promise<ReadonlySet<string>>;
+    /** XC-07: the other services' audit trails (SECURITY_REPORT_SOURCES), read besides reporting's own log. */
+    readonly securitySources?: readonly SecurityRecordSource[];
+  },
 ) {
   const { logger } = deps;
   let timer: NodeJS.Timeout | undefined;
@@ -34,11 +41,13 @@ export function registerDailyExports(
   };
   const exportDay = () =>
     exportDir === undefined ? Promise.resolve(undefined) : serial(async () => yinchuanExport({ store: deps.store(), clock: deps.clock, logger, dir: exportDir, testAccounts: await deps.testAccounts?.() }).exportPreviousDay());
-  // Reporting's own trail only, for now: the other services' trails are in their own logs (README, XC-07).
+  // Reporting's own log, then every configured service's trail over its audit query (README, XC-07).
   const reportDay = () =>
     reportDir === undefined
       ? Promise.resolve(undefined)
-      : serial(() => securityReportJob({ store: deps.store(), clock: deps.clock, logger, dir: reportDir, sources: [ownLogSource(deps.store())] }).reportPreviousDay());
+      : serial(() =>
+          securityReportJob({ store: deps.store(), clock: deps.clock, logger, dir: reportDir, sources: [ownLogSource(deps.store()), ...(deps.securitySources ?? [])] }).reportPreviousDay(),
+        );
   lifecycle.register("daily-exports", {
     start: () => {
       if ((exportDir === undefined && reportDir === undefined) || settings.YINCHUAN_EXPORT_INTERVAL_MS === 0) return;

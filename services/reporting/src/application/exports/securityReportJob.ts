@@ -59,14 +59,15 @@ export function ownLogSource(store: EventStore): SecurityRecordSource {
 }
 
 export type SecurityReportOutcome =
-  | { readonly day: string; readonly status: "WRITTEN" | "ALREADY_WRITTEN"; readonly report: SecurityReport }
+  | { readonly day: string; readonly status: "WRITTEN" | "ALREADY_WRITTEN" | "INCOMPLETE"; readonly report: SecurityReport }
   | { readonly day: string; readonly status: "NOT_REQUIRED" };
 
 /**
  * XC-07 (Yinchuan art. 24): once per Beijing day, the report of the previous day's security events — counts by kind
  * (refusals, lockouts, step-ups, key events), by code, and minimized lines — written to `<dir>/<day>-security.json`
  * and recorded as SecurityReportWritten (the report itself: codes and ids only) in the day's stream, so a day is reported
- * once.
+ * once. A source that cannot be read is named in the file's `missingSources` (never a silent gap) and the day is not
+ * recorded, so the next run retries it.
  */
 export function securityReportJob(deps: { readonly store: EventStore; readonly clock: () => Date; readonly logger: Logger; readonly dir: string; readonly sources: readonly SecurityRecordSource[] }) {
   const { store, clock, logger, dir, sources } = deps;
@@ -80,12 +81,26 @@ export function securityReportJob(deps: { readonly store: EventStore; readonly c
       const streamId = `reporting-security-report-${day}`;
       const done = (await store.readStream(streamId)).find((event) => event.type === SECURITY_REPORT_WRITTEN);
       if (done !== undefined) return { day, status: "ALREADY_WRITTEN", report: done.data["report"] as unknown as SecurityReport };
-      const records = (await Promise.all(sources.map((source) => source.records(day, period)))).flat();
-      const report = securityReport(records, { day, period: { from: period.from, to: period.to }, profileVersion: profile.version, generatedAt: now.toISOString(), sources: sources.map((source) => source.service) });
+      const read = await Promise.allSettled(sources.map((source) => source.records(day, period)));
+      const records = read.flatMap((result) => (result.status === "fulfilled" ? result.value : []));
+      const missing = sources.filter((_source, index) => read[index]?.status === "rejected");
+      for (const [index, result] of read.entries()) {
+        if (result.status === "rejected") logger.warn({ code: "SECURITY_REPORT_SOURCE_UNAVAILABLE", day, source: sources[index]?.service, err: result.reason }, "a service's audit trail could not be read for the security report");
+      }
+      const report = securityReport(records, {
+        day,
+        period: { from: period.from, to: period.to },
+        profileVersion: profile.version,
+        generatedAt: now.toISOString(),
+        sources: sources.filter((source) => !missing.includes(source)).map((source) => source.service),
+        missingSources: missing.map((source) => source.service),
+      });
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const path = join(dir, `${day}-security.json`);
       await writeFile(`${path}.partial`, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
       await rename(`${path}.partial`, path);
+      // A gap is told in the file and the day stays open: the next run reads every source again.
+      if (missing.length > 0) return { day, status: "INCOMPLETE", report };
       const correlationId = uuidv7(now.getTime());
       const metadata = { actorId: "reporting-security-report", actorRole: "system", tenantId: "platform", correlationId, causationId: correlationId, occurredAt: now.toISOString(), profileVersion: profile.version };
       try {

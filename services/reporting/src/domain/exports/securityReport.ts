@@ -28,6 +28,11 @@ export interface SecurityReport {
   readonly generatedAt: string;
   /** The services whose trails the report read: a service missing here was not looked at. */
   readonly sources: readonly string[];
+  /**
+   * Configured services whose trails could not be read this time (unreachable, refused): their events are not in the
+   * counts. A report with any is written but not recorded as done, so the next run tries again.
+   */
+  readonly missingSources: readonly string[];
   readonly counts: Readonly<Record<SecurityKind, number>>;
   readonly byCode: readonly { readonly kind: SecurityKind; readonly code: string; readonly count: number }[];
   readonly lines: readonly SecurityLine[];

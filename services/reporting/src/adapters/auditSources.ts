@@ -1,0 +1,87 @@
+import { AuditOutcome, AuditServiceClient, type ListAuditRecordsRequest, type ListAuditRecordsResponse } from "@ihp/contracts";
+import { callDeadline, channelCredentials, fromGrpcError, inProcessClientOptions, outgoingMetadata } from "@ihp/platform";
+import type { SecurityRecordSource } from "../application/exports/securityReportJob.js";
+import type { SecurityRecord } from "../domain/exports/securityReport.js";
+
+const CALL_MS = 10_000;
+const PAGE = 200;
+/** A day has a bounded number of records; a source that keeps paging past this is treated as failing. */
+const MAX_PAGES = 10_000;
+
+/** One configured service: the name the report shows and where its ihp.audit.v1.AuditService listens. */
+export interface AuditSourceAddress {
+  readonly service: string;
+  /** host:port; a function when the address is known only once the service runs (the embedded mode). */
+  readonly address: string | (() => string);
+}
+
+const ENTRY = /^([a-z][a-z0-9-]{0,62})=([^\s:=,]+:\d{1,5})$/;
+
+/**
+ * SECURITY_REPORT_SOURCES, `name=host:port,name=host:port`: the services whose audit trails the XC-07 daily report
+ * reads. Empty: none besides reporting's own log. A malformed entry or a name given twice is a configuration error.
+ */
+export function parseSecurityReportSources(text: string | undefined): AuditSourceAddress[] {
+  const sources: AuditSourceAddress[] = [];
+  for (const entry of (text ?? "").split(",").map((part) => part.trim()).filter((part) => part !== "")) {
+    const match = ENTRY.exec(entry);
+    if (match === null) throw new Error(`SECURITY_REPORT_SOURCES: expected name=host:port, got ${JSON.stringify(entry)}`);
+    const [, service = "", address = ""] = match;
+    if (sources.some((source) => source.service === service)) throw new Error(`SECURITY_REPORT_SOURCES names ${service} twice`);
+    sources.push({ service, address });
+  }
+  return sources;
+}
+
+/**
+ * A service's audit trail for the security report, over its ListAuditRecords with reporting's own `security_report`
+ * credential (every institution): every page of the day's records, minimized to what the report keeps. Any failure
+ * — unreachable, refused, a page that does not end — rejects, and the job names the service as missing.
+ */
+export function grpcAuditSource(options: {
+  readonly source: AuditSourceAddress;
+  readonly token: () => Promise<string>;
+  readonly caFile?: string | undefined;
+}): SecurityRecordSource & { close(): void } {
+  const { source } = options;
+  let client: AuditServiceClient | undefined;
+  const open = (): AuditServiceClient => {
+    const address = typeof source.address === "string" ? source.address : source.address();
+    client ??= new AuditServiceClient(address, channelCredentials(options.caFile === undefined ? undefined : { caFile: options.caFile }), inProcessClientOptions(address));
+    return client;
+  };
+  async function page(request: ListAuditRecordsRequest): Promise<ListAuditRecordsResponse> {
+    const metadata = outgoingMetadata({ token: await options.token() });
+    const audit = open();
+    return new Promise((resolve, reject) => {
+      audit.listAuditRecords(request, metadata, callDeadline(CALL_MS), (error, response) => (error === null ? resolve(response) : reject(fromGrpcError(error))));
+    });
+  }
+  return {
+    service: source.service,
+    async records(_day, period) {
+      const found: SecurityRecord[] = [];
+      let after = "";
+      for (let pages = 0; pages < MAX_PAGES; pages += 1) {
+        const response = await page({ from: period.from, to: period.to, actorId: "", action: "", outcome: AuditOutcome.AUDIT_OUTCOME_UNSPECIFIED, institutionId: "", first: PAGE, after });
+        for (const record of response.records) {
+          found.push({
+            service: source.service,
+            occurredAt: record.occurredAt,
+            action: record.action,
+            outcome: record.outcome === AuditOutcome.AUDIT_OUTCOME_REFUSED ? "REFUSED" : "ALLOWED",
+            reasonCode: record.reasonCode,
+            ruleId: record.ruleId,
+            institutionId: record.institutionId,
+          });
+        }
+        if (response.nextCursor === "") return found;
+        after = response.nextCursor;
+      }
+      throw new Error(`${source.service}: the audit trail did not end after ${MAX_PAGES} pages`);
+    },
+    close() {
+      client?.close();
+    },
+  };
+}
