@@ -32,7 +32,49 @@ export {
 } from "./gen/ihp/records/v1/records.js";
 export type { RecordsServiceServer } from "./gen/ihp/records/v1/records.js";
 // RecordLifecycleService (lifecycle.proto): co-signature, archive, addenda, holds, restriction, destruction, sealing.
-export * from "./gen/ihp/records/v1/lifecycle.js";
+export {
+  AddRecordAddendumRequest,
+  AddRecordAddendumResponse,
+  AddendumInfo,
+  ApproveRecordDestructionRequest,
+  ApproveRecordDestructionResponse,
+  ArchiveRecordRequest,
+  ArchiveRecordResponse,
+  CosignRecordRequest,
+  CosignRecordResponse,
+  DestroyPatientRecordsRequest,
+  DestroyPatientRecordsResponse,
+  DueForDestruction,
+  GetSealSnapshotRequest,
+  GetSealSnapshotResponse,
+  ListDueForDestructionRequest,
+  ListDueForDestructionResponse,
+  LodgeDisputeClaimRequest,
+  LodgeDisputeClaimResponse,
+  PlaceLegalHoldRequest,
+  PlaceLegalHoldResponse,
+  RecordLifecycle,
+  RecordLifecycleServiceClient,
+  RecordLifecycleServiceService,
+  RemoveLegalHoldRequest,
+  RemoveLegalHoldResponse,
+  ResolveDisputeRequest,
+  ResolveDisputeResponse,
+  RestrictRecordRequest,
+  RestrictRecordResponse,
+  SealAttestation,
+  SealRecordIncrementRequest,
+  SealRecordIncrementResponse,
+  SealRecordRequest,
+  SealRecordResponse,
+  SealState,
+  SealedPart,
+  UnsealRecordRequest,
+  UnsealRecordResponse,
+  protobufFileName,
+  protobufPackage,
+} from "./gen/ihp/records/v1/lifecycle.js";
+export type { RecordLifecycleServiceServer } from "./gen/ihp/records/v1/lifecycle.js";
 // proto/ihp/records/v1/copies.proto: exports, copies, minimized access logs, custody (issue 11 items 1, 4, 5, 7).
 export {
   ApproveRecordCopyRequest,

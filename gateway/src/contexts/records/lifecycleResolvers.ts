@@ -1,8 +1,7 @@
 import {
+  type ApproveRecordDestructionResponse,
   type GetSealSnapshotResponse,
-  type LifecycleResponse,
   type ListDueForDestructionResponse,
-  type RecordDestructionResponse,
   type RecordLifecycle,
   RecordLifecycleServiceClient,
   type SealAttestation,
@@ -10,6 +9,9 @@ import {
 import { unary } from "../../grpc/unary.js";
 import { callScope, type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
+
+/** What every lifecycle act answers (CosignRecordResponse, ArchiveRecordResponse, …): the record's lifecycle state. */
+type LifecycleAnswer = { readonly record?: RecordLifecycle | undefined };
 
 type Client = RecordLifecycleServiceClient;
 type Metadata = Parameters<Client["archiveRecord"]>[1];
@@ -35,7 +37,7 @@ export function lifecycleView(record: RecordLifecycle) {
   };
 }
 
-const destructionView = (response: RecordDestructionResponse) => ({ ...response, records: response.records.map(lifecycleView) });
+const destructionView = (response: ApproveRecordDestructionResponse) => ({ ...response, records: response.records.map(lifecycleView) });
 
 type LifecycleInput = { requestId: string; recordId: string };
 type SealInput = LifecycleInput & { version: number; attestations: SealAttestation[] };
@@ -47,7 +49,7 @@ function lifecycleResolvers(deps: ContextDeps) {
     const client = deps.downstream.client("records", RecordLifecycleServiceClient);
     return unary<Res>(callScope(deps, context, actor), (metadata, options, done) => invoke(client, metadata, options, done));
   }
-  const one = (response: LifecycleResponse) => lifecycleView(present(response.record, "record"));
+  const one = (response: LifecycleAnswer) => lifecycleView(present(response.record, "record"));
 
   const Query = {
     async recordsDueForDestruction(_root: unknown, _args: unknown, context: HttpContext) {
@@ -61,45 +63,45 @@ function lifecycleResolvers(deps: ContextDeps) {
 
   const Mutation = {
     async cosignMedicalRecord(_root: unknown, { input }: Args<LifecycleInput & { version: number }>, context: HttpContext) {
-      return one(await call<LifecycleResponse>(context, (c, m, o, done) => c.cosignRecord(input, m, o, done)));
+      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.cosignRecord(input, m, o, done)));
     },
     async archiveMedicalRecord(_root: unknown, { input }: Args<LifecycleInput>, context: HttpContext) {
-      return one(await call<LifecycleResponse>(context, (c, m, o, done) => c.archiveRecord(input, m, o, done)));
+      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.archiveRecord(input, m, o, done)));
     },
     async addMedicalRecordAddendum(_root: unknown, { input }: Args<LifecycleInput & { text: string; reason: string }>, context: HttpContext) {
-      return one(await call<LifecycleResponse>(context, (c, m, o, done) => c.addRecordAddendum(input, m, o, done)));
+      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.addRecordAddendum(input, m, o, done)));
     },
     async placeRecordLegalHold(_root: unknown, { input }: Args<LifecycleInput & { holdId: string; reasonCode?: string | null }>, context: HttpContext) {
       const request = { ...input, reasonCode: input.reasonCode ?? "" };
-      return one(await call<LifecycleResponse>(context, (c, m, o, done) => c.placeLegalHold(request, m, o, done)));
+      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.placeLegalHold(request, m, o, done)));
     },
     async removeRecordLegalHold(_root: unknown, { input }: Args<LifecycleInput & { holdId: string }>, context: HttpContext) {
       const { requestId, recordId, holdId } = input;
-      return one(await call<LifecycleResponse>(context, (c, m, o, done) => c.removeLegalHold({ requestId, recordId, holdId }, m, o, done)));
+      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.removeLegalHold({ requestId, recordId, holdId }, m, o, done)));
     },
     async restrictMedicalRecord(_root: unknown, { input }: Args<LifecycleInput>, context: HttpContext) {
-      return one(await call<LifecycleResponse>(context, (c, m, o, done) => c.restrictRecord(input, m, o, done)));
+      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.restrictRecord(input, m, o, done)));
     },
     async approveRecordDestruction(_root: unknown, { input }: Args<{ requestId: string; patientId: string }>, context: HttpContext) {
-      return destructionView(await call<RecordDestructionResponse>(context, (c, m, o, done) => c.approveRecordDestruction(input, m, o, done)));
+      return destructionView(await call<ApproveRecordDestructionResponse>(context, (c, m, o, done) => c.approveRecordDestruction(input, m, o, done)));
     },
     async destroyPatientRecords(_root: unknown, { input }: Args<{ requestId: string; patientId: string; approvalId: string }>, context: HttpContext) {
-      return destructionView(await call<RecordDestructionResponse>(context, (c, m, o, done) => c.destroyPatientRecords(input, m, o, done)));
+      return destructionView(await call<ApproveRecordDestructionResponse>(context, (c, m, o, done) => c.destroyPatientRecords(input, m, o, done)));
     },
     async sealMedicalRecord(_root: unknown, { input }: Args<SealInput & { sealId: string }>, context: HttpContext) {
-      return one(await call<LifecycleResponse>(context, (c, m, o, done) => c.sealRecord(input, m, o, done)));
+      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.sealRecord(input, m, o, done)));
     },
     async sealMedicalRecordIncrement(_root: unknown, { input }: Args<SealInput>, context: HttpContext) {
-      return one(await call<LifecycleResponse>(context, (c, m, o, done) => c.sealRecordIncrement(input, m, o, done)));
+      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.sealRecordIncrement(input, m, o, done)));
     },
     async lodgeMedicalRecordDisputeClaim(_root: unknown, { input }: Args<LifecycleInput & { claimId: string }>, context: HttpContext) {
-      return one(await call<LifecycleResponse>(context, (c, m, o, done) => c.lodgeDisputeClaim(input, m, o, done)));
+      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.lodgeDisputeClaim(input, m, o, done)));
     },
     async resolveMedicalRecordDispute(_root: unknown, { input }: Args<LifecycleInput>, context: HttpContext) {
-      return one(await call<LifecycleResponse>(context, (c, m, o, done) => c.resolveDispute(input, m, o, done)));
+      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.resolveDispute(input, m, o, done)));
     },
     async unsealMedicalRecord(_root: unknown, { input }: Args<LifecycleInput & { attestations: SealAttestation[] }>, context: HttpContext) {
-      return one(await call<LifecycleResponse>(context, (c, m, o, done) => c.unsealRecord(input, m, o, done)));
+      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.unsealRecord(input, m, o, done)));
     },
   };
 

@@ -4,10 +4,10 @@ import type {
   AmendRecordResponse,
   GetRecordResponse,
   GetSealSnapshotResponse,
-  LifecycleResponse,
+  CosignRecordResponse,
   ListDueForDestructionResponse,
   Record as RecordMessage,
-  RecordDestructionResponse,
+  ApproveRecordDestructionResponse,
   SignRecordResponse,
   WatchPendingCosignResponse,
 } from "@ihp/contracts/records";
@@ -56,7 +56,7 @@ async function completeAndSign(consultId: string, author: string, requestTag: st
   return (await h.call<SignRecordResponse>(h.records, h.records.signRecord, { requestId: `sign-${requestTag}`, recordId: draft.recordId, version: amended.version }, t[author]!)).record!;
 }
 
-const life = <Res = LifecycleResponse>(method: unknown, request: unknown, who: string) => h.call<Res>(h.lifecycle, method, request, t[who]!);
+const life = <Res = CosignRecordResponse>(method: unknown, request: unknown, who: string) => h.call<Res>(h.lifecycle, method, request, t[who]!);
 
 beforeAll(async () => {
   h = await startHarness(PRACTITIONERS);
@@ -231,7 +231,7 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     // Still listed, never destroyed by listing: the record is there until approved and destroyed.
     expect((await h.call<GetRecordResponse>(h.records, h.records.getRecord, { recordId }, t["officer-1"]!)).record!.recordId).toBe(recordId);
 
-    const approval = await life<RecordDestructionResponse>(h.lifecycle.approveRecordDestruction, approve, "head-1");
+    const approval = await life<ApproveRecordDestructionResponse>(h.lifecycle.approveRecordDestruction, approve, "head-1");
     expect(approval).toMatchObject({ patientId: "patient-2", approvedBy: "head-1", retainUntil: "2041-12-06", lastVisitAt: "2026-12-06T10:03+08:00" });
     expect(approval.profileVersion).toMatch(/^national@/);
     expect(approval.records[0]).toMatchObject({ destructionApprovalId: approval.approvalId, destructionApprovedBy: "head-1" });
@@ -244,11 +244,11 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     await life(h.lifecycle.placeLegalHold, { requestId: "hold-000002", recordId, holdId: "hold-2", reasonCode: "REGULATOR_INQUIRY" }, "officer-1");
     await expect(life(h.lifecycle.destroyPatientRecords, destroy, "officer-1")).rejects.toMatchObject({ code: "LEGAL_HOLD_ACTIVE" });
     await life(h.lifecycle.removeLegalHold, { requestId: "unhold-0002", recordId, holdId: "hold-2" }, "officer-1");
-    const destroyed = await life<RecordDestructionResponse>(h.lifecycle.destroyPatientRecords, { ...destroy, requestId: "destroy-0002" }, "officer-1");
+    const destroyed = await life<ApproveRecordDestructionResponse>(h.lifecycle.destroyPatientRecords, { ...destroy, requestId: "destroy-0002" }, "officer-1");
     expect(destroyed.records.map((r) => r.status)).toEqual(["DESTROYED"]);
     await expect(h.call(h.records, h.records.getRecord, { recordId }, t["patient-2"]!)).rejects.toMatchObject({ code: "RECORD_DESTROYED" });
     // A repeat (another request id) finds the work done: no second key destruction (checked on the log below).
-    const repeated = await life<RecordDestructionResponse>(h.lifecycle.destroyPatientRecords, { ...destroy, requestId: "destroy-0003" }, "officer-1");
+    const repeated = await life<ApproveRecordDestructionResponse>(h.lifecycle.destroyPatientRecords, { ...destroy, requestId: "destroy-0003" }, "officer-1");
     expect(repeated.records.map((r) => r.status)).toEqual(["DESTROYED"]);
     // Other patients' records are untouched.
     expect((await h.call<GetRecordResponse>(h.records, h.records.getRecord, { recordId: ids["c3a"]!.recordId }, t["patient-3"]!)).record!.sections!.treatmentAdvice).toBe("胸闷复诊小结：病情稳定");

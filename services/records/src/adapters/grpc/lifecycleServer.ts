@@ -1,7 +1,7 @@
 import type {
   RecordLifecycle,
   RecordLifecycleServiceServer,
-  RecordDestructionResponse,
+  ApproveRecordDestructionResponse,
   SealAttestation as AttestationMessage,
 } from "@ihp/contracts/records";
 import type { CallContext, GrpcHandlers } from "@ihp/platform";
@@ -56,7 +56,7 @@ export function lifecycleToProto(record: MedicalRecord): RecordLifecycle {
   };
 }
 
-function destructionToProto(outcome: DestructionOutcome): RecordDestructionResponse {
+function destructionToProto(outcome: DestructionOutcome): ApproveRecordDestructionResponse {
   return { ...outcome, records: outcome.records.map(lifecycleToProto) };
 }
 
