@@ -273,7 +273,6 @@ export async function startReportingService(options: ReportingServiceOptions): P
   const securitySources = (options.securityReportSources ?? parseSecurityReportSources(config.SECURITY_REPORT_SOURCES))
     .filter((source) => source.service !== config.SERVICE_NAME)
     .map((source) => grpcAuditSource({ source, token: () => securityTokens.token(), caFile: config.GRPC_TLS_CA_FILE }));
-  lifecycle.register("security-report-sources", { stop: () => securitySources.forEach((source) => source.close()) });
   registerDailyExports(lifecycle, config, { store: () => need(store, "event store"), clock, logger, testAccounts, securitySources });
   // REP-04: delivery to the regulators of REGULATOR_DELIVERY_FILE, with the ack ledger in this log.
   const delivery = registerRegulatorDelivery(lifecycle, { config, store: () => need(store, "event store"), verifier, clock, logger, registry: options.metrics?.registry, calendar });

@@ -26,8 +26,8 @@ export function registerDailyExports(
     readonly clock: () => Date;
     readonly logger: Logger;
     readonly testAccounts?: () => Promise<ReadonlySet<string>>;
-    /** XC-07: the other services' audit trails (SECURITY_REPORT_SOURCES), read besides reporting's own log. */
-    readonly securitySources?: readonly SecurityRecordSource[];
+    /** XC-07: the other services' audit trails (SECURITY_REPORT_SOURCES), read besides reporting's own log; closed on stop. */
+    readonly securitySources?: readonly (SecurityRecordSource & { close(): void })[];
   },
 ) {
   const { logger } = deps;
@@ -60,6 +60,7 @@ export function registerDailyExports(
     stop: async () => {
       clearInterval(timer);
       await running;
+      for (const source of deps.securitySources ?? []) source.close();
     },
   });
   return { exportYinchuanPreviousDay: exportDay, reportSecurityPreviousDay: reportDay };
