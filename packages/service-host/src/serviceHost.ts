@@ -46,6 +46,7 @@ import { createHostMetrics } from "./hostMetrics.js";
 import { type CheckpointTimer, intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
 import { type ErasureOrder, erasureHolderConsumer } from "./erasure.js";
 import { openSealedStore } from "./sealing.js";
+import { auditingKeyEvents } from "./keyEventAudit.js";
 
 /** The configuration a hosted service needs: the platform's base variables plus, optionally, its read-model database. */
 export type HostConfig = BaseConfig & {
@@ -230,6 +231,8 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
               transit: config.BUS_TRANSIT_KEY_FILE === undefined ? undefined : loadTransitKeys(config.BUS_TRANSIT_KEY_FILE),
             }));
       const audit = createAuditTrail({ store, context, clock, newId });
+      // XC-07: key destructions and reissues are audit records too (keyEventAudit.ts).
+      store = auditingKeyEvents(store, audit);
       const handlers = createGrpcHandlers({ logger, verifier, metrics: options.metrics, tracer: options.tracer });
       const openSealed = (value: string): Promise<string> => ("openValue" in store ? (store as SealedEventStore).openValue(value) : Promise.resolve(value));
       const keyRing = "keyRing" in store ? (store as SealedEventStore & { keyRing: KeyRing }).keyRing : undefined;

@@ -42,9 +42,9 @@ describe("XC-07 daily security report", () => {
     const patient: Principal = { subject: "patient-7f3a", roles: ["patient"], tenantId: "inst-1", kind: "human" };
     await trail.refused({ principal: patient, action: "GetDeliveryStatus", reason: "ROLE_NOT_ALLOWED", resource: "regulator-delivery/institution/inst-1", ruleId: "REP-04", correlationId: "c1" });
     await trail.refused({ principal: patient, action: "ListFeed", reason: "ROLE_NOT_ALLOWED", ruleId: "REP-04", correlationId: "c2" });
-    // A patient's data key destroyed by an erasure (the key ring's PII-free fence), in reporting's own log.
-    const fence = { subject: "patient-7f3a", retentionClass: "clinical", generation: 0, approvalRef: "APR-1", keyFingerprint: "ab" };
-    await store.append("keyring-erasure-patient-7f3a", [{ id: uuidv7(now.getTime()), type: "SubjectKeyDestroyed", schemaVersion: 1, data: fence, metadata: { actorId: "reporting-erasure", actorRole: "system", tenantId: "inst-1", correlationId: "c4", causationId: "c4", occurredAt: "2026-12-06T05:00:00.000Z" } }], "no_stream");
+    // A patient's data key destroyed by an erasure: the audit record the service host writes beside the key ring's fence.
+    const admin: Principal = { subject: "admin-1", roles: ["institution_admin"], tenantId: "inst-1", kind: "human" };
+    await trail.recorded({ principal: admin, action: "SubjectKeyDestroyed", resource: "subject-key/patient-7f3a/clinical", correlationId: "c4" });
     now = new Date("2026-12-05T15:59:00.000Z"); // 23:59 Beijing on 12-05: another day
     await trail.refused({ principal: patient, action: "ListFeed", reason: "ROLE_NOT_ALLOWED", correlationId: "c3" });
     // Another service's trail, as its audit query would give it.

@@ -1,9 +1,9 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type EventStore, type LogPosition, START, uuidv7, WrongExpectedRevisionError } from "@ihp/eventsourcing";
+import { type EventStore, uuidv7, WrongExpectedRevisionError } from "@ihp/eventsourcing";
 import { profileAt } from "@ihp/jurisdiction";
 import { ACCESS_RECORDED, ACCESS_REFUSED, type Logger } from "@ihp/platform";
-import { inPeriod, previousBeijingDay } from "../../domain/exports/yinchuanExport.js";
+import { previousBeijingDay } from "../../domain/exports/yinchuanExport.js";
 import { type SecurityRecord, type SecurityReport, securityReport } from "../../domain/exports/securityReport.js";
 
 export const SECURITY_REPORT_WRITTEN = "SecurityReportWritten";
@@ -14,34 +14,17 @@ export interface SecurityRecordSource {
   records(day: string, period: { readonly from: string; readonly to: string }): Promise<readonly SecurityRecord[]>;
 }
 
-/** Key events the key ring writes in a service's own log (PII-free fences: subject id, class, generation). */
-const KEY_EVENTS: ReadonlySet<string> = new Set(["SubjectKeyDestroyed", "SubjectKeyReissued"]);
-const READ_BATCH = 1_000;
-
 /**
- * Reporting's own log: its audit stream of the day (`reporting-audit-<day>`, as ListAuditRecords would show it) and
- * the key events of the day (a patient's data key destroyed by an erasure, or reissued). The other services keep
- * theirs in their own logs; see the README for how they join.
+ * Reporting's own audit stream of the day (`reporting-audit-<day>`, as ListAuditRecords would show it). Key events are
+ * in it too: the service host records every key destruction and reissue as an audit record (service-host
+ * keyEventAudit.ts), in every service — which is how the other services' key events reach the report through their
+ * audit query.
  */
 export function ownLogSource(store: EventStore): SecurityRecordSource {
   const text = (data: Readonly<Record<string, unknown>>, key: string): string => (typeof data[key] === "string" ? data[key] : "");
-  async function keyEvents(period: { readonly from: string; readonly to: string }): Promise<SecurityRecord[]> {
-    const found: SecurityRecord[] = [];
-    let after: LogPosition = START;
-    for (;;) {
-      const events = await store.readAll({ after, limit: READ_BATCH });
-      for (const event of events) {
-        if (!KEY_EVENTS.has(event.type) || !inPeriod(event.metadata.occurredAt, period)) continue;
-        found.push({ service: "reporting", occurredAt: event.metadata.occurredAt, action: event.type, outcome: "ALLOWED", reasonCode: "", ruleId: "", institutionId: event.metadata.tenantId });
-      }
-      const last = events.at(-1);
-      if (last !== undefined) after = last.position;
-      if (events.length < READ_BATCH) return found;
-    }
-  }
   return {
     service: "reporting",
-    async records(day, period) {
+    async records(day) {
       const audit = (await store.readStream(`reporting-audit-${day}`))
         .filter((event) => event.type === ACCESS_REFUSED || event.type === ACCESS_RECORDED)
         .map((event) => ({
@@ -53,7 +36,7 @@ export function ownLogSource(store: EventStore): SecurityRecordSource {
           ruleId: text(event.data, "ruleId"),
           institutionId: event.metadata.tenantId,
         }));
-      return [...audit, ...(await keyEvents(period))];
+      return audit;
     },
   };
 }
