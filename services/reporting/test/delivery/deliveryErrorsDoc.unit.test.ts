@@ -23,7 +23,8 @@ function codesInSource(): Set<string> {
 }
 
 function documented(): Set<string> {
-  const section = readFileSync(join(SERVICE, "ERRORS.md"), "utf8").split("## Regulator delivery (REP-04)")[1] ?? "";
+  // The delivery section only: up to the next heading (later sections document other jobs' codes).
+  const section = (readFileSync(join(SERVICE, "ERRORS.md"), "utf8").split("## Regulator delivery (REP-04)")[1] ?? "").split(/^## /m)[0] ?? "";
   return new Set([...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]!));
 }
 
