@@ -1,6 +1,6 @@
 import type { BuiltinIssuer, Role } from "@ihp/platform";
 
-import { type DemoPatient, loginAs, onboardStaff, registerPatient, type Staff } from "./clinicalFlow.js";
+import { type DemoPatient, type FlowActors, loginAs, onboardStaff, registerPatient, type Staff } from "./clinicalFlow.js";
 import { graphql } from "./graphqlClient.js";
 
 /** Fixed request ids: seeding twice (every restart) returns the same demo institution and appends nothing. */
@@ -103,5 +103,17 @@ export async function seedDemo(graphqlUrl: string, issuer: BuiltinIssuer, now: D
       pharmacist: await loginAs(graphqlUrl, staff.pharmacistLogin, staff.password),
       patient: await loginAs(graphqlUrl, patient.login, patient.password),
     },
+  };
+}
+
+/** The seeded patient, physician and pharmacist logged in at `url`, with the clinicians' passkeys: a flow's actors. */
+export async function demoActors(url: string, demo: DemoSeed): Promise<FlowActors> {
+  return {
+    url,
+    institutionId: demo.institutionId,
+    patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
+    physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
+    pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
+    passkeys: demo.staff.passkeys,
   };
 }

@@ -1,5 +1,5 @@
 // @ihp/runner: the embedded mode's composition root, for npm start and end-to-end tests.
-export { seedDemo } from "./demoSeed.js";
+export { demoActors, seedDemo } from "./demoSeed.js";
 export type { SeedOptions } from "./demoSeed.js";
 export {
   beijingDate,

@@ -6,12 +6,12 @@ import { verifyFile } from "@ihp/eventsourcing/sqlite";
 import Database from "better-sqlite3";
 import {
   beijingDate,
+  demoActors,
   type DemoSeed,
   type EmbeddedPlatform,
   type FlowActors,
   FlowError,
   graphql,
-  loginAs,
   must,
   prescribeForReview,
   residentId,
@@ -59,14 +59,7 @@ describe("clinical flow end to end, embedded mode: every service, through GraphQ
     platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "debug", logDestination: { write: (line) => void logLines.push(line) } });
     url = platform.graphqlUrl;
     demo = await seedDemo(url, platform.issuer, new Date());
-    actors = {
-      url,
-      institutionId: demo.institutionId,
-      patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
-      physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
-      pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
-      passkeys: demo.staff.passkeys,
-    };
+    actors = await demoActors(url, demo);
   }, 120_000);
 
   afterAll(async () => {

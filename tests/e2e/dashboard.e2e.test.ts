@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 
 import {
   beijingDate,
+  demoActors,
   type DemoSeed,
   type EmbeddedPlatform,
   type FlowActors,
@@ -203,14 +204,7 @@ describe.skipIf(!hasChromium)("REP-04, REP-02, REP-05: the supervision dashboard
     const now = new Date();
     demo = await seedDemo(url, platform.issuer, now);
     other = await seedDemo(url, platform.issuer, now, { variant: OTHER });
-    const actors: FlowActors = {
-      url,
-      institutionId: demo.institutionId,
-      patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
-      physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
-      pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
-      passkeys: demo.staff.passkeys,
-    };
+    const actors: FlowActors = await demoActors(url, demo);
     await runClinicalFlow(actors, "dashboard-flow-1", { prescribe: true });
     admin = await loginAs(url, ADMIN_LOGIN, ADMIN_PASSWORD);
     // The statistics read model catches up from the bus: wait until today's figures hold the flow's consult,

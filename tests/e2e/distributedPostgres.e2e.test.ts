@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCheckpoints } from "@ihp/eventsourcing";
 import { PostgresEventStore } from "@ihp/eventsourcing/postgres";
 import { openBuiltinIssuer } from "@ihp/platform";
-import { completeFollowUp, graphql, loginAs, runClinicalFlow, seedDemo, startFollowUp, type DemoSeed, type FlowActors } from "@ihp/runner";
+import { completeFollowUp, demoActors, type DemoSeed, type FlowActors, graphql, runClinicalFlow, seedDemo, startFollowUp } from "@ihp/runner";
 import { freePort, startNatsServer, waitFor, writeTransitKeyFile, type NatsServerHandle } from "@ihp/testing";
 
 import { freshDatabase, runProcess, stopProcesses, type FreshDatabase, type Proc } from "./support/serviceProcesses.js";
@@ -127,14 +127,7 @@ describe("distributed mode on PostgreSQL event stores: two consult replicas on o
     rmSync(keyDir, { recursive: true, force: true });
   }, 60_000);
 
-  const actorsAt = async (url: string): Promise<FlowActors> => ({
-    url,
-    institutionId: demo.institutionId,
-    patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
-    physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
-    pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
-    passkeys: demo.staff.passkeys,
-  });
+  const actorsAt = async (url: string): Promise<FlowActors> => (await demoActors(url, demo));
 
   it("XC-01, REP-03, PHA-01, PHA-05: consult → signed prescription → approval → dispensing → delivery → regulator feed, every log on PostgreSQL", async () => {
     const actors = await actorsAt(urlA);

@@ -13,7 +13,7 @@ import { readCheckpoints } from "@ihp/eventsourcing";
 import { verifyFile } from "@ihp/eventsourcing/sqlite";
 import { contextStream, loadTransitKeys, NatsJetStreamBus } from "@ihp/messaging";
 import { openBuiltinIssuer, type BuiltinIssuer } from "@ihp/platform";
-import { awaitDraftRecord, graphql, loginAs, runClinicalFlow, seedDemo, type DemoSeed } from "@ihp/runner";
+import { awaitDraftRecord, demoActors, type DemoSeed, graphql, runClinicalFlow, seedDemo } from "@ihp/runner";
 import { filesContaining, freePort, startNatsServer, waitFor, writeTransitKeyFile, type NatsServerHandle } from "@ihp/testing";
 
 // The distributed mode (ARCHITECTURE §3): one process per service, NATS JetStream between them, PostgreSQL read
@@ -230,14 +230,7 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
 
   it("REP-03, PHA-01, PHA-05: the clinical flow runs across the processes; every hop between services goes over NATS", async () => {
     const url = graphqlUrl;
-    const actors = {
-      url,
-      institutionId: demo.institutionId,
-      patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
-      physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
-      pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
-      passkeys: demo.staff.passkeys,
-    };
+    const actors = await demoActors(url, demo);
     // Signed prescription → pharmacy (NATS) → approval → prescription (NATS): the flow itself waits for the first hop.
     const flow = await runClinicalFlow(actors, "dist-flow-1", { prescribe: true });
     const reviewStatus = async () =>

@@ -9,12 +9,12 @@ import { fromGrpcError, withBearerToken } from "@ihp/platform";
 import {
   awaitDraftRecord,
   completeRecord,
+  demoActors,
   type DemoSeed,
   type EmbeddedPlatform,
   type FlowActors,
   FlowError,
   graphql,
-  loginAs,
   must,
   RECORD_FIELDS,
   type RecordView,
@@ -69,14 +69,7 @@ describe.skipIf(!opensslAvailable)("records end to end, embedded mode: consult c
     platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: process.env["RECORDS_E2E_LOG"] === "error" ? "error" : "silent", recordsTsa });
     url = platform.graphqlUrl;
     demo = await seedDemo(url, platform.issuer, new Date());
-    actors = {
-      url,
-      institutionId: demo.institutionId,
-      patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
-      physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
-      pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
-      passkeys: demo.staff.passkeys,
-    };
+    actors = await demoActors(url, demo);
     consultId = (await runClinicalFlow(actors, "records-1", { prescribe: false })).consultId;
   }, 180_000);
 

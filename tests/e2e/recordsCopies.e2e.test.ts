@@ -6,12 +6,12 @@ import { join } from "node:path";
 import {
   awaitDraftRecord,
   completeRecord,
+  demoActors,
   type DemoSeed,
   type EmbeddedPlatform,
   type FlowActors,
   FlowError,
   graphql,
-  loginAs,
   must,
   type RecordView,
   runClinicalFlow,
@@ -63,14 +63,7 @@ describe.skipIf(!opensslAvailable)("records exports, copies, access logs and cus
     platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "silent", recordsTsa });
     url = platform.graphqlUrl;
     demo = await seedDemo(url, platform.issuer, new Date());
-    actors = {
-      url,
-      institutionId: demo.institutionId,
-      patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
-      physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
-      pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
-      passkeys: demo.staff.passkeys,
-    };
+    actors = await demoActors(url, demo);
     const { consultId } = await runClinicalFlow(actors, "copies-1", { prescribe: false });
     const draft = await awaitDraftRecord(url, actors.physicianToken, consultId);
     signed = await signRecord(actors, "copies-1", consultId, await completeRecord(actors, "copies-1", draft));

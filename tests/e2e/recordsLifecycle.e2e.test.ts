@@ -6,12 +6,12 @@ import { verifyFile } from "@ihp/eventsourcing/sqlite";
 import {
   awaitDraftRecord,
   completeRecord,
+  demoActors,
   type DemoSeed,
   type EmbeddedPlatform,
   type FlowActors,
   FlowError,
   graphql,
-  loginAs,
   must,
   type RecordView,
   runClinicalFlow,
@@ -92,14 +92,7 @@ describe.skipIf(!opensslAvailable)("records lifecycle end to end, embedded mode,
     platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "silent", recordsTsa, clock });
     url = platform.graphqlUrl;
     demo = await seedDemo(url, platform.issuer, new Date());
-    actors = {
-      url,
-      institutionId: demo.institutionId,
-      patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
-      physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
-      pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
-      passkeys: demo.staff.passkeys,
-    };
+    actors = await demoActors(url, demo);
     consultId = (await runClinicalFlow(actors, "lifecycle-1", { prescribe: false })).consultId;
     const draft = await awaitDraftRecord(url, actors.physicianToken, consultId);
     signed = await signRecord(actors, "lifecycle-1", consultId, await completeRecord(actors, "lifecycle-1", draft));

@@ -5,7 +5,7 @@ import { join } from "node:path";
 
 import { verifyFile } from "@ihp/eventsourcing/sqlite";
 import { waitFor } from "@ihp/testing";
-import { awaitDraftRecord, type DemoSeed, type EmbeddedPlatform, type FlowActors, graphql, loginAs, must, runClinicalFlow, seedDemo, startEmbeddedPlatform } from "@ihp/runner";
+import { awaitDraftRecord, demoActors, type DemoSeed, type EmbeddedPlatform, type FlowActors, graphql, must, runClinicalFlow, seedDemo, startEmbeddedPlatform } from "@ihp/runner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // Record media (issue 11 item 2; REC-01, REC-03, XC-01) through GraphQL against the embedded platform, where the
@@ -56,14 +56,7 @@ describe("records media end to end, embedded mode: sealed transcript → read (h
     platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "silent", clock });
     url = platform.graphqlUrl;
     demo = await seedDemo(url, platform.issuer, new Date());
-    actors = {
-      url,
-      institutionId: demo.institutionId,
-      patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
-      physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
-      pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
-      passkeys: demo.staff.passkeys,
-    };
+    actors = await demoActors(url, demo);
     const consultId = (await runClinicalFlow(actors, "media-1", { prescribe: false })).consultId;
     const draft = await awaitDraftRecord(url, actors.physicianToken, consultId);
     recordId = draft.recordId;

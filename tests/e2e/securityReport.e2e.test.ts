@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { credentials } from "@grpc/grpc-js";
 import { AuditOutcome, AuditServiceClient } from "@ihp/contracts";
 import { fromGrpcError, withBearerToken } from "@ihp/platform";
-import { type EmbeddedPlatform, type FlowActors, loginAs, seedDemo, startEmbeddedPlatform, startFollowUp } from "@ihp/runner";
+import { demoActors, type EmbeddedPlatform, type FlowActors, seedDemo, startEmbeddedPlatform, startFollowUp } from "@ihp/runner";
 import { waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -39,14 +39,7 @@ describe("XC-07 daily security report across services, embedded mode", () => {
     platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "warn", clock, securityReport: { dir: reportDir, intervalMs: 250 } });
     const url = platform.graphqlUrl;
     const demo = await seedDemo(url, platform.issuer, clock());
-    actors = {
-      url,
-      institutionId: demo.institutionId,
-      patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
-      physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
-      pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
-      passkeys: demo.staff.passkeys,
-    };
+    actors = await demoActors(url, demo);
   }, 180_000);
 
   afterAll(async () => {

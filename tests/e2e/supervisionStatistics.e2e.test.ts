@@ -5,12 +5,12 @@ import { join } from "node:path";
 
 import {
   beijingDate,
+  demoActors,
   type DemoSeed,
   type EmbeddedPlatform,
   type FlowActors,
   FlowError,
   graphql,
-  loginAs,
   must,
   runClinicalFlow,
   seedDemo,
@@ -91,14 +91,7 @@ describe("REP-04 supervision statistics end to end, embedded mode, through Graph
     demo = await seedDemo(url, platform.issuer, now);
     admin = demo.tokens["institution_admin"]!;
     regulator = demo.tokens["regulator"]!;
-    actors = {
-      url,
-      institutionId: demo.institutionId,
-      patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
-      physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
-      pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
-      passkeys: demo.staff.passkeys,
-    };
+    actors = await demoActors(url, demo);
   }, 120_000);
 
   afterAll(async () => {

@@ -4,11 +4,12 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 
 import {
+  beijingDate,
+  demoActors,
   type DemoSeed,
   type EmbeddedPlatform,
   type FlowActors,
   FlowError,
-  loginAs,
   must,
   prescribeForReview,
   runClinicalFlow,
@@ -16,7 +17,6 @@ import {
   startEmbeddedPlatform,
   startFollowUp,
   stepUp,
-  beijingDate,
 } from "@ihp/runner";
 import { waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -53,14 +53,7 @@ describe("REP-06 suspensions and REP-04 feedback end to end, embedded mode, thro
     url = platform.graphqlUrl;
     demo = await seedDemo(url, platform.issuer, new Date());
     admin = demo.tokens["institution_admin"]!;
-    actors = {
-      url,
-      institutionId: demo.institutionId,
-      patientToken: await loginAs(url, demo.patient.login, demo.patient.password),
-      physicianToken: await loginAs(url, demo.staff.physicianLogin, demo.staff.password),
-      pharmacistToken: await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password),
-      passkeys: demo.staff.passkeys,
-    };
+    actors = await demoActors(url, demo);
   }, 120_000);
 
   afterAll(async () => {
