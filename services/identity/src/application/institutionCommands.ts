@@ -1,4 +1,5 @@
-import { type EventStore, handleCommand } from "@ihp/eventsourcing";
+import { commandPipeline, type EventStore } from "@ihp/eventsourcing";
+import { refusal } from "../domain/errors.js";
 import { type AuditTrail, denialError, type Role } from "@ihp/platform";
 import {
   type InstitutionCommand,
@@ -14,7 +15,7 @@ import {
   requireInstitutionId,
   requireRequestId,
 } from "./ids.js";
-import { type InstitutionView, loadInstitution, toInstitutionEvent } from "./institutionEvents.js";
+import { type InstitutionView, toInstitutionEvent } from "./institutionEvents.js";
 import { authorizeInstitution, type InstitutionAction } from "./policy.js";
 import { profileVersionAt } from "./profileVersion.js";
 import { institutionResource, recordingRefusals } from "./refusals.js";
@@ -67,10 +68,11 @@ interface Execution {
 
 /**
  * The institution command handlers: authorize (deny by default) → check ids → read, fold, decide, append
- * (handleCommand, idempotent by request id). Every refusal is recorded in the audit trail before it is returned.
+ * (the command pipeline, idempotent by request id). Every refusal is recorded in the audit trail before it is returned.
  */
 export function createInstitutionCommands(options: InstitutionCommandsOptions): InstitutionCommands {
   const { store, audit, clock } = options;
+  const pipeline = commandPipeline(store, institutionDecider, { newEventId: options.newEventId, toDomainEvent: toInstitutionEvent });
 
   function authorized(action: InstitutionAction, caller: Caller, institutionId?: string): Role {
     const grant = authorizeInstitution(action, caller.principal, institutionId);
@@ -79,36 +81,19 @@ export function createInstitutionCommands(options: InstitutionCommandsOptions): 
   }
 
   async function execute(caller: Caller, run: Execution): Promise<InstitutionView> {
-    const streamId = institutionStreamId(run.institutionId);
     const now = clock();
-    const result = await handleCommand(
-      store,
-      institutionDecider,
-      {
-        streamId,
-        command: run.command(now),
-        metadata: {
-          actorId: caller.principal.subject,
-          actorRole: run.role,
-          // The event belongs to the institution it is about, whoever acted.
-          tenantId: run.institutionId,
-          correlationId: caller.correlationId,
-          causationId: run.requestId,
-          ...caller.trace,
-        },
-        profileVersionOf: (state) =>
-          profileVersionAt(run.jurisdiction ?? (state.status === "registered" ? state.institution.jurisdiction : undefined), now),
-        requestId: run.requestId,
-        now,
-      },
-      { newEventId: options.newEventId, toDomainEvent: toInstitutionEvent },
-    );
-    const last = result.events.at(-1);
-    if (!result.repeated && last !== undefined && result.state.status === "registered") {
-      return { institution: result.state.institution, revision: last.revision };
-    }
-    // A repeated request or a change to the same values: answer with the institution as it stands.
-    return loadInstitution(store, streamId);
+    const result = await pipeline({
+      streamId: institutionStreamId(run.institutionId),
+      requestId: run.requestId,
+      now,
+      // The event belongs to the institution it is about, whoever acted.
+      acting: { actorId: caller.principal.subject, role: run.role, tenantId: run.institutionId, correlationId: caller.correlationId, trace: caller.trace },
+      command: run.command(now),
+      profileVersionOf: (state) => profileVersionAt(run.jurisdiction ?? (state.status === "registered" ? state.institution.jurisdiction : undefined), now),
+    });
+    // A repeated request or a change to the same values answers with the institution as it stands.
+    if (result.state.status !== "registered") throw refusal("INSTITUTION_NOT_FOUND");
+    return { institution: result.state.institution, revision: result.revision };
   }
 
   return {

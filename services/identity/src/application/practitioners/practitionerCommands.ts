@@ -1,4 +1,4 @@
-import { DomainError, type EventStore, handleCommand } from "@ihp/eventsourcing";
+import { commandPipeline, DomainError, type EventStore, handleCommand } from "@ihp/eventsourcing";
 import { type AuditTrail, denialError, type Logger, type Role } from "@ihp/platform";
 import { refusal } from "../../domain/errors.js";
 import { personClaimDecider, type PractitionerPersonClaimed } from "../../domain/practitioners/personClaim.js";
@@ -78,39 +78,24 @@ interface Execution {
 
 /**
  * Practitioner command handlers: role check → ids → load → institution check → (registry / face match) → decide and
- * append (handleCommand, idempotent by request id). Every refusal is recorded in the audit trail first (XC-02).
+ * append (the command pipeline, idempotent by request id). Every refusal is recorded in the audit trail first (XC-02).
  */
 export function createPractitionerCommands(options: PractitionerCommandsOptions): PractitionerCommands {
   const { store, audit, clock, sealer } = options;
+  const pipeline = commandPipeline(store, practitionerDecider, { newEventId: options.newEventId, toDomainEvent: toPractitionerEvent });
 
   async function execute(caller: Caller, run: Execution): Promise<PractitionerView> {
-    const result = await handleCommand(
-      store,
-      practitionerDecider,
-      {
-        streamId: practitionerStreamId(run.practitionerId),
-        command: run.command,
-        metadata: {
-          actorId: caller.principal.subject,
-          actorRole: run.role,
-          tenantId: run.institutionId,
-          correlationId: caller.correlationId,
-          causationId: run.requestId,
-          ...caller.trace,
-          ...(run.profileVersion === undefined ? {} : { profileVersion: run.profileVersion }),
-        },
-        requestId: run.requestId,
-        now: run.now,
-      },
-      { newEventId: options.newEventId, toDomainEvent: toPractitionerEvent },
-    );
-    const last = result.events.at(-1);
-    if (!result.repeated && last !== undefined && result.state.status === "registered") {
-      return { practitioner: result.state.practitioner, revision: last.revision };
-    }
-    const view = await findPractitioner(store, run.practitionerId);
-    if (view === undefined) throw refusal("PRACTITIONER_NOT_FOUND");
-    return view;
+    const result = await pipeline({
+      streamId: practitionerStreamId(run.practitionerId),
+      requestId: run.requestId,
+      now: run.now,
+      acting: { actorId: caller.principal.subject, role: run.role, tenantId: run.institutionId, correlationId: caller.correlationId, trace: caller.trace },
+      command: run.command,
+      profileVersionOf: () => run.profileVersion,
+    });
+    // A repeated request or a change to the same values answers with the practitioner as it stands.
+    if (result.state.status !== "registered") throw refusal("PRACTITIONER_NOT_FOUND");
+    return { practitioner: result.state.practitioner, revision: result.revision };
   }
 
   /** IDN-08: one practitioner record per person and institution, unless the earlier one is revoked or exited. */

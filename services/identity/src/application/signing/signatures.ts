@@ -1,4 +1,4 @@
-import { type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
+import { commandPipeline, type EventStore, fold, type StoredEvent } from "@ihp/eventsourcing";
 import { type AuditTrail, authorize, denialError, type Principal, requireHuman, type Role } from "@ihp/platform";
 import {
   type CertificateAuthority,
@@ -138,6 +138,7 @@ function keyBinding(practitionerId: string, serial: string): string {
 
 export function createSignatures(options: SignaturesOptions): Signatures {
   const { store, audit, clock, ca, vault } = options;
+  const pipeline = commandPipeline(store, signingDecider, { newEventId: options.newId, toDomainEvent: toSigningEvent });
 
   async function load(practitionerId: string): Promise<{ keys: SigningKeys; history: readonly StoredEvent[] }> {
     const history = await store.readStream(signingStreamId(practitionerId));
@@ -145,19 +146,13 @@ export function createSignatures(options: SignaturesOptions): Signatures {
     return { keys: { ...keys, practitionerId }, history };
   }
 
-  async function execute(caller: Caller, role: string, tenantId: string, practitionerId: string, requestId: string, command: SigningCommand) {
-    return handleCommand(
-      store,
-      signingDecider,
-      {
-        streamId: signingStreamId(practitionerId),
-        command,
-        metadata: { actorId: caller.principal.subject, actorRole: role, tenantId, correlationId: caller.correlationId, causationId: requestId, ...caller.trace },
-        requestId,
-        now: command.at,
-      },
-      { newEventId: options.newId, toDomainEvent: toSigningEvent },
-    );
+  /** One command on a practitioner's signing keys; `prepare` (signing) runs on the keys as read, for a new request id only. */
+  function execute(caller: Caller, role: string, tenantId: string, practitionerId: string, requestId: string, command: SigningCommand | { at: Date; prepare: (keys: SigningKeys) => SigningCommand }) {
+    const acting = { actorId: caller.principal.subject, role, tenantId, correlationId: caller.correlationId, trace: caller.trace };
+    const base = { streamId: signingStreamId(practitionerId), requestId, acting };
+    return "prepare" in command
+      ? pipeline({ ...base, now: command.at, prepare: (keys) => command.prepare({ ...keys, practitionerId }) })
+      : pipeline({ ...base, now: command.at, command });
   }
 
   /** institution_admin of the practitioner's institution, or system. */
@@ -246,23 +241,25 @@ export function createSignatures(options: SignaturesOptions): Signatures {
         if (signer === undefined || !signer.active) throw refusal("SIGNER_NOT_ACTIVE");
         const requestId = requireRequestId(input.requestId);
         requireDocument(input.documentType, input.documentId, input.canonicalDocument.length);
-        const { keys, history } = await load(practitionerId);
-        const earlier = history.find((event) => event.metadata.requestId === requestId && event.type === "DocumentSigned");
-        if (earlier !== undefined) return record(earlier.data as unknown as DocumentSignedData, signer.profession);
-        const key = activeKey(keys, now);
-        const { algorithm, serial } = key.certificate;
-        const privateKey = Buffer.from(vault.open(key.sealedPrivateKey, keyBinding(practitionerId, serial))).toString("hex");
-        const value = Buffer.from(signMessage(algorithm, privateKey, input.canonicalDocument)).toString("base64");
-        const hash = Buffer.from(documentHash(algorithm, input.canonicalDocument)).toString("hex");
-        const result = await execute(caller, caller.principal.roles.find((role) => SIGNER_ROLES.includes(role)) ?? "physician", signer.institutionId, practitionerId, requestId, {
-          type: "RecordSignature",
-          practitionerId,
-          documentType: input.documentType,
-          documentId: input.documentId,
-          documentHash: hash,
-          serial,
-          value,
+        // The keys are read once; a repeated request id answers with its first signature, signing nothing again.
+        const role = caller.principal.roles.find((granted) => SIGNER_ROLES.includes(granted)) ?? "physician";
+        const result = await execute(caller, role, signer.institutionId, practitionerId, requestId, {
           at: now,
+          prepare: (keys) => {
+            const key = activeKey(keys, now);
+            const { algorithm, serial } = key.certificate;
+            const privateKey = Buffer.from(vault.open(key.sealedPrivateKey, keyBinding(practitionerId, serial))).toString("hex");
+            return {
+              type: "RecordSignature",
+              practitionerId,
+              documentType: input.documentType,
+              documentId: input.documentId,
+              documentHash: Buffer.from(documentHash(algorithm, input.canonicalDocument)).toString("hex"),
+              serial,
+              value: Buffer.from(signMessage(algorithm, privateKey, input.canonicalDocument)).toString("base64"),
+              at: now,
+            };
+          },
         });
         const signed = result.events.find((event) => event.type === "DocumentSigned");
         if (signed === undefined) throw new Error("signing appended no DocumentSigned event");
