@@ -4,7 +4,7 @@ import { type AuditTrail, recordingRefusals } from "@ihp/platform";
 import { type MedicalRecord, type RecordCommand, type RecordsSettings, refusal } from "../domain/index.js";
 import { recordResource } from "./access.js";
 import { type Caller, committerOf } from "./caller.js";
-import { isSafeId, recordStreamId } from "./ids.js";
+import { isSafeId } from "./ids.js";
 import type { IdentityPort } from "./ports.js";
 import type { RecordStore } from "./store.js";
 
@@ -65,19 +65,20 @@ export function onRecord(
     requireRole(caller, roles);
     requireRequestId(request.requestId);
     requireRecordId(request.documentId);
-    const record = await records.record(request.documentId);
     // Staff operations: the custodian's staff only. The patient's own request is judged by who they are (the domain).
     const patientsOnly = roles.length === 1 && roles[0] === "patient";
-    if (!patientsOnly) requireCustodianOf(record, caller);
-    // A repeated request id writes nothing (and signs nothing): the record as it is now.
-    if (await alreadyApplied(deps.store, request.documentId, request.requestId)) return record;
-    const command = await build(record, clock());
-    return records.decide(caller, request.documentId, command, request.requestId, command.at);
+    const now = clock();
+    // The record is read once; a repeated request id writes nothing (and signs nothing): the record as it is now.
+    return records.act(
+      caller,
+      request.documentId,
+      { requestId: request.requestId, now },
+      (record) => {
+        if (!patientsOnly) requireCustodianOf(record, caller);
+      },
+      (record) => build(record, now),
+    );
   });
-}
-
-async function alreadyApplied(store: EventStore, documentId: string, requestId: string): Promise<boolean> {
-  return (await store.readStream(recordStreamId(documentId))).some((event) => event.metadata.requestId === requestId);
 }
 
 /** The fields every command shares: the record, the caller as committer, the server time. */

@@ -13,6 +13,18 @@ export interface RecordStore {
   /** The record, or RECORD_NOT_FOUND. */
   record(documentId: string): Promise<MedicalRecord>;
   decide(caller: Caller, documentId: string, command: RecordCommand, requestId: string | undefined, now: Date): Promise<MedicalRecord>;
+  /**
+   * A command built from the record as read (signing, timestamps and other remote work inside `build`), the stream
+   * read once: `check` judges the caller against the record first; a repeated request id then answers with the
+   * record as it stands, building nothing. RECORD_NOT_FOUND for no record.
+   */
+  act(
+    caller: Caller,
+    documentId: string,
+    request: { readonly requestId: string; readonly now: Date },
+    check: (record: MedicalRecord) => void,
+    build: (record: MedicalRecord) => Promise<RecordCommand> | RecordCommand,
+  ): Promise<MedicalRecord>;
   /** Appends an event the domain decided outside a command (an access event); never conflicts with writers. */
   appendAccess(caller: Caller, documentId: string, event: RecordEvent, now: Date): Promise<void>;
   /** The access events of a record, oldest first. */
@@ -53,6 +65,24 @@ export function createRecordStore(store: EventStore, newEventId: () => string): 
       if (result.state.status !== "exists") throw refusal("RECORD_NOT_FOUND");
       return result.state.record;
     },
+    async act(caller, documentId, { requestId, now }, check, build) {
+      const result = await handleCommand(
+        store,
+        recordDecider,
+        {
+          streamId: recordStreamId(documentId),
+          requestId,
+          now,
+          metadata: (state) => {
+            check(existing(state));
+            return metadataOf(caller);
+          },
+          prepare: (state) => build(existing(state)),
+        },
+        { newEventId, toDomainEvent: toEvent },
+      );
+      return existing(result.state);
+    },
     async appendAccess(caller, documentId, event, now) {
       const metadata = { ...metadataOf(caller), occurredAt: now.toISOString() };
       await store.append(recordStreamId(documentId), [{ id: newEventId(), type: event.type, schemaVersion: 1, data: event.data, metadata }], "any");
@@ -61,4 +91,9 @@ export function createRecordStore(store: EventStore, newEventId: () => string): 
       return (await store.readStream(recordStreamId(documentId))).filter((event) => event.type === "RecordAccessed");
     },
   };
+}
+
+function existing(state: RecordState): MedicalRecord {
+  if (state.status !== "exists") throw refusal("RECORD_NOT_FOUND");
+  return state.record;
 }
