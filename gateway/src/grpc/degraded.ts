@@ -19,6 +19,11 @@ export function isBackendDown(error: unknown): boolean {
   return code === UNAVAILABLE && (metadata?.get("ihp-error-bin").length ?? 0) === 0;
 }
 
+/** The error middleware of the gateway's clients: a backend that is down is SERVICE_UNAVAILABLE naming it. */
+export function whenDown(backend: BackendName): (error: unknown) => unknown {
+  return (error) => (isBackendDown(error) ? new GatewayError("SERVICE_UNAVAILABLE", { context: backend, cause: error }) : error);
+}
+
 /**
  * Per-context degradation: the client's unary calls fail with SERVICE_UNAVAILABLE naming `backend` when the backend
  * is down, so one context's outage is one stable code on that context's fields while every other context keeps

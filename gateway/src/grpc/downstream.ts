@@ -1,9 +1,9 @@
 import { HealthCheckResponse_ServingStatus, HealthClient } from "@ihp/contracts";
 import { InstitutionServiceClient, InstitutionServiceService } from "@ihp/contracts/identity";
 import { RegulatorFeedServiceClient, RegulatorFeedServiceService } from "@ihp/contracts/reporting";
-import { callDeadline, channelCredentials, inProcessChannel, outgoingMetadata, serviceName } from "@ihp/platform";
+import { callDeadline, channelCredentials, inProcessChannel, outgoingMetadata, type ServiceClient, serviceClient, serviceName } from "@ihp/platform";
 import { GatewayError } from "../errors/gatewayError.js";
-import { degradeWhenDown } from "./degraded.js";
+import { degradeWhenDown, whenDown } from "./degraded.js";
 
 /** TLS for the gateway's gRPC client channels (XC-05: required in the distributed mode). */
 export interface ClientTls {
@@ -32,6 +32,12 @@ export interface Downstream {
    * (extensions.context = the backend) while the backend cannot be reached.
    */
   client<C>(backend: BackendName, Client: ClientClass<C>): C;
+  /**
+   * The typed promise client of one of a backend's gRPC services (`XServiceService` from @ihp/contracts), on the
+   * backend's one channel, created once. Same errors as `client`: SERVICE_NOT_CONFIGURED without an address,
+   * SERVICE_UNAVAILABLE naming the backend while it cannot be reached; any other failure is the service's own.
+   */
+  service<S extends ServiceDefinitionOf>(backend: BackendName, definition: S): ServiceClient<S>;
   /** grpc.health.v1 Check of each configured service, on the service's own channel. */
   health(timeoutMs: number): Promise<Partial<Record<BackendName, HealthState>>>;
   /** Closes the clients the gateway created itself; clients passed in belong to the caller. */
@@ -39,6 +45,9 @@ export interface Downstream {
 }
 
 export type HealthState = "SERVING" | "NOT_SERVING" | "UNREACHABLE";
+
+/** A generated grpc-js service definition (the gateway does not depend on grpc-js itself). */
+type ServiceDefinitionOf = Parameters<typeof serviceClient>[0];
 
 export function connectDownstream(options: {
   readonly identity: ServiceTarget<InstitutionServiceClient>;
@@ -106,6 +115,19 @@ export function connectDownstream(options: {
     return created;
   }
 
+  const services = new Map<BackendName, Map<object, unknown>>();
+  function service<S extends ServiceDefinitionOf>(backend: BackendName, definition: S): ServiceClient<S> {
+    const ofBackend = services.get(backend) ?? new Map<object, unknown>();
+    services.set(backend, ofBackend);
+    const cached = ofBackend.get(definition);
+    if (cached !== undefined) return cached as ServiceClient<S>;
+    const target = channels.get(backend);
+    if (target === undefined) throw new GatewayError("SERVICE_NOT_CONFIGURED");
+    const created = serviceClient(definition, target.address, credentials, { channelOverride: target.channel, mapError: whenDown(backend) });
+    ofBackend.set(definition, created);
+    return created;
+  }
+
   const check = (probe: { client: HealthClient; service: string }, timeoutMs: number): Promise<HealthState> =>
     new Promise((resolve) => {
       probe.client.check({ service: probe.service }, outgoingMetadata(), callDeadline(timeoutMs), (error, response) => {
@@ -118,6 +140,7 @@ export function connectDownstream(options: {
     identity,
     reporting,
     client,
+    service,
     async health(timeoutMs) {
       const entries = Object.entries(probes) as [BackendName, { client: HealthClient; service: string }][];
       const states = await Promise.all(entries.map(async ([name, probe]) => [name, await check(probe, timeoutMs)] as const));

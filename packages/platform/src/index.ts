@@ -73,6 +73,8 @@ export { callDeadline, outgoingMetadata } from "./grpc/callOptions.js";
 export { channelCredentials, serverCredentials } from "./grpc/credentials.js";
 export { enableInProcessTransport, inProcessChannel, inProcessClientOptions } from "./grpc/inProcess.js";
 export type { TlsFiles } from "./grpc/credentials.js";
+export { serviceClient } from "./grpc/serviceClient.js";
+export type { CallScope, OwnedServiceClient, ServiceClient, ServiceClientOptions } from "./grpc/serviceClient.js";
 export { createGrpcHandlers } from "./grpc/grpcHandlers.js";
 export type { CallContext, GrpcHandlerOptions, GrpcHandlers, PublicCallContext } from "./grpc/grpcHandlers.js";
 export { HealthService, OVERALL, watchHealth } from "./grpc/healthService.js";

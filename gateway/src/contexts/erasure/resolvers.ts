@@ -1,51 +1,32 @@
-import {
-  ErasureStatus,
-  type GetSubjectErasureResponse,
-  type RequestSubjectErasureResponse,
-  type SubjectErasure,
-  SubjectErasureServiceClient,
-} from "@ihp/contracts/identity";
-import { unary } from "../../grpc/unary.js";
+import { ErasureStatus, type SubjectErasure, SubjectErasureServiceService } from "@ihp/contracts/identity";
+import type * as Gql from "../../gen/graphql.js";
 import { callScope, type HttpContext } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
-interface RequestInput {
-  readonly requestId: string;
-  readonly patientId: string;
-  readonly retentionClass: string;
-  readonly approvalRef: string;
-}
-
 function erasureResolvers(deps: ContextDeps) {
-  async function scoped(context: HttpContext) {
+  async function call(context: HttpContext) {
     const scope = callScope(deps, context, await context.caller.actor());
-    return { scope, client: deps.downstream.client("identity", SubjectErasureServiceClient) };
+    return { scope, erasures: deps.downstream.service("identity", SubjectErasureServiceService) };
   }
-  return {
-    Mutation: {
-      async requestSubjectErasure(_root: unknown, args: { input: RequestInput }, context: HttpContext) {
-        const { scope, client } = await scoped(context);
-        const response = await unary<RequestSubjectErasureResponse>(scope, (metadata, options, done) =>
-          client.requestSubjectErasure(args.input, metadata, options, done),
-        );
-        return view(response.erasure);
-      },
+  const Mutation = {
+    async requestSubjectErasure(_root, { input }, context) {
+      const { scope, erasures } = await call(context);
+      return view((await erasures.requestSubjectErasure(input, scope)).erasure);
     },
-    Query: {
-      async subjectErasure(_root: unknown, args: { erasureId: string }, context: HttpContext) {
-        const { scope, client } = await scoped(context);
-        const response = await unary<GetSubjectErasureResponse>(scope, (metadata, options, done) =>
-          client.getSubjectErasure({ erasureId: args.erasureId }, metadata, options, done),
-        );
-        return view(response.erasure);
-      },
+  } satisfies Gql.MutationResolvers<HttpContext>;
+  const Query = {
+    async subjectErasure(_root, { erasureId }, context) {
+      const { scope, erasures } = await call(context);
+      return view((await erasures.getSubjectErasure({ erasureId }, scope)).erasure);
     },
-  };
+  } satisfies Gql.QueryResolvers<HttpContext>;
+  return { Mutation, Query };
 }
 
-function view(erasure: SubjectErasure | undefined) {
+function view(erasure: SubjectErasure | undefined): Gql.SubjectErasure {
   if (erasure === undefined) throw new Error("identity answered without the erasure");
-  return { ...erasure, status: erasure.status === ErasureStatus.ERASURE_STATUS_COMPLETE ? "COMPLETE" : "INCOMPLETE" };
+  const { status, ...fields } = erasure;
+  return { ...fields, status: status === ErasureStatus.ERASURE_STATUS_COMPLETE ? "COMPLETE" : "INCOMPLETE" };
 }
 
 /** Erasure orders and their confirmations (contexts/erasure/schema.graphql, issue 10 item 3). */
