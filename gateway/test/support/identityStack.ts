@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SignatureServiceClient, type SignDocumentResponse } from "@ihp/contracts/identity";
+import { ClinicalObjectKind, SignatureServiceClient, type SignDocumentResponse } from "@ihp/contracts/identity";
 import { identityConfigSchema, IDENTITY_ERRORS, type IdentityService, startIdentityService } from "@ihp/identity";
 import {
   type BuiltinIssuer,
@@ -146,7 +146,7 @@ export async function startIdentityStack(env: Record<string, string> = {}, bus?:
     signDocument: (bearer, requestId, document, boundConsultId = consultOfSigning) =>
       new Promise((resolve, reject) => {
         signatures.signDocument(
-          { requestId, documentType: "PRESCRIPTION", documentId: requestId, canonicalDocument: document, boundKind: 1, boundId: boundConsultId },
+          { requestId, documentType: "PRESCRIPTION", documentId: requestId, canonicalDocument: document, boundKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_CONSULT, boundId: boundConsultId },
           // Submitted as the prescription service does (access.proto): its own token, the clinician's as the signer's.
           withSigner(withBearerToken(prescriptionServiceToken), bearer),
           callDeadline(10_000),

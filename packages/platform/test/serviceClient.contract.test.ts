@@ -24,7 +24,7 @@ const json = {
   serialize: (value: Message): Buffer => Buffer.from(JSON.stringify(value)),
   deserialize: (bytes: Buffer): Message => JSON.parse(bytes.toString("utf8")) as Message,
 };
-const method = (name: string, responseStream: boolean): MethodDefinition<Message, Message> => ({
+const method = <Stream extends boolean>(name: string, responseStream: Stream): MethodDefinition<Message, Message> & { responseStream: Stream } => ({
   path: `/test.Echo/${name}`,
   requestStream: false,
   responseStream,

@@ -8,6 +8,8 @@ import {
   type SignatureServiceServer,
   SignatureServiceService,
   SignatureAlgorithm,
+  Profession,
+  HospitalGrade,
 } from "@ihp/contracts/identity";
 import { DomainError } from "@ihp/eventsourcing";
 import { BuiltinIssuer, createGrpcHandlers, createLogger, RemoteError, type RunningGrpcServer, serveGrpc, TokenVerifier } from "@ihp/platform";
@@ -21,7 +23,7 @@ let server: RunningGrpcServer;
 let issuer: BuiltinIssuer;
 let adapter: ReturnType<typeof grpcIdentity>;
 const seen: string[] = [];
-const submissions: { submitter: string; signer: string; boundKind: number; boundId: string }[] = [];
+const submissions: { submitter: string; signer: string; boundKind: ClinicalObjectKind; boundId: string }[] = [];
 
 beforeAll(async () => {
   issuer = await BuiltinIssuer.create({ issuer: "urn:ihp:test", audience: "ihp" });
@@ -31,7 +33,7 @@ beforeAll(async () => {
     checkReceiving: handlers.unary((request, call) => {
       seen.push(call.principal.subject);
       if (request.departmentCode !== "03.07") return Promise.reject(new DomainError("OUT_OF_SCOPE", "PERMISSION_DENIED", "outside scope", "IDN-06"));
-      return Promise.resolve({ practitionerId: request.practitionerId, profession: 1, stepUpId: "su-9", sessionId: "sid-9" });
+      return Promise.resolve({ practitionerId: request.practitionerId, profession: Profession.PROFESSION_PHYSICIAN, stepUpId: "su-9", sessionId: "sid-9" });
     }),
     getVerifiedPatient: handlers.unary(() => Promise.reject(new DomainError("PATIENT_NOT_VERIFIED", "FAILED_PRECONDITION", "not verified", "IDN-07"))),
     checkGuardian: handlers.unary(() => Promise.resolve({ verified: true, relationship: "PARENT" })),
@@ -42,7 +44,7 @@ beforeAll(async () => {
         institution: {
           institutionId: request.institutionId,
           name: "示范互联网医院",
-          grade: 6,
+          grade: HospitalGrade.HOSPITAL_GRADE_TERTIARY_A,
           licence: undefined,
           subjectCodes: ["03.07"],
           jurisdiction: "tianjin",
@@ -59,7 +61,7 @@ beforeAll(async () => {
       Promise.resolve({
         signature: {
           signerId: submissions.push({ submitter: call.principal.subject, signer: String(call.metadata.get("x-ihp-signer-authorization")[0]), boundKind: request.boundKind, boundId: request.boundId }) > 0 ? "physician-7" : "",
-          signerProfession: 1,
+          signerProfession: Profession.PROFESSION_PHYSICIAN,
           certificateSerial: "SN-1",
           algorithm: SignatureAlgorithm.SIGNATURE_ALGORITHM_SM2_SM3,
           value: Buffer.from([1, 2, 3]),

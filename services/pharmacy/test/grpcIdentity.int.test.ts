@@ -18,7 +18,7 @@ const seen: { method: string; token: string | undefined }[] = [];
 let server: Server;
 let port: number;
 
-const signing: { signer: string; boundKind: number; boundId: string }[] = [];
+const signing: { signer: string; boundKind: ClinicalObjectKind; boundId: string }[] = [];
 const unimplemented = (): never => {
   throw new Error("not used");
 };

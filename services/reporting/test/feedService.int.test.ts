@@ -112,7 +112,7 @@ describe("regulator feed over an in-process bus", () => {
   it("REP-04: a live StreamFeed ends UNAVAILABLE when the service stops, so the client reconnects", async () => {
     const { harness, bus } = await start();
     const health = new HealthClient(`127.0.0.1:${harness.service.grpcPort}`, channelCredentials());
-    const serving = await new Promise<number>((resolve, reject) =>
+    const serving = await new Promise<HealthCheckResponse_ServingStatus>((resolve, reject) =>
       health.check({ service: "ihp.reporting.v1.RegulatorFeedService" }, (error, response) => (error ? reject(error) : resolve(response.status))),
     );
     health.close();

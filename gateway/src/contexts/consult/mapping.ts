@@ -10,7 +10,8 @@ import type {
   RequestConsultRequest,
   SendMessageRequest,
 } from "@ihp/contracts/consult";
-import { type Signature, SignatureAlgorithm } from "@ihp/contracts/identity";
+import { enumName } from "@ihp/contracts";
+import type { Signature } from "@ihp/contracts/identity";
 
 // The consult proto carries its enums as strings; the GraphQL enums list the values this gateway knows, and an
 // unknown one reads as null (those fields are nullable for that).
@@ -21,7 +22,6 @@ const FLAGS = ["CONFIRMED", "NEW_DIAGNOSIS"] as const;
 const MESSAGE_KINDS = ["TEXT", "IMAGE"] as const;
 const SENDER_ROLES = ["PATIENT", "GUARDIAN", "PHYSICIAN"] as const;
 const CONTRACT_STATUSES = ["PROPOSED", "SIGNED"] as const;
-const ALGORITHM_PREFIX = "SIGNATURE_ALGORITHM_";
 
 export type ConsultTypeName = (typeof CONSULT_TYPES)[number];
 export type ConsultStatusName = (typeof STATUSES)[number];
@@ -157,14 +157,10 @@ export function consultSummaryView(summary: ConsultSummary): ConsultSummaryView 
 
 export function signatureView(signature: Signature | undefined): SignatureView | null {
   if (signature === undefined) return null;
-  const algorithm = SignatureAlgorithm[signature.algorithm] as string | undefined;
   return {
     signerId: signature.signerId,
     certificateSerial: signature.certificateSerial,
-    algorithm:
-      algorithm === undefined || signature.algorithm <= SignatureAlgorithm.SIGNATURE_ALGORITHM_UNSPECIFIED
-        ? null
-        : algorithm.slice(ALGORITHM_PREFIX.length),
+    algorithm: enumName("SIGNATURE_ALGORITHM_", signature.algorithm),
     value: signature.value.toString("base64"),
     signedAt: signature.signedAt,
     documentHash: signature.documentHash.toString("hex"),

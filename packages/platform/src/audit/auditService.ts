@@ -20,7 +20,7 @@ export interface AuditServiceOptions {
   readonly newId: () => string;
 }
 
-const OUTCOME_IN: Readonly<Record<number, AuditRecordOutcome | undefined>> = {
+const OUTCOME_IN: Readonly<Partial<Record<AuditOutcome, AuditRecordOutcome>>> = {
   [AuditOutcome.AUDIT_OUTCOME_REFUSED]: "REFUSED",
   [AuditOutcome.AUDIT_OUTCOME_ALLOWED]: "ALLOWED",
 };

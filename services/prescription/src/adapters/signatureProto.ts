@@ -1,7 +1,9 @@
 import {
+  Profession,
   professionFromJSON,
   professionToJSON,
   type Signature,
+  SignatureAlgorithm,
   signatureAlgorithmFromJSON,
   signatureAlgorithmToJSON,
 } from "@ihp/contracts/identity";
@@ -22,9 +24,9 @@ export function signatureToProto(record: SignatureRecord): Signature {
 export function signatureFromProto(signature: Signature | undefined): SignatureRecord {
   return {
     signerId: signature?.signerId ?? "",
-    signerProfession: professionToJSON(signature?.signerProfession ?? 0),
+    signerProfession: professionToJSON(signature?.signerProfession ?? Profession.PROFESSION_UNSPECIFIED),
     certificateSerial: signature?.certificateSerial ?? "",
-    algorithm: signatureAlgorithmToJSON(signature?.algorithm ?? 0),
+    algorithm: signatureAlgorithmToJSON(signature?.algorithm ?? SignatureAlgorithm.SIGNATURE_ALGORITHM_UNSPECIFIED),
     valueBase64: Buffer.from(signature?.value ?? Buffer.alloc(0)).toString("base64"),
     signedAt: signature?.signedAt ?? "",
     documentHashBase64: Buffer.from(signature?.documentHash ?? Buffer.alloc(0)).toString("base64"),

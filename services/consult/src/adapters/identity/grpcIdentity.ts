@@ -3,6 +3,7 @@ import {
   ClinicalAccessServiceClient,
   ClinicalObjectKind,
   InstitutionServiceClient,
+  Profession,
   type Signature,
   SignatureAlgorithm,
   SignatureServiceClient,
@@ -122,7 +123,7 @@ export function signatureMessage(signature: StoredSignature): Signature {
   const algorithm = signatureAlgorithmFromJSON(signature.algorithm);
   return {
     signerId: signature.signerId,
-    signerProfession: 1,
+    signerProfession: Profession.PROFESSION_PHYSICIAN,
     certificateSerial: signature.certificateSerial,
     algorithm: algorithm === SignatureAlgorithm.UNRECOGNIZED ? SignatureAlgorithm.SIGNATURE_ALGORITHM_UNSPECIFIED : algorithm,
     value: Buffer.from(signature.value, "base64"),

@@ -1,4 +1,4 @@
-import type { PractitionerServiceServer } from "@ihp/contracts/identity";
+import { PharmacistAffiliation, Profession, type PractitionerServiceServer } from "@ihp/contracts/identity";
 import { type CallContext, type GrpcHandlers, traceFields } from "@ihp/platform";
 import type { Kysely } from "kysely";
 import type { Caller } from "../../application/caller.js";
@@ -52,7 +52,7 @@ export function practitionerServer(options: PractitionerServerOptions): Practiti
         institutionId: request.institutionId,
         name: details?.name ?? "",
         idNumber: details?.idNumber ?? "",
-        profession: professionFromProto(details?.profession ?? 0),
+        profession: professionFromProto(details?.profession ?? Profession.PROFESSION_UNSPECIFIED),
         mainInstitutionName: details?.mainInstitutionName ?? "",
         mainInstitutionIsHost: details?.mainInstitutionIsHost ?? false,
         practiceStartedOn: details?.practiceStartedOn ?? "",
@@ -64,7 +64,7 @@ export function practitionerServer(options: PractitionerServerOptions): Practiti
           scopeCodes: details?.scopeCodes ?? [],
           departmentCodes: details?.departmentCodes ?? [],
           dispensingYears: details?.dispensingYears ?? 0,
-          affiliation: details?.affiliation ?? 0,
+          affiliation: details?.affiliation ?? PharmacistAffiliation.PHARMACIST_AFFILIATION_UNSPECIFIED,
         }),
       });
       return { practitioner: practitionerToProto(view) };
