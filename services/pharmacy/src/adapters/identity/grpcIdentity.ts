@@ -1,6 +1,6 @@
-import { type ChannelCredentials, credentials as grpcCredentials, type Metadata } from "@grpc/grpc-js";
-import { ClinicalAccessServiceClient, ClinicalObjectKind, SignatureServiceClient } from "@ihp/contracts/identity";
-import { callDeadline, fromGrpcError, inProcessClientOptions, outgoingMetadata } from "@ihp/platform";
+import { type ChannelCredentials, credentials as grpcCredentials } from "@grpc/grpc-js";
+import { ClinicalAccessServiceService, ClinicalObjectKind, SignatureServiceService } from "@ihp/contracts/identity";
+import { type CallScope, fromGrpcError, serviceClient } from "@ihp/platform";
 import type { IdentityPort, OutgoingCall } from "../../application/ports.js";
 import { signatureFromProto, signatureToProto } from "../signatures.js";
 
@@ -29,80 +29,51 @@ export interface GrpcIdentity extends IdentityPort {
  * with identity's stable code, which the pharmacy passes on unchanged.
  */
 export function grpcIdentity(options: GrpcIdentityOptions): GrpcIdentity {
-  const channel = options.credentials ?? grpcCredentials.createInsecure();
-  const access = new ClinicalAccessServiceClient(options.address, channel, inProcessClientOptions(options.address));
-  const signatures = new SignatureServiceClient(options.address, channel, inProcessClientOptions(options.address));
+  const credentials = options.credentials ?? grpcCredentials.createInsecure();
+  const access = serviceClient(ClinicalAccessServiceService, options.address, credentials, { mapError: fromGrpcError });
+  const signatures = serviceClient(SignatureServiceService, options.address, credentials, { channelOverride: access.channel, mapError: fromGrpcError });
 
-  async function metadataFor(call: OutgoingCall): Promise<Metadata> {
-    const token = call.token ?? (await options.serviceToken?.());
-    return outgoingMetadata({ token });
-  }
-
-  function call<Res>(
-    outgoing: OutgoingCall,
-    invoke: (metadata: Metadata, options: ReturnType<typeof callDeadline>, done: (error: Error | null, response: Res) => void) => void,
-  ): Promise<Res> {
-    return metadataFor(outgoing).then(
-      (metadata) =>
-        new Promise<Res>((resolve, reject) => {
-          invoke(metadata, callDeadline(options.timeoutMs, outgoing.deadline), (error, response) =>
-            error === null ? resolve(response) : reject(fromGrpcError(error)),
-          );
-        }),
-    );
-  }
+  const as = async (call: OutgoingCall): Promise<CallScope> => ({
+    token: call.token ?? (await options.serviceToken?.()),
+    timeoutMs: options.timeoutMs,
+    parentDeadline: call.deadline,
+  });
 
   return {
     async verifySignature(input, outgoing) {
-      const response = await call<{ valid: boolean; reasonCode: string }>(outgoing, (metadata, callOptions, done) =>
-        signatures.verifySignature(
-          {
-            canonicalDocument: Buffer.from(input.canonicalDocument),
-            signature: signatureToProto(input.signature),
-            expectedSignerId: input.expectedSignerId,
-          },
-          metadata,
-          callOptions,
-          done,
-        ),
-      );
-      return { valid: response.valid, reasonCode: response.reasonCode };
+      const request = {
+        canonicalDocument: Buffer.from(input.canonicalDocument),
+        signature: signatureToProto(input.signature),
+        expectedSignerId: input.expectedSignerId,
+      };
+      const { valid, reasonCode } = await signatures.verifySignature(request, await as(outgoing));
+      return { valid, reasonCode };
     },
 
     async signDocument(input, outgoing) {
       // Submitted by pharmacy itself (its own token), signed by the pharmacist (their token as the signer's).
       if (outgoing.token === undefined) throw new Error("signing needs the pharmacist's own token");
-      const signer = outgoing.token;
-      const own = { ...outgoing, token: await options.serviceToken?.() };
-      const response = await call<{ signature: Parameters<typeof signatureFromProto>[0] }>(own, (metadata, callOptions, done) => {
-        metadata.set(SIGNER_AUTHORIZATION, `Bearer ${signer}`);
-        signatures.signDocument(
-          {
-            requestId: input.requestId,
-            documentType: input.documentType,
-            documentId: input.documentId,
-            canonicalDocument: Buffer.from(input.canonicalDocument),
-            boundKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_PRESCRIPTION,
-            boundId: input.prescriptionId,
-          },
-          metadata,
-          callOptions,
-          done,
-        );
-      });
-      return signatureFromProto(response.signature);
+      const scope = { ...(await as({ ...outgoing, token: await options.serviceToken?.() })), headers: { [SIGNER_AUTHORIZATION]: `Bearer ${outgoing.token}` } };
+      const request = {
+        requestId: input.requestId,
+        documentType: input.documentType,
+        documentId: input.documentId,
+        canonicalDocument: Buffer.from(input.canonicalDocument),
+        boundKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_PRESCRIPTION,
+        boundId: input.prescriptionId,
+      };
+      return signatureFromProto((await signatures.signDocument(request, scope)).signature);
     },
 
     async checkReviewer(input, outgoing) {
-      const response = await call<{ affiliation: string; dispensingYears: number }>(outgoing, (metadata, callOptions, done) =>
-        access.checkReviewer({ pharmacistId: input.pharmacistId, institutionId: input.institutionId }, metadata, callOptions, done),
-      );
-      return { affiliation: response.affiliation, dispensingYears: response.dispensingYears };
+      const request = { pharmacistId: input.pharmacistId, institutionId: input.institutionId };
+      const { affiliation, dispensingYears } = await access.checkReviewer(request, await as(outgoing));
+      return { affiliation, dispensingYears };
     },
 
     close() {
+      // Closes the one channel both clients ride on.
       access.close();
-      signatures.close();
     },
   };
 }
