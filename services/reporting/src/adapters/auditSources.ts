@@ -1,5 +1,5 @@
-import { AuditOutcome, AuditServiceClient, type ListAuditRecordsRequest, type ListAuditRecordsResponse } from "@ihp/contracts";
-import { callDeadline, channelCredentials, fromGrpcError, inProcessClientOptions, outgoingMetadata } from "@ihp/platform";
+import { AuditOutcome, AuditServiceService } from "@ihp/contracts";
+import { channelCredentials, fromGrpcError, type OwnedServiceClient, serviceClient } from "@ihp/platform";
 import type { SecurityRecordSource } from "../application/exports/securityReportJob.js";
 import type { SecurityRecord } from "../domain/exports/securityReport.js";
 
@@ -44,26 +44,22 @@ export function grpcAuditSource(options: {
   readonly caFile?: string | undefined;
 }): SecurityRecordSource & { close(): void } {
   const { source } = options;
-  let client: AuditServiceClient | undefined;
-  const open = (): AuditServiceClient => {
+  let client: OwnedServiceClient<typeof AuditServiceService> | undefined;
+  const open = (): OwnedServiceClient<typeof AuditServiceService> => {
     const address = typeof source.address === "string" ? source.address : source.address();
-    client ??= new AuditServiceClient(address, channelCredentials(options.caFile === undefined ? undefined : { caFile: options.caFile }), inProcessClientOptions(address));
+    const credentials = channelCredentials(options.caFile === undefined ? undefined : { caFile: options.caFile });
+    client ??= serviceClient(AuditServiceService, address, credentials, { mapError: fromGrpcError });
     return client;
   };
-  async function page(request: ListAuditRecordsRequest): Promise<ListAuditRecordsResponse> {
-    const metadata = outgoingMetadata({ token: await options.token() });
-    const audit = open();
-    return new Promise((resolve, reject) => {
-      audit.listAuditRecords(request, metadata, callDeadline(CALL_MS), (error, response) => (error === null ? resolve(response) : reject(fromGrpcError(error))));
-    });
-  }
   return {
     service: source.service,
     async records(_day, period) {
       const found: SecurityRecord[] = [];
       let after = "";
       for (let pages = 0; pages < MAX_PAGES; pages += 1) {
-        const response = await page({ from: period.from, to: period.to, actorId: "", action: "", outcome: AuditOutcome.AUDIT_OUTCOME_UNSPECIFIED, institutionId: "", first: PAGE, after });
+        const request = { from: period.from, to: period.to, actorId: "", action: "", outcome: AuditOutcome.AUDIT_OUTCOME_UNSPECIFIED, institutionId: "", first: PAGE, after };
+        const token = await options.token();
+        const response = await open().listAuditRecords(request, { token, timeoutMs: CALL_MS });
         for (const record of response.records) {
           found.push({
             service: source.service,
