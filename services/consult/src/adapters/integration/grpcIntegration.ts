@@ -1,6 +1,6 @@
 import type { ChannelCredentials } from "@grpc/grpc-js";
-import { IntegrationQueryServiceClient } from "@ihp/contracts/integration";
-import { callDeadline, fromGrpcError, inProcessClientOptions, outgoingMetadata } from "@ihp/platform";
+import { IntegrationQueryServiceService } from "@ihp/contracts/integration";
+import { fromGrpcError, RemoteError, serviceClient } from "@ihp/platform";
 import type { Caller } from "../../application/caller.js";
 import type { HisEncounter, HisEncounterPort } from "../../application/ports.js";
 
@@ -12,33 +12,25 @@ const CALL_MS = 5_000;
  * "no such encounter" (null); every other failure is passed on as integration's stable code.
  */
 export function grpcHisEncounters(address: string, credentials: ChannelCredentials): HisEncounterPort & { close(): void } {
-  const client = new IntegrationQueryServiceClient(address, credentials, inProcessClientOptions(address));
+  const client = serviceClient(IntegrationQueryServiceService, address, credentials, { mapError: fromGrpcError });
   return {
-    encounter(caller: Caller, institutionId: string, encounterId: string): Promise<HisEncounter | null> {
-      return new Promise((resolve, reject) => {
-        client.getEncounter({ institutionId, encounterId }, outgoingMetadata({ token: caller.token }), callDeadline(CALL_MS, caller.deadline), (error, response) => {
-          if (error !== null) {
-            const remote = fromGrpcError(error);
-            if (remote.kind === "NOT_FOUND") resolve(null);
-            else reject(remote);
-            return;
-          }
-          const found = response.encounter;
-          resolve(
-            found === undefined
-              ? null
-              : {
-                  encounterId: found.encounterId,
-                  institutionId: found.institutionId,
-                  patientId: found.patientId,
-                  hisPatientId: found.hisPatientId,
-                  encounterDate: found.encounterDate,
-                  recordType: found.recordType,
-                  diagnoses: found.diagnoses.map((d) => ({ code: d.code, name: d.name, version: d.version })),
-                },
-          );
-        });
+    async encounter(caller: Caller, institutionId: string, encounterId: string): Promise<HisEncounter | null> {
+      const scope = { token: caller.token, timeoutMs: CALL_MS, parentDeadline: caller.deadline };
+      const response = await client.getEncounter({ institutionId, encounterId }, scope).catch((error: unknown) => {
+        if (error instanceof RemoteError && error.kind === "NOT_FOUND") return null;
+        throw error;
       });
+      const found = response?.encounter;
+      if (found === undefined) return null;
+      return {
+        encounterId: found.encounterId,
+        institutionId: found.institutionId,
+        patientId: found.patientId,
+        hisPatientId: found.hisPatientId,
+        encounterDate: found.encounterDate,
+        recordType: found.recordType,
+        diagnoses: found.diagnoses.map(({ code, name, version }) => ({ code, name, version })),
+      };
     },
     close: () => client.close(),
   };
