@@ -1,8 +1,8 @@
-import { credentials, type ChannelCredentials, type Metadata, type ServiceError } from "@grpc/grpc-js";
-import { ConsultContextServiceClient, type GetPrescribingContextResponse } from "@ihp/contracts/consult";
-import { ClinicalObjectKind, SignatureServiceClient, type SignDocumentResponse, type VerifySignatureResponse } from "@ihp/contracts/identity";
-import { AdverseEventServiceClient, type CheckSuspensionsResponse } from "@ihp/contracts/reporting";
-import { callDeadline, fromGrpcError, inProcessClientOptions, outgoingMetadata } from "@ihp/platform";
+import { credentials, type ChannelCredentials } from "@grpc/grpc-js";
+import { ConsultContextServiceService } from "@ihp/contracts/consult";
+import { ClinicalObjectKind, SignatureServiceService } from "@ihp/contracts/identity";
+import { AdverseEventServiceService } from "@ihp/contracts/reporting";
+import { type CallScope, fromGrpcError, serviceClient } from "@ihp/platform";
 import type { ConsultContextPort, Forwarded, SignaturePort } from "../../application/ports.js";
 import type { SuspensionPort } from "../../application/suspensions.js";
 import type { ConsultSnapshot } from "../../domain/prescriptions/index.js";
@@ -10,20 +10,14 @@ import { signatureFromProto, signatureToProto } from "../signatureProto.js";
 
 const CALL_MS = 5_000;
 
-function unary<Res>(call: (metadata: Metadata, options: { deadline: Date }, done: (error: ServiceError | null, value: Res) => void) => void, auth: Forwarded): Promise<Res> {
-  // The caller's token and the active trace context travel with the call; the deadline never outlives the caller's.
-  const metadata = outgoingMetadata({ token: auth.token });
-  const { deadline } = callDeadline(CALL_MS, auth.deadline) as { deadline: Date };
-  return new Promise((resolve, reject) => {
-    call(metadata, { deadline }, (error, value) => (error === null ? resolve(value) : reject(fromGrpcError(error))));
-  });
-}
+/** The caller's token travels with the call; the deadline never outlives the caller's. */
+const scopeOf = (auth: Forwarded, headers?: Record<string, string>): CallScope => ({ token: auth.token, timeoutMs: CALL_MS, parentDeadline: auth.deadline, headers });
 
 export function consultContextClient(address: string, channel: ChannelCredentials = credentials.createInsecure()): ConsultContextPort & { close(): void } {
-  const client = new ConsultContextServiceClient(address, channel, inProcessClientOptions(address));
+  const client = serviceClient(ConsultContextServiceService, address, channel, { mapError: fromGrpcError });
   return {
     async getPrescribingContext(consultId, auth) {
-      const response = await unary<GetPrescribingContextResponse>((m, o, done) => client.getPrescribingContext({ consultId }, m, o, done), auth);
+      const response = await client.getPrescribingContext({ consultId }, scopeOf(auth));
       const snapshot: ConsultSnapshot = {
         consultId: response.consultId,
         institutionId: response.institutionId,
@@ -58,42 +52,26 @@ export function signatureClient(
   serviceToken: () => Promise<string>,
   channel: ChannelCredentials = credentials.createInsecure(),
 ): SignaturePort & { close(): void } {
-  const client = new SignatureServiceClient(address, channel, inProcessClientOptions(address));
+  const client = serviceClient(SignatureServiceService, address, channel, { mapError: fromGrpcError });
   return {
     async sign(request, auth) {
-      const own = await serviceToken();
-      const response = await unary<SignDocumentResponse>(
-        (m, o, done) => {
-          m.set(SIGNER_AUTHORIZATION, `Bearer ${auth.token}`);
-          client.signDocument(
-            {
-              requestId: request.requestId,
-              documentType: "PRESCRIPTION",
-              documentId: request.documentId,
-              canonicalDocument: request.canonicalDocument,
-              boundKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_CONSULT,
-              boundId: request.consultId,
-            },
-            m,
-            o,
-            done,
-          );
+      const own = { token: await serviceToken(), deadline: auth.deadline };
+      const response = await client.signDocument(
+        {
+          requestId: request.requestId,
+          documentType: "PRESCRIPTION",
+          documentId: request.documentId,
+          canonicalDocument: request.canonicalDocument,
+          boundKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_CONSULT,
+          boundId: request.consultId,
         },
-        { token: own, deadline: auth.deadline },
+        scopeOf(own, { [SIGNER_AUTHORIZATION]: `Bearer ${auth.token}` }),
       );
       return signatureFromProto(response.signature);
     },
     async verify(request, auth) {
-      const response = await unary<VerifySignatureResponse>(
-        (m, o, done) =>
-          client.verifySignature(
-            { canonicalDocument: request.canonicalDocument, signature: signatureToProto(request.signature), expectedSignerId: request.expectedSignerId },
-            m,
-            o,
-            done,
-          ),
-        auth,
-      );
+      const { canonicalDocument, expectedSignerId } = request;
+      const response = await client.verifySignature({ canonicalDocument, signature: signatureToProto(request.signature), expectedSignerId }, scopeOf(auth));
       return { valid: response.valid, reasonCode: response.reasonCode };
     },
     close: () => client.close(),
@@ -102,12 +80,12 @@ export function signatureClient(
 
 /** SuspensionPort over reporting's AdverseEventService.CheckSuspensions, under prescription's own service token. */
 export function suspensionClient(address: string, serviceToken: () => Promise<string>, channel: ChannelCredentials = credentials.createInsecure()): SuspensionPort & { close(): void } {
-  const client = new AdverseEventServiceClient(address, channel, inProcessClientOptions(address));
+  const client = serviceClient(AdverseEventServiceService, address, channel, { mapError: fromGrpcError });
   return {
     async active(check, auth) {
       const request = { institutionId: check.institutionId, clinicianId: check.clinicianId, departmentCode: "", drugCodes: [...check.drugCodes] };
       const own = { token: await serviceToken(), deadline: auth.deadline };
-      return (await unary<CheckSuspensionsResponse>((m, o, done) => client.checkSuspensions(request, m, o, done), own)).suspensions;
+      return (await client.checkSuspensions(request, scopeOf(own))).suspensions;
     },
     close: () => client.close(),
   };
