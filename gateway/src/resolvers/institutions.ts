@@ -1,93 +1,50 @@
-import type {
-  ChangeLicenceResponse,
-  GetInstitutionResponse,
-  ListPublicInstitutionsResponse,
-  RegisterInstitutionResponse,
-  SetRegulatorConnectionResponse,
-} from "@ihp/contracts/identity";
-import { unary } from "../grpc/unary.js";
-import {
-  type ChangeLicenceInput,
-  changeLicenceRequest,
-  type InstitutionView,
-  institutionView,
-  type PublicInstitutionView,
-  publicInstitutionView,
-  type RegisterInstitutionInput,
-  registerInstitutionRequest,
-  type SetRegulatorConnectionInput,
-  setRegulatorConnectionRequest,
-} from "../mapping/institution.js";
-import { type Connection, connection, type PageArgs } from "../paging/connection.js";
+import { InstitutionServiceService } from "@ihp/contracts/identity";
+import type * as Gql from "../gen/graphql.js";
+import { changeLicenceRequest, institutionView, publicInstitutionView, registerInstitutionRequest, setRegulatorConnectionRequest } from "../mapping/institution.js";
+import { connection } from "../paging/connection.js";
 import { callScope, type HttpContext, present, type ResolverDeps } from "./context.js";
 
+const institutions = (deps: ResolverDeps) => deps.downstream.service("identity", InstitutionServiceService);
+const signedIn = async (deps: ResolverDeps, context: HttpContext) => callScope(deps, context, await context.caller.actor());
+
 export function institutionQueries(deps: ResolverDeps) {
-  const { identity } = deps.downstream;
   return {
-    async institution(_root: unknown, args: { readonly id: string }, context: HttpContext): Promise<InstitutionView> {
-      const actor = await context.caller.actor();
+    async institution(_root, { id }, context) {
       // An unknown id is an error with its NOT_FOUND code, never a silent null (README, "Lookups").
-      const response = await unary<GetInstitutionResponse>(callScope(deps, context, actor), (metadata, options, done) =>
-        identity.getInstitution({ institutionId: args.id }, metadata, options, done),
-      );
+      const response = await institutions(deps).getInstitution({ institutionId: id }, await signedIn(deps, context));
       return institutionView(present(response.institution, "institution"));
     },
 
-    async publicInstitutions(_root: unknown, args: PageArgs, context: HttpContext): Promise<Connection<PublicInstitutionView>> {
-      const actor = await context.caller.optionalActor();
-      const scope = callScope(deps, context, actor);
+    async publicInstitutions(_root, args, context) {
+      const scope = callScope(deps, context, await context.caller.optionalActor());
       return connection(
         args,
         deps.limits,
         async (first, after) => {
-          const response = await unary<ListPublicInstitutionsResponse>(scope, (metadata, options, done) =>
-            identity.listPublicInstitutions({ page: { first, after } }, metadata, options, done),
-          );
-          return {
-            items: response.institutions,
-            endCursor: response.pageInfo?.endCursor ?? "",
-            hasNextPage: response.pageInfo?.hasNextPage ?? false,
-          };
+          const response = await institutions(deps).listPublicInstitutions({ page: { first, after } }, scope);
+          return { items: response.institutions, endCursor: response.pageInfo?.endCursor ?? "", hasNextPage: response.pageInfo?.hasNextPage ?? false };
         },
         publicInstitutionView,
       );
     },
-  };
+  } satisfies Gql.QueryResolvers<HttpContext>;
 }
 
 export function institutionMutations(deps: ResolverDeps) {
-  const { identity } = deps.downstream;
   return {
-    async registerInstitution(
-      _root: unknown,
-      args: { readonly input: RegisterInstitutionInput },
-      context: HttpContext,
-    ): Promise<InstitutionView> {
-      const actor = await context.caller.actor();
-      const response = await unary<RegisterInstitutionResponse>(callScope(deps, context, actor), (metadata, options, done) =>
-        identity.registerInstitution(registerInstitutionRequest(args.input), metadata, options, done),
-      );
+    async registerInstitution(_root, { input }, context) {
+      const response = await institutions(deps).registerInstitution(registerInstitutionRequest(input), await signedIn(deps, context));
       return institutionView(present(response.institution, "institution"));
     },
 
-    async changeLicence(_root: unknown, args: { readonly input: ChangeLicenceInput }, context: HttpContext): Promise<InstitutionView> {
-      const actor = await context.caller.actor();
-      const response = await unary<ChangeLicenceResponse>(callScope(deps, context, actor), (metadata, options, done) =>
-        identity.changeLicence(changeLicenceRequest(args.input), metadata, options, done),
-      );
+    async changeLicence(_root, { input }, context) {
+      const response = await institutions(deps).changeLicence(changeLicenceRequest(input), await signedIn(deps, context));
       return institutionView(present(response.institution, "institution"));
     },
 
-    async setRegulatorConnection(
-      _root: unknown,
-      args: { readonly input: SetRegulatorConnectionInput },
-      context: HttpContext,
-    ): Promise<InstitutionView> {
-      const actor = await context.caller.actor();
-      const response = await unary<SetRegulatorConnectionResponse>(callScope(deps, context, actor), (metadata, options, done) =>
-        identity.setRegulatorConnection(setRegulatorConnectionRequest(args.input), metadata, options, done),
-      );
+    async setRegulatorConnection(_root, { input }, context) {
+      const response = await institutions(deps).setRegulatorConnection(setRegulatorConnectionRequest(input), await signedIn(deps, context));
       return institutionView(present(response.institution, "institution"));
     },
-  };
+  } satisfies Gql.MutationResolvers<HttpContext>;
 }

@@ -1,77 +1,36 @@
+import { enumName, enumValue } from "@ihp/contracts";
 import {
   type ChangePracticeRequest,
   PharmacistAffiliation,
-  pharmacistAffiliationFromJSON,
-  pharmacistAffiliationToJSON,
-  practiceDocumentKindFromJSON,
+  PracticeDocumentKind,
   type Practitioner,
+  PractitionerDetails,
   type PractitionerSummary,
-  practitionerStatusToJSON,
-  type Profession,
-  professionFromJSON,
-  professionToJSON,
+  Profession,
   type PublicClinician,
   type RecordPracticeDocumentRequest,
   type RegisterPractitionerRequest,
 } from "@ihp/contracts/identity";
-import { enumName, enumValue, orNull } from "./enums.js";
+import type * as Gql from "../../gen/graphql.js";
+import { orNull } from "./enums.js";
 
-const professionName = (value: Profession) => enumName(professionToJSON, "PROFESSION_", value);
-export const professionOf = (name: string): Profession => enumValue(professionFromJSON, "PROFESSION_", name);
+export const professionOf = (name: Gql.PractitionerProfession): Profession => enumValue(Profession, "PROFESSION_", name);
 
-function affiliationOf(name: string | null | undefined): PharmacistAffiliation {
-  return name == null
-    ? PharmacistAffiliation.PHARMACIST_AFFILIATION_UNSPECIFIED
-    : enumValue(pharmacistAffiliationFromJSON, "PHARMACIST_AFFILIATION_", name);
+function affiliationOf(name: Gql.PharmacistAffiliation | null | undefined): PharmacistAffiliation {
+  return name == null ? PharmacistAffiliation.PHARMACIST_AFFILIATION_UNSPECIFIED : enumValue(PharmacistAffiliation, "PHARMACIST_AFFILIATION_", name);
 }
 
-/** GraphQL type Practitioner. */
-export interface PractitionerView {
-  readonly id: string;
-  readonly institutionId: string;
-  readonly name: string;
-  readonly profession: string | null;
-  readonly practiceLicenceNumber: string;
-  readonly licenceValidUntil: string | null;
-  readonly title: string;
-  readonly scopeCodes: readonly string[];
-  readonly departmentCodes: readonly string[];
-  readonly mainInstitutionName: string;
-  readonly mainInstitutionIsHost: boolean;
-  readonly practiceStartedOn: string;
-  readonly photoHash: string;
-  readonly dispensingYears: number;
-  readonly affiliation: string | null;
-  readonly status: string | null;
-  readonly registryVerified: boolean;
-  readonly registryFailure: string | null;
-  readonly eLicenceReference: string | null;
-  readonly identityVerified: boolean;
-  readonly consentOnFile: boolean;
-  readonly multiSiteFilingOnFile: boolean;
-  readonly credentialExpired: boolean;
-  readonly revision: string;
-}
-
-export function practitionerView(practitioner: Practitioner): PractitionerView {
-  const details = practitioner.details;
+export function practitionerView(practitioner: Practitioner): Gql.Practitioner {
+  // The ID number is never returned (schema: Practitioner).
+  const { idNumber: _idNumber, profession, affiliation, licenceValidUntil, ...facts } = practitioner.details ?? PractitionerDetails.fromPartial({});
   return {
+    ...facts,
     id: practitioner.practitionerId,
     institutionId: practitioner.institutionId,
-    name: details?.name ?? "",
-    profession: details === undefined ? null : professionName(details.profession),
-    practiceLicenceNumber: details?.practiceLicenceNumber ?? "",
-    licenceValidUntil: orNull(details?.licenceValidUntil ?? ""),
-    title: details?.title ?? "",
-    scopeCodes: details?.scopeCodes ?? [],
-    departmentCodes: details?.departmentCodes ?? [],
-    mainInstitutionName: details?.mainInstitutionName ?? "",
-    mainInstitutionIsHost: details?.mainInstitutionIsHost ?? false,
-    practiceStartedOn: details?.practiceStartedOn ?? "",
-    photoHash: details?.photoHash ?? "",
-    dispensingYears: details?.dispensingYears ?? 0,
-    affiliation: details === undefined ? null : enumName(pharmacistAffiliationToJSON, "PHARMACIST_AFFILIATION_", details.affiliation),
-    status: enumName(practitionerStatusToJSON, "PRACTITIONER_STATUS_", practitioner.status),
+    profession: enumName("PROFESSION_", profession),
+    licenceValidUntil: orNull(licenceValidUntil),
+    affiliation: enumName("PHARMACIST_AFFILIATION_", affiliation),
+    status: enumName("PRACTITIONER_STATUS_", practitioner.status),
     registryVerified: practitioner.registryVerified,
     registryFailure: orNull(practitioner.registryFailure),
     eLicenceReference: orNull(practitioner.eLicenceReference),
@@ -83,114 +42,40 @@ export function practitionerView(practitioner: Practitioner): PractitionerView {
   };
 }
 
-/** GraphQL type PractitionerSummary. */
-export interface PractitionerSummaryView {
-  readonly id: string;
-  readonly name: string;
-  readonly profession: string | null;
-  readonly title: string;
-  readonly status: string | null;
-}
-
-export function practitionerSummaryView(summary: PractitionerSummary): PractitionerSummaryView {
+export function practitionerSummaryView(summary: PractitionerSummary): Gql.PractitionerSummary {
   return {
+    ...summary,
     id: summary.practitionerId,
-    name: summary.name,
-    profession: professionName(summary.profession),
-    title: summary.title,
-    status: enumName(practitionerStatusToJSON, "PRACTITIONER_STATUS_", summary.status),
+    profession: enumName("PROFESSION_", summary.profession),
+    status: enumName("PRACTITIONER_STATUS_", summary.status),
   };
 }
 
-/** GraphQL type PublicClinician (IDN-10). */
-export interface PublicClinicianView {
-  readonly id: string;
-  readonly institutionId: string;
-  readonly name: string;
-  readonly profession: string | null;
-  readonly title: string;
-  readonly scopeCodes: readonly string[];
-  readonly departmentCodes: readonly string[];
-  readonly practiceLicenceNumber: string;
-  readonly eLicenceReference: string;
+/** IDN-10. */
+export function publicClinicianView(clinician: PublicClinician): Gql.PublicClinician {
+  return { ...clinician, id: clinician.practitionerId, profession: enumName("PROFESSION_", clinician.profession) };
 }
 
-export function publicClinicianView(clinician: PublicClinician): PublicClinicianView {
+export function registerPractitionerRequest(input: Gql.RegisterPractitionerInput): RegisterPractitionerRequest {
+  const { requestId, institutionId, profession, licenceValidUntil, dispensingYears: years, affiliation, ...details } = input;
   return {
-    id: clinician.practitionerId,
-    institutionId: clinician.institutionId,
-    name: clinician.name,
-    profession: professionName(clinician.profession),
-    title: clinician.title,
-    scopeCodes: clinician.scopeCodes,
-    departmentCodes: clinician.departmentCodes,
-    practiceLicenceNumber: clinician.practiceLicenceNumber,
-    eLicenceReference: clinician.eLicenceReference,
-  };
-}
-
-// Inputs, as graphql-js hands them over after coercing them against the schema.
-
-export interface RegisterPractitionerInput {
-  readonly requestId: string;
-  readonly institutionId: string;
-  readonly name: string;
-  readonly idNumber: string;
-  readonly profession: string;
-  readonly practiceLicenceNumber: string;
-  readonly licenceValidUntil?: string | null;
-  readonly title: string;
-  readonly scopeCodes: readonly string[];
-  readonly departmentCodes: readonly string[];
-  readonly mainInstitutionName: string;
-  readonly mainInstitutionIsHost: boolean;
-  readonly practiceStartedOn: string;
-  readonly photoHash: string;
-  readonly dispensingYears?: number | null;
-  readonly affiliation?: string | null;
-}
-
-export function registerPractitionerRequest(input: RegisterPractitionerInput): RegisterPractitionerRequest {
-  return {
-    requestId: input.requestId,
-    institutionId: input.institutionId,
+    requestId,
+    institutionId,
     details: {
-      name: input.name,
-      idNumber: input.idNumber,
-      profession: professionOf(input.profession),
-      practiceLicenceNumber: input.practiceLicenceNumber,
-      licenceValidUntil: input.licenceValidUntil ?? "",
-      title: input.title,
-      scopeCodes: [...input.scopeCodes],
-      departmentCodes: [...input.departmentCodes],
-      mainInstitutionName: input.mainInstitutionName,
-      mainInstitutionIsHost: input.mainInstitutionIsHost,
-      practiceStartedOn: input.practiceStartedOn,
-      photoHash: input.photoHash,
-      dispensingYears: dispensingYears(input.dispensingYears),
-      affiliation: affiliationOf(input.affiliation),
+      ...details,
+      profession: professionOf(profession),
+      licenceValidUntil: licenceValidUntil ?? "",
+      scopeCodes: [...details.scopeCodes],
+      departmentCodes: [...details.departmentCodes],
+      dispensingYears: dispensingYears(years),
+      affiliation: affiliationOf(affiliation),
     },
   };
 }
 
-export interface ChangePracticeInput {
-  readonly requestId: string;
-  readonly practitionerId: string;
-  readonly title: string;
-  readonly practiceLicenceNumber: string;
-  readonly licenceValidUntil?: string | null;
-  readonly scopeCodes: readonly string[];
-  readonly departmentCodes: readonly string[];
-  readonly dispensingYears?: number | null;
-  readonly affiliation?: string | null;
-}
-
-export function changePracticeRequest(input: ChangePracticeInput): ChangePracticeRequest {
+export function changePracticeRequest(input: Gql.ChangePracticeInput): ChangePracticeRequest {
   return {
-    requestId: input.requestId,
-    practitionerId: input.practitionerId,
-    title: input.title,
-    practiceLicenceNumber: input.practiceLicenceNumber,
+    ...input,
     licenceValidUntil: input.licenceValidUntil ?? "",
     scopeCodes: [...input.scopeCodes],
     departmentCodes: [...input.departmentCodes],
@@ -199,20 +84,8 @@ export function changePracticeRequest(input: ChangePracticeInput): ChangePractic
   };
 }
 
-export interface RecordPracticeDocumentInput {
-  readonly requestId: string;
-  readonly practitionerId: string;
-  readonly kind: string;
-  readonly reference: string;
-}
-
-export function recordPracticeDocumentRequest(input: RecordPracticeDocumentInput): RecordPracticeDocumentRequest {
-  return {
-    requestId: input.requestId,
-    practitionerId: input.practitionerId,
-    kind: enumValue(practiceDocumentKindFromJSON, "PRACTICE_DOCUMENT_KIND_", input.kind),
-    reference: input.reference,
-  };
+export function recordPracticeDocumentRequest(input: Gql.RecordPracticeDocumentInput): RecordPracticeDocumentRequest {
+  return { ...input, kind: enumValue(PracticeDocumentKind, "PRACTICE_DOCUMENT_KIND_", input.kind) };
 }
 
 /**

@@ -1,62 +1,23 @@
-import {
-  signatureAlgorithmFromJSON,
-  type SigningCertificate,
-  type VerifySignatureRequest,
-} from "@ihp/contracts/identity";
+import { enumValue } from "@ihp/contracts";
+import { SignatureAlgorithm, type SigningCertificate, type VerifySignatureRequest } from "@ihp/contracts/identity";
 import { GatewayError } from "../../errors/gatewayError.js";
-import { enumValue, orNull } from "./enums.js";
+import type * as Gql from "../../gen/graphql.js";
+import { orNull } from "./enums.js";
 import { professionOf } from "./mapping.js";
 
-/** GraphQL type SigningCertificate. */
-export interface SigningCertificateView {
-  readonly practitionerId: string;
-  readonly serial: string;
-  readonly algorithm: string;
-  readonly publicKey: string;
-  readonly notBefore: string;
-  readonly notAfter: string;
-  readonly issuer: string;
-  readonly revokedAt: string | null;
+export function signingCertificateView(certificate: SigningCertificate): Gql.SigningCertificate {
+  return { ...certificate, revokedAt: orNull(certificate.revokedAt) };
 }
 
-export function signingCertificateView(certificate: SigningCertificate): SigningCertificateView {
-  return {
-    practitionerId: certificate.practitionerId,
-    serial: certificate.serial,
-    algorithm: certificate.algorithm,
-    publicKey: certificate.publicKey,
-    notBefore: certificate.notBefore,
-    notAfter: certificate.notAfter,
-    issuer: certificate.issuer,
-    revokedAt: orNull(certificate.revokedAt),
-  };
-}
-
-export interface VerifySignatureInput {
-  readonly canonicalDocument: string;
-  readonly signature: {
-    readonly signerId: string;
-    readonly signerProfession: string;
-    readonly certificateSerial: string;
-    readonly algorithm: string;
-    readonly value: string;
-    readonly signedAt: string;
-    readonly documentHash: string;
-  };
-  readonly expectedSignerId?: string | null;
-}
-
-export function verifySignatureRequest(input: VerifySignatureInput): VerifySignatureRequest {
+export function verifySignatureRequest(input: Gql.VerifySignatureInput): VerifySignatureRequest {
   const { signature } = input;
   return {
     canonicalDocument: base64(input.canonicalDocument),
     signature: {
-      signerId: signature.signerId,
+      ...signature,
       signerProfession: professionOf(signature.signerProfession),
-      certificateSerial: signature.certificateSerial,
-      algorithm: enumValue(signatureAlgorithmFromJSON, "SIGNATURE_ALGORITHM_", signature.algorithm),
+      algorithm: enumValue(SignatureAlgorithm, "SIGNATURE_ALGORITHM_", signature.algorithm),
       value: base64(signature.value),
-      signedAt: signature.signedAt,
       documentHash: base64(signature.documentHash),
     },
     expectedSignerId: input.expectedSignerId ?? "",

@@ -1,11 +1,12 @@
-import { ConsultServiceClient, type GetConsultResponse } from "@ihp/contracts/consult";
+import { ConsultServiceService } from "@ihp/contracts/consult";
 import { ClinicalObjectKind } from "@ihp/contracts/identity";
-import { type GetPrescriptionResponse, PharmacyServiceClient } from "@ihp/contracts/pharmacy";
+import { PharmacyServiceService } from "@ihp/contracts/pharmacy";
 import { GatewayError } from "../../errors/gatewayError.js";
 import type { HttpContext } from "../../resolvers/context.js";
 import type { ContextDeps } from "../module.js";
 import { signedIn } from "./calls.js";
 
+/** The object a step-up names (StepUpInput and StartStepUpInput). */
 export interface StepUpObjectInput {
   readonly consultId?: string | null;
   readonly prescriptionId?: string | null;
@@ -27,16 +28,13 @@ export async function stepUpObject(
   const prescriptionId = input.prescriptionId ?? "";
   const consultId = input.consultId ?? "";
   if (consultId !== "" && prescriptionId !== "") throw new GatewayError("BAD_USER_INPUT"); // a step-up binds one object
+  if (prescriptionId === "" && consultId === "") return { consultId, objectKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_UNSPECIFIED, objectId: "" };
+  const scope = await signedIn(deps, context);
   if (prescriptionId !== "") {
-    await signedIn<GetPrescriptionResponse>(deps, context, (metadata, options, done) =>
-      deps.downstream.client("pharmacy", PharmacyServiceClient).getPrescription({ prescriptionId, serialNumber: input.serialNumber ?? "" }, metadata, options, done),
-    );
+    const pharmacy = deps.downstream.service("pharmacy", PharmacyServiceService);
+    await pharmacy.getPrescription({ prescriptionId, serialNumber: input.serialNumber ?? "" }, scope);
     return { consultId: "", objectKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_PRESCRIPTION, objectId: prescriptionId };
   }
-  if (consultId !== "") {
-    await signedIn<GetConsultResponse>(deps, context, (metadata, options, done) =>
-      deps.downstream.client("consult", ConsultServiceClient).getConsult({ consultId }, metadata, options, done),
-    );
-  }
+  await deps.downstream.service("consult", ConsultServiceService).getConsult({ consultId }, scope);
   return { consultId, objectKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_UNSPECIFIED, objectId: "" };
 }
