@@ -1,4 +1,4 @@
-import type { DomainError } from "./domainError.js";
+import { DomainError } from "./domainError.js";
 import type { JsonObject } from "./types.js";
 
 /** A domain event as the decider sees it: a past-tense type and its data. Metadata is the runtime's business. */
@@ -15,6 +15,24 @@ export interface Decider<Command, Event extends DomainEvent, State> {
   readonly initialState: State;
   evolve(state: State, event: Event): State;
   decide(command: Command, state: State): readonly Event[] | DomainError;
+}
+
+/**
+ * The one way deciders are written: the rules throw their refusal (`throw refusal("CODE")`) and the decider's
+ * `decide` is `refusing(decide)`, which hands a DomainError back as the value the Decider contract asks for. Anything
+ * else thrown is a bug and still throws.
+ */
+export function refusing<Command, Event, State>(
+  decide: (command: Command, state: State) => readonly Event[],
+): (command: Command, state: State) => readonly Event[] | DomainError {
+  return (command, state) => {
+    try {
+      return decide(command, state);
+    } catch (error) {
+      if (error instanceof DomainError) return error;
+      throw error;
+    }
+  };
 }
 
 /** Folds events onto the decider's initial state. */

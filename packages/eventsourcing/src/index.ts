@@ -1,7 +1,7 @@
 // Pure entry of @ihp/eventsourcing: port, types, hashing, decider runtime. Adapters have their own entries
 // (@ihp/eventsourcing/sqlite, @ihp/eventsourcing/kurrentdb) so that importing the port loads no database client.
 export { canonicalJson } from "./canonicalJson.js";
-export { fold } from "./decider.js";
+export { fold, refusing } from "./decider.js";
 export type { Decider, DomainEvent } from "./decider.js";
 export { DomainError, isDomainError, REQUEST_ID_ERRORS, refusalsOf } from "./domainError.js";
 export type { DomainErrorKind, ErrorEntry } from "./domainError.js";

@@ -5,6 +5,7 @@ import {
   ConcurrencyExhaustedError,
   DomainError,
   handleCommand,
+  refusing,
   uuidv7,
   type Decider,
   type EventStore,
@@ -20,16 +21,17 @@ type State = { booked: boolean };
 const slot: Decider<Command, Event, State> = {
   initialState: { booked: false },
   evolve: (_state, event) => ({ booked: event.type === "Booked" }),
-  decide: (command, state) => {
+  // The one decider style: rules throw their refusal, refusing() hands it back as the contract's value.
+  decide: refusing((command, state): readonly Event[] => {
     switch (command.type) {
       case "Book":
-        return state.booked
-          ? new DomainError("SLOT_TAKEN", "FAILED_PRECONDITION", "This slot is already booked.")
-          : [{ type: "Booked", data: { patientId: command.patientId } }];
+        if (command.patientId === "") throw new Error("a bug, not a refusal");
+        if (state.booked) throw new DomainError("SLOT_TAKEN", "FAILED_PRECONDITION", "This slot is already booked.");
+        return [{ type: "Booked", data: { patientId: command.patientId } }];
       case "Cancel":
         return state.booked ? [{ type: "Cancelled", data: {} }] : [];
     }
-  },
+  }),
 };
 
 const metadata = { actorId: "p-1", actorRole: "patient", tenantId: "h-1", correlationId: "c-1", causationId: "c-1" };
@@ -37,6 +39,11 @@ const now = new Date("2026-11-23T09:00:00.000Z");
 const options = { newEventId: () => uuidv7() };
 
 describe("decider runtime", () => {
+  it("refusing returns a thrown refusal as the decision and lets any other error through", () => {
+    expect(slot.decide({ type: "Book", patientId: "p-2" }, { booked: true })).toMatchObject({ code: "SLOT_TAKEN" });
+    expect(() => slot.decide({ type: "Book", patientId: "" }, { booked: false })).toThrow("a bug, not a refusal");
+  });
+
   it("given/when/then reads as the rule", () => {
     given(slot).when({ type: "Book", patientId: "p-1" }).then([{ type: "Booked", data: { patientId: "p-1" } }]);
     given(slot, [{ type: "Booked", data: { patientId: "p-1" } }])

@@ -1,7 +1,7 @@
 import type { Decider, DomainEvent } from "@ihp/eventsourcing";
 import { type Committer, type Contribution, contribution } from "./contribution.js";
 import { refusal } from "./errors.js";
-import { refusing } from "./refusing.js";
+import { refusing } from "@ihp/eventsourcing";
 import { requireId } from "./rules.js";
 
 // Copies of records (复制, REC-10; Dispute Regulation art. 16, Records Provisions): who may apply, with which proof,

@@ -1,7 +1,7 @@
 import type { Decider, DomainEvent } from "@ihp/eventsourcing";
 import { type Committer, type Contribution, contribution } from "./contribution.js";
 import { refusal } from "./errors.js";
-import { refusing } from "./refusing.js";
+import { refusing } from "@ihp/eventsourcing";
 import { requireId, requireText } from "./rules.js";
 
 // Custody of an institution's records (REC-13; Tianjin art. 21bis): a renamed hospital keeps its records (ids and

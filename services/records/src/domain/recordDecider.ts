@@ -3,7 +3,7 @@ import { contribution } from "./contribution.js";
 import { diffVersions } from "./versions.js";
 import { approveDestruction, destroyMedia, destroyRecord, placeHold, removeHold, restrict } from "./destruction.js";
 import { refusal } from "./errors.js";
-import { refusing } from "./refusing.js";
+import { refusing } from "@ihp/eventsourcing";
 import type {
   AmendRecord,
   ArchiveRecord,

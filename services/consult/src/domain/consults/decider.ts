@@ -1,4 +1,4 @@
-import { type Decider, DomainError } from "@ihp/eventsourcing";
+import { type Decider, refusing } from "@ihp/eventsourcing";
 import { refusal } from "../errors.js";
 import type {
   AcceptConsult,
@@ -299,12 +299,5 @@ function decide(command: ConsultCommand, state: ConsultState): Decision {
 export const consultDecider: Decider<ConsultCommand, ConsultEvent, ConsultState> = {
   initialState: NO_CONSULT,
   evolve,
-  decide(command, state) {
-    try {
-      return decide(command, state);
-    } catch (error) {
-      if (error instanceof DomainError) return error;
-      throw error;
-    }
-  },
+  decide: refusing(decide),
 };

@@ -1,4 +1,4 @@
-import { type Decider, type DomainEvent, DomainError } from "@ihp/eventsourcing";
+import { type Decider, type DomainEvent, refusing } from "@ihp/eventsourcing";
 import { refusal } from "../errors.js";
 import { beijingDay, requireDiagnoses } from "../consults/rules.js";
 import type { Diagnosis, StoredSignature } from "../consults/types.js";
@@ -137,12 +137,5 @@ export const familyContractDecider: Decider<FamilyContractCommand, FamilyContrac
         return state.status === "none" ? state : { ...state, status: "signed", signedBy: event.data.signedBy };
     }
   },
-  decide(command, state) {
-    try {
-      return command.type === "ProposeFamilyContract" ? propose(command, state) : sign(command, state);
-    } catch (error) {
-      if (error instanceof DomainError) return error;
-      throw error;
-    }
-  },
+  decide: refusing((command, state) => (command.type === "ProposeFamilyContract" ? propose(command, state) : sign(command, state))),
 };

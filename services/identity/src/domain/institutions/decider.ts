@@ -1,4 +1,4 @@
-import { DomainError, type Decider } from "@ihp/eventsourcing";
+import { refusing, type Decider } from "@ihp/eventsourcing";
 import { refusal } from "../errors.js";
 import type { ChangeLicence, InstitutionCommand, RegisterInstitution, SetRegulatorConnection } from "./commands.js";
 import type { InstitutionEvent } from "./events.js";
@@ -112,14 +112,7 @@ function evolve(state: InstitutionState, event: InstitutionEvent): InstitutionSt
 export const institutionDecider: Decider<InstitutionCommand, InstitutionEvent, InstitutionState> = {
   initialState: UNREGISTERED,
   evolve,
-  decide(command, state) {
-    try {
-      return decide(command, state);
-    } catch (error) {
-      if (error instanceof DomainError) return error;
-      throw error;
-    }
-  },
+  decide: refusing(decide),
 };
 
 function sameLicence(a: Licence, b: Licence): boolean {

@@ -1,4 +1,4 @@
-import { DomainError, type Decider } from "@ihp/eventsourcing";
+import { refusing, type Decider } from "@ihp/eventsourcing";
 import { refusal } from "../errors.js";
 import type { LinkGuardian, PatientCommand, RecordVerification, RegisterPatient, VerifyGuardianship } from "./commands.js";
 import type { PatientEvent } from "./events.js";
@@ -133,12 +133,5 @@ function evolve(state: PatientState, event: PatientEvent): PatientState {
 export const patientDecider: Decider<PatientCommand, PatientEvent, PatientState> = {
   initialState: NO_PATIENT,
   evolve,
-  decide(command, state) {
-    try {
-      return decide(command, state);
-    } catch (error) {
-      if (error instanceof DomainError) return error;
-      throw error;
-    }
-  },
+  decide: refusing(decide),
 };

@@ -1,4 +1,4 @@
-import { DomainError, type Decider } from "@ihp/eventsourcing";
+import { refusing, type Decider } from "@ihp/eventsourcing";
 import { refusal } from "../errors.js";
 import type {
   ChangePractice,
@@ -304,14 +304,7 @@ function apply(p: Practitioner, event: Exclude<PractitionerEvent, { type: "Pract
 export const practitionerDecider: Decider<PractitionerCommand, PractitionerEvent, PractitionerState> = {
   initialState: NO_PRACTITIONER,
   evolve,
-  decide(command, state) {
-    try {
-      return decide(command, state);
-    } catch (error) {
-      if (error instanceof DomainError) return error;
-      throw error;
-    }
-  },
+  decide: refusing(decide),
 };
 
 function samePractice(a: Practice, b: Practice): boolean {

@@ -1,4 +1,4 @@
-import { DomainError, type Decider } from "@ihp/eventsourcing";
+import { refusing, type Decider } from "@ihp/eventsourcing";
 import { refusal } from "../errors.js";
 import type { AccountCommand, ClaimLoginName, Login, OpenAccount, SetPassword, StepUpCommand, TouchSession } from "./commands.js";
 import type { AccountEvent, LoginFailed, LoginNameClaimed } from "./events.js";
@@ -144,14 +144,7 @@ function evolve(state: AccountState, event: AccountEvent): AccountState {
 export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
   initialState: NO_ACCOUNT,
   evolve,
-  decide(command, state) {
-    try {
-      return decide(command, state);
-    } catch (error) {
-      if (error instanceof DomainError) return error;
-      throw error;
-    }
-  },
+  decide: refusing(decide),
 };
 
 export type LoginNameState = { readonly subjectId: string | undefined };

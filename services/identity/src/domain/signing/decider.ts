@@ -1,4 +1,4 @@
-import { DomainError, type Decider } from "@ihp/eventsourcing";
+import { refusing, type Decider } from "@ihp/eventsourcing";
 import { refusal } from "../errors.js";
 import type { EnrolSigningKey, RecordSignature, RevokeSigningCertificate, SigningCommand } from "./commands.js";
 import type { SigningEvent } from "./events.js";
@@ -90,12 +90,5 @@ function decide(command: SigningCommand, state: SigningKeys): Decision {
 export const signingDecider: Decider<SigningCommand, SigningEvent, SigningKeys> = {
   initialState: { practitionerId: "", keys: [] },
   evolve,
-  decide(command, state) {
-    try {
-      return decide(command, state);
-    } catch (error) {
-      if (error instanceof DomainError) return error;
-      throw error;
-    }
-  },
+  decide: refusing(decide),
 };

@@ -1,4 +1,4 @@
-import { type Decider, DomainError } from "@ihp/eventsourcing";
+import { type Decider, refusing } from "@ihp/eventsourcing";
 import { refusal } from "../errors.js";
 import { screenPrescription } from "../screening.js";
 import type { DeliveryStatus } from "../types.js";
@@ -221,12 +221,5 @@ function evolve(state: PrescriptionState, event: PrescriptionEvent): Prescriptio
 export const prescriptionDecider: Decider<PrescriptionCommand, PrescriptionEvent, PrescriptionState> = {
   initialState: NOTHING_RECEIVED,
   evolve,
-  decide(command, state) {
-    try {
-      return decide(command, state);
-    } catch (error) {
-      if (error instanceof DomainError) return error;
-      throw error;
-    }
-  },
+  decide: refusing(decide),
 };

@@ -1,4 +1,4 @@
-import { type Decider, type DomainEvent, DomainError } from "@ihp/eventsourcing";
+import { type Decider, type DomainEvent, refusing } from "@ihp/eventsourcing";
 import { parseInstant } from "../dates.js";
 import { refusal } from "../errors.js";
 import { isSafeId } from "../prescription/rules.js";
@@ -104,19 +104,14 @@ export const rosterDecider: Decider<RosterCommand, RosterEvent, RosterState> = {
         return { ...state, gapOpen: false };
     }
   },
-  decide(command, state) {
-    try {
-      switch (command.type) {
-        case "ScheduleShift":
-          return schedule(command, state);
-        case "CancelShift":
-          return cancel(command, state);
-        case "CheckReviewCoverage":
-          return check(command, state);
-      }
-    } catch (error) {
-      if (error instanceof DomainError) return error;
-      throw error;
+  decide: refusing((command, state) => {
+    switch (command.type) {
+      case "ScheduleShift":
+        return schedule(command, state);
+      case "CancelShift":
+        return cancel(command, state);
+      case "CheckReviewCoverage":
+        return check(command, state);
     }
-  },
+  }),
 };
