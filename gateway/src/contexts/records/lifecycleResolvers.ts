@@ -1,33 +1,21 @@
-import {
-  type ApproveRecordDestructionResponse,
-  type GetSealSnapshotResponse,
-  type ListDueForDestructionResponse,
-  type RecordLifecycle,
-  RecordLifecycleServiceClient,
-  type SealAttestation,
-} from "@ihp/contracts/records";
-import { unary } from "../../grpc/unary.js";
+import { type ApproveRecordDestructionResponse, type RecordLifecycle, RecordLifecycleServiceService } from "@ihp/contracts/records";
+import type * as Gql from "../../gen/graphql.js";
 import { callScope, type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
 /** What every lifecycle act answers (CosignRecordResponse, ArchiveRecordResponse, …): the record's lifecycle state. */
 type LifecycleAnswer = { readonly record?: RecordLifecycle | undefined };
 
-type Client = RecordLifecycleServiceClient;
-type Metadata = Parameters<Client["archiveRecord"]>[1];
-type Options = Parameters<Client["archiveRecord"]>[2];
-type Invoke<Res> = (client: Client, metadata: Metadata, options: Options, done: (error: Error | null, response: Res) => void) => unknown;
-type Args<T> = { readonly input: T };
-
-const STATUSES = ["DRAFT", "PENDING_COSIGN", "SIGNED", "ARCHIVED", "DESTROYED"] as const;
+const STATUSES = ["DRAFT", "PENDING_COSIGN", "SIGNED", "ARCHIVED", "DESTROYED"] as const satisfies readonly Gql.MedicalRecordStatus[];
 /** The proto's "not set" is the empty string; GraphQL says null. */
 const orNull = (value: string): string | null => (value === "" ? null : value);
+const known = (status: string): Gql.MedicalRecordStatus | null => STATUSES.find((name) => name === status) ?? null;
 
-export function lifecycleView(record: RecordLifecycle) {
+export function lifecycleView(record: RecordLifecycle): Gql.MedicalRecordLifecycle {
   const { seal } = record;
   return {
     ...record,
-    status: (STATUSES as readonly string[]).includes(record.status) ? record.status : null,
+    status: known(record.status),
     cosignerId: orNull(record.cosignerId),
     completedAt: orNull(record.completedAt),
     restrictedAt: orNull(record.restrictedAt),
@@ -37,73 +25,85 @@ export function lifecycleView(record: RecordLifecycle) {
   };
 }
 
-const destructionView = (response: ApproveRecordDestructionResponse) => ({ ...response, records: response.records.map(lifecycleView) });
-
-type LifecycleInput = { requestId: string; recordId: string };
-type SealInput = LifecycleInput & { version: number; attestations: SealAttestation[] };
+const destructionView = (response: ApproveRecordDestructionResponse): Gql.RecordDestruction => ({ ...response, records: response.records.map(lifecycleView) });
+/** GraphQL's lists are read-only, the request's arrays are not. */
+const attestations = <T extends { readonly attestations: readonly Gql.MedicalRecordSealAttestationInput[] }>(input: T) => ({ ...input, attestations: [...input.attestations] });
 
 function lifecycleResolvers(deps: ContextDeps) {
-  /** One call as the caller; the records service checks role, custodian and rules (deny by default there). */
-  async function call<Res>(context: HttpContext, invoke: Invoke<Res>): Promise<Res> {
-    const actor = await context.caller.actor();
-    const client = deps.downstream.client("records", RecordLifecycleServiceClient);
-    return unary<Res>(callScope(deps, context, actor), (metadata, options, done) => invoke(client, metadata, options, done));
+  /** The caller's scope and the client; the records service checks role, custodian and rules (deny by default there). */
+  async function call(context: HttpContext) {
+    const scope = callScope(deps, context, await context.caller.actor());
+    return { scope, lifecycle: deps.downstream.service("records", RecordLifecycleServiceService) };
   }
   const one = (response: LifecycleAnswer) => lifecycleView(present(response.record, "record"));
 
   const Query = {
-    async recordsDueForDestruction(_root: unknown, _args: unknown, context: HttpContext) {
-      const response = await call<ListDueForDestructionResponse>(context, (c, m, o, done) => c.listDueForDestruction({}, m, o, done));
+    async recordsDueForDestruction(_root, _args, context) {
+      const { scope, lifecycle } = await call(context);
+      const response = await lifecycle.listDueForDestruction({}, scope);
       return { day: response.day, items: response.items.map((item) => ({ ...item, mediaId: orNull(item.mediaId) })) };
     },
-    async medicalRecordSealSnapshot(_root: unknown, args: { recordId: string }, context: HttpContext) {
-      return call<GetSealSnapshotResponse>(context, (c, m, o, done) => c.getSealSnapshot({ recordId: args.recordId }, m, o, done));
+    async medicalRecordSealSnapshot(_root, { recordId }, context) {
+      const { scope, lifecycle } = await call(context);
+      return lifecycle.getSealSnapshot({ recordId }, scope);
     },
-  };
+  } satisfies Gql.QueryResolvers<HttpContext>;
 
   const Mutation = {
-    async cosignMedicalRecord(_root: unknown, { input }: Args<LifecycleInput & { version: number }>, context: HttpContext) {
-      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.cosignRecord(input, m, o, done)));
+    async cosignMedicalRecord(_root, { input }, context) {
+      const { scope, lifecycle } = await call(context);
+      return one(await lifecycle.cosignRecord(input, scope));
     },
-    async archiveMedicalRecord(_root: unknown, { input }: Args<LifecycleInput>, context: HttpContext) {
-      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.archiveRecord(input, m, o, done)));
+    async archiveMedicalRecord(_root, { input }, context) {
+      const { scope, lifecycle } = await call(context);
+      return one(await lifecycle.archiveRecord(input, scope));
     },
-    async addMedicalRecordAddendum(_root: unknown, { input }: Args<LifecycleInput & { text: string; reason: string }>, context: HttpContext) {
-      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.addRecordAddendum(input, m, o, done)));
+    async addMedicalRecordAddendum(_root, { input }, context) {
+      const { scope, lifecycle } = await call(context);
+      return one(await lifecycle.addRecordAddendum(input, scope));
     },
-    async placeRecordLegalHold(_root: unknown, { input }: Args<LifecycleInput & { holdId: string; reasonCode?: string | null }>, context: HttpContext) {
-      const request = { ...input, reasonCode: input.reasonCode ?? "" };
-      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.placeLegalHold(request, m, o, done)));
+    async placeRecordLegalHold(_root, { input }, context) {
+      const { scope, lifecycle } = await call(context);
+      return one(await lifecycle.placeLegalHold({ ...input, reasonCode: input.reasonCode ?? "" }, scope));
     },
-    async removeRecordLegalHold(_root: unknown, { input }: Args<LifecycleInput & { holdId: string }>, context: HttpContext) {
+    async removeRecordLegalHold(_root, { input }, context) {
       const { requestId, recordId, holdId } = input;
-      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.removeLegalHold({ requestId, recordId, holdId }, m, o, done)));
+      const { scope, lifecycle } = await call(context);
+      return one(await lifecycle.removeLegalHold({ requestId, recordId, holdId }, scope));
     },
-    async restrictMedicalRecord(_root: unknown, { input }: Args<LifecycleInput>, context: HttpContext) {
-      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.restrictRecord(input, m, o, done)));
+    async restrictMedicalRecord(_root, { input }, context) {
+      const { scope, lifecycle } = await call(context);
+      return one(await lifecycle.restrictRecord(input, scope));
     },
-    async approveRecordDestruction(_root: unknown, { input }: Args<{ requestId: string; patientId: string }>, context: HttpContext) {
-      return destructionView(await call<ApproveRecordDestructionResponse>(context, (c, m, o, done) => c.approveRecordDestruction(input, m, o, done)));
+    async approveRecordDestruction(_root, { input }, context) {
+      const { scope, lifecycle } = await call(context);
+      return destructionView(await lifecycle.approveRecordDestruction(input, scope));
     },
-    async destroyPatientRecords(_root: unknown, { input }: Args<{ requestId: string; patientId: string; approvalId: string }>, context: HttpContext) {
-      return destructionView(await call<ApproveRecordDestructionResponse>(context, (c, m, o, done) => c.destroyPatientRecords(input, m, o, done)));
+    async destroyPatientRecords(_root, { input }, context) {
+      const { scope, lifecycle } = await call(context);
+      return destructionView(await lifecycle.destroyPatientRecords(input, scope));
     },
-    async sealMedicalRecord(_root: unknown, { input }: Args<SealInput & { sealId: string }>, context: HttpContext) {
-      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.sealRecord(input, m, o, done)));
+    async sealMedicalRecord(_root, { input }, context) {
+      const { scope, lifecycle } = await call(context);
+      return one(await lifecycle.sealRecord(attestations(input), scope));
     },
-    async sealMedicalRecordIncrement(_root: unknown, { input }: Args<SealInput>, context: HttpContext) {
-      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.sealRecordIncrement(input, m, o, done)));
+    async sealMedicalRecordIncrement(_root, { input }, context) {
+      const { scope, lifecycle } = await call(context);
+      return one(await lifecycle.sealRecordIncrement(attestations(input), scope));
     },
-    async lodgeMedicalRecordDisputeClaim(_root: unknown, { input }: Args<LifecycleInput & { claimId: string }>, context: HttpContext) {
-      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.lodgeDisputeClaim(input, m, o, done)));
+    async lodgeMedicalRecordDisputeClaim(_root, { input }, context) {
+      const { scope, lifecycle } = await call(context);
+      return one(await lifecycle.lodgeDisputeClaim(input, scope));
     },
-    async resolveMedicalRecordDispute(_root: unknown, { input }: Args<LifecycleInput>, context: HttpContext) {
-      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.resolveDispute(input, m, o, done)));
+    async resolveMedicalRecordDispute(_root, { input }, context) {
+      const { scope, lifecycle } = await call(context);
+      return one(await lifecycle.resolveDispute(input, scope));
     },
-    async unsealMedicalRecord(_root: unknown, { input }: Args<LifecycleInput & { attestations: SealAttestation[] }>, context: HttpContext) {
-      return one(await call<LifecycleAnswer>(context, (c, m, o, done) => c.unsealRecord(input, m, o, done)));
+    async unsealMedicalRecord(_root, { input }, context) {
+      const { scope, lifecycle } = await call(context);
+      return one(await lifecycle.unsealRecord(attestations(input), scope));
     },
-  };
+  } satisfies Gql.MutationResolvers<HttpContext>;
 
   return { Query, Mutation };
 }

@@ -1,40 +1,21 @@
-import {
-  type AccessEntry,
-  type AmendRecordResponse,
-  type GetRecordByConsultResponse,
-  type GetRecordResponse,
-  type ListPatientRecordsResponse,
-  type ListRecordAccessResponse,
-  type ListRecordVersionsResponse,
-  type Record as RecordMessage,
-  type RecordSections,
-  RecordsServiceClient,
-  type RecordVersion,
-  type SignRecordResponse,
-  type WatchPendingCosignResponse,
-} from "@ihp/contracts/records";
+import { type AccessEntry, type Record as RecordMessage, RecordsServiceService, type RecordVersion } from "@ihp/contracts/records";
 import { AuthenticationError } from "@ihp/platform";
+import type * as Gql from "../../gen/graphql.js";
 import { publicStream } from "../../grpc/publicStream.js";
-import { serverStream } from "../../grpc/serverStream.js";
-import { unary } from "../../grpc/unary.js";
 import { requestTrace } from "../../http/requestTrace.js";
 import { callScope, type HttpContext, present, type WsContext } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
-type Client = RecordsServiceClient;
-type Metadata = Parameters<Client["getRecord"]>[1];
-type Options = Parameters<Client["getRecord"]>[2];
-type Invoke<Res> = (client: Client, metadata: Metadata, options: Options, done: (error: Error | null, response: Res) => void) => unknown;
-
-const STATUSES = ["DRAFT", "PENDING_COSIGN", "SIGNED", "ARCHIVED", "DESTROYED"] as const;
+const STATUSES = ["DRAFT", "PENDING_COSIGN", "SIGNED", "ARCHIVED", "DESTROYED"] as const satisfies readonly Gql.MedicalRecordStatus[];
 /** The proto's "not set" is the empty string; GraphQL says null. */
 const orNull = (value: string): string | null => (value === "" ? null : value);
+const known = (status: string): Gql.MedicalRecordStatus | null => STATUSES.find((name) => name === status) ?? null;
 
-export function recordView(record: RecordMessage) {
+export function recordView(record: RecordMessage): Gql.MedicalRecord {
   const { sections, media, patientSex, department, ...rest } = record;
   return {
     ...rest,
-    status: (STATUSES as readonly string[]).includes(record.status) ? record.status : null,
+    status: known(record.status),
     hisPatientId: orNull(record.hisPatientId),
     priorRecordId: orNull(record.priorRecordId),
     completedAt: orNull(record.completedAt),
@@ -47,70 +28,69 @@ export function recordView(record: RecordMessage) {
   };
 }
 
-const versionView = (version: RecordVersion) => ({
+const versionView = (version: RecordVersion): Gql.MedicalRecordVersion => ({
   ...version,
   changes: version.changes.map((change) => ({ op: change.op, path: change.path, before: orNull(change.beforeJson), after: orNull(change.afterJson) })),
 });
 
-const accessView = (entry: AccessEntry) => ({ ...entry, reasonCode: orNull(entry.reasonCode) });
-
-interface Input<T> {
-  readonly input: T;
-}
+const accessView = (entry: AccessEntry): Gql.RecordAccessEntry => ({ ...entry, reasonCode: orNull(entry.reasonCode) });
 
 function recordsResolvers(deps: ContextDeps) {
-  // Looked up per call: without a records address these fields answer SERVICE_NOT_CONFIGURED.
-  const client = (): Client => deps.downstream.client("records", RecordsServiceClient);
-
-  /** One call as the caller; the records service judges and records every read (deny by default there). */
-  async function call<Res>(context: HttpContext, invoke: Invoke<Res>): Promise<Res> {
-    const actor = await context.caller.actor();
-    const records = client();
-    return unary<Res>(callScope(deps, context, actor), (metadata, options, done) => invoke(records, metadata, options, done));
+  /** The caller's scope and the client, looked up per call: without a records address SERVICE_NOT_CONFIGURED. The
+   * records service judges and records every read (deny by default there). */
+  async function call(context: HttpContext) {
+    const scope = callScope(deps, context, await context.caller.actor());
+    return { scope, records: deps.downstream.service("records", RecordsServiceService) };
   }
 
-  const one = (response: { readonly record: RecordMessage | undefined }) => recordView(present(response.record, "record"));
+  const one = (response: { readonly record?: RecordMessage | undefined }) => recordView(present(response.record, "record"));
 
   const Query = {
-    async medicalRecord(_root: unknown, args: { recordId: string }, context: HttpContext) {
-      return one(await call<GetRecordResponse>(context, (records, metadata, options, done) => records.getRecord({ recordId: args.recordId }, metadata, options, done)));
+    async medicalRecord(_root, { recordId }, context) {
+      const { scope, records } = await call(context);
+      return one(await records.getRecord({ recordId }, scope));
     },
-    async medicalRecordOfConsult(_root: unknown, args: { consultId: string }, context: HttpContext) {
-      return one(
-        await call<GetRecordByConsultResponse>(context, (records, metadata, options, done) => records.getRecordByConsult({ consultId: args.consultId }, metadata, options, done)),
-      );
+    async medicalRecordOfConsult(_root, { consultId }, context) {
+      const { scope, records } = await call(context);
+      return one(await records.getRecordByConsult({ consultId }, scope));
     },
-    async patientMedicalRecords(_root: unknown, args: { patientId?: string | null }, context: HttpContext) {
+    async patientMedicalRecords(_root, args, context) {
       const actor = await context.caller.actor();
       const patientId = args.patientId ?? actor?.principal.subject ?? "";
-      const response = await call<ListPatientRecordsResponse>(context, (records, metadata, options, done) => records.listPatientRecords({ patientId }, metadata, options, done));
-      return response.records.map(recordView);
+      const records = deps.downstream.service("records", RecordsServiceService);
+      return (await records.listPatientRecords({ patientId }, callScope(deps, context, actor))).records.map(recordView);
     },
-    async medicalRecordVersions(_root: unknown, args: { recordId: string }, context: HttpContext) {
-      const response = await call<ListRecordVersionsResponse>(context, (records, metadata, options, done) =>
-        records.listRecordVersions({ recordId: args.recordId }, metadata, options, done),
-      );
-      return response.versions.map(versionView);
+    async medicalRecordVersions(_root, { recordId }, context) {
+      const { scope, records } = await call(context);
+      return (await records.listRecordVersions({ recordId }, scope)).versions.map(versionView);
     },
-    async medicalRecordAccessLog(_root: unknown, args: { recordId: string }, context: HttpContext) {
-      const response = await call<ListRecordAccessResponse>(context, (records, metadata, options, done) => records.listRecordAccess({ recordId: args.recordId }, metadata, options, done));
-      return response.entries.map(accessView);
+    async medicalRecordAccessLog(_root, { recordId }, context) {
+      const { scope, records } = await call(context);
+      return (await records.listRecordAccess({ recordId }, scope)).entries.map(accessView);
     },
-  };
+  } satisfies Gql.QueryResolvers<HttpContext>;
 
   const Mutation = {
-    async amendMedicalRecord(_root: unknown, args: Input<{ requestId: string; recordId: string; expectedVersion: number; sections: RecordSections }>, context: HttpContext) {
-      const { requestId, recordId, expectedVersion, sections } = args.input;
-      return one(
-        await call<AmendRecordResponse>(context, (records, metadata, options, done) => records.amendRecord({ requestId, recordId, expectedVersion, sections }, metadata, options, done)),
-      );
+    async amendMedicalRecord(_root, { input }, context) {
+      const { requestId, recordId, expectedVersion, sections } = input;
+      const { auxiliaryExaminations, diagnoses, prescriptions } = sections;
+      const { scope, records } = await call(context);
+      const request = {
+        requestId,
+        recordId,
+        expectedVersion,
+        sections: { ...sections, auxiliaryExaminations: [...auxiliaryExaminations], diagnoses: [...diagnoses], prescriptions: [...prescriptions] },
+      };
+      return one(await records.amendRecord(request, scope));
     },
-    async signMedicalRecord(_root: unknown, args: Input<{ requestId: string; recordId: string; version: number }>, context: HttpContext) {
-      const { requestId, recordId, version } = args.input;
-      return one(await call<SignRecordResponse>(context, (records, metadata, options, done) => records.signRecord({ requestId, recordId, version }, metadata, options, done)));
+    async signMedicalRecord(_root, { input }, context) {
+      const { requestId, recordId, version } = input;
+      const { scope, records } = await call(context);
+      return one(await records.signRecord({ requestId, recordId, version }, scope));
     },
-  };
+  } satisfies Gql.MutationResolvers<HttpContext>;
 
+  // Explicitly typed: the generated SubscriptionResolvers expect mercurius's pubsub shape, not this context.
   const Subscription = {
     medicalRecordsAwaitingCosign: {
       subscribe(_root: unknown, _args: unknown, context: WsContext) {
@@ -118,15 +98,15 @@ function recordsResolvers(deps: ContextDeps) {
         try {
           const { actor } = context;
           if (actor === undefined) throw new AuthenticationError("TOKEN_MISSING");
-          const records = client();
+          const records = deps.downstream.service("records", RecordsServiceService);
           const trace = (context.trace ?? requestTrace({})).context;
-          const stream = serverStream<WatchPendingCosignResponse>({ token: actor.token, trace }, (metadata, options) => records.watchPendingCosign({}, metadata, options));
+          const stream = records.watchPendingCosign({}, { token: actor.token, trace });
           return publicStream(stream, (response) => (response.record === undefined ? null : recordView(response.record)), toPublic);
         } catch (error) {
           throw toPublic(error);
         }
       },
-      resolve: (record: ReturnType<typeof recordView>) => record,
+      resolve: (record: Gql.MedicalRecord) => record,
     },
   };
 
