@@ -2,8 +2,8 @@ import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EventEnvelope } from "@ihp/contracts";
-import { ReviewStatus } from "@ihp/contracts/pharmacy";
+import { EventEnvelope, enumName } from "@ihp/contracts";
+import { DeliveryStatus, ReviewQueueChangeKind, ReviewStatus } from "@ihp/contracts/pharmacy";
 import { PrescriptionSigned } from "@ihp/contracts/prescription";
 import { sampleCatalogue } from "@ihp/drug-catalogue";
 import { type BusMessage, InProcessBus } from "@ihp/messaging";
@@ -129,9 +129,9 @@ describe("pharmacy service over gRPC, fed from the bus", () => {
       expect(repeat.prescription?.revision).toBe(approved.prescription?.revision);
       expect(identity.calls.filter((call) => call.method === "SignDocument")).toHaveLength(1);
       expect((await refusalOf(client.call("approvePrescription", { requestId: "approve-request-2", ...ref }, pharmacist))).code).toBe("REVIEW_ALREADY_DECIDED");
-      await waitFor(() => stream.received.some((change) => change.kind === "REMOVED"), 5_000, "queue stream removal");
+      await waitFor(() => stream.received.some((change) => change.kind === ReviewQueueChangeKind.REVIEW_QUEUE_CHANGE_KIND_REMOVED), 5_000, "queue stream removal");
       // Whether the stream's server side started before or after the version was queued, it saw it, then its removal.
-      const kinds = stream.received.map((change) => change.kind);
+      const kinds = stream.received.map((change) => enumName("REVIEW_QUEUE_CHANGE_KIND_", change.kind));
       expect([["ADDED", "REMOVED"], ["SNAPSHOT", "REMOVED"]]).toContainEqual(kinds);
       expect(stream.received.at(-1)?.item?.status).toBe(ReviewStatus.REVIEW_STATUS_APPROVED);
       stream.cancel();
@@ -151,13 +151,13 @@ describe("pharmacy service over gRPC, fed from the bus", () => {
 
       // PHA-08: dispatch through the (local) carrier, then tracking.
       const dispatched = await client.call("dispatchDelivery", { requestId: "dispatch-req-001", ...ref, destinationReference: "addr-1" }, pharmacist);
-      expect(dispatched.prescription?.delivery).toMatchObject({ carrier: "IHP-LOCAL", agreementId: "LOCAL-SELF-DELIVERY", status: "DISPATCHED" });
+      expect(dispatched.prescription?.delivery).toMatchObject({ carrier: "IHP-LOCAL", agreementId: "LOCAL-SELF-DELIVERY", status: DeliveryStatus.DELIVERY_STATUS_DISPATCHED });
       now = new Date("2026-03-05T16:00:00Z");
       const tracked = await client.call("syncDeliveryTracking", { requestId: "sync-request-01", ...ref }, pharmacist);
-      expect(tracked.prescription?.delivery?.status).toBe("DELIVERED");
+      expect(tracked.prescription?.delivery?.status).toBe(DeliveryStatus.DELIVERY_STATUS_DELIVERED);
 
       // Patients see their own prescriptions' dispensing and delivery, nobody else's.
-      await waitFor(async () => (await client.call("listMyPrescriptions", { page: undefined }, patient)).prescriptions[0]?.delivery?.status === "DELIVERED", 5_000, "patient view");
+      await waitFor(async () => (await client.call("listMyPrescriptions", { page: undefined }, patient)).prescriptions[0]?.delivery?.status === DeliveryStatus.DELIVERY_STATUS_DELIVERED, 5_000, "patient view");
       expect((await client.call("listMyPrescriptions", { page: undefined }, otherPatient)).prescriptions).toEqual([]);
       // Not yours is a permission error, audited, as for consults (gateway README "Lookups"); not a disguised NOT_FOUND.
       expect((await refusalOf(client.call("getPrescription", ref, otherPatient))).code).toBe("NOT_PRESCRIPTION_PARTICIPANT");

@@ -1,241 +1,149 @@
-import {
-  type ApprovePrescriptionResponse,
-  type CancelShiftResponse,
-  type CheckOrderResponse,
-  type DispatchDeliveryResponse,
-  type DispensePrescriptionResponse,
-  type GetPrescriptionResponse,
-  type GetReviewCoverageResponse,
-  type ListMyPrescriptionsResponse,
-  type ListReviewQueueResponse,
-  PharmacyServiceClient,
-  type Prescription,
-  type RecordPaymentResponse,
-  type RejectPrescriptionResponse,
-  type ReturnPrescriptionResponse,
-  type ScheduleShiftResponse,
-  type StreamReviewQueueResponse,
-  type SyncDeliveryTrackingResponse,
-} from "@ihp/contracts/pharmacy";
+import type { PageInfo } from "@ihp/contracts";
+import { PharmacyServiceService, type Prescription } from "@ihp/contracts/pharmacy";
 import { AuthenticationError } from "@ihp/platform";
-import { serverStream } from "../../grpc/serverStream.js";
-import { type Connection, connection, type PageArgs } from "../../paging/connection.js";
-import { unary } from "../../grpc/unary.js";
+import type * as Gql from "../../gen/graphql.js";
+import { publicStream } from "../../grpc/publicStream.js";
 import { requestTrace } from "../../http/requestTrace.js";
+import { connection, type ServicePage } from "../../paging/connection.js";
 import { callScope, type HttpContext, present, type WsContext } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
-import {
-  type CancelShiftInput,
-  cancelShiftRequest,
-  coverageView,
-  type DispatchInput,
-  dispatchRequest,
-  type DispenseInput,
-  dispenseRequest,
-  type OrderLineInput,
-  orderLines,
-  orderSerials,
-  type PaymentInput,
-  paymentRequest,
-  type PharmacyPrescriptionView,
-  prescriptionView,
-  type QueueChangeView,
-  queueChangeView,
-  type ReasonInput,
-  reasonRequest,
-  type ReviewCoverageView,
-  type ScheduleShiftInput,
-  scheduleShiftRequest,
-  type ShiftView,
-  shiftView,
-  type VersionInput,
-  versionRequest,
-} from "./mapping.js";
-import { publicStream } from "../../grpc/publicStream.js";
+import { coverageView, dispenseRequest, orderLines, orderSerials, paymentRequest, prescriptionView, queueChangeView } from "./mapping.js";
 
-type Client = PharmacyServiceClient;
-type Metadata = Parameters<Client["getPrescription"]>[1];
-type Options = Parameters<Client["getPrescription"]>[2];
-type Invoke<Res> = (client: Client, metadata: Metadata, options: Options, done: (error: Error | null, response: Res) => void) => unknown;
-
-interface Input<T> {
-  readonly input: T;
+function answered(response: { readonly prescription?: Prescription | undefined }): Gql.PharmacyPrescription {
+  return prescriptionView(present(response.prescription, "prescription"));
 }
 
-function answered(response: { readonly prescription?: Prescription | undefined }): PharmacyPrescriptionView {
-  return prescriptionView(present(response.prescription, "prescription"));
+function page<T>(items: readonly T[], pageInfo: PageInfo | undefined): ServicePage<T> {
+  return { items, endCursor: pageInfo?.endCursor ?? "", hasNextPage: pageInfo?.hasNextPage ?? false };
 }
 
 function pharmacyResolvers(deps: ContextDeps) {
   // Looked up per call: without a pharmacy address the field answers SERVICE_NOT_CONFIGURED, the rest still works.
-  const client = (): Client => deps.downstream.client("pharmacy", PharmacyServiceClient);
+  const client = () => deps.downstream.service("pharmacy", PharmacyServiceService);
 
-  /** One call as the signed-in caller (the service decides the role and institution; the gateway only authenticates). */
-  async function call<Res>(context: HttpContext, invoke: Invoke<Res>): Promise<Res> {
-    const actor = await context.caller.actor();
-    const pharmacy = client();
-    return unary<Res>(callScope(deps, context, actor), (metadata, options, done) => invoke(pharmacy, metadata, options, done));
+  /** The client and the signed-in caller's scope (the service decides the role and institution; the gateway only authenticates). */
+  async function call(context: HttpContext) {
+    const scope = callScope(deps, context, await context.caller.actor());
+    return { scope, pharmacy: client() };
   }
 
   const Query = {
     /** Paged (issue 13): the service pages by a keyset cursor, the gateway wraps it as a Relay connection. */
-    async reviewQueue(_root: unknown, args: PageArgs & { readonly institutionId: string }, context: HttpContext): Promise<Connection<PharmacyPrescriptionView>> {
+    async reviewQueue(_root, args, context) {
       return connection(
         args,
         deps.limits,
         async (first, after) => {
-          const response = await call<ListReviewQueueResponse>(context, (pharmacy, metadata, options, done) =>
-            pharmacy.listReviewQueue({ institutionId: args.institutionId, page: { first, after } }, metadata, options, done),
-          );
-          return { items: response.items, endCursor: response.pageInfo?.endCursor ?? "", hasNextPage: response.pageInfo?.hasNextPage ?? false };
+          const { pharmacy, scope } = await call(context);
+          const response = await pharmacy.listReviewQueue({ institutionId: args.institutionId, page: { first, after } }, scope);
+          return page(response.items, response.pageInfo);
         },
         prescriptionView,
       );
     },
 
-    async pharmacyPrescription(
-      _root: unknown,
-      args: { readonly prescriptionId: string; readonly serialNumber: string },
-      context: HttpContext,
-    ): Promise<PharmacyPrescriptionView | null> {
+    async pharmacyPrescription(_root, args, context) {
       // The API's one convention (README, "Lookups"): an unknown version is PRESCRIPTION_NOT_FOUND, someone
       // else's NOT_PRESCRIPTION_PARTICIPANT (audited by the service); both errors, never a silent null.
-      const response = await call<GetPrescriptionResponse>(context, (pharmacy, metadata, options, done) =>
-        pharmacy.getPrescription({ prescriptionId: args.prescriptionId, serialNumber: args.serialNumber }, metadata, options, done),
-      );
-      return answered(response);
+      const { pharmacy, scope } = await call(context);
+      return answered(await pharmacy.getPrescription({ prescriptionId: args.prescriptionId, serialNumber: args.serialNumber }, scope));
     },
 
-    async myPharmacyPrescriptions(_root: unknown, args: PageArgs, context: HttpContext): Promise<Connection<PharmacyPrescriptionView>> {
+    async myPharmacyPrescriptions(_root, args, context) {
       return connection(
         args,
         deps.limits,
         async (first, after) => {
-          const response = await call<ListMyPrescriptionsResponse>(context, (pharmacy, metadata, options, done) =>
-            pharmacy.listMyPrescriptions({ page: { first, after } }, metadata, options, done),
-          );
-          return { items: response.prescriptions, endCursor: response.pageInfo?.endCursor ?? "", hasNextPage: response.pageInfo?.hasNextPage ?? false };
+          const { pharmacy, scope } = await call(context);
+          const response = await pharmacy.listMyPrescriptions({ page: { first, after } }, scope);
+          return page(response.prescriptions, response.pageInfo);
         },
         prescriptionView,
       );
     },
 
-    async reviewCoverage(_root: unknown, args: { readonly institutionId: string }, context: HttpContext): Promise<ReviewCoverageView> {
-      const response = await call<GetReviewCoverageResponse>(context, (pharmacy, metadata, options, done) =>
-        pharmacy.getReviewCoverage({ institutionId: args.institutionId }, metadata, options, done),
-      );
-      return coverageView(response);
+    async reviewCoverage(_root, args, context) {
+      const { pharmacy, scope } = await call(context);
+      return coverageView(await pharmacy.getReviewCoverage({ institutionId: args.institutionId }, scope));
     },
 
-    async checkOrder(
-      _root: unknown,
-      args: { readonly lines: readonly OrderLineInput[] },
-      context: HttpContext,
-    ): Promise<{ serialNumbers: (string | null)[] }> {
-      const response = await call<CheckOrderResponse>(context, (pharmacy, metadata, options, done) =>
-        pharmacy.checkOrder({ lines: orderLines(args.lines) }, metadata, options, done),
-      );
+    async checkOrder(_root, args, context) {
+      const { pharmacy, scope } = await call(context);
+      const response = await pharmacy.checkOrder({ lines: orderLines(args.lines) }, scope);
       return { serialNumbers: orderSerials(response.serialNumbers) };
     },
-  };
+  } satisfies Gql.QueryResolvers<HttpContext>;
 
   const Mutation = {
-    async approvePrescription(_root: unknown, args: Input<VersionInput>, context: HttpContext): Promise<PharmacyPrescriptionView> {
-      return answered(
-        await call<ApprovePrescriptionResponse>(context, (pharmacy, metadata, options, done) =>
-          pharmacy.approvePrescription(versionRequest(args.input), metadata, options, done),
-        ),
-      );
+    async approvePrescription(_root, { input }, context) {
+      const { pharmacy, scope } = await call(context);
+      return answered(await pharmacy.approvePrescription(input, scope));
     },
 
-    async returnPrescription(_root: unknown, args: Input<ReasonInput>, context: HttpContext): Promise<PharmacyPrescriptionView> {
-      return answered(
-        await call<ReturnPrescriptionResponse>(context, (pharmacy, metadata, options, done) =>
-          pharmacy.returnPrescription(reasonRequest(args.input), metadata, options, done),
-        ),
-      );
+    async returnPrescription(_root, { input }, context) {
+      const { pharmacy, scope } = await call(context);
+      return answered(await pharmacy.returnPrescription(input, scope));
     },
 
-    async rejectPrescription(_root: unknown, args: Input<ReasonInput>, context: HttpContext): Promise<PharmacyPrescriptionView> {
-      return answered(
-        await call<RejectPrescriptionResponse>(context, (pharmacy, metadata, options, done) =>
-          pharmacy.rejectPrescription(reasonRequest(args.input), metadata, options, done),
-        ),
-      );
+    async rejectPrescription(_root, { input }, context) {
+      const { pharmacy, scope } = await call(context);
+      return answered(await pharmacy.rejectPrescription(input, scope));
     },
 
-    async recordPayment(_root: unknown, args: Input<PaymentInput>, context: HttpContext): Promise<PharmacyPrescriptionView> {
-      const request = paymentRequest(args.input);
-      return answered(
-        await call<RecordPaymentResponse>(context, (pharmacy, metadata, options, done) => pharmacy.recordPayment(request, metadata, options, done)),
-      );
+    async recordPayment(_root, { input }, context) {
+      const request = paymentRequest(input);
+      const { pharmacy, scope } = await call(context);
+      return answered(await pharmacy.recordPayment(request, scope));
     },
 
-    async dispensePrescription(_root: unknown, args: Input<DispenseInput>, context: HttpContext): Promise<PharmacyPrescriptionView> {
-      return answered(
-        await call<DispensePrescriptionResponse>(context, (pharmacy, metadata, options, done) =>
-          pharmacy.dispensePrescription(dispenseRequest(args.input), metadata, options, done),
-        ),
-      );
+    async dispensePrescription(_root, { input }, context) {
+      const { pharmacy, scope } = await call(context);
+      return answered(await pharmacy.dispensePrescription(dispenseRequest(input), scope));
     },
 
-    async dispatchDelivery(_root: unknown, args: Input<DispatchInput>, context: HttpContext): Promise<PharmacyPrescriptionView> {
-      return answered(
-        await call<DispatchDeliveryResponse>(context, (pharmacy, metadata, options, done) =>
-          pharmacy.dispatchDelivery(dispatchRequest(args.input), metadata, options, done),
-        ),
-      );
+    async dispatchDelivery(_root, { input }, context) {
+      const { pharmacy, scope } = await call(context);
+      return answered(await pharmacy.dispatchDelivery(input, scope));
     },
 
-    async syncDeliveryTracking(_root: unknown, args: Input<VersionInput>, context: HttpContext): Promise<PharmacyPrescriptionView> {
-      return answered(
-        await call<SyncDeliveryTrackingResponse>(context, (pharmacy, metadata, options, done) =>
-          pharmacy.syncDeliveryTracking(versionRequest(args.input), metadata, options, done),
-        ),
-      );
+    async syncDeliveryTracking(_root, { input }, context) {
+      const { pharmacy, scope } = await call(context);
+      return answered(await pharmacy.syncDeliveryTracking(input, scope));
     },
 
-    async scheduleShift(_root: unknown, args: Input<ScheduleShiftInput>, context: HttpContext): Promise<ShiftView> {
-      const response = await call<ScheduleShiftResponse>(context, (pharmacy, metadata, options, done) =>
-        pharmacy.scheduleShift(scheduleShiftRequest(args.input), metadata, options, done),
-      );
-      return shiftView(present(response.shift, "shift"));
+    async scheduleShift(_root, { input }, context) {
+      const { pharmacy, scope } = await call(context);
+      return present((await pharmacy.scheduleShift(input, scope)).shift, "shift");
     },
 
-    async cancelShift(
-      _root: unknown,
-      args: Input<CancelShiftInput>,
-      context: HttpContext,
-    ): Promise<{ shiftId: string; institutionId: string }> {
-      await call<CancelShiftResponse>(context, (pharmacy, metadata, options, done) =>
-        pharmacy.cancelShift(cancelShiftRequest(args.input), metadata, options, done),
-      );
-      return { shiftId: args.input.shiftId, institutionId: args.input.institutionId };
+    async cancelShift(_root, { input }, context) {
+      const { pharmacy, scope } = await call(context);
+      await pharmacy.cancelShift(input, scope);
+      return { shiftId: input.shiftId, institutionId: input.institutionId };
     },
-  };
+  } satisfies Gql.MutationResolvers<HttpContext>;
 
+  // Typed by hand: the generated SubscriptionResolvers expect mercurius' payload wrapping, which this source does not use.
   const Subscription = {
     reviewQueueChanged: {
       /**
        * The service authorizes the stream itself and reports a refusal as the stream's error, so refusals reach the
        * subscriber as the first (error) frame, through the same public texts as every other error.
        */
-      subscribe(_root: unknown, args: { readonly institutionId: string }, context: WsContext): AsyncIterableIterator<QueueChangeView> {
+      subscribe(_root: unknown, args: Gql.SubscriptionReviewQueueChangedArgs, context: WsContext): AsyncIterableIterator<Gql.ReviewQueueChange> {
         const toPublic = (error: unknown) => deps.publicError(error, context);
         try {
           const { actor } = context;
           if (actor === undefined) throw new AuthenticationError("TOKEN_MISSING");
           const pharmacy = client();
           const trace = (context.trace ?? requestTrace({})).context;
-          const changes = serverStream<StreamReviewQueueResponse>({ token: actor.token, trace }, (metadata, options) =>
-            pharmacy.streamReviewQueue({ institutionId: args.institutionId }, metadata, options),
-          );
+          const changes = pharmacy.streamReviewQueue({ institutionId: args.institutionId }, { token: actor.token, trace });
           return publicStream(changes, queueChangeView, toPublic);
         } catch (error) {
           throw toPublic(error);
         }
       },
-      resolve: (change: QueueChangeView): QueueChangeView => change,
+      resolve: (change: Gql.ReviewQueueChange): Gql.ReviewQueueChange => change,
     },
   };
 

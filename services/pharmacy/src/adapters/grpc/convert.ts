@@ -1,36 +1,49 @@
-import { type Prescription, ReviewStatus, reviewStatusFromJSON } from "@ihp/contracts/pharmacy";
+import { enumValue } from "@ihp/contracts";
+import {
+  deliveryStatusFromJSON,
+  FindingSeverity,
+  type Prescription,
+  ReviewQueueChangeKind,
+  ReviewStatus,
+  type StreamReviewQueueResponse,
+} from "@ihp/contracts/pharmacy";
 import type { PrescriptionView } from "../../application/prescriptionViews.js";
+import type { QueueChange } from "../../application/queries.js";
 import { signatureToProto } from "../signatures.js";
+
+/** The read model's "not yet" is ""; the contract's is an absent field. */
+const set = (value: string): string | undefined => (value === "" ? undefined : value);
 
 export function statusToProto(status: PrescriptionView["status"]): ReviewStatus {
   // SIGNED is only ever seen inside one command; the contract has no state for it.
-  if (status === "SIGNED") return ReviewStatus.REVIEW_STATUS_UNSPECIFIED;
-  return reviewStatusFromJSON(`REVIEW_STATUS_${status}`);
+  return status === "SIGNED" ? ReviewStatus.REVIEW_STATUS_UNSPECIFIED : enumValue(ReviewStatus, "REVIEW_STATUS_", status);
 }
 
 export function prescriptionToProto(view: PrescriptionView): Prescription {
+  const { status, lines, diagnosisCodes, findings, delivery, revision, reviewSignature, ...fields } = view;
   return {
-    prescriptionId: view.prescriptionId,
-    serialNumber: view.serialNumber,
-    version: view.version,
-    institutionId: view.institutionId,
-    patientId: view.patientId,
-    physicianId: view.physicianId,
-    consultId: view.consultId,
-    status: statusToProto(view.status),
-    issuedOn: view.issuedOn,
-    validUntil: view.validUntil,
-    lines: view.lines.map((line) => ({ ...line })),
-    diagnosisCodes: [...view.diagnosisCodes],
-    findings: view.findings.map((finding) => ({ ...finding, drugCodes: [...finding.drugCodes] })),
-    receivedAt: view.receivedAt,
-    reasonCode: view.reasonCode,
-    pharmacistId: view.pharmacistId,
-    reviewedAt: view.reviewedAt,
-    paidAt: view.paidAt,
-    dispensedAt: view.dispensedAt,
-    delivery: view.delivery === undefined ? undefined : { ...view.delivery },
-    revision: BigInt(view.revision),
-    pharmacistSignature: view.reviewSignature === undefined ? undefined : signatureToProto(view.reviewSignature),
+    ...fields,
+    consultId: set(view.consultId),
+    reasonCode: set(view.reasonCode),
+    pharmacistId: set(view.pharmacistId),
+    reviewedAt: set(view.reviewedAt),
+    paidAt: set(view.paidAt),
+    dispensedAt: set(view.dispensedAt),
+    status: statusToProto(status),
+    lines: lines.map((line) => ({ ...line })),
+    diagnosisCodes: [...diagnosisCodes],
+    findings: findings.map((finding) => ({
+      ...finding,
+      severity: enumValue(FindingSeverity, "FINDING_SEVERITY_", finding.severity),
+      drugCodes: [...finding.drugCodes],
+    })),
+    // The carrier's status: one the contract does not name travels as UNRECOGNIZED.
+    delivery: delivery === undefined ? undefined : { ...delivery, status: deliveryStatusFromJSON(`DELIVERY_STATUS_${delivery.status}`) },
+    revision: BigInt(revision),
+    pharmacistSignature: reviewSignature === undefined ? undefined : signatureToProto(reviewSignature),
   };
+}
+
+export function queueChangeToProto(change: QueueChange): StreamReviewQueueResponse {
+  return { kind: enumValue(ReviewQueueChangeKind, "REVIEW_QUEUE_CHANGE_KIND_", change.kind), item: prescriptionToProto(change.item) };
 }

@@ -4,7 +4,7 @@ import type { Caller } from "../../application/caller.js";
 import type { PrescriptionCommands } from "../../application/prescriptionCommands.js";
 import type { PageRequest, Queries } from "../../application/queries.js";
 import type { Roster } from "../../application/rosterCommands.js";
-import { prescriptionToProto } from "./convert.js";
+import { prescriptionToProto, queueChangeToProto } from "./convert.js";
 
 export interface PharmacyServerOptions {
   readonly handlers: GrpcHandlers;
@@ -57,7 +57,7 @@ export function pharmacyServer(options: PharmacyServerOptions): PharmacyServiceS
     streamReviewQueue: handlers.serverStream<{ institutionId: string }, StreamReviewQueueResponse>(async (request, call, send) => {
       const signal = AbortSignal.any([call.signal, options.stopping]);
       const changes = await queries.streamQueue(callerOf(call), request.institutionId, signal);
-      for await (const change of changes) await send({ kind: change.kind, item: prescriptionToProto(change.item) });
+      for await (const change of changes) await send(queueChangeToProto(change));
       if (!call.signal.aborted) {
         throw new RemoteError("UNAVAILABLE", "UNAVAILABLE", describeError("UNAVAILABLE").en, undefined, UNAVAILABLE);
       }
@@ -84,9 +84,11 @@ export function pharmacyServer(options: PharmacyServerOptions): PharmacyServiceS
     ),
     dispensePrescription: handlers.unary((request, call) => answer(commands.dispense(callerOf(call), request))),
 
-    checkOrder: handlers.unary(async (request, call) => ({
-      serialNumbers: [...(await queries.checkOrder(callerOf(call), request.lines))],
-    })),
+    checkOrder: handlers.unary(async (request, call) => {
+      // A line without a prescription is the query's "" (refused for a prescription-only drug).
+      const lines = request.lines.map((line) => ({ drugCode: line.drugCode, prescriptionId: line.prescriptionId ?? "" }));
+      return { serialNumbers: [...(await queries.checkOrder(callerOf(call), lines))] };
+    }),
 
     dispatchDelivery: handlers.unary((request, call) => answer(commands.dispatch(callerOf(call), request))),
     syncDeliveryTracking: handlers.unary((request, call) => answer(commands.syncTracking(callerOf(call), request))),
@@ -103,14 +105,9 @@ export function pharmacyServer(options: PharmacyServerOptions): PharmacyServiceS
     }),
     getReviewCoverage: handlers.unary(async (request, call) => {
       const coverage = await roster.coverage(callerOf(call), request.institutionId);
-      return {
-        at: coverage.at,
-        withinBusinessHours: coverage.withinBusinessHours,
-        pharmacistsOnDuty: [...coverage.pharmacistsOnDuty],
-        gap: coverage.gap,
-        expectedReviewAt: coverage.expectedReviewAt ?? "",
-        expectedDelayMinutes: BigInt(coverage.expectedDelayMinutes ?? -1),
-      };
+      const { pharmacistsOnDuty, expectedDelayMinutes, ...fields } = coverage;
+      const delay = expectedDelayMinutes === undefined ? undefined : BigInt(expectedDelayMinutes);
+      return { ...fields, pharmacistsOnDuty: [...pharmacistsOnDuty], expectedDelayMinutes: delay };
     }),
   };
 }
