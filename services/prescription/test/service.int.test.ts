@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PrescriptionReviewed, ReviewOutcome } from "@ihp/contracts/pharmacy";
-import { PrescriptionSigned, PrescriptionVoided, type PrescriptionContent } from "@ihp/contracts/prescription";
+import { PrescriptionReviewStatus, PrescriptionSigned, PrescriptionStatus, PrescriptionVoided, type PrescriptionContent } from "@ihp/contracts/prescription";
 import type { StoredEvent } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { type BusMessage, decodeEnvelope, envelopedMessage, InProcessBus } from "@ihp/messaging";
@@ -91,10 +91,10 @@ async function serialsSoFar(): Promise<string[]> {
 describe("prescription service on the host", () => {
   it("RX-03: drafts, signs through identity, and publishes the canonical document with a signature that verifies", async () => {
     const { prescription } = await client.call("draftPrescription", { requestId: "draft-0000001", consultId: CONSULT_ID, content: content() }, physician);
-    expect(prescription?.status).toBe("DRAFT");
+    expect(prescription?.status).toBe(PrescriptionStatus.PRESCRIPTION_STATUS_DRAFT);
     expect(consults.tokens.at(-1)).toBe(physician);
     const signed = await client.call("signPrescription", { requestId: "sign-00000001", prescriptionId: prescription!.prescriptionId, version: 1, validityDays: 1 }, physician);
-    expect(signed.prescription).toMatchObject({ status: "SIGNED", reviewStatus: "UNDER_REVIEW" });
+    expect(signed.prescription).toMatchObject({ status: PrescriptionStatus.PRESCRIPTION_STATUS_SIGNED, reviewStatus: PrescriptionReviewStatus.PRESCRIPTION_REVIEW_STATUS_UNDER_REVIEW });
     expect(signed.prescription?.serialNumber).toMatch(/^RX-\d{8}-[0-9A-F]{8}-000001$/);
     await waitFor(() => signedMessages().length === 1, 5_000, "PrescriptionSigned on the bus");
     const event = PrescriptionSigned.decode(decodeEnvelope(signedMessages()[0]!).envelope.payload);
@@ -140,7 +140,7 @@ describe("prescription service on the host", () => {
     for (const write of writes) expect((await refusalOf(write())).code).toBe("HUMAN_CLINICIAN_REQUIRED");
     const appended = (await log.readAll({ after: before.at(-1)!.position, limit: 100_000 })).map((event) => event.type);
     expect(appended).toEqual(writes.map(() => "AccessRefused"));
-    expect((await client.call("getPrescription", { prescriptionId }, physician)).prescription).toMatchObject({ status: "DRAFT", version: 1 });
+    expect((await client.call("getPrescription", { prescriptionId }, physician)).prescription).toMatchObject({ status: PrescriptionStatus.PRESCRIPTION_STATUS_DRAFT, version: 1 });
   });
 
   it("RX-03: a forged signature is refused and nothing is published", async () => {
@@ -150,7 +150,7 @@ describe("prescription service on the host", () => {
     const refused = await refusalOf(client.call("signPrescription", { requestId: "sign-forge-001", prescriptionId: prescription!.prescriptionId, version: 1, validityDays: 1 }, physician));
     expect(refused.code).toBe("SIGNATURE_INVALID");
     const after = await client.call("getPrescription", { prescriptionId: prescription!.prescriptionId }, physician);
-    expect(after.prescription?.status).toBe("DRAFT");
+    expect(after.prescription?.status).toBe(PrescriptionStatus.PRESCRIPTION_STATUS_DRAFT);
     expect(signedMessages().length).toBe(before);
   });
 
@@ -170,9 +170,11 @@ describe("prescription service on the host", () => {
     const message = envelopedMessage(fake, { subject: "ihp.pharmacy.v1.PrescriptionReviewed", type: "PrescriptionReviewed", contentType: "application/x-protobuf", payload: reviewed });
     await bus.publish(message);
     await bus.publish({ ...message });
-    await waitFor(async () => (await client.call("getPrescription", { prescriptionId: first.prescriptionId }, physician)).prescription?.reviewStatus === "RETURNED", 5_000, "RETURNED");
+    const returned = PrescriptionReviewStatus.PRESCRIPTION_REVIEW_STATUS_RETURNED;
+    await waitFor(async () => (await client.call("getPrescription", { prescriptionId: first.prescriptionId }, physician)).prescription?.reviewStatus === returned, 5_000, "RETURNED");
     const revised = await client.call("revisePrescription", { requestId: "revise-000001", prescriptionId: first.prescriptionId, content: content({ lines: [{ ...line("metformin-hcl-tab-0.5g", 250, "BID"), quantity: 14 }] }) }, physician);
-    expect(revised.prescription).toMatchObject({ version: 2, status: "DRAFT", reviewStatus: "NOT_SUBMITTED" });
+    const notSubmitted = PrescriptionReviewStatus.PRESCRIPTION_REVIEW_STATUS_NOT_SUBMITTED;
+    expect(revised.prescription).toMatchObject({ version: 2, status: PrescriptionStatus.PRESCRIPTION_STATUS_DRAFT, reviewStatus: notSubmitted });
     const resigned = await client.call("signPrescription", { requestId: "sign-00000002", prescriptionId: first.prescriptionId, version: 2, validityDays: 3 }, physician);
     expect(resigned.prescription?.serialNumber).not.toBe(first.serialNumber);
     expect(resigned.prescription?.predecessorSerialNumber).toBe(first.serialNumber);

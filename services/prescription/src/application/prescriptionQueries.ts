@@ -8,6 +8,7 @@ import { governanceStreamId, isPrescriptionId, prescriptionStreamId, requireInst
 import { authorized } from "./policy.js";
 import { loadPrescription, type PrescriptionView } from "./prescriptionEvents.js";
 import type { PrescriptionDb } from "./prescriptionsProjection.js";
+import type { Prescription, ReviewStatus } from "../domain/prescriptions/index.js";
 import { recordingRefusals } from "@ihp/platform";
 
 export interface PrescriptionSummary {
@@ -16,8 +17,8 @@ export interface PrescriptionSummary {
   readonly patientId: string;
   readonly physicianId: string;
   readonly version: number;
-  readonly status: string;
-  readonly reviewStatus: string;
+  readonly status: Prescription["status"];
+  readonly reviewStatus: ReviewStatus;
   readonly serialNumber: string;
   readonly issuedOn: string;
   readonly validUntil: string;

@@ -1,6 +1,6 @@
 import type { Projection } from "@ihp/projections";
 import type { Kysely, Transaction } from "kysely";
-import { isPrescriptionEventType } from "../domain/prescriptions/index.js";
+import { isPrescriptionEventType, type Prescription, type ReviewStatus } from "../domain/prescriptions/index.js";
 import { toPrescriptionEvent } from "./prescriptionEvents.js";
 
 /** One row per prescription: the physician's and the patient's lists. No clinical free text. */
@@ -13,8 +13,8 @@ export interface PrescriptionsTable {
   patient_id: string;
   physician_id: string;
   version: number;
-  status: string;
-  review_status: string;
+  status: Prescription["status"];
+  review_status: ReviewStatus;
   serial_number: string;
   issued_on: string;
   valid_until: string;
@@ -59,8 +59,8 @@ export const prescriptionsProjection: Projection<PrescriptionReadModels> = {
         const drugs = JSON.stringify(data.content.lines.map((line) => [line.drugCode, line.approvedName]));
         const row = {
           version: data.version,
-          status: "DRAFT",
-          review_status: "NOT_SUBMITTED",
+          status: "DRAFT" as const,
+          review_status: "NOT_SUBMITTED" as const,
           serial_number: "",
           issued_on: "",
           valid_until: "",

@@ -1,14 +1,30 @@
-import type { Prescription as PrescriptionMessage, PrescriptionContent } from "@ihp/contracts/prescription";
-import type { ContentInput } from "../../domain/prescriptions/index.js";
-import type { PrescriptionView } from "../../application/prescriptionEvents.js";
+import { enumValue } from "@ihp/contracts";
+import {
+  MissingAttestation,
+  type Prescription as PrescriptionMessage,
+  type PrescriptionContent,
+  PrescriptionLineProposer,
+  PrescriptionReviewStatus,
+  PrescriptionStatus,
+  type PrescriptionSummary as SummaryMessage,
+} from "@ihp/contracts/prescription";
 import { beijingDay } from "@ihp/jurisdiction";
+import type { PrescriptionView } from "../../application/prescriptionEvents.js";
+import type { PrescriptionSummary } from "../../application/prescriptionQueries.js";
+import type { ContentInput, ReviewStatus } from "../../domain/prescriptions/index.js";
 import { missingAttestations, needsPatientConfirmation, profileFor } from "../../domain/prescriptions/index.js";
+
+/** The domain's "not set" is the empty string; the proto's is an absent optional field. */
+const given = (value: string): string | undefined => (value === "" ? undefined : value);
+const PROPOSERS = { human: "HUMAN", service: "SERVICE" } as const;
+const status = (name: "DRAFT" | "SIGNED") => enumValue(PrescriptionStatus, "PRESCRIPTION_STATUS_", name);
+const reviewStatus = (name: ReviewStatus) => enumValue(PrescriptionReviewStatus, "PRESCRIPTION_REVIEW_STATUS_", name);
 
 export function contentFromProto(content: PrescriptionContent | undefined): ContentInput {
   return {
     lines: (content?.lines ?? []).map((line) => ({
       drugCode: line.drugCode,
-      approvedName: line.approvedName,
+      approvedName: line.approvedName ?? "",
       dose: line.dose,
       doseUnit: line.doseUnit,
       route: line.route,
@@ -16,7 +32,7 @@ export function contentFromProto(content: PrescriptionContent | undefined): Cont
       daysSupply: line.daysSupply,
       quantity: line.quantity,
       quantityUnit: line.quantityUnit,
-      instructions: line.instructions,
+      instructions: line.instructions ?? "",
     })),
     diagnosisCodes: [...(content?.diagnosisCodes ?? [])],
     emergency: content?.emergency ?? false,
@@ -39,13 +55,13 @@ export function prescriptionToProto(view: PrescriptionView, now: Date): Prescrip
     patientId: p.consult.patientId,
     physicianId: p.consult.physicianId,
     version: p.version,
-    status: p.status,
-    reviewStatus: p.review,
-    reviewReasonCode: p.reviewReasonCode,
-    serialNumber: p.signed?.serialNumber ?? "",
-    predecessorSerialNumber: p.signed?.predecessorSerialNumber ?? p.lastSerialNumber,
-    issuedOn: p.signed?.issuedOn ?? "",
-    validUntil: p.signed?.validUntil ?? "",
+    status: status(p.status),
+    reviewStatus: reviewStatus(p.review),
+    reviewReasonCode: given(p.reviewReasonCode),
+    serialNumber: p.signed?.serialNumber,
+    predecessorSerialNumber: given(p.signed?.predecessorSerialNumber ?? p.lastSerialNumber),
+    issuedOn: p.signed?.issuedOn,
+    validUntil: p.signed?.validUntil,
     lines: p.content.lines.map((line) => ({
       lineId: line.lineId,
       line: {
@@ -61,19 +77,33 @@ export function prescriptionToProto(view: PrescriptionView, now: Date): Prescrip
         quantity: String(line.quantity),
         quantityUnit: line.quantityUnit,
       },
-      proposedByKind: line.proposedBy.kind,
-      confirmedBy: line.confirmedBy,
+      proposedByKind: enumValue(PrescriptionLineProposer, "PRESCRIPTION_LINE_PROPOSER_", PROPOSERS[line.proposedBy.kind]),
+      confirmedBy: given(line.confirmedBy),
       instructions: line.instructions,
     })),
     diagnosisCodes: [...p.content.diagnosisCodes],
     emergency: p.content.emergency,
-    extensionReason: p.content.extensionReason,
+    extensionReason: given(p.content.extensionReason),
     longTerm: p.content.longTerm,
     longTermConfirmed: p.longTermConfirmed,
     // The same question signing asks (RX-08); without a profile in effect nothing can be signed, so nothing is asked.
     longTermConfirmationNeeded: "settings" in profile && needsPatientConfirmation(profile, p.content) && !p.longTermConfirmed,
     revision: BigInt(view.revision),
     // Only while it can still be signed: a signed or voided version has nothing left to attest.
-    missingAttestations: p.status === "DRAFT" && "settings" in profile ? missingAttestations(profile, p.consult, p.content, beijingDay(now)) : [],
+    missingAttestations: (p.status === "DRAFT" && "settings" in profile ? missingAttestations(profile, p.consult, p.content, beijingDay(now)) : []).map((name) =>
+      enumValue(MissingAttestation, "MISSING_ATTESTATION_", name),
+    ),
+  };
+}
+
+export function summaryToProto(item: PrescriptionSummary): SummaryMessage {
+  return {
+    ...item,
+    status: status(item.status),
+    reviewStatus: reviewStatus(item.reviewStatus),
+    serialNumber: given(item.serialNumber),
+    issuedOn: given(item.issuedOn),
+    validUntil: given(item.validUntil),
+    drugNames: [...item.drugNames],
   };
 }

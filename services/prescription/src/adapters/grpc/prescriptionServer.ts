@@ -3,7 +3,7 @@ import { type CallContext, type GrpcHandlers, traceFields } from "@ihp/platform"
 import type { Caller } from "../../application/caller.js";
 import type { PrescriptionCommands } from "../../application/prescriptionCommands.js";
 import type { PrescriptionQueries } from "../../application/prescriptionQueries.js";
-import { contentFromProto, prescriptionToProto } from "./convert.js";
+import { contentFromProto, prescriptionToProto, summaryToProto } from "./convert.js";
 
 export const CORRELATION_HEADER = "x-correlation-id";
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -63,7 +63,7 @@ export function prescriptionServer(options: PrescriptionServerOptions): Prescrip
     getPrescription: handlers.unary(async (request, call) => answer(await queries.get(callerOf(call), request.prescriptionId))),
     listMyPrescriptions: handlers.unary(async (request, call) => {
       const page = await queries.listMine(callerOf(call), { first: request.page?.first ?? 0, after: request.page?.after ?? "" });
-      return { prescriptions: page.items.map((item) => ({ ...item, drugNames: [...item.drugNames] })), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
+      return { prescriptions: page.items.map(summaryToProto), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
     }),
     getPrescribingStatistics: handlers.unary(async (request, call) => {
       const result = await queries.statistics(callerOf(call), { institutionId: request.institutionId, purpose: request.purpose });

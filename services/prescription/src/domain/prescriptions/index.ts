@@ -28,7 +28,7 @@ export type {
   PrescriptionVoidedData,
   ReviewOutcomeRecordedData,
 } from "./events.js";
-export { FREQUENCIES, isBlockedDrug, isValidOn, MAX_LINES, missingAttestations, needsPatientConfirmation } from "./rules.js";
+export { FREQUENCIES, isBlockedDrug, isValidOn, MAX_LINES, type MissingAttestation, missingAttestations, needsPatientConfirmation } from "./rules.js";
 export { initialState } from "./state.js";
 export type { Prescription, PrescriptionState, SignedVersion } from "./state.js";
 export type {

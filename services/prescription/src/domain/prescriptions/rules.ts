@@ -252,13 +252,16 @@ export function checkGuardian(profile: JurisdictionProfile, consult: ConsultSnap
   return undefined;
 }
 
+/** An RX-05 condition a young child's prescription still lacks. */
+export type MissingAttestation = "VERIFIED_GUARDIAN" | "GUARDIAN_PRESENT" | "ACCOMPANYING_PHYSICIAN_PRESENT";
+
 /**
  * RX-05 ahead of signing: what checkGuardian would refuse if the physician signed on `issuedOn`, all of it at once,
  * so a draft can show it (the refusal itself stays at signing: a draft may be saved before the guardian is there).
  */
-export function missingAttestations(profile: JurisdictionProfile, consult: ConsultSnapshot, content: Content, issuedOn: string): string[] {
+export function missingAttestations(profile: JurisdictionProfile, consult: ConsultSnapshot, content: Content, issuedOn: string): MissingAttestation[] {
   if (!requiresGuardian(profile, consult.patientBirthDate, issuedOn)) return [];
-  const missing: string[] = [];
+  const missing: MissingAttestation[] = [];
   if (consult.guardianId === "" || !consult.guardianVerified) missing.push("VERIFIED_GUARDIAN");
   if (!content.guardianPresent) missing.push("GUARDIAN_PRESENT");
   if (!content.accompanyingPhysicianPresent) missing.push("ACCOMPANYING_PHYSICIAN_PRESENT");
