@@ -1,27 +1,20 @@
-import {
-  Profession,
-  professionFromJSON,
-  professionToJSON,
-  type Signature,
-  SignatureAlgorithm,
-  signatureAlgorithmFromJSON,
-  signatureAlgorithmToJSON,
-} from "@ihp/contracts/identity";
+import { enumName } from "@ihp/contracts";
+import { Profession, professionFromJSON, type Signature, SignatureAlgorithm, signatureAlgorithmFromJSON } from "@ihp/contracts/identity";
 import type { SignatureData } from "../domain/types.js";
 
 const PROFESSION_PREFIX = "PROFESSION_";
 const ALGORITHM_PREFIX = "SIGNATURE_ALGORITHM_";
 
-/** The contract's Signature as the pharmacy stores it (enum names without prefix, bytes as base64 and hex). */
+/** The contract's Signature as the pharmacy stores it (enum names without prefix, "" when not set; bytes as base64 and hex). */
 export function signatureFromProto(signature: Signature | undefined): SignatureData {
   if (signature === undefined) {
     return { signerId: "", signerProfession: "", certificateSerial: "", algorithm: "", valueBase64: "", signedAt: "", documentHashHex: "" };
   }
   return {
     signerId: signature.signerId,
-    signerProfession: professionToJSON(signature.signerProfession).replace(PROFESSION_PREFIX, ""),
+    signerProfession: enumName(PROFESSION_PREFIX, signature.signerProfession) ?? "",
     certificateSerial: signature.certificateSerial,
-    algorithm: signatureAlgorithmToJSON(signature.algorithm).replace(ALGORITHM_PREFIX, ""),
+    algorithm: enumName(ALGORITHM_PREFIX, signature.algorithm) ?? "",
     valueBase64: Buffer.from(signature.value).toString("base64"),
     signedAt: signature.signedAt,
     documentHashHex: Buffer.from(signature.documentHash).toString("hex"),
