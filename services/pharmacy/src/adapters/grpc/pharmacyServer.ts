@@ -71,16 +71,8 @@ export function pharmacyServer(options: PharmacyServerOptions): PharmacyServiceS
     ),
 
     recordPayment: handlers.unary((request, call) =>
-      answer(
-        commands.recordPayment(callerOf(call), {
-          requestId: request.requestId,
-          prescriptionId: request.prescriptionId,
-          serialNumber: request.serialNumber,
-          paymentReference: request.paymentReference,
-          // Beyond 2^53 fen is not a payment; the decider refuses the unsafe number as INVALID_PAYMENT.
-          amountFen: Number(request.amountFen),
-        }),
-      ),
+      // Beyond 2^53 fen is not a payment; the decider refuses the unsafe number as INVALID_PAYMENT.
+      answer(commands.recordPayment(callerOf(call), { ...request, amountFen: Number(request.amountFen) })),
     ),
     dispensePrescription: handlers.unary((request, call) => answer(commands.dispense(callerOf(call), request))),
 
