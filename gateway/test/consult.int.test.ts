@@ -1,4 +1,5 @@
 import { CONSULT_ERRORS, currentConsentText } from "@ihp/consult";
+import { ConsultType, PriorRecordType, type RequestConsultRequest } from "@ihp/contracts/consult";
 import { IDENTITY_ERRORS } from "@ihp/identity";
 import { fromGrpcError } from "@ihp/platform";
 import { waitFor } from "@ihp/testing";
@@ -138,7 +139,7 @@ describe("consult module over GraphQL, against the real consult service", () => 
 
     // Below the gateway the service refuses it too (defence in depth), with the code the gateway has texts for.
     const direct = await h.direct
-      .call("requestConsult", { ...serviceFollowUp(), consultType: "FIRST_VISIT" }, driver.patient)
+      .call("requestConsult", { ...serviceFollowUp(), consultType: ConsultType.CONSULT_TYPE_UNSPECIFIED }, driver.patient)
       .then(() => undefined, (error: unknown) => fromGrpcError(error));
     expect([direct?.code, direct?.ruleId]).toEqual(["CONSULT_TYPE_NOT_ALLOWED", "CON-01"]);
   });
@@ -457,17 +458,17 @@ function priorRecord(): Record<string, unknown> {
 }
 
 /** The same follow-up as the service's own request message (for the check below the gateway). */
-function serviceFollowUp() {
+function serviceFollowUp(): RequestConsultRequest {
   return {
     requestId: requestId(),
     institutionId: GUANGXI,
-    consultType: "FOLLOW_UP",
+    consultType: ConsultType.CONSULT_TYPE_FOLLOW_UP,
     departmentCode: "03.07",
     patientId: PATIENT,
     priorRecord: {
       documentId: "doc-0001",
       hisLinkId: "",
-      recordType: "OUTPATIENT_RECORD",
+      recordType: PriorRecordType.PRIOR_RECORD_TYPE_OUTPATIENT_RECORD,
       recordDate: "2026-03-01",
       issuingInstitution: "示范市第一人民医院",
       diagnoses: [DIABETES],

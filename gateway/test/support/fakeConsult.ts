@@ -1,6 +1,13 @@
 // The one consult RPC the identity stack needs: the gateway's stepUp asks consult GetConsult, with the caller's own
 // token, whether the consult exists and is the caller's to act on, before identity records a step-up (IDN-03).
-import { type Consult, ConsultServiceService, type ConsultServiceServer } from "@ihp/contracts/consult";
+import {
+  type Consult,
+  ConsultEligibility,
+  ConsultServiceService,
+  type ConsultServiceServer,
+  ConsultStatus,
+  ConsultType,
+} from "@ihp/contracts/consult";
 import { DomainError } from "@ihp/eventsourcing";
 import { authorize, createGrpcHandlers, denialError, type Logger, type PrincipalResolver, serveGrpc } from "@ihp/platform";
 
@@ -21,21 +28,15 @@ export function waitingConsult(consultId: string, institutionId: string): Consul
   return {
     consultId,
     institutionId,
-    consultType: "FOLLOW_UP",
+    consultType: ConsultType.CONSULT_TYPE_FOLLOW_UP,
     departmentCode: "03.07",
     patientId: "patient-0001",
-    guardianId: "",
-    status: "WAITING",
-    physicianId: "",
+    status: ConsultStatus.CONSULT_STATUS_WAITING,
     requestedAt: "2026-01-01T00:00:00Z",
     acceptBy: "2026-01-02T00:00:00Z",
-    priorRecordId: "",
     confirmedDiagnoses: [],
-    eligibility: "PENDING",
-    consentVersion: "",
-    terminationReason: "",
+    eligibility: ConsultEligibility.CONSULT_ELIGIBILITY_PENDING,
     diagnoses: [],
-    summaryHash: "",
     revision: 1n,
   };
 }

@@ -1,7 +1,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConsultRecordSourceServiceService, ConsultServiceService, type RequestConsultRequest } from "@ihp/contracts/consult";
+import {
+  ConsultRecordSourceServiceService,
+  ConsultServiceService,
+  ConsultStatus,
+  ConsultType,
+  PriorRecordType,
+  type RequestConsultRequest,
+} from "@ihp/contracts/consult";
 import { IngestStatus, IntegrationIngestServiceService } from "@ihp/contracts/integration";
 import { DomainError } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
@@ -37,11 +44,11 @@ function request(hisLinkId: string): RequestConsultRequest {
   return {
     requestId: requestId(),
     institutionId: INSTITUTION,
-    consultType: "FOLLOW_UP",
+    consultType: ConsultType.CONSULT_TYPE_FOLLOW_UP,
     departmentCode: "03.07",
     patientId: "patient-1",
     // What the client states is ignored for a HIS record: type, date, institution and diagnoses come from the encounter.
-    priorRecord: { documentId: "", hisLinkId, recordType: "DIAGNOSIS_CERTIFICATE", recordDate: "2026-03-14", issuingInstitution: "自称医院", diagnoses: [HYPERTENSION] },
+    priorRecord: { documentId: "", hisLinkId, recordType: PriorRecordType.PRIOR_RECORD_TYPE_DIAGNOSIS_CERTIFICATE, recordDate: "2026-03-14", issuingInstitution: "自称医院", diagnoses: [HYPERTENSION] },
     invitation: undefined,
     familyContractId: "",
     triageFlags: [],
@@ -119,10 +126,10 @@ afterAll(async () => {
 describe("CON-03 satisfied by a HIS-linked encounter (XC-03)", () => {
   it("CON-03 / XC-03: an encounter the HIS recorded over the ingest API qualifies; record type, date, institution and diagnoses come from it; a physician accepts", async () => {
     const { consult: requested } = await consults.call("requestConsult", request("ENC-1"), await patientToken("patient-1"));
-    expect(requested).toMatchObject({ status: "WAITING", priorRecordId: "ENC-1", patientId: "patient-1" });
+    expect(requested).toMatchObject({ status: ConsultStatus.CONSULT_STATUS_WAITING, priorRecordId: "ENC-1", patientId: "patient-1" });
     const physician = await issuer.issue({ subject: "physician-1", roles: ["physician"], tenantId: INSTITUTION, kind: "human" });
     const { consult: accepted } = await consults.call("acceptConsult", { requestId: requestId(), consultId: requested!.consultId }, physician);
-    expect(accepted).toMatchObject({ status: "ACCEPTED", physicianId: "physician-1" });
+    expect(accepted).toMatchObject({ status: ConsultStatus.CONSULT_STATUS_ACCEPTED, physicianId: "physician-1" });
     const log = SqliteEventStore.open({ path: join(dataDir, "consult", "consult-events.sqlite") });
     try {
       const [first] = await log.readStream(`consult-${requested!.consultId}`);

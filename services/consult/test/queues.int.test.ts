@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConsultServiceService } from "@ihp/contracts/consult";
+import { ConsultServiceService, ConsultStatus, ConsultType, PriorRecordType, type RequestConsultRequest } from "@ihp/contracts/consult";
 import { BuiltinIssuer, createLogger, loadConfig, TokenVerifier } from "@ihp/platform";
 import { waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,13 +32,13 @@ async function start() {
   return { client, stop: async () => { client.close(); await service.stop(); } };
 }
 
-const request = (requestId: string, patientId: string) => ({
+const request = (requestId: string, patientId: string): RequestConsultRequest => ({
   requestId,
   institutionId: INSTITUTION,
-  consultType: "FOLLOW_UP",
+  consultType: ConsultType.CONSULT_TYPE_FOLLOW_UP,
   departmentCode: "03.07",
   patientId,
-  priorRecord: { documentId: "d", hisLinkId: "", recordType: "DIAGNOSIS_CERTIFICATE", recordDate: "2026-01-10", issuingInstitution: "某市人民医院", diagnoses: [{ code: "I10", name: "原发性高血压", version: "ICD-10" }] },
+  priorRecord: { documentId: "d", hisLinkId: "", recordType: PriorRecordType.PRIOR_RECORD_TYPE_DIAGNOSIS_CERTIFICATE, recordDate: "2026-01-10", issuingInstitution: "某市人民医院", diagnoses: [{ code: "I10", name: "原发性高血压", version: "ICD-10" }] },
   invitation: undefined,
   familyContractId: "",
   triageFlags: [],
@@ -62,7 +62,7 @@ describe("queues (read models)", () => {
     expect(page2.consults.map((c) => c.patientId)).toEqual(["patient-a"]);
     expect((await first.client.call("listMyConsults", { page: undefined, statuses: [] }, b)).consults).toHaveLength(1);
     expect((await refusalOf(first.client.call("listMyConsults", { page: { first: 2, after: "bogus" }, statuses: [] }, a))).code).toBe("INVALID_CURSOR");
-    expect((await refusalOf(first.client.call("listMyConsults", { page: undefined, statuses: ["DONE"] }, a))).code).toBe("INVALID_CONSULT_STATUS");
+    expect((await refusalOf(first.client.call("listMyConsults", { page: undefined, statuses: [ConsultStatus.CONSULT_STATUS_UNSPECIFIED] }, a))).code).toBe("INVALID_CONSULT_STATUS");
 
     // A physician of another institution sees none; an admin only their own institution's board.
     const elsewhere = await issuer.issue({ subject: "physician-9", roles: ["physician"], tenantId: OTHER });

@@ -6,8 +6,16 @@ import {
   ConsultCompleted,
   ConsultContextServiceService,
   ConsultRefused,
+  ConsultDiagnosisFlag,
+  ConsultEligibility,
   ConsultServiceService,
+  ConsultStatus,
+  ConsultType,
+  FamilyContractStatus,
+  MessageKind,
+  PriorRecordType,
   type RequestConsultRequest,
+  SenderRole,
   type WatchMessagesResponse,
 } from "@ihp/contracts/consult";
 import type { StoredEvent } from "@ihp/eventsourcing";
@@ -47,13 +55,13 @@ function followUp(overrides: Partial<RequestConsultRequest> = {}): RequestConsul
   return {
     requestId: requestId(),
     institutionId: INSTITUTION,
-    consultType: "FOLLOW_UP",
+    consultType: ConsultType.CONSULT_TYPE_FOLLOW_UP,
     departmentCode: "03.07",
     patientId: "patient-1",
     priorRecord: {
       documentId: "doc-1",
       hisLinkId: "",
-      recordType: "OUTPATIENT_RECORD",
+      recordType: PriorRecordType.PRIOR_RECORD_TYPE_OUTPATIENT_RECORD,
       recordDate: "2026-03-01",
       issuingInstitution: "示范市第一人民医院",
       diagnoses: [DIABETES],
@@ -123,12 +131,12 @@ describe("consult service over gRPC", () => {
     const admin = await token("admin-1", ["institution_admin"]);
     const { consult } = await consults.call("requestConsult", followUp(), patient);
     const consultId = consult!.consultId;
-    expect(consult).toMatchObject({ status: "WAITING", eligibility: "PENDING", priorRecordId: "doc-1", patientId: "patient-1" });
+    expect(consult).toMatchObject({ status: ConsultStatus.CONSULT_STATUS_WAITING, eligibility: ConsultEligibility.CONSULT_ELIGIBILITY_PENDING, priorRecordId: "doc-1", patientId: "patient-1" });
 
     // Queues are read models rebuilt from events: wait for the projector.
     await waitFor(async () => (await consults.call("listWaitingConsults", { page: undefined }, physician)).consults.length > 0, 5_000, "waiting list");
     expect((await consults.call("listMyConsults", { page: undefined, statuses: [] }, patient)).consults.map((c) => c.consultId)).toContain(consultId);
-    expect((await consults.call("listInstitutionBoard", { institutionId: INSTITUTION, page: undefined }, admin)).consults.map((c) => c.status)).toContain("WAITING");
+    expect((await consults.call("listInstitutionBoard", { institutionId: INSTITUTION, page: undefined }, admin)).consults.map((c) => c.status)).toContain(ConsultStatus.CONSULT_STATUS_WAITING);
 
     // CON-06: consent to the current text.
     const text = await consults.call("getConsentText", {});
@@ -142,7 +150,7 @@ describe("consult service over gRPC", () => {
     expect((await refusalOf(consults.call("acceptConsult", { requestId: requestId(), consultId }, physician))).code).toBe("STEP_UP_REQUIRED");
     identity.clinicians.get("physician-1")!.stepUp = true;
     const accepted = await consults.call("acceptConsult", { requestId: requestId(), consultId }, physician);
-    expect(accepted.consult).toMatchObject({ status: "ACCEPTED", physicianId: "physician-1" });
+    expect(accepted.consult).toMatchObject({ status: ConsultStatus.CONSULT_STATUS_ACCEPTED, physicianId: "physician-1" });
     expect(identity.calls.find((c) => c.method === "checkReceiving" && c.token === physician)).toBeDefined();
     const other = await token("physician-2", ["physician"]);
     expect((await refusalOf(consults.call("acceptConsult", { requestId: requestId(), consultId }, other))).code).toBe("CONSULT_ALREADY_ACCEPTED");
@@ -162,12 +170,15 @@ describe("consult service over gRPC", () => {
     // Conversation: a live feed; text and image messages while in progress.
     const received: WatchMessagesResponse[] = [];
     const watch = consults.stream("watchMessages", { consultId }, patient, received);
-    await consults.call("sendMessage", { requestId: requestId(), consultId, kind: "TEXT", text: "最近血糖如何？", mediaUri: "", mediaSha256: "" }, physician);
-    await consults.call("sendMessage", { requestId: requestId(), consultId, kind: "IMAGE", text: "", mediaUri: "https://media.example/g1.jpg", mediaSha256: "e".repeat(64) }, patient);
+    await consults.call("sendMessage", { requestId: requestId(), consultId, kind: MessageKind.MESSAGE_KIND_TEXT, text: "最近血糖如何？", mediaUri: "", mediaSha256: "" }, physician);
+    await consults.call("sendMessage", { requestId: requestId(), consultId, kind: MessageKind.MESSAGE_KIND_IMAGE, text: "", mediaUri: "https://media.example/g1.jpg", mediaSha256: "e".repeat(64) }, patient);
     await waitFor(() => received.length === 2, 5_000, "two messages on the feed");
-    expect(received.map((r) => [r.message?.senderRole, r.message?.kind])).toEqual([["PHYSICIAN", "TEXT"], ["PATIENT", "IMAGE"]]);
+    expect(received.map((r) => [r.message?.senderRole, r.message?.kind])).toEqual([
+      [SenderRole.SENDER_ROLE_PHYSICIAN, MessageKind.MESSAGE_KIND_TEXT],
+      [SenderRole.SENDER_ROLE_PATIENT, MessageKind.MESSAGE_KIND_IMAGE],
+    ]);
     const stranger = await token("patient-9", ["patient"]);
-    expect((await refusalOf(consults.call("sendMessage", { requestId: requestId(), consultId, kind: "TEXT", text: "hi", mediaUri: "", mediaSha256: "" }, stranger))).code).toBe("NOT_CONSULT_PARTICIPANT");
+    expect((await refusalOf(consults.call("sendMessage", { requestId: requestId(), consultId, kind: MessageKind.MESSAGE_KIND_TEXT, text: "hi", mediaUri: "", mediaSha256: "" }, stranger))).code).toBe("NOT_CONSULT_PARTICIPANT");
 
     const video = await consults.call("joinVideo", { requestId: requestId(), consultId }, patient);
     expect(video.token.split(".")).toHaveLength(3);
@@ -184,10 +195,10 @@ describe("consult service over gRPC", () => {
 
     // CON-05: completion with a signed summary; a diagnosis outside the verified set is flagged.
     const completed = await consults.call("completeConsult", { requestId: requestId(), consultId, summary: "血糖控制可，继续原方案。", diagnoses: [DIABETES, HYPERTENSION] }, physician);
-    expect(completed.consult?.diagnoses.map((d) => d.flag)).toEqual(["CONFIRMED", "NEW_DIAGNOSIS"]);
+    expect(completed.consult?.diagnoses.map((d) => d.flag)).toEqual([ConsultDiagnosisFlag.CONSULT_DIAGNOSIS_FLAG_CONFIRMED, ConsultDiagnosisFlag.CONSULT_DIAGNOSIS_FLAG_NEW_DIAGNOSIS]);
     expect(completed.consult?.confirmedDiagnoses).toEqual([DIABETES]);
     expect(await watch.ended).toBeUndefined();
-    expect((await refusalOf(consults.call("sendMessage", { requestId: requestId(), consultId, kind: "TEXT", text: "谢谢", mediaUri: "", mediaSha256: "" }, patient))).code).toBe("CONSULT_NOT_IN_PROGRESS");
+    expect((await refusalOf(consults.call("sendMessage", { requestId: requestId(), consultId, kind: MessageKind.MESSAGE_KIND_TEXT, text: "谢谢", mediaUri: "", mediaSha256: "" }, patient))).code).toBe("CONSULT_NOT_IN_PROGRESS");
     expect((await refusalOf(consults.call("terminateConsult", { requestId: requestId(), consultId, reasonCode: "CONDITION_CHANGED" }, physician))).code).toBe("CONSULT_CLOSED");
     expect((await context.call("getPrescribingContext", { consultId }, physician))).toMatchObject({ prescribingBlocked: true, blockedReason: "CONSULT_NOT_IN_PROGRESS" });
 
@@ -253,10 +264,10 @@ describe("consult service over gRPC", () => {
       [{ priorRecord: { ...followUp().priorRecord!, recordDate: "2026-04-01" } }, "INVALID_PRIOR_RECORD_DATE"],
       [{ patientId: "patient-unverified" }, "PATIENT_NOT_VERIFIED"],
       [{ triageFlags: ["EMERGENCY"] }, "EMERGENCY_NOT_ALLOWED"],
-      [{ consultType: "FIRST_VISIT" }, "CONSULT_TYPE_NOT_ALLOWED"],
+      [{ consultType: ConsultType.CONSULT_TYPE_UNSPECIFIED }, "CONSULT_TYPE_NOT_ALLOWED"],
       [{ departmentCode: "04.01" }, "OUT_OF_SCOPE"],
-      [{ consultType: "INVITED_CONSULTATION", priorRecord: undefined }, "INVITATION_REQUIRED"],
-      [{ consultType: "FAMILY_DOCTOR", priorRecord: undefined, familyContractId: "0193a9f2-7c1d-8e4b-9a6f-000000000000" }, "FAMILY_CONTRACT_REQUIRED"],
+      [{ consultType: ConsultType.CONSULT_TYPE_INVITED_CONSULTATION, priorRecord: undefined }, "INVITATION_REQUIRED"],
+      [{ consultType: ConsultType.CONSULT_TYPE_FAMILY_DOCTOR, priorRecord: undefined, familyContractId: "0193a9f2-7c1d-8e4b-9a6f-000000000000" }, "FAMILY_CONTRACT_REQUIRED"],
     ];
     for (const [change, code] of cases) {
       const refused = await refusalOf(consults.call("requestConsult", followUp(change), patient));
@@ -302,7 +313,7 @@ describe("consult service over gRPC", () => {
     await consults.call("acceptConsult", { requestId: requestId(), consultId }, physician);
     expect((await refusalOf(consults.call("terminateConsult", { requestId: requestId(), consultId, reasonCode: "BORED" }, physician))).code).toBe("UNKNOWN_TERMINATION_REASON");
     const terminated = await consults.call("terminateConsult", { requestId: requestId(), consultId, reasonCode: "NEEDS_PHYSICAL_EXAMINATION" }, physician);
-    expect(terminated.consult).toMatchObject({ status: "TERMINATED_REFERRED", terminationReason: "NEEDS_PHYSICAL_EXAMINATION" });
+    expect(terminated.consult).toMatchObject({ status: ConsultStatus.CONSULT_STATUS_TERMINATED_REFERRED, terminationReason: "NEEDS_PHYSICAL_EXAMINATION" });
     expect((await stream(consultId)).map((e) => e.type)).toContain("ReferralNoticeIssued");
     expect(await context.call("getPrescribingContext", { consultId }, physician)).toMatchObject({ prescribingBlocked: true, blockedReason: "CONSULT_TERMINATED" });
     await waitFor(() => published.some((m) => m.subject === "ihp.consult.v1.ConsultTerminated"), 5_000, "ConsultTerminated on the bus");
@@ -318,7 +329,7 @@ describe("consult service over gRPC", () => {
     now = new Date(now.getTime() + 31 * 60_000);
     // The service's own sweep (CONSULT_EXPIRY_SWEEP_SECONDS=1 here) expires it, as the system, without being asked.
     const status = async () => (await consults.call("getConsult", { consultId }, patient)).consult?.status;
-    await waitFor(async () => (await status()) === "EXPIRED", 5_000, "the sweep to expire the consult");
+    await waitFor(async () => (await status()) === ConsultStatus.CONSULT_STATUS_EXPIRED, 5_000, "the sweep to expire the consult");
     const expiry = (await stream(consultId)).find((event) => event.type === "ConsultExpired");
     expect(expiry?.metadata).toMatchObject({ actorId: "svc:consult", actorRole: "system" });
     // The RPC for an outside scheduler finds nothing left to do for it.
@@ -359,14 +370,18 @@ describe("consult service over gRPC", () => {
       },
       doctor,
     );
-    expect(contract).toMatchObject({ status: "PROPOSED", active: false });
-    const request = followUp({ consultType: "FAMILY_DOCTOR", priorRecord: undefined, familyContractId: contract!.contractId });
+    expect(contract).toMatchObject({ status: FamilyContractStatus.FAMILY_CONTRACT_STATUS_PROPOSED, active: false });
+    const request = followUp({ consultType: ConsultType.CONSULT_TYPE_FAMILY_DOCTOR, priorRecord: undefined, familyContractId: contract!.contractId });
     expect((await refusalOf(consults.call("requestConsult", request, patient))).code).toBe("FAMILY_CONTRACT_REQUIRED");
     expect((await refusalOf(consults.call("signFamilyContract", { requestId: requestId(), contractId: contract!.contractId, termsSha256: "0".repeat(64) }, patient))).code).toBe("INVALID_FAMILY_CONTRACT");
     const signed = await consults.call("signFamilyContract", { requestId: requestId(), contractId: contract!.contractId, termsSha256: contract!.termsSha256 }, patient);
-    expect(signed.contract).toMatchObject({ status: "SIGNED", active: true });
+    expect(signed.contract).toMatchObject({ status: FamilyContractStatus.FAMILY_CONTRACT_STATUS_SIGNED, active: true });
     const ok = await consults.call("requestConsult", { ...request, requestId: requestId() }, patient);
-    expect(ok.consult).toMatchObject({ consultType: "FAMILY_DOCTOR", confirmedDiagnoses: [HYPERTENSION], eligibility: "NOT_REQUIRED" });
+    expect(ok.consult).toMatchObject({
+      consultType: ConsultType.CONSULT_TYPE_FAMILY_DOCTOR,
+      confirmedDiagnoses: [HYPERTENSION],
+      eligibility: ConsultEligibility.CONSULT_ELIGIBILITY_NOT_REQUIRED,
+    });
   });
   it("IDN-03: no clinical write with a service credential or a system-role token, patient side included (HUMAN_CLINICIAN_REQUIRED); only the audit record is appended", async () => {
     const patient = await token("patient-1", ["patient"]);
@@ -385,7 +400,7 @@ describe("consult service over gRPC", () => {
       () => consults.call("decideEligibility", { requestId: requestId(), consultId, eligible: true, verifiedDiagnoses: [DIABETES] }, service),
       () => consults.call("decideEligibility", { requestId: requestId(), consultId, eligible: true, verifiedDiagnoses: [DIABETES] }, systemHuman),
       () => consults.call("startConsult", { requestId: requestId(), consultId }, systemHuman),
-      () => consults.call("sendMessage", { requestId: requestId(), consultId, kind: "TEXT", text: "按时服药", mediaUri: "", mediaSha256: "" }, systemHuman),
+      () => consults.call("sendMessage", { requestId: requestId(), consultId, kind: MessageKind.MESSAGE_KIND_TEXT, text: "按时服药", mediaUri: "", mediaSha256: "" }, systemHuman),
       () => consults.call("completeConsult", { requestId: requestId(), consultId, summary: "病情稳定", diagnoses: [DIABETES] }, service),
       () => consults.call("terminateConsult", { requestId: requestId(), consultId, reasonCode: "CONDITION_CHANGED" }, systemHuman),
       () => consults.call("giveConsent", { requestId: requestId(), consultId, consentVersion: text.version, consentSha256: text.sha256 }, servicePatient),

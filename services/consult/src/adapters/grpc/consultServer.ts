@@ -1,3 +1,4 @@
+import { enumName } from "@ihp/contracts";
 import type { ConsultServiceServer } from "@ihp/contracts/consult";
 import { type CallContext, type GrpcHandlers, traceFields } from "@ihp/platform";
 import type { Caller } from "../../application/caller.js";
@@ -45,16 +46,22 @@ export function consultServer(options: ConsultServerOptions): ConsultServiceServ
       const view = await commands.request(caller(call), {
         requestId: request.requestId,
         institutionId: request.institutionId,
-        consultType: request.consultType,
+        consultType: enumName("CONSULT_TYPE_", request.consultType) ?? "",
         departmentCode: request.departmentCode,
         patientId: request.patientId,
         priorRecord:
           request.priorRecord === undefined
             ? null
-            : { ...request.priorRecord, diagnoses: diagnosesFromProto(request.priorRecord.diagnoses) },
+            : {
+                ...request.priorRecord,
+                documentId: request.priorRecord.documentId ?? "",
+                hisLinkId: request.priorRecord.hisLinkId ?? "",
+                recordType: enumName("PRIOR_RECORD_TYPE_", request.priorRecord.recordType) ?? "",
+                diagnoses: diagnosesFromProto(request.priorRecord.diagnoses),
+              },
         invitation:
           request.invitation === undefined ? null : { ...request.invitation, diagnoses: diagnosesFromProto(request.invitation.diagnoses) },
-        familyContractId: request.familyContractId,
+        familyContractId: request.familyContractId ?? "",
         triageFlags: request.triageFlags,
       });
       return { consult: consultToProto(view) };
@@ -72,7 +79,11 @@ export function consultServer(options: ConsultServerOptions): ConsultServiceServ
       return { consult: consultToProto(view), signature: signature === undefined ? undefined : signatureMessage(signature) };
     }),
     startConsult: handlers.unary(async (request, call) => ({ consult: consultToProto(await commands.start(caller(call), request)) })),
-    sendMessage: handlers.unary(async (request, call) => ({ message: messageToProto(await commands.sendMessage(caller(call), request)) })),
+    sendMessage: handlers.unary(async (request, call) => {
+      const { text = "", mediaUri = "", mediaSha256 = "" } = request;
+      const message = { ...request, kind: enumName("MESSAGE_KIND_", request.kind) ?? "", text, mediaUri, mediaSha256 };
+      return { message: messageToProto(await commands.sendMessage(caller(call), message)) };
+    }),
     watchMessages: handlers.serverStream(async (request, call, send) => {
       const signal = AbortSignal.any([call.signal, options.stopping]);
       await options.watch(caller(call), request.consultId, signal, (message) => send({ message: messageToProto(message) }));
@@ -99,7 +110,9 @@ export function consultServer(options: ConsultServerOptions): ConsultServiceServ
       return { consults: page.consults.map(summaryToProto), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
     }),
     listMyConsults: handlers.unary(async (request, call) => {
-      const page = await queries.mine(caller(call), pageOf(request.page), request.statuses);
+      // UNSPECIFIED or a value this build does not know reads as "", which the query refuses like any unknown status.
+      const statuses = request.statuses.map((status) => enumName("CONSULT_STATUS_", status) ?? "");
+      const page = await queries.mine(caller(call), pageOf(request.page), statuses);
       return { consults: page.consults.map(summaryToProto), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage } };
     }),
     listInstitutionBoard: handlers.unary(async (request, call) => {
