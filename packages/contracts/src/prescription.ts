@@ -25,7 +25,6 @@ export {
   PrescriptionLineProposer,
   PrescriptionLineView,
   PrescriptionReviewStatus,
-  PrescriptionServiceClient,
   PrescriptionServiceService,
   PrescriptionStatus,
   PrescriptionSummary,
