@@ -1,6 +1,6 @@
 import { type ChannelCredentials, credentials as grpcCredentials } from "@grpc/grpc-js";
-import { ConsultRecordSourceServiceClient, type GetRecordSourceResponse } from "@ihp/contracts/consult";
-import { callDeadline, fromGrpcError, inProcessClientOptions, outgoingMetadata } from "@ihp/platform";
+import { ConsultRecordSourceServiceService } from "@ihp/contracts/consult";
+import { fromGrpcError, serviceClient } from "@ihp/platform";
 import type { ConsultPort, ConsultSource } from "../../application/ports.js";
 
 export interface GrpcConsultOptions {
@@ -13,14 +13,10 @@ export interface GrpcConsultOptions {
 
 /** ConsultPort over consult's ConsultRecordSourceService (REC-01). Consult's refusals come back with their codes. */
 export function grpcConsult(options: GrpcConsultOptions): ConsultPort & { close(): void } {
-  const client = new ConsultRecordSourceServiceClient(options.address, options.credentials ?? grpcCredentials.createInsecure(), inProcessClientOptions(options.address));
+  const client = serviceClient(ConsultRecordSourceServiceService, options.address, options.credentials ?? grpcCredentials.createInsecure(), { mapError: fromGrpcError });
   return {
     async recordSource(consultId) {
-      const metadata = outgoingMetadata({ token: await options.recordsToken() });
-      const response = await new Promise<GetRecordSourceResponse>((resolve, reject) => {
-        client.getRecordSource({ consultId }, metadata, callDeadline(options.timeoutMs, undefined), (error, value) => (error === null ? resolve(value) : reject(fromGrpcError(error))));
-      });
-      const source: ConsultSource = response;
+      const source: ConsultSource = await client.getRecordSource({ consultId }, { token: await options.recordsToken(), timeoutMs: options.timeoutMs });
       return source;
     },
     close: () => client.close(),
