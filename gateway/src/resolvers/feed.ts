@@ -1,51 +1,41 @@
 import { AuthenticationError } from "@ihp/platform";
-import type { ListFeedResponse } from "@ihp/contracts/reporting";
+import { RegulatorFeedServiceService } from "@ihp/contracts/reporting";
+import type * as Gql from "../gen/graphql.js";
 import type { GraphQLError } from "../graphqlJs.js";
-import { unary } from "../grpc/unary.js";
 import { type FeedEntryView, feedEntryView } from "../mapping/feedEntry.js";
-import { type Connection, connection, type PageArgs } from "../paging/connection.js";
+import { connection } from "../paging/connection.js";
 import type { FeedHub } from "../subscriptions/feedHub.js";
 import { feedFilter } from "../subscriptions/feedScope.js";
 import { callScope, type HttpContext, type ResolverDeps, type WsContext } from "./context.js";
 
 export function feedQueries(deps: ResolverDeps) {
-  const { reporting } = deps.downstream;
   return {
-    async regulatorFeed(
-      _root: unknown,
-      args: PageArgs & { readonly jurisdiction?: string | null },
-      context: HttpContext,
-    ): Promise<Connection<FeedEntryView>> {
-      const actor = await context.caller.actor();
-      const scope = callScope(deps, context, actor);
+    async regulatorFeed(_root, args, context) {
+      const scope = callScope(deps, context, await context.caller.actor());
+      const feed = deps.downstream.service("reporting", RegulatorFeedServiceService);
       return connection(
         args,
         deps.limits,
         async (first, after) => {
-          const response = await unary<ListFeedResponse>(scope, (metadata, options, done) =>
-            reporting.listFeed({ page: { first, after }, jurisdiction: args.jurisdiction ?? "" }, metadata, options, done),
-          );
-          return {
-            items: response.entries,
-            endCursor: response.pageInfo?.endCursor ?? "",
-            hasNextPage: response.pageInfo?.hasNextPage ?? false,
-          };
+          const response = await feed.listFeed({ page: { first, after }, jurisdiction: args.jurisdiction ?? "" }, scope);
+          return { items: response.entries, endCursor: response.pageInfo?.endCursor ?? "", hasNextPage: response.pageInfo?.hasNextPage ?? false };
         },
         feedEntryView,
       );
     },
-  };
+  } satisfies Pick<Gql.QueryResolvers<HttpContext>, "regulatorFeed">;
 }
 
 /**
  * Subscription.regulatorFeed: live entries from the bus, filtered per subscriber. Refusals are turned into public
  * errors here because mercurius sends errors thrown while subscribing straight to the socket, not through the
- * error formatter.
+ * error formatter. Typed by hand: the generated subscription signature expects `{ regulatorFeed: entry }` payloads,
+ * while the hub yields the entries themselves and `resolve` passes them on.
  */
 export function feedSubscription(hub: FeedHub, toPublic: (error: unknown, context: WsContext) => GraphQLError) {
   return {
     regulatorFeed: {
-      subscribe(_root: unknown, args: { readonly jurisdiction?: string | null }, context: WsContext): AsyncIterableIterator<FeedEntryView> {
+      subscribe(_root: unknown, args: Gql.SubscriptionRegulatorFeedArgs, context: WsContext): AsyncIterableIterator<FeedEntryView> {
         try {
           if (context.actor === undefined) throw new AuthenticationError("TOKEN_MISSING");
           return hub.subscribe(feedFilter(context.actor.principal, args.jurisdiction));

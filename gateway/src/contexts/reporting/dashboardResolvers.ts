@@ -1,38 +1,21 @@
-import { type GetSupervisionDashboardResponse, SupervisionStatisticsServiceClient } from "@ihp/contracts/reporting";
-import { unary } from "../../grpc/unary.js";
+import { type Durations, SupervisionStatisticsServiceService } from "@ihp/contracts/reporting";
+import type * as Gql from "../../gen/graphql.js";
 import { callScope, type HttpContext } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
-interface DashboardArgs {
-  readonly institutionId?: string | null;
-  readonly jurisdiction?: string | null;
-  readonly from: string;
-  readonly to: string;
-}
+const durations = (d: Durations | undefined): Gql.Durations => ({ count: d?.count ?? 0, medianMinutes: d?.medianMinutes ?? null, p90Minutes: d?.p90Minutes ?? null });
 
 /** REP-04 supervision statistics: every decision and refusal is the reporting service's. */
 function dashboardResolvers(deps: ContextDeps) {
   const Query = {
-    async supervisionDashboard(_root: unknown, args: DashboardArgs, context: HttpContext) {
+    async supervisionDashboard(_root, args, context) {
       const scope = callScope(deps, context, await context.caller.actor());
-      const client = deps.downstream.client("reporting", SupervisionStatisticsServiceClient);
+      const statistics = deps.downstream.service("reporting", SupervisionStatisticsServiceService);
       const request = { institutionId: args.institutionId ?? "", jurisdiction: args.jurisdiction ?? "", from: args.from, to: args.to };
-      const response = await unary<GetSupervisionDashboardResponse>(scope, (metadata, options, done) =>
-        client.getSupervisionDashboard(request, metadata, options, done),
-      );
-      const durations = (d: GetSupervisionDashboardResponse["reviewTurnaround"]) => ({
-        count: d?.count ?? 0,
-        medianMinutes: d?.medianMinutes ?? null,
-        p90Minutes: d?.p90Minutes ?? null,
-      });
-      return {
-        ...response,
-        asOf: response.asOf === "" ? null : response.asOf,
-        reviewTurnaround: durations(response.reviewTurnaround),
-        consultResponse: durations(response.consultResponse),
-      };
+      const { asOf, reviewTurnaround, consultResponse, ...figures } = await statistics.getSupervisionDashboard(request, scope);
+      return { ...figures, asOf: asOf === "" ? null : asOf, reviewTurnaround: durations(reviewTurnaround), consultResponse: durations(consultResponse) };
     },
-  };
+  } satisfies Gql.QueryResolvers<HttpContext>;
   return { Query };
 }
 

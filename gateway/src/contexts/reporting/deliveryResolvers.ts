@@ -1,12 +1,9 @@
-import { type GetDeliveryStatusResponse, RegulatorDeliveryServiceClient, type ReplayDeadLettersResponse } from "@ihp/contracts/reporting";
-import { unary } from "../../grpc/unary.js";
+import { RegulatorDeliveryServiceService } from "@ihp/contracts/reporting";
+import type * as Gql from "../../gen/graphql.js";
 import { callScope, type HttpContext } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
-interface ScopeArgs {
-  readonly institutionId?: string | null;
-  readonly jurisdiction?: string | null;
-}
+type ScopeArgs = Partial<Gql.QueryRegulatorDeliveryStatusArgs>;
 
 const request = (args: ScopeArgs) => ({ institutionId: args.institutionId ?? "", jurisdiction: args.jurisdiction ?? "" });
 
@@ -14,31 +11,30 @@ const request = (args: ScopeArgs) => ({ institutionId: args.institutionId ?? "",
 function deliveryResolvers(deps: ContextDeps) {
   const delivery = async (context: HttpContext) => ({
     scope: callScope(deps, context, await context.caller.actor()),
-    client: deps.downstream.client("reporting", RegulatorDeliveryServiceClient),
+    client: deps.downstream.service("reporting", RegulatorDeliveryServiceService),
   });
 
   const Query = {
-    async regulatorDeliveryStatus(_root: unknown, args: ScopeArgs, context: HttpContext) {
+    async regulatorDeliveryStatus(_root, args, context) {
       const { scope, client } = await delivery(context);
-      const response = await unary<GetDeliveryStatusResponse>(scope, (metadata, options, done) => client.getDeliveryStatus(request(args), metadata, options, done));
+      const response = await client.getDeliveryStatus(request(args), scope);
       return {
         asOf: response.asOf,
         unacknowledged: response.unacknowledged,
         deadLettered: response.deadLettered,
         oldestUnacknowledgedAt: response.oldestUnacknowledgedAt === "" ? null : response.oldestUnacknowledgedAt,
         ackLagMedianSeconds: response.ackLagKnown ? response.ackLagMedianSeconds : null,
-        pendingUploads: response.pendingUploads.map(({ kind, subjectId, institutionId, changedAt, dueOn, overdue }) => ({ kind, subjectId, institutionId, changedAt, dueOn, overdue })),
+        pendingUploads: response.pendingUploads,
       };
     },
-  };
+  } satisfies Gql.QueryResolvers<HttpContext>;
 
   const Mutation = {
-    async replayRegulatorDeadLetters(_root: unknown, args: ScopeArgs, context: HttpContext) {
+    async replayRegulatorDeadLetters(_root, args, context) {
       const { scope, client } = await delivery(context);
-      const response = await unary<ReplayDeadLettersResponse>(scope, (metadata, options, done) => client.replayDeadLetters(request(args), metadata, options, done));
-      return { replayed: response.replayed };
+      return { replayed: (await client.replayDeadLetters(request(args), scope)).replayed };
     },
-  };
+  } satisfies Gql.MutationResolvers<HttpContext>;
   return { Query, Mutation };
 }
 

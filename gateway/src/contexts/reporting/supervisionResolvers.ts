@@ -1,88 +1,73 @@
-import {
-  type AdvanceComplaintResponse,
-  AdverseEventServiceClient,
-  FeedbackServiceClient,
-  type FileComplaintResponse,
-  type LiftSuspensionResponse,
-  type ListSuspensionsResponse,
-  type RateConsultResponse,
-  type ReportAdverseEventResponse,
-} from "@ihp/contracts/reporting";
-import { unary } from "../../grpc/unary.js";
+import { AdverseEventServiceService, FeedbackServiceService, type Suspension } from "@ihp/contracts/reporting";
+import type * as Gql from "../../gen/graphql.js";
 import { callScope, type HttpContext } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
-interface ReportInput {
-  readonly adverseEventId: string;
-  readonly institutionId: string;
-  readonly kind: string;
-  readonly severity: string;
-  readonly scopeKind: string;
-  readonly scopeValue: string;
-  readonly consultId?: string | null;
-  readonly description: string;
-  readonly requestId?: string | null;
-}
+const SCOPE_KINDS = ["CLINICIAN", "DRUG", "DEPARTMENT"] as const satisfies readonly Gql.SuspensionScopeKind[];
+const COMPLAINT_STATUSES = ["RECEIVED", "INVESTIGATING", "RESOLVED", "REJECTED"] as const satisfies readonly Gql.ComplaintStatus[];
 
-type Args<T> = { readonly input: T };
+/** A name of the SDL enum, as the service sent it: one the gateway does not know is a deployment mismatch. */
+function known<Name extends string>(names: readonly Name[], value: string, what: string): Name {
+  const name = names.find((candidate) => candidate === value);
+  if (name === undefined) throw new Error(`unknown ${what} from reporting: ${value}`);
+  return name;
+}
 
 const orNull = (value: string): string | null => (value === "" ? null : value);
 
+const suspensionView = (s: Suspension): Gql.Suspension => ({
+  ...s,
+  scopeKind: known(SCOPE_KINDS, s.scopeKind, "suspension scope kind"),
+  liftedAt: orNull(s.liftedAt),
+  liftedBy: orNull(s.liftedBy),
+  liftReason: orNull(s.liftReason),
+});
+
 /** REP-06 and REP-04 satisfaction/complaints: every decision and refusal is the reporting service's. */
 function supervisionResolvers(deps: ContextDeps) {
-  const adverse = async (context: HttpContext) => ({
-    scope: callScope(deps, context, await context.caller.actor()),
-    client: deps.downstream.client("reporting", AdverseEventServiceClient),
-  });
-  const feedback = async (context: HttpContext) => ({
-    scope: callScope(deps, context, await context.caller.actor()),
-    client: deps.downstream.client("reporting", FeedbackServiceClient),
-  });
+  async function clients(context: HttpContext) {
+    return {
+      scope: callScope(deps, context, await context.caller.actor()),
+      adverse: deps.downstream.service("reporting", AdverseEventServiceService),
+      feedback: deps.downstream.service("reporting", FeedbackServiceService),
+    };
+  }
 
   const Query = {
-    async suspensions(_root: unknown, args: { readonly institutionId: string }, context: HttpContext) {
-      const { scope, client } = await adverse(context);
-      const response = await unary<ListSuspensionsResponse>(scope, (metadata, options, done) => client.listSuspensions({ institutionId: args.institutionId }, metadata, options, done));
-      return response.suspensions.map((s) => ({ ...s, liftedAt: orNull(s.liftedAt), liftedBy: orNull(s.liftedBy), liftReason: orNull(s.liftReason) }));
+    async suspensions(_root, { institutionId }, context) {
+      const { scope, adverse } = await clients(context);
+      return (await adverse.listSuspensions({ institutionId }, scope)).suspensions.map(suspensionView);
     },
-  };
+  } satisfies Gql.QueryResolvers<HttpContext>;
 
   const Mutation = {
-    async reportAdverseEvent(_root: unknown, { input }: Args<ReportInput>, context: HttpContext) {
-      const request = { ...input, consultId: input.consultId ?? "", requestId: input.requestId ?? "" };
-      const { scope, client } = await adverse(context);
-      const response = await unary<ReportAdverseEventResponse>(scope, (metadata, options, done) => client.reportAdverseEvent(request, metadata, options, done));
+    async reportAdverseEvent(_root, { input }, context) {
+      const { scope, adverse } = await clients(context);
+      const response = await adverse.reportAdverseEvent({ ...input, consultId: input.consultId ?? "", requestId: input.requestId ?? "" }, scope);
       return { adverseEventId: input.adverseEventId, reportedAt: response.reportedAt, suspended: response.suspended, suspensionId: orNull(response.suspensionId) };
     },
-    async liftSuspension(_root: unknown, { input }: Args<{ institutionId: string; suspensionId: string; reason: string; requestId?: string | null }>, context: HttpContext) {
-      const request = { ...input, requestId: input.requestId ?? "" };
-      const { scope, client } = await adverse(context);
-      const response = await unary<LiftSuspensionResponse>(scope, (metadata, options, done) => client.liftSuspension(request, metadata, options, done));
+    async liftSuspension(_root, { input }, context) {
+      const { scope, adverse } = await clients(context);
+      const response = await adverse.liftSuspension({ ...input, requestId: input.requestId ?? "" }, scope);
       return { suspensionId: input.suspensionId, liftedAt: response.liftedAt };
     },
-    async rateConsult(_root: unknown, { input }: Args<{ consultId: string; score: number; comment?: string | null; requestId?: string | null }>, context: HttpContext) {
+    async rateConsult(_root, { input }, context) {
+      const { scope, feedback } = await clients(context);
       const request = { consultId: input.consultId, score: Math.max(0, input.score), comment: input.comment ?? "", requestId: input.requestId ?? "" };
-      const { scope, client } = await feedback(context);
-      const response = await unary<RateConsultResponse>(scope, (metadata, options, done) => client.rateConsult(request, metadata, options, done));
-      return { consultId: input.consultId, ratedAt: response.ratedAt };
+      return { consultId: input.consultId, ratedAt: (await feedback.rateConsult(request, scope)).ratedAt };
     },
-    async fileComplaint(
-      _root: unknown,
-      { input }: Args<{ complaintId: string; consultId: string; category: string; text: string; requestId?: string | null }>,
-      context: HttpContext,
-    ) {
+    async fileComplaint(_root, { input }, context) {
+      const { scope, feedback } = await clients(context);
       const request = { complaintId: input.complaintId, consultId: input.consultId, categoryCode: input.category, text: input.text, requestId: input.requestId ?? "" };
-      const { scope, client } = await feedback(context);
-      const response = await unary<FileComplaintResponse>(scope, (metadata, options, done) => client.fileComplaint(request, metadata, options, done));
-      return { complaintId: input.complaintId, ...response };
+      return { complaintId: input.complaintId, ...(await feedback.fileComplaint(request, scope)) };
     },
-    async advanceComplaint(_root: unknown, { input }: Args<{ complaintId: string; status: string; note?: string | null; requestId?: string | null }>, context: HttpContext) {
+    async advanceComplaint(_root, { input }, context) {
+      const { scope, feedback } = await clients(context);
       const request = { complaintId: input.complaintId, status: input.status, note: input.note ?? "", requestId: input.requestId ?? "" };
-      const { scope, client } = await feedback(context);
-      const response = await unary<AdvanceComplaintResponse>(scope, (metadata, options, done) => client.advanceComplaint(request, metadata, options, done));
-      return { complaintId: input.complaintId, status: response.status, at: response.at };
+      const response = await feedback.advanceComplaint(request, scope);
+      return { complaintId: input.complaintId, status: known(COMPLAINT_STATUSES, response.status, "complaint status"), at: response.at };
     },
-  };
+  } satisfies Gql.MutationResolvers<HttpContext>;
   return { Query, Mutation };
 }
 
