@@ -4,14 +4,18 @@ import { join } from "node:path";
 import {
   ClinicalAccessServiceService,
   ClinicalObjectKind,
+  GuardianRelationship,
   HospitalGrade,
   IdDocumentType,
   InstitutionServiceService,
   PatientServiceService,
+  PatientVerificationMethod,
   SessionServiceService,
   Sex,
+  SignatureAlgorithm,
   SignatureServiceService,
   SigningKeyServiceService,
+  StepUpMethod,
 } from "@ihp/contracts/identity";
 import type { BuiltinIssuer } from "@ihp/platform";
 import { createLogger, loadConfig, openBuiltinIssuer } from "@ihp/platform";
@@ -21,6 +25,12 @@ import { identityConfigSchema, startIdentityService } from "../src/index.js";
 import { residentId, withWrongCheck, PractitionerStandIn } from "./support/accessFixtures.js";
 import { refusalOf } from "./support/client.js";
 import { ServiceClient } from "./support/serviceClient.js";
+
+// Request values of the enums these calls use.
+const FACE_MATCH = PatientVerificationMethod.PATIENT_VERIFICATION_METHOD_ID_CARD_FACE_MATCH;
+const PARENT = GuardianRelationship.GUARDIAN_RELATIONSHIP_PARENT;
+const PASSWORD = StepUpMethod.STEP_UP_METHOD_PASSWORD;
+const CONFIGURED_ALGORITHM = SignatureAlgorithm.SIGNATURE_ALGORITHM_UNSPECIFIED;
 
 // A registered institution: a step-up reads its jurisdiction profile for the accepted factors (IDN-03).
 const INSTITUTION_REQUEST = "access-test-institution";
@@ -137,9 +147,9 @@ describe("patients over gRPC", () => {
 
   it("IDN-07: booking with an unverified identity is refused (PATIENT_NOT_VERIFIED); a face match records method and result", async () => {
     expect((await refusalOf(access.call("getVerifiedPatient", { patientId: parentId }, system))).code).toBe("PATIENT_NOT_VERIFIED");
-    const failed = patients.call("verifyPatientIdentity", { requestId: "verify-fail-1", patientId: parentId, method: "ID_CARD_FACE_MATCH", evidence: "mismatch-1" }, parentToken);
+    const failed = patients.call("verifyPatientIdentity", { requestId: "verify-fail-1", patientId: parentId, method: FACE_MATCH, evidence: "mismatch-1" }, parentToken);
     expect((await refusalOf(failed)).code).toBe("IDENTITY_VERIFICATION_FAILED");
-    const { patient } = await patients.call("verifyPatientIdentity", { requestId: "verify-ok-01", patientId: parentId, method: "ID_CARD_FACE_MATCH", evidence: "sdk-token-1" }, parentToken);
+    const { patient } = await patients.call("verifyPatientIdentity", { requestId: "verify-ok-01", patientId: parentId, method: FACE_MATCH, evidence: "sdk-token-1" }, parentToken);
     expect(patient!.verificationMethod).toBe("ID_CARD_FACE_MATCH");
     const verified = await access.call("getVerifiedPatient", { patientId: parentId }, system);
     expect(verified).toEqual({ patientId: parentId, birthDate: "1988-05-20", sex: "F", verificationMethod: "ID_CARD_FACE_MATCH" });
@@ -151,14 +161,14 @@ describe("patients over gRPC", () => {
       registration({ name: "李小四", idNumber: residentId("2020-01-15"), birthDate: "2020-01-15", loginName: "", password: "" }),
     );
     const childId = child!.patientId;
-    const link = { requestId: "link-000001", childId, guardianId: parentId, relationship: "PARENT", evidenceReference: "docs:hukou-77" };
+    const link = { requestId: "link-000001", childId, guardianId: parentId, relationship: PARENT, evidenceReference: "docs:hukou-77" };
     const { child: linked } = await patients.call("linkGuardian", link, parentToken);
     expect(linked!.guardians).toEqual([{ guardianId: parentId, relationship: "PARENT", verified: false }]);
     expect(await access.call("checkGuardian", { guardianId: parentId, childId }, system)).toEqual({ verified: false, relationship: "PARENT" });
     await patients.call("verifyGuardianship", { requestId: "gverify-0001", childId, guardianId: parentId, method: "HOUSEHOLD_REGISTER_CHECK" }, admin);
     expect(await access.call("checkGuardian", { guardianId: parentId, childId }, system)).toEqual({ verified: true, relationship: "PARENT" });
     // The child's own identity: verified by the guardian's face match for the child.
-    await patients.call("verifyPatientIdentity", { requestId: "verify-child1", patientId: childId, method: "ID_CARD_FACE_MATCH", evidence: "sdk-token-2" }, parentToken);
+    await patients.call("verifyPatientIdentity", { requestId: "verify-child1", patientId: childId, method: FACE_MATCH, evidence: "sdk-token-2" }, parentToken);
     expect((await access.call("getVerifiedPatient", { patientId: childId }, parentToken)).birthDate).toBe("2020-01-15");
   });
 });
@@ -183,9 +193,9 @@ describe("clinician sessions, step-up and signatures over gRPC", () => {
   it("IDN-03: CheckReceiving needs a fresh step-up for this consult, by the practitioner in person", async () => {
     expect((await refusalOf(access.call("checkReceiving", receiving, doctorToken))).code).toBe("STEP_UP_REQUIRED");
     expect((await refusalOf(access.call("checkReceiving", receiving, system))).code).toBe("HUMAN_CLINICIAN_REQUIRED");
-    const wrongStep = sessions.call("stepUp", { requestId: "stepup-bad-1", consultId, method: "PASSWORD", secret: "nope-nope-1", ...legacyForm }, doctorToken);
+    const wrongStep = sessions.call("stepUp", { requestId: "stepup-bad-1", consultId, method: PASSWORD, secret: "nope-nope-1", ...legacyForm }, doctorToken);
     expect((await refusalOf(wrongStep)).code).toBe("INVALID_CREDENTIALS");
-    const step = await sessions.call("stepUp", { requestId: "stepup-0001", consultId, method: "PASSWORD", secret: "Doctor-pass-1", ...legacyForm }, doctorToken);
+    const step = await sessions.call("stepUp", { requestId: "stepup-0001", consultId, method: PASSWORD, secret: "Doctor-pass-1", ...legacyForm }, doctorToken);
     const answer = await access.call("checkReceiving", receiving, doctorToken);
     expect(answer.stepUpId).toBe(step.stepUpId);
     expect(answer.sessionId).toBe(step.sessionId);
@@ -208,9 +218,9 @@ describe("clinician sessions, step-up and signatures over gRPC", () => {
     };
     // The owning service submits; the clinician's own token rides along (access.proto, SignatureService).
     const signing_ = { call: (name: "signDocument", request: typeof signRequest, token: string) => signing.call(name, request, prescriptionService, { [SIGNER]: `Bearer ${token}` }) };
-    await sessions.call("stepUp", { requestId: "stepup-0002", consultId, method: "PASSWORD", secret: "Doctor-pass-1", ...legacyForm }, doctorToken);
+    await sessions.call("stepUp", { requestId: "stepup-0002", consultId, method: PASSWORD, secret: "Doctor-pass-1", ...legacyForm }, doctorToken);
     expect((await refusalOf(signing_.call("signDocument", signRequest, doctorToken))).code).toBe("NO_VALID_SIGNING_CERT");
-    const { certificate } = await keysAdmin.call("enrolSigningKey", { requestId: "enrol-000001", practitionerId: DOCTOR, algorithm: "" }, admin);
+    const { certificate } = await keysAdmin.call("enrolSigningKey", { requestId: "enrol-000001", practitionerId: DOCTOR, algorithm: CONFIGURED_ALGORITHM }, admin);
     expect(certificate!.algorithm).toBe("SM2_SM3");
     const { signature } = await signing_.call("signDocument", { ...signRequest, requestId: "sign-000002" }, doctorToken);
     expect(signature!.certificateSerial).toBe(certificate!.serial);
@@ -231,8 +241,8 @@ describe("clinician sessions, step-up and signatures over gRPC", () => {
 
   it("IDN-09, IDN-03: nobody can have arbitrary content signed — only the owning service, with the clinician's token and a step-up bound to the document's object", async () => {
     const CONSULT = ClinicalObjectKind.CLINICAL_OBJECT_KIND_CONSULT;
-    await keysAdmin.call("enrolSigningKey", { requestId: "enrol-000002", practitionerId: DOCTOR, algorithm: "" }, admin);
-    await sessions.call("stepUp", { requestId: "stepup-0010", consultId: "", method: "PASSWORD", secret: "Doctor-pass-1", objectKind: CONSULT, objectId: consultId }, doctorToken);
+    await keysAdmin.call("enrolSigningKey", { requestId: "enrol-000002", practitionerId: DOCTOR, algorithm: CONFIGURED_ALGORITHM }, admin);
+    await sessions.call("stepUp", { requestId: "stepup-0010", consultId: "", method: PASSWORD, secret: "Doctor-pass-1", objectKind: CONSULT, objectId: consultId }, doctorToken);
     const forged = {
       requestId: "forge-000001",
       documentType: "PRESCRIPTION",
@@ -267,7 +277,7 @@ describe("clinician sessions, step-up and signatures over gRPC", () => {
     const second = await loginAs("dr.wang", "Doctor-pass-1");
     expect((await refusalOf(access.call("checkReceiving", receiving, doctorToken))).code).toBe("SESSION_SUPERSEDED");
     doctorToken = second.accessToken;
-    await sessions.call("stepUp", { requestId: "stepup-0003", consultId, method: "PASSWORD", secret: "Doctor-pass-1", ...legacyForm }, doctorToken);
+    await sessions.call("stepUp", { requestId: "stepup-0003", consultId, method: PASSWORD, secret: "Doctor-pass-1", ...legacyForm }, doctorToken);
     advance(31);
     expect((await refusalOf(access.call("checkReceiving", receiving, doctorToken))).code).toBe("SESSION_IDLE_EXPIRED");
   });

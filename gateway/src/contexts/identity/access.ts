@@ -1,4 +1,12 @@
-import { SessionServiceService, SignatureServiceService, SigningKeyServiceService } from "@ihp/contracts/identity";
+import { enumValue } from "@ihp/contracts";
+import {
+  SessionServiceService,
+  SignatureAlgorithm,
+  SignatureServiceService,
+  SigningKeyServiceService,
+  StaffRole,
+  StepUpMethod,
+} from "@ihp/contracts/identity";
 import type * as Gql from "../../gen/graphql.js";
 import { type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps } from "../module.js";
@@ -30,22 +38,22 @@ export function accessMutations(deps: ContextDeps) {
       const scope = await anyone(deps, context);
       const headers = context.clientAddress === undefined ? undefined : { [CLIENT_ADDRESS_HEADER]: context.clientAddress };
       const response = await sessions().login({ loginName: input.loginName, password: input.password }, { ...scope, headers });
-      return { ...response, supersededSessionId: orNull(response.supersededSessionId) };
+      return { ...response, supersededSessionId: response.supersededSessionId ?? null };
     },
 
     /** IDN-03: re-authentication bound to one object, checked with its owning service first (stepUpObject). */
     async stepUp(_root, { input }, context) {
       const bound = await stepUpObject(deps, context, input);
-      return sessions().stepUp({ requestId: input.requestId, ...bound, method: input.method, secret: input.secret }, await signedIn(deps, context));
+      const method = enumValue(StepUpMethod, "STEP_UP_METHOD_", input.method);
+      return sessions().stepUp({ requestId: input.requestId, ...bound, method, secret: input.secret }, await signedIn(deps, context));
     },
 
     async setPractitionerPassword(_root, { input }, context) {
-      const { loginName, ...rest } = input;
-      return sessions().setPractitionerPassword({ ...rest, loginName: loginName ?? "" }, await signedIn(deps, context));
+      return sessions().setPractitionerPassword({ ...input, loginName: input.loginName ?? undefined }, await signedIn(deps, context));
     },
 
     async openStaffAccount(_root, { input }, context) {
-      return sessions().openStaffAccount({ ...input, role: input.role.toLowerCase() }, await signedIn(deps, context));
+      return sessions().openStaffAccount({ ...input, role: enumValue(StaffRole, "STAFF_ROLE_", input.role) }, await signedIn(deps, context));
     },
 
     async setStaffPassword(_root, { input }, context) {
@@ -53,7 +61,8 @@ export function accessMutations(deps: ContextDeps) {
     },
 
     async enrolSigningKey(_root, { input }, context) {
-      const response = await keys().enrolSigningKey({ ...input, algorithm: input.algorithm ?? "" }, await signedIn(deps, context));
+      const algorithm = input.algorithm == null ? SignatureAlgorithm.SIGNATURE_ALGORITHM_UNSPECIFIED : enumValue(SignatureAlgorithm, "SIGNATURE_ALGORITHM_", input.algorithm);
+      const response = await keys().enrolSigningKey({ ...input, algorithm }, await signedIn(deps, context));
       return signingCertificateView(present(response.certificate, "certificate"));
     },
 

@@ -28,12 +28,12 @@ export function practitionerView(practitioner: Practitioner): Gql.Practitioner {
     id: practitioner.practitionerId,
     institutionId: practitioner.institutionId,
     profession: enumName("PROFESSION_", profession),
-    licenceValidUntil: orNull(licenceValidUntil),
+    licenceValidUntil: licenceValidUntil ?? null,
     affiliation: enumName("PHARMACIST_AFFILIATION_", affiliation),
     status: enumName("PRACTITIONER_STATUS_", practitioner.status),
     registryVerified: practitioner.registryVerified,
     registryFailure: orNull(practitioner.registryFailure),
-    eLicenceReference: orNull(practitioner.eLicenceReference),
+    eLicenceReference: practitioner.eLicenceReference ?? null,
     identityVerified: practitioner.identityVerified,
     consentOnFile: practitioner.consentOnFile,
     multiSiteFilingOnFile: practitioner.multiSiteFilingOnFile,
@@ -64,7 +64,7 @@ export function registerPractitionerRequest(input: Gql.RegisterPractitionerInput
     details: {
       ...details,
       profession: professionOf(profession),
-      licenceValidUntil: licenceValidUntil ?? "",
+      licenceValidUntil: licenceValidUntil ?? undefined,
       scopeCodes: [...details.scopeCodes],
       departmentCodes: [...details.departmentCodes],
       dispensingYears: dispensingYears(years),
@@ -76,7 +76,7 @@ export function registerPractitionerRequest(input: Gql.RegisterPractitionerInput
 export function changePracticeRequest(input: Gql.ChangePracticeInput): ChangePracticeRequest {
   return {
     ...input,
-    licenceValidUntil: input.licenceValidUntil ?? "",
+    licenceValidUntil: input.licenceValidUntil ?? undefined,
     scopeCodes: [...input.scopeCodes],
     departmentCodes: [...input.departmentCodes],
     dispensingYears: dispensingYears(input.dispensingYears),

@@ -30,7 +30,7 @@ export function registerPatientRequest(input: Gql.RegisterPatientInput): Registe
     ...input,
     idType: enumValue(IdDocumentType, "ID_DOCUMENT_TYPE_", input.idType),
     sex: enumValue(Sex, "SEX_", input.sex),
-    loginName: input.loginName ?? "",
-    password: input.password ?? "",
+    loginName: input.loginName ?? undefined,
+    password: input.password ?? undefined,
   };
 }

@@ -1,4 +1,5 @@
-import { PatientServiceService } from "@ihp/contracts/identity";
+import { enumValue } from "@ihp/contracts";
+import { GuardianRelationship, PatientServiceService, PatientVerificationMethod } from "@ihp/contracts/identity";
 import type * as Gql from "../../gen/graphql.js";
 import { type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps } from "../module.js";
@@ -25,12 +26,14 @@ export function patientMutations(deps: ContextDeps) {
     },
 
     async verifyPatientIdentity(_root, { input }, context) {
-      const response = await client().verifyPatientIdentity({ ...input, evidence: input.evidence ?? "" }, await signedIn(deps, context));
+      const method = enumValue(PatientVerificationMethod, "PATIENT_VERIFICATION_METHOD_", input.method);
+      const response = await client().verifyPatientIdentity({ ...input, method, evidence: input.evidence ?? undefined }, await signedIn(deps, context));
       return patientView(present(response.patient, "patient"));
     },
 
     async linkGuardian(_root, { input }, context) {
-      const response = await client().linkGuardian(input, await signedIn(deps, context));
+      const relationship = enumValue(GuardianRelationship, "GUARDIAN_RELATIONSHIP_", input.relationship);
+      const response = await client().linkGuardian({ ...input, relationship }, await signedIn(deps, context));
       return patientView(present(response.child, "child"));
     },
 

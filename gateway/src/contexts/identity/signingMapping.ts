@@ -2,11 +2,10 @@ import { enumValue } from "@ihp/contracts";
 import { SignatureAlgorithm, type SigningCertificate, type VerifySignatureRequest } from "@ihp/contracts/identity";
 import { GatewayError } from "../../errors/gatewayError.js";
 import type * as Gql from "../../gen/graphql.js";
-import { orNull } from "./enums.js";
 import { professionOf } from "./mapping.js";
 
 export function signingCertificateView(certificate: SigningCertificate): Gql.SigningCertificate {
-  return { ...certificate, revokedAt: orNull(certificate.revokedAt) };
+  return { ...certificate, revokedAt: certificate.revokedAt ?? null };
 }
 
 export function verifySignatureRequest(input: Gql.VerifySignatureInput): VerifySignatureRequest {

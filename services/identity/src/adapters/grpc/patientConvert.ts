@@ -1,4 +1,5 @@
-import { IdDocumentType, type Patient as PatientMessage, Sex } from "@ihp/contracts/identity";
+import { enumName } from "@ihp/contracts";
+import { type GuardianRelationship, IdDocumentType, type Patient as PatientMessage, type PatientVerificationMethod, Sex } from "@ihp/contracts/identity";
 import type { Patient } from "../../domain/patients/index.js";
 
 // Proto enums ↔ domain names. Unknown values pass through as "" for the decider to refuse with its code.
@@ -44,4 +45,13 @@ export function patientToProto(patient: Patient, clear: { name: string; maskedId
     maskedIdNumber: clear.maskedIdNumber,
     guardians: patient.guardians.map((link) => ({ guardianId: link.guardianId, relationship: link.relationship, verified: link.verified })),
   };
+}
+
+/** The domain's verification method ("" for an unspecified or unknown one, which the decider refuses). */
+export function verificationMethodFromProto(value: PatientVerificationMethod): string {
+  return enumName("PATIENT_VERIFICATION_METHOD_", value) ?? "";
+}
+
+export function relationshipFromProto(value: GuardianRelationship): string {
+  return enumName("GUARDIAN_RELATIONSHIP_", value) ?? "";
 }

@@ -2,7 +2,7 @@ import { IdDocumentType, type PatientServiceServer } from "@ihp/contracts/identi
 import type { GrpcHandlers } from "@ihp/platform";
 import type { Patients } from "../../application/patients/patientCommands.js";
 import { callerOf, contextOf } from "./accessCaller.js";
-import { idTypeFromProto, patientToProto, sexFromProto } from "./patientConvert.js";
+import { idTypeFromProto, patientToProto, relationshipFromProto, sexFromProto, verificationMethodFromProto } from "./patientConvert.js";
 
 /** ihp.identity.v1.PatientService (proto/ihp/identity/v1/patients.proto). */
 export function patientServer(options: { handlers: GrpcHandlers; patients: Patients; newId: () => string }): PatientServiceServer {
@@ -19,8 +19,8 @@ export function patientServer(options: { handlers: GrpcHandlers; patients: Patie
           idNumber: request.idNumber,
           birthDate: request.birthDate,
           sex: sexFromProto(request.sex),
-          loginName: request.loginName,
-          password: request.password,
+          loginName: request.loginName ?? "",
+          password: request.password ?? "",
         },
         contextOf(call, newId),
       );
@@ -31,8 +31,8 @@ export function patientServer(options: { handlers: GrpcHandlers; patients: Patie
       const patient = await patients.verify(callerOf(call, newId), {
         requestId: request.requestId,
         patientId: request.patientId,
-        method: request.method,
-        evidence: request.evidence,
+        method: verificationMethodFromProto(request.method),
+        evidence: request.evidence ?? "",
       });
       return { patient: patientToProto(patient) };
     }),
@@ -42,7 +42,7 @@ export function patientServer(options: { handlers: GrpcHandlers; patients: Patie
         requestId: request.requestId,
         childId: request.childId,
         guardianId: request.guardianId,
-        relationship: request.relationship,
+        relationship: relationshipFromProto(request.relationship),
         evidenceReference: request.evidenceReference,
       });
       return { child: patientToProto(child) };

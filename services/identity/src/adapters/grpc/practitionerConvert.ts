@@ -11,6 +11,7 @@ import {
 import type { PractitionerSummaryEntry, PublicClinicianEntry } from "../../application/practitioners/practitionerDirectory.js";
 import type { PractitionerView } from "../../application/practitioners/practitionerEvents.js";
 import type { PracticeInput } from "../../domain/practitioners/index.js";
+import { optional } from "./convert.js";
 
 // Proto ↔ domain. Nothing is judged here: unknown enum values become "" and the decider refuses them with their code.
 
@@ -73,7 +74,7 @@ function statusToProto(name: string): PractitionerStatus {
 export function practiceFromProto(fields: {
   title: string;
   practiceLicenceNumber: string;
-  licenceValidUntil: string;
+  licenceValidUntil?: string | undefined;
   scopeCodes: string[];
   departmentCodes: string[];
   dispensingYears: number;
@@ -82,7 +83,7 @@ export function practiceFromProto(fields: {
   return {
     title: fields.title,
     licenceNumber: fields.practiceLicenceNumber,
-    licenceValidUntil: fields.licenceValidUntil,
+    licenceValidUntil: fields.licenceValidUntil ?? "",
     scopeCodes: fields.scopeCodes,
     departmentCodes: fields.departmentCodes,
     dispensingYears: fields.dispensingYears,
@@ -97,7 +98,7 @@ export function practitionerToProto({ practitioner: p, revision }: PractitionerV
     idNumber: "",
     profession: professionToProto(p.person.profession),
     practiceLicenceNumber: p.practice.licenceNumber,
-    licenceValidUntil: p.practice.licenceValidUntil,
+    licenceValidUntil: optional(p.practice.licenceValidUntil),
     title: p.practice.title,
     scopeCodes: [...p.practice.scopeCodes],
     departmentCodes: [...p.practice.departmentCodes],
@@ -115,7 +116,7 @@ export function practitionerToProto({ practitioner: p, revision }: PractitionerV
     status: statusToProto(p.status),
     registryVerified: p.registryVerified,
     registryFailure: p.registryFailure,
-    eLicenceReference: p.eLicenceReference,
+    eLicenceReference: optional(p.eLicenceReference),
     identityVerified: p.identityVerified,
     consentOnFile: p.consentReference !== "",
     multiSiteFilingOnFile: p.filingReference !== "",

@@ -60,7 +60,7 @@ export function practitionerServer(options: PractitionerServerOptions): Practiti
         practice: practiceFromProto({
           title: details?.title ?? "",
           practiceLicenceNumber: details?.practiceLicenceNumber ?? "",
-          licenceValidUntil: details?.licenceValidUntil ?? "",
+          licenceValidUntil: details?.licenceValidUntil,
           scopeCodes: details?.scopeCodes ?? [],
           departmentCodes: details?.departmentCodes ?? [],
           dispensingYears: details?.dispensingYears ?? 0,

@@ -1,8 +1,10 @@
+import { enumName } from "@ihp/contracts";
 import { ClinicalObjectKind, type SessionServiceServer } from "@ihp/contracts/identity";
 import type { GrpcHandlers } from "@ihp/platform";
 import type { Accounts } from "../../application/sessions/accounts.js";
 import type { Passkeys } from "../../application/sessions/passkeys.js";
 import { callerOf, contextOf } from "./accessCaller.js";
+import { optional } from "./convert.js";
 
 /** Where a login attempt came from, as the gateway saw it (IPv4 or IPv6 text). */
 export const CLIENT_ADDRESS_HEADER = "x-ihp-client-address";
@@ -17,7 +19,8 @@ export function sessionServer(options: { handlers: GrpcHandlers; accounts: Accou
       const [address] = call.metadata.get(CLIENT_ADDRESS_HEADER);
       // The throttle's source. Only the gateway reaches this port, and it sets the header from the client's address.
       const source = typeof address === "string" && CLIENT_ADDRESS.test(address) ? address : "";
-      return accounts.login({ loginName: request.loginName, password: request.password, source }, trace, correlationId);
+      const session = await accounts.login({ loginName: request.loginName, password: request.password, source }, trace, correlationId);
+      return { ...session, supersededSessionId: optional(session.supersededSessionId) };
     }),
 
     stepUp: handlers.unary(async (request, call) =>
@@ -26,7 +29,7 @@ export function sessionServer(options: { handlers: GrpcHandlers; accounts: Accou
         consultId: request.consultId,
         objectKind: objectKindName(request.objectKind),
         objectId: request.objectId,
-        method: request.method,
+        method: enumName("STEP_UP_METHOD_", request.method) ?? "",
         secret: request.secret,
       }),
     ),
@@ -48,7 +51,8 @@ export function sessionServer(options: { handlers: GrpcHandlers; accounts: Accou
       accounts.openStaffAccount(callerOf(call, newId), {
         requestId: request.requestId,
         institutionId: request.institutionId,
-        role: request.role,
+        // The domain's role names are the token's: institution_admin, pharmacy_governance.
+        role: enumName("STAFF_ROLE_", request.role)?.toLowerCase() ?? "",
         loginName: request.loginName,
         password: request.password,
       }),
@@ -63,7 +67,7 @@ export function sessionServer(options: { handlers: GrpcHandlers; accounts: Accou
       await accounts.setPractitionerPassword(callerOf(call, newId), {
         requestId: request.requestId,
         practitionerId: request.practitionerId,
-        loginName: request.loginName,
+        loginName: request.loginName ?? "",
         password: request.password,
       });
       return { practitionerId: request.practitionerId };

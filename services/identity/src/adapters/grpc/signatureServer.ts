@@ -10,6 +10,7 @@ import { AuthenticationError, type CallContext, type GrpcHandlers, type Principa
 import type { CertificateView, SignatureRecord, Signatures } from "../../application/signing/signatures.js";
 import type { Caller } from "../../application/caller.js";
 import { callerOf } from "./accessCaller.js";
+import { optional } from "./convert.js";
 import { objectKindName } from "./sessionServer.js";
 
 /** Where the owning service forwards the clinician's own token ("Bearer …") on SignDocument (access.proto). */
@@ -66,7 +67,7 @@ function certificateToProto(view: CertificateView): SigningCertificate {
     notBefore: certificate.notBefore,
     notAfter: certificate.notAfter,
     issuer: certificate.issuer,
-    revokedAt: view.revokedAt,
+    revokedAt: optional(view.revokedAt),
   };
 }
 
@@ -124,7 +125,7 @@ export function signingKeyServer(options: { handlers: GrpcHandlers; signatures: 
       const view = await signatures.enrol(callerOf(call, newId), {
         requestId: request.requestId,
         practitionerId: request.practitionerId,
-        algorithm: request.algorithm,
+        algorithm: algorithmFromProto(request.algorithm),
       });
       return { certificate: certificateToProto(view) };
     }),
