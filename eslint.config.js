@@ -29,7 +29,7 @@ const ioPackages = [
 ];
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/gen/**", "**/node_modules/**", "**/.turbo/**", "**/*.js", "**/*.cjs"] },
+  { ignores: ["**/dist/**", "**/gen/**", "**/node_modules/**", "**/.turbo/**", "**/*.js", "**/*.cjs", "**/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

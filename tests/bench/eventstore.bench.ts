@@ -6,7 +6,7 @@
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 
 import Database from "better-sqlite3";
 
@@ -53,8 +53,8 @@ function fsyncPerSec(dir: string): number {
   return round((n / (performance.now() - start)) * 1000, 0);
 }
 
-async function storeWriters(path: string, writers: number, perWriter: number): Promise<Timing> {
-  const store = SqliteEventStore.open({ path });
+async function storeWriters(path: string, writers: number, perWriter: number, inlineWrites = false): Promise<Timing> {
+  const store = SqliteEventStore.open({ path, inlineWrites });
   const latencies: number[] = [];
   // Built before the clock starts, as the baseline's rows are.
   const events = Array.from({ length: writers }, () => Array.from({ length: perWriter }, (_, i) => event(i)));
@@ -125,6 +125,40 @@ async function compare(dir: string, writers: number, perWriter: number): Promise
   };
 }
 
+/**
+ * Issue 15 item 4: how long the event loop is blocked while 32 writers append, with commits on the writer thread
+ * (the store's default) and on the caller's thread (the old way, as baseline in the same run): the loop's longest
+ * and p99 delay, and its utilisation (share of wall time the main thread was busy).
+ */
+async function eventLoopDuringAppends(dir: string): Promise<Record<string, number>> {
+  const measure = async (inline: boolean, round: number) => {
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    const before = performance.eventLoopUtilization();
+    delay.enable();
+    const timing = await storeWriters(join(dir, `loop-${String(inline)}-${round}.sqlite`), WRITERS, PER_WRITER, inline);
+    delay.disable();
+    const utilisation = performance.eventLoopUtilization(before).utilization;
+    return { maxMs: delay.max / 1e6, p99Ms: delay.percentile(99) / 1e6, utilisation, perSec: timing.perSec };
+  };
+  const thread: Awaited<ReturnType<typeof measure>>[] = [];
+  const inline: Awaited<ReturnType<typeof measure>>[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    thread.push(await measure(false, r));
+    inline.push(await measure(true, r));
+  }
+  const med = (rows: typeof thread, key: keyof (typeof thread)[number]) => round(median(rows.map((row) => row[key])));
+  return {
+    loopMaxMs: med(thread, "maxMs"),
+    loopP99Ms: med(thread, "p99Ms"),
+    loopUtilisation: med(thread, "utilisation"),
+    eventsPerSec: med(thread, "perSec"),
+    inlineLoopMaxMs: med(inline, "maxMs"),
+    inlineLoopP99Ms: med(inline, "p99Ms"),
+    inlineLoopUtilisation: med(inline, "utilisation"),
+    inlineEventsPerSec: med(inline, "perSec"),
+  };
+}
+
 export async function runEventStoreBench(): Promise<void> {
   const dir = mkdtempSync(join(process.env["BENCH_DIR"] ?? tmpdir(), "ihp-bench-"));
   try {
@@ -141,6 +175,8 @@ export async function runEventStoreBench(): Promise<void> {
     };
     process.stdout.write(`single writer: ${JSON.stringify(singleLine)}\n`);
     const many = await compare(dir, WRITERS, PER_WRITER);
+    const eventLoop = await eventLoopDuringAppends(dir);
+    process.stdout.write(`event loop during ${WRITERS} writers (writer thread vs inline commits): ${JSON.stringify(eventLoop)}\n`);
     const result = {
       name: "eventstore",
       writers: WRITERS,
@@ -151,6 +187,7 @@ export async function runEventStoreBench(): Promise<void> {
       p99Ms: many.p99Ms,
       fsyncPerSec: fsyncRate,
       singleWriter: singleLine,
+      eventLoop,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
