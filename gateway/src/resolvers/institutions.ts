@@ -1,6 +1,12 @@
 import { InstitutionServiceService } from "@ihp/contracts/identity";
 import type * as Gql from "../gen/graphql.js";
-import { changeLicenceRequest, institutionView, publicInstitutionView, registerInstitutionRequest, setRegulatorConnectionRequest } from "../mapping/institution.js";
+import {
+  changeLicenceRequest,
+  institutionView,
+  publicInstitutionView,
+  registerInstitutionRequest,
+  setRegulatorConnectionRequest,
+} from "../mapping/institution.js";
 import { connection } from "../paging/connection.js";
 import { callScope, type HttpContext, present, type ResolverDeps } from "./context.js";
 

@@ -61,7 +61,9 @@ export function accessMutations(deps: ContextDeps) {
     },
 
     async enrolSigningKey(_root, { input }, context) {
-      const algorithm = input.algorithm == null ? SignatureAlgorithm.SIGNATURE_ALGORITHM_UNSPECIFIED : enumValue(SignatureAlgorithm, "SIGNATURE_ALGORITHM_", input.algorithm);
+      // Unspecified: the service's configured algorithm.
+      const { algorithm: name } = input;
+      const algorithm = name == null ? SignatureAlgorithm.SIGNATURE_ALGORITHM_UNSPECIFIED : enumValue(SignatureAlgorithm, "SIGNATURE_ALGORITHM_", name);
       const response = await keys().enrolSigningKey({ ...input, algorithm }, await signedIn(deps, context));
       return signingCertificateView(present(response.certificate, "certificate"));
     },

@@ -4,7 +4,14 @@ import { connection } from "../../paging/connection.js";
 import { type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps } from "../module.js";
 import { anyone, signedIn } from "./calls.js";
-import { changePracticeRequest, practitionerSummaryView, practitionerView, publicClinicianView, recordPracticeDocumentRequest, registerPractitionerRequest } from "./mapping.js";
+import {
+  changePracticeRequest,
+  practitionerSummaryView,
+  practitionerView,
+  publicClinicianView,
+  recordPracticeDocumentRequest,
+  registerPractitionerRequest,
+} from "./mapping.js";
 
 export function practitionerQueries(deps: ContextDeps) {
   const client = () => deps.downstream.service("identity", PractitionerServiceService);
@@ -48,9 +55,11 @@ export function practitionerQueries(deps: ContextDeps) {
 export function practitionerMutations(deps: ContextDeps) {
   const client = () => deps.downstream.service("identity", PractitionerServiceService);
   // Every mutation answers the practitioner as the service recorded it.
-  const answer = async (call: Promise<{ practitioner?: Practitioner | undefined }>) => practitionerView(present((await call).practitioner, "practitioner"));
+  const answer = async (call: Promise<{ practitioner?: Practitioner | undefined }>) =>
+    practitionerView(present((await call).practitioner, "practitioner"));
   return {
-    registerPractitioner: async (_root, { input }, context) => answer(client().registerPractitioner(registerPractitionerRequest(input), await signedIn(deps, context))),
+    registerPractitioner: async (_root, { input }, context) =>
+      answer(client().registerPractitioner(registerPractitionerRequest(input), await signedIn(deps, context))),
     verifyPractitionerRegistration: async (_root, { input }, context) => answer(client().verifyRegistration(input, await signedIn(deps, context))),
     verifyPractitionerIdentity: async (_root, { input }, context) => answer(client().verifyIdentity(input, await signedIn(deps, context))),
     recordPracticeDocument: async (_root, { input }, context) =>
