@@ -69,7 +69,9 @@ export type { AdverseEventServiceServer } from "./gen/ihp/reporting/v1/adverse_e
 export {
   AdvanceComplaintRequest,
   AdvanceComplaintResponse,
+  ComplaintCategory,
   ComplaintEntry,
+  ComplaintStatus,
   FeedbackServiceClient,
   FeedbackServiceService,
   FileComplaintRequest,

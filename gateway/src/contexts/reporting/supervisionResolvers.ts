@@ -1,10 +1,10 @@
-import { AdverseEventServiceService, FeedbackServiceService, type Suspension } from "@ihp/contracts/reporting";
+import { enumName, enumValue } from "@ihp/contracts";
+import { AdverseEventServiceService, ComplaintCategory, ComplaintStatus, FeedbackServiceService, type Suspension } from "@ihp/contracts/reporting";
 import type * as Gql from "../../gen/graphql.js";
 import { callScope, type HttpContext } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
 const SCOPE_KINDS = ["CLINICIAN", "DRUG", "DEPARTMENT"] as const satisfies readonly Gql.SuspensionScopeKind[];
-const COMPLAINT_STATUSES = ["RECEIVED", "INVESTIGATING", "RESOLVED", "REJECTED"] as const satisfies readonly Gql.ComplaintStatus[];
 
 /** A name of the SDL enum, as the service sent it: one the gateway does not know is a deployment mismatch. */
 function known<Name extends string>(names: readonly Name[], value: string, what: string): Name {
@@ -53,19 +53,23 @@ function supervisionResolvers(deps: ContextDeps) {
     },
     async rateConsult(_root, { input }, context) {
       const { scope, feedback } = await clients(context);
-      const request = { consultId: input.consultId, score: Math.max(0, input.score), comment: input.comment ?? "", requestId: input.requestId ?? "" };
+      const request = { ...input, score: Math.max(0, input.score), comment: input.comment ?? undefined, requestId: input.requestId ?? undefined };
       return { consultId: input.consultId, ratedAt: (await feedback.rateConsult(request, scope)).ratedAt };
     },
     async fileComplaint(_root, { input }, context) {
       const { scope, feedback } = await clients(context);
-      const request = { complaintId: input.complaintId, consultId: input.consultId, categoryCode: input.category, text: input.text, requestId: input.requestId ?? "" };
+      const category = enumValue(ComplaintCategory, "COMPLAINT_CATEGORY_", input.category);
+      const request = { ...input, category, requestId: input.requestId ?? undefined };
       return { complaintId: input.complaintId, ...(await feedback.fileComplaint(request, scope)) };
     },
     async advanceComplaint(_root, { input }, context) {
       const { scope, feedback } = await clients(context);
-      const request = { complaintId: input.complaintId, status: input.status, note: input.note ?? "", requestId: input.requestId ?? "" };
+      const status = enumValue(ComplaintStatus, "COMPLAINT_STATUS_", input.status);
+      const request = { ...input, status, note: input.note ?? undefined, requestId: input.requestId ?? undefined };
       const response = await feedback.advanceComplaint(request, scope);
-      return { complaintId: input.complaintId, status: known(COMPLAINT_STATUSES, response.status, "complaint status"), at: response.at };
+      const now = enumName("COMPLAINT_STATUS_", response.status);
+      if (now === null) throw new Error(`reporting answered without a complaint status: ${response.status}`);
+      return { complaintId: input.complaintId, status: now, at: response.at };
     },
   } satisfies Gql.MutationResolvers<HttpContext>;
   return { Query, Mutation };
