@@ -18,7 +18,7 @@ const SEXES: ReadonlyMap<Sex, string> = new Map([
 ]);
 
 export function idTypeFromProto(value: IdDocumentType): string {
-  return ID_TYPES.get(value) ?? "";
+  return enumName("ID_DOCUMENT_TYPE_", value) ?? "";
 }
 
 export function sexFromProto(value: Sex): string {

@@ -1,6 +1,7 @@
+import { enumName } from "@ihp/contracts";
 import {
   PharmacistAffiliation,
-  PracticeDocumentKind,
+  type PracticeDocumentKind,
   type Practitioner as PractitionerMessage,
   type PractitionerDetails,
   PractitionerStatus,
@@ -22,7 +23,7 @@ const PROFESSION_NAMES: Readonly<Record<string, Profession>> = {
 };
 
 export function professionFromProto(value: Profession): string {
-  return Object.entries(PROFESSION_NAMES).find(([, proto]) => proto === value)?.[0] ?? "";
+  return enumName("PROFESSION_", value) ?? "";
 }
 
 export function professionToProto(name: string): Profession {
@@ -49,14 +50,7 @@ function affiliationToProto(name: string): PharmacistAffiliation {
 }
 
 export function documentKindFromProto(value: PracticeDocumentKind): string {
-  switch (value) {
-    case PracticeDocumentKind.PRACTICE_DOCUMENT_KIND_REGISTERING_INSTITUTION_CONSENT:
-      return "REGISTERING_INSTITUTION_CONSENT";
-    case PracticeDocumentKind.PRACTICE_DOCUMENT_KIND_MULTI_SITE_FILING:
-      return "MULTI_SITE_FILING";
-    default:
-      return "";
-  }
+  return enumName("PRACTICE_DOCUMENT_KIND_", value) ?? "";
 }
 
 const STATUS: Readonly<Record<string, PractitionerStatus>> = {

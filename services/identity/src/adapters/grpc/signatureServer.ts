@@ -6,6 +6,7 @@ import {
   type SigningCertificate,
   type SigningKeyServiceServer,
 } from "@ihp/contracts/identity";
+import { enumName } from "@ihp/contracts";
 import { AuthenticationError, type CallContext, type GrpcHandlers, type PrincipalResolver } from "@ihp/platform";
 import type { CertificateView, SignatureRecord, Signatures } from "../../application/signing/signatures.js";
 import type { Caller } from "../../application/caller.js";
@@ -40,9 +41,7 @@ export function algorithmToProto(name: string): SignatureAlgorithm {
 }
 
 function algorithmFromProto(value: SignatureAlgorithm): string {
-  if (value === SignatureAlgorithm.SIGNATURE_ALGORITHM_SM2_SM3) return "SM2_SM3";
-  if (value === SignatureAlgorithm.SIGNATURE_ALGORITHM_ECDSA_P256_SHA256) return "ECDSA_P256_SHA256";
-  return "";
+  return enumName("SIGNATURE_ALGORITHM_", value) ?? "";
 }
 
 function signatureToProto(record: SignatureRecord): Signature {
