@@ -16,12 +16,12 @@ export function lifecycleView(record: RecordLifecycle): Gql.MedicalRecordLifecyc
   return {
     ...record,
     status: known(record.status),
-    cosignerId: orNull(record.cosignerId),
+    cosignerId: record.cosignerId ?? null,
     completedAt: orNull(record.completedAt),
-    restrictedAt: orNull(record.restrictedAt),
-    destructionApprovalId: orNull(record.destructionApprovalId),
-    destructionApprovedBy: orNull(record.destructionApprovedBy),
-    seal: seal === undefined ? null : { ...seal, lastClaimAt: orNull(seal.lastClaimAt) },
+    restrictedAt: record.restrictedAt ?? null,
+    destructionApprovalId: record.destructionApprovalId ?? null,
+    destructionApprovedBy: record.destructionApprovedBy ?? null,
+    seal: seal === undefined ? null : { ...seal, lastClaimAt: seal.lastClaimAt ?? null },
   };
 }
 
@@ -41,7 +41,7 @@ function lifecycleResolvers(deps: ContextDeps) {
     async recordsDueForDestruction(_root, _args, context) {
       const { scope, lifecycle } = await call(context);
       const response = await lifecycle.listDueForDestruction({}, scope);
-      return { day: response.day, items: response.items.map((item) => ({ ...item, mediaId: orNull(item.mediaId) })) };
+      return { day: response.day, items: response.items.map((item) => ({ ...item, mediaId: item.mediaId ?? null })) };
     },
     async medicalRecordSealSnapshot(_root, { recordId }, context) {
       const { scope, lifecycle } = await call(context);

@@ -12,15 +12,15 @@ const orNull = (value: string): string | null => (value === "" ? null : value);
 const known = (status: string): Gql.MedicalRecordStatus | null => STATUSES.find((name) => name === status) ?? null;
 
 export function recordView(record: RecordMessage): Gql.MedicalRecord {
-  const { sections, media, patientSex, department, ...rest } = record;
+  const { sections, media, patientSex, department, priorRecordId, patientBirthDate, ...rest } = record;
   return {
     ...rest,
     status: known(record.status),
     hisPatientId: orNull(record.hisPatientId),
-    priorRecordId: orNull(record.priorRecordId),
     completedAt: orNull(record.completedAt),
     patientName: orNull(record.patientName),
-    patientBirthDate: orNull(record.patientBirthDate),
+    priorRecordId: priorRecordId ?? null,
+    patientBirthDate: patientBirthDate ?? null,
     patientSex: patientSex ?? null,
     department: present(department, "department"),
     sections: sections ?? null,
@@ -30,10 +30,10 @@ export function recordView(record: RecordMessage): Gql.MedicalRecord {
 
 const versionView = (version: RecordVersion): Gql.MedicalRecordVersion => ({
   ...version,
-  changes: version.changes.map((change) => ({ op: change.op, path: change.path, before: orNull(change.beforeJson), after: orNull(change.afterJson) })),
+  changes: version.changes.map((change) => ({ op: change.op, path: change.path, before: change.beforeJson ?? null, after: change.afterJson ?? null })),
 });
 
-const accessView = (entry: AccessEntry): Gql.RecordAccessEntry => ({ ...entry, reasonCode: orNull(entry.reasonCode) });
+const accessView = (entry: AccessEntry): Gql.RecordAccessEntry => ({ ...entry, reasonCode: entry.reasonCode ?? null });
 
 function recordsResolvers(deps: ContextDeps) {
   /** The caller's scope and the client, looked up per call: without a records address SERVICE_NOT_CONFIGURED. The

@@ -1,7 +1,9 @@
 import type { AccessEntry, Record as RecordMessage, RecordSections as SectionsMessage, RecordVersion as VersionMessage } from "@ihp/contracts/records";
 import { documentAt, type MedicalRecord, type RecordAccessedData, type RecordSections, refusal, type VersionEntry } from "../../domain/index.js";
 
-const json = (value: unknown): string => (value === null || value === undefined ? "" : JSON.stringify(value));
+const json = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : JSON.stringify(value));
+/** The domain's "" for "none" is an absent optional field on the wire. */
+export const given = (value: string): string | undefined => (value === "" ? undefined : value);
 
 export function sectionsToProto(sections: RecordSections): SectionsMessage {
   const exam = sections.physicalExamination;
@@ -52,7 +54,7 @@ export function recordToProto(record: MedicalRecord, withContent = true): Record
     visitAt: header.visitAt,
     department: { ...header.department },
     visitKind: header.visitKind,
-    priorRecordId: header.priorRecordId ?? "",
+    priorRecordId: header.priorRecordId ?? undefined,
     authorId: record.author.practitionerId,
     authorName: record.author.name,
     completedAt: record.completedAt ?? "",
@@ -60,7 +62,7 @@ export function recordToProto(record: MedicalRecord, withContent = true): Record
     media: withContent && document !== undefined ? document.media.map((item) => ({ ...item, bytes: BigInt(item.bytes) })) : [],
     signatures: withContent ? record.signatures.map(({ version: _version, ...signature }) => ({ ...signature })) : [],
     patientName: withContent ? header.patient.name : "",
-    patientBirthDate: withContent ? header.patient.birthDate : "",
+    patientBirthDate: withContent ? given(header.patient.birthDate) : undefined,
     patientSex: withContent ? { ...header.patient.sex } : undefined,
   };
 }
@@ -82,7 +84,7 @@ export function accessToProto(entry: RecordAccessedData): AccessEntry {
     accessorRole: entry.readerRole,
     purpose: entry.purpose,
     outcome: entry.outcome,
-    reasonCode: entry.code,
+    reasonCode: given(entry.code),
     at: entry.accessedAt,
   };
 }

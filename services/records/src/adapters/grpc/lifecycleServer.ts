@@ -11,6 +11,7 @@ import type { LifecycleDisputes } from "../../application/lifecycleDisputes.js";
 import type { LifecycleSigning } from "../../application/lifecycleSigning.js";
 import type { createDueList } from "../../application/retentionJob.js";
 import type { MedicalRecord, SealAttestation, SealParty } from "../../domain/index.js";
+import { given } from "./convert.js";
 import { callerOf } from "./recordsServer.js";
 
 /** As sent: the party is checked by the application after the caller's role (requireKnownParties). */
@@ -29,7 +30,7 @@ export function lifecycleToProto(record: MedicalRecord): RecordLifecycle {
     status: record.status,
     version: record.versions.at(-1)?.version ?? 0,
     authorId: record.author.practitionerId,
-    cosignerId: record.cosigner?.practitionerId ?? "",
+    cosignerId: record.cosigner?.practitionerId,
     completedAt: record.completedAt ?? "",
     addenda: record.addenda.map((addendum) => ({
       addendumId: addendum.addendumId,
@@ -38,7 +39,7 @@ export function lifecycleToProto(record: MedicalRecord): RecordLifecycle {
       timestampedAt: addendum.signature.timestampedAt,
     })),
     legalHolds: [...record.holds],
-    restrictedAt: record.restrictedAt ?? "",
+    restrictedAt: record.restrictedAt ?? undefined,
     seal:
       seal === null
         ? undefined
@@ -47,10 +48,10 @@ export function lifecycleToProto(record: MedicalRecord): RecordLifecycle {
             sealedAt: seal.sealedAt,
             parts: seal.parts.map((part) => ({ ...part, addendumIds: [...part.addendumIds], sealingList: part.sealingList.map((item) => ({ ...item })) })),
             disputeOpen: seal.disputeOpen,
-            lastClaimAt: seal.lastClaimAt ?? "",
+            lastClaimAt: seal.lastClaimAt ?? undefined,
           },
-    destructionApprovalId: record.destructionApproval?.approvalId ?? "",
-    destructionApprovedBy: record.destructionApproval?.approvedBy ?? "",
+    destructionApprovalId: record.destructionApproval?.approvalId,
+    destructionApprovedBy: record.destructionApproval?.approvedBy,
     profileVersion: record.profileVersion,
     signatures: record.signatures.map(({ version: _version, ...signature }) => ({ ...signature })),
   };
@@ -94,7 +95,7 @@ export function lifecycleServer(options: LifecycleServerOptions): RecordLifecycl
           kind: item.kind,
           recordId: item.documentId,
           patientId: item.patientId,
-          mediaId: item.mediaId,
+          mediaId: given(item.mediaId),
           retainUntil: item.retainUntil,
           profileVersion: item.profileVersion,
         })),
