@@ -11,9 +11,9 @@ function dashboardResolvers(deps: ContextDeps) {
     async supervisionDashboard(_root, args, context) {
       const scope = callScope(deps, context, await context.caller.actor());
       const statistics = deps.downstream.service("reporting", SupervisionStatisticsServiceService);
-      const request = { institutionId: args.institutionId ?? "", jurisdiction: args.jurisdiction ?? "", from: args.from, to: args.to };
+      const request = { ...args, institutionId: args.institutionId ?? undefined, jurisdiction: args.jurisdiction ?? undefined };
       const { asOf, reviewTurnaround, consultResponse, ...figures } = await statistics.getSupervisionDashboard(request, scope);
-      return { ...figures, asOf: asOf === "" ? null : asOf, reviewTurnaround: durations(reviewTurnaround), consultResponse: durations(consultResponse) };
+      return { ...figures, asOf: asOf ?? null, reviewTurnaround: durations(reviewTurnaround), consultResponse: durations(consultResponse) };
     },
   } satisfies Gql.QueryResolvers<HttpContext>;
   return { Query };

@@ -11,8 +11,8 @@ export function statisticsServer(grpc: GrpcHandlers, statistics: ReturnType<type
   return {
     getSupervisionDashboard: grpc.unary<GetSupervisionDashboardRequest, GetSupervisionDashboardResponse>(async (request, call) => {
       const { institutionId, jurisdiction, from, to } = request;
-      const figures = await statistics.dashboard(call.principal, { institutionId, jurisdiction, from, to });
-      return { ...figures, from, to, asOf: figures.asOf ?? "" };
+      const figures = await statistics.dashboard(call.principal, { institutionId: institutionId ?? "", jurisdiction: jurisdiction ?? "", from, to });
+      return { ...figures, from, to };
     }),
   };
 }
