@@ -1,3 +1,4 @@
+import { HospitalGrade } from "@ihp/contracts/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXPLODING_NAME, LEAKY_DETAIL, UNKNOWN_SUBJECT } from "./support/fakeServices.js";
 import { type Harness, startHarness } from "./support/harness.js";
@@ -55,7 +56,7 @@ describe("institutions through the gateway", () => {
     });
     const call = h.services.calls.find((seen) => seen.method === "RegisterInstitution");
     expect(call?.token).toBe(adminToken);
-    expect(call?.request).toMatchObject({ requestId: "req-1", grade: 6, subjectCodes: ["03.07"] });
+    expect(call?.request).toMatchObject({ requestId: "req-1", grade: HospitalGrade.HOSPITAL_GRADE_TERTIARY_A, subjectCodes: ["03.07"] });
     // Default call timeout 5 s: the deadline the service saw is set, in the future, and not beyond it.
     expect(call?.deadline).toBeInstanceOf(Date);
     expect(call!.deadline!.getTime()).toBeGreaterThan(before);
