@@ -90,10 +90,9 @@ function recordsResolvers(deps: ContextDeps) {
     },
   } satisfies Gql.MutationResolvers<HttpContext>;
 
-  // Explicitly typed: the generated SubscriptionResolvers expect mercurius's pubsub shape, not this context.
   const Subscription = {
     medicalRecordsAwaitingCosign: {
-      subscribe(_root: unknown, _args: unknown, context: WsContext) {
+      subscribe(_root, _args, context) {
         const toPublic = (error: unknown) => deps.publicError(error, context);
         try {
           const { actor } = context;
@@ -108,7 +107,7 @@ function recordsResolvers(deps: ContextDeps) {
       },
       resolve: (record: Gql.MedicalRecord) => record,
     },
-  };
+  } satisfies Gql.SubscriptionResolvers<WsContext>;
 
   return { Query, Mutation, Subscription };
 }
