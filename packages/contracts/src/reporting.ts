@@ -53,8 +53,10 @@ export {
 export type { AnomalyCaseServiceServer } from "./gen/ihp/reporting/v1/anomalies.js";
 export {
   AdverseEventEntry,
+  AdverseEventKind,
   AdverseEventServiceClient,
   AdverseEventServiceService,
+  AdverseEventSeverity,
   CheckSuspensionsRequest,
   CheckSuspensionsResponse,
   LiftSuspensionRequest,
@@ -64,6 +66,7 @@ export {
   ReportAdverseEventRequest,
   ReportAdverseEventResponse,
   Suspension,
+  SuspensionScopeKind,
 } from "./gen/ihp/reporting/v1/adverse_events.js";
 export type { AdverseEventServiceServer } from "./gen/ihp/reporting/v1/adverse_events.js";
 export {

@@ -1,5 +1,14 @@
 import { enumName, enumValue } from "@ihp/contracts";
-import { AdverseEventServiceService, ComplaintCategory, ComplaintStatus, FeedbackServiceService, type Suspension } from "@ihp/contracts/reporting";
+import {
+  AdverseEventKind,
+  AdverseEventServiceService,
+  AdverseEventSeverity,
+  ComplaintCategory,
+  ComplaintStatus,
+  FeedbackServiceService,
+  type Suspension,
+  SuspensionScopeKind,
+} from "@ihp/contracts/reporting";
 import type * as Gql from "../../gen/graphql.js";
 import { callScope, type HttpContext } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
@@ -43,12 +52,20 @@ function supervisionResolvers(deps: ContextDeps) {
   const Mutation = {
     async reportAdverseEvent(_root, { input }, context) {
       const { scope, adverse } = await clients(context);
-      const response = await adverse.reportAdverseEvent({ ...input, consultId: input.consultId ?? "", requestId: input.requestId ?? "" }, scope);
-      return { adverseEventId: input.adverseEventId, reportedAt: response.reportedAt, suspended: response.suspended, suspensionId: orNull(response.suspensionId) };
+      const request = {
+        ...input,
+        kind: enumValue(AdverseEventKind, "ADVERSE_EVENT_KIND_", input.kind),
+        severity: enumValue(AdverseEventSeverity, "ADVERSE_EVENT_SEVERITY_", input.severity),
+        scopeKind: enumValue(SuspensionScopeKind, "SUSPENSION_SCOPE_KIND_", input.scopeKind),
+        consultId: input.consultId ?? undefined,
+        requestId: input.requestId ?? undefined,
+      };
+      const { reportedAt, suspended, suspensionId } = await adverse.reportAdverseEvent(request, scope);
+      return { adverseEventId: input.adverseEventId, reportedAt, suspended, suspensionId: suspensionId ?? null };
     },
     async liftSuspension(_root, { input }, context) {
       const { scope, adverse } = await clients(context);
-      const response = await adverse.liftSuspension({ ...input, requestId: input.requestId ?? "" }, scope);
+      const response = await adverse.liftSuspension({ ...input, requestId: input.requestId ?? undefined }, scope);
       return { suspensionId: input.suspensionId, liftedAt: response.liftedAt };
     },
     async rateConsult(_root, { input }, context) {

@@ -1,3 +1,4 @@
+import { enumName } from "@ihp/contracts";
 import type {
   AdverseEventServiceServer,
   CheckSuspensionsRequest,
@@ -16,7 +17,7 @@ import type { SuspensionRecord } from "../domain/adverseEvents/suspensionDecider
 
 type Handlers = ReturnType<typeof adverseEventHandlers>;
 
-const optional = (requestId: string): { requestId?: string } => (requestId === "" ? {} : { requestId });
+const optional = (requestId: string | undefined): { requestId?: string } => (requestId === undefined ? {} : { requestId });
 
 function toSuspension(record: SuspensionRecord): Suspension {
   return {
@@ -35,19 +36,17 @@ function toSuspension(record: SuspensionRecord): Suspension {
 /** ihp.reporting.v1.AdverseEventService (proto/ihp/reporting/v1/adverse_events.proto), REP-06. */
 export function adverseEventServer(grpc: GrpcHandlers, adverseEvents: Handlers): AdverseEventServiceServer {
   return {
-    reportAdverseEvent: grpc.unary<ReportAdverseEventRequest, ReportAdverseEventResponse>(async (request, call) => {
+    reportAdverseEvent: grpc.unary<ReportAdverseEventRequest, ReportAdverseEventResponse>(async ({ kind, severity, scopeKind, consultId, requestId, ...request }, call) => {
+      // An unset or unknown value is "", which the domain refuses (ADVERSE_EVENT_INVALID) like any name it does not know.
       const outcome = await adverseEvents.report(call.principal, {
-        adverseEventId: request.adverseEventId,
-        institutionId: request.institutionId,
-        kind: request.kind,
-        severity: request.severity,
-        scopeKind: request.scopeKind,
-        scopeValue: request.scopeValue,
-        consultId: request.consultId,
-        description: request.description,
-        ...optional(request.requestId),
+        ...request,
+        kind: enumName("ADVERSE_EVENT_KIND_", kind) ?? "",
+        severity: enumName("ADVERSE_EVENT_SEVERITY_", severity) ?? "",
+        scopeKind: enumName("SUSPENSION_SCOPE_KIND_", scopeKind) ?? "",
+        consultId: consultId ?? "",
+        ...optional(requestId),
       });
-      return { reportedAt: outcome.reportedAt, suspended: outcome.suspensionId !== undefined, suspensionId: outcome.suspensionId ?? "" };
+      return { reportedAt: outcome.reportedAt, suspended: outcome.suspensionId !== undefined, suspensionId: outcome.suspensionId };
     }),
     liftSuspension: grpc.unary<LiftSuspensionRequest, LiftSuspensionResponse>(async (request, call) => {
       const liftedAt = await adverseEvents.lift(call.principal, {
