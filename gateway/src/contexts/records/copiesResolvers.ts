@@ -9,11 +9,11 @@ import {
 import type * as Gql from "../../gen/graphql.js";
 import { callScope, type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
+import { orNull } from "./resolvers.js";
 
 // Exports, copies, minimized access logs and custody (copies.graphql) through the records service's copies.proto
 // services. The gateway converts; the records service decides (deny by default), records every read and refusal.
 
-const orNull = (value: string): string | null => (value === "" ? null : value);
 const copyRequestView = (view: CopyRequestView): Gql.RecordCopyRequest => ({ ...view, copyId: orNull(view.copyId) });
 const custodyView = (view: CustodyView): Gql.RecordCustody => ({
   ...view,

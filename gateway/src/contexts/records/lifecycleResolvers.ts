@@ -2,14 +2,11 @@ import { type ApproveRecordDestructionResponse, type RecordLifecycle, RecordLife
 import type * as Gql from "../../gen/graphql.js";
 import { callScope, type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
+import { known, orNull } from "./resolvers.js";
 
 /** What every lifecycle act answers (CosignRecordResponse, ArchiveRecordResponse, …): the record's lifecycle state. */
 type LifecycleAnswer = { readonly record?: RecordLifecycle | undefined };
 
-const STATUSES = ["DRAFT", "PENDING_COSIGN", "SIGNED", "ARCHIVED", "DESTROYED"] as const satisfies readonly Gql.MedicalRecordStatus[];
-/** The proto's "not set" is the empty string; GraphQL says null. */
-const orNull = (value: string): string | null => (value === "" ? null : value);
-const known = (status: string): Gql.MedicalRecordStatus | null => STATUSES.find((name) => name === status) ?? null;
 
 export function lifecycleView(record: RecordLifecycle): Gql.MedicalRecordLifecycle {
   const { seal } = record;

@@ -7,9 +7,10 @@ import { callScope, type HttpContext, present, type WsContext } from "../../reso
 import type { ContextDeps, GatewayModule } from "../module.js";
 
 const STATUSES = ["DRAFT", "PENDING_COSIGN", "SIGNED", "ARCHIVED", "DESTROYED"] as const satisfies readonly Gql.MedicalRecordStatus[];
-/** The proto's "not set" is the empty string; GraphQL says null. */
-const orNull = (value: string): string | null => (value === "" ? null : value);
-const known = (status: string): Gql.MedicalRecordStatus | null => STATUSES.find((name) => name === status) ?? null;
+/** Where the proto still says "not set" with the empty string (a field a gRPC-level test pins to ""); GraphQL says null. */
+export const orNull = (value: string): string | null => (value === "" ? null : value);
+/** The proto's status string (not an enum yet), null for one this gateway does not know. */
+export const known = (status: string): Gql.MedicalRecordStatus | null => STATUSES.find((name) => name === status) ?? null;
 
 export function recordView(record: RecordMessage): Gql.MedicalRecord {
   const { sections, media, patientSex, department, priorRecordId, patientBirthDate, ...rest } = record;
