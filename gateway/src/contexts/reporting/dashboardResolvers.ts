@@ -3,7 +3,11 @@ import type * as Gql from "../../gen/graphql.js";
 import { callScope, type HttpContext } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
-const durations = (d: Durations | undefined): Gql.Durations => ({ count: d?.count ?? 0, medianMinutes: d?.medianMinutes ?? null, p90Minutes: d?.p90Minutes ?? null });
+const durations = (d: Durations | undefined): Gql.Durations => ({
+  count: d?.count ?? 0,
+  medianMinutes: d?.medianMinutes ?? null,
+  p90Minutes: d?.p90Minutes ?? null,
+});
 
 /** REP-04 supervision statistics: every decision and refusal is the reporting service's. */
 function dashboardResolvers(deps: ContextDeps) {

@@ -37,7 +37,12 @@ function incidentResolvers(deps: ContextDeps) {
       return {
         ...incident,
         kind: kindOut(kind),
-        tasks: tasks.map((task) => ({ ...task, authority: authorityOut(task.authority), notifiedAt: orNull(task.notifiedAt), reference: orNull(task.reference) })),
+        tasks: tasks.map(({ authority, notifiedAt, reference, ...task }) => ({
+          ...task,
+          authority: authorityOut(authority),
+          notifiedAt: orNull(notifiedAt),
+          reference: orNull(reference),
+        })),
       };
     },
   } satisfies Gql.QueryResolvers<HttpContext>;

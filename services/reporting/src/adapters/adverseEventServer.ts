@@ -36,7 +36,8 @@ function toSuspension(record: SuspensionRecord): Suspension {
 /** ihp.reporting.v1.AdverseEventService (proto/ihp/reporting/v1/adverse_events.proto), REP-06. */
 export function adverseEventServer(grpc: GrpcHandlers, adverseEvents: Handlers): AdverseEventServiceServer {
   return {
-    reportAdverseEvent: grpc.unary<ReportAdverseEventRequest, ReportAdverseEventResponse>(async ({ kind, severity, scopeKind, consultId, requestId, ...request }, call) => {
+    reportAdverseEvent: grpc.unary<ReportAdverseEventRequest, ReportAdverseEventResponse>(async (message, call) => {
+      const { kind, severity, scopeKind, consultId, requestId, ...request } = message;
       // An unset or unknown value is "", which the domain refuses (ADVERSE_EVENT_INVALID) like any name it does not know.
       const outcome = await adverseEvents.report(call.principal, {
         ...request,

@@ -57,7 +57,8 @@ export function grpcAuditSource(options: {
       const found: SecurityRecord[] = [];
       let after = "";
       for (let pages = 0; pages < MAX_PAGES; pages += 1) {
-        const request = { from: period.from, to: period.to, actorId: "", action: "", outcome: AuditOutcome.AUDIT_OUTCOME_UNSPECIFIED, institutionId: "", first: PAGE, after };
+        const outcome = AuditOutcome.AUDIT_OUTCOME_UNSPECIFIED;
+        const request = { from: period.from, to: period.to, actorId: "", action: "", outcome, institutionId: "", first: PAGE, after };
         const token = await options.token();
         const response = await open().listAuditRecords(request, { token, timeoutMs: CALL_MS });
         for (const record of response.records) {
