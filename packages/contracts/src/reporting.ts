@@ -32,6 +32,7 @@ export {
 export {
   GetIncidentRequest,
   GetIncidentResponse,
+  IncidentKind,
   IncidentServiceClient,
   IncidentServiceService,
   IncidentTaskStatus,

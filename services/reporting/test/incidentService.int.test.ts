@@ -1,6 +1,7 @@
 import type { ServiceError } from "@grpc/grpc-js";
 import {
   type GetIncidentResponse,
+  IncidentKind,
   IncidentServiceClient,
   type MarkAuthorityNotifiedRequest,
   type MarkAuthorityNotifiedResponse,
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, refusal, startHarness } from "./support/harness.js";
 
 function report(client: IncidentServiceClient, token: string, request: Partial<ReportIncidentRequest>): Promise<ReportIncidentResponse> {
-  const full: ReportIncidentRequest = { incidentId: "", institutionId: "", kind: "", criticalInfrastructure: false, categoryCode: "", requestId: "", ...request };
+  const full: ReportIncidentRequest = { incidentId: "", institutionId: "", kind: IncidentKind.INCIDENT_KIND_UNSPECIFIED, criticalInfrastructure: false, categoryCode: "", ...request };
   return new Promise((resolve, reject) => {
     client.reportIncident(full, withBearerToken(token), (error: ServiceError | null, response: ReportIncidentResponse) => {
       if (error === null) resolve(response);
@@ -22,7 +23,7 @@ function report(client: IncidentServiceClient, token: string, request: Partial<R
 }
 
 function markNotified(client: IncidentServiceClient, token: string, request: Partial<MarkAuthorityNotifiedRequest>): Promise<MarkAuthorityNotifiedResponse> {
-  const full: MarkAuthorityNotifiedRequest = { incidentId: "", authority: "", reference: "", requestId: "", ...request };
+  const full: MarkAuthorityNotifiedRequest = { incidentId: "", authority: "", reference: "", ...request };
   return new Promise((resolve, reject) => {
     client.markAuthorityNotified(full, withBearerToken(token), (error: ServiceError | null, response: MarkAuthorityNotifiedResponse) => {
       if (error === null) resolve(response);
@@ -57,7 +58,7 @@ describe("IncidentService over gRPC (REP-07)", () => {
 
   it("REP-07: a critical-infrastructure MAJOR_CYBER report returns 1 h tasks; a notified task stops alerting, the other alerts once", async () => {
     const admin = await harness.token("institution_admin", "inst-1");
-    const request = { incidentId, institutionId: "inst-1", kind: "MAJOR_CYBER", criticalInfrastructure: true, categoryCode: "ransomware", requestId: "r-1" };
+    const request = { incidentId, institutionId: "inst-1", kind: IncidentKind.INCIDENT_KIND_MAJOR_CYBER, criticalInfrastructure: true, categoryCode: "ransomware", requestId: "r-1" };
     const response = await report(client, admin, request);
     expect(response).toEqual({
       incidentId,
@@ -86,8 +87,8 @@ describe("IncidentService over gRPC (REP-07)", () => {
     const regulator = await harness.token("regulator", "tianjin");
     const admin = await harness.token("institution_admin", "inst-1");
     const other = await harness.token("institution_admin", "inst-2");
-    expect(await refusal(report(client, regulator, { incidentId: "x", institutionId: "inst-1", kind: "DATA_LEAK" }))).toMatchObject({ code: "ROLE_NOT_ALLOWED", status: 7 });
-    expect(await refusal(report(client, admin, { incidentId: "x", institutionId: "inst-1", kind: "OUTAGE" }))).toMatchObject({ code: "INCIDENT_KIND_UNKNOWN", status: 3 });
+    expect(await refusal(report(client, regulator, { incidentId: "x", institutionId: "inst-1", kind: IncidentKind.INCIDENT_KIND_DATA_LEAK }))).toMatchObject({ code: "ROLE_NOT_ALLOWED", status: 7 });
+    expect(await refusal(report(client, admin, { incidentId: "x", institutionId: "inst-1", kind: IncidentKind.INCIDENT_KIND_UNSPECIFIED }))).toMatchObject({ code: "INCIDENT_KIND_UNKNOWN", status: 3 });
     expect(await refusal(markNotified(client, other, { incidentId, authority: "health", reference: "x" }))).toMatchObject({ code: "INCIDENT_OTHER_INSTITUTION", status: 7 });
     expect(await refusal(markNotified(client, admin, { incidentId, authority: "police", reference: "x" }))).toMatchObject({ code: "NOTIFICATION_TASK_UNKNOWN", status: 5 });
     expect(await refusal(markNotified(client, admin, { incidentId, authority: "cyberspace", reference: "again" }))).toMatchObject({ code: "NOTIFICATION_ALREADY_DONE", status: 9 });

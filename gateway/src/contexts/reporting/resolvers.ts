@@ -1,6 +1,7 @@
-import { AnomalyCaseServiceService, IncidentServiceService } from "@ihp/contracts/reporting";
+import { enumName, enumValue } from "@ihp/contracts";
+import { AnomalyCaseServiceService, IncidentKind, IncidentServiceService } from "@ihp/contracts/reporting";
 import type * as Gql from "../../gen/graphql.js";
-import { callScope, type HttpContext } from "../../resolvers/context.js";
+import { callScope, type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
 const AUTHORITY_OUT = { cyberspace: "CYBERSPACE", health: "HEALTH" } as const satisfies Readonly<Record<string, Gql.IncidentAuthority>>;
@@ -11,11 +12,6 @@ function authorityOut(authority: string): Gql.IncidentAuthority {
   // The SDL enum is the contract; an authority the service added without the gateway is a deployment mismatch.
   if (known === undefined) throw new Error(`unknown incident authority from reporting: ${authority}`);
   return known;
-}
-
-function kindOut(kind: string): Gql.IncidentKind {
-  if (kind !== "DATA_LEAK" && kind !== "MAJOR_CYBER") throw new Error(`unknown incident kind from reporting: ${kind}`);
-  return kind;
 }
 
 const orNull = (value: string): string | null => (value === "" ? null : value);
@@ -36,7 +32,7 @@ function incidentResolvers(deps: ContextDeps) {
       const { kind, tasks, ...incident } = await incidents.getIncident({ incidentId }, scope);
       return {
         ...incident,
-        kind: kindOut(kind),
+        kind: present(enumName("INCIDENT_KIND_", kind) ?? undefined, "the incident's kind"),
         tasks: tasks.map(({ authority, notifiedAt, reference, ...task }) => ({
           ...task,
           authority: authorityOut(authority),
@@ -50,12 +46,13 @@ function incidentResolvers(deps: ContextDeps) {
     /** The service checks role, tenant and kind and records refusals; the gateway forwards the caller's token. */
     async reportIncident(_root, { input }, context) {
       const { scope, incidents } = await clients(context);
-      const response = await incidents.reportIncident({ ...input, requestId: input.requestId ?? "" }, scope);
+      const request = { ...input, kind: enumValue(IncidentKind, "INCIDENT_KIND_", input.kind), requestId: input.requestId ?? undefined };
+      const response = await incidents.reportIncident(request, scope);
       return { ...response, tasks: response.tasks.map((task) => ({ ...task, authority: authorityOut(task.authority) })) };
     },
     async markIncidentAuthorityNotified(_root, { input }, context) {
       const { scope, incidents } = await clients(context);
-      const request = { ...input, authority: AUTHORITY_IN[input.authority], requestId: input.requestId ?? "" };
+      const request = { ...input, authority: AUTHORITY_IN[input.authority], requestId: input.requestId ?? undefined };
       const response = await incidents.markAuthorityNotified(request, scope);
       return { incidentId: input.incidentId, authority: input.authority, notifiedAt: response.notifiedAt };
     },

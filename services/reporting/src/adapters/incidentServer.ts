@@ -1,19 +1,22 @@
-import type {
-  GetIncidentRequest,
-  GetIncidentResponse,
-  IncidentServiceServer,
-  MarkAuthorityNotifiedRequest,
-  MarkAuthorityNotifiedResponse,
-  ReportIncidentRequest,
-  ReportIncidentResponse,
+import { enumName, enumValue } from "@ihp/contracts";
+import {
+  type GetIncidentRequest,
+  type GetIncidentResponse,
+  IncidentKind,
+  type IncidentServiceServer,
+  type MarkAuthorityNotifiedRequest,
+  type MarkAuthorityNotifiedResponse,
+  type ReportIncidentRequest,
+  type ReportIncidentResponse,
 } from "@ihp/contracts/reporting";
 import type { GrpcHandlers } from "@ihp/platform";
 import type { incidentHandlers } from "../application/incidents.js";
 import type { IncidentEvent } from "../domain/incidents/incidentDecider.js";
+import { isIncidentKind } from "../domain/incidents/incidentDeadlines.js";
 
 type Handlers = ReturnType<typeof incidentHandlers>;
 
-const optional = (requestId: string): { requestId?: string } => (requestId === "" ? {} : { requestId });
+const optional = (requestId: string | undefined): { requestId?: string } => (requestId === undefined ? {} : { requestId });
 
 /** ihp.reporting.v1.IncidentService (proto/ihp/reporting/v1/incidents.proto), REP-07. */
 export function incidentServer(grpc: GrpcHandlers, incidents: Handlers): IncidentServiceServer {
@@ -22,7 +25,8 @@ export function incidentServer(grpc: GrpcHandlers, incidents: Handlers): Inciden
       const [event] = await incidents.reportIncident(call.principal, {
         incidentId: request.incidentId,
         institutionId: request.institutionId,
-        kind: request.kind,
+        // An unset or unknown kind is "", refused like any kind the domain does not know (INCIDENT_KIND_UNKNOWN).
+        kind: enumName("INCIDENT_KIND_", request.kind) ?? "",
         operatorClass: request.criticalInfrastructure ? "critical_infrastructure" : "other",
         categoryCode: request.categoryCode,
         ...optional(request.requestId),
@@ -49,7 +53,7 @@ export function incidentServer(grpc: GrpcHandlers, incidents: Handlers): Inciden
       return {
         incidentId: view.incidentId,
         institutionId: view.institutionId,
-        kind: view.kind,
+        kind: isIncidentKind(view.kind) ? enumValue(IncidentKind, "INCIDENT_KIND_", view.kind) : IncidentKind.INCIDENT_KIND_UNSPECIFIED,
         criticalInfrastructure: view.operatorClass === "critical_infrastructure",
         categoryCode: view.categoryCode,
         reportedAt: view.reportedAt,
