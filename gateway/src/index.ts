@@ -7,7 +7,7 @@ export { DEFAULT_LIMITS } from "./limits/limits.js";
 export type { Limits } from "./limits/limits.js";
 export { GATEWAY_ERRORS } from "./errors/gatewayErrors.js";
 export type { GatewayErrorCode } from "./errors/gatewayErrors.js";
-export type { ClientTls, ServiceTarget } from "./grpc/downstream.js";
+export type { ClientTls } from "./grpc/downstream.js";
 export { FEED_ENTRY_SUBJECT } from "./subscriptions/feedConsumer.js";
 export { loadGatewayConfig } from "./config.js";
 export { loadComposedSchemaText } from "./schema.js";

@@ -1,6 +1,4 @@
 import { readFileSync } from "node:fs";
-import type { InstitutionServiceClient } from "@ihp/contracts/identity";
-import type { RegulatorFeedServiceClient } from "@ihp/contracts/reporting";
 import type { Bus, Consumer } from "@ihp/messaging";
 import { createMetricsRegistry, type ErrorDescription, type Logger, type MetricsRegistry, type PrincipalResolver } from "@ihp/platform";
 import cors from "@fastify/cors";
@@ -13,7 +11,7 @@ import { Caller } from "./auth/caller.js";
 import { createPublicErrors } from "./errors/errorFormatter.js";
 import { GatewayError } from "./errors/gatewayError.js";
 import { createGatewayCatalog } from "./errors/publicError.js";
-import { type ClientTls, connectDownstream, type ServiceTarget } from "./grpc/downstream.js";
+import { type ClientTls, connectDownstream } from "./grpc/downstream.js";
 import { clientErrorHandler, errorResponses } from "./http/errorResponses.js";
 import { gatewayMetrics } from "./http/gatewayMetrics.js";
 import { dashboardRoutes } from "./http/dashboard.js";
@@ -37,10 +35,10 @@ import { FeedHub } from "./subscriptions/feedHub.js";
 import { webSocketSupport } from "./subscriptions/websocket.js";
 
 export interface GatewayOptions {
-  /** The identity service: a client (embedded runner, tests) or a `host:port` to dial. */
-  readonly identity: ServiceTarget<InstitutionServiceClient>;
-  /** The reporting service: a client or a `host:port` to dial. */
-  readonly reporting: ServiceTarget<RegulatorFeedServiceClient>;
+  /** `host:port` of the identity service (required). */
+  readonly identity: string;
+  /** `host:port` of the reporting service (required). */
+  readonly reporting: string;
   /** `host:port` of the consult, prescription and pharmacy services; their fields answer SERVICE_NOT_CONFIGURED without. */
   readonly consult?: string | undefined;
   readonly prescription?: string | undefined;

@@ -1,6 +1,6 @@
 import type { Actor, Caller } from "../auth/caller.js";
 import type { Downstream } from "../grpc/downstream.js";
-import type { CallScope } from "../grpc/unary.js";
+import type { CallScope } from "@ihp/platform";
 import type { RequestTrace } from "../http/requestTrace.js";
 import type { Limits } from "../limits/limits.js";
 
@@ -25,6 +25,7 @@ export interface ResolverDeps {
   readonly callTimeoutMs: number;
 }
 
+/** What a call carries for `actor` (ARCHITECTURE §6 step 1): their token, the request's trace, the deadline. */
 export function callScope(deps: ResolverDeps, context: HttpContext, actor: Actor | undefined): CallScope {
   return { token: actor?.token, trace: context.trace.context, timeoutMs: deps.callTimeoutMs };
 }

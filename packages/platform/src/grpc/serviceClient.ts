@@ -48,7 +48,7 @@ export interface ServiceClientOptions {
    * The error middleware: what a failed call throws instead of grpc-js's ServiceError (services turn it into a
    * RemoteError carrying the callee's stable code; the gateway names the context of a backend that is down).
    */
-  readonly mapError?: ((error: unknown) => unknown) | undefined;
+  readonly mapError?: ((error: Error) => Error) | undefined;
   /** A channel to share (all services of one backend ride on one connection). Default: the in-process channel of a
    * server in this process when the embedded transport is on, else a new connection to `address`. */
   readonly channelOverride?: ReturnType<Client["getChannel"]> | undefined;
@@ -80,7 +80,7 @@ export function serviceClient<S extends ServiceDefinition>(
 ): OwnedServiceClient<S> {
   const channelOptions = options.channelOverride === undefined ? inProcessClientOptions(address) : { channelOverride: options.channelOverride };
   const client = new Client(address, credentials, channelOptions);
-  const mapError = options.mapError ?? ((error: unknown) => error);
+  const mapError = options.mapError ?? ((error: Error) => error);
   const methods: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(definition) as [string, MethodDefinition<unknown, unknown>][]) {
     if (method.requestStream) continue;
@@ -106,7 +106,7 @@ export function serviceClient<S extends ServiceDefinition>(
  * A server stream as an async iterator: messages in order, the stream's error (mapped) thrown to the reader, and
  * the call cancelled when the reader leaves (`return()`); the CANCELLED that follows is the end, not a failure.
  */
-function streamIterator<T>(call: ClientReadableStream<T>, mapError: (error: unknown) => unknown): AsyncIterableIterator<T> {
+function streamIterator<T>(call: ClientReadableStream<T>, mapError: (error: Error) => Error): AsyncIterableIterator<T> {
   const queue: T[] = [];
   const waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void }[] = [];
   let failure: unknown;
@@ -125,7 +125,7 @@ function streamIterator<T>(call: ClientReadableStream<T>, mapError: (error: unkn
     queue.push(message);
     settle();
   });
-  call.on("error", (error: unknown) => {
+  call.on("error", (error: Error) => {
     if (!ended) failure = mapError(error);
     settle();
   });
