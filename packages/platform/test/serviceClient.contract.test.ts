@@ -15,24 +15,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inProcessChannel } from "../src/grpc/inProcess.js";
 import { type RunningGrpcServer, serveGrpc } from "../src/grpc/serveGrpc.js";
 import { serviceClient } from "../src/grpc/serviceClient.js";
+import { jsonMethod } from "./support/echoService.js";
 
 // The one typed client (issue 16 item 1): its middleware puts the token, extra headers and a deadline on the wire,
 // maps errors, and reads server streams as async iterators — the same over loopback HTTP/2 and in process.
 
 type Message = { readonly text: string; readonly count?: number };
-const json = {
-  serialize: (value: Message): Buffer => Buffer.from(JSON.stringify(value)),
-  deserialize: (bytes: Buffer): Message => JSON.parse(bytes.toString("utf8")) as Message,
-};
-const method = <Stream extends boolean>(name: string, responseStream: Stream): MethodDefinition<Message, Message> & { responseStream: Stream } => ({
-  path: `/test.Echo/${name}`,
-  requestStream: false,
-  responseStream,
-  requestSerialize: json.serialize,
-  requestDeserialize: json.deserialize,
-  responseSerialize: json.serialize,
-  responseDeserialize: json.deserialize,
-});
+const method = <Stream extends boolean>(name: string, responseStream: Stream) =>
+  jsonMethod(`/test.Echo/${name}`, responseStream) as MethodDefinition<Message, Message> & { responseStream: Stream };
 const definition = { echo: method("Echo", false), fail: method("Fail", false), stream: method("Stream", true) } satisfies ServiceDefinition;
 
 let streamCancelled = 0;

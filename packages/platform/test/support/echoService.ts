@@ -15,10 +15,11 @@ const json = {
   deserialize: (buffer: Buffer): never => JSON.parse(buffer.toString()) as never,
 };
 
-function method(name: string, responseStream: boolean) {
+/** A JSON-encoded method definition at `path` (what generated code would give, without generating any). */
+export function jsonMethod<Stream extends boolean>(path: string, responseStream: Stream) {
   return {
-    path: `/ihp.test.v1.EchoService/${name}`,
-    requestStream: false,
+    path,
+    requestStream: false as const,
     responseStream,
     requestSerialize: json.serialize,
     requestDeserialize: json.deserialize,
@@ -26,6 +27,8 @@ function method(name: string, responseStream: boolean) {
     responseDeserialize: json.deserialize,
   };
 }
+
+const method = (name: string, responseStream: boolean) => jsonMethod(`/ihp.test.v1.EchoService/${name}`, responseStream);
 
 export const EchoDefinition = {
   echo: method("Echo", false),
