@@ -196,12 +196,10 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
   /** Commits the pending appends as one batch, then the ones that arrived meanwhile, one batch at a time. */
   private flush(): Promise<void> {
     this.flushScheduled = false;
+    if (this.committing !== undefined) return this.committing;
     const batch = this.pending;
+    if (batch.length === 0) return Promise.resolve();
     this.pending = [];
-    if (batch.length === 0 || this.committing !== undefined) {
-      this.pending = [...batch, ...this.pending];
-      return this.committing ?? Promise.resolve();
-    }
     const recordedAt = this.clock().toISOString();
     const requests = batch.map(({ streamId, events, expectedRevision }) => ({ streamId, events: events.map(encodedOnly), expectedRevision }));
     this.committing = this.writer.write(requests, recordedAt).then(

@@ -1,6 +1,5 @@
 import { once } from "node:events";
 import {
-  type CallOptions,
   type handleServerStreamingCall,
   type handleUnaryCall,
   type Metadata,
@@ -17,7 +16,7 @@ import { readErrorDetail } from "../errors/errorDetailTrailer.js";
 import { toGrpcError } from "../errors/toGrpcError.js";
 import type { GrpcMetrics } from "../metrics/grpcMetrics.js";
 import { extractTraceContext } from "../tracing/propagation.js";
-import { callDeadline, outgoingMetadata } from "./callOptions.js";
+import { outgoingMetadata } from "./callOptions.js";
 
 // The parts of a server call (unary or streaming) the wrapper uses; grpc-js does not export its common base type.
 type ServerSurfaceCall = Pick<
@@ -42,8 +41,6 @@ export interface PublicCallContext {
   /** Aborted when the client cancels or the deadline passes: stop work that nobody will read. */
   readonly signal: AbortSignal;
   readonly deadline: Date | undefined;
-  /** Options for a downstream call: `ms` from now, capped by this call's deadline. */
-  callOptions(ms: number): CallOptions;
   /** Metadata for a downstream call: the caller's token, if any, and the current trace context. */
   outgoing(): Metadata;
 }
@@ -176,7 +173,6 @@ function publicContext(
     metadata: call.metadata,
     signal,
     deadline,
-    callOptions: (ms) => callDeadline(ms, deadline),
     outgoing: () => outgoingMetadata({ token }),
   };
 }
