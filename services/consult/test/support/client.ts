@@ -1,55 +1,35 @@
-import { Client, credentials, Metadata } from "@grpc/grpc-js";
-import { fromGrpcError, type RemoteError, withBearerToken } from "@ihp/platform";
+import { credentials, type MethodDefinition, type ServiceDefinition } from "@grpc/grpc-js";
+import { type CallScope, fromGrpcError, type OwnedServiceClient, type RemoteError, serviceClient } from "@ihp/platform";
 
-interface MethodDefinition {
-  readonly path: string;
-  readonly requestSerialize: (value: never) => Buffer;
-  readonly responseDeserialize: (value: Buffer) => unknown;
-}
+type Shapes<M> = M extends MethodDefinition<infer Req, infer Res> ? { readonly request: Req; readonly response: Res } : never;
+type RequestOf<M> = Shapes<M>["request"];
+type ResponseOf<M> = Shapes<M>["response"];
 
-type RequestOf<D> = D extends { requestSerialize: (value: infer R) => Buffer } ? R : never;
-type ResponseOf<D> = D extends { responseDeserialize: (value: Buffer) => infer R } ? R : never;
+/** The typed client of one service (no error mapping: refusalOf reads the gRPC error), with the token per call. */
+export class TestClient<S extends ServiceDefinition> {
+  private readonly client: OwnedServiceClient<S>;
 
-/** A plain gRPC client of one service definition that returns promises; a token per call. */
-export class TestClient<S extends Record<string, MethodDefinition>> {
-  private readonly client: Client;
-
-  constructor(
-    private readonly service: S,
-    port: number,
-  ) {
-    this.client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+  constructor(service: S, port: number) {
+    this.client = serviceClient(service, `127.0.0.1:${port}`, credentials.createInsecure());
   }
 
   call<K extends keyof S & string>(name: K, request: RequestOf<S[K]>, token?: string): Promise<ResponseOf<S[K]>> {
-    const definition = this.service[name] as unknown as {
-      path: string;
-      requestSerialize: (value: RequestOf<S[K]>) => Buffer;
-      responseDeserialize: (value: Buffer) => ResponseOf<S[K]>;
-    };
-    const metadata = token === undefined ? new Metadata() : withBearerToken(token);
-    return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, metadata, { deadline: Date.now() + 10_000 }, (error, value) => {
-        if (error !== null) reject(error);
-        else resolve(value as ResponseOf<S[K]>);
-      });
-    });
+    const unary = this.client[name] as (request: RequestOf<S[K]>, scope: CallScope) => Promise<ResponseOf<S[K]>>;
+    return unary(request, { token, timeoutMs: 10_000 });
   }
 
-  /** A server stream: collects messages into `into` until it ends; cancel() ends it from this side. */
-  stream<K extends keyof S & string>(name: K, request: RequestOf<S[K]>, token: string, into: ResponseOf<S[K]>[]) {
-    const definition = this.service[name] as unknown as {
-      path: string;
-      requestSerialize: (value: RequestOf<S[K]>) => Buffer;
-      responseDeserialize: (value: Buffer) => ResponseOf<S[K]>;
-    };
-    const call = this.client.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, withBearerToken(token));
-    const ended = new Promise<unknown>((resolve) => {
-      call.on("data", (message: ResponseOf<S[K]>) => into.push(message));
-      call.on("error", (error) => resolve(error));
-      call.on("end", () => resolve(undefined));
-    });
-    return { ended, cancel: () => call.cancel() };
+  /** A server stream: collects messages into `into`; `ended` is the error it ended with, undefined when it completed. */
+  stream<K extends keyof S & string>(name: K, request: RequestOf<S[K]>, token: string, into: ResponseOf<S[K]>[]): { readonly ended: Promise<unknown> } {
+    const messages = (this.client[name] as (request: RequestOf<S[K]>, scope: CallScope) => AsyncIterable<ResponseOf<S[K]>>)(request, { token });
+    const ended = (async () => {
+      try {
+        for await (const message of messages) into.push(message);
+        return undefined;
+      } catch (error) {
+        return error;
+      }
+    })();
+    return { ended };
   }
 
   close(): void {
