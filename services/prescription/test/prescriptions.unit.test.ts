@@ -1,4 +1,4 @@
-import { fold } from "@ihp/eventsourcing";
+import { DomainError, fold } from "@ihp/eventsourcing";
 import { given } from "@ihp/testing";
 import { describe, expect, it } from "vitest";
 import {
@@ -32,13 +32,22 @@ function drafted(body: ContentInput = content(), snapshot: ConsultSnapshot = con
   return decided([], draft(body, snapshot, actor));
 }
 
+/** The document signing would sign, or "" when planning refuses (the decider then refuses the command the same way). */
+function documentIfPlanned(document: () => string): string {
+  try {
+    return document();
+  } catch (error) {
+    if (error instanceof DomainError) return "";
+    throw error;
+  }
+}
+
 /** A sign command as the application builds it: plan, serial, the canonical document, identity's verdict. */
 function sign(history: readonly PrescriptionEvent[], overrides: Partial<SignPrescription> = {}): SignPrescription {
   const state = fold(decider, history) as Prescription;
   const base = { version: state.version, consult: consult(), validityDays: 1, actor: PHYSICIAN, at: AT, ...overrides };
-  const plan = planSigning(catalogue, state, base);
   const serialNumber = overrides.serialNumber ?? `RX-20260302-000012AB-00000${state.version}`;
-  const document = "issuedOn" in plan ? documentToSign(state, plan, serialNumber) : "";
+  const document = documentIfPlanned(() => documentToSign(state, planSigning(catalogue, state, base), serialNumber));
   return {
     type: "SignPrescription",
     prescriptionId: PRESCRIPTION_ID,

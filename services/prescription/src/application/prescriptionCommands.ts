@@ -13,7 +13,7 @@ import {
   type PrescriptionCommand,
   prescriptionDecider,
   type PrescriptionState,
-  profileFor,
+  profileInEffect,
   type ReviewOutcome,
 } from "../domain/prescriptions/index.js";
 import { nextSerial, type SerialNumberAllocated, serialsDecider } from "../domain/serials/serials.js";
@@ -94,8 +94,7 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
   const profileVersionAt = (now: Date, jurisdiction?: string) => (state: PrescriptionState) => {
     const code = jurisdiction ?? (state.status === "none" ? undefined : state.consult.jurisdiction);
     if (code === undefined) return undefined;
-    const profile = profileFor(code, now);
-    return "version" in profile && typeof profile.version === "string" ? profile.version : undefined;
+    return profileInEffect(code, now)?.version;
   };
 
   const acting = (caller: Caller, role: Role, tenantId: string): Acting => ({
@@ -197,7 +196,6 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
           const validityDays = input.validityDays === 0 ? 1 : input.validityDays;
           const base = { version: input.version, consult, validityDays, actor, at: now };
           const plan = planSigning(catalogue, prescription, base);
-          if (plan instanceof DomainError) throw plan;
           const drugCodes = prescription.content.lines.map((line) => line.drugCode);
           await requireNotSuspended(options.suspensions, { institutionId: consult.institutionId, clinicianId: actor.id, drugCodes }, forwarded(caller));
           const serialKey = { institutionId: consult.institutionId, issuedOn: plan.issuedOn, prescriptionId, version: prescription.version };

@@ -12,7 +12,7 @@ import { beijingDay } from "@ihp/jurisdiction";
 import type { PrescriptionView } from "../../application/prescriptionEvents.js";
 import type { PrescriptionSummary } from "../../application/prescriptionQueries.js";
 import type { ContentInput, ReviewStatus } from "../../domain/prescriptions/index.js";
-import { missingAttestations, needsPatientConfirmation, profileFor } from "../../domain/prescriptions/index.js";
+import { missingAttestations, needsPatientConfirmation, profileInEffect } from "../../domain/prescriptions/index.js";
 
 /** The domain's "not set" is the empty string; the proto's is an absent optional field. */
 const given = (value: string): string | undefined => (value === "" ? undefined : value);
@@ -47,7 +47,7 @@ export function contentFromProto(content: PrescriptionContent | undefined): Cont
 
 export function prescriptionToProto(view: PrescriptionView, now: Date): PrescriptionMessage {
   const p = view.prescription;
-  const profile = profileFor(p.consult.jurisdiction, now);
+  const profile = profileInEffect(p.consult.jurisdiction, now);
   return {
     prescriptionId: p.prescriptionId,
     consultId: p.consult.consultId,
@@ -87,10 +87,10 @@ export function prescriptionToProto(view: PrescriptionView, now: Date): Prescrip
     longTerm: p.content.longTerm,
     longTermConfirmed: p.longTermConfirmed,
     // The same question signing asks (RX-08); without a profile in effect nothing can be signed, so nothing is asked.
-    longTermConfirmationNeeded: "settings" in profile && needsPatientConfirmation(profile, p.content) && !p.longTermConfirmed,
+    longTermConfirmationNeeded: profile !== undefined && needsPatientConfirmation(profile, p.content) && !p.longTermConfirmed,
     revision: BigInt(view.revision),
     // Only while it can still be signed: a signed or voided version has nothing left to attest.
-    missingAttestations: (p.status === "DRAFT" && "settings" in profile ? missingAttestations(profile, p.consult, p.content, beijingDay(now)) : []).map((name) =>
+    missingAttestations: (p.status === "DRAFT" && profile !== undefined ? missingAttestations(profile, p.consult, p.content, beijingDay(now)) : []).map((name) =>
       enumValue(MissingAttestation, "MISSING_ATTESTATION_", name),
     ),
   };

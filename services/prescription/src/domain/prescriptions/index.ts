@@ -12,7 +12,7 @@ export {
   documentToSign,
   planSigning,
   prescriptionDecider,
-  profileFor,
+  profileInEffect,
 } from "./decider.js";
 export type { SigningPlan } from "./decider.js";
 export { DOCUMENT_TYPE, prescriptionDocument } from "./document.js";

@@ -1,4 +1,4 @@
-import { canonicalJson, DomainError } from "@ihp/eventsourcing";
+import { canonicalJson } from "@ihp/eventsourcing";
 import type { Drug, DrugCatalogue, SpecialClass } from "@ihp/drug-catalogue";
 import type { JurisdictionProfile, LongTermExcludedDrugClass, SpecialManagementDrugClass } from "@ihp/jurisdiction";
 import { ageParts, daysBetween, requiresGuardian } from "@ihp/jurisdiction";
@@ -68,18 +68,17 @@ function lineKey(line: LineInput): string {
 }
 
 /** RX-02: the consult must be open to prescribing; the consult's own reason code when it gives a known one. */
-export function checkConsultOpen(consult: ConsultSnapshot): DomainError | undefined {
-  if (!consult.prescribingBlocked) return undefined;
+export function checkConsultOpen(consult: ConsultSnapshot): void {
+  if (!consult.prescribingBlocked) return;
   if (consult.blockedReason === "CONSULT_TERMINATED" || consult.blockedReason === "CONSULT_NOT_IN_PROGRESS") {
-    return refusal(consult.blockedReason);
+    throw refusal(consult.blockedReason);
   }
-  return refusal("CONSULT_CLOSED_TO_PRESCRIBING");
+  throw refusal("CONSULT_CLOSED_TO_PRESCRIBING");
 }
 
 /** RX-01: a person acting must be the consult's assigned physician; a service may only propose. */
-export function checkPrescriber(consult: ConsultSnapshot, actor: Actor): DomainError | undefined {
-  if (actor.kind === "human" && actor.id !== consult.physicianId) return refusal("NOT_ASSIGNED_PHYSICIAN");
-  return undefined;
+export function checkPrescriber(consult: ConsultSnapshot, actor: Actor): void {
+  if (actor.kind === "human" && actor.id !== consult.physicianId) throw refusal("NOT_ASSIGNED_PHYSICIAN");
 }
 
 /** RX-04: blocked by a special-management class, or (Guangxi) by the high-risk list. */
@@ -107,25 +106,22 @@ function excludedFromLongTerm(profile: JurisdictionProfile, drug: Drug, diagnosi
 
 /**
  * Checks a draft's content against the catalogue, the consult and the jurisdiction (RX-02, RX-04, RX-07, RX-08,
- * RX-09) and returns it as recorded, or the first refusal. Nothing about who may sign (RX-01, RX-05, RX-06) is here.
+ * RX-09) and returns it as recorded, or throws the first refusal. Nothing about who may sign (RX-01, RX-05, RX-06) is here.
  * The checks run in a fixed order, so the same draft always gets the same refusal.
  */
-export function checkContent(input: ContentInput, ctx: ContentContext): Content | DomainError {
+export function checkContent(input: ContentInput, ctx: ContentContext): Content {
   const { catalogue, profile, consult } = ctx;
-  if (input.lines.length === 0) return refusal("NO_LINES");
+  if (input.lines.length === 0) throw refusal("NO_LINES");
   const texts = [input.extensionReason, input.assessmentNote, ...input.diagnosisCodes];
   for (const line of input.lines) texts.push(line.instructions, line.approvedName, line.doseUnit, line.quantityUnit);
-  if (!texts.every(textOk)) return refusal("INVALID_TEXT");
+  if (!texts.every(textOk)) throw refusal("INVALID_TEXT");
 
   const drugs = catalogueDrugs(input.lines, catalogue);
-  if (drugs instanceof DomainError) return drugs;
   const age = ageParts(consult.patientBirthDate, ctx.issuedOn);
-  const problem = checkLines(input.lines, drugs, age, profile);
-  if (problem !== undefined) return problem;
+  checkLines(input.lines, drugs, age, profile);
   const diagnoses = confirmedDiagnoses(input.diagnosisCodes, consult);
-  if (diagnoses instanceof DomainError) return diagnoses;
-  const refused = checkWeight(input, drugs, age) ?? checkSupply(input, drugs, profile);
-  if (refused !== undefined) return refused;
+  checkWeight(input, drugs, age);
+  checkSupply(input, drugs, profile);
 
   const previous = new Map(ctx.previous.map((line) => [lineKey(line), line]));
   const lines: Line[] = input.lines.map((line, index) => {
@@ -158,84 +154,81 @@ export function checkContent(input: ContentInput, ctx: ContentContext): Content 
 type Age = ReturnType<typeof ageParts>;
 
 /** RX-09: every line a catalogue drug, at most five of them, no repeats; decoction pieces never mixed with others. */
-function catalogueDrugs(lines: readonly LineInput[], catalogue: DrugCatalogue): Drug[] | DomainError {
+function catalogueDrugs(lines: readonly LineInput[], catalogue: DrugCatalogue): Drug[] {
   const drugs: Drug[] = [];
   for (const [index, line] of lines.entries()) {
     const drug = catalogue.drug(line.drugCode);
-    if (drug === undefined) return refusal("UNKNOWN_DRUG", `line ${index + 1}`);
+    if (drug === undefined) throw refusal("UNKNOWN_DRUG", `line ${index + 1}`);
     drugs.push(drug);
   }
   const pieces = drugs.filter((drug) => drug.category === "TCM_DECOCTION_PIECE").length;
-  if (pieces > 0 && pieces < drugs.length) return refusal("DECOCTION_PIECES_MIXED");
-  if (pieces === 0 && drugs.length > MAX_LINES) return refusal("TOO_MANY_LINES", `${drugs.length} drugs`);
-  if (new Set(drugs.map((drug) => drug.code)).size < drugs.length) return refusal("DUPLICATE_DRUG");
+  if (pieces > 0 && pieces < drugs.length) throw refusal("DECOCTION_PIECES_MIXED");
+  if (pieces === 0 && drugs.length > MAX_LINES) throw refusal("TOO_MANY_LINES", `${drugs.length} drugs`);
+  if (new Set(drugs.map((drug) => drug.code)).size < drugs.length) throw refusal("DUPLICATE_DRUG");
   return drugs;
 }
 
 /** RX-09 writing rules per line (dose, quantity, usage, approved name, age), RX-04 drugs the jurisdiction blocks. */
-function checkLines(lines: readonly LineInput[], drugs: readonly Drug[], age: Age, profile: JurisdictionProfile): DomainError | undefined {
+function checkLines(lines: readonly LineInput[], drugs: readonly Drug[], age: Age, profile: JurisdictionProfile): void {
   const ageYears = age.years + age.months / 12;
   for (const [index, line] of lines.entries()) {
     const drug = drugs[index]!;
     const at = `line ${index + 1}`;
-    if (!isPositive(line.dose)) return refusal("INVALID_DOSE", at);
-    if (!isPositive(line.quantity) || line.quantityUnit.trim() === "") return refusal("INVALID_QUANTITY", at);
-    if (!Number.isSafeInteger(line.daysSupply) || line.daysSupply < 1) return refusal("INVALID_DAYS_SUPPLY", at);
-    if (line.approvedName !== "" && line.approvedName !== drug.approvedName) return refusal("APPROVED_NAME_REQUIRED", at);
-    if (VAGUE_USAGE.test(line.instructions) || VAGUE_USAGE.test(line.frequency)) return refusal("USAGE_VAGUE", at);
+    if (!isPositive(line.dose)) throw refusal("INVALID_DOSE", at);
+    if (!isPositive(line.quantity) || line.quantityUnit.trim() === "") throw refusal("INVALID_QUANTITY", at);
+    if (!Number.isSafeInteger(line.daysSupply) || line.daysSupply < 1) throw refusal("INVALID_DAYS_SUPPLY", at);
+    if (line.approvedName !== "" && line.approvedName !== drug.approvedName) throw refusal("APPROVED_NAME_REQUIRED", at);
+    if (VAGUE_USAGE.test(line.instructions) || VAGUE_USAGE.test(line.frequency)) throw refusal("USAGE_VAGUE", at);
     const perDay = FREQUENCIES[line.frequency];
-    if (perDay === undefined || !drug.routes.includes(line.route)) return refusal("INVALID_USAGE", at);
-    if (line.doseUnit !== drug.dose.unit) return refusal("DOSE_UNIT_MISMATCH", at);
+    if (perDay === undefined || !drug.routes.includes(line.route)) throw refusal("INVALID_USAGE", at);
+    if (line.doseUnit !== drug.dose.unit) throw refusal("DOSE_UNIT_MISMATCH", at);
     if (line.dose > drug.dose.maxPerDose || line.dose * Math.max(perDay, 1) > drug.dose.maxPerDay) {
-      return refusal("DOSE_OUT_OF_RANGE", at);
+      throw refusal("DOSE_OUT_OF_RANGE", at);
     }
-    if (drug.dose.minAgeYears !== undefined && ageYears < drug.dose.minAgeYears) return refusal("DRUG_AGE_RESTRICTED", at);
-    if (isBlockedDrug(profile, drug)) return refusal("SPECIAL_CONTROL_DRUG", at);
+    if (drug.dose.minAgeYears !== undefined && ageYears < drug.dose.minAgeYears) throw refusal("DRUG_AGE_RESTRICTED", at);
+    if (isBlockedDrug(profile, drug)) throw refusal("SPECIAL_CONTROL_DRUG", at);
   }
-  return undefined;
 }
 
 /** RX-02: at least one diagnosis, each confirmed offline in the consult; returned without repeats. */
-function confirmedDiagnoses(codes: readonly string[], consult: ConsultSnapshot): Content["diagnoses"] | DomainError {
-  if (codes.length === 0) return refusal("DIAGNOSIS_REQUIRED");
+function confirmedDiagnoses(codes: readonly string[], consult: ConsultSnapshot): Content["diagnoses"] {
+  if (codes.length === 0) throw refusal("DIAGNOSIS_REQUIRED");
   const confirmed = new Map(consult.confirmedDiagnoses.map((diagnosis) => [diagnosis.code, diagnosis]));
   const diagnoses = [];
   for (const code of new Set(codes)) {
     const diagnosis = confirmed.get(code);
-    if (diagnosis === undefined) return refusal("DIAGNOSIS_NOT_CONFIRMED_OFFLINE");
+    if (diagnosis === undefined) throw refusal("DIAGNOSIS_NOT_CONFIRMED_OFFLINE");
     diagnoses.push({ ...diagnosis });
   }
   return diagnoses;
 }
 
 /** RX-09: a plausible weight when given; required for weight-based doses under one year. */
-function checkWeight(input: ContentInput, drugs: readonly Drug[], age: Age): DomainError | undefined {
+function checkWeight(input: ContentInput, drugs: readonly Drug[], age: Age): void {
   if (input.patientWeightKg !== 0 && !(input.patientWeightKg >= 0.3 && input.patientWeightKg <= 300)) {
-    return refusal("INVALID_WEIGHT");
+    throw refusal("INVALID_WEIGHT");
   }
   if (age.years < 1 && input.patientWeightKg === 0 && drugs.some((drug) => drug.dose.weightBased === true)) {
-    return refusal("PATIENT_WEIGHT_REQUIRED");
+    throw refusal("PATIENT_WEIGHT_REQUIRED");
   }
-  return undefined;
 }
 
 /** RX-07 supply limits with their stated-reason extension, or RX-08's long-term limits; all profile settings. */
-function checkSupply(input: ContentInput, drugs: readonly Drug[], profile: JurisdictionProfile): DomainError | undefined {
+function checkSupply(input: ContentInput, drugs: readonly Drug[], profile: JurisdictionProfile): void {
   const longest = Math.max(...input.lines.map((line) => line.daysSupply));
   const rules = profile.settings.longTermRx;
   if (input.longTerm) {
-    if (drugs.some((drug) => excludedFromLongTerm(profile, drug, input.diagnosisCodes))) return refusal("LONG_TERM_DRUG_EXCLUDED");
-    if (longest > rules.stableMaxDays) return refusal("LONG_TERM_TOO_LONG", `${longest} days`);
-    if (longest > rules.assessmentAboveDays && input.assessmentNote.trim() === "") return refusal("LONG_TERM_ASSESSMENT_REQUIRED");
-    return undefined;
+    if (drugs.some((drug) => excludedFromLongTerm(profile, drug, input.diagnosisCodes))) throw refusal("LONG_TERM_DRUG_EXCLUDED");
+    if (longest > rules.stableMaxDays) throw refusal("LONG_TERM_TOO_LONG", `${longest} days`);
+    if (longest > rules.assessmentAboveDays && input.assessmentNote.trim() === "") throw refusal("LONG_TERM_ASSESSMENT_REQUIRED");
+    return;
   }
   const { general, emergency } = profile.settings.supplyDays;
   const limit = input.emergency ? emergency : general;
   const reasoned = input.extensionReason.trim() !== "";
   if (longest > limit && (!reasoned || longest > rules.stableMaxDays)) {
-    return refusal("SUPPLY_EXCEEDS_LIMIT", `${longest} days, limit ${limit}`);
+    throw refusal("SUPPLY_EXCEEDS_LIMIT", `${longest} days, limit ${limit}`);
   }
-  return undefined;
 }
 
 /** RX-08: a long-term supply over the assessment threshold needs the patient's confirmation. */
@@ -245,11 +238,10 @@ export function needsPatientConfirmation(profile: JurisdictionProfile, content: 
 }
 
 /** RX-05: a young child's prescription needs a verified guardian and both attestations. */
-export function checkGuardian(profile: JurisdictionProfile, consult: ConsultSnapshot, content: Content, issuedOn: string): DomainError | undefined {
-  if (!requiresGuardian(profile, consult.patientBirthDate, issuedOn)) return undefined;
-  if (consult.guardianId === "" || !consult.guardianVerified) return refusal("GUARDIAN_REQUIRED");
-  if (!content.guardianPresent || !content.accompanyingPhysicianPresent) return refusal("GUARDIAN_ATTESTATION_REQUIRED");
-  return undefined;
+export function checkGuardian(profile: JurisdictionProfile, consult: ConsultSnapshot, content: Content, issuedOn: string): void {
+  if (!requiresGuardian(profile, consult.patientBirthDate, issuedOn)) return;
+  if (consult.guardianId === "" || !consult.guardianVerified) throw refusal("GUARDIAN_REQUIRED");
+  if (!content.guardianPresent || !content.accompanyingPhysicianPresent) throw refusal("GUARDIAN_ATTESTATION_REQUIRED");
 }
 
 /** An RX-05 condition a young child's prescription still lacks. */
