@@ -14,17 +14,15 @@ const BACKEND = {
 } as const satisfies Readonly<Record<Gql.AuditedService, BackendName>>;
 const SERVICES = Object.keys(BACKEND) as Gql.AuditedService[];
 
-const orNull = (value: string): string | null => (value === "" ? null : value);
-
 function recordView(asked: Gql.AuditedService): (record: AuditRecord) => Gql.AuditRecord {
   return (record) => ({
     ...record,
     service: SERVICES.find((name) => BACKEND[name] === record.service) ?? asked,
     outcome: enumName("AUDIT_OUTCOME_", record.outcome) === "REFUSED" ? "REFUSED" : "ALLOWED",
-    reasonCode: orNull(record.reasonCode),
-    ruleId: orNull(record.ruleId),
-    institutionId: orNull(record.institutionId),
-    resource: orNull(record.resource),
+    reasonCode: record.reasonCode ?? null,
+    ruleId: record.ruleId ?? null,
+    institutionId: record.institutionId ?? null,
+    resource: record.resource ?? null,
   });
 }
 
@@ -38,17 +36,17 @@ function auditResolvers(deps: ContextDeps) {
       const request = {
         from: filter.from,
         to: filter.to,
-        actorId: filter.actorId ?? "",
-        action: filter.action ?? "",
+        actorId: filter.actorId ?? undefined,
+        action: filter.action ?? undefined,
         outcome: filter.outcome == null ? AuditOutcome.AUDIT_OUTCOME_UNSPECIFIED : enumValue(AuditOutcome, "AUDIT_OUTCOME_", filter.outcome),
-        institutionId: filter.institutionId ?? "",
+        institutionId: filter.institutionId ?? undefined,
       };
       return connection(
         args,
         deps.limits,
         async (first, after) => {
           const response = await audit.listAuditRecords({ ...request, first, after }, scope);
-          return { items: response.records, endCursor: response.nextCursor, hasNextPage: response.nextCursor !== "" };
+          return { items: response.records, endCursor: response.nextCursor ?? "", hasNextPage: response.nextCursor !== undefined };
         },
         recordView(args.service),
       );

@@ -18,15 +18,15 @@ export interface AuditRecordView {
   readonly occurredAt: string;
   readonly action: string;
   readonly outcome: AuditRecordOutcome;
-  /** The stable code of a refusal; "" when allowed. */
-  readonly reasonCode: string;
-  readonly ruleId: string;
+  /** The stable code of a refusal; undefined when allowed. */
+  readonly reasonCode?: string | undefined;
+  readonly ruleId?: string | undefined;
   readonly actorId: string;
   readonly actorRoles: readonly string[];
-  /** The tenant the actor acted for; "" for an anonymous caller. */
-  readonly institutionId: string;
-  /** By id only, as the audit trail stored it. */
-  readonly resource: string;
+  /** The tenant the actor acted for; undefined for an anonymous caller. */
+  readonly institutionId?: string | undefined;
+  /** By id only, as the audit trail stored it; undefined when the access named none. */
+  readonly resource?: string | undefined;
   readonly correlationId: string;
 }
 
@@ -45,8 +45,8 @@ export interface AuditFilter {
 
 export interface AuditPage {
   readonly records: readonly AuditRecordView[];
-  /** "" when there is no further page. */
-  readonly nextCursor: string;
+  /** Undefined when there is no further page. */
+  readonly nextCursor?: string | undefined;
 }
 
 export interface AuditQueryCaller {
@@ -123,7 +123,7 @@ export function createAuditQuery(options: AuditQueryOptions): AuditQuery {
         const last = page.at(-1);
         return {
           records: page.map(({ position: _position, ...record }) => record),
-          nextCursor: matching.length > first && last !== undefined ? encodeCursor(last.position) : "",
+          nextCursor: matching.length > first && last !== undefined ? encodeCursor(last.position) : undefined,
         };
       });
     },
@@ -172,9 +172,9 @@ function dayStreams(context: string, from: number, to: number): string[] {
 
 function view(service: string, event: StoredEvent): (AuditRecordView & { position: bigint }) | undefined {
   if (event.type !== ACCESS_REFUSED && event.type !== ACCESS_RECORDED) return undefined;
-  const text = (key: string): string => {
+  const text = (key: string): string | undefined => {
     const value = event.data[key];
-    return typeof value === "string" ? value : "";
+    return typeof value === "string" ? value : undefined;
   };
   const roles = event.data["roles"];
   return {
@@ -182,13 +182,14 @@ function view(service: string, event: StoredEvent): (AuditRecordView & { positio
     id: event.id,
     service,
     occurredAt: event.metadata.occurredAt,
-    action: text("action"),
+    action: text("action") ?? "",
     outcome: event.type === ACCESS_REFUSED ? "REFUSED" : "ALLOWED",
-    reasonCode: event.type === ACCESS_REFUSED ? text("reason") : "",
+    reasonCode: event.type === ACCESS_REFUSED ? text("reason") : undefined,
     ruleId: text("ruleId"),
     actorId: event.metadata.actorId,
     actorRoles: Array.isArray(roles) ? roles.filter((role): role is string => typeof role === "string") : [],
-    institutionId: event.metadata.tenantId,
+    // The trail stores an anonymous caller's tenant as "".
+    institutionId: event.metadata.tenantId === "" ? undefined : event.metadata.tenantId,
     resource: text("resource"),
     correlationId: event.metadata.correlationId,
   };

@@ -1,13 +1,8 @@
-import {
-  AuditOutcome,
-  AuditServiceService,
-  type ListAuditRecordsRequest,
-  type ListAuditRecordsResponse,
-} from "@ihp/contracts";
+import { AuditOutcome, AuditServiceService, enumName, enumValue, type ListAuditRecordsRequest, type ListAuditRecordsResponse } from "@ihp/contracts";
 import type { GrpcHandlers } from "../grpc/grpcHandlers.js";
 import type { GrpcServiceBinding } from "../grpc/serveGrpc.js";
 import { traceFields } from "../tracing/propagation.js";
-import { type AuditQuery, type AuditRecordOutcome } from "./auditQuery.js";
+import type { AuditQuery } from "./auditQuery.js";
 
 /** Metadata key a caller may set to tie the audit record of its query to its own request. */
 export const CORRELATION_HEADER = "x-correlation-id";
@@ -20,15 +15,6 @@ export interface AuditServiceOptions {
   readonly newId: () => string;
 }
 
-const OUTCOME_IN: Readonly<Partial<Record<AuditOutcome, AuditRecordOutcome>>> = {
-  [AuditOutcome.AUDIT_OUTCOME_REFUSED]: "REFUSED",
-  [AuditOutcome.AUDIT_OUTCOME_ALLOWED]: "ALLOWED",
-};
-const OUTCOME_OUT: Readonly<Record<AuditRecordOutcome, AuditOutcome>> = {
-  REFUSED: AuditOutcome.AUDIT_OUTCOME_REFUSED,
-  ALLOWED: AuditOutcome.AUDIT_OUTCOME_ALLOWED,
-};
-
 /** ihp.audit.v1.AuditService over one service's audit trail: what the service host serves for every service. */
 export function auditServiceBinding(options: AuditServiceOptions): GrpcServiceBinding {
   const listAuditRecords = options.handlers.unary<ListAuditRecordsRequest, ListAuditRecordsResponse>(async (request, call) => {
@@ -36,19 +22,14 @@ export function auditServiceBinding(options: AuditServiceOptions): GrpcServiceBi
     const correlationId = typeof header === "string" && CORRELATION_ID.test(header) ? header : options.newId();
     const page = await options.query.list(
       { principal: call.principal, correlationId, trace: traceFields() },
-      {
-        from: request.from,
-        to: request.to,
-        actorId: request.actorId,
-        action: request.action,
-        outcome: OUTCOME_IN[request.outcome],
-        institutionId: request.institutionId,
-        first: request.first === 0 ? undefined : request.first,
-        after: request.after,
-      },
+      { ...request, outcome: enumName("AUDIT_OUTCOME_", request.outcome) ?? undefined },
     );
     return {
-      records: page.records.map((record) => ({ ...record, actorRoles: [...record.actorRoles], outcome: OUTCOME_OUT[record.outcome] })),
+      records: page.records.map((record) => ({
+        ...record,
+        actorRoles: [...record.actorRoles],
+        outcome: enumValue(AuditOutcome, "AUDIT_OUTCOME_", record.outcome),
+      })),
       nextCursor: page.nextCursor,
     };
   });

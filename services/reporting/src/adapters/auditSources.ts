@@ -55,10 +55,9 @@ export function grpcAuditSource(options: {
     service: source.service,
     async records(_day, period) {
       const found: SecurityRecord[] = [];
-      let after = "";
+      let after: string | undefined;
       for (let pages = 0; pages < MAX_PAGES; pages += 1) {
-        const outcome = AuditOutcome.AUDIT_OUTCOME_UNSPECIFIED;
-        const request = { from: period.from, to: period.to, actorId: "", action: "", outcome, institutionId: "", first: PAGE, after };
+        const request = { from: period.from, to: period.to, outcome: AuditOutcome.AUDIT_OUTCOME_UNSPECIFIED, first: PAGE, after };
         const token = await options.token();
         const response = await open().listAuditRecords(request, { token, timeoutMs: CALL_MS });
         for (const record of response.records) {
@@ -67,12 +66,12 @@ export function grpcAuditSource(options: {
             occurredAt: record.occurredAt,
             action: record.action,
             outcome: record.outcome === AuditOutcome.AUDIT_OUTCOME_REFUSED ? "REFUSED" : "ALLOWED",
-            reasonCode: record.reasonCode,
-            ruleId: record.ruleId,
-            institutionId: record.institutionId,
+            reasonCode: record.reasonCode ?? "",
+            ruleId: record.ruleId ?? "",
+            institutionId: record.institutionId ?? "",
           });
         }
-        if (response.nextCursor === "") return found;
+        if (response.nextCursor === undefined) return found;
         after = response.nextCursor;
       }
       throw new Error(`${source.service}: the audit trail did not end after ${MAX_PAGES} pages`);
