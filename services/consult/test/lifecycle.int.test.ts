@@ -1,130 +1,39 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { EventEnvelope } from "@ihp/contracts";
 import {
   ConsultCompleted,
-  ConsultContextServiceService,
-  ConsultRefused,
   ConsultDiagnosisFlag,
   ConsultEligibility,
-  ConsultServiceService,
   ConsultStatus,
-  ConsultType,
-  FamilyContractStatus,
   MessageKind,
-  PriorRecordType,
-  type RequestConsultRequest,
   SenderRole,
   type WatchMessagesResponse,
 } from "@ihp/contracts/consult";
-import type { StoredEvent } from "@ihp/eventsourcing";
-import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { profileAt } from "@ihp/jurisdiction";
-import { type BusMessage, type Consumer, InProcessBus } from "@ihp/messaging";
-import { BuiltinIssuer, createLogger, loadConfig, type Role, TokenVerifier } from "@ihp/platform";
 import { filesContaining, waitFor } from "@ihp/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ConsultService, consultConfigSchema, currentConsentText, startConsultService } from "../src/index.js";
-import { refusalOf, TestClient } from "./support/client.js";
-import { InMemoryIdentity } from "./support/inMemoryIdentity.js";
+import { describe, expect, it } from "vitest";
+import { currentConsentText } from "../src/index.js";
+import { refusalOf } from "./support/client.js";
+import {
+  advanceClock,
+  consults,
+  context,
+  dataDir,
+  followUp,
+  identity,
+  INSTITUTION,
+  log,
+  now,
+  published,
+  requestId,
+  stream,
+  token,
+  useConsultService,
+} from "./support/consultService.js";
+import { DIABETES, HYPERTENSION } from "./support/fixtures.js";
 
-const INSTITUTION = "0193a9f2-7c1d-8e4b-9a6f-2b3c4d5e6f70";
-const UNCONNECTED = "0193a9f2-7c1d-8e4b-9a6f-2b3c4d5e6f7f";
-const DIABETES = { code: "E11.9", name: "2型糖尿病", version: "ICD-10 国家临床版 2.0" };
-const HYPERTENSION = { code: "I10", name: "原发性高血压", version: "ICD-10 国家临床版 2.0" };
+useConsultService();
 
-let now = new Date("2026-03-15T02:00:00Z");
-let dataDir: string;
-let issuer: BuiltinIssuer;
-let bus: InProcessBus;
-let busConsumer: Consumer;
-let service: ConsultService;
-let consults: TestClient<typeof ConsultServiceService>;
-let context: TestClient<typeof ConsultContextServiceService>;
-let log: SqliteEventStore;
-const identity = new InMemoryIdentity();
-const published: BusMessage[] = [];
-let counter = 0;
-
-const token = (subject: string, roles: Role[], extra: { kind?: "human" | "service"; tenantId?: string } = {}) =>
-  issuer.issue({ subject, roles, tenantId: extra.tenantId ?? INSTITUTION, kind: extra.kind ?? "human" });
-const requestId = () => `req-${String(++counter).padStart(6, "0")}`;
-
-function followUp(overrides: Partial<RequestConsultRequest> = {}): RequestConsultRequest {
-  return {
-    requestId: requestId(),
-    institutionId: INSTITUTION,
-    consultType: ConsultType.CONSULT_TYPE_FOLLOW_UP,
-    departmentCode: "03.07",
-    patientId: "patient-1",
-    priorRecord: {
-      documentId: "doc-1",
-      hisLinkId: "",
-      recordType: PriorRecordType.PRIOR_RECORD_TYPE_OUTPATIENT_RECORD,
-      recordDate: "2026-03-01",
-      issuingInstitution: "示范市第一人民医院",
-      diagnoses: [DIABETES],
-    },
-    invitation: undefined,
-    familyContractId: "",
-    triageFlags: [],
-    ...overrides,
-  };
-}
-
-async function stream(consultId: string): Promise<StoredEvent[]> {
-  return [...(await log.readStream(`consult-${consultId}`))];
-}
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "consult-int-"));
-  issuer = await BuiltinIssuer.create({ issuer: "urn:ihp:test", audience: "ihp" });
-  const verifier = TokenVerifier.fromJwks(issuer.jwks(), { issuer: issuer.issuer, audience: issuer.audience });
-  identity.institutions.set(INSTITUTION, { institutionId: INSTITUTION, jurisdiction: "guangxi", subjectCodes: ["03.07", "50"], regulatorConnected: true });
-  identity.institutions.set(UNCONNECTED, { institutionId: UNCONNECTED, jurisdiction: "national", subjectCodes: ["03.07"], regulatorConnected: false });
-  identity.patients.set("patient-1", { patientId: "patient-1", birthDate: "1970-05-01", sex: "F", verificationMethod: "ID_CARD_FACE_MATCH" });
-  identity.patients.set("child-1", { patientId: "child-1", birthDate: "2021-06-01", sex: "M", verificationMethod: "GUARDIAN_ID_CARD" });
-  identity.guardianships.add("guardian-1:child-1");
-  identity.clinicians.set("physician-1", { institutionId: INSTITUTION, departments: ["03.07"], stepUp: false });
-  identity.clinicians.set("physician-2", { institutionId: INSTITUTION, departments: ["03.07"], stepUp: true });
-  bus = new InProcessBus();
-  busConsumer = await bus.consume({ durable: "consult-test", subjects: ["ihp.consult.v1.>"] }, (message) => {
-    published.push(message);
-    return Promise.resolve();
-  });
-  const config = loadConfig(consultConfigSchema, {
-    SERVICE_NAME: "consult",
-    DATA_DIR: dataDir,
-    GRPC_PORT: "0",
-    LOG_LEVEL: "silent",
-    SHUTDOWN_GRACE_MS: "1000",
-    CONSULT_EXPIRY_SWEEP_SECONDS: "1",
-  });
-  service = await startConsultService({
-    config,
-    bus,
-    verifier,
-    identity,
-    clock: () => new Date(now),
-    logger: createLogger({ name: "consult", level: "silent" }),
-  });
-  consults = new TestClient(ConsultServiceService, service.grpcPort);
-  context = new TestClient(ConsultContextServiceService, service.grpcPort);
-  log = SqliteEventStore.open({ path: join(dataDir, "consult-events.sqlite") });
-});
-
-afterAll(async () => {
-  consults?.close();
-  context?.close();
-  await service?.stop();
-  await log?.close();
-  await busConsumer?.stop();
-  await bus?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-describe("consult service over gRPC", () => {
+describe("consult service over gRPC: a consult's course", () => {
   it("CON-01 … CON-06, IDN-03, IDN-08: runs a follow-up from request to signed completion, with queues and feed", async () => {
     const patient = await token("patient-1", ["patient"]);
     const physician = await token("physician-1", ["physician"]);
@@ -235,76 +144,6 @@ describe("consult service over gRPC", () => {
     await waitFor(async () => (await consults.call("listInstitutionBoard", { institutionId: INSTITUTION, page: undefined }, admin)).consults.every((c) => c.consultId !== consultId), 5_000, "board drops the completed consult");
   });
 
-  it("CON-02, XC-02: a refused request leaves only its refusal, is fed, and a repeated request id gets the same answer", async () => {
-    const patient = await token("patient-1", ["patient"]);
-    const request = followUp({ priorRecord: undefined });
-    const error = await refusalOf(consults.call("requestConsult", request, patient));
-    expect([error.code, error.ruleId, error.status]).toEqual(["FIRST_VISIT_NOT_ALLOWED", "CON-02", 9]);
-    const before = await log.readAll({ limit: 10_000 });
-    const refusedEvent = before.filter((e) => e.type === "ConsultRequestRefused").at(-1)!;
-    expect(refusedEvent.data).toMatchObject({ code: "FIRST_VISIT_NOT_ALLOWED", ruleId: "CON-02", patientId: "patient-1" });
-    expect((await stream(refusedEvent.data["consultId"] as string)).map((e) => e.type)).toEqual(["ConsultRequestRefused"]);
-    expect(before.filter((e) => e.type === "AccessRefused").some((e) => e.data["reason"] === "FIRST_VISIT_NOT_ALLOWED")).toBe(true);
-
-    const repeated = await refusalOf(consults.call("requestConsult", request, patient));
-    expect(repeated.code).toBe("FIRST_VISIT_NOT_ALLOWED");
-    const after = await log.readAll({ limit: 10_000 });
-    expect(after.filter((e) => e.type === "ConsultRequestRefused")).toHaveLength(before.filter((e) => e.type === "ConsultRequestRefused").length);
-
-    await waitFor(() => published.some((m) => m.subject === "ihp.consult.v1.ConsultRefused"), 5_000, "ConsultRefused on the bus");
-    const fed = ConsultRefused.decode(EventEnvelope.decode(published.find((m) => m.subject === "ihp.consult.v1.ConsultRefused")!.data).payload);
-    expect(fed).toMatchObject({ reasonCode: "FIRST_VISIT_NOT_ALLOWED", institutionId: INSTITUTION, consultType: "FOLLOW_UP" });
-  });
-
-  it("REP-01, CON-04, IDN-07, CON-08: the gates refuse with their codes, each refusal stored", async () => {
-    const patient = await token("patient-1", ["patient"]);
-    const cases: [Partial<RequestConsultRequest>, string][] = [
-      [{ institutionId: UNCONNECTED }, "REGULATOR_NOT_CONNECTED"],
-      [{ priorRecord: { ...followUp().priorRecord!, recordDate: "2026-02-14" } }, "PRIOR_RECORD_TOO_OLD"],
-      [{ priorRecord: { ...followUp().priorRecord!, recordDate: "2026-04-01" } }, "INVALID_PRIOR_RECORD_DATE"],
-      [{ patientId: "patient-unverified" }, "PATIENT_NOT_VERIFIED"],
-      [{ triageFlags: ["EMERGENCY"] }, "EMERGENCY_NOT_ALLOWED"],
-      [{ consultType: ConsultType.CONSULT_TYPE_UNSPECIFIED }, "CONSULT_TYPE_NOT_ALLOWED"],
-      [{ departmentCode: "04.01" }, "OUT_OF_SCOPE"],
-      [{ consultType: ConsultType.CONSULT_TYPE_INVITED_CONSULTATION, priorRecord: undefined }, "INVITATION_REQUIRED"],
-      [{ consultType: ConsultType.CONSULT_TYPE_FAMILY_DOCTOR, priorRecord: undefined, familyContractId: "0193a9f2-7c1d-8e4b-9a6f-000000000000" }, "FAMILY_CONTRACT_REQUIRED"],
-    ];
-    for (const [change, code] of cases) {
-      const refused = await refusalOf(consults.call("requestConsult", followUp(change), patient));
-      expect(refused.code).toBe(code);
-    }
-    const stored = (await log.readAll({ limit: 10_000 })).filter((e) => e.type === "ConsultRequestRefused").map((e) => e.data["code"]);
-    expect(stored).toEqual(expect.arrayContaining(cases.map(([, code]) => code)));
-    // Bad ids are refused before any rule runs and leave no consult event.
-    expect((await refusalOf(consults.call("requestConsult", followUp({ requestId: "x" }), patient))).code).toBe("INVALID_REQUEST_ID");
-    expect((await refusalOf(consults.call("requestConsult", followUp({ institutionId: "nope" }), patient))).code).toBe("INVALID_INSTITUTION_ID");
-    const physician = await token("physician-1", ["physician"]);
-    expect((await refusalOf(consults.call("requestConsult", followUp(), physician))).code).toBe("ROLE_NOT_ALLOWED");
-  });
-
-  it("makes RequestConsult idempotent by request id", async () => {
-    const patient = await token("patient-1", ["patient"]);
-    const request = followUp();
-    const first = await consults.call("requestConsult", request, patient);
-    const second = await consults.call("requestConsult", request, patient);
-    expect(second.consult?.consultId).toBe(first.consult?.consultId);
-    expect((await stream(first.consult!.consultId)).map((e) => e.type)).toEqual(["ConsultRequested"]);
-  });
-
-  it("REP-01: a consult cannot be accepted after the institution was disconnected from the supervision platform", async () => {
-    const patient = await token("patient-1", ["patient"]);
-    const physician = await token("physician-2", ["physician"]);
-    const { consult } = await consults.call("requestConsult", followUp(), patient);
-    const institution = identity.institutions.get(INSTITUTION)!;
-    identity.institutions.set(INSTITUTION, { ...institution, regulatorConnected: false });
-    try {
-      expect((await refusalOf(consults.call("acceptConsult", { requestId: requestId(), consultId: consult!.consultId }, physician))).code).toBe("REGULATOR_NOT_CONNECTED");
-      expect((await stream(consult!.consultId)).map((e) => e.type)).toEqual(["ConsultRequested"]);
-    } finally {
-      identity.institutions.set(INSTITUTION, institution);
-    }
-  });
-
   it("CON-07: termination with a configured reason refers the patient and blocks prescribing", async () => {
     const patient = await token("patient-1", ["patient"]);
     const physician = await token("physician-2", ["physician"]);
@@ -326,7 +165,7 @@ describe("consult service over gRPC", () => {
     await waitFor(async () => (await consults.call("listMyConsults", { page: undefined, statuses: [] }, patient)).consults.some((c) => c.consultId === consultId), 5_000, "projected");
     expect((await refusalOf(consults.call("expireOverdueConsults", {}, patient))).code).toBe("ROLE_NOT_ALLOWED");
     const system = await token("scheduler", ["system"], { kind: "service" });
-    now = new Date(now.getTime() + 31 * 60_000);
+    advanceClock(31 * 60_000);
     // The service's own sweep (CONSULT_EXPIRY_SWEEP_SECONDS=1 here) expires it, as the system, without being asked.
     const status = async () => (await consults.call("getConsult", { consultId }, patient)).consult?.status;
     await waitFor(async () => (await status()) === ConsultStatus.CONSULT_STATUS_EXPIRED, 5_000, "the sweep to expire the consult");
@@ -339,50 +178,6 @@ describe("consult service over gRPC", () => {
     expect((await refusalOf(consults.call("acceptConsult", { requestId: requestId(), consultId }, physician))).code).toBe("CONSULT_CLOSED");
   });
 
-  it("RX-05: a child's consult is requested by a verified guardian, who appears in the prescribing context", async () => {
-    const guardian = await token("guardian-1", ["patient"]);
-    const childRequest = followUp({ patientId: "child-1" });
-    const { consult } = await consults.call("requestConsult", childRequest, guardian);
-    expect(consult).toMatchObject({ patientId: "child-1", guardianId: "guardian-1" });
-    const child = await token("child-1", ["patient"]);
-    expect((await refusalOf(consults.call("requestConsult", followUp({ patientId: "child-1" }), child))).code).toBe("GUARDIAN_REQUIRED");
-    const strangerAdult = await token("patient-1", ["patient"]);
-    expect((await refusalOf(consults.call("requestConsult", followUp({ patientId: "child-1" }), strangerAdult))).code).toBe("GUARDIAN_NOT_VERIFIED");
-    const system = await token("rx", ["system"], { kind: "service" });
-    expect(await context.call("getPrescribingContext", { consultId: consult!.consultId }, system)).toMatchObject({ guardianId: "guardian-1", guardianVerified: true });
-  });
-
-  it("CON-10: a family-doctor contract signed by both sides allows a FAMILY_DOCTOR consult", async () => {
-    const doctor = await token("physician-2", ["physician"]);
-    const patient = await token("patient-1", ["patient"]);
-    const { contract } = await consults.call(
-      "proposeFamilyContract",
-      {
-        requestId: requestId(),
-        patientId: "patient-1",
-        serviceContent: "慢病随访、用药指导",
-        process: "线上预约，每月随访一次",
-        rightsAndDuties: "医生按约随访；居民如实提供病情",
-        risks: "线上诊疗无法体格检查",
-        validFrom: "2026-03-01",
-        validUntil: "2027-02-28",
-        coveredDiagnoses: [HYPERTENSION],
-      },
-      doctor,
-    );
-    expect(contract).toMatchObject({ status: FamilyContractStatus.FAMILY_CONTRACT_STATUS_PROPOSED, active: false });
-    const request = followUp({ consultType: ConsultType.CONSULT_TYPE_FAMILY_DOCTOR, priorRecord: undefined, familyContractId: contract!.contractId });
-    expect((await refusalOf(consults.call("requestConsult", request, patient))).code).toBe("FAMILY_CONTRACT_REQUIRED");
-    expect((await refusalOf(consults.call("signFamilyContract", { requestId: requestId(), contractId: contract!.contractId, termsSha256: "0".repeat(64) }, patient))).code).toBe("INVALID_FAMILY_CONTRACT");
-    const signed = await consults.call("signFamilyContract", { requestId: requestId(), contractId: contract!.contractId, termsSha256: contract!.termsSha256 }, patient);
-    expect(signed.contract).toMatchObject({ status: FamilyContractStatus.FAMILY_CONTRACT_STATUS_SIGNED, active: true });
-    const ok = await consults.call("requestConsult", { ...request, requestId: requestId() }, patient);
-    expect(ok.consult).toMatchObject({
-      consultType: ConsultType.CONSULT_TYPE_FAMILY_DOCTOR,
-      confirmedDiagnoses: [HYPERTENSION],
-      eligibility: ConsultEligibility.CONSULT_ELIGIBILITY_NOT_REQUIRED,
-    });
-  });
   it("IDN-03: no clinical write with a service credential or a system-role token, patient side included (HUMAN_CLINICIAN_REQUIRED); only the audit record is appended", async () => {
     const patient = await token("patient-1", ["patient"]);
     const physician = await token("physician-2", ["physician"]);
