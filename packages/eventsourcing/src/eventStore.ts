@@ -73,6 +73,11 @@ export type VerifyFailure =
   /** A checkpoint given to verify was not signed by the trusted key, or its signature does not verify. */
   | "CHECKPOINT_INVALID";
 
+export interface ReadStreamOptions {
+  /** Only events with a greater revision; -1 (the default) reads the whole stream. */
+  readonly after?: number;
+}
+
 /**
  * The event store port. Every adapter passes the contract suite in @ihp/testing.
  * Appends are atomic per call; the log is append-only; every stored event is hash-chained.
@@ -86,8 +91,11 @@ export interface EventStore {
    * writer would reuse one.
    */
   append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
-  /** All events of one stream in revision order; empty when the stream does not exist. */
-  readStream(streamId: string): Promise<readonly StoredEvent[]>;
+  /**
+   * All events of one stream in revision order; empty when the stream does not exist. With `after`, only the events
+   * whose revision is greater (the tail a reader that already holds the stream up to `after` is missing).
+   */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<readonly StoredEvent[]>;
   /** A page of the whole log in position order. */
   readAll(options?: ReadAllOptions): Promise<readonly StoredEvent[]>;
   /**

@@ -13,6 +13,7 @@ export type {
   EventStore,
   ExpectedRevision,
   ReadAllOptions,
+  ReadStreamOptions,
   SubscribeOptions,
   VerifyFailure,
   VerifyResult,

@@ -120,6 +120,20 @@ export function eventStoreContract(name: string, makeStore: () => Promise<StoreU
       expect((await store.readStream(s)).map((e) => e.type)).toEqual(["A", "B", "C"]);
     });
 
+    it("reads a stream's tail after a revision: what a reader holding the head is missing, nothing of other streams", async () => {
+      const { store, stream } = await open();
+      const s = stream("tail");
+      await store.append(s, [newEvent("A"), newEvent("B")], "no_stream");
+      await store.append(stream("beside"), [newEvent("X")], "no_stream");
+      await store.append(s, [newEvent("C")], 1);
+      const whole = await store.readStream(s);
+      expect(await store.readStream(s, { after: -1 })).toEqual(whole);
+      expect(await store.readStream(s, { after: 0 })).toEqual(whole.slice(1));
+      expect((await store.readStream(s, { after: 1 })).map((e) => [e.type, e.revision])).toEqual([["C", 2]]);
+      expect(await store.readStream(s, { after: 2 })).toEqual([]);
+      expect(await store.readStream(stream("missing"), { after: 0 })).toEqual([]);
+    });
+
     it("lets exactly one of several concurrent appends at the same revision win", async () => {
       const { store, stream } = await open();
       const s = stream("race");

@@ -31,6 +31,7 @@ import type {
   EventStore,
   ExpectedRevision,
   ReadAllOptions,
+  ReadStreamOptions,
   SubscribeOptions,
   VerifyResult,
 } from "../eventStore.js";
@@ -139,12 +140,13 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
-  async readStream(streamId: string): Promise<readonly StoredEvent[]> {
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     this.assertOpen();
     if (!streamId.startsWith(this.streamPrefix)) {
       throw new RangeError(`stream ${streamId} is not under this store's prefix ${this.streamPrefix}`);
     }
-    return this.readWholeStream(streamId);
+    const after = options.after ?? -1;
+    return after < 0 ? this.readWholeStream(streamId) : this.readStreamRange(streamId, BigInt(after + 1), Number.MAX_SAFE_INTEGER);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {

@@ -9,6 +9,7 @@ import type {
   EventStore,
   ExpectedRevision,
   ReadAllOptions,
+  ReadStreamOptions,
   SubscribeOptions,
   VerifyResult,
 } from "../eventStore.js";
@@ -146,11 +147,11 @@ export class PostgresEventStore implements EventStore, AnchorableLog, StreamSubs
     });
   }
 
-  async readStream(streamId: string): Promise<readonly StoredEvent[]> {
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     if (this.closed) throw new StoreClosedError();
     const { rows } = await this.pool.query<PgEventRow>(
-      `SELECT * FROM ${this.table} WHERE stream_id = $1 ORDER BY revision`,
-      [streamId],
+      `SELECT * FROM ${this.table} WHERE stream_id = $1 AND revision > $2 ORDER BY revision`,
+      [streamId, options.after ?? -1],
     );
     return rows.map(rowToEvent);
   }

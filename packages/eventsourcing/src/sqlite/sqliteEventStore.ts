@@ -7,6 +7,7 @@ import type {
   EventStore,
   ExpectedRevision,
   ReadAllOptions,
+  ReadStreamOptions,
   SubscribeOptions,
   VerifyResult,
 } from "../eventStore.js";
@@ -78,7 +79,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
 
   private readonly statements: {
     readonly lastEvent: Database.Statement<[], { position: number; hash: string }>;
-    readonly readStream: Database.Statement<[string], EventRow>;
+    readonly readStream: Database.Statement<[string, number], EventRow>;
     readonly readStreamAfter: Database.Statement<[string, number, number], EventRow>;
     readonly readAll: Database.Statement<[number, number], EventRow>;
     readonly iterateAll: Database.Statement<[], EventRow>;
@@ -96,7 +97,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
     this.writer = options.path === ":memory:" || options.inlineWrites === true ? inlineWriter(this.db) : threadWriter(options.path);
     this.statements = {
       lastEvent: this.db.prepare("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"),
-      readStream: this.db.prepare("SELECT * FROM events WHERE stream_id = ? ORDER BY revision"),
+      readStream: this.db.prepare("SELECT * FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision"),
       readStreamAfter: this.db.prepare("SELECT * FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision LIMIT ?"),
       readAll: this.db.prepare("SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?"),
       iterateAll: this.db.prepare("SELECT * FROM events ORDER BY position"),
@@ -120,9 +121,9 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
     });
   }
 
-  readStream(streamId: string): Promise<readonly StoredEvent[]> {
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     if (this.closed) return Promise.reject(new StoreClosedError());
-    return Promise.resolve(this.statements.readStream.all(streamId).map(rowToEvent));
+    return Promise.resolve(this.statements.readStream.all(streamId, options.after ?? -1).map(rowToEvent));
   }
 
   readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
