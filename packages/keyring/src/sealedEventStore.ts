@@ -13,6 +13,7 @@ import {
   type StreamSubscribeOptions,
 } from "@ihp/eventsourcing";
 import { KeyRingError } from "./errors.js";
+import { OpenedStreams } from "./openedStreams.js";
 import type { EventIdentity, KeyRing } from "./keyRing.js";
 import type { DataKeyRef, DataKeyStore } from "./store.js";
 
@@ -86,6 +87,11 @@ export interface SealedEventStoreOptions {
   readonly policy: SealingPolicy;
   /** How long a subject's fence state is trusted before the erasure stream is read again (other replicas). 5 s. */
   readonly fenceTtlMs?: number;
+  /**
+   * How many opened events of recently read streams this process keeps, so that reading a stream again costs only its
+   * new events (OpenedStreams; held no longer than the fence's TTL). 20,000; 0 keeps none.
+   */
+  readonly openedStreamEvents?: number;
   readonly now?: () => number;
 }
 
@@ -102,6 +108,7 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
   const ttl = options.fenceTtlMs ?? 5_000;
   const now = options.now ?? Date.now;
   const fences = new Map<string, { fence: Fence; at: number }>();
+  const opened = new OpenedStreams(options.openedStreamEvents ?? 20_000, ttl, now);
   /** Stream → subject, learnt from the stream's first event (it never changes). Cleared when it grows large. */
   const streamSubjects = new Map<string, string | undefined>();
 
@@ -219,7 +226,10 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
       const clear = new Map(events.map((event) => [event.id, event.data]));
       return { ...result, events: result.events.map((event) => ({ ...event, data: clear.get(event.id) ?? event.data })) };
     },
-    readStream: async (streamId) => openAll(await store.readStream(streamId)),
+    readStream: (streamId, readOptions) =>
+      readOptions?.after === undefined
+        ? opened.read(streamId, (after) => store.readStream(streamId, { after }), openAll)
+        : store.readStream(streamId, readOptions).then(openAll),
     readAll: async (readOptions) => openAll(await store.readAll(readOptions)),
     async *subscribe(subscribeOptions) {
       for await (const event of store.subscribe(subscribeOptions)) yield await openEvent(event);
@@ -238,7 +248,9 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
         const fingerprint = stored?.state === "live" ? createHash("sha256").update(stored.wrapped.bytes).digest("hex") : "";
         await appendFenceEvent(request, "SubjectKeyDestroyed", fence.generation, { keyFingerprint: fingerprint });
       }
+      opened.clear();
       await ring.destroy(ref);
+      opened.clear();
     },
     async allowNewKey(request) {
       const fence = await fenceOf(request.subject, request.retentionClass);

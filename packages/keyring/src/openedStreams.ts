@@ -1,0 +1,68 @@
+import type { StoredEvent } from "@ihp/eventsourcing";
+
+/**
+ * Recently read streams, opened (issue 15): a command or a check that reads a stream it read a moment ago costs one
+ * query for the events appended since, instead of reading and opening the whole stream again. Without it a long-lived
+ * stream (a practitioner's account, read on every session check) costs more with every event it gains.
+ *
+ * The entries hold opened (clear) values, so they obey the same bound as the erasure fence: a stream is read and
+ * opened in full again once `ttlMs` has passed since it last was, and `clear()` (an erasure in this process) drops
+ * everything at once, including what a read that was in flight during the erasure would have put back. At most
+ * `maxEvents` events are held; the least recently read streams leave first, and a longer stream is not held at all.
+ */
+export class OpenedStreams {
+  private readonly entries = new Map<string, { readonly events: readonly StoredEvent[]; readonly openedAt: number }>();
+  private held = 0;
+  /** Moves on every clear(); a read that began before it does not put its result back. */
+  private epoch = 0;
+
+  constructor(
+    private readonly maxEvents: number,
+    private readonly ttlMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * The whole stream: the held events and the tail after them when they are fresh, else a full read.
+   * `read(after)` reads the stored events after a revision (-1: all); `open` opens them.
+   */
+  async read(
+    streamId: string,
+    read: (after: number) => Promise<readonly StoredEvent[]>,
+    open: (events: readonly StoredEvent[]) => Promise<readonly StoredEvent[]>,
+  ): Promise<readonly StoredEvent[]> {
+    const epoch = this.epoch;
+    const entry = this.entries.get(streamId);
+    const fresh = entry !== undefined && this.now() - entry.openedAt < this.ttlMs;
+    const openedAt = fresh ? entry.openedAt : this.now();
+    const held = fresh ? entry.events : [];
+    const tail = await open(await read(held.at(-1)?.revision ?? -1));
+    const events = tail.length === 0 ? held : [...held, ...tail];
+    if (epoch === this.epoch) this.put(streamId, events, openedAt);
+    return events;
+  }
+
+  /** Forgets every stream (an erasure happened). */
+  clear(): void {
+    this.entries.clear();
+    this.held = 0;
+    this.epoch += 1;
+  }
+
+  private put(streamId: string, events: readonly StoredEvent[], openedAt: number): void {
+    const previous = this.entries.get(streamId);
+    if (previous !== undefined) {
+      this.entries.delete(streamId);
+      this.held -= previous.events.length;
+    }
+    if (events.length === 0 || events.length > this.maxEvents) return;
+    // Re-inserting keeps the map in order of last read: the first keys are the least recently read.
+    this.entries.set(streamId, { events, openedAt });
+    this.held += events.length;
+    for (const [oldest, entry] of this.entries) {
+      if (this.held <= this.maxEvents) break;
+      this.entries.delete(oldest);
+      this.held -= entry.events.length;
+    }
+  }
+}
