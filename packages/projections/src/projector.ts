@@ -50,6 +50,8 @@ interface LiveRun {
 
 const DEFAULT_BATCH_SIZE = 500;
 const SETUP_ATTEMPTS = 5;
+/** Ignored events passed over in memory before the checkpoint is written anyway (bounds the re-read after a restart). */
+const SAVE_PASSED_OVER_EVERY = 1_000;
 
 /**
  * Keeps one projection's read model in step with the log. Each batch's row changes and its checkpoint commit in one
@@ -58,6 +60,12 @@ const SETUP_ATTEMPTS = 5;
  *
  * Several projectors (processes) may share one read-model database: each batch first takes the lock on the
  * projection's checkpoint row, so their batches serialize and each sees the others' progress.
+ *
+ * A live or catch-up batch with no event the projection handles changes no row, so it is passed over in memory
+ * (issue 15: most of a service's log is other projections' business, and a transaction per commit per projection was
+ * a large share of every command's cost): the checkpoint moves for waiters and `checkpoint()`, and is written with the
+ * next batch that changes rows, or after 1,000 passed-over events. After a crash those events are read again and
+ * ignored again.
  */
 export class Projector<DB> {
   private readonly db: Kysely<DB>;
@@ -68,6 +76,10 @@ export class Projector<DB> {
   private readonly waiters = new CheckpointWaiters();
   private prepared: Promise<void> | undefined;
   private live: LiveRun | undefined;
+  /** The stored checkpoint as this projector last wrote or read it; lower in the database means a rebuild. */
+  private saved: LogPosition = START;
+  /** Ignored events passed over in memory since the checkpoint was last written. */
+  private passedOver = 0;
 
   constructor(options: ProjectorOptions<DB>) {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -107,10 +119,16 @@ export class Projector<DB> {
     return this.prepared;
   }
 
-  /** The committed checkpoint: every event at or below it is in the read model. */
+  /**
+   * The committed checkpoint: every event at or below it is in the read model. Includes what this projector passed
+   * over in memory, unless the stored checkpoint moved meanwhile (another projector, or a rebuild).
+   */
   async checkpoint(): Promise<LogPosition> {
     await this.prepare();
-    return (await readCheckpoint(checkpointsOf(this.db), this.name))?.position ?? START;
+    const stored = (await readCheckpoint(checkpointsOf(this.db), this.name))?.position ?? START;
+    if (stored === this.saved && this.waiters.position > stored) return this.waiters.position;
+    this.saved = stored;
+    return stored;
   }
 
   /**
@@ -165,6 +183,8 @@ export class Projector<DB> {
     await this.stop();
     await this.prepare();
     await this.db.transaction().execute((trx) => this.reset(trx));
+    this.saved = START;
+    this.passedOver = 0;
     this.waiters.moved(START);
     const checkpoint = await this.runOnce();
     if (wasLive) await this.start();
@@ -187,6 +207,7 @@ export class Projector<DB> {
       await this.reset(trx);
       return START;
     });
+    this.saved = checkpoint;
     this.waiters.moved(checkpoint);
   }
 
@@ -220,13 +241,18 @@ export class Projector<DB> {
    */
   private async applyBatch(events: readonly StoredEvent[], floor: LogPosition | undefined): Promise<BatchOutcome> {
     await this.prepare();
+    const passed = floor === undefined ? undefined : this.passOver(events, floor);
+    if (passed !== undefined) {
+      this.waiters.moved(passed.checkpoint);
+      return { kind: "committed", result: passed };
+    }
     const outcome = await this.db.transaction().execute(async (trx): Promise<BatchOutcome> => {
       const stored = await claimCheckpoint(checkpointsOf(trx), this.name);
       if (stored === undefined) throw new Error(`projection ${this.name}: checkpoint row is missing`);
       if (stored.version !== this.projection.version) {
         throw new ProjectionVersionMismatchError(this.name, stored.version, this.projection.version);
       }
-      if (floor !== undefined && stored.position < floor) return { kind: "rewound", checkpoint: stored.position };
+      if (floor !== undefined && stored.position < this.saved) return { kind: "rewound", checkpoint: stored.position };
       let checkpoint = stored.position;
       let applied = 0;
       let ignored = 0;
@@ -256,8 +282,35 @@ export class Projector<DB> {
       }
       return { kind: "committed", result: { checkpoint, applied, ignored, duplicates } };
     });
-    this.waiters.moved(outcome.kind === "committed" ? outcome.result.checkpoint : outcome.checkpoint);
+    const checkpoint = outcome.kind === "committed" ? outcome.result.checkpoint : outcome.checkpoint;
+    this.saved = checkpoint;
+    this.passedOver = 0;
+    this.waiters.moved(checkpoint);
     return outcome;
+  }
+
+  /**
+   * The batch's result when it can be passed over in memory: every event past the feeder's floor is one the
+   * projection does not handle, they are in log order, and fewer than SAVE_PASSED_OVER_EVERY have been passed over
+   * since the last write. Otherwise undefined: the batch goes through a transaction (which also reports disorder).
+   */
+  private passOver(events: readonly StoredEvent[], floor: LogPosition): BatchResult | undefined {
+    const handles = this.projection.handles;
+    if (handles === undefined) return undefined;
+    let checkpoint = floor;
+    let ignored = 0;
+    let duplicates = 0;
+    for (const event of events) {
+      if (event.position <= floor) duplicates += 1;
+      else if (event.position <= checkpoint || handles.has(event.type)) return undefined;
+      else {
+        ignored += 1;
+        checkpoint = event.position;
+      }
+    }
+    if (this.passedOver + ignored >= SAVE_PASSED_OVER_EVERY) return undefined;
+    this.passedOver += ignored;
+    return { checkpoint, applied: 0, ignored, duplicates };
   }
 
   private async catchUp(signal: AbortSignal | undefined): Promise<LogPosition> {
