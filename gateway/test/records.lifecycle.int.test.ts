@@ -71,12 +71,12 @@ describe("records lifecycle through the gateway (issue 11)", () => {
     await h.complete(consultOf(CONSULT, { patientId: "patient-9", physicianId: "trainee-1" }));
     let draft: RecordMessage | undefined;
     for (let attempt = 0; draft === undefined && attempt < 200; attempt++) {
-      draft = await h.call<{ record?: RecordMessage }>(h.records, h.records.getRecordByConsult, { consultId: CONSULT }, trainee).then((r) => r.record, () => undefined);
+      draft = await h.records.getRecordByConsult({ consultId: CONSULT }, { token: trainee }).then((r) => r.record, () => undefined);
       if (draft === undefined) await new Promise((resolve) => setTimeout(resolve, 25));
     }
     const sections = { ...draft!.sections!, chiefComplaint: "头晕三天" };
-    const amended = (await h.call<{ record: RecordMessage }>(h.records, h.records.amendRecord, { requestId: "gw-amend-0001", recordId: draft!.recordId, expectedVersion: 1, sections }, trainee)).record;
-    await h.call(h.records, h.records.signRecord, { requestId: "gw-sign-00001", recordId: draft!.recordId, version: amended.version }, trainee);
+    const amended = (await h.records.amendRecord({ requestId: "gw-amend-0001", recordId: draft!.recordId, expectedVersion: 1, sections }, { token: trainee })).record!;
+    await h.records.signRecord({ requestId: "gw-sign-00001", recordId: draft!.recordId, version: amended.version }, { token: trainee });
     expect(delivered(await client.next(10_000))).toEqual({ recordId: draft!.recordId, status: "PENDING_COSIGN", authorId: "trainee-1" });
 
     const input = { requestId: "gw-cosign-0001", recordId: draft!.recordId, version: amended.version };

@@ -1,43 +1,36 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Client, credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
 import { ConsultCompleted } from "@ihp/contracts/consult";
 import {
-  type AmendRecordResponse,
-  type GetRecordByConsultResponse,
   type Record as RecordMessage,
-  RecordAccessAuditServiceClient,
-  RecordCopyServiceClient,
-  RecordCustodyServiceClient,
-  RecordExportServiceClient,
-  RecordsServiceClient,
-  type SignRecordResponse,
+  RecordAccessAuditServiceService,
+  RecordCopyServiceService,
+  RecordCustodyServiceService,
+  RecordExportServiceService,
+  RecordsServiceService,
 } from "@ihp/contracts/records";
 import type { StoredEvent } from "@ihp/eventsourcing";
 import { envelopedMessage, InProcessBus } from "@ihp/messaging";
-import { BuiltinIssuer, createLogger, fromGrpcError, loadConfig, type Role, TokenVerifier, withBearerToken } from "@ihp/platform";
+import { BuiltinIssuer, createLogger, loadConfig, type OwnedServiceClient, type Role, TokenVerifier } from "@ihp/platform";
 import { waitFor } from "@ihp/testing";
 import { InProcessTsa } from "@ihp/timestamping";
 import type { ConsultSource } from "../src/application/ports.js";
 import { type RecordsService, recordsConfigSchema, startRecordsService } from "../src/index.js";
+import { recordsClient } from "./service/client.js";
 import { completedConsult, consultDouble, identityDouble } from "./service/doubles.js";
 
 // The records service over gRPC with its real host (SQLite log, sealing, bus consumer), an in-process bus, the
 // in-process TSA and doubles of consult and identity; the clients of copies.proto's services; signed records on demand.
 
-type Unary<Res> = (request: unknown, metadata: Metadata, done: (error: ServiceError | null, response: Res) => void) => unknown;
-
 export interface CopiesHarness {
   readonly dataDir: string;
-  readonly records: RecordsServiceClient;
-  readonly exports: RecordExportServiceClient;
-  readonly copies: RecordCopyServiceClient;
-  readonly audit: RecordAccessAuditServiceClient;
-  readonly custody: RecordCustodyServiceClient;
+  readonly records: OwnedServiceClient<typeof RecordsServiceService>;
+  readonly exports: OwnedServiceClient<typeof RecordExportServiceService>;
+  readonly copies: OwnedServiceClient<typeof RecordCopyServiceService>;
+  readonly audit: OwnedServiceClient<typeof RecordAccessAuditServiceService>;
+  readonly custody: OwnedServiceClient<typeof RecordCustodyServiceService>;
   token(subject: string, roles: Role[], tenantId?: string, kind?: "human" | "service"): Promise<string>;
-  /** One unary call; bearer undefined calls without a token. */
-  call<Res>(client: Client, method: unknown, request: unknown, bearer: string | undefined): Promise<Res>;
   /** A signed record of a closed consult (drafted by the consumer, completed and signed by its physician). */
   signedRecord(consultId: string, over?: Partial<ConsultSource>): Promise<RecordMessage>;
   close(): Promise<void>;
@@ -82,28 +75,20 @@ export async function startCopiesHarness(): Promise<CopiesHarness> {
     logger: createLogger({ name: "records", level: "silent" }),
   });
   const address = `127.0.0.1:${service.grpcPort}`;
-  const insecure = credentials.createInsecure();
-  const records = new RecordsServiceClient(address, insecure);
-  const harness = {
-    dataDir,
+  const records = recordsClient(RecordsServiceService, address);
+  const clients = {
     records,
-    exports: new RecordExportServiceClient(address, insecure),
-    copies: new RecordCopyServiceClient(address, insecure),
-    audit: new RecordAccessAuditServiceClient(address, insecure),
-    custody: new RecordCustodyServiceClient(address, insecure),
+    exports: recordsClient(RecordExportServiceService, address),
+    copies: recordsClient(RecordCopyServiceService, address),
+    audit: recordsClient(RecordAccessAuditServiceService, address),
+    custody: recordsClient(RecordCustodyServiceService, address),
   };
   let sequence = 0;
   const token = (subject: string, roles: Role[], tenantId = "hosp-1", kind: "human" | "service" = "human") => issuer.issue({ subject, roles, tenantId, kind });
-  const call = <Res>(client: Client, method: unknown, request: unknown, bearer: string | undefined): Promise<Res> =>
-    new Promise((resolve, reject) =>
-      (method as Unary<Res>).call(client, request, bearer === undefined ? new Metadata() : withBearerToken(bearer), (error, response) =>
-        error === null ? resolve(response) : reject(fromGrpcError(error)),
-      ),
-    );
   return {
-    ...harness,
+    dataDir,
+    ...clients,
     token,
-    call,
     async signedRecord(consultId, over = {}) {
       const source = { ...completedConsult(consultId), ...over };
       sources.set(consultId, source);
@@ -111,16 +96,16 @@ export async function startCopiesHarness(): Promise<CopiesHarness> {
       const physician = await token(source.physicianId, ["physician"], source.institutionId);
       let draft: RecordMessage | undefined;
       await waitFor(async () => {
-        draft = await call<GetRecordByConsultResponse>(records, records.getRecordByConsult, { consultId }, physician).then((r) => r.record, () => undefined);
+        draft = await records.getRecordByConsult({ consultId }, { token: physician }).then((r) => r.record, () => undefined);
         return draft !== undefined;
       }, 10_000, "the draft record");
       const sections = { ...draft!.sections!, chiefComplaint: "胸闷一周", presentIllness: "活动后胸闷，休息缓解" };
-      const amended = await call<AmendRecordResponse>(records, records.amendRecord, { requestId: `amend-${consultId}`, recordId: draft!.recordId, expectedVersion: 1, sections }, physician);
-      const signed = await call<SignRecordResponse>(records, records.signRecord, { requestId: `sign-${consultId}`, recordId: draft!.recordId, version: amended.record!.version }, physician);
+      const amended = await records.amendRecord({ requestId: `amend-${consultId}`, recordId: draft!.recordId, expectedVersion: 1, sections }, { token: physician });
+      const signed = await records.signRecord({ requestId: `sign-${consultId}`, recordId: draft!.recordId, version: amended.record!.version }, { token: physician });
       return signed.record!;
     },
     async close() {
-      for (const client of Object.values(harness)) if (typeof client === "object") client.close();
+      for (const client of Object.values(clients)) client.close();
       await service.stop();
       await bus.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -2,28 +2,19 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { credentials, type Metadata, type ServiceError } from "@grpc/grpc-js";
 import { LocalFolderBlobStore } from "@ihp/blobstore";
 import { ConsultCompleted } from "@ihp/contracts/consult";
-import {
-  type DestroyRecordMediaResponse,
-  type GetRecordByConsultResponse,
-  type GetRecordMediaResponse,
-  type GetRecordResponse,
-  type ListRecordAccessResponse,
-  type Record as RecordMessage,
-  RecordMediaServiceClient,
-  RecordsServiceClient,
-} from "@ihp/contracts/records";
+import { type Record as RecordMessage, RecordMediaServiceService, RecordsServiceService } from "@ihp/contracts/records";
 import type { StoredEvent } from "@ihp/eventsourcing";
 import { verifyFile } from "@ihp/eventsourcing/sqlite";
 import { envelopedMessage, envelopeMessage, InProcessBus } from "@ihp/messaging";
-import { BuiltinIssuer, createLogger, fromGrpcError, loadConfig, TokenVerifier, withBearerToken } from "@ihp/platform";
+import { BuiltinIssuer, createLogger, loadConfig, type OwnedServiceClient, TokenVerifier } from "@ihp/platform";
 import { waitFor } from "@ihp/testing";
 import { InProcessTsa } from "@ihp/timestamping";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConsultSource } from "../src/application/ports.js";
 import { type RecordsService, recordsConfigSchema, startRecordsService } from "../src/index.js";
+import { recordsClient } from "./service/client.js";
 import { completedConsult, consultDouble, identityDouble } from "./service/doubles.js";
 
 // Media of the outpatient record (issue 11 item 2; REC-01, REC-03, XC-01) through the records service's real host
@@ -61,8 +52,8 @@ let blobDir: string;
 let issuer: BuiltinIssuer;
 let bus: InProcessBus;
 let service: RecordsService;
-let records: RecordsServiceClient;
-let media: RecordMediaServiceClient;
+let records: OwnedServiceClient<typeof RecordsServiceService>;
+let media: OwnedServiceClient<typeof RecordMediaServiceService>;
 const sources = new Map<string, ConsultSource>([
   [READ, source(READ, "patient-1")],
   [TAMPER, source(TAMPER, "patient-2")],
@@ -71,17 +62,9 @@ const sources = new Map<string, ConsultSource>([
 
 const token = (subject: string, roles: ("patient" | "physician" | "records_officer")[]) => issuer.issue({ subject, roles, tenantId: "hosp-1", kind: "human" });
 
-type Unary<Res> = (request: unknown, metadata: Metadata, done: (error: ServiceError | null, response: Res) => void) => unknown;
-
-function call<Res>(client: object, method: unknown, request: unknown, bearer: string): Promise<Res> {
-  return new Promise((resolve, reject) =>
-    (method as Unary<Res>).call(client, request, withBearerToken(bearer), (error, response) => (error === null ? resolve(response) : reject(fromGrpcError(error)))),
-  );
-}
-
-const getMedia = (recordId: string, mediaId: string, bearer: string) => call<GetRecordMediaResponse>(media, media.getRecordMedia, { recordId, mediaId }, bearer);
+const getMedia = (recordId: string, mediaId: string, bearer: string) => media.getRecordMedia({ recordId, mediaId }, { token: bearer });
 const destroy = (recordId: string, mediaId: string, requestId: string, bearer: string) =>
-  call<DestroyRecordMediaResponse>(media, media.destroyRecordMedia, { requestId, recordId, mediaId, approvalRef: "head-approval-2029-1" }, bearer);
+  media.destroyRecordMedia({ requestId, recordId, mediaId, approvalRef: "head-approval-2029-1" }, { token: bearer });
 
 function stored(id: string, type: string, streamId: string, data: StoredEvent["data"]): StoredEvent {
   const metadata = { actorId: "svc", actorRole: "system", tenantId: "hosp-1", correlationId: "c", causationId: "r", occurredAt: now.toISOString() };
@@ -103,7 +86,7 @@ async function recordOf(consultId: string): Promise<RecordMessage> {
   const physician = await token("physician-1", ["physician"]);
   let found: RecordMessage | undefined;
   await waitFor(async () => {
-    found = await call<GetRecordByConsultResponse>(records, records.getRecordByConsult, { consultId }, physician).then((response) => response.record, () => undefined);
+    found = await records.getRecordByConsult({ consultId }, { token: physician }).then((response) => response.record, () => undefined);
     return found !== undefined;
   }, 10_000, "the drafted record");
   return found!;
@@ -128,8 +111,8 @@ beforeAll(async () => {
   const blobs = new LocalFolderBlobStore({ root: blobDir, now: clock });
   const logger = createLogger({ name: "records", level: "silent" });
   service = await startRecordsService({ config, bus, verifier, tsa, clock, identity: identityDouble({ "physician-1": "王示范" }), blobs, consult: consultDouble(sources), logger });
-  records = new RecordsServiceClient(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
-  media = new RecordMediaServiceClient(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
+  records = recordsClient(RecordsServiceService, `127.0.0.1:${service.grpcPort}`);
+  media = recordsClient(RecordMediaServiceService, `127.0.0.1:${service.grpcPort}`);
   for (const consultId of [READ, TAMPER, ERASE]) await bus.publish(completed(consultId));
 });
 
@@ -167,7 +150,7 @@ describe("record media (issue 11 item 2)", () => {
     }
 
     const patient = await token("patient-1", ["patient"]);
-    const before = (await call<ListRecordAccessResponse>(records, records.listRecordAccess, { recordId: record.recordId }, patient)).entries.length;
+    const before = (await records.listRecordAccess({ recordId: record.recordId }, { token: patient })).entries.length;
     const read = await getMedia(record.recordId, transcript.mediaId, patient);
     expect(createHash("sha256").update(read.content).digest("hex")).toBe(transcript.sha256);
     expect(Buffer.from(read.content).toString("utf8")).toContain(CHAT);
@@ -177,7 +160,7 @@ describe("record media (issue 11 item 2)", () => {
 
     const stranger = await token("patient-9", ["patient"]);
     await expect(getMedia(record.recordId, transcript.mediaId, stranger)).rejects.toMatchObject({ code: "RECORD_ACCESS_DENIED" });
-    const log = (await call<ListRecordAccessResponse>(records, records.listRecordAccess, { recordId: record.recordId }, patient)).entries;
+    const log = (await records.listRecordAccess({ recordId: record.recordId }, { token: patient })).entries;
     // `before` counted its own read; since: two media reads, the refused read and this access-log read.
     expect(log.length).toBe(before + 4);
     expect(log.find((entry) => entry.accessorId === "patient-9")).toMatchObject({ outcome: "REFUSED", reasonCode: "RECORD_ACCESS_DENIED" });
@@ -230,7 +213,7 @@ describe("record media (issue 11 item 2)", () => {
     expect((await destroy(record.recordId, transcript.mediaId, "destroy-0004", officer)).destroyedMediaIds).toEqual([transcript.mediaId]);
 
     const patient = await token("patient-1", ["patient"]);
-    const still = (await call<GetRecordResponse>(records, records.getRecord, { recordId: record.recordId }, patient)).record!;
+    const still = (await records.getRecord({ recordId: record.recordId }, { token: patient })).record!;
     expect(still.sections?.treatmentAdvice).toBe("胸闷复诊小结：病情稳定");
     const logFiles = (await readdir(dataDir)).filter((name) => name.endsWith(".sqlite") && name.includes("event"));
     expect(logFiles.length).toBeGreaterThan(0);
@@ -250,7 +233,7 @@ describe("record media (issue 11 item 2)", () => {
       10_000,
       "the media key destroyed",
     );
-    const still = (await call<GetRecordResponse>(records, records.getRecord, { recordId: record.recordId }, officer)).record!;
+    const still = (await records.getRecord({ recordId: record.recordId }, { token: officer })).record!;
     expect(still.recordId).toBe(record.recordId);
     // Another patient's media are untouched.
     const other = await recordOf(READ);

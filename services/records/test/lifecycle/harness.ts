@@ -2,15 +2,15 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { credentials, type Metadata, type ServiceError } from "@grpc/grpc-js";
 import { ConsultCompleted } from "@ihp/contracts/consult";
-import { RecordLifecycleServiceClient, RecordsServiceClient } from "@ihp/contracts/records";
+import { RecordLifecycleServiceService, RecordsServiceService } from "@ihp/contracts/records";
 import type { StoredEvent } from "@ihp/eventsourcing";
 import { envelopedMessage, InProcessBus } from "@ihp/messaging";
-import { BuiltinIssuer, createLogger, fromGrpcError, loadConfig, TokenVerifier, withBearerToken } from "@ihp/platform";
+import { BuiltinIssuer, createLogger, loadConfig, type OwnedServiceClient, TokenVerifier } from "@ihp/platform";
 import { InProcessTsa } from "@ihp/timestamping";
 import type { ConsultSource, IdentityPort } from "../../src/application/ports.js";
 import { type RecordsService, recordsConfigSchema, startRecordsService } from "../../src/index.js";
+import { recordsClient } from "../service/client.js";
 import { completedConsult, consultDouble, patientForRecordDouble } from "../service/doubles.js";
 
 // The records service over gRPC with its real host (SQLite log, sealing, key store, bus consumer), an in-process bus,
@@ -60,12 +60,10 @@ function completedMessage(consultId: string, institutionId: string, physicianId:
   return envelopedMessage(stored, { subject: "ihp.consult.v1.ConsultCompleted", type: "ConsultCompleted", contentType: "application/x-protobuf; proto=ihp.consult.v1.ConsultCompleted", payload });
 }
 
-type Unary<Res> = (request: unknown, metadata: Metadata, done: (error: ServiceError | null, response: Res) => void) => unknown;
-
 export interface Harness {
   readonly dataDir: string;
-  readonly records: RecordsServiceClient;
-  readonly lifecycle: RecordLifecycleServiceClient;
+  readonly records: OwnedServiceClient<typeof RecordsServiceService>;
+  readonly lifecycle: OwnedServiceClient<typeof RecordLifecycleServiceService>;
   readonly tsa: InProcessTsa;
   /** Verifies the harness's tokens (for a gateway in front of the service). */
   readonly verifier: TokenVerifier;
@@ -74,7 +72,6 @@ export interface Harness {
   /** Moves the service's (and the TSA's) clock. */
   setNow(iso: string): void;
   token(subject: string, roles: Role[], tenantId?: string): Promise<string>;
-  call<Res>(client: RecordsServiceClient | RecordLifecycleServiceClient, method: unknown, request: unknown, bearer: string): Promise<Res>;
   /** Publishes a ConsultCompleted for a source the consult double knows. */
   complete(source: ConsultSource): Promise<void>;
   /** Stops the service (to read its files); close() then only cleans up. */
@@ -103,8 +100,8 @@ export async function startHarness(practitioners: Readonly<Record<string, { name
     logger: createLogger({ name: "records", level: "silent" }),
   });
   const address = `127.0.0.1:${service.grpcPort}`;
-  const records = new RecordsServiceClient(address, credentials.createInsecure());
-  const lifecycle = new RecordLifecycleServiceClient(address, credentials.createInsecure());
+  const records = recordsClient(RecordsServiceService, address);
+  const lifecycle = recordsClient(RecordLifecycleServiceService, address);
   let sequence = 0;
   let stopped = false;
   async function stopService(): Promise<void> {
@@ -125,10 +122,6 @@ export async function startHarness(practitioners: Readonly<Record<string, { name
       now = new Date(iso);
     },
     token: (subject, roles, tenantId = "hosp-1") => issuer.issue({ subject, roles, tenantId, kind: "human" }),
-    call: <Res>(client: RecordsServiceClient | RecordLifecycleServiceClient, method: unknown, request: unknown, bearer: string) =>
-      new Promise<Res>((resolve, reject) =>
-        (method as Unary<Res>).call(client, request, withBearerToken(bearer), (error, response) => (error === null ? resolve(response) : reject(fromGrpcError(error)))),
-      ),
     async complete(source) {
       sources.set(source.consultId, source);
       sequence += 1;

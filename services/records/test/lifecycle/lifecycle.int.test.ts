@@ -1,18 +1,8 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import type {
-  AmendRecordResponse,
-  GetRecordResponse,
-  GetSealSnapshotResponse,
-  CosignRecordResponse,
-  ListDueForDestructionResponse,
-  Record as RecordMessage,
-  ApproveRecordDestructionResponse,
-  SignRecordResponse,
-  WatchPendingCosignResponse,
-} from "@ihp/contracts/records";
+import type { Record as RecordMessage } from "@ihp/contracts/records";
 import { SqliteEventStore, verifyFile } from "@ihp/eventsourcing/sqlite";
-import { withBearerToken } from "@ihp/platform";
+import type { CallScope } from "@ihp/platform";
 import { waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { timestampedDigest } from "../../src/application/commands.js";
@@ -40,7 +30,7 @@ async function drafted(consultId: string, author: string): Promise<RecordMessage
   let draft: RecordMessage | undefined;
   await waitFor(
     async () => {
-      draft = await h.call<{ record?: RecordMessage }>(h.records, h.records.getRecordByConsult, { consultId }, t[author]!).then((r) => r.record, () => undefined);
+      draft = await h.records.getRecordByConsult({ consultId }, { token: t[author]! }).then((r) => r.record, () => undefined);
       return draft !== undefined;
     },
     10_000,
@@ -52,11 +42,12 @@ async function drafted(consultId: string, author: string): Promise<RecordMessage
 async function completeAndSign(consultId: string, author: string, requestTag: string): Promise<RecordMessage> {
   const draft = await drafted(consultId, author);
   const sections = { ...draft.sections!, chiefComplaint: "头晕三天" };
-  const amended = (await h.call<AmendRecordResponse>(h.records, h.records.amendRecord, { requestId: `amend-${requestTag}`, recordId: draft.recordId, expectedVersion: 1, sections }, t[author]!)).record!;
-  return (await h.call<SignRecordResponse>(h.records, h.records.signRecord, { requestId: `sign-${requestTag}`, recordId: draft.recordId, version: amended.version }, t[author]!)).record!;
+  const amended = (await h.records.amendRecord({ requestId: `amend-${requestTag}`, recordId: draft.recordId, expectedVersion: 1, sections }, { token: t[author]! })).record!;
+  return (await h.records.signRecord({ requestId: `sign-${requestTag}`, recordId: draft.recordId, version: amended.version }, { token: t[author]! })).record!;
 }
 
-const life = <Res = CosignRecordResponse>(method: unknown, request: unknown, who: string) => h.call<Res>(h.lifecycle, method, request, t[who]!);
+/** One lifecycle call as `who`. */
+const life = <Req, Res>(method: (request: Req, scope: CallScope) => Promise<Res>, request: Req, who: string) => method(request, { token: t[who]! });
 
 beforeAll(async () => {
   h = await startHarness(PRACTITIONERS);
@@ -89,11 +80,10 @@ afterAll(async () => {
 describe("records lifecycle over gRPC (issue 11)", () => {
   it("REC-05: a qualified supervisor co-signs a trainee's record with a timestamped signature; the awaiting-co-signature feed sees it arrive and leave", async () => {
     const seen: RecordMessage[] = [];
-    const stream = h.lifecycle && h.records.watchPendingCosign({}, withBearerToken(t["supervisor-1"]!));
-    stream.on("data", (message: WatchPendingCosignResponse) => {
-      if (message.record !== undefined) seen.push(message.record);
-    });
-    stream.on("error", () => undefined);
+    const feed = h.records.watchPendingCosign({}, { token: t["supervisor-1"]! });
+    const reading = (async () => {
+      for await (const message of feed) if (message.record !== undefined) seen.push(message.record);
+    })().catch(() => undefined);
     try {
       const pending = await completeAndSign(C1, "trainee-1", "c1-0001");
       expect(pending).toMatchObject({ status: "PENDING_COSIGN", completedAt: "" });
@@ -120,10 +110,11 @@ describe("records lifecycle over gRPC (issue 11)", () => {
       await expect(life(h.lifecycle.cosignRecord, { ...request, requestId: "cosign-0002" }, "supervisor-1")).rejects.toMatchObject({ code: "NOT_PENDING_COSIGN" });
 
       await waitFor(() => Promise.resolve(seen.some((r) => r.recordId === pending.recordId && r.status === "SIGNED")), 10_000, "the co-signed record leaving the feed");
-      const shown = (await h.call<GetRecordResponse>(h.records, h.records.getRecord, { recordId: pending.recordId }, t["patient-1"]!)).record!;
+      const shown = (await h.records.getRecord({ recordId: pending.recordId }, { token: t["patient-1"]! })).record!;
       expect(shown).toMatchObject({ status: "SIGNED" });
     } finally {
-      stream.cancel();
+      await feed.return?.();
+      await reading;
     }
   });
 
@@ -135,10 +126,10 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     await expect(life(h.lifecycle.archiveRecord, { requestId: "archive-0001", recordId }, "dual-x")).rejects.toMatchObject({ code: "NOT_CUSTODIAN" });
     const archived = (await life(h.lifecycle.archiveRecord, { requestId: "archive-0001", recordId }, "officer-1")).record!;
     expect(archived.status).toBe("ARCHIVED");
-    const current = (await h.call<GetRecordResponse>(h.records, h.records.getRecord, { recordId }, t["trainee-1"]!)).record!;
+    const current = (await h.records.getRecord({ recordId }, { token: t["trainee-1"]! })).record!;
     const sections = { ...current.sections!, chiefComplaint: "改" };
     await expect(
-      h.call(h.records, h.records.amendRecord, { requestId: "amend-late-01", recordId, expectedVersion: current.version, sections }, t["trainee-1"]!),
+      h.records.amendRecord({ requestId: "amend-late-01", recordId, expectedVersion: current.version, sections }, { token: t["trainee-1"]! }),
     ).rejects.toMatchObject({ code: "RECORD_ARCHIVED" });
 
     const addendum = { requestId: "addendum-0001", recordId, text: "补充：血压 130/85", reason: "漏记体征" };
@@ -151,7 +142,7 @@ describe("records lifecycle over gRPC (issue 11)", () => {
 
   it("REC-11, REC-12: sealed with both parties' attestations over the snapshot hash, later addenda as an increment; a claim restarts the 3 years", async () => {
     const recordId = ids["c1"]!.recordId;
-    const snapshot = await life<GetSealSnapshotResponse>(h.lifecycle.getSealSnapshot, { recordId }, "officer-1");
+    const snapshot = await life(h.lifecycle.getSealSnapshot, { recordId }, "officer-1");
     expect(snapshot.snapshotHash).toMatch(/^[0-9a-f]{64}$/);
     const attest = (party: string, partyId: string, hash = snapshot.snapshotHash) => ({ party, partyId, name: partyId, algorithm: "SM2", certificateSerial: "7", value: "c2ln", signedHash: hash });
     const both = [attest("PATIENT_SIDE", "patient-1"), attest("INSTITUTION", "hosp-1")];
@@ -169,7 +160,7 @@ describe("records lifecycle over gRPC (issue 11)", () => {
       code: "NOTHING_TO_SEAL",
     });
     await life(h.lifecycle.addRecordAddendum, { requestId: "addendum-0002", recordId, text: "补充：复查心电图正常", reason: "补记" }, "trainee-1");
-    const next = await life<GetSealSnapshotResponse>(h.lifecycle.getSealSnapshot, { recordId }, "officer-1");
+    const next = await life(h.lifecycle.getSealSnapshot, { recordId }, "officer-1");
     expect(next.snapshotHash).not.toBe(snapshot.snapshotHash);
     const increment = [attest("PATIENT_SIDE", "patient-1", next.snapshotHash), attest("INSTITUTION", "hosp-1", next.snapshotHash)];
     const incremented = (await life(h.lifecycle.sealRecordIncrement, { requestId: "seal-inc-02", recordId, version: next.version, attestations: increment }, "officer-1")).record!;
@@ -204,14 +195,14 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     const restricted = (await life(h.lifecycle.restrictRecord, { requestId: "restrict-02", recordId }, "guardian-9")).record!;
     await expect(life(h.lifecycle.restrictRecord, { requestId: "restrict-04", recordId }, "patient-2")).rejects.toMatchObject({ code: "ALREADY_RESTRICTED" });
     expect(restricted.restrictedAt).not.toBe("");
-    await expect(h.call(h.records, h.records.getRecord, { recordId }, t["physician-1"]!)).rejects.toMatchObject({ code: "RECORD_RESTRICTED" });
-    expect((await h.call<GetRecordResponse>(h.records, h.records.getRecord, { recordId }, t["patient-2"]!)).record!.recordId).toBe(recordId);
+    await expect(h.records.getRecord({ recordId }, { token: t["physician-1"]! })).rejects.toMatchObject({ code: "RECORD_RESTRICTED" });
+    expect((await h.records.getRecord({ recordId }, { token: t["patient-2"]! })).record!.recordId).toBe(recordId);
   });
 
   it("REC-02, PHA-09, XC-08: per patient, 14y364d after the last visit and the last day refused, the day after allowed on the head's approval; a later visit moves the clock; held never; logs verify", async () => {
     const recordId = ids["c2"]!.recordId;
     h.setNow("2041-12-04T16:00:00.000Z"); // Beijing 2041-12-05: 14 years 364 days after the 2026-12-06 visit
-    const due = (await life<ListDueForDestructionResponse>(h.lifecycle.listDueForDestruction, {}, "officer-1")).items;
+    const due = (await life(h.lifecycle.listDueForDestruction, {}, "officer-1")).items;
     expect(due.map((item) => item.recordId)).not.toContain(recordId);
     await expect(life(h.lifecycle.listDueForDestruction, {}, "physician-1")).rejects.toMatchObject({ code: "RECORD_LIFECYCLE_DENIED" });
     const approve = { requestId: "approve-0001", patientId: "patient-2" };
@@ -223,15 +214,15 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     await expect(life(h.lifecycle.approveRecordDestruction, approve, "head-1")).rejects.toMatchObject({ code: "RETENTION_NOT_OVER" });
 
     h.setNow("2041-12-07T02:00:00.000Z");
-    const listed = await life<ListDueForDestructionResponse>(h.lifecycle.listDueForDestruction, {}, "officer-1");
+    const listed = await life(h.lifecycle.listDueForDestruction, {}, "officer-1");
     expect(listed.day).toBe("2041-12-07");
     expect(listed.items).toContainEqual(expect.objectContaining({ kind: "RECORD", recordId, patientId: "patient-2", retainUntil: "2041-12-06" }));
     expect(listed.items.map((item) => item.patientId)).not.toContain("patient-3"); // their last visit was in 2028
     await expect(life(h.lifecycle.approveRecordDestruction, { requestId: "approve-0003", patientId: "patient-3" }, "head-1")).rejects.toMatchObject({ code: "RETENTION_NOT_OVER" });
     // Still listed, never destroyed by listing: the record is there until approved and destroyed.
-    expect((await h.call<GetRecordResponse>(h.records, h.records.getRecord, { recordId }, t["officer-1"]!)).record!.recordId).toBe(recordId);
+    expect((await h.records.getRecord({ recordId }, { token: t["officer-1"]! })).record!.recordId).toBe(recordId);
 
-    const approval = await life<ApproveRecordDestructionResponse>(h.lifecycle.approveRecordDestruction, approve, "head-1");
+    const approval = await life(h.lifecycle.approveRecordDestruction, approve, "head-1");
     expect(approval).toMatchObject({ patientId: "patient-2", approvedBy: "head-1", retainUntil: "2041-12-06", lastVisitAt: "2026-12-06T10:03+08:00" });
     expect(approval.profileVersion).toMatch(/^national@/);
     expect(approval.records[0]).toMatchObject({ destructionApprovalId: approval.approvalId, destructionApprovedBy: "head-1" });
@@ -244,14 +235,14 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     await life(h.lifecycle.placeLegalHold, { requestId: "hold-000002", recordId, holdId: "hold-2", reasonCode: "REGULATOR_INQUIRY" }, "officer-1");
     await expect(life(h.lifecycle.destroyPatientRecords, destroy, "officer-1")).rejects.toMatchObject({ code: "LEGAL_HOLD_ACTIVE" });
     await life(h.lifecycle.removeLegalHold, { requestId: "unhold-0002", recordId, holdId: "hold-2" }, "officer-1");
-    const destroyed = await life<ApproveRecordDestructionResponse>(h.lifecycle.destroyPatientRecords, { ...destroy, requestId: "destroy-0002" }, "officer-1");
+    const destroyed = await life(h.lifecycle.destroyPatientRecords, { ...destroy, requestId: "destroy-0002" }, "officer-1");
     expect(destroyed.records.map((r) => r.status)).toEqual(["DESTROYED"]);
-    await expect(h.call(h.records, h.records.getRecord, { recordId }, t["patient-2"]!)).rejects.toMatchObject({ code: "RECORD_DESTROYED" });
+    await expect(h.records.getRecord({ recordId }, { token: t["patient-2"]! })).rejects.toMatchObject({ code: "RECORD_DESTROYED" });
     // A repeat (another request id) finds the work done: no second key destruction (checked on the log below).
-    const repeated = await life<ApproveRecordDestructionResponse>(h.lifecycle.destroyPatientRecords, { ...destroy, requestId: "destroy-0003" }, "officer-1");
+    const repeated = await life(h.lifecycle.destroyPatientRecords, { ...destroy, requestId: "destroy-0003" }, "officer-1");
     expect(repeated.records.map((r) => r.status)).toEqual(["DESTROYED"]);
     // Other patients' records are untouched.
-    expect((await h.call<GetRecordResponse>(h.records, h.records.getRecord, { recordId: ids["c3a"]!.recordId }, t["patient-3"]!)).record!.sections!.treatmentAdvice).toBe("胸闷复诊小结：病情稳定");
+    expect((await h.records.getRecord({ recordId: ids["c3a"]!.recordId }, { token: t["patient-3"]! })).record!.sections!.treatmentAdvice).toBe("胸闷复诊小结：病情稳定");
 
     // The tombstone and the key's destruction are in the log, which still verifies (read after the service stopped).
     await h.stopService();

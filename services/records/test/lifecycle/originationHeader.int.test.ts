@@ -17,7 +17,7 @@ async function drafted(consultId: string): Promise<RecordMessage> {
   let draft: RecordMessage | undefined;
   await waitFor(
     async () => {
-      draft = await h.call<{ record?: RecordMessage }>(h.records, h.records.getRecordByConsult, { consultId }, physician).then((r) => r.record, () => undefined);
+      draft = await h.records.getRecordByConsult({ consultId }, { token: physician }).then((r) => r.record, () => undefined);
       return draft !== undefined;
     },
     10_000,

@@ -1,21 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { credentials, type Metadata, type ServiceError } from "@grpc/grpc-js";
 import { ConsultCompleted } from "@ihp/contracts/consult";
-import {
-  type AmendRecordResponse,
-  type GetRecordByConsultResponse,
-  type ListPatientRecordsResponse,
-  type ListRecordAccessResponse,
-  type ListRecordVersionsResponse,
-  type Record as RecordMessage,
-  RecordsServiceClient,
-  type SignRecordResponse,
-} from "@ihp/contracts/records";
+import { type Record as RecordMessage, RecordsServiceService } from "@ihp/contracts/records";
 import type { StoredEvent } from "@ihp/eventsourcing";
 import { envelopedMessage, InProcessBus } from "@ihp/messaging";
-import { BuiltinIssuer, createLogger, fromGrpcError, loadConfig, TokenVerifier, withBearerToken } from "@ihp/platform";
+import { BuiltinIssuer, createLogger, loadConfig, type OwnedServiceClient, TokenVerifier } from "@ihp/platform";
 import { filesContaining, waitFor } from "@ihp/testing";
 import { LocalFolderBlobStore } from "@ihp/blobstore";
 import { InProcessTsa } from "@ihp/timestamping";
@@ -23,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { timestampedDigest } from "../../src/application/commands.js";
 import type { ConsultSource } from "../../src/application/ports.js";
 import { type RecordsService, recordsConfigSchema, startRecordsService } from "../../src/index.js";
+import { recordsClient } from "./client.js";
 import { completedConsult, consultDouble, identityDouble } from "./doubles.js";
 
 // The records service over gRPC with its real host (SQLite log, sealing, bus consumer), an in-process bus, the
@@ -35,20 +26,11 @@ let issuer: BuiltinIssuer;
 let bus: InProcessBus;
 let tsa: InProcessTsa;
 let service: RecordsService;
-let client: RecordsServiceClient;
+let client: OwnedServiceClient<typeof RecordsServiceService>;
 const sources = new Map<string, ConsultSource>([[CONSULT, completedConsult(CONSULT)]]);
 const identity = identityDouble({ "physician-1": "王示范" });
 
 const token = (subject: string, roles: ("patient" | "physician" | "records_officer")[]) => issuer.issue({ subject, roles, tenantId: "hosp-1", kind: "human" });
-
-type Unary<Res> = (request: unknown, metadata: Metadata, done: (error: ServiceError | null, response: Res) => void) => unknown;
-
-/** One unary call with a bearer token; the client's overloads are narrowed to (request, metadata, callback). */
-function call<Res>(method: unknown, request: unknown, bearer: string): Promise<Res> {
-  return new Promise((resolve, reject) =>
-    (method as Unary<Res>).call(client, request, withBearerToken(bearer), (error, response) => (error === null ? resolve(response) : reject(fromGrpcError(error)))),
-  );
-}
 
 function completedMessage() {
   const payload = ConsultCompleted.encode(ConsultCompleted.fromPartial({ consultId: CONSULT, institutionId: "hosp-1", physicianId: "physician-1" })).finish();
@@ -79,7 +61,7 @@ beforeAll(async () => {
   // A blob store outside DATA_DIR given by the test: it receives the transcript sealed (media.int.test.ts checks that).
   const blobs = new LocalFolderBlobStore({ root: join(blobDir, "blobs") });
   service = await startRecordsService({ config, bus, verifier, tsa, identity, blobs, consult: consultDouble(sources), logger: createLogger({ name: "records", level: "silent" }) });
-  client = new RecordsServiceClient(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
+  client = recordsClient(RecordsServiceService, `127.0.0.1:${service.grpcPort}`);
 });
 
 afterAll(async () => {
@@ -99,7 +81,7 @@ describe("records service over gRPC (issue 11)", () => {
     await bus.publish(completedMessage()); // a redelivery is a repeat
     let draft: RecordMessage | undefined;
     await waitFor(async () => {
-      draft = await call<GetRecordByConsultResponse>(client.getRecordByConsult, { consultId: CONSULT }, physician).then((response) => response.record, () => undefined);
+      draft = await client.getRecordByConsult({ consultId: CONSULT }, { token: physician }).then((response) => response.record, () => undefined);
       return draft !== undefined;
     }, 10_000, "the draft record");
     expect(draft).toMatchObject({ version: 1, status: "DRAFT", authorName: "王示范", visitAt: "2026-12-06T10:03+08:00", priorRecordId: "prior-1" });
@@ -107,26 +89,26 @@ describe("records service over gRPC (issue 11)", () => {
     expect(draft).toMatchObject({ patientName: "王芳", hisPatientId: "" });
     expect(draft!.sections).toMatchObject({ chiefComplaint: "", examined: false, treatmentAdvice: "胸闷复诊小结：病情稳定" });
     expect(draft!.media.map((item) => item.kind)).toEqual(["TRANSCRIPT"]);
-    expect((await call<ListPatientRecordsResponse>(client.listPatientRecords, { patientId: "patient-1" }, patient)).records).toHaveLength(1);
+    expect((await client.listPatientRecords({ patientId: "patient-1" }, { token: patient })).records).toHaveLength(1);
 
     const sections = { ...draft!.sections!, chiefComplaint: "胸闷一周", presentIllness: "活动后胸闷，休息缓解" };
-    const amended = (await call<AmendRecordResponse>(client.amendRecord, { requestId: "amend-0001", recordId: draft!.recordId, expectedVersion: 1, sections }, physician)).record!;
+    const amended = (await client.amendRecord({ requestId: "amend-0001", recordId: draft!.recordId, expectedVersion: 1, sections }, { token: physician })).record!;
     expect(amended.version).toBe(2);
-    await expect(call<AmendRecordResponse>(client.amendRecord, { requestId: "amend-0002", recordId: draft!.recordId, expectedVersion: 1, sections }, physician)).rejects.toMatchObject({ code: "STALE_VERSION" });
-    await expect(call<SignRecordResponse>(client.signRecord, { requestId: "sign-0001", recordId: draft!.recordId, version: 2 }, stranger)).rejects.toMatchObject({ code: "NOT_RECORD_AUTHOR" });
+    await expect(client.amendRecord({ requestId: "amend-0002", recordId: draft!.recordId, expectedVersion: 1, sections }, { token: physician })).rejects.toMatchObject({ code: "STALE_VERSION" });
+    await expect(client.signRecord({ requestId: "sign-0001", recordId: draft!.recordId, version: 2 }, { token: stranger })).rejects.toMatchObject({ code: "NOT_RECORD_AUTHOR" });
 
-    const signed = (await call<SignRecordResponse>(client.signRecord, { requestId: "sign-0002", recordId: draft!.recordId, version: 2 }, physician)).record!;
+    const signed = (await client.signRecord({ requestId: "sign-0002", recordId: draft!.recordId, version: 2 }, { token: physician })).record!;
     expect(signed).toMatchObject({ status: "SIGNED", version: 2 });
     expect(signed.completedAt).not.toBe("");
     const [signature] = signed.signatures;
     const verified = await tsa.verify(Buffer.from(signature!.timestampToken, "base64"), { algorithm: "SHA-256", value: timestampedDigest(signature!.value) });
     expect(verified.genTime.toISOString()).toBe(signature!.timestampedAt);
 
-    const versions = (await call<ListRecordVersionsResponse>(client.listRecordVersions, { recordId: draft!.recordId }, patient)).versions;
+    const versions = (await client.listRecordVersions({ recordId: draft!.recordId }, { token: patient })).versions;
     expect(versions.map((v) => [v.version, v.operatorId, v.changeType])).toEqual([[1, "svc:records", "originate"], [2, "physician-1", "amend"]]);
 
-    await expect(call<GetRecordByConsultResponse>(client.getRecord, { recordId: draft!.recordId }, stranger)).rejects.toMatchObject({ code: "RECORD_ACCESS_DENIED" });
-    const log = (await call<ListRecordAccessResponse>(client.listRecordAccess, { recordId: draft!.recordId }, patient)).entries;
+    await expect(client.getRecord({ recordId: draft!.recordId }, { token: stranger })).rejects.toMatchObject({ code: "RECORD_ACCESS_DENIED" });
+    const log = (await client.listRecordAccess({ recordId: draft!.recordId }, { token: patient })).entries;
     expect(log[0]).toMatchObject({ accessorId: "patient-1", outcome: "ALLOWED", purpose: "SELF_SERVICE" });
     expect(log).toContainEqual(expect.objectContaining({ accessorId: "physician-9", outcome: "REFUSED", reasonCode: "RECORD_ACCESS_DENIED" }));
 
