@@ -1,49 +1,31 @@
-import type { ServiceError } from "@grpc/grpc-js";
-import {
-  AnomalyCaseServiceClient,
-  type CloseAnomalyCaseResponse,
-  type OpenAnomalyCaseRequest,
-  type OpenAnomalyCaseResponse,
-} from "@ihp/contracts/reporting";
-import { channelCredentials, withBearerToken } from "@ihp/platform";
+import { AnomalyCaseServiceService, type CloseAnomalyCaseResponse, type OpenAnomalyCaseRequest, type OpenAnomalyCaseResponse } from "@ihp/contracts/reporting";
+import type { ServiceClient } from "@ihp/platform";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, refusal, startHarness } from "./support/harness.js";
 
-function open(client: AnomalyCaseServiceClient, token: string, request: Partial<OpenAnomalyCaseRequest>): Promise<OpenAnomalyCaseResponse> {
-  const full: OpenAnomalyCaseRequest = { caseId: "", institutionId: "", findingCode: "", findingReference: "", workingDays: 0, ...request };
-  return new Promise((resolve, reject) => {
-    client.openAnomalyCase(full, withBearerToken(token), (error: ServiceError | null, response: OpenAnomalyCaseResponse) => {
-      if (error === null) resolve(response);
-      else reject(error);
-    });
-  });
+type Anomalies = ServiceClient<typeof AnomalyCaseServiceService>;
+
+function open(client: Anomalies, token: string, request: Partial<OpenAnomalyCaseRequest>): Promise<OpenAnomalyCaseResponse> {
+  return client.openAnomalyCase({ caseId: "", institutionId: "", findingCode: "", findingReference: "", workingDays: 0, ...request }, { token });
 }
 
-function close(client: AnomalyCaseServiceClient, token: string, caseId: string, rectificationNote: string): Promise<CloseAnomalyCaseResponse> {
-  return new Promise((resolve, reject) => {
-    client.closeAnomalyCase({ caseId, rectificationNote }, withBearerToken(token), (error: ServiceError | null, response: CloseAnomalyCaseResponse) => {
-      if (error === null) resolve(response);
-      else reject(error);
-    });
-  });
+function close(client: Anomalies, token: string, caseId: string, rectificationNote: string): Promise<CloseAnomalyCaseResponse> {
+  return client.closeAnomalyCase({ caseId, rectificationNote }, { token });
 }
 
 describe("AnomalyCaseService over gRPC (REP-05)", () => {
   let harness: Harness;
-  let client: AnomalyCaseServiceClient;
+  let client: Anomalies;
   let now = new Date("2026-09-30T02:00:00.000Z");
 
   beforeAll(async () => {
     harness = await startHarness({ clock: () => now, env: { INCIDENT_CHECK_INTERVAL_MS: "0" } });
-    client = new AnomalyCaseServiceClient(`127.0.0.1:${harness.service.grpcPort}`, channelCredentials());
+    client = harness.grpc(AnomalyCaseServiceService);
   });
-  afterAll(async () => {
-    client.close();
-    await harness.close();
-  });
+  afterAll(() => harness.close());
 
   it("REP-05: the regulator adapter opens a case due in 3 CN working days; the admin closes it with a note; another case alerts when overdue", async () => {
     const adapter = await harness.token("system", "inst-1");
@@ -75,7 +57,7 @@ describe("REP-05 across the year's end: the working-day calendar an operator loa
 
   it("without the next year: a deadline into it is refused with WORKING_DAY_CALENDAR_NOT_LOADED (audited), and the start warns", async () => {
     const harness = await startHarness({ clock: () => now, env: { INCIDENT_CHECK_INTERVAL_MS: "0" } });
-    const client = new AnomalyCaseServiceClient(`127.0.0.1:${harness.service.grpcPort}`, channelCredentials());
+    const client = harness.grpc(AnomalyCaseServiceService);
     try {
       expect(harness.logs.withCode("WORKING_DAY_CALENDAR_ENDING")).toHaveLength(1);
       const adapter = await harness.token("system", "inst-1");
@@ -84,20 +66,18 @@ describe("REP-05 across the year's end: the working-day calendar an operator loa
         status: 9,
       });
     } finally {
-      client.close();
       await harness.close();
     }
   });
 
   it("with the file: the deadline counts on into the loaded year", async () => {
     const harness = await startHarness({ clock: () => now, env: { INCIDENT_CHECK_INTERVAL_MS: "0", WORKING_DAY_CALENDAR_FILE: join(folder, "calendar.json") } });
-    const client = new AnomalyCaseServiceClient(`127.0.0.1:${harness.service.grpcPort}`, channelCredentials());
+    const client = harness.grpc(AnomalyCaseServiceService);
     try {
       expect(harness.logs.withCode("WORKING_DAY_CALENDAR_ENDING")).toHaveLength(0);
       const adapter = await harness.token("system", "inst-1");
       expect(await open(client, adapter, { caseId: "case-y2", institutionId: "inst-1", findingCode: "LATE_UPLOAD", workingDays: 7 })).toMatchObject({ dueDay: "2027-01-07" });
     } finally {
-      client.close();
       await harness.close();
     }
   });

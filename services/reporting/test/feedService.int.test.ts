@@ -1,7 +1,6 @@
-import { EventEnvelope, HealthCheckResponse_ServingStatus, HealthClient } from "@ihp/contracts";
+import { EventEnvelope, HealthCheckResponse_ServingStatus, HealthServiceDefinition } from "@ihp/contracts";
 import { FeedCategory, FeedEntry } from "@ihp/contracts/reporting";
 import { type BusMessage, type GiveUp, InProcessBus } from "@ihp/messaging";
-import { channelCredentials } from "@ihp/platform";
 import { waitFor } from "@ihp/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { FEED_CONTENT_TYPE, FEED_SUBJECT } from "../src/index.js";
@@ -94,7 +93,7 @@ describe("regulator feed over an in-process bus", () => {
     const token = await harness.token("regulator", "national");
     const [firstEntry] = (await listFeed(harness.client, token)).entries;
 
-    const subscription = streamFeed(harness.client, token, { after: firstEntry?.position ?? "" });
+    const subscription = streamFeed(harness, token, { after: firstEntry?.position ?? "" });
     await waitFor(() => subscription.entries.length === 1, 5_000, "the catch-up entry");
     expect(subscription.entries[0]?.category).toBe(FeedCategory.FEED_CATEGORY_INSTITUTION_LICENCE);
 
@@ -111,15 +110,11 @@ describe("regulator feed over an in-process bus", () => {
 
   it("REP-04: a live StreamFeed ends UNAVAILABLE when the service stops, so the client reconnects", async () => {
     const { harness, bus } = await start();
-    const health = new HealthClient(`127.0.0.1:${harness.service.grpcPort}`, channelCredentials());
-    const serving = await new Promise<HealthCheckResponse_ServingStatus>((resolve, reject) =>
-      health.check({ service: "ihp.reporting.v1.RegulatorFeedService" }, (error, response) => (error ? reject(error) : resolve(response.status))),
-    );
-    health.close();
+    const { status: serving } = await harness.grpc(HealthServiceDefinition).check({ service: "ihp.reporting.v1.RegulatorFeedService" }, {});
     expect(serving).toBe(HealthCheckResponse_ServingStatus.SERVING);
 
     await publish(bus, registered(institution()));
-    const subscription = streamFeed(harness.client, await harness.token("regulator", "national"));
+    const subscription = streamFeed(harness, await harness.token("regulator", "national"));
     // An entry received proves the handler runs and is now waiting for live entries.
     await waitFor(() => subscription.entries.length === 1, 5_000, "the stream to catch up");
     const outcomes = await harness.service.stop("test");
@@ -163,7 +158,7 @@ describe("regulator feed over an in-process bus", () => {
     const guangxiRegulator = await harness.token("regulator", "guangxi");
     const own = await listFeed(harness.client, guangxiRegulator);
     expect(own.entries.map((entry) => entry.institutionId)).toEqual([guangxi.institutionId]);
-    const stream = streamFeed(harness.client, guangxiRegulator);
+    const stream = streamFeed(harness, guangxiRegulator);
     await waitFor(() => stream.entries.length === 1, 5_000, "guangxi's entry");
     await publish(bus, licenceChanged(tianjin.institutionId), connectionChanged(guangxi.institutionId));
     await waitFor(() => stream.entries.length === 2, 5_000, "guangxi's live entry");
@@ -190,7 +185,7 @@ describe("regulator feed over an in-process bus", () => {
 
     const listed = await refusal(listFeed(harness.client, patient));
     expect([listed.code, listed.status]).toEqual(["ROLE_NOT_ALLOWED", 7]);
-    const streamed = streamFeed(harness.client, physician);
+    const streamed = streamFeed(harness, physician);
     await waitFor(() => streamed.ended !== undefined, 5_000, "the refused stream to end");
     expect(streamed.ended).toEqual({ code: "ROLE_NOT_ALLOWED", status: 7 });
     expect(streamed.entries).toEqual([]);

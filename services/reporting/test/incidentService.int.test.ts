@@ -1,60 +1,41 @@
-import type { ServiceError } from "@grpc/grpc-js";
 import {
   type GetIncidentResponse,
   IncidentKind,
-  IncidentServiceClient,
+  IncidentServiceService,
   type MarkAuthorityNotifiedRequest,
   type MarkAuthorityNotifiedResponse,
   type ReportIncidentRequest,
   type ReportIncidentResponse,
 } from "@ihp/contracts/reporting";
-import { channelCredentials, withBearerToken } from "@ihp/platform";
+import type { ServiceClient } from "@ihp/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, refusal, startHarness } from "./support/harness.js";
 
-function report(client: IncidentServiceClient, token: string, request: Partial<ReportIncidentRequest>): Promise<ReportIncidentResponse> {
-  const full: ReportIncidentRequest = { incidentId: "", institutionId: "", kind: IncidentKind.INCIDENT_KIND_UNSPECIFIED, criticalInfrastructure: false, categoryCode: "", ...request };
-  return new Promise((resolve, reject) => {
-    client.reportIncident(full, withBearerToken(token), (error: ServiceError | null, response: ReportIncidentResponse) => {
-      if (error === null) resolve(response);
-      else reject(error);
-    });
-  });
+type Incidents = ServiceClient<typeof IncidentServiceService>;
+
+function report(client: Incidents, token: string, request: Partial<ReportIncidentRequest>): Promise<ReportIncidentResponse> {
+  return client.reportIncident({ incidentId: "", institutionId: "", kind: IncidentKind.INCIDENT_KIND_UNSPECIFIED, criticalInfrastructure: false, categoryCode: "", ...request }, { token });
 }
 
-function markNotified(client: IncidentServiceClient, token: string, request: Partial<MarkAuthorityNotifiedRequest>): Promise<MarkAuthorityNotifiedResponse> {
-  const full: MarkAuthorityNotifiedRequest = { incidentId: "", authority: "", reference: "", ...request };
-  return new Promise((resolve, reject) => {
-    client.markAuthorityNotified(full, withBearerToken(token), (error: ServiceError | null, response: MarkAuthorityNotifiedResponse) => {
-      if (error === null) resolve(response);
-      else reject(error);
-    });
-  });
+function markNotified(client: Incidents, token: string, request: Partial<MarkAuthorityNotifiedRequest>): Promise<MarkAuthorityNotifiedResponse> {
+  return client.markAuthorityNotified({ incidentId: "", authority: "", reference: "", ...request }, { token });
 }
 
-function getIncident(client: IncidentServiceClient, token: string, incidentId: string): Promise<GetIncidentResponse> {
-  return new Promise((resolve, reject) => {
-    client.getIncident({ incidentId }, withBearerToken(token), (error: ServiceError | null, response: GetIncidentResponse) => {
-      if (error === null) resolve(response);
-      else reject(error);
-    });
-  });
+function getIncident(client: Incidents, token: string, incidentId: string): Promise<GetIncidentResponse> {
+  return client.getIncident({ incidentId }, { token });
 }
 
 describe("IncidentService over gRPC (REP-07)", () => {
   let harness: Harness;
-  let client: IncidentServiceClient;
+  let client: Incidents;
   let now = new Date("2026-03-02T08:00:00.000Z");
   const incidentId = "0195a1b2-0000-7000-8000-000000000001";
 
   beforeAll(async () => {
     harness = await startHarness({ clock: () => now, env: { INCIDENT_CHECK_INTERVAL_MS: "0" } });
-    client = new IncidentServiceClient(`127.0.0.1:${harness.service.grpcPort}`, channelCredentials());
+    client = harness.grpc(IncidentServiceService);
   });
-  afterAll(async () => {
-    client.close();
-    await harness.close();
-  });
+  afterAll(() => harness.close());
 
   it("REP-07: a critical-infrastructure MAJOR_CYBER report returns 1 h tasks; a notified task stops alerting, the other alerts once", async () => {
     const admin = await harness.token("institution_admin", "inst-1");
@@ -78,7 +59,7 @@ describe("IncidentService over gRPC (REP-07)", () => {
     const national = await harness.token("regulator", "national");
     expect((await getIncident(client, national, incidentId)).tasks).toEqual([
       { authority: "cyberspace", dueAt: "2026-03-02T09:00:00.000Z", notifiedAt: "2026-03-02T08:00:00.000Z", reference: "CAC-2026-17", overdue: false },
-      { authority: "health", dueAt: "2026-03-02T09:00:00.000Z", notifiedAt: "", reference: "", overdue: true },
+      { authority: "health", dueAt: "2026-03-02T09:00:00.000Z", notifiedAt: undefined, reference: undefined, overdue: true },
     ]);
   });
 

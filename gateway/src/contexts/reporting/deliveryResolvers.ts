@@ -5,7 +5,7 @@ import type { ContextDeps, GatewayModule } from "../module.js";
 
 type ScopeArgs = Partial<Gql.QueryRegulatorDeliveryStatusArgs>;
 
-const request = (args: ScopeArgs) => ({ institutionId: args.institutionId ?? "", jurisdiction: args.jurisdiction ?? "" });
+const request = (args: ScopeArgs) => ({ institutionId: args.institutionId ?? undefined, jurisdiction: args.jurisdiction ?? undefined });
 
 /** REP-04 delivery status and replay, REP-02 pending uploads: every decision and refusal is the reporting service's. */
 function deliveryResolvers(deps: ContextDeps) {
@@ -22,8 +22,8 @@ function deliveryResolvers(deps: ContextDeps) {
         asOf: response.asOf,
         unacknowledged: response.unacknowledged,
         deadLettered: response.deadLettered,
-        oldestUnacknowledgedAt: response.oldestUnacknowledgedAt === "" ? null : response.oldestUnacknowledgedAt,
-        ackLagMedianSeconds: response.ackLagKnown ? response.ackLagMedianSeconds : null,
+        oldestUnacknowledgedAt: response.oldestUnacknowledgedAt ?? null,
+        ackLagMedianSeconds: response.ackLagMedianSeconds ?? null,
         pendingUploads: response.pendingUploads,
       };
     },

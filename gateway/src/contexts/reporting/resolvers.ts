@@ -14,8 +14,6 @@ function authorityOut(authority: string): Gql.IncidentAuthority {
   return known;
 }
 
-const orNull = (value: string): string | null => (value === "" ? null : value);
-
 function incidentResolvers(deps: ContextDeps) {
   async function clients(context: HttpContext) {
     const scope = callScope(deps, context, await context.caller.actor());
@@ -36,8 +34,8 @@ function incidentResolvers(deps: ContextDeps) {
         tasks: tasks.map(({ authority, notifiedAt, reference, ...task }) => ({
           ...task,
           authority: authorityOut(authority),
-          notifiedAt: orNull(notifiedAt),
-          reference: orNull(reference),
+          notifiedAt: notifiedAt ?? null,
+          reference: reference ?? null,
         })),
       };
     },

@@ -57,13 +57,7 @@ export function incidentServer(grpc: GrpcHandlers, incidents: Handlers): Inciden
         criticalInfrastructure: view.operatorClass === "critical_infrastructure",
         categoryCode: view.categoryCode,
         reportedAt: view.reportedAt,
-        tasks: view.tasks.map((task) => ({
-          authority: task.authority,
-          dueAt: task.dueAt,
-          notifiedAt: task.notifiedAt ?? "",
-          reference: task.reference ?? "",
-          overdue: task.overdue,
-        })),
+        tasks: [...view.tasks],
       };
     }),
   };

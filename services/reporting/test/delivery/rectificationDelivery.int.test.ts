@@ -1,10 +1,8 @@
-import type { ServiceError } from "@grpc/grpc-js";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AnomalyCaseServiceClient, type GetDeliveryStatusResponse, RegulatorDeliveryServiceClient } from "@ihp/contracts/reporting";
+import { AnomalyCaseServiceService, RegulatorDeliveryServiceService } from "@ihp/contracts/reporting";
 import { InProcessBus } from "@ihp/messaging";
-import { channelCredentials, withBearerToken } from "@ihp/platform";
 import { RegulatorSimulator, waitFor } from "@ihp/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "../support/harness.js";
@@ -21,9 +19,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const unary = <T>(call: (done: (error: ServiceError | null, response: T) => void) => void): Promise<T> =>
-  new Promise((resolve, reject) => call((error, response) => (error === null ? resolve(response) : reject(error))));
-
 describe("REP-05 rectification sent back to the regulator (REP-04 delivery)", () => {
   it("REP-05: closing an anomaly case sends its rectification note to the institution's regulator, acknowledged once in the ledger", async () => {
     const simulator = await RegulatorSimulator.start({ credential: CREDENTIAL, serialPrefix: "TJ" });
@@ -38,21 +33,19 @@ describe("REP-05 rectification sent back to the regulator (REP-04 delivery)", ()
     const tianjin = institution({ jurisdiction: "tianjin" });
     await bus.publish(registered(tianjin));
     await waitFor(async () => (await harness.readLog()).some((event) => event.type === "FeedEntryRecorded"), 5_000, "the licence entry");
-    const address = `127.0.0.1:${harness.service.grpcPort}`;
-    const anomalies = new AnomalyCaseServiceClient(address, channelCredentials());
-    const delivery = new RegulatorDeliveryServiceClient(address, channelCredentials());
-    cleanups.push(() => Promise.resolve(anomalies.close()), () => Promise.resolve(delivery.close()));
+    const anomalies = harness.grpc(AnomalyCaseServiceService);
+    const delivery = harness.grpc(RegulatorDeliveryServiceService);
     const { institutionId } = tianjin;
     const regulator = await harness.token("regulator", "tianjin");
     const admin = await harness.token("institution_admin", institutionId);
 
-    await unary((done) => anomalies.openAnomalyCase({ caseId: "case-7", institutionId, findingCode: "RX_REVIEW_LATE", findingReference: "TJ-JG-2026-7", workingDays: 5 }, withBearerToken(regulator), done));
+    await anomalies.openAnomalyCase({ caseId: "case-7", institutionId, findingCode: "RX_REVIEW_LATE", findingReference: "TJ-JG-2026-7", workingDays: 5 }, { token: regulator });
     await harness.service.deliverToRegulators();
     // Only the licence went: an open case sends nothing.
     expect(simulator.records().map((record) => record.type)).toEqual(["INSTITUTION_LICENCE"]);
 
     const note = "已整改：审方岗位排班补足，超时处方全部复核。";
-    await unary((done) => anomalies.closeAnomalyCase({ caseId: "case-7", rectificationNote: note }, withBearerToken(admin), done));
+    await anomalies.closeAnomalyCase({ caseId: "case-7", rectificationNote: note }, { token: admin });
     clock.advance(60_000);
     expect((await harness.service.deliverToRegulators())["tianjin"]).toMatchObject({ sent: 1, acknowledged: 1 });
     await harness.service.deliverToRegulators();
@@ -65,7 +58,7 @@ describe("REP-05 rectification sent back to the regulator (REP-04 delivery)", ()
     });
     const acknowledged = (await harness.readLog()).filter((event) => event.type === "RegulatorMessageAcknowledged" && event.data["messageId"] === sentBack[0]?.messageId);
     expect(acknowledged.map((event) => event.data["serial"])).toEqual([sentBack[0]?.serial]);
-    const status = await unary<GetDeliveryStatusResponse>((done) => delivery.getDeliveryStatus({ jurisdiction: "tianjin", institutionId: "" }, withBearerToken(regulator), done));
+    const status = await delivery.getDeliveryStatus({ jurisdiction: "tianjin" }, { token: regulator });
     expect(status).toMatchObject({ acknowledged: 2, unacknowledged: 0 });
   });
 });

@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ServiceError } from "@grpc/grpc-js";
+import type { ServiceDefinition, ServiceError } from "@grpc/grpc-js";
 import {
   type FeedEntry,
   type ListFeedRequest,
   type ListFeedResponse,
   RegulatorFeedServiceClient,
+  RegulatorFeedServiceService,
   type StreamFeedRequest,
 } from "@ihp/contracts/reporting";
 import type { StoredEvent } from "@ihp/eventsourcing";
@@ -18,8 +19,11 @@ import {
   channelCredentials,
   createLogger,
   fromGrpcError,
+  type OwnedServiceClient,
   type RemoteError,
   type Role,
+  type ServiceClient,
+  serviceClient,
   TokenVerifier,
   withBearerToken,
 } from "@ihp/platform";
@@ -28,13 +32,16 @@ import { LogCapture } from "./logCapture.js";
 
 export interface Harness {
   readonly service: ReportingService;
-  readonly client: RegulatorFeedServiceClient;
+  /** The regulator feed's typed client (listFeed). */
+  readonly client: ServiceClient<typeof RegulatorFeedServiceService>;
   readonly logs: LogCapture;
   readonly dataDir: string;
   /** A token for a caller with this role acting for this tenant (a jurisdiction code for regulators). */
   token(role: Role, tenant: string, subject?: string): Promise<string>;
   /** Everything in the reporting log, read through a second connection to the service's SQLite file. */
   readLog(): Promise<readonly StoredEvent[]>;
+  /** A typed client (serviceClient) of one of the service's gRPC services, closed with the harness. */
+  grpc<S extends ServiceDefinition>(definition: S): ServiceClient<S>;
   close(): Promise<void>;
 }
 
@@ -64,10 +71,15 @@ export async function startHarness(options: { bus?: Bus; env?: Record<string, st
     verifier: TokenVerifier.fromJwks(issuer.jwks(), { issuer: issuer.issuer, audience: issuer.audience }),
     logger: createLogger({ name: "reporting", level: "debug", destination: logs }),
   });
-  const client = new RegulatorFeedServiceClient(`127.0.0.1:${service.grpcPort}`, channelCredentials());
+  const clients: OwnedServiceClient<ServiceDefinition>[] = [];
+  const grpc = <S extends ServiceDefinition>(definition: S): ServiceClient<S> => {
+    const client = serviceClient(definition, `127.0.0.1:${service.grpcPort}`, channelCredentials());
+    clients.push(client);
+    return client;
+  };
   return {
     service,
-    client,
+    client: grpc(RegulatorFeedServiceService),
     logs,
     dataDir,
     token: (role, tenant, subject = `${role}-${tenant}`) => issuer.issue({ subject, roles: [role], tenantId: tenant }),
@@ -79,22 +91,17 @@ export async function startHarness(options: { bus?: Bus; env?: Record<string, st
         await reader.close();
       }
     },
+    grpc,
     async close() {
-      client.close();
+      for (const client of clients) client.close();
       await service.stop("test done");
       await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-export function listFeed(client: RegulatorFeedServiceClient, token: string, request: Partial<ListFeedRequest> = {}): Promise<ListFeedResponse> {
-  const full: ListFeedRequest = { page: undefined, jurisdiction: "", ...request };
-  return new Promise((resolve, reject) => {
-    client.listFeed(full, withBearerToken(token), (error: ServiceError | null, response: ListFeedResponse) => {
-      if (error === null) resolve(response);
-      else reject(error);
-    });
-  });
+export function listFeed(client: Harness["client"], token: string, request: Partial<ListFeedRequest> = {}): Promise<ListFeedResponse> {
+  return client.listFeed({ page: undefined, jurisdiction: "", ...request }, { token });
 }
 
 /** The stable code and kind a failed call carries (ihp-error-bin), or throws when the call succeeded. */
@@ -114,8 +121,14 @@ export interface FeedSubscription {
   cancel(): void;
 }
 
-export function streamFeed(client: RegulatorFeedServiceClient, token: string, request: Partial<StreamFeedRequest> = {}): FeedSubscription {
+/**
+ * A live StreamFeed on its own grpc-js client: the test sees the status the stream ended with, a client's CANCELLED
+ * included (serviceClient's iterator ends quietly when its reader leaves).
+ */
+export function streamFeed(harness: Harness, token: string, request: Partial<StreamFeedRequest> = {}): FeedSubscription {
+  const client = new RegulatorFeedServiceClient(`127.0.0.1:${harness.service.grpcPort}`, channelCredentials());
   const call = client.streamFeed({ after: "", jurisdiction: "", ...request }, withBearerToken(token));
+  call.on("status", () => client.close());
   const subscription: { entries: FeedEntry[]; ended: { code: string; status: number } | undefined; cancel(): void } = {
     entries: [],
     ended: undefined,

@@ -7,13 +7,18 @@ import {
   type ReplayDeadLettersResponse,
 } from "@ihp/contracts/reporting";
 import type { GrpcHandlers } from "@ihp/platform";
-import type { DeliveryAccess } from "../../application/delivery/deliveryAccess.js";
+import type { DeliveryAccess, ScopeRequest } from "../../application/delivery/deliveryAccess.js";
+
+const scopeRequest = (request: GetDeliveryStatusRequest | ReplayDeadLettersRequest): ScopeRequest => ({
+  jurisdiction: request.jurisdiction ?? "",
+  institutionId: request.institutionId ?? "",
+});
 
 /** ihp.reporting.v1.RegulatorDeliveryService (proto/ihp/reporting/v1/delivery.proto), REP-04. */
 export function deliveryGrpcService(grpc: GrpcHandlers, access: DeliveryAccess) {
   const implementation: RegulatorDeliveryServiceServer = {
     getDeliveryStatus: grpc.unary<GetDeliveryStatusRequest, GetDeliveryStatusResponse>(async (request, call) => {
-      const status = await access.status(call.principal, request);
+      const status = await access.status(call.principal, scopeRequest(request));
       const { summary } = status;
       return {
         jurisdiction: request.jurisdiction,
@@ -25,16 +30,15 @@ export function deliveryGrpcService(grpc: GrpcHandlers, access: DeliveryAccess) 
         acknowledged: status.acknowledged,
         deadLettered: status.deadLettered,
         withheld: status.withheld,
-        oldestUnacknowledgedAt: status.oldestUnacknowledgedAt ?? "",
+        oldestUnacknowledgedAt: status.oldestUnacknowledgedAt,
         unacknowledged: summary.unacknowledged,
         asOf: summary.asOf,
-        ackLagMedianSeconds: summary.ackLagMedianSeconds ?? 0,
-        ackLagKnown: summary.ackLagMedianSeconds !== undefined,
+        ackLagMedianSeconds: summary.ackLagMedianSeconds,
         pendingUploads: [...summary.pendingUploads],
       };
     }),
     replayDeadLetters: grpc.unary<ReplayDeadLettersRequest, ReplayDeadLettersResponse>(async (request, call) => ({
-      replayed: await access.replay(call.principal, request),
+      replayed: await access.replay(call.principal, scopeRequest(request)),
     })),
   };
   return { definition: RegulatorDeliveryServiceService, implementation };

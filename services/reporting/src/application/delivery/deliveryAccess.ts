@@ -26,7 +26,7 @@ export interface DeliveryChannels {
 
 const isJurisdiction = (code: string): boolean => (JURISDICTIONS as readonly string[]).includes(code);
 
-/** What a caller asks about: exactly one of the two ("" is absent, as proto3 strings are). */
+/** What a caller asks about: exactly one of the two ("" is absent). */
 export interface ScopeRequest {
   readonly jurisdiction: string;
   readonly institutionId: string;
