@@ -1,13 +1,11 @@
 import { readFile } from "node:fs/promises";
-import { MODULES } from "./contexts/index.js";
+import { servedModules } from "./contexts/index.js";
 import { type GatewayModule, loadModuleSchema } from "./contexts/module.js";
 
-/** The SDL, read at start-up from next to this module (src/ under the source condition, dist/ once built). */
-export function loadSchemaText(): Promise<string> {
-  return readFile(new URL("./schema.graphql", import.meta.url), "utf8");
-}
+/** What every module shares (directives, roles, root types, PageInfo), next to this file (src/ or dist/ once built). */
+const SHARED_SCHEMA = new URL("./schema.graphql", import.meta.url);
 
-/** The whole API: schema.graphql and every module's SDL, as the gateway serves it and the access declarations read it. */
-export async function loadComposedSchemaText(modules: readonly GatewayModule[] = MODULES): Promise<string> {
-  return [await loadSchemaText(), ...(await Promise.all(modules.map(loadModuleSchema)))].join("\n");
+/** The whole API: the shared SDL and every served module's, as the gateway serves it and the access declarations read it. */
+export async function loadComposedSchemaText(modules: readonly GatewayModule[] = servedModules()): Promise<string> {
+  return (await Promise.all([readFile(SHARED_SCHEMA, "utf8"), ...modules.map(loadModuleSchema)])).join("\n");
 }

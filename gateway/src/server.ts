@@ -23,13 +23,11 @@ import { requestTrace } from "./http/requestTrace.js";
 import { AdmittedDocuments } from "./limits/admittedDocuments.js";
 import { complexityRule, operationCostRefusal } from "./limits/complexityRule.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits/limits.js";
-import type { HttpContext, ResolverDeps, WsContext } from "./resolvers/context.js";
-import { feedQueries, feedSubscription } from "./resolvers/feed.js";
-import { institutionMutations, institutionQueries } from "./resolvers/institutions.js";
+import type { HttpContext } from "./resolvers/context.js";
 import { loadComposedSchemaText } from "./schema.js";
 import { describeAccess } from "./access/describeAccess.js";
-import { MODULES } from "./contexts/index.js";
-import { type GatewayModule, mergeResolvers } from "./contexts/module.js";
+import { servedModules } from "./contexts/index.js";
+import { type ContextDeps, type GatewayModule, mergeResolvers } from "./contexts/module.js";
 import { consumeFeed } from "./subscriptions/feedConsumer.js";
 import { FeedHub } from "./subscriptions/feedHub.js";
 import { webSocketSupport } from "./subscriptions/websocket.js";
@@ -82,7 +80,7 @@ export interface GatewayOptions {
   readonly readinessTimeoutMs?: number | undefined;
   /** Entries a subscriber may fall behind by before it is disconnected (default 1,000). */
   readonly subscriptionQueue?: number | undefined;
-  /** API modules of the other contexts (default: all of contexts/index.ts). */
+  /** API modules of the other contexts (default: all of contexts/index.ts); institutions and the regulator feed are always served. */
   readonly modules?: readonly GatewayModule[] | undefined;
   /** Error texts of the services' own codes (their README tables), merged with the platform's and the gateway's. */
   readonly errorTables?: readonly Readonly<Record<string, ErrorDescription>>[] | undefined;
@@ -125,7 +123,7 @@ export async function createGateway(options: GatewayOptions) {
   const { logger, verifier } = options;
   const catalog = createGatewayCatalog(options.errorTables);
   const errors = createPublicErrors({ catalog, logger });
-  const modules = options.modules ?? MODULES;
+  const modules = servedModules(options.modules);
   const schema = describeAccess(await loadComposedSchemaText(modules));
   const downstream = connectDownstream({
     identity: options.identity,
@@ -142,7 +140,13 @@ export async function createGateway(options: GatewayOptions) {
     maxQueue: options.subscriptionQueue ?? 1_000,
     overflowError: () => errors.publish({ phase: "execution", located: undefined, cause: new GatewayError("SUBSCRIPTION_OVERFLOW") }, undefined).graphql,
   });
-  const deps: ResolverDeps = { downstream, limits, callTimeoutMs: options.callTimeoutMs ?? 5_000 };
+  const deps: ContextDeps = {
+    downstream,
+    limits,
+    callTimeoutMs: options.callTimeoutMs ?? 5_000,
+    publicError: (error, context) => errors.publish({ phase: "execution", located: undefined, cause: error }, context.trace?.traceId).graphql,
+    feedHub: hub,
+  };
   const rules: ValidationRule[] = [complexityRule(limits)];
   if (!(options.introspection ?? options.graphiql)) rules.push(NoSchemaIntrospectionCustomRule);
 
@@ -203,16 +207,7 @@ export async function createGateway(options: GatewayOptions) {
   });
   app.addHook("onRoute", websocket.onRoute);
 
-  const publicError = (error: unknown, context: WsContext) =>
-    errors.publish({ phase: "execution", located: undefined, cause: error }, context.trace?.traceId).graphql;
-  const resolvers = mergeResolvers([
-    {
-      Query: { ...institutionQueries(deps), ...feedQueries(deps) },
-      Mutation: institutionMutations(deps),
-      Subscription: feedSubscription(hub, publicError),
-    },
-    ...modules.map((module) => module.resolvers({ ...deps, publicError })),
-  ]);
+  const resolvers = mergeResolvers(modules.map((module) => module.resolvers(deps)));
 
   await app.register(mercurius, {
     schema,

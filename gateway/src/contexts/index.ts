@@ -1,6 +1,8 @@
-// The API modules of the bounded contexts beyond the first slice (institutions and the regulator feed live in
-// schema.graphql and resolvers/). Each module owns contexts/<name>/schema.graphql and its resolvers.
+// The API modules of the bounded contexts. Each module owns contexts/<name>/schema.graphql and its resolvers;
+// schema.graphql next to contexts/ holds only what they share (directives, roles, root types, PageInfo).
 import type { GatewayModule } from "./module.js";
+import { institutionsModule } from "./institutions/resolvers.js";
+import { feedModule } from "./feed/resolvers.js";
 import { prescriptionModule } from "./prescription/resolvers.js";
 import { pharmacyModule } from "./pharmacy/resolvers.js";
 import { identityModule } from "./identity/resolvers.js";
@@ -17,7 +19,14 @@ import { recordsCopiesModule } from "./records/copiesResolvers.js";
 import { recordsMediaModule } from "./records/mediaResolvers.js";
 import { erasureModule } from "./erasure/resolvers.js";
 
-export const MODULES: readonly GatewayModule[] = [
+/**
+ * Always served: the gateway needs the identity and reporting addresses anyway, it runs the feed's bus consumer
+ * itself, and other modules extend the feed's types (FeedCategory, FeedPayload).
+ */
+const BUILT_IN_MODULES: readonly GatewayModule[] = [institutionsModule, feedModule];
+
+/** The other contexts' modules: GatewayOptions.modules chooses among them (default: all). */
+const MODULES: readonly GatewayModule[] = [
   prescriptionModule,
   pharmacyModule,
   identityModule,
@@ -34,3 +43,8 @@ export const MODULES: readonly GatewayModule[] = [
   recordsMediaModule,
   erasureModule,
 ];
+
+/** The modules a gateway serves: the built-in ones, then the chosen others. */
+export function servedModules(chosen: readonly GatewayModule[] = MODULES): readonly GatewayModule[] {
+  return [...BUILT_IN_MODULES, ...chosen];
+}

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { GraphQLError } from "../graphqlJs.js";
 import type { ResolverDeps, WsContext } from "../resolvers/context.js";
+import type { FeedHub } from "../subscriptions/feedHub.js";
 
 /** Resolvers of one context, by GraphQL type name (Query, Mutation, Subscription, or an object type's fields). */
 export type ContextResolvers = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -11,6 +12,8 @@ export interface ContextDeps extends ResolverDeps {
    * socket, not through the error formatter.
    */
   readonly publicError: (error: unknown, context: WsContext) => GraphQLError;
+  /** This process's live regulator feed entries (from the bus), fanned out to subscriptions. */
+  readonly feedHub: FeedHub;
 }
 
 /**

@@ -1,10 +1,10 @@
 import { JURISDICTIONS } from "@ihp/jurisdiction";
 import { authorize, denialError, type Principal } from "@ihp/platform";
-import { GatewayError } from "../errors/gatewayError.js";
-import type { FeedEntryView } from "../mapping/feedEntry.js";
+import { GatewayError } from "../../errors/gatewayError.js";
+import type { FeedEntryView } from "../../mapping/feedEntry.js";
 
 /** A regulator whose token names this tenant sees every jurisdiction (国家级监管). */
-export const NATIONAL = "national";
+const NATIONAL = "national";
 
 /**
  * Which feed entries a subscriber may receive. The reporting service enforces this for queries; live entries come
