@@ -15,7 +15,7 @@ import { BuiltinIssuer, createLogger, loadConfig, TokenVerifier } from "@ihp/pla
 import { filesContaining, waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { integrationConfigSchema, startIntegrationService } from "../src/index.js";
-import { refusalOf, ServiceClient } from "./support/client.js";
+import { as, collect, connect, refusalOf } from "./support/client.js";
 import { adtA04, MllpTestClient, oruR01, parseAck } from "./mllpSamples.js";
 import { encounter, fakeIdentity, labResult } from "./support/ingestFixture.js";
 import { sendOverTls, TLS } from "./support/tlsClient.js";
@@ -59,9 +59,9 @@ describe("integration service over gRPC (issue 17)", () => {
     const bus = new InProcessBus();
     const config = loadConfig(integrationConfigSchema, { SERVICE_NAME: "integration", DATA_DIR: dataDir, GRPC_PORT: "0", SHUTDOWN_GRACE_MS: "500" });
     const service = await startIntegrationService({ config, bus, verifier, logger, identity: fakeIdentity, outboundPollMs: 50 });
-    const ingest = new ServiceClient(IntegrationIngestServiceService, service.grpcPort);
-    const query = new ServiceClient(IntegrationQueryServiceService, service.grpcPort);
-    const outbound = new ServiceClient(IntegrationOutboundServiceService, service.grpcPort);
+    const ingest = connect(IntegrationIngestServiceService, service.grpcPort);
+    const query = connect(IntegrationQueryServiceService, service.grpcPort);
+    const outbound = connect(IntegrationOutboundServiceService, service.grpcPort);
     const hisA = await issuer.issue({ subject: "svc:his-a", roles: ["integration"], tenantId: HOSP_A });
     const hisB = await issuer.issue({ subject: "svc:his-b", roles: ["integration"], tenantId: HOSP_B });
     const platform = await issuer.issue({ subject: "svc:consult", roles: ["system"], tenantId: "platform" });
@@ -69,27 +69,27 @@ describe("integration service over gRPC (issue 17)", () => {
     const stranger = await issuer.issue({ subject: "pat-li", roles: ["patient"], tenantId: "platform" });
     try {
       const link = { messageId: "m-link", hisPatientId: "HIS-001", patientId: "pat-child", idNumber: "" };
-      expect((await ingest.call("linkHisPatient", link, hisA)).outcome).toEqual({ status: IngestStatus.INGEST_STATUS_ACCEPTED, objectId: "pat-child" });
-      expect((await ingest.call("recordEncounter", encounter, hisA)).outcome?.status).toBe(IngestStatus.INGEST_STATUS_ACCEPTED);
-      expect((await ingest.call("attachLabResult", labResult, hisA)).outcome?.status).toBe(IngestStatus.INGEST_STATUS_ACCEPTED);
+      expect((await ingest.linkHisPatient(link, as(hisA))).outcome).toEqual({ status: IngestStatus.INGEST_STATUS_ACCEPTED, objectId: "pat-child" });
+      expect((await ingest.recordEncounter(encounter, as(hisA))).outcome?.status).toBe(IngestStatus.INGEST_STATUS_ACCEPTED);
+      expect((await ingest.attachLabResult(labResult, as(hisA))).outcome?.status).toBe(IngestStatus.INGEST_STATUS_ACCEPTED);
       // XC-03: the same message again: the original outcome, still one result.
-      expect((await ingest.call("attachLabResult", labResult, hisA)).outcome).toEqual({ status: IngestStatus.INGEST_STATUS_DUPLICATE, objectId: "LAB-77" });
+      expect((await ingest.attachLabResult(labResult, as(hisA))).outcome).toEqual({ status: IngestStatus.INGEST_STATUS_DUPLICATE, objectId: "LAB-77" });
 
       // XC-03: institution B's system cannot attach to A's HIS patient; the platform's own service makes no ingest.
-      expect((await refusalOf(ingest.call("attachLabResult", { ...labResult, messageId: "m-b" }, hisB))).code).toBe("HIS_PATIENT_NOT_LINKED");
-      expect((await refusalOf(ingest.call("linkHisPatient", { ...link, messageId: "m-sys" }, platform))).code).toBe("INTEGRATION_CREDENTIAL_REQUIRED");
-      expect((await refusalOf(ingest.call("attachLabResult", { ...labResult, messageId: "m-pat" }, child))).code).toBe("INTEGRATION_CREDENTIAL_REQUIRED");
+      expect((await refusalOf(ingest.attachLabResult({ ...labResult, messageId: "m-b" }, as(hisB)))).code).toBe("HIS_PATIENT_NOT_LINKED");
+      expect((await refusalOf(ingest.linkHisPatient({ ...link, messageId: "m-sys" }, as(platform)))).code).toBe("INTEGRATION_CREDENTIAL_REQUIRED");
+      expect((await refusalOf(ingest.attachLabResult({ ...labResult, messageId: "m-pat" }, as(child)))).code).toBe("INTEGRATION_CREDENTIAL_REQUIRED");
 
       // CON-03: consult reads the HIS encounter; B's institution has no such encounter.
-      const found = await query.call("getEncounter", { institutionId: HOSP_A, encounterId: encounter.encounterId }, platform);
+      const found = await query.getEncounter({ institutionId: HOSP_A, encounterId: encounter.encounterId }, as(platform));
       expect(found.encounter).toMatchObject({ patientId: "pat-child", recordType: "OUTPATIENT_RECORD", diagnoses: encounter.diagnoses });
-      expect((await refusalOf(query.call("getEncounter", { institutionId: HOSP_B, encounterId: encounter.encounterId }, platform))).code).toBe("INTEGRATION_OBJECT_NOT_FOUND");
+      expect((await refusalOf(query.getEncounter({ institutionId: HOSP_B, encounterId: encounter.encounterId }, as(platform)))).code).toBe("INTEGRATION_OBJECT_NOT_FOUND");
 
       // REC-08: the patient sees one result; another patient is refused.
-      const results = await query.call("listLabResults", { patientId: "pat-child" }, child);
+      const results = await query.listLabResults({ patientId: "pat-child" }, as(child));
       expect(results.results.map((r) => [r.reportId, r.observations.length])).toEqual([["LAB-77", 2]]);
-      expect((await refusalOf(query.call("listLabResults", { patientId: "pat-child" }, stranger))).code).toBe("RESULTS_ACCESS_DENIED");
-      expect(JSON.parse((await query.call("exportPatientFhir", { patientId: "pat-child" }, child)).bundleJson)).toMatchObject({ resourceType: "Bundle" });
+      expect((await refusalOf(query.listLabResults({ patientId: "pat-child" }, as(stranger)))).code).toBe("RESULTS_ACCESS_DENIED");
+      expect(JSON.parse((await query.exportPatientFhir({ patientId: "pat-child" }, as(child))).bundleJson)).toMatchObject({ resourceType: "Bundle" });
       // Issue 10, XC-01: the diagnosis, the department and the observation names are sealed in integration's files.
       expect(await filesContaining(dataDir, ["Type 2 diabetes", "Endocrinology", "Fasting glucose"])).toEqual([]);
 
@@ -97,21 +97,21 @@ describe("integration service over gRPC (issue 17)", () => {
       await bus.publish(signedPrescription(HOSP_A, 1));
       await bus.publish(signedPrescription(HOSP_B, 2));
       await bus.publish(signedPrescription(HOSP_A, 3));
-      const first = outbound.stream<"followOutbound", FollowOutboundResponse>("followOutbound", { fromPosition: 0n }, hisA);
+      const first = collect(outbound.followOutbound({ fromPosition: 0n }, as(hisA)));
       await waitFor(() => first.received.length === 2, 5_000, "two entries for A");
       expect(first.received.map((r) => prescriptionOf(r))).toEqual(["rx-1", "rx-3"]);
-      expect((await outbound.call("acknowledgeOutbound", { position: first.received[0]!.entry!.position }, hisA)).acknowledgedPosition).toBe(1n);
+      expect((await outbound.acknowledgeOutbound({ position: first.received[0]!.entry!.position }, as(hisA))).acknowledgedPosition).toBe(1n);
       first.cancel();
       // A HIS that reconnects gets what it did not acknowledge, with the same entry id.
-      const again = outbound.stream<"followOutbound", FollowOutboundResponse>("followOutbound", { fromPosition: 0n }, hisA);
+      const again = collect(outbound.followOutbound({ fromPosition: 0n }, as(hisA)));
       await waitFor(() => again.received.length === 1, 5_000, "unacknowledged entry again");
       expect(again.received[0]!.entry!.entryId).toBe(first.received[1]!.entry!.entryId);
       again.cancel();
-      const b = outbound.stream<"followOutbound", FollowOutboundResponse>("followOutbound", { fromPosition: 0n }, hisB);
+      const b = collect(outbound.followOutbound({ fromPosition: 0n }, as(hisB)));
       await waitFor(() => b.received.length === 1, 5_000, "B's entry");
       expect(prescriptionOf(b.received[0]!)).toBe("rx-2");
       b.cancel();
-      expect((await refusalOf(outbound.call("acknowledgeOutbound", { position: 1n }, platform))).code).toBe("INTEGRATION_CREDENTIAL_REQUIRED");
+      expect((await refusalOf(outbound.acknowledgeOutbound({ position: 1n }, as(platform)))).code).toBe("INTEGRATION_CREDENTIAL_REQUIRED");
     } finally {
       ingest.close();
       query.close();
@@ -134,7 +134,7 @@ describe("integration service over gRPC (issue 17)", () => {
       MLLP_SENDING_FACILITIES: "HOSPA",
     });
     const service = await startIntegrationService({ config, bus: new InProcessBus(), verifier, logger, identity: fakeIdentity });
-    const query = new ServiceClient(IntegrationQueryServiceService, service.grpcPort);
+    const query = connect(IntegrationQueryServiceService, service.grpcPort);
     const patient = await issuer.issue({ subject: "pat-zhang", roles: ["patient"], tenantId: "platform" });
     expect(service.mllpPort).toBeGreaterThan(0);
     const his = await MllpTestClient.connect(service.mllpPort!);
@@ -142,7 +142,7 @@ describe("integration service over gRPC (issue 17)", () => {
       expect((await his.send(adtA04("ADT-1"))).code).toBe("AA");
       expect((await his.send(oruR01("ORU-1"))).code).toBe("AA");
       expect((await his.send(oruR01("ORU-1"))).code).toBe("AA");
-      const { results } = await query.call("listLabResults", { patientId: "pat-zhang" }, patient);
+      const { results } = await query.listLabResults({ patientId: "pat-zhang" }, as(patient));
       expect(results.map((r) => [r.reportId, r.institutionId, r.observations.length])).toEqual([["LAB-77", HOSP_A, 3]]);
     } finally {
       his.close();

@@ -1,45 +1,22 @@
-import { Client, credentials, Metadata } from "@grpc/grpc-js";
-import { fromGrpcError, type RemoteError, withBearerToken } from "@ihp/platform";
+import { credentials, type ServiceDefinition } from "@grpc/grpc-js";
+import { type CallScope, fromGrpcError, type OwnedServiceClient, type RemoteError, serviceClient } from "@ihp/platform";
 
-interface MethodDefinition {
-  readonly path: string;
-  readonly requestSerialize: (value: never) => Buffer;
-  readonly responseDeserialize: (value: Buffer) => unknown;
+/** The typed client (serviceClient) of one of the service's gRPC services on this port. */
+export function connect<S extends ServiceDefinition>(definition: S, port: number): OwnedServiceClient<S> {
+  return serviceClient(definition, `127.0.0.1:${port}`, credentials.createInsecure());
 }
-type Req<M> = M extends { requestSerialize: (value: infer R) => Buffer } ? R : never;
-type Res<M> = M extends { responseDeserialize: (value: Buffer) => infer R } ? R : never;
 
-/** A plain gRPC client of one service definition, returning promises; one token per call. */
-export class ServiceClient<D extends Record<string, MethodDefinition>> {
-  private readonly client: Client;
-  constructor(private readonly definition: D, port: number) {
-    this.client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
-  }
+/** A call made with this caller's token, within the test's deadline (server streams ignore it). */
+export const as = (token: string): CallScope => ({ token, timeoutMs: 10_000 });
 
-  call<K extends keyof D & string>(name: K, request: Req<D[K]>, token?: string): Promise<Res<D[K]>> {
-    const method = this.definition[name]!;
-    const metadata = token === undefined ? new Metadata() : withBearerToken(token);
-    return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(method.path, method.requestSerialize as (value: Req<D[K]>) => Buffer, method.responseDeserialize, request, metadata, { deadline: Date.now() + 10_000 }, (error, value) =>
-        error !== null ? reject(error) : resolve(value as Res<D[K]>),
-      );
-    });
-  }
-
-  /** Opens a server stream; collects what arrives until cancelled. */
-  stream<K extends keyof D & string, T>(name: K, request: Req<D[K]>, token: string): { readonly received: T[]; readonly errors: Error[]; cancel(): void } {
-    const method = this.definition[name]!;
-    const received: T[] = [];
-    const errors: Error[] = [];
-    const stream = this.client.makeServerStreamRequest(method.path, method.requestSerialize as (value: Req<D[K]>) => Buffer, method.responseDeserialize, request, withBearerToken(token));
-    stream.on("data", (message: T) => received.push(message));
-    stream.on("error", (error: Error) => errors.push(error));
-    return { received, errors, cancel: () => stream.cancel() };
-  }
-
-  close(): void {
-    this.client.close();
-  }
+/** Reads a server stream in the background: what arrived so far, and what ended it with an error, until cancelled. */
+export function collect<T>(stream: AsyncIterableIterator<T>): { readonly received: T[]; readonly errors: unknown[]; cancel(): void } {
+  const received: T[] = [];
+  const errors: unknown[] = [];
+  void (async () => {
+    for await (const message of stream) received.push(message);
+  })().catch((error: unknown) => errors.push(error));
+  return { received, errors, cancel: () => void stream.return?.() };
 }
 
 export async function refusalOf(call: Promise<unknown>): Promise<RemoteError> {
