@@ -22,6 +22,7 @@ export {
   RecordDiagnosis,
   RecordSections,
   RecordSignature,
+  RecordStatus,
   RecordVersion,
   RecordsServiceClient,
   RecordsServiceService,

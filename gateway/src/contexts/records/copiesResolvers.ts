@@ -17,8 +17,8 @@ import { orNull } from "./resolvers.js";
 const copyRequestView = (view: CopyRequestView): Gql.RecordCopyRequest => ({ ...view, copyId: orNull(view.copyId) });
 const custodyView = (view: CustodyView): Gql.RecordCustody => ({
   ...view,
-  name: orNull(view.name),
-  successorInstitutionId: orNull(view.successorInstitutionId),
+  name: view.name ?? null,
+  successorInstitutionId: view.successorInstitutionId ?? null,
   verifiedFor: orNull(view.verifiedFor),
 });
 const custody = (response: { readonly custody?: CustodyView | undefined }) => custodyView(present(response.custody, "custody"));
@@ -51,7 +51,7 @@ function copiesResolvers(deps: ContextDeps) {
     async medicalRecordAccessAudit(_root, args, context) {
       const { scope, audit } = await call(context);
       const response = await audit.listRecordAccessAudit({ recordId: args.recordId ?? "", accessorId: args.accessorId ?? "" }, scope);
-      return response.entries.map((entry) => ({ ...entry, reasonCode: orNull(entry.reasonCode) }));
+      return response.entries.map((entry) => ({ ...entry, reasonCode: entry.reasonCode ?? null }));
     },
     async verifyRecordCopy(_root, { input }, context) {
       const { content, contentSha256, seal } = input;

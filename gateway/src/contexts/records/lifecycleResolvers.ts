@@ -1,20 +1,19 @@
+import { enumName } from "@ihp/contracts";
 import { type ApproveRecordDestructionResponse, type RecordLifecycle, RecordLifecycleServiceService } from "@ihp/contracts/records";
 import type * as Gql from "../../gen/graphql.js";
 import { callScope, type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
-import { known, orNull } from "./resolvers.js";
 
 /** What every lifecycle act answers (CosignRecordResponse, ArchiveRecordResponse, …): the record's lifecycle state. */
 type LifecycleAnswer = { readonly record?: RecordLifecycle | undefined };
-
 
 export function lifecycleView(record: RecordLifecycle): Gql.MedicalRecordLifecycle {
   const { seal } = record;
   return {
     ...record,
-    status: known(record.status),
+    status: enumName("RECORD_STATUS_", record.status),
     cosignerId: record.cosignerId ?? null,
-    completedAt: orNull(record.completedAt),
+    completedAt: record.completedAt ?? null,
     restrictedAt: record.restrictedAt ?? null,
     destructionApprovalId: record.destructionApprovalId ?? null,
     destructionApprovedBy: record.destructionApprovedBy ?? null,

@@ -1,3 +1,4 @@
+import { enumName } from "@ihp/contracts";
 import { type AccessEntry, type Record as RecordMessage, RecordsServiceService, type RecordVersion } from "@ihp/contracts/records";
 import { AuthenticationError } from "@ihp/platform";
 import type * as Gql from "../../gen/graphql.js";
@@ -6,17 +7,14 @@ import { requestTrace } from "../../http/requestTrace.js";
 import { callScope, type HttpContext, present, type WsContext } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
-const STATUSES = ["DRAFT", "PENDING_COSIGN", "SIGNED", "ARCHIVED", "DESTROYED"] as const satisfies readonly Gql.MedicalRecordStatus[];
 /** Where the proto still says "not set" with the empty string (a field a gRPC-level test pins to ""); GraphQL says null. */
 export const orNull = (value: string): string | null => (value === "" ? null : value);
-/** The proto's status string (not an enum yet), null for one this gateway does not know. */
-export const known = (status: string): Gql.MedicalRecordStatus | null => STATUSES.find((name) => name === status) ?? null;
 
 export function recordView(record: RecordMessage): Gql.MedicalRecord {
   const { sections, media, patientSex, department, priorRecordId, patientBirthDate, ...rest } = record;
   return {
     ...rest,
-    status: known(record.status),
+    status: enumName("RECORD_STATUS_", record.status),
     hisPatientId: orNull(record.hisPatientId),
     completedAt: orNull(record.completedAt),
     patientName: orNull(record.patientName),

@@ -13,8 +13,8 @@ export const custodyStreamId = (institutionId: string): string => `records-custo
 
 export interface CustodyView {
   readonly institutionId: string;
-  readonly name: string;
-  readonly successorInstitutionId: string;
+  readonly name: string | undefined;
+  readonly successorInstitutionId: string | undefined;
   readonly verifiedFor: string;
   readonly closed: boolean;
 }
@@ -29,8 +29,8 @@ const toEvent = (event: StoredEvent): CustodyEvent => ({ type: event.type, data:
 
 const viewOf = (institutionId: string, state: CustodyState): CustodyView => ({
   institutionId,
-  name: state.name ?? "",
-  successorInstitutionId: state.successorInstitutionId ?? "",
+  name: state.name ?? undefined,
+  successorInstitutionId: state.successorInstitutionId ?? undefined,
   verifiedFor: state.verifiedFor ?? "",
   closed: state.closed,
 });

@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { Record as RecordMessage } from "@ihp/contracts/records";
+import { type Record as RecordMessage, RecordStatus } from "@ihp/contracts/records";
 import { SqliteEventStore, verifyFile } from "@ihp/eventsourcing/sqlite";
 import type { CallScope } from "@ihp/platform";
 import { waitFor } from "@ihp/testing";
@@ -86,9 +86,9 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     })().catch(() => undefined);
     try {
       const pending = await completeAndSign(C1, "trainee-1", "c1-0001");
-      expect(pending).toMatchObject({ status: "PENDING_COSIGN", completedAt: "" });
+      expect(pending).toMatchObject({ status: RecordStatus.RECORD_STATUS_PENDING_COSIGN, completedAt: "" });
       ids["c1"] = pending;
-      await waitFor(() => Promise.resolve(seen.some((r) => r.recordId === pending.recordId && r.status === "PENDING_COSIGN")), 10_000, "the pending record in the feed");
+      await waitFor(() => Promise.resolve(seen.some((r) => r.recordId === pending.recordId && r.status === RecordStatus.RECORD_STATUS_PENDING_COSIGN)), 10_000, "the pending record in the feed");
 
       const request = { requestId: "cosign-0001", recordId: pending.recordId, version: pending.version };
       await expect(life(h.lifecycle.cosignRecord, request, "patient-1")).rejects.toMatchObject({ code: "RECORD_LIFECYCLE_DENIED" });
@@ -98,7 +98,7 @@ describe("records lifecycle over gRPC (issue 11)", () => {
       await expect(life(h.lifecycle.cosignRecord, { ...request, version: 1 }, "supervisor-1")).rejects.toMatchObject({ code: "STALE_VERSION" });
 
       const { record } = await life(h.lifecycle.cosignRecord, request, "supervisor-1");
-      expect(record).toMatchObject({ status: "SIGNED", cosignerId: "supervisor-1", version: pending.version });
+      expect(record).toMatchObject({ status: RecordStatus.RECORD_STATUS_SIGNED, cosignerId: "supervisor-1", version: pending.version });
       expect(record!.completedAt).not.toBe("");
       const cosignature = record!.signatures.find((s) => s.role === "COSIGNER")!;
       expect(cosignature).toMatchObject({ signerId: "supervisor-1", signerName: "陈主任" });
@@ -109,9 +109,9 @@ describe("records lifecycle over gRPC (issue 11)", () => {
       expect(again.record!.signatures).toHaveLength(2);
       await expect(life(h.lifecycle.cosignRecord, { ...request, requestId: "cosign-0002" }, "supervisor-1")).rejects.toMatchObject({ code: "NOT_PENDING_COSIGN" });
 
-      await waitFor(() => Promise.resolve(seen.some((r) => r.recordId === pending.recordId && r.status === "SIGNED")), 10_000, "the co-signed record leaving the feed");
+      await waitFor(() => Promise.resolve(seen.some((r) => r.recordId === pending.recordId && r.status === RecordStatus.RECORD_STATUS_SIGNED)), 10_000, "the co-signed record leaving the feed");
       const shown = (await h.records.getRecord({ recordId: pending.recordId }, { token: t["patient-1"]! })).record!;
-      expect(shown).toMatchObject({ status: "SIGNED" });
+      expect(shown).toMatchObject({ status: RecordStatus.RECORD_STATUS_SIGNED });
     } finally {
       await feed.return?.();
       await reading;
@@ -125,7 +125,7 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     // Also a patient of another institution who is records staff there: staff operations check the custodian.
     await expect(life(h.lifecycle.archiveRecord, { requestId: "archive-0001", recordId }, "dual-x")).rejects.toMatchObject({ code: "NOT_CUSTODIAN" });
     const archived = (await life(h.lifecycle.archiveRecord, { requestId: "archive-0001", recordId }, "officer-1")).record!;
-    expect(archived.status).toBe("ARCHIVED");
+    expect(archived.status).toBe(RecordStatus.RECORD_STATUS_ARCHIVED);
     const current = (await h.records.getRecord({ recordId }, { token: t["trainee-1"]! })).record!;
     const sections = { ...current.sections!, chiefComplaint: "改" };
     await expect(
@@ -136,7 +136,7 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     await expect(life(h.lifecycle.addRecordAddendum, addendum, "physician-1")).rejects.toMatchObject({ code: "NOT_RECORD_AUTHOR" });
     await expect(life(h.lifecycle.addRecordAddendum, { ...addendum, text: " " }, "trainee-1")).rejects.toMatchObject({ code: "INVALID_RECORD_INPUT" });
     const { record } = await life(h.lifecycle.addRecordAddendum, addendum, "trainee-1");
-    expect(record).toMatchObject({ status: "ARCHIVED", addenda: [{ parentVersion: current.version, signerId: "trainee-1" }] });
+    expect(record).toMatchObject({ status: RecordStatus.RECORD_STATUS_ARCHIVED, addenda: [{ parentVersion: current.version, signerId: "trainee-1" }] });
     expect(record!.addenda[0]!.timestampedAt).not.toBe("");
   });
 
@@ -236,11 +236,11 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     await expect(life(h.lifecycle.destroyPatientRecords, destroy, "officer-1")).rejects.toMatchObject({ code: "LEGAL_HOLD_ACTIVE" });
     await life(h.lifecycle.removeLegalHold, { requestId: "unhold-0002", recordId, holdId: "hold-2" }, "officer-1");
     const destroyed = await life(h.lifecycle.destroyPatientRecords, { ...destroy, requestId: "destroy-0002" }, "officer-1");
-    expect(destroyed.records.map((r) => r.status)).toEqual(["DESTROYED"]);
+    expect(destroyed.records.map((r) => r.status)).toEqual([RecordStatus.RECORD_STATUS_DESTROYED]);
     await expect(h.records.getRecord({ recordId }, { token: t["patient-2"]! })).rejects.toMatchObject({ code: "RECORD_DESTROYED" });
     // A repeat (another request id) finds the work done: no second key destruction (checked on the log below).
     const repeated = await life(h.lifecycle.destroyPatientRecords, { ...destroy, requestId: "destroy-0003" }, "officer-1");
-    expect(repeated.records.map((r) => r.status)).toEqual(["DESTROYED"]);
+    expect(repeated.records.map((r) => r.status)).toEqual([RecordStatus.RECORD_STATUS_DESTROYED]);
     // Other patients' records are untouched.
     expect((await h.records.getRecord({ recordId: ids["c3a"]!.recordId }, { token: t["patient-3"]! })).record!.sections!.treatmentAdvice).toBe("胸闷复诊小结：病情稳定");
 

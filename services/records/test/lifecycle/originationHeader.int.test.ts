@@ -1,4 +1,4 @@
-import type { Record as RecordMessage } from "@ihp/contracts/records";
+import { type Record as RecordMessage, RecordStatus } from "@ihp/contracts/records";
 import { waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consultOf, type Harness, startHarness } from "./harness.js";
@@ -45,6 +45,6 @@ describe("REC-01 record header: patient name and HIS patient id", () => {
 
   it("REC-01: a patient identity does not know at the consult's institution still gets the record drafted, with an empty name", async () => {
     await h.complete(consultOf(ELSEWHERE, { patientId: "patient-elsewhere" }));
-    expect(await drafted(ELSEWHERE)).toMatchObject({ patientId: "patient-elsewhere", patientName: "", status: "DRAFT" });
+    expect(await drafted(ELSEWHERE)).toMatchObject({ patientId: "patient-elsewhere", patientName: "", status: RecordStatus.RECORD_STATUS_DRAFT });
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConsultCompleted } from "@ihp/contracts/consult";
-import { type Record as RecordMessage, RecordsServiceService } from "@ihp/contracts/records";
+import { type Record as RecordMessage, RecordStatus, RecordsServiceService } from "@ihp/contracts/records";
 import type { StoredEvent } from "@ihp/eventsourcing";
 import { envelopedMessage, InProcessBus } from "@ihp/messaging";
 import { BuiltinIssuer, createLogger, loadConfig, type OwnedServiceClient, TokenVerifier } from "@ihp/platform";
@@ -84,7 +84,7 @@ describe("records service over gRPC (issue 11)", () => {
       draft = await client.getRecordByConsult({ consultId: CONSULT }, { token: physician }).then((response) => response.record, () => undefined);
       return draft !== undefined;
     }, 10_000, "the draft record");
-    expect(draft).toMatchObject({ version: 1, status: "DRAFT", authorName: "王示范", visitAt: "2026-12-06T10:03+08:00", priorRecordId: "prior-1" });
+    expect(draft).toMatchObject({ version: 1, status: RecordStatus.RECORD_STATUS_DRAFT, authorName: "王示范", visitAt: "2026-12-06T10:03+08:00", priorRecordId: "prior-1" });
     // REC-01 header: the name identity gave the records service's own credential; an uploaded prior record names no HIS id.
     expect(draft).toMatchObject({ patientName: "王芳", hisPatientId: "" });
     expect(draft!.sections).toMatchObject({ chiefComplaint: "", examined: false, treatmentAdvice: "胸闷复诊小结：病情稳定" });
@@ -98,7 +98,7 @@ describe("records service over gRPC (issue 11)", () => {
     await expect(client.signRecord({ requestId: "sign-0001", recordId: draft!.recordId, version: 2 }, { token: stranger })).rejects.toMatchObject({ code: "NOT_RECORD_AUTHOR" });
 
     const signed = (await client.signRecord({ requestId: "sign-0002", recordId: draft!.recordId, version: 2 }, { token: physician })).record!;
-    expect(signed).toMatchObject({ status: "SIGNED", version: 2 });
+    expect(signed).toMatchObject({ status: RecordStatus.RECORD_STATUS_SIGNED, version: 2 });
     expect(signed.completedAt).not.toBe("");
     const [signature] = signed.signatures;
     const verified = await tsa.verify(Buffer.from(signature!.timestampToken, "base64"), { algorithm: "SHA-256", value: timestampedDigest(signature!.value) });

@@ -1,9 +1,18 @@
-import type { AccessEntry, Record as RecordMessage, RecordSections as SectionsMessage, RecordVersion as VersionMessage } from "@ihp/contracts/records";
+import { enumValue } from "@ihp/contracts";
+import {
+  type AccessEntry,
+  type Record as RecordMessage,
+  type RecordSections as SectionsMessage,
+  RecordStatus,
+  type RecordVersion as VersionMessage,
+} from "@ihp/contracts/records";
 import { documentAt, type MedicalRecord, type RecordAccessedData, type RecordSections, refusal, type VersionEntry } from "../../domain/index.js";
 
 const json = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : JSON.stringify(value));
 /** The domain's "" for "none" is an absent optional field on the wire. */
 export const given = (value: string): string | undefined => (value === "" ? undefined : value);
+/** The domain's status is the enum value's name. */
+export const statusToProto = (record: MedicalRecord): RecordStatus => enumValue(RecordStatus, "RECORD_STATUS_", record.status);
 
 export function sectionsToProto(sections: RecordSections): SectionsMessage {
   const exam = sections.physicalExamination;
@@ -46,7 +55,7 @@ export function recordToProto(record: MedicalRecord, withContent = true): Record
     recordId: record.documentId,
     setId: header.setId,
     version: document?.header.version ?? 0,
-    status: record.status,
+    status: statusToProto(record),
     consultId: header.consultId,
     patientId: header.patient.patientId,
     hisPatientId: header.patient.hisPatientId ?? "",

@@ -20,6 +20,7 @@ import { createCustody, type Custody } from "../../application/custody.js";
 import { createRecordExports, type RecordExports } from "../../application/exports.js";
 import type { RecordStore } from "../../application/store.js";
 import type { RenderingContext } from "../../renderings/index.js";
+import { given } from "./convert.js";
 import { callerOf } from "./recordsServer.js";
 
 // The gRPC surfaces of copies.proto: exports, copies, minimized access logs and custody. Messages in, messages out;
@@ -79,7 +80,7 @@ export function copiesServers(options: CopiesServerOptions): {
     },
     accessAudit: {
       listRecordAccessAudit: handlers.unary(async (request, call) => ({
-        entries: [...(await accessAudit(caller(call), { recordId: request.recordId, accessorId: request.accessorId }))],
+        entries: (await accessAudit(caller(call), { recordId: request.recordId, accessorId: request.accessorId })).map((entry) => ({ ...entry, reasonCode: given(entry.reasonCode) })),
       })),
     },
     custody: {

@@ -11,7 +11,7 @@ import type { LifecycleDisputes } from "../../application/lifecycleDisputes.js";
 import type { LifecycleSigning } from "../../application/lifecycleSigning.js";
 import type { createDueList } from "../../application/retentionJob.js";
 import type { MedicalRecord, SealAttestation, SealParty } from "../../domain/index.js";
-import { given } from "./convert.js";
+import { given, statusToProto } from "./convert.js";
 import { callerOf } from "./recordsServer.js";
 
 /** As sent: the party is checked by the application after the caller's role (requireKnownParties). */
@@ -27,11 +27,11 @@ export function lifecycleToProto(record: MedicalRecord): RecordLifecycle {
     recordId: record.documentId,
     patientId: record.header.patient.patientId,
     institutionId: record.header.custodian.institutionId,
-    status: record.status,
+    status: statusToProto(record),
     version: record.versions.at(-1)?.version ?? 0,
     authorId: record.author.practitionerId,
     cosignerId: record.cosigner?.practitionerId,
-    completedAt: record.completedAt ?? "",
+    completedAt: record.completedAt ?? undefined,
     addenda: record.addenda.map((addendum) => ({
       addendumId: addendum.addendumId,
       parentVersion: addendum.parentVersion,
