@@ -22,14 +22,12 @@ function known<Name extends string>(names: readonly Name[], value: string, what:
   return name;
 }
 
-const orNull = (value: string): string | null => (value === "" ? null : value);
-
 const suspensionView = (s: Suspension): Gql.Suspension => ({
   ...s,
   scopeKind: known(SCOPE_KINDS, s.scopeKind, "suspension scope kind"),
-  liftedAt: orNull(s.liftedAt),
-  liftedBy: orNull(s.liftedBy),
-  liftReason: orNull(s.liftReason),
+  liftedAt: s.liftedAt ?? null,
+  liftedBy: s.liftedBy ?? null,
+  liftReason: s.liftReason ?? null,
 });
 
 /** REP-06 and REP-04 satisfaction/complaints: every decision and refusal is the reporting service's. */

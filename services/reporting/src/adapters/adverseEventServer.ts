@@ -27,9 +27,9 @@ function toSuspension(record: SuspensionRecord): Suspension {
     scopeValue: record.scopeValue,
     suspendedAt: record.suspendedAt,
     suspendedBy: record.suspendedBy,
-    liftedAt: record.lifted?.liftedAt ?? "",
-    liftedBy: record.lifted?.liftedBy ?? "",
-    liftReason: record.lifted?.reason ?? "",
+    liftedAt: record.lifted?.liftedAt,
+    liftedBy: record.lifted?.liftedBy,
+    liftReason: record.lifted?.reason,
   };
 }
 
