@@ -32,5 +32,5 @@ export function changeLicenceRequest(input: Gql.ChangeLicenceInput): ChangeLicen
 }
 
 export function setRegulatorConnectionRequest(input: Gql.SetRegulatorConnectionInput): SetRegulatorConnectionRequest {
-  return { ...input, platformReference: input.platformReference ?? "" };
+  return { ...input, platformReference: input.platformReference ?? undefined };
 }

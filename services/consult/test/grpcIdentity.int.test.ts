@@ -3,6 +3,7 @@ import {
   ClinicalObjectKind,
   type ClinicalAccessServiceServer,
   ClinicalAccessServiceService,
+  GuardianRelationship,
   type InstitutionServiceServer,
   InstitutionServiceService,
   type SignatureServiceServer,
@@ -36,7 +37,7 @@ beforeAll(async () => {
       return Promise.resolve({ practitionerId: request.practitionerId, profession: Profession.PROFESSION_PHYSICIAN, stepUpId: "su-9", sessionId: "sid-9" });
     }),
     getVerifiedPatient: handlers.unary(() => Promise.reject(new DomainError("PATIENT_NOT_VERIFIED", "FAILED_PRECONDITION", "not verified", "IDN-07"))),
-    checkGuardian: handlers.unary(() => Promise.resolve({ verified: true, relationship: "PARENT" })),
+    checkGuardian: handlers.unary(() => Promise.resolve({ verified: true, relationship: GuardianRelationship.GUARDIAN_RELATIONSHIP_PARENT })),
   };
   const institutions: Partial<InstitutionServiceServer> = {
     getInstitution: handlers.unary((request) =>

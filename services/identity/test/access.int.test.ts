@@ -150,9 +150,9 @@ describe("patients over gRPC", () => {
     const failed = patients.call("verifyPatientIdentity", { requestId: "verify-fail-1", patientId: parentId, method: FACE_MATCH, evidence: "mismatch-1" }, parentToken);
     expect((await refusalOf(failed)).code).toBe("IDENTITY_VERIFICATION_FAILED");
     const { patient } = await patients.call("verifyPatientIdentity", { requestId: "verify-ok-01", patientId: parentId, method: FACE_MATCH, evidence: "sdk-token-1" }, parentToken);
-    expect(patient!.verificationMethod).toBe("ID_CARD_FACE_MATCH");
+    expect(patient!.verificationMethod).toBe(FACE_MATCH);
     const verified = await access.call("getVerifiedPatient", { patientId: parentId }, system);
-    expect(verified).toEqual({ patientId: parentId, birthDate: "1988-05-20", sex: "F", verificationMethod: "ID_CARD_FACE_MATCH" });
+    expect(verified).toEqual({ patientId: parentId, birthDate: "1988-05-20", sex: Sex.SEX_FEMALE, verificationMethod: FACE_MATCH });
   });
 
   it("IDN-07: links a verified adult guardian to a child; CheckGuardian answers after staff verified the evidence", async () => {
@@ -164,9 +164,9 @@ describe("patients over gRPC", () => {
     const link = { requestId: "link-000001", childId, guardianId: parentId, relationship: PARENT, evidenceReference: "docs:hukou-77" };
     const { child: linked } = await patients.call("linkGuardian", link, parentToken);
     expect(linked!.guardians).toEqual([{ guardianId: parentId, relationship: "PARENT", verified: false }]);
-    expect(await access.call("checkGuardian", { guardianId: parentId, childId }, system)).toEqual({ verified: false, relationship: "PARENT" });
+    expect(await access.call("checkGuardian", { guardianId: parentId, childId }, system)).toEqual({ verified: false, relationship: PARENT });
     await patients.call("verifyGuardianship", { requestId: "gverify-0001", childId, guardianId: parentId, method: "HOUSEHOLD_REGISTER_CHECK" }, admin);
-    expect(await access.call("checkGuardian", { guardianId: parentId, childId }, system)).toEqual({ verified: true, relationship: "PARENT" });
+    expect(await access.call("checkGuardian", { guardianId: parentId, childId }, system)).toEqual({ verified: true, relationship: PARENT });
     // The child's own identity: verified by the guardian's face match for the child.
     await patients.call("verifyPatientIdentity", { requestId: "verify-child1", patientId: childId, method: FACE_MATCH, evidence: "sdk-token-2" }, parentToken);
     expect((await access.call("getVerifiedPatient", { patientId: childId }, parentToken)).birthDate).toBe("2020-01-15");

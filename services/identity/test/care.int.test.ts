@@ -92,7 +92,7 @@ describe("REC-09 care relationships from consult events (issue 13 item 6)", () =
     }).finish();
     await bus.publish(consultMessage("ConsultStarted", started, "consult-care-1"));
     const { patient } = await patients.call("getPatient", { patientId: childId }, await physicianToken(PHYSICIAN));
-    expect(patient).toMatchObject({ patientId: childId, birthDate: "2020-01-15", sex: Sex.SEX_FEMALE, verified: false, name: "", maskedIdNumber: "", guardians: [] });
+    expect(patient).toMatchObject({ patientId: childId, birthDate: "2020-01-15", sex: Sex.SEX_FEMALE, verified: false, name: undefined, maskedIdNumber: undefined, guardians: [] });
     expect(patient!.idType).toBe(IdDocumentType.ID_DOCUMENT_TYPE_UNSPECIFIED);
     // Another physician, the same physician acting for another institution, or a service token: still refused.
     expect((await refusalOf(patients.call("getPatient", { patientId: childId }, await physicianToken(OTHER_PHYSICIAN)))).code).toBe("NO_CARE_RELATIONSHIP");

@@ -1,5 +1,13 @@
 import { type Metadata, Server, ServerCredentials } from "@grpc/grpc-js";
-import { type ClinicalAccessServiceServer, ClinicalAccessServiceService, type PatientServiceServer, PatientServiceService } from "@ihp/contracts/identity";
+import {
+  type ClinicalAccessServiceServer,
+  ClinicalAccessServiceService,
+  GuardianRelationship,
+  type PatientServiceServer,
+  PatientServiceService,
+  PatientVerificationMethod,
+  Sex,
+} from "@ihp/contracts/identity";
 import { DomainError } from "@ihp/eventsourcing";
 import { bearerToken, RemoteError, toGrpcError } from "@ihp/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,11 +31,11 @@ beforeAll(async () => {
     getVerifiedPatient: (call, done) => {
       note("GetVerifiedPatient", call.metadata);
       if (call.request.patientId !== "pat-zhang") return done(toGrpcError(new DomainError("PATIENT_NOT_VERIFIED", "FAILED_PRECONDITION", "not verified")));
-      done(null, { patientId: "pat-zhang", birthDate: "1970-01-01", sex: "F", verificationMethod: "ID_CARD_FACE_MATCH" });
+      done(null, { patientId: "pat-zhang", birthDate: "1970-01-01", sex: Sex.SEX_FEMALE, verificationMethod: PatientVerificationMethod.PATIENT_VERIFICATION_METHOD_ID_CARD_FACE_MATCH });
     },
     checkGuardian: (call, done) => {
       note("CheckGuardian", call.metadata);
-      done(null, { verified: call.request.guardianId === "pat-zhang", relationship: "PARENT" });
+      done(null, { verified: call.request.guardianId === "pat-zhang", relationship: GuardianRelationship.GUARDIAN_RELATIONSHIP_PARENT });
     },
   };
   const patients = {

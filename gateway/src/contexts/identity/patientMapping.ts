@@ -1,7 +1,6 @@
 import { enumName, enumValue } from "@ihp/contracts";
 import { IdDocumentType, type Patient, type RegisterPatientRequest, Sex } from "@ihp/contracts/identity";
 import type * as Gql from "../../gen/graphql.js";
-import { orNull } from "./enums.js";
 
 export function patientView(patient: Patient): Gql.IdentityPatient {
   return {
@@ -9,9 +8,9 @@ export function patientView(patient: Patient): Gql.IdentityPatient {
     id: patient.patientId,
     idType: enumName("ID_DOCUMENT_TYPE_", patient.idType),
     sex: enumName("SEX_", patient.sex),
-    verificationMethod: orNull(patient.verificationMethod),
-    name: orNull(patient.name),
-    maskedIdNumber: orNull(patient.maskedIdNumber),
+    verificationMethod: enumName("PATIENT_VERIFICATION_METHOD_", patient.verificationMethod),
+    name: patient.name ?? null,
+    maskedIdNumber: patient.maskedIdNumber ?? null,
   };
 }
 

@@ -19,7 +19,7 @@ export function verifySignatureRequest(input: Gql.VerifySignatureInput): VerifyS
       value: base64(signature.value),
       documentHash: base64(signature.documentHash),
     },
-    expectedSignerId: input.expectedSignerId ?? "",
+    expectedSignerId: input.expectedSignerId ?? undefined,
   };
 }
 

@@ -1,9 +1,11 @@
 import type { ChannelCredentials } from "@grpc/grpc-js";
+import { enumName } from "@ihp/contracts";
 import {
   ClinicalAccessServiceService,
   ClinicalObjectKind,
   InstitutionServiceService,
   Profession,
+  Sex,
   type Signature,
   SignatureAlgorithm,
   SignatureServiceService,
@@ -16,6 +18,15 @@ import type { Caller } from "../../application/caller.js";
 import type { IdentityPort } from "../../application/ports.js";
 
 const CALL_MS = 5_000;
+
+/** The patient's sex as consult records it. */
+const SEXES: Readonly<Record<Sex, string>> = {
+  [Sex.SEX_MALE]: "M",
+  [Sex.SEX_FEMALE]: "F",
+  [Sex.SEX_UNKNOWN]: "U",
+  [Sex.SEX_UNSPECIFIED]: "",
+  [Sex.UNRECOGNIZED]: "",
+};
 
 /** Where identity expects the clinician's token on SignDocument (access.proto). */
 const SIGNER_AUTHORIZATION = "x-ihp-signer-authorization";
@@ -53,11 +64,12 @@ export function grpcIdentity(
     },
     async verifiedPatient(caller, patientId) {
       const response = await access.getVerifiedPatient({ patientId }, as(caller));
-      return { patientId: response.patientId, birthDate: response.birthDate, sex: response.sex, verificationMethod: response.verificationMethod };
+      const verificationMethod = enumName("PATIENT_VERIFICATION_METHOD_", response.verificationMethod) ?? "";
+      return { patientId: response.patientId, birthDate: response.birthDate, sex: SEXES[response.sex], verificationMethod };
     },
     async checkGuardian(caller, guardianId, childId) {
       const response = await access.checkGuardian({ guardianId, childId }, as(caller));
-      return { verified: response.verified, relationship: response.relationship };
+      return { verified: response.verified, relationship: enumName("GUARDIAN_RELATIONSHIP_", response.relationship) ?? "" };
     },
     async sign(caller, request) {
       // Submitted by consult itself (its service token), signed by the person (their token as the signer's).

@@ -7,6 +7,7 @@ import type { PractitionerAccess } from "../../application/sessions/practitioner
 import { recordingRefusals } from "../../application/refusals.js";
 import type { AuditTrail } from "@ihp/platform";
 import { callerOf } from "./accessCaller.js";
+import { relationshipToProto, sexToProto, verificationMethodToProto } from "./patientConvert.js";
 
 const PROFESSIONS = {
   PHYSICIAN: Profession.PROFESSION_PHYSICIAN,
@@ -47,12 +48,19 @@ export function clinicalAccessServer(options: ClinicalAccessServerOptions): Clin
 
     getVerifiedPatient: handlers.unary(async (request, call) => {
       const patient = await patients.getVerifiedPatient(callerOf(call, newId), request.patientId);
-      return { patientId: patient.patientId, birthDate: patient.birthDate, sex: patient.sex, verificationMethod: patient.verification.method };
+      const { patientId, birthDate, sex, verification } = patient;
+      return { patientId, birthDate, sex: sexToProto(sex), verificationMethod: verificationMethodToProto(verification) };
     }),
 
-    getPatientForRecord: handlers.unary(async (request, call) => patientForRecord(callerOf(call, newId), request.patientId, request.institutionId)),
+    getPatientForRecord: handlers.unary(async (request, call) => {
+      const patient = await patientForRecord(callerOf(call, newId), request.patientId, request.institutionId);
+      return { ...patient, sex: sexToProto(patient.sex) };
+    }),
 
-    checkGuardian: handlers.unary(async (request, call) => patients.checkGuardian(callerOf(call, newId), request.guardianId, request.childId)),
+    checkGuardian: handlers.unary(async (request, call) => {
+      const { verified, relationship } = await patients.checkGuardian(callerOf(call, newId), request.guardianId, request.childId);
+      return { verified, relationship: relationshipToProto(relationship) };
+    }),
 
     // PHA-02 is judged by practitioners; asked by a service, or by the pharmacist themself.
     checkReviewer: handlers.unary(async (request, call) => {

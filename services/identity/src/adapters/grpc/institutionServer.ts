@@ -66,7 +66,7 @@ export function institutionServer(options: InstitutionServerOptions): Institutio
         requestId: request.requestId,
         institutionId: request.institutionId,
         connected: request.connected,
-        platformReference: request.platformReference,
+        platformReference: request.platformReference ?? "",
       });
       return { institution: institutionToProto(view) };
     }),

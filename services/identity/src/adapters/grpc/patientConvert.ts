@@ -1,16 +1,9 @@
-import { enumName } from "@ihp/contracts";
-import { type GuardianRelationship, IdDocumentType, type Patient as PatientMessage, type PatientVerificationMethod, Sex } from "@ihp/contracts/identity";
-import type { Patient } from "../../domain/patients/index.js";
+import { enumName, enumValue } from "@ihp/contracts";
+import { GuardianRelationship, IdDocumentType, type Patient as PatientMessage, PatientVerificationMethod, Sex } from "@ihp/contracts/identity";
+import type { GuardianRelationship as Relationship, Patient } from "../../domain/patients/index.js";
 
 // Proto enums ↔ domain names. Unknown values pass through as "" for the decider to refuse with its code.
 
-const ID_TYPES: ReadonlyMap<IdDocumentType, string> = new Map([
-  [IdDocumentType.ID_DOCUMENT_TYPE_RESIDENT_ID_CARD, "RESIDENT_ID_CARD"],
-  [IdDocumentType.ID_DOCUMENT_TYPE_PASSPORT, "PASSPORT"],
-  [IdDocumentType.ID_DOCUMENT_TYPE_HK_MACAO_PERMIT, "HK_MACAO_PERMIT"],
-  [IdDocumentType.ID_DOCUMENT_TYPE_TAIWAN_PERMIT, "TAIWAN_PERMIT"],
-  [IdDocumentType.ID_DOCUMENT_TYPE_FOREIGNER_PERMANENT_RESIDENCE, "FOREIGNER_PERMANENT_RESIDENCE"],
-]);
 const SEXES: ReadonlyMap<Sex, string> = new Map([
   [Sex.SEX_MALE, "M"],
   [Sex.SEX_FEMALE, "F"],
@@ -25,24 +18,28 @@ export function sexFromProto(value: Sex): string {
   return SEXES.get(value) ?? "";
 }
 
-function idTypeToProto(name: string): IdDocumentType {
-  return [...ID_TYPES].find(([, candidate]) => candidate === name)?.[0] ?? IdDocumentType.ID_DOCUMENT_TYPE_UNSPECIFIED;
-}
-
-function sexToProto(name: string): Sex {
+export function sexToProto(name: string): Sex {
   return [...SEXES].find(([, candidate]) => candidate === name)?.[0] ?? Sex.SEX_UNSPECIFIED;
 }
 
-export function patientToProto(patient: Patient, clear: { name: string; maskedIdNumber: string } = { name: "", maskedIdNumber: "" }): PatientMessage {
+/** The method a verification passed with; unspecified before it has. */
+export function verificationMethodToProto(verification: Patient["verification"]): PatientVerificationMethod {
+  return verification === undefined
+    ? PatientVerificationMethod.PATIENT_VERIFICATION_METHOD_UNSPECIFIED
+    : enumValue(PatientVerificationMethod, "PATIENT_VERIFICATION_METHOD_", verification.method);
+}
+
+/** Name and masked number in clear only where GetPatient answers them. */
+export function patientToProto(patient: Patient, clear?: { name: string; maskedIdNumber: string }): PatientMessage {
   return {
     patientId: patient.patientId,
-    idType: idTypeToProto(patient.idType),
+    idType: enumValue(IdDocumentType, "ID_DOCUMENT_TYPE_", patient.idType),
     birthDate: patient.birthDate,
     sex: sexToProto(patient.sex),
     verified: patient.verification !== undefined,
-    verificationMethod: patient.verification?.method ?? "",
-    name: clear.name,
-    maskedIdNumber: clear.maskedIdNumber,
+    verificationMethod: verificationMethodToProto(patient.verification),
+    name: clear?.name,
+    maskedIdNumber: clear?.maskedIdNumber,
     guardians: patient.guardians.map((link) => ({ guardianId: link.guardianId, relationship: link.relationship, verified: link.verified })),
   };
 }
@@ -54,4 +51,9 @@ export function verificationMethodFromProto(value: PatientVerificationMethod): s
 
 export function relationshipFromProto(value: GuardianRelationship): string {
   return enumName("GUARDIAN_RELATIONSHIP_", value) ?? "";
+}
+
+/** A guardianship's relationship; unspecified when there is none. */
+export function relationshipToProto(name: Relationship | ""): GuardianRelationship {
+  return name === "" ? GuardianRelationship.GUARDIAN_RELATIONSHIP_UNSPECIFIED : enumValue(GuardianRelationship, "GUARDIAN_RELATIONSHIP_", name);
 }

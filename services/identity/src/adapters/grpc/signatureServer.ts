@@ -110,7 +110,7 @@ export function signatureServer(options: {
                 signedAt: signature.signedAt,
                 documentHash: signature.documentHash,
               },
-        expectedSignerId: request.expectedSignerId,
+        expectedSignerId: request.expectedSignerId ?? "",
       });
     }),
   };

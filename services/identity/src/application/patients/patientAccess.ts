@@ -1,6 +1,6 @@
 import { authorize, type Role } from "@ihp/platform";
 import { refusal } from "../../domain/errors.js";
-import { isAdult, type Patient } from "../../domain/patients/index.js";
+import { type GuardianRelationship, isAdult, type Patient } from "../../domain/patients/index.js";
 import type { Caller } from "../caller.js";
 import { recordingRefusals } from "../refusals.js";
 import type { AuditTrail } from "@ihp/platform";
@@ -13,7 +13,7 @@ const READERS: readonly Role[] = ["system", "physician", "nurse", "pharmacist", 
 export interface PatientAccess {
   /** IDN-07: refused with PATIENT_NOT_VERIFIED until real-name verification passed (booking needs it). */
   getVerifiedPatient(caller: Caller, patientId: string): Promise<Patient & { verification: NonNullable<Patient["verification"]> }>;
-  checkGuardian(caller: Caller, guardianId: string, childId: string): Promise<{ verified: boolean; relationship: string }>;
+  checkGuardian(caller: Caller, guardianId: string, childId: string): Promise<{ verified: boolean; relationship: GuardianRelationship | "" }>;
 }
 
 /** The platform operator's services read any institution's patients; staff only their own institution's. */
