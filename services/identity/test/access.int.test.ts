@@ -23,8 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { institutionIdFor } from "../src/application/ids.js";
 import { identityConfigSchema, startIdentityService } from "../src/index.js";
 import { residentId, withWrongCheck, PractitionerStandIn } from "./support/accessFixtures.js";
-import { refusalOf } from "./support/client.js";
-import { ServiceClient } from "./support/serviceClient.js";
+import { refusalOf, ServiceClient } from "./support/client.js";
 
 // Request values of the enums these calls use.
 const FACE_MATCH = PatientVerificationMethod.PATIENT_VERIFICATION_METHOD_ID_CARD_FACE_MATCH;

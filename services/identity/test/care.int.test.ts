@@ -9,8 +9,7 @@ import { type BuiltinIssuer, createLogger, loadConfig, openBuiltinIssuer } from 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityConfigSchema, startIdentityService } from "../src/index.js";
 import { residentId } from "./support/accessFixtures.js";
-import { refusalOf } from "./support/client.js";
-import { ServiceClient } from "./support/serviceClient.js";
+import { refusalOf, ServiceClient } from "./support/client.js";
 
 // Issue 13 item 6 at the service: identity learns care relationships from consult's integration events on the bus
 // and lets the treating physician read the patient's minimized facts (REC-09); everyone else stays refused.

@@ -5,6 +5,7 @@ import { EventEnvelope } from "@ihp/contracts";
 import {
   HospitalGrade,
   InstitutionRegistered,
+  InstitutionServiceService,
   LicenceChanged,
   RegulatorConnectionChanged,
   type RegisterInstitutionRequest,
@@ -25,7 +26,7 @@ import {
 import { waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityConfigSchema, type IdentityService, startIdentityService } from "../src/index.js";
-import { InstitutionClient, refusalOf } from "./support/client.js";
+import { refusalOf, ServiceClient } from "./support/client.js";
 
 const NOW = new Date("2026-03-02T02:00:00Z");
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -37,7 +38,7 @@ let issuer: BuiltinIssuer;
 let bus: InProcessBus;
 let consumer: Consumer;
 let service: IdentityService;
-let client: InstitutionClient;
+let client: ServiceClient<typeof InstitutionServiceService>;
 let log: SqliteEventStore;
 const published: BusMessage[] = [];
 let requests = 0;
@@ -67,7 +68,7 @@ beforeAll(async () => {
     clock: () => new Date(NOW),
     logger: createLogger({ name: "identity", level: "silent" }),
   });
-  client = new InstitutionClient(service.grpcPort);
+  client = new ServiceClient(InstitutionServiceService, service.grpcPort);
   // A second connection to the service's log, to see exactly what was appended.
   log = SqliteEventStore.open({ path: join(dataDir, "identity-events.sqlite") });
 });

@@ -4,9 +4,11 @@ import { join } from "node:path";
 import { EventEnvelope } from "@ihp/contracts";
 import {
   HospitalGrade,
+  InstitutionServiceService,
   PharmacistAffiliation,
   PracticeDocumentKind,
   type PractitionerDetails,
+  PractitionerServiceService,
   PractitionerStatus,
   Profession,
   StaffRecordChanged,
@@ -19,8 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signFaceMatch } from "../src/adapters/faceMatch/offlineFaceMatch.js";
 import { institutionIdFor } from "../src/application/ids.js";
 import { identityConfigSchema, type IdentityService, startIdentityService } from "../src/index.js";
-import { InstitutionClient, refusalOf } from "./support/client.js";
-import { PractitionerClient } from "./support/practitionerClient.js";
+import { refusalOf, ServiceClient } from "./support/client.js";
 
 const NOW = new Date("2026-03-02T02:00:00Z");
 const FACE_KEY = Buffer.alloc(32, 9);
@@ -34,8 +35,8 @@ let issuer: BuiltinIssuer;
 let bus: InProcessBus;
 let consumer: Consumer;
 let service: IdentityService;
-let institutions: InstitutionClient;
-let client: PractitionerClient;
+let institutions: ServiceClient<typeof InstitutionServiceService>;
+let client: ServiceClient<typeof PractitionerServiceService>;
 let log: SqliteEventStore;
 const published: BusMessage[] = [];
 let requests = 0;
@@ -65,8 +66,8 @@ beforeAll(async () => {
     clock: () => new Date(NOW),
     logger: createLogger({ name: "identity", level: "silent" }),
   });
-  institutions = new InstitutionClient(service.grpcPort);
-  client = new PractitionerClient(service.grpcPort);
+  institutions = new ServiceClient(InstitutionServiceService, service.grpcPort);
+  client = new ServiceClient(PractitionerServiceService, service.grpcPort);
   log = SqliteEventStore.open({ path: join(dataDir, "identity-events.sqlite") });
   await institutions.call(
     "registerInstitution",

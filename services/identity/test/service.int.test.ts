@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { credentials } from "@grpc/grpc-js";
 import { HealthCheckResponse_ServingStatus as Serving, HealthClient } from "@ihp/contracts";
-import { HospitalGrade } from "@ihp/contracts/identity";
+import { HospitalGrade, InstitutionServiceService } from "@ihp/contracts/identity";
 import { type BusMessage, InProcessBus } from "@ihp/messaging";
 import { BuiltinIssuer, createLogger, loadConfig, TokenVerifier } from "@ihp/platform";
 import { waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityConfigSchema, startIdentityService } from "../src/index.js";
-import { InstitutionClient } from "./support/client.js";
+import { ServiceClient } from "./support/client.js";
 
 let dataDir: string;
 let issuer: BuiltinIssuer;
@@ -33,7 +33,7 @@ async function start(dir: string) {
   const env = { SERVICE_NAME: "identity", DATA_DIR: dir, GRPC_PORT: "0", SHUTDOWN_GRACE_MS: "1000" };
   const config = loadConfig(identityConfigSchema, env);
   const service = await startIdentityService({ config, bus, verifier, logger });
-  const client = new InstitutionClient(service.grpcPort);
+  const client = new ServiceClient(InstitutionServiceService, service.grpcPort);
   return {
     service,
     client,

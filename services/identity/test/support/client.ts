@@ -1,46 +1,23 @@
-import { Client, credentials, Metadata } from "@grpc/grpc-js";
-import { InstitutionServiceService } from "@ihp/contracts/identity";
-import { fromGrpcError, type RemoteError, withBearerToken } from "@ihp/platform";
+import { credentials, type MethodDefinition, type ServiceDefinition } from "@grpc/grpc-js";
+import { type CallScope, fromGrpcError, type OwnedServiceClient, type RemoteError, serviceClient } from "@ihp/platform";
 
-type Methods = typeof InstitutionServiceService;
-type RequestOf<K extends keyof Methods> = Parameters<Methods[K]["requestSerialize"]>[0];
-type ResponseOf<K extends keyof Methods> = ReturnType<Methods[K]["responseDeserialize"]>;
+type RequestOf<M> = M extends MethodDefinition<infer Request, infer _Response> ? Request : never;
+type ResponseOf<M> = M extends MethodDefinition<infer _Request, infer Response> ? Response : never;
 
-/** A plain gRPC client of InstitutionService that returns promises; token and extra metadata per call. */
-export class InstitutionClient {
-  private readonly client: Client;
+/**
+ * The typed client of one of identity's services (no error mapping: refusalOf reads the gRPC error), with the token
+ * and any extra metadata per call.
+ */
+export class ServiceClient<S extends ServiceDefinition> {
+  private readonly client: OwnedServiceClient<S>;
 
-  constructor(port: number) {
-    this.client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+  constructor(definition: S, port: number) {
+    this.client = serviceClient(definition, `127.0.0.1:${port}`, credentials.createInsecure());
   }
 
-  call<K extends keyof Methods>(
-    name: K,
-    request: RequestOf<K>,
-    token?: string,
-    headers: Readonly<Record<string, string>> = {},
-  ): Promise<ResponseOf<K>> {
-    const definition = InstitutionServiceService[name] as unknown as {
-      path: string;
-      requestSerialize: (value: RequestOf<K>) => Buffer;
-      responseDeserialize: (value: Buffer) => ResponseOf<K>;
-    };
-    const metadata = token === undefined ? new Metadata() : withBearerToken(token);
-    for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
-    return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(
-        definition.path,
-        definition.requestSerialize,
-        definition.responseDeserialize,
-        request,
-        metadata,
-        { deadline: Date.now() + 10_000 },
-        (error, value) => {
-          if (error !== null) reject(error);
-          else resolve(value as ResponseOf<K>);
-        },
-      );
-    });
+  call<K extends keyof S & string>(name: K, request: RequestOf<S[K]>, token?: string, headers?: Readonly<Record<string, string>>): Promise<ResponseOf<S[K]>> {
+    const method = this.client[name] as (request: RequestOf<S[K]>, scope: CallScope) => Promise<ResponseOf<S[K]>>;
+    return method(request, { token, headers, timeoutMs: 10_000 });
   }
 
   close(): void {
