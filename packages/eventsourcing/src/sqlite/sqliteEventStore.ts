@@ -16,6 +16,7 @@ import type { LogHead } from "../checkpoints/logCheckpoint.js";
 import { GENESIS_HASH } from "../hashChain.js";
 import { START, type NewEvent, type StoredEvent } from "../types.js";
 import { CommitSignal } from "../commitSignal.js";
+import { RecentCommits } from "../recentCommits.js";
 import { followStream, type StreamSubscribable, type StreamSubscribeOptions } from "../streamSubscription.js";
 import { rowToEvent } from "../storedRows.js";
 import { openForWriting, refusalError, type WriteOutcome } from "./batchWriter.js";
@@ -76,6 +77,8 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
   private readonly signal: CommitSignal;
   private readonly pollIntervalMs: number;
   private appendsWritten = 0;
+  /** What this instance committed last, for subscribers woken by it. */
+  private readonly recent = new RecentCommits(PAGE);
 
   private readonly statements: {
     readonly lastEvent: Database.Statement<[], { position: number; hash: string }>;
@@ -138,7 +141,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
     while (!this.ended(signal)) {
       // Read the commit counter before the page, so a commit that lands after the read still wakes us.
       const seen = this.signal.commits;
-      const page = this.statements.readAll.all(Number(after), PAGE).map(rowToEvent);
+      const page = this.recent.after(after, PAGE) ?? this.statements.readAll.all(Number(after), PAGE).map(rowToEvent);
       for (const event of page) {
         yield event;
         after = event.position;
@@ -220,6 +223,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
     this.signal.commits++;
     this.appendsWritten += batch.length;
     const written: string[] = [];
+    const committed: StoredEvent[] = [];
     batch.forEach((request, index) => {
       const outcome = outcomes[index];
       if (outcome === undefined) return request.reject(new Error("the writer answered fewer appends than it was given"));
@@ -232,8 +236,10 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
         const { position, revision, prevHash, hash } = outcome.placed[at]!;
         return { id, type, schemaVersion, data, metadata, streamId: request.streamId, revision, position, recordedAt: outcome.recordedAt, prevHash, hash };
       });
+      committed.push(...events);
       request.resolve({ events, nextExpectedRevision: outcome.nextExpectedRevision, duplicate: false });
     });
+    this.recent.add(committed.sort((a, b) => (a.position < b.position ? -1 : 1)));
     this.signal.wakeCommitted(written);
   }
 
