@@ -7,11 +7,13 @@ import type { StoredEvent } from "@ihp/eventsourcing";
  *
  * The entries hold opened (clear) values, so they obey the same bound as the erasure fence: a stream is read and
  * opened in full again once `ttlMs` has passed since it last was, and `clear()` (an erasure in this process) drops
- * everything at once, including what a read that was in flight during the erasure would have put back. At most
- * `maxEvents` events are held; the least recently read streams leave first, and a longer stream is not held at all.
+ * everything at once, including what a read that was in flight during the erasure would have put back. Nothing is
+ * kept past the TTL (a stream not read for that long leaves at the next read of any stream), and at most `maxEvents`
+ * events are held: the least recently read streams leave first, and a longer stream is not held at all.
  */
 export class OpenedStreams {
-  private readonly entries = new Map<string, { readonly events: readonly StoredEvent[]; readonly openedAt: number }>();
+  /** In order of last read: the first keys are the least recently read. */
+  private readonly entries = new Map<string, { readonly events: readonly StoredEvent[]; readonly openedAt: number; readonly readAt: number }>();
   private held = 0;
   /** Moves on every clear(); a read that began before it does not put its result back. */
   private epoch = 0;
@@ -42,6 +44,11 @@ export class OpenedStreams {
     return events;
   }
 
+  /** Events held now (a memory figure). */
+  get heldEvents(): number {
+    return this.held;
+  }
+
   /** Forgets every stream (an erasure happened). */
   clear(): void {
     this.entries.clear();
@@ -56,11 +63,11 @@ export class OpenedStreams {
       this.held -= previous.events.length;
     }
     if (events.length === 0 || events.length > this.maxEvents) return;
-    // Re-inserting keeps the map in order of last read: the first keys are the least recently read.
-    this.entries.set(streamId, { events, openedAt });
+    const now = this.now();
+    this.entries.set(streamId, { events, openedAt, readAt: now });
     this.held += events.length;
     for (const [oldest, entry] of this.entries) {
-      if (this.held <= this.maxEvents) break;
+      if (this.held <= this.maxEvents && now - entry.readAt < this.ttlMs) break;
       this.entries.delete(oldest);
       this.held -= entry.events.length;
     }

@@ -89,7 +89,7 @@ export interface SealedEventStoreOptions {
   readonly fenceTtlMs?: number;
   /**
    * How many opened events of recently read streams this process keeps, so that reading a stream again costs only its
-   * new events (OpenedStreams; held no longer than the fence's TTL). 20,000; 0 keeps none.
+   * new events (OpenedStreams; held no longer than the fence's TTL). 10,000; 0 keeps none.
    */
   readonly openedStreamEvents?: number;
   readonly now?: () => number;
@@ -108,7 +108,7 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
   const ttl = options.fenceTtlMs ?? 5_000;
   const now = options.now ?? Date.now;
   const fences = new Map<string, { fence: Fence; at: number }>();
-  const opened = new OpenedStreams(options.openedStreamEvents ?? 20_000, ttl, now);
+  const opened = new OpenedStreams(options.openedStreamEvents ?? 10_000, ttl, now);
   /** Stream → subject, learnt from the stream's first event (it never changes). Cleared when it grows large. */
   const streamSubjects = new Map<string, string | undefined>();
 

@@ -1,10 +1,11 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type EventMetadata, type EventStore, type ReadStreamOptions, uuidv7 } from "@ihp/eventsourcing";
+import { type EventMetadata, type EventStore, type ReadStreamOptions, type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createKeyRing, ERASED, openKeyFileCustody, sealedEventStore, type SealingPolicy } from "../src/index.js";
+import { OpenedStreams } from "../src/openedStreams.js";
 import { openSqliteDataKeyStore } from "../src/sqlite/index.js";
 
 const metadata: EventMetadata = {
@@ -71,6 +72,18 @@ describe("a stream read again costs its new events, not the whole stream (issue 
     expect(await log.readStream("consult-1")).toEqual(again);
     expect(reads.at(-1)).toBe(4);
     await close();
+  });
+
+  it("keeps nothing past the TTL: a stream not read for that long leaves at the next read of another", async () => {
+    const streams = new OpenedStreams(100, 5_000, () => clock);
+    const two = [{ revision: 0 }, { revision: 1 }] as unknown as StoredEvent[];
+    await streams.read("a", () => Promise.resolve(two), (events) => Promise.resolve(events));
+    clock += 4_000;
+    await streams.read("b", () => Promise.resolve(two), (events) => Promise.resolve(events));
+    expect(streams.heldEvents).toBe(4);
+    clock += 1_000;
+    await streams.read("b", () => Promise.resolve([]), (events) => Promise.resolve(events));
+    expect(streams.heldEvents).toBe(2);
   });
 
   it("holds at most the configured number of events: a longer stream is read in full every time", async () => {
