@@ -4,7 +4,8 @@ import type { StoredEvent } from "@ihp/eventsourcing";
 import { type BusMessage, decodeEnvelope, type DeliveredMessage, envelopedMessage } from "@ihp/messaging";
 import { toPrescriptionEvent } from "../../application/prescriptionEvents.js";
 import type { PrescriptionCommands } from "../../application/prescriptionCommands.js";
-import { isPrescriptionEventType, type ReviewOutcome as Outcome } from "../../domain/prescriptions/index.js";
+import { type DocumentLine, isPrescriptionEventType, type ReviewOutcome as Outcome } from "../../domain/prescriptions/index.js";
+import { lineToProto } from "../lineProto.js";
 import { signatureToProto } from "../signatureProto.js";
 
 export const PRESCRIPTION_CONTEXT = "prescription";
@@ -28,7 +29,7 @@ export function prescriptionEventMessage(stored: StoredEvent): BusMessage | null
         physicianId: string;
         patient: { patientId: string; birthDate: string; sex: string };
         diagnoses: { code: string }[];
-        lines: { drugCode: string; approvedName: string; form: string; strength: string; dose: number; doseUnit: string; route: string; frequency: string; daysSupply: number; quantity: number; quantityUnit: string }[];
+        lines: DocumentLine[];
         extensionReason: string;
         longTerm: boolean;
       };
@@ -44,19 +45,7 @@ export function prescriptionEventMessage(stored: StoredEvent): BusMessage | null
         physicianId: document.physicianId,
         issuedOn: data.issuedOn,
         validUntil: data.validUntil,
-        lines: document.lines.map((line) => ({
-          drugCode: line.drugCode,
-          approvedName: line.approvedName,
-          form: line.form,
-          strength: line.strength,
-          dose: String(line.dose),
-          doseUnit: line.doseUnit,
-          route: line.route,
-          frequency: line.frequency,
-          daysSupply: line.daysSupply,
-          quantity: String(line.quantity),
-          quantityUnit: line.quantityUnit,
-        })),
+        lines: document.lines.map(lineToProto),
         diagnosisCodes: document.diagnoses.map((d) => d.code),
         extensionReason: document.extensionReason,
         longTerm: document.longTerm,

@@ -13,6 +13,7 @@ import type { PrescriptionView } from "../../application/prescriptionEvents.js";
 import type { PrescriptionSummary } from "../../application/prescriptionQueries.js";
 import type { ContentInput, ReviewStatus } from "../../domain/prescriptions/index.js";
 import { missingAttestations, needsPatientConfirmation, profileInEffect } from "../../domain/prescriptions/index.js";
+import { lineToProto } from "../lineProto.js";
 
 /** The domain's "not set" is the empty string; the proto's is an absent optional field. */
 const given = (value: string): string | undefined => (value === "" ? undefined : value);
@@ -22,18 +23,7 @@ const reviewStatus = (name: ReviewStatus) => enumValue(PrescriptionReviewStatus,
 
 export function contentFromProto(content: PrescriptionContent | undefined): ContentInput {
   return {
-    lines: (content?.lines ?? []).map((line) => ({
-      drugCode: line.drugCode,
-      approvedName: line.approvedName ?? "",
-      dose: line.dose,
-      doseUnit: line.doseUnit,
-      route: line.route,
-      frequency: line.frequency,
-      daysSupply: line.daysSupply,
-      quantity: line.quantity,
-      quantityUnit: line.quantityUnit,
-      instructions: line.instructions ?? "",
-    })),
+    lines: (content?.lines ?? []).map((line) => ({ ...line, approvedName: line.approvedName ?? "", instructions: line.instructions ?? "" })),
     diagnosisCodes: [...(content?.diagnosisCodes ?? [])],
     emergency: content?.emergency ?? false,
     extensionReason: content?.extensionReason ?? "",
@@ -62,23 +52,11 @@ export function prescriptionToProto(view: PrescriptionView, now: Date): Prescrip
     predecessorSerialNumber: given(p.signed?.predecessorSerialNumber ?? p.lastSerialNumber),
     issuedOn: p.signed?.issuedOn,
     validUntil: p.signed?.validUntil,
-    lines: p.content.lines.map((line) => ({
+    lines: p.content.lines.map(({ proposedBy, confirmedBy, ...line }) => ({
       lineId: line.lineId,
-      line: {
-        drugCode: line.drugCode,
-        approvedName: line.approvedName,
-        form: line.form,
-        strength: line.strength,
-        dose: String(line.dose),
-        doseUnit: line.doseUnit,
-        route: line.route,
-        frequency: line.frequency,
-        daysSupply: line.daysSupply,
-        quantity: String(line.quantity),
-        quantityUnit: line.quantityUnit,
-      },
-      proposedByKind: enumValue(PrescriptionLineProposer, "PRESCRIPTION_LINE_PROPOSER_", PROPOSERS[line.proposedBy.kind]),
-      confirmedBy: given(line.confirmedBy),
+      line: lineToProto(line),
+      proposedByKind: enumValue(PrescriptionLineProposer, "PRESCRIPTION_LINE_PROPOSER_", PROPOSERS[proposedBy.kind]),
+      confirmedBy: given(confirmedBy),
       instructions: line.instructions,
     })),
     diagnosisCodes: [...p.content.diagnosisCodes],

@@ -56,18 +56,7 @@ export function contentInputOf(content: Content): ContentInput {
   const { diagnoses: _diagnoses, lines, ...rest } = content;
   return {
     ...rest,
-    lines: lines.map((line) => ({
-      drugCode: line.drugCode,
-      approvedName: line.approvedName,
-      dose: line.dose,
-      doseUnit: line.doseUnit,
-      route: line.route,
-      frequency: line.frequency,
-      daysSupply: line.daysSupply,
-      quantity: line.quantity,
-      quantityUnit: line.quantityUnit,
-      instructions: line.instructions,
-    })),
+    lines: lines.map(({ lineId: _lineId, form: _form, strength: _strength, proposedBy: _proposedBy, confirmedBy: _confirmedBy, ...line }) => line),
   };
 }
 

@@ -37,6 +37,7 @@ export type {
   Content,
   ContentInput,
   Diagnosis,
+  DocumentLine,
   Line,
   LineInput,
   ReviewOutcome,

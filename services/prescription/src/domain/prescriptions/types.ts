@@ -65,6 +65,9 @@ export type Line = LineInput & {
   readonly confirmedBy: string;
 };
 
+/** A line as the signed document shows it (prescriptionDocument): the recorded line without who proposed and confirmed it. */
+export type DocumentLine = Omit<Line, "proposedBy" | "confirmedBy">;
+
 export type Content = Omit<ContentInput, "lines"> & {
   readonly lines: Line[];
   readonly diagnoses: Diagnosis[];
