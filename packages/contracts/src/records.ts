@@ -1,6 +1,7 @@
 // @ihp/contracts/records: the records service's gRPC contracts (proto/ihp/records/v1).
 export {
   AccessEntry,
+  AccessOutcome,
   AmendRecordRequest,
   AmendRecordResponse,
   AuxiliaryExamination,
@@ -16,6 +17,7 @@ export {
   ListRecordAccessResponse,
   ListRecordVersionsRequest,
   ListRecordVersionsResponse,
+  MediaKind,
   MediaReference,
   PrescriptionLink,
   Record,
@@ -28,6 +30,8 @@ export {
   RecordsServiceService,
   SignRecordRequest,
   SignRecordResponse,
+  SignatureRole,
+  VisitKind,
   WatchPendingCosignRequest,
   WatchPendingCosignResponse,
 } from "./gen/ihp/records/v1/records.js";
@@ -43,6 +47,7 @@ export {
   ArchiveRecordResponse,
   CosignRecordRequest,
   CosignRecordResponse,
+  DestructionSubjectKind,
   DestroyPatientRecordsRequest,
   DestroyPatientRecordsResponse,
   DueForDestruction,
@@ -82,6 +87,7 @@ export {
   ApproveRecordCopyResponse,
   CloseCustodianRequest,
   CloseCustodianResponse,
+  CopyRequestStatus,
   CopyRequestView,
   CopySealView,
   CustodyView,

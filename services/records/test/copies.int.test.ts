@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, verify } from "node:crypto";
-import type { Record as RecordMessage, VerifyRecordCopyRequest } from "@ihp/contracts/records";
+import { AccessOutcome, CopyRequestStatus, type Record as RecordMessage, type VerifyRecordCopyRequest } from "@ihp/contracts/records";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CopiesHarness, startCopiesHarness } from "./copiesSupport.js";
@@ -45,7 +45,7 @@ describe("exports (REC-01)", () => {
 
     const exports = (await accessLog(record.recordId)).filter((entry) => entry.purpose === "EXPORT");
     expect(exports).toHaveLength(2);
-    expect(exports.every((entry) => entry.accessorId === "patient-1" && entry.outcome === "ALLOWED")).toBe(true);
+    expect(exports.every((entry) => entry.accessorId === "patient-1" && entry.outcome === AccessOutcome.ACCESS_OUTCOME_ALLOWED)).toBe(true);
   });
 
   it("REC-01, REC-09, XC-01: the custodian's own system exports over gRPC; another institution's system, a stranger and a pharmacist are refused, each refusal an access event", async () => {
@@ -62,12 +62,12 @@ describe("exports (REC-01)", () => {
     await expect(h.records.getRecord({ recordId: record.recordId }, { token: his })).rejects.toMatchObject({ code: "RECORD_ACCESS_DENIED" });
 
     const log = await accessLog(record.recordId);
-    expect(log).toContainEqual(expect.objectContaining({ accessorId: "his-hosp-1", accessorRole: "integration", purpose: "EXPORT", outcome: "ALLOWED" }));
-    expect(log).toContainEqual(expect.objectContaining({ accessorId: "his-hosp-2", purpose: "EXPORT", outcome: "REFUSED", reasonCode: "RECORD_ACCESS_DENIED" }));
-    expect(log).toContainEqual(expect.objectContaining({ accessorId: "physician-9", purpose: "EXPORT", outcome: "REFUSED" }));
+    expect(log).toContainEqual(expect.objectContaining({ accessorId: "his-hosp-1", accessorRole: "integration", purpose: "EXPORT", outcome: AccessOutcome.ACCESS_OUTCOME_ALLOWED }));
+    expect(log).toContainEqual(expect.objectContaining({ accessorId: "his-hosp-2", purpose: "EXPORT", outcome: AccessOutcome.ACCESS_OUTCOME_REFUSED, reasonCode: "RECORD_ACCESS_DENIED" }));
+    expect(log).toContainEqual(expect.objectContaining({ accessorId: "physician-9", purpose: "EXPORT", outcome: AccessOutcome.ACCESS_OUTCOME_REFUSED }));
     // Refused by role before the policy (a pharmacist never reads records; a system only exports): still in the log.
-    expect(log).toContainEqual(expect.objectContaining({ accessorId: "pharmacist-1", accessorRole: "pharmacist", purpose: "EXPORT", outcome: "REFUSED", reasonCode: "RECORD_ACCESS_DENIED" }));
-    expect(log).toContainEqual(expect.objectContaining({ accessorId: "his-hosp-1", accessorRole: "integration", purpose: "", outcome: "REFUSED" }));
+    expect(log).toContainEqual(expect.objectContaining({ accessorId: "pharmacist-1", accessorRole: "pharmacist", purpose: "EXPORT", outcome: AccessOutcome.ACCESS_OUTCOME_REFUSED, reasonCode: "RECORD_ACCESS_DENIED" }));
+    expect(log).toContainEqual(expect.objectContaining({ accessorId: "his-hosp-1", accessorRole: "integration", purpose: "", outcome: AccessOutcome.ACCESS_OUTCOME_REFUSED }));
   });
 });
 
@@ -80,7 +80,7 @@ describe("copies (REC-10)", () => {
     const other = await h.token("patient-2", ["patient"]);
     await expect(h.copies.requestRecordCopy({ requestId: "copy-x", recordIds: [record.recordId], applicantType: "PATIENT", applicantId: "patient-2", proofs: [{ kind: "PATIENT_ID", sha256: PROOF }] }, { token: other })).rejects.toMatchObject({ code: "RECORD_ACCESS_DENIED" });
     const requested = (await request([{ kind: "PATIENT_ID", sha256: PROOF }], "copy-1", patient)).request!;
-    expect(requested).toMatchObject({ requestId: "copy-1", institutionId: "hosp-1", recordIds: [record.recordId], applicantType: "PATIENT", status: "REQUESTED", copyId: "" });
+    expect(requested).toMatchObject({ requestId: "copy-1", institutionId: "hosp-1", recordIds: [record.recordId], applicantType: "PATIENT", status: CopyRequestStatus.COPY_REQUEST_STATUS_REQUESTED, copyId: "" });
 
     const physician = await h.token("physician-1", ["physician"]);
     await expect(h.copies.approveRecordCopy({ requestId: "copy-1" }, { token: physician })).rejects.toMatchObject({ code: "COPY_APPROVER_NOT_RECORDS_STAFF" });
@@ -89,7 +89,7 @@ describe("copies (REC-10)", () => {
 
     const officer = await h.token("officer-1", ["records_officer"]);
     const issued = await h.copies.approveRecordCopy({ requestId: "copy-1" }, { token: officer });
-    expect(issued.request).toMatchObject({ status: "ISSUED", copyId: issued.copyId });
+    expect(issued.request).toMatchObject({ status: CopyRequestStatus.COPY_REQUEST_STATUS_ISSUED, copyId: issued.copyId });
     const content = JSON.parse(issued.content) as { copyId: string; institutionId: string; records: { recordId: string; version: number; content: string }[] };
     expect(content).toMatchObject({ copyId: issued.copyId, institutionId: "hosp-1" });
     expect(content.records.map((r) => [r.recordId, r.version])).toEqual([[record.recordId, record.version]]);
@@ -114,7 +114,7 @@ describe("copies (REC-10)", () => {
     await expect(h.copies.getInstitutionSeal({ institutionId: "hosp-never" }, {})).rejects.toMatchObject({ code: "INSTITUTION_SEAL_NOT_FOUND" });
 
     // Issuance is logged on the record: the officer's read for the copy (purpose COPY).
-    expect(await accessLog(record.recordId)).toContainEqual(expect.objectContaining({ accessorId: "officer-1", accessorRole: "records_officer", purpose: "COPY", outcome: "ALLOWED" }));
+    expect(await accessLog(record.recordId)).toContainEqual(expect.objectContaining({ accessorId: "officer-1", accessorRole: "records_officer", purpose: "COPY", outcome: AccessOutcome.ACCESS_OUTCOME_ALLOWED }));
   });
 
   it("REC-10: records staff file an agent's request at the counter, which needs the power of attorney among its proofs, and may reject it", async () => {
@@ -122,9 +122,9 @@ describe("copies (REC-10)", () => {
     const agent = (kinds: string[], requestId: string) =>
       h.copies.requestRecordCopy({ requestId, recordIds: [record.recordId], applicantType: "AGENT", applicantId: "agent-1", proofs: kinds.map((kind) => ({ kind, sha256: PROOF })) }, { token: officer });
     await expect(agent(["PATIENT_ID", "AGENT_ID", "AGENCY_PROOF"], "copy-agent-0")).rejects.toMatchObject({ code: "PROOF_MISSING" });
-    expect((await agent(["PATIENT_ID", "AGENT_ID", "AGENCY_PROOF", "POWER_OF_ATTORNEY"], "copy-agent-1")).request).toMatchObject({ applicantType: "AGENT", status: "REQUESTED" });
+    expect((await agent(["PATIENT_ID", "AGENT_ID", "AGENCY_PROOF", "POWER_OF_ATTORNEY"], "copy-agent-1")).request).toMatchObject({ applicantType: "AGENT", status: CopyRequestStatus.COPY_REQUEST_STATUS_REQUESTED });
     // Records staff may refuse it instead, with a stable reason code; a decided request is not decided again.
-    expect((await h.copies.rejectRecordCopy({ requestId: "copy-agent-1", reasonCode: "PROOF_NOT_GENUINE" }, { token: officer })).request).toMatchObject({ status: "REJECTED" });
+    expect((await h.copies.rejectRecordCopy({ requestId: "copy-agent-1", reasonCode: "PROOF_NOT_GENUINE" }, { token: officer })).request).toMatchObject({ status: CopyRequestStatus.COPY_REQUEST_STATUS_REJECTED });
     await expect(h.copies.approveRecordCopy({ requestId: "copy-agent-1" }, { token: officer })).rejects.toMatchObject({ code: "COPY_ALREADY_DECIDED" });
     await expect(h.copies.rejectRecordCopy({ requestId: "copy-agent-1", reasonCode: "free text" }, { token: officer })).rejects.toMatchObject({ code: "INVALID_RECORD_INPUT" });
     const physician = await h.token("physician-1", ["physician"]);
@@ -143,7 +143,7 @@ describe("minimized access logs (REC-08, REC-09, XC-01)", () => {
     const byRecord = (await h.audit.listRecordAccessAudit({ recordId: record.recordId, accessorId: "" }, { token: admin })).entries;
     expect(byRecord.length).toBeGreaterThan(3);
     for (const entry of byRecord) expect(Object.keys(entry).sort()).toEqual(FIELDS);
-    expect(byRecord).toContainEqual(expect.objectContaining({ recordId: record.recordId, accessorId: "physician-9", accessorRole: "physician", accessorInstitutionId: "hosp-1", outcome: "REFUSED", reasonCode: "RECORD_ACCESS_DENIED" }));
+    expect(byRecord).toContainEqual(expect.objectContaining({ recordId: record.recordId, accessorId: "physician-9", accessorRole: "physician", accessorInstitutionId: "hosp-1", outcome: AccessOutcome.ACCESS_OUTCOME_REFUSED, reasonCode: "RECORD_ACCESS_DENIED" }));
     const text = JSON.stringify(byRecord);
     for (const clinical of ["胸闷", "心绞痛", "I20.9", "王示范"]) expect(text).not.toContain(clinical);
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalFolderBlobStore } from "@ihp/blobstore";
 import { ConsultCompleted } from "@ihp/contracts/consult";
-import { type Record as RecordMessage, RecordMediaServiceService, RecordsServiceService } from "@ihp/contracts/records";
+import { AccessOutcome, MediaKind, type Record as RecordMessage, RecordMediaServiceService, RecordsServiceService } from "@ihp/contracts/records";
 import type { StoredEvent } from "@ihp/eventsourcing";
 import { verifyFile } from "@ihp/eventsourcing/sqlite";
 import { envelopedMessage, envelopeMessage, InProcessBus } from "@ihp/messaging";
@@ -128,14 +128,14 @@ afterAll(async () => {
 describe("record media (issue 11 item 2)", () => {
   it("REC-01, XC-01: the transcript is sealed before the blob store (which sees ciphertext only); a reader gets it back, hash-checked; an image is linked by URI and hash; every read is an access event", async () => {
     const record = await recordOf(READ);
-    const transcript = record.media.find((item) => item.kind === "TRANSCRIPT")!;
-    const image = record.media.find((item) => item.kind === "IMAGE")!;
+    const transcript = record.media.find((item) => item.kind === MediaKind.MEDIA_KIND_TRANSCRIPT)!;
+    const image = record.media.find((item) => item.kind === MediaKind.MEDIA_KIND_IMAGE)!;
     expect(image).toMatchObject({ mediaId: `message-${READ}-2`, sha256: IMAGE_SHA });
     expect(record.media.map((item) => [item.kind, item.sha256 === transcript.sha256 ? "transcript" : item.sha256])).toEqual([
-      ["TRANSCRIPT", "transcript"],
-      ["IMAGE", IMAGE_SHA],
-      ["AUDIO", AUDIO_SHA],
-      ["VIDEO", VIDEO_SHA],
+      [MediaKind.MEDIA_KIND_TRANSCRIPT, "transcript"],
+      [MediaKind.MEDIA_KIND_IMAGE, IMAGE_SHA],
+      [MediaKind.MEDIA_KIND_AUDIO, AUDIO_SHA],
+      [MediaKind.MEDIA_KIND_VIDEO, VIDEO_SHA],
     ]);
 
     await recordOf(TAMPER);
@@ -163,12 +163,12 @@ describe("record media (issue 11 item 2)", () => {
     const log = (await records.listRecordAccess({ recordId: record.recordId }, { token: patient })).entries;
     // `before` counted its own read; since: two media reads, the refused read and this access-log read.
     expect(log.length).toBe(before + 4);
-    expect(log.find((entry) => entry.accessorId === "patient-9")).toMatchObject({ outcome: "REFUSED", reasonCode: "RECORD_ACCESS_DENIED" });
+    expect(log.find((entry) => entry.accessorId === "patient-9")).toMatchObject({ outcome: AccessOutcome.ACCESS_OUTCOME_REFUSED, reasonCode: "RECORD_ACCESS_DENIED" });
   });
 
   it("REC-01: a changed blob is never served: MEDIA_INTEGRITY_FAILED", async () => {
     const record = await recordOf(TAMPER);
-    const transcript = record.media.find((item) => item.kind === "TRANSCRIPT")!;
+    const transcript = record.media.find((item) => item.kind === MediaKind.MEDIA_KIND_TRANSCRIPT)!;
     const officer = await token("officer-1", ["records_officer"]);
     const before = new Set(await blobFiles());
     await getMedia(record.recordId, transcript.mediaId, officer);
@@ -191,7 +191,7 @@ describe("record media (issue 11 item 2)", () => {
 
   it("REC-03, XC-01: destroyRecordMedia is refused at 2 years 364 days and on the last day of the 3 years, allowed the day after; the record remains and reads, the key and blob are gone, the log verifies", async () => {
     const record = await recordOf(READ);
-    const transcript = record.media.find((item) => item.kind === "TRANSCRIPT")!;
+    const transcript = record.media.find((item) => item.kind === MediaKind.MEDIA_KIND_TRANSCRIPT)!;
     const officer = await token("officer-1", ["records_officer"]);
     const physician = await token("physician-1", ["physician"]);
     now = new Date("2029-12-05T04:00:00.000Z"); // 2 years 364 days after the consult ended (Beijing days)
@@ -222,7 +222,7 @@ describe("record media (issue 11 item 2)", () => {
 
   it("REC-03, XC-01 (issue 10 erasure): the patient's erasure order (class media) destroys the patient's media keys: the content reads MEDIA_ERASED, the record still reads", async () => {
     const record = await recordOf(ERASE);
-    const transcript = record.media.find((item) => item.kind === "TRANSCRIPT")!;
+    const transcript = record.media.find((item) => item.kind === MediaKind.MEDIA_KIND_TRANSCRIPT)!;
     const officer = await token("officer-1", ["records_officer"]);
     expect((await getMedia(record.recordId, transcript.mediaId, officer)).content.length).toBeGreaterThan(0);
     const erasureId = "f".repeat(32);
@@ -237,6 +237,6 @@ describe("record media (issue 11 item 2)", () => {
     expect(still.recordId).toBe(record.recordId);
     // Another patient's media are untouched.
     const other = await recordOf(READ);
-    expect((await getMedia(other.recordId, other.media.find((item) => item.kind === "IMAGE")!.mediaId, officer)).sourceUri).not.toBe("");
+    expect((await getMedia(other.recordId, other.media.find((item) => item.kind === MediaKind.MEDIA_KIND_IMAGE)!.mediaId, officer)).sourceUri).not.toBe("");
   });
 });

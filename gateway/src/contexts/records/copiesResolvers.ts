@@ -1,3 +1,4 @@
+import { enumName } from "@ihp/contracts";
 import {
   type CopyRequestView,
   type CustodyView,
@@ -14,7 +15,11 @@ import { orNull } from "./resolvers.js";
 // Exports, copies, minimized access logs and custody (copies.graphql) through the records service's copies.proto
 // services. The gateway converts; the records service decides (deny by default), records every read and refusal.
 
-const copyRequestView = (view: CopyRequestView): Gql.RecordCopyRequest => ({ ...view, copyId: orNull(view.copyId) });
+const copyRequestView = (view: CopyRequestView): Gql.RecordCopyRequest => ({
+  ...view,
+  status: enumName("COPY_REQUEST_STATUS_", view.status),
+  copyId: orNull(view.copyId),
+});
 const custodyView = (view: CustodyView): Gql.RecordCustody => ({
   ...view,
   name: view.name ?? null,
@@ -51,7 +56,7 @@ function copiesResolvers(deps: ContextDeps) {
     async medicalRecordAccessAudit(_root, args, context) {
       const { scope, audit } = await call(context);
       const response = await audit.listRecordAccessAudit({ recordId: args.recordId ?? "", accessorId: args.accessorId ?? "" }, scope);
-      return response.entries.map((entry) => ({ ...entry, reasonCode: entry.reasonCode ?? null }));
+      return response.entries.map((entry) => ({ ...entry, outcome: enumName("ACCESS_OUTCOME_", entry.outcome), reasonCode: entry.reasonCode ?? null }));
     },
     async verifyRecordCopy(_root, { input }, context) {
       const { content, contentSha256, seal } = input;

@@ -3,6 +3,7 @@ import { type ApproveRecordDestructionResponse, type RecordLifecycle, RecordLife
 import type * as Gql from "../../gen/graphql.js";
 import { callScope, type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
+import { signatureView } from "./resolvers.js";
 
 /** What every lifecycle act answers (CosignRecordResponse, ArchiveRecordResponse, …): the record's lifecycle state. */
 type LifecycleAnswer = { readonly record?: RecordLifecycle | undefined };
@@ -18,6 +19,7 @@ export function lifecycleView(record: RecordLifecycle): Gql.MedicalRecordLifecyc
     destructionApprovalId: record.destructionApprovalId ?? null,
     destructionApprovedBy: record.destructionApprovedBy ?? null,
     seal: seal === undefined ? null : { ...seal, lastClaimAt: seal.lastClaimAt ?? null },
+    signatures: record.signatures.map(signatureView),
   };
 }
 
@@ -37,7 +39,12 @@ function lifecycleResolvers(deps: ContextDeps) {
     async recordsDueForDestruction(_root, _args, context) {
       const { scope, lifecycle } = await call(context);
       const response = await lifecycle.listDueForDestruction({}, scope);
-      return { day: response.day, items: response.items.map((item) => ({ ...item, mediaId: item.mediaId ?? null })) };
+      const items = response.items.map((item) => ({
+        ...item,
+        kind: enumName("DESTRUCTION_SUBJECT_KIND_", item.kind),
+        mediaId: item.mediaId ?? null,
+      }));
+      return { day: response.day, items };
     },
     async medicalRecordSealSnapshot(_root, { recordId }, context) {
       const { scope, lifecycle } = await call(context);

@@ -2,7 +2,7 @@ import { RecordMediaServiceService } from "@ihp/contracts/records";
 import type * as Gql from "../../gen/graphql.js";
 import { callScope, type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
-import { recordView } from "./resolvers.js";
+import { mediaView, recordView } from "./resolvers.js";
 
 function mediaResolvers(deps: ContextDeps) {
   /** The caller's scope and the client, looked up per call: without a records address SERVICE_NOT_CONFIGURED. The
@@ -16,9 +16,8 @@ function mediaResolvers(deps: ContextDeps) {
     async medicalRecordMedia(_root, { recordId, mediaId }, context) {
       const { scope, media } = await call(context);
       const response = await media.getRecordMedia({ recordId, mediaId }, scope);
-      const item = present(response.media, "media");
       return {
-        media: { ...item, bytes: Number(item.bytes) },
+        media: mediaView(present(response.media, "media")),
         contentBase64: response.sourceUri === "" ? Buffer.from(response.content).toString("base64") : null,
         sourceUri: response.sourceUri === "" ? null : response.sourceUri,
       };

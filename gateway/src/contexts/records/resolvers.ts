@@ -1,5 +1,12 @@
 import { enumName } from "@ihp/contracts";
-import { type AccessEntry, type Record as RecordMessage, RecordsServiceService, type RecordVersion } from "@ihp/contracts/records";
+import {
+  type AccessEntry,
+  type MediaReference,
+  type Record as RecordMessage,
+  type RecordSignature,
+  RecordsServiceService,
+  type RecordVersion,
+} from "@ihp/contracts/records";
 import { AuthenticationError } from "@ihp/platform";
 import type * as Gql from "../../gen/graphql.js";
 import { publicStream } from "../../grpc/publicStream.js";
@@ -10,11 +17,18 @@ import type { ContextDeps, GatewayModule } from "../module.js";
 /** Where the proto still says "not set" with the empty string (a field a gRPC-level test pins to ""); GraphQL says null. */
 export const orNull = (value: string): string | null => (value === "" ? null : value);
 
+export const mediaView = (item: MediaReference): Gql.MedicalRecordMedia => ({ ...item, kind: enumName("MEDIA_KIND_", item.kind), bytes: Number(item.bytes) });
+export const signatureView = (signature: RecordSignature): Gql.MedicalRecordSignature => ({
+  ...signature,
+  role: enumName("SIGNATURE_ROLE_", signature.role),
+});
+
 export function recordView(record: RecordMessage): Gql.MedicalRecord {
   const { sections, media, patientSex, department, priorRecordId, patientBirthDate, ...rest } = record;
   return {
     ...rest,
     status: enumName("RECORD_STATUS_", record.status),
+    visitKind: enumName("VISIT_KIND_", record.visitKind),
     hisPatientId: orNull(record.hisPatientId),
     completedAt: orNull(record.completedAt),
     patientName: orNull(record.patientName),
@@ -23,7 +37,8 @@ export function recordView(record: RecordMessage): Gql.MedicalRecord {
     patientSex: patientSex ?? null,
     department: present(department, "department"),
     sections: sections ?? null,
-    media: media.map((item) => ({ ...item, bytes: Number(item.bytes) })),
+    media: media.map(mediaView),
+    signatures: record.signatures.map(signatureView),
   };
 }
 
@@ -32,7 +47,11 @@ const versionView = (version: RecordVersion): Gql.MedicalRecordVersion => ({
   changes: version.changes.map((change) => ({ op: change.op, path: change.path, before: change.beforeJson ?? null, after: change.afterJson ?? null })),
 });
 
-const accessView = (entry: AccessEntry): Gql.RecordAccessEntry => ({ ...entry, reasonCode: entry.reasonCode ?? null });
+const accessView = (entry: AccessEntry): Gql.RecordAccessEntry => ({
+  ...entry,
+  outcome: enumName("ACCESS_OUTCOME_", entry.outcome),
+  reasonCode: entry.reasonCode ?? null,
+});
 
 function recordsResolvers(deps: ContextDeps) {
   /** The caller's scope and the client, looked up per call: without a records address SERVICE_NOT_CONFIGURED. The

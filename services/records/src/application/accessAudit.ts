@@ -14,7 +14,7 @@ export interface MinimizedAccess {
   readonly accessorRole: string;
   readonly accessorInstitutionId: string;
   readonly purpose: string;
-  readonly outcome: string;
+  readonly outcome: RecordAccessedData["outcome"];
   readonly reasonCode: string;
   readonly at: string;
 }

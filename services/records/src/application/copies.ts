@@ -29,7 +29,7 @@ export interface CopyView {
   readonly recordIds: readonly string[];
   readonly applicantType: string;
   readonly applicantId: string;
-  readonly status: string;
+  readonly status: Exclude<CopyState["status"], "none">;
   readonly copyId: string;
 }
 

@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { type Record as RecordMessage, RecordStatus } from "@ihp/contracts/records";
+import { DestructionSubjectKind, type Record as RecordMessage, RecordStatus, SignatureRole } from "@ihp/contracts/records";
 import { SqliteEventStore, verifyFile } from "@ihp/eventsourcing/sqlite";
 import type { CallScope } from "@ihp/platform";
 import { waitFor } from "@ihp/testing";
@@ -100,7 +100,7 @@ describe("records lifecycle over gRPC (issue 11)", () => {
       const { record } = await life(h.lifecycle.cosignRecord, request, "supervisor-1");
       expect(record).toMatchObject({ status: RecordStatus.RECORD_STATUS_SIGNED, cosignerId: "supervisor-1", version: pending.version });
       expect(record!.completedAt).not.toBe("");
-      const cosignature = record!.signatures.find((s) => s.role === "COSIGNER")!;
+      const cosignature = record!.signatures.find((s) => s.role === SignatureRole.SIGNATURE_ROLE_COSIGNER)!;
       expect(cosignature).toMatchObject({ signerId: "supervisor-1", signerName: "陈主任" });
       const verified = await h.tsa.verify(Buffer.from(cosignature.timestampToken, "base64"), { algorithm: "SHA-256", value: timestampedDigest(cosignature.value) });
       expect(verified.genTime.toISOString()).toBe(cosignature.timestampedAt);
@@ -216,7 +216,7 @@ describe("records lifecycle over gRPC (issue 11)", () => {
     h.setNow("2041-12-07T02:00:00.000Z");
     const listed = await life(h.lifecycle.listDueForDestruction, {}, "officer-1");
     expect(listed.day).toBe("2041-12-07");
-    expect(listed.items).toContainEqual(expect.objectContaining({ kind: "RECORD", recordId, patientId: "patient-2", retainUntil: "2041-12-06" }));
+    expect(listed.items).toContainEqual(expect.objectContaining({ kind: DestructionSubjectKind.DESTRUCTION_SUBJECT_KIND_RECORD, recordId, patientId: "patient-2", retainUntil: "2041-12-06" }));
     expect(listed.items.map((item) => item.patientId)).not.toContain("patient-3"); // their last visit was in 2028
     await expect(life(h.lifecycle.approveRecordDestruction, { requestId: "approve-0003", patientId: "patient-3" }, "head-1")).rejects.toMatchObject({ code: "RETENTION_NOT_OVER" });
     // Still listed, never destroyed by listing: the record is there until approved and destroyed.

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConsultCompleted } from "@ihp/contracts/consult";
-import { type Record as RecordMessage, RecordStatus, RecordsServiceService } from "@ihp/contracts/records";
+import { AccessOutcome, MediaKind, type Record as RecordMessage, RecordStatus, RecordsServiceService } from "@ihp/contracts/records";
 import type { StoredEvent } from "@ihp/eventsourcing";
 import { envelopedMessage, InProcessBus } from "@ihp/messaging";
 import { BuiltinIssuer, createLogger, loadConfig, type OwnedServiceClient, TokenVerifier } from "@ihp/platform";
@@ -88,7 +88,7 @@ describe("records service over gRPC (issue 11)", () => {
     // REC-01 header: the name identity gave the records service's own credential; an uploaded prior record names no HIS id.
     expect(draft).toMatchObject({ patientName: "王芳", hisPatientId: "" });
     expect(draft!.sections).toMatchObject({ chiefComplaint: "", examined: false, treatmentAdvice: "胸闷复诊小结：病情稳定" });
-    expect(draft!.media.map((item) => item.kind)).toEqual(["TRANSCRIPT"]);
+    expect(draft!.media.map((item) => item.kind)).toEqual([MediaKind.MEDIA_KIND_TRANSCRIPT]);
     expect((await client.listPatientRecords({ patientId: "patient-1" }, { token: patient })).records).toHaveLength(1);
 
     const sections = { ...draft!.sections!, chiefComplaint: "胸闷一周", presentIllness: "活动后胸闷，休息缓解" };
@@ -109,8 +109,8 @@ describe("records service over gRPC (issue 11)", () => {
 
     await expect(client.getRecord({ recordId: draft!.recordId }, { token: stranger })).rejects.toMatchObject({ code: "RECORD_ACCESS_DENIED" });
     const log = (await client.listRecordAccess({ recordId: draft!.recordId }, { token: patient })).entries;
-    expect(log[0]).toMatchObject({ accessorId: "patient-1", outcome: "ALLOWED", purpose: "SELF_SERVICE" });
-    expect(log).toContainEqual(expect.objectContaining({ accessorId: "physician-9", outcome: "REFUSED", reasonCode: "RECORD_ACCESS_DENIED" }));
+    expect(log[0]).toMatchObject({ accessorId: "patient-1", outcome: AccessOutcome.ACCESS_OUTCOME_ALLOWED, purpose: "SELF_SERVICE" });
+    expect(log).toContainEqual(expect.objectContaining({ accessorId: "physician-9", outcome: AccessOutcome.ACCESS_OUTCOME_REFUSED, reasonCode: "RECORD_ACCESS_DENIED" }));
 
     // Sealed at rest (XC-01): the clinical text is nowhere in the data folder in clear.
     expect(await filesContaining(dataDir, ["胸闷一周", "胸闷复诊小结", "心绞痛"])).toEqual([]);

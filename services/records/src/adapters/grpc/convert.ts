@@ -1,18 +1,45 @@
 import { enumValue } from "@ihp/contracts";
 import {
   type AccessEntry,
+  AccessOutcome,
+  MediaKind,
+  type MediaReference as MediaMessage,
   type Record as RecordMessage,
   type RecordSections as SectionsMessage,
+  type RecordSignature as SignatureMessage,
   RecordStatus,
   type RecordVersion as VersionMessage,
+  SignatureRole,
+  VisitKind,
 } from "@ihp/contracts/records";
-import { documentAt, type MedicalRecord, type RecordAccessedData, type RecordSections, refusal, type VersionEntry } from "../../domain/index.js";
+import {
+  documentAt,
+  type MediaReference,
+  type MedicalRecord,
+  type RecordAccessedData,
+  type RecordSections,
+  refusal,
+  type VersionEntry,
+  type VersionSignature,
+} from "../../domain/index.js";
 
 const json = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : JSON.stringify(value));
 /** The domain's "" for "none" is an absent optional field on the wire. */
 export const given = (value: string): string | undefined => (value === "" ? undefined : value);
-/** The domain's status is the enum value's name. */
+// The domain's statuses, kinds, roles and outcomes are the names of the proto enums' values.
 export const statusToProto = (record: MedicalRecord): RecordStatus => enumValue(RecordStatus, "RECORD_STATUS_", record.status);
+export const outcomeToProto = (outcome: RecordAccessedData["outcome"]): AccessOutcome => enumValue(AccessOutcome, "ACCESS_OUTCOME_", outcome);
+
+export const mediaToProto = (item: MediaReference): MediaMessage => ({
+  ...item,
+  kind: enumValue(MediaKind, "MEDIA_KIND_", item.kind),
+  bytes: BigInt(item.bytes),
+});
+
+/** A signature as shown; the version it signed is the record's. */
+export function signatureToProto({ version: _version, ...signature }: VersionSignature): SignatureMessage {
+  return { ...signature, role: enumValue(SignatureRole, "SIGNATURE_ROLE_", signature.role) };
+}
 
 export function sectionsToProto(sections: RecordSections): SectionsMessage {
   const exam = sections.physicalExamination;
@@ -62,14 +89,14 @@ export function recordToProto(record: MedicalRecord, withContent = true): Record
     institutionId: header.custodian.institutionId,
     visitAt: header.visitAt,
     department: { ...header.department },
-    visitKind: header.visitKind,
+    visitKind: enumValue(VisitKind, "VISIT_KIND_", header.visitKind),
     priorRecordId: header.priorRecordId ?? undefined,
     authorId: record.author.practitionerId,
     authorName: record.author.name,
     completedAt: record.completedAt ?? "",
     sections: withContent && document !== undefined ? sectionsToProto(document.sections) : undefined,
-    media: withContent && document !== undefined ? document.media.map((item) => ({ ...item, bytes: BigInt(item.bytes) })) : [],
-    signatures: withContent ? record.signatures.map(({ version: _version, ...signature }) => ({ ...signature })) : [],
+    media: withContent && document !== undefined ? document.media.map(mediaToProto) : [],
+    signatures: withContent ? record.signatures.map(signatureToProto) : [],
     patientName: withContent ? header.patient.name : "",
     patientBirthDate: withContent ? given(header.patient.birthDate) : undefined,
     patientSex: withContent ? { ...header.patient.sex } : undefined,
@@ -92,7 +119,7 @@ export function accessToProto(entry: RecordAccessedData): AccessEntry {
     accessorId: entry.readerId,
     accessorRole: entry.readerRole,
     purpose: entry.purpose,
-    outcome: entry.outcome,
+    outcome: outcomeToProto(entry.outcome),
     reasonCode: given(entry.code),
     at: entry.accessedAt,
   };

@@ -1,5 +1,7 @@
+import { enumValue } from "@ihp/contracts";
 import type { EventStore } from "@ihp/eventsourcing";
 import {
+  CopyRequestStatus,
   type CopySealView,
   type ManifestItem as ManifestMessage,
   RecordAccessAuditServiceService,
@@ -20,7 +22,7 @@ import { createCustody, type Custody } from "../../application/custody.js";
 import { createRecordExports, type RecordExports } from "../../application/exports.js";
 import type { RecordStore } from "../../application/store.js";
 import type { RenderingContext } from "../../renderings/index.js";
-import { given } from "./convert.js";
+import { given, outcomeToProto } from "./convert.js";
 import { callerOf } from "./recordsServer.js";
 
 // The gRPC surfaces of copies.proto: exports, copies, minimized access logs and custody. Messages in, messages out;
@@ -43,7 +45,7 @@ const sealFromProto = (seal: CopySealView | undefined): InstitutionSeal => ({
   sealedHash: seal?.sealedHash ?? "",
 });
 
-const toCopyView = (view: CopyView) => ({ ...view, recordIds: [...view.recordIds] });
+const toCopyView = (view: CopyView) => ({ ...view, recordIds: [...view.recordIds], status: enumValue(CopyRequestStatus, "COPY_REQUEST_STATUS_", view.status) });
 
 const manifestFromProto = (items: readonly ManifestMessage[]) => items.map(({ kind, id, sha256 }) => ({ kind, id, sha256 }));
 
@@ -80,7 +82,11 @@ export function copiesServers(options: CopiesServerOptions): {
     },
     accessAudit: {
       listRecordAccessAudit: handlers.unary(async (request, call) => ({
-        entries: (await accessAudit(caller(call), { recordId: request.recordId, accessorId: request.accessorId })).map((entry) => ({ ...entry, reasonCode: given(entry.reasonCode) })),
+        entries: (await accessAudit(caller(call), { recordId: request.recordId, accessorId: request.accessorId })).map((entry) => ({
+          ...entry,
+          outcome: outcomeToProto(entry.outcome),
+          reasonCode: given(entry.reasonCode),
+        })),
       })),
     },
     custody: {

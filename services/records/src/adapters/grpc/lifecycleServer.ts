@@ -1,8 +1,10 @@
-import type {
-  RecordLifecycle,
-  RecordLifecycleServiceServer,
-  ApproveRecordDestructionResponse,
-  SealAttestation as AttestationMessage,
+import { enumValue } from "@ihp/contracts";
+import {
+  type ApproveRecordDestructionResponse,
+  DestructionSubjectKind,
+  type RecordLifecycle,
+  type RecordLifecycleServiceServer,
+  type SealAttestation as AttestationMessage,
 } from "@ihp/contracts/records";
 import type { CallContext, GrpcHandlers } from "@ihp/platform";
 import type { LifecycleCustody } from "../../application/lifecycleCustody.js";
@@ -11,7 +13,7 @@ import type { LifecycleDisputes } from "../../application/lifecycleDisputes.js";
 import type { LifecycleSigning } from "../../application/lifecycleSigning.js";
 import type { createDueList } from "../../application/retentionJob.js";
 import type { MedicalRecord, SealAttestation, SealParty } from "../../domain/index.js";
-import { given, statusToProto } from "./convert.js";
+import { given, signatureToProto, statusToProto } from "./convert.js";
 import { callerOf } from "./recordsServer.js";
 
 /** As sent: the party is checked by the application after the caller's role (requireKnownParties). */
@@ -53,7 +55,7 @@ export function lifecycleToProto(record: MedicalRecord): RecordLifecycle {
     destructionApprovalId: record.destructionApproval?.approvalId,
     destructionApprovedBy: record.destructionApproval?.approvedBy,
     profileVersion: record.profileVersion,
-    signatures: record.signatures.map(({ version: _version, ...signature }) => ({ ...signature })),
+    signatures: record.signatures.map(signatureToProto),
   };
 }
 
@@ -92,7 +94,7 @@ export function lifecycleServer(options: LifecycleServerOptions): RecordLifecycl
       return {
         day,
         items: items.map((item) => ({
-          kind: item.kind,
+          kind: enumValue(DestructionSubjectKind, "DESTRUCTION_SUBJECT_KIND_", item.kind),
           recordId: item.documentId,
           patientId: item.patientId,
           mediaId: given(item.mediaId),

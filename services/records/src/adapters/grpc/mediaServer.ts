@@ -1,7 +1,7 @@
 import type { RecordMediaServiceServer } from "@ihp/contracts/records";
 import type { GrpcHandlers } from "@ihp/platform";
 import type { MediaAccess } from "../../application/mediaAccess.js";
-import { recordToProto } from "./convert.js";
+import { mediaToProto, recordToProto } from "./convert.js";
 import { callerOf } from "./recordsServer.js";
 
 /** ihp.records.v1.RecordMediaService: converts messages; the application decides and records every read. */
@@ -10,7 +10,7 @@ export function mediaServer(options: { readonly handlers: GrpcHandlers; readonly
   return {
     getRecordMedia: handlers.unary(async (request, call) => {
       const found = await media.get(callerOf(call, newId), request.recordId, request.mediaId);
-      return { media: { ...found.media, bytes: BigInt(found.media.bytes) }, content: found.content ?? Buffer.alloc(0), sourceUri: found.sourceUri };
+      return { media: mediaToProto(found.media), content: found.content ?? Buffer.alloc(0), sourceUri: found.sourceUri };
     }),
     destroyRecordMedia: handlers.unary(async (request, call) => {
       const record = await media.destroy(callerOf(call, newId), {
