@@ -14,7 +14,8 @@ import { type Harness, refusal, startHarness } from "./support/harness.js";
 type Incidents = ServiceClient<typeof IncidentServiceService>;
 
 function report(client: Incidents, token: string, request: Partial<ReportIncidentRequest>): Promise<ReportIncidentResponse> {
-  return client.reportIncident({ incidentId: "", institutionId: "", kind: IncidentKind.INCIDENT_KIND_UNSPECIFIED, criticalInfrastructure: false, categoryCode: "", ...request }, { token });
+  const full = { incidentId: "", institutionId: "", kind: IncidentKind.INCIDENT_KIND_UNSPECIFIED, criticalInfrastructure: false, categoryCode: "", ...request };
+  return client.reportIncident(full, { token });
 }
 
 function markNotified(client: Incidents, token: string, request: Partial<MarkAuthorityNotifiedRequest>): Promise<MarkAuthorityNotifiedResponse> {

@@ -39,7 +39,8 @@ describe("REP-05 rectification sent back to the regulator (REP-04 delivery)", ()
     const regulator = await harness.token("regulator", "tianjin");
     const admin = await harness.token("institution_admin", institutionId);
 
-    await anomalies.openAnomalyCase({ caseId: "case-7", institutionId, findingCode: "RX_REVIEW_LATE", findingReference: "TJ-JG-2026-7", workingDays: 5 }, { token: regulator });
+    const finding = { caseId: "case-7", institutionId, findingCode: "RX_REVIEW_LATE", findingReference: "TJ-JG-2026-7", workingDays: 5 };
+    await anomalies.openAnomalyCase(finding, { token: regulator });
     await harness.service.deliverToRegulators();
     // Only the licence went: an open case sends nothing.
     expect(simulator.records().map((record) => record.type)).toEqual(["INSTITUTION_LICENCE"]);

@@ -106,7 +106,11 @@ function lift(command: Extract<SuspensionCommand, { type: "LiftSuspension" }>, s
 }
 
 /** What an enforcing service asks about before an act: any of these may be suspended. */
-export type SuspensionQuery = { readonly clinicianId?: string | undefined; readonly departmentCode?: string | undefined; readonly drugCodes: readonly string[] };
+export type SuspensionQuery = {
+  readonly clinicianId?: string | undefined;
+  readonly departmentCode?: string | undefined;
+  readonly drugCodes: readonly string[];
+};
 
 /** The active suspensions that cover the query (pure: the check reads the stream, folds it, and asks this). */
 export function activeSuspensions(state: SuspensionState, query: SuspensionQuery): readonly Suspension[] {
