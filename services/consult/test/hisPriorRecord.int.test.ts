@@ -6,6 +6,7 @@ import {
   ConsultServiceService,
   ConsultStatus,
   ConsultType,
+  PriorRecordSource,
   PriorRecordType,
   type RequestConsultRequest,
 } from "@ihp/contracts/consult";
@@ -152,7 +153,7 @@ describe("CON-03 satisfied by a HIS-linked encounter (XC-03)", () => {
     const sources = new TestClient(ConsultRecordSourceServiceService, consult.grpcPort);
     try {
       const source = await sources.call("getRecordSource", { consultId }, recordsService);
-      expect(source).toMatchObject({ consultId, priorRecordSource: "HIS", priorRecordId: "ENC-1", hisPatientId: "HIS-001" });
+      expect(source).toMatchObject({ consultId, priorRecordSource: PriorRecordSource.PRIOR_RECORD_SOURCE_HIS, priorRecordId: "ENC-1", hisPatientId: "HIS-001" });
     } finally {
       sources.close();
     }

@@ -73,7 +73,7 @@ describe("consult service over gRPC: a consult's course", () => {
 
     // RX-01/RX-02: the prescription service's view, only for the consult's physician.
     const ctx = await context.call("getPrescribingContext", { consultId }, physician);
-    expect(ctx).toMatchObject({ status: "IN_PROGRESS", prescribingBlocked: false, confirmedDiagnoses: [DIABETES], jurisdiction: "guangxi", patientBirthDate: "1970-05-01" });
+    expect(ctx).toMatchObject({ status: ConsultStatus.CONSULT_STATUS_IN_PROGRESS, prescribingBlocked: false, confirmedDiagnoses: [DIABETES], jurisdiction: "guangxi", patientBirthDate: "1970-05-01" });
     expect((await refusalOf(context.call("getPrescribingContext", { consultId }, other))).code).toBe("NOT_ASSIGNED_PHYSICIAN");
 
     // Conversation: a live feed; text and image messages while in progress.

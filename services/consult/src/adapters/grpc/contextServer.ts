@@ -1,8 +1,10 @@
-import type { ConsultContextServiceServer } from "@ihp/contracts/consult";
+import { enumValue } from "@ihp/contracts";
+import { type ConsultContextServiceServer, ConsultStatus, ConsultType } from "@ihp/contracts/consult";
 import type { GrpcHandlers } from "@ihp/platform";
 import type { Caller } from "../../application/caller.js";
 import type { PrescribingContext } from "../../application/prescribingContext.js";
 import { callerOf } from "./consultServer.js";
+import { unlessEmpty } from "./convert.js";
 
 /** ihp.consult.v1.ConsultContextService: what the prescription service asks before drafting or signing. */
 export function contextServer(options: {
@@ -21,13 +23,13 @@ export function contextServer(options: {
         patientId: consult.patientId,
         patientBirthDate: consult.patientBirthDate,
         patientSex: consult.patientSex,
-        physicianId: consult.physicianId,
-        consultType: consult.consultType,
-        status: consult.status,
+        physicianId: unlessEmpty(consult.physicianId),
+        consultType: enumValue(ConsultType, "CONSULT_TYPE_", consult.consultType),
+        status: enumValue(ConsultStatus, "CONSULT_STATUS_", consult.status),
         confirmedDiagnoses: consult.confirmedDiagnoses.map((diagnosis) => ({ ...diagnosis })),
         prescribingBlocked,
-        blockedReason,
-        guardianId: consult.guardianId,
+        blockedReason: unlessEmpty(blockedReason),
+        guardianId: unlessEmpty(consult.guardianId),
         // Recorded only after identity's CheckGuardian said so (RequestConsult refuses otherwise).
         guardianVerified: consult.guardianId !== "",
       };

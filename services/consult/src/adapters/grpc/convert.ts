@@ -26,7 +26,7 @@ export function diagnosesFromProto(list: readonly { code: string; name: string; 
 }
 
 /** The domain's "none" is the empty string; the proto's is an absent optional field. */
-const unlessEmpty = (value: string): string | undefined => (value === "" ? undefined : value);
+export const unlessEmpty = (value: string): string | undefined => (value === "" ? undefined : value);
 
 export function consultToProto(view: ConsultView): ConsultMessage {
   const { consult } = view;

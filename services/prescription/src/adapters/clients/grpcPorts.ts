@@ -1,4 +1,5 @@
 import { credentials, type ChannelCredentials } from "@grpc/grpc-js";
+import { enumName } from "@ihp/contracts";
 import { ConsultContextServiceService } from "@ihp/contracts/consult";
 import { ClinicalObjectKind, SignatureServiceService } from "@ihp/contracts/identity";
 import { AdverseEventServiceService } from "@ihp/contracts/reporting";
@@ -26,12 +27,13 @@ export function consultContextClient(address: string, channel: ChannelCredential
         patientId: response.patientId,
         patientBirthDate: response.patientBirthDate,
         patientSex: response.patientSex,
-        physicianId: response.physicianId,
-        status: response.status,
+        physicianId: response.physicianId ?? "",
+        // The domain keeps consult's name for it (IN_PROGRESS …); "" for a status this build does not know.
+        status: enumName("CONSULT_STATUS_", response.status) ?? "",
         confirmedDiagnoses: response.confirmedDiagnoses.map((d) => ({ code: d.code, name: d.name, version: d.version })),
         prescribingBlocked: response.prescribingBlocked,
-        blockedReason: response.blockedReason,
-        guardianId: response.guardianId,
+        blockedReason: response.blockedReason ?? "",
+        guardianId: response.guardianId ?? "",
         guardianVerified: response.guardianVerified,
       };
       return snapshot;
