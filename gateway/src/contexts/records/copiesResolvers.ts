@@ -55,13 +55,13 @@ function copiesResolvers(deps: ContextDeps) {
     },
     async medicalRecordAccessAudit(_root, args, context) {
       const { scope, audit } = await call(context);
-      const response = await audit.listRecordAccessAudit({ recordId: args.recordId ?? "", accessorId: args.accessorId ?? "" }, scope);
+      const response = await audit.listRecordAccessAudit({ recordId: args.recordId ?? undefined, accessorId: args.accessorId ?? undefined }, scope);
       return response.entries.map((entry) => ({ ...entry, outcome: enumName("ACCESS_OUTCOME_", entry.outcome), reasonCode: entry.reasonCode ?? null }));
     },
     async verifyRecordCopy(_root, { input }, context) {
       const { content, contentSha256, seal } = input;
       const { scope, copies } = await call(context, true);
-      const response = await copies.verifyRecordCopy({ content: content ?? "", contentSha256: contentSha256 ?? "", seal }, scope);
+      const response = await copies.verifyRecordCopy({ content: content ?? undefined, contentSha256: contentSha256 ?? undefined, seal }, scope);
       return { valid: response.valid, reason: orNull(response.reason) };
     },
     async institutionSeal(_root, { institutionId }, context) {

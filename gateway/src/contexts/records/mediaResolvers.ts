@@ -18,8 +18,8 @@ function mediaResolvers(deps: ContextDeps) {
       const response = await media.getRecordMedia({ recordId, mediaId }, scope);
       return {
         media: mediaView(present(response.media, "media")),
-        contentBase64: response.sourceUri === "" ? Buffer.from(response.content).toString("base64") : null,
-        sourceUri: response.sourceUri === "" ? null : response.sourceUri,
+        contentBase64: response.sourceUri === undefined ? Buffer.from(response.content).toString("base64") : null,
+        sourceUri: response.sourceUri ?? null,
       };
     },
   } satisfies Gql.QueryResolvers<HttpContext>;

@@ -13,8 +13,8 @@ export type MediaContent = {
   readonly media: MediaReference;
   /** The opened bytes (hash verified), or null when the records service holds no copy (linked by URI only). */
   readonly content: Buffer | null;
-  /** The consult side's URI of an item linked by URI and hash only; "" for stored items. */
-  readonly sourceUri: string;
+  /** The consult side's URI of an item linked by URI and hash only; undefined for stored items. */
+  readonly sourceUri: string | undefined;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -45,7 +45,7 @@ export function createMediaAccess(options: MediaAccessOptions) {
       if (record.destroyedMedia.includes(mediaId)) throw refusal("MEDIA_ERASED");
       if (vault === undefined) throw refusal("MEDIA_INTEGRITY_FAILED", "no media store configured");
       const opened = await vault.open(documentId, record.header.patient.patientId, media);
-      return "content" in opened ? { media, content: opened.content, sourceUri: "" } : { media, content: null, sourceUri: opened.sourceUri };
+      return "content" in opened ? { media, content: opened.content, sourceUri: undefined } : { media, content: null, sourceUri: opened.sourceUri };
     });
   }
 

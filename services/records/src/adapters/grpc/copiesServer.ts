@@ -77,12 +77,14 @@ export function copiesServers(options: CopiesServerOptions): {
         return { request: toCopyView(issued.request), copyId: issued.copyId, content: issued.content, seal: issued.seal, issuedAt: issued.issuedAt };
       }),
       rejectRecordCopy: handlers.unary(async (request, call) => ({ request: toCopyView(await copies.reject(caller(call), request.requestId, request.reasonCode)) })),
-      verifyRecordCopy: handlers.publicUnary(async (request) => copies.verify({ content: request.content, contentSha256: request.contentSha256, seal: sealFromProto(request.seal) })),
+      verifyRecordCopy: handlers.publicUnary(async ({ content, contentSha256, seal }) =>
+        copies.verify({ content: content ?? "", contentSha256: contentSha256 ?? "", seal: sealFromProto(seal) }),
+      ),
       getInstitutionSeal: handlers.publicUnary(async (request) => copies.institutionSeal(request.institutionId)),
     },
     accessAudit: {
       listRecordAccessAudit: handlers.unary(async (request, call) => ({
-        entries: (await accessAudit(caller(call), { recordId: request.recordId, accessorId: request.accessorId })).map((entry) => ({
+        entries: (await accessAudit(caller(call), { recordId: request.recordId ?? "", accessorId: request.accessorId ?? "" })).map((entry) => ({
           ...entry,
           outcome: outcomeToProto(entry.outcome),
           reasonCode: given(entry.reasonCode),
