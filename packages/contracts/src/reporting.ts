@@ -32,6 +32,7 @@ export {
 export {
   GetIncidentRequest,
   GetIncidentResponse,
+  IncidentAuthority,
   IncidentKind,
   IncidentServiceClient,
   IncidentServiceService,

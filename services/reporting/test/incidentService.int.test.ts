@@ -1,5 +1,6 @@
 import {
   type GetIncidentResponse,
+  IncidentAuthority,
   IncidentKind,
   IncidentServiceService,
   type MarkAuthorityNotifiedRequest,
@@ -13,13 +14,15 @@ import { type Harness, refusal, startHarness } from "./support/harness.js";
 
 type Incidents = ServiceClient<typeof IncidentServiceService>;
 
+const { INCIDENT_AUTHORITY_CYBERSPACE: CYBERSPACE, INCIDENT_AUTHORITY_HEALTH: HEALTH } = IncidentAuthority;
+
 function report(client: Incidents, token: string, request: Partial<ReportIncidentRequest>): Promise<ReportIncidentResponse> {
   const full = { incidentId: "", institutionId: "", kind: IncidentKind.INCIDENT_KIND_UNSPECIFIED, criticalInfrastructure: false, categoryCode: "", ...request };
   return client.reportIncident(full, { token });
 }
 
 function markNotified(client: Incidents, token: string, request: Partial<MarkAuthorityNotifiedRequest>): Promise<MarkAuthorityNotifiedResponse> {
-  return client.markAuthorityNotified({ incidentId: "", authority: "", reference: "", ...request }, { token });
+  return client.markAuthorityNotified({ incidentId: "", authority: IncidentAuthority.INCIDENT_AUTHORITY_UNSPECIFIED, reference: "", ...request }, { token });
 }
 
 function getIncident(client: Incidents, token: string, incidentId: string): Promise<GetIncidentResponse> {
@@ -46,21 +49,21 @@ describe("IncidentService over gRPC (REP-07)", () => {
       incidentId,
       reportedAt: "2026-03-02T08:00:00.000Z",
       tasks: [
-        { authority: "cyberspace", dueAt: "2026-03-02T09:00:00.000Z" },
-        { authority: "health", dueAt: "2026-03-02T09:00:00.000Z" },
+        { authority: CYBERSPACE, dueAt: "2026-03-02T09:00:00.000Z" },
+        { authority: HEALTH, dueAt: "2026-03-02T09:00:00.000Z" },
       ],
     });
     expect(await report(client, admin, request)).toEqual(response);
 
-    await markNotified(client, admin, { incidentId, authority: "cyberspace", reference: "CAC-2026-17" });
+    await markNotified(client, admin, { incidentId, authority: CYBERSPACE, reference: "CAC-2026-17" });
     now = new Date("2026-03-02T09:30:00.000Z");
     expect(await harness.service.checkIncidentDeadlines()).toBe(1);
     expect(await harness.service.checkIncidentDeadlines()).toBe(0);
     expect(harness.logs.withCode("INCIDENT_NOTIFICATION_OVERDUE").map((line) => line["authority"])).toEqual(["health"]);
     const national = await harness.token("regulator", "national");
     expect((await getIncident(client, national, incidentId)).tasks).toEqual([
-      { authority: "cyberspace", dueAt: "2026-03-02T09:00:00.000Z", notifiedAt: "2026-03-02T08:00:00.000Z", reference: "CAC-2026-17", overdue: false },
-      { authority: "health", dueAt: "2026-03-02T09:00:00.000Z", notifiedAt: undefined, reference: undefined, overdue: true },
+      { authority: CYBERSPACE, dueAt: "2026-03-02T09:00:00.000Z", notifiedAt: "2026-03-02T08:00:00.000Z", reference: "CAC-2026-17", overdue: false },
+      { authority: HEALTH, dueAt: "2026-03-02T09:00:00.000Z", notifiedAt: undefined, reference: undefined, overdue: true },
     ]);
   });
 
@@ -71,9 +74,9 @@ describe("IncidentService over gRPC (REP-07)", () => {
     const other = await harness.token("institution_admin", "inst-2");
     expect(await refusal(report(client, regulator, { incidentId: "x", institutionId: "inst-1", kind: IncidentKind.INCIDENT_KIND_DATA_LEAK }))).toMatchObject({ code: "ROLE_NOT_ALLOWED", status: 7 });
     expect(await refusal(report(client, admin, { incidentId: "x", institutionId: "inst-1", kind: IncidentKind.INCIDENT_KIND_UNSPECIFIED }))).toMatchObject({ code: "INCIDENT_KIND_UNKNOWN", status: 3 });
-    expect(await refusal(markNotified(client, other, { incidentId, authority: "health", reference: "x" }))).toMatchObject({ code: "INCIDENT_OTHER_INSTITUTION", status: 7 });
-    expect(await refusal(markNotified(client, admin, { incidentId, authority: "police", reference: "x" }))).toMatchObject({ code: "NOTIFICATION_TASK_UNKNOWN", status: 5 });
-    expect(await refusal(markNotified(client, admin, { incidentId, authority: "cyberspace", reference: "again" }))).toMatchObject({ code: "NOTIFICATION_ALREADY_DONE", status: 9 });
+    expect(await refusal(markNotified(client, other, { incidentId, authority: HEALTH, reference: "x" }))).toMatchObject({ code: "INCIDENT_OTHER_INSTITUTION", status: 7 });
+    expect(await refusal(markNotified(client, admin, { incidentId, authority: IncidentAuthority.UNRECOGNIZED, reference: "x" }))).toMatchObject({ code: "NOTIFICATION_TASK_UNKNOWN", status: 5 });
+    expect(await refusal(markNotified(client, admin, { incidentId, authority: CYBERSPACE, reference: "again" }))).toMatchObject({ code: "NOTIFICATION_ALREADY_DONE", status: 9 });
     const added = (await harness.readLog()).slice(before);
     expect(added.map((event) => event.type)).toEqual(Array<string>(5).fill("AccessRefused"));
   });

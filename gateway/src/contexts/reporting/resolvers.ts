@@ -1,18 +1,11 @@
 import { enumName, enumValue } from "@ihp/contracts";
-import { AnomalyCaseServiceService, IncidentKind, IncidentServiceService } from "@ihp/contracts/reporting";
+import { AnomalyCaseServiceService, IncidentAuthority, IncidentKind, IncidentServiceService } from "@ihp/contracts/reporting";
 import type * as Gql from "../../gen/graphql.js";
 import { callScope, type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
-const AUTHORITY_OUT = { cyberspace: "CYBERSPACE", health: "HEALTH" } as const satisfies Readonly<Record<string, Gql.IncidentAuthority>>;
-const AUTHORITY_IN = { CYBERSPACE: "cyberspace", HEALTH: "health" } as const satisfies Readonly<Record<Gql.IncidentAuthority, string>>;
-
-function authorityOut(authority: string): Gql.IncidentAuthority {
-  const known = (AUTHORITY_OUT as Readonly<Record<string, Gql.IncidentAuthority>>)[authority];
-  // The SDL enum is the contract; an authority the service added without the gateway is a deployment mismatch.
-  if (known === undefined) throw new Error(`unknown incident authority from reporting: ${authority}`);
-  return known;
-}
+// The SDL enum is the contract; an authority the service added without the gateway is a deployment mismatch.
+const authorityOut = (authority: IncidentAuthority) => present(enumName("INCIDENT_AUTHORITY_", authority) ?? undefined, "the task's authority");
 
 function incidentResolvers(deps: ContextDeps) {
   async function clients(context: HttpContext) {
@@ -50,7 +43,7 @@ function incidentResolvers(deps: ContextDeps) {
     },
     async markIncidentAuthorityNotified(_root, { input }, context) {
       const { scope, incidents } = await clients(context);
-      const request = { ...input, authority: AUTHORITY_IN[input.authority], requestId: input.requestId ?? undefined };
+      const request = { ...input, authority: enumValue(IncidentAuthority, "INCIDENT_AUTHORITY_", input.authority), requestId: input.requestId ?? undefined };
       const response = await incidents.markAuthorityNotified(request, scope);
       return { incidentId: input.incidentId, authority: input.authority, notifiedAt: response.notifiedAt };
     },

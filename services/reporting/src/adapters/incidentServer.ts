@@ -2,6 +2,7 @@ import { enumName, enumValue } from "@ihp/contracts";
 import {
   type GetIncidentRequest,
   type GetIncidentResponse,
+  IncidentAuthority,
   IncidentKind,
   type IncidentServiceServer,
   type MarkAuthorityNotifiedRequest,
@@ -12,11 +13,15 @@ import {
 import type { GrpcHandlers } from "@ihp/platform";
 import type { incidentHandlers } from "../application/incidents.js";
 import type { IncidentEvent } from "../domain/incidents/incidentDecider.js";
-import { isIncidentKind } from "../domain/incidents/incidentDeadlines.js";
+import { type Authority, isIncidentKind } from "../domain/incidents/incidentDeadlines.js";
 
 type Handlers = ReturnType<typeof incidentHandlers>;
 
 const optional = (requestId: string | undefined): { requestId?: string } => (requestId === undefined ? {} : { requestId });
+
+/** The domain names its authorities in lower case: cyberspace ⇄ INCIDENT_AUTHORITY_CYBERSPACE. */
+const authorityToProto = (authority: Authority): IncidentAuthority =>
+  enumValue(IncidentAuthority, "INCIDENT_AUTHORITY_", authority.toUpperCase() as Uppercase<Authority>);
 
 /** ihp.reporting.v1.IncidentService (proto/ihp/reporting/v1/incidents.proto), REP-07. */
 export function incidentServer(grpc: GrpcHandlers, incidents: Handlers): IncidentServiceServer {
@@ -35,13 +40,14 @@ export function incidentServer(grpc: GrpcHandlers, incidents: Handlers): Inciden
       return {
         incidentId: request.incidentId,
         reportedAt: data?.reportedAt ?? "",
-        tasks: (data?.tasks ?? []).map((task) => ({ authority: task.authority, dueAt: task.dueAt })),
+        tasks: (data?.tasks ?? []).map((task) => ({ authority: authorityToProto(task.authority), dueAt: task.dueAt })),
       };
     }),
     markAuthorityNotified: grpc.unary<MarkAuthorityNotifiedRequest, MarkAuthorityNotifiedResponse>(async (request, call) => {
       const [event] = await incidents.markAuthorityNotified(call.principal, {
         incidentId: request.incidentId,
-        authority: request.authority,
+        // An unset or unknown authority is "", which has no task (NOTIFICATION_TASK_UNKNOWN).
+        authority: enumName("INCIDENT_AUTHORITY_", request.authority)?.toLowerCase() ?? "",
         reference: request.reference,
         ...optional(request.requestId),
       });
@@ -57,7 +63,7 @@ export function incidentServer(grpc: GrpcHandlers, incidents: Handlers): Inciden
         criticalInfrastructure: view.operatorClass === "critical_infrastructure",
         categoryCode: view.categoryCode,
         reportedAt: view.reportedAt,
-        tasks: [...view.tasks],
+        tasks: view.tasks.map((task) => ({ ...task, authority: authorityToProto(task.authority) })),
       };
     }),
   };

@@ -1,6 +1,6 @@
 import { DomainError, type EventStore, type StoredEvent, handleCommand, uuidv7 } from "@ihp/eventsourcing";
 import { authorize, createAuditTrail, denialError, type Logger, type Principal, type Role } from "@ihp/platform";
-import { DEFAULT_INCIDENT_DEADLINES, type IncidentDeadlines, type OperatorClass } from "../domain/incidents/incidentDeadlines.js";
+import { type Authority, DEFAULT_INCIDENT_DEADLINES, type IncidentDeadlines, type OperatorClass } from "../domain/incidents/incidentDeadlines.js";
 import { type IncidentCommand, incidentDecider, type IncidentEvent, incidentStreamId } from "../domain/incidents/incidentDecider.js";
 import { incidentNotFound, incidentOtherInstitution } from "../domain/incidents/incidentErrors.js";
 import { institutionJurisdiction } from "./institutionJurisdiction.js";
@@ -37,7 +37,7 @@ export interface MarkNotifiedInput {
 }
 
 export interface IncidentTaskView {
-  readonly authority: string;
+  readonly authority: Authority;
   readonly dueAt: string;
   readonly notifiedAt?: string;
   readonly reference?: string;
