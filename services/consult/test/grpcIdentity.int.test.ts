@@ -9,6 +9,7 @@ import {
   type SignatureServiceServer,
   SignatureServiceService,
   SignatureAlgorithm,
+  SignatureRejection,
   Profession,
   HospitalGrade,
 } from "@ihp/contracts/identity";
@@ -72,7 +73,7 @@ beforeAll(async () => {
       }),
     ),
     verifySignature: handlers.unary((request) =>
-      Promise.resolve({ valid: request.signature?.algorithm === SignatureAlgorithm.SIGNATURE_ALGORITHM_SM2_SM3, reasonCode: "" }),
+      Promise.resolve({ valid: request.signature?.algorithm === SignatureAlgorithm.SIGNATURE_ALGORITHM_SM2_SM3, reasonCode: SignatureRejection.SIGNATURE_REJECTION_UNSPECIFIED }),
     ),
   };
   server = await serveGrpc({

@@ -13,6 +13,7 @@ import {
   SessionServiceService,
   Sex,
   SignatureAlgorithm,
+  SignatureRejection,
   SignatureServiceService,
   SigningKeyServiceService,
   StepUpMethod,
@@ -224,18 +225,18 @@ describe("clinician sessions, step-up and signatures over gRPC", () => {
     const { signature } = await signing_.call("signDocument", { ...signRequest, requestId: "sign-000002" }, doctorToken);
     expect(signature!.certificateSerial).toBe(certificate!.serial);
     const verify = (canonicalDocument: Buffer, sig = signature!) => signing.call("verifySignature", { canonicalDocument, signature: sig, expectedSignerId: DOCTOR }, system);
-    expect(await verify(document)).toEqual({ valid: true, reasonCode: "" });
+    expect(await verify(document)).toEqual({ valid: true, reasonCode: SignatureRejection.SIGNATURE_REJECTION_UNSPECIFIED });
     const flipped = Buffer.from(signature!.value);
     flipped[flipped.length - 3]! ^= 0x01;
-    expect(await verify(document, { ...signature!, value: flipped })).toEqual({ valid: false, reasonCode: "SIGNATURE_INVALID" });
-    expect(await verify(Buffer.from('{"id":"rx-2"}'))).toEqual({ valid: false, reasonCode: "DOCUMENT_HASH_MISMATCH" });
-    expect((await signing.call("verifySignature", { canonicalDocument: document, signature: signature!, expectedSignerId: "other" }, system)).reasonCode).toBe("SIGNER_MISMATCH");
+    expect(await verify(document, { ...signature!, value: flipped })).toEqual({ valid: false, reasonCode: SignatureRejection.SIGNATURE_REJECTION_SIGNATURE_INVALID });
+    expect(await verify(Buffer.from('{"id":"rx-2"}'))).toEqual({ valid: false, reasonCode: SignatureRejection.SIGNATURE_REJECTION_DOCUMENT_HASH_MISMATCH });
+    expect((await signing.call("verifySignature", { canonicalDocument: document, signature: signature!, expectedSignerId: "other" }, system)).reasonCode).toBe(SignatureRejection.SIGNATURE_REJECTION_SIGNER_MISMATCH);
 
     advance(1);
     await keysAdmin.call("revokeSigningCertificate", { requestId: "revoke-00001", practitionerId: DOCTOR, serial: certificate!.serial, reason: "left" }, admin);
     expect((await refusalOf(signing_.call("signDocument", { ...signRequest, requestId: "sign-000003" }, doctorToken))).code).toBe("NO_VALID_SIGNING_CERT");
     // Signed before the revocation: still valid.
-    expect(await verify(document)).toEqual({ valid: true, reasonCode: "" });
+    expect(await verify(document)).toEqual({ valid: true, reasonCode: SignatureRejection.SIGNATURE_REJECTION_UNSPECIFIED });
   });
 
   it("IDN-09, IDN-03: nobody can have arbitrary content signed — only the owning service, with the clinician's token and a step-up bound to the document's object", async () => {

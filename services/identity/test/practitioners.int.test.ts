@@ -11,6 +11,7 @@ import {
   PractitionerServiceService,
   PractitionerStatus,
   Profession,
+  RegistryFailure,
   StaffRecordChanged,
 } from "@ihp/contracts/identity";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
@@ -181,7 +182,7 @@ describe("PractitionerService over gRPC", () => {
     const refusal = await refusalOf(client.call("enablePractitioner", { requestId: requestId(), practitionerId: wangId }, await admin()));
     expect(refusal.code).toBe("CLINICIAN_NOT_REGISTERED");
     const { practitioner } = await client.call("verifyRegistration", { requestId: requestId(), practitionerId: wangId }, await admin());
-    expect(practitioner).toMatchObject({ registryVerified: true, eLicenceReference: "DEMO-EL-PHY-0001", registryFailure: "" });
+    expect(practitioner).toMatchObject({ registryVerified: true, eLicenceReference: "DEMO-EL-PHY-0001", registryFailure: RegistryFailure.REGISTRY_FAILURE_UNSPECIFIED });
   });
 
   it("IDN-01: a registry entry showing suspension leaves the practitioner UNVERIFIED", async () => {
@@ -193,7 +194,7 @@ describe("PractitionerService over gRPC", () => {
       { requestId: requestId(), practitionerId: li.practitionerId },
       await admin(),
     );
-    expect(practitioner).toMatchObject({ registryVerified: false, registryFailure: "SUSPENDED" });
+    expect(practitioner).toMatchObject({ registryVerified: false, registryFailure: RegistryFailure.REGISTRY_FAILURE_SUSPENDED });
   });
 
   it("IDN-02: on a face-match tenant only a signed face match verifies; a document check is refused", async () => {

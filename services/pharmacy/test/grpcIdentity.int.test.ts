@@ -7,6 +7,7 @@ import {
   SignatureServiceService,
   Profession,
   SignatureAlgorithm,
+  SignatureRejection,
 } from "@ihp/contracts/identity";
 import { DomainError } from "@ihp/eventsourcing";
 import { bearerToken, RemoteError, toGrpcError } from "@ihp/platform";
@@ -45,7 +46,7 @@ beforeAll(async () => {
     verifySignature: (call, done) => {
       note("VerifySignature", call.metadata);
       const ok = call.request.signature?.signerProfession === Profession.PROFESSION_PHYSICIAN && call.request.expectedSignerId === "physician-0001";
-      done(null, { valid: ok, reasonCode: ok ? "" : "SIGNER_MISMATCH" });
+      done(null, { valid: ok, reasonCode: ok ? SignatureRejection.SIGNATURE_REJECTION_UNSPECIFIED : SignatureRejection.SIGNATURE_REJECTION_SIGNER_MISMATCH });
     },
   };
   const access: ClinicalAccessServiceServer = {

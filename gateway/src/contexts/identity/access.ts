@@ -1,4 +1,4 @@
-import { enumValue } from "@ihp/contracts";
+import { enumName, enumValue } from "@ihp/contracts";
 import {
   SessionServiceService,
   SignatureAlgorithm,
@@ -11,7 +11,6 @@ import type * as Gql from "../../gen/graphql.js";
 import { type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps } from "../module.js";
 import { anyone, signedIn } from "./calls.js";
-import { orNull } from "./enums.js";
 import { signingCertificateView, verifySignatureRequest } from "./signingMapping.js";
 import { stepUpObject } from "./stepUpObject.js";
 
@@ -25,7 +24,7 @@ export function accessQueries(deps: ContextDeps) {
       // Decoded before the call: malformed base64 is the caller's mistake, refused without asking the service.
       const request = verifySignatureRequest(input);
       const response = await deps.downstream.service("identity", SignatureServiceService).verifySignature(request, await signedIn(deps, context));
-      return { valid: response.valid, reasonCode: orNull(response.reasonCode) };
+      return { valid: response.valid, reasonCode: enumName("SIGNATURE_REJECTION_", response.reasonCode) };
     },
   } satisfies Gql.QueryResolvers<HttpContext>;
 }

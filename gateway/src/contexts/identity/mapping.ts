@@ -12,7 +12,6 @@ import {
   type RegisterPractitionerRequest,
 } from "@ihp/contracts/identity";
 import type * as Gql from "../../gen/graphql.js";
-import { orNull } from "./enums.js";
 
 export const professionOf = (name: Gql.PractitionerProfession): Profession => enumValue(Profession, "PROFESSION_", name);
 
@@ -32,7 +31,7 @@ export function practitionerView(practitioner: Practitioner): Gql.Practitioner {
     affiliation: enumName("PHARMACIST_AFFILIATION_", affiliation),
     status: enumName("PRACTITIONER_STATUS_", practitioner.status),
     registryVerified: practitioner.registryVerified,
-    registryFailure: orNull(practitioner.registryFailure),
+    registryFailure: enumName("REGISTRY_FAILURE_", practitioner.registryFailure),
     eLicenceReference: practitioner.eLicenceReference ?? null,
     identityVerified: practitioner.identityVerified,
     consentOnFile: practitioner.consentOnFile,

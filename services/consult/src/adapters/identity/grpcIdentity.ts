@@ -95,7 +95,7 @@ export function grpcIdentity(
         expectedSignerId: request.expectedSignerId,
       };
       const response = await signatures.verifySignature(verification, as(caller));
-      return { valid: response.valid, reasonCode: response.reasonCode };
+      return { valid: response.valid, reasonCode: enumName("SIGNATURE_REJECTION_", response.reasonCode) ?? "" };
     },
     close() {
       institutions.close();

@@ -1,4 +1,4 @@
-import { enumName } from "@ihp/contracts";
+import { enumName, enumValue } from "@ihp/contracts";
 import {
   PharmacistAffiliation,
   type PracticeDocumentKind,
@@ -8,6 +8,7 @@ import {
   type PractitionerSummary,
   Profession,
   type PublicClinician,
+  RegistryFailure,
 } from "@ihp/contracts/identity";
 import type { PractitionerSummaryEntry, PublicClinicianEntry } from "../../application/practitioners/practitionerDirectory.js";
 import type { PractitionerView } from "../../application/practitioners/practitionerEvents.js";
@@ -109,7 +110,7 @@ export function practitionerToProto({ practitioner: p, revision }: PractitionerV
     details,
     status: statusToProto(p.status),
     registryVerified: p.registryVerified,
-    registryFailure: p.registryFailure,
+    registryFailure: p.registryFailure === "" ? RegistryFailure.REGISTRY_FAILURE_UNSPECIFIED : enumValue(RegistryFailure, "REGISTRY_FAILURE_", p.registryFailure),
     eLicenceReference: optional(p.eLicenceReference),
     identityVerified: p.identityVerified,
     consentOnFile: p.consentReference !== "",

@@ -1,12 +1,13 @@
 import {
   Profession,
   SignatureAlgorithm,
+  SignatureRejection,
   type Signature,
   type SignatureServiceServer,
   type SigningCertificate,
   type SigningKeyServiceServer,
 } from "@ihp/contracts/identity";
-import { enumName } from "@ihp/contracts";
+import { enumName, enumValue } from "@ihp/contracts";
 import { AuthenticationError, type CallContext, type GrpcHandlers, type PrincipalResolver } from "@ihp/platform";
 import type { CertificateView, SignatureRecord, Signatures } from "../../application/signing/signatures.js";
 import type { Caller } from "../../application/caller.js";
@@ -97,7 +98,7 @@ export function signatureServer(options: {
 
     verifySignature: handlers.unary(async (request, call) => {
       const { signature } = request;
-      return signatures.verify(callerOf(call, newId), {
+      const { valid, reasonCode } = await signatures.verify(callerOf(call, newId), {
         canonicalDocument: request.canonicalDocument,
         signature:
           signature === undefined
@@ -112,6 +113,10 @@ export function signatureServer(options: {
               },
         expectedSignerId: request.expectedSignerId ?? "",
       });
+      return {
+        valid,
+        reasonCode: reasonCode === "" ? SignatureRejection.SIGNATURE_REJECTION_UNSPECIFIED : enumValue(SignatureRejection, "SIGNATURE_REJECTION_", reasonCode),
+      };
     }),
   };
 }

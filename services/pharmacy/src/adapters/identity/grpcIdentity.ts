@@ -1,4 +1,5 @@
 import { type ChannelCredentials, credentials as grpcCredentials } from "@grpc/grpc-js";
+import { enumName } from "@ihp/contracts";
 import { ClinicalAccessServiceService, ClinicalObjectKind, SignatureServiceService } from "@ihp/contracts/identity";
 import { type CallScope, fromGrpcError, serviceClient } from "@ihp/platform";
 import type { IdentityPort, OutgoingCall } from "../../application/ports.js";
@@ -47,7 +48,7 @@ export function grpcIdentity(options: GrpcIdentityOptions): GrpcIdentity {
         expectedSignerId: input.expectedSignerId,
       };
       const { valid, reasonCode } = await signatures.verifySignature(request, await as(outgoing));
-      return { valid, reasonCode };
+      return { valid, reasonCode: enumName("SIGNATURE_REJECTION_", reasonCode) ?? "" };
     },
 
     async signDocument(input, outgoing) {

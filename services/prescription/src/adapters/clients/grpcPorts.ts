@@ -74,7 +74,7 @@ export function signatureClient(
     async verify(request, auth) {
       const { canonicalDocument, expectedSignerId } = request;
       const response = await client.verifySignature({ canonicalDocument, signature: signatureToProto(request.signature), expectedSignerId }, scopeOf(auth));
-      return { valid: response.valid, reasonCode: response.reasonCode };
+      return { valid: response.valid, reasonCode: enumName("SIGNATURE_REJECTION_", response.reasonCode) ?? "" };
     },
     close: () => client.close(),
   };
