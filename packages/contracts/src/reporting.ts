@@ -95,6 +95,7 @@ export {
   RegulatorDeliveryServiceService,
   ReplayDeadLettersRequest,
   ReplayDeadLettersResponse,
+  UploadKind,
 } from "./gen/ihp/reporting/v1/delivery.js";
 export type { RegulatorDeliveryServiceServer } from "./gen/ihp/reporting/v1/delivery.js";
 export {

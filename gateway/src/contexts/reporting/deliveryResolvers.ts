@@ -1,6 +1,7 @@
+import { enumName } from "@ihp/contracts";
 import { RegulatorDeliveryServiceService } from "@ihp/contracts/reporting";
 import type * as Gql from "../../gen/graphql.js";
-import { callScope, type HttpContext } from "../../resolvers/context.js";
+import { callScope, type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
 type ScopeArgs = Partial<Gql.QueryRegulatorDeliveryStatusArgs>;
@@ -24,7 +25,10 @@ function deliveryResolvers(deps: ContextDeps) {
         deadLettered: response.deadLettered,
         oldestUnacknowledgedAt: response.oldestUnacknowledgedAt ?? null,
         ackLagMedianSeconds: response.ackLagMedianSeconds ?? null,
-        pendingUploads: response.pendingUploads,
+        pendingUploads: response.pendingUploads.map((upload) => ({
+          ...upload,
+          kind: present(enumName("UPLOAD_KIND_", upload.kind) ?? undefined, "the pending upload's kind"),
+        })),
       };
     },
   } satisfies Gql.QueryResolvers<HttpContext>;

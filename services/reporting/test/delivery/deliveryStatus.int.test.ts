@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RegulatorDeliveryServiceService } from "@ihp/contracts/reporting";
+import { RegulatorDeliveryServiceService, UploadKind } from "@ihp/contracts/reporting";
 import { InProcessBus } from "@ihp/messaging";
 import { RegulatorSimulator, waitFor } from "@ihp/testing";
 import { afterEach, describe, expect, it } from "vitest";
@@ -46,8 +46,8 @@ describe("regulator delivery status for the dashboard (REP-04, REP-02)", () => {
     const { harness, clock, institutionId, status } = await started();
     const admin = await harness.token("institution_admin", institutionId);
     const pending = [
-      { kind: "LICENCE", subjectId: institutionId, institutionId, changedAt: CHANGED_AT, dueOn: "2026-10-14", overdue: false },
-      { kind: "STAFF", subjectId: "prac-1", institutionId, changedAt: CHANGED_AT, dueOn: "2026-10-14", overdue: false },
+      { kind: UploadKind.UPLOAD_KIND_LICENCE, subjectId: institutionId, institutionId, changedAt: CHANGED_AT, dueOn: "2026-10-14", overdue: false },
+      { kind: UploadKind.UPLOAD_KIND_STAFF, subjectId: "prac-1", institutionId, changedAt: CHANGED_AT, dueOn: "2026-10-14", overdue: false },
     ];
     const first = await status(admin, { institutionId });
     expect(first).toMatchObject({ institutionId, adapter: "json-push", unacknowledged: 2, deadLettered: 0, oldestUnacknowledgedAt: CHANGED_AT, ackLagMedianSeconds: undefined, asOf: "2026-09-29T03:00:00.000Z" });

@@ -1,3 +1,4 @@
+import { enumValue } from "@ihp/contracts";
 import {
   type GetDeliveryStatusRequest,
   type GetDeliveryStatusResponse,
@@ -5,6 +6,7 @@ import {
   type RegulatorDeliveryServiceServer,
   type ReplayDeadLettersRequest,
   type ReplayDeadLettersResponse,
+  UploadKind,
 } from "@ihp/contracts/reporting";
 import type { GrpcHandlers } from "@ihp/platform";
 import type { DeliveryAccess, ScopeRequest } from "../../application/delivery/deliveryAccess.js";
@@ -34,7 +36,7 @@ export function deliveryGrpcService(grpc: GrpcHandlers, access: DeliveryAccess) 
         unacknowledged: summary.unacknowledged,
         asOf: summary.asOf,
         ackLagMedianSeconds: summary.ackLagMedianSeconds,
-        pendingUploads: [...summary.pendingUploads],
+        pendingUploads: summary.pendingUploads.map((upload) => ({ ...upload, kind: enumValue(UploadKind, "UPLOAD_KIND_", upload.kind) })),
       };
     }),
     replayDeadLetters: grpc.unary<ReplayDeadLettersRequest, ReplayDeadLettersResponse>(async (request, call) => ({
