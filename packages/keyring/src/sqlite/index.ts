@@ -6,9 +6,15 @@ import type { DataKeyRef, DataKeyStore, StoredDataKey } from "../store.js";
  * Wrapped data keys in SQLite (one file per service, beside — not inside — its event log). `secure_delete` makes
  * SQLite overwrite a destroyed key's bytes instead of only unlinking the page, so crypto-erasure does not leave the
  * wrapped key in free pages of the file (copies in backups and old journal blocks on disk are outside its reach).
+ *
+ * WAL with synchronous=FULL: a new key is durable before the event sealed with it is written (one fsync of the log,
+ * where the rollback journal needed several on the caller's thread — issue 15: a new record media key per consult).
+ * A destroy then checkpoints and truncates the WAL, so its older frames do not keep the destroyed key either.
  */
 export function openSqliteDataKeyStore(path: string): DataKeyStore {
   const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
   db.pragma("secure_delete = ON");
   db.pragma("busy_timeout = 5000");
   db.exec(`CREATE TABLE IF NOT EXISTS keyring_data_keys (
@@ -62,6 +68,7 @@ export function openSqliteDataKeyStore(path: string): DataKeyStore {
     },
     destroy(ref) {
       destroy.run(ref.subject, ref.retentionClass);
+      db.pragma("wal_checkpoint(TRUNCATE)");
       return Promise.resolve();
     },
     wrappedByOtherThan(masterKeyId, limit) {
