@@ -10,21 +10,13 @@ import {
   SuspensionScopeKind,
 } from "@ihp/contracts/reporting";
 import type * as Gql from "../../gen/graphql.js";
-import { callScope, type HttpContext } from "../../resolvers/context.js";
+import { callScope, type HttpContext, present } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
-
-const SCOPE_KINDS = ["CLINICIAN", "DRUG", "DEPARTMENT"] as const satisfies readonly Gql.SuspensionScopeKind[];
-
-/** A name of the SDL enum, as the service sent it: one the gateway does not know is a deployment mismatch. */
-function known<Name extends string>(names: readonly Name[], value: string, what: string): Name {
-  const name = names.find((candidate) => candidate === value);
-  if (name === undefined) throw new Error(`unknown ${what} from reporting: ${value}`);
-  return name;
-}
 
 const suspensionView = (s: Suspension): Gql.Suspension => ({
   ...s,
-  scopeKind: known(SCOPE_KINDS, s.scopeKind, "suspension scope kind"),
+  // The SDL enum is the contract; a scope kind the service added without the gateway is a deployment mismatch.
+  scopeKind: present(enumName("SUSPENSION_SCOPE_KIND_", s.scopeKind) ?? undefined, "the suspension's scope kind"),
   liftedAt: s.liftedAt ?? null,
   liftedBy: s.liftedBy ?? null,
   liftReason: s.liftReason ?? null,

@@ -1,15 +1,16 @@
-import { enumName } from "@ihp/contracts";
-import type {
-  AdverseEventServiceServer,
-  CheckSuspensionsRequest,
-  CheckSuspensionsResponse,
-  LiftSuspensionRequest,
-  LiftSuspensionResponse,
-  ListSuspensionsRequest,
-  ListSuspensionsResponse,
-  ReportAdverseEventRequest,
-  ReportAdverseEventResponse,
-  Suspension,
+import { enumName, enumValue } from "@ihp/contracts";
+import {
+  type AdverseEventServiceServer,
+  type CheckSuspensionsRequest,
+  type CheckSuspensionsResponse,
+  type LiftSuspensionRequest,
+  type LiftSuspensionResponse,
+  type ListSuspensionsRequest,
+  type ListSuspensionsResponse,
+  type ReportAdverseEventRequest,
+  type ReportAdverseEventResponse,
+  type Suspension,
+  SuspensionScopeKind,
 } from "@ihp/contracts/reporting";
 import type { GrpcHandlers } from "@ihp/platform";
 import type { adverseEventHandlers } from "../application/adverseEvents.js";
@@ -23,7 +24,7 @@ function toSuspension(record: SuspensionRecord): Suspension {
   return {
     suspensionId: record.suspensionId,
     adverseEventId: record.adverseEventId,
-    scopeKind: record.scopeKind,
+    scopeKind: enumValue(SuspensionScopeKind, "SUSPENSION_SCOPE_KIND_", record.scopeKind),
     scopeValue: record.scopeValue,
     suspendedAt: record.suspendedAt,
     suspendedBy: record.suspendedBy,

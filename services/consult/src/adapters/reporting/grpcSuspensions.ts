@@ -1,4 +1,5 @@
 import type { ChannelCredentials } from "@grpc/grpc-js";
+import { enumName } from "@ihp/contracts";
 import { AdverseEventServiceService } from "@ihp/contracts/reporting";
 import { fromGrpcError, serviceClient } from "@ihp/platform";
 import type { SuspensionPort } from "../../application/suspensions.js";
@@ -10,9 +11,10 @@ export function grpcSuspensions(address: string, credentials: ChannelCredentials
   const client = serviceClient(AdverseEventServiceService, address, credentials, { mapError: fromGrpcError });
   return {
     async active(check) {
-      const request = { institutionId: check.institutionId, clinicianId: check.clinicianId ?? "", departmentCode: check.departmentCode ?? "", drugCodes: [] };
+      const request = { institutionId: check.institutionId, clinicianId: check.clinicianId, departmentCode: check.departmentCode, drugCodes: [] };
       const { suspensions } = await client.checkSuspensions(request, { token: await serviceToken(), timeoutMs: CALL_MS });
-      return suspensions;
+      // The domain's names (CLINICIAN, DEPARTMENT); a kind this build does not know is "" and matches none.
+      return suspensions.map((s) => ({ scopeKind: enumName("SUSPENSION_SCOPE_KIND_", s.scopeKind) ?? "" }));
     },
     close: () => client.close(),
   };

@@ -85,9 +85,11 @@ export function suspensionClient(address: string, serviceToken: () => Promise<st
   const client = serviceClient(AdverseEventServiceService, address, channel, { mapError: fromGrpcError });
   return {
     async active(check, auth) {
-      const request = { institutionId: check.institutionId, clinicianId: check.clinicianId, departmentCode: "", drugCodes: [...check.drugCodes] };
+      const request = { institutionId: check.institutionId, clinicianId: check.clinicianId, drugCodes: [...check.drugCodes] };
       const own = { token: await serviceToken(), deadline: auth.deadline };
-      return (await client.checkSuspensions(request, scopeOf(own))).suspensions;
+      const { suspensions } = await client.checkSuspensions(request, scopeOf(own));
+      // The domain's names (CLINICIAN, DRUG); a kind this build does not know is "" and matches none.
+      return suspensions.map(({ scopeKind, scopeValue }) => ({ scopeKind: enumName("SUSPENSION_SCOPE_KIND_", scopeKind) ?? "", scopeValue }));
     },
     close: () => client.close(),
   };
