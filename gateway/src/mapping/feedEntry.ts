@@ -31,11 +31,31 @@ export type FeedEntryView = Omit<Gql.FeedEntry, "payload"> & {
   readonly payload: (Gql.FeedPayload & { readonly __typename: PayloadTypeName }) | null;
 };
 
-// The payloads are decoded protobuf messages: they hold exactly the contract's fields, and the schema exposes those.
+// The payloads are decoded protobuf messages: they hold exactly the contract's fields, and the schema exposes those,
+// enums by their names.
+function payloadFields(payload: Payload): Gql.FeedPayload {
+  switch (payload.$case) {
+    case "adverseEvent": {
+      const { change, kind, severity, scopeKind, ...entry } = payload.value;
+      return {
+        ...entry,
+        change: enumName("ADVERSE_EVENT_CHANGE_", change),
+        kind: enumName("ADVERSE_EVENT_KIND_", kind),
+        severity: enumName("ADVERSE_EVENT_SEVERITY_", severity),
+        scopeKind: enumName("SUSPENSION_SCOPE_KIND_", scopeKind),
+      };
+    }
+    case "complaint":
+      return { ...payload.value, status: enumName("COMPLAINT_STATUS_", payload.value.status) };
+    default:
+      return payload.value;
+  }
+}
+
 export function feedEntryView({ category, payload, ...entry }: FeedEntry): FeedEntryView {
   return {
     ...entry,
     category: enumName("FEED_CATEGORY_", category),
-    payload: payload === undefined ? null : { __typename: TYPENAME[payload.$case], ...payload.value },
+    payload: payload === undefined ? null : { __typename: TYPENAME[payload.$case], ...payloadFields(payload) },
   };
 }

@@ -54,6 +54,7 @@ export {
 } from "./gen/ihp/reporting/v1/anomalies.js";
 export type { AnomalyCaseServiceServer } from "./gen/ihp/reporting/v1/anomalies.js";
 export {
+  AdverseEventChange,
   AdverseEventEntry,
   AdverseEventKind,
   AdverseEventServiceClient,

@@ -1,4 +1,13 @@
-import { FeedCategory, type FeedEntry } from "@ihp/contracts/reporting";
+import { enumValue } from "@ihp/contracts";
+import {
+  AdverseEventChange,
+  AdverseEventKind,
+  AdverseEventSeverity,
+  ComplaintStatus,
+  FeedCategory,
+  type FeedEntry,
+  SuspensionScopeKind,
+} from "@ihp/contracts/reporting";
 import type { SupervisionEntry } from "../domain/adverseEvents/supervisionEntries.js";
 
 type Payload = NonNullable<FeedEntry["payload"]>;
@@ -14,10 +23,10 @@ export function supervisionPayload(supervision: SupervisionEntry): { category: F
           $case: "adverseEvent",
           value: {
             adverseEventId: entry.adverseEventId,
-            change: entry.change,
-            kind: entry.kind,
-            severity: entry.severity,
-            scopeKind: entry.scopeKind,
+            change: enumValue(AdverseEventChange, "ADVERSE_EVENT_CHANGE_", entry.change),
+            kind: enumValue(AdverseEventKind, "ADVERSE_EVENT_KIND_", entry.kind),
+            severity: enumValue(AdverseEventSeverity, "ADVERSE_EVENT_SEVERITY_", entry.severity),
+            scopeKind: enumValue(SuspensionScopeKind, "SUSPENSION_SCOPE_KIND_", entry.scopeKind),
             scopeValue: entry.scopeValue,
             suspended: entry.suspended,
             at: entry.at,
@@ -41,7 +50,14 @@ export function supervisionPayload(supervision: SupervisionEntry): { category: F
         category: FeedCategory.FEED_CATEGORY_COMPLAINT,
         payload: {
           $case: "complaint",
-          value: { complaintId: entry.complaintId, consultId: entry.consultId, categoryCode: entry.categoryCode, status: entry.status, at: entry.at, late: entry.late },
+          value: {
+            complaintId: entry.complaintId,
+            consultId: entry.consultId,
+            categoryCode: entry.categoryCode,
+            status: enumValue(ComplaintStatus, "COMPLAINT_STATUS_", entry.status),
+            at: entry.at,
+            late: entry.late,
+          },
         },
       };
     }

@@ -1,5 +1,7 @@
+import type { ComplaintStatus } from "../complaints/complaintDecider.js";
 import { FEED_ENTRY_RECORDED, type FeedJurisdiction } from "../feed/entries.js";
 import type { FeedEvent } from "../feed/feedDecider.js";
+import type { AdverseEventKind, ScopeKind, Severity } from "./adverseEventDecider.js";
 
 // Feed entries of the reporting service's own facts (REP-04 categories adverse event, satisfaction, complaint),
 // mirroring AdverseEventEntry, SatisfactionEntry and ComplaintEntry of proto/ihp/reporting/v1 field for field: codes
@@ -7,11 +9,10 @@ import type { FeedEvent } from "../feed/feedDecider.js";
 
 export type AdverseEventEntry = {
   readonly adverseEventId: string;
-  /** REPORTED or SUSPENSION_LIFTED. */
   readonly change: "REPORTED" | "SUSPENSION_LIFTED";
-  readonly kind: string;
-  readonly severity: string;
-  readonly scopeKind: string;
+  readonly kind: AdverseEventKind;
+  readonly severity: Severity;
+  readonly scopeKind: ScopeKind;
   readonly scopeValue: string;
   readonly suspended: boolean;
   readonly at: string;
@@ -29,7 +30,7 @@ export type ComplaintEntry = {
   readonly complaintId: string;
   readonly consultId: string;
   readonly categoryCode: string;
-  readonly status: string;
+  readonly status: ComplaintStatus;
   readonly at: string;
   readonly late: boolean;
 };

@@ -1,7 +1,7 @@
 import type { Decider, DomainError } from "@ihp/eventsourcing";
 import type { FeedJurisdiction } from "../feed/entries.js";
 import type { FeedEvent } from "../feed/feedDecider.js";
-import type { AdverseEventReported, ScopeKind } from "./adverseEventDecider.js";
+import type { AdverseEventKind, AdverseEventReported, ScopeKind, Severity } from "./adverseEventDecider.js";
 import { MAX_TEXT_LENGTH, supervisionError } from "./supervisionErrors.js";
 import { supervisionFeedEvent } from "./supervisionEntries.js";
 
@@ -11,8 +11,8 @@ import { supervisionFeedEvent } from "./supervisionEntries.js";
 export type Suspension = {
   readonly suspensionId: string;
   readonly adverseEventId: string;
-  readonly kind: string;
-  readonly severity: string;
+  readonly kind: AdverseEventKind;
+  readonly severity: Severity;
   readonly scopeKind: ScopeKind;
   readonly scopeValue: string;
   readonly suspendedAt: string;

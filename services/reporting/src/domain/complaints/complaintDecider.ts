@@ -132,7 +132,7 @@ function file(command: Extract<ComplaintCommand, { type: "FileComplaint" }>, sta
   const { institutionId, patientId } = consult;
   const received = { complaintId, consultId, institutionId, patientId, categoryCode, text, receivedAt: now, acknowledgeBy, resolveBy };
   const header = { sourceEventId: `complaint:${complaintId}:RECEIVED`, institutionId, jurisdiction: command.jurisdiction, occurredAt: now };
-  const entry = { complaintId, consultId, categoryCode, status: "RECEIVED", at: now, late: false };
+  const entry = { complaintId, consultId, categoryCode, status: "RECEIVED" as const, at: now, late: false };
   return [{ type: "ComplaintReceived", data: received }, supervisionFeedEvent(header, { category: "COMPLAINT", entry })];
 }
 
