@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type FeedEntryView, feedEntryView } from "../src/mapping/feedEntry.js";
+import { type FeedEntryView, feedEntryView } from "../src/contexts/feed/mapping.js";
 import { FeedHub } from "../src/subscriptions/feedHub.js";
 import { feedEntry } from "./support/fakeServices.js";
 

@@ -1,7 +1,7 @@
 import { FeedEntry } from "@ihp/contracts/reporting";
 import { type Bus, type BusMessage, type Consumer, decodeEnvelope } from "@ihp/messaging";
 import type { Logger } from "@ihp/platform";
-import { type FeedEntryView, feedEntryView } from "../mapping/feedEntry.js";
+import { type FeedEntryView, feedEntryView } from "../contexts/feed/mapping.js";
 
 /** Integration event the reporting service publishes for every feed entry it records. */
 export const FEED_ENTRY_SUBJECT = "ihp.reporting.v1.FeedEntryRecorded";

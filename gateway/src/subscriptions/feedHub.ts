@@ -1,4 +1,4 @@
-import type { FeedEntryView } from "../mapping/feedEntry.js";
+import type { FeedEntryView } from "../contexts/feed/mapping.js";
 
 export interface FeedHubOptions {
   /** Entries a subscriber may fall behind by before its subscription is ended (a slow client must not grow memory). */

@@ -1,10 +1,10 @@
 import { AuthenticationError } from "@ihp/platform";
 import { RegulatorFeedServiceService } from "@ihp/contracts/reporting";
 import type * as Gql from "../../gen/graphql.js";
-import { type FeedEntryView, feedEntryView } from "../../mapping/feedEntry.js";
 import { connection } from "../../paging/connection.js";
 import { callScope, type HttpContext, type WsContext } from "../../resolvers/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
+import { type FeedEntryView, feedEntryView } from "./mapping.js";
 import { feedFilter } from "./scope.js";
 
 function feedResolvers(deps: ContextDeps) {

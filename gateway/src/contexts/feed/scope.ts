@@ -1,7 +1,7 @@
 import { JURISDICTIONS } from "@ihp/jurisdiction";
 import { authorize, denialError, type Principal } from "@ihp/platform";
 import { GatewayError } from "../../errors/gatewayError.js";
-import type { FeedEntryView } from "../../mapping/feedEntry.js";
+import type { FeedEntryView } from "./mapping.js";
 
 /** A regulator whose token names this tenant sees every jurisdiction (国家级监管). */
 const NATIONAL = "national";

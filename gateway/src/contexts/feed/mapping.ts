@@ -1,6 +1,6 @@
 import { enumName } from "@ihp/contracts";
 import type { FeedEntry } from "@ihp/contracts/reporting";
-import type * as Gql from "../gen/graphql.js";
+import type * as Gql from "../../gen/graphql.js";
 
 type Payload = NonNullable<FeedEntry["payload"]>;
 type PayloadTypeName = NonNullable<Gql.FeedPayloadResolvers["__resolveType"] extends (...args: never[]) => infer R ? Awaited<R> : never>;
