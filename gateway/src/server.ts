@@ -23,7 +23,7 @@ import { requestTrace } from "./http/requestTrace.js";
 import { AdmittedDocuments } from "./limits/admittedDocuments.js";
 import { complexityRule, operationCostRefusal } from "./limits/complexityRule.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits/limits.js";
-import type { HttpContext } from "./resolvers/context.js";
+import type { HttpContext } from "./http/context.js";
 import { loadComposedSchemaText } from "./schema.js";
 import { describeAccess } from "./access/describeAccess.js";
 import { servedModules } from "./contexts/index.js";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { GraphQLError } from "../graphqlJs.js";
-import type { ResolverDeps, WsContext } from "../resolvers/context.js";
+import type { ResolverDeps, WsContext } from "../http/context.js";
 import type { FeedHub } from "../subscriptions/feedHub.js";
 
 /** Resolvers of one context, by GraphQL type name (Query, Mutation, Subscription, or an object type's fields). */

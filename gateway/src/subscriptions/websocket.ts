@@ -6,7 +6,7 @@ import { describePublic, type ErrorCatalog } from "../errors/publicError.js";
 import type { GraphQLSchema, ValidationRule } from "../graphqlJs.js";
 import { type RequestTrace, requestTrace } from "../http/requestTrace.js";
 import type { Limits } from "../limits/limits.js";
-import type { WsContext } from "../resolvers/context.js";
+import type { WsContext } from "../http/context.js";
 import { type GuardedSocket, guardSocket } from "./wsGuard.js";
 
 type Headers = Record<string, string | string[] | undefined>;

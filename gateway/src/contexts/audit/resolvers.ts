@@ -2,7 +2,7 @@ import { AuditOutcome, type AuditRecord, AuditServiceService, enumName, enumValu
 import type * as Gql from "../../gen/graphql.js";
 import type { BackendName } from "../../grpc/downstream.js";
 import { connection } from "../../paging/connection.js";
-import { callScope, type HttpContext } from "../../resolvers/context.js";
+import { callScope, type HttpContext } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
 const BACKEND = {

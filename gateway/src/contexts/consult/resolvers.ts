@@ -11,7 +11,7 @@ import { publicStream } from "../../grpc/publicStream.js";
 import { requestTrace } from "../../http/requestTrace.js";
 import type * as Gql from "../../gen/graphql.js";
 import { connection, type PageArgs, type ServicePage } from "../../paging/connection.js";
-import { callScope, type HttpContext, present, type WsContext } from "../../resolvers/context.js";
+import { callScope, type HttpContext, present, type WsContext } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 import {
   completeConsultRequest,

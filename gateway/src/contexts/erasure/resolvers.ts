@@ -1,6 +1,6 @@
 import { ErasureStatus, type SubjectErasure, SubjectErasureServiceService } from "@ihp/contracts/identity";
 import type * as Gql from "../../gen/graphql.js";
-import { callScope, type HttpContext } from "../../resolvers/context.js";
+import { callScope, type HttpContext } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
 function erasureResolvers(deps: ContextDeps) {

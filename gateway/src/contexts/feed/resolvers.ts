@@ -2,7 +2,7 @@ import { AuthenticationError } from "@ihp/platform";
 import { RegulatorFeedServiceService } from "@ihp/contracts/reporting";
 import type * as Gql from "../../gen/graphql.js";
 import { connection } from "../../paging/connection.js";
-import { callScope, type HttpContext, type WsContext } from "../../resolvers/context.js";
+import { callScope, type HttpContext, type WsContext } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 import { type FeedEntryView, feedEntryView } from "./mapping.js";
 import { feedFilter } from "./scope.js";

@@ -8,7 +8,7 @@ import {
   StepUpMethod,
 } from "@ihp/contracts/identity";
 import type * as Gql from "../../gen/graphql.js";
-import { type HttpContext, present } from "../../resolvers/context.js";
+import { type HttpContext, present } from "../../http/context.js";
 import type { ContextDeps } from "../module.js";
 import { anyone, signedIn } from "./calls.js";
 import { signingCertificateView, verifySignatureRequest } from "./signingMapping.js";

@@ -1,4 +1,4 @@
-import { callScope, type HttpContext, type ResolverDeps } from "../../resolvers/context.js";
+import { callScope, type HttpContext, type ResolverDeps } from "../../http/context.js";
 
 type Scope = ReturnType<typeof callScope>;
 

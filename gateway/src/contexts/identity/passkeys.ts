@@ -1,6 +1,6 @@
 import { SessionServiceService } from "@ihp/contracts/identity";
 import type * as Gql from "../../gen/graphql.js";
-import { type HttpContext, present } from "../../resolvers/context.js";
+import { type HttpContext, present } from "../../http/context.js";
 import type { ContextDeps } from "../module.js";
 import { signedIn } from "./calls.js";
 import { stepUpObject } from "./stepUpObject.js";

@@ -1,7 +1,7 @@
 import { enumValue } from "@ihp/contracts";
 import { GuardianRelationship, PatientServiceService, PatientVerificationMethod } from "@ihp/contracts/identity";
 import type * as Gql from "../../gen/graphql.js";
-import { type HttpContext, present } from "../../resolvers/context.js";
+import { type HttpContext, present } from "../../http/context.js";
 import type { ContextDeps } from "../module.js";
 import { anyone, signedIn } from "./calls.js";
 import { maskIdNumber, patientView, registerPatientRequest } from "./patientMapping.js";

@@ -1,7 +1,7 @@
 import { type Practitioner, PractitionerServiceService } from "@ihp/contracts/identity";
 import type * as Gql from "../../gen/graphql.js";
 import { connection } from "../../paging/connection.js";
-import { type HttpContext, present } from "../../resolvers/context.js";
+import { type HttpContext, present } from "../../http/context.js";
 import type { ContextDeps } from "../module.js";
 import { anyone, signedIn } from "./calls.js";
 import {

@@ -2,7 +2,7 @@ import { ConsultServiceService } from "@ihp/contracts/consult";
 import { ClinicalObjectKind } from "@ihp/contracts/identity";
 import { PharmacyServiceService } from "@ihp/contracts/pharmacy";
 import { GatewayError } from "../../errors/gatewayError.js";
-import type { HttpContext } from "../../resolvers/context.js";
+import type { HttpContext } from "../../http/context.js";
 import type { ContextDeps } from "../module.js";
 import { signedIn } from "./calls.js";
 

@@ -6,9 +6,9 @@ import {
   publicInstitutionView,
   registerInstitutionRequest,
   setRegulatorConnectionRequest,
-} from "../../mapping/institution.js";
+} from "./mapping.js";
 import { connection } from "../../paging/connection.js";
-import { callScope, type HttpContext, present } from "../../resolvers/context.js";
+import { callScope, type HttpContext, present } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
 function institutionResolvers(deps: ContextDeps) {

@@ -1,6 +1,6 @@
 import { IntegrationQueryServiceService } from "@ihp/contracts/integration";
 import type * as Gql from "../../gen/graphql.js";
-import { callScope, type HttpContext } from "../../resolvers/context.js";
+import { callScope, type HttpContext } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
 type PatientArgs = Partial<Gql.QueryMyLabResultsArgs>;

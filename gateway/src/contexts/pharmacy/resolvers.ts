@@ -5,7 +5,7 @@ import type * as Gql from "../../gen/graphql.js";
 import { publicStream } from "../../grpc/publicStream.js";
 import { requestTrace } from "../../http/requestTrace.js";
 import { connection, type ServicePage } from "../../paging/connection.js";
-import { callScope, type HttpContext, present, type WsContext } from "../../resolvers/context.js";
+import { callScope, type HttpContext, present, type WsContext } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 import { coverageView, dispenseRequest, orderLines, orderSerials, paymentRequest, prescriptionView, queueChangeView } from "./mapping.js";
 

@@ -1,7 +1,7 @@
 import { type Prescription, PrescriptionServiceService } from "@ihp/contracts/prescription";
 import type * as Gql from "../../gen/graphql.js";
 import { connection } from "../../paging/connection.js";
-import { callScope, type HttpContext, present } from "../../resolvers/context.js";
+import { callScope, type HttpContext, present } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 import { confirmLinesRequest, confirmLongTermPlanRequest, draftRequest, prescriptionSummaryView, prescriptionView, reviseRequest, signRequest } from "./mapping.js";
 

@@ -8,7 +8,7 @@ import {
   RecordExportServiceService,
 } from "@ihp/contracts/records";
 import type * as Gql from "../../gen/graphql.js";
-import { callScope, type HttpContext, present } from "../../resolvers/context.js";
+import { callScope, type HttpContext, present } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 import { orNull } from "./resolvers.js";
 

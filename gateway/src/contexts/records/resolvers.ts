@@ -11,7 +11,7 @@ import { AuthenticationError } from "@ihp/platform";
 import type * as Gql from "../../gen/graphql.js";
 import { publicStream } from "../../grpc/publicStream.js";
 import { requestTrace } from "../../http/requestTrace.js";
-import { callScope, type HttpContext, present, type WsContext } from "../../resolvers/context.js";
+import { callScope, type HttpContext, present, type WsContext } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
 /** Where the proto still says "not set" with the empty string (a field a gRPC-level test pins to ""); GraphQL says null. */

@@ -1,6 +1,6 @@
 import { type Durations, SupervisionStatisticsServiceService } from "@ihp/contracts/reporting";
 import type * as Gql from "../../gen/graphql.js";
-import { callScope, type HttpContext } from "../../resolvers/context.js";
+import { callScope, type HttpContext } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
 const durations = (d: Durations | undefined): Gql.Durations => ({

@@ -1,7 +1,7 @@
 import { enumName } from "@ihp/contracts";
 import { RegulatorDeliveryServiceService } from "@ihp/contracts/reporting";
 import type * as Gql from "../../gen/graphql.js";
-import { callScope, type HttpContext, present } from "../../resolvers/context.js";
+import { callScope, type HttpContext, present } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
 type ScopeArgs = Partial<Gql.QueryRegulatorDeliveryStatusArgs>;

@@ -1,7 +1,7 @@
 import { enumName, enumValue } from "@ihp/contracts";
 import { AnomalyCaseServiceService, IncidentAuthority, IncidentKind, IncidentServiceService } from "@ihp/contracts/reporting";
 import type * as Gql from "../../gen/graphql.js";
-import { callScope, type HttpContext, present } from "../../resolvers/context.js";
+import { callScope, type HttpContext, present } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
 // The SDL enum is the contract; an authority the service added without the gateway is a deployment mismatch.

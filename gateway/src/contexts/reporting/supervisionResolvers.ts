@@ -10,7 +10,7 @@ import {
   SuspensionScopeKind,
 } from "@ihp/contracts/reporting";
 import type * as Gql from "../../gen/graphql.js";
-import { callScope, type HttpContext, present } from "../../resolvers/context.js";
+import { callScope, type HttpContext, present } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
 const suspensionView = (s: Suspension): Gql.Suspension => ({

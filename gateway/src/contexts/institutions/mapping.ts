@@ -7,7 +7,7 @@ import {
   type RegisterInstitutionRequest,
   type SetRegulatorConnectionRequest,
 } from "@ihp/contracts/identity";
-import type * as Gql from "../gen/graphql.js";
+import type * as Gql from "../../gen/graphql.js";
 
 export function institutionView(institution: Institution): Gql.Institution {
   return {

@@ -1,7 +1,7 @@
 import type { Actor, Caller } from "../auth/caller.js";
 import type { Downstream } from "../grpc/downstream.js";
 import type { CallScope } from "@ihp/platform";
-import type { RequestTrace } from "../http/requestTrace.js";
+import type { RequestTrace } from "./requestTrace.js";
 import type { Limits } from "../limits/limits.js";
 
 /** GraphQL context of an HTTP request (queries and mutations). */
