@@ -32,21 +32,21 @@ export type FeedEntryView = Omit<Gql.FeedEntry, "payload"> & {
 };
 
 // The payloads are decoded protobuf messages: they hold exactly the contract's fields, and the schema exposes those,
-// enums by their names.
+// enums by their names (as strings: see AdverseEventEntry in the SDL).
 function payloadFields(payload: Payload): Gql.FeedPayload {
   switch (payload.$case) {
     case "adverseEvent": {
       const { change, kind, severity, scopeKind, ...entry } = payload.value;
       return {
         ...entry,
-        change: enumName("ADVERSE_EVENT_CHANGE_", change),
-        kind: enumName("ADVERSE_EVENT_KIND_", kind),
-        severity: enumName("ADVERSE_EVENT_SEVERITY_", severity),
-        scopeKind: enumName("SUSPENSION_SCOPE_KIND_", scopeKind),
+        change: enumName("ADVERSE_EVENT_CHANGE_", change) ?? "",
+        kind: enumName("ADVERSE_EVENT_KIND_", kind) ?? "",
+        severity: enumName("ADVERSE_EVENT_SEVERITY_", severity) ?? "",
+        scopeKind: enumName("SUSPENSION_SCOPE_KIND_", scopeKind) ?? "",
       };
     }
     case "complaint":
-      return { ...payload.value, status: enumName("COMPLAINT_STATUS_", payload.value.status) };
+      return { ...payload.value, status: enumName("COMPLAINT_STATUS_", payload.value.status) ?? "" };
     default:
       return payload.value;
   }
