@@ -24,6 +24,7 @@ export {
 } from "./gen/ihp/identity/v1/institutions.js";
 export type { InstitutionServiceServer } from "./gen/ihp/identity/v1/institutions.js";
 export { HOSPITAL_GRADE_NAMES, hospitalGradeName, hospitalGradeOf } from "./hospitalGrades.js";
+export { sexCode, sexOfCode } from "./sexCodes.js";
 export type { HospitalGradeName } from "./hospitalGrades.js";
 export {
   CheckGuardianRequest,

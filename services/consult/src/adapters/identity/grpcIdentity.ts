@@ -5,7 +5,7 @@ import {
   ClinicalObjectKind,
   InstitutionServiceService,
   Profession,
-  Sex,
+  sexCode,
   type Signature,
   SignatureAlgorithm,
   SignatureServiceService,
@@ -18,15 +18,6 @@ import type { Caller } from "../../application/caller.js";
 import type { IdentityPort } from "../../application/ports.js";
 
 const CALL_MS = 5_000;
-
-/** The patient's sex as consult records it. */
-const SEXES: Readonly<Record<Sex, string>> = {
-  [Sex.SEX_MALE]: "M",
-  [Sex.SEX_FEMALE]: "F",
-  [Sex.SEX_UNKNOWN]: "U",
-  [Sex.SEX_UNSPECIFIED]: "",
-  [Sex.UNRECOGNIZED]: "",
-};
 
 /** Where identity expects the clinician's token on SignDocument (access.proto). */
 const SIGNER_AUTHORIZATION = "x-ihp-signer-authorization";
@@ -65,7 +56,7 @@ export function grpcIdentity(
     async verifiedPatient(caller, patientId) {
       const response = await access.getVerifiedPatient({ patientId }, as(caller));
       const verificationMethod = enumName("PATIENT_VERIFICATION_METHOD_", response.verificationMethod) ?? "";
-      return { patientId: response.patientId, birthDate: response.birthDate, sex: SEXES[response.sex], verificationMethod };
+      return { patientId: response.patientId, birthDate: response.birthDate, sex: sexCode(response.sex), verificationMethod };
     },
     async checkGuardian(caller, guardianId, childId) {
       const response = await access.checkGuardian({ guardianId, childId }, as(caller));

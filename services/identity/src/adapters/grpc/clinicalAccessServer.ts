@@ -7,7 +7,8 @@ import type { PractitionerAccess } from "../../application/sessions/practitioner
 import { recordingRefusals } from "../../application/refusals.js";
 import type { AuditTrail } from "@ihp/platform";
 import { callerOf } from "./accessCaller.js";
-import { relationshipToProto, sexToProto, verificationMethodToProto } from "./patientConvert.js";
+import { sexOfCode } from "@ihp/contracts/identity";
+import { relationshipToProto, verificationMethodToProto } from "./patientConvert.js";
 
 const PROFESSIONS = {
   PHYSICIAN: Profession.PROFESSION_PHYSICIAN,
@@ -49,12 +50,12 @@ export function clinicalAccessServer(options: ClinicalAccessServerOptions): Clin
     getVerifiedPatient: handlers.unary(async (request, call) => {
       const patient = await patients.getVerifiedPatient(callerOf(call, newId), request.patientId);
       const { patientId, birthDate, sex, verification } = patient;
-      return { patientId, birthDate, sex: sexToProto(sex), verificationMethod: verificationMethodToProto(verification) };
+      return { patientId, birthDate, sex: sexOfCode(sex), verificationMethod: verificationMethodToProto(verification) };
     }),
 
     getPatientForRecord: handlers.unary(async (request, call) => {
       const patient = await patientForRecord(callerOf(call, newId), request.patientId, request.institutionId);
-      return { ...patient, sex: sexToProto(patient.sex) };
+      return { ...patient, sex: sexOfCode(patient.sex) };
     }),
 
     checkGuardian: handlers.unary(async (request, call) => {

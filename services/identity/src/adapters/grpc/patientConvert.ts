@@ -1,25 +1,11 @@
 import { enumName, enumValue } from "@ihp/contracts";
-import { GuardianRelationship, IdDocumentType, type Patient as PatientMessage, PatientVerificationMethod, Sex } from "@ihp/contracts/identity";
+import { GuardianRelationship, IdDocumentType, type Patient as PatientMessage, PatientVerificationMethod, sexOfCode } from "@ihp/contracts/identity";
 import type { GuardianRelationship as Relationship, Patient } from "../../domain/patients/index.js";
 
 // Proto enums ↔ domain names. Unknown values pass through as "" for the decider to refuse with its code.
 
-const SEXES: ReadonlyMap<Sex, string> = new Map([
-  [Sex.SEX_MALE, "M"],
-  [Sex.SEX_FEMALE, "F"],
-  [Sex.SEX_UNKNOWN, "U"],
-]);
-
 export function idTypeFromProto(value: IdDocumentType): string {
   return enumName("ID_DOCUMENT_TYPE_", value) ?? "";
-}
-
-export function sexFromProto(value: Sex): string {
-  return SEXES.get(value) ?? "";
-}
-
-export function sexToProto(name: string): Sex {
-  return [...SEXES].find(([, candidate]) => candidate === name)?.[0] ?? Sex.SEX_UNSPECIFIED;
 }
 
 /** The method a verification passed with; unspecified before it has. */
@@ -35,7 +21,7 @@ export function patientToProto(patient: Patient, clear?: { name: string; maskedI
     patientId: patient.patientId,
     idType: enumValue(IdDocumentType, "ID_DOCUMENT_TYPE_", patient.idType),
     birthDate: patient.birthDate,
-    sex: sexToProto(patient.sex),
+    sex: sexOfCode(patient.sex),
     verified: patient.verification !== undefined,
     verificationMethod: verificationMethodToProto(patient.verification),
     name: clear?.name,

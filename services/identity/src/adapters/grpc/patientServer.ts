@@ -2,7 +2,8 @@ import { IdDocumentType, type PatientServiceServer } from "@ihp/contracts/identi
 import type { GrpcHandlers } from "@ihp/platform";
 import type { Patients } from "../../application/patients/patientCommands.js";
 import { callerOf, contextOf } from "./accessCaller.js";
-import { idTypeFromProto, patientToProto, relationshipFromProto, sexFromProto, verificationMethodFromProto } from "./patientConvert.js";
+import { sexCode } from "@ihp/contracts/identity";
+import { idTypeFromProto, patientToProto, relationshipFromProto, verificationMethodFromProto } from "./patientConvert.js";
 
 /** ihp.identity.v1.PatientService (proto/ihp/identity/v1/patients.proto). */
 export function patientServer(options: { handlers: GrpcHandlers; patients: Patients; newId: () => string }): PatientServiceServer {
@@ -18,7 +19,7 @@ export function patientServer(options: { handlers: GrpcHandlers; patients: Patie
           idType: idTypeFromProto(request.idType),
           idNumber: request.idNumber,
           birthDate: request.birthDate,
-          sex: sexFromProto(request.sex),
+          sex: sexCode(request.sex),
           loginName: request.loginName ?? "",
           password: request.password ?? "",
         },

@@ -1,5 +1,5 @@
 import { type ChannelCredentials, credentials as grpcCredentials } from "@grpc/grpc-js";
-import { ClinicalAccessServiceService, PatientServiceService, Sex } from "@ihp/contracts/identity";
+import { ClinicalAccessServiceService, PatientServiceService, sexCode } from "@ihp/contracts/identity";
 import { type CallScope, fromGrpcError, isRefusal, serviceClient } from "@ihp/platform";
 import type { IdentityPort } from "../../application/ports.js";
 
@@ -11,15 +11,6 @@ export interface GrpcIdentityOptions {
   /** Integration's own token: it checks a patient is verified on its own behalf (the HIS's token is not identity's business). */
   readonly serviceToken: () => Promise<string>;
 }
-
-/** The patient's sex as integration answers it. */
-const SEXES: Readonly<Record<Sex, string>> = {
-  [Sex.SEX_MALE]: "M",
-  [Sex.SEX_FEMALE]: "F",
-  [Sex.SEX_UNKNOWN]: "U",
-  [Sex.SEX_UNSPECIFIED]: "",
-  [Sex.UNRECOGNIZED]: "",
-};
 
 /**
  * IdentityPort over identity's ClinicalAccessService. Refusals come back as RemoteError with identity's stable code
@@ -38,7 +29,7 @@ export function grpcIdentity(options: GrpcIdentityOptions): IdentityPort & { clo
   return {
     async verifiedPatient(patientId) {
       const response = await access.getVerifiedPatient({ patientId }, scope({ token: await options.serviceToken() }));
-      return { patientId: response.patientId, birthDate: response.birthDate, sex: SEXES[response.sex] };
+      return { patientId: response.patientId, birthDate: response.birthDate, sex: sexCode(response.sex) };
     },
     async checkGuardian(caller, guardianId, childId) {
       return (await access.checkGuardian({ guardianId, childId }, scope(caller))).verified;
