@@ -1,3 +1,4 @@
+import type { PageInfo } from "@ihp/contracts";
 import { GatewayError } from "../errors/gatewayError.js";
 import type { Limits } from "../limits/limits.js";
 import { type Cursor, decodeCursor, encodeCursor, START } from "./cursor.js";
@@ -12,6 +13,11 @@ export interface ServicePage<T> {
   readonly items: readonly T[];
   readonly endCursor: string;
   readonly hasNextPage: boolean;
+}
+
+/** A service's page from its items and the response's PageInfo (absent: the last page). */
+export function servicePage<T>(items: readonly T[], pageInfo: PageInfo | undefined): ServicePage<T> {
+  return { items, endCursor: pageInfo?.endCursor ?? "", hasNextPage: pageInfo?.hasNextPage ?? false };
 }
 
 export interface Connection<N> {

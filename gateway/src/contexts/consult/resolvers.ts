@@ -10,7 +10,7 @@ import { AuthenticationError, type CallScope, type ServiceClient } from "@ihp/pl
 import { publicStream } from "../../grpc/publicStream.js";
 import { requestTrace } from "../../http/requestTrace.js";
 import type * as Gql from "../../gen/graphql.js";
-import { connection, type PageArgs, type ServicePage } from "../../paging/connection.js";
+import { connection, type PageArgs, type ServicePage, servicePage } from "../../paging/connection.js";
 import { callScope, type HttpContext, present, type WsContext } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 import {
@@ -32,11 +32,7 @@ type ListResponse = ListWaitingConsultsResponse | ListMyConsultsResponse | ListI
 
 const answered = (response: { readonly consult?: Consult | undefined }): Gql.Consult => consultView(present(response.consult, "consult"));
 
-const listed = (response: ListResponse): ServicePage<ConsultSummary> => ({
-  items: response.consults,
-  endCursor: response.pageInfo?.endCursor ?? "",
-  hasNextPage: response.pageInfo?.hasNextPage ?? false,
-});
+const listed = (response: ListResponse): ServicePage<ConsultSummary> => servicePage(response.consults, response.pageInfo);
 
 function consultResolvers(deps: ContextDeps) {
   // Looked up per call: without a consult address only these fields answer SERVICE_NOT_CONFIGURED.

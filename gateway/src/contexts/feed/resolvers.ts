@@ -1,7 +1,7 @@
 import { AuthenticationError } from "@ihp/platform";
 import { RegulatorFeedServiceService } from "@ihp/contracts/reporting";
 import type * as Gql from "../../gen/graphql.js";
-import { connection } from "../../paging/connection.js";
+import { connection, servicePage } from "../../paging/connection.js";
 import { callScope, type HttpContext, type WsContext } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 import { type FeedEntryView, feedEntryView } from "./mapping.js";
@@ -17,7 +17,7 @@ function feedResolvers(deps: ContextDeps) {
         deps.limits,
         async (first, after) => {
           const response = await feed.listFeed({ page: { first, after }, jurisdiction: args.jurisdiction ?? "" }, scope);
-          return { items: response.entries, endCursor: response.pageInfo?.endCursor ?? "", hasNextPage: response.pageInfo?.hasNextPage ?? false };
+          return servicePage(response.entries, response.pageInfo);
         },
         feedEntryView,
       );

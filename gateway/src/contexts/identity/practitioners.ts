@@ -1,6 +1,6 @@
 import { type Practitioner, PractitionerServiceService } from "@ihp/contracts/identity";
 import type * as Gql from "../../gen/graphql.js";
-import { connection } from "../../paging/connection.js";
+import { connection, servicePage } from "../../paging/connection.js";
 import { type HttpContext, present } from "../../http/context.js";
 import type { ContextDeps } from "../module.js";
 import { anyone, signedIn } from "./calls.js";
@@ -24,7 +24,7 @@ export function practitionerQueries(deps: ContextDeps) {
         deps.limits,
         async (first, after) => {
           const response = await practitioners.listPublicClinicians({ institutionId: args.institutionId ?? "", page: { first, after } }, scope);
-          return { items: response.clinicians, endCursor: response.pageInfo?.endCursor ?? "", hasNextPage: response.pageInfo?.hasNextPage ?? false };
+          return servicePage(response.clinicians, response.pageInfo);
         },
         publicClinicianView,
       );
@@ -38,7 +38,7 @@ export function practitionerQueries(deps: ContextDeps) {
         deps.limits,
         async (first, after) => {
           const response = await practitioners.listPractitioners({ institutionId: args.institutionId, page: { first, after } }, scope);
-          return { items: response.practitioners, endCursor: response.pageInfo?.endCursor ?? "", hasNextPage: response.pageInfo?.hasNextPage ?? false };
+          return servicePage(response.practitioners, response.pageInfo);
         },
         practitionerSummaryView,
       );

@@ -7,7 +7,7 @@ import {
   registerInstitutionRequest,
   setRegulatorConnectionRequest,
 } from "./mapping.js";
-import { connection } from "../../paging/connection.js";
+import { connection, servicePage } from "../../paging/connection.js";
 import { callScope, type HttpContext, present } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 
@@ -29,7 +29,7 @@ function institutionResolvers(deps: ContextDeps) {
         deps.limits,
         async (first, after) => {
           const response = await institutions().listPublicInstitutions({ page: { first, after } }, scope);
-          return { items: response.institutions, endCursor: response.pageInfo?.endCursor ?? "", hasNextPage: response.pageInfo?.hasNextPage ?? false };
+          return servicePage(response.institutions, response.pageInfo);
         },
         publicInstitutionView,
       );

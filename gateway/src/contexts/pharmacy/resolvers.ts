@@ -1,20 +1,15 @@
-import type { PageInfo } from "@ihp/contracts";
 import { PharmacyServiceService, type Prescription } from "@ihp/contracts/pharmacy";
 import { AuthenticationError } from "@ihp/platform";
 import type * as Gql from "../../gen/graphql.js";
 import { publicStream } from "../../grpc/publicStream.js";
 import { requestTrace } from "../../http/requestTrace.js";
-import { connection, type ServicePage } from "../../paging/connection.js";
+import { connection, servicePage } from "../../paging/connection.js";
 import { callScope, type HttpContext, present, type WsContext } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 import { coverageView, dispenseRequest, orderLines, orderSerials, paymentRequest, prescriptionView, queueChangeView } from "./mapping.js";
 
 function answered(response: { readonly prescription?: Prescription | undefined }): Gql.PharmacyPrescription {
   return prescriptionView(present(response.prescription, "prescription"));
-}
-
-function page<T>(items: readonly T[], pageInfo: PageInfo | undefined): ServicePage<T> {
-  return { items, endCursor: pageInfo?.endCursor ?? "", hasNextPage: pageInfo?.hasNextPage ?? false };
 }
 
 function pharmacyResolvers(deps: ContextDeps) {
@@ -36,7 +31,7 @@ function pharmacyResolvers(deps: ContextDeps) {
         async (first, after) => {
           const { pharmacy, scope } = await call(context);
           const response = await pharmacy.listReviewQueue({ institutionId: args.institutionId, page: { first, after } }, scope);
-          return page(response.items, response.pageInfo);
+          return servicePage(response.items, response.pageInfo);
         },
         prescriptionView,
       );
@@ -56,7 +51,7 @@ function pharmacyResolvers(deps: ContextDeps) {
         async (first, after) => {
           const { pharmacy, scope } = await call(context);
           const response = await pharmacy.listMyPrescriptions({ page: { first, after } }, scope);
-          return page(response.prescriptions, response.pageInfo);
+          return servicePage(response.prescriptions, response.pageInfo);
         },
         prescriptionView,
       );

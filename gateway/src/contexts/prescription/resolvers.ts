@@ -1,6 +1,6 @@
 import { type Prescription, PrescriptionServiceService } from "@ihp/contracts/prescription";
 import type * as Gql from "../../gen/graphql.js";
-import { connection } from "../../paging/connection.js";
+import { connection, servicePage } from "../../paging/connection.js";
 import { callScope, type HttpContext, present } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 import { confirmLinesRequest, confirmLongTermPlanRequest, draftRequest, prescriptionSummaryView, prescriptionView, reviseRequest, signRequest } from "./mapping.js";
@@ -32,11 +32,7 @@ function prescriptionResolvers(deps: ContextDeps) {
         deps.limits,
         async (first, after) => {
           const response = await prescriptions.listMyPrescriptions({ page: { first, after } }, scope);
-          return {
-            items: response.prescriptions,
-            endCursor: response.pageInfo?.endCursor ?? "",
-            hasNextPage: response.pageInfo?.hasNextPage ?? false,
-          };
+          return servicePage(response.prescriptions, response.pageInfo);
         },
         prescriptionSummaryView,
       );
