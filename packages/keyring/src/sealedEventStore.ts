@@ -248,6 +248,8 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
         const fingerprint = stored?.state === "live" ? createHash("sha256").update(stored.wrapped.bytes).digest("hex") : "";
         await appendFenceEvent(request, "SubjectKeyDestroyed", fence.generation, { keyFingerprint: fingerprint });
       }
+      // Held opened values go once the fence is in the log, and again once the key is gone: a read between the two
+      // (the key still live) may have put some back.
       opened.clear();
       await ring.destroy(ref);
       opened.clear();

@@ -1,21 +1,14 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type EventMetadata, type EventStore, type ReadStreamOptions, type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
+import { type EventStore, type ReadStreamOptions, type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createKeyRing, ERASED, openKeyFileCustody, sealedEventStore, type SealingPolicy } from "../src/index.js";
 import { OpenedStreams } from "../src/openedStreams.js";
 import { openSqliteDataKeyStore } from "../src/sqlite/index.js";
+import { metadata } from "./support/eventMetadata.js";
 
-const metadata: EventMetadata = {
-  actorId: "physician-1",
-  actorRole: "physician",
-  tenantId: "hospital-1",
-  correlationId: "c",
-  causationId: "c",
-  occurredAt: "2026-12-06T08:00:00.000Z",
-};
 const policy: SealingPolicy = {
   events: { MessagePosted: { subject: (data) => data.patientId as string, retentionClass: "clinical", fields: ["text"] } },
 };

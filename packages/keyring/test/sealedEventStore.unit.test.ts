@@ -1,21 +1,14 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { canSubscribeToStream, subscribeToStream, uuidv7, type EventMetadata, type JsonObject, type StoredEvent } from "@ihp/eventsourcing";
+import { canSubscribeToStream, subscribeToStream, uuidv7, type JsonObject, type StoredEvent } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { afterEach, describe, expect, it } from "vitest";
 import { createKeyRing, ERASED, openKeyFileCustody, sealedEventStore, type SealingPolicy } from "../src/index.js";
 import { openSqliteDataKeyStore } from "../src/sqlite/index.js";
+import { metadata } from "./support/eventMetadata.js";
 
 const CANARY = "CANARY-7f3a-电话13800138000";
-const metadata: EventMetadata = {
-  actorId: "physician-1",
-  actorRole: "physician",
-  tenantId: "hospital-1",
-  correlationId: "c",
-  causationId: "c",
-  occurredAt: "2026-12-06T08:00:00.000Z",
-};
 const policy: SealingPolicy = {
   events: {
     MessagePosted: { subject: (data) => data.patientId as string, retentionClass: "clinical", fields: ["text"] },

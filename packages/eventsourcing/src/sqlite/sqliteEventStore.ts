@@ -82,8 +82,8 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
 
   private readonly statements: {
     readonly lastEvent: Database.Statement<[], { position: number; hash: string }>;
-    readonly readStream: Database.Statement<[string, number], EventRow>;
-    readonly readStreamAfter: Database.Statement<[string, number, number], EventRow>;
+    /** A stream's events after a revision, at most LIMIT of them (SQLite: -1 for all). */
+    readonly readStream: Database.Statement<[string, number, number], EventRow>;
     readonly readAll: Database.Statement<[number, number], EventRow>;
     readonly iterateAll: Database.Statement<[], EventRow>;
   };
@@ -100,8 +100,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
     this.writer = options.path === ":memory:" || options.inlineWrites === true ? inlineWriter(this.db) : threadWriter(options.path);
     this.statements = {
       lastEvent: this.db.prepare("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"),
-      readStream: this.db.prepare("SELECT * FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision"),
-      readStreamAfter: this.db.prepare("SELECT * FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision LIMIT ?"),
+      readStream: this.db.prepare("SELECT * FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision LIMIT ?"),
       readAll: this.db.prepare("SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?"),
       iterateAll: this.db.prepare("SELECT * FROM events ORDER BY position"),
     };
@@ -126,7 +125,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
 
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     if (this.closed) return Promise.reject(new StoreClosedError());
-    return Promise.resolve(this.statements.readStream.all(streamId, options.after ?? -1).map(rowToEvent));
+    return Promise.resolve(this.statements.readStream.all(streamId, options.after ?? -1, -1).map(rowToEvent));
   }
 
   readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
@@ -158,7 +157,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
    */
   subscribeStream(streamId: string, options: StreamSubscribeOptions = {}): AsyncGenerator<StoredEvent> {
     const read = (after: number, limit: number): StoredEvent[] =>
-      this.statements.readStreamAfter.all(streamId, after, limit).map(rowToEvent);
+      this.statements.readStream.all(streamId, after, limit).map(rowToEvent);
     const following = { signal: this.signal, read, closed: () => this.closed, pollIntervalMs: () => this.pollIntervalMs };
     return followStream(following, streamId, options);
   }
