@@ -132,4 +132,32 @@ describe("IDN-03 passkey registration and step-up", () => {
     const malformed = () => h.passkeys.startStepUp(admin, { requestId: rid(), consultId: "", objectKind: "", objectId: "" });
     expect(await refusedWith(h.store, malformed)).toBe("ROLE_NOT_ALLOWED");
   });
+
+  it("IDN-03 (issue 15): step-ups are kept in the session's stream, so the account's stream does not grow with consults", async () => {
+    h = await passkeyHarness("national", AFTER_V2);
+    const { doctor, device } = await withPasskey();
+    const accountStream = `identity-account-${DOCTOR}`;
+    const before = (await h.store.readStream(accountStream)).length;
+    for (const id of ["consult-0001", "consult-0002", "consult-0003"]) {
+      const object = { kind: "CONSULT", id } as const;
+      await stepUp(doctor, device.assert(await challengeFor(doctor, object)), "WEBAUTHN", object);
+      await h.accounts.requireClinicalSession(doctor, DOCTOR, object);
+    }
+    expect((await h.store.readStream(accountStream)).length).toBe(before);
+    const session = await h.store.readStream(`identity-session-${doctor.principal.sessionId ?? ""}`);
+    expect(session.filter((event) => event.type === "SteppedUp").map((event) => event.data["consultId"])).toEqual(["consult-0001", "consult-0002", "consult-0003"]);
+  });
+
+  it("IDN-03 (issue 15): a new login carries the passkey's counter forward from the session it supersedes", async () => {
+    h = await passkeyHarness("national", AFTER_V2);
+    const { doctor, device } = await withPasskey();
+    await stepUp(doctor, device.assert(await challengeFor(doctor), { counter: 7 }));
+    const relogged = await h.accounts.login({ loginName: "dr.wang", password: PASSWORD }, {}, "corr-2");
+    const next = { ...doctor, principal: { ...doctor.principal, sessionId: relogged.sessionId } };
+    const loggedIn = (await h.store.readStream(`identity-account-${DOCTOR}`)).filter((event) => event.type === "LoggedIn").at(-1);
+    expect(loggedIn?.data["passkeyCounters"]).toEqual({ [device.credentialId]: 7 });
+    const options = await challengeFor(next);
+    expect(await refusedWith(h.store, () => stepUp(next, device.assert(options, { counter: 5 })))).toBe("WEBAUTHN_COUNTER_REGRESSED");
+    expect((await stepUp(next, device.assert(await challengeFor(next), { counter: 8 }))).sessionId).toBe(relogged.sessionId);
+  });
 });

@@ -112,4 +112,25 @@ describe("step-up", () => {
     const session = requireCurrentSession(after, "s-2", POLICY, minutes(3));
     expect(freshStepUp(after, session, consult("consult-1"), minutes(3))).toBeUndefined();
   });
+
+  it("IDN-08 (issue 15): an old session's events read after a later login (its own stream) count for nothing", () => {
+    const active: AccountEvent = { type: "SessionActive", data: { subjectId: DOCTOR, sessionId: "s-1", at: minutes(25).toISOString() } };
+    const after = account([...history, loggedIn("s-2", minutes(2), "s-1"), steppedUp, active]);
+    const session = requireCurrentSession(after, "s-2", POLICY, minutes(3));
+    expect(freshStepUp(after, session, consult("consult-1"), minutes(3))).toBeUndefined();
+    expect(session.lastActivityAt).toBe(minutes(2).toISOString());
+  });
+
+  it("IDN-03 (issue 15): a registration challenge is used once its passkey is registered, whichever stream is read first", () => {
+    const registered: AccountEvent = {
+      type: "PasskeyRegistered",
+      data: { subjectId: DOCTOR, credentialId: "cred-1", publicKey: "pk", counter: 0, challenge: "ch-1", sessionId: "s-1", at: minutes(1).toISOString() },
+    };
+    const issued: AccountEvent = {
+      type: "WebAuthnChallengeIssued",
+      data: { subjectId: DOCTOR, challenge: "ch-1", purpose: "REGISTRATION", sessionId: "s-1", at: AT.toISOString(), expiresAt: minutes(5).toISOString() },
+    };
+    expect(account([...history, issued, registered]).challenges[0]?.used).toBe(true);
+    expect(account([...history, registered, issued]).challenges[0]?.used).toBe(true);
+  });
 });

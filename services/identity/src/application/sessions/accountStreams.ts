@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
+import { type Decider, type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
 import type { Principal } from "@ihp/platform";
 import {
   type AccountCommand,
@@ -8,6 +8,7 @@ import {
   accountDecider,
   isAccountEventType,
   type LoginNameClaimed,
+  SESSION_COMMANDS,
 } from "../../domain/sessions/index.js";
 import type { Caller } from "../caller.js";
 
@@ -27,6 +28,11 @@ export function accountStreamId(subjectId: string): string {
   return `identity-account-${subjectId}`;
 }
 
+/** A login session's own events: its activity, WebAuthn challenges and step-ups (issue 15: bounded by the session). */
+export function sessionStreamId(sessionId: string): string {
+  return `identity-session-${sessionId}`;
+}
+
 export function loginNameStreamId(loginIndex: string): string {
   return `identity-login-${loginIndex}`;
 }
@@ -41,8 +47,23 @@ export function toLoginNameEvent(event: StoredEvent): LoginNameClaimed {
   return { type: event.type, data: event.data } as unknown as LoginNameClaimed;
 }
 
+/** The events of the account's current session, from its own stream; none when no one is logged in. */
+async function currentSessionEvents(store: EventStore, state: AccountState): Promise<AccountEvent[]> {
+  const sessionId = state.status === "open" ? state.account.session?.sessionId : undefined;
+  return sessionId === undefined ? [] : (await store.readStream(sessionStreamId(sessionId))).map(toAccountEvent);
+}
+
+function foldOnto(state: AccountState, events: readonly AccountEvent[]): AccountState {
+  return events.reduce(accountDecider.evolve, state);
+}
+
+/**
+ * The account as it is: its own stream, then its current session's. The two are one aggregate stored in two streams;
+ * the account's stream holds what outlives a session (password, logins, passkeys) and grows with logins only.
+ */
 export async function loadAccount(store: EventStore, subjectId: string): Promise<AccountState> {
-  return fold(accountDecider, (await store.readStream(accountStreamId(subjectId))).map(toAccountEvent));
+  const state = fold(accountDecider, (await store.readStream(accountStreamId(subjectId))).map(toAccountEvent));
+  return foldOnto(state, await currentSessionEvents(store, state));
 }
 
 /** The subject a login name belongs to, by the name's blind index. */
@@ -72,10 +93,26 @@ export async function runAccountCommand(
     causationId: requestId ?? deps.newId(),
     ...caller.trace,
   };
+  const { store } = deps;
+  const accountState = fold(accountDecider, (await store.readStream(accountStreamId(account.subjectId))).map(toAccountEvent));
+  const inSession = SESSION_COMMANDS.has(command.type) && "sessionId" in command && command.sessionId !== undefined;
+  // A session's command is decided on the account as read and appended to the session's stream, whose revision
+  // guards it (a challenge answered twice, two step-ups at once). A command of the account's own stream is decided
+  // with the current session's events folded in (a registration challenge, the counters a login carries forward);
+  // the account stream's revision guards it, and a login meanwhile makes those events count for nothing.
+  const decider: Decider<AccountCommand, AccountEvent, AccountState> = inSession
+    ? { ...accountDecider, initialState: accountState }
+    : withSessionEvents(await currentSessionEvents(store, accountState));
+  const streamId = inSession ? sessionStreamId(command.sessionId) : accountStreamId(account.subjectId);
   return handleCommand(
-    deps.store,
-    accountDecider,
-    { streamId: accountStreamId(account.subjectId), command, metadata, ...(requestId === undefined ? {} : { requestId }), now: command.at },
+    store,
+    decider,
+    { streamId, command, metadata, ...(requestId === undefined ? {} : { requestId }), now: command.at },
     { newEventId: deps.newId, toDomainEvent: toAccountEvent },
   );
+}
+
+function withSessionEvents(events: readonly AccountEvent[]): Decider<AccountCommand, AccountEvent, AccountState> {
+  if (events.length === 0) return accountDecider;
+  return { ...accountDecider, decide: (command, state) => accountDecider.decide(command, foldOnto(state, events)) };
 }

@@ -18,6 +18,11 @@ export type LoggedInData = {
   /** The session this login replaced (IDN-08); "" when there was none. */
   readonly supersededSessionId: string;
   readonly at: string;
+  /**
+   * The passkeys' signature counters as the superseded session left them (credential id → counter; counters of 0
+   * are left out). Step-ups are recorded in their session's stream, so the next session starts from these.
+   */
+  readonly passkeyCounters?: Readonly<Record<string, number>>;
 };
 export type SteppedUpData = {
   readonly subjectId: string;

@@ -10,7 +10,7 @@ export type {
   StepUpCommand,
   TouchSession,
 } from "./commands.js";
-export { accountDecider, loginNameDecider, NO_ACCOUNT } from "./decider.js";
+export { accountDecider, loginNameDecider, NO_ACCOUNT, SESSION_COMMANDS } from "./decider.js";
 export type { AccountState, LoginNameState } from "./decider.js";
 export { isAccountEventType } from "./events.js";
 export type {

@@ -77,7 +77,8 @@ export function steppedUp(command: StepUpCommand, account: Account, session: Ses
 export function withChallenge(account: Account, event: WebAuthnChallengeIssued): Account {
   const { challenge, purpose, sessionId, objectKind, objectId, at, expiresAt } = event.data;
   const object: ClinicalObject | undefined = objectKind === undefined || objectId === undefined ? undefined : { kind: objectKind, id: objectId };
-  const issued: PendingChallenge = { challenge, purpose: purpose satisfies ChallengePurpose, sessionId, object, expiresAt, used: false };
+  const used = account.passkeys.some((passkey) => passkey.challenge === challenge);
+  const issued: PendingChallenge = { challenge, purpose: purpose satisfies ChallengePurpose, sessionId, object, expiresAt, used };
   return { ...account, challenges: [...account.challenges.filter((old) => old.expiresAt > at), issued] };
 }
 
@@ -88,7 +89,7 @@ export function withChallengeUsed(account: Account, challenge: string | undefine
 
 export function withPasskey(account: Account, event: PasskeyRegistered): Account {
   const { credentialId, publicKey, counter, challenge, at } = event.data;
-  return withChallengeUsed({ ...account, passkeys: [...account.passkeys, { credentialId, publicKey, counter, registeredAt: at }] }, challenge);
+  return withChallengeUsed({ ...account, passkeys: [...account.passkeys, { credentialId, publicKey, counter, registeredAt: at, challenge }] }, challenge);
 }
 
 /** After a passkey step-up: its challenge is used and the credential's counter is the one it presented. */

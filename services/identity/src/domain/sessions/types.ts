@@ -55,7 +55,10 @@ export interface Account {
   /** ISO instant until which logins are refused; undefined when not locked. */
   readonly lockedUntil: string | undefined;
   readonly session: Session | undefined;
-  /** Step-ups of the current session. */
+  /**
+   * Step-ups of the current session. The session's own events (activity, challenges, step-ups) are recorded in the
+   * session's stream, not the account's, so an account's stream does not grow with every consult.
+   */
   readonly stepUps: readonly StepUp[];
   /** WebAuthn credentials registered by the account holder (IDN-03). */
   readonly passkeys: readonly Passkey[];
@@ -69,6 +72,8 @@ export type Passkey = {
   readonly publicKey: string;
   readonly counter: number;
   readonly registeredAt: string;
+  /** The registration challenge it answered: used from then on, in whichever order the streams are read. */
+  readonly challenge?: string;
 };
 
 export const CHALLENGE_PURPOSES = ["REGISTRATION", "STEP_UP"] as const;
