@@ -54,7 +54,7 @@ async function currentSessionEvents(store: EventStore, state: AccountState): Pro
 }
 
 function foldOnto(state: AccountState, events: readonly AccountEvent[]): AccountState {
-  return events.reduce(accountDecider.evolve, state);
+  return events.reduce((next, event) => accountDecider.evolve(next, event), state);
 }
 
 /**

@@ -122,8 +122,17 @@ const ANY_ROLE: readonly Role[] = ["patient", "physician", "nurse", "pharmacist"
 const PRACTITIONER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** A practitioner's signing keys: enrolments and revocations (IDN-09). */
 export function signingStreamId(practitionerId: string): string {
   return `identity-signing-${practitionerId}`;
+}
+
+/**
+ * The signatures a practitioner made on one UTC day (issue 15): a signature is found again by its signer and time, and
+ * the keys' stream does not grow with every document.
+ */
+export function signaturesStreamId(practitionerId: string, signedAt: Date): string {
+  return `identity-signatures-${practitionerId}-${signedAt.toISOString().slice(0, 10)}`;
 }
 
 function toSigningEvent(event: StoredEvent): SigningEvent {
@@ -140,19 +149,35 @@ export function createSignatures(options: SignaturesOptions): Signatures {
   const { store, audit, clock, ca, vault } = options;
   const pipeline = commandPipeline(store, signingDecider, { newEventId: options.newId, toDomainEvent: toSigningEvent });
 
-  async function load(practitionerId: string): Promise<{ keys: SigningKeys; history: readonly StoredEvent[] }> {
-    const history = await store.readStream(signingStreamId(practitionerId));
-    const keys = fold(signingDecider, history.map(toSigningEvent));
-    return { keys: { ...keys, practitionerId }, history };
+  async function load(practitionerId: string): Promise<SigningKeys> {
+    const keys = fold(signingDecider, (await store.readStream(signingStreamId(practitionerId))).map(toSigningEvent));
+    return { ...keys, practitionerId };
   }
 
-  /** One command on a practitioner's signing keys; `prepare` (signing) runs on the keys as read, for a new request id only. */
-  function execute(caller: Caller, role: string, tenantId: string, practitionerId: string, requestId: string, command: SigningCommand | { at: Date; prepare: (keys: SigningKeys) => SigningCommand }) {
-    const acting = { actorId: caller.principal.subject, role, tenantId, correlationId: caller.correlationId, trace: caller.trace };
-    const base = { streamId: signingStreamId(practitionerId), requestId, acting };
-    return "prepare" in command
-      ? pipeline({ ...base, now: command.at, prepare: (keys) => command.prepare({ ...keys, practitionerId }) })
-      : pipeline({ ...base, now: command.at, command });
+  function acting(caller: Caller, role: string, tenantId: string) {
+    return { actorId: caller.principal.subject, role, tenantId, correlationId: caller.correlationId, trace: caller.trace };
+  }
+
+  /** One command on a practitioner's signing keys. */
+  function execute(caller: Caller, role: string, tenantId: string, practitionerId: string, requestId: string, command: SigningCommand & { at: Date }) {
+    return pipeline({ streamId: signingStreamId(practitionerId), requestId, acting: acting(caller, role, tenantId), now: command.at, command });
+  }
+
+  /**
+   * A signature, decided on the keys as read and recorded in the day's signatures stream; `prepare` (signing) runs for
+   * a new request id only. A revocation recorded meanwhile with a time at or before the signature's makes it refused:
+   * verification would not accept it either (the signature stays in the log as made, and never counts).
+   */
+  async function recordSignature(caller: Caller, role: string, tenantId: string, practitionerId: string, requestId: string, at: Date, prepare: (keys: SigningKeys) => SigningCommand) {
+    const keys = await load(practitionerId);
+    const signing = commandPipeline(store, { ...signingDecider, initialState: keys }, { newEventId: options.newId, toDomainEvent: toSigningEvent });
+    const result = await signing({ streamId: signaturesStreamId(practitionerId, at), requestId, acting: acting(caller, role, tenantId), now: at, prepare });
+    const signed = result.events.find((event) => event.type === "DocumentSigned");
+    if (signed === undefined) throw new Error("signing appended no DocumentSigned event");
+    const data = signed.data as unknown as DocumentSignedData;
+    const key = keyBySerial(await load(practitionerId), data.certificateSerial);
+    if (key?.revokedAt !== undefined && Date.parse(key.revokedAt) <= Date.parse(data.signedAt)) throw refusal("NO_VALID_SIGNING_CERT");
+    return data;
   }
 
   /** institution_admin of the practitioner's institution, or system. */
@@ -207,7 +232,7 @@ export function createSignatures(options: SignaturesOptions): Signatures {
         const now = clock();
         const { role, signer } = await administrator(caller.principal, input.practitionerId, now);
         const requestId = requireRequestId(input.requestId);
-        const { keys } = await load(input.practitionerId);
+        const keys = await load(input.practitionerId);
         if (keyBySerial(keys, input.serial) === undefined) throw refusal("CERTIFICATE_NOT_FOUND");
         await ca.revoke(input.serial, input.reason, now);
         const result = await execute(caller, role, signer?.institutionId ?? caller.principal.tenantId, input.practitionerId, requestId, {
@@ -241,29 +266,24 @@ export function createSignatures(options: SignaturesOptions): Signatures {
         if (signer === undefined || !signer.active) throw refusal("SIGNER_NOT_ACTIVE");
         const requestId = requireRequestId(input.requestId);
         requireDocument(input.documentType, input.documentId, input.canonicalDocument.length);
-        // The keys are read once; a repeated request id answers with its first signature, signing nothing again.
+        // A repeated request id answers with its first signature, signing nothing again.
         const role = caller.principal.roles.find((granted) => SIGNER_ROLES.includes(granted)) ?? "physician";
-        const result = await execute(caller, role, signer.institutionId, practitionerId, requestId, {
-          at: now,
-          prepare: (keys) => {
-            const key = activeKey(keys, now);
-            const { algorithm, serial } = key.certificate;
-            const privateKey = Buffer.from(vault.open(key.sealedPrivateKey, keyBinding(practitionerId, serial))).toString("hex");
-            return {
-              type: "RecordSignature",
-              practitionerId,
-              documentType: input.documentType,
-              documentId: input.documentId,
-              documentHash: Buffer.from(documentHash(algorithm, input.canonicalDocument)).toString("hex"),
-              serial,
-              value: Buffer.from(signMessage(algorithm, privateKey, input.canonicalDocument)).toString("base64"),
-              at: now,
-            };
-          },
+        const signed = await recordSignature(caller, role, signer.institutionId, practitionerId, requestId, now, (keys) => {
+          const key = activeKey(keys, now);
+          const { algorithm, serial } = key.certificate;
+          const privateKey = Buffer.from(vault.open(key.sealedPrivateKey, keyBinding(practitionerId, serial))).toString("hex");
+          return {
+            type: "RecordSignature",
+            practitionerId,
+            documentType: input.documentType,
+            documentId: input.documentId,
+            documentHash: Buffer.from(documentHash(algorithm, input.canonicalDocument)).toString("hex"),
+            serial,
+            value: Buffer.from(signMessage(algorithm, privateKey, input.canonicalDocument)).toString("base64"),
+            at: now,
+          };
         });
-        const signed = result.events.find((event) => event.type === "DocumentSigned");
-        if (signed === undefined) throw new Error("signing appended no DocumentSigned event");
-        return record(signed.data as unknown as DocumentSignedData, signer.profession);
+        return record(signed, signer.profession);
       });
     },
 
@@ -288,7 +308,7 @@ export function createSignatures(options: SignaturesOptions): Signatures {
     const invalid = (reasonCode: VerifyReason) => ({ valid: false, reasonCode });
     if (expectedSignerId !== "" && expectedSignerId !== signature.signerId) return invalid("SIGNER_MISMATCH");
     if (!PRACTITIONER_ID.test(signature.signerId)) return invalid("CERTIFICATE_UNKNOWN");
-    const { keys, history } = await load(signature.signerId);
+    const keys = await load(signature.signerId);
     const key = keyBySerial(keys, signature.certificateSerial);
     if (key === undefined) return invalid("CERTIFICATE_UNKNOWN");
     const { certificate } = key;
@@ -312,7 +332,7 @@ export function createSignatures(options: SignaturesOptions): Signatures {
     if (!verifyMessage(algorithm, certificate.publicKey, document, signature.value)) return invalid("SIGNATURE_INVALID");
     // The log is the record of what was signed and when: a value the service never recorded (a key used outside it,
     // a signing time moved before a revocation) does not count as this practitioner's signature.
-    const recorded = history.some((event) => {
+    const recorded = (await store.readStream(signaturesStreamId(signature.signerId, signedAt))).some((event) => {
       if (event.type !== "DocumentSigned") return false;
       const data = event.data as unknown as DocumentSignedData;
       return data.certificateSerial === certificate.serial && data.value === signature.value.toString("base64") && data.signedAt === signedAt.toISOString();
