@@ -116,4 +116,19 @@ describe("REC-09 care relationships from consult events (issue 13 item 6)", () =
     now = new Date(now.getTime() + 2 * 3_600_000);
     expect((await refusalOf(patients.call("getPatient", { patientId: childId }, await physicianToken(PHYSICIAN)))).code).toBe("NO_CARE_RELATIONSHIP");
   });
+
+  it("REC-09 (issue 15): a ConsultStarted delivered again after the consult ended does not open the care again", async () => {
+    const again = ConsultStarted.encode({
+      consultId: "consult-care-1",
+      institutionId: INSTITUTION,
+      consultType: "FOLLOW_UP",
+      departmentCode: "07",
+      patientId: childId,
+      physicianId: PHYSICIAN,
+      startedAt: new Date(now.getTime() - 73 * 3_600_000).toISOString(),
+      priorRecordId: "",
+    }).finish();
+    await bus.publish(consultMessage("ConsultStarted", again, "consult-care-1"));
+    expect((await refusalOf(patients.call("getPatient", { patientId: childId }, await physicianToken(PHYSICIAN)))).code).toBe("NO_CARE_RELATIONSHIP");
+  });
 });

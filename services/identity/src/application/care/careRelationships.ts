@@ -32,11 +32,12 @@ export interface CareRelationships {
 /** Identity records consult facts as a service on its own (not a person's act). */
 const SERVICE_ACTOR = { actorId: "identity", actorRole: "system" } as const;
 
-export function careStreamId(patientId: string): string {
-  return `identity-care-${patientId}`;
+/** One patient's care by one physician: what isTreating reads (issue 15: not every consult the patient ever had). */
+export function careStreamId(patientId: string, physicianId: string): string {
+  return `identity-care-${patientId}-${physicianId}`;
 }
 
-/** Which patient a consult is about: ConsultCompleted and ConsultTerminated do not say. */
+/** Which patient and physician a consult is about: ConsultCompleted and ConsultTerminated do not say. */
 function consultIndexStreamId(consultId: string): string {
   return `identity-care-consult-${consultId}`;
 }
@@ -49,7 +50,16 @@ function toCareEvent(event: StoredEvent): CareEvent {
 export function createCareRelationships(options: CareRelationshipsOptions): CareRelationships {
   const { store } = options;
 
-  async function record(streamId: string, command: CareCommand, institutionId: string, source: FactSource, at: Date) {
+  function recordStart(fact: CareStartedData, source: FactSource) {
+    const command: CareCommand = { type: "RecordCareStarted", ...fact };
+    return record(careStreamId(fact.patientId, fact.physicianId), command, fact.institutionId, source, new Date(fact.startedAt), `care-started-${fact.consultId}`);
+  }
+
+  /**
+   * `requestId`, on the pair's stream: the consult's start or end is recorded there once, whatever was recorded for
+   * the pair since (its state keeps only open consults).
+   */
+  async function record(streamId: string, command: CareCommand, institutionId: string, source: FactSource, at: Date, requestId?: string) {
     await handleCommand(
       store,
       careDecider,
@@ -58,6 +68,7 @@ export function createCareRelationships(options: CareRelationshipsOptions): Care
         command,
         metadata: { ...SERVICE_ACTOR, tenantId: institutionId, correlationId: source.correlationId || source.messageId, causationId: source.messageId },
         now: at,
+        ...(requestId === undefined ? {} : { requestId }),
       },
       { newEventId: options.newId, toDomainEvent: toCareEvent },
     );
@@ -65,23 +76,23 @@ export function createCareRelationships(options: CareRelationshipsOptions): Care
 
   return {
     async started(fact, source) {
-      const at = new Date(fact.startedAt);
-      const command: CareCommand = { type: "RecordCareStarted", ...fact };
-      await record(consultIndexStreamId(fact.consultId), command, fact.institutionId, source, at);
-      await record(careStreamId(fact.patientId), command, fact.institutionId, source, at);
+      await record(consultIndexStreamId(fact.consultId), { type: "RecordCareStarted", ...fact }, fact.institutionId, source, new Date(fact.startedAt));
+      await recordStart(fact, source);
     },
 
     async ended(fact, source) {
       const [indexed] = await store.readStream(consultIndexStreamId(fact.consultId));
       if (indexed === undefined) throw new Error(`consult ${fact.consultId} ended before identity learnt that it started`);
-      const { patientId } = (toCareEvent(indexed) as Extract<CareEvent, { type: "CareStarted" }>).data;
+      const started = (toCareEvent(indexed) as Extract<CareEvent, { type: "CareStarted" }>).data;
+      // Again, in case the start reached the consult's index and not the pair's stream (a crash in between).
+      await recordStart(started, source);
       const command: CareCommand = { type: "RecordCareEnded", consultId: fact.consultId, endedAt: fact.endedAt };
-      await record(careStreamId(patientId), command, fact.institutionId, source, new Date(fact.endedAt));
+      await record(careStreamId(started.patientId, started.physicianId), command, fact.institutionId, source, new Date(fact.endedAt), `care-ended-${fact.consultId}`);
     },
 
     async isTreating({ physicianId, institutionId, patientId, at }) {
-      const state = fold(careDecider, (await store.readStream(careStreamId(patientId))).map(toCareEvent));
-      return isTreating(state, physicianId, institutionId, at, options.hoursAfterEnd);
+      const state = fold(careDecider, (await store.readStream(careStreamId(patientId, physicianId))).map(toCareEvent));
+      return isTreating(state, institutionId, at, options.hoursAfterEnd);
     },
   };
 }

@@ -31,45 +31,49 @@ export type CareCommand =
   | ({ readonly type: "RecordCareStarted" } & CareStartedData)
   | ({ readonly type: "RecordCareEnded" } & CareEndedData);
 
-export type CareRelationship = CareStartedData & { readonly endedAt: string | undefined };
-
-/** A patient's consults as identity knows them (stream identity-care-<patientId>), by consult id. */
-export type CareState = { readonly consults: ReadonlyMap<string, CareRelationship> };
+/**
+ * The care between one patient and one physician (stream identity-care-<patientId>-<physicianId>): their consults
+ * still open, and per institution when the last one ended. Small whatever the pair's history: a fold costs a few
+ * operations per event (issue 15).
+ */
+export type CareState = {
+  readonly open: ReadonlyMap<string, CareStartedData>;
+  /** Institution id → the latest ISO instant a consult of the pair there ended. */
+  readonly lastEndedAt: ReadonlyMap<string, string>;
+};
 
 /** Redeliveries and replays change nothing: a consult starts once and ends once. */
 export const careDecider: Decider<CareCommand, CareEvent, CareState> = {
-  initialState: { consults: new Map() },
+  initialState: { open: new Map(), lastEndedAt: new Map() },
   evolve(state, event) {
-    const consults = new Map(state.consults);
-    if (event.type === "CareStarted") consults.set(event.data.consultId, { ...event.data, endedAt: undefined });
-    else {
-      const known = consults.get(event.data.consultId);
-      if (known !== undefined) consults.set(event.data.consultId, { ...known, endedAt: event.data.endedAt });
-    }
-    return { consults };
+    if (event.type === "CareStarted") return { ...state, open: new Map(state.open).set(event.data.consultId, event.data) };
+    const known = state.open.get(event.data.consultId);
+    if (known === undefined) return state;
+    const open = new Map(state.open);
+    open.delete(event.data.consultId);
+    const previous = state.lastEndedAt.get(known.institutionId);
+    if (previous !== undefined && Date.parse(previous) >= Date.parse(event.data.endedAt)) return { ...state, open };
+    return { open, lastEndedAt: new Map(state.lastEndedAt).set(known.institutionId, event.data.endedAt) };
   },
   decide(command, state) {
-    const known = state.consults.get(command.consultId);
+    const open = state.open.has(command.consultId);
     if (command.type === "RecordCareStarted") {
-      if (known !== undefined) return [];
+      if (open) return [];
       const { type: _type, ...data } = command;
       return [{ type: "CareStarted", data }];
     }
-    if (known === undefined || known.endedAt !== undefined) return [];
+    if (!open) return [];
     return [{ type: "CareEnded", data: { consultId: command.consultId, endedAt: command.endedAt } }];
   },
 };
 
 /**
- * Whether `physicianId`, acting for `institutionId`, is treating the patient at `at`: a consult of theirs with the
- * patient at that institution is open, or ended at most `hoursAfterEnd` ago (prescription review questions and
+ * Whether the pair's physician, acting for `institutionId`, is treating the patient at `at`: a consult of theirs with
+ * the patient at that institution is open, or ended at most `hoursAfterEnd` ago (prescription review questions and
  * corrections come after the consult closes).
  */
-export function isTreating(state: CareState, physicianId: string, institutionId: string, at: Date, hoursAfterEnd: number): boolean {
-  const limit = at.getTime() - hoursAfterEnd * 3_600_000;
-  for (const care of state.consults.values()) {
-    if (care.physicianId !== physicianId || care.institutionId !== institutionId) continue;
-    if (care.endedAt === undefined || Date.parse(care.endedAt) >= limit) return true;
-  }
-  return false;
+export function isTreating(state: CareState, institutionId: string, at: Date, hoursAfterEnd: number): boolean {
+  for (const care of state.open.values()) if (care.institutionId === institutionId) return true;
+  const ended = state.lastEndedAt.get(institutionId);
+  return ended !== undefined && Date.parse(ended) >= at.getTime() - hoursAfterEnd * 3_600_000;
 }
