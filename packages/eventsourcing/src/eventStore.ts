@@ -76,6 +76,11 @@ export type VerifyFailure =
 export interface ReadStreamOptions {
   /** Only events with a greater revision; -1 (the default) reads the whole stream. */
   readonly after?: number;
+  /**
+   * Only the stream's last event (none for a stream that has none): for a stream whose head alone says what it holds
+   * now (e.g. a passkey's signature counter), read in constant time however long the stream is. Overrides `after`.
+   */
+  readonly last?: boolean;
 }
 
 /**

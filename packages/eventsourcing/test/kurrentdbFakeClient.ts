@@ -74,13 +74,20 @@ export class FakeKurrentClient implements KurrentClient {
   readStream = ((streamName: string, options: ReadStreamOptions = {}) => {
     const records = this.log.filter((record) => record.streamId === streamName);
     const start = options.fromRevision ?? START;
-    if (start === END) throw new Error("fake: reads from END are not modelled");
-    const from = start === START ? 0n : start;
     const maxCount = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
+    let selected: FakeRecord[];
+    if (options.direction === "backwards") {
+      if (start !== END) throw new Error("fake: backwards stream reads only from END");
+      selected = [...records].reverse().slice(0, maxCount);
+    } else {
+      if (start === END) throw new Error("fake: forward reads from END are not modelled");
+      const from = start === START ? 0n : start;
+      selected = records.filter((r) => r.revision >= from).slice(0, maxCount);
+    }
     return (async function* () {
       await Promise.resolve();
       if (records.length === 0) throw new StreamNotFoundError(undefined, streamName);
-      for (const record of records.filter((r) => r.revision >= from).slice(0, maxCount)) yield resolve(record);
+      for (const record of selected) yield resolve(record);
     })();
   }) as KurrentClient["readStream"];
 

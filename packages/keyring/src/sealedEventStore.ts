@@ -227,7 +227,7 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
       return { ...result, events: result.events.map((event) => ({ ...event, data: clear.get(event.id) ?? event.data })) };
     },
     readStream: (streamId, readOptions) =>
-      readOptions?.after === undefined
+      readOptions?.after === undefined && readOptions?.last !== true
         ? opened.read(streamId, (after) => store.readStream(streamId, { after }), openAll)
         : store.readStream(streamId, readOptions).then(openAll),
     readAll: async (readOptions) => openAll(await store.readAll(readOptions)),

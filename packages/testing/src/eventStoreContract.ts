@@ -134,6 +134,18 @@ export function eventStoreContract(name: string, makeStore: () => Promise<StoreU
       expect(await store.readStream(stream("missing"), { after: 0 })).toEqual([]);
     });
 
+    it("reads only a stream's last event when asked, whatever its length; none for a stream that has none", async () => {
+      const { store, stream } = await open();
+      const s = stream("last");
+      await store.append(s, [newEvent("A"), newEvent("B")], "no_stream");
+      await store.append(stream("beside"), [newEvent("X")], "no_stream");
+      await store.append(s, [newEvent("C")], 1);
+      const whole = await store.readStream(s);
+      expect(await store.readStream(s, { last: true })).toEqual(whole.slice(-1));
+      expect(await store.readStream(s, { last: true, after: 0 })).toEqual(whole.slice(-1));
+      expect(await store.readStream(stream("missing"), { last: true })).toEqual([]);
+    });
+
     it("lets exactly one of several concurrent appends at the same revision win", async () => {
       const { store, stream } = await open();
       const s = stream("race");

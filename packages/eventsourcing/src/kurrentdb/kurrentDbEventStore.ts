@@ -14,6 +14,7 @@
 import {
   BACKWARDS,
   END,
+  FORWARDS,
   KurrentDBClient,
   NO_STREAM,
   START as FROM_START,
@@ -145,6 +146,7 @@ export class KurrentDbEventStore implements EventStore {
     if (!streamId.startsWith(this.streamPrefix)) {
       throw new RangeError(`stream ${streamId} is not under this store's prefix ${this.streamPrefix}`);
     }
+    if (options.last === true) return this.readStreamRange(streamId, END, 1, BACKWARDS);
     const after = options.after ?? -1;
     return after < 0 ? this.readWholeStream(streamId) : this.readStreamRange(streamId, BigInt(after + 1), Number.MAX_SAFE_INTEGER);
   }
@@ -204,10 +206,15 @@ export class KurrentDbEventStore implements EventStore {
     return this.readStreamRange(streamId, FROM_START, Number.MAX_SAFE_INTEGER);
   }
 
-  private async readStreamRange(streamId: string, from: typeof FROM_START | bigint, maxCount: number): Promise<StoredEvent[]> {
+  private async readStreamRange(
+    streamId: string,
+    from: typeof FROM_START | typeof END | bigint,
+    maxCount: number,
+    direction: typeof FORWARDS | typeof BACKWARDS = FORWARDS,
+  ): Promise<StoredEvent[]> {
     const events: StoredEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(streamId, { fromRevision: from, maxCount, requiresLeader: true })) {
+      for await (const resolved of this.client.readStream(streamId, { fromRevision: from, maxCount, direction, requiresLeader: true })) {
         const record = resolved.event;
         if (record === undefined || isSystemEventType(record.type)) continue;
         events.push(decodeRecord(record).event);

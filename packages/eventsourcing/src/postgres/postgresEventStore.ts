@@ -149,10 +149,10 @@ export class PostgresEventStore implements EventStore, AnchorableLog, StreamSubs
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     if (this.closed) throw new StoreClosedError();
-    const { rows } = await this.pool.query<PgEventRow>(
-      `SELECT * FROM ${this.table} WHERE stream_id = $1 AND revision > $2 ORDER BY revision`,
-      [streamId, options.after ?? -1],
-    );
+    const { rows } =
+      options.last === true
+        ? await this.pool.query<PgEventRow>(`SELECT * FROM ${this.table} WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1`, [streamId])
+        : await this.pool.query<PgEventRow>(`SELECT * FROM ${this.table} WHERE stream_id = $1 AND revision > $2 ORDER BY revision`, [streamId, options.after ?? -1]);
     return rows.map(rowToEvent);
   }
 

@@ -84,6 +84,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
     readonly lastEvent: Database.Statement<[], { position: number; hash: string }>;
     /** A stream's events after a revision, at most LIMIT of them (SQLite: -1 for all). */
     readonly readStream: Database.Statement<[string, number, number], EventRow>;
+    readonly readLast: Database.Statement<[string], EventRow>;
     readonly readAll: Database.Statement<[number, number], EventRow>;
     readonly iterateAll: Database.Statement<[], EventRow>;
   };
@@ -101,6 +102,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
     this.statements = {
       lastEvent: this.db.prepare("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"),
       readStream: this.db.prepare("SELECT * FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision LIMIT ?"),
+      readLast: this.db.prepare("SELECT * FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1"),
       readAll: this.db.prepare("SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?"),
       iterateAll: this.db.prepare("SELECT * FROM events ORDER BY position"),
     };
@@ -125,6 +127,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
 
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     if (this.closed) return Promise.reject(new StoreClosedError());
+    if (options.last === true) return Promise.resolve(this.statements.readLast.all(streamId).map(rowToEvent));
     return Promise.resolve(this.statements.readStream.all(streamId, options.after ?? -1, -1).map(rowToEvent));
   }
 
