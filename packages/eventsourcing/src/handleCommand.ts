@@ -53,6 +53,11 @@ interface EnvelopeFields<State> {
   readonly metadata: Metadata | ((state: State) => Metadata);
   /** Client request id: repeating it returns the first result and appends nothing. */
   readonly requestId?: string;
+  /**
+   * The stream's last event alone is its state (each event carries all of it): the command reads only that event,
+   * whatever the stream's length, and a request id is recognised only if that event recorded it.
+   */
+  readonly readLast?: boolean;
   readonly now: Date;
   /**
    * The jurisdiction profile version the decision uses (XC-08), from the state it is decided on (e.g. the
@@ -83,7 +88,7 @@ export interface HandleResult<State> {
   readonly repeated: boolean;
   /** The stream's revision after the command (its last event's), -1 for a stream that has none. */
   readonly revision: number;
-  /** The whole stream as the decision saw it plus what it appended: views build from it without reading again. */
+  /** The stream as the decision saw it (whole, or its last event with readLast) plus what it appended. */
   readonly history: readonly StoredEvent[];
 }
 
@@ -107,7 +112,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   const maxAttempts = options.maxAttempts ?? 5;
   const toDomain = options.toDomainEvent ?? ((event: StoredEvent) => ({ type: event.type, data: event.data }) as Event);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const history = await store.readStream(envelope.streamId);
+    const history = await store.readStream(envelope.streamId, envelope.readLast === true ? { last: true } : undefined);
     const state = fold(decider, history.map(toDomain));
     const revision = history.at(-1)?.revision ?? -1;
     const who = typeof envelope.metadata === "function" ? envelope.metadata(state) : envelope.metadata;

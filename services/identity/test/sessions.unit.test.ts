@@ -6,6 +6,7 @@ import {
   accountDecider,
   freshStepUp,
   loginNameDecider,
+  passkeyCounterDecider,
   requireCurrentSession,
   type SessionPolicy,
 } from "../src/domain/sessions/index.js";
@@ -132,5 +133,26 @@ describe("step-up", () => {
     };
     expect(account([...history, issued, registered]).challenges[0]?.used).toBe(true);
     expect(account([...history, registered, issued]).challenges[0]?.used).toBe(true);
+  });
+});
+
+describe("passkey counter (IDN-03, issue 15)", () => {
+  const use = (counter: number, stepUpId = `u-${counter}`) => ({ type: "RecordPasskeyUse" as const, subjectId: DOCTOR, credentialId: "cred-1", counter, sessionId: "s-1", stepUpId, at: AT });
+  const used = (counter: number, stepUpId = `u-${counter}`): Parameters<typeof passkeyCounterDecider.evolve>[1] => ({
+    type: "PasskeyUsed",
+    data: { subjectId: DOCTOR, credentialId: "cred-1", counter, sessionId: "s-1", stepUpId, at: AT.toISOString() },
+  });
+
+  it("IDN-03: records a counter that moved forward from the last recorded use; one that did not is a cloned authenticator", () => {
+    given(passkeyCounterDecider).when(use(1)).then([used(1)]);
+    given(passkeyCounterDecider, [used(1), used(5)]).when(use(6)).then([used(6)]);
+    given(passkeyCounterDecider, [used(1), used(5)]).when(use(5, "u-other")).thenError("WEBAUTHN_COUNTER_REGRESSED");
+    given(passkeyCounterDecider, [used(5)]).when(use(3)).thenError("WEBAUTHN_COUNTER_REGRESSED");
+  });
+
+  it("IDN-03: the same step-up recorded again changes nothing; an authenticator without a counter records nothing", () => {
+    given(passkeyCounterDecider, [used(5)]).when(use(5)).then([]);
+    given(passkeyCounterDecider).when(use(0)).then([]);
+    given({ ...passkeyCounterDecider, initialState: { counter: 4, stepUpId: undefined } }).when(use(0)).thenError("WEBAUTHN_COUNTER_REGRESSED");
   });
 });

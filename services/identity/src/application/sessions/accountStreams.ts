@@ -1,14 +1,17 @@
 import { createHash } from "node:crypto";
-import { type Decider, type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
+import { type Decider, DomainError, type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
 import type { Principal } from "@ihp/platform";
 import {
   type AccountCommand,
   type AccountEvent,
   type AccountState,
   accountDecider,
+  type ClinicalObject,
   isAccountEventType,
   type LoginNameClaimed,
-  SESSION_COMMANDS,
+  passkeyCounterDecider,
+  type RecordPasskeyUse,
+  type StepUpCommand,
 } from "../../domain/sessions/index.js";
 import type { Caller } from "../caller.js";
 
@@ -28,9 +31,19 @@ export function accountStreamId(subjectId: string): string {
   return `identity-account-${subjectId}`;
 }
 
-/** A login session's own events: its activity, WebAuthn challenges and step-ups (issue 15: bounded by the session). */
+/** A login session's activity and registration challenges (issue 15: bounded by the session). */
 export function sessionStreamId(sessionId: string): string {
   return `identity-session-${sessionId}`;
+}
+
+/** The step-up challenges and step-ups for one object in one session. */
+export function stepUpStreamId(sessionId: string, object: ClinicalObject): string {
+  return `identity-stepup-${sessionId}-${object.kind}-${object.id}`;
+}
+
+/** A passkey's recorded uses: the last one holds its signature counter. */
+export function passkeyStreamId(credentialId: string): string {
+  return `identity-passkey-${credentialId}`;
 }
 
 export function loginNameStreamId(loginIndex: string): string {
@@ -47,23 +60,44 @@ export function toLoginNameEvent(event: StoredEvent): LoginNameClaimed {
   return { type: event.type, data: event.data } as unknown as LoginNameClaimed;
 }
 
-/** The events of the account's current session, from its own stream; none when no one is logged in. */
-async function currentSessionEvents(store: EventStore, state: AccountState): Promise<AccountEvent[]> {
-  const sessionId = state.status === "open" ? state.account.session?.sessionId : undefined;
-  return sessionId === undefined ? [] : (await store.readStream(sessionStreamId(sessionId))).map(toAccountEvent);
-}
-
-function foldOnto(state: AccountState, events: readonly AccountEvent[]): AccountState {
-  return events.reduce((next, event) => accountDecider.evolve(next, event), state);
+/** What of the account a request needs beyond its own and its current session's streams. */
+export interface AccountScope {
+  /** The step-ups of this object in the current session (a step-up, a clinical check). */
+  readonly object?: ClinicalObject;
+  /** Each passkey's counter as last recorded (a passkey step-up). */
+  readonly counters?: boolean;
 }
 
 /**
- * The account as it is: its own stream, then its current session's. The two are one aggregate stored in two streams;
- * the account's stream holds what outlives a session (password, logins, passkeys) and grows with logins only.
+ * The events of the streams that make up the account beside its own: the current session's (its activity and
+ * registration challenges), that session's step-ups of `scope.object`, and the last recorded use of each passkey.
  */
-export async function loadAccount(store: EventStore, subjectId: string): Promise<AccountState> {
-  const state = fold(accountDecider, (await store.readStream(accountStreamId(subjectId))).map(toAccountEvent));
-  return foldOnto(state, await currentSessionEvents(store, state));
+async function scopedEvents(store: EventStore, state: AccountState, scope: AccountScope): Promise<StoredEvent[]> {
+  if (state.status !== "open") return [];
+  const { session, passkeys } = state.account;
+  const reads: Promise<readonly StoredEvent[]>[] = [];
+  if (session !== undefined) reads.push(store.readStream(sessionStreamId(session.sessionId)));
+  if (session !== undefined && scope.object !== undefined) reads.push(store.readStream(stepUpStreamId(session.sessionId, scope.object)));
+  if (scope.counters === true) for (const passkey of passkeys) reads.push(store.readStream(passkeyStreamId(passkey.credentialId), { last: true }));
+  return (await Promise.all(reads)).flat();
+}
+
+function foldOnto(state: AccountState, events: readonly StoredEvent[]): AccountState {
+  return events.reduce((next, event) => accountDecider.evolve(next, toAccountEvent(event)), state);
+}
+
+function foldAccount(events: readonly StoredEvent[]): AccountState {
+  return fold(accountDecider, events.map(toAccountEvent));
+}
+
+/**
+ * The account as it is (issue 15: one aggregate kept in several streams, so none grows with every consult): its own
+ * stream — password, logins, passkeys: what outlives a session — then its current session's, then what `scope` asks.
+ * Events of a session that is no longer the current one count for nothing.
+ */
+export async function loadAccount(store: EventStore, subjectId: string, scope: AccountScope = {}): Promise<AccountState> {
+  const state = foldAccount(await store.readStream(accountStreamId(subjectId)));
+  return foldOnto(state, await scopedEvents(store, state, scope));
 }
 
 /** The subject a login name belongs to, by the name's blind index. */
@@ -94,25 +128,67 @@ export async function runAccountCommand(
     ...caller.trace,
   };
   const { store } = deps;
-  const accountState = fold(accountDecider, (await store.readStream(accountStreamId(account.subjectId))).map(toAccountEvent));
-  const inSession = SESSION_COMMANDS.has(command.type) && "sessionId" in command && command.sessionId !== undefined;
-  // A session's command is decided on the account as read and appended to the session's stream, whose revision
-  // guards it (a challenge answered twice, two step-ups at once). A command of the account's own stream is decided
-  // with the current session's events folded in (a registration challenge, the counters a login carries forward);
-  // the account stream's revision guards it, and a login meanwhile makes those events count for nothing.
-  const decider: Decider<AccountCommand, AccountEvent, AccountState> = inSession
-    ? { ...accountDecider, initialState: accountState }
-    : withSessionEvents(await currentSessionEvents(store, accountState));
-  const streamId = inSession ? sessionStreamId(command.sessionId) : accountStreamId(account.subjectId);
+  const options = { newEventId: deps.newId, toDomainEvent: toAccountEvent };
+  const envelope = { metadata, ...(requestId === undefined ? {} : { requestId }), now: command.at };
+  const own = foldAccount(await store.readStream(accountStreamId(account.subjectId)));
+  const target = streamOf(command);
+  if (target === undefined) {
+    // The account's own stream, whose revision guards the command; decided with the current session's events folded
+    // in (a registration challenge). A login meanwhile makes those count for nothing.
+    const decider = withEvents(await scopedEvents(store, own, {}));
+    return handleCommand(store, decider, { ...envelope, streamId: accountStreamId(account.subjectId), command }, options);
+  }
+  // A session's or a step-up's stream, whose revision guards the command (a challenge answered twice, two step-ups at
+  // once), decided on the account as read with what else the command needs.
+  const scope = target.object === undefined ? {} : { object: target.object, counters: command.type === "StepUp" };
+  // The target's own events are left out here: the command reads them itself.
+  const state = foldOnto(own, (await scopedEvents(store, own, scope)).filter((event) => event.streamId !== target.streamId));
+  const decider = { ...accountDecider, initialState: state };
+  const use = command.type === "StepUp" ? passkeyUse(command) : undefined;
+  if (use === undefined) return handleCommand(store, decider, { ...envelope, streamId: target.streamId, command }, options);
+  // A passkey's counter is recorded on its own stream first, once the step-up is known to be accepted: a concurrent
+  // use of the same passkey is decided there, and a repeated request finds the step-up before anything is recorded.
   return handleCommand(
     store,
     decider,
-    { streamId, command, metadata, ...(requestId === undefined ? {} : { requestId }), now: command.at },
-    { newEventId: deps.newId, toDomainEvent: toAccountEvent },
+    {
+      ...envelope,
+      streamId: target.streamId,
+      prepare: async (current) => {
+        const decided = accountDecider.decide(command, current);
+        if (decided instanceof DomainError) throw decided;
+        const registered = current.status === "open" ? current.account.passkeys.find((passkey) => passkey.credentialId === use.credentialId) : undefined;
+        const counter = { ...passkeyCounterDecider, initialState: { counter: registered?.counter ?? 0, stepUpId: undefined } };
+        await handleCommand(store, counter, { ...envelope, streamId: passkeyStreamId(use.credentialId), readLast: true, command: { ...use, subjectId: account.subjectId } }, {
+          newEventId: deps.newId,
+        });
+        return command;
+      },
+    },
+    options,
   );
 }
 
-function withSessionEvents(events: readonly AccountEvent[]): Decider<AccountCommand, AccountEvent, AccountState> {
+/** What a passkey step-up records on the passkey's own stream. */
+function passkeyUse(command: StepUpCommand): Omit<RecordPasskeyUse, "subjectId"> | undefined {
+  const { assertion, sessionId } = command;
+  if (assertion === undefined || sessionId === undefined) return undefined;
+  return { type: "RecordPasskeyUse", credentialId: assertion.credentialId, counter: assertion.counter, sessionId, stepUpId: command.stepUpId, at: command.at };
+}
+
+/**
+ * Where a command is recorded when not on the account's own stream: a step-up and its challenge on the stream of
+ * that object in that session, activity and registration challenges on the session's.
+ */
+function streamOf(command: AccountCommand): { streamId: string; object?: ClinicalObject } | undefined {
+  if (command.type !== "StepUp" && command.type !== "IssueChallenge" && command.type !== "TouchSession") return undefined;
+  const { sessionId } = command;
+  if (sessionId === undefined) return undefined;
+  const object = command.type === "TouchSession" ? undefined : command.object;
+  return object === undefined ? { streamId: sessionStreamId(sessionId) } : { streamId: stepUpStreamId(sessionId, object), object };
+}
+
+function withEvents(events: readonly StoredEvent[]): Decider<AccountCommand, AccountEvent, AccountState> {
   if (events.length === 0) return accountDecider;
   return { ...accountDecider, decide: (command, state) => accountDecider.decide(command, foldOnto(state, events)) };
 }

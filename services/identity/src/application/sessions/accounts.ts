@@ -316,7 +316,8 @@ export function createAccounts(options: AccountsOptions): Accounts {
           input.objectKind === "" ? { kind: "CONSULT" as const, id: requireConsultId(input.consultId) } : requireClinicalObject(input.objectKind, input.objectId);
         const method = STEP_UP_METHODS.find((candidate) => candidate === input.method);
         if (method === undefined) throw refusal("INVALID_VERIFICATION_METHOD");
-        const account = await stepUpHolder(holder, caller);
+        // With this object's challenges and step-ups in the session, and each passkey's counter as last recorded.
+        const account = await stepUpHolder(holder, caller, { object, counters: method === "WEBAUTHN" });
         // IDN-03: the jurisdiction says which factors count, before any secret is compared.
         requireAcceptedFactor(method, await acceptedFactors(store, account.tenantId, clock()));
         throttle.admitStepUp(caller.principal.subject);
@@ -332,6 +333,8 @@ export function createAccounts(options: AccountsOptions): Accounts {
         const stepped = result.events.find((event) => event.type === "SteppedUp");
         if (stepped === undefined) throw new Error("a step-up appended no SteppedUp event");
         const data = stepped.data as { stepUpId: string; sessionId: string; expiresAt: string };
+        // A step-up is activity of the session (its own stream keeps it from idling out).
+        await run(caller, caller.principal, account, { type: "TouchSession", sessionId: caller.principal.sessionId, policy, at: now }, undefined);
         // XC-07: a completed step-up is a security event of the day; its audit record carries ids only.
         await audit.recorded({ principal: caller.principal, action: "StepUp", resource: `step-up/${data.stepUpId}`, ruleId: "IDN-03", correlationId: caller.correlationId, trace: caller.trace });
         return { stepUpId: data.stepUpId, sessionId: data.sessionId, expiresAt: data.expiresAt };
@@ -345,12 +348,12 @@ export function createAccounts(options: AccountsOptions): Accounts {
       const grant = authorize(principal, { roles: CLINICAL_ROLES });
       if (!grant.allowed) throw denialError(grant);
       const bound = requireClinicalObject(object.kind, object.id);
-      const state = await loadAccount(store, practitionerId);
+      const state = await loadAccount(store, practitionerId, { object: bound });
       if (state.status !== "open") throw refusal("SESSION_REQUIRED");
       const now = clock();
-      const touched = await run(caller, principal, state.account, { type: "TouchSession", sessionId: principal.sessionId, policy, at: now }, undefined);
-      if (touched.state.status !== "open") throw refusal("SESSION_REQUIRED");
-      const account: Account = touched.state.account;
+      // The session is current and not idle (refused otherwise), and this check keeps it alive.
+      await run(caller, principal, state.account, { type: "TouchSession", sessionId: principal.sessionId, policy, at: now }, undefined);
+      const account: Account = state.account;
       const session = account.session;
       if (session === undefined) throw refusal("SESSION_REQUIRED");
       const stepUp = freshStepUp(account, session, bound, now);

@@ -6,7 +6,7 @@ import type { Account } from "../../domain/sessions/index.js";
 import type { Caller } from "../caller.js";
 import { institutionStreamId } from "../ids.js";
 import { loadInstitution } from "../institutionEvents.js";
-import { loadAccount } from "./accountStreams.js";
+import { type AccountScope, loadAccount } from "./accountStreams.js";
 import type { PractitionerAccess } from "./practitionerAccessPort.js";
 
 export const CLINICAL_ROLES: readonly Role[] = ["physician", "nurse", "pharmacist"];
@@ -23,13 +23,13 @@ export interface HolderDeps {
  * IDN-03, IDN-08: who may step up or hold passkeys — a human physician, nurse or pharmacist whose account is open
  * and, for a practitioner, whose status allows clinical work now. The account as it is.
  */
-export async function stepUpHolder(deps: HolderDeps, caller: Caller): Promise<Account> {
+export async function stepUpHolder(deps: HolderDeps, caller: Caller, scope: AccountScope = {}): Promise<Account> {
   if (!deps.loginAvailable) throw refusal("LOGIN_NOT_AVAILABLE");
   const { principal } = caller;
   if (principal.kind !== "human") throw refusal("HUMAN_CLINICIAN_REQUIRED");
   const grant = authorize(principal, { roles: CLINICAL_ROLES });
   if (!grant.allowed) throw denialError(grant);
-  const state = await loadAccount(deps.store, principal.subject);
+  const state = await loadAccount(deps.store, principal.subject, scope);
   if (state.status !== "open") throw refusal("SESSION_REQUIRED");
   if (state.account.kind === "PRACTITIONER") await deps.practitioners.requireAccountHolder(principal.subject, deps.clock());
   return state.account;

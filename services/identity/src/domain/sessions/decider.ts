@@ -2,9 +2,9 @@ import { refusing, type Decider } from "@ihp/eventsourcing";
 import { refusal } from "../errors.js";
 import type { AccountCommand, ClaimLoginName, Login, OpenAccount, SetPassword, StepUpCommand, TouchSession } from "./commands.js";
 import type { AccountEvent, LoginFailed, LoginNameClaimed } from "./events.js";
-import { issueChallenge, passkeyStepUp, registerPasskey, steppedUp, withChallenge, withPasskey, withPasskeyStepUp } from "./passkeyDecisions.js";
+import { issueChallenge, passkeyStepUp, registerPasskey, steppedUp, withChallenge, withCounter, withPasskey, withPasskeyStepUp } from "./passkeyDecisions.js";
 import { isLocked, requireCurrentSession, requirePassword } from "./rules.js";
-import type { Account, Passkey } from "./types.js";
+import type { Account } from "./types.js";
 
 export type AccountState = { readonly status: "none" } | { readonly status: "open"; readonly account: Account };
 export const NO_ACCOUNT: AccountState = { status: "none" };
@@ -40,7 +40,6 @@ function failure(account: Account, at: Date): LoginFailed[] {
 function login(command: Login, account: Account): Decision {
   if (isLocked(account, command.at)) throw refusal("ACCOUNT_LOCKED");
   if (!command.passwordMatches) return failure(account, command.at);
-  const counters = account.passkeys.filter((passkey) => passkey.counter !== 0).map((passkey) => [passkey.credentialId, passkey.counter] as const);
   return [
     {
       type: "LoggedIn",
@@ -49,7 +48,6 @@ function login(command: Login, account: Account): Decision {
         sessionId: command.sessionId,
         supersededSessionId: account.session?.sessionId ?? "",
         at: command.at.toISOString(),
-        ...(counters.length === 0 ? {} : { passkeyCounters: Object.fromEntries(counters) }),
       },
     },
   ];
@@ -93,20 +91,6 @@ function decide(command: AccountCommand, state: AccountState): Decision {
 /** The events of a session that count only while it is the account's current one. */
 const SESSION_SCOPED: ReadonlySet<AccountEvent["type"]> = new Set(["SessionActive", "WebAuthnChallengeIssued", "SteppedUp"]);
 
-/**
- * The commands recorded in the session's stream (identity-session-<sessionId>) rather than the account's: they act
- * within one session, and one of each comes with every consult.
- */
-export const SESSION_COMMANDS: ReadonlySet<AccountCommand["type"]> = new Set(["StepUp", "TouchSession", "IssueChallenge"]);
-
-function withCounters(passkeys: readonly Passkey[], counters: Readonly<Record<string, number>> | undefined): readonly Passkey[] {
-  if (counters === undefined) return passkeys;
-  return passkeys.map((passkey) => {
-    const counter = Object.hasOwn(counters, passkey.credentialId) ? counters[passkey.credentialId] : undefined;
-    return counter === undefined || counter <= passkey.counter ? passkey : { ...passkey, counter };
-  });
-}
-
 function evolveAccount(account: Account, event: Exclude<AccountEvent, { type: "AccountOpened" }>): Account {
   // A session's events read after a later login (another stream, read separately) change nothing.
   if (SESSION_SCOPED.has(event.type) && (event.data as { sessionId: string }).sessionId !== account.session?.sessionId) return account;
@@ -123,7 +107,6 @@ function evolveAccount(account: Account, event: Exclude<AccountEvent, { type: "A
         ...account,
         consecutiveFailures: 0,
         session: { sessionId: event.data.sessionId, startedAt: event.data.at, lastActivityAt: event.data.at },
-        passkeys: withCounters(account.passkeys, event.data.passkeyCounters),
         stepUps: [],
         // Challenges are bound to the session that asked for them.
         challenges: [],
@@ -148,6 +131,8 @@ function evolveAccount(account: Account, event: Exclude<AccountEvent, { type: "A
       return withPasskey(account, event);
     case "SessionActive":
       return { ...account, session: account.session === undefined ? undefined : { ...account.session, lastActivityAt: event.data.at } };
+    case "PasskeyUsed":
+      return withCounter(account, event.data.credentialId, event.data.counter);
   }
 }
 

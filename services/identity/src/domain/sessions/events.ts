@@ -18,11 +18,6 @@ export type LoggedInData = {
   /** The session this login replaced (IDN-08); "" when there was none. */
   readonly supersededSessionId: string;
   readonly at: string;
-  /**
-   * The passkeys' signature counters as the superseded session left them (credential id → counter; counters of 0
-   * are left out). Step-ups are recorded in their session's stream, so the next session starts from these.
-   */
-  readonly passkeyCounters?: Readonly<Record<string, number>>;
 };
 export type SteppedUpData = {
   readonly subjectId: string;
@@ -60,6 +55,15 @@ export type PasskeyRegisteredData = {
   readonly sessionId: string;
   readonly at: string;
 };
+/** A passkey's signature counter moved on (stream identity-passkey-<credentialId>, whose last event is its counter). */
+export type PasskeyUsedData = {
+  readonly subjectId: string;
+  readonly credentialId: string;
+  readonly counter: number;
+  readonly sessionId: string;
+  readonly stepUpId: string;
+  readonly at: string;
+};
 export type SessionActiveData = { readonly subjectId: string; readonly sessionId: string; readonly at: string };
 export type LoginNameClaimedData = { readonly subjectId: string };
 
@@ -73,6 +77,7 @@ export type SessionActive = DomainEvent<"SessionActive", SessionActiveData>;
 export type LoginNameClaimed = DomainEvent<"LoginNameClaimed", LoginNameClaimedData>;
 export type WebAuthnChallengeIssued = DomainEvent<"WebAuthnChallengeIssued", WebAuthnChallengeIssuedData>;
 export type PasskeyRegistered = DomainEvent<"PasskeyRegistered", PasskeyRegisteredData>;
+export type PasskeyUsed = DomainEvent<"PasskeyUsed", PasskeyUsedData>;
 
 export type AccountEvent =
   | AccountOpened
@@ -83,7 +88,8 @@ export type AccountEvent =
   | SteppedUp
   | SessionActive
   | WebAuthnChallengeIssued
-  | PasskeyRegistered;
+  | PasskeyRegistered
+  | PasskeyUsed;
 
 const TYPES: ReadonlySet<string> = new Set<AccountEvent["type"]>([
   "AccountOpened",
@@ -95,6 +101,7 @@ const TYPES: ReadonlySet<string> = new Set<AccountEvent["type"]>([
   "SessionActive",
   "WebAuthnChallengeIssued",
   "PasskeyRegistered",
+  "PasskeyUsed",
 ]);
 
 export function isAccountEventType(type: string): type is AccountEvent["type"] {

@@ -10,7 +10,9 @@ export type {
   StepUpCommand,
   TouchSession,
 } from "./commands.js";
-export { accountDecider, loginNameDecider, NO_ACCOUNT, SESSION_COMMANDS } from "./decider.js";
+export { accountDecider, loginNameDecider, NO_ACCOUNT } from "./decider.js";
+export { passkeyCounterDecider } from "./passkeyCounter.js";
+export type { PasskeyCounterState, RecordPasskeyUse } from "./passkeyCounter.js";
 export type { AccountState, LoginNameState } from "./decider.js";
 export { isAccountEventType } from "./events.js";
 export type {
@@ -21,6 +23,7 @@ export type {
   LoginFailed,
   LoginNameClaimed,
   PasskeyRegistered,
+  PasskeyUsed,
   PasswordSet,
   SessionActive,
   SteppedUp,

@@ -95,6 +95,11 @@ export function withPasskey(account: Account, event: PasskeyRegistered): Account
 /** After a passkey step-up: its challenge is used and the credential's counter is the one it presented. */
 export function withPasskeyStepUp(account: Account, data: SteppedUp["data"]): Account {
   if (data.credentialId === undefined) return account;
-  const passkeys = account.passkeys.map((passkey) => (passkey.credentialId === data.credentialId ? { ...passkey, counter: data.counter ?? passkey.counter } : passkey));
-  return withChallengeUsed({ ...account, passkeys }, data.challenge);
+  return withChallengeUsed(withCounter(account, data.credentialId, data.counter ?? 0), data.challenge);
+}
+
+/** A credential's counter as last seen: it only moves forward, whichever stream told it first. */
+export function withCounter(account: Account, credentialId: string, counter: number): Account {
+  const passkeys = account.passkeys.map((passkey) => (passkey.credentialId === credentialId && counter > passkey.counter ? { ...passkey, counter } : passkey));
+  return { ...account, passkeys };
 }
