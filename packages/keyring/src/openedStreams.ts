@@ -8,8 +8,9 @@ import type { StoredEvent } from "@ihp/eventsourcing";
  * The entries hold opened (clear) values, so they obey the same bound as the erasure fence: a stream is read and
  * opened in full again once `ttlMs` has passed since it last was, and `clear()` (an erasure in this process) drops
  * everything at once, including what a read that was in flight during the erasure would have put back. Nothing is
- * kept past the TTL (a stream not read for that long leaves at the next read of any stream), and at most `maxEvents`
- * events are held: the least recently read streams leave first, and a longer stream is not held at all.
+ * kept past the TTL, busy or idle: a stream opened that long ago leaves at the next read of any stream or at the next
+ * sweep (every `ttlMs` while anything is held), and at most `maxEvents` events are held: the least recently read
+ * streams leave first, and a longer stream is not held at all.
  */
 export class OpenedStreams {
   /** In order of last read: the first keys are the least recently read. */
@@ -17,6 +18,7 @@ export class OpenedStreams {
   private held = 0;
   /** Moves on every clear(); a read that began before it does not put its result back. */
   private epoch = 0;
+  private sweeping: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly maxEvents: number,
@@ -54,6 +56,21 @@ export class OpenedStreams {
     this.entries.clear();
     this.held = 0;
     this.epoch += 1;
+    this.sweep();
+  }
+
+  /** Drops every stream opened `ttlMs` ago or more (a read would open it again in full anyway). */
+  sweep(): void {
+    const now = this.now();
+    for (const [streamId, entry] of this.entries) {
+      if (now - entry.openedAt < this.ttlMs) continue;
+      this.entries.delete(streamId);
+      this.held -= entry.events.length;
+    }
+    if (this.entries.size === 0 && this.sweeping !== undefined) {
+      clearInterval(this.sweeping);
+      this.sweeping = undefined;
+    }
   }
 
   private put(streamId: string, events: readonly StoredEvent[], openedAt: number): void {
@@ -66,6 +83,10 @@ export class OpenedStreams {
     const now = this.now();
     this.entries.set(streamId, { events, openedAt, readAt: now });
     this.held += events.length;
+    if (this.sweeping === undefined) {
+      this.sweeping = setInterval(() => this.sweep(), this.ttlMs);
+      this.sweeping.unref();
+    }
     for (const [oldest, entry] of this.entries) {
       if (this.held <= this.maxEvents && now - entry.readAt < this.ttlMs) break;
       this.entries.delete(oldest);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EventStore, type ReadStreamOptions, type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createKeyRing, ERASED, openKeyFileCustody, sealedEventStore, type SealingPolicy } from "../src/index.js";
 import { OpenedStreams } from "../src/openedStreams.js";
 import { openSqliteDataKeyStore } from "../src/sqlite/index.js";
@@ -77,6 +77,30 @@ describe("a stream read again costs its new events, not the whole stream (issue 
     clock += 1_000;
     await streams.read("b", () => Promise.resolve([]), (events) => Promise.resolve(events));
     expect(streams.heldEvents).toBe(2);
+  });
+
+  it("keeps nothing past the TTL when idle either: the sweep drops what was opened that long ago", async () => {
+    const streams = new OpenedStreams(100, 5_000, () => clock);
+    const two = [{ revision: 0 }, { revision: 1 }] as unknown as StoredEvent[];
+    await streams.read("a", () => Promise.resolve(two), (events) => Promise.resolve(events));
+    clock += 3_000;
+    await streams.read("b", () => Promise.resolve(two), (events) => Promise.resolve(events));
+    clock += 2_000;
+    streams.sweep();
+    expect(streams.heldEvents).toBe(2);
+    clock += 3_000;
+    streams.sweep();
+    expect(streams.heldEvents).toBe(0);
+    // The sweep runs by itself every TTL while anything is held.
+    vi.useFakeTimers();
+    try {
+      await streams.read("c", () => Promise.resolve(two), (events) => Promise.resolve(events));
+      clock += 5_000;
+      vi.advanceTimersByTime(5_000);
+      expect(streams.heldEvents).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("holds at most the configured number of events: a longer stream is read in full every time", async () => {
