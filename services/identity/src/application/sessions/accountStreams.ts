@@ -109,7 +109,10 @@ export async function subjectOfLogin(store: EventStore, loginIndex: string): Pro
 /** Who an account event is recorded under: the caller's principal, or the account holder (login). */
 export type AccountActor = Principal | { subject: string; role: string };
 
-/** Runs one account command on the account's stream, with the caller's correlation and the account's tenant. */
+/**
+ * Runs one account command on the stream that records it (the account's, its session's, or a step-up's), with the
+ * caller's correlation and the account's tenant.
+ */
 export async function runAccountCommand(
   deps: { readonly store: EventStore; readonly newId: () => string },
   caller: Pick<Caller, "correlationId" | "trace">,
@@ -148,6 +151,8 @@ export async function runAccountCommand(
   if (use === undefined) return handleCommand(store, decider, { ...envelope, streamId: target.streamId, command }, options);
   // A passkey's counter is recorded on its own stream first, once the step-up is known to be accepted: a concurrent
   // use of the same passkey is decided there, and a repeated request finds the step-up before anything is recorded.
+  // Only a step-up that then loses a race on its own stream (its challenge answered twice at once) leaves a recorded
+  // counter behind: a real assertion's, so no later one is wrongly refused for it.
   return handleCommand(
     store,
     decider,
