@@ -1,41 +1,66 @@
 import { fold } from "@ihp/eventsourcing";
 import { given } from "@ihp/testing";
 import { describe, expect, it } from "vitest";
-import { type CareEvent, careDecider, isTreating } from "../src/domain/care/careRelationships.js";
+import { type CareChanged, careDecider, type CareStartedData, type CareState, consultCareDecider, isTreating } from "../src/domain/care/careRelationships.js";
 
 // REC-09, XC-03: a physician reads a patient through a consult between them, open or closed within the read window.
-// Issue 15: the pair's state keeps only what that question needs, so it stays small however many consults they had.
+// Issue 15: a pair's care is carried whole by its last event, so reading it costs the same after any number of consults.
 
 const AT = new Date("2026-03-02T02:00:00Z");
 const hours = (n: number) => new Date(AT.getTime() + n * 3_600_000);
-const started = (consultId: string, institutionId = "inst-1", at = AT): CareEvent => ({
-  type: "CareStarted",
-  data: { consultId, institutionId, patientId: "patient-1", physicianId: "doctor-1", startedAt: at.toISOString() },
+const consult = (consultId: string, institutionId = "inst-1"): CareStartedData => ({
+  consultId,
+  institutionId,
+  patientId: "patient-1",
+  physicianId: "doctor-1",
+  startedAt: AT.toISOString(),
 });
-const ended = (consultId: string, at: Date): CareEvent => ({ type: "CareEnded", data: { consultId, endedAt: at.toISOString() } });
+const sync = (id: string, endedAt?: Date, institutionId = "inst-1") => ({ type: "SyncCare" as const, consult: consult(id, institutionId), endedAt: endedAt?.toISOString() });
+
+/** The pair's state after syncing these facts in order (each decided on the state before it). */
+function after(...commands: ReturnType<typeof sync>[]): CareState {
+  const events: CareChanged[] = [];
+  for (const command of commands) {
+    const decided = careDecider.decide(command, fold(careDecider, events));
+    if (!Array.isArray(decided)) throw new Error("refused");
+    events.push(...decided);
+  }
+  return fold(careDecider, events.slice(-1));
+}
 
 describe("care relationships", () => {
   it("REC-09: treating while a consult at that institution is open, and for the read window after it ends; not elsewhere", () => {
-    const open = fold(careDecider, [started("c-1")]);
+    const open = after(sync("c-1"));
     expect(isTreating(open, "inst-1", hours(100), 72)).toBe(true);
     expect(isTreating(open, "inst-2", hours(1), 72)).toBe(false);
-    const closed = fold(careDecider, [started("c-1"), ended("c-1", hours(1))]);
+    const closed = after(sync("c-1"), sync("c-1", hours(1)));
     expect(isTreating(closed, "inst-1", hours(73), 72)).toBe(true);
     expect(isTreating(closed, "inst-1", hours(73.1), 72)).toBe(false);
   });
 
-  it("REC-09: the latest end counts, in whatever order consults ended; an end of an unknown consult changes nothing", () => {
-    const state = fold(careDecider, [started("c-1"), started("c-2"), ended("c-2", hours(10)), ended("c-1", hours(2)), ended("c-9", hours(50))]);
+  it("REC-09: the latest end counts, in whatever order ends arrive; an end whose start never reached the pair still counts", () => {
+    const state = after(sync("c-1"), sync("c-2"), sync("c-2", hours(10)), sync("c-1", hours(2)), sync("c-9", hours(5)));
+    expect(state.open).toEqual([]);
     expect(isTreating(state, "inst-1", hours(82), 72)).toBe(true);
     expect(isTreating(state, "inst-1", hours(83), 72)).toBe(false);
   });
 
-  it("issue 15: a consult starts once and ends once; the state holds only open consults", () => {
-    given(careDecider, [started("c-1")]).when({ type: "RecordCareStarted", ...started("c-1").data } as never).then([]);
-    given(careDecider, [started("c-1"), ended("c-1", hours(1))]).when({ type: "RecordCareEnded", consultId: "c-1", endedAt: hours(2).toISOString() }).then([]);
-    const many = Array.from({ length: 500 }, (_, i) => [started(`c-${i}`), ended(`c-${i}`, hours(i))]).flat();
-    const state = fold(careDecider, many);
-    expect(state.open.size).toBe(0);
-    expect(state.lastEndedAt.get("inst-1")).toBe(hours(499).toISOString());
+  it("issue 15: syncing a consult again changes nothing, and the last event alone holds the pair's care", () => {
+    const opened: CareChanged = { type: "CareChanged", data: { open: [consult("c-1")], lastEndedAt: {}, patientId: "patient-1", physicianId: "doctor-1", consultId: "c-1" } };
+    given(careDecider).when(sync("c-1")).then([opened]);
+    given(careDecider, [opened]).when(sync("c-1")).then([]);
+    const many = Array.from({ length: 200 }, (_, i) => [sync(`c-${i}`), sync(`c-${i}`, hours(i))]).flat();
+    const state = after(...many, sync("c-300"));
+    expect(state.open.map((open) => open.consultId)).toEqual(["c-300"]);
+    expect(state.lastEndedAt).toEqual({ "inst-1": hours(199).toISOString() });
+    given(careDecider, [{ ...opened, data: { ...opened.data, open: [], lastEndedAt: { "inst-1": hours(199).toISOString() } } }]).when(sync("c-7", hours(7))).then([]);
+  });
+
+  it("issue 15: a consult starts once and ends once, and only after it started", () => {
+    const started = { type: "CareStarted" as const, data: consult("c-1") };
+    given(consultCareDecider).when({ type: "RecordCareEnded", consultId: "c-1", endedAt: hours(1).toISOString() }).then([]);
+    given(consultCareDecider, [started]).when({ type: "RecordCareStarted", ...consult("c-1") }).then([]);
+    const ended = { type: "CareEnded" as const, data: { consultId: "c-1", endedAt: hours(1).toISOString() } };
+    given(consultCareDecider, [started, ended]).when({ type: "RecordCareEnded", consultId: "c-1", endedAt: hours(2).toISOString() }).then([]);
   });
 });

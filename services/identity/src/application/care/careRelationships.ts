@@ -1,10 +1,13 @@
 import { type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
 import {
+  type CareChanged,
   type CareCommand,
   careDecider,
   type CareEndedData,
   type CareEvent,
   type CareStartedData,
+  type ConsultCare,
+  consultCareDecider,
   isCareEventType,
   isTreating,
 } from "../../domain/care/careRelationships.js";
@@ -32,13 +35,13 @@ export interface CareRelationships {
 /** Identity records consult facts as a service on its own (not a person's act). */
 const SERVICE_ACTOR = { actorId: "identity", actorRole: "system" } as const;
 
-/** One patient's care by one physician: what isTreating reads (issue 15: not every consult the patient ever had). */
+/** One patient's care by one physician, read by its last event: what isTreating reads (issue 15). */
 export function careStreamId(patientId: string, physicianId: string): string {
   return `identity-care-${patientId}-${physicianId}`;
 }
 
-/** Which patient and physician a consult is about: ConsultCompleted and ConsultTerminated do not say. */
-function consultIndexStreamId(consultId: string): string {
+/** One consult's start and end: which patient and physician it is about (ConsultCompleted and ConsultTerminated do not say). */
+function consultCareStreamId(consultId: string): string {
   return `identity-care-consult-${consultId}`;
 }
 
@@ -47,51 +50,50 @@ function toCareEvent(event: StoredEvent): CareEvent {
   return { type: event.type, data: event.data } as unknown as CareEvent;
 }
 
+function toCareChanged(event: StoredEvent): CareChanged {
+  if (event.type !== "CareChanged") throw new Error(`unexpected event type ${event.type} in stream ${event.streamId}`);
+  return { type: event.type, data: event.data } as unknown as CareChanged;
+}
+
 export function createCareRelationships(options: CareRelationshipsOptions): CareRelationships {
   const { store } = options;
 
-  function recordStart(fact: CareStartedData, source: FactSource) {
-    const command: CareCommand = { type: "RecordCareStarted", ...fact };
-    return record(careStreamId(fact.patientId, fact.physicianId), command, fact.institutionId, source, new Date(fact.startedAt), `care-started-${fact.consultId}`);
+  function metadataOf(institutionId: string, source: FactSource) {
+    return { ...SERVICE_ACTOR, tenantId: institutionId, correlationId: source.correlationId || source.messageId, causationId: source.messageId };
   }
 
   /**
-   * `requestId`, on the pair's stream: the consult's start or end is recorded there once, whatever was recorded for
-   * the pair since (its state keeps only open consults).
+   * Records the fact on the consult's stream (once), then brings the pair's care in line with what that stream says:
+   * run again after a crash in between, or for a start delivered after the end, it converges on the same state.
    */
-  async function record(streamId: string, command: CareCommand, institutionId: string, source: FactSource, at: Date, requestId?: string) {
+  async function record(command: CareCommand, institutionId: string, source: FactSource, at: Date): Promise<void> {
+    const metadata = metadataOf(institutionId, source);
+    const result = await handleCommand(store, consultCareDecider, { streamId: consultCareStreamId(command.consultId), command, metadata, now: at }, {
+      newEventId: options.newId,
+      toDomainEvent: toCareEvent,
+    });
+    const consult: ConsultCare = result.state;
+    if (consult.started === undefined) throw new Error(`consult ${command.consultId} ended before identity learnt that it started`);
+    const { patientId, physicianId } = consult.started;
     await handleCommand(
       store,
       careDecider,
-      {
-        streamId,
-        command,
-        metadata: { ...SERVICE_ACTOR, tenantId: institutionId, correlationId: source.correlationId || source.messageId, causationId: source.messageId },
-        now: at,
-        ...(requestId === undefined ? {} : { requestId }),
-      },
-      { newEventId: options.newId, toDomainEvent: toCareEvent },
+      { streamId: careStreamId(patientId, physicianId), command: { type: "SyncCare", consult: consult.started, endedAt: consult.endedAt }, metadata, now: at, readLast: true },
+      { newEventId: options.newId, toDomainEvent: toCareChanged },
     );
   }
 
   return {
-    async started(fact, source) {
-      await record(consultIndexStreamId(fact.consultId), { type: "RecordCareStarted", ...fact }, fact.institutionId, source, new Date(fact.startedAt));
-      await recordStart(fact, source);
+    started(fact, source) {
+      return record({ type: "RecordCareStarted", ...fact }, fact.institutionId, source, new Date(fact.startedAt));
     },
 
-    async ended(fact, source) {
-      const [indexed] = await store.readStream(consultIndexStreamId(fact.consultId));
-      if (indexed === undefined) throw new Error(`consult ${fact.consultId} ended before identity learnt that it started`);
-      const started = (toCareEvent(indexed) as Extract<CareEvent, { type: "CareStarted" }>).data;
-      // Again, in case the start reached the consult's index and not the pair's stream (a crash in between).
-      await recordStart(started, source);
-      const command: CareCommand = { type: "RecordCareEnded", consultId: fact.consultId, endedAt: fact.endedAt };
-      await record(careStreamId(started.patientId, started.physicianId), command, fact.institutionId, source, new Date(fact.endedAt), `care-ended-${fact.consultId}`);
+    ended(fact, source) {
+      return record({ type: "RecordCareEnded", consultId: fact.consultId, endedAt: fact.endedAt }, fact.institutionId, source, new Date(fact.endedAt));
     },
 
     async isTreating({ physicianId, institutionId, patientId, at }) {
-      const state = fold(careDecider, (await store.readStream(careStreamId(patientId, physicianId))).map(toCareEvent));
+      const state = fold(careDecider, (await store.readStream(careStreamId(patientId, physicianId), { last: true })).map(toCareChanged));
       return isTreating(state, institutionId, at, options.hoursAfterEnd);
     },
   };

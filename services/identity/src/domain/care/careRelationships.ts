@@ -31,39 +31,64 @@ export type CareCommand =
   | ({ readonly type: "RecordCareStarted" } & CareStartedData)
   | ({ readonly type: "RecordCareEnded" } & CareEndedData);
 
-/**
- * The care between one patient and one physician (stream identity-care-<patientId>-<physicianId>): their consults
- * still open, and per institution when the last one ended. Small whatever the pair's history: a fold costs a few
- * operations per event (issue 15).
- */
-export type CareState = {
-  readonly open: ReadonlyMap<string, CareStartedData>;
-  /** Institution id → the latest ISO instant a consult of the pair there ended. */
-  readonly lastEndedAt: ReadonlyMap<string, string>;
-};
+/** One consult as identity knows it (stream identity-care-consult-<consultId>): its start, and its end once known. */
+export type ConsultCare = { readonly started: CareStartedData | undefined; readonly endedAt: string | undefined };
 
-/** Redeliveries and replays change nothing: a consult starts once and ends once. */
-export const careDecider: Decider<CareCommand, CareEvent, CareState> = {
-  initialState: { open: new Map(), lastEndedAt: new Map() },
-  evolve(state, event) {
-    if (event.type === "CareStarted") return { ...state, open: new Map(state.open).set(event.data.consultId, event.data) };
-    const known = state.open.get(event.data.consultId);
-    if (known === undefined) return state;
-    const open = new Map(state.open);
-    open.delete(event.data.consultId);
-    const previous = state.lastEndedAt.get(known.institutionId);
-    if (previous !== undefined && Date.parse(previous) >= Date.parse(event.data.endedAt)) return { ...state, open };
-    return { open, lastEndedAt: new Map(state.lastEndedAt).set(known.institutionId, event.data.endedAt) };
-  },
+/** Redeliveries and replays change nothing: a consult starts once and ends once, and only after it started. */
+export const consultCareDecider: Decider<CareCommand, CareEvent, ConsultCare> = {
+  initialState: { started: undefined, endedAt: undefined },
+  evolve: (state, event) => (event.type === "CareStarted" ? { ...state, started: event.data } : { ...state, endedAt: event.data.endedAt }),
   decide(command, state) {
-    const open = state.open.has(command.consultId);
     if (command.type === "RecordCareStarted") {
-      if (open) return [];
+      if (state.started !== undefined) return [];
       const { type: _type, ...data } = command;
       return [{ type: "CareStarted", data }];
     }
-    if (!open) return [];
+    if (state.started === undefined || state.endedAt !== undefined) return [];
     return [{ type: "CareEnded", data: { consultId: command.consultId, endedAt: command.endedAt } }];
+  },
+};
+
+/**
+ * The care between one patient and one physician (stream identity-care-<patientId>-<physicianId>): their consults still
+ * open, and per institution when the last one ended. Each event carries the whole of it, so the stream is read by its
+ * last event only (issue 15): the same cost after a thousand consults as after one.
+ */
+export type CareState = {
+  readonly open: readonly CareStartedData[];
+  /** Institution id → the latest ISO instant a consult of the pair there ended. */
+  readonly lastEndedAt: Readonly<Record<string, string>>;
+};
+export type CareChangedData = {
+  readonly open: CareStartedData[];
+  readonly lastEndedAt: Record<string, string>;
+  readonly patientId: string;
+  readonly physicianId: string;
+  readonly consultId: string;
+};
+export type CareChanged = DomainEvent<"CareChanged", CareChangedData>;
+
+/** Brings the pair's care in line with what one consult's stream says of it (started, perhaps ended). */
+export type SyncCare = { readonly type: "SyncCare"; readonly consult: CareStartedData; readonly endedAt: string | undefined };
+
+function synced(state: CareState, { consult, endedAt }: SyncCare): CareState {
+  const others = state.open.filter((open) => open.consultId !== consult.consultId);
+  if (endedAt === undefined) return others.length === state.open.length ? { ...state, open: [...state.open, consult] } : state;
+  const previous = state.lastEndedAt[consult.institutionId];
+  const later = previous === undefined || Date.parse(previous) < Date.parse(endedAt);
+  if (!later && others.length === state.open.length) return state;
+  return { open: others, lastEndedAt: later ? { ...state.lastEndedAt, [consult.institutionId]: endedAt } : state.lastEndedAt };
+}
+
+/** Idempotent: syncing a consult again, or an older end after a later one, changes nothing. */
+export const careDecider: Decider<SyncCare, CareChanged, CareState> = {
+  initialState: { open: [], lastEndedAt: {} },
+  evolve: (_state, event) => ({ open: event.data.open, lastEndedAt: event.data.lastEndedAt }),
+  decide(command, state) {
+    const next = synced(state, command);
+    if (next === state) return [];
+    const { patientId, physicianId, consultId } = command.consult;
+    return [{ type: "CareChanged", data: { open: [...next.open], lastEndedAt: { ...next.lastEndedAt }, patientId, physicianId, consultId } }];
   },
 };
 
@@ -73,7 +98,7 @@ export const careDecider: Decider<CareCommand, CareEvent, CareState> = {
  * corrections come after the consult closes).
  */
 export function isTreating(state: CareState, institutionId: string, at: Date, hoursAfterEnd: number): boolean {
-  for (const care of state.open.values()) if (care.institutionId === institutionId) return true;
-  const ended = state.lastEndedAt.get(institutionId);
+  if (state.open.some((care) => care.institutionId === institutionId)) return true;
+  const ended = state.lastEndedAt[institutionId];
   return ended !== undefined && Date.parse(ended) >= at.getTime() - hoursAfterEnd * 3_600_000;
 }
