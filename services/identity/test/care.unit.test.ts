@@ -1,4 +1,4 @@
-import { fold } from "@ihp/eventsourcing";
+import { DomainError, fold } from "@ihp/eventsourcing";
 import { given } from "@ihp/testing";
 import { describe, expect, it } from "vitest";
 import { type CareChanged, careDecider, type CareStartedData, type CareState, consultCareDecider, isTreating } from "../src/domain/care/careRelationships.js";
@@ -22,7 +22,7 @@ function after(...commands: ReturnType<typeof sync>[]): CareState {
   const events: CareChanged[] = [];
   for (const command of commands) {
     const decided = careDecider.decide(command, fold(careDecider, events));
-    if (!Array.isArray(decided)) throw new Error("refused");
+    if (decided instanceof DomainError) throw decided;
     events.push(...decided);
   }
   return fold(careDecider, events.slice(-1));
