@@ -5,11 +5,11 @@ import { LocalCertificateAuthority, LocalKeyVault } from "@ihp/signatures";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Caller } from "../src/application/caller.js";
 import type { Accounts } from "../src/application/sessions/accounts.js";
-import { createSignatures, type Signatures } from "../src/application/signing/signatures.js";
+import { createSignatures, type Signatures, signaturesStreamId } from "../src/application/signing/signatures.js";
 import { PractitionerStandIn } from "./support/accessFixtures.js";
 
-// IDN-09 (issue 15): signatures are recorded in the signer's day stream, not in the stream of their keys, so reading
-// the keys costs the same after ten thousand signatures as after one; a signature still verifies only if recorded.
+// IDN-09 (issue 15): signatures are recorded in a stream per signer and document, not in the stream of their keys, so
+// no read grows with the signatures made; a signature still verifies only if recorded.
 
 const AT = new Date("2026-03-02T02:00:00Z");
 const DOCTOR = "0193a9f2-7c1d-8e4b-9a6f-00000000d0c1";
@@ -47,8 +47,8 @@ const documentOf = (id: string) => Buffer.from(JSON.stringify({ id, drug: "amlod
 const sign = (signatures: Signatures, requestId: string, id: string) =>
   signatures.sign(submitter, doctor, { requestId, documentType: "PRESCRIPTION", documentId: id, canonicalDocument: documentOf(id), boundKind: "CONSULT", boundId: "consult-1" });
 
-describe("IDN-09 signatures in the day's stream", () => {
-  it("IDN-09 (issue 15): the keys' stream holds enrolment only; each signature is in the day's stream and verifies; a repeated request signs nothing", async () => {
+describe("IDN-09 signatures in the document's stream", () => {
+  it("IDN-09 (issue 15): the keys' stream holds enrolment only; each signature is in its document's stream and verifies; a repeated request signs nothing", async () => {
     store = SqliteEventStore.open({ path: ":memory:" });
     const signatures = await signaturesOn(store);
     await signatures.enrol(admin, { requestId: "enrol-0001", practitionerId: DOCTOR, algorithm: "" });
@@ -56,8 +56,10 @@ describe("IDN-09 signatures in the day's stream", () => {
     const again = await sign(signatures, "sign-0002", "rx-2");
     expect(again.value.equals(made[1]!.value)).toBe(true);
     expect((await store.readStream(`identity-signing-${DOCTOR}`)).map((event) => event.type)).toEqual(["SigningKeyEnrolled"]);
-    const day = await store.readStream(`identity-signatures-${DOCTOR}-2026-03-02`);
-    expect(day.map((event) => event.data["documentId"])).toEqual(["rx-1", "rx-2"]);
+    for (const id of ["rx-1", "rx-2"]) {
+      const own = await store.readStream(signaturesStreamId(DOCTOR, documentOf(id)));
+      expect(own.map((event) => [event.type, event.data["documentId"]])).toEqual([["DocumentSigned", id]]);
+    }
     for (const [index, signature] of made.entries()) {
       const verdict = await signatures.verify(submitter, { canonicalDocument: documentOf(`rx-${index + 1}`), signature, expectedSignerId: DOCTOR });
       expect(verdict).toEqual({ valid: true, reasonCode: "" });
@@ -80,7 +82,7 @@ describe("IDN-09 signatures in the day's stream", () => {
     const { certificate } = await signatures.enrol(admin, { requestId: "enrol-0001", practitionerId: DOCTOR, algorithm: "" });
     revokeFirst = () => signatures.revoke(admin, { requestId: "revoke-0001", practitionerId: DOCTOR, serial: certificate.serial, reason: "left" });
     await expect(sign(signatures, "sign-0001", "rx-1")).rejects.toMatchObject({ code: "NO_VALID_SIGNING_CERT" });
-    const [recorded] = await store.readStream(`identity-signatures-${DOCTOR}-2026-03-02`);
+    const [recorded] = await store.readStream(signaturesStreamId(DOCTOR, documentOf("rx-1")));
     const data = recorded?.data as { value: string; signedAt: string; documentHash: string } | undefined;
     if (data === undefined) throw new Error("the signature made during the race was not recorded");
     const signature = {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { commandPipeline, type EventStore, fold, type StoredEvent } from "@ihp/eventsourcing";
 import { type AuditTrail, authorize, denialError, type Principal, requireHuman, type Role } from "@ihp/platform";
 import {
@@ -128,11 +129,12 @@ export function signingStreamId(practitionerId: string): string {
 }
 
 /**
- * The signatures a practitioner made on one UTC day (issue 15): a signature is found again by its signer and time, and
- * the keys' stream does not grow with every document.
+ * A practitioner's signatures of one document, named by the document's SHA-256 whatever the signing algorithm (issue 15):
+ * a verifier holding the document finds them, a repeated request finds its first signature, and no stream grows with
+ * every document signed.
  */
-export function signaturesStreamId(practitionerId: string, signedAt: Date): string {
-  return `identity-signatures-${practitionerId}-${signedAt.toISOString().slice(0, 10)}`;
+export function signaturesStreamId(practitionerId: string, document: Buffer): string {
+  return `identity-signatures-${practitionerId}-${createHash("sha256").update(document).digest("hex")}`;
 }
 
 function toSigningEvent(event: StoredEvent): SigningEvent {
@@ -164,14 +166,14 @@ export function createSignatures(options: SignaturesOptions): Signatures {
   }
 
   /**
-   * A signature, decided on the keys as read and recorded in the day's signatures stream; `prepare` (signing) runs for
+   * A signature, decided on the keys as read and recorded in the document's signatures stream; `prepare` (signing) runs for
    * a new request id only. A revocation recorded meanwhile with a time at or before the signature's makes it refused:
    * verification would not accept it either (the signature stays in the log as made, and never counts).
    */
-  async function recordSignature(caller: Caller, role: string, tenantId: string, practitionerId: string, requestId: string, at: Date, prepare: (keys: SigningKeys) => SigningCommand) {
+  async function recordSignature(caller: Caller, role: string, tenantId: string, practitionerId: string, requestId: string, at: Date, document: Buffer, prepare: (keys: SigningKeys) => SigningCommand) {
     const keys = await load(practitionerId);
     const signing = commandPipeline(store, { ...signingDecider, initialState: keys }, { newEventId: options.newId, toDomainEvent: toSigningEvent });
-    const result = await signing({ streamId: signaturesStreamId(practitionerId, at), requestId, acting: acting(caller, role, tenantId), now: at, prepare });
+    const result = await signing({ streamId: signaturesStreamId(practitionerId, document), requestId, acting: acting(caller, role, tenantId), now: at, prepare });
     const signed = result.events.find((event) => event.type === "DocumentSigned");
     if (signed === undefined) throw new Error("signing appended no DocumentSigned event");
     const data = signed.data as unknown as DocumentSignedData;
@@ -268,7 +270,7 @@ export function createSignatures(options: SignaturesOptions): Signatures {
         requireDocument(input.documentType, input.documentId, input.canonicalDocument.length);
         // A repeated request id answers with its first signature, signing nothing again.
         const role = caller.principal.roles.find((granted) => SIGNER_ROLES.includes(granted)) ?? "physician";
-        const signed = await recordSignature(caller, role, signer.institutionId, practitionerId, requestId, now, (keys) => {
+        const signed = await recordSignature(caller, role, signer.institutionId, practitionerId, requestId, now, input.canonicalDocument, (keys) => {
           const key = activeKey(keys, now);
           const { algorithm, serial } = key.certificate;
           const privateKey = Buffer.from(vault.open(key.sealedPrivateKey, keyBinding(practitionerId, serial))).toString("hex");
@@ -332,7 +334,7 @@ export function createSignatures(options: SignaturesOptions): Signatures {
     if (!verifyMessage(algorithm, certificate.publicKey, document, signature.value)) return invalid("SIGNATURE_INVALID");
     // The log is the record of what was signed and when: a value the service never recorded (a key used outside it,
     // a signing time moved before a revocation) does not count as this practitioner's signature.
-    const recorded = (await store.readStream(signaturesStreamId(signature.signerId, signedAt))).some((event) => {
+    const recorded = (await store.readStream(signaturesStreamId(signature.signerId, document))).some((event) => {
       if (event.type !== "DocumentSigned") return false;
       const data = event.data as unknown as DocumentSignedData;
       return data.certificateSerial === certificate.serial && data.value === signature.value.toString("base64") && data.signedAt === signedAt.toISOString();
