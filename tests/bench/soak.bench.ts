@@ -2,12 +2,13 @@
 // and a warm-up flow, then a full GC), after SOAK_FLOWS consult flows (default 10,000; 4 workers, each with its own
 // actors) and after a full GC. Ends with one JSON line; the goal is RSS after GC within 20% of idle. SOAK_KEEP_DATA=1
 // keeps the data folder (its path is printed) to look at what the flows left in the logs. "settled": after GC again,
-// 6 s later, once what is held for seconds by design (opened streams) has expired.
+// 6 s later, once what is held for seconds by design (opened streams) has expired. SOAK_HEAP_SNAPSHOT=<file> then
+// writes a V8 heap snapshot (open it in Chrome DevTools) to see what the flows left on the heap.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
+import { setFlagsFromString, writeHeapSnapshot } from "node:v8";
 import { runInNewContext } from "node:vm";
 
 import { type FlowActors, runClinicalFlow, seedDemo, startEmbeddedPlatform } from "@ihp/runner";
@@ -87,6 +88,8 @@ export async function runSoakBench(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     collectGarbage();
     const settled = memory();
+    const snapshot = process.env["SOAK_HEAP_SNAPSHOT"];
+    if (snapshot !== undefined) process.stdout.write(`heap snapshot: ${writeHeapSnapshot(snapshot)}\n`);
     const result = {
       name: "soak",
       flows: done,
