@@ -43,6 +43,20 @@ function consultMessage(type: "ConsultStarted" | "ConsultCompleted", payload: Ui
   return envelopedMessage(event, { subject: `ihp.consult.v1.${type}`, type, contentType: `application/x-protobuf; proto=ihp.consult.v1.${type}`, payload });
 }
 
+/** ConsultStarted of consult-care-1 between the child and PHYSICIAN, as consult encodes it. */
+function consultStarted(startedAt: Date): Uint8Array {
+  return ConsultStarted.encode({
+    consultId: "consult-care-1",
+    institutionId: INSTITUTION,
+    consultType: "FOLLOW_UP",
+    departmentCode: "07",
+    patientId: childId,
+    physicianId: PHYSICIAN,
+    startedAt: startedAt.toISOString(),
+    priorRecordId: "",
+  }).finish();
+}
+
 const physicianToken = (subject: string, tenantId = INSTITUTION) => issuer.issue({ subject, roles: ["physician"], tenantId, kind: "human", ttlSeconds: 10 ** 8 });
 
 beforeAll(async () => {
@@ -79,17 +93,7 @@ describe("REC-09 care relationships from consult events (issue 13 item 6)", () =
   });
 
   it("REC-09: once ConsultStarted is on the bus the treating physician sees age, sex and verification — no name, no ID number, no guardians", async () => {
-    const started = ConsultStarted.encode({
-      consultId: "consult-care-1",
-      institutionId: INSTITUTION,
-      consultType: "FOLLOW_UP",
-      departmentCode: "07",
-      patientId: childId,
-      physicianId: PHYSICIAN,
-      startedAt: now.toISOString(),
-      priorRecordId: "",
-    }).finish();
-    await bus.publish(consultMessage("ConsultStarted", started, "consult-care-1"));
+    await bus.publish(consultMessage("ConsultStarted", consultStarted(now), "consult-care-1"));
     const { patient } = await patients.call("getPatient", { patientId: childId }, await physicianToken(PHYSICIAN));
     expect(patient).toMatchObject({ patientId: childId, birthDate: "2020-01-15", sex: Sex.SEX_FEMALE, verified: false, name: undefined, maskedIdNumber: undefined, guardians: [] });
     expect(patient!.idType).toBe(IdDocumentType.ID_DOCUMENT_TYPE_UNSPECIFIED);
@@ -118,17 +122,7 @@ describe("REC-09 care relationships from consult events (issue 13 item 6)", () =
   });
 
   it("REC-09 (issue 15): a ConsultStarted delivered again after the consult ended does not open the care again", async () => {
-    const again = ConsultStarted.encode({
-      consultId: "consult-care-1",
-      institutionId: INSTITUTION,
-      consultType: "FOLLOW_UP",
-      departmentCode: "07",
-      patientId: childId,
-      physicianId: PHYSICIAN,
-      startedAt: new Date(now.getTime() - 73 * 3_600_000).toISOString(),
-      priorRecordId: "",
-    }).finish();
-    await bus.publish(consultMessage("ConsultStarted", again, "consult-care-1"));
+    await bus.publish(consultMessage("ConsultStarted", consultStarted(new Date(now.getTime() - 73 * 3_600_000)), "consult-care-1"));
     expect((await refusalOf(patients.call("getPatient", { patientId: childId }, await physicianToken(PHYSICIAN)))).code).toBe("NO_CARE_RELATIONSHIP");
   });
 });
