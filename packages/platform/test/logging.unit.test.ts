@@ -81,6 +81,9 @@ describe("createLogger", () => {
       hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
       position: "123456789012345678",
       serviceName: "consult",
+      // Random hex ids whose digits happen to run eleven long from a 1: not phone numbers (a span id once was cut).
+      span_id: "16766293025a8f62",
+      trace_id: "a13812345678ffee66e9f0e5d64e0165",
     };
     expect(maskValue(harmless)).toEqual(harmless);
   });
