@@ -9,9 +9,12 @@ import {
   RegulatorFeedServiceService,
   SupervisionStatisticsServiceService,
 } from "@ihp/contracts/reporting";
-import type { EventStore } from "@ihp/eventsourcing";
+import { type EventStore, uuidv7 } from "@ihp/eventsourcing";
 import { type Bus, type Consumer, Relay, SqliteCheckpointStore } from "@ihp/messaging";
 import {
+  auditServiceBinding,
+  createAuditQuery,
+  createAuditTrail,
   createGrpcHandlers,
   createLifecycle,
   createLogger,
@@ -288,6 +291,11 @@ export async function startReportingService(options: ReportingServiceOptions): P
       const adverseEvents = adverseEventServer(handlers, adverseEventHandlers({ store: feedStore, clock }));
       const feedback = complaintServer(handlers, complaintHandlers({ store: feedStore, clock, calendar }));
       const statisticsApi = statisticsServer(handlers, statisticsHandlers({ store: feedStore, readModels: need(readModels, "statistics read model"), clock }));
+      // ihp.audit.v1.AuditService, as the service host serves it for every other service: reporting's refusals are
+      // in its own audit streams, and auditTrail(service: REPORTING) reads them here.
+      const newAuditId = (): string => uuidv7(clock().getTime());
+      const auditTrail = createAuditTrail({ store: feedStore, context: "reporting", clock, newId: newAuditId });
+      const audit = auditServiceBinding({ handlers, query: createAuditQuery({ store: feedStore, context: "reporting", audit: auditTrail }), newId: newAuditId });
       const { GRPC_TLS_CERT_FILE: certFile, GRPC_TLS_KEY_FILE: keyFile, GRPC_TLS_CA_FILE: caFile } = config;
       const health = new HealthService();
       grpc = await serveGrpc({
@@ -301,6 +309,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
           { definition: AdverseEventServiceService, implementation: adverseEvents },
           { definition: FeedbackServiceService, implementation: feedback },
           { definition: SupervisionStatisticsServiceService, implementation: statisticsApi },
+          audit,
         ],
         health,
         tls: certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile, caFile },
