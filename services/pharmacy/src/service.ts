@@ -158,7 +158,7 @@ export async function startPharmacyService(options: PharmacyServiceOptions): Pro
               pharmacyId: config.PHARMACY_ID,
             }),
             queries: createQueries({ store, readModels, audit, catalogue, clock }),
-            roster: createRoster({ store, audit, clock, newEventId: newId, hours }),
+            roster: createRoster({ store, audit, clock, newEventId: newId, hours, identity: identityPort }),
             newId,
             stopping,
           }),

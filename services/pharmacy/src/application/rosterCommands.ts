@@ -13,6 +13,7 @@ import {
 import type { Caller } from "./caller.js";
 import { derivedId, requireInstitutionId, requireRequestId, rosterStreamId } from "./ids.js";
 import { authorizeOn, type PharmacyAction, permitted, roleGate } from "./policy.js";
+import type { IdentityPort } from "./ports.js";
 import { recordingRefusals } from "@ihp/platform";
 
 export interface RosterCommandsOptions {
@@ -21,6 +22,11 @@ export interface RosterCommandsOptions {
   readonly clock: () => Date;
   readonly newEventId: () => string;
   readonly hours: BusinessHours;
+  /**
+   * Asks identity (on pharmacy's own behalf) whether a pharmacist may review at the roster's institution (PHA-02)
+   * before a shift is scheduled. Only scheduling calls it; the coverage timer builds a roster without it.
+   */
+  readonly identity?: Pick<IdentityPort, "checkReviewer"> | undefined;
 }
 
 export interface CoverageView extends ReviewCoverage {
@@ -85,6 +91,10 @@ export function createRoster(options: RosterCommandsOptions): Roster {
         const requestId = requireRequestId(input.requestId);
         const shiftId = derivedId("shift", requestId);
         const { pharmacistId, startsAt, endsAt } = input;
+        // A shift counts as review coverage (PHA-06), so it may name only someone identity confirms reviews here: not
+        // a pharmacist of another institution, nor an id that names nobody. Refused with identity's code.
+        if (options.identity === undefined) throw new Error("the roster needs identity to schedule shifts");
+        await options.identity.checkReviewer({ pharmacistId, institutionId }, { token: undefined, deadline: caller.deadline });
         const result = await execute(caller, role, institutionId, requestId, { type: "ScheduleShift", shiftId, pharmacistId, startsAt, endsAt });
         const shift = result.state.shifts.find((candidate) => candidate.shiftId === shiftId);
         if (shift === undefined) throw new Error("scheduled shift missing from the roster");
