@@ -82,6 +82,19 @@ describe("audit trail (XC-01, XC-02: every refused attempt is itself logged)", (
     expect(await store.readAll()).toHaveLength(0);
   });
 
+  it("XC-02: a refusal whose resource id the caller made too long is still recorded, under the kind and a hash, never the text", async () => {
+    // Found probing the gateway: a 6,000-character practitioner id made recording the refusal throw, so the caller got
+    // INTERNAL instead of the refusal's code and nothing was recorded.
+    const id = "患者陈某".repeat(60);
+    const event = await trail().refused({ principal: admin, action: "SetPractitionerPassword", reason: "INVALID_PRACTITIONER_ID", resource: `practitioner/${id}`, correlationId: "c" });
+    const resource = event.data["resource"] as string;
+    expect(resource).toMatch(/^practitioner\/sha256:[0-9a-f]{64}$/);
+    expect(resource).not.toContain("患者");
+    const shapeless = await trail().refused({ principal: admin, action: "GetThing", reason: "X", resource: "z".repeat(500), correlationId: "c" });
+    expect(shapeless.data["resource"]).toMatch(/^resource\/sha256:[0-9a-f]{64}$/);
+    expect(await store.readAll()).toHaveLength(2);
+  });
+
   it("names the stream by the Beijing civil day", () => {
     expect(auditStreamId("consult", new Date("2026-12-31T15:59:59Z"))).toBe("consult-audit-2026-12-31");
     expect(auditStreamId("consult", new Date("2026-12-31T16:00:00Z"))).toBe("consult-audit-2027-01-01");

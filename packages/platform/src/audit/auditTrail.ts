@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { EventStore, JsonObject, StoredEvent } from "@ihp/eventsourcing";
 import type { Principal } from "../auth/principal.js";
 import { traceFields, type TraceFields } from "../tracing/propagation.js";
@@ -81,12 +82,12 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   ): Promise<StoredEvent> {
     checkText("action", entry.action);
     checkText("correlationId", entry.correlationId);
-    if (entry.resource !== undefined) checkText("resource", entry.resource);
+    const resource = entry.resource === undefined ? undefined : boundedResource(entry.resource);
     const at = options.clock();
     const { principal } = entry;
     const trace = entry.trace ?? traceFields();
     data["roles"] = principal === undefined ? [] : [...principal.roles];
-    if (entry.resource !== undefined) data["resource"] = entry.resource;
+    if (resource !== undefined) data["resource"] = resource;
     if (entry.ruleId !== undefined && entry.ruleId !== "") data["ruleId"] = entry.ruleId;
     const appended = await options.store.append(
       auditStreamId(options.context, at),
@@ -131,6 +132,23 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
 export function auditStreamId(context: string, at: Date): string {
   const day = new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
   return `${context}-audit-${day}`;
+}
+
+const RESOURCE_KIND = /^[a-z][a-z0-9-]{0,62}$/;
+
+/**
+ * The resource as recorded. Resources name what was aimed at by id, and ids come from the caller: one too long to
+ * record must not stop the refusal from being recorded (XC-02), nor reach the log as text. It is kept as its kind
+ * (`practitioner/…`) and the SHA-256 of the whole, which still matches the same attempt again.
+ */
+function boundedResource(resource: string): string {
+  if (typeof resource === "string" && resource.length > MAX_TEXT) {
+    const slash = resource.indexOf("/");
+    const kind = slash > 0 && RESOURCE_KIND.test(resource.slice(0, slash)) ? resource.slice(0, slash) : "resource";
+    return `${kind}/sha256:${createHash("sha256").update(resource, "utf8").digest("hex")}`;
+  }
+  checkText("resource", resource);
+  return resource;
 }
 
 function checkText(field: string, value: string): void {
