@@ -72,13 +72,14 @@ export interface AccountScope {
  * The events of the streams that make up the account beside its own: the current session's (its activity and
  * registration challenges), that session's step-ups of `scope.object`, and the last recorded use of each passkey.
  */
-async function scopedEvents(store: EventStore, state: AccountState, scope: AccountScope): Promise<StoredEvent[]> {
+async function scopedEvents(store: EventStore, state: AccountState, scope: AccountScope, except?: string): Promise<StoredEvent[]> {
   if (state.status !== "open") return [];
   const { session, passkeys } = state.account;
-  const reads: Promise<readonly StoredEvent[]>[] = [];
-  if (session !== undefined) reads.push(store.readStream(sessionStreamId(session.sessionId)));
-  if (session !== undefined && scope.object !== undefined) reads.push(store.readStream(stepUpStreamId(session.sessionId, scope.object)));
-  if (scope.counters === true) for (const passkey of passkeys) reads.push(store.readStream(passkeyStreamId(passkey.credentialId), { last: true }));
+  const streams: { id: string; last?: true }[] = [];
+  if (session !== undefined) streams.push({ id: sessionStreamId(session.sessionId) });
+  if (session !== undefined && scope.object !== undefined) streams.push({ id: stepUpStreamId(session.sessionId, scope.object) });
+  if (scope.counters === true) for (const passkey of passkeys) streams.push({ id: passkeyStreamId(passkey.credentialId), last: true });
+  const reads = streams.filter((stream) => stream.id !== except).map((stream) => store.readStream(stream.id, stream.last === true ? { last: true } : {}));
   return (await Promise.all(reads)).flat();
 }
 
@@ -96,8 +97,13 @@ function foldAccount(events: readonly StoredEvent[]): AccountState {
  * Events of a session that is no longer the current one count for nothing.
  */
 export async function loadAccount(store: EventStore, subjectId: string, scope: AccountScope = {}): Promise<AccountState> {
-  const state = foldAccount(await store.readStream(accountStreamId(subjectId)));
-  return foldOnto(state, await scopedEvents(store, state, scope));
+  return (await readAccount(store, subjectId, scope)).state;
+}
+
+/** The account as `loadAccount` reads it, and its own stream folded alone (for `runAccountCommand` not to read it again). */
+export async function readAccount(store: EventStore, subjectId: string, scope: AccountScope = {}): Promise<{ state: AccountState; own: AccountState }> {
+  const own = foldAccount(await store.readStream(accountStreamId(subjectId)));
+  return { state: foldOnto(own, await scopedEvents(store, own, scope)), own };
 }
 
 /** The subject a login name belongs to, by the name's blind index. */
@@ -111,7 +117,9 @@ export type AccountActor = Principal | { subject: string; role: string };
 
 /**
  * Runs one account command on the stream that records it (the account's, its session's, or a step-up's), with the
- * caller's correlation and the account's tenant.
+ * caller's correlation and the account's tenant. `own`: the account's own stream as the caller just read it
+ * (`readAccount`), when the command is recorded elsewhere — that stream's revision guards nothing here, so a read
+ * a moment earlier decides as this one would have.
  */
 export async function runAccountCommand(
   deps: { readonly store: EventStore; readonly newId: () => string },
@@ -120,6 +128,7 @@ export async function runAccountCommand(
   account: { subjectId: string; tenantId: string },
   command: AccountCommand,
   requestId: string | undefined,
+  own?: AccountState,
 ) {
   const actorRole = "roles" in actor ? (actor.roles[0] ?? "anonymous") : actor.role;
   const metadata = {
@@ -133,19 +142,20 @@ export async function runAccountCommand(
   const { store } = deps;
   const options = { newEventId: deps.newId, toDomainEvent: toAccountEvent };
   const envelope = { metadata, ...(requestId === undefined ? {} : { requestId }), now: command.at };
-  const own = foldAccount(await store.readStream(accountStreamId(account.subjectId)));
   const target = streamOf(command);
   if (target === undefined) {
     // The account's own stream, whose revision guards the command; decided with the current session's events folded
     // in (a registration challenge). A login meanwhile makes those count for nothing.
-    const decider = withEvents(await scopedEvents(store, own, {}));
+    const current = foldAccount(await store.readStream(accountStreamId(account.subjectId)));
+    const decider = withEvents(await scopedEvents(store, current, {}));
     return handleCommand(store, decider, { ...envelope, streamId: accountStreamId(account.subjectId), command }, options);
   }
   // A session's or a step-up's stream, whose revision guards the command (a challenge answered twice, two step-ups at
   // once), decided on the account as read with what else the command needs.
   const scope = target.object === undefined ? {} : { object: target.object, counters: command.type === "StepUp" };
-  // The target's own events are left out here: the command reads them itself.
-  const state = foldOnto(own, (await scopedEvents(store, own, scope)).filter((event) => event.streamId !== target.streamId));
+  const read = own ?? foldAccount(await store.readStream(accountStreamId(account.subjectId)));
+  // The target's own events are not read here: the command reads them itself.
+  const state = foldOnto(read, await scopedEvents(store, read, scope, target.streamId));
   const decider = { ...accountDecider, initialState: state };
   const use = command.type === "StepUp" ? passkeyUse(command) : undefined;
   if (use === undefined) return handleCommand(store, decider, { ...envelope, streamId: target.streamId, command }, options);

@@ -4,6 +4,7 @@ import { refusal } from "../../domain/errors.js";
 import {
   type Account,
   type AccountCommand,
+  type AccountState,
   type AccountKind,
   CLINICAL_OBJECT_KINDS,
   type ClinicalObject,
@@ -22,7 +23,7 @@ import type { Caller } from "../caller.js";
 import { institutionStreamId, requireInstitutionId, requireRequestId } from "../ids.js";
 import type { IdentityVerifier } from "../patients/identityVerifier.js";
 import { institutionResource, recordingRefusals } from "../refusals.js";
-import { type AccountActor, loadAccount, loginNameStreamId, runAccountCommand, staffIdFor, subjectOfLogin, toLoginNameEvent } from "./accountStreams.js";
+import { type AccountActor, loadAccount, loginNameStreamId, readAccount, runAccountCommand, staffIdFor, subjectOfLogin, toLoginNameEvent } from "./accountStreams.js";
 import { LoginThrottle } from "./loginThrottle.js";
 import type { Passkeys } from "./passkeys.js";
 import { acceptedFactors, CLINICAL_ROLES, stepUpHolder } from "./stepUpHolder.js";
@@ -130,8 +131,8 @@ export function createAccounts(options: AccountsOptions): Accounts {
     return { actorId: actor.subject, actorRole, tenantId, correlationId: caller.correlationId, causationId, ...caller.trace };
   }
 
-  function run(caller: Pick<Caller, "correlationId" | "trace">, actor: AccountActor, account: { subjectId: string; tenantId: string }, command: AccountCommand, requestId: string | undefined) {
-    return runAccountCommand(options, caller, actor, account, command, requestId);
+  function run(caller: Pick<Caller, "correlationId" | "trace">, actor: AccountActor, account: { subjectId: string; tenantId: string }, command: AccountCommand, requestId: string | undefined, own?: AccountState) {
+    return runAccountCommand(options, caller, actor, account, command, requestId, own);
   }
 
   async function claimLoginName(caller: Caller | { correlationId: string; trace: Caller["trace"] }, actor: Principal | { subject: string; role: string }, loginIndex: string, subjectId: string, tenantId: string, requestId: string, now: Date): Promise<void> {
@@ -348,11 +349,11 @@ export function createAccounts(options: AccountsOptions): Accounts {
       const grant = authorize(principal, { roles: CLINICAL_ROLES });
       if (!grant.allowed) throw denialError(grant);
       const bound = requireClinicalObject(object.kind, object.id);
-      const state = await loadAccount(store, practitionerId, { object: bound });
+      const { state, own } = await readAccount(store, practitionerId, { object: bound });
       if (state.status !== "open") throw refusal("SESSION_REQUIRED");
       const now = clock();
       // The session is current and not idle (refused otherwise), and this check keeps it alive.
-      await run(caller, principal, state.account, { type: "TouchSession", sessionId: principal.sessionId, policy, at: now }, undefined);
+      await run(caller, principal, state.account, { type: "TouchSession", sessionId: principal.sessionId, policy, at: now }, undefined, own);
       const account: Account = state.account;
       const session = account.session;
       if (session === undefined) throw refusal("SESSION_REQUIRED");
