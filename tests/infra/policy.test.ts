@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadAll } from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { keyMaterialViolations, metricsViolations, probeTlsViolations, quantity, workloadViolations } from "./policy.js";
+import { keyMaterialViolations, metricsViolations, probeTlsViolations, quantity, sharedSqliteViolations, workloadViolations } from "./policy.js";
 import { CAN_RENDER, K8S_ROOT, type K8sObject, KUSTOMIZATIONS, PLATFORM_SERVICES, renderKustomization } from "./policyRender.js";
 
 // Issue 14 item 2 over what `kubectl kustomize` renders, base and overlays: probes, resources, topology spread, no key
@@ -15,6 +15,18 @@ const SEALING = new Set(
   readdirSync(join(root, "services")).filter((name) => {
     const file = join(root, "services", name, "src/service.ts");
     return existsSync(file) && /_SEALING\b/.test(readFileSync(file, "utf8"));
+  }),
+);
+
+/**
+ * The contexts whose service keeps SQLite state in DATA_DIR unless READ_MODEL_URL is set: read models and projection
+ * checkpoints (the service host opens them for every service it hosts, reporting opens its own) or wrapped data keys
+ * (it seals).
+ */
+const SQLITE_STATE = new Set(
+  readdirSync(join(root, "services")).filter((name) => {
+    const file = join(root, "services", name, "src/service.ts");
+    return existsSync(file) && /\bstartServiceHost\b|\bopenSqliteReadModels\b|_SEALING\b/.test(readFileSync(file, "utf8"));
   }),
 );
 
@@ -126,6 +138,33 @@ describe("workload policy checkers (issue 14 item 2)", () => {
     expect(keyMaterialViolations(keyed, [keyed, natsWithFile], new Set())).toContain("Deployment/consult consult: bus transit keys at /etc/transit/keys.json on the container's filesystem");
   });
 
+  it("reports a service with several replicas that would keep SQLite state on the shared DATA_DIR claim (no READ_MODEL_URL or READ_MODEL_SCHEMA)", () => {
+    expect(sharedSqliteViolations(keyed, {}, new Set(["consult"])).sort()).toEqual(
+      [
+        "Deployment/consult consult: 2 replicas would share SQLite read models and data keys in DATA_DIR: READ_MODEL_URL not set",
+        "Deployment/consult consult: READ_MODEL_SCHEMA not set (its read models would land in the database's default schema)",
+      ].sort(),
+    );
+    const spec = keyed.spec as { template: { spec: { containers: { env: object[] }[] } } };
+    const container = spec.template.spec.containers[0]!;
+    const withPostgres = {
+      ...keyed,
+      spec: {
+        ...spec,
+        template: {
+          ...spec.template,
+          spec: {
+            ...spec.template.spec,
+            containers: [{ ...container, env: [...container.env, { name: "READ_MODEL_URL", valueFrom: { secretKeyRef: { name: "consult-read-models", key: "url" } } }, { name: "READ_MODEL_SCHEMA", value: "consult" }] }],
+          },
+        },
+      },
+    };
+    expect(sharedSqliteViolations(withPostgres, {}, new Set(["consult"]))).toEqual([]);
+    expect(sharedSqliteViolations({ ...keyed, spec: { ...spec, replicas: 1 } }, {}, new Set(["consult"]))).toEqual([]);
+    expect(sharedSqliteViolations(keyed, {}, new Set(["identity"]))).toEqual([]);
+  });
+
   it("reports a platform container whose METRICS_PORT is not announced to Prometheus", () => {
     expect(metricsViolations(keyed, { METRICS_PORT: "9464" }).sort()).toEqual(
       [
@@ -166,6 +205,12 @@ describe.skipIf(!CAN_RENDER).each(KUSTOMIZATIONS)("infra/k8s/%s as kustomize ren
   it("XC-05 no key material on an emptyDir: checkpoint keys, key ring master and data keys, identity's keys, the issuer key are on shared claims", () => {
     expect(SEALING.size).toBeGreaterThanOrEqual(3);
     expect(workloads.flatMap((w) => keyMaterialViolations(w, all, SEALING))).toEqual([]);
+  });
+
+  it("no service with several replicas keeps SQLite state (read models, projection checkpoints, data keys) on its shared DATA_DIR claim: READ_MODEL_URL and READ_MODEL_SCHEMA set", () => {
+    expect([...SEALING].every((name) => SQLITE_STATE.has(name))).toBe(true);
+    expect(SQLITE_STATE.size).toBeGreaterThanOrEqual(3);
+    expect(workloads.flatMap((w) => sharedSqliteViolations(w, common, SQLITE_STATE))).toEqual([]);
   });
 
   it("every service and the gateway expose METRICS_PORT as port `metrics` with the prometheus.io annotations", () => {

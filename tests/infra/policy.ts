@@ -188,6 +188,31 @@ export function keyMaterialViolations(object: K8sObject, all: readonly K8sObject
   return found;
 }
 
+/**
+ * State a service keeps in SQLite files under DATA_DIR unless READ_MODEL_URL moves it to PostgreSQL: its read models
+ * and their projection checkpoints, and (with the key ring) its wrapped data keys. SQLite's locking is not dependable
+ * on a network file system, so a Deployment whose replicas share one DATA_DIR claim must set READ_MODEL_URL, and
+ * READ_MODEL_SCHEMA so that its tables do not land in the database's default schema. `sqliteState` names the contexts
+ * whose service keeps such state (read from the source); a variable counts whether literal, from a Secret or from the
+ * common ConfigMap.
+ */
+export function sharedSqliteViolations(object: K8sObject, common: Record<string, string>, sqliteState: ReadonlySet<string>): string[] {
+  const spec = workloadSpec(object);
+  const template = spec?.template;
+  const replicas = spec?.replicas ?? 1;
+  if (object.kind !== "Deployment" || template === undefined || replicas <= 1) return [];
+  const found: string[] = [];
+  for (const container of template.spec.containers) {
+    const env = environment(container, common);
+    if (!(env["APP"] ?? "").startsWith("services/") || !sqliteState.has(env["SERVICE_NAME"] ?? "")) continue;
+    const names = new Set([...Object.keys(common), ...(container.env ?? []).map((v) => v.name)]);
+    const at = `${where(object)} ${container.name}`;
+    if (!names.has("READ_MODEL_URL")) found.push(`${at}: ${replicas} replicas would share SQLite read models and data keys in DATA_DIR: READ_MODEL_URL not set`);
+    if (!names.has("READ_MODEL_SCHEMA")) found.push(`${at}: READ_MODEL_SCHEMA not set (its read models would land in the database's default schema)`);
+  }
+  return found;
+}
+
 /** Prometheus's convention: a platform container's METRICS_PORT is a port named `metrics`, announced by annotations. */
 export function metricsViolations(object: K8sObject, common: Record<string, string>): string[] {
   const template = workloadSpec(object)?.template;
