@@ -19,8 +19,6 @@ export const consultConfigSchema = serviceConfigSchema({
   INTEGRATION_GRPC_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, "expected host:port").optional(),
   /** host:port of the reporting service (REP-06 suspensions, asked before each request, acceptance and start); unset: none. */
   REPORTING_GRPC_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, "expected host:port").optional(),
-  READ_MODEL_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "expected postgres://user@host:port/database").optional(),
-  READ_MODEL_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "expected a lower-case SQL identifier").optional(),
   /** How long a request waits for a physician before the sweep expires it. */
   CONSULT_ACCEPTANCE_WINDOW_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
   /**

@@ -12,15 +12,6 @@ const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM 
  * AUTH_MODE, …; packages/platform/README.md) plus its own.
  */
 export const pharmacyConfigSchema = serviceConfigSchema({
-  /** PostgreSQL connection string for the read models (distributed mode); unset: SQLite in DATA_DIR. */
-  READ_MODEL_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\/\S+$/, "expected postgres://user@host:port/database")
-    .optional(),
-  READ_MODEL_SCHEMA: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "expected a lower-case SQL identifier")
-    .optional(),
   /** host:port of identity's gRPC server (ClinicalAccessService, SignatureService). */
   IDENTITY_GRPC_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, "expected host:port").optional(),
   /** Deadline of each call to identity. */

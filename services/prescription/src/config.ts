@@ -6,8 +6,6 @@ import { z } from "zod";
  * AUTH_MODE, … — see packages/platform/README.md), read models, the drug catalogue and the two services it calls.
  */
 export const prescriptionConfigSchema = serviceConfigSchema({
-  READ_MODEL_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "expected postgres://user@host:port/database").optional(),
-  READ_MODEL_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "expected a lower-case SQL identifier").optional(),
   /** Catalogue file (packages/drug-catalogue/README.md); unset: the shipped illustrative sample. */
   DRUG_CATALOGUE_FILE: z.string().min(1).optional(),
   /** host:port of the consult service (ConsultContextService). */

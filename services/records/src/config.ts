@@ -8,14 +8,6 @@ const address = z.string().regex(/^[^\s:]+:\d{1,5}$/, "expected host:port");
  * AUTH_MODE, …; packages/platform/README.md) plus its own.
  */
 export const recordsConfigSchema = serviceConfigSchema({
-  /**
-   * PostgreSQL connection string (distributed mode): the service host keeps the read models, their projection
-   * checkpoints and the key ring's wrapped data keys (schema "<READ_MODEL_SCHEMA>_keys") there; unset: SQLite files
-   * in DATA_DIR, which replicas sharing one DATA_DIR must not use.
-   */
-  READ_MODEL_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "expected postgres://user@host:port/database").optional(),
-  /** PostgreSQL schema holding this service's read models (must exist); unset: the server's search_path. */
-  READ_MODEL_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "expected a lower-case SQL identifier").optional(),
   /** host:port of identity (guardianship, practitioners, e-signatures). */
   IDENTITY_GRPC_ADDRESS: address.optional(),
   /** host:port of consult (ConsultRecordSourceService: a closed consult's clinical source). */

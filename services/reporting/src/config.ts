@@ -52,9 +52,6 @@ export const reportingConfigSchema = serviceConfigSchema({
     .optional(),
   /** REP-08 / XC-07: how often the daily jobs look for a previous day not done yet; 0 turns the timer off. */
   YINCHUAN_EXPORT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
-  /** REP-04 statistics read model: PostgreSQL connection string (distributed mode); unset: SQLite in DATA_DIR. */
-  READ_MODEL_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "expected postgres://user@host:port/database").optional(),
-  READ_MODEL_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "expected a lower-case SQL identifier").optional(),
 });
 
 export type ReportingConfig = z.output<typeof reportingConfigSchema>;

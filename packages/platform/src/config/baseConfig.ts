@@ -38,6 +38,14 @@ export const baseConfigShape = {
     .string()
     .regex(/^((kurrentdb|kdb|esdb)(\+discover)?|postgres|postgresql):\/\/\S+$/, "expected kurrentdb://… or postgres://…")
     .optional(),
+  /**
+   * PostgreSQL connection string (distributed mode): read models, their projection checkpoints and the key ring's
+   * wrapped data keys (schema "<READ_MODEL_SCHEMA>_keys") live there; unset: SQLite files in DATA_DIR, which replicas
+   * sharing one DATA_DIR must not use.
+   */
+  READ_MODEL_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "expected postgres://user@host:port/database").optional(),
+  /** PostgreSQL schema holding the service's read models (must exist); unset: the server's search_path. */
+  READ_MODEL_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "expected a lower-case SQL identifier").optional(),
   AUTH_MODE: z.enum(["builtin", "oidc"]).default("builtin"),
   OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
   OIDC_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
