@@ -3,7 +3,7 @@
 import type { GatewayModule } from "./module.js";
 import { institutionsModule } from "./institutions/resolvers.js";
 import { feedModule } from "./feed/resolvers.js";
-import { prescriptionModule } from "./prescription/resolvers.js";
+import { prescriptionLineModule, prescriptionModule } from "./prescription/resolvers.js";
 import { pharmacyModule } from "./pharmacy/resolvers.js";
 import { identityModule } from "./identity/resolvers.js";
 import { consultModule } from "./consult/resolvers.js";
@@ -21,9 +21,10 @@ import { erasureModule } from "./erasure/resolvers.js";
 
 /**
  * Always served: the gateway needs the identity and reporting addresses anyway, it runs the feed's bus consumer
- * itself, and other modules extend the feed's types (FeedCategory, FeedPayload).
+ * itself, and other modules extend the feed's types (FeedCategory, FeedPayload); the prescription line's types are
+ * shown by both the prescription and the pharmacy modules.
  */
-const BUILT_IN_MODULES: readonly GatewayModule[] = [institutionsModule, feedModule];
+const BUILT_IN_MODULES: readonly GatewayModule[] = [institutionsModule, feedModule, prescriptionLineModule];
 
 /** The other contexts' modules: GatewayOptions.modules chooses among them (default: all). */
 const MODULES: readonly GatewayModule[] = [

@@ -15,7 +15,6 @@ export {
   GetPrescribingStatisticsResponse,
   GetPrescriptionRequest,
   GetPrescriptionResponse,
-  LineInput,
   ListMyPrescriptionsRequest,
   ListMyPrescriptionsResponse,
   MissingAttestation,

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PrescriptionReviewed, ReviewOutcome } from "@ihp/contracts/pharmacy";
-import { PrescriptionReviewStatus, PrescriptionSigned, PrescriptionStatus, PrescriptionVoided, type PrescriptionContent } from "@ihp/contracts/prescription";
+import { PrescriptionLine, PrescriptionReviewStatus, PrescriptionSigned, PrescriptionStatus, PrescriptionVoided, type PrescriptionContent } from "@ihp/contracts/prescription";
 import type { StoredEvent } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { type BusMessage, decodeEnvelope, envelopedMessage, InProcessBus } from "@ihp/messaging";
@@ -27,18 +27,19 @@ const published: BusMessage[] = [];
 let physician: string;
 let log: SqliteEventStore;
 
-const line = (drugCode: string, dose: number, frequency = "QD") => ({
-  drugCode,
-  approvedName: "",
-  dose,
-  doseUnit: "mg",
-  route: "PO",
-  frequency,
-  daysSupply: 7,
-  quantity: 14,
-  quantityUnit: "片",
-  instructions: "",
-});
+const line = (drugCode: string, dose: number, frequency = "QD") =>
+  PrescriptionLine.fromPartial({
+    drugCode,
+    approvedName: "",
+    dose: String(dose),
+    doseUnit: "mg",
+    route: "PO",
+    frequency,
+    daysSupply: 7,
+    quantity: "14",
+    quantityUnit: "片",
+    instructions: "",
+  });
 
 function content(overrides: Partial<PrescriptionContent> = {}): PrescriptionContent {
   return {
@@ -115,7 +116,7 @@ describe("prescription service on the host", () => {
     const six = ["metformin-hcl-tab-0.5g", "amlodipine-besylate-tab-5mg", "atorvastatin-calcium-tab-20mg", "losartan-potassium-tab-50mg", "aspirin-ec-tab-100mg", "omeprazole-ec-cap-20mg"].map((code) => line(code, 5));
     expect((await refusalOf(client.call("draftPrescription", { requestId: "draft-bad-0001", consultId: CONSULT_ID, content: content({ lines: six }) }, physician))).code).toBe("TOO_MANY_LINES");
     expect((await refusalOf(client.call("draftPrescription", { requestId: "draft-bad-0002", consultId: CONSULT_ID, content: content({ lines: [line("nope", 5)] }) }, physician))).code).toBe("UNKNOWN_DRUG");
-    expect((await refusalOf(client.call("draftPrescription", { requestId: "draft-bad-0003", consultId: CONSULT_ID, content: content({ lines: [{ ...line("metformin-hcl-tab-0.5g", 500), quantity: 0 }] }) }, physician))).code).toBe("INVALID_QUANTITY");
+    expect((await refusalOf(client.call("draftPrescription", { requestId: "draft-bad-0003", consultId: CONSULT_ID, content: content({ lines: [{ ...line("metformin-hcl-tab-0.5g", 500), quantity: "0" }] }) }, physician))).code).toBe("INVALID_QUANTITY");
     await waitFor(async () => (await client.call("listMyPrescriptions", { page: { first: 10, after: "" } }, physician)).prescriptions.length === 1, 5_000, "list");
     expect((await client.call("listMyPrescriptions", { page: { first: 10, after: "" } }, physician)).prescriptions).toHaveLength(1);
   });
@@ -172,7 +173,7 @@ describe("prescription service on the host", () => {
     await bus.publish({ ...message });
     const returned = PrescriptionReviewStatus.PRESCRIPTION_REVIEW_STATUS_RETURNED;
     await waitFor(async () => (await client.call("getPrescription", { prescriptionId: first.prescriptionId }, physician)).prescription?.reviewStatus === returned, 5_000, "RETURNED");
-    const revised = await client.call("revisePrescription", { requestId: "revise-000001", prescriptionId: first.prescriptionId, content: content({ lines: [{ ...line("metformin-hcl-tab-0.5g", 250, "BID"), quantity: 14 }] }) }, physician);
+    const revised = await client.call("revisePrescription", { requestId: "revise-000001", prescriptionId: first.prescriptionId, content: content({ lines: [{ ...line("metformin-hcl-tab-0.5g", 250, "BID"), quantity: "14" }] }) }, physician);
     const notSubmitted = PrescriptionReviewStatus.PRESCRIPTION_REVIEW_STATUS_NOT_SUBMITTED;
     expect(revised.prescription).toMatchObject({ version: 2, status: PrescriptionStatus.PRESCRIPTION_STATUS_DRAFT, reviewStatus: notSubmitted });
     const resigned = await client.call("signPrescription", { requestId: "sign-00000002", prescriptionId: first.prescriptionId, version: 2, validityDays: 3 }, physician);

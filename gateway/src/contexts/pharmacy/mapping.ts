@@ -17,6 +17,8 @@ export function prescriptionView(prescription: Prescription): Gql.PharmacyPrescr
   return {
     ...fields,
     consultId: fields.consultId ?? null,
+    // The prescription's line type; what only the prescription's own view has is null here.
+    lines: fields.lines.map((line) => ({ ...line, lineId: null, instructions: line.instructions ?? null, proposedByKind: null, confirmedBy: null })),
     status: enumName("REVIEW_STATUS_", status),
     findings: findings.map((finding) => ({ ...finding, severity: enumName("FINDING_SEVERITY_", finding.severity) })),
     reasonCode: fields.reasonCode ?? null,

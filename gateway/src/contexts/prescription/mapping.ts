@@ -34,11 +34,12 @@ export function prescriptionView(p: Prescription): Gql.Prescription {
   };
 }
 
-function lineView({ lineId, line, instructions, proposedByKind, confirmedBy }: PrescriptionLineView): Gql.PrescriptionLine {
+function lineView({ lineId, line, proposedByKind, confirmedBy }: PrescriptionLineView): Gql.PrescriptionLine {
+  const { instructions, ...fields } = PrescriptionLine.fromPartial(line ?? {});
   return {
-    ...PrescriptionLine.fromPartial(line ?? {}),
+    ...fields,
     lineId,
-    instructions,
+    instructions: instructions ?? null,
     proposedByKind: enumName("PRESCRIPTION_LINE_PROPOSER_", proposedByKind),
     confirmedBy: confirmedBy ?? null,
   };
@@ -71,12 +72,17 @@ function unsigned(value: number): number {
 
 function contentRequest(content: Gql.PrescriptionContentInput): PrescriptionContent {
   return {
-    lines: content.lines.map((line) => ({
-      ...line,
-      approvedName: line.approvedName ?? undefined,
-      instructions: line.instructions ?? undefined,
-      daysSupply: unsigned(line.daysSupply),
-    })),
+    // The contract's line carries dose and quantity as decimal text; the service judges them.
+    lines: content.lines.map((line) =>
+      PrescriptionLine.fromPartial({
+        ...line,
+        approvedName: line.approvedName ?? undefined,
+        dose: String(line.dose),
+        daysSupply: unsigned(line.daysSupply),
+        quantity: String(line.quantity),
+        instructions: line.instructions ?? undefined,
+      }),
+    ),
     diagnosisCodes: [...content.diagnosisCodes],
     emergency: content.emergency ?? false,
     extensionReason: content.extensionReason ?? undefined,

@@ -80,3 +80,10 @@ export const prescriptionModule: GatewayModule = {
   schemaFile: new URL("./schema.graphql", import.meta.url),
   resolvers: prescriptionResolvers,
 };
+
+/** The prescription line's types (line.graphql), without fields of their own: the pharmacy's views show lines too. */
+export const prescriptionLineModule: GatewayModule = {
+  name: "prescription-line",
+  schemaFile: new URL("./line.graphql", import.meta.url),
+  resolvers: () => ({}),
+};

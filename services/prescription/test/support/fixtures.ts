@@ -37,19 +37,21 @@ export function consult(overrides: Partial<ConsultSnapshot> = {}): ConsultSnapsh
   };
 }
 
-export function line(overrides: Partial<LineInput> = {}): LineInput {
+/** A line as entered; dose and quantity given as numbers here, written as the decimal text the contract carries. */
+export function line(overrides: Partial<Omit<LineInput, "dose" | "quantity">> & { dose?: number; quantity?: number } = {}): LineInput {
+  const { dose = 500, quantity = 14, ...rest } = overrides;
   return {
     drugCode: "metformin-hcl-tab-0.5g",
     approvedName: "",
-    dose: 500,
     doseUnit: "mg",
     route: "PO",
     frequency: "BID",
     daysSupply: 7,
-    quantity: 14,
     quantityUnit: "片",
     instructions: "餐中服用",
-    ...overrides,
+    ...rest,
+    dose: String(dose),
+    quantity: String(quantity),
   };
 }
 

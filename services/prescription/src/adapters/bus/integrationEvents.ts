@@ -45,7 +45,8 @@ export function prescriptionEventMessage(stored: StoredEvent): BusMessage | null
         physicianId: document.physicianId,
         issuedOn: data.issuedOn,
         validUntil: data.validUntil,
-        lines: document.lines.map(lineToProto),
+        // The instructions stay in the canonical document beside it.
+        lines: document.lines.map((line) => ({ ...lineToProto(line), instructions: undefined })),
         diagnosisCodes: document.diagnoses.map((d) => d.code),
         extensionReason: document.extensionReason,
         longTerm: document.longTerm,

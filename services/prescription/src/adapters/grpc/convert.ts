@@ -23,7 +23,7 @@ const reviewStatus = (name: ReviewStatus) => enumValue(PrescriptionReviewStatus,
 
 export function contentFromProto(content: PrescriptionContent | undefined): ContentInput {
   return {
-    lines: (content?.lines ?? []).map((line) => ({ ...line, approvedName: line.approvedName ?? "", instructions: line.instructions ?? "" })),
+    lines: (content?.lines ?? []).map((line) => ({ ...line, instructions: line.instructions ?? "" })),
     diagnosisCodes: [...(content?.diagnosisCodes ?? [])],
     emergency: content?.emergency ?? false,
     extensionReason: content?.extensionReason ?? "",
@@ -57,7 +57,6 @@ export function prescriptionToProto(view: PrescriptionView, now: Date): Prescrip
       line: lineToProto(line),
       proposedByKind: enumValue(PrescriptionLineProposer, "PRESCRIPTION_LINE_PROPOSER_", PROPOSERS[proposedBy.kind]),
       confirmedBy: given(confirmedBy),
-      instructions: line.instructions,
     })),
     diagnosisCodes: [...p.content.diagnosisCodes],
     emergency: p.content.emergency,

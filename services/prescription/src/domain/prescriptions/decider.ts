@@ -56,7 +56,11 @@ export function contentInputOf(content: Content): ContentInput {
   const { diagnoses: _diagnoses, lines, ...rest } = content;
   return {
     ...rest,
-    lines: lines.map(({ lineId: _lineId, form: _form, strength: _strength, proposedBy: _proposedBy, confirmedBy: _confirmedBy, ...line }) => line),
+    lines: lines.map(({ lineId: _lineId, form: _form, strength: _strength, proposedBy: _proposedBy, confirmedBy: _confirmedBy, ...line }) => ({
+      ...line,
+      dose: String(line.dose),
+      quantity: String(line.quantity),
+    })),
   };
 }
 

@@ -3,7 +3,7 @@ import type { Drug, DrugCatalogue, SpecialClass } from "@ihp/drug-catalogue";
 import type { JurisdictionProfile, LongTermExcludedDrugClass, SpecialManagementDrugClass } from "@ihp/jurisdiction";
 import { ageParts, daysBetween, requiresGuardian } from "@ihp/jurisdiction";
 import { refusal } from "../errors.js";
-import type { Actor, ConsultSnapshot, Content, ContentInput, Line, LineInput } from "./types.js";
+import type { Actor, ConsultSnapshot, Content, ContentInput, EnteredLine, Line, LineInput } from "./types.js";
 
 /** RX-09: a Western or Chinese patent medicine prescription holds at most this many drugs. */
 export const MAX_LINES = 5;
@@ -58,11 +58,16 @@ function textOk(value: string): boolean {
   return value.length <= MAX_TEXT && !CONTROL.test(value);
 }
 
-function isPositive(value: number): boolean {
-  return Number.isFinite(value) && value > 0;
+/** Decimal text as a prescriber writes a number ("500", "0.25") or as a number prints ("1e-7"); nothing else. */
+const DECIMAL = /^\d+(\.\d+)?(e[+-]?\d+)?$/;
+
+/** The positive number a dose or quantity states, or undefined when it states none. */
+function positiveDecimal(text: string): number | undefined {
+  const value = DECIMAL.test(text) ? Number(text) : Number.NaN;
+  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
-function lineKey(line: LineInput): string {
+function lineKey(line: EnteredLine): string {
   const { drugCode, dose, doseUnit, route, frequency, daysSupply, quantity, quantityUnit, instructions } = line;
   return canonicalJson({ drugCode, dose, doseUnit, route, frequency, daysSupply, quantity, quantityUnit, instructions });
 }
@@ -118,13 +123,13 @@ export function checkContent(input: ContentInput, ctx: ContentContext): Content 
 
   const drugs = catalogueDrugs(input.lines, catalogue);
   const age = ageParts(consult.patientBirthDate, ctx.issuedOn);
-  checkLines(input.lines, drugs, age, profile);
+  const entered = checkLines(input.lines, drugs, age, profile);
   const diagnoses = confirmedDiagnoses(input.diagnosisCodes, consult);
   checkWeight(input, drugs, age);
   checkSupply(input, drugs, profile);
 
   const previous = new Map(ctx.previous.map((line) => [lineKey(line), line]));
-  const lines: Line[] = input.lines.map((line, index) => {
+  const lines: Line[] = entered.map((line, index) => {
     const drug = drugs[index]!;
     const kept = previous.get(lineKey(line));
     return {
@@ -168,26 +173,32 @@ function catalogueDrugs(lines: readonly LineInput[], catalogue: DrugCatalogue): 
   return drugs;
 }
 
-/** RX-09 writing rules per line (dose, quantity, usage, approved name, age), RX-04 drugs the jurisdiction blocks. */
-function checkLines(lines: readonly LineInput[], drugs: readonly Drug[], age: Age, profile: JurisdictionProfile): void {
+/**
+ * RX-09 writing rules per line (dose, quantity, usage, approved name, age), RX-04 drugs the jurisdiction blocks.
+ * Returns the lines with dose and quantity as numbers.
+ */
+function checkLines(lines: readonly LineInput[], drugs: readonly Drug[], age: Age, profile: JurisdictionProfile): EnteredLine[] {
   const ageYears = age.years + age.months / 12;
-  for (const [index, line] of lines.entries()) {
+  return lines.map((line, index) => {
     const drug = drugs[index]!;
     const at = `line ${index + 1}`;
-    if (!isPositive(line.dose)) throw refusal("INVALID_DOSE", at);
-    if (!isPositive(line.quantity) || line.quantityUnit.trim() === "") throw refusal("INVALID_QUANTITY", at);
+    const dose = positiveDecimal(line.dose);
+    if (dose === undefined) throw refusal("INVALID_DOSE", at);
+    const quantity = positiveDecimal(line.quantity);
+    if (quantity === undefined || line.quantityUnit.trim() === "") throw refusal("INVALID_QUANTITY", at);
     if (!Number.isSafeInteger(line.daysSupply) || line.daysSupply < 1) throw refusal("INVALID_DAYS_SUPPLY", at);
     if (line.approvedName !== "" && line.approvedName !== drug.approvedName) throw refusal("APPROVED_NAME_REQUIRED", at);
     if (VAGUE_USAGE.test(line.instructions) || VAGUE_USAGE.test(line.frequency)) throw refusal("USAGE_VAGUE", at);
     const perDay = FREQUENCIES[line.frequency];
     if (perDay === undefined || !drug.routes.includes(line.route)) throw refusal("INVALID_USAGE", at);
     if (line.doseUnit !== drug.dose.unit) throw refusal("DOSE_UNIT_MISMATCH", at);
-    if (line.dose > drug.dose.maxPerDose || line.dose * Math.max(perDay, 1) > drug.dose.maxPerDay) {
+    if (dose > drug.dose.maxPerDose || dose * Math.max(perDay, 1) > drug.dose.maxPerDay) {
       throw refusal("DOSE_OUT_OF_RANGE", at);
     }
     if (drug.dose.minAgeYears !== undefined && ageYears < drug.dose.minAgeYears) throw refusal("DRUG_AGE_RESTRICTED", at);
     if (isBlockedDrug(profile, drug)) throw refusal("SPECIAL_CONTROL_DRUG", at);
-  }
+    return { ...line, dose, quantity };
+  });
 }
 
 /** RX-02: at least one diagnosis, each confirmed offline in the consult; returned without repeats. */

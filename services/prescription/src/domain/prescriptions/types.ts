@@ -4,14 +4,16 @@ export type Actor = { readonly id: string; readonly kind: "human" | "service" };
 /** A line as the prescriber enters it. Names, forms and strengths come from the catalogue. */
 export type LineInput = {
   readonly drugCode: string;
-  /** Optional: when given it must be the catalogue's approved name (RX-09). */
+  /** Optional (""): when given it must be the catalogue's approved name (RX-09). */
   readonly approvedName: string;
-  readonly dose: number;
+  /** Decimal text, e.g. "500" (the contract's line carries it so); recorded as a number once checked. */
+  readonly dose: string;
   readonly doseUnit: string;
   readonly route: string;
   readonly frequency: string;
   readonly daysSupply: number;
-  readonly quantity: number;
+  /** Decimal text, like the dose. */
+  readonly quantity: string;
   readonly quantityUnit: string;
   /** Extra usage text, e.g. "饭后服用"; never a substitute for dose, route and frequency. */
   readonly instructions: string;
@@ -54,8 +56,11 @@ export type ConsultSnapshot = {
 
 export type Diagnosis = { readonly code: string; readonly name: string; readonly version: string };
 
-/** A line as recorded: the input, the catalogue facts the document shows, and who proposed and confirmed it. */
-export type Line = LineInput & {
+/** A line as entered and checked: dose and quantity are numbers. */
+export type EnteredLine = Omit<LineInput, "dose" | "quantity"> & { readonly dose: number; readonly quantity: number };
+
+/** A line as recorded: as entered, the catalogue facts the document shows, and who proposed and confirmed it. */
+export type Line = EnteredLine & {
   readonly lineId: string;
   readonly approvedName: string;
   readonly form: string;
