@@ -4,7 +4,7 @@ import type { GrpcHandlers } from "@ihp/platform";
 import type { Caller } from "../../application/caller.js";
 import type { PrescribingContext } from "../../application/prescribingContext.js";
 import { callerOf } from "./consultServer.js";
-import { unlessEmpty } from "./convert.js";
+import { unlessEmpty } from "@ihp/contracts";
 
 /** ihp.consult.v1.ConsultContextService: what the prescription service asks before drafting or signing. */
 export function contextServer(options: {

@@ -11,7 +11,7 @@ import {
   MessageKind,
   SenderRole,
 } from "@ihp/contracts/consult";
-import { enumValue } from "@ihp/contracts";
+import { enumValue, unlessEmpty } from "@ihp/contracts";
 import type { Selectable } from "kysely";
 import { completionOf } from "../../application/consultEvents.js";
 import type { ConsultView } from "../../application/consultEvents.js";
@@ -24,9 +24,6 @@ import type { ConsultStatus as StatusName, ConsultType as TypeName, Diagnosis, M
 export function diagnosesFromProto(list: readonly { code: string; name: string; version: string }[]): Diagnosis[] {
   return list.map(({ code, name, version }) => ({ code, name, version }));
 }
-
-/** The domain's "none" is the empty string; the proto's is an absent optional field. */
-export const unlessEmpty = (value: string): string | undefined => (value === "" ? undefined : value);
 
 export function consultToProto(view: ConsultView): ConsultMessage {
   const { consult } = view;

@@ -4,7 +4,8 @@ import type { GrpcHandlers } from "@ihp/platform";
 import type { Caller } from "../../application/caller.js";
 import type { RecordSource } from "../../application/recordSource.js";
 import { callerOf } from "./consultServer.js";
-import { messageToProto, unlessEmpty } from "./convert.js";
+import { unlessEmpty } from "@ihp/contracts";
+import { messageToProto } from "./convert.js";
 
 /** ihp.consult.v1.ConsultRecordSourceService: the records service reads a completed consult (REC-01). */
 export function recordSourceServer(options: {

@@ -11,11 +11,6 @@ import { gradeToProto } from "../grades.js";
 // Proto ↔ domain. Nothing is judged here: missing values pass through as values the decider refuses with their
 // stable code (INVALID_LICENCE), so the rules stay in one place.
 
-/** The domain's "" (not set) as an absent proto3 `optional` field (proto/README.md). */
-export function optional(value: string): string | undefined {
-  return value === "" ? undefined : value;
-}
-
 export function licenceFromProto(licence: LicenceMessage | undefined): LicenceInput {
   return { number: licence?.number ?? "", validFrom: licence?.validFrom ?? "", validUntil: licence?.validUntil ?? "" };
 }

@@ -1,4 +1,4 @@
-import { enumName, enumValue } from "@ihp/contracts";
+import { enumName, enumValue, unlessEmpty } from "@ihp/contracts";
 import {
   PharmacistAffiliation,
   type PracticeDocumentKind,
@@ -13,7 +13,6 @@ import {
 import type { PractitionerSummaryEntry, PublicClinicianEntry } from "../../application/practitioners/practitionerDirectory.js";
 import type { PractitionerView } from "../../application/practitioners/practitionerEvents.js";
 import type { PracticeInput } from "../../domain/practitioners/index.js";
-import { optional } from "./convert.js";
 
 // Proto ↔ domain. Nothing is judged here: unknown enum values become "" and the decider refuses them with their code.
 
@@ -31,23 +30,9 @@ export function professionToProto(name: string): Profession {
   return PROFESSION_NAMES[name] ?? Profession.PROFESSION_UNSPECIFIED;
 }
 
+/** "" when not given; a value this build does not know stays "UNRECOGNIZED", for the decider to refuse. */
 export function affiliationFromProto(value: PharmacistAffiliation): string {
-  switch (value) {
-    case PharmacistAffiliation.PHARMACIST_AFFILIATION_UNSPECIFIED:
-      return "";
-    case PharmacistAffiliation.PHARMACIST_AFFILIATION_IN_HOUSE:
-      return "IN_HOUSE";
-    case PharmacistAffiliation.PHARMACIST_AFFILIATION_CONTRACTED:
-      return "CONTRACTED";
-    default:
-      return "UNRECOGNIZED";
-  }
-}
-
-function affiliationToProto(name: string): PharmacistAffiliation {
-  return name === "CONTRACTED"
-    ? PharmacistAffiliation.PHARMACIST_AFFILIATION_CONTRACTED
-    : PharmacistAffiliation.PHARMACIST_AFFILIATION_IN_HOUSE;
+  return value === PharmacistAffiliation.UNRECOGNIZED ? "UNRECOGNIZED" : (enumName("PHARMACIST_AFFILIATION_", value) ?? "");
 }
 
 export function documentKindFromProto(value: PracticeDocumentKind): string {
@@ -93,7 +78,7 @@ export function practitionerToProto({ practitioner: p, revision }: PractitionerV
     idNumber: "",
     profession: professionToProto(p.person.profession),
     practiceLicenceNumber: p.practice.licenceNumber,
-    licenceValidUntil: optional(p.practice.licenceValidUntil),
+    licenceValidUntil: unlessEmpty(p.practice.licenceValidUntil),
     title: p.practice.title,
     scopeCodes: [...p.practice.scopeCodes],
     departmentCodes: [...p.practice.departmentCodes],
@@ -102,7 +87,7 @@ export function practitionerToProto({ practitioner: p, revision }: PractitionerV
     practiceStartedOn: p.person.practiceStartedOn,
     photoHash: p.person.photoHash,
     dispensingYears: p.practice.dispensingYears,
-    affiliation: affiliationToProto(p.practice.affiliation),
+    affiliation: enumValue(PharmacistAffiliation, "PHARMACIST_AFFILIATION_", p.practice.affiliation),
   };
   return {
     practitionerId: p.practitionerId,
@@ -111,7 +96,7 @@ export function practitionerToProto({ practitioner: p, revision }: PractitionerV
     status: statusToProto(p.status),
     registryVerified: p.registryVerified,
     registryFailure: p.registryFailure === "" ? RegistryFailure.REGISTRY_FAILURE_UNSPECIFIED : enumValue(RegistryFailure, "REGISTRY_FAILURE_", p.registryFailure),
-    eLicenceReference: optional(p.eLicenceReference),
+    eLicenceReference: unlessEmpty(p.eLicenceReference),
     identityVerified: p.identityVerified,
     consentOnFile: p.consentReference !== "",
     multiSiteFilingOnFile: p.filingReference !== "",

@@ -1,10 +1,9 @@
-import { enumName } from "@ihp/contracts";
+import { enumName, unlessEmpty } from "@ihp/contracts";
 import { ClinicalObjectKind, type SessionServiceServer } from "@ihp/contracts/identity";
 import type { GrpcHandlers } from "@ihp/platform";
 import type { Accounts } from "../../application/sessions/accounts.js";
 import type { Passkeys } from "../../application/sessions/passkeys.js";
 import { callerOf, contextOf } from "./accessCaller.js";
-import { optional } from "./convert.js";
 
 /** Where a login attempt came from, as the gateway saw it (IPv4 or IPv6 text). */
 export const CLIENT_ADDRESS_HEADER = "x-ihp-client-address";
@@ -20,7 +19,7 @@ export function sessionServer(options: { handlers: GrpcHandlers; accounts: Accou
       // The throttle's source. Only the gateway reaches this port, and it sets the header from the client's address.
       const source = typeof address === "string" && CLIENT_ADDRESS.test(address) ? address : "";
       const session = await accounts.login({ loginName: request.loginName, password: request.password, source }, trace, correlationId);
-      return { ...session, supersededSessionId: optional(session.supersededSessionId) };
+      return { ...session, supersededSessionId: unlessEmpty(session.supersededSessionId) };
     }),
 
     stepUp: handlers.unary(async (request, call) =>

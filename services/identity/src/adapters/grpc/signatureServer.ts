@@ -7,12 +7,11 @@ import {
   type SigningCertificate,
   type SigningKeyServiceServer,
 } from "@ihp/contracts/identity";
-import { enumName, enumValue } from "@ihp/contracts";
+import { enumName, enumValue, unlessEmpty } from "@ihp/contracts";
 import { AuthenticationError, type CallContext, type GrpcHandlers, type PrincipalResolver } from "@ihp/platform";
 import type { CertificateView, SignatureRecord, Signatures } from "../../application/signing/signatures.js";
 import type { Caller } from "../../application/caller.js";
 import { callerOf } from "./accessCaller.js";
-import { optional } from "./convert.js";
 import { objectKindName } from "./sessionServer.js";
 
 /** Where the owning service forwards the clinician's own token ("Bearer …") on SignDocument (access.proto). */
@@ -67,7 +66,7 @@ function certificateToProto(view: CertificateView): SigningCertificate {
     notBefore: certificate.notBefore,
     notAfter: certificate.notAfter,
     issuer: certificate.issuer,
-    revokedAt: optional(view.revokedAt),
+    revokedAt: unlessEmpty(view.revokedAt),
   };
 }
 

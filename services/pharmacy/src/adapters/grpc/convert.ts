@@ -1,4 +1,4 @@
-import { enumValue } from "@ihp/contracts";
+import { enumValue, unlessEmpty } from "@ihp/contracts";
 import {
   deliveryStatusFromJSON,
   FindingSeverity,
@@ -11,9 +11,6 @@ import type { PrescriptionView } from "../../application/prescriptionViews.js";
 import type { QueueChange } from "../../application/queries.js";
 import { signatureToProto } from "../signatures.js";
 
-/** The read model's "not yet" is ""; the contract's is an absent field. */
-const set = (value: string): string | undefined => (value === "" ? undefined : value);
-
 export function statusToProto(status: PrescriptionView["status"]): ReviewStatus {
   // SIGNED is only ever seen inside one command; the contract has no state for it.
   return status === "SIGNED" ? ReviewStatus.REVIEW_STATUS_UNSPECIFIED : enumValue(ReviewStatus, "REVIEW_STATUS_", status);
@@ -23,12 +20,12 @@ export function prescriptionToProto(view: PrescriptionView): Prescription {
   const { status, lines, diagnosisCodes, findings, delivery, revision, reviewSignature, ...fields } = view;
   return {
     ...fields,
-    consultId: set(view.consultId),
-    reasonCode: set(view.reasonCode),
-    pharmacistId: set(view.pharmacistId),
-    reviewedAt: set(view.reviewedAt),
-    paidAt: set(view.paidAt),
-    dispensedAt: set(view.dispensedAt),
+    consultId: unlessEmpty(view.consultId),
+    reasonCode: unlessEmpty(view.reasonCode),
+    pharmacistId: unlessEmpty(view.pharmacistId),
+    reviewedAt: unlessEmpty(view.reviewedAt),
+    paidAt: unlessEmpty(view.paidAt),
+    dispensedAt: unlessEmpty(view.dispensedAt),
     status: statusToProto(status),
     lines: lines.map((line) => ({ ...line })),
     diagnosisCodes: [...diagnosisCodes],

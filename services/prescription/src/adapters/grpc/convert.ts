@@ -1,4 +1,4 @@
-import { enumValue } from "@ihp/contracts";
+import { enumValue, unlessEmpty } from "@ihp/contracts";
 import {
   MissingAttestation,
   type Prescription as PrescriptionMessage,
@@ -15,8 +15,6 @@ import type { ContentInput, ReviewStatus } from "../../domain/prescriptions/inde
 import { missingAttestations, needsPatientConfirmation, profileInEffect } from "../../domain/prescriptions/index.js";
 import { lineToProto } from "../lineProto.js";
 
-/** The domain's "not set" is the empty string; the proto's is an absent optional field. */
-const given = (value: string): string | undefined => (value === "" ? undefined : value);
 const PROPOSERS = { human: "HUMAN", service: "SERVICE" } as const;
 const status = (name: "DRAFT" | "SIGNED") => enumValue(PrescriptionStatus, "PRESCRIPTION_STATUS_", name);
 const reviewStatus = (name: ReviewStatus) => enumValue(PrescriptionReviewStatus, "PRESCRIPTION_REVIEW_STATUS_", name);
@@ -47,20 +45,20 @@ export function prescriptionToProto(view: PrescriptionView, now: Date): Prescrip
     version: p.version,
     status: status(p.status),
     reviewStatus: reviewStatus(p.review),
-    reviewReasonCode: given(p.reviewReasonCode),
+    reviewReasonCode: unlessEmpty(p.reviewReasonCode),
     serialNumber: p.signed?.serialNumber,
-    predecessorSerialNumber: given(p.signed?.predecessorSerialNumber ?? p.lastSerialNumber),
+    predecessorSerialNumber: unlessEmpty(p.signed?.predecessorSerialNumber ?? p.lastSerialNumber),
     issuedOn: p.signed?.issuedOn,
     validUntil: p.signed?.validUntil,
     lines: p.content.lines.map(({ proposedBy, confirmedBy, ...line }) => ({
       lineId: line.lineId,
       line: lineToProto(line),
       proposedByKind: enumValue(PrescriptionLineProposer, "PRESCRIPTION_LINE_PROPOSER_", PROPOSERS[proposedBy.kind]),
-      confirmedBy: given(confirmedBy),
+      confirmedBy: unlessEmpty(confirmedBy),
     })),
     diagnosisCodes: [...p.content.diagnosisCodes],
     emergency: p.content.emergency,
-    extensionReason: given(p.content.extensionReason),
+    extensionReason: unlessEmpty(p.content.extensionReason),
     longTerm: p.content.longTerm,
     longTermConfirmed: p.longTermConfirmed,
     // The same question signing asks (RX-08); without a profile in effect nothing can be signed, so nothing is asked.
@@ -78,9 +76,9 @@ export function summaryToProto(item: PrescriptionSummary): SummaryMessage {
     ...item,
     status: status(item.status),
     reviewStatus: reviewStatus(item.reviewStatus),
-    serialNumber: given(item.serialNumber),
-    issuedOn: given(item.issuedOn),
-    validUntil: given(item.validUntil),
+    serialNumber: unlessEmpty(item.serialNumber),
+    issuedOn: unlessEmpty(item.issuedOn),
+    validUntil: unlessEmpty(item.validUntil),
     drugNames: [...item.drugNames],
   };
 }

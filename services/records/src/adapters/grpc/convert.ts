@@ -1,4 +1,4 @@
-import { enumValue } from "@ihp/contracts";
+import { enumValue, unlessEmpty } from "@ihp/contracts";
 import {
   type AccessEntry,
   AccessOutcome,
@@ -24,8 +24,6 @@ import {
 } from "../../domain/index.js";
 
 const json = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : JSON.stringify(value));
-/** The domain's "" for "none" is an absent optional field on the wire. */
-export const given = (value: string): string | undefined => (value === "" ? undefined : value);
 // The domain's statuses, kinds, roles and outcomes are the names of the proto enums' values.
 export const statusToProto = (record: MedicalRecord): RecordStatus => enumValue(RecordStatus, "RECORD_STATUS_", record.status);
 export const outcomeToProto = (outcome: RecordAccessedData["outcome"]): AccessOutcome => enumValue(AccessOutcome, "ACCESS_OUTCOME_", outcome);
@@ -98,7 +96,7 @@ export function recordToProto(record: MedicalRecord, withContent = true): Record
     media: withContent && document !== undefined ? document.media.map(mediaToProto) : [],
     signatures: withContent ? record.signatures.map(signatureToProto) : [],
     patientName: withContent ? header.patient.name : "",
-    patientBirthDate: withContent ? given(header.patient.birthDate) : undefined,
+    patientBirthDate: withContent ? unlessEmpty(header.patient.birthDate) : undefined,
     patientSex: withContent ? { ...header.patient.sex } : undefined,
   };
 }
@@ -120,7 +118,7 @@ export function accessToProto(entry: RecordAccessedData): AccessEntry {
     accessorRole: entry.readerRole,
     purpose: entry.purpose,
     outcome: outcomeToProto(entry.outcome),
-    reasonCode: given(entry.code),
+    reasonCode: unlessEmpty(entry.code),
     at: entry.accessedAt,
   };
 }

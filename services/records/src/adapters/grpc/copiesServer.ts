@@ -1,4 +1,4 @@
-import { enumValue } from "@ihp/contracts";
+import { enumValue, unlessEmpty } from "@ihp/contracts";
 import type { EventStore } from "@ihp/eventsourcing";
 import {
   CopyRequestStatus,
@@ -22,7 +22,7 @@ import { createCustody, type Custody } from "../../application/custody.js";
 import { createRecordExports, type RecordExports } from "../../application/exports.js";
 import type { RecordStore } from "../../application/store.js";
 import type { RenderingContext } from "../../renderings/index.js";
-import { given, outcomeToProto } from "./convert.js";
+import { outcomeToProto } from "./convert.js";
 import { callerOf } from "./recordsServer.js";
 
 // The gRPC surfaces of copies.proto: exports, copies, minimized access logs and custody. Messages in, messages out;
@@ -87,7 +87,7 @@ export function copiesServers(options: CopiesServerOptions): {
         entries: (await accessAudit(caller(call), { recordId: request.recordId ?? "", accessorId: request.accessorId ?? "" })).map((entry) => ({
           ...entry,
           outcome: outcomeToProto(entry.outcome),
-          reasonCode: given(entry.reasonCode),
+          reasonCode: unlessEmpty(entry.reasonCode),
         })),
       })),
     },

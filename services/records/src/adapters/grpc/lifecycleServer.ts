@@ -1,4 +1,4 @@
-import { enumValue } from "@ihp/contracts";
+import { enumValue, unlessEmpty } from "@ihp/contracts";
 import {
   type ApproveRecordDestructionResponse,
   DestructionSubjectKind,
@@ -13,7 +13,7 @@ import type { LifecycleDisputes } from "../../application/lifecycleDisputes.js";
 import type { LifecycleSigning } from "../../application/lifecycleSigning.js";
 import type { createDueList } from "../../application/retentionJob.js";
 import type { MedicalRecord, SealAttestation, SealParty } from "../../domain/index.js";
-import { given, signatureToProto, statusToProto } from "./convert.js";
+import { signatureToProto, statusToProto } from "./convert.js";
 import { callerOf } from "./recordsServer.js";
 
 /** As sent: the party is checked by the application after the caller's role (requireKnownParties). */
@@ -97,7 +97,7 @@ export function lifecycleServer(options: LifecycleServerOptions): RecordLifecycl
           kind: enumValue(DestructionSubjectKind, "DESTRUCTION_SUBJECT_KIND_", item.kind),
           recordId: item.documentId,
           patientId: item.patientId,
-          mediaId: given(item.mediaId),
+          mediaId: unlessEmpty(item.mediaId),
           retainUntil: item.retainUntil,
           profileVersion: item.profileVersion,
         })),
