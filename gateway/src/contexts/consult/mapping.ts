@@ -17,35 +17,29 @@ import {
 import { enumName, enumValue } from "@ihp/contracts";
 import type { Signature } from "@ihp/contracts/identity";
 import type * as Gql from "../../gen/graphql.js";
+import { absentAsNull, nullAsAbsent } from "../../grpc/optionals.js";
 
 // Views: the consult proto's enums by their GraphQL names (a value this gateway does not know reads as null, those
 // fields are nullable for that) and its absent optional fields as null.
 
 export function consultView(consult: Consult): Gql.Consult {
   return {
-    ...consult,
+    ...absentAsNull(consult),
     id: consult.consultId,
     consultType: enumName("CONSULT_TYPE_", consult.consultType),
-    guardianId: consult.guardianId ?? null,
     status: enumName("CONSULT_STATUS_", consult.status),
-    physicianId: consult.physicianId ?? null,
-    priorRecordId: consult.priorRecordId ?? null,
     eligibility: enumName("CONSULT_ELIGIBILITY_", consult.eligibility),
-    consentVersion: consult.consentVersion ?? null,
-    terminationReason: consult.terminationReason ?? null,
     diagnoses: consult.diagnoses.flatMap(({ diagnosis, flag }) =>
       diagnosis === undefined ? [] : [{ ...diagnosis, flag: enumName("CONSULT_DIAGNOSIS_FLAG_", flag) }],
     ),
-    summaryHash: consult.summaryHash ?? null,
     revision: consult.revision.toString(),
   };
 }
 
 export const consultSummaryView = (summary: ConsultSummary): Gql.ConsultSummary => ({
-  ...summary,
+  ...absentAsNull(summary),
   id: summary.consultId,
   consultType: enumName("CONSULT_TYPE_", summary.consultType),
-  physicianId: summary.physicianId ?? null,
   status: enumName("CONSULT_STATUS_", summary.status),
 });
 
@@ -60,13 +54,10 @@ export function signatureView(signature: Signature | undefined): Gql.ConsultSign
 }
 
 export const messageView = (message: ConsultMessage): Gql.ConsultMessage => ({
-  ...message,
+  ...absentAsNull(message),
   id: message.messageId,
   senderRole: enumName("SENDER_ROLE_", message.senderRole),
   kind: enumName("MESSAGE_KIND_", message.kind),
-  text: message.text ?? null,
-  mediaUri: message.mediaUri ?? null,
-  mediaSha256: message.mediaSha256 ?? null,
 });
 
 export const familyContractView = (contract: FamilyContract): Gql.FamilyContract => ({
@@ -84,21 +75,18 @@ const diagnoses = (list: readonly Diagnosis[] | null | undefined): Diagnosis[] =
 export function requestConsultRequest(input: Gql.RequestConsultInput, requester: string): RequestConsultRequest {
   const { priorRecord, invitation } = input;
   return {
-    ...input,
+    ...nullAsAbsent(input),
     consultType: enumValue(ConsultType, "CONSULT_TYPE_", input.consultType),
     patientId: input.patientId ?? requester,
     priorRecord:
       priorRecord == null
         ? undefined
         : {
-            ...priorRecord,
-            documentId: priorRecord.documentId ?? undefined,
-            hisLinkId: priorRecord.hisLinkId ?? undefined,
+            ...nullAsAbsent(priorRecord),
             recordType: enumValue(PriorRecordType, "PRIOR_RECORD_TYPE_", priorRecord.recordType),
             diagnoses: diagnoses(priorRecord.diagnoses),
           },
     invitation: invitation == null ? undefined : { ...invitation, diagnoses: diagnoses(invitation.diagnoses) },
-    familyContractId: input.familyContractId ?? undefined,
     triageFlags: [...(input.triageFlags ?? [])],
   };
 }
@@ -112,11 +100,8 @@ export const decideEligibilityRequest = (input: Gql.DecideConsultEligibilityInpu
 });
 
 export const sendMessageRequest = (input: Gql.SendConsultMessageInput): SendMessageRequest => ({
-  ...input,
+  ...nullAsAbsent(input),
   kind: enumValue(MessageKind, "MESSAGE_KIND_", input.kind),
-  text: input.text ?? undefined,
-  mediaUri: input.mediaUri ?? undefined,
-  mediaSha256: input.mediaSha256 ?? undefined,
 });
 
 export const completeConsultRequest = (input: Gql.CompleteConsultInput): CompleteConsultRequest => ({ ...input, diagnoses: diagnoses(input.diagnoses) });

@@ -12,6 +12,7 @@ import {
   type RegisterPractitionerRequest,
 } from "@ihp/contracts/identity";
 import type * as Gql from "../../gen/graphql.js";
+import { absentAsNull, nullAsAbsent } from "../../grpc/optionals.js";
 
 export const professionOf = (name: Gql.PractitionerProfession): Profession => enumValue(Profession, "PROFESSION_", name);
 
@@ -22,22 +23,17 @@ function affiliationOf(name: Gql.PharmacistAffiliation | null | undefined): Phar
 export function practitionerView(practitioner: Practitioner): Gql.Practitioner {
   // The ID number is never returned (schema: Practitioner).
   const { idNumber: _idNumber, profession, affiliation, licenceValidUntil, ...facts } = practitioner.details ?? PractitionerDetails.fromPartial({});
+  const { practitionerId, status, registryFailure, revision, details: _details, ...account } = practitioner;
   return {
     ...facts,
-    id: practitioner.practitionerId,
-    institutionId: practitioner.institutionId,
+    ...absentAsNull(account),
+    id: practitionerId,
     profession: enumName("PROFESSION_", profession),
     licenceValidUntil: licenceValidUntil ?? null,
     affiliation: enumName("PHARMACIST_AFFILIATION_", affiliation),
-    status: enumName("PRACTITIONER_STATUS_", practitioner.status),
-    registryVerified: practitioner.registryVerified,
-    registryFailure: enumName("REGISTRY_FAILURE_", practitioner.registryFailure),
-    eLicenceReference: practitioner.eLicenceReference ?? null,
-    identityVerified: practitioner.identityVerified,
-    consentOnFile: practitioner.consentOnFile,
-    multiSiteFilingOnFile: practitioner.multiSiteFilingOnFile,
-    credentialExpired: practitioner.credentialExpired,
-    revision: practitioner.revision.toString(),
+    status: enumName("PRACTITIONER_STATUS_", status),
+    registryFailure: enumName("REGISTRY_FAILURE_", registryFailure),
+    revision: revision.toString(),
   };
 }
 
@@ -74,8 +70,7 @@ export function registerPractitionerRequest(input: Gql.RegisterPractitionerInput
 
 export function changePracticeRequest(input: Gql.ChangePracticeInput): ChangePracticeRequest {
   return {
-    ...input,
-    licenceValidUntil: input.licenceValidUntil ?? undefined,
+    ...nullAsAbsent(input),
     scopeCodes: [...input.scopeCodes],
     departmentCodes: [...input.departmentCodes],
     dispensingYears: dispensingYears(input.dispensingYears),

@@ -1,16 +1,15 @@
 import { enumName, enumValue } from "@ihp/contracts";
 import { IdDocumentType, type Patient, type RegisterPatientRequest, Sex } from "@ihp/contracts/identity";
 import type * as Gql from "../../gen/graphql.js";
+import { absentAsNull, nullAsAbsent } from "../../grpc/optionals.js";
 
 export function patientView(patient: Patient): Gql.IdentityPatient {
   return {
-    ...patient,
+    ...absentAsNull(patient),
     id: patient.patientId,
     idType: enumName("ID_DOCUMENT_TYPE_", patient.idType),
     sex: enumName("SEX_", patient.sex),
     verificationMethod: enumName("PATIENT_VERIFICATION_METHOD_", patient.verificationMethod),
-    name: patient.name ?? null,
-    maskedIdNumber: patient.maskedIdNumber ?? null,
   };
 }
 
@@ -26,10 +25,8 @@ export function maskIdNumber(number: string): string {
 
 export function registerPatientRequest(input: Gql.RegisterPatientInput): RegisterPatientRequest {
   return {
-    ...input,
+    ...nullAsAbsent(input),
     idType: enumValue(IdDocumentType, "ID_DOCUMENT_TYPE_", input.idType),
     sex: enumValue(Sex, "SEX_", input.sex),
-    loginName: input.loginName ?? undefined,
-    password: input.password ?? undefined,
   };
 }

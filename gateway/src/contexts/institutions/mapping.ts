@@ -8,13 +8,13 @@ import {
   type SetRegulatorConnectionRequest,
 } from "@ihp/contracts/identity";
 import type * as Gql from "../../gen/graphql.js";
+import { absentAsNull, nullAsAbsent } from "../../grpc/optionals.js";
 
 export function institutionView(institution: Institution): Gql.Institution {
   return {
-    ...institution,
+    ...absentAsNull(institution),
     id: institution.institutionId,
     grade: enumName("HOSPITAL_GRADE_", institution.grade),
-    licence: institution.licence ?? null,
     revision: institution.revision.toString(),
   };
 }
@@ -32,5 +32,5 @@ export function changeLicenceRequest(input: Gql.ChangeLicenceInput): ChangeLicen
 }
 
 export function setRegulatorConnectionRequest(input: Gql.SetRegulatorConnectionInput): SetRegulatorConnectionRequest {
-  return { ...input, platformReference: input.platformReference ?? undefined };
+  return nullAsAbsent(input);
 }

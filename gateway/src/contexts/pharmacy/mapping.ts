@@ -10,23 +10,18 @@ import type {
 } from "@ihp/contracts/pharmacy";
 import type * as Gql from "../../gen/graphql.js";
 import { GatewayError } from "../../errors/gatewayError.js";
+import { absentAsNull, nullAsAbsent } from "../../grpc/optionals.js";
 
 /** Lines, diagnosis codes, ids and times read as the contract has them; enums by name, absent fields as null. */
 export function prescriptionView(prescription: Prescription): Gql.PharmacyPrescription {
   const { status, findings, delivery, revision, pharmacistSignature, ...fields } = prescription;
   return {
-    ...fields,
-    consultId: fields.consultId ?? null,
+    ...absentAsNull(fields),
     // The prescription's line type; what only the prescription's own view has is null here.
-    lines: fields.lines.map((line) => ({ ...line, lineId: null, instructions: line.instructions ?? null, proposedByKind: null, confirmedBy: null })),
+    lines: fields.lines.map((line) => ({ ...absentAsNull(line), lineId: null, proposedByKind: null, confirmedBy: null })),
     status: enumName("REVIEW_STATUS_", status),
     findings: findings.map((finding) => ({ ...finding, severity: enumName("FINDING_SEVERITY_", finding.severity) })),
-    reasonCode: fields.reasonCode ?? null,
-    pharmacistId: fields.pharmacistId ?? null,
-    reviewedAt: fields.reviewedAt ?? null,
     pharmacistSignature: pharmacistSignature === undefined ? null : signatureView(pharmacistSignature),
-    paidAt: fields.paidAt ?? null,
-    dispensedAt: fields.dispensedAt ?? null,
     delivery: delivery === undefined ? null : { ...delivery, status: enumName("DELIVERY_STATUS_", delivery.status) },
     revision: revision.toString(),
   };
@@ -59,11 +54,11 @@ export function paymentRequest(input: Gql.RecordPrescriptionPaymentInput): Recor
 }
 
 export function dispenseRequest(input: Gql.DispensePrescriptionInput): DispensePrescriptionRequest {
-  return { ...input, pharmacyId: input.pharmacyId ?? undefined };
+  return nullAsAbsent(input);
 }
 
 export function orderLines(lines: readonly Gql.PharmacyOrderLineInput[]): OrderLine[] {
-  return lines.map((line) => ({ drugCode: line.drugCode, prescriptionId: line.prescriptionId ?? undefined }));
+  return lines.map(nullAsAbsent);
 }
 
 /** "" (an over-the-counter line) is null in the schema. */

@@ -4,7 +4,7 @@ import {
   type ConfirmLongTermPlanRequest,
   type DraftPrescriptionRequest,
   type Prescription,
-  type PrescriptionContent,
+  PrescriptionContent,
   PrescriptionLine,
   type PrescriptionLineView,
   type PrescriptionSummary,
@@ -13,20 +13,15 @@ import {
 } from "@ihp/contracts/prescription";
 import { GatewayError } from "../../errors/gatewayError.js";
 import type * as Gql from "../../gen/graphql.js";
+import { absentAsNull, nullAsAbsent } from "../../grpc/optionals.js";
 
 export function prescriptionView(p: Prescription): Gql.Prescription {
   const { prescriptionId, status, reviewStatus, lines, missingAttestations, revision, ...fields } = p;
   return {
-    ...fields,
+    ...absentAsNull(fields),
     id: prescriptionId,
     status: enumName("PRESCRIPTION_STATUS_", status),
     reviewStatus: enumName("PRESCRIPTION_REVIEW_STATUS_", reviewStatus),
-    reviewReasonCode: p.reviewReasonCode ?? null,
-    serialNumber: p.serialNumber ?? null,
-    predecessorSerialNumber: p.predecessorSerialNumber ?? null,
-    issuedOn: p.issuedOn ?? null,
-    validUntil: p.validUntil ?? null,
-    extensionReason: p.extensionReason ?? null,
     lines: lines.map(lineView),
     // Values the service knows and this gateway does not are left out rather than failing the whole prescription.
     missingAttestations: missingAttestations.flatMap((value) => enumName("MISSING_ATTESTATION_", value) ?? []),
@@ -35,11 +30,9 @@ export function prescriptionView(p: Prescription): Gql.Prescription {
 }
 
 function lineView({ lineId, line, proposedByKind, confirmedBy }: PrescriptionLineView): Gql.PrescriptionLine {
-  const { instructions, ...fields } = PrescriptionLine.fromPartial(line ?? {});
   return {
-    ...fields,
+    ...absentAsNull(PrescriptionLine.fromPartial(line ?? {})),
     lineId,
-    instructions: instructions ?? null,
     proposedByKind: enumName("PRESCRIPTION_LINE_PROPOSER_", proposedByKind),
     confirmedBy: confirmedBy ?? null,
   };
@@ -48,13 +41,10 @@ function lineView({ lineId, line, proposedByKind, confirmedBy }: PrescriptionLin
 export function prescriptionSummaryView(summary: PrescriptionSummary): Gql.PrescriptionSummary {
   const { prescriptionId, status, reviewStatus, ...fields } = summary;
   return {
-    ...fields,
+    ...absentAsNull(fields),
     id: prescriptionId,
     status: enumName("PRESCRIPTION_STATUS_", status),
     reviewStatus: enumName("PRESCRIPTION_REVIEW_STATUS_", reviewStatus),
-    serialNumber: summary.serialNumber ?? null,
-    issuedOn: summary.issuedOn ?? null,
-    validUntil: summary.validUntil ?? null,
   };
 }
 
@@ -71,27 +61,9 @@ function unsigned(value: number): number {
 // which the proto's optional fields say as absent.
 
 function contentRequest(content: Gql.PrescriptionContentInput): PrescriptionContent {
-  return {
-    // The contract's line carries dose and quantity as decimal text; the service judges them.
-    lines: content.lines.map((line) =>
-      PrescriptionLine.fromPartial({
-        ...line,
-        approvedName: line.approvedName ?? undefined,
-        dose: String(line.dose),
-        daysSupply: unsigned(line.daysSupply),
-        quantity: String(line.quantity),
-        instructions: line.instructions ?? undefined,
-      }),
-    ),
-    diagnosisCodes: [...content.diagnosisCodes],
-    emergency: content.emergency ?? false,
-    extensionReason: content.extensionReason ?? undefined,
-    longTerm: content.longTerm ?? false,
-    assessmentNote: content.assessmentNote ?? undefined,
-    patientWeightKg: content.patientWeightKg ?? undefined,
-    guardianPresent: content.guardianPresent ?? false,
-    accompanyingPhysicianPresent: content.accompanyingPhysicianPresent ?? false,
-  };
+  // The contract's line carries dose and quantity as decimal text, for the service to judge. Booleans left out are false.
+  const lines = content.lines.map((line) => ({ ...nullAsAbsent(line), dose: String(line.dose), daysSupply: unsigned(line.daysSupply), quantity: String(line.quantity) }));
+  return PrescriptionContent.fromPartial({ ...nullAsAbsent(content), lines, diagnosisCodes: [...content.diagnosisCodes] });
 }
 
 export function draftRequest(input: Gql.DraftPrescriptionInput): DraftPrescriptionRequest {
