@@ -1,5 +1,5 @@
 import { enumName } from "@ihp/contracts";
-import { Profession, professionFromJSON, type Signature, SignatureAlgorithm, signatureAlgorithmFromJSON } from "@ihp/contracts/identity";
+import { Profession, professionFromJSON, Signature, SignatureAlgorithm, signatureAlgorithmFromJSON } from "@ihp/contracts/identity";
 import type { SignatureData } from "../domain/types.js";
 
 const PROFESSION_PREFIX = "PROFESSION_";
@@ -7,30 +7,24 @@ const ALGORITHM_PREFIX = "SIGNATURE_ALGORITHM_";
 
 /** The contract's Signature as the pharmacy stores it (enum names without prefix, "" when not set; bytes as base64 and hex). */
 export function signatureFromProto(signature: Signature | undefined): SignatureData {
-  if (signature === undefined) {
-    return { signerId: "", signerProfession: "", certificateSerial: "", algorithm: "", valueBase64: "", signedAt: "", documentHashHex: "" };
-  }
+  const { signerProfession, algorithm, value, documentHash, ...fields } = Signature.fromPartial(signature ?? {});
   return {
-    signerId: signature.signerId,
-    signerProfession: enumName(PROFESSION_PREFIX, signature.signerProfession) ?? "",
-    certificateSerial: signature.certificateSerial,
-    algorithm: enumName(ALGORITHM_PREFIX, signature.algorithm) ?? "",
-    valueBase64: Buffer.from(signature.value).toString("base64"),
-    signedAt: signature.signedAt,
-    documentHashHex: Buffer.from(signature.documentHash).toString("hex"),
+    ...fields,
+    signerProfession: enumName(PROFESSION_PREFIX, signerProfession) ?? "",
+    algorithm: enumName(ALGORITHM_PREFIX, algorithm) ?? "",
+    valueBase64: Buffer.from(value).toString("base64"),
+    documentHashHex: Buffer.from(documentHash).toString("hex"),
   };
 }
 
-export function signatureToProto(signature: SignatureData): Signature {
-  const profession = professionFromJSON(`${PROFESSION_PREFIX}${signature.signerProfession}`);
-  const algorithm = signatureAlgorithmFromJSON(`${ALGORITHM_PREFIX}${signature.algorithm}`);
+export function signatureToProto({ signerProfession, algorithm, valueBase64, documentHashHex, ...fields }: SignatureData): Signature {
+  const profession = professionFromJSON(`${PROFESSION_PREFIX}${signerProfession}`);
+  const algorithmValue = signatureAlgorithmFromJSON(`${ALGORITHM_PREFIX}${algorithm}`);
   return {
-    signerId: signature.signerId,
+    ...fields,
     signerProfession: profession === Profession.UNRECOGNIZED ? Profession.PROFESSION_UNSPECIFIED : profession,
-    certificateSerial: signature.certificateSerial,
-    algorithm: algorithm === SignatureAlgorithm.UNRECOGNIZED ? SignatureAlgorithm.SIGNATURE_ALGORITHM_UNSPECIFIED : algorithm,
-    value: Buffer.from(signature.valueBase64, "base64"),
-    signedAt: signature.signedAt,
-    documentHash: Buffer.from(signature.documentHashHex, "hex"),
+    algorithm: algorithmValue === SignatureAlgorithm.UNRECOGNIZED ? SignatureAlgorithm.SIGNATURE_ALGORITHM_UNSPECIFIED : algorithmValue,
+    value: Buffer.from(valueBase64, "base64"),
+    documentHash: Buffer.from(documentHashHex, "hex"),
   };
 }

@@ -1,34 +1,24 @@
-import {
-  Profession,
-  professionFromJSON,
-  professionToJSON,
-  type Signature,
-  SignatureAlgorithm,
-  signatureAlgorithmFromJSON,
-  signatureAlgorithmToJSON,
-} from "@ihp/contracts/identity";
+import { professionFromJSON, professionToJSON, Signature, signatureAlgorithmFromJSON, signatureAlgorithmToJSON } from "@ihp/contracts/identity";
 import type { SignatureRecord } from "../domain/prescriptions/index.js";
 
-export function signatureToProto(record: SignatureRecord): Signature {
+/** The domain keeps the enums by their proto names and the bytes as base64; the other fields are the contract's. */
+export function signatureToProto({ signerProfession, algorithm, valueBase64, documentHashBase64, ...record }: SignatureRecord): Signature {
   return {
-    signerId: record.signerId,
-    signerProfession: professionFromJSON(record.signerProfession),
-    certificateSerial: record.certificateSerial,
-    algorithm: signatureAlgorithmFromJSON(record.algorithm),
-    value: Buffer.from(record.valueBase64, "base64"),
-    signedAt: record.signedAt,
-    documentHash: Buffer.from(record.documentHashBase64, "base64"),
+    ...record,
+    signerProfession: professionFromJSON(signerProfession),
+    algorithm: signatureAlgorithmFromJSON(algorithm),
+    value: Buffer.from(valueBase64, "base64"),
+    documentHash: Buffer.from(documentHashBase64, "base64"),
   };
 }
 
 export function signatureFromProto(signature: Signature | undefined): SignatureRecord {
+  const { signerProfession, algorithm, value, documentHash, ...fields } = Signature.fromPartial(signature ?? {});
   return {
-    signerId: signature?.signerId ?? "",
-    signerProfession: professionToJSON(signature?.signerProfession ?? Profession.PROFESSION_UNSPECIFIED),
-    certificateSerial: signature?.certificateSerial ?? "",
-    algorithm: signatureAlgorithmToJSON(signature?.algorithm ?? SignatureAlgorithm.SIGNATURE_ALGORITHM_UNSPECIFIED),
-    valueBase64: Buffer.from(signature?.value ?? Buffer.alloc(0)).toString("base64"),
-    signedAt: signature?.signedAt ?? "",
-    documentHashBase64: Buffer.from(signature?.documentHash ?? Buffer.alloc(0)).toString("base64"),
+    ...fields,
+    signerProfession: professionToJSON(signerProfession),
+    algorithm: signatureAlgorithmToJSON(algorithm),
+    valueBase64: Buffer.from(value).toString("base64"),
+    documentHashBase64: Buffer.from(documentHash).toString("base64"),
   };
 }

@@ -2,7 +2,7 @@ import { enumValue, unlessEmpty } from "@ihp/contracts";
 import {
   MissingAttestation,
   type Prescription as PrescriptionMessage,
-  type PrescriptionContent,
+  PrescriptionContent,
   PrescriptionLineProposer,
   PrescriptionReviewStatus,
   PrescriptionStatus,
@@ -20,16 +20,13 @@ const status = (name: "DRAFT" | "SIGNED") => enumValue(PrescriptionStatus, "PRES
 const reviewStatus = (name: ReviewStatus) => enumValue(PrescriptionReviewStatus, "PRESCRIPTION_REVIEW_STATUS_", name);
 
 export function contentFromProto(content: PrescriptionContent | undefined): ContentInput {
+  const { lines, extensionReason, assessmentNote, patientWeightKg, ...flags } = PrescriptionContent.fromPartial(content ?? {});
   return {
-    lines: (content?.lines ?? []).map((line) => ({ ...line, instructions: line.instructions ?? "" })),
-    diagnosisCodes: [...(content?.diagnosisCodes ?? [])],
-    emergency: content?.emergency ?? false,
-    extensionReason: content?.extensionReason ?? "",
-    longTerm: content?.longTerm ?? false,
-    assessmentNote: content?.assessmentNote ?? "",
-    patientWeightKg: content?.patientWeightKg ?? 0,
-    guardianPresent: content?.guardianPresent ?? false,
-    accompanyingPhysicianPresent: content?.accompanyingPhysicianPresent ?? false,
+    ...flags,
+    lines: lines.map((line) => ({ ...line, instructions: line.instructions ?? "" })),
+    extensionReason: extensionReason ?? "",
+    assessmentNote: assessmentNote ?? "",
+    patientWeightKg: patientWeightKg ?? 0,
   };
 }
 
