@@ -15,28 +15,17 @@ export function licenceFromProto(licence: LicenceMessage | undefined): LicenceIn
   return { number: licence?.number ?? "", validFrom: licence?.validFrom ?? "", validUntil: licence?.validUntil ?? "" };
 }
 
-export function institutionToProto({ institution, revision }: InstitutionView): InstitutionMessage {
+/** The platform's confirmation reference is not part of the contract's institution. */
+export function institutionToProto({ institution: { platformReference: _reference, ...institution }, revision }: InstitutionView): InstitutionMessage {
   return {
-    institutionId: institution.institutionId,
-    name: institution.name,
+    ...institution,
     grade: gradeToProto(institution.grade),
     licence: { ...institution.licence },
     subjectCodes: [...institution.subjectCodes],
-    jurisdiction: institution.jurisdiction,
-    hostInstitutionName: institution.hostInstitutionName,
-    hostLicenceNumber: institution.hostLicenceNumber,
-    regulatorConnected: institution.regulatorConnected,
     revision: BigInt(revision),
   };
 }
 
 export function publicInstitutionToProto(entry: PublicInstitutionEntry): PublicInstitution {
-  return {
-    institutionId: entry.institutionId,
-    name: entry.name,
-    grade: gradeToProto(entry.grade),
-    licenceNumber: entry.licenceNumber,
-    subjectCodes: [...entry.subjectCodes],
-    jurisdiction: entry.jurisdiction,
-  };
+  return { ...entry, grade: gradeToProto(entry.grade), subjectCodes: [...entry.subjectCodes] };
 }

@@ -106,25 +106,15 @@ export function practitionerToProto({ practitioner: p, revision }: PractitionerV
 }
 
 export function summaryToProto(entry: PractitionerSummaryEntry): PractitionerSummary {
-  return {
-    practitionerId: entry.practitionerId,
-    name: entry.name,
-    profession: professionToProto(entry.profession),
-    title: entry.title,
-    status: statusToProto(entry.status),
-  };
+  return { ...entry, profession: professionToProto(entry.profession), status: statusToProto(entry.status) };
 }
 
-export function publicClinicianToProto(entry: PublicClinicianEntry): PublicClinician {
+export function publicClinicianToProto({ licenceNumber, ...entry }: PublicClinicianEntry): PublicClinician {
   return {
-    practitionerId: entry.practitionerId,
-    institutionId: entry.institutionId,
-    name: entry.name,
+    ...entry,
     profession: professionToProto(entry.profession),
-    title: entry.title,
     scopeCodes: [...entry.scopeCodes],
     departmentCodes: [...entry.departmentCodes],
-    practiceLicenceNumber: entry.licenceNumber,
-    eLicenceReference: entry.eLicenceReference,
+    practiceLicenceNumber: licenceNumber,
   };
 }

@@ -39,18 +39,13 @@ export function signatureToProto({ version: _version, ...signature }: VersionSig
   return { ...signature, role: enumValue(SignatureRole, "SIGNATURE_ROLE_", signature.role) };
 }
 
-export function sectionsToProto(sections: RecordSections): SectionsMessage {
-  const exam = sections.physicalExamination;
+export function sectionsToProto({ physicalExamination: exam, ...sections }: RecordSections): SectionsMessage {
   return {
-    chiefComplaint: sections.chiefComplaint,
-    presentIllness: sections.presentIllness,
-    pastHistory: sections.pastHistory,
-    allergyHistory: sections.allergyHistory,
+    ...sections,
     examined: exam.examined,
     examinationFindings: exam.examined ? exam.findings : "",
     auxiliaryExaminations: sections.auxiliaryExaminations.map((item) => ({ ...item })),
     diagnoses: sections.diagnoses.map((item) => ({ ...item })),
-    treatmentAdvice: sections.treatmentAdvice,
     prescriptions: sections.prescriptions.map((item) => ({ ...item })),
   };
 }
