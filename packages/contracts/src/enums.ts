@@ -33,3 +33,8 @@ export function enumValue<Value extends string, Prefix extends string>(
   if (!(value in values)) throw new Error(`${value} is not a value of this enum`);
   return value as Value;
 }
+
+/** The proto value of a name kept as a plain string (a read model's column); UNSPECIFIED when the enum has no such name. */
+export function enumValueOf<Value extends string>(values: Readonly<Record<string, Value>>, prefix: string, name: string): Value {
+  return values[`${prefix}${name}`] ?? (`${prefix}UNSPECIFIED` as Value);
+}

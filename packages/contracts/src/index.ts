@@ -1,5 +1,5 @@
 // Public surface of the generated contracts. Generated code lives in src/gen (not committed; `npm run generate`).
-export { enumName, enumValue } from "./enums.js";
+export { enumName, enumValue, enumValueOf } from "./enums.js";
 export { unlessEmpty } from "./optionals.js";
 export type { EnumName } from "./enums.js";
 export { EventEnvelope, EventMetadata } from "./gen/ihp/common/v1/envelope.js";

@@ -1,4 +1,4 @@
-import { enumName, enumValue, unlessEmpty } from "@ihp/contracts";
+import { enumName, enumValue, enumValueOf, unlessEmpty } from "@ihp/contracts";
 import {
   PharmacistAffiliation,
   type PracticeDocumentKind,
@@ -16,19 +16,11 @@ import type { PracticeInput } from "../../domain/practitioners/index.js";
 
 // Proto ↔ domain. Nothing is judged here: unknown enum values become "" and the decider refuses them with their code.
 
-const PROFESSION_NAMES: Readonly<Record<string, Profession>> = {
-  PHYSICIAN: Profession.PROFESSION_PHYSICIAN,
-  NURSE: Profession.PROFESSION_NURSE,
-  PHARMACIST: Profession.PROFESSION_PHARMACIST,
-};
-
 export function professionFromProto(value: Profession): string {
   return enumName("PROFESSION_", value) ?? "";
 }
 
-export function professionToProto(name: string): Profession {
-  return PROFESSION_NAMES[name] ?? Profession.PROFESSION_UNSPECIFIED;
-}
+export const professionToProto = (name: string): Profession => enumValueOf(Profession, "PROFESSION_", name);
 
 /** "" when not given; a value this build does not know stays "UNRECOGNIZED", for the decider to refuse. */
 export function affiliationFromProto(value: PharmacistAffiliation): string {
@@ -39,27 +31,12 @@ export function documentKindFromProto(value: PracticeDocumentKind): string {
   return enumName("PRACTICE_DOCUMENT_KIND_", value) ?? "";
 }
 
-const STATUS: Readonly<Record<string, PractitionerStatus>> = {
-  PENDING: PractitionerStatus.PRACTITIONER_STATUS_PENDING,
-  ACTIVE: PractitionerStatus.PRACTITIONER_STATUS_ACTIVE,
-  SUSPENDED: PractitionerStatus.PRACTITIONER_STATUS_SUSPENDED,
-  REVOKED: PractitionerStatus.PRACTITIONER_STATUS_REVOKED,
-  EXITED: PractitionerStatus.PRACTITIONER_STATUS_EXITED,
-};
+const statusToProto = (name: string): PractitionerStatus => enumValueOf(PractitionerStatus, "PRACTITIONER_STATUS_", name);
 
-function statusToProto(name: string): PractitionerStatus {
-  return STATUS[name] ?? PractitionerStatus.PRACTITIONER_STATUS_UNSPECIFIED;
-}
+type PracticeFields = "title" | "practiceLicenceNumber" | "licenceValidUntil" | "scopeCodes" | "departmentCodes" | "dispensingYears" | "affiliation";
 
-export function practiceFromProto(fields: {
-  title: string;
-  practiceLicenceNumber: string;
-  licenceValidUntil?: string | undefined;
-  scopeCodes: string[];
-  departmentCodes: string[];
-  dispensingYears: number;
-  affiliation: PharmacistAffiliation;
-}): PracticeInput {
+/** A registration's details or a ChangePractice request: the practice part of a practitioner. */
+export function practiceFromProto(fields: Pick<PractitionerDetails, PracticeFields>): PracticeInput {
   return {
     title: fields.title,
     licenceNumber: fields.practiceLicenceNumber,

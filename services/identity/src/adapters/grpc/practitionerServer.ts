@@ -1,4 +1,4 @@
-import { PharmacistAffiliation, Profession, type PractitionerServiceServer } from "@ihp/contracts/identity";
+import { PractitionerDetails, type PractitionerServiceServer } from "@ihp/contracts/identity";
 import { type CallContext, type GrpcHandlers, traceFields } from "@ihp/platform";
 import type { Kysely } from "kysely";
 import type { Caller } from "../../application/caller.js";
@@ -46,26 +46,18 @@ export function practitionerServer(options: PractitionerServerOptions): Practiti
 
   return {
     registerPractitioner: handlers.unary(async (request, call) => {
-      const details = request.details;
+      const details = PractitionerDetails.fromPartial(request.details ?? {});
       const view = await commands.register(callerOf(call), {
         requestId: request.requestId,
         institutionId: request.institutionId,
-        name: details?.name ?? "",
-        idNumber: details?.idNumber ?? "",
-        profession: professionFromProto(details?.profession ?? Profession.PROFESSION_UNSPECIFIED),
-        mainInstitutionName: details?.mainInstitutionName ?? "",
-        mainInstitutionIsHost: details?.mainInstitutionIsHost ?? false,
-        practiceStartedOn: details?.practiceStartedOn ?? "",
-        photoHash: details?.photoHash ?? "",
-        practice: practiceFromProto({
-          title: details?.title ?? "",
-          practiceLicenceNumber: details?.practiceLicenceNumber ?? "",
-          licenceValidUntil: details?.licenceValidUntil,
-          scopeCodes: details?.scopeCodes ?? [],
-          departmentCodes: details?.departmentCodes ?? [],
-          dispensingYears: details?.dispensingYears ?? 0,
-          affiliation: details?.affiliation ?? PharmacistAffiliation.PHARMACIST_AFFILIATION_UNSPECIFIED,
-        }),
+        name: details.name,
+        idNumber: details.idNumber,
+        profession: professionFromProto(details.profession),
+        mainInstitutionName: details.mainInstitutionName,
+        mainInstitutionIsHost: details.mainInstitutionIsHost,
+        practiceStartedOn: details.practiceStartedOn,
+        photoHash: details.photoHash,
+        practice: practiceFromProto(details),
       });
       return { practitioner: practitionerToProto(view) };
     }),
