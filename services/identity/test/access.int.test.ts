@@ -282,6 +282,31 @@ describe("clinician sessions, step-up and signatures over gRPC", () => {
     expect((await refusalOf(access.call("checkReceiving", receiving, doctorToken))).code).toBe("SESSION_IDLE_EXPIRED");
   });
 
+  it("IDN-08: CheckSession answers only for the clinician's current, active session, asked by a service with the clinician's token", async () => {
+    const first = await loginAs("dr.wang", "Doctor-pass-1");
+    const check = (service: string, clinician?: string) => access.call("checkSession", {}, service, clinician === undefined ? {} : { [SIGNER]: `Bearer ${clinician}` });
+    const codeOf = async (call: Promise<unknown>) => (await refusalOf(call)).code;
+    // No step-up is needed: only the session counts.
+    expect(await check(prescriptionService, first.accessToken)).toEqual({ practitionerId: DOCTOR, sessionId: first.sessionId });
+    // Asked by a service, never by the clinician alone; a service token in the clinician's place is no person.
+    expect(await codeOf(check(first.accessToken, first.accessToken))).toBe("ROLE_NOT_ALLOWED");
+    expect(await codeOf(check(prescriptionService))).toBe("SESSION_REQUIRED");
+    expect(await codeOf(check(prescriptionService, system))).toBe("HUMAN_CLINICIAN_REQUIRED");
+    // A token of the same physician that names no login session.
+    const sessionless = await issuer.issue({ subject: DOCTOR, roles: ["physician"], tenantId: INSTITUTION, kind: "human" });
+    expect(await codeOf(check(prescriptionService, sessionless))).toBe("SESSION_REQUIRED");
+    // The check is session activity: it keeps the session from idling out.
+    advance(20);
+    await check(pharmacyService, first.accessToken);
+    advance(20);
+    await check(pharmacyService, first.accessToken);
+    const second = await loginAs("dr.wang", "Doctor-pass-1");
+    expect(await codeOf(check(prescriptionService, first.accessToken))).toBe("SESSION_SUPERSEDED");
+    expect((await check(prescriptionService, second.accessToken)).sessionId).toBe(second.sessionId);
+    advance(31);
+    expect(await codeOf(check(prescriptionService, second.accessToken))).toBe("SESSION_IDLE_EXPIRED");
+  });
+
   it("IDN-08: after LOGIN_MAX_FAILURES wrong passwords from one source that source waits (LOGIN_THROTTLED); the owner elsewhere is not locked out", async () => {
     const outsider = { "x-ihp-client-address": "203.0.113.7" };
     const owner = { "x-ihp-client-address": "198.51.100.20" };

@@ -132,6 +132,7 @@ export function accessBindings(
         audit,
         clock,
         newId,
+        verifier: tokens,
       }),
     },
     { definition: SignatureServiceService, implementation: signatureServer({ handlers, signatures, newId, verifier: tokens }) },

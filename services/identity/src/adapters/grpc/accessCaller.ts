@@ -1,4 +1,4 @@
-import { type CallContext, type PublicCallContext, traceFields } from "@ihp/platform";
+import { AuthenticationError, type CallContext, type PrincipalResolver, type PublicCallContext, traceFields } from "@ihp/platform";
 import type { Caller } from "../../application/caller.js";
 import { CORRELATION_HEADER } from "./institutionServer.js";
 
@@ -13,4 +13,21 @@ export function contextOf(call: PublicCallContext, newId: () => string): Pick<Ca
 
 export function callerOf(call: CallContext, newId: () => string): Caller {
   return { principal: call.principal, ...contextOf(call, newId) };
+}
+
+/**
+ * Where a service forwards the clinician's own token ("Bearer …") when it asks on their behalf: SignDocument and
+ * CheckSession (access.proto). The service's own token stays in `authorization`.
+ */
+export const SIGNER_AUTHORIZATION = "x-ihp-signer-authorization";
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** The clinician named by the forwarded token, verified like any token; undefined when the call carries none. */
+export async function forwardedClinicianOf(call: CallContext, verifier: PrincipalResolver, newId: () => string): Promise<Caller | undefined> {
+  const [value] = call.metadata.get(SIGNER_AUTHORIZATION);
+  if (value === undefined) return undefined;
+  const token = typeof value === "string" ? BEARER.exec(value)?.[1] : undefined;
+  if (token === undefined) throw new AuthenticationError("TOKEN_MALFORMED");
+  const principal = await verifier.verify(token);
+  return { ...callerOf(call, newId), principal };
 }

@@ -1,12 +1,13 @@
 import { type ClinicalAccessServiceServer, Profession } from "@ihp/contracts/identity";
-import { authorize, denialError, type GrpcHandlers } from "@ihp/platform";
+import { authorize, denialError, type GrpcHandlers, type PrincipalResolver } from "@ihp/platform";
+import { refusal } from "../../domain/errors.js";
 import type { PatientAccess } from "../../application/patients/patientAccess.js";
 import type { GetPatientForRecord } from "../../application/patients/patientForRecord.js";
 import type { Accounts } from "../../application/sessions/accounts.js";
 import type { PractitionerAccess } from "../../application/sessions/practitionerAccessPort.js";
 import { recordingRefusals } from "../../application/refusals.js";
 import type { AuditTrail } from "@ihp/platform";
-import { callerOf } from "./accessCaller.js";
+import { callerOf, forwardedClinicianOf } from "./accessCaller.js";
 import { sexOfCode } from "@ihp/contracts/identity";
 import { relationshipToProto, verificationMethodToProto } from "./patientConvert.js";
 
@@ -26,11 +27,13 @@ export interface ClinicalAccessServerOptions {
   readonly audit: AuditTrail;
   readonly clock: () => Date;
   readonly newId: () => string;
+  /** Verifies the clinician's token a service forwards (CheckSession). */
+  readonly verifier: PrincipalResolver;
 }
 
 /** ihp.identity.v1.ClinicalAccessService (access.proto): the checks other services make before a clinical act. */
 export function clinicalAccessServer(options: ClinicalAccessServerOptions): ClinicalAccessServiceServer {
-  const { handlers, accounts, patients, patientForRecord, practitioners, audit, clock, newId } = options;
+  const { handlers, accounts, patients, patientForRecord, practitioners, audit, clock, newId, verifier } = options;
   return {
     // IDN-03, IDN-08 here (the person, their current session, a step-up for this consult); IDN-01…06 by practitioners.
     checkReceiving: handlers.unary(async (request, call) => {
@@ -44,6 +47,21 @@ export function clinicalAccessServer(options: ClinicalAccessServerOptions): Clin
           now: clock(),
         });
         return { practitionerId: request.practitionerId, profession: PROFESSIONS[profession], stepUpId: session.stepUpId, sessionId: session.sessionId };
+      });
+    }),
+
+    // IDN-08 for the clinical acts that need no step-up: asked by the service that owns the act, for the clinician
+    // whose token it forwards. A refusal is recorded under the clinician when one is named.
+    checkSession: handlers.unary(async (_request, call) => {
+      const service = callerOf(call, newId);
+      const clinician = await forwardedClinicianOf(call, verifier, newId);
+      const recordedAs = clinician ?? service;
+      return recordingRefusals(audit, recordedAs, "CheckSession", `account/${recordedAs.principal.subject}`, async () => {
+        const grant = authorize(service.principal, { roles: ["system"] });
+        if (!grant.allowed) throw denialError(grant);
+        if (clinician === undefined) throw refusal("SESSION_REQUIRED");
+        const { sessionId } = await accounts.requireCurrentSession(clinician);
+        return { practitionerId: clinician.principal.subject, sessionId };
       });
     }),
 

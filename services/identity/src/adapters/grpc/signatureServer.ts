@@ -8,25 +8,10 @@ import {
   type SigningKeyServiceServer,
 } from "@ihp/contracts/identity";
 import { enumName, enumValue, unlessEmpty } from "@ihp/contracts";
-import { AuthenticationError, type CallContext, type GrpcHandlers, type PrincipalResolver } from "@ihp/platform";
+import type { GrpcHandlers, PrincipalResolver } from "@ihp/platform";
 import type { CertificateView, SignatureRecord, Signatures } from "../../application/signing/signatures.js";
-import type { Caller } from "../../application/caller.js";
-import { callerOf } from "./accessCaller.js";
+import { callerOf, forwardedClinicianOf } from "./accessCaller.js";
 import { objectKindName } from "./sessionServer.js";
-
-/** Where the owning service forwards the clinician's own token ("Bearer …") on SignDocument (access.proto). */
-export const SIGNER_AUTHORIZATION = "x-ihp-signer-authorization";
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
-/** The clinician named by the second credential, verified like any token; undefined when the call carries none. */
-async function signerOf(call: CallContext, verifier: PrincipalResolver, newId: () => string): Promise<Caller | undefined> {
-  const [value] = call.metadata.get(SIGNER_AUTHORIZATION);
-  if (value === undefined) return undefined;
-  const token = typeof value === "string" ? BEARER.exec(value)?.[1] : undefined;
-  if (token === undefined) throw new AuthenticationError("TOKEN_MALFORMED");
-  const principal = await verifier.verify(token);
-  return { ...callerOf(call, newId), principal };
-}
 
 const PROFESSIONS = {
   PHYSICIAN: Profession.PROFESSION_PHYSICIAN,
@@ -83,7 +68,7 @@ export function signatureServer(options: {
   const { handlers, signatures, newId, verifier } = options;
   return {
     signDocument: handlers.unary(async (request, call) => {
-      const signer = await signerOf(call, verifier, newId);
+      const signer = await forwardedClinicianOf(call, verifier, newId);
       const record = await signatures.sign(callerOf(call, newId), signer, {
         requestId: request.requestId,
         documentType: request.documentType,

@@ -15,6 +15,7 @@ import {
   requirePassword,
   type PasskeyAssertion,
   requireAcceptedFactor,
+  type Session,
   type SessionPolicy,
   STEP_UP_METHODS,
   type StepUpMethod,
@@ -91,6 +92,11 @@ export interface Accounts {
    * a fresh step-up bound to exactly `object` (the consult received or signed in, the prescription reviewed).
    */
   requireClinicalSession(caller: Caller, practitionerId: string, object: ClinicalObject): Promise<ClinicalSession>;
+  /**
+   * IDN-08: a human practitioner acting as themself in their current, active session (which this keeps alive); no
+   * step-up. For the clinical acts that need none (ClinicalAccessService.CheckSession).
+   */
+  requireCurrentSession(caller: Caller): Promise<{ readonly sessionId: string }>;
 }
 
 /** Roles a login may carry in its token; never system or regulator (those come from their own issuers). */
@@ -349,17 +355,34 @@ export function createAccounts(options: AccountsOptions): Accounts {
       const grant = authorize(principal, { roles: CLINICAL_ROLES });
       if (!grant.allowed) throw denialError(grant);
       const bound = requireClinicalObject(object.kind, object.id);
-      const { state, own } = await readAccount(store, practitionerId, { object: bound });
-      if (state.status !== "open") throw refusal("SESSION_REQUIRED");
-      const now = clock();
-      // The session is current and not idle (refused otherwise), and this check keeps it alive.
-      await run(caller, principal, state.account, { type: "TouchSession", sessionId: principal.sessionId, policy, at: now }, undefined, own);
-      const account: Account = state.account;
-      const session = account.session;
-      if (session === undefined) throw refusal("SESSION_REQUIRED");
+      const { account, session, now } = await currentSession(caller, { object: bound });
       const stepUp = freshStepUp(account, session, bound, now);
       if (stepUp === undefined) throw stepUpRequired();
       return { sessionId: session.sessionId, stepUpId: stepUp.stepUpId };
     },
+
+    async requireCurrentSession(caller) {
+      const { principal } = caller;
+      if (principal.kind !== "human") throw refusal("HUMAN_CLINICIAN_REQUIRED");
+      const grant = authorize(principal, { roles: CLINICAL_ROLES });
+      if (!grant.allowed) throw denialError(grant);
+      const { session } = await currentSession(caller, {});
+      return { sessionId: session.sessionId };
+    },
   };
+
+  /**
+   * IDN-08, the one session rule of clinical acts: the caller's token names the account's current session, active
+   * within the idle time (SESSION_REQUIRED, SESSION_SUPERSEDED, SESSION_IDLE_EXPIRED otherwise); asking keeps it alive.
+   */
+  async function currentSession(caller: Caller, scope: { object?: ClinicalObject }): Promise<{ account: Account; session: Session; now: Date }> {
+    const { principal } = caller;
+    const { state, own } = await readAccount(store, principal.subject, scope);
+    if (state.status !== "open") throw refusal("SESSION_REQUIRED");
+    const now = clock();
+    await run(caller, principal, state.account, { type: "TouchSession", sessionId: principal.sessionId, policy, at: now }, undefined, own);
+    const { account } = state;
+    if (account.session === undefined) throw refusal("SESSION_REQUIRED");
+    return { account, session: account.session, now };
+  }
 }
