@@ -119,8 +119,11 @@ export async function startConsultHarness(): Promise<ConsultHarness> {
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
     direct,
     identity,
-    token: (subject, roles, options = {}) =>
-      issuer.issue({ subject, roles, tenantId: options.tenantId ?? GUANGXI, kind: options.kind ?? "human" }),
+    // A person's token names their login session, the one the in-memory identity holds current (IDN-08).
+    token: (subject, roles, options = {}) => {
+      const kind = options.kind ?? "human";
+      return issuer.issue({ subject, roles, tenantId: options.tenantId ?? GUANGXI, kind, ...(kind === "human" ? { sessionId: identity.currentSession(subject) } : {}) });
+    },
     async post(query, variables, token) {
       const response = await gateway.inject({
         method: "POST",

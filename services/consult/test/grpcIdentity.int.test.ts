@@ -25,6 +25,8 @@ let server: RunningGrpcServer;
 let issuer: BuiltinIssuer;
 let adapter: ReturnType<typeof grpcIdentity>;
 const seen: string[] = [];
+const sessionChecks: { asker: string; clinician: string }[] = [];
+let superseded = "-";
 const submissions: { submitter: string; signer: string; boundKind: ClinicalObjectKind; boundId: string }[] = [];
 
 beforeAll(async () => {
@@ -36,6 +38,12 @@ beforeAll(async () => {
       seen.push(call.principal.subject);
       if (request.departmentCode !== "03.07") return Promise.reject(new DomainError("OUT_OF_SCOPE", "PERMISSION_DENIED", "outside scope", "IDN-06"));
       return Promise.resolve({ practitionerId: request.practitionerId, profession: Profession.PROFESSION_PHYSICIAN, stepUpId: "su-9", sessionId: "sid-9" });
+    }),
+    checkSession: handlers.unary((_request, call) => {
+      const clinician = String(call.metadata.get("x-ihp-signer-authorization")[0]);
+      sessionChecks.push({ asker: call.principal.subject, clinician });
+      if (clinician.endsWith(superseded)) return Promise.reject(new DomainError("SESSION_SUPERSEDED", "PERMISSION_DENIED", "superseded", "IDN-08"));
+      return Promise.resolve({ practitionerId: "physician-7", sessionId: "sid-9" });
     }),
     getVerifiedPatient: handlers.unary(() => Promise.reject(new DomainError("PATIENT_NOT_VERIFIED", "FAILED_PRECONDITION", "not verified", "IDN-07"))),
     checkGuardian: handlers.unary(() => Promise.resolve({ verified: true, relationship: GuardianRelationship.GUARDIAN_RELATIONSHIP_PARENT })),
@@ -104,6 +112,14 @@ describe("grpcIdentity (IdentityPort over identity's gRPC services)", () => {
     const grant = await adapter.checkReceiving(caller, { practitionerId: "physician-7", institutionId: "i", departmentCode: "03.07", consultId: "c", patientId: "p" });
     expect(grant).toEqual({ practitionerId: "physician-7", stepUpId: "su-9", sessionId: "sid-9" });
     expect(seen).toContain("physician-7");
+  });
+
+  it("IDN-08: asks for the clinician's session under consult's own token, the clinician's as the person's", async () => {
+    const caller = await callerFor("physician-7");
+    await adapter.checkSession(caller);
+    expect(sessionChecks.at(-1)).toEqual({ asker: "svc:consult", clinician: `Bearer ${caller.token}` });
+    superseded = caller.token;
+    await expect(adapter.checkSession(caller)).rejects.toMatchObject({ code: "SESSION_SUPERSEDED", ruleId: "IDN-08" });
   });
 
   it("IDN-06, IDN-07: passes identity's refusals on with their stable codes", async () => {

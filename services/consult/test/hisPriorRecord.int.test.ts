@@ -128,7 +128,7 @@ describe("CON-03 satisfied by a HIS-linked encounter (XC-03)", () => {
   it("CON-03 / XC-03: an encounter the HIS recorded over the ingest API qualifies; record type, date, institution and diagnoses come from it; a physician accepts", async () => {
     const { consult: requested } = await consults.call("requestConsult", request("ENC-1"), await patientToken("patient-1"));
     expect(requested).toMatchObject({ status: ConsultStatus.CONSULT_STATUS_WAITING, priorRecordId: "ENC-1", patientId: "patient-1" });
-    const physician = await issuer.issue({ subject: "physician-1", roles: ["physician"], tenantId: INSTITUTION, kind: "human" });
+    const physician = await issuer.issue({ subject: "physician-1", roles: ["physician"], tenantId: INSTITUTION, kind: "human", sessionId: "session-physician-1" });
     const { consult: accepted } = await consults.call("acceptConsult", { requestId: requestId(), consultId: requested!.consultId }, physician);
     expect(accepted).toMatchObject({ status: ConsultStatus.CONSULT_STATUS_ACCEPTED, physicianId: "physician-1" });
     const log = SqliteEventStore.open({ path: join(dataDir, "consult", "consult-events.sqlite") });

@@ -207,4 +207,43 @@ describe("consult service over gRPC: a consult's course", () => {
     expect(appended).toEqual(writes.map(() => "AccessRefused"));
     expect((await stream(consultId)).at(-1)?.type).toBe("ConsultAccepted");
   });
+
+  it("IDN-08: a superseded session's token, or one that names no session, cannot start, send a message, join the video or terminate; only the audit record is appended", async () => {
+    identity.clinicians.set("physician-3", { institutionId: INSTITUTION, departments: ["03.07"], stepUp: true });
+    const patient = await token("patient-1", ["patient"]);
+    const first = await token("physician-3", ["physician"]);
+    const { consult } = await consults.call("requestConsult", followUp(), patient);
+    const consultId = consult!.consultId;
+    const text = await consults.call("getConsentText", {});
+    await consults.call("giveConsent", { requestId: requestId(), consultId, consentVersion: text.version, consentSha256: text.sha256 }, patient);
+    await consults.call("acceptConsult", { requestId: requestId(), consultId }, first);
+    await consults.call("decideEligibility", { requestId: requestId(), consultId, eligible: true, verifiedDiagnoses: [DIABETES] }, first);
+    // The physician signs in again elsewhere: the first session is superseded.
+    identity.sessions.set("physician-3", "session-physician-3-second");
+    const current = await token("physician-3", ["physician"]);
+    const sessionless = await token("physician-3", ["physician"], { sessionId: null });
+    const writes = (who: string) => [
+      () => consults.call("startConsult", { requestId: requestId(), consultId }, who),
+      () => consults.call("sendMessage", { requestId: requestId(), consultId, kind: MessageKind.MESSAGE_KIND_TEXT, text: "按时服药", mediaUri: "", mediaSha256: "" }, who),
+      () => consults.call("joinVideo", { requestId: requestId(), consultId }, who),
+      () => consults.call("terminateConsult", { requestId: requestId(), consultId, reasonCode: "CONDITION_CHANGED" }, who),
+    ];
+    const before = await log.readAll({ limit: 100_000 });
+    for (const write of writes(first)) expect((await refusalOf(write())).code).toBe("SESSION_SUPERSEDED");
+    for (const write of writes(sessionless)) expect((await refusalOf(write())).code).toBe("SESSION_REQUIRED");
+    const appended = (await log.readAll({ after: before.at(-1)!.position, limit: 100_000 })).map((event) => event.type);
+    expect(appended).toEqual([...writes(first), ...writes(sessionless)].map(() => "AccessRefused"));
+    expect((await stream(consultId)).at(-1)?.type).toBe("FollowUpEligibilityDecided");
+    expect(identity.calls.filter((c) => c.method === "checkSession" && c.token === first)).toHaveLength(4);
+
+    // The current session does them all; the patient's side never asks identity for a session.
+    const [start, message, video, terminate] = writes(current);
+    await start!();
+    await message!();
+    await consults.call("sendMessage", { requestId: requestId(), consultId, kind: MessageKind.MESSAGE_KIND_TEXT, text: "好的", mediaUri: "", mediaSha256: "" }, await token("patient-1", ["patient"], { sessionId: null }));
+    await video!();
+    await terminate!();
+    expect((await stream(consultId)).map((e) => e.type)).toEqual(expect.arrayContaining(["ConsultStarted", "MessageSent", "VideoRoomOpened", "ConsultTerminated"]));
+    expect(identity.calls.filter((c) => c.method === "checkSession" && c.token === patient)).toHaveLength(0);
+  });
 });

@@ -95,6 +95,15 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
     return onConsult(caller, consultId, requestId, clinician(caller), prepare);
   }
 
+  /**
+   * IDN-08: the clinician's current login session, asked of identity before a physician's act whose own identity call
+   * does not check it: accepting does (CheckReceiving), and so does every signed act (SignDocument); starting,
+   * messages, the video room and termination ask here. The patient's side has no clinical session to check.
+   */
+  async function requireClinicalSession(caller: Caller, role: Role): Promise<void> {
+    if (role === "physician") await identity.checkSession(caller);
+  }
+
   function asPatientSide(caller: Caller, input: ConsultRef, command: (consultId: string, now: Date) => ConsultCommand) {
     const role = requirePatient(caller.principal);
     const consultId = requireConsultId(input.consultId);
@@ -282,6 +291,7 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
     start(caller, input) {
       return recordingRefusals(audit, caller, "StartConsult", consultResource(input.consultId), async () => {
         const outcome = await asClinician(caller, input, async (consult, now) => {
+          await requireClinicalSession(caller, "physician");
           await requireNotSuspended(options.suspensions, { institutionId: consult.institutionId, clinicianId: caller.principal.subject, departmentCode: consult.departmentCode });
           return { type: "StartConsult", consultId: consult.consultId, physicianId: caller.principal.subject, at: now };
         });
@@ -294,7 +304,8 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
         const role = requireParticipant(caller.principal);
         const consultId = requireConsultId(input.consultId);
         const requestId = requireRequestId(input.requestId);
-        const { events } = await onConsult(caller, consultId, requestId, as(role), (_consult, now) => {
+        const { events } = await onConsult(caller, consultId, requestId, as(role), async (_consult, now) => {
+          await requireClinicalSession(caller, role);
           const content =
             input.kind === "IMAGE"
               ? { kind: "IMAGE" as const, uri: input.mediaUri, sha256: input.mediaSha256 }
@@ -315,6 +326,7 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
         const role = requireParticipant(caller.principal);
         const consultId = requireConsultId(input.consultId);
         const requestId = requireRequestId(input.requestId);
+        await requireClinicalSession(caller, role);
         const { consult } = await loadConsult(store, consultId);
         // Check membership and state before creating anything at the RTC provider.
         const probe = consultDecider.decide(
@@ -375,7 +387,10 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
       return recordingRefusals(audit, caller, "TerminateConsult", consultResource(input.consultId), async () => {
         const { reasonCode } = input;
         const physicianId = caller.principal.subject;
-        const { view, events } = await asClinician(caller, input, (consult, now) => ({ type: "TerminateConsult", consultId: consult.consultId, physicianId, reasonCode, settings, at: now }));
+        const { view, events } = await asClinician(caller, input, async (consult, now) => {
+          await requireClinicalSession(caller, "physician");
+          return { type: "TerminateConsult", consultId: consult.consultId, physicianId, reasonCode, settings, at: now };
+        });
         if (events.length > 0) await closeRoomOf(view);
         return view;
       });

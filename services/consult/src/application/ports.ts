@@ -61,6 +61,12 @@ export interface VerifyRequest {
 export interface IdentityPort {
   institution(caller: Caller, institutionId: string): Promise<InstitutionInfo>;
   checkReceiving(caller: Caller, check: ReceivingCheck): Promise<ReceivingGrant>;
+  /**
+   * IDN-08: the calling clinician is in their current, active login session (SESSION_REQUIRED, SESSION_SUPERSEDED,
+   * SESSION_IDLE_EXPIRED otherwise); no step-up. Asked under consult's own service token with the clinician's as the
+   * person's (access.proto, CheckSession) before a clinician act that neither receives the patient nor is signed.
+   */
+  checkSession(caller: Caller): Promise<void>;
   /** IDN-07: refused with PATIENT_NOT_VERIFIED when real-name verification has not passed. */
   verifiedPatient(caller: Caller, patientId: string): Promise<VerifiedPatient>;
   checkGuardian(caller: Caller, guardianId: string, childId: string): Promise<GuardianCheck>;

@@ -32,8 +32,15 @@ let busConsumer: Consumer;
 let service: ConsultService;
 let counter = 0;
 
-export const token = (subject: string, roles: Role[], extra: { kind?: "human" | "service"; tenantId?: string } = {}) =>
-  issuer.issue({ subject, roles, tenantId: extra.tenantId ?? INSTITUTION, kind: extra.kind ?? "human" });
+/**
+ * A token as the builtin issuer gives it. A person's names their login session, by default the one the in-memory
+ * identity holds current (`session-<subject>`); `sessionId: null` mints one that names none (IDN-08).
+ */
+export const token = (subject: string, roles: Role[], extra: { kind?: "human" | "service"; tenantId?: string; sessionId?: string | null } = {}) => {
+  const kind = extra.kind ?? "human";
+  const sessionId = extra.sessionId === undefined ? (kind === "human" ? identity.currentSession(subject) : undefined) : (extra.sessionId ?? undefined);
+  return issuer.issue({ subject, roles, tenantId: extra.tenantId ?? INSTITUTION, kind, ...(sessionId === undefined ? {} : { sessionId }) });
+};
 export const requestId = () => `req-${String(++counter).padStart(6, "0")}`;
 
 export function advanceClock(ms: number): void {

@@ -37,6 +37,8 @@ export class InMemoryIdentity implements IdentityPort {
   readonly patients = new Map<string, VerifiedPatient>();
   readonly guardianships = new Set<string>();
   readonly clinicians = new Map<string, Clinician>();
+  /** Each clinician's current login session (IDN-08), when not `session-<id>`: set it to supersede the old one. */
+  readonly sessions = new Map<string, string>();
   /** What was asked, to check what consult forwards. */
   readonly calls: { method: string; token: string; detail: string }[] = [];
 
@@ -60,6 +62,20 @@ export class InMemoryIdentity implements IdentityPort {
     if (!clinician.departments.includes(check.departmentCode)) return Promise.reject(refused("OUT_OF_SCOPE", "PERMISSION_DENIED", "IDN-06"));
     if (!clinician.stepUp) return Promise.reject(refused("STEP_UP_REQUIRED", "PERMISSION_DENIED", "IDN-03"));
     return Promise.resolve({ practitionerId: check.practitionerId, stepUpId: `step-up-${check.consultId}`, sessionId: "session-1" });
+  }
+
+  currentSession(subject: string): string {
+    return this.sessions.get(subject) ?? `session-${subject}`;
+  }
+
+  /** IDN-08 as identity's CheckSession answers: a person, in the account's current session. */
+  checkSession(caller: Caller): Promise<void> {
+    this.note(caller, "checkSession", caller.principal.subject);
+    const { kind, sessionId, subject } = caller.principal;
+    if (kind !== "human") return Promise.reject(refused("HUMAN_CLINICIAN_REQUIRED", "PERMISSION_DENIED", "IDN-03"));
+    if (sessionId === undefined) return Promise.reject(refused("SESSION_REQUIRED", "PERMISSION_DENIED", "IDN-08"));
+    if (sessionId !== this.currentSession(subject)) return Promise.reject(refused("SESSION_SUPERSEDED", "PERMISSION_DENIED", "IDN-08"));
+    return Promise.resolve();
   }
 
   verifiedPatient(caller: Caller, patientId: string): Promise<VerifiedPatient> {

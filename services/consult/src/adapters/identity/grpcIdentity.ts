@@ -19,7 +19,7 @@ import type { IdentityPort } from "../../application/ports.js";
 
 const CALL_MS = 5_000;
 
-/** Where identity expects the clinician's token on SignDocument (access.proto). */
+/** Where identity expects the clinician's token on SignDocument and CheckSession (access.proto). */
 const SIGNER_AUTHORIZATION = "x-ihp-signer-authorization";
 
 /**
@@ -30,13 +30,15 @@ const SIGNER_AUTHORIZATION = "x-ihp-signer-authorization";
 export function grpcIdentity(
   address: string,
   credentials: ChannelCredentials,
-  serviceToken: () => Promise<string> = () => Promise.reject(new Error("consult has no service token to submit documents for signing")),
+  serviceToken: () => Promise<string> = () => Promise.reject(new Error("consult has no service token to ask identity on a clinician's behalf")),
 ): IdentityPort & { close(): void } {
   const options = { mapError: fromGrpcError };
   const institutions = serviceClient(InstitutionServiceService, address, credentials, options);
   const access = serviceClient(ClinicalAccessServiceService, address, credentials, options);
   const signatures = serviceClient(SignatureServiceService, address, credentials, options);
   const as = (caller: Caller): CallScope => ({ token: caller.token, timeoutMs: CALL_MS, parentDeadline: caller.deadline });
+  /** Asked by consult itself (its service token) for the person (their token as the signer's). */
+  const onBehalfOf = async (caller: Caller): Promise<CallScope> => ({ ...as(caller), token: await serviceToken(), headers: { [SIGNER_AUTHORIZATION]: `Bearer ${caller.token}` } });
 
   return {
     async institution(caller, institutionId) {
@@ -53,6 +55,9 @@ export function grpcIdentity(
       const response = await access.checkReceiving(check, as(caller));
       return { practitionerId: response.practitionerId, stepUpId: response.stepUpId, sessionId: response.sessionId };
     },
+    async checkSession(caller) {
+      await access.checkSession({}, await onBehalfOf(caller));
+    },
     async verifiedPatient(caller, patientId) {
       const response = await access.getVerifiedPatient({ patientId }, as(caller));
       const verificationMethod = enumName("PATIENT_VERIFICATION_METHOD_", response.verificationMethod) ?? "";
@@ -63,8 +68,8 @@ export function grpcIdentity(
       return { verified: response.verified, relationship: enumName("GUARDIAN_RELATIONSHIP_", response.relationship) ?? "" };
     },
     async sign(caller, request) {
-      // Submitted by consult itself (its service token), signed by the person (their token as the signer's).
-      const scope = { ...as(caller), token: await serviceToken(), headers: { [SIGNER_AUTHORIZATION]: `Bearer ${caller.token}` } };
+      // Submitted by consult itself, signed by the person.
+      const scope = await onBehalfOf(caller);
       const { signature } = await signatures.signDocument(
         {
           requestId: request.requestId,
