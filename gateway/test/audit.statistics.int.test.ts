@@ -5,7 +5,7 @@ import { InProcessBus } from "@ihp/messaging";
 import { BuiltinIssuer, createLogger, loadConfig, type Role, TokenVerifier } from "@ihp/platform";
 import { PRESCRIPTION_ERRORS, prescriptionConfigSchema, type PrescriptionService, startPrescriptionService } from "@ihp/prescription";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InMemoryConsults, InMemorySignatures } from "../../services/prescription/test/support/ports.js";
+import { InMemoryConsults, InMemorySessions, InMemorySignatures } from "../../services/prescription/test/support/ports.js";
 import { auditModule } from "../src/contexts/audit/resolvers.js";
 import { prescriptionModule } from "../src/contexts/prescription/resolvers.js";
 import { createGateway, type Gateway } from "../src/index.js";
@@ -51,6 +51,7 @@ beforeAll(async () => {
     clock: () => NOW,
     consults: new InMemoryConsults(),
     signatures: new InMemorySignatures(),
+    sessions: new InMemorySessions(),
   });
   fakes = await startFakeServices({ verifier, logger: silent });
   app = await createGateway({

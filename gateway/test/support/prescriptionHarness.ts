@@ -6,7 +6,7 @@ import { BuiltinIssuer, createLogger, loadConfig, type Role, TokenVerifier } fro
 import { PRESCRIPTION_ERRORS, prescriptionConfigSchema, type PrescriptionService, startPrescriptionService } from "@ihp/prescription";
 // The prescription service's own in-memory consult and signature ports: its consult facts and a real P-256 signer.
 import { consult } from "../../../services/prescription/test/support/fixtures.js";
-import { InMemoryConsults, InMemorySignatures } from "../../../services/prescription/test/support/ports.js";
+import { InMemoryConsults, InMemorySessions, InMemorySignatures } from "../../../services/prescription/test/support/ports.js";
 import { prescriptionModule } from "../../src/contexts/prescription/resolvers.js";
 import { createGateway, type Gateway } from "../../src/index.js";
 import { type FakeServices, startFakeServices } from "./fakeServices.js";
@@ -62,6 +62,7 @@ export async function startPrescriptionHarness(): Promise<PrescriptionHarness> {
   });
 
   const consults = new InMemoryConsults();
+  const sessions = new InMemorySessions();
   consults.contexts.set(CONSULTS.adult, consult({ consultId: CONSULTS.adult }));
   consults.contexts.set(
     CONSULTS.child6y11m,
@@ -84,6 +85,7 @@ export async function startPrescriptionHarness(): Promise<PrescriptionHarness> {
       clock: () => new Date(reading++),
       consults,
       signatures: new InMemorySignatures(),
+      sessions,
     });
     fakes = await startFakeServices({ verifier, logger: silent });
     app = await createGateway({
@@ -112,7 +114,9 @@ export async function startPrescriptionHarness(): Promise<PrescriptionHarness> {
     app: gateway,
     bus,
     published,
-    token: (subject, roles, options = {}) => issuer.issue({ subject, roles, tenantId: options.tenantId ?? INSTITUTION_ID, kind: options.kind }),
+    // A person's token names their login session, the one the in-memory identity holds current (IDN-08).
+    token: (subject, roles, options = {}) =>
+      issuer.issue({ subject, roles, tenantId: options.tenantId ?? INSTITUTION_ID, kind: options.kind, ...(options.kind === "service" ? {} : { sessionId: sessions.currentSession(subject) }) }),
     async post(query, variables, token) {
       const response = await gateway.inject({
         method: "POST",

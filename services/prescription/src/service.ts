@@ -7,9 +7,9 @@ import { createPrescriptionCommands } from "./application/prescriptionCommands.j
 import { createPrescriptionQueries } from "./application/prescriptionQueries.js";
 import { type PrescriptionReadModels, prescriptionsProjection } from "./application/prescriptionsProjection.js";
 import type { SuspensionPort } from "./application/suspensions.js";
-import type { ConsultContextPort, SignaturePort } from "./application/ports.js";
+import type { ClinicalSessionPort, ConsultContextPort, SignaturePort } from "./application/ports.js";
 import { PRESCRIPTION_CONTEXT, prescriptionEventMessage, REVIEW_SUBJECT, reviewOutcomeHandler } from "./adapters/bus/integrationEvents.js";
-import { consultContextClient, signatureClient, suspensionClient } from "./adapters/clients/grpcPorts.js";
+import { consultContextClient, sessionClient, signatureClient, suspensionClient } from "./adapters/clients/grpcPorts.js";
 import { prescriptionServer } from "./adapters/grpc/prescriptionServer.js";
 import type { PrescriptionConfig } from "./config.js";
 import { PRESCRIPTION_SEALING } from "./application/sealing.js";
@@ -26,9 +26,11 @@ export interface PrescriptionServiceOptions {
   /** Ports; default: gRPC clients of CONSULT_GRPC_ADDRESS and IDENTITY_GRPC_ADDRESS. */
   readonly consults?: ConsultContextPort | undefined;
   readonly signatures?: SignaturePort | undefined;
+  /** IDN-08: the physician's current session, asked of identity (IDENTITY_GRPC_ADDRESS) before unsigned writes. */
+  readonly sessions?: ClinicalSessionPort | undefined;
   /** REP-06 suspensions; default: a client of REPORTING_GRPC_ADDRESS when set, else no check. */
   readonly suspensions?: SuspensionPort | undefined;
-  /** The service's own token, under which it submits prescriptions for signing. Default: from AUTH_MODE. */
+  /** The service's own token, under which it submits prescriptions for signing and asks for sessions. Default: from AUTH_MODE. */
   readonly serviceTokens?: ServiceTokenSource | undefined;
 }
 
@@ -44,6 +46,9 @@ export async function startPrescriptionService(options: PrescriptionServiceOptio
   const signatures =
     options.signatures ??
     remote(config.IDENTITY_GRPC_ADDRESS, "IDENTITY_GRPC_ADDRESS", (address) => signatureClient(address, () => ownTokens.token()), closers);
+  const sessions =
+    options.sessions ??
+    remote(config.IDENTITY_GRPC_ADDRESS, "IDENTITY_GRPC_ADDRESS", (address) => sessionClient(address, () => ownTokens.token()), closers);
   const suspensions =
     options.suspensions ??
     (config.REPORTING_GRPC_ADDRESS === undefined
@@ -89,7 +94,7 @@ export async function startPrescriptionService(options: PrescriptionServiceOptio
   });
 
   function commandsOf(deps: Parameters<Parameters<typeof startServiceHost<PrescriptionReadModels>>[0]["grpc"]>[0]) {
-    commands ??= createPrescriptionCommands({ store: deps.store, audit: deps.audit, clock: deps.clock, newEventId: deps.newId, catalogue, consults, signatures, suspensions });
+    commands ??= createPrescriptionCommands({ store: deps.store, audit: deps.audit, clock: deps.clock, newEventId: deps.newId, catalogue, consults, signatures, sessions, suspensions });
     return commands;
   }
 

@@ -13,7 +13,7 @@ import { signatureFromProto } from "../src/adapters/signatureProto.js";
 import { prescriptionConfigSchema, type PrescriptionService, startPrescriptionService } from "../src/index.js";
 import { PrescriptionClient, refusalOf } from "./support/client.js";
 import { CONSULT_ID, INSTITUTION_ID, PATIENT, PHYSICIAN, consult } from "./support/fixtures.js";
-import { InMemoryConsults, InMemorySignatures } from "./support/ports.js";
+import { InMemoryConsults, InMemorySessions, InMemorySignatures } from "./support/ports.js";
 
 const logger = createLogger({ name: "prescription", level: "silent" });
 let dataDir: string;
@@ -23,6 +23,7 @@ let service: PrescriptionService;
 let client: PrescriptionClient;
 const consults = new InMemoryConsults();
 const signatures = new InMemorySignatures();
+const sessions = new InMemorySessions();
 const published: BusMessage[] = [];
 let physician: string;
 let log: SqliteEventStore;
@@ -67,10 +68,10 @@ beforeAll(async () => {
   });
   consults.contexts.set(CONSULT_ID, consult());
   const config = loadConfig(prescriptionConfigSchema, { SERVICE_NAME: "prescription", DATA_DIR: dataDir, GRPC_PORT: "0", SHUTDOWN_GRACE_MS: "1000" });
-  service = await startPrescriptionService({ config, bus, verifier, logger, consults, signatures });
+  service = await startPrescriptionService({ config, bus, verifier, logger, consults, signatures, sessions });
   client = new PrescriptionClient(service.grpcPort);
   log = SqliteEventStore.open({ path: join(dataDir, "prescription-events.sqlite") });
-  physician = await issuer.issue({ subject: PHYSICIAN.id, roles: ["physician"], tenantId: INSTITUTION_ID });
+  physician = await issuer.issue({ subject: PHYSICIAN.id, roles: ["physician"], tenantId: INSTITUTION_ID, sessionId: sessions.currentSession(PHYSICIAN.id) });
 });
 
 afterAll(async () => {
@@ -142,6 +143,35 @@ describe("prescription service on the host", () => {
     const appended = (await log.readAll({ after: before.at(-1)!.position, limit: 100_000 })).map((event) => event.type);
     expect(appended).toEqual(writes.map(() => "AccessRefused"));
     expect((await client.call("getPrescription", { prescriptionId }, physician)).prescription).toMatchObject({ status: PrescriptionStatus.PRESCRIPTION_STATUS_DRAFT, version: 1 });
+  });
+
+  it("IDN-08: a superseded session's token, or one that names no session, cannot draft, revise or confirm lines; nothing is appended but the audit record", async () => {
+    const { prescription } = await client.call("draftPrescription", { requestId: "draft-session-1", consultId: CONSULT_ID, content: content() }, physician);
+    const prescriptionId = prescription!.prescriptionId;
+    // The physician signs in again elsewhere: the token of the first session is superseded.
+    sessions.current.set(PHYSICIAN.id, "session-second-login");
+    const current = await issuer.issue({ subject: PHYSICIAN.id, roles: ["physician"], tenantId: INSTITUTION_ID, sessionId: "session-second-login" });
+    const sessionless = await issuer.issue({ subject: PHYSICIAN.id, roles: ["physician"], tenantId: INSTITUTION_ID, kind: "human" });
+    let n = 0;
+    const writes = (who: string) => [
+      () => client.call("draftPrescription", { requestId: `draft-session-x${++n}`, consultId: CONSULT_ID, content: content() }, who),
+      () => client.call("revisePrescription", { requestId: `revise-session-${++n}`, prescriptionId, content: content() }, who),
+      () => client.call("confirmLines", { requestId: `confirm-session-${++n}`, prescriptionId, version: 1, lineIds: ["L1"] }, who),
+    ];
+    try {
+      const before = await log.readAll({ limit: 100_000 });
+      for (const write of writes(physician)) expect((await refusalOf(write())).code).toBe("SESSION_SUPERSEDED");
+      for (const write of writes(sessionless)) expect((await refusalOf(write())).code).toBe("SESSION_REQUIRED");
+      const appended = (await log.readAll({ after: before.at(-1)!.position, limit: 100_000 })).map((event) => event.type);
+      expect(appended).toEqual(["AccessRefused", "AccessRefused", "AccessRefused", "AccessRefused", "AccessRefused", "AccessRefused"]);
+      expect(sessions.tokens).toEqual(expect.arrayContaining([physician, sessionless]));
+      // The current session drafts and revises.
+      await client.call("draftPrescription", { requestId: "draft-session-2", consultId: CONSULT_ID, content: content() }, current);
+      const revised = await client.call("revisePrescription", { requestId: "revise-session-0", prescriptionId, content: content({ diagnosisCodes: ["E11.9", "I10"] }) }, current);
+      expect(revised.prescription?.version).toBe(2);
+    } finally {
+      sessions.current.delete(PHYSICIAN.id);
+    }
   });
 
   it("RX-03: a forged signature is refused and nothing is published", async () => {

@@ -7,7 +7,7 @@ import { BuiltinIssuer, createLogger, loadConfig, TokenVerifier } from "@ihp/pla
 import { describe, expect, it } from "vitest";
 import type { SuspensionPort } from "../src/application/suspensions.js";
 import { prescriptionConfigSchema, startPrescriptionService } from "../src/index.js";
-import { InMemoryConsults, InMemorySignatures } from "./support/ports.js";
+import { InMemoryConsults, InMemorySessions, InMemorySignatures } from "./support/ports.js";
 
 // REP-06: a prescription service started without REPORTING_GRPC_ADDRESS cannot learn of suspended drugs or
 // clinicians; it says so once at start, at warn, with a stable code.
@@ -33,6 +33,7 @@ async function startedLines(suspensions: boolean): Promise<{ level: number; code
     logger: createLogger({ name: "prescription", level: "info", destination }),
     consults: new InMemoryConsults(),
     signatures: new InMemorySignatures(),
+    sessions: new InMemorySessions(),
     ...(suspensions ? { suspensions: noSuspensions } : {}),
   });
   await service.stop();

@@ -27,3 +27,12 @@ export interface SignaturePort {
     auth: Forwarded,
   ): Promise<{ readonly valid: boolean; readonly reasonCode: string }>;
 }
+
+/**
+ * identity's ClinicalAccessService.CheckSession (IDN-08): the physician (`auth`, their own token) is in their current,
+ * active login session — SESSION_REQUIRED, SESSION_SUPERSEDED, SESSION_IDLE_EXPIRED otherwise. Asked under the
+ * service's own token with the physician's beside it, before a write that is not signed (signing checks it itself).
+ */
+export interface ClinicalSessionPort {
+  checkSession(auth: Forwarded): Promise<void>;
+}

@@ -29,7 +29,7 @@ import {
 } from "./ids.js";
 import { existingPrescription, type PrescriptionView, toPrescriptionEvent, viewOf } from "./prescriptionEvents.js";
 import { authorized, type PrescriptionAction } from "./policy.js";
-import type { ConsultContextPort, Forwarded, SignaturePort } from "./ports.js";
+import type { ClinicalSessionPort, ConsultContextPort, Forwarded, SignaturePort } from "./ports.js";
 import { requireNotSuspended, type SuspensionPort } from "./suspensions.js";
 import { recordingRefusals } from "@ihp/platform";
 
@@ -52,6 +52,7 @@ export interface PrescriptionCommandsOptions {
   readonly catalogue: DrugCatalogue;
   readonly consults: ConsultContextPort;
   readonly signatures: SignaturePort;
+  readonly sessions: ClinicalSessionPort;
   /** REP-06 suspensions by serious adverse events; unset: no check (no reporting service). */
   readonly suspensions?: SuspensionPort | undefined;
 }
@@ -86,7 +87,7 @@ const resourceOf = (id: string | undefined): string | undefined => (id !== undef
  * audit trail before it is returned (XC-02).
  */
 export function createPrescriptionCommands(options: PrescriptionCommandsOptions): PrescriptionCommands {
-  const { store, audit, clock, catalogue, consults, signatures } = options;
+  const { store, audit, clock, catalogue, consults, signatures, sessions } = options;
   const decider = prescriptionDecider(catalogue);
   const pipeline = commandPipeline(store, decider, { newEventId: options.newEventId, toDomainEvent: toPrescriptionEvent });
 
@@ -127,6 +128,14 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
     return viewOf(result.state, result.revision);
   }
 
+  /**
+   * IDN-08: the physician's current login session, asked of identity before every physician write that is not signed
+   * (signing checks the session with the step-up). The patient's confirmation asks none.
+   */
+  async function requireClinicalSession(caller: Caller, role: Role): Promise<void> {
+    if (role === "physician") await sessions.checkSession(forwarded(caller));
+  }
+
   function guarded<T>(caller: Caller, action: PrescriptionAction, id: string | undefined, work: () => Promise<T>): Promise<T> {
     return recordingRefusals(audit, caller, action, resourceOf(id), work);
   }
@@ -137,6 +146,7 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
         const role = authorized("DraftPrescription", caller.principal);
         const requestId = requireRequestId(input.requestId);
         const consultId = requireConsultId(input.consultId);
+        await requireClinicalSession(caller, role);
         const consult = await consults.getPrescribingContext(consultId, forwarded(caller));
         const prescriptionId = prescriptionIdFor(caller.principal.subject, requestId);
         const now = clock();
@@ -154,7 +164,8 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
 
     revise(caller, input) {
       return guarded(caller, "RevisePrescription", input.prescriptionId, () =>
-        onExisting(caller, "RevisePrescription", input, async (prescription, now) => {
+        onExisting(caller, "RevisePrescription", input, async (prescription, now, role) => {
+          await requireClinicalSession(caller, role);
           const consult = await consults.getPrescribingContext(prescription.consult.consultId, forwarded(caller));
           return { type: "RevisePrescription", prescriptionId: prescription.prescriptionId, consult, content: input.content, actor: actorOf(caller), at: now };
         }),
@@ -163,14 +174,10 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
 
     confirmLines(caller, input) {
       return guarded(caller, "ConfirmLines", input.prescriptionId, () =>
-        onExisting(caller, "ConfirmLines", input, (prescription, now) => ({
-          type: "ConfirmLines",
-          prescriptionId: prescription.prescriptionId,
-          version: input.version,
-          lineIds: input.lineIds,
-          actor: actorOf(caller),
-          at: now,
-        })),
+        onExisting(caller, "ConfirmLines", input, async (prescription, now, role) => {
+          await requireClinicalSession(caller, role);
+          return { type: "ConfirmLines", prescriptionId: prescription.prescriptionId, version: input.version, lineIds: input.lineIds, actor: actorOf(caller), at: now };
+        }),
       );
     },
 

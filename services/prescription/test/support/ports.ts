@@ -1,6 +1,6 @@
 import { createHash, generateKeyPairSync, sign as signBytes, verify as verifyBytes } from "node:crypto";
 import { DomainError } from "@ihp/eventsourcing";
-import type { ConsultContextPort, SignaturePort } from "../../src/application/ports.js";
+import type { ClinicalSessionPort, ConsultContextPort, SignaturePort } from "../../src/application/ports.js";
 import type { ConsultSnapshot, SignatureRecord } from "../../src/domain/prescriptions/index.js";
 
 /** Consult contexts by id, as the consult service would answer; calls are counted with the token they carried. */
@@ -61,8 +61,34 @@ export class InMemorySignatures implements SignaturePort {
   }
 }
 
+/**
+ * identity's CheckSession as it answers (IDN-08): a person's token naming their account's current login session —
+ * `session-<subject>` unless `current` says otherwise (a later login). Tokens asked about are kept.
+ */
+export class InMemorySessions implements ClinicalSessionPort {
+  readonly current = new Map<string, string>();
+  readonly tokens: string[] = [];
+
+  currentSession(subject: string): string {
+    return this.current.get(subject) ?? `session-${subject}`;
+  }
+
+  checkSession(auth: { token: string }): Promise<void> {
+    this.tokens.push(auth.token);
+    const { sub, sid, kind } = claimsOf(auth.token);
+    if (kind === "service") return Promise.reject(new DomainError("HUMAN_CLINICIAN_REQUIRED", "PERMISSION_DENIED", "a person", "IDN-03"));
+    if (sid === undefined) return Promise.reject(new DomainError("SESSION_REQUIRED", "PERMISSION_DENIED", "no session", "IDN-08"));
+    if (sid !== this.currentSession(sub)) return Promise.reject(new DomainError("SESSION_SUPERSEDED", "PERMISSION_DENIED", "superseded", "IDN-08"));
+    return Promise.resolve();
+  }
+}
+
 /** The token's `sub`, read without verifying (the service under test has already verified it). */
 function subjectOf(token: string): string {
+  return claimsOf(token).sub;
+}
+
+function claimsOf(token: string): { sub: string; sid?: string; kind?: string } {
   const [, payload = ""] = token.split(".");
-  return (JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { sub: string }).sub;
+  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { sub: string; sid?: string; kind?: string };
 }

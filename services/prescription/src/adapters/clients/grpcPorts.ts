@@ -1,10 +1,10 @@
 import { credentials, type ChannelCredentials } from "@grpc/grpc-js";
 import { enumName } from "@ihp/contracts";
 import { ConsultContextServiceService } from "@ihp/contracts/consult";
-import { ClinicalObjectKind, SignatureServiceService } from "@ihp/contracts/identity";
+import { ClinicalAccessServiceService, ClinicalObjectKind, SignatureServiceService } from "@ihp/contracts/identity";
 import { AdverseEventServiceService } from "@ihp/contracts/reporting";
 import { type CallScope, fromGrpcError, serviceClient } from "@ihp/platform";
-import type { ConsultContextPort, Forwarded, SignaturePort } from "../../application/ports.js";
+import type { ClinicalSessionPort, ConsultContextPort, Forwarded, SignaturePort } from "../../application/ports.js";
 import type { SuspensionPort } from "../../application/suspensions.js";
 import type { ConsultSnapshot } from "../../domain/prescriptions/index.js";
 import { signatureFromProto, signatureToProto } from "../signatureProto.js";
@@ -42,8 +42,13 @@ export function consultContextClient(address: string, channel: ChannelCredential
   };
 }
 
-/** Where identity expects the clinician's token on SignDocument (access.proto). */
+/** Where identity expects the clinician's token on SignDocument and CheckSession (access.proto). */
 const SIGNER_AUTHORIZATION = "x-ihp-signer-authorization";
+
+/** A call the service makes under its own token on the physician's behalf: theirs rides along as the person's. */
+async function onBehalfOf(auth: Forwarded, serviceToken: () => Promise<string>): Promise<CallScope> {
+  return scopeOf({ token: await serviceToken(), deadline: auth.deadline }, { [SIGNER_AUTHORIZATION]: `Bearer ${auth.token}` });
+}
 
 /**
  * identity's SignatureService. Signing goes out under the service's own token (`serviceToken`) with the physician's
@@ -57,7 +62,6 @@ export function signatureClient(
   const client = serviceClient(SignatureServiceService, address, channel, { mapError: fromGrpcError });
   return {
     async sign(request, auth) {
-      const own = { token: await serviceToken(), deadline: auth.deadline };
       const response = await client.signDocument(
         {
           requestId: request.requestId,
@@ -67,7 +71,7 @@ export function signatureClient(
           boundKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_CONSULT,
           boundId: request.consultId,
         },
-        scopeOf(own, { [SIGNER_AUTHORIZATION]: `Bearer ${auth.token}` }),
+        await onBehalfOf(auth, serviceToken),
       );
       return signatureFromProto(response.signature);
     },
@@ -75,6 +79,21 @@ export function signatureClient(
       const { canonicalDocument, expectedSignerId } = request;
       const response = await client.verifySignature({ canonicalDocument, signature: signatureToProto(request.signature), expectedSignerId }, scopeOf(auth));
       return { valid: response.valid, reasonCode: enumName("SIGNATURE_REJECTION_", response.reasonCode) ?? "" };
+    },
+    close: () => client.close(),
+  };
+}
+
+/** identity's ClinicalAccessService.CheckSession, asked under the service's own token for the physician (IDN-08). */
+export function sessionClient(
+  address: string,
+  serviceToken: () => Promise<string>,
+  channel: ChannelCredentials = credentials.createInsecure(),
+): ClinicalSessionPort & { close(): void } {
+  const client = serviceClient(ClinicalAccessServiceService, address, channel, { mapError: fromGrpcError });
+  return {
+    async checkSession(auth) {
+      await client.checkSession({}, await onBehalfOf(auth, serviceToken));
     },
     close: () => client.close(),
   };
