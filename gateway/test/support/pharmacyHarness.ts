@@ -108,7 +108,8 @@ export async function startPharmacyHarness(): Promise<PharmacyHarness> {
       service: pharmacy,
       identity,
       wsUrl: `ws://127.0.0.1:${port}/graphql`,
-      token: (role: Role, subject: string, tenantId = INSTITUTION) => issuer.issue({ subject, roles: [role], tenantId }),
+      // A person's token names their login session, the one the in-memory identity holds current (IDN-08).
+      token: (role: Role, subject: string, tenantId = INSTITUTION) => issuer.issue({ subject, roles: [role], tenantId, sessionId: identity.currentSession(subject) }),
       async post(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLBody> {
         const response = await gateway.inject({
           method: "POST",

@@ -54,6 +54,15 @@ beforeAll(async () => {
     getVerifiedPatient: unimplemented,
     checkGuardian: unimplemented,
     getPatientForRecord: unimplemented,
+    checkSession: (call, done) => {
+      note("CheckSession", call.metadata);
+      const clinician = String(call.metadata.get("x-ihp-signer-authorization")[0]);
+      if (clinician === "Bearer old-token") {
+        done(toGrpcError(new DomainError("SESSION_SUPERSEDED", "PERMISSION_DENIED", "superseded", "IDN-08")));
+        return;
+      }
+      done(null, { practitionerId: "pharmacist-1", sessionId: clinician });
+    },
     checkReviewer: (call, done) => {
       note("CheckReviewer", call.metadata);
       if (call.request.pharmacistId === "novice") {
@@ -100,6 +109,21 @@ describe("identity over gRPC", () => {
         { method: "CheckReviewer", token: "caller-token" },
         { method: "CheckReviewer", token: "caller-token" },
         { method: "VerifySignature", token: "service-token" },
+      ]);
+    } finally {
+      identity.close();
+    }
+  });
+
+  it("IDN-08: asks for the pharmacist's session under pharmacy's own token, the pharmacist's as the person's", async () => {
+    const identity = grpcIdentity({ address: `127.0.0.1:${port}`, timeoutMs: 5_000, serviceToken: () => Promise.resolve("service-token") });
+    try {
+      seen.length = 0;
+      await identity.checkSession({ token: "caller-token" });
+      await expect(identity.checkSession({ token: "old-token" })).rejects.toMatchObject({ code: "SESSION_SUPERSEDED", ruleId: "IDN-08" });
+      expect(seen).toEqual([
+        { method: "CheckSession", token: "service-token" },
+        { method: "CheckSession", token: "service-token" },
       ]);
     } finally {
       identity.close();

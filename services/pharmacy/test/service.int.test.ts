@@ -54,7 +54,7 @@ describe("pharmacy service over gRPC, fed from the bus", () => {
       catalogue: catalogueLookup(await sampleCatalogue()),
     });
     const client = new PharmacyClient(service.grpcPort);
-    const pharmacist = await issuer.issue({ subject: PHARMACIST, roles: ["pharmacist"], tenantId: INSTITUTION });
+    const pharmacist = await issuer.issue({ subject: PHARMACIST, roles: ["pharmacist"], tenantId: INSTITUTION, sessionId: identity.currentSession(PHARMACIST) });
     const novice = await issuer.issue({ subject: "pharmacist-0002", roles: ["pharmacist"], tenantId: INSTITUTION });
     const foreignPharmacist = await issuer.issue({ subject: "pharmacist-0009", roles: ["pharmacist"], tenantId: OTHER_INSTITUTION });
     const patient = await issuer.issue({ subject: PATIENT, roles: ["patient"], tenantId: INSTITUTION });
@@ -262,6 +262,45 @@ describe("pharmacy service over gRPC, fed from the bus", () => {
         await store.close();
       }
     } finally {
+      await service.stop();
+      await bus.close();
+      await rm(ownDir, { recursive: true, force: true });
+    }
+  });
+
+  it("IDN-08: a superseded session's token, or one that names no session, cannot dispense; only the audit record is appended", async () => {
+    const ownDir = await mkdtemp(join(tmpdir(), "pharmacy-sessions-"));
+    const bus = new InProcessBus();
+    const identity = new InMemoryIdentity(verifier, new Map([[PHARMACIST, { affiliation: "IN_HOUSE", dispensingYears: 5 }]]));
+    const at = new Date("2026-03-02T02:00:00Z");
+    const config = loadConfig(pharmacyConfigSchema, { SERVICE_NAME: "pharmacy", DATA_DIR: ownDir, GRPC_PORT: "0", SHUTDOWN_GRACE_MS: "500" });
+    const service = await startPharmacyService({ config, bus, verifier, logger, clock: () => at, identity, catalogue: catalogueLookup(await sampleCatalogue()) });
+    const client = new PharmacyClient(service.grpcPort);
+    const ref = { prescriptionId: rx(5), serialNumber: "SN-0005" };
+    const first = await issuer.issue({ subject: PHARMACIST, roles: ["pharmacist"], tenantId: INSTITUTION, sessionId: identity.currentSession(PHARMACIST) });
+    const log = SqliteEventStore.open({ path: join(ownDir, "pharmacy-events.sqlite") });
+    try {
+      await bus.publish(signedEnvelope({ ...ref, institutionId: INSTITUTION, patientId: PATIENT, dose: "5" }));
+      await waitFor(async () => (await client.call("getPrescription", ref, first).catch(() => undefined)) !== undefined, 5_000, "received");
+      await client.call("approvePrescription", { requestId: "approve-session-1", ...ref }, first);
+      await client.call("recordPayment", { requestId: "pay-session-0001", ...ref, paymentReference: "PAY-0005", amountFen: 800n }, first);
+      // The pharmacist signs in again elsewhere: the first session is superseded.
+      identity.sessions.set(PHARMACIST, "session-second-login");
+      const current = await issuer.issue({ subject: PHARMACIST, roles: ["pharmacist"], tenantId: INSTITUTION, sessionId: "session-second-login" });
+      const sessionless = await issuer.issue({ subject: PHARMACIST, roles: ["pharmacist"], tenantId: INSTITUTION, kind: "human" });
+      const before = await log.readAll({ limit: 100_000 });
+      expect((await refusalOf(client.call("dispensePrescription", { requestId: "dispense-old-001", ...ref, pharmacyId: "" }, first))).code).toBe("SESSION_SUPERSEDED");
+      expect((await refusalOf(client.call("dispensePrescription", { requestId: "dispense-none-01", ...ref, pharmacyId: "" }, sessionless))).code).toBe("SESSION_REQUIRED");
+      const appended = (await log.readAll({ after: before.at(-1)!.position, limit: 100_000 })).map((event) => event.type);
+      expect(appended).toEqual(["AccessRefused", "AccessRefused"]);
+      // The current session dispenses; the patient's order check asks no session.
+      expect((await client.call("dispensePrescription", { requestId: "dispense-new-001", ...ref, pharmacyId: "" }, current)).prescription?.dispensedAt).toBe(at.toISOString());
+      const patient = await issuer.issue({ subject: PATIENT, roles: ["patient"], tenantId: INSTITUTION });
+      await client.call("checkOrder", { lines: [{ drugCode: "amlodipine-besylate-tab-5mg", prescriptionId: ref.prescriptionId }] }, patient);
+      expect(identity.calls.filter((call) => call.method === "CheckSession").map((call) => call.token)).toEqual([first, sessionless, current]);
+    } finally {
+      await log.close();
+      client.close();
       await service.stop();
       await bus.close();
       await rm(ownDir, { recursive: true, force: true });

@@ -32,6 +32,12 @@ export interface IdentityPort {
     },
     call: OutgoingCall,
   ): Promise<SignatureData>;
+  /**
+   * IDN-08: the calling pharmacist (`call.token`) is in their current, active login session — SESSION_REQUIRED,
+   * SESSION_SUPERSEDED, SESSION_IDLE_EXPIRED otherwise. Asked under pharmacy's own service token with the
+   * pharmacist's as the person's (access.proto, CheckSession), before a clinical act that is not signed.
+   */
+  checkSession(call: OutgoingCall): Promise<void>;
   /** PHA-02: refused with identity's code (e.g. REVIEWER_NOT_QUALIFIED) when the pharmacist may not review. */
   checkReviewer(input: { readonly pharmacistId: string; readonly institutionId: string }, call: OutgoingCall): Promise<ReviewerFacts>;
 }

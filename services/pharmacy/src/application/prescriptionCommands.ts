@@ -184,8 +184,13 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
       act("RecordPayment", caller, input, ({ now }) => ({ type: "RecordPayment", paymentReference: input.paymentReference, amountFen: input.amountFen, at: now })),
     ),
 
+    // IDN-08: dispensing is not signed, so it asks identity for the pharmacist's current session itself (the signed
+    // decisions have it checked with their step-up).
     dispense: recorded("DispensePrescription", (caller, input) =>
-      act("DispensePrescription", caller, input, ({ now }) => ({ type: "DispensePrescription", pharmacyId: options.pharmacyId, pharmacistId: caller.principal.subject, at: now })),
+      act("DispensePrescription", caller, input, async ({ now }) => {
+        await identity.checkSession({ token: caller.token, deadline: caller.deadline });
+        return { type: "DispensePrescription", pharmacyId: options.pharmacyId, pharmacistId: caller.principal.subject, at: now };
+      }),
     ),
 
     dispatch: recorded("DispatchDelivery", (caller, input: VersionInput & { destinationReference: string }) =>

@@ -15,6 +15,8 @@ export function documentHash(document: Uint8Array): string {
 /** What identity answers, in memory: tokens resolved by the shared verifier, reviewers from a table. */
 export class InMemoryIdentity implements IdentityPort {
   readonly calls: { method: string; token: string | undefined }[] = [];
+  /** Each clinician's current login session (IDN-08), when not `session-<id>`: set it to supersede the old one. */
+  readonly sessions = new Map<string, string>();
   reachable = true;
 
   constructor(
@@ -46,6 +48,20 @@ export class InMemoryIdentity implements IdentityPort {
       signedAt: "2026-03-02T02:00:00.000Z",
       documentHashHex: hash,
     };
+  }
+
+  currentSession(subject: string): string {
+    return this.sessions.get(subject) ?? `session-${subject}`;
+  }
+
+  /** IDN-08 as identity's CheckSession answers: a person, in the account's current session. */
+  async checkSession(call: { token: string | undefined }): Promise<void> {
+    this.calls.push({ method: "CheckSession", token: call.token });
+    const principal = await this.verifier.verify(call.token ?? "");
+    const refused = (code: string, ruleId: string) => new RemoteError(code, "PERMISSION_DENIED", `identity refused: ${code}`, ruleId, 7);
+    if (principal.kind !== "human") throw refused("HUMAN_CLINICIAN_REQUIRED", "IDN-03");
+    if (principal.sessionId === undefined) throw refused("SESSION_REQUIRED", "IDN-08");
+    if (principal.sessionId !== this.currentSession(principal.subject)) throw refused("SESSION_SUPERSEDED", "IDN-08");
   }
 
   checkReviewer(input: { pharmacistId: string; institutionId: string }, call: { token: string | undefined }) {

@@ -5,7 +5,7 @@ import { type CallScope, fromGrpcError, serviceClient } from "@ihp/platform";
 import type { IdentityPort, OutgoingCall } from "../../application/ports.js";
 import { signatureFromProto, signatureToProto } from "../signatures.js";
 
-/** Where identity expects the clinician's token on SignDocument (access.proto). */
+/** Where identity expects the clinician's token on SignDocument and CheckSession (access.proto). */
 const SIGNER_AUTHORIZATION = "x-ihp-signer-authorization";
 
 export interface GrpcIdentityOptions {
@@ -40,6 +40,12 @@ export function grpcIdentity(options: GrpcIdentityOptions): GrpcIdentity {
     parentDeadline: call.deadline,
   });
 
+  /** A call pharmacy makes under its own token for the pharmacist, whose token rides along as the person's. */
+  const onBehalfOf = async (outgoing: OutgoingCall): Promise<CallScope> => {
+    if (outgoing.token === undefined) throw new Error("asking on a pharmacist's behalf needs the pharmacist's own token");
+    return { ...(await as({ ...outgoing, token: await options.serviceToken?.() })), headers: { [SIGNER_AUTHORIZATION]: `Bearer ${outgoing.token}` } };
+  };
+
   return {
     async verifySignature(input, outgoing) {
       const request = {
@@ -52,9 +58,8 @@ export function grpcIdentity(options: GrpcIdentityOptions): GrpcIdentity {
     },
 
     async signDocument(input, outgoing) {
-      // Submitted by pharmacy itself (its own token), signed by the pharmacist (their token as the signer's).
-      if (outgoing.token === undefined) throw new Error("signing needs the pharmacist's own token");
-      const scope = { ...(await as({ ...outgoing, token: await options.serviceToken?.() })), headers: { [SIGNER_AUTHORIZATION]: `Bearer ${outgoing.token}` } };
+      // Submitted by pharmacy itself, signed by the pharmacist.
+      const scope = await onBehalfOf(outgoing);
       const request = {
         requestId: input.requestId,
         documentType: input.documentType,
@@ -64,6 +69,10 @@ export function grpcIdentity(options: GrpcIdentityOptions): GrpcIdentity {
         boundId: input.prescriptionId,
       };
       return signatureFromProto((await signatures.signDocument(request, scope)).signature);
+    },
+
+    async checkSession(outgoing) {
+      await access.checkSession({}, await onBehalfOf(outgoing));
     },
 
     async checkReviewer(input, outgoing) {
