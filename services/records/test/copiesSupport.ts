@@ -18,7 +18,7 @@ import { InProcessTsa } from "@ihp/timestamping";
 import type { ConsultSource } from "../src/application/ports.js";
 import { type RecordsService, recordsConfigSchema, startRecordsService } from "../src/index.js";
 import { recordsClient } from "./service/client.js";
-import { completedConsult, consultDouble, identityDouble } from "./service/doubles.js";
+import { completedConsult, consultDouble, identityDouble, sessionOf } from "./service/doubles.js";
 
 // The records service over gRPC with its real host (SQLite log, sealing, bus consumer), an in-process bus, the
 // in-process TSA and doubles of consult and identity; the clients of copies.proto's services; signed records on demand.
@@ -84,7 +84,8 @@ export async function startCopiesHarness(): Promise<CopiesHarness> {
     custody: recordsClient(RecordCustodyServiceService, address),
   };
   let sequence = 0;
-  const token = (subject: string, roles: Role[], tenantId = "hosp-1", kind: "human" | "service" = "human") => issuer.issue({ subject, roles, tenantId, kind });
+  const token = (subject: string, roles: Role[], tenantId = "hosp-1", kind: "human" | "service" = "human") =>
+    issuer.issue({ subject, roles, tenantId, kind, ...(kind === "human" ? { sessionId: sessionOf(subject) } : {}) });
   return {
     dataDir,
     ...clients,

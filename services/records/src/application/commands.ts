@@ -68,6 +68,8 @@ export function createRecordCommands(options: RecordCommandsOptions): RecordComm
     amend: (caller, request) =>
       recordingRefusals(audit, caller, "AmendRecord", recordResource(request.documentId), async () => {
         requireClinician(caller, request.documentId, request.requestId);
+        // IDN-08: an amendment is not signed, so it asks identity for the clinician's current session itself.
+        await identity.checkSession(caller);
         const record = await records.record(request.documentId);
         const latest = record.versions.at(-1)?.version ?? 0;
         if (request.expectedVersion !== latest) throw refusal("STALE_VERSION", `current version ${latest}`);

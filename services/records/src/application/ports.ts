@@ -52,6 +52,12 @@ export interface IdentityPort {
   /** Whether the caller (a patient) is a verified guardian of the (minor) patient, asked with the caller's token. */
   checkGuardian(caller: Caller, guardianId: string, childId: string): Promise<boolean>;
   /**
+   * IDN-08: the caller (a clinician) is in their current, active login session — SESSION_REQUIRED,
+   * SESSION_SUPERSEDED, SESSION_IDLE_EXPIRED otherwise. Asked with the records service's token and the clinician's
+   * (CheckSession) before a clinical write that is not signed.
+   */
+  checkSession(caller: Caller): Promise<void>;
+  /**
    * The caller's own signature over the document (document type OUTPATIENT_RECORD, step-up bound to the consult):
    * submitted with the records service's token, signed with the clinician's.
    */

@@ -11,7 +11,7 @@ import { InProcessTsa } from "@ihp/timestamping";
 import type { ConsultSource, IdentityPort } from "../../src/application/ports.js";
 import { type RecordsService, recordsConfigSchema, startRecordsService } from "../../src/index.js";
 import { recordsClient } from "../service/client.js";
-import { completedConsult, consultDouble, patientForRecordDouble } from "../service/doubles.js";
+import { completedConsult, consultDouble, patientForRecordDouble, sessionCheckDouble, sessionOf } from "../service/doubles.js";
 
 // The records service over gRPC with its real host (SQLite log, sealing, key store, bus consumer), an in-process bus,
 // an in-process TSA and consult/identity doubles, on a clock the test moves (years forward, never sleeps).
@@ -23,6 +23,7 @@ export function practitionersDouble(practitioners: Readonly<Record<string, { nam
   return {
     practitioner: (id) => Promise.resolve(practitioners[id] ?? { name: "", title: "" }),
     patientForRecord: patientForRecordDouble,
+    checkSession: sessionCheckDouble(new Map()),
     // One verified guardianship: guardian-9 of patient-2 (a minor in these tests).
     checkGuardian: (_caller, guardianId, childId) => Promise.resolve(guardianId === "guardian-9" && childId === "patient-2"),
     sign: (caller, request) =>
@@ -121,7 +122,7 @@ export async function startHarness(practitioners: Readonly<Record<string, { name
     setNow: (iso) => {
       now = new Date(iso);
     },
-    token: (subject, roles, tenantId = "hosp-1") => issuer.issue({ subject, roles, tenantId, kind: "human" }),
+    token: (subject, roles, tenantId = "hosp-1") => issuer.issue({ subject, roles, tenantId, kind: "human", sessionId: sessionOf(subject) }),
     async complete(source) {
       sources.set(source.consultId, source);
       sequence += 1;

@@ -27,11 +27,32 @@ export function patientForRecordDouble(patientId: string, institutionId: string)
   return Promise.resolve(patient.name === "" ? { name: "已销毁", erased: true } : { name: patient.name, erased: false });
 }
 
+/** The login session a test token names for `subject`: the one identity holds current unless told otherwise. */
+export const sessionOf = (subject: string): string => `session-${subject}`;
+
+/**
+ * Identity's CheckSession (IDN-08) over a table of current sessions (`sessionOf(subject)` when not listed): a person
+ * whose token names their account's current session.
+ */
+export function sessionCheckDouble(sessions: ReadonlyMap<string, string>): IdentityPort["checkSession"] {
+  const refused = (code: string) => Promise.reject(new RemoteError(code, "PERMISSION_DENIED", `identity refused: ${code}`, "IDN-08", 7));
+  return (caller) => {
+    const { kind, sessionId, subject } = caller.principal;
+    if (kind !== "human") return Promise.reject(new RemoteError("HUMAN_CLINICIAN_REQUIRED", "PERMISSION_DENIED", "a person", "IDN-03", 7));
+    if (sessionId === undefined) return refused("SESSION_REQUIRED");
+    if (sessionId !== (sessions.get(subject) ?? sessionOf(subject))) return refused("SESSION_SUPERSEDED");
+    return Promise.resolve();
+  };
+}
+
 /** Identity's answers: named practitioners, no guardianships, and a signature over the submitted document's hash. */
-export function identityDouble(names: Readonly<Record<string, string>>): IdentityPort & { readonly signed: string[] } {
+export function identityDouble(names: Readonly<Record<string, string>>): IdentityPort & { readonly signed: string[]; readonly sessions: Map<string, string> } {
   const signed: string[] = [];
+  const sessions = new Map<string, string>();
   return {
     signed,
+    sessions,
+    checkSession: sessionCheckDouble(sessions),
     patientForRecord: patientForRecordDouble,
     practitioner: (practitionerId) => Promise.resolve({ name: names[practitionerId] ?? "", title: "主治医师" }),
     checkGuardian: () => Promise.resolve(false),

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { ConsultCompleted } from "@ihp/contracts/consult";
 import { AccessOutcome, MediaKind, type Record as RecordMessage, RecordStatus, RecordsServiceService } from "@ihp/contracts/records";
 import type { StoredEvent } from "@ihp/eventsourcing";
+import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { envelopedMessage, InProcessBus } from "@ihp/messaging";
 import { BuiltinIssuer, createLogger, loadConfig, type OwnedServiceClient, TokenVerifier } from "@ihp/platform";
 import { filesContaining, waitFor } from "@ihp/testing";
@@ -14,12 +15,13 @@ import { timestampedDigest } from "../../src/application/commands.js";
 import type { ConsultSource } from "../../src/application/ports.js";
 import { type RecordsService, recordsConfigSchema, startRecordsService } from "../../src/index.js";
 import { recordsClient } from "./client.js";
-import { completedConsult, consultDouble, identityDouble } from "./doubles.js";
+import { completedConsult, consultDouble, identityDouble, sessionOf } from "./doubles.js";
 
 // The records service over gRPC with its real host (SQLite log, sealing, bus consumer), an in-process bus, the
 // in-process TSA and doubles of consult and identity.
 
 const CONSULT = "0193a9f2-7c1d-8e4b-9a6f-2b3c4d5e6f70";
+const SECOND_CONSULT = "0193a9f2-7c1d-8e4b-9a6f-2b3c4d5e6f71";
 let dataDir: string;
 let blobDir: string;
 let issuer: BuiltinIssuer;
@@ -30,19 +32,20 @@ let client: OwnedServiceClient<typeof RecordsServiceService>;
 const sources = new Map<string, ConsultSource>([[CONSULT, completedConsult(CONSULT)]]);
 const identity = identityDouble({ "physician-1": "王示范" });
 
-const token = (subject: string, roles: ("patient" | "physician" | "records_officer")[]) => issuer.issue({ subject, roles, tenantId: "hosp-1", kind: "human" });
+const token = (subject: string, roles: ("patient" | "physician" | "records_officer")[]) =>
+  issuer.issue({ subject, roles, tenantId: "hosp-1", kind: "human", sessionId: identity.sessions.get(subject) ?? sessionOf(subject) });
 
-function completedMessage() {
-  const payload = ConsultCompleted.encode(ConsultCompleted.fromPartial({ consultId: CONSULT, institutionId: "hosp-1", physicianId: "physician-1" })).finish();
+function completedMessage(consultId = CONSULT, sequence = 1) {
+  const payload = ConsultCompleted.encode(ConsultCompleted.fromPartial({ consultId, institutionId: "hosp-1", physicianId: "physician-1" })).finish();
   const stored: StoredEvent = {
-    id: "0193a9f2-0000-7000-8000-000000000001",
+    id: `0193a9f2-0000-7000-8000-${String(sequence).padStart(12, "0")}`,
     type: "ConsultCompleted",
     schemaVersion: 1,
     data: {},
     metadata: { actorId: "physician-1", actorRole: "physician", tenantId: "hosp-1", correlationId: "c", causationId: "r", occurredAt: "2026-12-06T02:30:00.000Z" },
-    streamId: `consult-${CONSULT}`,
+    streamId: `consult-${consultId}`,
     revision: 5,
-    position: 6n,
+    position: BigInt(5 + sequence),
     recordedAt: "2026-12-06T02:30:00.000Z",
     prevHash: "0".repeat(64),
     hash: "1".repeat(64),
@@ -114,5 +117,37 @@ describe("records service over gRPC (issue 11)", () => {
 
     // Sealed at rest (XC-01): the clinical text is nowhere in the data folder in clear.
     expect(await filesContaining(dataDir, ["胸闷一周", "胸闷复诊小结", "心绞痛"])).toEqual([]);
+  });
+
+  it("IDN-08: a superseded session's token, or one that names no session, cannot amend a record; only the audit record is appended", async () => {
+    sources.set(SECOND_CONSULT, completedConsult(SECOND_CONSULT));
+    await bus.publish(completedMessage(SECOND_CONSULT, 2));
+    const first = await token("physician-1", ["physician"]);
+    let draft: RecordMessage | undefined;
+    await waitFor(async () => {
+      draft = await client.getRecordByConsult({ consultId: SECOND_CONSULT }, { token: first }).then((response) => response.record, () => undefined);
+      return draft !== undefined;
+    }, 10_000, "the draft record");
+    // The physician signs in again elsewhere: the first session is superseded.
+    identity.sessions.set("physician-1", "session-second-login");
+    try {
+      const current = await token("physician-1", ["physician"]);
+      const sessionless = await issuer.issue({ subject: "physician-1", roles: ["physician"], tenantId: "hosp-1", kind: "human" });
+      const amend = (requestId: string, who: string) =>
+        client.amendRecord({ requestId, recordId: draft!.recordId, expectedVersion: 1, sections: { ...draft!.sections!, chiefComplaint: "头晕三天" } }, { token: who });
+      const log = SqliteEventStore.open({ path: join(dataDir, "records-events.sqlite") });
+      try {
+        const before = await log.readAll({ limit: 100_000 });
+        await expect(amend("amend-old-0001", first)).rejects.toMatchObject({ code: "SESSION_SUPERSEDED" });
+        await expect(amend("amend-none-001", sessionless)).rejects.toMatchObject({ code: "SESSION_REQUIRED" });
+        const appended = (await log.readAll({ after: before.at(-1)!.position, limit: 100_000 })).map((event) => event.type);
+        expect(appended).toEqual(["AccessRefused", "AccessRefused"]);
+      } finally {
+        await log.close();
+      }
+      expect((await amend("amend-new-0001", current)).record?.version).toBe(2);
+    } finally {
+      identity.sessions.delete("physician-1");
+    }
   });
 });

@@ -10,7 +10,7 @@ import { type CallScope, fromGrpcError, isRefusal, serviceClient } from "@ihp/pl
 import type { IdentityPort } from "../../application/ports.js";
 
 const CALL_MS = 5_000;
-/** Where identity expects the clinician's token on SignDocument (access.proto). */
+/** Where identity expects the clinician's token on SignDocument and CheckSession (access.proto). */
 const SIGNER_AUTHORIZATION = "x-ihp-signer-authorization";
 /** identity's document type for the outpatient record, submitted by svc:records, step-up bound to the consult. */
 export const RECORD_DOCUMENT_TYPE = "OUTPATIENT_RECORD";
@@ -24,12 +24,15 @@ export interface GrpcIdentityOptions {
   readonly recordsToken: () => Promise<string>;
 }
 
+/** The clinician's own token, beside the service's when it asks on their behalf. */
+const clinicianOf = (caller: { readonly token?: string | undefined }): Record<string, string> => ({ [SIGNER_AUTHORIZATION]: `Bearer ${caller.token ?? ""}` });
+
 /** A call with this token, never outliving the call being served. */
 const scopeOf = (token: string | undefined, parentDeadline?: Date, headers?: Record<string, string>): CallScope => ({ token, timeoutMs: CALL_MS, parentDeadline, headers });
 
 /**
  * IdentityPort over identity's gRPC services: guardianship with the caller's token, practitioners with the service's
- * own token, signatures with both (the service submits, the clinician signs). Refusals come back as RemoteErrors
+ * own token, sessions and signatures with both (the service asks or submits, for the clinician). Refusals come back as RemoteErrors
  * with identity's stable codes.
  */
 export function grpcIdentity(options: GrpcIdentityOptions): IdentityPort & { close(): void } {
@@ -57,8 +60,11 @@ export function grpcIdentity(options: GrpcIdentityOptions): IdentityPort & { clo
         throw error;
       }
     },
+    async checkSession(caller) {
+      await access.checkSession({}, scopeOf(await options.serviceToken(), caller.deadline, clinicianOf(caller)));
+    },
     async sign(caller, request) {
-      const signer = { [SIGNER_AUTHORIZATION]: `Bearer ${caller.token ?? ""}` };
+      const signer = clinicianOf(caller);
       const { signature } = await signatures.signDocument(
         {
           requestId: request.requestId,
