@@ -68,11 +68,13 @@ export function createRecordCommands(options: RecordCommandsOptions): RecordComm
     amend: (caller, request) =>
       recordingRefusals(audit, caller, "AmendRecord", recordResource(request.documentId), async () => {
         requireClinician(caller, request.documentId, request.requestId);
-        // IDN-08: an amendment is not signed, so it asks identity for the clinician's current session itself.
-        await identity.checkSession(caller);
         const record = await records.record(request.documentId);
+        // The decider refuses a stranger too; here before identity is asked about the stranger's session.
+        if (record.author.practitionerId !== caller.principal.subject) throw refusal("NOT_RECORD_AUTHOR");
         const latest = record.versions.at(-1)?.version ?? 0;
         if (request.expectedVersion !== latest) throw refusal("STALE_VERSION", `current version ${latest}`);
+        // IDN-08: an amendment is not signed, so it asks identity for the author's current session itself.
+        await identity.checkSession(caller);
         const at = clock();
         return records.decide(
           caller,
