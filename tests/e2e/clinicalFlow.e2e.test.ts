@@ -12,6 +12,7 @@ import {
   type FlowActors,
   FlowError,
   graphql,
+  loginAs,
   must,
   prescribeForReview,
   residentId,
@@ -274,6 +275,42 @@ describe("clinical flow end to end, embedded mode: every service, through GraphQ
     expect((await status(y)).status).toBe("UNDER_REVIEW");
     // The step-up for X still approves X.
     expect(await approve(x, "flow-bind-approve-x")).toEqual({ status: "APPROVED" });
+  });
+
+  it("IDN-08: once the physician signs in again, the old session's token sends no message and drafts no prescription, and a token naming no session terminates nothing", async () => {
+    const consultId = await startFollowUp(actors, "flow-session", new Date());
+    const old = actors.physicianToken;
+    const current = await loginAs(url, demo.staff.physicianLogin, demo.staff.password);
+    const sessionless = await platform.issuer.issue({ subject: demo.staff.physicianId, roles: ["physician"], tenantId: demo.institutionId, kind: "human" });
+    const message = (token: string, requestId: string) =>
+      must(url, `mutation ($input: SendConsultMessageInput!) { sendMessage(input: $input) { id } }`, { input: { requestId, consultId, kind: "TEXT", text: "请按时服药" } }, token, "sendMessage");
+    const draft = (token: string, requestId: string) =>
+      must(
+        url,
+        `mutation ($input: DraftPrescriptionInput!) { draftPrescription(input: $input) { id } }`,
+        {
+          input: {
+            requestId,
+            consultId,
+            content: {
+              lines: [{ drugCode: "metformin-hcl-tab-0.5g", dose: 500, doseUnit: "mg", route: "PO", frequency: "BID", daysSupply: 7, quantity: 14, quantityUnit: "片" }],
+              diagnosisCodes: ["E11.9"],
+            },
+          },
+        },
+        token,
+        "draftPrescription",
+      );
+    const terminate = (token: string, requestId: string) =>
+      must(url, `mutation ($input: TerminateConsultInput!) { terminateConsult(input: $input) { id status } }`, { input: { requestId, consultId, reasonCode: "CONDITION_CHANGED" } }, token, "terminateConsult");
+    expect((await refusal(message(old, "flow-session-message-old"))).code).toBe("SESSION_SUPERSEDED");
+    expect((await refusal(draft(old, "flow-session-draft-old"))).code).toBe("SESSION_SUPERSEDED");
+    expect((await refusal(message(sessionless, "flow-session-message-none"))).code).toBe("SESSION_REQUIRED");
+    expect((await refusal(terminate(sessionless, "flow-session-terminate-none"))).code).toBe("SESSION_REQUIRED");
+    // The consult is still open: the current session writes and ends it.
+    await message(current, "flow-session-message-new");
+    await draft(current, "flow-session-draft-new");
+    expect(await terminate(current, "flow-session-terminate")).toMatchObject({ status: "TERMINATED_REFERRED" });
   });
 
   it("XC-01: every service's log verifies after the flow", () => {
