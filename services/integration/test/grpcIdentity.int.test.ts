@@ -28,6 +28,7 @@ beforeAll(async () => {
     checkReceiving: unimplemented,
     checkReviewer: unimplemented,
     getPatientForRecord: unimplemented,
+    checkSession: unimplemented,
     getVerifiedPatient: (call, done) => {
       note("GetVerifiedPatient", call.metadata);
       if (call.request.patientId !== "pat-zhang") return done(toGrpcError(new DomainError("PATIENT_NOT_VERIFIED", "FAILED_PRECONDITION", "not verified")));
