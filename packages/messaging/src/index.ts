@@ -17,6 +17,8 @@ export { NatsJetStreamBus } from "./natsJetStreamBus.js";
 export type { NatsJetStreamBusOptions } from "./natsJetStreamBus.js";
 export { contextStream, streamLimitsFromEnv } from "./natsStreams.js";
 export type { StreamLimits, StreamSpec } from "./natsStreams.js";
+export { PostgresCheckpointStore } from "./postgresCheckpointStore.js";
+export type { PostgresCheckpointStoreOptions } from "./postgresCheckpointStore.js";
 export { Relay } from "./relay.js";
 export type { EventMapper, RelayFailure, RelayOptions } from "./relay.js";
 export { SqliteCheckpointStore } from "./sqliteCheckpointStore.js";
