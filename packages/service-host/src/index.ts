@@ -2,6 +2,8 @@
 export { defaultCheckpointKeyDir, startServiceHost } from "./serviceHost.js";
 export type { HostConfig, HostDeps, HostedConsumer, HostedJob, HostedService, ServiceHostOptions } from "./serviceHost.js";
 export { openSealedStore } from "./sealing.js";
+export { openRelayCheckpoints } from "./relayCheckpoints.js";
+export type { RelayCheckpoints } from "./relayCheckpoints.js";
 export { runServiceProcess } from "./runServiceProcess.js";
 export type { ProcessDeps } from "./runServiceProcess.js";
 export { checkpointFromMessage, CHECKPOINT_CONTENT_TYPE, CHECKPOINT_EVENT_TYPE, intervalTimer, LogCheckpointer } from "./logCheckpoints.js";

@@ -11,7 +11,6 @@ import {
   loadTransitKeys,
   NatsJetStreamBus,
   Relay,
-  SqliteCheckpointStore,
 } from "@ihp/messaging";
 import {
   auditServiceBinding,
@@ -33,6 +32,7 @@ import type { KeyRing, SealedEventStore } from "@ihp/keyring";
 import { dependencyProbes, healthLog, isServing } from "./hostHealth.js";
 import { createHostMetrics } from "./hostMetrics.js";
 import { intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
+import { openRelayCheckpoints, type RelayCheckpoints } from "./relayCheckpoints.js";
 import { erasureHolderConsumer } from "./erasure.js";
 import { openSealedStore } from "./sealing.js";
 import { auditingKeyEvents } from "./keyEventAudit.js";
@@ -205,10 +205,10 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
   const { publish } = options;
   if (publish !== undefined) {
     let relay: Relay | undefined;
-    let checkpoints: SqliteCheckpointStore | undefined;
+    let checkpoints: RelayCheckpoints | undefined;
     lifecycle.register("relay", {
       start: async () => {
-        checkpoints = SqliteCheckpointStore.open({ path: file("relay-checkpoints.sqlite") });
+        checkpoints = await openRelayCheckpoints(config, file("relay-checkpoints.sqlite"), logger);
         relay = new Relay({
           name: `${context}-relay`,
           store,

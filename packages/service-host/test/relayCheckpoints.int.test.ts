@@ -1,0 +1,91 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type DeliveredMessage, InProcessBus } from "@ihp/messaging";
+import { baseConfigSchema, BuiltinIssuer, createLogger, TokenVerifier } from "@ihp/platform";
+import { newEvent, waitFor } from "@ihp/testing";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { type HostDeps, startServiceHost } from "../src/index.js";
+
+// The distributed mode (infra/k8s): a service's replicas share one DATA_DIR on a network volume, where a SQLite file
+// written by several hosts is not safe. With READ_MODEL_URL the relay's position must go to PostgreSQL beside the read
+// models, and no relay checkpoint file may appear in DATA_DIR. CI starts PostgreSQL and fails when it is unreachable;
+// elsewhere this is skipped with a printed reason.
+const DATABASE_URL = process.env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
+
+async function query<Row extends object>(statement: string, values: unknown[] = []): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
+  await client.connect();
+  try {
+    return (await client.query<Row>(statement, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const postgresUp = await query("SELECT 1").then(
+  () => true,
+  (error: unknown) => {
+    if (process.env["CI"] === "true") throw error;
+    console.warn(`service host relay on PostgreSQL skipped: ${DATABASE_URL} unreachable (${String(error)})`);
+    return false;
+  },
+);
+
+describe.skipIf(!postgresUp)("the service host's relay with READ_MODEL_URL (distributed mode)", () => {
+  it("keeps its position in PostgreSQL, in READ_MODEL_SCHEMA, and writes no relay checkpoint file to DATA_DIR", async () => {
+    const schema = `host_relay_${randomBytes(4).toString("hex")}`;
+    const dataDir = await mkdtemp(join(tmpdir(), "ihp-host-relay-"));
+    const issuer = await BuiltinIssuer.create({ issuer: "urn:test", audience: "urn:test" });
+    const verifier = TokenVerifier.fromJwks(issuer.jwks(), { issuer: "urn:test", audience: "urn:test" });
+    const bus = new InProcessBus();
+    await query(`CREATE SCHEMA ${schema}`);
+    try {
+      const config = baseConfigSchema.parse({
+        SERVICE_NAME: "demo",
+        DATA_DIR: dataDir,
+        GRPC_PORT: "0",
+        READ_MODEL_URL: DATABASE_URL,
+        READ_MODEL_SCHEMA: schema,
+      });
+      const received: DeliveredMessage[] = [];
+      let deps: HostDeps<object> | undefined;
+      const host = await startServiceHost<object>({
+        context: "demo",
+        config,
+        bus,
+        verifier,
+        logger: createLogger({ name: "demo", level: "silent" }),
+        publish: { map: (event) => ({ subject: `ihp.demo.v1.${event.type}`, id: event.id, data: new Uint8Array(), headers: {} }) },
+        consumers: [
+          {
+            spec: { durable: "demo-self", subjects: ["ihp.demo.v1.>"] },
+            handler: () => (message) => {
+              received.push(message);
+              return Promise.resolve();
+            },
+          },
+        ],
+        grpc: (built) => {
+          deps = built;
+          return [];
+        },
+      });
+      if (deps === undefined) throw new Error("grpc factory not called");
+      await deps.store.append("demo-thing-1", [newEvent("ThingHappened"), newEvent("ThingChanged")], "no_stream");
+      const last = (await deps.store.readAll()).at(-1)?.position;
+      await waitFor(() => received.length === 2);
+      await host.stop("test done");
+
+      const rows = await query<{ name: string; position: string }>(`SELECT name, position FROM ${schema}.relay_checkpoints`);
+      expect(rows).toEqual([{ name: "demo-relay", position: String(last) }]);
+      expect((await readdir(dataDir)).filter((file) => file.includes("relay-checkpoints"))).toEqual([]);
+    } finally {
+      await bus.close();
+      await query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
