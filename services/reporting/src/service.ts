@@ -10,7 +10,7 @@ import {
   SupervisionStatisticsServiceService,
 } from "@ihp/contracts/reporting";
 import { type EventStore, uuidv7 } from "@ihp/eventsourcing";
-import { type Bus, type Consumer, Relay, SqliteCheckpointStore } from "@ihp/messaging";
+import { type Bus, type Consumer, Relay } from "@ihp/messaging";
 import {
   auditServiceBinding,
   createAuditQuery,
@@ -31,7 +31,7 @@ import {
   openEventStore,
   watchHealth,
 } from "@ihp/platform";
-import { createHostMetrics, dependencyProbes, healthLog, openSealedStore } from "@ihp/service-host";
+import { createHostMetrics, dependencyProbes, healthLog, openRelayCheckpoints, openSealedStore, type RelayCheckpoints } from "@ihp/service-host";
 import { openPostgresReadModels, openSqliteReadModels, Projector } from "@ihp/projections";
 import type { Kysely } from "kysely";
 import { type StatisticsReadModels, statisticsProjection } from "./adapters/statisticsProjection.js";
@@ -114,7 +114,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
 
   // Each component is created in its start, so a failed start leaves nothing half-open behind.
   let store: EventStore | undefined;
-  let checkpoints: SqliteCheckpointStore | undefined;
+  let checkpoints: RelayCheckpoints | undefined;
   let bus: Bus | undefined = options.bus;
   let relay: Relay | undefined;
   const consumers = new Map<string, Consumer>();
@@ -137,9 +137,11 @@ export async function startReportingService(options: ReportingServiceOptions): P
     },
     stop: () => store?.close(),
   });
+  // The feed relay's position: DATA_DIR/reporting-checkpoints.sqlite, or PostgreSQL beside the read models when
+  // READ_MODEL_URL is set (replicas share DATA_DIR on a network volume, where a SQLite file is not safe).
   lifecycle.register("checkpoints", {
-    start: () => {
-      checkpoints = SqliteCheckpointStore.open({ path: join(config.DATA_DIR, "reporting-checkpoints.sqlite") });
+    start: async () => {
+      checkpoints = await openRelayCheckpoints(config, join(config.DATA_DIR, "reporting-checkpoints.sqlite"), logger);
     },
     stop: () => checkpoints?.close(),
   });
