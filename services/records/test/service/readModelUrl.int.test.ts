@@ -9,8 +9,8 @@ import { describe, expect, it } from "vitest";
 import { recordsConfigSchema, startRecordsService } from "../../src/index.js";
 import { consultDouble, identityDouble } from "./doubles.js";
 
-// The distributed mode (infra/k8s): replicas share one DATA_DIR claim, so READ_MODEL_URL must move the read models and
-// the key ring's wrapped data keys out of SQLite files there into PostgreSQL. The schema once dropped the variable
+// The distributed mode (infra/k8s): replicas share one DATA_DIR claim, so READ_MODEL_URL must move the read models,
+// the key ring's wrapped data keys and the relay's position out of SQLite files there into PostgreSQL. The schema once dropped the variable
 // (zod strips keys it does not name), and the service silently kept both in DATA_DIR. CI starts PostgreSQL and fails
 // when it is unreachable; elsewhere this is skipped with a printed reason.
 const DATABASE_URL = process.env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -35,7 +35,7 @@ const postgresUp = await query("SELECT 1").then(
 );
 
 describe.skipIf(!postgresUp)("records with READ_MODEL_URL (distributed mode)", () => {
-  it("keeps its read models and wrapped data keys in PostgreSQL, not in SQLite files in DATA_DIR", async () => {
+  it("keeps its read models, wrapped data keys and relay position in PostgreSQL, not in SQLite files in DATA_DIR", async () => {
     const schema = `records_${randomBytes(4).toString("hex")}`;
     const dataDir = await mkdtemp(join(tmpdir(), "records-pg-"));
     const issuer = await BuiltinIssuer.create({ issuer: "urn:ihp:test", audience: "ihp" });
@@ -62,7 +62,10 @@ describe.skipIf(!postgresUp)("records with READ_MODEL_URL (distributed mode)", (
       });
       await service.stop("test done");
       const files = await readdir(dataDir);
-      expect(files.filter((file) => file.includes("data-keys") || file.includes("read-models"))).toEqual([]);
+      expect(files.filter((file) => file.includes("data-keys") || file.includes("read-models") || file.includes("relay-checkpoints"))).toEqual([]);
+      // The relay's checkpoint table is beside the read models.
+      const relayTable = await query<{ found: string | null }>("SELECT to_regclass($1) AS found", [`${schema}.relay_checkpoints`]);
+      expect(relayTable[0]?.found).not.toBeNull();
       // The key ring's check key, written at the first start, is in the service's key schema.
       const tables = await query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = $1", [`${schema}_keys`]);
       expect(tables.length).toBeGreaterThan(0);
