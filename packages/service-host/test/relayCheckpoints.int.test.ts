@@ -4,8 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DeliveredMessage, InProcessBus } from "@ihp/messaging";
 import { baseConfigSchema, BuiltinIssuer, createLogger, TokenVerifier } from "@ihp/platform";
-import { newEvent, waitFor } from "@ihp/testing";
-import pg from "pg";
+import { newEvent, postgresReachable, TEST_DATABASE_URL, testQuery, waitFor } from "@ihp/testing";
 import { describe, expect, it } from "vitest";
 import { type HostDeps, startServiceHost } from "../src/index.js";
 
@@ -13,26 +12,7 @@ import { type HostDeps, startServiceHost } from "../src/index.js";
 // written by several hosts is not safe. With READ_MODEL_URL the relay's position must go to PostgreSQL beside the read
 // models, and no relay checkpoint file may appear in DATA_DIR. CI starts PostgreSQL and fails when it is unreachable;
 // elsewhere this is skipped with a printed reason.
-const DATABASE_URL = process.env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
-
-async function query<Row extends object>(statement: string, values: unknown[] = []): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
-  await client.connect();
-  try {
-    return (await client.query<Row>(statement, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-const postgresUp = await query("SELECT 1").then(
-  () => true,
-  (error: unknown) => {
-    if (process.env["CI"] === "true") throw error;
-    console.warn(`service host relay on PostgreSQL skipped: ${DATABASE_URL} unreachable (${String(error)})`);
-    return false;
-  },
-);
+const postgresUp = await postgresReachable("service host relay on PostgreSQL");
 
 describe.skipIf(!postgresUp)("the service host's relay with READ_MODEL_URL (distributed mode)", () => {
   it("keeps its position in PostgreSQL, in READ_MODEL_SCHEMA, and writes no relay checkpoint file to DATA_DIR", async () => {
@@ -41,13 +21,13 @@ describe.skipIf(!postgresUp)("the service host's relay with READ_MODEL_URL (dist
     const issuer = await BuiltinIssuer.create({ issuer: "urn:test", audience: "urn:test" });
     const verifier = TokenVerifier.fromJwks(issuer.jwks(), { issuer: "urn:test", audience: "urn:test" });
     const bus = new InProcessBus();
-    await query(`CREATE SCHEMA ${schema}`);
+    await testQuery(`CREATE SCHEMA ${schema}`);
     try {
       const config = baseConfigSchema.parse({
         SERVICE_NAME: "demo",
         DATA_DIR: dataDir,
         GRPC_PORT: "0",
-        READ_MODEL_URL: DATABASE_URL,
+        READ_MODEL_URL: TEST_DATABASE_URL,
         READ_MODEL_SCHEMA: schema,
       });
       const received: DeliveredMessage[] = [];
@@ -79,12 +59,12 @@ describe.skipIf(!postgresUp)("the service host's relay with READ_MODEL_URL (dist
       await waitFor(() => received.length === 2);
       await host.stop("test done");
 
-      const rows = await query<{ name: string; position: string }>(`SELECT name, position FROM ${schema}.relay_checkpoints`);
+      const rows = await testQuery<{ name: string; position: string }>(`SELECT name, position FROM ${schema}.relay_checkpoints`);
       expect(rows).toEqual([{ name: "demo-relay", position: String(last) }]);
       expect((await readdir(dataDir)).filter((file) => file.includes("relay-checkpoints"))).toEqual([]);
     } finally {
       await bus.close();
-      await query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await testQuery(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 30_000);

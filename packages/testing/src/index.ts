@@ -16,3 +16,4 @@ export { RegulatorSimulator } from "./regulatorSimulator.js";
 export type { RegulatorSimulatorOptions, SimulatorFault, SimulatorRecord, SimulatorRequest, SimulatorStats } from "./regulatorSimulator.js";
 export { cbor, DEFAULT_ORIGIN, DEFAULT_RP_ID, SoftAuthenticator } from "./softAuthenticator.js";
 export type { Bend } from "./softAuthenticator.js";
+export { postgresReachable, TEST_DATABASE_URL, testQuery } from "./postgres.js";

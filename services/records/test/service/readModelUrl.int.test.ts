@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InProcessBus } from "@ihp/messaging";
 import { BuiltinIssuer, createLogger, loadConfig, TokenVerifier } from "@ihp/platform";
-import pg from "pg";
+import { postgresReachable, TEST_DATABASE_URL, testQuery } from "@ihp/testing";
 import { describe, expect, it } from "vitest";
 import { recordsConfigSchema, startRecordsService } from "../../src/index.js";
 import { consultDouble, identityDouble } from "./doubles.js";
@@ -13,26 +13,7 @@ import { consultDouble, identityDouble } from "./doubles.js";
 // the key ring's wrapped data keys and the relay's position out of SQLite files there into PostgreSQL. The schema once dropped the variable
 // (zod strips keys it does not name), and the service silently kept both in DATA_DIR. CI starts PostgreSQL and fails
 // when it is unreachable; elsewhere this is skipped with a printed reason.
-const DATABASE_URL = process.env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
-
-async function query<Row extends object>(statement: string, values: unknown[] = []): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
-  await client.connect();
-  try {
-    return (await client.query<Row>(statement, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-const postgresUp = await query("SELECT 1").then(
-  () => true,
-  (error: unknown) => {
-    if (process.env["CI"] === "true") throw error;
-    console.warn(`records on PostgreSQL skipped: ${DATABASE_URL} unreachable (${String(error)})`);
-    return false;
-  },
-);
+const postgresUp = await postgresReachable("records on PostgreSQL");
 
 describe.skipIf(!postgresUp)("records with READ_MODEL_URL (distributed mode)", () => {
   it("keeps its read models, wrapped data keys and relay position in PostgreSQL, not in SQLite files in DATA_DIR", async () => {
@@ -41,17 +22,17 @@ describe.skipIf(!postgresUp)("records with READ_MODEL_URL (distributed mode)", (
     const issuer = await BuiltinIssuer.create({ issuer: "urn:ihp:test", audience: "ihp" });
     const verifier = TokenVerifier.fromJwks(issuer.jwks(), { issuer: issuer.issuer, audience: issuer.audience });
     const bus = new InProcessBus();
-    await query(`CREATE SCHEMA ${schema}`);
+    await testQuery(`CREATE SCHEMA ${schema}`);
     try {
       const config = loadConfig(recordsConfigSchema, {
         SERVICE_NAME: "records",
         DATA_DIR: dataDir,
         GRPC_PORT: "0",
         SHUTDOWN_GRACE_MS: "500",
-        READ_MODEL_URL: DATABASE_URL,
+        READ_MODEL_URL: TEST_DATABASE_URL,
         READ_MODEL_SCHEMA: schema,
       });
-      expect([config.READ_MODEL_URL, config.READ_MODEL_SCHEMA]).toEqual([DATABASE_URL, schema]);
+      expect([config.READ_MODEL_URL, config.READ_MODEL_SCHEMA]).toEqual([TEST_DATABASE_URL, schema]);
       const service = await startRecordsService({
         config,
         bus,
@@ -64,15 +45,15 @@ describe.skipIf(!postgresUp)("records with READ_MODEL_URL (distributed mode)", (
       const files = await readdir(dataDir);
       expect(files.filter((file) => file.includes("data-keys") || file.includes("read-models") || file.includes("relay-checkpoints"))).toEqual([]);
       // The relay's checkpoint table is beside the read models.
-      const relayTable = await query<{ found: string | null }>("SELECT to_regclass($1) AS found", [`${schema}.relay_checkpoints`]);
+      const relayTable = await testQuery<{ found: string | null }>("SELECT to_regclass($1) AS found", [`${schema}.relay_checkpoints`]);
       expect(relayTable[0]?.found).not.toBeNull();
       // The key ring's check key, written at the first start, is in the service's key schema.
-      const tables = await query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = $1", [`${schema}_keys`]);
+      const tables = await testQuery<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = $1", [`${schema}_keys`]);
       expect(tables.length).toBeGreaterThan(0);
     } finally {
       await bus.close();
-      await query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await query(`DROP SCHEMA IF EXISTS ${schema}_keys CASCADE`);
+      await testQuery(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await testQuery(`DROP SCHEMA IF EXISTS ${schema}_keys CASCADE`);
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 30_000);
