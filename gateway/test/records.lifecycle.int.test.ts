@@ -90,4 +90,17 @@ describe("records lifecycle through the gateway (issue 11)", () => {
     expect(cosigned.data?.["cosignMedicalRecord"]).toMatchObject({ status: "SIGNED", cosignerId: "supervisor-1", signatures: [{ role: "AUTHOR" }, { role: "COSIGNER", signerId: "supervisor-1" }] });
     expect(delivered(await client.next(10_000))).toEqual({ recordId: draft!.recordId, status: "SIGNED", authorId: "trainee-1" });
   });
+
+  it("bad input: a negative record version is BAD_USER_INPUT, not INTERNAL (the contract's versions are unsigned)", async () => {
+    const supervisor = await h.token("supervisor-1", ["physician"]);
+    const recordId = "r9000000-0000-7000-8000-000000000009";
+    const SIGN = `mutation ($input: SignMedicalRecordInput!) { signMedicalRecord(input: $input) { recordId } }`;
+    const SEAL = `mutation ($input: SealMedicalRecordInput!) { sealMedicalRecord(input: $input) { recordId } }`;
+    const attempts = [
+      post(COSIGN, { input: { requestId: "gw-cosign-neg01", recordId, version: -1 } }, supervisor),
+      post(SIGN, { input: { requestId: "gw-sign-neg0001", recordId, version: -1 } }, supervisor),
+      post(SEAL, { input: { requestId: "gw-seal-neg0001", recordId, sealId: "seal-neg-1", version: -1, attestations: [] } }, supervisor),
+    ];
+    for (const answer of await Promise.all(attempts)) expect(answer.errors?.[0]?.extensions?.["code"], JSON.stringify(answer)).toBe("BAD_USER_INPUT");
+  });
 });

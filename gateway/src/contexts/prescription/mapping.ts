@@ -11,9 +11,9 @@ import {
   type RevisePrescriptionRequest,
   type SignPrescriptionRequest,
 } from "@ihp/contracts/prescription";
-import { GatewayError } from "../../errors/gatewayError.js";
 import type * as Gql from "../../gen/graphql.js";
 import { absentAsNull, nullAsAbsent } from "../../grpc/optionals.js";
+import { unsigned } from "../../grpc/unsigned.js";
 
 export function prescriptionView(p: Prescription): Gql.Prescription {
   const { prescriptionId, status, reviewStatus, lines, missingAttestations, revision, ...fields } = p;
@@ -48,14 +48,6 @@ export function prescriptionSummaryView(summary: PrescriptionSummary): Gql.Presc
   };
 }
 
-/**
- * GraphQL Int is signed; the proto fields are uint32, where a negative value would wrap into a huge one and be
- * refused for the wrong reason (or not at all). Zero passes: the service answers it with its own precise code.
- */
-function unsigned(value: number): number {
-  if (value < 0) throw new GatewayError("BAD_USER_INPUT");
-  return value;
-}
 
 // Inputs as graphql-js hands them over (defaults applied); an optional field left out may still arrive as null,
 // which the proto's optional fields say as absent.

@@ -1,6 +1,7 @@
 import { enumName } from "@ihp/contracts";
 import { type ApproveRecordDestructionResponse, type RecordLifecycle, RecordLifecycleServiceService } from "@ihp/contracts/records";
 import type * as Gql from "../../gen/graphql.js";
+import { unsigned } from "../../grpc/unsigned.js";
 import { callScope, type HttpContext, present } from "../../http/context.js";
 import type { ContextDeps, GatewayModule } from "../module.js";
 import { signatureView } from "./resolvers.js";
@@ -26,6 +27,8 @@ export function lifecycleView(record: RecordLifecycle): Gql.MedicalRecordLifecyc
 const destructionView = (response: ApproveRecordDestructionResponse): Gql.RecordDestruction => ({ ...response, records: response.records.map(lifecycleView) });
 /** GraphQL's lists are read-only, the request's arrays are not. */
 const attestations = <T extends { readonly attestations: readonly Gql.MedicalRecordSealAttestationInput[] }>(input: T) => ({ ...input, attestations: [...input.attestations] });
+/** A seal of one version of the record. */
+const sealOf = <T extends { readonly version: number; readonly attestations: readonly Gql.MedicalRecordSealAttestationInput[] }>(input: T) => ({ ...attestations(input), version: unsigned(input.version) });
 
 function lifecycleResolvers(deps: ContextDeps) {
   /** The caller's scope and the client; the records service checks role, custodian and rules (deny by default there). */
@@ -55,7 +58,7 @@ function lifecycleResolvers(deps: ContextDeps) {
   const Mutation = {
     async cosignMedicalRecord(_root, { input }, context) {
       const { scope, lifecycle } = await call(context);
-      return one(await lifecycle.cosignRecord(input, scope));
+      return one(await lifecycle.cosignRecord({ ...input, version: unsigned(input.version) }, scope));
     },
     async archiveMedicalRecord(_root, { input }, context) {
       const { scope, lifecycle } = await call(context);
@@ -88,11 +91,11 @@ function lifecycleResolvers(deps: ContextDeps) {
     },
     async sealMedicalRecord(_root, { input }, context) {
       const { scope, lifecycle } = await call(context);
-      return one(await lifecycle.sealRecord(attestations(input), scope));
+      return one(await lifecycle.sealRecord(sealOf(input), scope));
     },
     async sealMedicalRecordIncrement(_root, { input }, context) {
       const { scope, lifecycle } = await call(context);
-      return one(await lifecycle.sealRecordIncrement(attestations(input), scope));
+      return one(await lifecycle.sealRecordIncrement(sealOf(input), scope));
     },
     async lodgeMedicalRecordDisputeClaim(_root, { input }, context) {
       const { scope, lifecycle } = await call(context);

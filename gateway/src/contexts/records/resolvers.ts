@@ -9,6 +9,7 @@ import {
 } from "@ihp/contracts/records";
 import { AuthenticationError } from "@ihp/platform";
 import type * as Gql from "../../gen/graphql.js";
+import { unsigned } from "../../grpc/unsigned.js";
 import { publicStream } from "../../grpc/publicStream.js";
 import { requestTrace } from "../../http/requestTrace.js";
 import { callScope, type HttpContext, present, type WsContext } from "../../http/context.js";
@@ -96,7 +97,7 @@ function recordsResolvers(deps: ContextDeps) {
       const request = {
         requestId,
         recordId,
-        expectedVersion,
+        expectedVersion: unsigned(expectedVersion),
         sections: { ...sections, auxiliaryExaminations: [...auxiliaryExaminations], diagnoses: [...diagnoses], prescriptions: [...prescriptions] },
       };
       return one(await records.amendRecord(request, scope));
@@ -104,7 +105,7 @@ function recordsResolvers(deps: ContextDeps) {
     async signMedicalRecord(_root, { input }, context) {
       const { requestId, recordId, version } = input;
       const { scope, records } = await call(context);
-      return one(await records.signRecord({ requestId, recordId, version }, scope));
+      return one(await records.signRecord({ requestId, recordId, version: unsigned(version) }, scope));
     },
   } satisfies Gql.MutationResolvers<HttpContext>;
 
