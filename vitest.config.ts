@@ -18,7 +18,8 @@ export default defineConfig({
     // more time than the tests themselves (the gateway's files: 162 s isolated, 38 s shared; the whole suite 15 → 7
     // minutes on 2 cores). It is safe because no test leaves global state behind: a test that changes an environment
     // variable, a timer or a global puts it back in a finally block, and every service, store and metrics registry
-    // is created per test, never as a module-level singleton.
+    // is created per test, never as a module-level singleton; the one process-wide switch, the embedded platform's
+    // in-process gRPC transport, is put back as it was when the platform stops.
     isolate: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -96,7 +96,15 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
   // Service → service and gateway → service calls stay in this process (issue 15): the same clients and handlers,
   // no loopback HTTP/2. The distributed mode's processes never switch it on.
   const inProcess = options.inProcessTransport ?? true;
-  enableInProcessTransport(inProcess);
+  const previousTransport = enableInProcessTransport(inProcess);
+  // Registered first, so stopped last: whatever runs next in this process (another platform, the next test file in a
+  // vitest worker) finds the transport as it was, and a network test is not quietly served in process.
+  lifecycle.register("in-process transport", {
+    stop: () => {
+      enableInProcessTransport(previousTransport);
+      return Promise.resolve();
+    },
+  });
   const address = (name: ServiceName): string => {
     const service = started[name];
     if (service === undefined) throw new Error(`${name} is not running`);

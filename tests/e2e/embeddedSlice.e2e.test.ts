@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { verifyFile } from "@ihp/eventsourcing/sqlite";
 import { graphql, seedDemo, startEmbeddedPlatform, type DemoSeed, type EmbeddedPlatform } from "@ihp/runner";
+import { enableInProcessTransport } from "@ihp/platform";
 import { waitFor } from "@ihp/testing";
 import { fieldsOutsideAllowList, introspect, readWholeFeed, selectEverything } from "./support/feedExport.js";
 
@@ -186,6 +187,9 @@ describe("embedded mode restart", () => {
     const first = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "silent" });
     const seeded = await seedDemo(first.graphqlUrl, first.issuer, new Date());
     await first.stop();
+    // Its stop put the process's gRPC transport back as it found it (off: nothing else runs here), so what runs next
+    // in this process — the next test file in a vitest worker — is not quietly served in process.
+    expect(enableInProcessTransport(false)).toBe(false);
     const second = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "silent" });
     const again = await seedDemo(second.graphqlUrl, second.issuer, new Date());
     expect(again.institutionId).toBe(seeded.institutionId);

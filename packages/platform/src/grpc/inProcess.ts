@@ -50,9 +50,12 @@ let enabled = false;
 /**
  * The embedded runner's switch (its composition root): from then on, clients built with `inProcessClientOptions`
  * call servers of this process in process. Off by default, so a service process never changes transport by itself.
+ * Answers the setting it replaced, for the runner to put back when it stops.
  */
-export function enableInProcessTransport(on: boolean): void {
+export function enableInProcessTransport(on: boolean): boolean {
+  const previous = enabled;
   enabled = on;
+  return previous;
 }
 
 /** Client constructor options for `address`: its in-process channel when switched on and its server runs here. */
