@@ -4,27 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { START } from "@ihp/eventsourcing";
 import pg from "pg";
+import { postgresReachable, TEST_DATABASE_URL } from "@ihp/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CheckpointStore, PostgresCheckpointStore, SqliteCheckpointStore } from "../src/index.js";
 
 // The relay's checkpoint store, against SQLite (embedded mode, a file in DATA_DIR) and PostgreSQL (READ_MODEL_URL: the
 // replicas of a service share it). CI starts PostgreSQL: there an unreachable server fails the run; elsewhere the
 // PostgreSQL half skips with a printed reason.
-const DATABASE_URL = process.env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch (error) {
-    if (process.env["CI"] === "true") throw error;
-    console.warn(`PostgreSQL checkpoint store tests skipped: ${DATABASE_URL} unreachable (${String(error)})`);
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 type Closable = CheckpointStore & { close(): Promise<void> };
 
@@ -105,8 +91,8 @@ contract("SQLite", async () => {
   };
 });
 
-const available = await postgresReachable();
-const admin = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+const available = await postgresReachable("PostgreSQL checkpoint store tests");
+const admin = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
 afterAll(() => admin.end());
 
 async function freshSchema(): Promise<string> {
@@ -118,14 +104,14 @@ async function freshSchema(): Promise<string> {
 describe.skipIf(!available)("PostgreSQL", () => {
   contract("PostgreSQL", async () => {
     const schema = await freshSchema();
-    const open = (): Promise<PostgresCheckpointStore> => PostgresCheckpointStore.open({ connectionString: DATABASE_URL, schema });
+    const open = (): Promise<PostgresCheckpointStore> => PostgresCheckpointStore.open({ connectionString: TEST_DATABASE_URL, schema });
     return { store: await open(), reopen: open, cleanUp: () => admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).then(() => undefined) };
   });
 
   it("keeps the table in the given schema, and replicas opening at once all create it without failing", async () => {
     const schema = await freshSchema();
     try {
-      const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresCheckpointStore.open({ connectionString: DATABASE_URL, schema })));
+      const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresCheckpointStore.open({ connectionString: TEST_DATABASE_URL, schema })));
       try {
         await stores[0]?.save("r", 5n);
         expect(await stores[3]?.load("r")).toBe(5n);
@@ -141,6 +127,6 @@ describe.skipIf(!available)("PostgreSQL", () => {
 
   it("does not start when its schema is missing (like the read models, the schema is made beforehand)", async () => {
     const schema = `relay_missing_${randomBytes(6).toString("hex")}`;
-    await expect(PostgresCheckpointStore.open({ connectionString: DATABASE_URL, schema })).rejects.toThrow(/schema/);
+    await expect(PostgresCheckpointStore.open({ connectionString: TEST_DATABASE_URL, schema })).rejects.toThrow(/schema/);
   });
 });
