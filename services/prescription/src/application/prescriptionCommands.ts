@@ -16,7 +16,7 @@ import {
   profileInEffect,
   type ReviewOutcome,
 } from "../domain/prescriptions/index.js";
-import { nextSerial, type SerialNumberAllocated, serialsDecider } from "../domain/serials/serials.js";
+import { nextSerial, type SerialNumberAllocated, serialOf, serialsDecider } from "../domain/serials/serials.js";
 import type { Caller } from "./caller.js";
 import {
   isPrescriptionId,
@@ -266,7 +266,7 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
       now,
       command: key,
     });
-    const serial = result.state.byVersion.get(`${prescriptionId}#${wanted.version}`);
+    const serial = serialOf(result.state, prescriptionId, wanted.version);
     if (serial !== wanted.serialNumber) throw refusal("SERIAL_NUMBER_TAKEN");
     return serial;
   }

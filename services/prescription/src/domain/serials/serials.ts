@@ -20,7 +20,12 @@ export type AllocateSerial = {
 
 /** The number this version has, or would get now (the next in sequence): what a signing puts in its document. */
 export function nextSerial(state: SerialsState, command: Omit<AllocateSerial, "type" | "serialNumber">): string {
-  return state.byVersion.get(versionKey(command.prescriptionId, command.version)) ?? serialNumberFor(command.institutionId, command.issuedOn, state.last + 1);
+  return serialOf(state, command.prescriptionId, command.version) ?? serialNumberFor(command.institutionId, command.issuedOn, state.last + 1);
+}
+
+/** The number a prescription version was given, if it was. */
+export function serialOf(state: SerialsState, prescriptionId: string, version: number): string | undefined {
+  return find(state, (allocation) => allocation.prescriptionId === prescriptionId && allocation.version === version)?.serialNumber;
 }
 
 export type SerialNumberAllocatedData = {
@@ -34,14 +39,26 @@ export type SerialNumberAllocatedData = {
 
 export type SerialNumberAllocated = DomainEvent<"SerialNumberAllocated", SerialNumberAllocatedData>;
 
+/**
+ * A day's allocations, newest first, each linking to the ones before it: evolving adds one link and shares the rest,
+ * so folding a day's stream costs time in proportion to its length (copying a map per event made a busy day's fold
+ * quadratic, and every signing folds the day). A lookup walks the day's allocations once.
+ */
 export type SerialsState = {
   readonly last: number;
-  readonly byVersion: ReadonlyMap<string, string>;
-  readonly taken: ReadonlySet<string>;
+  readonly latest: Allocation | undefined;
 };
 
-export function versionKey(prescriptionId: string, version: number): string {
-  return `${prescriptionId}#${version}`;
+export type Allocation = {
+  readonly serialNumber: string;
+  readonly prescriptionId: string;
+  readonly version: number;
+  readonly earlier: Allocation | undefined;
+};
+
+function find(state: SerialsState, matches: (allocation: Allocation) => boolean): Allocation | undefined {
+  for (let allocation = state.latest; allocation !== undefined; allocation = allocation.earlier) if (matches(allocation)) return allocation;
+  return undefined;
 }
 
 /** The institution's tag in serial numbers: the random tail of its UUID (the head of a UUIDv7 is a timestamp). */
@@ -51,20 +68,16 @@ export function serialNumberFor(institutionId: string, issuedOn: string, sequenc
 }
 
 export const serialsDecider: Decider<AllocateSerial, SerialNumberAllocated, SerialsState> = {
-  initialState: { last: 0, byVersion: new Map(), taken: new Set() },
+  initialState: { last: 0, latest: undefined },
   evolve(state, event) {
     const { serialNumber, sequence, prescriptionId, version } = event.data;
-    return {
-      last: Math.max(state.last, sequence),
-      byVersion: new Map(state.byVersion).set(versionKey(prescriptionId, version), serialNumber),
-      taken: new Set(state.taken).add(serialNumber),
-    };
+    return { last: Math.max(state.last, sequence), latest: { serialNumber, prescriptionId, version, earlier: state.latest } };
   },
   decide(command, state) {
-    if (state.byVersion.has(versionKey(command.prescriptionId, command.version))) return [];
+    if (serialOf(state, command.prescriptionId, command.version) !== undefined) return [];
     const sequence = state.last + 1;
     const serialNumber = serialNumberFor(command.institutionId, command.issuedOn, sequence);
-    if (state.taken.has(serialNumber)) return refusal("SERIAL_NUMBER_TAKEN");
+    if (find(state, (allocation) => allocation.serialNumber === serialNumber) !== undefined) return refusal("SERIAL_NUMBER_TAKEN");
     if (command.serialNumber !== undefined && command.serialNumber !== serialNumber) return refusal("SERIAL_NUMBER_TAKEN");
     const { institutionId, issuedOn, prescriptionId, version } = command;
     return [{ type: "SerialNumberAllocated", data: { serialNumber, sequence, institutionId, issuedOn, prescriptionId, version } }];
