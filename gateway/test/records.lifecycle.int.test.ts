@@ -6,6 +6,7 @@ import { consultOf, type Harness, startHarness } from "../../services/records/te
 import type { Record as RecordMessage } from "@ihp/contracts/records";
 import { recordsLifecycleModule } from "../src/contexts/records/lifecycleResolvers.js";
 import { recordsModule } from "../src/contexts/records/resolvers.js";
+import { GATEWAY_ERRORS } from "../src/errors/gatewayErrors.js";
 import { createGateway, type Gateway } from "../src/index.js";
 import { type FakeServices, startFakeServices } from "./support/fakeServices.js";
 import { type Frame, WsClient } from "./support/wsClient.js";
@@ -28,6 +29,17 @@ describe("records lifecycle through the gateway (issue 11)", () => {
   let app: Gateway;
   let wsUrl: string;
   const clients: WsClient[] = [];
+
+  /** Completes the consult and waits for the record drafted from it (the bus consumer drafts it, not the call). */
+  const drafted = async (source: Parameters<Harness["complete"]>[0], token: string): Promise<RecordMessage | undefined> => {
+    await h.complete(source);
+    let draft: RecordMessage | undefined;
+    for (let attempt = 0; draft === undefined && attempt < 200; attempt++) {
+      draft = await h.records.getRecordByConsult({ consultId: source.consultId }, { token }).then((r) => r.record, () => undefined);
+      if (draft === undefined) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return draft;
+  };
 
   const post = async (query: string, variables: Record<string, unknown>, token: string) => {
     const response = await app.inject({ method: "POST", url: "/graphql", headers: { authorization: `Bearer ${token}` }, payload: { query, variables } });
@@ -68,12 +80,7 @@ describe("records lifecycle through the gateway (issue 11)", () => {
     expect(answer.type).toBe("connection_ack");
     client.subscribe("w", AWAITING);
 
-    await h.complete(consultOf(CONSULT, { patientId: "patient-9", physicianId: "trainee-1" }));
-    let draft: RecordMessage | undefined;
-    for (let attempt = 0; draft === undefined && attempt < 200; attempt++) {
-      draft = await h.records.getRecordByConsult({ consultId: CONSULT }, { token: trainee }).then((r) => r.record, () => undefined);
-      if (draft === undefined) await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    const draft = await drafted(consultOf(CONSULT, { patientId: "patient-9", physicianId: "trainee-1" }), trainee);
     const sections = { ...draft!.sections!, chiefComplaint: "头晕三天" };
     const amended = (await h.records.amendRecord({ requestId: "gw-amend-0001", recordId: draft!.recordId, expectedVersion: 1, sections }, { token: trainee })).record!;
     await h.records.signRecord({ requestId: "gw-sign-00001", recordId: draft!.recordId, version: amended.version }, { token: trainee });
@@ -102,5 +109,18 @@ describe("records lifecycle through the gateway (issue 11)", () => {
       post(SEAL, { input: { requestId: "gw-seal-neg0001", recordId, sealId: "seal-neg-1", version: -1, attestations: [] } }, supervisor),
     ];
     for (const answer of await Promise.all(attempts)) expect(answer.errors?.[0]?.extensions?.["code"], JSON.stringify(answer)).toBe("BAD_USER_INPUT");
+  });
+
+  it("bad input: an amend with expectedVersion -1 is BAD_USER_INPUT and writes nothing (the record stays at its draft)", async () => {
+    const AMEND = `mutation ($input: AmendMedicalRecordInput!) { amendMedicalRecord(input: $input) { recordId version } }`;
+    const physician = await h.token("supervisor-1", ["physician"]);
+    const draft = await drafted(consultOf("c9000000-0000-7000-8000-00000000000a", { patientId: "patient-9", physicianId: "supervisor-1" }), physician);
+    expect(draft?.version).toBe(1);
+    const sections = { ...draft!.sections!, chiefComplaint: "胸闷两天" };
+    const answer = await post(AMEND, { input: { requestId: "gw-amend-neg001", recordId: draft!.recordId, expectedVersion: -1, sections } }, physician);
+    expect(answer.errors?.[0]?.extensions, JSON.stringify(answer)).toMatchObject({ code: "BAD_USER_INPUT", messageZh: GATEWAY_ERRORS.BAD_USER_INPUT.zh });
+    expect(answer.data).toBeNull();
+    const after = (await h.records.getRecordByConsult({ consultId: draft!.consultId }, { token: physician })).record;
+    expect({ version: after?.version, chiefComplaint: after?.sections?.chiefComplaint }).toEqual({ version: 1, chiefComplaint: draft!.sections!.chiefComplaint });
   });
 });
