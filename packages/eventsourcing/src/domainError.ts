@@ -78,3 +78,13 @@ export const REQUEST_ID_ERRORS = {
     zh: "请求编号须为8至128位字母、数字或 . _ : - 字符。",
   },
 } as const satisfies Record<string, ErrorEntry>;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * Whether `value` is a client request id by the rule INVALID_REQUEST_ID words: 8–128 letters, digits or . _ : -
+ * (at least 8 so that ids from different clients do not collide; a UUID is what clients should send).
+ */
+export function isRequestId(value: string): boolean {
+  return REQUEST_ID.test(value);
+}

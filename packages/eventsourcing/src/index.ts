@@ -3,7 +3,7 @@
 export { canonicalJson } from "./canonicalJson.js";
 export { fold, refusing } from "./decider.js";
 export type { Decider, DomainEvent } from "./decider.js";
-export { DomainError, isDomainError, REQUEST_ID_ERRORS, refusalsOf } from "./domainError.js";
+export { DomainError, isDomainError, isRequestId, REQUEST_ID_ERRORS, refusalsOf } from "./domainError.js";
 export type { DomainErrorKind, ErrorEntry } from "./domainError.js";
 export { DuplicateEventIdError, InvalidAppendError, StoreClosedError, WrongExpectedRevisionError } from "./errors.js";
 export { isAnchorable } from "./eventStore.js";
