@@ -111,6 +111,22 @@ describe("incidents through GraphQL (REP-07)", () => {
     expect(blank.errors?.[0]?.extensions?.["code"]).toBe("NOTIFICATION_REFERENCE_REQUIRED");
   });
 
+  it("REP-07, REP-05: a 6,000-character incident id or case id is INVALID_ID with its English and Chinese texts, not INTERNAL", async () => {
+    const long = "i".repeat(6_000);
+    const admin = await token("institution_admin", "admin-1");
+    const incident = { incidentId: long, institutionId: INSTITUTION, kind: "DATA_LEAK", criticalInfrastructure: false, categoryCode: "exfiltration" };
+    const OPEN = `mutation ($input: OpenAnomalyCaseInput!) { openAnomalyCase(input: $input) { caseId } }`;
+    const kase = { caseId: long, institutionId: INSTITUTION, findingCode: "RX_WITHOUT_REVIEW", findingReference: "TJ-1", workingDays: 2 };
+    const answers = [await post(REPORT, { input: incident }, admin), await post(OPEN, { input: kase }, await token("system", "adapter", INSTITUTION))];
+    for (const answer of answers) {
+      expect(answer.data, JSON.stringify(answer)).toBeNull();
+      expect(answer.errors?.[0]).toMatchObject({
+        message: REPORTING_ERRORS.INVALID_ID.en,
+        extensions: { code: "INVALID_ID", messageZh: REPORTING_ERRORS.INVALID_ID.zh },
+      });
+    }
+  });
+
   it("REP-05: the regulator adapter opens an anomaly case due in CN working days; the admin closes it only with a note", async () => {
     const OPEN = `mutation ($input: OpenAnomalyCaseInput!) { openAnomalyCase(input: $input) { caseId openedAt dueDay } }`;
     const CLOSE = `mutation ($id: ID!, $note: String!) { closeAnomalyCase(caseId: $id, rectificationNote: $note) { caseId closedAt } }`;

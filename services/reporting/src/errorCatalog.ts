@@ -4,6 +4,7 @@
 
 import { SUPERVISION_ERRORS, type SupervisionErrorCode } from "./domain/adverseEvents/supervisionErrors.js";
 import { DELIVERY_ERRORS } from "./domain/delivery/deliveryErrors.js";
+import { ID_ERRORS } from "./domain/ids.js";
 
 interface ReportingErrorEntry {
   readonly status: number;
@@ -117,6 +118,8 @@ export const REPORTING_ERRORS = {
   ...supervisionTexts(),
   // REP-04 regulator delivery (RegulatorDeliveryService).
   ...DELIVERY_ERRORS,
+  // Malformed ids, codes, references and request ids, in every mutation.
+  ...ID_ERRORS,
 } as const satisfies Record<string, ReportingErrorEntry>;
 
 export type ReportingErrorCode = keyof typeof REPORTING_ERRORS;

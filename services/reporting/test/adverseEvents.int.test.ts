@@ -72,6 +72,15 @@ describe("REP-06 adverse events and suspensions over the store", () => {
     expect(listed?.lifted).toEqual({ suspensionId: "ae-00000001", liftedBy: "institution_admin-1", reason: "整改完成", liftedAt: "2026-03-02T08:00:00.000Z" });
   });
 
+  it("REP-06: a malformed or oversized request id is INVALID_REQUEST_ID; nothing but the audit record is written", async () => {
+    const long = "r".repeat(6_000);
+    expect((await refusedWith(handlers.report(physician, { ...serious, requestId: long }))).code).toBe("INVALID_REQUEST_ID");
+    expect((await refusedWith(handlers.report(physician, { ...serious, requestId: "r-1" }))).code).toBe("INVALID_REQUEST_ID");
+    expect(await types()).toEqual(["AccessRefused", "AccessRefused"]);
+    expect(await handlers.check(enforcer, "inst-1", asked)).toEqual([]);
+    expect(JSON.stringify((await store.readAll()).map((e) => [e.streamId, e.data, e.metadata]))).not.toContain(long);
+  });
+
   it("REP-06: a patient reports only of their own consult as the feed recorded it", async () => {
     const patient = principal("patient", "patients", "patient-1");
     const error = await refusedWith(handlers.report(patient, { ...serious, consultId: "consult-unknown" }));

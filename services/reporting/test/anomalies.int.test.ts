@@ -70,4 +70,23 @@ describe("REP-05 anomaly cases over the store", () => {
     const added = (await store.readAll()).slice(before).map((event) => event.type);
     expect(added).toEqual(["AccessRefused", "AccessRefused", "AnomalyCaseOpened", "AccessRefused", "AccessRefused", "AccessRefused", "AccessRefused"]);
   });
+
+  it("REP-05: a malformed or oversized case id, institution id, finding code or reference is INVALID_ID; nothing but the audit record is written", async () => {
+    const before = (await store.readAll()).length;
+    const long = "x".repeat(6_000);
+    const national = principal("regulator", "national");
+    const codes = [
+      await refusedWith(handlers.openCase(national, { ...finding, caseId: long })),
+      await refusedWith(handlers.openCase(principal("system", "inst-1"), { ...finding, caseId: "case/1" })),
+      await refusedWith(handlers.openCase(national, { ...finding, institutionId: long })),
+      await refusedWith(handlers.openCase(national, { ...finding, findingCode: long })),
+      await refusedWith(handlers.openCase(national, { ...finding, findingCode: "RX WITHOUT REVIEW" })),
+      await refusedWith(handlers.openCase(national, { ...finding, findingReference: long })),
+      await refusedWith(handlers.closeCase(admin, long, "fixed")),
+    ];
+    expect(codes).toEqual(Array<string>(codes.length).fill("INVALID_ID"));
+    const added = await store.readAll();
+    expect(added.slice(before).map((event) => event.type)).toEqual(Array<string>(codes.length).fill("AccessRefused"));
+    expect(JSON.stringify(added.map((e) => [e.streamId, e.data, e.metadata]))).not.toContain(long);
+  });
 });

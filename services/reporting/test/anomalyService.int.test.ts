@@ -42,6 +42,17 @@ describe("AnomalyCaseService over gRPC (REP-05)", () => {
     expect(await harness.service.checkIncidentDeadlines()).toBe(1);
     expect(harness.logs.withCode("ANOMALY_CASE_OVERDUE").map((line) => line["caseId"])).toEqual(["case-2"]);
   });
+
+  it("REP-05: a 6,000-character case id is INVALID_ID (status 3), not INTERNAL, and only the refusal is recorded", async () => {
+    const before = (await harness.readLog()).length;
+    const adapter = await harness.token("system", "inst-1");
+    expect(await refusal(open(client, adapter, { caseId: "c".repeat(6_000), institutionId: "inst-1", findingCode: "LATE_UPLOAD", workingDays: 1 }))).toMatchObject({
+      code: "INVALID_ID",
+      status: 3,
+    });
+    const added = (await harness.readLog()).slice(before);
+    expect(added.map((event) => [event.type, (event.data as { reason?: string }).reason])).toEqual([["AccessRefused", "INVALID_ID"]]);
+  });
 });
 
 describe("REP-05 across the year's end: the working-day calendar an operator loads (WORKING_DAY_CALENDAR_FILE)", () => {

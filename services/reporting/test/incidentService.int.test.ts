@@ -43,7 +43,7 @@ describe("IncidentService over gRPC (REP-07)", () => {
 
   it("REP-07: a critical-infrastructure MAJOR_CYBER report returns 1 h tasks; a notified task stops alerting, the other alerts once", async () => {
     const admin = await harness.token("institution_admin", "inst-1");
-    const request = { incidentId, institutionId: "inst-1", kind: IncidentKind.INCIDENT_KIND_MAJOR_CYBER, criticalInfrastructure: true, categoryCode: "ransomware", requestId: "r-1" };
+    const request = { incidentId, institutionId: "inst-1", kind: IncidentKind.INCIDENT_KIND_MAJOR_CYBER, criticalInfrastructure: true, categoryCode: "ransomware", requestId: "r-000001" };
     const response = await report(client, admin, request);
     expect(response).toEqual({
       incidentId,
@@ -79,5 +79,18 @@ describe("IncidentService over gRPC (REP-07)", () => {
     expect(await refusal(markNotified(client, admin, { incidentId, authority: CYBERSPACE, reference: "again" }))).toMatchObject({ code: "NOTIFICATION_ALREADY_DONE", status: 9 });
     const added = (await harness.readLog()).slice(before);
     expect(added.map((event) => event.type)).toEqual(Array<string>(5).fill("AccessRefused"));
+  });
+
+  it("REP-07: a 6,000-character incident id is INVALID_ID (status 3), not INTERNAL, and only the refusal is recorded", async () => {
+    const before = (await harness.readLog()).length;
+    const admin = await harness.token("institution_admin", "inst-1");
+    const incident = { incidentId: "i".repeat(6_000), institutionId: "inst-1", kind: IncidentKind.INCIDENT_KIND_DATA_LEAK, categoryCode: "exfiltration" };
+    expect(await refusal(report(client, admin, incident))).toMatchObject({ code: "INVALID_ID", status: 3, kind: "INVALID_ARGUMENT" });
+    expect(await refusal(report(client, admin, { ...incident, incidentId: incidentId.replace("1", "2"), requestId: "r-1" }))).toMatchObject({ code: "INVALID_REQUEST_ID", status: 3 });
+    const added = (await harness.readLog()).slice(before);
+    expect(added.map((event) => [event.type, (event.data as { reason?: string }).reason])).toEqual([
+      ["AccessRefused", "INVALID_ID"],
+      ["AccessRefused", "INVALID_REQUEST_ID"],
+    ]);
   });
 });

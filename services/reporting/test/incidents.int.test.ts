@@ -85,6 +85,35 @@ describe("REP-07 incident handling over the store", () => {
     ]);
   });
 
+  it("REP-07: a malformed or oversized id, category code or reference is INVALID_ID, a malformed request id INVALID_REQUEST_ID; nothing but the audit record is written", async () => {
+    const long = "x".repeat(6_000);
+    const detector = principal("system", "platform");
+    const cases: [Promise<unknown>, string][] = [
+      [handlers.reportIncident(admin, { ...leak, incidentId: long }), "INVALID_ID"],
+      [handlers.reportIncident(admin, { ...leak, incidentId: "inc 1" }), "INVALID_ID"],
+      [handlers.reportIncident(detector, { ...leak, institutionId: long }), "INVALID_ID"],
+      [handlers.reportIncident(admin, { ...leak, categoryCode: long }), "INVALID_ID"],
+      [handlers.reportIncident(admin, { ...leak, requestId: long }), "INVALID_REQUEST_ID"],
+      [handlers.reportIncident(admin, { ...leak, requestId: "r-1" }), "INVALID_REQUEST_ID"],
+      [handlers.markAuthorityNotified(admin, { incidentId: long, authority: "health", reference: "WJW-1" }), "INVALID_ID"],
+    ];
+    for (const [run, code] of cases) {
+      const error = await refusedWith(run);
+      expect([error.code, error.kind]).toEqual([code, "INVALID_ARGUMENT"]);
+      expect(error.message).not.toContain(long);
+    }
+    expect(await types()).toEqual(Array<string>(cases.length).fill("AccessRefused"));
+
+    await handlers.reportIncident(admin, leak);
+    const notified = [
+      await refusedWith(handlers.markAuthorityNotified(admin, { incidentId: "inc-1", authority: "health", reference: long })),
+      await refusedWith(handlers.markAuthorityNotified(admin, { incidentId: "inc-1", authority: "health", reference: "WJW-1", requestId: long })),
+    ];
+    expect(notified.map((error) => error.code)).toEqual(["INVALID_ID", "INVALID_REQUEST_ID"]);
+    expect((await types()).slice(cases.length)).toEqual(["IncidentReported", "AccessRefused", "AccessRefused"]);
+    expect(JSON.stringify((await store.readAll()).map((e) => [e.streamId, e.data, e.metadata]))).not.toContain(long);
+  });
+
   it("REP-07: the admin and the regulators of the institution's jurisdiction read the incident; others are refused and recorded", async () => {
     await recordFeedEntry(
       store,

@@ -1,10 +1,12 @@
-import { type Decider, type DomainEvent, DomainError, type EventStore, handleCommand, type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
+import { type Decider, type DomainEvent, DomainError, type EventStore, handleCommand, isRequestId, type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
 import { createAuditTrail, denialError, type Decision, type Principal } from "@ihp/platform";
+import { invalidRequestId } from "../domain/ids.js";
 
 /**
  * How the supervision handlers (adverse events, suspensions, ratings, complaints) run a decider: one append per
- * command, idempotent by request id, tenant recorded in metadata; a refusal (a decider's DomainError or a denied
- * role) writes nothing but its AccessRefused audit record (XC-01/XC-02) and is thrown.
+ * command, idempotent by request id (INVALID_REQUEST_ID unless it is one), tenant recorded in metadata; a refusal (a
+ * decider's DomainError or a denied role) writes nothing but its AccessRefused audit record (XC-01/XC-02) and is
+ * thrown.
  */
 export interface SupervisionRunner {
   readonly newId: () => string;
@@ -36,6 +38,7 @@ export function supervisionRunner(store: EventStore, clock: () => Date): Supervi
       if (!decision.allowed) await refuse(principal, action, resource, ruleId, denialError(decision) as DomainError);
     },
     async run(principal, action, target, command, requestId) {
+      if (requestId !== undefined && !isRequestId(requestId)) return refuse(principal, action, target.streamId, target.ruleId, invalidRequestId());
       const correlationId = requestId ?? newId();
       try {
         const result = await handleCommand(

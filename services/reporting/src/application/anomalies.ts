@@ -3,6 +3,7 @@ import { beijingDay, JurisdictionError, type WorkingDayCalendar } from "@ihp/jur
 import { authorize, createAuditTrail, denialError, type Logger, type MetricsRegistry, type Principal, scrapeGauge } from "@ihp/platform";
 import { type AnomalyCommand, anomalyDecider, anomalyDueDay, type AnomalyEvent, anomalyStreamId } from "../domain/anomalies/anomalyDecider.js";
 import { workingDayCalendarNotLoaded } from "../domain/anomalies/anomalyErrors.js";
+import { invalidId, invalidIdField, isReportingId } from "../domain/ids.js";
 import { institutionJurisdiction } from "./institutionJurisdiction.js";
 
 /**
@@ -56,6 +57,8 @@ export function anomalyHandlers(deps: AnomalyDeps) {
     async openCase(principal: Principal, input: OpenAnomalyInput): Promise<readonly StoredEvent[]> {
       const decision = authorize(principal, { roles: ["regulator", "system"] });
       if (!decision.allowed) return refuse(principal, "OpenAnomalyCase", input.caseId, denialError(decision) as DomainError);
+      const malformed = invalidIdField({ caseId: input.caseId, institutionId: input.institutionId }, { findingCode: input.findingCode, findingReference: input.findingReference });
+      if (malformed !== undefined) return refuse(principal, "OpenAnomalyCase", input.caseId, invalidId(malformed));
       if (principal.roles.includes("regulator") && principal.tenantId !== "national") {
         const jurisdiction = await institutionJurisdiction(store, input.institutionId);
         if (jurisdiction !== principal.tenantId) {
@@ -79,6 +82,7 @@ export function anomalyHandlers(deps: AnomalyDeps) {
     async closeCase(principal: Principal, caseId: string, note: string): Promise<readonly StoredEvent[]> {
       const decision = authorize(principal, { roles: ["institution_admin"] });
       if (!decision.allowed) return refuse(principal, "CloseAnomalyCase", caseId, denialError(decision) as DomainError);
+      if (!isReportingId(caseId)) return refuse(principal, "CloseAnomalyCase", caseId, invalidId("caseId"));
       const command: AnomalyCommand = { type: "CloseAnomalyCase", caseId, note, actingFor: principal.tenantId, now: clock().toISOString() };
       return run(principal, "CloseAnomalyCase", command, principal.tenantId);
     },

@@ -1,8 +1,9 @@
-import { DomainError, type EventStore, type StoredEvent, handleCommand, uuidv7 } from "@ihp/eventsourcing";
+import { DomainError, type EventStore, type StoredEvent, handleCommand, isRequestId, uuidv7 } from "@ihp/eventsourcing";
 import { authorize, createAuditTrail, denialError, type Logger, type Principal, type Role } from "@ihp/platform";
 import { type Authority, DEFAULT_INCIDENT_DEADLINES, type IncidentDeadlines, type OperatorClass } from "../domain/incidents/incidentDeadlines.js";
 import { type IncidentCommand, incidentDecider, type IncidentEvent, incidentStreamId } from "../domain/incidents/incidentDecider.js";
 import { incidentNotFound, incidentOtherInstitution } from "../domain/incidents/incidentErrors.js";
+import { invalidId, invalidIdField, invalidRequestId } from "../domain/ids.js";
 import { institutionJurisdiction } from "./institutionJurisdiction.js";
 
 /**
@@ -88,6 +89,7 @@ export function incidentHandlers(deps: IncidentDeps) {
   }
 
   async function run(principal: Principal, action: string, command: IncidentCommand, requestId?: string) {
+    if (requestId !== undefined && !isRequestId(requestId)) return refuse(principal, action, `incident/${command.incidentId}`, invalidRequestId());
     const now = clock();
     // A root command: it causes itself (the request id when the caller gave one).
     const correlationId = requestId ?? newId();
@@ -143,6 +145,8 @@ export function incidentHandlers(deps: IncidentDeps) {
       const decision = authorize(principal, { roles: REPORTERS, tenantId: detector ? undefined : input.institutionId });
       const resource = `incident/${input.incidentId}`;
       if (!decision.allowed) return refuse(principal, "ReportIncident", resource, denialError(decision) as DomainError);
+      const malformed = invalidIdField({ incidentId: input.incidentId, institutionId: input.institutionId }, { categoryCode: input.categoryCode });
+      if (malformed !== undefined) return refuse(principal, "ReportIncident", resource, invalidId(malformed));
       const command: IncidentCommand = {
         type: "ReportIncident",
         ...input,
@@ -157,6 +161,9 @@ export function incidentHandlers(deps: IncidentDeps) {
       // The tenant is the incident's, known only from its stream: the decider checks it.
       const decision = authorize(principal, { roles: NOTIFIERS });
       if (!decision.allowed) return refuse(principal, "MarkAuthorityNotified", `incident/${input.incidentId}`, denialError(decision) as DomainError);
+      // A blank reference is the decider's NOTIFICATION_REFERENCE_REQUIRED; it keeps the reference trimmed.
+      const malformed = invalidIdField({ incidentId: input.incidentId }, { reference: input.reference.trim() });
+      if (malformed !== undefined) return refuse(principal, "MarkAuthorityNotified", `incident/${input.incidentId}`, invalidId(malformed));
       const command: IncidentCommand = {
         type: "MarkAuthorityNotified",
         ...input,
