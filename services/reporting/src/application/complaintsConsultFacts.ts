@@ -1,5 +1,6 @@
 import type { EventStore } from "@ihp/eventsourcing";
 import type { FinishedConsultFacts } from "../domain/complaints/finishedConsult.js";
+import { isReportingId } from "../domain/ids.js";
 import { feedRecordOf } from "./feedQueries.js";
 
 /**
@@ -8,7 +9,7 @@ import { feedRecordOf } from "./feedQueries.js";
  * consumed: the caller gets CONSULT_NOT_FINISHED and may try again).
  */
 export async function consultFacts(store: EventStore, consultId: string): Promise<FinishedConsultFacts | undefined> {
-  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(consultId)) return undefined;
+  if (!isReportingId(consultId)) return undefined;
   let facts: FinishedConsultFacts | undefined;
   let finished = false;
   for (const event of await store.readStream(`reporting-consult-${consultId}`)) {

@@ -1,6 +1,7 @@
 import type { Decider, DomainError } from "@ihp/eventsourcing";
 import type { FeedJurisdiction } from "../feed/entries.js";
 import type { FeedEvent } from "../feed/feedDecider.js";
+import { isReportingId } from "../ids.js";
 import { MAX_TEXT_LENGTH, supervisionError } from "./supervisionErrors.js";
 import { supervisionFeedEvent } from "./supervisionEntries.js";
 
@@ -19,8 +20,6 @@ const SCOPES_OF: Record<AdverseEventKind, readonly ScopeKind[]> = {
   MEDICAL_SERVICE: ["CLINICIAN", "DEPARTMENT"],
   DRUG: ["DRUG"],
 };
-/** Ids, drug codes and department codes: letters, digits and . _ : - only (they end up in refusal texts and the feed). */
-const SCOPE_VALUE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The consult the report names, as the feed recorded its start (the patient and the institution it happened at). */
 export type ConsultFacts = { readonly patientId: string; readonly institutionId: string };
@@ -89,7 +88,7 @@ function report(command: ReportAdverseEvent, state: AdverseEventState): readonly
   if (!isOneOf(ADVERSE_EVENT_KINDS, kind) || !isOneOf(SEVERITIES, severity) || !isOneOf(SCOPE_KINDS, scopeKind)) {
     return supervisionError("ADVERSE_EVENT_INVALID");
   }
-  if (!SCOPES_OF[kind].includes(scopeKind) || !SCOPE_VALUE.test(scopeValue)) return supervisionError("ADVERSE_EVENT_INVALID");
+  if (!SCOPES_OF[kind].includes(scopeKind) || !isReportingId(scopeValue)) return supervisionError("ADVERSE_EVENT_INVALID");
   if (description === "" || description.length > MAX_TEXT_LENGTH) return supervisionError("ADVERSE_EVENT_INVALID");
   if (state.reported) return supervisionError("ADVERSE_EVENT_ALREADY_REPORTED");
   const consult = command.consult;
