@@ -128,7 +128,8 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
   const catalogue = await sampleCatalogue();
 
   // Each service, after the ones it calls: identity ← integration ← consult ← prescription; identity ← pharmacy;
-  // reporting (reads the bus; consult and prescription ask it for REP-06 suspensions) ← consult, prescription.
+  // identity ← reporting (reads the bus; asks identity for IDN-08 sessions; consult and prescription ask it for
+  // REP-06 suspensions) ← consult, prescription.
   // Stopped in reverse: gateway, pharmacy, prescription, consult, integration, reporting, identity, bus, telemetry.
   const services: readonly { name: ServiceName; start: () => Promise<{ grpcPort: number; stop(): Promise<unknown> }> }[] = [
     {
@@ -142,6 +143,8 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
           config: reportingConfigSchema.parse({
             ...common,
             SERVICE_NAME: "reporting",
+            // IDN-08: asked about a clinician's session before their adverse-event report.
+            IDENTITY_GRPC_ADDRESS: address("identity"),
             ...(options.workingDayCalendarFile === undefined ? {} : { WORKING_DAY_CALENDAR_FILE: options.workingDayCalendarFile }),
             ...(options.securityReport === undefined
               ? {}

@@ -89,7 +89,13 @@ describe("distributed mode on PostgreSQL event stores: two consult replicas on o
     procs = [
       runProcess("services/identity/src/main.ts", { ...common, ...readModels("identity_rm"), SERVICE_NAME: "identity", GRPC_PORT: String(identity) }),
       // Reporting's read models (the feed index, the supervision statistics) on PostgreSQL too.
-      runProcess("services/reporting/src/main.ts", { ...common, ...readModels("reporting_rm"), SERVICE_NAME: "reporting", GRPC_PORT: String(reporting) }),
+      runProcess("services/reporting/src/main.ts", {
+        ...common,
+        ...readModels("reporting_rm"),
+        SERVICE_NAME: "reporting",
+        GRPC_PORT: String(reporting),
+        IDENTITY_GRPC_ADDRESS: address(identity),
+      }),
       consult(consultA),
       runProcess("services/prescription/src/main.ts", {
         ...common,

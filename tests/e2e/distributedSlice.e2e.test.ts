@@ -138,8 +138,8 @@ describe("first slice end to end, distributed mode: separate processes, real NAT
       READ_MODEL_SCHEMA: schema,
     };
     identity = run("services/identity/src/main.ts", identityEnv);
-    reporting = run("services/reporting/src/main.ts", { ...common, SERVICE_NAME: "reporting", GRPC_PORT: String(reportingPort) });
     const identityAddress = `127.0.0.1:${identityPort}`;
+    reporting = run("services/reporting/src/main.ts", { ...common, SERVICE_NAME: "reporting", GRPC_PORT: String(reportingPort), IDENTITY_GRPC_ADDRESS: identityAddress });
     others = [
       run("services/consult/src/main.ts", { ...common, SERVICE_NAME: "consult", GRPC_PORT: String(consultPort), IDENTITY_GRPC_ADDRESS: identityAddress }),
       run("services/prescription/src/main.ts", {

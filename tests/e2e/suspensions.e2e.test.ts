@@ -10,6 +10,7 @@ import {
   type EmbeddedPlatform,
   type FlowActors,
   FlowError,
+  loginAs,
   must,
   prescribeForReview,
   runClinicalFlow,
@@ -209,4 +210,18 @@ describe("REP-06 suspensions and REP-04 feedback end to end, embedded mode, thro
     expect(adverse).toContain("SUSPENSION_LIFTED");
     expect(JSON.stringify(await readWholeFeed(url, regulator, `category sourceEventId occurredAt institutionId jurisdiction`))).not.toContain("canary");
   }, 90_000);
+
+  // Last: it signs the pharmacist in again, which ends the session of actors.pharmacistToken.
+  it("IDN-08: once the pharmacist signs in again, the old session's token reports no adverse event (SESSION_SUPERSEDED) and suspends nothing", async () => {
+    const old = actors.pharmacistToken;
+    const current = await loginAs(url, demo.staff.pharmacistLogin, demo.staff.password);
+    actors = { ...actors, pharmacistToken: current };
+    const suspensions = () => must<unknown[]>(url, `query ($id: ID!) { suspensions(institutionId: $id) { suspensionId } }`, { id: demo.institutionId }, admin, "suspensions");
+    const before = await suspensions();
+    expect((await refusal(reportSerious(old, "DRUG", "idn08-drug"))).code).toBe("SESSION_SUPERSEDED");
+    expect(await suspensions()).toEqual(before);
+    const report = await reportSerious(current, "DRUG", "idn08-drug");
+    expect(report.suspended).toBe(true);
+    await lift(report.suspensionId, "核查完毕，恢复使用。");
+  }, 60_000);
 });

@@ -7,6 +7,11 @@ import { z } from "zod";
  */
 export const reportingConfigSchema = serviceConfigSchema({
   /**
+   * IDN-08: host:port of identity, asked whether a clinician filing an adverse-event report is in their current login
+   * session (ClinicalAccessService.CheckSession). Until it answers, clinicians' reports are refused.
+   */
+  IDENTITY_GRPC_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, "expected host:port").default("127.0.0.1:50051"),
+  /**
    * Deliveries of one source event (identity, consult, prescription, pharmacy) before its feed consumer gives up and
    * alerts (a licence change whose registration never arrives, a staff record the store cannot take). With the bus's default backoff (1 s doubling to 30 s) 20 deliveries span ~8 min.
    */

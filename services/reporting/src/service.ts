@@ -46,6 +46,7 @@ import { feedEntryMessage } from "./adapters/feedPublisher.js";
 import { adverseEventServer } from "./adapters/adverseEventServer.js";
 import { anomalyServer } from "./adapters/anomalyServer.js";
 import { complaintServer } from "./adapters/complaintServer.js";
+import { identitySessions } from "./adapters/identitySessions.js";
 import { incidentServer } from "./adapters/incidentServer.js";
 import { regulatorFeedServer } from "./adapters/regulatorFeedServer.js";
 import { registerRegulatorDelivery, type RegulatorDeliveryHandle } from "./adapters/delivery/deliveryLifecycle.js";
@@ -60,6 +61,7 @@ import { loadDeliverySettings } from "./adapters/delivery/deliveryConfigFile.js"
 import { complaintHandlers } from "./application/complaints.js";
 import { incidentHandlers } from "./application/incidents.js";
 import { auditRefusalRecorder, type RefusalRecorder } from "./application/refusals.js";
+import type { SessionCheck } from "./application/sessionCheck.js";
 import type { ReportingConfig } from "./config.js";
 
 export interface ReportingServiceOptions {
@@ -79,6 +81,8 @@ export interface ReportingServiceOptions {
   readonly refusals?: RefusalRecorder;
   /** XC-07: the services the security report reads, when only known once they run (embedded). Default: SECURITY_REPORT_SOURCES. */
   readonly securityReportSources?: readonly AuditSourceAddress[];
+  /** IDN-08: clinicians' sessions, asked before their adverse-event reports. Default: identity at IDENTITY_GRPC_ADDRESS. */
+  readonly sessions?: SessionCheck;
 }
 
 export interface ReportingService extends Omit<RegulatorDeliveryHandle, "regulatorHttpPort" | "grpcService"> {
@@ -279,6 +283,17 @@ export async function startReportingService(options: ReportingServiceOptions): P
     .filter((source) => source.service !== config.SERVICE_NAME)
     .map((source) => grpcAuditSource({ source, token: () => securityTokens.token(), caFile: config.GRPC_TLS_CA_FILE }));
   registerDailyExports(lifecycle, config, { store: () => need(store, "event store"), clock, logger, testAccounts, securitySources });
+  // IDN-08: identity, under reporting's own `system` token; the channel connects on the first clinician's report.
+  let sessions = options.sessions;
+  let identityClient: ReturnType<typeof identitySessions> | undefined;
+  lifecycle.register("identity-client", {
+    start: () => {
+      if (sessions !== undefined) return;
+      const tokens = serviceTokenSource(config);
+      sessions = identityClient = identitySessions({ address: config.IDENTITY_GRPC_ADDRESS, caFile: config.GRPC_TLS_CA_FILE, serviceToken: () => tokens.token() });
+    },
+    stop: () => identityClient?.close(),
+  });
   // REP-04: delivery to the regulators of REGULATOR_DELIVERY_FILE, with the ack ledger in this log.
   const delivery = registerRegulatorDelivery(lifecycle, { config, store: () => need(store, "event store"), verifier, clock, logger, registry: options.metrics?.registry, calendar });
   lifecycle.register("grpc", {
@@ -290,7 +305,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
       const implementation = regulatorFeedServer(feed);
       const incidents = incidentServer(handlers, incidentHandlers({ store: feedStore, clock, logger }));
       const anomalies = anomalyServer(handlers, anomalyHandlers({ store: feedStore, clock, logger, calendar }));
-      const adverseEvents = adverseEventServer(handlers, adverseEventHandlers({ store: feedStore, clock }));
+      const adverseEvents = adverseEventServer(handlers, adverseEventHandlers({ store: feedStore, clock, sessions: need(sessions, "identity client") }));
       const feedback = complaintServer(handlers, complaintHandlers({ store: feedStore, clock, calendar }));
       const statisticsApi = statisticsServer(handlers, statisticsHandlers({ store: feedStore, readModels: need(readModels, "statistics read model"), clock }));
       // ihp.audit.v1.AuditService, as the service host serves it for every other service: reporting's refusals are

@@ -40,7 +40,8 @@ export function adverseEventServer(grpc: GrpcHandlers, adverseEvents: Handlers):
     reportAdverseEvent: grpc.unary<ReportAdverseEventRequest, ReportAdverseEventResponse>(async (message, call) => {
       const { kind, severity, scopeKind, consultId, requestId, ...request } = message;
       // An unset or unknown value is "", which the domain refuses (ADVERSE_EVENT_INVALID) like any name it does not know.
-      const outcome = await adverseEvents.report(call.principal, {
+      // The caller's own token goes along: identity checks a clinician's session on it (IDN-08).
+      const outcome = await adverseEvents.report({ principal: call.principal, token: call.token, deadline: call.deadline }, {
         ...request,
         kind: enumName("ADVERSE_EVENT_KIND_", kind) ?? "",
         severity: enumName("ADVERSE_EVENT_SEVERITY_", severity) ?? "",

@@ -1,5 +1,5 @@
 import { type EventStore, fold, type StoredEvent } from "@ihp/eventsourcing";
-import { authorize, type Principal, type Role } from "@ihp/platform";
+import { authorize, isRefusal, type Principal, type Role } from "@ihp/platform";
 import { type AdverseEventReported, adverseEventDecider, adverseEventStreamId, type ReportAdverseEvent } from "../domain/adverseEvents/adverseEventDecider.js";
 import {
   activeSuspensions,
@@ -13,11 +13,13 @@ import { supervisionError } from "../domain/adverseEvents/supervisionErrors.js";
 import { consultFacts } from "./complaintsConsultFacts.js";
 import { supervisionRunner } from "./adverseEventsRunner.js";
 import { institutionJurisdiction } from "./institutionJurisdiction.js";
+import { type Caller, CLINICIAN_ROLES, type SessionCheck } from "./sessionCheck.js";
 
 /**
  * REP-06. Staff of the institution (and the patient, of their own consult) report; a SERIOUS report suspends its
- * scope before the call returns, so every later CheckSuspensions of consult or prescription refuses. The institution's
- * admin lifts a suspension with a reason. CheckSuspensions is for the enforcing services' `system` credentials.
+ * scope before the call returns, so every later CheckSuspensions of consult or prescription refuses. A clinician
+ * reports in their current login session, as identity answers (IDN-08). The institution's admin lifts a suspension
+ * with a reason. CheckSuspensions is for the enforcing services' `system` credentials.
  */
 const STAFF: readonly Role[] = ["physician", "nurse", "pharmacist", "institution_admin"];
 const RULE = "REP-06";
@@ -33,9 +35,20 @@ export interface ReportOutcome {
   readonly suspensionId: string | undefined;
 }
 
-export function adverseEventHandlers(deps: { readonly store: EventStore; readonly clock: () => Date }) {
+export function adverseEventHandlers(deps: { readonly store: EventStore; readonly clock: () => Date; readonly sessions: SessionCheck }) {
   const { store, clock } = deps;
   const runner = supervisionRunner(store, clock);
+
+  /** IDN-08: identity's refusal is recorded here too and passed on unchanged; identity not answering is no refusal. */
+  async function requireCurrentSession(caller: Caller, action: string, resource: string): Promise<void> {
+    if (!caller.principal.roles.some((role) => CLINICIAN_ROLES.includes(role))) return;
+    try {
+      await deps.sessions.checkSession(caller);
+    } catch (error) {
+      if (isRefusal(error)) await runner.refuse(caller.principal, action, resource, error.ruleId ?? RULE, error);
+      throw error;
+    }
+  }
 
   async function suspensionsOf(institutionId: string): Promise<readonly SuspensionRecord[]> {
     const history = await store.readStream(suspensionStreamId(institutionId));
@@ -43,13 +56,15 @@ export function adverseEventHandlers(deps: { readonly store: EventStore; readonl
   }
 
   return {
-    async report(principal: Principal, input: ReportAdverseEventInput): Promise<ReportOutcome> {
+    async report(caller: Caller, input: ReportAdverseEventInput): Promise<ReportOutcome> {
+      const { principal } = caller;
       const resource = `adverse-event/${input.adverseEventId}`;
       const isPatient = principal.roles.includes("patient");
       // Staff for their own institution; a patient for the institution of their consult (the decider checks it).
       const decision = authorize(principal, isPatient ? { roles: ["patient"] } : { roles: STAFF, tenantId: input.institutionId });
       await runner.allow(principal, "ReportAdverseEvent", resource, RULE, decision);
       if (!/^[A-Za-z0-9._:-]{8,128}$/.test(input.adverseEventId)) return runner.refuse(principal, "ReportAdverseEvent", resource, RULE, supervisionError("ADVERSE_EVENT_INVALID"));
+      await requireCurrentSession(caller, "ReportAdverseEvent", resource);
       const { requestId, ...stated } = input;
       const command: ReportAdverseEvent = {
         type: "ReportAdverseEvent",

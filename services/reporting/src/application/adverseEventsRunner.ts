@@ -1,5 +1,5 @@
 import { type Decider, type DomainEvent, DomainError, type EventStore, handleCommand, isRequestId, type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
-import { createAuditTrail, denialError, type Decision, type Principal } from "@ihp/platform";
+import { createAuditTrail, denialError, type Decision, type Principal, type RemoteError } from "@ihp/platform";
 import { invalidRequestId } from "../domain/ids.js";
 
 /**
@@ -17,7 +17,8 @@ export interface SupervisionRunner {
     command: C,
     requestId?: string,
   ): Promise<{ readonly events: readonly StoredEvent[]; readonly repeated: boolean }>;
-  refuse(principal: Principal, action: string, resource: string, ruleId: string, error: DomainError): Promise<never>;
+  /** Records the refusal (ours, or another service's passed on) and throws it. */
+  refuse(principal: Principal, action: string, resource: string, ruleId: string, error: DomainError | RemoteError): Promise<never>;
   /** Refuses a denied authorization decision; returns when allowed. */
   allow(principal: Principal, action: string, resource: string, ruleId: string, decision: Decision): Promise<void>;
 }
@@ -26,7 +27,7 @@ export function supervisionRunner(store: EventStore, clock: () => Date): Supervi
   const newId = (): string => uuidv7(clock().getTime());
   const trail = createAuditTrail({ store, context: "reporting", clock, newId });
 
-  async function refuse(principal: Principal, action: string, resource: string, ruleId: string, error: DomainError): Promise<never> {
+  async function refuse(principal: Principal, action: string, resource: string, ruleId: string, error: DomainError | RemoteError): Promise<never> {
     await trail.refused({ principal, action, reason: error.code, resource, ruleId, correlationId: newId(), trace: {} });
     throw error;
   }
