@@ -123,6 +123,7 @@ describe("regulator feed over an in-process bus", () => {
     expect(outcomes.map((outcome) => [outcome.name, outcome.outcome])).toEqual([
       ["grpc", "stopped"],
       ["regulator-delivery", "stopped"],
+      ["identity-client", "stopped"],
       ["daily-exports", "stopped"],
       ["incident-deadlines", "stopped"],
       ["statistics-consult-consumer", "stopped"],

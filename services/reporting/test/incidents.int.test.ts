@@ -85,6 +85,13 @@ describe("REP-07 incident handling over the store", () => {
     ]);
   });
 
+  it("REP-07: an authority's reference may be its document number as written, in Chinese", async () => {
+    await handlers.reportIncident(admin, leak);
+    await handlers.markAuthorityNotified(admin, { incidentId: "inc-1", authority: "health", reference: "京卫应急〔2026〕3号" });
+    const events = await store.readAll();
+    expect(JSON.stringify(events.at(-1)?.data)).toContain("京卫应急〔2026〕3号");
+  });
+
   it("REP-07: a malformed or oversized id, category code or reference is INVALID_ID, a malformed request id INVALID_REQUEST_ID; nothing but the audit record is written", async () => {
     const long = "x".repeat(6_000);
     const detector = principal("system", "platform");
@@ -107,10 +114,11 @@ describe("REP-07 incident handling over the store", () => {
     await handlers.reportIncident(admin, leak);
     const notified = [
       await refusedWith(handlers.markAuthorityNotified(admin, { incidentId: "inc-1", authority: "health", reference: long })),
+      await refusedWith(handlers.markAuthorityNotified(admin, { incidentId: "inc-1", authority: "health", reference: "WJW-1\u0000" })),
       await refusedWith(handlers.markAuthorityNotified(admin, { incidentId: "inc-1", authority: "health", reference: "WJW-1", requestId: long })),
     ];
-    expect(notified.map((error) => error.code)).toEqual(["INVALID_ID", "INVALID_REQUEST_ID"]);
-    expect((await types()).slice(cases.length)).toEqual(["IncidentReported", "AccessRefused", "AccessRefused"]);
+    expect(notified.map((error) => error.code)).toEqual(["INVALID_ID", "INVALID_ID", "INVALID_REQUEST_ID"]);
+    expect((await types()).slice(cases.length)).toEqual(["IncidentReported", "AccessRefused", "AccessRefused", "AccessRefused"]);
     expect(JSON.stringify((await store.readAll()).map((e) => [e.streamId, e.data, e.metadata]))).not.toContain(long);
   });
 

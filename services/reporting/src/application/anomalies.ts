@@ -57,7 +57,7 @@ export function anomalyHandlers(deps: AnomalyDeps) {
     async openCase(principal: Principal, input: OpenAnomalyInput): Promise<readonly StoredEvent[]> {
       const decision = authorize(principal, { roles: ["regulator", "system"] });
       if (!decision.allowed) return refuse(principal, "OpenAnomalyCase", input.caseId, denialError(decision) as DomainError);
-      const malformed = invalidIdField({ caseId: input.caseId, institutionId: input.institutionId }, { findingCode: input.findingCode, findingReference: input.findingReference });
+      const malformed = invalidIdField({ caseId: input.caseId, institutionId: input.institutionId }, { findingCode: input.findingCode }, { findingReference: input.findingReference });
       if (malformed !== undefined) return refuse(principal, "OpenAnomalyCase", input.caseId, invalidId(malformed));
       if (principal.roles.includes("regulator") && principal.tenantId !== "national") {
         const jurisdiction = await institutionJurisdiction(store, input.institutionId);

@@ -162,7 +162,7 @@ export function incidentHandlers(deps: IncidentDeps) {
       const decision = authorize(principal, { roles: NOTIFIERS });
       if (!decision.allowed) return refuse(principal, "MarkAuthorityNotified", `incident/${input.incidentId}`, denialError(decision) as DomainError);
       // A blank reference is the decider's NOTIFICATION_REFERENCE_REQUIRED; it keeps the reference trimmed.
-      const malformed = invalidIdField({ incidentId: input.incidentId }, { reference: input.reference.trim() });
+      const malformed = invalidIdField({ incidentId: input.incidentId }, {}, { reference: input.reference.trim() });
       if (malformed !== undefined) return refuse(principal, "MarkAuthorityNotified", `incident/${input.incidentId}`, invalidId(malformed));
       const command: IncidentCommand = {
         type: "MarkAuthorityNotified",
