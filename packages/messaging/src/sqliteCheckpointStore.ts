@@ -1,5 +1,6 @@
 import { START, type LogPosition } from "@ihp/eventsourcing";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { openSqliteFile } from "@ihp/eventsourcing/sqlite";
 import type { CheckpointStore } from "./checkpointStore.js";
 import { promised } from "./promised.js";
 
@@ -24,10 +25,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   private constructor(options: SqliteCheckpointStoreOptions) {
-    this.db = new Database(options.path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 10000");
+    this.db = openSqliteFile(options.path, { synchronous: "NORMAL", busyTimeoutMs: 10_000 });
     this.db.exec("CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position TEXT NOT NULL) WITHOUT ROWID");
     this.loadStatement = this.db.prepare("SELECT position FROM checkpoints WHERE name = ?");
     this.saveStatement = this.db.prepare(

@@ -1,4 +1,5 @@
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { openSqliteFile } from "@ihp/eventsourcing/sqlite";
 import type { ProcessedLog } from "./idempotentHandler.js";
 import { promised } from "./promised.js";
 
@@ -25,10 +26,7 @@ export class SqliteProcessedLog implements ProcessedLog {
 
   private constructor(options: SqliteProcessedLogOptions) {
     this.clock = options.clock ?? (() => new Date());
-    this.db = new Database(options.path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = FULL");
-    this.db.pragma("busy_timeout = 10000");
+    this.db = openSqliteFile(options.path, { synchronous: "FULL", busyTimeoutMs: 10_000 });
     this.db.exec(`CREATE TABLE IF NOT EXISTS processed_messages (
       consumer TEXT NOT NULL,
       message_id TEXT NOT NULL,

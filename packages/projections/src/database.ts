@@ -1,4 +1,5 @@
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { openSqliteFile } from "@ihp/eventsourcing/sqlite";
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from "kysely";
 import pg from "pg";
 
@@ -9,10 +10,8 @@ import pg from "pg";
  * fsync per batch would slow every write of the service. destroy() closes it.
  */
 export function openSqliteReadModels<DB>(path: string): Kysely<DB> {
-  const database = new Database(path);
+  const database = openSqliteFile(path, { synchronous: "NORMAL", busyTimeoutMs: 5_000 });
   try {
-    database.pragma("journal_mode = WAL");
-    database.pragma("synchronous = NORMAL");
     database.pragma("foreign_keys = ON");
   } catch (error) {
     database.close();

@@ -1,4 +1,5 @@
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { openSqliteFile } from "./openSqlite.js";
 
 import { DuplicateEventIdError, WrongExpectedRevisionError } from "../errors.js";
 import type { ExpectedRevision } from "../eventStore.js";
@@ -49,10 +50,7 @@ const REVISION_CACHE_SIZE = 100_000;
 
 /** Opens the event file for writing: WAL, synchronous=FULL, the schema. */
 export function openForWriting(path: string): Database.Database {
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
-  db.pragma("busy_timeout = 10000");
+  const db = openSqliteFile(path, { synchronous: "FULL", busyTimeoutMs: 10_000 });
   db.exec(SCHEMA_SQL);
   return db;
 }

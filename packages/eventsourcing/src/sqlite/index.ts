@@ -2,3 +2,5 @@
 export { SqliteEventStore } from "./sqliteEventStore.js";
 export type { SqliteEventStoreOptions } from "./sqliteEventStore.js";
 export { verifyFile } from "./verifyFile.js";
+export { openSqliteFile, PAGE_CACHE_KIB } from "./openSqlite.js";
+export type { SqliteFileOptions } from "./openSqlite.js";

@@ -1,4 +1,4 @@
-import Database from "better-sqlite3";
+import { openSqliteFile } from "@ihp/eventsourcing/sqlite";
 import type { WrappedKey } from "../custody.js";
 import type { DataKeyRef, DataKeyStore, StoredDataKey } from "../store.js";
 
@@ -12,11 +12,8 @@ import type { DataKeyRef, DataKeyStore, StoredDataKey } from "../store.js";
  * A destroy then checkpoints and truncates the WAL, so its older frames do not keep the destroyed key either.
  */
 export function openSqliteDataKeyStore(path: string): DataKeyStore {
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
+  const db = openSqliteFile(path, { synchronous: "FULL", busyTimeoutMs: 5_000 });
   db.pragma("secure_delete = ON");
-  db.pragma("busy_timeout = 5000");
   db.exec(`CREATE TABLE IF NOT EXISTS keyring_data_keys (
     subject TEXT NOT NULL,
     retention_class TEXT NOT NULL,
