@@ -136,6 +136,10 @@ describe("workload policy checkers (issue 14 item 2)", () => {
     expect(keyMaterialViolations(keyed, [keyed, nats], new Set())).toContain("Deployment/consult consult: BUS_TRANSIT_KEY_FILE not set (the default is on the root filesystem)");
     const natsWithFile = parse(`{ apiVersion: v1, kind: ConfigMap, metadata: { name: ihp-common }, data: { AUTH_MODE: oidc, CHECKPOINT_KEY_DIR: /data/keys, NATS_URL: "nats://nats:4222", BUS_TRANSIT_KEY_FILE: /etc/transit/keys.json } }`);
     expect(keyMaterialViolations(keyed, [keyed, natsWithFile], new Set())).toContain("Deployment/consult consult: bus transit keys at /etc/transit/keys.json on the container's filesystem");
+    // REC-10: records' e-seal private keys go where RECORDS_SEAL_KEY_DIR says, on a claim, never by default into DATA_DIR.
+    const records = parse(JSON.stringify(keyed).replaceAll("consult", "records"));
+    const recordsKeyed = [records, oidc, parse(`{ apiVersion: v1, kind: PersistentVolumeClaim, metadata: { name: records-keys }, spec: { accessModes: [ReadWriteMany] } }`)];
+    expect(keyMaterialViolations(records, recordsKeyed, new Set())).toContain("Deployment/records records: RECORDS_SEAL_KEY_DIR not set (the default is in DATA_DIR, with the data)");
   });
 
   it("reports a service with several replicas that would keep SQLite state on the shared DATA_DIR claim (no READ_MODEL_URL or READ_MODEL_SCHEMA)", () => {

@@ -121,7 +121,9 @@ export interface KeyPath {
  * Where a platform container (one with APP) keeps key material, from its variables and the code's defaults:
  * BUS_TRANSIT_KEY_FILE with NATS_URL (the gateway too), CHECKPOINT_KEY_DIR (required: its default is under $HOME, on the read-only root filesystem), the key ring's master
  * key and wrapped data keys (`<DATA_DIR>/<context>-data-keys.sqlite`) for a service that seals, identity's key folder
- * and practitioner PII key, and the builtin issuer's key (`<DATA_DIR>/auth`) when AUTH_MODE is builtin.
+ * and practitioner PII key, records' e-seal keys (RECORDS_SEAL_KEY_DIR, required: its default is in DATA_DIR, which a
+ * copy of the data carries), and the builtin issuer's key (`<DATA_DIR>/auth`) when AUTH_MODE is builtin. `missing`
+ * names each required variable that is not set, with where its default would put the key.
  */
 export function keyPaths(env: Record<string, string>, seals: boolean): { paths: KeyPath[]; missing: string[] } {
   const app = env["APP"] ?? "";
@@ -129,9 +131,9 @@ export function keyPaths(env: Record<string, string>, seals: boolean): { paths: 
   const context = env["SERVICE_NAME"] ?? "";
   const paths: KeyPath[] = [];
   const missing: string[] = [];
-  const required = (variable: string, what: string): void => {
+  const required = (variable: string, what: string, defaultAt = "on the root filesystem"): void => {
     const value = env[variable];
-    if (value === undefined) missing.push(variable);
+    if (value === undefined) missing.push(`${variable} not set (the default is ${defaultAt})`);
     else paths.push({ path: value, what });
   };
   if ((env["AUTH_MODE"] ?? "builtin") === "builtin") paths.push({ path: posix.join(dataDir, "auth"), what: "builtin issuer key" });
@@ -147,6 +149,7 @@ export function keyPaths(env: Record<string, string>, seals: boolean): { paths: 
     paths.push({ path: posix.join(dataDir, "identity-keys"), what: "identity key folder" });
     paths.push({ path: env["PRACTITIONER_PII_KEY_FILE"] ?? posix.join(dataDir, "practitioner-pii.key"), what: "practitioner PII key" });
   }
+  if (context === "records") required("RECORDS_SEAL_KEY_DIR", "records e-seal keys", "in DATA_DIR, with the data");
   return { paths, missing };
 }
 
@@ -166,7 +169,7 @@ export function keyMaterialViolations(object: K8sObject, all: readonly K8sObject
     if (env["APP"] === undefined) continue;
     const at = `${where(object)} ${container.name}`;
     const { paths, missing } = keyPaths(env, sealing.has(env["SERVICE_NAME"] ?? ""));
-    for (const variable of missing) found.push(`${at}: ${variable} not set (the default is on the root filesystem)`);
+    for (const reason of missing) found.push(`${at}: ${reason}`);
     for (const { path, what } of paths) {
       const absolute = posix.resolve("/", path);
       const mount = (container.volumeMounts ?? [])

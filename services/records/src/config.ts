@@ -33,6 +33,13 @@ export const recordsConfigSchema = serviceConfigSchema({
    * DATA_DIR=:memory:); an S3-compatible bucket instead when RECORDS_S3_BUCKET is set.
    */
   RECORDS_BLOB_DIR: z.string().min(1).optional(),
+  /**
+   * REC-10: the folder of the institutions' e-seal private keys (one PKCS #8 file each, 0600). Default
+   * `<DATA_DIR>/records-seal` (the embedded mode); the manifests put it on the key claim, outside DATA_DIR, like the
+   * other keys. Moving it means moving the files: a key not found is made anew, and copies sealed with the old one
+   * no longer verify (UNKNOWN_SEAL_KEY).
+   */
+  RECORDS_SEAL_KEY_DIR: z.string().min(1).optional(),
   RECORDS_S3_BUCKET: z.string().min(3).optional(),
   /** e.g. http://minio:9000; unset: AWS itself. */
   RECORDS_S3_ENDPOINT: z.url().optional(),

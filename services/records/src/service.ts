@@ -54,7 +54,7 @@ export interface RecordsServiceOptions {
    * when RECORDS_S3_BUCKET is set, else a folder under DATA_DIR. The owner of a given store closes it.
    */
   readonly blobs?: BlobStore | undefined;
-  /** REC-10: the institutions' e-seal keys for copies. Default: PEM files under DATA_DIR/records-seal. */
+  /** REC-10: the institutions' e-seal keys for copies. Default: PEM files under RECORDS_SEAL_KEY_DIR (DATA_DIR/records-seal). */
   readonly sealKeys?: SealKeys | undefined;
 }
 
@@ -108,7 +108,7 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
     return vault;
   };
   const tsa = options.tsa ?? (await tsaFromConfig(config, clock));
-  const sealKeys = options.sealKeys ?? createSealKeys({ dir: join(config.DATA_DIR, "records-seal") });
+  const sealKeys = options.sealKeys ?? createSealKeys({ dir: config.RECORDS_SEAL_KEY_DIR ?? join(config.DATA_DIR, "records-seal") });
   const rendering = { oidRoot: config.RECORDS_OID_ROOT };
   const settings = { editWindowHours: config.RECORDS_EDIT_WINDOW_HOURS, maxTsaSkewSeconds: config.RECORDS_MAX_TSA_SKEW_SECONDS };
   try {

@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, verify } from "node:crypto";
+import { readdir } from "node:fs/promises";
 import { AccessOutcome, CopyRequestStatus, type Record as RecordMessage, type VerifyRecordCopyRequest } from "@ihp/contracts/records";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -112,6 +113,9 @@ describe("copies (REC-10)", () => {
     expect(published.keyId).toBe(issued.seal!.keyId);
     expect(verify("sha256", Buffer.from(hash, "hex"), createPublicKey(published.publicKey), Buffer.from(issued.seal!.value, "base64"))).toBe(true);
     await expect(h.copies.getInstitutionSeal({ institutionId: "hosp-never" }, {})).rejects.toMatchObject({ code: "INSTITUTION_SEAL_NOT_FOUND" });
+    // The private key is where RECORDS_SEAL_KEY_DIR says (the manifests' key claim), not in DATA_DIR.
+    expect(await readdir(h.sealKeyDir)).toEqual(["hosp-1.pem"]);
+    expect(await readdir(h.dataDir)).not.toContain("records-seal");
 
     // Issuance is logged on the record: the officer's read for the copy (purpose COPY).
     expect(await accessLog(record.recordId)).toContainEqual(expect.objectContaining({ accessorId: "officer-1", accessorRole: "records_officer", purpose: "COPY", outcome: AccessOutcome.ACCESS_OUTCOME_ALLOWED }));

@@ -25,6 +25,8 @@ import { completedConsult, consultDouble, identityDouble, sessionOf } from "./se
 
 export interface CopiesHarness {
   readonly dataDir: string;
+  /** RECORDS_SEAL_KEY_DIR: the institutions' e-seal keys, outside DATA_DIR as on the manifests' key claim. */
+  readonly sealKeyDir: string;
   readonly records: OwnedServiceClient<typeof RecordsServiceService>;
   readonly exports: OwnedServiceClient<typeof RecordExportServiceService>;
   readonly copies: OwnedServiceClient<typeof RecordCopyServiceService>;
@@ -63,7 +65,8 @@ export async function startCopiesHarness(): Promise<CopiesHarness> {
   const bus = new InProcessBus();
   const tsa = await InProcessTsa.open({ folder: join(dataDir, "tsa"), now });
   const sources = new Map<string, ConsultSource>();
-  const config = loadConfig(recordsConfigSchema, { SERVICE_NAME: "records", DATA_DIR: dataDir, GRPC_PORT: "0", SHUTDOWN_GRACE_MS: "500" });
+  const sealKeyDir = await mkdtemp(join(tmpdir(), "records-seal-keys-"));
+  const config = loadConfig(recordsConfigSchema, { SERVICE_NAME: "records", DATA_DIR: dataDir, GRPC_PORT: "0", SHUTDOWN_GRACE_MS: "500", RECORDS_SEAL_KEY_DIR: sealKeyDir });
   const service: RecordsService = await startRecordsService({
     config,
     bus,
@@ -88,6 +91,7 @@ export async function startCopiesHarness(): Promise<CopiesHarness> {
     issuer.issue({ subject, roles, tenantId, kind, ...(kind === "human" ? { sessionId: sessionOf(subject) } : {}) });
   return {
     dataDir,
+    sealKeyDir,
     ...clients,
     token,
     async signedRecord(consultId, over = {}) {
@@ -110,6 +114,7 @@ export async function startCopiesHarness(): Promise<CopiesHarness> {
       await service.stop();
       await bus.close();
       await rm(dataDir, { recursive: true, force: true });
+      await rm(sealKeyDir, { recursive: true, force: true });
     },
   };
 }

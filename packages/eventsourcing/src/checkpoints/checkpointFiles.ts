@@ -1,30 +1,18 @@
-import { randomBytes } from "node:crypto";
-import { link, mkdir, open, readFile, unlink, writeFile } from "node:fs/promises";
+import { mkdir, open, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
+import { readIfExists, readOrCreateKeyFile } from "../keyFile.js";
 import { CheckpointSigner, type LogCheckpoint } from "./logCheckpoint.js";
 
 /**
- * Opens the service's checkpoint key (PKCS#8 PEM), creating it on first use with mode 0600 in a 0700 folder. The new
- * file is written privately and hard-linked into place, so a reader never sees half a key and two processes racing
- * to create it end up with the same one. The public key is written beside it (`<file>.pub`, hex) for verifiers.
+ * Opens the service's checkpoint key (PKCS#8 PEM), creating it on first use with mode 0600 in a 0700 folder
+ * (`readOrCreateKeyFile`: a reader never sees half a key, and two processes racing to create it end up with the same
+ * one). The public key is written beside it (`<file>.pub`, hex) for verifiers.
  */
 export async function openCheckpointSigner(keyFile: string): Promise<CheckpointSigner> {
   const existing = await readIfExists(keyFile);
   if (existing !== undefined) return CheckpointSigner.fromPem(existing);
-  await mkdir(dirname(keyFile), { recursive: true, mode: 0o700 });
-  const created = CheckpointSigner.generate();
-  const temporary = `${keyFile}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  await writeFile(temporary, created.toPem(), { flag: "wx", mode: 0o600 });
-  let signer = created;
-  try {
-    await link(temporary, keyFile);
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== "EEXIST") throw error;
-    signer = CheckpointSigner.fromPem((await readIfExists(keyFile)) ?? "");
-  } finally {
-    await unlink(temporary);
-  }
+  const signer = CheckpointSigner.fromPem(await readOrCreateKeyFile(keyFile, () => CheckpointSigner.generate().toPem()));
   await writeFile(`${keyFile}.pub`, `${signer.publicKey}\n`, { mode: 0o644 });
   return signer;
 }
@@ -81,13 +69,4 @@ export async function readCheckpoints(file: string): Promise<unknown[]> {
     }
   }
   return values;
-}
-
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as { code?: unknown }).code === "ENOENT") return undefined;
-    throw error;
-  }
 }

@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { readOrCreateKeyFile } from "@ihp/eventsourcing";
 import { isSafeId } from "./ids.js";
 
 // The institution's e-seal for copies (REC-10). Identity keeps clinicians' signing keys and certificates but holds no
@@ -46,6 +47,11 @@ export const sha256Hex = (content: string): string => createHash("sha256").updat
 
 const keyIdOf = (publicKey: KeyObject): string => createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex").slice(0, 16);
 
+const absent = (error: unknown): undefined => {
+  if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  return undefined;
+};
+
 /** Seal keys in a folder (one PEM per institution), or in memory when `dir` is undefined (tests). */
 export function createSealKeys(options: { readonly dir: string | undefined }): SealKeys {
   const memory = new Map<string, KeyObject>();
@@ -59,23 +65,10 @@ export function createSealKeys(options: { readonly dir: string | undefined }): S
       return privateKey;
     }
     const file = join(options.dir, `${institutionId}.pem`);
-    let pem: string | undefined;
-    try {
-      pem = await readFile(file, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
-    if (pem === undefined) {
-      if (!create) return undefined;
-      await mkdir(options.dir, { recursive: true, mode: 0o700 });
-      const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-      try {
-        await writeFile(file, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600, flag: "wx" });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      }
-      pem = await readFile(file, "utf8");
-    }
+    // Replicas share the folder: the key appears whole or not at all, and racing replicas end with one key.
+    const newKey = (): string => generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const pem = create ? await readOrCreateKeyFile(file, newKey) : await readFile(file, "utf8").catch(absent);
+    if (pem === undefined) return undefined;
     const key = createPrivateKey(pem);
     memory.set(institutionId, key);
     return key;
