@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadAll } from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { keyMaterialViolations, metricsViolations, probeTlsViolations, quantity, sharedSqliteViolations, workloadViolations } from "./policy.js";
+import { keyMaterialViolations, metricsViolations, probeTlsViolations, quantity, replicaIdViolations, sharedSqliteViolations, workloadViolations } from "./policy.js";
 import { CAN_RENDER, K8S_ROOT, type K8sObject, KUSTOMIZATIONS, PLATFORM_SERVICES, renderKustomization } from "./policyRender.js";
 
 // Issue 14 item 2 over what `kubectl kustomize` renders, base and overlays: probes, resources, topology spread, no key
@@ -23,6 +23,14 @@ const SEALING = new Set(
  * checkpoints (the service host opens them for every service it hosts, reporting opens its own) or wrapped data keys
  * (it seals).
  */
+// Services on the service host, which signs checkpoints of the log and keeps a local copy of them in DATA_DIR.
+const ANCHORING = new Set(
+  readdirSync(join(root, "services")).filter((name) => {
+    const file = join(root, "services", name, "src/service.ts");
+    return existsSync(file) && /\bstartServiceHost\b/.test(readFileSync(file, "utf8"));
+  }),
+);
+
 const SQLITE_STATE = new Set(
   readdirSync(join(root, "services")).filter((name) => {
     const file = join(root, "services", name, "src/service.ts");
@@ -169,6 +177,17 @@ describe("workload policy checkers (issue 14 item 2)", () => {
     expect(sharedSqliteViolations(keyed, {}, new Set(["identity"]))).toEqual([]);
   });
 
+  it("reports a service with several replicas whose containers do not name their own checkpoint copy (REPLICA_ID from the pod's name)", () => {
+    const violation = "Deployment/consult consult: 2 replicas share DATA_DIR: REPLICA_ID not set from metadata.name";
+    const withReplicaId = (variable: object) => parse(JSON.stringify(keyed).replace('{"name":"APP"', `${JSON.stringify(variable)},{"name":"APP"`));
+    const anchoring = new Set(["consult"]);
+    expect(replicaIdViolations(keyed, anchoring)).toEqual([violation]);
+    expect(replicaIdViolations(withReplicaId({ name: "REPLICA_ID", value: "consult-0" }), anchoring)).toEqual([violation]);
+    expect(replicaIdViolations(withReplicaId({ name: "REPLICA_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }), anchoring)).toEqual([]);
+    expect(replicaIdViolations({ ...keyed, spec: { ...(keyed.spec as object), replicas: 1 } }, anchoring)).toEqual([]);
+    expect(replicaIdViolations(keyed, new Set(["reporting"]))).toEqual([]);
+  });
+
   it("reports a platform container whose METRICS_PORT is not announced to Prometheus", () => {
     expect(metricsViolations(keyed, { METRICS_PORT: "9464" }).sort()).toEqual(
       [
@@ -215,6 +234,11 @@ describe.skipIf(!CAN_RENDER).each(KUSTOMIZATIONS)("infra/k8s/%s as kustomize ren
     expect([...SEALING].every((name) => SQLITE_STATE.has(name))).toBe(true);
     expect(SQLITE_STATE.size).toBeGreaterThanOrEqual(3);
     expect(workloads.flatMap((w) => sharedSqliteViolations(w, common, SQLITE_STATE))).toEqual([]);
+  });
+
+  it("every service with several replicas names each replica's own checkpoint copy: REPLICA_ID from the pod's name", () => {
+    expect(ANCHORING.size).toBeGreaterThanOrEqual(6);
+    expect(workloads.flatMap((w) => replicaIdViolations(w, ANCHORING))).toEqual([]);
   });
 
   it("every service and the gateway expose METRICS_PORT as port `metrics` with the prometheus.io annotations", () => {

@@ -9,6 +9,7 @@ import type { K8sObject } from "./policyRender.js";
 interface EnvVar {
   readonly name: string;
   readonly value?: string;
+  readonly valueFrom?: { readonly fieldRef?: { readonly fieldPath: string } };
 }
 interface Probe {
   readonly grpc?: object;
@@ -214,6 +215,23 @@ export function sharedSqliteViolations(object: K8sObject, common: Record<string,
     if (!names.has("READ_MODEL_SCHEMA")) found.push(`${at}: READ_MODEL_SCHEMA not set (its read models would land in the database's default schema)`);
   }
   return found;
+}
+
+/**
+ * Each replica of a service appends its signed checkpoints to its own file in the DATA_DIR they share
+ * (`<context>-log-checkpoints.<REPLICA_ID>.jsonl`): appends from several hosts to one file on a network volume can
+ * tear. So a Deployment with several replicas of a service that signs checkpoints (`anchoring`: those on the service
+ * host) gives its container REPLICA_ID from the pod's name (the downward API); a literal would be every replica's.
+ */
+export function replicaIdViolations(object: K8sObject, anchoring: ReadonlySet<string>): string[] {
+  const spec = workloadSpec(object);
+  const replicas = spec?.replicas ?? 1;
+  if (object.kind !== "Deployment" || spec?.template === undefined || replicas <= 1) return [];
+  const variable = (container: Container, name: string) => container.env?.find((v) => v.name === name);
+  return spec.template.spec.containers
+    .filter((container) => variable(container, "APP")?.value?.startsWith("services/") === true && anchoring.has(variable(container, "SERVICE_NAME")?.value ?? ""))
+    .filter((container) => variable(container, "REPLICA_ID")?.valueFrom?.fieldRef?.fieldPath !== "metadata.name")
+    .map((container) => `${where(object)} ${container.name}: ${replicas} replicas share DATA_DIR: REPLICA_ID not set from metadata.name`);
 }
 
 /** Prometheus's convention: a platform container's METRICS_PORT is a port named `metrics`, announced by annotations. */

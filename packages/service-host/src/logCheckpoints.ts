@@ -1,3 +1,5 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { EventEnvelope, LogCheckpointSigned } from "@ihp/contracts";
 import {
   type AnchorableLog,
@@ -30,14 +32,37 @@ export interface LogCheckpointerOptions {
   readonly context: string;
   readonly log: AnchorableLog;
   readonly signer: CheckpointSigner;
-  /** The local append-only copy (JSON Lines); undefined with DATA_DIR=:memory: (the bus copy only). */
+  /** This process's local append-only copy (JSON Lines); undefined with DATA_DIR=:memory: (the bus copy only). */
   readonly file: string | undefined;
+  /**
+   * The other replicas' copies in the same folder (`checkpointCopies`), read at open to resume from the newest
+   * checkpoint of this key; one that cannot be read is skipped with a warning, not a reason to refuse to start.
+   */
+  readonly otherFiles?: readonly string[] | undefined;
   readonly bus: Bus;
   readonly clock: () => Date;
   readonly newId: () => string;
   readonly logger: Logger;
   /** RFC 3161 authority that stamps each checkpoint (CHECKPOINT_TSA_URL); undefined: none. */
   readonly tsa?: TimestampAuthority | undefined;
+}
+
+/**
+ * The local copy's file name. With a replica id (REPLICA_ID), one file per replica: replicas share DATA_DIR on a
+ * network volume, where appends from several hosts to one file can overwrite or tear each other's lines.
+ */
+export function checkpointCopyName(context: string, replica: string | undefined): string {
+  return `${context}-log-checkpoints${replica === undefined ? "" : `.${replica}`}.jsonl`;
+}
+
+/** Every local copy of the context's checkpoints in `dir`: each replica's, and one written without a replica id. */
+export async function checkpointCopies(dir: string, context: string): Promise<string[]> {
+  const prefix = `${context}-log-checkpoints.`;
+  const names = await readdir(dir).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === "ENOENT") return [];
+    throw error;
+  });
+  return names.filter((name) => name.startsWith(prefix) && name.endsWith(".jsonl")).map((name) => join(dir, name));
 }
 
 /**
@@ -58,10 +83,18 @@ export class LogCheckpointer {
     this.#last = last;
   }
 
-  /** Resumes after the last checkpoint in the local copy that this service's key signed. */
+  /** Resumes after the last checkpoint that this service's key signed, in its own copy or another replica's. */
   static async open(options: LogCheckpointerOptions): Promise<LogCheckpointer> {
+    const values = options.file === undefined ? [] : await readCheckpoints(options.file);
+    for (const file of options.otherFiles ?? []) {
+      try {
+        values.push(...(await readCheckpoints(file)));
+      } catch (error) {
+        options.logger.warn({ err: error, file }, "another replica's checkpoint copy not read; resuming without it");
+      }
+    }
     let last: LogCheckpoint | undefined;
-    for (const value of options.file === undefined ? [] : await readCheckpoints(options.file)) {
+    for (const value of values) {
       const checked = checkCheckpoint(value, options.signer.publicKey, options.context);
       if (checked.ok && (last === undefined || BigInt(checked.checkpoint.position) >= BigInt(last.position))) last = checked.checkpoint;
     }

@@ -31,7 +31,7 @@ import type { Kysely } from "kysely";
 import type { KeyRing, SealedEventStore } from "@ihp/keyring";
 import { dependencyProbes, healthLog, isServing } from "./hostHealth.js";
 import { createHostMetrics } from "./hostMetrics.js";
-import { intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
+import { checkpointCopies, checkpointCopyName, intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
 import { openRelayCheckpoints, type RelayCheckpoints } from "./relayCheckpoints.js";
 import { erasureHolderConsumer } from "./erasure.js";
 import { openSealedStore } from "./sealing.js";
@@ -152,11 +152,14 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
       }
       const signer =
         keyDir === undefined ? CheckpointSigner.generate() : await openCheckpointSigner(join(keyDir, `${context}-checkpoint-p256.pem`));
+      // One local copy per replica (REPLICA_ID); the others' are read to resume from.
+      const copy = inMemory ? undefined : join(config.DATA_DIR, checkpointCopyName(context, config.REPLICA_ID));
       checkpointer = await LogCheckpointer.open({
         context,
         log: store,
         signer,
-        file: inMemory ? undefined : file("log-checkpoints.jsonl"),
+        file: copy,
+        otherFiles: copy === undefined ? [] : (await checkpointCopies(config.DATA_DIR, context)).filter((other) => other !== copy),
         bus,
         clock,
         newId,

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, truncate } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { CheckpointSigner, type LogCheckpoint, readCheckpoints, timestampDigest } from "@ihp/eventsourcing";
@@ -128,6 +128,55 @@ describe("XC-01 anchored log (issue 10): the service host signs checkpoints of t
       anchoredPosition: 0n,
     });
     await bus.close();
+  });
+
+  it("XC-01: replicas sharing DATA_DIR each append to their own copy (REPLICA_ID); a start resumes from every replica's copy and skips one it cannot read", async () => {
+    dir = await mkdtemp(join(tmpdir(), "ihp-host-replica-checkpoints-"));
+    const issuer = await BuiltinIssuer.create({ issuer: "urn:test", audience: "urn:test" });
+    const verifier = TokenVerifier.fromJwks(issuer.jwks(), { issuer: "urn:test", audience: "urn:test" });
+    const dataDir = join(dir, "data");
+    const shared = { SERVICE_NAME: "demo", DATA_DIR: dataDir, GRPC_PORT: "0", CHECKPOINT_INTERVAL_SECONDS: "0", CHECKPOINT_KEY_DIR: join(dir, "keys") };
+    const bus = new InProcessBus();
+    const logged: string[] = [];
+    const logger = createLogger({ name: "demo", level: "warn", destination: { write: (line: string) => void logged.push(line) } });
+    let deps: HostDeps<unknown> | undefined;
+    const start = (replica: string) =>
+      startServiceHost<unknown>({
+        context: "demo",
+        config: baseConfigSchema.parse({ ...shared, REPLICA_ID: replica }),
+        bus,
+        verifier,
+        logger,
+        grpc: (built) => {
+          deps = built;
+          return [];
+        },
+      });
+    const copyOf = (replica: string) => join(dataDir, `demo-log-checkpoints.${replica}.jsonl`);
+
+    const first = await start("demo-5f7c9-a");
+    await deps!.store.append("demo-thing-1", [newEvent("ThingHappened"), newEvent("ThingChanged")], "no_stream");
+    await first.stop("test");
+    // Another replica's copy with a torn line in the middle (what concurrent appends over NFS could leave).
+    await writeFile(copyOf("demo-5f7c9-c"), '{"version":1,"log":"de\n{"version":1}\n');
+
+    const second = await start("demo-5f7c9-b");
+    await second.stop("test"); // resumed from the first replica's checkpoint: the head did not move, nothing to sign
+    const third = await start("demo-5f7c9-b");
+    await deps!.store.append("demo-thing-1", [newEvent("ThingClosed")], 1);
+    await third.stop("test");
+    await bus.close();
+
+    expect((await readdir(dataDir)).filter((file) => file.includes("log-checkpoints")).sort()).toEqual(
+      ["demo-log-checkpoints.demo-5f7c9-a.jsonl", "demo-log-checkpoints.demo-5f7c9-b.jsonl", "demo-log-checkpoints.demo-5f7c9-c.jsonl"],
+    );
+    const a = (await readCheckpoints(copyOf("demo-5f7c9-a"))) as LogCheckpoint[];
+    const b = (await readCheckpoints(copyOf("demo-5f7c9-b"))) as LogCheckpoint[];
+    expect([a.map((c) => c.position), b.map((c) => c.position)]).toEqual([["2"], ["3"]]);
+    expect(logged.filter((line) => line.includes("demo-log-checkpoints.demo-5f7c9-c.jsonl") && line.includes("not read"))).toHaveLength(2);
+    // Together the replicas' copies anchor the whole log, as `ihp-verify-log --checkpoints <each copy>` reads them.
+    const publicKey = (await readFile(join(dir, "keys", "demo-checkpoint-p256.pem.pub"), "utf8")).trim();
+    expect(verifyFile(join(dataDir, "demo-events.sqlite"), { checkpoints: [...a, ...b], trustedPublicKey: publicKey, log: "demo" })).toMatchObject({ ok: true, anchoredPosition: 3n });
   });
 
   it("XC-01: by default the checkpoint keys live outside any data folder, under the user's configuration folder", () => {

@@ -57,6 +57,12 @@ export const baseConfigShape = {
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   /** Anchored log (XC-01): how often a service signs a checkpoint of its log head (when it moved); 0: only at stop. */
   CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /**
+   * This process's name among the replicas of its service that share one DATA_DIR (the manifests: the pod's name).
+   * Each replica then appends its checkpoints to its own local copy, `<context>-log-checkpoints.<REPLICA_ID>.jsonl`:
+   * appends from several hosts to one file on a network volume can tear. Unset (one process): no suffix.
+   */
+  REPLICA_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "expected letters, digits, '.', '_' and '-' (a pod name)").optional(),
   /** Folder of the services' checkpoint signing keys (<context>-checkpoint-p256.pem, 0600); unset: ~/.config/ihp/checkpoint-keys. */
   CHECKPOINT_KEY_DIR: filePath.optional(),
   /**
