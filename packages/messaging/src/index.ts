@@ -1,5 +1,7 @@
 // @ihp/messaging: the bus port, its in-process and NATS JetStream adapters, the relay from event store to bus, and
 // what consumers need to be idempotent.
+export { advisoryLockKey, runWithAdvisoryLock } from "./advisoryLock.js";
+export type { AdvisoryLockOptions, LockedRun, LockedTask } from "./advisoryLock.js";
 export type { BackoffPolicy } from "./backoff.js";
 export type { Bus, BusMessage, Consumer, ConsumerSpec, DeliveredMessage, MessageHandler } from "./bus.js";
 export type { CheckpointStore } from "./checkpointStore.js";

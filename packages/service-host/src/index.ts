@@ -3,6 +3,7 @@ export { defaultCheckpointKeyDir, startServiceHost } from "./serviceHost.js";
 export type { HostConfig, HostDeps, HostedConsumer, HostedJob, HostedService, ServiceHostOptions } from "./serviceHost.js";
 export { openSealedStore } from "./sealing.js";
 export { openRelayCheckpoints } from "./relayCheckpoints.js";
+export { RELAY_LOCK_RETRY_MS, startActiveRelay } from "./activeRelay.js";
 export type { RelayCheckpoints } from "./relayCheckpoints.js";
 export { runServiceProcess } from "./runServiceProcess.js";
 export type { ProcessDeps } from "./runServiceProcess.js";

@@ -33,6 +33,7 @@ import { dependencyProbes, healthLog, isServing } from "./hostHealth.js";
 import { createHostMetrics } from "./hostMetrics.js";
 import { checkpointCopies, checkpointCopyName, intervalTimer, LogCheckpointer } from "./logCheckpoints.js";
 import { openRelayCheckpoints, type RelayCheckpoints } from "./relayCheckpoints.js";
+import { startActiveRelay } from "./activeRelay.js";
 import { erasureHolderConsumer } from "./erasure.js";
 import { openSealedStore } from "./sealing.js";
 import { auditingKeyEvents } from "./keyEventAudit.js";
@@ -207,12 +208,12 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
 
   const { publish } = options;
   if (publish !== undefined) {
-    let relay: Relay | undefined;
+    let relay: { stop(): Promise<void> } | undefined;
     let checkpoints: RelayCheckpoints | undefined;
     lifecycle.register("relay", {
       start: async () => {
         checkpoints = await openRelayCheckpoints(config, file("relay-checkpoints.sqlite"), logger);
-        relay = new Relay({
+        const built = new Relay({
           name: `${context}-relay`,
           store,
           bus,
@@ -224,7 +225,8 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
             else logger.warn({ err: error, eventId: event?.id }, "relay publish failed; retrying");
           },
         });
-        await relay.start();
+        // One replica relays at a time (READ_MODEL_URL: a PostgreSQL advisory lock); the others stand by.
+        relay = await startActiveRelay(config, built, `${context}-relay`, logger);
         const saved = checkpoints;
         unwatch.push(metrics.watchRelay(store, () => saved.load(`${context}-relay`)));
       },

@@ -68,4 +68,72 @@ describe.skipIf(!postgresUp)("the service host's relay with READ_MODEL_URL (dist
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it("with READ_MODEL_URL, of two replicas on one log one relays (each event published once); the other takes over when the holder stops", async () => {
+    const id = randomBytes(4).toString("hex");
+    const context = `relaylock${id}`;
+    const schema = `host_lock_${id}`;
+    const dataDir = await mkdtemp(join(tmpdir(), "ihp-host-relay-lock-"));
+    const issuer = await BuiltinIssuer.create({ issuer: "urn:test", audience: "urn:test" });
+    const verifier = TokenVerifier.fromJwks(issuer.jwks(), { issuer: "urn:test", audience: "urn:test" });
+    await testQuery(`CREATE SCHEMA ${schema}`);
+    const replica = async (name: string) => {
+      // Each replica's own bus, to see which one published what.
+      const bus = new InProcessBus();
+      const received: string[] = [];
+      let deps: HostDeps<object> | undefined;
+      const config = baseConfigSchema.parse({
+        SERVICE_NAME: "demo",
+        DATA_DIR: dataDir,
+        REPLICA_ID: name,
+        GRPC_PORT: "0",
+        CHECKPOINT_INTERVAL_SECONDS: "0",
+        CHECKPOINT_KEY_DIR: join(dataDir, "keys"),
+        EVENT_STORE_URL: TEST_DATABASE_URL,
+        READ_MODEL_URL: TEST_DATABASE_URL,
+        READ_MODEL_SCHEMA: schema,
+      });
+      const host = await startServiceHost<object>({
+        context,
+        config,
+        bus,
+        verifier,
+        logger: createLogger({ name: "demo", level: "silent" }),
+        publish: { map: (event) => ({ subject: `ihp.${context}.v1.${event.type}`, id: event.id, data: new Uint8Array(), headers: {} }) },
+        consumers: [
+          {
+            spec: { durable: "collector", subjects: [`ihp.${context}.v1.>`] },
+            handler: () => (message) => {
+              received.push(message.id);
+              return Promise.resolve();
+            },
+          },
+        ],
+        grpc: (built) => {
+          deps = built;
+          return [];
+        },
+      });
+      if (deps === undefined) throw new Error("grpc factory not called");
+      return { host, bus, received, store: deps.store };
+    };
+    const a = await replica("a");
+    const b = await replica("b");
+    try {
+      const first = (await a.store.append(`${context}-thing-1`, [newEvent("ThingHappened"), newEvent("ThingChanged")], "no_stream")).events.map((event) => event.id);
+      await waitFor(() => first.every((event) => a.received.includes(event)), 10_000, "the first replica to relay");
+      expect(b.received).toEqual([]);
+
+      await a.host.stop("rollout");
+      const later = (await b.store.append(`${context}-thing-1`, [newEvent("ThingClosed")], 1)).events.map((event) => event.id);
+      await waitFor(() => later.every((event) => b.received.includes(event)), 20_000, "the second replica to take the relay over");
+      expect(b.received).toEqual(later);
+    } finally {
+      await b.host.stop("test done");
+      await Promise.all([a.bus.close(), b.bus.close()]);
+      await testQuery(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await testQuery(`DROP SCHEMA IF EXISTS ${context}_events CASCADE`);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -31,7 +31,7 @@ import {
   openEventStore,
   watchHealth,
 } from "@ihp/platform";
-import { createHostMetrics, dependencyProbes, healthLog, openRelayCheckpoints, openSealedStore, type RelayCheckpoints } from "@ihp/service-host";
+import { createHostMetrics, dependencyProbes, healthLog, openRelayCheckpoints, openSealedStore, type RelayCheckpoints, startActiveRelay } from "@ihp/service-host";
 import { openPostgresReadModels, openSqliteReadModels, Projector } from "@ihp/projections";
 import type { Kysely } from "kysely";
 import { type StatisticsReadModels, statisticsProjection } from "./adapters/statisticsProjection.js";
@@ -120,7 +120,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
   let store: EventStore | undefined;
   let checkpoints: RelayCheckpoints | undefined;
   let bus: Bus | undefined = options.bus;
-  let relay: Relay | undefined;
+  let relay: { stop(): Promise<void> } | undefined;
   const consumers = new Map<string, Consumer>();
   let grpc: RunningGrpcServer | undefined;
   const stopping = new AbortController();
@@ -198,7 +198,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
   }
   lifecycle.register("relay", {
     start: async () => {
-      relay = new Relay({
+      const built = new Relay({
         name: RELAY_NAME,
         store: need(store, "event store"),
         bus: need(bus, "bus"),
@@ -211,7 +211,8 @@ export async function startReportingService(options: ReportingServiceOptions): P
           logger.error({ err: error, eventId: event?.id, fatal }, what);
         },
       });
-      await relay.start();
+      // One replica feeds the regulators at a time (READ_MODEL_URL: a PostgreSQL advisory lock); the others stand by.
+      relay = await startActiveRelay(config, built, RELAY_NAME, logger);
       const saved = need(checkpoints, "checkpoint store");
       unwatch.push(metrics.watchRelay(need(store, "event store"), () => saved.load(RELAY_NAME)));
     },
