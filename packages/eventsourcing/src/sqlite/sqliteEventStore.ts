@@ -82,9 +82,13 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
 
   private readonly statements: {
     readonly lastEvent: Database.Statement<[], { position: number; hash: string }>;
-    /** A stream's events after a revision, at most LIMIT of them (SQLite: -1 for all). */
-    readonly readStream: Database.Statement<[string, number, number], EventRow>;
+    /** A stream's events after a revision. */
+    readonly readStream: Database.Statement<[string, number], EventRow>;
+    /** The same, at most LIMIT of them (a subscription's page). */
+    readonly readStreamPage: Database.Statement<[string, number, number], EventRow>;
     readonly readLast: Database.Statement<[string], EventRow>;
+    /** The log after a position, one PAGE. */
+    readonly readPage: Database.Statement<[number], EventRow>;
     readonly readAll: Database.Statement<[number, number], EventRow>;
     readonly iterateAll: Database.Statement<[], EventRow>;
   };
@@ -101,8 +105,12 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
     this.writer = options.path === ":memory:" || options.inlineWrites === true ? inlineWriter(this.db) : threadWriter(options.path);
     this.statements = {
       lastEvent: this.db.prepare("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"),
-      readStream: this.db.prepare("SELECT * FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision LIMIT ?"),
+      // A bound LIMIT makes SQLite prepare the statement again on every run (its planner reads the value), so the
+      // hot reads have none or a literal one (issue 15).
+      readStream: this.db.prepare("SELECT * FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision"),
+      readStreamPage: this.db.prepare("SELECT * FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision LIMIT ?"),
       readLast: this.db.prepare("SELECT * FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1"),
+      readPage: this.db.prepare(`SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ${PAGE}`),
       readAll: this.db.prepare("SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?"),
       iterateAll: this.db.prepare("SELECT * FROM events ORDER BY position"),
     };
@@ -128,13 +136,14 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     if (this.closed) return Promise.reject(new StoreClosedError());
     if (options.last === true) return Promise.resolve(this.statements.readLast.all(streamId).map(rowToEvent));
-    return Promise.resolve(this.statements.readStream.all(streamId, options.after ?? -1, -1).map(rowToEvent));
+    return Promise.resolve(this.statements.readStream.all(streamId, options.after ?? -1).map(rowToEvent));
   }
 
   readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
     if (this.closed) return Promise.reject(new StoreClosedError());
     const after = Number(options.after ?? START);
-    return Promise.resolve(this.statements.readAll.all(after, options.limit ?? PAGE).map(rowToEvent));
+    const rows = options.limit === undefined || options.limit === PAGE ? this.statements.readPage.all(after) : this.statements.readAll.all(after, options.limit);
+    return Promise.resolve(rows.map(rowToEvent));
   }
 
   async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<StoredEvent> {
@@ -143,7 +152,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
     while (!this.ended(signal)) {
       // Read the commit counter before the page, so a commit that lands after the read still wakes us.
       const seen = this.signal.commits;
-      const page = this.recent.after(after, PAGE) ?? this.statements.readAll.all(Number(after), PAGE).map(rowToEvent);
+      const page = this.recent.after(after, PAGE) ?? this.statements.readPage.all(Number(after)).map(rowToEvent);
       for (const event of page) {
         yield event;
         after = event.position;
@@ -160,7 +169,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
    */
   subscribeStream(streamId: string, options: StreamSubscribeOptions = {}): AsyncGenerator<StoredEvent> {
     const read = (after: number, limit: number): StoredEvent[] =>
-      this.statements.readStream.all(streamId, after, limit).map(rowToEvent);
+      this.statements.readStreamPage.all(streamId, after, limit).map(rowToEvent);
     const following = { signal: this.signal, read, closed: () => this.closed, pollIntervalMs: () => this.pollIntervalMs };
     return followStream(following, streamId, options);
   }
