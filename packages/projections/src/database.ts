@@ -1,6 +1,18 @@
 import type Database from "better-sqlite3";
 import { openSqliteFile } from "@ihp/eventsourcing/sqlite";
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from "kysely";
+import {
+  CompiledQuery,
+  Kysely,
+  type KyselyPlugin,
+  type LimitNode,
+  type OffsetNode,
+  OperationNodeTransformer,
+  PostgresDialect,
+  type QueryId,
+  SqliteDialect,
+  type SqliteDatabase,
+  ValueNode,
+} from "kysely";
 import pg from "pg";
 
 /**
@@ -17,8 +29,34 @@ export function openSqliteReadModels<DB>(path: string): Kysely<DB> {
     database.close();
     throw error;
   }
-  return new Kysely<DB>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database: reusingStatements(database) }), plugins: [literalLimits] });
 }
+
+/** An integer LIMIT or OFFSET value written into the SQL text instead of bound. */
+class LiteralLimits extends OperationNodeTransformer {
+  protected override transformLimit(node: LimitNode, queryId?: QueryId): LimitNode {
+    return { ...node, limit: literal(node.limit) ?? this.transformNode(node.limit, queryId) };
+  }
+  protected override transformOffset(node: OffsetNode, queryId?: QueryId): OffsetNode {
+    return { ...node, offset: literal(node.offset) ?? this.transformNode(node.offset, queryId) };
+  }
+}
+
+function literal(node: LimitNode["limit"]): ValueNode | undefined {
+  return ValueNode.is(node) && !node.immediate && Number.isSafeInteger(node.value) ? ValueNode.createImmediate(node.value) : undefined;
+}
+
+/**
+ * SQLite prepares a statement again on every run when its LIMIT or OFFSET is a bound parameter (the planner reads the
+ * value), which cost a paged read model query more than its execution (issue 15). With the value in the text, the
+ * statement is prepared once per page size and kept by reusingStatements. Integers only: nothing a caller sends
+ * reaches the SQL text but a number.
+ */
+const literalLimitsTransformer = new LiteralLimits();
+const literalLimits: KyselyPlugin = {
+  transformQuery: ({ node, queryId }) => literalLimitsTransformer.transformNode(node, queryId),
+  transformResult: ({ result }) => Promise.resolve(result),
+};
 
 /** SQL texts whose prepared statements are kept per read-model database (a service's queries are a few dozen). */
 const KEPT_STATEMENTS = 256;

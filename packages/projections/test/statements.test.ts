@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 
-import { reusingStatements } from "../src/database.js";
+import { openSqliteReadModels, reusingStatements } from "../src/database.js";
 
 // Issue 15: a read-model query's SQL is prepared once, not on every run, with the same results.
 interface Tables {
@@ -57,5 +60,24 @@ describe("reusingStatements", () => {
     expect(prepared()).toBe(3);
     await b();
     expect(prepared()).toBe(4);
+  });
+});
+
+describe("openSqliteReadModels: LIMIT and OFFSET in the SQL text", () => {
+  it("writes an integer page size into the statement (a bound LIMIT makes SQLite prepare it again on every run), with the same rows", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ihp-read-models-"));
+    const db = openSqliteReadModels<Tables>(join(dir, "read-models.sqlite"));
+    onTestFinished(async () => {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    await db.schema.createTable("item").addColumn("id", "text", (c) => c.primaryKey()).addColumn("n", "integer", (c) => c.notNull()).execute();
+    await db.insertInto("item").values([{ id: "a", n: 1 }, { id: "b", n: 2 }, { id: "c", n: 3 }, { id: "d", n: 4 }]).execute();
+    const page = (after: number, size: number, skip = 0) => db.selectFrom("item").select("id").where("n", ">", after).orderBy("n").limit(size).offset(skip);
+    const compiled = page(1, 2, 1).compile();
+    expect(compiled.sql).toMatch(/ limit 2 offset 1$/);
+    expect(compiled.parameters).toEqual([1]);
+    expect(await page(1, 2).execute()).toEqual([{ id: "b" }, { id: "c" }]);
+    expect(await page(0, 3, 1).execute()).toEqual([{ id: "b" }, { id: "c" }, { id: "d" }]);
   });
 });
