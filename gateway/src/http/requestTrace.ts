@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { extractTraceContext, traceIdOf } from "@ihp/platform";
 
 /** The OpenTelemetry context type, taken from the platform helper so the gateway needs no direct dependency on it. */
@@ -13,7 +13,9 @@ export interface RequestTrace {
 /**
  * Continues the client's W3C trace when it sent a valid `traceparent`; otherwise starts one, so that the services'
  * spans and log lines and the gateway's own fault log share one trace id even without a tracing front-end. One
- * random draw and one parse per request (issue 15): this runs for every request, tracing exported or not.
+ * parse per request, and ids from node:crypto's buffered random UUIDs (issue 15: a fresh randomBytes draw per request
+ * cost 7 µs, two UUIDs 1.5): this runs for every request, tracing exported or not. A UUID has 122 random bits, so the
+ * trace id keeps W3C's random right-most 7 bytes; the span id is the last two groups (16 hex digits) of a second one.
  */
 export function requestTrace(headers: Readonly<Record<string, string | string[] | undefined>>): RequestTrace {
   const incoming = typeof headers["traceparent"] === "string" ? headers["traceparent"] : undefined;
@@ -23,7 +25,8 @@ export function requestTrace(headers: Readonly<Record<string, string | string[] 
     const traceId = traceIdOf(context);
     if (traceId !== undefined) return { context, traceId };
   }
-  const ids = randomBytes(24).toString("hex");
-  const traceId = ids.slice(0, 32);
-  return { context: extractTraceContext({ traceparent: `00-${traceId}-${ids.slice(32)}-01` }), traceId };
+  const traceId = randomUUID().replaceAll("-", "");
+  const other = randomUUID();
+  const spanId = other.slice(19, 23) + other.slice(24);
+  return { context: extractTraceContext({ traceparent: `00-${traceId}-${spanId}-01` }), traceId };
 }
