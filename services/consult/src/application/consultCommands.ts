@@ -1,4 +1,4 @@
-import { type Acting, canonicalJson, commandPipeline, DomainError, type StoredEvent } from "@ihp/eventsourcing";
+import { type Acting, canonicalJson, commandPipeline, DomainError, isRequestId, type StoredEvent } from "@ihp/eventsourcing";
 import type { Role } from "@ihp/platform";
 import {
   type Consult,
@@ -157,7 +157,7 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
   return {
     request(caller, input) {
       const requester = caller.principal.subject;
-      const validRequest = /^[A-Za-z0-9._:-]{8,128}$/.test(input.requestId);
+      const validRequest = isRequestId(input.requestId);
       const consultId = validRequest ? derivedId("consult", requester, input.requestId) : "";
       return recordingRefusals(audit, caller, "RequestConsult", consultResource(consultId), async () => {
         const role = requirePatient(caller.principal);

@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
+import { isRequestId } from "@ihp/eventsourcing";
 import { refusal } from "../domain/errors.js";
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // Patient, physician and guardian ids are identity's subject ids: opaque, no personal data.
 const PARTY = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 export function requireRequestId(raw: string): string {
   if (raw === "") throw refusal("REQUEST_ID_REQUIRED");
-  if (!REQUEST_ID.test(raw)) throw refusal("INVALID_REQUEST_ID");
+  if (!isRequestId(raw)) throw refusal("INVALID_REQUEST_ID");
   return raw;
 }
 

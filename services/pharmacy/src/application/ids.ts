@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
+import { isRequestId } from "@ihp/eventsourcing";
 import { refusal } from "../domain/errors.js";
 import { isSafeId } from "../domain/prescription/index.js";
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export function requireRequestId(raw: string): string {
   if (raw === "") throw refusal("REQUEST_ID_REQUIRED");
-  if (!REQUEST_ID.test(raw)) throw refusal("INVALID_REQUEST_ID");
+  if (!isRequestId(raw)) throw refusal("INVALID_REQUEST_ID");
   return raw;
 }
 

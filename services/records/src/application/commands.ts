@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { canonicalJson } from "@ihp/eventsourcing";
+import { canonicalJson, isRequestId } from "@ihp/eventsourcing";
 import { type TimestampAuthority, TimestampError, type TimestampToken } from "@ihp/timestamping";
 import { type AuditTrail, recordingRefusals } from "@ihp/platform";
 import { documentAt, type MedicalRecord, type RecordSections, type RecordsSettings, refusal } from "../domain/index.js";
@@ -26,13 +26,11 @@ export interface RecordCommandsOptions {
   readonly clock: () => Date;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
-
 /** Clinical writes are a clinician's in person (IDN-03): a service credential never writes clinical content. */
 function requireClinician(caller: Caller, documentId: string, requestId: string): void {
   const { principal } = caller;
   if (principal.kind !== "human" || !principal.roles.includes("physician")) throw refusal("NOT_RECORD_AUTHOR");
-  if (!REQUEST_ID.test(requestId)) throw refusal("INVALID_RECORD_INPUT", "request id");
+  if (!isRequestId(requestId)) throw refusal("INVALID_RECORD_INPUT", "request id");
   if (!isSafeId(documentId)) throw refusal("INVALID_RECORD_INPUT", "record id");
 }
 

@@ -1,4 +1,4 @@
-import type { EventStore } from "@ihp/eventsourcing";
+import { type EventStore, isRequestId } from "@ihp/eventsourcing";
 import type { TimestampAuthority } from "@ihp/timestamping";
 import { type AuditTrail, recordingRefusals } from "@ihp/platform";
 import { type MedicalRecord, type RecordCommand, type RecordsSettings, refusal } from "../domain/index.js";
@@ -27,8 +27,6 @@ export interface LifecycleDeps {
 /** Roles as the platform names them in tokens. */
 export type LifecycleRole = "physician" | "records_officer" | "institution_admin" | "patient";
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
-
 /** Lifecycle operations are a person's, in one of the roles the operation names; a service credential never. */
 export function requireRole(caller: Caller, roles: readonly LifecycleRole[]): void {
   const { principal } = caller;
@@ -36,7 +34,7 @@ export function requireRole(caller: Caller, roles: readonly LifecycleRole[]): vo
 }
 
 export function requireRequestId(requestId: string): void {
-  if (!REQUEST_ID.test(requestId)) throw refusal("INVALID_RECORD_INPUT", "request id");
+  if (!isRequestId(requestId)) throw refusal("INVALID_RECORD_INPUT", "request id");
 }
 
 export function requireRecordId(documentId: string): void {

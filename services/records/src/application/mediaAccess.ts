@@ -1,3 +1,4 @@
+import { isRequestId } from "@ihp/eventsourcing";
 import { profileAt, profileByVersion } from "@ihp/jurisdiction";
 import { type AuditTrail, recordingRefusals } from "@ihp/platform";
 import { type MediaReference, refusal } from "../domain/index.js";
@@ -16,8 +17,6 @@ export type MediaContent = {
   /** The consult side's URI of an item linked by URI and hash only; undefined for stored items. */
   readonly sourceUri: string | undefined;
 };
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export interface MediaAccessOptions {
   readonly records: RecordStore;
@@ -60,7 +59,7 @@ export function createMediaAccess(options: MediaAccessOptions) {
     return recordingRefusals(audit, caller, "DestroyRecordMedia", recordResource(documentId), async () => {
       const { principal } = caller;
       if (principal.kind !== "human" || !principal.roles.includes("records_officer")) throw refusal("MEDIA_DESTRUCTION_DENIED");
-      if (!REQUEST_ID.test(requestId)) throw refusal("INVALID_RECORD_INPUT", "request id");
+      if (!isRequestId(requestId)) throw refusal("INVALID_RECORD_INPUT", "request id");
       if (!isSafeId(documentId)) throw refusal("INVALID_RECORD_INPUT", "record id");
       if (!isSafeId(mediaId)) throw refusal("INVALID_RECORD_INPUT", "media id");
       if (!isSafeId(approvalRef)) throw refusal("INVALID_RECORD_INPUT", "approval reference");
