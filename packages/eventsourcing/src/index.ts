@@ -26,7 +26,7 @@ export type { StreamSubscribable, StreamSubscribeOptions } from "./streamSubscri
 export { checkAnchors } from "./checkpoints/anchors.js";
 export type { Anchor, AnchorCheck, AnchorOptions } from "./checkpoints/anchors.js";
 export { appendCheckpoint, openCheckpointSigner, readCheckpoints } from "./checkpoints/checkpointFiles.js";
-export { readOrCreateKeyFile } from "./keyFile.js";
+export { readOrCreateKeyFile, readOrCreateKeyFileBytes } from "./keyFile.js";
 export { CHECKPOINT_ALGORITHM, CheckpointSigner, checkCheckpoint, checkpointToBeSigned } from "./checkpoints/logCheckpoint.js";
 export type { CheckpointRejection, LogCheckpoint, LogHead } from "./checkpoints/logCheckpoint.js";
 export { httpTimestampAuthority, timestampDigest, timeStampRequest, timestampStatus, verifyTimestamp } from "./checkpoints/timestamp.js";

@@ -11,7 +11,19 @@ import { dirname } from "node:path";
  * one's key (EEXIST).
  */
 export async function readOrCreateKeyFile(path: string, create: () => string): Promise<string> {
-  const existing = await readIfExists(path);
+  return readOrCreate(path, create, readIfExists);
+}
+
+/**
+ * `readOrCreateKeyFile` for a key held as raw bytes (no text encoding): the file's bytes, or `create()`'s bytes
+ * once they are in the file. Same modes, same write-aside-fsync-link, same adoption of a racing writer's key.
+ */
+export async function readOrCreateKeyFileBytes(path: string, create: () => Uint8Array): Promise<Uint8Array> {
+  return readOrCreate(path, create, readBytesIfExists);
+}
+
+async function readOrCreate<T extends string | Uint8Array>(path: string, create: () => T, read: (path: string) => Promise<T | undefined>): Promise<T> {
+  const existing = await read(path);
   if (existing !== undefined) return existing;
   const folder = dirname(path);
   await mkdir(folder, { recursive: true, mode: 0o700 });
@@ -28,7 +40,7 @@ export async function readOrCreateKeyFile(path: string, create: () => string): P
     await link(temporary, path);
   } catch (error) {
     if ((error as { code?: unknown }).code !== "EEXIST") throw error;
-    const winner = await readIfExists(path);
+    const winner = await read(path);
     if (winner === undefined) throw error;
     return winner;
   } finally {
@@ -48,6 +60,16 @@ export async function readOrCreateKeyFile(path: string, create: () => string): P
 export async function readIfExists(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/** A file's bytes, or undefined when it does not exist. */
+async function readBytesIfExists(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return new Uint8Array(await readFile(path));
   } catch (error) {
     if ((error as { code?: unknown }).code === "ENOENT") return undefined;
     throw error;
