@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { link, lstat, mkdir, readFile, realpath, rename, unlink, writeFile } from "node:fs/promises";
+import { lstat, readFile, realpath, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { readOrCreateKeyFile } from "@ihp/eventsourcing";
 import { masterKeyId, masterKeyVersion, type MasterKeyCustody, type WrappedKey } from "./custody.js";
 import { KeyRingError } from "./errors.js";
 
@@ -42,7 +43,9 @@ export async function openKeyFileCustody(options: KeyFileCustodyOptions = {}): P
   }
   let content = await readKeyFile(path);
   if (content === undefined) {
-    await createExclusive(path, serialise({ current: 1, keys: new Map([[1, randomBytes(KEY_BYTES)]]) }));
+    // Written aside, fsynced and hard-linked into place: the file appears whole or not at all, and of two processes
+    // creating it at once the second adopts the first one's file. Read back below through the checks above.
+    await readOrCreateKeyFile(path, () => serialise({ current: 1, keys: new Map([[1, randomBytes(KEY_BYTES)]]) }));
     content = await readKeyFile(path);
     if (content === undefined) throw new KeyRingError("KEY_FILE_MALFORMED", `master key file ${path} vanished after creation`);
   }
@@ -148,21 +151,6 @@ async function readKeyFile(path: string): Promise<KeyFileState | undefined> {
   const currentVersion = masterKeyVersion(current);
   if (currentVersion === undefined || !versions.has(currentVersion)) throw malformed();
   return { current: currentVersion, keys: versions };
-}
-
-// Written aside and hard-linked into place: the file appears whole or not at all, and of two processes creating it
-// at once the second adopts the first one's file.
-async function createExclusive(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  await writeFile(temporary, content, { flag: "wx", mode: 0o600 });
-  try {
-    await link(temporary, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-  } finally {
-    await unlink(temporary);
-  }
 }
 
 // Compared on real paths (the nearest existing ancestor of the key file), so a symlink does not hide the nesting.
