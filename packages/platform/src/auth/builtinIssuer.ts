@@ -1,5 +1,6 @@
-import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { readOrCreateKeyFile } from "@ihp/eventsourcing";
 import {
   calculateJwkThumbprint,
   type CryptoKey,
@@ -121,18 +122,10 @@ async function loadOrCreate(keyFile: string): Promise<JWK> {
   const existing = await readKeyFile(keyFile);
   if (existing !== undefined) return existing;
   const jwk = await generatePrivateJwk();
-  await mkdir(dirname(keyFile), { recursive: true, mode: 0o700 });
-  // Written aside and hard-linked into place: the file appears complete or not at all, and when two processes race
-  // on first start the loser adopts the winner's key instead of signing with one nobody can verify.
-  const temporary = `${keyFile}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, JSON.stringify(jwk), { mode: 0o600, flag: "wx" });
-  try {
-    await link(temporary, keyFile);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-  } finally {
-    await unlink(temporary);
-  }
+  // Written aside, fsynced and hard-linked into place (readOrCreateKeyFile): the file appears complete or not at all,
+  // and when two processes race on first start the loser adopts the winner's key instead of signing with one nobody
+  // can verify. Read back through the checks below, whichever key won.
+  await readOrCreateKeyFile(keyFile, () => JSON.stringify(jwk));
   const stored = await readKeyFile(keyFile);
   if (stored === undefined) throw new Error("issuer key file vanished after creation");
   return stored;
