@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
-import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readFile, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { readOrCreateKeyFileBytes } from "@ihp/eventsourcing";
 
 /**
  * Envelope encryption of patients' identifying fields (ARCHITECTURE §5): one data key per patient, wrapped by a key
@@ -136,22 +137,9 @@ async function readIfExists(file: string): Promise<Buffer | undefined> {
   }
 }
 
-// Written aside and hard-linked into place: a file appears whole or not at all, and of two racing writers the
-// second adopts the first one's key instead of replacing it.
+// Written aside, fsynced and hard-linked into place (readOrCreateKeyFileBytes): a file appears whole or not at all,
+// and of two racing writers the second adopts the first one's key instead of replacing it.
 async function readOrCreate(file: string, create: () => Buffer): Promise<Buffer> {
-  const existing = await readIfExists(file);
-  if (existing !== undefined) return existing;
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  await writeFile(temporary, create(), { mode: 0o600, flag: "wx" });
-  try {
-    await link(temporary, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-  } finally {
-    await unlink(temporary);
-  }
-  const stored = await readIfExists(file);
-  if (stored === undefined) throw new Error(`${file} vanished after creation`);
-  return stored;
+  const stored = await readOrCreateKeyFileBytes(file, create);
+  return Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
 }
