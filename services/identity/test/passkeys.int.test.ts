@@ -1,5 +1,5 @@
 import { SoftAuthenticator } from "@ihp/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Caller } from "../src/application/caller.js";
 import type { ClinicalObject } from "../src/domain/sessions/index.js";
 import { PASSWORD, type PasskeyHarness, passkeyHarness, refusedWith } from "./support/passkeyHarness.js";
@@ -151,6 +151,18 @@ describe("IDN-03 passkey registration and step-up", () => {
     expect((await h.store.readStream(sessionStream)).length).toBe(before.session);
     const uses = await h.store.readStream(`identity-passkey-${device.credentialId}`);
     expect(uses.map((event) => event.data["counter"])).toEqual([1, 2, 3]);
+  });
+
+  it("IDN-03 (issue 15): a step-up's challenge and the step-up each read the account's own stream once", async () => {
+    h = await passkeyHarness("national", AFTER_V2);
+    const { doctor, device } = await withPasskey();
+    const reads = vi.spyOn(h.store, "readStream");
+    const ownReads = () => reads.mock.calls.filter(([streamId]) => streamId === `identity-account-${DOCTOR}`).length;
+    const optionsJson = await challengeFor(doctor);
+    expect(ownReads()).toBe(1);
+    await stepUp(doctor, device.assert(optionsJson));
+    expect(ownReads()).toBe(2);
+    reads.mockRestore();
   });
 
   it("IDN-03 (issue 15): a passkey's counter is checked against its last recorded use, in whatever session or for whatever object", async () => {

@@ -324,7 +324,7 @@ export function createAccounts(options: AccountsOptions): Accounts {
         const method = STEP_UP_METHODS.find((candidate) => candidate === input.method);
         if (method === undefined) throw refusal("INVALID_VERIFICATION_METHOD");
         // With this object's challenges and step-ups in the session, and each passkey's counter as last recorded.
-        const account = await stepUpHolder(holder, caller, { object, counters: method === "WEBAUTHN" });
+        const { account, own } = await stepUpHolder(holder, caller, { object, counters: method === "WEBAUTHN" });
         // IDN-03: the jurisdiction says which factors count, before any secret is compared.
         requireAcceptedFactor(method, await acceptedFactors(store, account.tenantId, clock()));
         throttle.admitStepUp(caller.principal.subject);
@@ -334,14 +334,15 @@ export function createAccounts(options: AccountsOptions): Accounts {
         const now = clock();
         const stepUpId = options.newId();
         const command = { type: "StepUp" as const, sessionId: caller.principal.sessionId, stepUpId, object, method, policy, at: now, ...confirmation };
-        const result = await run(caller, caller.principal, account, command, requestId);
+        // Both commands are recorded on the session's streams: the account's own stream, as read above, decides them.
+        const result = await run(caller, caller.principal, account, command, requestId, own);
         const failure = failureOf(result.events);
         if (failure !== undefined) throw failure;
         const stepped = result.events.find((event) => event.type === "SteppedUp");
         if (stepped === undefined) throw new Error("a step-up appended no SteppedUp event");
         const data = stepped.data as { stepUpId: string; sessionId: string; expiresAt: string };
         // A step-up is activity of the session (its own stream keeps it from idling out).
-        await run(caller, caller.principal, account, { type: "TouchSession", sessionId: caller.principal.sessionId, policy, at: now }, undefined);
+        await run(caller, caller.principal, account, { type: "TouchSession", sessionId: caller.principal.sessionId, policy, at: now }, undefined, own);
         // XC-07: a completed step-up is a security event of the day; its audit record carries ids only.
         await audit.recorded({ principal: caller.principal, action: "StepUp", resource: `step-up/${data.stepUpId}`, ruleId: "IDN-03", correlationId: caller.correlationId, trace: caller.trace });
         return { stepUpId: data.stepUpId, sessionId: data.sessionId, expiresAt: data.expiresAt };

@@ -5,6 +5,7 @@ import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { refusal } from "../../domain/errors.js";
 import {
   type Account,
+  type AccountState,
   type ChallengePurpose,
   checkAssertion,
   type ClinicalObject,
@@ -64,11 +65,14 @@ export function createPasskeys(options: PasskeysOptions): Passkeys {
   const { audit, clock, policy, webauthn } = options;
   const relyingParty = { origins: webauthn.origins, rpIdHash: rpIdHashOf(webauthn.rpId) };
 
-  /** Issues (or, for a repeated request id, finds) the challenge; the options are built around it. */
-  async function challengeFor(caller: Caller, account: Account, requestId: string, purpose: ChallengePurpose, object: ClinicalObject | undefined) {
+  /**
+   * Issues (or, for a repeated request id, finds) the challenge; the options are built around it. Recorded on the
+   * session's streams, so the account's own stream as the holder check read it (`own`) decides it.
+   */
+  async function challengeFor(caller: Caller, { account, own }: { account: Account; own: AccountState }, requestId: string, purpose: ChallengePurpose, object: ClinicalObject | undefined) {
     const fresh = isoBase64URL.fromBuffer(randomBytes(32));
     const command = { type: "IssueChallenge" as const, sessionId: caller.principal.sessionId, challenge: fresh, purpose, object, policy, at: clock() };
-    const result = await runAccountCommand(options, caller, caller.principal, account, command, requestId);
+    const result = await runAccountCommand(options, caller, caller.principal, account, command, requestId, own);
     const issued = result.events.find((event) => event.type === "WebAuthnChallengeIssued");
     const data = issued?.data as { challenge?: string; expiresAt?: string } | undefined;
     if (data?.challenge === undefined || data.expiresAt === undefined) throw new Error("a challenge request appended no WebAuthnChallengeIssued event");
@@ -81,8 +85,9 @@ export function createPasskeys(options: PasskeysOptions): Passkeys {
     startRegistration(caller, input) {
       return recordingRefusals(audit, caller, "StartPasskeyRegistration", `account/${caller.principal.subject}`, async () => {
         const requestId = requireRequestId(input.requestId);
-        const account = await stepUpHolder(options, caller);
-        const { challenge, expiresAt } = await challengeFor(caller, account, requestId, "REGISTRATION", undefined);
+        const holder = await stepUpHolder(options, caller);
+        const { account } = holder;
+        const { challenge, expiresAt } = await challengeFor(caller, holder, requestId, "REGISTRATION", undefined);
         const created = await generateRegistrationOptions({
           rpName: webauthn.rpName,
           rpID: webauthn.rpId,
@@ -103,7 +108,7 @@ export function createPasskeys(options: PasskeysOptions): Passkeys {
     finishRegistration(caller, input) {
       return recordingRefusals(audit, caller, "FinishPasskeyRegistration", `account/${caller.principal.subject}`, async () => {
         const requestId = requireRequestId(input.requestId);
-        const account = await stepUpHolder(options, caller);
+        const { account } = await stepUpHolder(options, caller);
         const now = clock();
         const { facts, response } = parseAttestation(input.response);
         const session = requireCurrentSession(account, caller.principal.sessionId, policy, now);
@@ -139,11 +144,12 @@ export function createPasskeys(options: PasskeysOptions): Passkeys {
 
     startStepUp(caller, input) {
       return recordingRefusals(audit, caller, "StartStepUp", `account/${caller.principal.subject}`, async () => {
-        const account = await stepUpHolder(options, caller);
+        const holder = await stepUpHolder(options, caller);
+        const { account } = holder;
         const requestId = requireRequestId(input.requestId);
         const object = input.objectKind === "" ? { kind: "CONSULT" as const, id: requireConsultId(input.consultId) } : requireClinicalObject(input.objectKind, input.objectId);
         if (account.passkeys.length === 0) throw refusal("PASSKEY_NOT_REGISTERED");
-        const { challenge, expiresAt } = await challengeFor(caller, account, requestId, "STEP_UP", object);
+        const { challenge, expiresAt } = await challengeFor(caller, holder, requestId, "STEP_UP", object);
         const requested = await generateAuthenticationOptions({
           rpID: webauthn.rpId,
           allowCredentials: account.passkeys.map((passkey) => ({ id: passkey.credentialId })),

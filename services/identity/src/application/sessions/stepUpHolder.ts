@@ -2,11 +2,11 @@ import type { EventStore } from "@ihp/eventsourcing";
 import { JurisdictionError, profileAt, type StepUpFactor, stepUpFactors } from "@ihp/jurisdiction";
 import { authorize, denialError, type Role } from "@ihp/platform";
 import { refusal } from "../../domain/errors.js";
-import type { Account } from "../../domain/sessions/index.js";
+import type { Account, AccountState } from "../../domain/sessions/index.js";
 import type { Caller } from "../caller.js";
 import { institutionStreamId } from "../ids.js";
 import { loadInstitution } from "../institutionEvents.js";
-import { type AccountScope, loadAccount } from "./accountStreams.js";
+import { type AccountScope, readAccount } from "./accountStreams.js";
 import type { PractitionerAccess } from "./practitionerAccessPort.js";
 
 export const CLINICAL_ROLES: readonly Role[] = ["physician", "nurse", "pharmacist"];
@@ -21,18 +21,19 @@ export interface HolderDeps {
 
 /**
  * IDN-03, IDN-08: who may step up or hold passkeys — a human physician, nurse or pharmacist whose account is open
- * and, for a practitioner, whose status allows clinical work now. The account as it is.
+ * and, for a practitioner, whose status allows clinical work now. The account as it is, and its own stream folded
+ * alone (`own`, for the commands that follow not to read that stream again: runAccountCommand).
  */
-export async function stepUpHolder(deps: HolderDeps, caller: Caller, scope: AccountScope = {}): Promise<Account> {
+export async function stepUpHolder(deps: HolderDeps, caller: Caller, scope: AccountScope = {}): Promise<{ account: Account; own: AccountState }> {
   if (!deps.loginAvailable) throw refusal("LOGIN_NOT_AVAILABLE");
   const { principal } = caller;
   if (principal.kind !== "human") throw refusal("HUMAN_CLINICIAN_REQUIRED");
   const grant = authorize(principal, { roles: CLINICAL_ROLES });
   if (!grant.allowed) throw denialError(grant);
-  const state = await loadAccount(deps.store, principal.subject, scope);
+  const { state, own } = await readAccount(deps.store, principal.subject, scope);
   if (state.status !== "open") throw refusal("SESSION_REQUIRED");
   if (state.account.kind === "PRACTITIONER") await deps.practitioners.requireAccountHolder(principal.subject, deps.clock());
-  return state.account;
+  return { account: state.account, own };
 }
 
 /** IDN-03: the factors the jurisdiction profile of the account's institution accepts now. */
