@@ -3,7 +3,8 @@ import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 
 import { BatchWriter, type WriteOutcome, type WriteRequest } from "./batchWriter.js";
-import type { WriterRequest } from "./writerThread.js";
+import type { SqliteFileOptions } from "./openSqlite.js";
+import type { SqlValue, WriterRequest } from "./writerThread.js";
 
 /** Commits batches of appends; each promise settles once its batch is durable (or failed as a whole). */
 export interface Writer {
@@ -79,6 +80,34 @@ class WriterThread {
 
 let thread: WriterThread | undefined;
 let nextFile = 0;
+
+/**
+ * Another store's writes on the process's writer thread, through its own connection to `path` (opened as
+ * openSqliteFile opens it, then `pragmas`): each `run` answers once its statement has committed, so a commit's
+ * fsync blocks that thread, not the event loop (issue 15 item 4). Statements run one at a time, in the order asked.
+ * The caller keeps its own connection for reads, and must have created the file's schema on it first.
+ */
+export function threadSqliteWriter(path: string, options: SqliteFileOptions, pragmas: readonly string[] = []): SqliteThreadWriter {
+  const writer = (thread ??= new WriterThread());
+  const file = ++nextFile;
+  const opened = writer.ask({ op: "openFile", file, path, options, pragmas });
+  opened.catch(() => undefined);
+  return {
+    async run(sql, params) {
+      await opened;
+      return ((await writer.ask({ op: "run", file, sql, params })) as number | undefined) ?? 0;
+    },
+    async close() {
+      await writer.ask({ op: "close", file }).catch(() => undefined);
+    },
+  };
+}
+
+export interface SqliteThreadWriter {
+  /** Runs one statement (its own transaction) on the writer thread; the rows it changed once committed. */
+  run(sql: string, params: readonly SqlValue[]): Promise<number>;
+  close(): Promise<void>;
+}
 
 /**
  * Writes on the process's writer thread, through its own connection to `path`: the group commit's fsync blocks

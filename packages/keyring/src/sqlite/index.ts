@@ -1,4 +1,4 @@
-import { openSqliteFile } from "@ihp/eventsourcing/sqlite";
+import { openSqliteFile, threadSqliteWriter } from "@ihp/eventsourcing/sqlite";
 import type { WrappedKey } from "../custody.js";
 import type { DataKeyRef, DataKeyStore, StoredDataKey } from "../store.js";
 
@@ -10,9 +10,15 @@ import type { DataKeyRef, DataKeyStore, StoredDataKey } from "../store.js";
  * WAL with synchronous=FULL: a new key is durable before the event sealed with it is written (one fsync of the log,
  * where the rollback journal needed several on the caller's thread — issue 15: a new record media key per consult).
  * A destroy then checkpoints and truncates the WAL, so its older frames do not keep the destroyed key either.
+ *
+ * Reads use this thread's connection; writes go to the process's writer thread (its own connection, also with
+ * secure_delete), so their fsync never blocks the event loop (issue 15 item 4: a new key per consult). A file only:
+ * the writer thread cannot see another connection's ":memory:" database (use memoryDataKeyStore).
  */
 export function openSqliteDataKeyStore(path: string): DataKeyStore {
-  const db = openSqliteFile(path, { synchronous: "FULL", busyTimeoutMs: 5_000 });
+  if (path === ":memory:") throw new TypeError("openSqliteDataKeyStore needs a file; memoryDataKeyStore keeps keys in memory");
+  const options = { synchronous: "FULL", busyTimeoutMs: 5_000 } as const;
+  const db = openSqliteFile(path, options);
   db.pragma("secure_delete = ON");
   db.exec(`CREATE TABLE IF NOT EXISTS keyring_data_keys (
     subject TEXT NOT NULL,
@@ -29,15 +35,14 @@ export function openSqliteDataKeyStore(path: string): DataKeyStore {
     wrapped: Buffer | null;
     destroyed: number;
   }
+  // The schema exists (created above) before the writer thread's connection opens the file.
+  const writer = threadSqliteWriter(path, options, ["secure_delete = ON"]);
   const select = db.prepare<[string, string], Row>("SELECT * FROM keyring_data_keys WHERE subject = ? AND retention_class = ?");
-  const insert = db.prepare("INSERT OR IGNORE INTO keyring_data_keys (subject, retention_class, master_key_id, wrapped) VALUES (?, ?, ?, ?)");
-  const replace = db.prepare(
-    "UPDATE keyring_data_keys SET master_key_id = ?, wrapped = ? WHERE subject = ? AND retention_class = ? AND destroyed = 0 AND master_key_id = ?",
-  );
-  const destroy = db.prepare(
-    `INSERT INTO keyring_data_keys (subject, retention_class, master_key_id, wrapped, destroyed) VALUES (?, ?, NULL, NULL, 1)
-     ON CONFLICT (subject, retention_class) DO UPDATE SET master_key_id = NULL, wrapped = NULL, destroyed = 1`,
-  );
+  const INSERT = "INSERT OR IGNORE INTO keyring_data_keys (subject, retention_class, master_key_id, wrapped) VALUES (?, ?, ?, ?)";
+  const REPLACE =
+    "UPDATE keyring_data_keys SET master_key_id = ?, wrapped = ? WHERE subject = ? AND retention_class = ? AND destroyed = 0 AND master_key_id = ?";
+  const DESTROY = `INSERT INTO keyring_data_keys (subject, retention_class, master_key_id, wrapped, destroyed) VALUES (?, ?, NULL, NULL, 1)
+     ON CONFLICT (subject, retention_class) DO UPDATE SET master_key_id = NULL, wrapped = NULL, destroyed = 1`;
   const others = db.prepare<[string, number], Row>(
     "SELECT * FROM keyring_data_keys WHERE destroyed = 0 AND master_key_id <> ? LIMIT ?",
   );
@@ -53,20 +58,19 @@ export function openSqliteDataKeyStore(path: string): DataKeyStore {
 
   return {
     get: (ref) => Promise.resolve(get(ref)),
-    createIfAbsent(ref, wrapped) {
-      insert.run(ref.subject, ref.retentionClass, wrapped.masterKeyId, Buffer.from(wrapped.bytes));
+    async createIfAbsent(ref, wrapped) {
+      await writer.run(INSERT, [ref.subject, ref.retentionClass, wrapped.masterKeyId, wrapped.bytes]);
+      // Committed by the writer thread: this connection's next read sees it.
       const stored = get(ref);
       if (stored === undefined) throw new Error("data key row vanished after insert");
-      return Promise.resolve(stored);
+      return stored;
     },
-    replaceWrapped(ref, from, wrapped) {
-      const result = replace.run(wrapped.masterKeyId, Buffer.from(wrapped.bytes), ref.subject, ref.retentionClass, from);
-      return Promise.resolve(result.changes === 1);
+    async replaceWrapped(ref, from, wrapped) {
+      return (await writer.run(REPLACE, [wrapped.masterKeyId, wrapped.bytes, ref.subject, ref.retentionClass, from])) === 1;
     },
-    destroy(ref) {
-      destroy.run(ref.subject, ref.retentionClass);
-      db.pragma("wal_checkpoint(TRUNCATE)");
-      return Promise.resolve();
+    async destroy(ref) {
+      await writer.run(DESTROY, [ref.subject, ref.retentionClass]);
+      await writer.run("PRAGMA wal_checkpoint(TRUNCATE)", []);
     },
     wrappedByOtherThan(masterKeyId, limit) {
       return Promise.resolve(
@@ -76,9 +80,9 @@ export function openSqliteDataKeyStore(path: string): DataKeyStore {
         })),
       );
     },
-    close() {
+    async close() {
+      await writer.close();
       db.close();
-      return Promise.resolve();
     },
   };
 }
