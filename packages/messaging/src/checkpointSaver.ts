@@ -14,8 +14,8 @@ export class CheckpointSaver {
   private draining = false;
   private drained: Promise<void> = Promise.resolve();
   private lastSaveAt = Number.NEGATIVE_INFINITY;
-  /** The wait before the next save, cut short by flush(). */
-  private pause: { readonly timer: NodeJS.Timeout; readonly end: () => void } | undefined;
+  /** Ends the wait before the next save early (flush()). */
+  private endPause: (() => void) | undefined;
 
   constructor(
     private readonly store: CheckpointStore,
@@ -37,7 +37,7 @@ export class CheckpointSaver {
 
   /** Waits for the saves in progress, then tries once more if the latest position is not saved yet. */
   async flush(): Promise<void> {
-    this.pause?.end();
+    this.endPause?.();
     await this.drained;
     if (this.saved < this.wanted) {
       this.startDrain();
@@ -74,12 +74,12 @@ export class CheckpointSaver {
     return new Promise((resolve) => {
       const end = (): void => {
         clearTimeout(timer);
-        this.pause = undefined;
+        this.endPause = undefined;
         resolve();
       };
       const timer = setTimeout(end, ms);
       timer.unref();
-      this.pause = { timer, end };
+      this.endPause = end;
     });
   }
 }
