@@ -1,6 +1,8 @@
+import { fold } from "@ihp/eventsourcing";
 import { given } from "@ihp/testing";
 import { describe, expect, it } from "vitest";
-import { type BusinessHours, type RosterEvent, reviewCoverage, rosterDecider } from "../src/domain/roster/index.js";
+import { beijingMonth, monthStart, previousMonth } from "../src/domain/dates.js";
+import { type BusinessHours, carriedOver, type RosterEvent, reviewCoverage, rosterDecider, shiftsOf } from "../src/domain/roster/index.js";
 
 // 08:00–20:00 Beijing, every day.
 const HOURS: BusinessHours = { weekdays: [1, 2, 3, 4, 5, 6, 7], opensAt: 8 * 60, closesAt: 20 * 60 };
@@ -60,5 +62,56 @@ describe("roster (PHA-06)", () => {
     // Monday 2026-03-09 07:59 Beijing is before opening; 08:00 is open.
     expect(reviewCoverage([], weekdays, new Date("2026-03-08T23:59:00Z")).withinBusinessHours).toBe(false);
     expect(reviewCoverage([], weekdays, new Date("2026-03-09T00:00:00Z")).withinBusinessHours).toBe(true);
+  });
+
+  it("PHA-06: a command on new books records their opening first and decides on the state carried over", () => {
+    const opening = { period: "2026-03", carriedFrom: "pharmacy-roster-i~2026-02", shifts: [later], gapOpen: true };
+    const opened: RosterEvent = { type: "RosterPeriodOpened", data: opening };
+    given(rosterDecider).when({ type: "ScheduleShift", ...shift, opening }).then([opened, scheduled]);
+    // The carried alert is still open, so a check in the gap raises none.
+    given(rosterDecider).when({ type: "CheckReviewCoverage", hours: HOURS, at: IN_GAP, opening }).then([opened]);
+    given(rosterDecider).when({ type: "CancelShift", shiftId: later.shiftId, opening }).then([opened, { type: "ShiftCancelled", data: { shiftId: later.shiftId } }]);
+    given(rosterDecider).when({ type: "CancelShift", shiftId: shift.shiftId, opening }).thenError("SHIFT_NOT_FOUND");
+  });
+
+  it("PHA-06: the books carry over the shifts not ended at the month's start and the open alert", () => {
+    const night = { shiftId: "night", pharmacistId: "pharmacist-3", startsAt: "2026-03-31T14:00:00.000Z", endsAt: "2026-03-31T22:00:00.000Z" };
+    const ahead = { shiftId: "ahead", pharmacistId: "pharmacist-4", startsAt: "2026-07-01T00:00:00.000Z", endsAt: "2026-07-01T08:00:00.000Z" };
+    const state = fold(rosterDecider, [
+      scheduled,
+      { type: "ShiftScheduled", data: night },
+      { type: "ShiftScheduled", data: ahead },
+      { type: "ReviewCoverageGapDetected", data: { detectedAt: IN_GAP.toISOString(), expectedReviewAt: "" } },
+    ] satisfies RosterEvent[]);
+    // 2026-04 starts at 2026-03-31T16:00Z (Beijing midnight), in the middle of the night shift.
+    expect(monthStart("2026-04").toISOString()).toBe("2026-03-31T16:00:00.000Z");
+    expect(carriedOver(state, { period: "2026-04", start: monthStart("2026-04"), carriedFrom: "books" })).toEqual({
+      period: "2026-04",
+      carriedFrom: "books",
+      shifts: [night, ahead],
+      gapOpen: true,
+    });
+    expect(beijingMonth(new Date("2026-03-31T16:00:00Z"))).toBe("2026-04");
+    expect(beijingMonth(new Date("2026-03-31T15:59:59Z"))).toBe("2026-03");
+    expect(previousMonth("2026-01")).toBe("2025-12");
+  });
+
+  it("PHA-06: a month's books fold in linear time: 5,000 shifts, every fifth cancelled", () => {
+    const events: RosterEvent[] = [];
+    for (let index = 0; index < 5_000; index++) {
+      const startsAt = new Date(Date.parse("2026-03-01T00:00:00Z") + index * 60_000).toISOString();
+      const endsAt = new Date(Date.parse(startsAt) + 4 * 60 * 60_000).toISOString();
+      events.push({ type: "ShiftScheduled", data: { shiftId: `shift-${index}`, pharmacistId: `pharmacist-${index % 7}`, startsAt, endsAt } });
+      if (index % 5 === 4) events.push({ type: "ShiftCancelled", data: { shiftId: `shift-${index}` } });
+    }
+    const shifts = shiftsOf(fold(rosterDecider, events));
+    expect(shifts).toHaveLength(4_000);
+    expect(shifts[0]?.shiftId).toBe("shift-0");
+    expect(shifts.some((candidate) => candidate.shiftId === "shift-4")).toBe(false);
+  });
+
+  it("PHA-06: a shift cancelled and scheduled again under its id is on the roster once", () => {
+    const state = fold(rosterDecider, [scheduled, { type: "ShiftCancelled", data: { shiftId: shift.shiftId } }, scheduled, scheduledLater] satisfies RosterEvent[]);
+    expect(shiftsOf(state)).toEqual([shift, later]);
   });
 });

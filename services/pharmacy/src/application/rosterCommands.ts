@@ -9,6 +9,7 @@ import {
   reviewCoverage,
   isRosterEventType,
   type Shift,
+  shiftsOf,
 } from "../domain/roster/index.js";
 import type { Caller } from "./caller.js";
 import { derivedId, requireInstitutionId, requireRequestId, rosterStreamId } from "./ids.js";
@@ -96,7 +97,7 @@ export function createRoster(options: RosterCommandsOptions): Roster {
         if (options.identity === undefined) throw new Error("the roster needs identity to schedule shifts");
         await options.identity.checkReviewer({ pharmacistId, institutionId }, { token: undefined, deadline: caller.deadline });
         const result = await execute(caller, role, institutionId, requestId, { type: "ScheduleShift", shiftId, pharmacistId, startsAt, endsAt });
-        const shift = result.state.shifts.find((candidate) => candidate.shiftId === shiftId);
+        const shift = shiftsOf(result.state).find((candidate) => candidate.shiftId === shiftId);
         if (shift === undefined) throw new Error("scheduled shift missing from the roster");
         return { ...shift, institutionId };
       });
@@ -125,7 +126,7 @@ export function createRoster(options: RosterCommandsOptions): Roster {
       const at = clock();
       const history = await store.readStream(rosterStreamId(institutionId));
       const state = fold(rosterDecider, history.map(toRosterEvent));
-      const coverage = reviewCoverage(state.shifts, options.hours, at);
+      const coverage = reviewCoverage(shiftsOf(state), options.hours, at);
       // Only a change of gap state appends (the decider answers [] otherwise): no write per patient query.
       if (coverage.gap !== state.gapOpen) {
         await execute(caller, role, institutionId, `coverage:${at.toISOString()}`, { type: "CheckReviewCoverage", hours: options.hours, at });

@@ -16,3 +16,18 @@ export function parseInstant(text: string): Date | undefined {
 export function isExpired(validUntil: string, at: Date): boolean {
   return beijingDay(at) > validUntil;
 }
+
+/** The Beijing calendar month of an instant, "YYYY-MM": the roster keeps one stream per month (PHA-06). */
+export function beijingMonth(at: Date): string {
+  return beijingDay(at).slice(0, 7);
+}
+
+/** The first instant of a Beijing month ("YYYY-MM"): midnight of its first day, UTC+8 (China keeps no summer time). */
+export function monthStart(month: string): Date {
+  return new Date(`${month}-01T00:00:00+08:00`);
+}
+
+/** The Beijing month before `month`. */
+export function previousMonth(month: string): string {
+  return beijingMonth(new Date(monthStart(month).getTime() - 1));
+}

@@ -1,12 +1,15 @@
 export { isWithinBusinessHours, reviewCoverage } from "./coverage.js";
 export type { ReviewCoverage } from "./coverage.js";
-export { EMPTY_ROSTER, isRosterEventType, ROSTER_EVENT_TYPES, rosterDecider } from "./roster.js";
+export { carriedOver, EMPTY_ROSTER, isRosterEventType, ROSTER_EVENT_TYPES, rosterDecider, shiftsOf } from "./roster.js";
 export type {
   CancelShift,
   CheckReviewCoverage,
   ReviewCoverageGapDetected,
   RosterCommand,
   RosterEvent,
+  RosterPeriodClosed,
+  RosterPeriodOpened,
+  RosterPeriodOpenedData,
   RosterState,
   ScheduleShift,
 } from "./roster.js";
