@@ -42,7 +42,16 @@ export function versionOfStream(streamId: string): VersionRef | undefined {
   return { prescriptionId, serialNumber };
 }
 
-export function rosterStreamId(institutionId: string): string {
+/**
+ * The review roster's books for one Beijing month, "YYYY-MM" (PHA-06). "~" is not allowed in an institution id, so no
+ * institution's stream can be named like another's month.
+ */
+export function rosterPeriodStreamId(institutionId: string, period: string): string {
+  return `pharmacy-roster-${institutionId}${STREAM_SEPARATOR}${period}`;
+}
+
+/** The roster's one unsplit stream, kept before the monthly books: read once, carried into the first month, closed. */
+export function legacyRosterStreamId(institutionId: string): string {
   return `pharmacy-roster-${institutionId}`;
 }
 

@@ -1,18 +1,9 @@
-import { type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
+import type { EventStore } from "@ihp/eventsourcing";
 import { type AuditTrail, denialError, type Role } from "@ihp/platform";
-import {
-  type BusinessHours,
-  type ReviewCoverage,
-  type RosterCommand,
-  type RosterEvent,
-  rosterDecider,
-  reviewCoverage,
-  isRosterEventType,
-  type Shift,
-  shiftsOf,
-} from "../domain/roster/index.js";
+import { type BusinessHours, type ReviewCoverage, type RosterCommand, reviewCoverage, type Shift, shiftsOf } from "../domain/roster/index.js";
 import type { Caller } from "./caller.js";
-import { derivedId, requireInstitutionId, requireRequestId, rosterStreamId } from "./ids.js";
+import { derivedId, requireInstitutionId, requireRequestId } from "./ids.js";
+import { rosterBooks } from "./rosterBooks.js";
 import { authorizeOn, type PharmacyAction, permitted, roleGate } from "./policy.js";
 import type { IdentityPort } from "./ports.js";
 import { recordingRefusals } from "@ihp/platform";
@@ -46,36 +37,22 @@ export interface Roster {
   monitorCoverage(caller: Caller, institutionId: string): Promise<CoverageView>;
 }
 
-function toRosterEvent(event: StoredEvent): RosterEvent {
-  if (!isRosterEventType(event.type)) throw new Error(`unexpected event type ${event.type} in stream ${event.streamId}`);
-  return { type: event.type, data: event.data } as unknown as RosterEvent;
-}
-
 /** The review roster (PHA-06): shifts per institution as events, and the coverage check patients and alerts read. */
 export function createRoster(options: RosterCommandsOptions): Roster {
   const { store, audit, clock } = options;
+  const books = rosterBooks(store, options.newEventId);
 
-  async function execute(caller: Caller, role: Role, institutionId: string, requestId: string, command: RosterCommand) {
-    const now = clock();
-    return handleCommand(
-      store,
-      rosterDecider,
-      {
-        streamId: rosterStreamId(institutionId),
-        command,
-        metadata: {
-          actorId: caller.principal.subject,
-          actorRole: role,
-          tenantId: institutionId,
-          correlationId: caller.correlationId,
-          causationId: requestId,
-          ...caller.trace,
-        },
-        requestId,
-        now,
-      },
-      { newEventId: options.newEventId, toDomainEvent: toRosterEvent },
-    );
+  /** Records the command in the books of the month of `now` (PHA-06, see rosterBooks). */
+  async function execute(caller: Caller, role: Role, institutionId: string, requestId: string, command: RosterCommand, now = clock()) {
+    const who = {
+      actorId: caller.principal.subject,
+      actorRole: role,
+      tenantId: institutionId,
+      correlationId: caller.correlationId,
+      causationId: requestId,
+      ...caller.trace,
+    };
+    return books.execute(institutionId, command, { who, requestId, now });
   }
 
   function allowed(action: PharmacyAction, caller: Caller, rawInstitutionId: string): { role: Role; institutionId: string } {
@@ -124,14 +101,15 @@ export function createRoster(options: RosterCommandsOptions): Roster {
     return recordingRefusals(audit, caller, action, undefined, async () => {
       const { role, institutionId } = allowed(action, caller, rawInstitutionId);
       const at = clock();
-      const history = await store.readStream(rosterStreamId(institutionId));
-      const state = fold(rosterDecider, history.map(toRosterEvent));
-      const coverage = reviewCoverage(shiftsOf(state), options.hours, at);
-      // Only a change of gap state appends (the decider answers [] otherwise): no write per patient query.
-      if (coverage.gap !== state.gapOpen) {
-        await execute(caller, role, institutionId, `coverage:${at.toISOString()}`, { type: "CheckReviewCoverage", hours: options.hours, at });
+      const read = await books.current(institutionId, at);
+      let state = read.state;
+      // Only opening the month's books or a change of gap state appends (the decider answers [] otherwise): no write
+      // per patient query.
+      if (!read.open || reviewCoverage(shiftsOf(state), options.hours, at).gap !== state.gapOpen) {
+        const check: RosterCommand = { type: "CheckReviewCoverage", hours: options.hours, at };
+        state = (await execute(caller, role, institutionId, `coverage:${at.toISOString()}`, check, at)).state;
       }
-      return { ...coverage, at: at.toISOString() };
+      return { ...reviewCoverage(shiftsOf(state), options.hours, at), at: at.toISOString() };
     });
   }
 }
