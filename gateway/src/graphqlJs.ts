@@ -4,6 +4,7 @@
 // realm"). A bare `import "graphql"` gets index.js under Node but index.mjs under vitest (vite prefers "module"), so
 // the gateway names the CommonJS entry explicitly, here, for both.
 export {
+  BREAK,
   buildSchema,
   getNamedType,
   getNullableType,

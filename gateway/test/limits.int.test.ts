@@ -138,6 +138,10 @@ describe("request limits and malformed requests", () => {
     expect(codes(variable.body)).toEqual(["QUERY_TOO_COMPLEX"]);
     const small = await post(sixPages, { n: 1 });
     expect(small.body.errors).toBeUndefined();
+    // The same inside a fragment: a document is priced again only when it has such a variable, fragments included.
+    const inFragment = `query($n: Int) { ...Pages } fragment Pages on Query { ${Array.from({ length: 6 }, (_, i) => `p${i}: publicInstitutions(first: $n) { ${PAGE} }`).join(" ")} }`;
+    expect(codes((await post(inFragment, { n: 100 })).body)).toEqual(["QUERY_TOO_COMPLEX"]);
+    expect((await post(inFragment, { n: 1 })).body.errors).toBeUndefined();
 
     // Fragments that double each other: refused after maxFields steps, quickly.
     const laughs = [`query { ...F0 }`, ...Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`), `fragment F30 on Query { __typename }`];
