@@ -70,6 +70,7 @@ export type { ServiceTokenSource } from "./auth/serviceTokens.js";
 
 // gRPC
 export { callDeadline, outgoingMetadata } from "./grpc/callOptions.js";
+export { CORRELATION_HEADER, correlationIdOf } from "./grpc/correlation.js";
 export { channelCredentials, serverCredentials } from "./grpc/credentials.js";
 export { enableInProcessTransport, inProcessChannel, inProcessClientOptions } from "./grpc/inProcess.js";
 export type { TlsFiles } from "./grpc/credentials.js";

@@ -6,7 +6,6 @@ export type { ConsultConfig } from "./config.js";
 export { CONSULT_ERRORS } from "./domain/errors.js";
 export type { ConsultErrorCode, ConsultErrorEntry } from "./domain/errors.js";
 export { consultEventMessage, CONSULT_CONTEXT } from "./adapters/bus/integrationEvents.js";
-export { CORRELATION_HEADER } from "./adapters/grpc/consultServer.js";
 export { currentConsentText } from "./application/consentTexts.js";
 export type { Caller } from "./application/caller.js";
 export type {

@@ -7,4 +7,3 @@ export { IDENTITY_ERRORS } from "./domain/errors.js";
 export type { IdentityErrorCode, IdentityErrorEntry } from "./domain/errors.js";
 export { DIAGNOSIS_SUBJECTS } from "./domain/diagnosisSubjects.js";
 export { identityEventMessage, IDENTITY_CONTEXT } from "./adapters/bus/integrationEvents.js";
-export { CORRELATION_HEADER } from "./adapters/grpc/institutionServer.js";

@@ -6,7 +6,6 @@ export type { PharmacyConfig } from "./config.js";
 export { PHARMACY_ERRORS } from "./domain/errors.js";
 export type { PharmacyErrorCode, PharmacyErrorEntry } from "./domain/errors.js";
 export { pharmacyEventMessage, PHARMACY_CONTEXT } from "./adapters/bus/integrationEvents.js";
-export { CORRELATION_HEADER } from "./adapters/grpc/pharmacyServer.js";
 export { catalogueLookup } from "./adapters/catalogue/drugCatalogue.js";
 export { grpcIdentity } from "./adapters/identity/grpcIdentity.js";
 export type { GrpcIdentityOptions } from "./adapters/identity/grpcIdentity.js";

@@ -1,6 +1,6 @@
 import { enumName } from "@ihp/contracts";
 import type { ConsultServiceServer } from "@ihp/contracts/consult";
-import { type CallContext, type GrpcHandlers, traceFields } from "@ihp/platform";
+import { type CallContext, correlationIdOf, type GrpcHandlers, traceFields } from "@ihp/platform";
 import type { Caller } from "../../application/caller.js";
 import type { ConsultCommands } from "../../application/consultCommands.js";
 import type { ConsultQueries, PageRequest } from "../../application/consultQueries.js";
@@ -9,9 +9,6 @@ import type { FamilyContracts } from "../../application/familyContracts.js";
 import type { MessageSentData } from "../../domain/consults/index.js";
 import { signatureMessage } from "../identity/grpcIdentity.js";
 import { consultToProto, contractToProto, diagnosesFromProto, messageToProto, summaryToProto } from "./convert.js";
-
-export const CORRELATION_HEADER = "x-correlation-id";
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface ConsultServerOptions {
   readonly handlers: GrpcHandlers;
@@ -27,8 +24,7 @@ export interface ConsultServerOptions {
 }
 
 export function callerOf(call: CallContext, newId: () => string): Caller {
-  const [header] = call.metadata.get(CORRELATION_HEADER);
-  const correlationId = typeof header === "string" && CORRELATION_ID.test(header) ? header : newId();
+  const correlationId = correlationIdOf(call.metadata, newId);
   return { principal: call.principal, token: call.token, correlationId, trace: traceFields(), deadline: call.deadline };
 }
 

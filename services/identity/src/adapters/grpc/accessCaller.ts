@@ -1,13 +1,9 @@
-import { AuthenticationError, type CallContext, type PrincipalResolver, type PublicCallContext, traceFields } from "@ihp/platform";
+import { AuthenticationError, type CallContext, correlationIdOf, type PrincipalResolver, type PublicCallContext, traceFields } from "@ihp/platform";
 import type { Caller } from "../../application/caller.js";
-import { CORRELATION_HEADER } from "./institutionServer.js";
-
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The caller's correlation id (x-correlation-id) or a fresh one, and the wrapper's span as trace. */
 export function contextOf(call: PublicCallContext, newId: () => string): Pick<Caller, "correlationId" | "trace"> {
-  const [header] = call.metadata.get(CORRELATION_HEADER);
-  const correlationId = typeof header === "string" && CORRELATION_ID.test(header) ? header : newId();
+  const correlationId = correlationIdOf(call.metadata, newId);
   return { correlationId, trace: traceFields() };
 }
 

@@ -1,5 +1,5 @@
 import type { InstitutionServiceServer } from "@ihp/contracts/identity";
-import { type CallContext, type GrpcHandlers, traceFields } from "@ihp/platform";
+import { type CallContext, correlationIdOf, type GrpcHandlers, traceFields } from "@ihp/platform";
 import type { Kysely } from "kysely";
 import type { Caller } from "../../application/caller.js";
 import type { InstitutionCommands } from "../../application/institutionCommands.js";
@@ -18,10 +18,6 @@ export interface InstitutionServerOptions {
   readonly newId: () => string;
 }
 
-/** Metadata key a caller (the gateway) may set to tie this call to a wider request; a fresh id otherwise. */
-export const CORRELATION_HEADER = "x-correlation-id";
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /**
  * ihp.identity.v1.InstitutionService (proto/ihp/identity/v1/institutions.proto). The platform wrapper verifies the
  * token, opens the span and maps errors; this file only converts messages and picks the handler.
@@ -30,8 +26,7 @@ export function institutionServer(options: InstitutionServerOptions): Institutio
   const { handlers, commands, queries } = options;
 
   function callerOf(call: CallContext): Caller {
-    const [header] = call.metadata.get(CORRELATION_HEADER);
-    const correlationId = typeof header === "string" && CORRELATION_ID.test(header) ? header : options.newId();
+    const correlationId = correlationIdOf(call.metadata, options.newId);
     // The active span is the wrapper's server span, so events and refusals carry this call's trace.
     return { principal: call.principal, correlationId, trace: traceFields() };
   }

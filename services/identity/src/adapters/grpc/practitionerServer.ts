@@ -1,12 +1,11 @@
 import { PractitionerDetails, type PractitionerServiceServer } from "@ihp/contracts/identity";
-import { type CallContext, type GrpcHandlers, traceFields } from "@ihp/platform";
+import { type CallContext, correlationIdOf, type GrpcHandlers, traceFields } from "@ihp/platform";
 import type { Kysely } from "kysely";
 import type { Caller } from "../../application/caller.js";
 import type { PractitionerCommands } from "../../application/practitioners/practitionerCommands.js";
 import { listPublicClinicians, type OpenSealed } from "../../application/practitioners/practitionerDirectory.js";
 import type { PractitionerQueries } from "../../application/practitioners/practitionerQueries.js";
 import type { PractitionerReadModels } from "../../application/practitioners/practitionersProjection.js";
-import { CORRELATION_HEADER } from "./institutionServer.js";
 import {
   documentKindFromProto,
   practiceFromProto,
@@ -27,15 +26,12 @@ export interface PractitionerServerOptions {
   readonly newId: () => string;
 }
 
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** ihp.identity.v1.PractitionerService (proto/ihp/identity/v1/practitioners.proto): converts and picks the handler. */
 export function practitionerServer(options: PractitionerServerOptions): PractitionerServiceServer {
   const { handlers, commands, queries } = options;
 
   function callerOf(call: CallContext): Caller {
-    const [header] = call.metadata.get(CORRELATION_HEADER);
-    const correlationId = typeof header === "string" && CORRELATION_ID.test(header) ? header : options.newId();
+    const correlationId = correlationIdOf(call.metadata, options.newId);
     return { principal: call.principal, correlationId, trace: traceFields() };
   }
 

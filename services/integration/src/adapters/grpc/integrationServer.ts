@@ -1,18 +1,14 @@
 import type { IntegrationIngestServiceServer, IntegrationQueryServiceServer, IngestOutcome as IngestOutcomeProto } from "@ihp/contracts/integration";
 import { IngestStatus } from "@ihp/contracts/integration";
-import { type AuditTrail, type CallContext, type GrpcHandlers, recordingRefusals, traceFields } from "@ihp/platform";
+import { type AuditTrail, type CallContext, correlationIdOf, type GrpcHandlers, recordingRefusals, traceFields } from "@ihp/platform";
 import type { Caller } from "../../application/caller.js";
 import type { Ingest, IngestOutcome, IngestSender } from "../../application/ingest.js";
 import type { Queries } from "../../application/queries.js";
 import { refusal } from "../../domain/errors.js";
 import type { EncounterData, ImagingReportData, LabResultData } from "../../domain/hisPatient.js";
 
-export const CORRELATION_HEADER = "x-correlation-id";
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 export function callerOf(call: CallContext, newId: () => string): Caller {
-  const [header] = call.metadata.get(CORRELATION_HEADER);
-  const correlationId = typeof header === "string" && CORRELATION_ID.test(header) ? header : newId();
+  const correlationId = correlationIdOf(call.metadata, newId);
   return { principal: call.principal, token: call.token, deadline: call.deadline, correlationId, trace: traceFields() };
 }
 

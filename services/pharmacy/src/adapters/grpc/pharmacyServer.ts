@@ -1,5 +1,5 @@
 import type { PharmacyServiceServer, StreamReviewQueueResponse } from "@ihp/contracts/pharmacy";
-import { type CallContext, describeError, type GrpcHandlers, RemoteError, traceFields } from "@ihp/platform";
+import { type CallContext, correlationIdOf, describeError, type GrpcHandlers, RemoteError, traceFields } from "@ihp/platform";
 import type { Caller } from "../../application/caller.js";
 import type { PrescriptionCommands } from "../../application/prescriptionCommands.js";
 import type { PageRequest, Queries } from "../../application/queries.js";
@@ -17,9 +17,6 @@ export interface PharmacyServerOptions {
   readonly stopping: AbortSignal;
 }
 
-/** Metadata key a caller (the gateway) may set to tie this call to a wider request; a fresh id otherwise. */
-export const CORRELATION_HEADER = "x-correlation-id";
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const UNAVAILABLE = 14;
 
 /**
@@ -35,8 +32,7 @@ export function pharmacyServer(options: PharmacyServerOptions): PharmacyServiceS
   const { handlers, commands, queries, roster } = options;
 
   function callerOf(call: CallContext): Caller {
-    const [header] = call.metadata.get(CORRELATION_HEADER);
-    const correlationId = typeof header === "string" && CORRELATION_ID.test(header) ? header : options.newId();
+    const correlationId = correlationIdOf(call.metadata, options.newId);
     return { principal: call.principal, token: call.token, deadline: call.deadline, correlationId, trace: traceFields() };
   }
 

@@ -1,12 +1,9 @@
 import type { PrescriptionServiceServer } from "@ihp/contracts/prescription";
-import { type CallContext, type GrpcHandlers, traceFields } from "@ihp/platform";
+import { type CallContext, correlationIdOf, type GrpcHandlers, traceFields } from "@ihp/platform";
 import type { Caller } from "../../application/caller.js";
 import type { PrescriptionCommands } from "../../application/prescriptionCommands.js";
 import type { PrescriptionQueries } from "../../application/prescriptionQueries.js";
 import { contentFromProto, prescriptionToProto, summaryToProto } from "./convert.js";
-
-export const CORRELATION_HEADER = "x-correlation-id";
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface PrescriptionServerOptions {
   readonly handlers: GrpcHandlers;
@@ -21,8 +18,7 @@ export function prescriptionServer(options: PrescriptionServerOptions): Prescrip
   const { handlers, commands, queries, clock } = options;
 
   function callerOf(call: CallContext): Caller {
-    const [header] = call.metadata.get(CORRELATION_HEADER);
-    const correlationId = typeof header === "string" && CORRELATION_ID.test(header) ? header : options.newId();
+    const correlationId = correlationIdOf(call.metadata, options.newId);
     return { principal: call.principal, correlationId, trace: traceFields(), token: call.token, deadline: call.deadline };
   }
 

@@ -1,17 +1,13 @@
 import type { RecordsServiceServer } from "@ihp/contracts/records";
-import { type CallContext, type GrpcHandlers, traceFields } from "@ihp/platform";
+import { type CallContext, correlationIdOf, type GrpcHandlers, traceFields } from "@ihp/platform";
 import type { Caller } from "../../application/caller.js";
 import type { RecordCommands } from "../../application/commands.js";
 import type { createPendingCosignFeed } from "../../application/pendingCosign.js";
 import type { RecordQueries } from "../../application/queries.js";
 import { accessToProto, recordToProto, sectionsFromProto, versionToProto } from "./convert.js";
 
-const CORRELATION_HEADER = "x-correlation-id";
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 export function callerOf(call: CallContext, newId: () => string): Caller {
-  const [header] = call.metadata.get(CORRELATION_HEADER);
-  const correlationId = typeof header === "string" && CORRELATION_ID.test(header) ? header : newId();
+  const correlationId = correlationIdOf(call.metadata, newId);
   return { principal: call.principal, token: call.token, deadline: call.deadline, correlationId, trace: traceFields() };
 }
 
