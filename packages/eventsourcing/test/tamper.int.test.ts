@@ -14,6 +14,7 @@ import {
   checkCheckpoint,
   GENESIS_HASH,
   hashEvent,
+  type LogCheckpoint,
   readCheckpoints,
 } from "@ihp/eventsourcing";
 import { SqliteEventStore, verifyFile } from "@ihp/eventsourcing/sqlite";
@@ -312,10 +313,17 @@ describe("XC-01 anchored log (issue 10): verify against signed checkpoints of th
     expect(JSON.parse(out)).toMatchObject({ ok: false, firstBrokenPosition: "60", reason: "CHECKPOINT_INVALID" });
   });
 
-  it("XC-01: the local copy's last line cut short by a crash is skipped; a bad line before the end is an error", async () => {
+  it("XC-01: the local copy's last line cut short by a crash is skipped, and cut off by the next append; a bad line before the end is an error", async () => {
     const text = readFileSync(checkpointFile, "utf8");
     writeFileSync(checkpointFile, `${text}{"version":1,"log":"cons`);
     expect(await readCheckpoints(checkpointFile)).toHaveLength(3);
+    // The next checkpoint after the restart cuts the torn line off rather than joining it (the copy stays readable).
+    const [first] = await readCheckpoints(checkpointFile);
+    await appendCheckpoint(checkpointFile, first as LogCheckpoint);
+    const after = await readCheckpoints(checkpointFile);
+    expect(after).toHaveLength(4);
+    expect(after[3]).toEqual(first);
+    expect(readFileSync(checkpointFile, "utf8")).toBe(`${text}${JSON.stringify(first)}\n`);
     writeFileSync(checkpointFile, `not json\n${text}`);
     await expect(readCheckpoints(checkpointFile)).rejects.toThrow(/line 1 is not JSON/);
   });

@@ -1,4 +1,4 @@
-import { mkdir, open, writeFile } from "node:fs/promises";
+import { type FileHandle, mkdir, open, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
 import { readIfExists, readOrCreateKeyFile } from "../keyFile.js";
@@ -20,16 +20,36 @@ export async function openCheckpointSigner(keyFile: string): Promise<CheckpointS
 /**
  * The local, append-only copy of a service's checkpoints: JSON Lines, one signed checkpoint a line, fsynced before
  * the append resolves. The same format `ihp-verify-log --checkpoints` reads from an outside party's copy.
+ *
+ * A line a crash cut short (the file does not end with a newline) is cut off first: it was never acknowledged, and a
+ * new line written after it would join it into one line that is not JSON, which readCheckpoints refuses — the
+ * service could then not start again.
  */
 export async function appendCheckpoint(file: string, checkpoint: LogCheckpoint): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const handle = await open(file, "a", 0o644);
+  const handle = await open(file, "a+", 0o644);
   try {
+    const { size } = await handle.stat();
+    const complete = await endOfLastLine(handle, size);
+    if (complete < size) await handle.truncate(complete);
     await handle.write(`${JSON.stringify(checkpoint)}\n`);
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/** The length of the file up to and including its last newline (0 when it has none). */
+async function endOfLastLine(handle: FileHandle, size: number): Promise<number> {
+  const chunk = Buffer.alloc(Math.min(size, 64 * 1024));
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - chunk.length);
+    const { bytesRead } = await handle.read(chunk, 0, end - start, start);
+    const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (newline >= 0) return start + newline + 1;
+    end = start;
+  }
+  return 0;
 }
 
 /**
