@@ -81,6 +81,29 @@ class WriterThread {
 let thread: WriterThread | undefined;
 let nextFile = 0;
 
+type FileRequest = Request extends infer R ? (R extends { readonly file: number } ? Omit<R, "file"> : never) : never;
+
+/**
+ * A connection opened on the process's writer thread by `open`: `ask` sends a request about it once it is open, and
+ * `close` closes it. A failed open is reported by the first request.
+ */
+function fileOnThread(open: FileRequest): { ask(request: FileRequest): Promise<unknown>; close(): Promise<void> } {
+  const writer = (thread ??= new WriterThread());
+  const file = ++nextFile;
+  const opened = writer.ask({ ...open, file });
+  // An unobserved rejection must not end the process before the first request reports it.
+  opened.catch(() => undefined);
+  return {
+    async ask(request) {
+      await opened;
+      return writer.ask({ ...request, file });
+    },
+    async close() {
+      await writer.ask({ op: "close", file }).catch(() => undefined);
+    },
+  };
+}
+
 /**
  * Another store's writes on the process's writer thread, through its own connection to `path` (opened as
  * openSqliteFile opens it, then `pragmas`): each `run` answers once its statement has committed, so a commit's
@@ -88,18 +111,12 @@ let nextFile = 0;
  * The caller keeps its own connection for reads, and must have created the file's schema on it first.
  */
 export function threadSqliteWriter(path: string, options: SqliteFileOptions, pragmas: readonly string[] = []): SqliteThreadWriter {
-  const writer = (thread ??= new WriterThread());
-  const file = ++nextFile;
-  const opened = writer.ask({ op: "openFile", file, path, options, pragmas });
-  opened.catch(() => undefined);
+  const connection = fileOnThread({ op: "openFile", path, options, pragmas });
   return {
     async run(sql, params) {
-      await opened;
-      return ((await writer.ask({ op: "run", file, sql, params })) as number | undefined) ?? 0;
+      return ((await connection.ask({ op: "run", sql, params })) as number | undefined) ?? 0;
     },
-    async close() {
-      await writer.ask({ op: "close", file }).catch(() => undefined);
-    },
+    close: () => connection.close(),
   };
 }
 
@@ -114,18 +131,11 @@ export interface SqliteThreadWriter {
  * that thread, not the event loop. The store sends one batch at a time, so its commits keep their order.
  */
 export function threadWriter(path: string): Writer {
-  const writer = (thread ??= new WriterThread());
-  const file = ++nextFile;
-  const opened = writer.ask({ op: "open", file, path });
-  // A failed open is reported by the first write; an unobserved rejection must not end the process meanwhile.
-  opened.catch(() => undefined);
+  const connection = fileOnThread({ op: "open", path });
   return {
     async write(batch, recordedAt) {
-      await opened;
-      return (await writer.ask({ op: "write", file, batch, recordedAt })) as readonly WriteOutcome[];
+      return (await connection.ask({ op: "write", batch, recordedAt })) as readonly WriteOutcome[];
     },
-    async close() {
-      await writer.ask({ op: "close", file }).catch(() => undefined);
-    },
+    close: () => connection.close(),
   };
 }
