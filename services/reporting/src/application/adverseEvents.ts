@@ -10,6 +10,7 @@ import {
   suspensionStreamId,
 } from "../domain/adverseEvents/suspensionDecider.js";
 import { supervisionError } from "../domain/adverseEvents/supervisionErrors.js";
+import { isClientChosenId } from "../domain/ids.js";
 import { consultFacts } from "./complaintsConsultFacts.js";
 import { supervisionRunner } from "./adverseEventsRunner.js";
 import { institutionJurisdiction } from "./institutionJurisdiction.js";
@@ -63,7 +64,7 @@ export function adverseEventHandlers(deps: { readonly store: EventStore; readonl
       // Staff for their own institution; a patient for the institution of their consult (the decider checks it).
       const decision = authorize(principal, isPatient ? { roles: ["patient"] } : { roles: STAFF, tenantId: input.institutionId });
       await runner.allow(principal, "ReportAdverseEvent", resource, RULE, decision);
-      if (!/^[A-Za-z0-9._:-]{8,128}$/.test(input.adverseEventId)) return runner.refuse(principal, "ReportAdverseEvent", resource, RULE, supervisionError("ADVERSE_EVENT_INVALID"));
+      if (!isClientChosenId(input.adverseEventId)) return runner.refuse(principal, "ReportAdverseEvent", resource, RULE, supervisionError("ADVERSE_EVENT_INVALID"));
       await requireCurrentSession(caller, "ReportAdverseEvent", resource);
       const { requestId, ...stated } = input;
       const command: ReportAdverseEvent = {

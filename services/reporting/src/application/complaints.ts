@@ -4,6 +4,7 @@ import { authorize, type Logger, type Principal } from "@ihp/platform";
 import { anomalyDueDay } from "../domain/anomalies/anomalyDecider.js";
 import { workingDayCalendarNotLoaded } from "../domain/anomalies/anomalyErrors.js";
 import { supervisionError } from "../domain/adverseEvents/supervisionErrors.js";
+import { isClientChosenId } from "../domain/ids.js";
 import { type ComplaintOverdue, type ComplaintStatusChanged, complaintDecider, complaintStreamId, type ComplaintReceived } from "../domain/complaints/complaintDecider.js";
 import { type ConsultRated, ratingDecider, ratingStreamId } from "../domain/complaints/ratingDecider.js";
 import { consultFacts } from "./complaintsConsultFacts.js";
@@ -62,7 +63,7 @@ export function complaintHandlers(deps: ComplaintDeps) {
     async file(principal: Principal, input: { complaintId: string; consultId: string; categoryCode: string; text: string; requestId?: string }) {
       const resource = `complaint/${input.complaintId}`;
       await runner.allow(principal, "FileComplaint", resource, RULE, authorize(principal, { roles: ["patient"] }));
-      if (!/^[A-Za-z0-9._:-]{8,128}$/.test(input.complaintId)) return runner.refuse(principal, "FileComplaint", resource, RULE, supervisionError("COMPLAINT_INVALID"));
+      if (!isClientChosenId(input.complaintId)) return runner.refuse(principal, "FileComplaint", resource, RULE, supervisionError("COMPLAINT_INVALID"));
       const consult = await consultFacts(store, input.consultId);
       if (consult === undefined) return runner.refuse(principal, "FileComplaint", resource, RULE, supervisionError("CONSULT_NOT_FINISHED"));
       const now = clock();

@@ -1,4 +1,4 @@
-import { DomainError, REQUEST_ID_ERRORS, refusalsOf } from "@ihp/eventsourcing";
+import { DomainError, isRequestId, REQUEST_ID_ERRORS, refusalsOf } from "@ihp/eventsourcing";
 
 // The ids and codes callers name in reporting's commands (incident and case ids, institution ids, category and
 // finding codes, scope values, consult ids). They become stream names, feed fields sent to the regulator and refusal
@@ -10,6 +10,11 @@ const REFERENCE = /^[^\p{Cc}]{1,128}$/u;
 
 export function isReportingId(value: string): boolean {
   return ID.test(value);
+}
+
+/** An id the client chose for its report (adverse event, complaint), a UUID in practice: held to the request-id rule. */
+export function isClientChosenId(value: string): boolean {
+  return isRequestId(value);
 }
 
 /** Codes of malformed ids (ERRORS.md "Returned to callers"); the gateway shows these texts. */
