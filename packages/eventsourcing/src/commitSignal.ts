@@ -44,10 +44,11 @@ export class CommitSignal {
 
   /**
    * Resolves at the next commit after `seen`, after one poll interval (`pollIntervalMs` overrides the store's), or on
-   * abort; at once when `seen` is stale.
+   * abort; at once when `seen` is stale, the store closed or the signal already aborted (an abort that landed while
+   * the subscriber read its page fired no event the wait could still hear).
    */
   next(seen: number, closed: boolean, signal: AbortSignal | undefined, pollIntervalMs = this.pollIntervalMs): Promise<void> {
-    if (this.commits !== seen || closed) return Promise.resolve();
+    if (this.commits !== seen || closed || signal?.aborted === true) return Promise.resolve();
     return waitFor(this.waiters, signal, pollIntervalMs);
   }
 
@@ -79,7 +80,7 @@ export class CommitSignal {
     signal: AbortSignal | undefined,
     pollIntervalMs = this.pollIntervalMs,
   ): Promise<void> {
-    if (watch.commits !== seen || closed) return Promise.resolve();
+    if (watch.commits !== seen || closed || signal?.aborted === true) return Promise.resolve();
     return waitFor(watch.waiters, signal, pollIntervalMs);
   }
 

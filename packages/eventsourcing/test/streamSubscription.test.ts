@@ -112,6 +112,29 @@ function streamSubscriptionSuite(name: string, open: () => Promise<Opened>, drai
       }
     });
 
+    it("XC-01: an abort that lands while a subscription reads its page ends it at once, not at the next poll", async () => {
+      const { store, close } = await open();
+      try {
+        const follows = {
+          "whole log": (signal: AbortSignal) => store.subscribe({ signal }),
+          stream: (signal: AbortSignal) => subscribeToStream(store, "consult-A", { signal }),
+        };
+        for (const [kind, follow] of Object.entries(follows)) {
+          const controller = new AbortController();
+          // next() runs the subscription up to its first read (nothing to read: the log is empty) and returns while
+          // that read is still pending; the abort lands in between, so the read's empty page is followed by the wait.
+          const next = follow(controller.signal)[Symbol.asyncIterator]().next();
+          controller.abort();
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve("still waiting 10 s after the abort"), 10_000)));
+          const ended = await Promise.race([next.then((result) => result), late]).finally(() => clearTimeout(timer));
+          expect(ended, kind).toEqual({ done: true, value: undefined });
+        }
+      } finally {
+        await close();
+      }
+    });
+
     it("XC-01: a store without stream subscriptions gives the same events through the whole-log fallback", async () => {
       const { store, close } = await open();
       try {
