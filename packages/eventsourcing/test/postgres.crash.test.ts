@@ -19,23 +19,37 @@ const available = await postgresReachable();
 const admin = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
 afterAll(() => admin.end());
 
-/** Runs the child until it has acknowledged `killAfter` appends, then SIGKILLs it. Returns the acknowledged ids. */
+/**
+ * Runs the child until it has acknowledged `killAfter` appends, then SIGKILLs it. Returns the acknowledged ids. A child
+ * that ends by itself fails the round with what it said: its exit code, its last stdout line and the end of its stderr.
+ */
 function runAndKill(url: string, schema: string, round: number, killAfter: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const proc = spawn(
       process.execPath,
       ["--conditions=ihp-source", "--import", tsx, child, url, schema, String(PER_ROUND), String(round)],
-      { stdio: ["ignore", "pipe", "inherit"] },
+      { stdio: ["ignore", "pipe", "pipe"] },
     );
     const acked: string[] = [];
+    let lastLine = "";
+    let stderr = "";
+    proc.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      process.stderr.write(chunk);
+      stderr = (stderr + chunk).slice(-4_000);
+    });
     createInterface({ input: proc.stdout }).on("line", (line) => {
+      lastLine = line;
       if (line.startsWith("ack ")) acked.push(line.slice(4));
       if (acked.length === killAfter) proc.kill("SIGKILL");
     });
     proc.on("error", reject);
-    proc.on("close", (_code, signal) => {
-      if (signal !== "SIGKILL") reject(new Error(`round ${round}: child ended without being killed (${String(signal)})`));
-      else resolve(acked);
+    proc.on("close", (code, signal) => {
+      if (signal === "SIGKILL") {
+        resolve(acked);
+        return;
+      }
+      const said = `exit code ${String(code)}, signal ${String(signal)}, ${acked.length} appends acknowledged (kill planned after ${killAfter}), last stdout line ${JSON.stringify(lastLine)}`;
+      reject(new Error(`round ${round}: child ended without being killed (${said})${stderr === "" ? ", no stderr" : `; stderr:\n${stderr}`}`));
     });
   });
 }
