@@ -13,7 +13,13 @@ import { DATABASE_URL, freshLog, postgresReachable } from "./support/postgresLog
 const child = join(import.meta.dirname, "support/postgresAppendChild.ts");
 const tsx = createRequire(import.meta.url).resolve("tsx");
 const ROUNDS = 20;
+/** Each round kills the child after 20 to PER_ROUND - 20 acknowledged appends. */
 const PER_ROUND = 400;
+/**
+ * The child appends until it is killed. It used to stop after PER_ROUND: a parent that read its acks 20 appends
+ * (~40 ms) late, the child's whole margin when the kill point was near PER_ROUND, let it finish and exit 0 first.
+ */
+const CHILD_LIMIT = 20 * PER_ROUND;
 
 const available = await postgresReachable();
 const admin = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
@@ -27,7 +33,7 @@ function runAndKill(url: string, schema: string, round: number, killAfter: numbe
   return new Promise((resolve, reject) => {
     const proc = spawn(
       process.execPath,
-      ["--conditions=ihp-source", "--import", tsx, child, url, schema, String(PER_ROUND), String(round)],
+      ["--conditions=ihp-source", "--import", tsx, child, url, schema, String(CHILD_LIMIT), String(round)],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     const acked: string[] = [];
