@@ -13,23 +13,43 @@ import { verifyFile } from "@ihp/eventsourcing/sqlite";
 const child = join(import.meta.dirname, "support/appendChild.ts");
 const tsx = createRequire(import.meta.url).resolve("tsx");
 const ROUNDS = 20;
+/** Each round kills the child after 5%–95% of PER_ROUND acknowledged appends. */
 const PER_ROUND = 1_000;
+/**
+ * The child appends until it is killed: stopping after PER_ROUND let a parent that read its acks late (the margin is
+ * 50 appends when the kill point is near the end) find it already exited 0 (the PostgreSQL crash test's CI failure).
+ */
+const CHILD_LIMIT = 20 * PER_ROUND;
 
-/** Runs the child until it has acknowledged `killAfter` appends, then SIGKILLs it. Returns the acknowledged ids. */
+/**
+ * Runs the child until it has acknowledged `killAfter` appends, then SIGKILLs it. Returns the acknowledged ids. A child
+ * that ends by itself fails the round with what it said: its exit code, its last stdout line and the end of its stderr.
+ */
 function runAndKill(path: string, round: number, killAfter: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--conditions=ihp-source", "--import", tsx, child, path, String(PER_ROUND), String(round)], {
-      stdio: ["ignore", "pipe", "inherit"],
+    const proc = spawn(process.execPath, ["--conditions=ihp-source", "--import", tsx, child, path, String(CHILD_LIMIT), String(round)], {
+      stdio: ["ignore", "pipe", "pipe"],
     });
     const acked: string[] = [];
+    let lastLine = "";
+    let stderr = "";
+    proc.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      process.stderr.write(chunk);
+      stderr = (stderr + chunk).slice(-4_000);
+    });
     createInterface({ input: proc.stdout }).on("line", (line) => {
+      lastLine = line;
       if (line.startsWith("ack ")) acked.push(line.slice(4));
       if (acked.length === killAfter) proc.kill("SIGKILL");
     });
     proc.on("error", reject);
-    proc.on("close", (_code, signal) => {
-      if (signal !== "SIGKILL") reject(new Error(`round ${round}: child ended without being killed (${String(signal)})`));
-      else resolve(acked);
+    proc.on("close", (code, signal) => {
+      if (signal === "SIGKILL") {
+        resolve(acked);
+        return;
+      }
+      const said = `exit code ${String(code)}, signal ${String(signal)}, ${acked.length} appends acknowledged (kill planned after ${killAfter}), last stdout line ${JSON.stringify(lastLine)}`;
+      reject(new Error(`round ${round}: child ended without being killed (${said})${stderr === "" ? ", no stderr" : `; stderr:\n${stderr}`}`));
     });
   });
 }
