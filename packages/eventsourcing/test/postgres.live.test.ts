@@ -135,6 +135,37 @@ describe.skipIf(!available)("PostgreSQL event store: live subscriptions across r
       await log.drop();
     }
   }, 30_000);
+
+  it("XC-01: a pooled connection the server ends while idle (restart, failover, idle timeout) does not crash the process; the next append opens a new one", async () => {
+    const log = await freshLog(admin);
+    const lost: Error[] = [];
+    let noticed = (): void => undefined;
+    const noticedLoss = new Promise<void>((resolve) => (noticed = resolve));
+    const open = (options: Partial<PostgresEventStoreOptions>): Promise<PostgresEventStore> =>
+      PostgresEventStore.open({ connectionString: log.appUrl, schema: log.schema, ...options });
+    const told = await open({ onIdleConnectionError: (error) => (lost.push(error), noticed()) });
+    // Without a listener of its own: the store must not leave pg's "error" to crash the process (vitest reports it).
+    const quiet = await open({ listen: false });
+    try {
+      await told.append("s", [counted("w", 0)], "no_stream");
+      await quiet.readStream("s");
+      const poolBackends = "SELECT pid FROM pg_stat_activity WHERE usename = $1 AND application_name <> $2";
+      const ended = await admin.query(`SELECT pg_terminate_backend(pid) FROM (${poolBackends}) AS pooled`, [log.role, LISTENER_APPLICATION_NAME]);
+      expect(ended.rowCount).toBe(2);
+      await noticedLoss;
+      expect(lost[0]?.message).toMatch(/terminat/);
+      // A backend sends its FATAL before it leaves pg_stat_activity: once both are gone, both pools have heard it.
+      while ((await admin.query(poolBackends, [log.role, LISTENER_APPLICATION_NAME])).rowCount !== 0) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await told.append("s", [counted("w", 1)], 0);
+      await quiet.append("s", [counted("w", 2)], 1);
+      expect((await quiet.readStream("s")).map((stored) => stored.revision)).toEqual([0, 1, 2]);
+    } finally {
+      await Promise.all([told.close(), quiet.close()]);
+      await log.drop();
+    }
+  });
 });
 
 function counted(worker: string, n: number): NewEvent {

@@ -45,6 +45,12 @@ export interface PostgresEventStoreOptions {
   /** How often a caught-up subscription still polls while LISTEN works: a safety net only. Default 5 s. */
   readonly listeningPollIntervalMs?: number;
   readonly maxConnections?: number;
+  /**
+   * A pooled connection failed while idle (the server restarted or failed over, an administrator or an idle timeout
+   * ended it). The pool has already discarded it and the next query opens a new one; without a listener pg would
+   * throw the error out of the socket's handler and crash the process. Default: ignored.
+   */
+  readonly onIdleConnectionError?: (error: Error) => void;
 }
 
 interface PendingAppend {
@@ -95,6 +101,7 @@ export class PostgresEventStore implements EventStore, AnchorableLog, StreamSubs
 
   private constructor(options: PostgresEventStoreOptions) {
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 4 });
+    this.pool.on("error", (error) => options.onIdleConnectionError?.(error));
     this.schema = options.schema ?? "event_store";
     this.table = `${quoteIdent(this.schema)}.events`;
     this.clock = options.clock ?? (() => new Date());
