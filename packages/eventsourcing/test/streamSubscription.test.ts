@@ -29,7 +29,10 @@ const METADATA = {
 };
 const event = (n: number): NewEvent => ({ id: uuidv7(), type: "Counted", schemaVersion: 1, data: { n }, metadata: METADATA });
 
-/** Collects a subscription into an array, and resolves `reached(n)` once it holds n events. */
+/**
+ * Collects a subscription into an array, and resolves `reached(n)` once it holds n events; `reached` rejects when the
+ * subscription ends (or fails) before that, so a test says so instead of waiting for its timeout.
+ */
 function collect(events: AsyncIterable<StoredEvent>) {
   const seen: StoredEvent[] = [];
   const waiting: { n: number; resolve: () => void }[] = [];
@@ -39,8 +42,13 @@ function collect(events: AsyncIterable<StoredEvent>) {
       for (const wait of waiting.filter((entry) => seen.length >= entry.n)) wait.resolve();
     }
   })();
+  const ended = (n: number): Promise<never> =>
+    done.then(
+      () => Promise.reject(new Error(`the subscription ended after ${seen.length} of ${n} events`)),
+      (error: unknown) => Promise.reject(new Error(`the subscription failed after ${seen.length} of ${n} events`, { cause: error })),
+    );
   const reached = (n: number): Promise<void> =>
-    seen.length >= n ? Promise.resolve() : new Promise((resolve) => waiting.push({ n, resolve }));
+    seen.length >= n ? Promise.resolve() : Promise.race([new Promise<void>((resolve) => waiting.push({ n, resolve })), ended(n)]);
   return { seen, done, reached };
 }
 
