@@ -82,7 +82,13 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
   lifecycle.register("event-store", {
     start: async () => {
       if (config.DATA_DIR !== ":memory:") await mkdir(config.DATA_DIR, { recursive: true });
-      const raw = await openEventStore({ context, url: config.EVENT_STORE_URL, dataDir: config.DATA_DIR, clock });
+      const raw = await openEventStore({
+        context,
+        url: config.EVENT_STORE_URL,
+        dataDir: config.DATA_DIR,
+        clock,
+        onIdleConnectionError: (error) => logger.warn({ err: error }, "event store connection lost; reconnecting"),
+      });
       store = options.sealing === undefined ? raw : await openSealedStore(raw, options.sealing, config, context);
       store = metrics.timed(store);
     },

@@ -136,7 +136,13 @@ export async function startReportingService(options: ReportingServiceOptions): P
 
   lifecycle.register("event-store", {
     start: async () => {
-      const raw = await openEventStore({ context: "reporting", url: config.EVENT_STORE_URL, dataDir: config.DATA_DIR, clock });
+      const raw = await openEventStore({
+        context: "reporting",
+        url: config.EVENT_STORE_URL,
+        dataDir: config.DATA_DIR,
+        clock,
+        onIdleConnectionError: (error) => logger.warn({ err: error }, "event store connection lost; reconnecting"),
+      });
       store = metrics.timed(await openSealedStore(raw, REPORTING_SEALING, config, "reporting"));
     },
     stop: () => store?.close(),

@@ -13,6 +13,8 @@ export interface EventStoreSettings {
   /** DATA_DIR, where the SQLite file lives (":memory:" keeps it in memory). */
   readonly dataDir: string;
   readonly clock?: (() => Date) | undefined;
+  /** PostgreSQL: a pooled connection the server ended while idle (restart, failover); the pool reconnects by itself. */
+  readonly onIdleConnectionError?: ((error: Error) => void) | undefined;
 }
 
 /** Which adapter a connection string selects (ARCHITECTURE §3): KurrentDB or PostgreSQL by scheme, SQLite otherwise. */
@@ -46,6 +48,7 @@ export async function openEventStore(settings: EventStoreSettings): Promise<Even
       schema: `${settings.context.replaceAll(/[^A-Za-z0-9_]/g, "_")}_events`,
       migrate: true,
       ...(settings.clock === undefined ? {} : { clock: settings.clock }),
+      ...(settings.onIdleConnectionError === undefined ? {} : { onIdleConnectionError: settings.onIdleConnectionError }),
     });
   }
   const { SqliteEventStore } = await import("@ihp/eventsourcing/sqlite");
