@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { type EventStore, type JsonObject, type StoredEvent, WrongExpectedRevisionError } from "@ihp/eventsourcing";
 import { derivedId, textOf } from "./ids.js";
 import type { IngestSender } from "./ingest.js";
@@ -49,20 +50,25 @@ function toEntry(event: StoredEvent): OutboundEntry {
   };
 }
 
-/** The highest acknowledged position in the ack stream (0 before any). */
-function highest(events: readonly StoredEvent[]): bigint {
-  return events.reduce((max, event) => {
-    const position = BigInt(textOf(event.data, "position") || "0");
-    return position > max ? position : max;
-  }, 0n);
+/** The acknowledged position an ack stream's last event records (0 before any): acknowledgements only move forward. */
+function positionOf(last: StoredEvent | undefined): bigint {
+  return last === undefined ? 0n : BigInt(textOf(last.data, "position") || "0");
 }
 
 export function createOutbound(options: { readonly store: EventStore; readonly clock: () => Date; readonly newEventId: () => string; readonly pollMs?: number }): Outbound {
   const { store, clock } = options;
   const pollMs = options.pollMs ?? 250;
 
+  // Both streams grow with every entry and acknowledgement for as long as the institution is connected, so nothing
+  // here reads one whole (issue 15: costs that do not grow with the log): the last event, or the entries after a
+  // position.
+  async function lastOf(streamId: string): Promise<StoredEvent | undefined> {
+    const [last] = await store.readStream(streamId, { last: true });
+    return last;
+  }
+
   async function acknowledged(institutionId: string): Promise<bigint> {
-    return highest(await store.readStream(ackStream(institutionId)));
+    return positionOf(await lastOf(ackStream(institutionId)));
   }
 
   function metadata(actorId: string, actorRole: string, institutionId: string, causationId: string) {
@@ -87,29 +93,27 @@ export function createOutbound(options: { readonly store: EventStore; readonly c
       const acked = await acknowledged(sender.institutionId);
       if (acked > next) next = acked;
       while (!signal.aborted) {
-        const events = await store.readStream(logStream(sender.institutionId));
-        for (const event of events.slice(Number(next))) {
+        // Entry n is the event at revision n - 1: the ones after `next`.
+        for (const event of await store.readStream(logStream(sender.institutionId), { after: Number(next) - 1 })) {
           if (signal.aborted) return;
           const entry = toEntry(event);
           next = entry.position;
           yield entry;
         }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pollMs);
-          signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-        });
+        // Ends at once on an abort, also one that landed during the read; the timer's listener goes with it.
+        await sleep(pollMs, undefined, { signal }).catch(() => undefined);
       }
     },
     async acknowledge(sender, position) {
       for (let attempt = 0; attempt < 5; attempt++) {
-        const events = await store.readStream(ackStream(sender.institutionId));
-        const current = highest(events);
-        const end = BigInt((await store.readStream(logStream(sender.institutionId))).length);
+        const last = await lastOf(ackStream(sender.institutionId));
+        const current = positionOf(last);
+        const end = BigInt(((await lastOf(logStream(sender.institutionId)))?.revision ?? -1) + 1);
         const target = position > end ? end : position;
         if (target <= current) return current;
         const event = { id: options.newEventId(), type: ACK, schemaVersion: 1, data: { position: target.toString() }, metadata: metadata(sender.systemId, "integration", sender.institutionId, options.newEventId()) };
         try {
-          await store.append(ackStream(sender.institutionId), [event], events.length === 0 ? "no_stream" : events.length - 1);
+          await store.append(ackStream(sender.institutionId), [event], last === undefined ? "no_stream" : last.revision);
           return target;
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
