@@ -41,7 +41,7 @@ describe("memory under hostile documents (capped heap)", () => {
     if (child.exitCode === null) child.send("stop");
   });
 
-  it("survives 3,000 distinct hostile documents with a 96 MB heap and keeps answering", async () => {
+  it("survives 2,000 distinct hostile documents with a 96 MB heap and keeps answering", async () => {
     const padding = "x".repeat(60_000);
     const documents = (i: number): string => {
       switch (i % 5) {
@@ -57,11 +57,11 @@ describe("memory under hostile documents (capped heap)", () => {
           return `{ ${Array.from({ length: 400 }, (_, n) => `a${i}_${n}: __typename`).join(" ")} }`;
       }
     };
-    const started = Date.now();
+    // A number of documents, not a time budget: on a loaded machine the same run takes longer, and reaches as far.
     let next = 0;
     let sent = 0;
     const worker = async (): Promise<void> => {
-      while (next < 3_000 && Date.now() - started < 30_000) {
+      while (next < 2_000) {
         const i = next++;
         const response = await fetch(`${url}/graphql`, {
           method: "POST",
@@ -74,7 +74,7 @@ describe("memory under hostile documents (capped heap)", () => {
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
-    expect(sent).toBeGreaterThanOrEqual(2_000);
+    expect(sent).toBe(2_000);
     expect(exits).toEqual([]);
 
     const normal = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
@@ -83,5 +83,5 @@ describe("memory under hostile documents (capped heap)", () => {
     // After a full collection: what stays reachable (about 45 MB at start) must not have grown with the documents.
     expect(memory.heapUsed).toBeLessThan(80 * 1024 * 1024);
     expect(memory.rss).toBeLessThan(400 * 1024 * 1024);
-  }, 60_000);
+  }, 240_000);
 });
