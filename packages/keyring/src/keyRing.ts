@@ -58,6 +58,18 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
   const now = options.now ?? Date.now;
   const cache = new Map<string, { key: Uint8Array; until: number }>();
 
+  /**
+   * Expired keys leave memory as new ones come, oldest first: left in the map they were kept until 10,000 had piled
+   * up (issue 15: one data key per consult record, so a key ring held every key of the last 10,000 consults).
+   */
+  function dropExpired(): void {
+    const time = now();
+    for (const [id, entry] of cache) {
+      if (entry.until > time) return;
+      cache.delete(id);
+    }
+  }
+
   async function unwrapLive(ref: DataKeyRef): Promise<Uint8Array | "destroyed" | undefined> {
     const id = wrapContext(ref);
     const cached = cache.get(id);
@@ -67,7 +79,10 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
     if (stored.state === "destroyed") return "destroyed";
     const key = await custody.unwrap(stored.wrapped, id);
     if (ttl > 0) {
+      dropExpired();
       if (cache.size >= CACHE_MAX) cache.clear();
+      // Deleted first so that the map's order stays the order of expiry (one TTL for all).
+      cache.delete(id);
       cache.set(id, { key, until: now() + ttl });
     }
     return key;
