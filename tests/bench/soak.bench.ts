@@ -28,14 +28,11 @@ import { runInNewContext } from "node:vm";
 
 import { type FlowActors, runClinicalFlow, seedDemo, startEmbeddedPlatform } from "@ihp/runner";
 
-import { round, withCpu } from "./stats.js";
+import { drained, round, withCpu } from "./stats.js";
 
 const WORKERS = 4;
 const CHUNK = 1_000;
 const SETTLE_MS = 6_000;
-/** Process CPU, in % of one core over a 2 s window, under which the work the flows left behind is taken as done. */
-const DRAINED_CPU = 10;
-const DRAIN_LIMIT_MS = 300_000;
 /** After the drain: V8's memory reducer starts 8 s after allocation slows (--gc-memory-reducer-start-delay-ms). */
 const DRAINED_WAIT_MS = 15_000;
 
@@ -69,19 +66,6 @@ function rssSplit(): { anonMb: number; fileMb: number } | undefined {
   }
   const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
   return { anonMb: round(kb("RssAnon") / 1024, 1), fileMb: round(kb("RssFile") / 1024, 1) };
-}
-
-/** Milliseconds from `since` until the process's CPU stays under DRAINED_CPU for one 2 s window; undefined at the limit. */
-async function drained(since: number): Promise<number | undefined> {
-  for (;;) {
-    const cpu = process.cpuUsage();
-    const start = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const used = process.cpuUsage(cpu);
-    const now = performance.now();
-    if (((used.user + used.system) / 1000 / (now - start)) * 100 < DRAINED_CPU) return start - since;
-    if (now - since > DRAIN_LIMIT_MS) return undefined;
-  }
 }
 
 export async function runSoakBench(): Promise<void> {

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
+import { performance } from "node:perf_hooks";
 
 /** Percentile of sorted samples (nearest rank). */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -11,6 +12,28 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
+}
+
+/** Process CPU, in % of one core over a window, under which the work a run left behind is taken as done. */
+const DRAINED_CPU = 10;
+const DRAIN_LIMIT_MS = 300_000;
+
+/**
+ * Milliseconds from `since` until the process's CPU stays under DRAINED_CPU for one window of `windowMs` (2 s by
+ * default; shorter for short runs, to time their drain more finely); undefined at the limit. After a burst of flows
+ * the platform keeps working for a while (bus consumers, projections, relays behind the commits): a figure per flow
+ * that stops at the last answer leaves that work out.
+ */
+export async function drained(since: number, windowMs = 2_000): Promise<number | undefined> {
+  for (;;) {
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const used = process.cpuUsage(cpu);
+    const now = performance.now();
+    if (((used.user + used.system) / 1000 / (now - start)) * 100 < DRAINED_CPU) return start - since;
+    if (now - since > DRAIN_LIMIT_MS) return undefined;
+  }
 }
 
 export interface Timing {
