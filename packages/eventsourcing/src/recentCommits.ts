@@ -8,7 +8,12 @@ import type { LogPosition, StoredEvent } from "./types.js";
  * hides another writer's events; a reader whose next event is not held reads the file.
  */
 export class RecentCommits {
+  /**
+   * Held events are events[start…]: dropping from the front moves `start`, and the array is compacted only once
+   * `start` reaches the capacity, so a commit costs its own events, not a copy of everything held.
+   */
   private events: StoredEvent[] = [];
+  private start = 0;
 
   constructor(private readonly capacity: number) {}
 
@@ -17,9 +22,16 @@ export class RecentCommits {
     const first = committed[0];
     if (first === undefined) return;
     const last = this.events.at(-1);
-    if (last === undefined || first.position !== last.position + 1n) this.events = [];
-    this.events.push(...committed);
-    if (this.events.length > this.capacity) this.events = this.events.slice(this.events.length - this.capacity);
+    if (last === undefined || first.position !== last.position + 1n) {
+      this.events = [];
+      this.start = 0;
+    }
+    for (const event of committed) this.events.push(event);
+    this.start = Math.max(this.start, this.events.length - this.capacity);
+    if (this.start >= this.capacity) {
+      this.events = this.events.slice(this.start);
+      this.start = 0;
+    }
   }
 
   /**
@@ -27,9 +39,9 @@ export class RecentCommits {
    * at the latest event this instance committed also reads the file: another writer may have added to it.
    */
   after(after: LogPosition, limit: number): readonly StoredEvent[] | undefined {
-    const first = this.events[0];
+    const first = this.events[this.start];
     if (first === undefined || after + 1n < first.position) return undefined;
-    const from = Number(after + 1n - first.position);
+    const from = this.start + Number(after + 1n - first.position);
     if (from >= this.events.length) return undefined;
     return this.events.slice(from, from + limit);
   }

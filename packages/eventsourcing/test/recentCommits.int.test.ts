@@ -26,6 +26,10 @@ describe("recent commits: subscribers woken by this instance's commit read it fr
     recent.add([at(12n)]); // 10 and 11 were another writer's
     expect(recent.after(9n, 10)).toBeUndefined();
     expect(recent.after(11n, 10)?.map((e) => e.position)).toEqual([12n]);
+    // Many commits later: still the last 4, in order (what is dropped is compacted away as it goes).
+    for (let position = 13n; position <= 40n; position++) recent.add([at(position)]);
+    expect(recent.after(35n, 10)).toBeUndefined();
+    expect(recent.after(36n, 10)?.map((e) => e.position)).toEqual([37n, 38n, 39n, 40n]);
   });
 });
 
