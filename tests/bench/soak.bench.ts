@@ -160,6 +160,8 @@ export async function runSoakBench(): Promise<void> {
       settledRssAnonMb: settledSplit?.anonMb,
       settledRssFileMb: settledSplit?.fileMb,
       drainSeconds: drainMs === undefined ? null : round(drainMs / 1000, 0),
+      // Flows per second of the flows and their drain together: what the platform keeps up with over a long run.
+      sustainedFlowsPerSec: drainMs === undefined ? null : round(done / (seconds + drainMs / 1000), 2),
       drainedRssMb: drainedMemory.rssMb,
       rssDrainedVsIdle: round(drainedMemory.rssMb / idle.rssMb, 3),
       idleReducedRssMb: idleReduced.rssMb,
