@@ -1,17 +1,15 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { verifyFile } from "@ihp/eventsourcing/sqlite";
 
+import { runAndKill } from "./support/killChild.js";
+
 const child = join(import.meta.dirname, "support/appendChild.ts");
-const tsx = createRequire(import.meta.url).resolve("tsx");
 const ROUNDS = 20;
 /** Each round kills the child after 5%–95% of PER_ROUND acknowledged appends. */
 const PER_ROUND = 1_000;
@@ -20,39 +18,6 @@ const PER_ROUND = 1_000;
  * 50 appends when the kill point is near the end) find it already exited 0 (the PostgreSQL crash test's CI failure).
  */
 const CHILD_LIMIT = 20 * PER_ROUND;
-
-/**
- * Runs the child until it has acknowledged `killAfter` appends, then SIGKILLs it. Returns the acknowledged ids. A child
- * that ends by itself fails the round with what it said: its exit code, its last stdout line and the end of its stderr.
- */
-function runAndKill(path: string, round: number, killAfter: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--conditions=ihp-source", "--import", tsx, child, path, String(CHILD_LIMIT), String(round)], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const acked: string[] = [];
-    let lastLine = "";
-    let stderr = "";
-    proc.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      process.stderr.write(chunk);
-      stderr = (stderr + chunk).slice(-4_000);
-    });
-    createInterface({ input: proc.stdout }).on("line", (line) => {
-      lastLine = line;
-      if (line.startsWith("ack ")) acked.push(line.slice(4));
-      if (acked.length === killAfter) proc.kill("SIGKILL");
-    });
-    proc.on("error", reject);
-    proc.on("close", (code, signal) => {
-      if (signal === "SIGKILL") {
-        resolve(acked);
-        return;
-      }
-      const said = `exit code ${String(code)}, signal ${String(signal)}, ${acked.length} appends acknowledged (kill planned after ${killAfter}), last stdout line ${JSON.stringify(lastLine)}`;
-      reject(new Error(`round ${round}: child ended without being killed (${said})${stderr === "" ? ", no stderr" : `; stderr:\n${stderr}`}`));
-    });
-  });
-}
 
 describe("XC-01 crash safety of the SQLite event store", () => {
   const dir = mkdtempSync(join(tmpdir(), "ihp-crash-"));
@@ -64,7 +29,7 @@ describe("XC-01 crash safety of the SQLite event store", () => {
     for (let round = 0; round < ROUNDS; round++) {
       // Kill somewhere in the middle of the burst: after 5%–95% of its appends were acknowledged.
       const killAfter = 50 + Math.floor(Math.random() * (PER_ROUND - 100));
-      acknowledged.push(...(await runAndKill(path, round, killAfter)));
+      acknowledged.push(...(await runAndKill(child, [path, String(CHILD_LIMIT), String(round)], round, killAfter)));
 
       const db = new Database(path, { readonly: true });
       const ids = new Set(db.prepare<[], { id: string }>("SELECT id FROM events").all().map((row) => row.id));

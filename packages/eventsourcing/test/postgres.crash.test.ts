@@ -1,17 +1,14 @@
-import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { PostgresEventStore } from "@ihp/eventsourcing/postgres";
 
+import { runAndKill } from "./support/killChild.js";
 import { DATABASE_URL, freshLog, postgresReachable } from "./support/postgresLog.js";
 
 const child = join(import.meta.dirname, "support/postgresAppendChild.ts");
-const tsx = createRequire(import.meta.url).resolve("tsx");
 const ROUNDS = 20;
 /** Each round kills the child after 20 to PER_ROUND - 20 acknowledged appends. */
 const PER_ROUND = 400;
@@ -25,41 +22,6 @@ const available = await postgresReachable();
 const admin = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
 afterAll(() => admin.end());
 
-/**
- * Runs the child until it has acknowledged `killAfter` appends, then SIGKILLs it. Returns the acknowledged ids. A child
- * that ends by itself fails the round with what it said: its exit code, its last stdout line and the end of its stderr.
- */
-function runAndKill(url: string, schema: string, round: number, killAfter: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(
-      process.execPath,
-      ["--conditions=ihp-source", "--import", tsx, child, url, schema, String(CHILD_LIMIT), String(round)],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    const acked: string[] = [];
-    let lastLine = "";
-    let stderr = "";
-    proc.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      process.stderr.write(chunk);
-      stderr = (stderr + chunk).slice(-4_000);
-    });
-    createInterface({ input: proc.stdout }).on("line", (line) => {
-      lastLine = line;
-      if (line.startsWith("ack ")) acked.push(line.slice(4));
-      if (acked.length === killAfter) proc.kill("SIGKILL");
-    });
-    proc.on("error", reject);
-    proc.on("close", (code, signal) => {
-      if (signal === "SIGKILL") {
-        resolve(acked);
-        return;
-      }
-      const said = `exit code ${String(code)}, signal ${String(signal)}, ${acked.length} appends acknowledged (kill planned after ${killAfter}), last stdout line ${JSON.stringify(lastLine)}`;
-      reject(new Error(`round ${round}: child ended without being killed (${said})${stderr === "" ? ", no stderr" : `; stderr:\n${stderr}`}`));
-    });
-  });
-}
-
 describe.skipIf(!available)("XC-01 crash safety of the PostgreSQL event store", () => {
   it(`XC-01: SIGKILL mid-burst, ${ROUNDS} rounds of ${PER_ROUND} appends → no acknowledged event lost, no duplicate, no gap, chain verifies`, async () => {
     const log = await freshLog(admin);
@@ -67,7 +29,7 @@ describe.skipIf(!available)("XC-01 crash safety of the PostgreSQL event store", 
       const acknowledged: string[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const killAfter = 20 + Math.floor(Math.random() * (PER_ROUND - 40));
-        acknowledged.push(...(await runAndKill(log.appUrl, log.schema, round, killAfter)));
+        acknowledged.push(...(await runAndKill(child, [log.appUrl, log.schema, String(CHILD_LIMIT), String(round)], round, killAfter)));
 
         const table = `"${log.schema}".events`;
         const ids = new Set((await admin.query<{ id: string }>(`SELECT id FROM ${table}`)).rows.map((row) => row.id));
