@@ -1,11 +1,10 @@
-import { type Acting, canonicalJson, commandPipeline, DomainError, isRequestId, type StoredEvent } from "@ihp/eventsourcing";
+import { type Acting, commandPipeline, DomainError, isRequestId, type StoredEvent } from "@ihp/eventsourcing";
 import type { Role } from "@ihp/platform";
 import {
   type Consult,
   type ConsultCommand,
   consultDecider,
   type FamilyContractFacts,
-  type GuardianFacts,
   type MessageSentData,
   type StoredSignature,
 } from "../domain/consults/index.js";
@@ -16,6 +15,7 @@ import { type ConsultView, existingConsult, loadConsult, RecordedRefusal, record
 import { consultStreamId, derivedId, requireConsultId, requireInstitutionId, requirePartyId, requireRequestId } from "./ids.js";
 import { requireClinician, requireParticipant, requirePatient, requireSystem } from "./policy.js";
 import { resolveHisPriorRecord } from "./hisPriorRecord.js";
+import { guardianFacts, signedByClinician } from "./identityActs.js";
 import { jurisdictionCode, profileFor } from "./profiles.js";
 import { consultResource, isRefusal, recordingRefusals } from "./refusals.js";
 import { requireNotSuspended } from "./suspensions.js";
@@ -111,15 +111,6 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
     return onConsult(caller, consultId, requestId, as(role), (_consult, now) => command(consultId, now));
   }
 
-  async function signed(caller: Caller, documentType: string, documentId: string, requestId: string, document: unknown): Promise<StoredSignature> {
-    const canonicalDocument = canonicalJson(document);
-    const signature = await identity.sign(caller, { requestId, documentType, documentId, canonicalDocument, boundTo: { kind: "CONSULT", id: documentId } });
-    // IDN-08/09: the signature must be the acting clinician's own and valid now, or it is not stored.
-    const check = await identity.verify(caller, { canonicalDocument, signature, expectedSignerId: caller.principal.subject });
-    if (!check.valid) throw refusal("SIGNATURE_NOT_VALID");
-    return signature;
-  }
-
   /**
    * A signed clinical act: decided first with a placeholder signature, so that nothing is signed (and no signature
    * is spent) for an act the rules refuse; then signed, and decided for real on append. The signature is returned
@@ -136,17 +127,10 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
       const { command, document } = build(consult, now);
       const probe = consultDecider.decide(command(UNSIGNED), { status: "exists", consult });
       if (probe instanceof DomainError) throw probe;
-      signature = await signed(caller, documentType, consult.consultId, input.requestId, document);
+      signature = await signedByClinician(identity, caller, { documentType, documentId: consult.consultId, requestId: input.requestId, document });
       return command(signature);
     });
     return { view, signature };
-  }
-
-  async function guardianFacts(caller: Caller, patientId: string): Promise<GuardianFacts | null> {
-    const requester = caller.principal.subject;
-    if (requester === patientId) return null;
-    const check = await identity.checkGuardian(caller, requester, patientId);
-    return { guardianId: requester, verified: check.verified, relationship: check.relationship };
   }
 
   async function familyContract(contractId: string, now: Date): Promise<FamilyContractFacts | null> {
@@ -183,7 +167,7 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
               departmentCode: input.departmentCode,
               institution: { ...institution, jurisdiction },
               patient: await identity.verifiedPatient(caller, patientId),
-              guardian: await guardianFacts(caller, patientId),
+              guardian: await guardianFacts(identity, caller, patientId),
               priorRecord: await resolveHisPriorRecord(options.hisEncounters, caller, input.priorRecord, institutionId, patientId),
               invitation: input.invitation,
               familyContractId: input.familyContractId,

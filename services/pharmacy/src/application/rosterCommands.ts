@@ -102,14 +102,15 @@ export function createRoster(options: RosterCommandsOptions): Roster {
       const { role, institutionId } = allowed(action, caller, rawInstitutionId);
       const at = clock();
       const read = await books.current(institutionId, at);
-      let state = read.state;
+      let coverage = reviewCoverage(shiftsOf(read.state), options.hours, at);
       // Only opening the month's books or a change of gap state appends (the decider answers [] otherwise): no write
       // per patient query.
-      if (!read.open || reviewCoverage(shiftsOf(state), options.hours, at).gap !== state.gapOpen) {
+      if (!read.open || coverage.gap !== read.state.gapOpen) {
         const check: RosterCommand = { type: "CheckReviewCoverage", hours: options.hours, at };
-        state = (await execute(caller, role, institutionId, `coverage:${at.toISOString()}`, check, at)).state;
+        const { state } = await execute(caller, role, institutionId, `coverage:${at.toISOString()}`, check, at);
+        coverage = reviewCoverage(shiftsOf(state), options.hours, at);
       }
-      return { ...reviewCoverage(shiftsOf(state), options.hours, at), at: at.toISOString() };
+      return { ...coverage, at: at.toISOString() };
     });
   }
 }
