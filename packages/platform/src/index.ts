@@ -3,7 +3,7 @@
 // config
 export { baseConfigSchema, baseConfigShape, serviceConfigSchema } from "./config/baseConfig.js";
 export type { BaseConfig } from "./config/baseConfig.js";
-export { ConfigError } from "./config/configError.js";
+export { ConfigError, requiredUnless } from "./config/configError.js";
 export type { ConfigProblem } from "./config/configError.js";
 export { loadConfig } from "./config/loadConfig.js";
 export type { Environment } from "./config/loadConfig.js";
@@ -65,7 +65,7 @@ export type { Principal, PrincipalKind, Role } from "./auth/principal.js";
 export { TokenVerifier } from "./auth/tokenVerifier.js";
 export type { PrincipalResolver, RemoteJwksOptions, TokenVerifierOptions } from "./auth/tokenVerifier.js";
 export { BUILTIN_AUDIENCE, BUILTIN_ISSUER, openBuiltinIssuer, verifierFromConfig } from "./auth/verifierFromConfig.js";
-export { serviceTokenSource } from "./auth/serviceTokens.js";
+export { serviceTokenGetter, serviceTokenSource } from "./auth/serviceTokens.js";
 export type { ServiceTokenSource } from "./auth/serviceTokens.js";
 
 // gRPC

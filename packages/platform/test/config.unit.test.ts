@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { baseConfigSchema, ConfigError, loadConfig, serviceConfigSchema } from "../src/index.js";
+import { baseConfigSchema, ConfigError, loadConfig, requiredUnless, serviceConfigSchema } from "../src/index.js";
 
 const minimal = { SERVICE_NAME: "consult" };
 
@@ -104,5 +104,14 @@ describe("loadConfig", () => {
     const problems = problemsOf(() => loadConfig(schema, { ...minimal, AUTH_MODE: "oidc" }));
     expect(Object.keys(problems)).toEqual(["CONSULT_MAX_OPEN", "OIDC_AUDIENCE", "OIDC_ISSUER", "OIDC_JWKS_URL"]);
     expect(() => serviceConfigSchema({ GRPC_PORT: z.string() })).toThrow(/base variable/);
+  });
+});
+
+describe("requiredUnless", () => {
+  it("gives a set value and names an unset variable with what would replace it", () => {
+    expect(requiredUnless("127.0.0.1:50051", "IDENTITY_GRPC_ADDRESS", "an identity port is given")).toBe("127.0.0.1:50051");
+    expect(problemsOf(() => requiredUnless(undefined, "IDENTITY_GRPC_ADDRESS", "an identity port is given"))).toEqual({
+      IDENTITY_GRPC_ADDRESS: "required unless an identity port is given",
+    });
   });
 });

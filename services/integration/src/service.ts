@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { IntegrationIngestServiceService, IntegrationOutboundServiceService, IntegrationQueryServiceService } from "@ihp/contracts/integration";
 import type { Bus } from "@ihp/messaging";
-import { ConfigError, type GrpcHandlerOptions, type Logger, type PrincipalResolver, serviceTokenSource, type StopOutcome } from "@ihp/platform";
+import { ConfigError, type GrpcHandlerOptions, type Logger, type PrincipalResolver, requiredUnless, serviceTokenGetter, type StopOutcome } from "@ihp/platform";
 import { startServiceHost } from "@ihp/service-host";
 import { OUTBOUND_DURABLE, OUTBOUND_SUBJECTS, outboundHandler } from "./adapters/bus/outboundConsumer.js";
 import { ingestServer, queryServer } from "./adapters/grpc/integrationServer.js";
@@ -48,15 +48,8 @@ export async function startIntegrationService(options: IntegrationServiceOptions
   let ownIdentity: ReturnType<typeof grpcIdentity> | undefined;
   let identity = options.identity;
   if (identity === undefined) {
-    if (config.IDENTITY_GRPC_ADDRESS === undefined) {
-      throw new ConfigError([{ variable: "IDENTITY_GRPC_ADDRESS", problem: "required unless an identity port is given" }]);
-    }
-    let serviceToken = options.serviceToken;
-    if (serviceToken === undefined) {
-      const source = serviceTokenSource(config);
-      serviceToken = () => source.token();
-    }
-    ownIdentity = grpcIdentity({ address: config.IDENTITY_GRPC_ADDRESS, timeoutMs: config.IDENTITY_TIMEOUT_MS, serviceToken });
+    const address = requiredUnless(config.IDENTITY_GRPC_ADDRESS, "IDENTITY_GRPC_ADDRESS", "an identity port is given");
+    ownIdentity = grpcIdentity({ address, timeoutMs: config.IDENTITY_TIMEOUT_MS, serviceToken: options.serviceToken ?? serviceTokenGetter(config) });
     identity = ownIdentity;
   }
   const identityPort = identity;

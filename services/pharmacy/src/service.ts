@@ -1,12 +1,12 @@
 import { PharmacyServiceService } from "@ihp/contracts/pharmacy";
 import type { Bus } from "@ihp/messaging";
 import {
-  ConfigError,
   type GrpcHandlerOptions,
   type Logger,
   type Principal,
   type PrincipalResolver,
-  serviceTokenSource,
+  requiredUnless,
+  serviceTokenGetter,
   type StopOutcome,
   traceFields,
 } from "@ihp/platform";
@@ -73,15 +73,8 @@ export async function startPharmacyService(options: PharmacyServiceOptions): Pro
   let ownIdentity: ReturnType<typeof grpcIdentity> | undefined;
   let identity = options.identity;
   if (identity === undefined) {
-    if (config.IDENTITY_GRPC_ADDRESS === undefined) {
-      throw new ConfigError([{ variable: "IDENTITY_GRPC_ADDRESS", problem: "required unless an identity port is given" }]);
-    }
-    let serviceToken = options.serviceToken;
-    if (serviceToken === undefined) {
-      const source = serviceTokenSource(config);
-      serviceToken = () => source.token();
-    }
-    ownIdentity = grpcIdentity({ address: config.IDENTITY_GRPC_ADDRESS, timeoutMs: config.IDENTITY_TIMEOUT_MS, serviceToken });
+    const address = requiredUnless(config.IDENTITY_GRPC_ADDRESS, "IDENTITY_GRPC_ADDRESS", "an identity port is given");
+    ownIdentity = grpcIdentity({ address, timeoutMs: config.IDENTITY_TIMEOUT_MS, serviceToken: options.serviceToken ?? serviceTokenGetter(config) });
     identity = ownIdentity;
   }
   const catalogue = options.catalogue ?? EMPTY_CATALOGUE;

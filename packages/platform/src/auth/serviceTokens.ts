@@ -77,3 +77,9 @@ export function serviceTokenSource(config: TokenConfig, fetchImpl: typeof fetch 
     },
   };
 }
+
+/** serviceTokenSource as the token getter that gRPC clients take. */
+export function serviceTokenGetter(config: TokenConfig): () => Promise<string> {
+  const source = serviceTokenSource(config);
+  return () => source.token();
+}

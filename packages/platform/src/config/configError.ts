@@ -13,3 +13,12 @@ export class ConfigError extends Error {
     super([`Invalid configuration (${count}):`, ...lines].join("\n"));
   }
 }
+
+/**
+ * A setting required unless something replaces it (`unless`, e.g. "an identity port is given" in the embedded mode):
+ * its value, or a ConfigError naming the variable.
+ */
+export function requiredUnless<T>(value: T | undefined, variable: string, unless: string): T {
+  if (value === undefined) throw new ConfigError([{ variable, problem: `required unless ${unless}` }]);
+  return value;
+}
