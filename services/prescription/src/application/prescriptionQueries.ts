@@ -112,7 +112,9 @@ export function createPrescriptionQueries(options: {
         const role = authorized("GetPrescribingStatistics", caller.principal, institutionId);
         const queryId = options.newId();
         const now = clock();
-        // RX-11: the purpose is on record before any number leaves the service.
+        // RX-11: the purpose is on record before any number leaves the service. The stream gains an event per query
+        // and the decider keeps no state (null) and no request id is given, so nothing earlier counts: readLast reads
+        // only the head, which still gives the revision the append expects, whatever the stream's length.
         await handleCommand(
           store,
           governanceDecider,
@@ -120,6 +122,7 @@ export function createPrescriptionQueries(options: {
             streamId: governanceStreamId(institutionId),
             command: { type: "RecordStatisticsQuery", queryId, institutionId, purpose: input.purpose, by: caller.principal.subject, at: now },
             metadata: { actorId: caller.principal.subject, actorRole: role, tenantId: institutionId, correlationId: caller.correlationId, causationId: queryId, ...caller.trace },
+            readLast: true,
             now,
           },
           { newEventId: options.newId },
