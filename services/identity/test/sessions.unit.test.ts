@@ -20,11 +20,24 @@ const opened: AccountEvent = {
   type: "AccountOpened",
   data: { subjectId: DOCTOR, kind: "PRACTITIONER", roles: ["physician"], tenantId: "t", loginIndex: "ix", passwordHash: "h" },
 };
-const loggedIn = (sessionId: string, at: Date, superseded = ""): AccountEvent => ({
+const loggedIn = (sessionId: string, at: Date, superseded = "", passwordVersion = 0): AccountEvent => ({
   type: "LoggedIn",
-  data: { subjectId: DOCTOR, sessionId, supersededSessionId: superseded, at: at.toISOString() },
+  data: { subjectId: DOCTOR, sessionId, supersededSessionId: superseded, at: at.toISOString(), passwordVersion },
 });
+/** A failure of an earlier version (the account's own stream) or of a step-up: the count alone. */
 const failed = (n: number, at = AT): AccountEvent => ({ type: "LoginFailed", data: { subjectId: DOCTOR, consecutiveFailures: n, at: at.toISOString() } });
+/** A failed login on the logins stream: the count, the session it leaves current, the password it was checked against. */
+const loginFailed = (n: number, session: { sessionId: string; startedAt: Date } | null, passwordVersion = 0, at = AT): AccountEvent => ({
+  type: "LoginFailed",
+  data: {
+    subjectId: DOCTOR,
+    consecutiveFailures: n,
+    at: at.toISOString(),
+    session: session === null ? null : { sessionId: session.sessionId, startedAt: session.startedAt.toISOString() },
+    passwordVersion,
+  },
+});
+const passwordSet: AccountEvent = { type: "PasswordSet", data: { subjectId: DOCTOR, passwordHash: "h2" } };
 const login = (passwordMatches: boolean, at = AT, sessionId = "s-2") => ({ type: "Login" as const, sessionId, passwordMatches, policy: POLICY, at });
 
 function account(history: readonly AccountEvent[]) {
@@ -42,8 +55,9 @@ describe("login and lockout", () => {
   });
 
   it("IDN-08: counts wrong passwords and never locks (issue 13: throttled instead); an earlier version's lock runs out", () => {
-    given(accountDecider, [opened]).when(login(false)).then([failed(1)]);
-    given(accountDecider, [opened, failed(1), failed(2)]).when(login(false)).then([failed(3)]);
+    given(accountDecider, [opened]).when(login(false)).then([loginFailed(1, null)]);
+    given(accountDecider, [opened, failed(1), failed(2)]).when(login(false)).then([loginFailed(3, null)]);
+    given(accountDecider, [opened, loggedIn("s-1", AT), failed(1)]).when(login(false)).then([loginFailed(2, { sessionId: "s-1", startedAt: AT })]);
     given(accountDecider, [opened, failed(1), failed(2), failed(3)]).when(login(true)).then([loggedIn("s-2", minutes(0))]);
     const locked: AccountEvent = { type: "AccountLocked", data: { subjectId: DOCTOR, lockedUntil: minutes(15).toISOString() } };
     given(accountDecider, [opened, locked]).when(login(true, minutes(14))).thenError("ACCOUNT_LOCKED", "IDN-08");
@@ -56,6 +70,38 @@ describe("login and lockout", () => {
     expect(() => requireCurrentSession(later, "s-1", POLICY, minutes(2))).toThrow(expect.objectContaining({ code: "SESSION_SUPERSEDED" }));
     expect(requireCurrentSession(later, "s-2", POLICY, minutes(2)).sessionId).toBe("s-2");
     expect(() => requireCurrentSession(later, undefined, POLICY, minutes(2))).toThrow(expect.objectContaining({ code: "SESSION_REQUIRED" }));
+  });
+
+  it("IDN-08 (issue 15): a login outcome carries the whole login state, so the logins stream's last event alone gives it", () => {
+    const s1 = { sessionId: "s-1", startedAt: AT };
+    const whole = account([opened, loggedIn("s-1", AT), loginFailed(1, s1), loginFailed(2, s1)]);
+    const last = account([opened, loginFailed(2, s1)]);
+    expect(last.session).toEqual(whole.session);
+    expect(last.consecutiveFailures).toBe(2);
+    expect(account([opened, loggedIn("s-1", AT), loginFailed(1, null)]).session).toBeUndefined();
+    // An account from an earlier version: its own stream's logins, then the logins stream's last event overrides them.
+    const migrated = account([opened, loggedIn("s-0", AT), failed(1), failed(2), loggedIn("s-1", minutes(1), "s-0")]);
+    expect(migrated.session?.sessionId).toBe("s-1");
+    expect(migrated.consecutiveFailures).toBe(0);
+  });
+
+  it("IDN-08 (issue 15): the logins stream's last event applied again changes nothing (a login decides on the account as read, then folds it once more)", () => {
+    const active: AccountEvent = { type: "SessionActive", data: { subjectId: DOCTOR, sessionId: "s-1", at: minutes(5).toISOString() } };
+    const head = loginFailed(1, { sessionId: "s-1", startedAt: AT });
+    const read = account([opened, loggedIn("s-1", AT), active, head]);
+    expect(account([opened, loggedIn("s-1", AT), active, head, head])).toEqual(read);
+    expect(read.session?.lastActivityAt).toBe(minutes(5).toISOString());
+    expect(account([opened, loggedIn("s-1", AT), active, loggedIn("s-1", AT)]).session?.lastActivityAt).toBe(minutes(5).toISOString());
+  });
+
+  it("IDN-08: a password reset starts the failure count again, whichever of the account's streams is read first", () => {
+    const counted = loginFailed(2, null, 0);
+    // The reset (own stream) read before or after the count (logins stream) checked against the replaced password.
+    expect(account([opened, passwordSet, counted]).consecutiveFailures).toBe(0);
+    expect(account([opened, counted, passwordSet]).consecutiveFailures).toBe(0);
+    // Counted against the new password: it stands, and the next failure records the new version.
+    expect(account([opened, passwordSet, loginFailed(1, null, 1)]).consecutiveFailures).toBe(1);
+    given(accountDecider, [opened, passwordSet, counted]).when(login(false)).then([loginFailed(1, null, 1)]);
   });
 
   it("IDN-08: a session idle for the configured minutes has expired; activity keeps it alive", () => {

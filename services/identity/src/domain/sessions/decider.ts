@@ -3,6 +3,7 @@ import { refusal } from "../errors.js";
 import type { AccountCommand, ClaimLoginName, Login, OpenAccount, SetPassword, StepUpCommand, TouchSession } from "./commands.js";
 import type { AccountEvent, LoginFailed, LoginNameClaimed } from "./events.js";
 import { issueChallenge, passkeyStepUp, registerPasskey, steppedUp, withChallenge, withCounter, withPasskey, withPasskeyStepUp } from "./passkeyDecisions.js";
+import { loggedIn, loginFailed, withLoggedIn, withLoginFailed } from "./loginState.js";
 import { isLocked, requireCurrentSession, requirePassword } from "./rules.js";
 import type { Account } from "./types.js";
 
@@ -32,32 +33,22 @@ function setPassword(command: SetPassword, account: Account): Decision {
  * out; attempts are throttled instead (application/sessions/loginThrottle.ts). AccountLocked events of earlier
  * versions still replay and are honoured until they run out.
  */
-function failure(account: Account, at: Date): LoginFailed[] {
-  const consecutiveFailures = account.consecutiveFailures + 1;
-  return [{ type: "LoginFailed", data: { subjectId: account.subjectId, consecutiveFailures, at: at.toISOString() } }];
-}
-
 function login(command: Login, account: Account): Decision {
   if (isLocked(account, command.at)) throw refusal("ACCOUNT_LOCKED");
-  if (!command.passwordMatches) return failure(account, command.at);
-  return [
-    {
-      type: "LoggedIn",
-      data: {
-        subjectId: account.subjectId,
-        sessionId: command.sessionId,
-        supersededSessionId: account.session?.sessionId ?? "",
-        at: command.at.toISOString(),
-      },
-    },
-  ];
+  if (!command.passwordMatches) return [loginFailed(account, command.at)];
+  return [loggedIn(account, command.sessionId, command.at)];
+}
+
+/** A wrong password in a step-up: counted on the step-up's stream, like a failed login (IDN-03). */
+function stepUpFailure(account: Account, at: Date): LoginFailed[] {
+  return [{ type: "LoginFailed", data: { subjectId: account.subjectId, consecutiveFailures: account.consecutiveFailures + 1, at: at.toISOString() } }];
 }
 
 function stepUp(command: StepUpCommand, account: Account): Decision {
   const session = requireCurrentSession(account, command.sessionId, command.policy, command.at);
   if (command.method === "WEBAUTHN") return passkeyStepUp(command, account, session);
   if (isLocked(account, command.at)) throw refusal("ACCOUNT_LOCKED");
-  if (!command.confirmed) return failure(account, command.at);
+  if (!command.confirmed) return stepUpFailure(account, command.at);
   return [steppedUp(command, account, session)];
 }
 
@@ -96,21 +87,14 @@ function evolveAccount(account: Account, event: Exclude<AccountEvent, { type: "A
   if (SESSION_SCOPED.has(event.type) && (event.data as { sessionId: string }).sessionId !== account.session?.sessionId) return account;
   switch (event.type) {
     case "PasswordSet":
-      return { ...account, passwordHash: event.data.passwordHash, consecutiveFailures: 0, lockedUntil: undefined };
+      return { ...account, passwordHash: event.data.passwordHash, passwordVersion: account.passwordVersion + 1, consecutiveFailures: 0, lockedUntil: undefined };
     case "LoginFailed":
-      return { ...account, consecutiveFailures: event.data.consecutiveFailures };
+      return withLoginFailed(account, event.data);
     case "AccountLocked":
       // The count starts again after the lockout.
       return { ...account, lockedUntil: event.data.lockedUntil, consecutiveFailures: 0 };
     case "LoggedIn":
-      return {
-        ...account,
-        consecutiveFailures: 0,
-        session: { sessionId: event.data.sessionId, startedAt: event.data.at, lastActivityAt: event.data.at },
-        stepUps: [],
-        // Challenges are bound to the session that asked for them.
-        challenges: [],
-      };
+      return withLoggedIn(account, event.data);
     case "SteppedUp": {
       const { stepUpId, sessionId, consultId, objectKind = "CONSULT", method, at, expiresAt, credentialId } = event.data;
       const object = { kind: objectKind, id: consultId };
@@ -140,14 +124,18 @@ function evolve(state: AccountState, event: AccountEvent): AccountState {
   if (event.type === "AccountOpened") {
     return {
       status: "open",
-      account: { ...event.data, consecutiveFailures: 0, lockedUntil: undefined, session: undefined, stepUps: [], passkeys: [], challenges: [] },
+      account: { ...event.data, passwordVersion: 0, consecutiveFailures: 0, lockedUntil: undefined, session: undefined, stepUps: [], passkeys: [], challenges: [] },
     };
   }
   if (state.status !== "open") return state;
   return { status: "open", account: evolveAccount(state.account, event) };
 }
 
-/** The account aggregate (stream identity-account-<subjectId>): password, lockout, the login session, step-ups. */
+/**
+ * The account aggregate, kept in several streams (application/sessions/accountStreams.ts): identity-account-<subjectId>
+ * (opening, password, passkeys), identity-logins-<subjectId> (the login state, read by its last event), the current
+ * session's and its step-ups'.
+ */
 export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
   initialState: NO_ACCOUNT,
   evolve,

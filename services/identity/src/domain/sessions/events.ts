@@ -10,7 +10,18 @@ export type AccountOpenedData = {
   readonly passwordHash: string;
 };
 export type PasswordSetData = { readonly subjectId: string; readonly passwordHash: string };
-export type LoginFailedData = { readonly subjectId: string; readonly consecutiveFailures: number; readonly at: string };
+/**
+ * The login state a login outcome leaves (stream identity-logins-<subjectId>, read by its last event only): the
+ * account's current session and the password version the attempt was checked against (see Account.passwordVersion).
+ * Absent on LoginFailed and LoggedIn of earlier versions (then on the account's own stream, read whole) and on a
+ * step-up's wrong password (a step-up's stream): those change the failure count, or start a session, alone.
+ */
+export type LoginStateData = {
+  /** The session current after the event; null when the account has had none. LoggedIn: its own session (`at`). */
+  readonly session?: { readonly sessionId: string; readonly startedAt: string } | null;
+  readonly passwordVersion?: number;
+};
+export type LoginFailedData = { readonly subjectId: string; readonly consecutiveFailures: number; readonly at: string } & Pick<LoginStateData, "session" | "passwordVersion">;
 export type AccountLockedData = { readonly subjectId: string; readonly lockedUntil: string };
 export type LoggedInData = {
   readonly subjectId: string;
@@ -18,7 +29,7 @@ export type LoggedInData = {
   /** The session this login replaced (IDN-08); "" when there was none. */
   readonly supersededSessionId: string;
   readonly at: string;
-};
+} & Pick<LoginStateData, "passwordVersion">;
 export type SteppedUpData = {
   readonly subjectId: string;
   readonly stepUpId: string;

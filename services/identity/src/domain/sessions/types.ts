@@ -51,6 +51,12 @@ export interface Account {
   readonly loginIndex: string;
   /** scrypt hash in its encoded form; never logged, never leaves the service. */
   readonly passwordHash: string;
+  /**
+   * How many times the password was set since the account was opened (0: the opening's). A login outcome records the
+   * version its attempt was checked against, so a failure count from before a reset is not carried past it, in
+   * whichever order the account's own stream and its logins stream are read.
+   */
+  readonly passwordVersion: number;
   readonly consecutiveFailures: number;
   /** ISO instant until which logins are refused; undefined when not locked. */
   readonly lockedUntil: string | undefined;
