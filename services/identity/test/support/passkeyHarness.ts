@@ -21,6 +21,10 @@ export interface PasskeyHarness {
   now: Date;
   /** A physician with an account and a login; their caller (with the login's session). */
   physician(id: string, loginName: string): Promise<Caller>;
+  /** A physician with an account and no login yet. */
+  practitionerAccount(id: string, loginName: string): Promise<void>;
+  /** The institution's administrator (sets and resets practitioners' passwords). */
+  readonly admin: Caller;
   close(): void;
 }
 
@@ -70,14 +74,19 @@ export async function passkeyHarness(jurisdiction: JurisdictionCode, start: Date
     passkeys,
   });
   const admin: Caller = { principal: { subject: "admin", roles: ["institution_admin"], tenantId: institutionId, kind: "human" }, correlationId: "c-2", trace: {} };
+  async function practitionerAccount(id: string, loginName: string): Promise<void> {
+    practitioners.add(id, { name: "王医生", profession: "PHYSICIAN", institutionId, active: true });
+    await accounts.setPractitionerPassword(admin, { requestId: `password-${id}`, practitionerId: id, loginName, password: PASSWORD });
+  }
   return Object.assign(harness, {
     store,
     accounts,
     passkeys,
     institutionId,
+    admin,
+    practitionerAccount,
     async physician(id: string, loginName: string): Promise<Caller> {
-      practitioners.add(id, { name: "王医生", profession: "PHYSICIAN", institutionId, active: true });
-      await accounts.setPractitionerPassword(admin, { requestId: `password-${id}`, practitionerId: id, loginName, password: PASSWORD });
+      await practitionerAccount(id, loginName);
       const session = await accounts.login({ loginName, password: PASSWORD }, {}, "corr-login");
       return { principal: { subject: id, roles: ["physician"], tenantId: institutionId, kind: "human", sessionId: session.sessionId }, correlationId: "c-3", trace: {} };
     },

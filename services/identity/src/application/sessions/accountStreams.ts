@@ -31,6 +31,14 @@ export function accountStreamId(subjectId: string): string {
   return `identity-account-${subjectId}`;
 }
 
+/**
+ * The account's login outcomes (LoggedIn, LoginFailed), each carrying the whole login state, so the stream is read by
+ * its last event alone and may grow with every login (domain/sessions/loginState.ts). Its revision guards a login.
+ */
+export function loginsStreamId(subjectId: string): string {
+  return `identity-logins-${subjectId}`;
+}
+
 /** A login session's activity and registration challenges (issue 15: bounded by the session). */
 export function sessionStreamId(sessionId: string): string {
   return `identity-session-${sessionId}`;
@@ -92,17 +100,37 @@ function foldAccount(events: readonly StoredEvent[]): AccountState {
 }
 
 /**
- * The account as it is (issue 15: one aggregate kept in several streams, so none grows with every consult): its own
- * stream — password, logins, passkeys: what outlives a session — then its current session's, then what `scope` asks.
- * Events of a session that is no longer the current one count for nothing.
+ * The account's own stream folded whole (opening, password, passkeys, and the logins of earlier versions), then the
+ * last event of its logins stream, which carries the login state whole and so overrides what those older logins said:
+ * an account from before the logins stream keeps its session and count until its next login, and from then on its
+ * own stream no longer grows with every login.
+ */
+async function readOwn(store: EventStore, subjectId: string): Promise<AccountState> {
+  const { own, logins } = await readOwnStreams(store, subjectId);
+  return foldOnto(foldAccount(own), logins);
+}
+
+async function readOwnStreams(store: EventStore, subjectId: string): Promise<{ own: readonly StoredEvent[]; logins: readonly StoredEvent[] }> {
+  const [own, logins] = await Promise.all([store.readStream(accountStreamId(subjectId)), store.readStream(loginsStreamId(subjectId), { last: true })]);
+  return { own, logins };
+}
+
+/**
+ * The account as it is (issue 15: one aggregate kept in several streams, so none grows with every consult or login):
+ * its own stream — password, passkeys: what outlives a session — and its logins stream's last event (`readOwn`), then
+ * its current session's, then what `scope` asks. Events of a session that is no longer the current one count for
+ * nothing.
  */
 export async function loadAccount(store: EventStore, subjectId: string, scope: AccountScope = {}): Promise<AccountState> {
   return (await readAccount(store, subjectId, scope)).state;
 }
 
-/** The account as `loadAccount` reads it, and its own stream folded alone (for `runAccountCommand` not to read it again). */
+/**
+ * The account as `loadAccount` reads it, and its own and logins streams folded alone (`own`, for `runAccountCommand`
+ * not to read them again).
+ */
 export async function readAccount(store: EventStore, subjectId: string, scope: AccountScope = {}): Promise<{ state: AccountState; own: AccountState }> {
-  const own = foldAccount(await store.readStream(accountStreamId(subjectId)));
+  const own = await readOwn(store, subjectId);
   return { state: foldOnto(own, await scopedEvents(store, own, scope)), own };
 }
 
@@ -116,10 +144,10 @@ export async function subjectOfLogin(store: EventStore, loginIndex: string): Pro
 export type AccountActor = Principal | { subject: string; role: string };
 
 /**
- * Runs one account command on the stream that records it (the account's, its session's, or a step-up's), with the
- * caller's correlation and the account's tenant. `own`: the account's own stream as the caller just read it
- * (`readAccount`), when the command is recorded elsewhere — that stream's revision guards nothing here, so a read
- * a moment earlier decides as this one would have.
+ * Runs one account command on the stream that records it (the account's, its logins', its session's, or a step-up's),
+ * with the caller's correlation and the account's tenant. `own`: the account's own and logins streams as the caller
+ * just read them (`readAccount`), when the command is recorded elsewhere than the own stream — the own stream's
+ * revision guards nothing here, so a read a moment earlier decides as this one would have.
  */
 export async function runAccountCommand(
   deps: { readonly store: EventStore; readonly newId: () => string },
@@ -142,18 +170,26 @@ export async function runAccountCommand(
   const { store } = deps;
   const options = { newEventId: deps.newId, toDomainEvent: toAccountEvent };
   const envelope = { metadata, ...(requestId === undefined ? {} : { requestId }), now: command.at };
+  if (command.type === "Login") {
+    // IDN-08: the logins stream, read by its last event, whose revision guards the login: of two logins at once, or a
+    // login and a failure, the one that loses the race decides again on the other's outcome, so exactly one session
+    // stays current and each outcome carries the count and session the other left.
+    const read = own ?? (await readOwn(store, account.subjectId));
+    const decider = { ...accountDecider, initialState: read };
+    return handleCommand(store, decider, { ...envelope, streamId: loginsStreamId(account.subjectId), readLast: true, command }, options);
+  }
   const target = streamOf(command);
   if (target === undefined) {
-    // The account's own stream, whose revision guards the command; decided with the current session's events folded
-    // in (a registration challenge). A login meanwhile makes those count for nothing.
-    const current = foldAccount(await store.readStream(accountStreamId(account.subjectId)));
-    const decider = withEvents(await scopedEvents(store, current, {}));
+    // The account's own stream, whose revision guards the command; decided with the login state and the current
+    // session's events folded in (a registration challenge). A login meanwhile makes those count for nothing.
+    const { own: ownEvents, logins } = await readOwnStreams(store, account.subjectId);
+    const decider = withEvents([...logins, ...(await scopedEvents(store, foldOnto(foldAccount(ownEvents), logins), {}))]);
     return handleCommand(store, decider, { ...envelope, streamId: accountStreamId(account.subjectId), command }, options);
   }
   // A session's or a step-up's stream, whose revision guards the command (a challenge answered twice, two step-ups at
   // once), decided on the account as read with what else the command needs.
   const scope = target.object === undefined ? {} : { object: target.object, counters: command.type === "StepUp" };
-  const read = own ?? foldAccount(await store.readStream(accountStreamId(account.subjectId)));
+  const read = own ?? (await readOwn(store, account.subjectId));
   // The target's own events are not read here: the command reads them itself.
   const state = foldOnto(read, await scopedEvents(store, read, scope, target.streamId));
   const decider = { ...accountDecider, initialState: state };

@@ -270,8 +270,9 @@ export function createAccounts(options: AccountsOptions): Accounts {
       // Checked before anything is read or compared; unknown names count too, so probing names is throttled alike.
       throttle.admitLogin(loginIndex, source);
       const subjectId = await subjectOfLogin(store, loginIndex);
-      const state = subjectId === undefined ? undefined : await loadAccount(store, subjectId);
-      const account = state?.status === "open" ? state.account : undefined;
+      // The account's own and logins streams as read here decide the login (runAccountCommand does not read them again).
+      const read = subjectId === undefined ? undefined : await readAccount(store, subjectId);
+      const account = read?.state.status === "open" ? read.state.account : undefined;
       const matches = await verifyPassword(input.password, account?.passwordHash ?? UNMATCHABLE_HASH);
       if (!matches || account === undefined) throttle.loginFailed(loginIndex, source);
       if (account === undefined) throw refusal("INVALID_CREDENTIALS");
@@ -287,7 +288,7 @@ export function createAccounts(options: AccountsOptions): Accounts {
         );
       }
       const actor = { subject: account.subjectId, role: account.roles[0] ?? "anonymous" };
-      const result = await run(caller, actor, account, { type: "Login", sessionId, passwordMatches: matches, policy, at: now }, undefined);
+      const result = await run(caller, actor, account, { type: "Login", sessionId, passwordMatches: matches, policy, at: now }, undefined, read?.own);
       const failure = failureOf(result.events);
       if (failure !== undefined) throw failure;
       throttle.loginSucceeded(loginIndex, source);
