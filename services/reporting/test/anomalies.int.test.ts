@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { anomalyHandlers } from "../src/application/anomalies.js";
 import { recordFeedEntry } from "../src/application/recordFeedEntry.js";
 import { LogCapture } from "./support/logCapture.js";
+import { appendOtherEvents } from "./support/longLog.js";
 
 function principal(role: Role, tenantId: string): Principal {
   return { subject: `${role}-1`, roles: [role], tenantId, kind: role === "system" ? "service" : "human" };
@@ -51,6 +52,13 @@ describe("REP-05 anomaly cases over the store", () => {
     expect((await handlers.flagOverdueCases()).map((event) => event.streamId)).toEqual(["reporting-anomaly-case-1"]);
     expect(await handlers.flagOverdueCases()).toEqual([]);
     expect(logs.withCode("ANOMALY_CASE_OVERDUE").map((line) => line["caseId"])).toEqual(["case-1"]);
+  });
+
+  it("REP-05: a case opened after more than 1,000 other events in the log is still flagged overdue", async () => {
+    await appendOtherEvents(store, now);
+    await handlers.openCase(principal("regulator", "tianjin"), finding);
+    now = new Date("2026-10-10T16:30:00.000Z"); // 11 Oct in Beijing, the day after the due day
+    expect((await handlers.flagOverdueCases()).map((event) => event.streamId)).toEqual(["reporting-anomaly-case-1"]);
   });
 
   it("REP-05: each refusal appends nothing but its audit record", async () => {

@@ -2,6 +2,7 @@ import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { createLogger, createMetricsRegistry, type Principal } from "@ihp/platform";
 import { afterEach, describe, expect, it } from "vitest";
 import { anomalyHandlers, watchOverdueAnomalyCases } from "../src/application/anomalies.js";
+import { appendOtherEvents } from "./support/longLog.js";
 
 // REP-05 "overdue cases alert": the ihp_anomaly_cases_overdue gauge the alert rule IhpAnomalyCasesOverdue reads.
 
@@ -33,5 +34,19 @@ describe("REP-05 overdue anomaly cases gauge", () => {
     await handlers.closeCase(admin, "case-closed", "已整改。");
     expect(await overdue()).toBe(1);
     unwatch();
+  });
+
+  it("REP-05: a case opened after more than 1,000 other events in the log still counts", async () => {
+    const log = SqliteEventStore.open({ path: ":memory:" });
+    let now = new Date("2026-09-30T02:00:00.000Z");
+    const handlers = anomalyHandlers({ store: log, clock: () => now, logger: createLogger({ name: "reporting", level: "silent" }) });
+    await appendOtherEvents(log, now);
+    await handlers.openCase(system, { caseId: "case-late", institutionId: "inst-1", findingCode: "RX_WITHOUT_REVIEW", findingReference: "TJ-2", workingDays: 3 });
+    const registry = createMetricsRegistry({ serviceName: "reporting", defaultMetrics: false });
+    const unwatch = watchOverdueAnomalyCases(registry, log, () => now);
+    now = new Date("2026-10-10T16:00:00.000Z");
+    expect((await registry.getSingleMetric("ihp_anomaly_cases_overdue")?.get())?.values[0]?.value).toBe(1);
+    unwatch();
+    await log.close();
   });
 });

@@ -4,6 +4,7 @@ import { createLogger, type Principal } from "@ihp/platform";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { complaintHandlers } from "../src/application/complaints.js";
 import { LogCapture } from "./support/logCapture.js";
+import { appendOtherEvents } from "./support/longLog.js";
 
 const patient: Principal = { subject: "patient-1", roles: ["patient"], tenantId: "patients", kind: "human" };
 const admin: Principal = { subject: "admin-1", roles: ["institution_admin"], tenantId: "inst-1", kind: "human" };
@@ -61,6 +62,14 @@ describe("REP-04 complaints over the store", () => {
     const alerts = logs.withCode("COMPLAINT_OVERDUE");
     expect(alerts.map((a) => a["stage"])).toEqual(["ACKNOWLEDGE", "RESOLVE"]);
     expect(logs.raw.join("\n")).not.toContain("secret");
+  });
+
+  it("REP-04: a complaint filed after more than 1,000 other events in the log is still flagged overdue", async () => {
+    await appendOtherEvents(store, now);
+    await handlers.file(patient, { complaintId: "complaint-0003", consultId: "consult-1", categoryCode: "WAITING_TIME", text: "x" });
+    now = new Date("2026-03-04T02:00:00.000Z");
+    const flagged = await handlers.flagOverdueComplaints();
+    expect(flagged.map((e) => [e.streamId, (e.data as { stage: string }).stage])).toEqual([["reporting-complaint-complaint-0003", "ACKNOWLEDGE"]]);
   });
 
   it("REP-04: another institution's admin cannot move the complaint; a rating needs the consult's own patient", async () => {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { incidentHandlers } from "../src/application/incidents.js";
 import { recordFeedEntry } from "../src/application/recordFeedEntry.js";
 import { LogCapture } from "./support/logCapture.js";
+import { appendOtherEvents } from "./support/longLog.js";
 
 function principal(role: Role, tenantId: string): Principal {
   return { subject: `${role}-1`, roles: [role], tenantId, kind: role === "system" ? "service" : "human" };
@@ -52,6 +53,14 @@ describe("REP-07 incident handling over the store", () => {
     const alerts = logs.withCode("INCIDENT_NOTIFICATION_OVERDUE");
     expect(alerts).toHaveLength(1);
     expect(JSON.stringify(alerts)).not.toContain("exfiltration");
+  });
+
+  it("REP-07: an incident reported after more than 1,000 other events in the log still has its overdue tasks flagged", async () => {
+    await appendOtherEvents(store, now);
+    await handlers.reportIncident(admin, leak);
+    now = new Date("2026-03-02T12:00:01.000Z");
+    const flagged = await handlers.flagOverdueNotifications();
+    expect(flagged.map((e) => (e.data as { authority: string }).authority)).toEqual(["cyberspace", "health"]);
   });
 
   it("REP-07: system (the platform's automated detection, a service credential) may report for any institution it runs", async () => {
