@@ -1,0 +1,111 @@
+import { type EventStore, isAnchorable, type LogPosition, START } from "@ihp/eventsourcing";
+import { type EventSource, Projector } from "@ihp/projections";
+import type { Kysely } from "kysely";
+import { DEADLINES_TABLE, type DeadlineKind, type DeadlinesReadModels, deadlinesProjection } from "../adapters/deadlinesProjection.js";
+
+/** An item with a deadline to check: what the check's command needs. */
+export interface DueItem {
+  readonly itemId: string;
+  readonly institutionId: string;
+}
+
+/** What the overdue checks and the anomaly gauge read (REP-04, REP-05, REP-07). */
+export interface DeadlineReader {
+  /**
+   * The items of this kind with an open deadline due before `before` (a Beijing day for complaints and anomaly cases,
+   * an ISO instant for incidents) that the check has not flagged yet, once each, in id order.
+   */
+  unflaggedPastDue(kind: DeadlineKind, before: string): Promise<readonly DueItem[]>;
+  /** How many items of this kind have an open deadline due before `before`, flagged or not. */
+  openPastDue(kind: DeadlineKind, before: string): Promise<number>;
+}
+
+export interface OpenDeadlinesOptions {
+  readonly db: Kysely<DeadlinesReadModels>;
+  /** The log whose head a read waits for. */
+  readonly log: EventStore;
+  /** What the projector reads (the log as stored: no sealed field is needed). Default: log. */
+  readonly source?: EventSource;
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * The open deadlines read model (deadlinesProjection.ts), kept by a checkpointed projector. Every read first brings it
+ * up to the log's head as of the call, so an item recorded just before a check is checked.
+ */
+export class OpenDeadlines implements DeadlineReader {
+  private readonly db: Kysely<DeadlinesReadModels>;
+  private readonly log: EventStore;
+  private readonly projector: Projector<DeadlinesReadModels>;
+  /** One catch-up at a time when the projector is not following the log live. */
+  private catchingUp: Promise<unknown> = Promise.resolve();
+
+  constructor(options: OpenDeadlinesOptions) {
+    this.db = options.db;
+    this.log = options.log;
+    const source = options.source ?? options.log;
+    this.projector = new Projector({ db: options.db, projection: deadlinesProjection, source, batchSize: 1_000, ...(options.onError === undefined ? {} : { onError: options.onError }) });
+  }
+
+  /** Catches up with the log, then follows it live until stop(). */
+  start(): Promise<void> {
+    return this.projector.start();
+  }
+
+  stop(): Promise<void> {
+    return this.projector.stop();
+  }
+
+  get committed(): LogPosition {
+    return this.projector.committed;
+  }
+
+  get name(): string {
+    return this.projector.name;
+  }
+
+  /** Brings the read model up to the log's head as of now. */
+  async caughtUp(): Promise<void> {
+    if (this.projector.running && isAnchorable(this.log)) {
+      await this.projector.waitForCheckpoint((await this.log.head()).position);
+      return;
+    }
+    const run = this.catchingUp.then(() => this.projector.runOnce());
+    this.catchingUp = run.catch(() => START);
+    await run;
+  }
+
+  async unflaggedPastDue(kind: DeadlineKind, before: string): Promise<readonly DueItem[]> {
+    await this.caughtUp();
+    const rows = await this.db
+      .selectFrom(DEADLINES_TABLE)
+      .select(["item_id", "institution_id"])
+      .distinct()
+      .where("kind", "=", kind)
+      .where("open", "=", 1)
+      .where("due", "<", before)
+      .where("flagged", "=", 0)
+      .orderBy("item_id")
+      .execute();
+    return rows.map((row) => ({ itemId: row.item_id, institutionId: row.institution_id }));
+  }
+
+  async openPastDue(kind: DeadlineKind, before: string): Promise<number> {
+    await this.caughtUp();
+    const row = await this.db
+      .selectFrom(DEADLINES_TABLE)
+      .select((eb) => eb.fn.count<number | string>("item_id").distinct().as("items"))
+      .where("kind", "=", kind)
+      .where("open", "=", 1)
+      .where("due", "<", before)
+      .executeTakeFirst();
+    // PostgreSQL returns a count as a string.
+    return Number(row?.items ?? 0);
+  }
+}
+
+/** The reader a check was built with; the check cannot run without it (a wiring fault, not a caller's). */
+export function needDeadlines(deadlines: DeadlineReader | undefined): DeadlineReader {
+  if (deadlines === undefined) throw new Error("the overdue check needs the open deadlines read model");
+  return deadlines;
+}
