@@ -38,6 +38,8 @@ import { type StatisticsReadModels, statisticsProjection } from "./adapters/stat
 import { statisticsServer } from "./adapters/statisticsServer.js";
 import { STATISTICS_CONSULT_DURABLE, STATISTICS_CONSULT_SUBJECTS, statisticsConsultHandler } from "./adapters/statisticsConsumer.js";
 import type { FeedIndexReadModels } from "./adapters/feedIndexProjection.js";
+import type { DeadlinesReadModels } from "./adapters/deadlinesProjection.js";
+import { OpenDeadlines } from "./application/openDeadlines.js";
 import { FeedIndex } from "./application/feedIndex.js";
 import { statisticsHandlers } from "./application/statisticsDashboard.js";
 import { connectOwnBus } from "./adapters/busConnection.js";
@@ -194,6 +196,21 @@ export async function startReportingService(options: ReportingServiceOptions): P
     },
     stop: () => feedIndex?.stop(),
   });
+  // REP-04 / REP-05 / REP-07: the open deadlines of complaints, anomaly cases and incidents in the same read-model
+  // database, kept by its own checkpointed projector; the overdue checks and the anomaly gauge read it, not the log.
+  let openDeadlines: OpenDeadlines | undefined;
+  lifecycle.register("deadlines-read-model", {
+    start: async () => {
+      const log = need(store, "event store");
+      const source = "sealedLog" in log ? (log as { sealedLog: EventStore }).sealedLog : log;
+      const db = need(readModels, "read models") as unknown as Kysely<DeadlinesReadModels>;
+      const deadlines = new OpenDeadlines({ db, log, source, onError: (error) => logger.error({ err: error, projection: "reporting-deadlines" }, "projection stopped") });
+      await deadlines.start();
+      openDeadlines = deadlines;
+      unwatch.push(metrics.watchProjection(log, deadlines.name, () => Promise.resolve(deadlines.committed)));
+    },
+    stop: () => openDeadlines?.stop(),
+  });
   if (bus === undefined) {
     lifecycle.register("bus", {
       start: async () => {
@@ -254,7 +271,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
   let incidentTimer: NodeJS.Timeout | undefined;
   let incidentCheck: Promise<unknown> = Promise.resolve();
   const checkIncidentDeadlines = async (): Promise<number> => {
-    const deps = { store: need(store, "event store"), clock, logger, calendar };
+    const deps = { store: need(store, "event store"), clock, logger, calendar, openDeadlines: need(openDeadlines, "open deadlines read model") };
     const incidents = incidentHandlers(deps);
     const anomalies = anomalyHandlers(deps);
     const complaints = complaintHandlers(deps);
@@ -270,7 +287,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
     start: () => {
       // REP-05: the overdue anomaly cases as a gauge for the alert rules (infra/monitoring), whatever the timer.
       const registry = options.metrics?.registry;
-      if (registry !== undefined) unwatch.push(watchOverdueAnomalyCases(registry, need(store, "event store"), clock));
+      if (registry !== undefined) unwatch.push(watchOverdueAnomalyCases(registry, need(openDeadlines, "open deadlines read model"), clock));
       if (config.INCIDENT_CHECK_INTERVAL_MS === 0) return;
       incidentTimer = setInterval(() => {
         checkIncidentDeadlines().catch((error: unknown) => logger.error({ err: error, code: "INCIDENT_CHECK_FAILED" }, "incident deadline check failed"));

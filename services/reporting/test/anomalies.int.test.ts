@@ -6,6 +6,7 @@ import { anomalyHandlers } from "../src/application/anomalies.js";
 import { recordFeedEntry } from "../src/application/recordFeedEntry.js";
 import { LogCapture } from "./support/logCapture.js";
 import { appendOtherEvents } from "./support/longLog.js";
+import { countingReads, openDeadlinesOver } from "./support/openDeadlines.js";
 
 function principal(role: Role, tenantId: string): Principal {
   return { subject: `${role}-1`, roles: [role], tenantId, kind: role === "system" ? "service" : "human" };
@@ -27,16 +28,19 @@ describe("REP-05 anomaly cases over the store", () => {
   let now: Date;
   let logs: LogCapture;
   let handlers: ReturnType<typeof anomalyHandlers>;
+  let readModel: ReturnType<typeof openDeadlinesOver>;
 
   beforeEach(async () => {
     store = SqliteEventStore.open({ path: ":memory:" });
     now = new Date("2026-09-30T02:00:00.000Z");
     logs = new LogCapture();
-    handlers = anomalyHandlers({ store, clock: () => now, logger: createLogger({ name: "reporting", level: "debug", destination: logs }) });
+    readModel = openDeadlinesOver(store);
+    handlers = anomalyHandlers({ store, clock: () => now, logger: createLogger({ name: "reporting", level: "debug", destination: logs }), openDeadlines: readModel.deadlines });
     const institution = { institutionId: "inst-1", name: "天津市第一互联网医院", grade: "HOSPITAL_GRADE_TERTIARY_A", licence: { number: "PDY-1", validFrom: "2026-01-01", validUntil: "2030-12-31" }, subjectCodes: ["03.07"], jurisdiction: "tianjin", hostLicenceNumber: "12010011A1001" };
     await recordFeedEntry(store, { sourceEventId: "0195a3c4-1111-7000-8000-000000000001", occurredAt: "2026-03-01T08:00:00.000Z", fact: { type: "InstitutionRegistered", institution } }, { correlationId: "" }, now);
   });
   afterEach(async () => {
+    await readModel.close();
     await store.close();
   });
 
@@ -59,6 +63,23 @@ describe("REP-05 anomaly cases over the store", () => {
     await handlers.openCase(principal("regulator", "tianjin"), finding);
     now = new Date("2026-10-10T16:30:00.000Z"); // 11 Oct in Beijing, the day after the due day
     expect((await handlers.flagOverdueCases()).map((event) => event.streamId)).toEqual(["reporting-anomaly-case-1"]);
+  });
+
+  it("REP-05: the check runs its command only for open cases past their due day not yet flagged, and never scans the log", async () => {
+    const regulator = principal("regulator", "tianjin");
+    await handlers.openCase(regulator, finding);
+    await handlers.openCase(regulator, { ...finding, caseId: "case-2" });
+    await handlers.closeCase(admin, "case-2", "已整改。");
+    const reads = countingReads(store);
+    const logger = createLogger({ name: "reporting", level: "silent" });
+    const check = anomalyHandlers({ store: reads.store, clock: () => now, logger, openDeadlines: readModel.deadlines });
+
+    expect(await check.flagOverdueCases()).toEqual([]);
+    now = new Date("2026-10-10T16:30:00.000Z");
+    expect((await check.flagOverdueCases()).map((event) => event.streamId)).toEqual(["reporting-anomaly-case-1"]);
+    expect(await check.flagOverdueCases()).toEqual([]);
+    expect(reads.streamsRead).toEqual(["reporting-anomaly-case-1"]);
+    expect(reads.readAllCalls()).toBe(0);
   });
 
   it("REP-05: each refusal appends nothing but its audit record", async () => {

@@ -3,6 +3,7 @@ import { createLogger, createMetricsRegistry, type Principal } from "@ihp/platfo
 import { afterEach, describe, expect, it } from "vitest";
 import { anomalyHandlers, watchOverdueAnomalyCases } from "../src/application/anomalies.js";
 import { appendOtherEvents } from "./support/longLog.js";
+import { openDeadlinesOver } from "./support/openDeadlines.js";
 
 // REP-05 "overdue cases alert": the ihp_anomaly_cases_overdue gauge the alert rule IhpAnomalyCasesOverdue reads.
 
@@ -23,7 +24,8 @@ describe("REP-05 overdue anomaly cases gauge", () => {
     await handlers.openCase(system, { ...finding, caseId: "case-open" });
     await handlers.openCase(system, { ...finding, caseId: "case-closed" });
     const registry = createMetricsRegistry({ serviceName: "reporting", defaultMetrics: false });
-    const unwatch = watchOverdueAnomalyCases(registry, store, () => now);
+    const readModel = openDeadlinesOver(store);
+    const unwatch = watchOverdueAnomalyCases(registry, readModel.deadlines, () => now);
     const overdue = async () => (await registry.getSingleMetric("ihp_anomaly_cases_overdue")?.get())?.values[0]?.value;
 
     expect(await overdue()).toBe(0);
@@ -34,6 +36,7 @@ describe("REP-05 overdue anomaly cases gauge", () => {
     await handlers.closeCase(admin, "case-closed", "已整改。");
     expect(await overdue()).toBe(1);
     unwatch();
+    await readModel.close();
   });
 
   it("REP-05: a case opened after more than 1,000 other events in the log still counts", async () => {
@@ -43,10 +46,12 @@ describe("REP-05 overdue anomaly cases gauge", () => {
     await appendOtherEvents(log, now);
     await handlers.openCase(system, { caseId: "case-late", institutionId: "inst-1", findingCode: "RX_WITHOUT_REVIEW", findingReference: "TJ-2", workingDays: 3 });
     const registry = createMetricsRegistry({ serviceName: "reporting", defaultMetrics: false });
-    const unwatch = watchOverdueAnomalyCases(registry, log, () => now);
+    const readModel = openDeadlinesOver(log);
+    const unwatch = watchOverdueAnomalyCases(registry, readModel.deadlines, () => now);
     now = new Date("2026-10-10T16:00:00.000Z");
     expect((await registry.getSingleMetric("ihp_anomaly_cases_overdue")?.get())?.values[0]?.value).toBe(1);
     unwatch();
+    await readModel.close();
     await log.close();
   });
 });

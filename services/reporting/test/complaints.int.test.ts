@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { complaintHandlers } from "../src/application/complaints.js";
 import { LogCapture } from "./support/logCapture.js";
 import { appendOtherEvents } from "./support/longLog.js";
+import { countingReads, openDeadlinesOver } from "./support/openDeadlines.js";
 
 const patient: Principal = { subject: "patient-1", roles: ["patient"], tenantId: "patients", kind: "human" };
 const admin: Principal = { subject: "admin-1", roles: ["institution_admin"], tenantId: "inst-1", kind: "human" };
@@ -14,6 +15,7 @@ describe("REP-04 complaints over the store", () => {
   let now: Date;
   let logs: LogCapture;
   let handlers: ReturnType<typeof complaintHandlers>;
+  let readModel: ReturnType<typeof openDeadlinesOver>;
 
   /** The consult as the feed records it from consult's events: started, then completed. */
   async function feedConsult(): Promise<void> {
@@ -36,10 +38,12 @@ describe("REP-04 complaints over the store", () => {
     // Monday 2 March 2026, 10:00 Beijing.
     now = new Date("2026-03-02T02:00:00.000Z");
     logs = new LogCapture();
-    handlers = complaintHandlers({ store, clock: () => now, logger: createLogger({ name: "reporting", level: "debug", destination: logs }) });
+    readModel = openDeadlinesOver(store);
+    handlers = complaintHandlers({ store, clock: () => now, logger: createLogger({ name: "reporting", level: "debug", destination: logs }), openDeadlines: readModel.deadlines });
     await feedConsult();
   });
   afterEach(async () => {
+    await readModel.close();
     await store.close();
   });
 
@@ -70,6 +74,25 @@ describe("REP-04 complaints over the store", () => {
     now = new Date("2026-03-04T02:00:00.000Z");
     const flagged = await handlers.flagOverdueComplaints();
     expect(flagged.map((e) => [e.streamId, (e.data as { stage: string }).stage])).toEqual([["reporting-complaint-complaint-0003", "ACKNOWLEDGE"]]);
+  });
+
+  it("REP-04: the check runs its command only for open complaints past a deadline not yet flagged, and never scans the log", async () => {
+    await handlers.file(patient, { complaintId: "complaint-0004", consultId: "consult-1", categoryCode: "OTHER", text: "x" });
+    await handlers.file(patient, { complaintId: "complaint-0005", consultId: "consult-1", categoryCode: "OTHER", text: "x" });
+    await handlers.advance(admin, { complaintId: "complaint-0004", status: "INVESTIGATING", note: "" });
+    await handlers.advance(admin, { complaintId: "complaint-0004", status: "REJECTED", note: "与问诊无关" });
+    const reads = countingReads(store);
+    const check = complaintHandlers({ store: reads.store, clock: () => now, logger: createLogger({ name: "reporting", level: "silent" }), openDeadlines: readModel.deadlines });
+
+    now = new Date("2026-03-04T02:00:00.000Z"); // past acknowledgeBy only
+    expect((await check.flagOverdueComplaints()).map((e) => [e.streamId, (e.data as { stage: string }).stage])).toEqual([["reporting-complaint-complaint-0005", "ACKNOWLEDGE"]]);
+    expect(await check.flagOverdueComplaints()).toEqual([]);
+    now = new Date("2026-03-10T02:00:00.000Z"); // past resolveBy
+    expect((await check.flagOverdueComplaints()).map((e) => (e.data as { stage: string }).stage)).toEqual(["RESOLVE"]);
+    expect(await check.flagOverdueComplaints()).toEqual([]);
+    // One command per flagging run: the closed complaint and the repeated checks read no stream; no check reads the log.
+    expect(reads.streamsRead).toEqual(["reporting-complaint-complaint-0005", "reporting-complaint-complaint-0005"]);
+    expect(reads.readAllCalls()).toBe(0);
   });
 
   it("REP-04: another institution's admin cannot move the complaint; a rating needs the consult's own patient", async () => {

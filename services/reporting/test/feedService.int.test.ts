@@ -133,6 +133,7 @@ describe("regulator feed over an in-process bus", () => {
       ["consult-consumer", "stopped"],
       ["identity-consumer", "stopped"],
       ["relay", "stopped"],
+      ["deadlines-read-model", "stopped"],
       ["feed-index", "stopped"],
       ["statistics-read-model", "stopped"],
       ["checkpoints", "stopped"],

@@ -6,6 +6,7 @@ import { incidentHandlers } from "../src/application/incidents.js";
 import { recordFeedEntry } from "../src/application/recordFeedEntry.js";
 import { LogCapture } from "./support/logCapture.js";
 import { appendOtherEvents } from "./support/longLog.js";
+import { countingReads, openDeadlinesOver } from "./support/openDeadlines.js";
 
 function principal(role: Role, tenantId: string): Principal {
   return { subject: `${role}-1`, roles: [role], tenantId, kind: role === "system" ? "service" : "human" };
@@ -27,6 +28,7 @@ describe("REP-07 incident handling over the store", () => {
   let now: Date;
   let logs: LogCapture;
   let handlers: ReturnType<typeof incidentHandlers>;
+  let readModel: ReturnType<typeof openDeadlinesOver>;
   const types = async (): Promise<string[]> => (await store.readAll()).map((event: StoredEvent) => event.type);
 
   beforeEach(() => {
@@ -34,9 +36,11 @@ describe("REP-07 incident handling over the store", () => {
     now = new Date("2026-03-02T08:00:00.000Z");
     logs = new LogCapture();
     const logger = createLogger({ name: "reporting", level: "debug", destination: logs });
-    handlers = incidentHandlers({ store, clock: () => now, logger });
+    readModel = openDeadlinesOver(store);
+    handlers = incidentHandlers({ store, clock: () => now, logger, openDeadlines: readModel.deadlines });
   });
   afterEach(async () => {
+    await readModel.close();
     await store.close();
   });
 
@@ -61,6 +65,25 @@ describe("REP-07 incident handling over the store", () => {
     now = new Date("2026-03-02T12:00:01.000Z");
     const flagged = await handlers.flagOverdueNotifications();
     expect(flagged.map((e) => (e.data as { authority: string }).authority)).toEqual(["cyberspace", "health"]);
+  });
+
+  it("REP-07: the check runs its command only for incidents with a task open past its deadline not yet flagged, and never scans the log", async () => {
+    await handlers.reportIncident(admin, leak);
+    await handlers.reportIncident(admin, { ...leak, incidentId: "inc-2" });
+    await handlers.markAuthorityNotified(admin, { incidentId: "inc-2", authority: "cyberspace", reference: "CAC-1" });
+    await handlers.markAuthorityNotified(admin, { incidentId: "inc-2", authority: "health", reference: "WJW-1" });
+    const reads = countingReads(store);
+    const check = incidentHandlers({ store: reads.store, clock: () => now, logger: createLogger({ name: "reporting", level: "silent" }), openDeadlines: readModel.deadlines });
+
+    expect(await check.flagOverdueNotifications()).toEqual([]);
+    now = new Date("2026-03-02T12:00:01.000Z");
+    expect((await check.flagOverdueNotifications()).map((e) => [e.streamId, (e.data as { authority: string }).authority])).toEqual([
+      ["reporting-incident-inc-1", "cyberspace"],
+      ["reporting-incident-inc-1", "health"],
+    ]);
+    expect(await check.flagOverdueNotifications()).toEqual([]);
+    expect(reads.streamsRead).toEqual(["reporting-incident-inc-1"]);
+    expect(reads.readAllCalls()).toBe(0);
   });
 
   it("REP-07: system (the platform's automated detection, a service credential) may report for any institution it runs", async () => {

@@ -5,6 +5,7 @@ import { type AnomalyCommand, anomalyDecider, anomalyDueDay, type AnomalyEvent, 
 import { workingDayCalendarNotLoaded } from "../domain/anomalies/anomalyErrors.js";
 import { invalidId, invalidIdField, isReportingId } from "../domain/ids.js";
 import { institutionJurisdiction } from "./institutionJurisdiction.js";
+import { type DeadlineReader, needDeadlines } from "./openDeadlines.js";
 
 /**
  * REP-05 anomaly cases. A finding arrives from the regulator: a regulator of the institution's jurisdiction (as the
@@ -19,6 +20,8 @@ export interface AnomalyDeps {
   readonly logger: Logger;
   /** The working days deadlines count in (built-in years plus WORKING_DAY_CALENDAR_FILE); default the built-in ones. */
   readonly calendar?: WorkingDayCalendar | undefined;
+  /** The open deadlines the overdue check reads; needed by flagOverdueCases only. */
+  readonly openDeadlines?: DeadlineReader;
 }
 
 export interface OpenAnomalyInput {
@@ -30,7 +33,7 @@ export interface OpenAnomalyInput {
   readonly workingDays: number;
 }
 
-type Opened = Extract<AnomalyEvent, { type: "AnomalyCaseOpened" }>["data"];
+type Overdue = Extract<AnomalyEvent, { type: "AnomalyCaseOverdue" }>["data"];
 
 export function anomalyHandlers(deps: AnomalyDeps) {
   const { store, clock, logger } = deps;
@@ -87,21 +90,22 @@ export function anomalyHandlers(deps: AnomalyDeps) {
       return run(principal, "CloseAnomalyCase", command, principal.tenantId);
     },
 
-    /** One AnomalyCaseOverdue and one ANOMALY_CASE_OVERDUE log line (ids only) per open case past its due day. */
+    /**
+     * One AnomalyCaseOverdue and one ANOMALY_CASE_OVERDUE log line (ids only) per open case past its due day. The
+     * cases come from the open deadlines read model (open, past due, not yet flagged); the decider still decides.
+     */
     async flagOverdueCases(): Promise<readonly StoredEvent[]> {
       const now = clock();
       const today = beijingDay(now);
-      const cases = (await store.readAll())
-        .filter((event) => event.type === "AnomalyCaseOpened" && event.streamId.startsWith("reporting-anomaly-"))
-        .map((event) => event.data as unknown as Opened);
+      const cases = await needDeadlines(deps.openDeadlines).unflaggedPastDue("ANOMALY_CASE", today);
       const flagged: StoredEvent[] = [];
       const checkId = newId();
-      for (const opened of cases) {
-        const metadata = { actorId: "reporting-anomalies", actorRole: "system", tenantId: opened.institutionId, correlationId: checkId, causationId: checkId };
-        const command: AnomalyCommand = { type: "FlagOverdueAnomalyCase", caseId: opened.caseId, today, now: now.toISOString() };
-        const result = await handleCommand(store, anomalyDecider, { streamId: anomalyStreamId(opened.caseId), command, metadata, now }, { newEventId: newId });
+      for (const { itemId: caseId, institutionId } of cases) {
+        const metadata = { actorId: "reporting-anomalies", actorRole: "system", tenantId: institutionId, correlationId: checkId, causationId: checkId };
+        const command: AnomalyCommand = { type: "FlagOverdueAnomalyCase", caseId, today, now: now.toISOString() };
+        const result = await handleCommand(store, anomalyDecider, { streamId: anomalyStreamId(caseId), command, metadata, now }, { newEventId: newId });
         for (const event of result.events) {
-          logger.error({ code: "ANOMALY_CASE_OVERDUE", caseId: opened.caseId, dueDay: opened.dueDay }, "anomaly case overdue");
+          logger.error({ code: "ANOMALY_CASE_OVERDUE", caseId, dueDay: (event.data as unknown as Overdue).dueDay }, "anomaly case overdue");
           flagged.push(event);
         }
       }
@@ -111,20 +115,11 @@ export function anomalyHandlers(deps: AnomalyDeps) {
 }
 
 /**
- * REP-05 alert: ihp_anomaly_cases_overdue, the open anomaly cases past their due day (Beijing), read from the log at
- * scrape time — a gauge, so a restart does not forget a case the scheduled check flagged before it. Returns the
- * function that takes the series away.
+ * REP-05 alert: ihp_anomaly_cases_overdue, the open anomaly cases past their due day (Beijing), counted at scrape time
+ * from the open deadlines read model (caught up with the log first) — a gauge, so a restart does not forget a case the
+ * scheduled check flagged before it. Returns the function that takes the series away.
  */
-export function watchOverdueAnomalyCases(registry: MetricsRegistry, store: EventStore, clock: () => Date): () => void {
+export function watchOverdueAnomalyCases(registry: MetricsRegistry, deadlines: DeadlineReader, clock: () => Date): () => void {
   const gauge = scrapeGauge(registry, { name: "ihp_anomaly_cases_overdue", help: "Open anomaly cases past their rectification due day (REP-05)", labelNames: [] });
-  return gauge.watch(async () => {
-    const open = new Map<string, string>();
-    for (const event of await store.readAll()) {
-      if (!event.streamId.startsWith("reporting-anomaly-")) continue;
-      if (event.type === "AnomalyCaseOpened") open.set((event.data as unknown as Opened).caseId, (event.data as unknown as Opened).dueDay);
-      if (event.type === "AnomalyCaseClosed") open.delete((event.data as unknown as { caseId: string }).caseId);
-    }
-    const today = beijingDay(clock());
-    return [{ labels: {}, value: [...open.values()].filter((dueDay) => today > dueDay).length }];
-  });
+  return gauge.watch(async () => [{ labels: {}, value: await deadlines.openPastDue("ANOMALY_CASE", beijingDay(clock())) }]);
 }

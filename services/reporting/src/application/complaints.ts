@@ -10,6 +10,7 @@ import { type ConsultRated, ratingDecider, ratingStreamId } from "../domain/comp
 import { consultFacts } from "./complaintsConsultFacts.js";
 import { supervisionRunner } from "./adverseEventsRunner.js";
 import { institutionJurisdiction } from "./institutionJurisdiction.js";
+import { type DeadlineReader, needDeadlines } from "./openDeadlines.js";
 
 /**
  * REP-04 satisfaction and complaints. The consult's patient rates and complains once the consult finished (as the
@@ -26,6 +27,8 @@ export interface ComplaintDeps {
   readonly calendar?: WorkingDayCalendar;
   /** Where the overdue check alerts (COMPLAINT_OVERDUE); needed by flagOverdueComplaints only. */
   readonly logger?: Logger;
+  /** The open deadlines the overdue check reads; needed by flagOverdueComplaints only. */
+  readonly openDeadlines?: DeadlineReader;
 }
 
 export function complaintHandlers(deps: ComplaintDeps) {
@@ -105,16 +108,15 @@ export function complaintHandlers(deps: ComplaintDeps) {
 
     /**
      * The scheduled check (with incidents and anomaly cases): every open complaint past a deadline gets one
-     * ComplaintOverdue per stage and one `error` line with code COMPLAINT_OVERDUE and ids only. A first slice scans
-     * the log, as the incident check does.
+     * ComplaintOverdue per stage and one `error` line with code COMPLAINT_OVERDUE and ids only. The complaints come
+     * from the open deadlines read model (open, past due, not yet flagged); the decider still decides what to append.
      */
     async flagOverdueComplaints(): Promise<readonly StoredEvent[]> {
       const now = clock();
       const checkId = runner.newId();
-      const received = (await store.readAll()).filter((e) => e.type === "ComplaintReceived" && e.streamId.startsWith("reporting-complaint-"));
+      const due = await needDeadlines(deps.openDeadlines).unflaggedPastDue("COMPLAINT", beijingDay(now));
       const flagged: StoredEvent[] = [];
-      for (const event of received) {
-        const { complaintId, institutionId } = event.data as unknown as ComplaintReceived["data"];
+      for (const { itemId: complaintId, institutionId } of due) {
         const result = await handleCommand(
           store,
           complaintDecider,

@@ -5,6 +5,7 @@ import { type IncidentCommand, incidentDecider, type IncidentEvent, incidentStre
 import { incidentNotFound, incidentOtherInstitution } from "../domain/incidents/incidentErrors.js";
 import { invalidId, invalidIdField, invalidRequestId } from "../domain/ids.js";
 import { institutionJurisdiction } from "./institutionJurisdiction.js";
+import { type DeadlineReader, needDeadlines } from "./openDeadlines.js";
 
 /**
  * REP-07 incident handling. Incidents are reported by the institution's admin (for their own institution), or by a
@@ -19,6 +20,8 @@ export interface IncidentDeps {
   readonly clock: () => Date;
   readonly logger: Logger;
   readonly deadlines?: IncidentDeadlines;
+  /** The open notification tasks the overdue check reads; needed by flagOverdueNotifications only. */
+  readonly openDeadlines?: DeadlineReader;
 }
 
 export interface ReportIncidentInput {
@@ -180,18 +183,11 @@ export function incidentHandlers(deps: IncidentDeps) {
      */
     async flagOverdueNotifications(): Promise<readonly StoredEvent[]> {
       const now = clock();
-      // A first slice: the whole log is scanned; a read model of open tasks should replace this as incidents grow.
-      const incidents = new Map(
-        (await store.readAll())
-          .filter((event) => event.type === "IncidentReported" && event.streamId.startsWith("reporting-incident-"))
-          .map((event) => {
-            const data = event.data as unknown as Extract<IncidentEvent, { type: "IncidentReported" }>["data"];
-            return [data.incidentId, data.institutionId] as const;
-          }),
-      );
+      // The incidents with a task open, past its dueAt and not yet flagged, from the open deadlines read model.
+      const incidents = await needDeadlines(deps.openDeadlines).unflaggedPastDue("INCIDENT", now.toISOString());
       const flagged: StoredEvent[] = [];
       const checkId = newId();
-      for (const [incidentId, institutionId] of incidents) {
+      for (const { itemId: incidentId, institutionId } of incidents) {
         const result = await handleCommand(
           store,
           incidentDecider,
