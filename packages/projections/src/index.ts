@@ -6,5 +6,7 @@ export { openPostgresReadModels, openSqliteReadModels } from "./database.js";
 export type { PostgresReadModelOptions } from "./database.js";
 export { EventOrderError, ProjectionVersionMismatchError, ProjectorAlreadyStartedError } from "./errors.js";
 export type { Projection } from "./projection.js";
+export { HeadReadModel } from "./headReadModel.js";
+export type { HeadReadModelOptions } from "./headReadModel.js";
 export { Projector } from "./projector.js";
 export type { BatchResult, EventSource, ProjectorOptions } from "./projector.js";

@@ -1,5 +1,5 @@
-import { type EventStore, isAnchorable, type LogPosition, START } from "@ihp/eventsourcing";
-import { type EventSource, Projector } from "@ihp/projections";
+import type { EventStore, LogPosition } from "@ihp/eventsourcing";
+import { type EventSource, HeadReadModel } from "@ihp/projections";
 import type { Kysely } from "kysely";
 import { FEED_INDEX_TABLE, type FeedIndexReadModels, feedIndexProjection } from "../adapters/feedIndexProjection.js";
 import { FEED_ENTRY_RECORDED } from "../domain/feed/entries.js";
@@ -36,48 +36,9 @@ export interface FeedIndexOptions {
  * its checkpoint (rows and checkpoint commit together; a repeated row is ignored). Before a read it is brought up to
  * the head of the log (read-your-writes: an entry recorded before the call is in the page).
  */
-export class FeedIndex implements FeedReader {
-  readonly log: EventStore;
-  private readonly db: Kysely<FeedIndexReadModels>;
-  private readonly projector: Projector<FeedIndexReadModels>;
-  /** One catch-up at a time when the projector is not following the log live. */
-  private catchingUp: Promise<unknown> = Promise.resolve();
-
+export class FeedIndex extends HeadReadModel<FeedIndexReadModels> implements FeedReader {
   constructor(options: FeedIndexOptions) {
-    this.db = options.db;
-    this.log = options.log;
-    const source = options.source ?? options.log;
-    this.projector = new Projector({ db: options.db, projection: feedIndexProjection, source, batchSize: 1_000, ...(options.onError === undefined ? {} : { onError: options.onError }) });
-  }
-
-  /** Catches up with the log, then follows it live until stop(). */
-  start(): Promise<void> {
-    return this.projector.start();
-  }
-
-  stop(): Promise<void> {
-    return this.projector.stop();
-  }
-
-  /** The checkpoint this index has reached, for metrics. */
-  get committed(): LogPosition {
-    return this.projector.committed;
-  }
-
-  get name(): string {
-    return this.projector.name;
-  }
-
-  /** Brings the index up to the log's head as of now; resolves to its checkpoint (at or past that head). */
-  async caughtUp(): Promise<LogPosition> {
-    if (this.projector.running && isAnchorable(this.log)) {
-      const head = await this.log.head();
-      await this.projector.waitForCheckpoint(head.position);
-      return this.projector.committed;
-    }
-    const run = this.catchingUp.then(() => this.projector.runOnce());
-    this.catchingUp = run.catch(() => START);
-    return run;
+    super({ ...options, projection: feedIndexProjection });
   }
 
   async range(filter: FeedFilter, after: LogPosition, limit: number): Promise<IndexedRange> {

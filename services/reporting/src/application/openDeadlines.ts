@@ -1,5 +1,5 @@
-import { type EventStore, isAnchorable, type LogPosition, START } from "@ihp/eventsourcing";
-import { type EventSource, Projector } from "@ihp/projections";
+import type { EventStore } from "@ihp/eventsourcing";
+import { type EventSource, HeadReadModel } from "@ihp/projections";
 import type { Kysely } from "kysely";
 import { DEADLINES_TABLE, type DeadlineKind, type DeadlinesReadModels, deadlinesProjection } from "../adapters/deadlinesProjection.js";
 
@@ -33,46 +33,9 @@ export interface OpenDeadlinesOptions {
  * The open deadlines read model (deadlinesProjection.ts), kept by a checkpointed projector. Every read first brings it
  * up to the log's head as of the call, so an item recorded just before a check is checked.
  */
-export class OpenDeadlines implements DeadlineReader {
-  private readonly db: Kysely<DeadlinesReadModels>;
-  private readonly log: EventStore;
-  private readonly projector: Projector<DeadlinesReadModels>;
-  /** One catch-up at a time when the projector is not following the log live. */
-  private catchingUp: Promise<unknown> = Promise.resolve();
-
+export class OpenDeadlines extends HeadReadModel<DeadlinesReadModels> implements DeadlineReader {
   constructor(options: OpenDeadlinesOptions) {
-    this.db = options.db;
-    this.log = options.log;
-    const source = options.source ?? options.log;
-    this.projector = new Projector({ db: options.db, projection: deadlinesProjection, source, batchSize: 1_000, ...(options.onError === undefined ? {} : { onError: options.onError }) });
-  }
-
-  /** Catches up with the log, then follows it live until stop(). */
-  start(): Promise<void> {
-    return this.projector.start();
-  }
-
-  stop(): Promise<void> {
-    return this.projector.stop();
-  }
-
-  get committed(): LogPosition {
-    return this.projector.committed;
-  }
-
-  get name(): string {
-    return this.projector.name;
-  }
-
-  /** Brings the read model up to the log's head as of now. */
-  async caughtUp(): Promise<void> {
-    if (this.projector.running && isAnchorable(this.log)) {
-      await this.projector.waitForCheckpoint((await this.log.head()).position);
-      return;
-    }
-    const run = this.catchingUp.then(() => this.projector.runOnce());
-    this.catchingUp = run.catch(() => START);
-    await run;
+    super({ ...options, projection: deadlinesProjection });
   }
 
   async unflaggedPastDue(kind: DeadlineKind, before: string): Promise<readonly DueItem[]> {
