@@ -41,6 +41,12 @@ export interface HostDeps<DB> {
   readonly openSealed: (value: string) => Promise<string>;
   /** With `sealing`: the service's key ring, for bytes sealed outside the log (media blobs); else undefined. */
   readonly keyRing: KeyRing | undefined;
+  /**
+   * Read-your-writes for a query on a read model: resolves once the named projection (of `projections`) has committed
+   * every event the log held when called. Rejects when the projector has failed or the service is stopping, so a
+   * query never answers from a read model silently short of the log.
+   */
+  readonly caughtUp: (projection: string) => Promise<void>;
 }
 
 /**

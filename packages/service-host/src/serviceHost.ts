@@ -134,7 +134,7 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
       const handlers = createGrpcHandlers({ logger, verifier, metrics: options.metrics, tracer: options.tracer });
       const openSealed = (value: string): Promise<string> => ("openValue" in store ? (store as SealedEventStore).openValue(value) : Promise.resolve(value));
       const keyRing = "keyRing" in store ? (store as SealedEventStore & { keyRing: KeyRing }).keyRing : undefined;
-      deps = { store, readModels, bus, clock, newId, logger, handlers, audit, stopping: stopping.signal, verifier, openSealed, keyRing };
+      deps = { store, readModels, bus, clock, newId, logger, handlers, audit, stopping: stopping.signal, verifier, openSealed, keyRing, caughtUp };
     },
     stop: () => (ownsBus ? bus.close() : undefined),
   });
@@ -194,6 +194,20 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
     },
   });
 
+  // The running projectors by name, for caughtUp (queries that must see what was written before them).
+  const projectors = new Map<string, Projector<DB>>();
+  const caughtUp = async (name: string): Promise<void> => {
+    const projector = projectors.get(name);
+    if (projector === undefined) throw new Error(`no projection ${name} is running`);
+    if (isAnchorable(store)) {
+      const head = await store.head();
+      await projector.waitForCheckpoint(head.position, { signal: stopping.signal });
+    } else {
+      // No single head to wait for (KurrentDB): catch up from the checkpoint to the end of the log ourselves.
+      await projector.runOnce();
+    }
+  };
+
   for (const projection of options.projections ?? []) {
     let projector: Projector<DB> | undefined;
     lifecycle.register(`projector-${projection.name}`, {
@@ -205,10 +219,14 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
           onError: (error) => logger.error({ err: error, projection: projection.name }, "projection stopped"),
         });
         await projector.start();
+        projectors.set(projection.name, projector);
         const running = projector;
         unwatch.push(metrics.watchProjection(store, projection.name, () => Promise.resolve(running.committed)));
       },
-      stop: () => projector?.stop(),
+      stop: () => {
+        projectors.delete(projection.name);
+        return projector?.stop();
+      },
     });
   }
 
