@@ -25,6 +25,7 @@ import { createPendingCosignFeed } from "./application/pendingCosign.js";
 import type { ConsultPort, IdentityPort } from "./application/ports.js";
 import { createRecordQueries } from "./application/queries.js";
 import { RECORDS_SEALING } from "./application/sealing.js";
+import { recordsIndex, recordsIndexProjection } from "./application/recordsIndex.js";
 import { createRecordStore } from "./application/store.js";
 import { retentionReviewJob } from "./application/retentionJob.js";
 import type { RecordsConfig } from "./config.js";
@@ -122,6 +123,10 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
       metrics: options.metrics,
       tracer: options.tracer,
       sealing: RECORDS_SEALING,
+      // The records index (access logs by accessor, records by custodian) keeps ids and codes only, none of them
+      // sealed: its projector reads the log as stored and needs no data key.
+      projections: [recordsIndexProjection],
+      projectSealed: true,
       // The patient's erasure (issue 10): an order for "media" or "clinical" also destroys every per-consult media key.
       // Thrown before the vault exists, so the order is redelivered rather than confirmed with keys left.
       alsoDestroyOnErasure: async (order) => {
@@ -145,7 +150,7 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
       ],
       // REC-02, §9: the daily list of what falls due for destruction (nothing is destroyed without approval).
       jobs: [retentionReviewJob({ everyMs: config.RECORDS_RETENTION_REVIEW_HOURS * 3_600_000, clock })],
-      grpc: ({ store, audit, handlers, newId, stopping, keyRing }) => {
+      grpc: ({ store, audit, handlers, newId, stopping, keyRing, readModels, caughtUp }) => {
         const records = createRecordStore(store, newId);
         const read = createRecordReader({ records, audit, identity: identityPort, clock });
         const media = createMediaAccess({ records, read, audit, vault: vaultOf({ store, keyRing, newId }), clock, newEventId: newId });
@@ -163,7 +168,18 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
             }),
           },
           lifecycleBinding({ handlers, store, records, audit, identity: identityPort, tsa, settings, clock, cosignTitles: config.RECORDS_COSIGN_TITLES, newId, media: vaultOf({ store, keyRing, newId }) }),
-          ...copiesBindings({ handlers, store, records, read, audit, keys: sealKeys, context: rendering, clock, newId }),
+          ...copiesBindings({
+            handlers,
+            store,
+            records,
+            read,
+            audit,
+            index: recordsIndex(readModels, () => caughtUp(recordsIndexProjection.name)),
+            keys: sealKeys,
+            context: rendering,
+            clock,
+            newId,
+          }),
         ];
       },
     });

@@ -1,9 +1,10 @@
-import { canonicalJson, type EventStore, fold, handleCommand, type LogPosition, type StoredEvent } from "@ihp/eventsourcing";
+import { canonicalJson, type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
 import { type AuditTrail, recordingRefusals } from "@ihp/platform";
 import { type CustodyCommand, type CustodyEvent, custodyDecider, type CustodyState, documentAt, type ManifestItem, refusal } from "../domain/index.js";
 import { type Caller, committerOf } from "./caller.js";
 import { sha256Hex } from "./copiesSeal.js";
 import { isSafeId } from "./ids.js";
+import type { RecordsIndex } from "./recordsIndex.js";
 import { metadataOf, type RecordStore } from "./store.js";
 
 // Custody of an institution's records (REC-13): rename (ids and retention clocks untouched: nothing here writes to a
@@ -44,29 +45,20 @@ function custodyRole(caller: Caller, type: Input["type"] | "Manifest"): string {
   throw refusal("CUSTODY_ADMIN_REQUIRED");
 }
 
-export function createCustody(options: { store: EventStore; records: RecordStore; audit: AuditTrail; clock: () => Date; newEventId: () => string }) {
-  const { store, records, audit, clock, newEventId } = options;
+export function createCustody(options: { store: EventStore; index: RecordsIndex; records: RecordStore; audit: AuditTrail; clock: () => Date; newEventId: () => string }) {
+  const { store, index, records, audit, clock, newEventId } = options;
 
   /**
-   * Everything the institution keeps, from the log: each record (its latest version's canonical JSON, SHA-256) and
-   * each media blob (its SHA-256 as recorded). The successor's receipt must match it item by item.
+   * Everything the institution keeps: each record (its latest version's canonical JSON, SHA-256) and each media blob
+   * (its SHA-256 as recorded). The successor's receipt must match it item by item.
+   *
+   * The ids come from the read model, brought up to the log's head first (recordsIndex.ts): its rows come from each
+   * record's RecordOriginated, which is in the same append as the record (no separate index write that could be
+   * lost), so every record in the log when the call began is listed. The items themselves are read from the records.
    */
   async function manifest(institutionId: string): Promise<ManifestItem[]> {
-    const ids = new Set<string>();
-    let after: LogPosition | undefined;
-    for (;;) {
-      const page = await store.readAll({ ...(after === undefined ? {} : { after }), limit: 1_000 });
-      for (const event of page) {
-        if (event.type !== "RecordOriginated") continue;
-        const header = event.data["header"] as { custodian?: { institutionId?: unknown } } | undefined;
-        const documentId = event.data["documentId"];
-        if (header?.custodian?.institutionId === institutionId && typeof documentId === "string") ids.add(documentId);
-      }
-      if (page.length < 1_000) break;
-      after = page.at(-1)?.position;
-    }
     const items: ManifestItem[] = [];
-    for (const documentId of [...ids].sort()) {
+    for (const documentId of await index.recordsOf(institutionId)) {
       const state = await records.state(documentId);
       if (state.status !== "exists" || state.record.status === "DESTROYED") continue;
       const document = documentAt(state.record);

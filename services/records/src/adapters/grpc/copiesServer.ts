@@ -20,6 +20,7 @@ import { type CopyView, createRecordCopies, type RecordCopies } from "../../appl
 import type { InstitutionSeal, SealKeys } from "../../application/copiesSeal.js";
 import { createCustody, type Custody } from "../../application/custody.js";
 import { createRecordExports, type RecordExports } from "../../application/exports.js";
+import type { RecordsIndex } from "../../application/recordsIndex.js";
 import type { RecordStore } from "../../application/store.js";
 import type { RenderingContext } from "../../renderings/index.js";
 import { outcomeToProto } from "./convert.js";
@@ -125,18 +126,19 @@ export function copiesBindings(options: {
   records: RecordStore;
   read: RecordReader;
   audit: AuditTrail;
+  index: RecordsIndex;
   keys: SealKeys;
   context: RenderingContext;
   clock: () => Date;
   newId: () => string;
 }) {
-  const { handlers, store, records, read, audit, keys, context, clock, newId } = options;
+  const { handlers, store, records, read, audit, index, keys, context, clock, newId } = options;
   const servers = copiesServers({
     handlers,
     exports: createRecordExports({ read, context }),
     copies: createRecordCopies({ store, records, audit, keys, context, clock, newEventId: newId }),
-    accessAudit: createAccessAudit({ store, records, audit }),
-    custody: createCustody({ store, records, audit, clock, newEventId: newId }),
+    accessAudit: createAccessAudit({ index, records, audit }),
+    custody: createCustody({ store, index, records, audit, clock, newEventId: newId }),
     newId,
   });
   return [
