@@ -30,13 +30,23 @@ export interface ConsumerSpec {
   readonly inactiveThresholdMs?: number;
   /** Where a newly created durable starts: "all" (default, the stream's start) or "new" (only later messages). */
   readonly startAt?: "all" | "new";
+  /**
+   * Messages of this durable handled at once; default 1: one at a time, in publish order, a failed message retried
+   * (after its backoff) before the next. With N > 1, up to N handlers run together and order is NOT kept, as with a
+   * JetStream consumer whose max_ack_pending is above 1: only for handlers whose messages are independent of each
+   * other and idempotent (the same message may then even be handled twice at once, e.g. a redelivery after ackWait
+   * meeting the first attempt). A failed message is retried with the same backoff, maxDeliver and give-up as at 1,
+   * and the others go on meanwhile (in process it keeps its slot while it waits for the retry; JetStream frees it).
+   * A positive integer, else InvalidConcurrencyError.
+   */
+  readonly concurrency?: number;
 }
 
 /** Resolve to ack. Reject to have the message redelivered later. */
 export type MessageHandler = (message: DeliveredMessage) => Promise<void>;
 
 export interface Consumer {
-  /** Stops fetching, waits for the handler in flight, then returns. */
+  /** Stops fetching, waits for the handlers in flight (up to the spec's concurrency), then returns. */
   stop(): Promise<void>;
   /** Messages stored for this durable and not yet delivered (JetStream num_pending; in process: its queue). Metrics. */
   pending?(): Promise<number>;

@@ -30,3 +30,15 @@ export class InvalidEnvelopeError extends Error {
   override readonly name = "InvalidEnvelopeError";
   readonly code = "INVALID_ENVELOPE";
 }
+
+/** A ConsumerSpec whose concurrency is not a positive integer: a programming error, refused at consume(). */
+export class InvalidConcurrencyError extends TypeError {
+  override readonly name = "InvalidConcurrencyError";
+  readonly code = "INVALID_CONCURRENCY";
+  constructor(
+    readonly durable: string,
+    readonly concurrency: number,
+  ) {
+    super(`consumer ${durable}: concurrency must be a positive integer, got ${String(concurrency)}`);
+  }
+}

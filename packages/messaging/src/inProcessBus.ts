@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { BackoffPolicy } from "./backoff.js";
 import type { Bus, BusMessage, Consumer, ConsumerSpec, MessageHandler } from "./bus.js";
+import { concurrencyOf } from "./concurrency.js";
 import { deferred } from "./deferred.js";
 import { DuplicateWindow } from "./duplicateWindow.js";
 import { BusClosedError, DurableInUseError } from "./errors.js";
@@ -34,7 +35,8 @@ export interface InProcessBusOptions {
  * the relay safe: it saves its checkpoint after publish resolves, hence after every consumer has recorded the event;
  * a crash before that leaves the checkpoint behind the event and the relay publishes it again on restart.
  * The price is head-of-line blocking: a slow or failing consumer holds up the publisher (the relay) and, through it,
- * every other consumer. A handler must therefore never await a publish that its own consumer will receive.
+ * every other consumer. A durable with concurrency N > 1 handles N messages at once (out of order), so a slow handler
+ * holds the publishers of one message, not of every message behind it. A handler must therefore never await a publish that its own consumer will receive.
  *
  * A durable registered for the first time starts with the retained messages on its subjects (retainMessages).
  * A durable that is stopped is not waited for: messages on its subjects queue up in memory and are delivered when it
@@ -98,6 +100,7 @@ export class InProcessBus implements Bus {
     if (this.closed) throw new BusClosedError();
     if (spec.durable === "" || spec.subjects.length === 0) throw new TypeError("a consumer needs a durable name and subjects");
     spec.subjects.forEach(assertFilterSubject);
+    const concurrency = concurrencyOf(spec);
     let durable = this.durables.get(spec.durable);
     if (durable === undefined) {
       durable = new InProcessDurable(spec.durable, spec.subjects);
@@ -111,7 +114,7 @@ export class InProcessBus implements Bus {
     } else {
       this.resubscribe(durable, spec.subjects);
     }
-    const worker = new DurableWorker(durable, spec, handler, { redelivery: this.redelivery, onGiveUp: this.onGiveUp });
+    const worker = new DurableWorker(durable, spec, handler, { redelivery: this.redelivery, onGiveUp: this.onGiveUp, concurrency });
     durable.worker = worker;
     return worker;
   }

@@ -8,7 +8,7 @@ export type { CheckpointStore } from "./checkpointStore.js";
 export { decodeEnvelope, envelopedMessage, envelopeMessage, JSON_CONTENT_TYPE } from "./envelope.js";
 export type { EnvelopeContent } from "./envelope.js";
 export type { DecodedEnvelope } from "./envelope.js";
-export { BusClosedError, DurableInUseError, InvalidEnvelopeError, NoStreamForSubjectError } from "./errors.js";
+export { BusClosedError, DurableInUseError, InvalidConcurrencyError, InvalidEnvelopeError, NoStreamForSubjectError } from "./errors.js";
 export { warnOnGiveUp } from "./giveUp.js";
 export type { GiveUp, GiveUpListener } from "./giveUp.js";
 export { idempotentHandler } from "./idempotentHandler.js";

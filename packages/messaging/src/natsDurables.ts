@@ -31,6 +31,25 @@ type Changeable = Pick<
   "ack_wait" | "max_deliver" | "filter_subject" | "filter_subjects" | "max_ack_pending" | "inactive_threshold"
 >;
 
+/** max_ack_pending as the bus configures it (undefined: the server's default) and the least the spec needs. */
+export interface AckPending {
+  readonly configured: number | undefined;
+  /** The spec's concurrency: with fewer unacked messages allowed, slots would stay idle. */
+  readonly atLeast: number;
+}
+
+/**
+ * The max_ack_pending to ask for given the durable's current one (undefined before it exists): the configured value
+ * raised to the concurrency; without one, the server's default (1,000) unless the current value is below the
+ * concurrency. undefined: leave it as it is. -1 is unlimited.
+ */
+export function maxAckPendingFor(ackPending: AckPending, current: number | undefined): number | undefined {
+  const { configured, atLeast } = ackPending;
+  if (configured !== undefined) return configured === -1 ? -1 : Math.max(configured, atLeast);
+  if (current !== undefined && current !== -1 && current < atLeast) return atLeast;
+  return undefined;
+}
+
 /**
  * Creates the durable pull consumer (explicit ack, from the stream's start) or aligns an existing one with the spec.
  * Safe from several processes at once: a lost creation race falls back to an update.
@@ -41,32 +60,37 @@ export async function ensureDurable(
   spec: ConsumerSpec,
   subjects: readonly string[],
   multiFilter: boolean,
-  maxAckPending: number | undefined,
+  ackPending: AckPending,
 ): Promise<void> {
-  const wanted: Changeable = {
-    ack_wait: nanos(spec.ackWaitMs ?? DEFAULT_ACK_WAIT_MS),
-    max_deliver: spec.maxDeliver ?? -1,
-    ...filterConfig(subjects, multiFilter),
-    ...(maxAckPending === undefined ? {} : { max_ack_pending: maxAckPending }),
-    ...(spec.inactiveThresholdMs === undefined ? {} : { inactive_threshold: nanos(spec.inactiveThresholdMs) }),
+  const wanted = (current: ConsumerConfig | undefined): Changeable => {
+    const maxAckPending = maxAckPendingFor(ackPending, current?.max_ack_pending);
+    return {
+      ack_wait: nanos(spec.ackWaitMs ?? DEFAULT_ACK_WAIT_MS),
+      max_deliver: spec.maxDeliver ?? -1,
+      ...filterConfig(subjects, multiFilter),
+      ...(maxAckPending === undefined ? {} : { max_ack_pending: maxAckPending }),
+      ...(spec.inactiveThresholdMs === undefined ? {} : { inactive_threshold: nanos(spec.inactiveThresholdMs) }),
+    };
   };
   let current = await consumerConfig(jsm, stream, spec.durable);
   if (current === undefined) {
     try {
-      await jsm.consumers.add(stream, {
+      const created = await jsm.consumers.add(stream, {
         durable_name: spec.durable,
         ack_policy: AckPolicy.Explicit,
         deliver_policy: spec.startAt === "new" ? DeliverPolicy.New : DeliverPolicy.All,
-        ...wanted,
+        ...wanted(undefined),
       });
-      return;
+      // Created with the server's default max_ack_pending, which a large concurrency may exceed: aligned below.
+      current = created.config;
     } catch (error) {
       // Another process may have created it first; then align its settings like any existing one.
       current = await consumerConfig(jsm, stream, spec.durable);
       if (current === undefined) throw error;
     }
   }
-  if (differs(current, wanted)) await jsm.consumers.update(stream, spec.durable, wanted);
+  const aligned = wanted(current);
+  if (differs(current, aligned)) await jsm.consumers.update(stream, spec.durable, aligned);
 }
 
 function filterConfig(subjects: readonly string[], multiFilter: boolean): Pick<Changeable, "filter_subject" | "filter_subjects"> {

@@ -89,6 +89,27 @@ describe.skipIf(!reachable && !inCi)("NatsJetStreamBus on the shared server", ()
     expect(updated.config.max_deliver).toBe(-1);
   });
 
+  it("raises the durable's max_ack_pending to the spec's concurrency, on creation and on an existing durable", async () => {
+    const { stream, prefix } = await scoped();
+    const durable = `ack-${randomBytes(3).toString("hex")}`;
+    const capped = await NatsJetStreamBus.connect({ servers: url, streams: [{ name: stream, subjects: [`${prefix}.>`] }], maxAckPending: 2 });
+    cleanups.push(() => capped.close());
+    const ackPending = async (): Promise<number | undefined> =>
+      (await withJsm(url, (jsm) => jsm.consumers.info(stream, durable))).config.max_ack_pending;
+
+    await (await capped.consume({ durable, subjects: [`${prefix}.>`] }, () => Promise.resolve())).stop();
+    expect(await ackPending()).toBe(2);
+    await (await capped.consume({ durable, subjects: [`${prefix}.>`], concurrency: 5 }, () => Promise.resolve())).stop();
+    expect(await ackPending()).toBe(5);
+    // A bus that sets none leaves the server's value, unless it is below the concurrency.
+    const plain = await NatsJetStreamBus.connect({ servers: url });
+    cleanups.push(() => plain.close());
+    await (await plain.consume({ durable, subjects: [`${prefix}.>`], concurrency: 3 }, () => Promise.resolve())).stop();
+    expect(await ackPending()).toBe(5);
+    await (await plain.consume({ durable, subjects: [`${prefix}.>`], concurrency: 8 }, () => Promise.resolve())).stop();
+    expect(await ackPending()).toBe(8);
+  });
+
   it("redelivers while the handler throws and gives up after maxDeliver, telling the listener", async () => {
     const { stream, prefix } = await scoped();
     const giveUps: GiveUp[] = [];

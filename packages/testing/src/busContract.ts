@@ -26,8 +26,12 @@ export function busContract(name: string, makeBus: (scope: BusTestScope) => Prom
   describe(`Bus contract: ${name}`, () => {
     let current: BusUnderTest | undefined;
     let scope: BusTestScope;
+    let gates: Gate[] = [];
 
     afterEach(async () => {
+      // A test that failed while a handler waited on its gate would otherwise hang the cleanup (stop waits for it).
+      for (const gate of gates) gate.open();
+      gates = [];
       await current?.cleanup();
       current = undefined;
     });
@@ -40,6 +44,11 @@ export function busContract(name: string, makeBus: (scope: BusTestScope) => Prom
     }
     const subject = (suffix: string): string => `${scope.subjectPrefix}.${suffix}`;
     const durable = (purpose: string): string => `${purpose}-${scope.id}`;
+    const newGate = (): Gate => {
+      const gate = new Gate();
+      gates.push(gate);
+      return gate;
+    };
 
     it("delivers a published message with its subject, id, data and headers intact", async () => {
       const bus = await setUp();
@@ -97,6 +106,108 @@ export function busContract(name: string, makeBus: (scope: BusTestScope) => Prom
       await inbox.waitForCount(sent.length);
       expect(inbox.ids()).toEqual(sent.map((m) => m.id));
       expect(overlapped).toBe(false);
+    });
+
+    it("by default a message in hand holds the next one, which follows it", async () => {
+      const bus = await setUp();
+      const inbox = new Inbox();
+      const started: string[] = [];
+      const gate = newGate();
+      const [first, second] = [message(subject("held")), message(subject("held"))];
+      await bus.consume({ durable: durable("held"), subjects: [subject(">")] }, async (m) => {
+        started.push(m.id);
+        if (m.id === first.id) await gate.opened;
+        await inbox.handler(m);
+      });
+      // Not awaited: with the in-process bus, publish resolves only once the handler has.
+      const published = [bus.publish(first), bus.publish(second)];
+      await waitFor(() => started.includes(first.id), 10_000, "the first handler to start");
+      // Absence can only be observed over some time.
+      await delay(150);
+      expect(started).toEqual([first.id]);
+      gate.open();
+      await Promise.all(published);
+      await inbox.waitForCount(2);
+      expect(inbox.ids()).toEqual([first.id, second.id]);
+    });
+
+    it("with concurrency 3, a blocked message does not hold the others, and never more than 3 run at once", async () => {
+      const bus = await setUp();
+      const inbox = new Inbox();
+      const gate = newGate();
+      let running = 0;
+      let mostRunning = 0;
+      const blocked = message(subject("wide"));
+      const others = Array.from({ length: 9 }, () => message(subject("wide")));
+      await bus.consume({ durable: durable("wide"), subjects: [subject(">")], concurrency: 3 }, async (m) => {
+        running += 1;
+        mostRunning = Math.max(mostRunning, running);
+        // Long enough for the slots to fill up while the messages arrive.
+        await (m.id === blocked.id ? gate.opened : delay(50));
+        running -= 1;
+        await inbox.handler(m);
+      });
+      const published = [blocked, ...others].map((m) => bus.publish(m));
+      await inbox.waitForCount(others.length);
+      expect(inbox.ids().sort()).toEqual(others.map((m) => m.id).sort());
+      gate.open();
+      await Promise.all(published);
+      await inbox.waitForId(blocked.id);
+      expect(mostRunning).toBe(3);
+    });
+
+    it("with concurrency 2, a failing message is redelivered while the others are handled", async () => {
+      const bus = await setUp();
+      const inbox = new Inbox();
+      const attempts: number[] = [];
+      const flaky = message(subject("flaky"));
+      const others = Array.from({ length: 5 }, () => message(subject("steady")));
+      await bus.consume({ durable: durable("flakywide"), subjects: [subject(">")], concurrency: 2 }, async (m) => {
+        if (m.id === flaky.id) {
+          attempts.push(m.deliveryCount);
+          // Fails for as long as the others are not all handled: were they held behind it, it would fail forever.
+          if (inbox.messages.length < others.length) throw new Error(`not yet (${m.deliveryCount})`);
+        }
+        await inbox.handler(m);
+      });
+      await Promise.all([flaky, ...others].map((m) => bus.publish(m)));
+      await inbox.waitForId(flaky.id);
+      expect(inbox.ids().slice(0, others.length).sort()).toEqual(others.map((m) => m.id).sort());
+      expect(attempts.length).toBeGreaterThan(1);
+      expect(attempts).toEqual(attempts.map((_, i) => i + 1));
+      expect(inbox.messages.at(-1)?.deliveryCount).toBe(attempts.length);
+    });
+
+    it("stop() waits for every handler in flight when several run at once", async () => {
+      const bus = await setUp();
+      const events: string[] = [];
+      const handlerGates = [newGate(), newGate()];
+      let started = 0;
+      const consumer = await bus.consume({ durable: durable("inflight2"), subjects: [subject(">")], concurrency: 2 }, async () => {
+        const gate = handlerGates[started];
+        started += 1;
+        await gate?.opened;
+        events.push("handler finished");
+      });
+      const published = [bus.publish(message(subject("slow"))), bus.publish(message(subject("slow")))];
+      await waitFor(() => started === 2, 10_000, "both handlers to start");
+      const stopped = consumer.stop().then(() => events.push("stopped"));
+      handlerGates[0]?.open();
+      await delay(100);
+      events.push("released");
+      handlerGates[1]?.open();
+      await stopped;
+      await Promise.all(published);
+      expect(events).toEqual(["handler finished", "released", "handler finished", "stopped"]);
+    });
+
+    it("refuses a concurrency that is not a positive integer with a TypeError", async () => {
+      const bus = await setUp();
+      for (const concurrency of [0, -1, 1.5, Number.NaN]) {
+        const consuming = bus.consume({ durable: durable("bad"), subjects: [subject(">")], concurrency }, () => Promise.resolve());
+        await expect(consuming).rejects.toBeInstanceOf(TypeError);
+        await expect(consuming).rejects.toMatchObject({ code: "INVALID_CONCURRENCY" });
+      }
     });
 
     it("gives every durable every message", async () => {
@@ -207,6 +318,14 @@ export function busContract(name: string, makeBus: (scope: BusTestScope) => Prom
 
 function message(subject: string): BusMessage {
   return { subject, id: randomUUID(), data: new TextEncoder().encode(subject), headers: {} };
+}
+
+/** A promise a test opens when it wants a blocked handler to go on. */
+class Gate {
+  open!: () => void;
+  readonly opened = new Promise<void>((resolve) => {
+    this.open = resolve;
+  });
 }
 
 /** Collects what a consumer was handed. */
