@@ -6,7 +6,7 @@ import type { Bus } from "@ihp/messaging";
 import { ConfigError, type GrpcHandlerOptions, type Logger, type PrincipalResolver, serviceTokenSource, type StopOutcome } from "@ihp/platform";
 import { startServiceHost } from "@ihp/service-host";
 import { HttpRfc3161Authority, type TimestampAuthority } from "@ihp/timestamping";
-import { ORIGINATION_DURABLE, ORIGINATION_SUBJECTS, originationHandler } from "./adapters/bus/consultCompleted.js";
+import { ORIGINATION_CONCURRENCY, ORIGINATION_DURABLE, ORIGINATION_SUBJECTS, originationHandler } from "./adapters/bus/consultCompleted.js";
 import { grpcConsult } from "./adapters/consult/grpcConsult.js";
 import { mediaServer } from "./adapters/grpc/mediaServer.js";
 import { recordsEventMessage } from "./adapters/bus/recordEvents.js";
@@ -140,7 +140,7 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
       consumesFrom: ["consult"],
       consumers: [
         {
-          spec: { durable: ORIGINATION_DURABLE, subjects: ORIGINATION_SUBJECTS },
+          spec: { durable: ORIGINATION_DURABLE, subjects: ORIGINATION_SUBJECTS, concurrency: ORIGINATION_CONCURRENCY },
           handler: (deps) =>
             originationHandler(
               createOrigination({ records: createRecordStore(deps.store, deps.newId), store: deps.store, consult: consultPort, identity: identityPort, media: vaultOf(deps), clock, newEventId: deps.newId, cosignTitles: config.RECORDS_COSIGN_TITLES }),
