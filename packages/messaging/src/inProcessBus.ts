@@ -35,8 +35,9 @@ export interface InProcessBusOptions {
  * the relay safe: it saves its checkpoint after publish resolves, hence after every consumer has recorded the event;
  * a crash before that leaves the checkpoint behind the event and the relay publishes it again on restart.
  * The price is head-of-line blocking: a slow or failing consumer holds up the publisher (the relay) and, through it,
- * every other consumer. A durable with concurrency N > 1 handles N messages at once (out of order), so a slow handler
- * holds the publishers of one message, not of every message behind it. A handler must therefore never await a publish that its own consumer will receive.
+ * every other consumer. A durable with concurrency N > 1 handles up to N queued messages at once (out of order), but
+ * only a publisher with several publishes in flight (a relay with maxInFlight > 1) queues more than one: behind a
+ * publisher that awaits each publish, the durable still sees one message at a time. A handler must therefore never await a publish that its own consumer will receive.
  *
  * A durable registered for the first time starts with the retained messages on its subjects (retainMessages).
  * A durable that is stopped is not waited for: messages on its subjects queue up in memory and are delivered when it
