@@ -59,6 +59,13 @@ export interface Bus {
   consume(spec: ConsumerSpec, handler: MessageHandler): Promise<Consumer>;
   /** Stops consumers, drains, closes the connection. */
   close(): Promise<void>;
+  /**
+   * Publishes started one after another reach every consumer in that order even while they overlap (none awaited), and
+   * a publish fails only once the bus is closed, so nothing is retried out of order: a relay may keep many in flight
+   * and still deliver in log order (the in-process bus). Absent (JetStream): a failed publish retried later can land
+   * behind later ones.
+   */
+  readonly publishesInOrder?: boolean;
   /** Resolves when the bus answers now (a NATS round trip), rejects when it does not: health probes. */
   check?(): Promise<void>;
 }

@@ -36,8 +36,9 @@ export interface InProcessBusOptions {
  * a crash before that leaves the checkpoint behind the event and the relay publishes it again on restart.
  * The price is head-of-line blocking: a slow or failing consumer holds up the publisher (the relay) and, through it,
  * every other consumer. A durable with concurrency N > 1 handles up to N queued messages at once (out of order), but
- * only a publisher with several publishes in flight (a relay with maxInFlight > 1) queues more than one: behind a
- * publisher that awaits each publish, the durable still sees one message at a time. A handler must therefore never await a publish that its own consumer will receive.
+ * only a publisher with several publishes in flight (a relay with maxInFlight > 1; `publishesInOrder` lets an ordered
+ * relay do that here) queues more than one: behind a publisher that awaits each publish, the durable still sees one
+ * message at a time. A handler must therefore never await a publish that its own consumer will receive.
  *
  * A durable registered for the first time starts with the retained messages on its subjects (retainMessages).
  * A durable that is stopped is not waited for: messages on its subjects queue up in memory and are delivered when it
@@ -53,6 +54,8 @@ export class InProcessBus implements Bus {
   private readonly onGiveUp: GiveUpListener;
   private readonly retained: RetainedMessages;
   private closed = false;
+  /** publish() queues for every durable before its first await, and fails only once closed. */
+  readonly publishesInOrder = true;
 
   constructor(options: InProcessBusOptions = {}) {
     this.redelivery = options.redelivery ?? { initialMs: 1_000, maxMs: 30_000 };

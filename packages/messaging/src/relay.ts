@@ -28,6 +28,11 @@ export interface RelayOptions {
   readonly context?: string;
   /** Publishes awaiting their acknowledgement at once. Default 32; 1 keeps bus order equal to log order. */
   readonly maxInFlight?: number;
+  /**
+   * Bus order must be log order (consumers rely on it): one publish at a time, unless the bus keeps overlapping
+   * publishes in order (Bus.publishesInOrder: the in-process bus), where maxInFlight still applies. Default false.
+   */
+  readonly ordered?: boolean;
   /** Wait between attempts to publish one event. Default 100 ms … 10 s. */
   readonly retry?: BackoffPolicy;
   /** Failed publish attempts (retried) and fatal stops. Default: a process warning. */
@@ -70,7 +75,10 @@ export class Relay {
       throw new TypeError("Relay needs a map function or a context for the default mapping");
     }
     this.map = options.map ?? envelopeMessage(options.context ?? "");
-    this.maxInFlight = Math.max(1, options.maxInFlight ?? 32);
+    // Behind the in-process bus a publish resolves only once every consumer has handled the message: one at a time,
+    // a relay would hand each durable one message at a time, whatever its concurrency (issue 15).
+    const oneAtATime = options.ordered === true && options.bus.publishesInOrder !== true;
+    this.maxInFlight = oneAtATime ? 1 : Math.max(1, options.maxInFlight ?? 32);
     this.retry = options.retry ?? { initialMs: 100, maxMs: 10_000 };
     this.onError = options.onError ?? warnOnRelayFailure(options.name);
   }

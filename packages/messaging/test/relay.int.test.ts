@@ -217,6 +217,23 @@ describe("Relay", () => {
   });
 });
 
+  it("XC-01: an ordered relay publishes one at a time unless the bus keeps overlapping publishes in order", async () => {
+    const store = openStore();
+    const stored = await appendMany(store, 12);
+    for (const publishesInOrder of [false, true]) {
+      const inner = new InProcessBus();
+      closers.push(() => inner.close());
+      const { messages } = await collect(inner);
+      const bus = new OverlapCountingBus(inner, publishesInOrder);
+      const relay = new Relay({ name: `ordered-${publishesInOrder}`, store, bus, checkpoints: openCheckpoints(), context: "consult", ordered: true, maxInFlight: 4 });
+      await relay.start();
+      await waitFor(() => messages.length === 12, 10_000, "all 12");
+      await relay.stop();
+      expect(messages.map((m) => m.id)).toEqual(stored.map((e) => e.id));
+      expect(bus.mostAtOnce).toBe(publishesInOrder ? 4 : 1);
+    }
+  });
+
 const natsServer = findNatsServer();
 if (natsServer === undefined) console.warn("[relay] crash test skipped: no nats-server binary found");
 
@@ -344,5 +361,36 @@ class RecordingCheckpoints implements CheckpointStore {
   async save(name: string, position: LogPosition): Promise<void> {
     this.saved.push(position);
     await this.inner.save(name, position);
+  }
+}
+
+/** Counts the most publishes in flight at once; each takes a few milliseconds. */
+class OverlapCountingBus implements Bus {
+  mostAtOnce = 0;
+  private inFlight = 0;
+
+  constructor(
+    private readonly inner: Bus,
+    readonly publishesInOrder: boolean,
+  ) {}
+
+  async publish(message: BusMessage): Promise<void> {
+    this.inFlight += 1;
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.inFlight);
+    try {
+      const published = this.inner.publish(message);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await published;
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  consume(spec: ConsumerSpec, handler: MessageHandler): Promise<Consumer> {
+    return this.inner.consume(spec, handler);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
   }
 }

@@ -88,7 +88,10 @@ export interface ServiceHostOptions<DB> {
   readonly projectSealed?: boolean | undefined;
   /** Read-model projections, each run by its own checkpointed projector. */
   readonly projections?: readonly Projection<DB>[] | undefined;
-  /** Maps stored events to integration events; omitted: nothing is published. */
+  /**
+   * Maps stored events to integration events; omitted: nothing is published. Published in log order (Relay `ordered`),
+   * with up to `maxInFlight` (default 32) at once where the bus keeps that order.
+   */
   readonly publish?: { readonly map: EventMapper; readonly maxInFlight?: number } | undefined;
   /** Other contexts whose subjects this service consumes (their JetStream streams are provisioned too). */
   readonly consumesFrom?: readonly string[] | undefined;

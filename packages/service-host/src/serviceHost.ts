@@ -243,7 +243,8 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
           bus,
           checkpoints,
           map: publish.map,
-          maxInFlight: publish.maxInFlight ?? 1,
+          ordered: true,
+          ...(publish.maxInFlight === undefined ? {} : { maxInFlight: publish.maxInFlight }),
           onError: ({ error, event, fatal }) => {
             if (fatal) logger.error({ err: error, eventId: event?.id }, "relay stopped");
             else logger.warn({ err: error, eventId: event?.id }, "relay publish failed; retrying");

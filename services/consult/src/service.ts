@@ -114,7 +114,7 @@ export async function startConsultService(options: ConsultServiceOptions): Promi
       tracer: options.tracer,
       sealing: CONSULT_SEALING,
       projections: [queuesProjection],
-      publish: { map: consultEventMessage, maxInFlight: 1 },
+      publish: { map: consultEventMessage },
       // EXPIRED (not accepted in time): the service's own sweep, as the system, under its service token.
       jobs:
         config.CONSULT_EXPIRY_SWEEP_SECONDS === 0

@@ -72,7 +72,6 @@ export async function startIdentityService(options: IdentityServiceOptions): Pro
     // Few events, and consumers (the regulator feed) read licence history in order: keep bus order = log order.
     publish: {
       map: erasure.map(identityEventMapping({ openIdNumber: (sealed, id) => practitioners.sealer.open(sealed, id) })),
-      maxInFlight: 1,
     },
     // REC-09: the care relationships behind a physician's patient read, from consult's integration events.
     consumesFrom: ["consult", ...erasure.holders],

@@ -98,7 +98,7 @@ export async function startPharmacyService(options: PharmacyServiceOptions): Pro
       tracer: options.tracer,
       sealing: PHARMACY_SEALING,
       projections: [prescriptionsProjection],
-      publish: { map: pharmacyEventMessage, maxInFlight: 1 },
+      publish: { map: pharmacyEventMessage },
       // PHA-06: the alert must not wait for someone to ask. Every institution the pharmacy has prescriptions for is
       // checked on a timer, as the service itself; a gap is recorded once (an event) and logged with a stable code.
       jobs:

@@ -227,8 +227,8 @@ export async function startReportingService(options: ReportingServiceOptions): P
         bus: need(bus, "bus"),
         checkpoints: need(checkpoints, "checkpoint store"),
         map: feedEntryMessage,
-        // One publish at a time keeps the feed subject in log order, which is what a regulator replays by.
-        maxInFlight: 1,
+        // The feed subject in log order, which is what a regulator replays by.
+        ordered: true,
         onError: ({ error, event, fatal }) => {
           const what = fatal ? "feed relay stopped" : "feed publish failed; retrying";
           logger.error({ err: error, eventId: event?.id, fatal }, what);

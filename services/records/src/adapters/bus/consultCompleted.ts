@@ -8,9 +8,9 @@ export const ORIGINATION_SUBJECTS: readonly string[] = ["ihp.consult.v1.ConsultC
  * Originations handled at once. Each is independent (one per consult; several gRPC reads and appends waiting on
  * fsync, 30–70 ms of mostly waiting) and idempotent even when the same consult is handled twice at once (document id
  * from the consult, the event id as request id, derived ids for the index and media events: see
- * originationConcurrency.int.test.ts), so the order the consults completed in does not matter. It pays on JetStream,
- * where publish resolves on the PubAck; on the in-process bus consult's relay (maxInFlight 1) awaits each publish
- * until every consumer handled it, so this durable is handed one ConsultCompleted at a time there.
+ * originationConcurrency.int.test.ts), so the order the consults completed in does not matter. On JetStream publish
+ * resolves on the PubAck, so a backlog can build; on the in-process bus consult's relay keeps several publishes in
+ * flight (the bus keeps their order), so ConsultCompleted of several consults reach this durable at once there too.
  */
 export const ORIGINATION_CONCURRENCY = 4;
 
