@@ -78,6 +78,7 @@ beforeAll(async () => {
           signedAt: "2026-03-15T02:00:00Z",
           documentHash: Buffer.from(request.canonicalDocument).subarray(0, 4),
         },
+        verification: { valid: true, reasonCode: SignatureRejection.SIGNATURE_REJECTION_UNSPECIFIED },
       }),
     ),
     verifySignature: handlers.unary((request) =>
@@ -133,7 +134,7 @@ describe("grpcIdentity (IdentityPort over identity's gRPC services)", () => {
   it("reads the institution and converts signatures to event data and back", async () => {
     const caller = await callerFor("physician-7");
     expect(await adapter.institution(caller, "i-1")).toEqual({ institutionId: "i-1", jurisdiction: "tianjin", subjectCodes: ["03.07"], regulatorConnected: true });
-    const signature = await adapter.sign(caller, { requestId: "r-1", documentType: "CONSULT_SUMMARY", documentId: "c", canonicalDocument: '{"a":1}', boundTo: { kind: "CONSULT", id: "c" } });
+    const { signature, verification } = await adapter.sign(caller, { requestId: "r-1", documentType: "CONSULT_SUMMARY", documentId: "c", canonicalDocument: '{"a":1}', boundTo: { kind: "CONSULT", id: "c" } });
     // IDN-09: submitted under consult's own token, the physician's as the signer's, bound to the consult.
     expect(submissions.at(-1)).toEqual({ submitter: "svc:consult", signer: `Bearer ${caller.token}`, boundKind: ClinicalObjectKind.CLINICAL_OBJECT_KIND_CONSULT, boundId: "c" });
     expect(signature).toEqual({
@@ -144,6 +145,8 @@ describe("grpcIdentity (IdentityPort over identity's gRPC services)", () => {
       signedAt: "2026-03-15T02:00:00Z",
       documentHash: Buffer.from('{"a"').toString("hex"),
     });
+    // identity's verdict on the signature comes with it (reqcpu): consult need not ask VerifySignature again.
+    expect(verification).toEqual({ valid: true, reasonCode: "" });
     expect(await adapter.verify(caller, { canonicalDocument: '{"a":1}', signature, expectedSignerId: "physician-7" })).toEqual({ valid: true, reasonCode: "" });
   });
 

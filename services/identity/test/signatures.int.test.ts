@@ -44,8 +44,9 @@ async function signaturesOn(log: EventStore): Promise<Signatures> {
 }
 
 const documentOf = (id: string) => Buffer.from(JSON.stringify({ id, drug: "amlodipine" }), "utf8");
-const sign = (signatures: Signatures, requestId: string, id: string) =>
+const signed = (signatures: Signatures, requestId: string, id: string) =>
   signatures.sign(submitter, doctor, { requestId, documentType: "PRESCRIPTION", documentId: id, canonicalDocument: documentOf(id), boundKind: "CONSULT", boundId: "consult-1" });
+const sign = async (signatures: Signatures, requestId: string, id: string) => (await signed(signatures, requestId, id)).signature;
 
 describe("IDN-09 signatures in the document's stream", () => {
   it("IDN-09 (issue 15): the keys' stream holds enrolment only; each signature is in its document's stream and verifies; a repeated request signs nothing", async () => {
@@ -94,5 +95,28 @@ describe("IDN-09 signatures in the document's stream", () => {
       documentHash: Buffer.from(data.documentHash, "hex"),
     };
     expect(await signatures.verify(submitter, { canonicalDocument: documentOf("rx-1"), signature, expectedSignerId: DOCTOR })).toEqual({ valid: false, reasonCode: "CERTIFICATE_REVOKED" });
+  });
+
+  it("IDN-09 (reqcpu): SignDocument answers VerifySignature's verdict on the signature it made, reading the keys twice and nothing more", async () => {
+    store = SqliteEventStore.open({ path: ":memory:" });
+    const reads: string[] = [];
+    const counting: EventStore = Object.assign(Object.create(store) as EventStore, {
+      readStream: (...args: Parameters<EventStore["readStream"]>) => {
+        reads.push(args[0]);
+        return store.readStream(...args);
+      },
+    });
+    const signatures = await signaturesOn(counting);
+    await signatures.enrol(admin, { requestId: "enrol-0001", practitionerId: DOCTOR, algorithm: "" });
+    reads.length = 0;
+    const first = await signed(signatures, "sign-0001", "rx-1");
+    // Keys before signing, the document's signatures stream (the append's check), keys again for a racing revocation.
+    expect(reads).toEqual([`identity-signing-${DOCTOR}`, signaturesStreamId(DOCTOR, documentOf("rx-1")), `identity-signing-${DOCTOR}`]);
+    expect(first.verification).toEqual({ valid: true, reasonCode: "" });
+    expect(first.verification).toEqual(await signatures.verify(submitter, { canonicalDocument: documentOf("rx-1"), signature: first.signature, expectedSignerId: DOCTOR }));
+    // A repeated request id answers the first signature with the same verdict.
+    const again = await signed(signatures, "sign-0001", "rx-1");
+    expect(again.signature.value.equals(first.signature.value)).toBe(true);
+    expect(again.verification).toEqual({ valid: true, reasonCode: "" });
   });
 });

@@ -98,6 +98,8 @@ describe("prescription service on the host", () => {
     const signed = await client.call("signPrescription", { requestId: "sign-00000001", prescriptionId: prescription!.prescriptionId, version: 1, validityDays: 1 }, physician);
     expect(signed.prescription).toMatchObject({ status: PrescriptionStatus.PRESCRIPTION_STATUS_SIGNED, reviewStatus: PrescriptionReviewStatus.PRESCRIPTION_REVIEW_STATUS_UNDER_REVIEW });
     expect(signed.prescription?.serialNumber).toMatch(/^RX-\d{8}-[0-9A-F]{8}-000001$/);
+    // RX-03: identity's verdict came with the signature it made; VerifySignature is not asked again (reqcpu).
+    expect(signatures.verified).toBe(0);
     await waitFor(() => signedMessages().length === 1, 5_000, "PrescriptionSigned on the bus");
     const event = PrescriptionSigned.decode(decodeEnvelope(signedMessages()[0]!).envelope.payload);
     expect(event.serialNumber).toBe(signed.prescription?.serialNumber);
@@ -183,6 +185,20 @@ describe("prescription service on the host", () => {
     const after = await client.call("getPrescription", { prescriptionId: prescription!.prescriptionId }, physician);
     expect(after.prescription?.status).toBe(PrescriptionStatus.PRESCRIPTION_STATUS_DRAFT);
     expect(signedMessages().length).toBe(before);
+  });
+
+  it("RX-03: an identity that answers no verdict with the signature is asked VerifySignature; a forged signature is refused", async () => {
+    const { prescription } = await client.call("draftPrescription", { requestId: "draft-forge-02", consultId: CONSULT_ID, content: content() }, physician);
+    signatures.verdictWithSign = false;
+    signatures.forgeNext = true;
+    const verifiedBefore = signatures.verified;
+    try {
+      const refused = await refusalOf(client.call("signPrescription", { requestId: "sign-forge-002", prescriptionId: prescription!.prescriptionId, version: 1, validityDays: 1 }, physician));
+      expect(refused.code).toBe("SIGNATURE_INVALID");
+      expect(signatures.verified).toBe(verifiedBefore + 1);
+    } finally {
+      signatures.verdictWithSign = true;
+    }
   });
 
   it("RX-10: a RETURNED review (delivered twice) shows to the physician; the re-issue gets a new serial linked to the old", async () => {

@@ -130,7 +130,7 @@ export function createFamilyContracts(options: {
         if (probe instanceof DomainError) throw probe;
         const proposed = probe[0]?.data as FamilyContractProposedData;
         const normalised = contractTerms(proposed);
-        const doctorSignature = await identity.sign(caller, {
+        const { signature: doctorSignature } = await identity.sign(caller, {
           requestId,
           documentType: "FAMILY_DOCTOR_CONTRACT",
           documentId: contractId,

@@ -58,6 +58,17 @@ export interface VerifyRequest {
  * identity's stable code (CLINICIAN_NOT_REGISTERED, OUT_OF_SCOPE, STEP_UP_REQUIRED, HUMAN_CLINICIAN_REQUIRED,
  * PATIENT_NOT_VERIFIED, NO_VALID_SIGNING_CERT, INSTITUTION_NOT_FOUND, …), passed on to the caller unchanged.
  */
+export interface SignatureVerdict {
+  readonly valid: boolean;
+  readonly reasonCode: string;
+}
+
+/** A signature as identity made it, with its verdict on it; `verification` is absent from an identity that gives none. */
+export interface SignedDocument {
+  readonly signature: StoredSignature;
+  readonly verification: SignatureVerdict | undefined;
+}
+
 export interface IdentityPort {
   institution(caller: Caller, institutionId: string): Promise<InstitutionInfo>;
   checkReceiving(caller: Caller, check: ReceivingCheck): Promise<ReceivingGrant>;
@@ -74,8 +85,8 @@ export interface IdentityPort {
    * IDN-09: the calling practitioner signs with their own key a document consult built from its own state, submitted
    * under consult's own service token with the practitioner's as the signer's (access.proto, SignatureService).
    */
-  sign(caller: Caller, request: SignRequest): Promise<StoredSignature>;
-  verify(caller: Caller, request: VerifyRequest): Promise<{ readonly valid: boolean; readonly reasonCode: string }>;
+  sign(caller: Caller, request: SignRequest): Promise<SignedDocument>;
+  verify(caller: Caller, request: VerifyRequest): Promise<SignatureVerdict>;
 }
 
 /** A participant's credential for the consult's audio/video room. */

@@ -41,6 +41,8 @@ export class InMemoryIdentity implements IdentityPort {
   readonly sessions = new Map<string, string>();
   /** What was asked, to check what consult forwards. */
   readonly calls: { method: string; token: string; detail: string }[] = [];
+  /** Sign answers identity's verdict with the signature, as identity does (SignDocument carries it); false: as an identity that gives none. */
+  verdictWithSign = true;
 
   private note(caller: Caller, method: string, detail: string): void {
     this.calls.push({ method, token: caller.token, detail });
@@ -93,22 +95,31 @@ export class InMemoryIdentity implements IdentityPort {
   sign(caller: Caller, request: SignRequest) {
     this.note(caller, "sign", request.documentType);
     const hash = createHash("sha256").update(request.canonicalDocument, "utf8").digest("hex");
-    return Promise.resolve({
+    const signature = {
       signerId: caller.principal.subject,
       certificateSerial: "TEST-CERT-1",
       algorithm: "SIGNATURE_ALGORITHM_ECDSA_P256_SHA256",
       value: createHmac("sha256", KEY).update(`${caller.principal.subject}:${hash}`).digest("base64"),
       signedAt: "2026-03-15T02:00:00.000Z",
       documentHash: hash,
-    });
+    };
+    // Like an identity that gives no verdict with the signature (the consumer then asks verify); `verdictWithSign`
+    // answers the verdict verify would give.
+    const verification = this.verdictWithSign ? this.judge(request.canonicalDocument, signature, caller.principal.subject) : undefined;
+    return Promise.resolve({ signature, verification });
   }
 
   verify(caller: Caller, request: VerifyRequest) {
     this.note(caller, "verify", request.signature.signerId);
+    return Promise.resolve(this.judge(request.canonicalDocument, request.signature, request.expectedSignerId));
+  }
+
+  private judge(canonicalDocument: string, signature: VerifyRequest["signature"], expectedSignerId: string) {
+    const request = { canonicalDocument, signature, expectedSignerId };
     const hash = createHash("sha256").update(request.canonicalDocument, "utf8").digest("hex");
     const expected = createHmac("sha256", KEY).update(`${request.signature.signerId}:${hash}`).digest("base64");
     const signerOk = request.expectedSignerId === "" || request.expectedSignerId === request.signature.signerId;
     const valid = signerOk && hash === request.signature.documentHash && expected === request.signature.value;
-    return Promise.resolve({ valid, reasonCode: valid ? "" : "SIGNATURE_INVALID" });
+    return { valid, reasonCode: valid ? "" : "SIGNATURE_INVALID" };
   }
 }

@@ -17,11 +17,17 @@ export interface ConsultContextPort {
  * from its own state, under its own service token, with the physician's token (`auth`) as the signer's; the physician's
  * step-up must be bound to `consultId`.
  */
+/** A signature as identity made it, with its verdict on it; `verification` is absent from an identity that gives none. */
+export interface SignedDocument {
+  readonly signature: SignatureRecord;
+  readonly verification: { readonly valid: boolean; readonly reasonCode: string } | undefined;
+}
+
 export interface SignaturePort {
   sign(
     request: { readonly requestId: string; readonly documentId: string; readonly canonicalDocument: Buffer; readonly consultId: string },
     auth: Forwarded,
-  ): Promise<SignatureRecord>;
+  ): Promise<SignedDocument>;
   verify(
     request: { readonly canonicalDocument: Buffer; readonly signature: SignatureRecord; readonly expectedSignerId: string },
     auth: Forwarded,

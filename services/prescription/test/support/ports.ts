@@ -1,6 +1,6 @@
 import { createHash, generateKeyPairSync, sign as signBytes, verify as verifyBytes } from "node:crypto";
 import { DomainError } from "@ihp/eventsourcing";
-import type { ClinicalSessionPort, ConsultContextPort, SignaturePort } from "../../src/application/ports.js";
+import type { ClinicalSessionPort, ConsultContextPort, SignaturePort, SignedDocument } from "../../src/application/ports.js";
 import type { ConsultSnapshot, SignatureRecord } from "../../src/domain/prescriptions/index.js";
 
 /** Consult contexts by id, as the consult service would answer; calls are counted with the token they carried. */
@@ -26,9 +26,13 @@ export class InMemorySignatures implements SignaturePort {
   /** The next signing is refused as identity would refuse it without a fresh step-up for the consult. */
   refuseNext = false;
   signed = 0;
+  /** VerifySignature calls. */
+  verified = 0;
+  /** Sign answers the verdict with the signature, as identity does (SignDocument carries it); false: as one that gives none. */
+  verdictWithSign = true;
   readonly boundTo: string[] = [];
 
-  sign(request: { requestId: string; documentId: string; canonicalDocument: Buffer; consultId: string }, auth: { token: string }): Promise<SignatureRecord> {
+  sign(request: { requestId: string; documentId: string; canonicalDocument: Buffer; consultId: string }, auth: { token: string }): Promise<SignedDocument> {
     if (this.refuseNext) {
       this.refuseNext = false;
       return Promise.reject(new DomainError("STEP_UP_REQUIRED", "PERMISSION_DENIED", "step-up required", "IDN-03"));
@@ -39,7 +43,7 @@ export class InMemorySignatures implements SignaturePort {
     this.forgeNext = false;
     const hash = createHash("sha256").update(bytes).digest();
     const value = signBytes("sha256", bytes, this.keys.privateKey);
-    return Promise.resolve({
+    const signature: SignatureRecord = {
       signerId: subjectOf(auth.token),
       signerProfession: "PROFESSION_PHYSICIAN",
       certificateSerial: "TEST-CERT-1",
@@ -47,17 +51,24 @@ export class InMemorySignatures implements SignaturePort {
       valueBase64: value.toString("base64"),
       signedAt: new Date(0).toISOString(),
       documentHashBase64: hash.toString("base64"),
-    });
+    };
+    const verification = this.verdictWithSign ? this.judge({ canonicalDocument: request.canonicalDocument, signature, expectedSignerId: signature.signerId }) : undefined;
+    return Promise.resolve({ signature, verification });
   }
 
   verify(request: { canonicalDocument: Buffer; signature: SignatureRecord; expectedSignerId: string }): Promise<{ valid: boolean; reasonCode: string }> {
+    this.verified += 1;
+    return Promise.resolve(this.judge(request));
+  }
+
+  private judge(request: { canonicalDocument: Buffer; signature: SignatureRecord; expectedSignerId: string }): { valid: boolean; reasonCode: string } {
     const hash = createHash("sha256").update(request.canonicalDocument).digest().toString("base64");
-    if (hash !== request.signature.documentHashBase64) return Promise.resolve({ valid: false, reasonCode: "DOCUMENT_HASH_MISMATCH" });
+    if (hash !== request.signature.documentHashBase64) return { valid: false, reasonCode: "DOCUMENT_HASH_MISMATCH" };
     if (request.expectedSignerId !== "" && request.expectedSignerId !== request.signature.signerId) {
-      return Promise.resolve({ valid: false, reasonCode: "SIGNER_MISMATCH" });
+      return { valid: false, reasonCode: "SIGNER_MISMATCH" };
     }
     const ok = verifyBytes("sha256", request.canonicalDocument, this.keys.publicKey, Buffer.from(request.signature.valueBase64, "base64"));
-    return Promise.resolve(ok ? { valid: true, reasonCode: "" } : { valid: false, reasonCode: "SIGNATURE_INVALID" });
+    return ok ? { valid: true, reasonCode: "" } : { valid: false, reasonCode: "SIGNATURE_INVALID" };
   }
 }
 

@@ -8,6 +8,7 @@ import {
   sexCode,
   type Signature,
   SignatureAlgorithm,
+  type SignatureRejection,
   SignatureServiceService,
   signatureAlgorithmFromJSON,
   signatureAlgorithmToJSON,
@@ -70,7 +71,7 @@ export function grpcIdentity(
     async sign(caller, request) {
       // Submitted by consult itself, signed by the person.
       const scope = await onBehalfOf(caller);
-      const { signature } = await signatures.signDocument(
+      const { signature, verification } = await signatures.signDocument(
         {
           requestId: request.requestId,
           documentType: request.documentType,
@@ -82,7 +83,7 @@ export function grpcIdentity(
         scope,
       );
       if (signature === undefined) throw new Error("identity answered SignDocument without a signature");
-      return storedSignature(signature);
+      return { signature: storedSignature(signature), verification: verification === undefined ? undefined : verdict(verification) };
     },
     async verify(caller, request) {
       const verification = {
@@ -90,8 +91,7 @@ export function grpcIdentity(
         signature: signatureMessage(request.signature),
         expectedSignerId: request.expectedSignerId,
       };
-      const response = await signatures.verifySignature(verification, as(caller));
-      return { valid: response.valid, reasonCode: enumName("SIGNATURE_REJECTION_", response.reasonCode) ?? "" };
+      return verdict(await signatures.verifySignature(verification, as(caller)));
     },
     close() {
       institutions.close();
@@ -99,6 +99,10 @@ export function grpcIdentity(
       signatures.close();
     },
   };
+}
+
+function verdict(response: { valid: boolean; reasonCode: SignatureRejection }): { valid: boolean; reasonCode: string } {
+  return { valid: response.valid, reasonCode: enumName("SIGNATURE_REJECTION_", response.reasonCode) ?? "" };
 }
 
 /** The contract's Signature as event data (JSON): bytes as base64 (value) and hex (hash), the algorithm by name. */

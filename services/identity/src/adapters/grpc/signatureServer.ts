@@ -9,7 +9,7 @@ import {
 } from "@ihp/contracts/identity";
 import { enumName, enumValue, unlessEmpty } from "@ihp/contracts";
 import type { GrpcHandlers, PrincipalResolver } from "@ihp/platform";
-import type { CertificateView, SignatureRecord, Signatures } from "../../application/signing/signatures.js";
+import type { CertificateView, SignatureRecord, Signatures, VerifyReason } from "../../application/signing/signatures.js";
 import { callerOf, forwardedClinicianOf } from "./accessCaller.js";
 import { objectKindName } from "./sessionServer.js";
 
@@ -69,7 +69,7 @@ export function signatureServer(options: {
   return {
     signDocument: handlers.unary(async (request, call) => {
       const signer = await forwardedClinicianOf(call, verifier, newId);
-      const record = await signatures.sign(callerOf(call, newId), signer, {
+      const { signature, verification } = await signatures.sign(callerOf(call, newId), signer, {
         requestId: request.requestId,
         documentType: request.documentType,
         documentId: request.documentId,
@@ -77,12 +77,12 @@ export function signatureServer(options: {
         boundKind: objectKindName(request.boundKind),
         boundId: request.boundId,
       });
-      return { signature: signatureToProto(record) };
+      return { signature: signatureToProto(signature), verification: verdictToProto(verification) };
     }),
 
     verifySignature: handlers.unary(async (request, call) => {
       const { signature } = request;
-      const { valid, reasonCode } = await signatures.verify(callerOf(call, newId), {
+      const verdict = await signatures.verify(callerOf(call, newId), {
         canonicalDocument: request.canonicalDocument,
         signature:
           signature === undefined
@@ -97,11 +97,15 @@ export function signatureServer(options: {
               },
         expectedSignerId: request.expectedSignerId ?? "",
       });
-      return {
-        valid,
-        reasonCode: reasonCode === "" ? SignatureRejection.SIGNATURE_REJECTION_UNSPECIFIED : enumValue(SignatureRejection, "SIGNATURE_REJECTION_", reasonCode),
-      };
+      return verdictToProto(verdict);
     }),
+  };
+}
+
+function verdictToProto({ valid, reasonCode }: { valid: boolean; reasonCode: VerifyReason | "" }) {
+  return {
+    valid,
+    reasonCode: reasonCode === "" ? SignatureRejection.SIGNATURE_REJECTION_UNSPECIFIED : enumValue(SignatureRejection, "SIGNATURE_REJECTION_", reasonCode),
   };
 }
 

@@ -56,6 +56,12 @@ export interface SignatureRecord {
   readonly documentHash: Buffer;
 }
 
+/** A signature as made, with identity's verdict on it: what VerifySignature would answer for it right after. */
+export interface SignedDocument {
+  readonly signature: SignatureRecord;
+  readonly verification: { readonly valid: boolean; readonly reasonCode: VerifyReason | "" };
+}
+
 export interface SignatureToVerify {
   readonly signerId: string;
   readonly certificateSerial: string;
@@ -91,7 +97,7 @@ export interface Signatures {
     caller: Caller,
     signer: Caller | undefined,
     input: { requestId: string; documentType: string; documentId: string; canonicalDocument: Buffer; boundKind: string; boundId: string },
-  ): Promise<SignatureRecord>;
+  ): Promise<SignedDocument>;
   verify(caller: Caller, input: { canonicalDocument: Buffer; signature: SignatureToVerify | undefined; expectedSignerId: string }): Promise<{ valid: boolean; reasonCode: VerifyReason | "" }>;
 }
 
@@ -177,9 +183,10 @@ export function createSignatures(options: SignaturesOptions): Signatures {
     const signed = result.events.find((event) => event.type === "DocumentSigned");
     if (signed === undefined) throw new Error("signing appended no DocumentSigned event");
     const data = signed.data as unknown as DocumentSignedData;
-    const key = keyBySerial(await load(practitionerId), data.certificateSerial);
+    const after = await load(practitionerId);
+    const key = keyBySerial(after, data.certificateSerial);
     if (key?.revokedAt !== undefined && Date.parse(key.revokedAt) <= Date.parse(data.signedAt)) throw refusal("NO_VALID_SIGNING_CERT");
-    return data;
+    return { data, keys: after };
   }
 
   /** institution_admin of the practitioner's institution, or system. */
@@ -270,7 +277,7 @@ export function createSignatures(options: SignaturesOptions): Signatures {
         requireDocument(input.documentType, input.documentId, input.canonicalDocument.length);
         // A repeated request id answers with its first signature, signing nothing again.
         const role = caller.principal.roles.find((granted) => SIGNER_ROLES.includes(granted)) ?? "physician";
-        const signed = await recordSignature(caller, role, signer.institutionId, practitionerId, requestId, now, input.canonicalDocument, (keys) => {
+        const { data: signed, keys } = await recordSignature(caller, role, signer.institutionId, practitionerId, requestId, now, input.canonicalDocument, (keys) => {
           const key = activeKey(keys, now);
           const { algorithm, serial } = key.certificate;
           const privateKey = Buffer.from(vault.open(key.sealedPrivateKey, keyBinding(practitionerId, serial))).toString("hex");
@@ -285,7 +292,13 @@ export function createSignatures(options: SignaturesOptions): Signatures {
             at: now,
           };
         });
-        return record(signed, signer.profession);
+        const signature = record(signed, signer.profession);
+        // The submitter relies on this signature (RX-03, CON-06): the verdict VerifySignature would give, over the
+        // submitted bytes, on the keys read after the signature was recorded — so the submitter needs no second call.
+        // The signature is the one this request's signatures stream holds (appended now, or found for a repeated
+        // request id), so the log's record of it needs no read again.
+        const verification = judgeOnKeys(input.canonicalDocument, signature, practitionerId, keys);
+        return { signature, verification };
       });
     },
 
@@ -310,7 +323,30 @@ export function createSignatures(options: SignaturesOptions): Signatures {
     const invalid = (reasonCode: VerifyReason) => ({ valid: false, reasonCode });
     if (expectedSignerId !== "" && expectedSignerId !== signature.signerId) return invalid("SIGNER_MISMATCH");
     if (!PRACTITIONER_ID.test(signature.signerId)) return invalid("CERTIFICATE_UNKNOWN");
-    const keys = await load(signature.signerId);
+    const verdict = judgeOnKeys(document, signature, expectedSignerId, await load(signature.signerId));
+    if (!verdict.valid) return verdict;
+    // The log is the record of what was signed and when: a value the service never recorded (a key used outside it,
+    // a signing time moved before a revocation) does not count as this practitioner's signature.
+    const signedAt = new Date(signature.signedAt);
+    const serial = signature.certificateSerial;
+    const recorded = (await store.readStream(signaturesStreamId(signature.signerId, document))).some((event) => {
+      if (event.type !== "DocumentSigned") return false;
+      const data = event.data as unknown as DocumentSignedData;
+      return data.certificateSerial === serial && data.value === signature.value.toString("base64") && data.signedAt === signedAt.toISOString();
+    });
+    if (!recorded) return invalid("SIGNATURE_INVALID");
+    return { valid: true, reasonCode: "" };
+  }
+
+  /** Every check of `judge` but the log's record of the signature, on the signer's keys as given. */
+  function judgeOnKeys(
+    document: Buffer,
+    signature: SignatureToVerify,
+    expectedSignerId: string,
+    keys: SigningKeys,
+  ): { valid: boolean; reasonCode: VerifyReason | "" } {
+    const invalid = (reasonCode: VerifyReason) => ({ valid: false, reasonCode });
+    if (expectedSignerId !== "" && expectedSignerId !== signature.signerId) return invalid("SIGNER_MISMATCH");
     const key = keyBySerial(keys, signature.certificateSerial);
     if (key === undefined) return invalid("CERTIFICATE_UNKNOWN");
     const { certificate } = key;
@@ -332,14 +368,6 @@ export function createSignatures(options: SignaturesOptions): Signatures {
     const hash = Buffer.from(documentHash(algorithm, document));
     if (!hash.equals(signature.documentHash)) return invalid("DOCUMENT_HASH_MISMATCH");
     if (!verifyMessage(algorithm, certificate.publicKey, document, signature.value)) return invalid("SIGNATURE_INVALID");
-    // The log is the record of what was signed and when: a value the service never recorded (a key used outside it,
-    // a signing time moved before a revocation) does not count as this practitioner's signature.
-    const recorded = (await store.readStream(signaturesStreamId(signature.signerId, document))).some((event) => {
-      if (event.type !== "DocumentSigned") return false;
-      const data = event.data as unknown as DocumentSignedData;
-      return data.certificateSerial === certificate.serial && data.value === signature.value.toString("base64") && data.signedAt === signedAt.toISOString();
-    });
-    if (!recorded) return invalid("SIGNATURE_INVALID");
     return { valid: true, reasonCode: "" };
   }
 }

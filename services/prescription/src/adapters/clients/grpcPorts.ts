@@ -73,7 +73,11 @@ export function signatureClient(
         },
         await onBehalfOf(auth, serviceToken),
       );
-      return signatureFromProto(response.signature);
+      const { verification } = response;
+      return {
+        signature: signatureFromProto(response.signature),
+        verification: verification === undefined ? undefined : { valid: verification.valid, reasonCode: enumName("SIGNATURE_REJECTION_", verification.reasonCode) ?? "" },
+      };
     },
     async verify(request, auth) {
       const { canonicalDocument, expectedSignerId } = request;
