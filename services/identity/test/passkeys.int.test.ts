@@ -165,6 +165,26 @@ describe("IDN-03 passkey registration and step-up", () => {
     reads.mockRestore();
   });
 
+  it("IDN-08 (reqcpu): a clinical session check reads the session's stream once, and records activity at most once a minute", async () => {
+    h = await passkeyHarness("national", AFTER_V2);
+    const { doctor, device } = await withPasskey();
+    await stepUp(doctor, device.assert(await challengeFor(doctor)));
+    const sessionStream = `identity-session-${String(doctor.principal.sessionId)}`;
+    const reads = vi.spyOn(h.store, "readStream");
+    const sessionReads = () => reads.mock.calls.filter(([streamId]) => streamId === sessionStream).length;
+    const active = async () => (await h.store.readStream(sessionStream)).filter((event) => event.type === "SessionActive").length;
+    const recorded = await active();
+    reads.mockClear();
+    await h.accounts.requireClinicalSession(doctor, DOCTOR, CONSULT);
+    expect(sessionReads()).toBe(1);
+    expect(await active()).toBe(recorded);
+    // Two minutes on, the check records the activity (IDN-08's idle limit counts from it).
+    h.now = new Date(h.now.getTime() + 2 * 60_000);
+    await h.accounts.requireClinicalSession(doctor, DOCTOR, CONSULT).catch(() => undefined);
+    expect(await active()).toBe(recorded + 1);
+    reads.mockRestore();
+  });
+
   it("IDN-03 (issue 15): a passkey's counter is checked against its last recorded use, in whatever session or for whatever object", async () => {
     h = await passkeyHarness("national", AFTER_V2);
     const { doctor, device } = await withPasskey();

@@ -4,6 +4,7 @@ import { refusal } from "../../domain/errors.js";
 import {
   type Account,
   type AccountCommand,
+  accountDecider,
   type AccountState,
   type AccountKind,
   CLINICAL_OBJECT_KINDS,
@@ -382,7 +383,13 @@ export function createAccounts(options: AccountsOptions): Accounts {
     const { state, own } = await readAccount(store, principal.subject, scope);
     if (state.status !== "open") throw refusal("SESSION_REQUIRED");
     const now = clock();
-    await run(caller, principal, state.account, { type: "TouchSession", sessionId: principal.sessionId, policy, at: now }, undefined, own);
+    const touch = { type: "TouchSession" as const, sessionId: principal.sessionId, policy, at: now };
+    // Decided first on the session as just read: a refusal is the one the run would give, and activity recorded less
+    // than a minute ago means nothing to record — the run would read the session's stream again only to decide the
+    // same (what can land there meanwhile is newer activity, which changes neither answer).
+    const decided = accountDecider.decide(touch, state);
+    if (decided instanceof DomainError) throw decided;
+    if (decided.length > 0) await run(caller, principal, state.account, touch, undefined, own);
     const { account } = state;
     if (account.session === undefined) throw refusal("SESSION_REQUIRED");
     return { account, session: account.session, now };
