@@ -32,13 +32,11 @@ import {
   watchHealth,
 } from "@ihp/platform";
 import { createHostMetrics, dependencyProbes, healthLog, openRelayCheckpoints, openSealedStore, type RelayCheckpoints, startActiveRelay } from "@ihp/service-host";
-import { openPostgresReadModels, openSqliteReadModels, Projector } from "@ihp/projections";
+import { type HeadReadModel, type HeadReadModelOptions, openPostgresReadModels, openSqliteReadModels, Projector } from "@ihp/projections";
 import type { Kysely } from "kysely";
 import { type StatisticsReadModels, statisticsProjection } from "./adapters/statisticsProjection.js";
 import { statisticsServer } from "./adapters/statisticsServer.js";
 import { STATISTICS_CONSULT_DURABLE, STATISTICS_CONSULT_SUBJECTS, statisticsConsultHandler } from "./adapters/statisticsConsumer.js";
-import type { FeedIndexReadModels } from "./adapters/feedIndexProjection.js";
-import type { DeadlinesReadModels } from "./adapters/deadlinesProjection.js";
 import { OpenDeadlines } from "./application/openDeadlines.js";
 import { FeedIndex } from "./application/feedIndex.js";
 import { statisticsHandlers } from "./application/statisticsDashboard.js";
@@ -181,36 +179,32 @@ export async function startReportingService(options: ReportingServiceOptions): P
       await readModels?.destroy();
     },
   });
-  // REP-04 / issue 15: the regulator feed's index (positions by jurisdiction) in the same read-model database, kept by
-  // its own checkpointed projector; ListFeed and StreamFeed's catch-up read it instead of scanning the log.
-  let feedIndex: FeedIndex | undefined;
-  lifecycle.register("feed-index", {
-    start: async () => {
-      const log = need(store, "event store");
-      const source = "sealedLog" in log ? (log as { sealedLog: EventStore }).sealedLog : log;
-      const db = need(readModels, "read models") as unknown as Kysely<FeedIndexReadModels>;
-      const index = new FeedIndex({ db, log, source, onError: (error) => logger.error({ err: error, projection: "reporting-feed-index" }, "projection stopped") });
-      await index.start();
-      feedIndex = index;
-      unwatch.push(metrics.watchProjection(log, index.name, () => Promise.resolve(index.committed)));
-    },
-    stop: () => feedIndex?.stop(),
-  });
-  // REP-04 / REP-05 / REP-07: the open deadlines of complaints, anomaly cases and incidents in the same read-model
-  // database, kept by its own checkpointed projector; the overdue checks and the anomaly gauge read it, not the log.
-  let openDeadlines: OpenDeadlines | undefined;
-  lifecycle.register("deadlines-read-model", {
-    start: async () => {
-      const log = need(store, "event store");
-      const source = "sealedLog" in log ? (log as { sealedLog: EventStore }).sealedLog : log;
-      const db = need(readModels, "read models") as unknown as Kysely<DeadlinesReadModels>;
-      const deadlines = new OpenDeadlines({ db, log, source, onError: (error) => logger.error({ err: error, projection: "reporting-deadlines" }, "projection stopped") });
-      await deadlines.start();
-      openDeadlines = deadlines;
-      unwatch.push(metrics.watchProjection(log, deadlines.name, () => Promise.resolve(deadlines.committed)));
-    },
-    stop: () => openDeadlines?.stop(),
-  });
+  /**
+   * A read model in the read-model database that queries bring up to the log head (HeadReadModel), kept by its own
+   * checkpointed projector over the log as stored (it needs no sealed field) and started and stopped with the service.
+   */
+  function headReadModel<DB, M extends HeadReadModel<DB>>(component: string, Model: new (options: Omit<HeadReadModelOptions<DB>, "projection">) => M): () => M {
+    let model: M | undefined;
+    lifecycle.register(component, {
+      start: async () => {
+        const log = need(store, "event store");
+        const source = "sealedLog" in log ? (log as { sealedLog: EventStore }).sealedLog : log;
+        const db = need(readModels, "read models") as unknown as Kysely<DB>;
+        const built: M = new Model({ db, log, source, onError: (error: unknown) => logger.error({ err: error, projection: built.name }, "projection stopped") });
+        await built.start();
+        model = built;
+        unwatch.push(metrics.watchProjection(log, built.name, () => Promise.resolve(built.committed)));
+      },
+      stop: () => model?.stop(),
+    });
+    return () => need(model, component);
+  }
+  // REP-04 / issue 15: the regulator feed's index (positions by jurisdiction); ListFeed and StreamFeed's catch-up read
+  // it instead of scanning the log.
+  const feedIndex = headReadModel("feed-index", FeedIndex);
+  // REP-04 / REP-05 / REP-07: the open deadlines of complaints, anomaly cases and incidents; the overdue checks and
+  // the anomaly gauge read it, not the log.
+  const openDeadlines = headReadModel("deadlines-read-model", OpenDeadlines);
   if (bus === undefined) {
     lifecycle.register("bus", {
       start: async () => {
@@ -271,7 +265,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
   let incidentTimer: NodeJS.Timeout | undefined;
   let incidentCheck: Promise<unknown> = Promise.resolve();
   const checkIncidentDeadlines = async (): Promise<number> => {
-    const deps = { store: need(store, "event store"), clock, logger, calendar, openDeadlines: need(openDeadlines, "open deadlines read model") };
+    const deps = { store: need(store, "event store"), clock, logger, calendar, openDeadlines: openDeadlines() };
     const incidents = incidentHandlers(deps);
     const anomalies = anomalyHandlers(deps);
     const complaints = complaintHandlers(deps);
@@ -287,7 +281,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
     start: () => {
       // REP-05: the overdue anomaly cases as a gauge for the alert rules (infra/monitoring), whatever the timer.
       const registry = options.metrics?.registry;
-      if (registry !== undefined) unwatch.push(watchOverdueAnomalyCases(registry, need(openDeadlines, "open deadlines read model"), clock));
+      if (registry !== undefined) unwatch.push(watchOverdueAnomalyCases(registry, openDeadlines(), clock));
       if (config.INCIDENT_CHECK_INTERVAL_MS === 0) return;
       incidentTimer = setInterval(() => {
         checkIncidentDeadlines().catch((error: unknown) => logger.error({ err: error, code: "INCIDENT_CHECK_FAILED" }, "incident deadline check failed"));
@@ -325,7 +319,7 @@ export async function startReportingService(options: ReportingServiceOptions): P
       const feedStore = need(store, "event store");
       const handlers = createGrpcHandlers({ logger, verifier, metrics: options.metrics });
       const recorder = options.refusals ?? auditRefusalRecorder(feedStore, clock);
-      const feed = { feed: need(feedIndex, "feed index"), handlers, recorder, logger, stopping: stopping.signal };
+      const feed = { feed: feedIndex(), handlers, recorder, logger, stopping: stopping.signal };
       const implementation = regulatorFeedServer(feed);
       const incidents = incidentServer(handlers, incidentHandlers({ store: feedStore, clock, logger }));
       const anomalies = anomalyServer(handlers, anomalyHandlers({ store: feedStore, clock, logger, calendar }));

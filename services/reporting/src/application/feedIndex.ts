@@ -1,6 +1,5 @@
 import type { EventStore, LogPosition } from "@ihp/eventsourcing";
-import { type EventSource, HeadReadModel } from "@ihp/projections";
-import type { Kysely } from "kysely";
+import { HeadReadModel, type HeadReadModelOptions } from "@ihp/projections";
 import { FEED_INDEX_TABLE, type FeedIndexReadModels, feedIndexProjection } from "../adapters/feedIndexProjection.js";
 import { FEED_ENTRY_RECORDED } from "../domain/feed/entries.js";
 import { type FeedFilter, type FeedRecord, feedRecordOf } from "./feedQueries.js";
@@ -22,14 +21,8 @@ export interface FeedReader {
   readonly log: EventStore;
 }
 
-export interface FeedIndexOptions {
-  readonly db: Kysely<FeedIndexReadModels>;
-  /** The log the entries are read from (opened: the sealed store when the log is sealed). */
-  readonly log: EventStore;
-  /** What the projector reads (the log as stored: the index needs only positions and jurisdictions). Default: log. */
-  readonly source?: EventSource;
-  readonly onError?: (error: unknown) => void;
-}
+/** What the read model reads: the log a query waits for, the source its projector reads, its database. */
+export type FeedIndexOptions = Omit<HeadReadModelOptions<FeedIndexReadModels>, "projection">;
 
 /**
  * The regulator feed's index (REP-04, issue 15), kept by a checkpointed projector that catches up idempotently from

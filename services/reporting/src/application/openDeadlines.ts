@@ -1,6 +1,4 @@
-import type { EventStore } from "@ihp/eventsourcing";
-import { type EventSource, HeadReadModel } from "@ihp/projections";
-import type { Kysely } from "kysely";
+import { HeadReadModel, type HeadReadModelOptions } from "@ihp/projections";
 import { DEADLINES_TABLE, type DeadlineKind, type DeadlinesReadModels, deadlinesProjection } from "../adapters/deadlinesProjection.js";
 
 /** An item with a deadline to check: what the check's command needs. */
@@ -20,14 +18,8 @@ export interface DeadlineReader {
   openPastDue(kind: DeadlineKind, before: string): Promise<number>;
 }
 
-export interface OpenDeadlinesOptions {
-  readonly db: Kysely<DeadlinesReadModels>;
-  /** The log whose head a read waits for. */
-  readonly log: EventStore;
-  /** What the projector reads (the log as stored: no sealed field is needed). Default: log. */
-  readonly source?: EventSource;
-  readonly onError?: (error: unknown) => void;
-}
+/** What the read model reads: the log a query waits for, the source its projector reads, its database. */
+export type OpenDeadlinesOptions = Omit<HeadReadModelOptions<DeadlinesReadModels>, "projection">;
 
 /**
  * The open deadlines read model (deadlinesProjection.ts), kept by a checkpointed projector. Every read first brings it
