@@ -1,4 +1,4 @@
-import { DomainError, type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
+import { type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { BuiltinIssuer, createAuditTrail, createLogger, type Principal } from "@ihp/platform";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -15,6 +15,7 @@ import {
   type RegisterPractitionerInput,
 } from "../src/application/practitioners/practitionerCommands.js";
 import { type Accounts, createAccounts } from "../src/application/sessions/accounts.js";
+import { refusalCode } from "./support/fixtures.js";
 
 // Issue 13: the account life cycle of staff (item 5) on the real practitioners slice and a real store.
 
@@ -121,20 +122,11 @@ async function enable(practitionerId: string): Promise<void> {
   await commands.enable(admin, ref());
 }
 
-async function codeOf(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 /** The refusal's code, checking that it appended exactly its AccessRefused and nothing else. */
 async function refusal(work: () => Promise<unknown>): Promise<string> {
   const before = (await store.readAll()).length;
-  const code = await codeOf(work());
+  const code = await refusalCode(work());
   const added: StoredEvent[] = (await store.readAll()).slice(before);
   expect(added.map((event) => event.type)).toEqual(["AccessRefused"]);
   expect(added[0]?.data).toMatchObject({ reason: code });
@@ -148,7 +140,7 @@ describe("IDN-08 staff account life cycle (issue 13 item 5)", () => {
     const id = await registered();
     const set = () => ({ requestId: rid(), practitionerId: id, loginName: "dr.wang", password: "Doctor-pass-1" });
     expect(await refusal(() => accounts.setPractitionerPassword(caller(), set()))).toBe("PRACTITIONER_NOT_ACTIVE");
-    expect(await codeOf(login())).toBe("INVALID_CREDENTIALS");
+    expect(await refusalCode(login())).toBe("INVALID_CREDENTIALS");
     await enable(id);
     await accounts.setPractitionerPassword(caller(), set());
     expect((await login()).subjectId).toBe(id);
@@ -169,7 +161,7 @@ describe("IDN-08 staff account life cycle (issue 13 item 5)", () => {
     const stepUp = { requestId: rid(), consultId: "consult-1", objectKind: "CONSULT", objectId: "consult-1", method: "PASSWORD", secret: "Doctor-pass-1" };
     expect(await refusal(() => accounts.stepUp(doctor, stepUp))).toBe("PRACTITIONER_SUSPENDED");
     // A wrong password still answers INVALID_CREDENTIALS: the status is told only to whoever knows the password.
-    expect(await codeOf(login("Wrong-pass-1"))).toBe("INVALID_CREDENTIALS");
+    expect(await refusalCode(login("Wrong-pass-1"))).toBe("INVALID_CREDENTIALS");
     await commands.reinstate(caller(), { requestId: rid(), practitionerId: id });
     expect((await login()).subjectId).toBe(id);
   });
@@ -185,7 +177,7 @@ describe("IDN-08 staff account life cycle (issue 13 item 5)", () => {
       trace: {},
     };
     const stepUp = (secret: string) => ({ requestId: rid(), consultId: "consult-1", objectKind: "CONSULT", objectId: "consult-1", method: "PASSWORD", secret });
-    expect(await codeOf(accounts.stepUp(doctor, stepUp("Wrong-pass-1")))).toBe("INVALID_CREDENTIALS");
+    expect(await refusalCode(accounts.stepUp(doctor, stepUp("Wrong-pass-1")))).toBe("INVALID_CREDENTIALS");
     const { stepUpId } = await accounts.stepUp(doctor, stepUp("Doctor-pass-1"));
     const audit = (await store.readStream("identity-audit-2026-03-02")).filter((event) => event.data["action"] === "StepUp");
     expect(audit.map((event) => [event.type, event.data["reason"] ?? "", event.data["resource"]])).toEqual([
@@ -232,7 +224,7 @@ describe("IDN-08 login throttling instead of a lock an outsider could set off (i
     let throttled = 0;
     // An hour of one attempt a second from the outsider's source.
     for (let second = 0; second < 3600; second += 1) {
-      const code = await codeOf(from("203.0.113.7", "Wrong-pass-1"));
+      const code = await refusalCode(from("203.0.113.7", "Wrong-pass-1"));
       if (code === "LOGIN_THROTTLED") throttled += 1;
       else expect(code).toBe("INVALID_CREDENTIALS");
       advanceSeconds(1);
@@ -246,16 +238,16 @@ describe("IDN-08 login throttling instead of a lock an outsider could set off (i
 
   it("IDN-08: one source trying many login names is throttled across names (credential stuffing)", async () => {
     const id = await doctorWithLogin();
-    for (let i = 0; i < 12; i++) expect(await codeOf(from("203.0.113.9", "Wrong-pass-1", `user${i}@example.cn`))).toBe("INVALID_CREDENTIALS");
-    expect(await codeOf(from("203.0.113.9", "Doctor-pass-1"))).toBe("LOGIN_THROTTLED");
+    for (let i = 0; i < 12; i++) expect(await refusalCode(from("203.0.113.9", "Wrong-pass-1", `user${i}@example.cn`))).toBe("INVALID_CREDENTIALS");
+    expect(await refusalCode(from("203.0.113.9", "Doctor-pass-1"))).toBe("LOGIN_THROTTLED");
     expect((await from("198.51.100.21")).subjectId).toBe(id);
   });
 
   it("IDN-08: an administrator's password reset lifts the wait; a throttled attempt writes nothing", async () => {
     const id = await doctorWithLogin();
-    for (let i = 0; i < 3; i++) expect(await codeOf(from("", "Wrong-pass-1"))).toBe("INVALID_CREDENTIALS");
+    for (let i = 0; i < 3; i++) expect(await refusalCode(from("", "Wrong-pass-1"))).toBe("INVALID_CREDENTIALS");
     const before = (await store.readAll()).length;
-    expect(await codeOf(from(""))).toBe("LOGIN_THROTTLED");
+    expect(await refusalCode(from(""))).toBe("LOGIN_THROTTLED");
     expect((await store.readAll()).length).toBe(before);
     await accounts.setPractitionerPassword(caller(), { requestId: rid(), practitionerId: id, loginName: "dr.wang", password: "Doctor-pass-2" });
     expect((await from("", "Doctor-pass-2")).subjectId).toBe(id);

@@ -4,6 +4,7 @@ import type { Caller } from "../src/application/caller.js";
 import { runAccountCommand } from "../src/application/sessions/accountStreams.js";
 import type { SessionPolicy } from "../src/domain/sessions/index.js";
 import { PASSWORD, type PasskeyHarness, passkeyHarness } from "./support/passkeyHarness.js";
+import { refusalCode } from "./support/fixtures.js";
 
 // IDN-08, issue 15: an account's logins are recorded on identity-logins-<subject>, each event carrying the whole login
 // state, so a session check and a login read as many events after a thousand logins as after ten.
@@ -35,15 +36,6 @@ async function verdict(sessionId: string): Promise<string> {
   }
 }
 
-async function codeOf(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 /**
  * A login outcome recorded exactly as accounts.login records it (runAccountCommand), without comparing a password
@@ -168,13 +160,13 @@ describe("IDN-08 logins read in constant time (issue 15)", () => {
     const lastLogin = async () => (await h.store.readStream(`identity-logins-${DOCTOR}`, { last: true })).at(0);
     expect(await verdict(old)).toBe("current");
 
-    expect(await codeOf(login("wrong-pass-1"))).toBe("INVALID_CREDENTIALS");
+    expect(await refusalCode(login("wrong-pass-1"))).toBe("INVALID_CREDENTIALS");
     expect((await lastLogin())?.data).toMatchObject({ consecutiveFailures: 3, session: { sessionId: old, startedAt: AT.toISOString() }, passwordVersion: 0 });
     expect(await verdict(old)).toBe("current");
 
     // A reset starts the count again, though the reset is on the own stream and the count on the logins stream.
     await h.accounts.setPractitionerPassword(h.admin, { requestId: "password-reset-1", practitionerId: DOCTOR, loginName: LOGIN, password: PASSWORD });
-    expect(await codeOf(login("wrong-pass-1"))).toBe("INVALID_CREDENTIALS");
+    expect(await refusalCode(login("wrong-pass-1"))).toBe("INVALID_CREDENTIALS");
     expect((await lastLogin())?.data).toMatchObject({ consecutiveFailures: 1, session: { sessionId: old }, passwordVersion: 1 });
 
     const fresh = await login();
@@ -189,7 +181,7 @@ describe("IDN-08 logins read in constant time (issue 15)", () => {
     h = await passkeyHarness("national", AT);
     await h.practitionerAccount(DOCTOR, LOGIN);
     await appendToOwnStream([legacy("AccountLocked", { lockedUntil: new Date(AT.getTime() + 15 * 60_000).toISOString() })]);
-    expect(await codeOf(login())).toBe("ACCOUNT_LOCKED");
+    expect(await refusalCode(login())).toBe("ACCOUNT_LOCKED");
     expect(await h.store.readStream(`identity-logins-${DOCTOR}`)).toEqual([]);
     h.now = new Date(AT.getTime() + 15 * 60_000);
     const session = await login();

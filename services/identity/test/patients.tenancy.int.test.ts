@@ -1,4 +1,4 @@
-import { DomainError, type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
+import { type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { createAuditTrail, type Principal, type Role } from "@ihp/platform";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import { createPatients, type Patients } from "../src/application/patients/patie
 import { openPatientKeyRing } from "../src/application/patients/patientKeyRing.js";
 import { createAccounts } from "../src/application/sessions/accounts.js";
 import { PractitionerStandIn, residentId } from "./support/accessFixtures.js";
+import { refusalCode } from "./support/fixtures.js";
 
 // Issue 13 item 1: every patient operation checks the tenant of every patient it touches, not only the first one,
 // and a refusal appends its audit record and nothing else.
@@ -82,20 +83,11 @@ async function verifiedAdultAt(institutionId: string, admin: Caller, sequence: s
   return id;
 }
 
-async function refusedWith(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 /** Runs a refused call and returns its code, checking it appended exactly one AccessRefused and nothing else. */
 async function refusal(work: () => Promise<unknown>): Promise<string> {
   const before = await store.readAll();
-  const code = await refusedWith(work());
+  const code = await refusalCode(work());
   const added: StoredEvent[] = (await store.readAll()).slice(before.length);
   expect(added.map((event) => event.type)).toEqual(["AccessRefused"]);
   expect(added[0]?.data).toMatchObject({ reason: code });

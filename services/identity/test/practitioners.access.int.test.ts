@@ -14,7 +14,7 @@ import {
   type PractitionerCommands,
   type RegisterPractitionerInput,
 } from "../src/application/practitioners/practitionerCommands.js";
-import { DomainError } from "@ihp/eventsourcing";
+import { refusalCode } from "./support/fixtures.js";
 
 // PractitionerAccess as ClinicalAccessService and signing use it: on a real store, with the practitioner written by
 // the real command handlers (document check instead of face match: no face-match tenant here).
@@ -116,29 +116,20 @@ async function enabledPractitioner(details = WANG): Promise<string> {
   return practitioner.practitionerId;
 }
 
-async function codeOf(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("PractitionerAccess", () => {
   it("IDN-01/IDN-06: an enabled physician may receive in their department, not outside it, unknown ids never", async () => {
     const id = await enabledPractitioner();
     const check = { practitionerId: id, institutionId, departmentCode: "03.07", now: NOW };
     expect(await access.requireReceiving(check)).toEqual({ profession: "PHYSICIAN" });
-    expect(await codeOf(access.requireReceiving({ ...check, departmentCode: "07" }))).toBe("OUT_OF_SCOPE");
-    expect(await codeOf(access.requireReceiving({ ...check, practitionerId: "not-an-id" }))).toBe("CLINICIAN_NOT_REGISTERED");
+    expect(await refusalCode(access.requireReceiving({ ...check, departmentCode: "07" }))).toBe("OUT_OF_SCOPE");
+    expect(await refusalCode(access.requireReceiving({ ...check, practitionerId: "not-an-id" }))).toBe("CLINICIAN_NOT_REGISTERED");
   });
 
   it("IDN-01: suspension ends receiving and signing at once", async () => {
     const id = await enabledPractitioner();
     await commands.suspend(caller({}), { requestId: rid(), practitionerId: id, reason: "COMPLAINT_UNDER_REVIEW" });
-    expect(await codeOf(access.requireReceiving({ practitionerId: id, institutionId, departmentCode: "03.07", now: NOW }))).toBe(
+    expect(await refusalCode(access.requireReceiving({ practitionerId: id, institutionId, departmentCode: "03.07", now: NOW }))).toBe(
       "PRACTITIONER_SUSPENDED",
     );
     expect(await access.signer(id, NOW)).toEqual({ name: "王示范", profession: "PHYSICIAN", institutionId, active: false });
@@ -149,8 +140,8 @@ describe("PractitionerAccess", () => {
     const later = new Date("2031-01-05T02:00:00Z");
     clock = () => later;
     const check = { practitionerId: id, institutionId, departmentCode: "03.07", now: later };
-    expect(await codeOf(access.requireReceiving(check))).toBe("CREDENTIAL_EXPIRED");
-    expect(await codeOf(access.requireReceiving(check))).toBe("CREDENTIAL_EXPIRED");
+    expect(await refusalCode(access.requireReceiving(check))).toBe("CREDENTIAL_EXPIRED");
+    expect(await refusalCode(access.requireReceiving(check))).toBe("CREDENTIAL_EXPIRED");
     const types = (await store.readStream(`identity-practitioner-${id}`)).map((event) => event.type);
     expect(types.filter((type) => type === "CredentialExpired")).toHaveLength(1);
     expect(types.at(-1)).toBe("StaffRecordChanged");
@@ -168,9 +159,9 @@ describe("PractitionerAccess", () => {
       practitionerId: zhao,
       practice: { ...ZHAO.practice, dispensingYears: 2 },
     });
-    expect(await codeOf(access.requireReviewer({ pharmacistId: zhao, institutionId, now: NOW }))).toBe("REVIEWER_NOT_QUALIFIED");
+    expect(await refusalCode(access.requireReviewer({ pharmacistId: zhao, institutionId, now: NOW }))).toBe("REVIEWER_NOT_QUALIFIED");
     const wang = await enabledPractitioner();
-    expect(await codeOf(access.requireReviewer({ pharmacistId: wang, institutionId, now: NOW }))).toBe("REVIEWER_NOT_QUALIFIED");
+    expect(await refusalCode(access.requireReviewer({ pharmacistId: wang, institutionId, now: NOW }))).toBe("REVIEWER_NOT_QUALIFIED");
   });
 
   it("signer: unknown practitioners are undefined; an active one may sign", async () => {

@@ -1,3 +1,4 @@
+import { DomainError } from "@ihp/eventsourcing";
 import type { InstitutionRegisteredData, RegisterInstitution } from "../../src/domain/institutions/index.js";
 
 export const ID = "0193a9f2-7c1d-8e4b-9a6f-2b3c4d5e6f70";
@@ -30,3 +31,14 @@ export const REGISTERED: InstitutionRegisteredData = {
   hostInstitutionName: "天津市示范医院",
   hostLicenceNumber: "PDY00001X12010217A0001",
 };
+
+/** The code of the DomainError a piece of work is refused with; fails the test when it is not refused. */
+export async function refusalCode(work: Promise<unknown>): Promise<string> {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof DomainError) return error.code;
+    throw error;
+  }
+  throw new Error("expected a refusal");
+}
