@@ -1,17 +1,14 @@
-import { type EventStore, isAnchorable, type LogPosition, START } from "@ihp/eventsourcing";
+import type { EventStore, LogPosition } from "@ihp/eventsourcing";
 import type { Kysely } from "kysely";
-import type { Projection } from "./projection.js";
-import { type EventSource, Projector } from "./projector.js";
+import { type EventSource, Projector, type ProjectorOptions } from "./projector.js";
 
-export interface HeadReadModelOptions<DB> {
-  readonly db: Kysely<DB>;
-  readonly projection: Projection<DB>;
+/** A projector's options, with the log a query waits for in place of the source, which defaults to it. */
+export type HeadReadModelOptions<DB> = Pick<ProjectorOptions<DB>, "db" | "projection" | "onError"> & {
   /** The log whose head a read waits for. */
   readonly log: EventStore;
   /** What the projector reads (e.g. the log as stored, when no sealed field is needed). Default: log. */
   readonly source?: EventSource;
-  readonly onError?: (error: unknown) => void;
-}
+};
 
 /**
  * A read model queried on demand with read-your-writes: a checkpointed projector follows the log live (start/stop),
@@ -23,7 +20,6 @@ export class HeadReadModel<DB> {
   readonly log: EventStore;
   protected readonly db: Kysely<DB>;
   private readonly projector: Projector<DB>;
-  private catchingUp: Promise<unknown> = Promise.resolve();
 
   constructor(options: HeadReadModelOptions<DB>) {
     this.db = options.db;
@@ -51,13 +47,7 @@ export class HeadReadModel<DB> {
   }
 
   /** Brings the read model up to the log's head as of now; resolves to its checkpoint (at or past that head). */
-  async caughtUp(): Promise<LogPosition> {
-    if (this.projector.running && isAnchorable(this.log)) {
-      await this.projector.waitForCheckpoint((await this.log.head()).position);
-      return this.projector.committed;
-    }
-    const run = this.catchingUp.then(() => this.projector.runOnce());
-    this.catchingUp = run.catch(() => START);
-    return run;
+  caughtUp(): Promise<LogPosition> {
+    return this.projector.caughtUpWith(this.log);
   }
 }

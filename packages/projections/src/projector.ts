@@ -1,4 +1,4 @@
-import { START, type EventStore, type LogPosition, type StoredEvent } from "@ihp/eventsourcing";
+import { isAnchorable, START, type EventStore, type LogPosition, type StoredEvent } from "@ihp/eventsourcing";
 import type { Kysely, Transaction } from "kysely";
 
 import { batched } from "./batched.js";
@@ -80,6 +80,8 @@ export class Projector<DB> {
   private saved: LogPosition = START;
   /** Ignored events passed over in memory since the checkpoint was last written. */
   private passedOver = 0;
+  /** caughtUpWith's own catch-ups, one at a time. */
+  private catchingUp: Promise<unknown> = Promise.resolve();
 
   constructor(options: ProjectorOptions<DB>) {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -145,6 +147,21 @@ export class Projector<DB> {
   /** Catches up to the end of the log in readAll pages, one transaction per page; returns the checkpoint reached. */
   runOnce(): Promise<LogPosition> {
     return this.catchUp(undefined);
+  }
+
+  /**
+   * Read-your-writes for a query on the read model: resolves once everything in `log` as of the call is applied, to
+   * the checkpoint reached. While live, waits for the live loop to commit the log's head; not live, or on a log
+   * without one head (KurrentDB), catches up itself, one catch-up at a time. Rejects when the signal aborts.
+   */
+  async caughtUpWith(log: EventStore, options: { readonly signal?: AbortSignal } = {}): Promise<LogPosition> {
+    if (this.running && isAnchorable(log)) {
+      await this.waitForCheckpoint((await log.head()).position, options);
+      return this.committed;
+    }
+    const run = this.catchingUp.then(() => this.runOnce());
+    this.catchingUp = run.catch(() => START);
+    return run;
   }
 
   /**

@@ -199,13 +199,7 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
   const caughtUp = async (name: string): Promise<void> => {
     const projector = projectors.get(name);
     if (projector === undefined) throw new Error(`no projection ${name} is running`);
-    if (isAnchorable(store)) {
-      const head = await store.head();
-      await projector.waitForCheckpoint(head.position, { signal: stopping.signal });
-    } else {
-      // No single head to wait for (KurrentDB): catch up from the checkpoint to the end of the log ourselves.
-      await projector.runOnce();
-    }
+    await projector.caughtUpWith(store, { signal: stopping.signal });
   };
 
   for (const projection of options.projections ?? []) {
