@@ -127,15 +127,37 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Ports below Linux's default ephemeral range (32768–60999): a port the OS hands out for port 0 or an outgoing
+ * connection can be taken by any of those between freePort() and the server's bind (seen in CI: EADDRINUSE for a
+ * service of the distributed e2e test); one from here can only be taken by another explicit choice.
+ */
+const CHOSEN_PORTS = { from: 20_000, to: 32_000 };
+/** Ports this process already handed out, so two callers never get the same one before either binds it. */
+const handedOut = new Set<number>();
+
 /** A TCP port free on 127.0.0.1 right now (for servers that must be told their port before they start). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = CHOSEN_PORTS.from + Math.floor(Math.random() * (CHOSEN_PORTS.to - CHOSEN_PORTS.from));
+    if (handedOut.has(port)) continue;
+    if (await bindable(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  return bindable(0);
+}
+
+/** Binds `port` (0: any) on 127.0.0.1 and lets it go: the port bound, or 0 (false) when it was taken. */
+function bindable(port: number): Promise<number> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.once("error", () => resolve(0));
+    server.listen(port, "127.0.0.1", () => {
       const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
+      const bound = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(bound));
     });
   });
 }
