@@ -141,8 +141,7 @@ describe("sign-in, step-up and e-signatures through the gateway (identity module
     const service = await stack.token(["physician"], stack.institutionId, doctorId, "service");
     expect(refusalOf(await stepUp(service))).toEqual({ code: "HUMAN_CLINICIAN_REQUIRED", messageZh: "此操作须由医务人员本人完成。" });
     const system = await stack.token(["system"], "platform", "svc-consult");
-    // The consult is asked first (IDN-03), and the system role never reads a consult: refused there.
-    expect(refusalOf(await stepUp(system)).code).toBe("ROLE_NOT_ALLOWED");
+    expect(refusalOf(await stepUp(system)).code).toBe("HUMAN_CLINICIAN_REQUIRED");
     expect(refusalOf(await stepUp(admin)).code).toBe("ROLE_NOT_ALLOWED");
     expect(refusalOf(await stepUp(undefined)).code).toBe("UNAUTHENTICATED");
     expect(refusalOf(await stepUp(session.accessToken, { consultId: "consult 1!" })).code).toBe("INVALID_CONSULT_ID");
@@ -167,6 +166,19 @@ describe("sign-in, step-up and e-signatures through the gateway (identity module
       (error: unknown) => fromGrpcError(error).code,
     );
     expect(signed).toBe("STEP_UP_REQUIRED");
+  });
+
+  it("IDN-03: a caller who may not step up learns nothing about the consult it names: refused by identity, the consult unread", async () => {
+    stack.consult.consults.set("consult-of-patient", waitingConsult("consult-of-patient", stack.institutionId));
+    const reads = stack.consult.reads();
+    const patient = await stack.token(["patient"], stack.institutionId, "patient-1", "human");
+    const system = await stack.token(["system"], "platform", "svc-consult");
+    for (const consultId of ["consult-made-up", "consult-of-patient", "consult-elsewhere"]) {
+      expect(refusalOf(await stepUp(patient, { consultId })).code).toBe("ROLE_NOT_ALLOWED");
+      expect(refusalOf(await stepUp(system, { consultId })).code).toBe("HUMAN_CLINICIAN_REQUIRED");
+      expect(refusalOf(await stepUp(admin, { consultId })).code).toBe("ROLE_NOT_ALLOWED");
+    }
+    expect(stack.consult.reads()).toBe(reads);
   });
 
   let certificate: Certificate;

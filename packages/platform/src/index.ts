@@ -60,7 +60,7 @@ export type { BuiltinIssuerOptions, TokenRequest } from "./auth/builtinIssuer.js
 export { CLAIMS, principalFromClaims } from "./auth/claims.js";
 export { authenticateCall, bearerToken, withBearerToken } from "./auth/grpcAuth.js";
 export type { AuthenticatedCall } from "./auth/grpcAuth.js";
-export { defaultKindOf, isRole, ROLES, SERVICE_ROLES } from "./auth/principal.js";
+export { CLINICAL_ROLES, defaultKindOf, isHumanClinician, isRole, ROLES, SERVICE_ROLES } from "./auth/principal.js";
 export type { Principal, PrincipalKind, Role } from "./auth/principal.js";
 export { TokenVerifier } from "./auth/tokenVerifier.js";
 export type { PrincipalResolver, RemoteJwksOptions, TokenVerifierOptions } from "./auth/tokenVerifier.js";

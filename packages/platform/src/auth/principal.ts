@@ -24,6 +24,9 @@ export type Role = (typeof ROLES)[number];
 /** Roles that are never a person: a token carrying one is kind "service" unless it says otherwise. */
 export const SERVICE_ROLES: readonly Role[] = ["system", "integration", "records", "security_report"];
 
+/** Roles of the people who act clinically and may step up (IDN-03) and hold passkeys: physician, nurse, pharmacist. */
+export const CLINICAL_ROLES: readonly Role[] = ["physician", "nurse", "pharmacist"];
+
 /** The kind a token without an explicit kind claim gets from its roles. */
 export function defaultKindOf(roles: readonly string[]): PrincipalKind {
   return roles.some((role) => (SERVICE_ROLES as readonly string[]).includes(role)) ? "service" : "human";
@@ -54,4 +57,9 @@ export interface Principal {
   readonly authTime?: number | undefined;
   /** Login session the token belongs to (the token's `sid`): identity ends superseded sessions (IDN-08). */
   readonly sessionId?: string | undefined;
+}
+
+/** IDN-03: whether a caller is a person with a clinical role, the first thing asked of anyone who would step up. */
+export function isHumanClinician(principal: Principal): boolean {
+  return principal.kind === "human" && principal.roles.some((role) => CLINICAL_ROLES.includes(role));
 }

@@ -1,5 +1,5 @@
 import { DomainError, type EventStore, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
-import { type AuditTrail, authorize, type BuiltinIssuer, denialError, describeError, isRole, type Principal, type Role } from "@ihp/platform";
+import { type AuditTrail, authorize, type BuiltinIssuer, CLINICAL_ROLES, denialError, describeError, isRole, type Principal, type Role } from "@ihp/platform";
 import { refusal } from "../../domain/errors.js";
 import {
   type Account,
@@ -28,7 +28,7 @@ import { institutionResource, recordingRefusals } from "../refusals.js";
 import { type AccountActor, loadAccount, loginNameStreamId, readAccount, runAccountCommand, staffIdFor, subjectOfLogin, toLoginNameEvent } from "./accountStreams.js";
 import { LoginThrottle } from "./loginThrottle.js";
 import type { Passkeys } from "./passkeys.js";
-import { acceptedFactors, CLINICAL_ROLES, stepUpHolder } from "./stepUpHolder.js";
+import { acceptedFactors, stepUpHolder } from "./stepUpHolder.js";
 import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from "./passwords.js";
 import { type PractitionerAccess, roleOf } from "./practitionerAccessPort.js";
 

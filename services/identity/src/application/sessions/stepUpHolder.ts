@@ -1,6 +1,6 @@
 import type { EventStore } from "@ihp/eventsourcing";
 import { JurisdictionError, profileAt, type StepUpFactor, stepUpFactors } from "@ihp/jurisdiction";
-import { authorize, denialError, type Role } from "@ihp/platform";
+import { authorize, CLINICAL_ROLES, denialError } from "@ihp/platform";
 import { refusal } from "../../domain/errors.js";
 import type { Account, AccountState } from "../../domain/sessions/index.js";
 import type { Caller } from "../caller.js";
@@ -8,8 +8,6 @@ import { institutionStreamId } from "../ids.js";
 import { loadInstitution } from "../institutionEvents.js";
 import { type AccountScope, readAccount } from "./accountStreams.js";
 import type { PractitionerAccess } from "./practitionerAccessPort.js";
-
-export const CLINICAL_ROLES: readonly Role[] = ["physician", "nurse", "pharmacist"];
 
 export interface HolderDeps {
   readonly store: EventStore;
