@@ -3,7 +3,7 @@ import { weierstrass, type WeierstrassPoint } from "@noble/curves/abstract/weier
 import { SM2_DEFAULT_USER_ID } from "./algorithms.js";
 import { bigintToBytes, bytesToBigint, bytesToHex, hexToBytes, isHex } from "./bytes.js";
 import { decodeSignatureDer, encodeSignatureDer } from "./der.js";
-import { sm3 } from "./sm3.js";
+import { sm3OfParts } from "./sm3.js";
 
 // GB/T 32918.5-2017 recommended curve sm2p256v1.
 const CURVE = {
@@ -72,7 +72,7 @@ function publicKeyMaterial(publicKeyHex: string): PublicKeyMaterial | undefined 
     return undefined;
   }
   if (point.is0()) return undefined;
-  const material = { point, tabled: false, zA: sm3(Uint8Array.from([...Z_PREFIX, ...hexToBytes(key.slice(2))])) };
+  const material = { point, tabled: false, zA: sm3OfParts(Z_PREFIX, hexToBytes(key.slice(2))) };
   publicKeyCache.set(key, material);
   if (publicKeyCache.size > PUBLIC_KEY_CACHE_SIZE) {
     const oldest = publicKeyCache.keys().next().value;
@@ -98,14 +98,16 @@ const SIGNING_CACHE_SIZE = 32;
 const signingCache = new Map<string, SigningMaterial>();
 
 function signingMaterial(privateKeyHex: string): SigningMaterial {
-  const key = privateKeyHex.toLowerCase();
-  const cached = signingCache.get(key);
+  const cached = signingCache.get(privateKeyHex);
   if (cached !== undefined) return cached;
+  if (!isSm2PrivateKey(privateKeyHex)) throw new RangeError("an SM2 private key is 64 hex characters in [1, n-2]");
+  const key = privateKeyHex.toLowerCase();
   const publicKey = publicKeyMaterial(sm2PublicKeyOf(key));
   if (publicKey === undefined) throw new Error("derived SM2 public key is invalid");
   const d = bytesToBigint(hexToBytes(key));
   const material = { d, inverse: Point.Fn.inv(1n + d), zA: publicKey.zA };
-  signingCache.set(key, material);
+  // Keyed by the string as given: only a key that passed the checks above is ever found.
+  signingCache.set(privateKeyHex, material);
   if (signingCache.size > SIGNING_CACHE_SIZE) {
     const oldest = signingCache.keys().next().value;
     if (oldest !== undefined) signingCache.delete(oldest);
@@ -144,9 +146,8 @@ export function signSm2WithNonceForTest(privateKeyHex: string, message: Uint8Arr
 
 /** GB/T 32918.2 §6.1 A1–A7. */
 function signWith(privateKeyHex: string, message: Uint8Array, fixedK: bigint | undefined): Uint8Array {
-  if (!isSm2PrivateKey(privateKeyHex)) throw new RangeError("an SM2 private key is 64 hex characters in [1, n-2]");
   const { d, inverse, zA } = signingMaterial(privateKeyHex);
-  const e = bytesToBigint(sm3(Uint8Array.from([...zA, ...message])));
+  const e = bytesToBigint(sm3OfParts(zA, message));
   for (;;) {
     const k = fixedK ?? randomScalar(SM2_ORDER - 1n);
     const r = mod(e + G.multiply(k).x);
@@ -175,7 +176,7 @@ export function verifySm2(publicKeyHex: string, message: Uint8Array, signatureDe
   if (material === undefined) return false;
   const t = mod(r + s);
   if (t === 0n) return false;
-  const e = bytesToBigint(sm3(Uint8Array.from([...material.zA, ...message])));
+  const e = bytesToBigint(sm3OfParts(material.zA, message));
   const sum = G.multiplyUnsafe(s).add(material.point.multiplyUnsafe(t));
   if (sum.is0()) return false;
   return mod(e + sum.x) === r;
