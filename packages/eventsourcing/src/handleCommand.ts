@@ -58,6 +58,13 @@ interface EnvelopeFields<State> {
    * whatever the stream's length, and a request id is recognised only if that event recorded it.
    */
   readonly readLast?: boolean;
+  /**
+   * The stream as the caller has just read it (its last event alone with readLast): the first attempt decides on it
+   * instead of reading the stream again. Its last revision is still the append's expected revision, so a writer that
+   * got in since makes the append conflict and the next attempt reads the stream afresh: a stale read costs one retry,
+   * never an overwrite.
+   */
+  readonly read?: readonly StoredEvent[];
   readonly now: Date;
   /**
    * The jurisdiction profile version the decision uses (XC-08), from the state it is decided on (e.g. the
@@ -111,8 +118,12 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
 ): Promise<HandleResult<State>> {
   const maxAttempts = options.maxAttempts ?? 5;
   const toDomain = options.toDomainEvent ?? ((event: StoredEvent) => ({ type: event.type, data: event.data }) as Event);
+  const readLast = envelope.readLast === true;
+  if (envelope.read?.some((event) => event.streamId !== envelope.streamId) === true) throw new Error(`events read from another stream given for ${envelope.streamId}`);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const history = await store.readStream(envelope.streamId, envelope.readLast === true ? { last: true } : undefined);
+    const given = attempt === 1 ? envelope.read : undefined;
+    const history =
+      given === undefined ? await store.readStream(envelope.streamId, readLast ? { last: true } : undefined) : readLast ? given.slice(-1) : given;
     const state = fold(decider, history.map(toDomain));
     const revision = history.at(-1)?.revision ?? -1;
     const who = typeof envelope.metadata === "function" ? envelope.metadata(state) : envelope.metadata;
@@ -170,10 +181,12 @@ export type CommandRun<Command, State> = CommandSource<Command, State> & {
   readonly now: Date;
   /** XC-08: the profile version the decision uses, from the state it is decided on. */
   readonly profileVersionOf?: ((state: State) => string | undefined) | undefined;
+  /** The stream as the caller has just read it: decided on without reading it again (see CommandEnvelope.read). */
+  readonly read?: readonly StoredEvent[] | undefined;
 };
 
 /**
- * The one command pipeline of a service's aggregate: `run` reads the stream once, answers a repeated request id
+ * The one command pipeline of a service's aggregate: `run` reads the stream once (or takes it as the caller read it), answers a repeated request id
  * with its first result, prepares (when asked), decides and appends with metadata built from `acting`.
  */
 export function commandPipeline<Command, Event extends DomainEvent, State>(
@@ -189,6 +202,7 @@ export function commandPipeline<Command, Event extends DomainEvent, State>(
       requestId: run.requestId,
       now: run.now,
       ...(run.profileVersionOf === undefined ? {} : { profileVersionOf: run.profileVersionOf }),
+      ...(run.read === undefined ? {} : { read: run.read }),
     };
     return handleCommand(store, decider, run.prepare === undefined ? { ...fields, command: run.command } : { ...fields, prepare: run.prepare }, options);
   };

@@ -141,6 +141,60 @@ describe("decider runtime", () => {
     await inner.close();
   });
 
+  describe("a stream the caller has just read", () => {
+    /** The store with its readStream calls counted. */
+    function counted(store: EventStore): { store: EventStore; reads: () => number } {
+      let reads = 0;
+      const original = store.readStream.bind(store);
+      store.readStream = (streamId, readOptions) => {
+        reads += 1;
+        return original(streamId, readOptions);
+      };
+      return { store, reads: () => reads };
+    }
+
+    it("is decided on without a read of its own, and appended at its revision", async () => {
+      const { store, reads } = counted(SqliteEventStore.open({ path: ":memory:" }));
+      await handleCommand(store, slot, { streamId: "slot-h1", command: { type: "Book", patientId: "p-1" }, metadata, now }, options);
+      const read = await store.readStream("slot-h1");
+      const before = reads();
+      const result = await handleCommand(store, slot, { streamId: "slot-h1", command: { type: "Cancel" }, metadata, now, read }, options);
+      expect(reads() - before).toBe(0);
+      expect(result.history.map((event) => event.type)).toEqual(["Booked", "Cancelled"]);
+      expect(result.revision).toBe(1);
+      // With readLast, only the last event given counts, as a read by its last event would.
+      const last = await handleCommand(store, slot, { streamId: "slot-h1", command: { type: "Book", patientId: "p-2" }, metadata, now, readLast: true, read: await store.readStream("slot-h1") }, options);
+      expect(last.history.map((event) => event.revision)).toEqual([1, 2]);
+      await store.close();
+    });
+
+    it("a stale read costs one retry on a fresh read, never a lost update", async () => {
+      const { store, reads } = counted(SqliteEventStore.open({ path: ":memory:" }));
+      const stale = await store.readStream("slot-h2");
+      // Another writer books the slot after the caller's read.
+      await handleCommand(store, slot, { streamId: "slot-h2", command: { type: "Book", patientId: "other" }, metadata, now, requestId: "req-other" }, options);
+      const before = reads();
+      await expect(
+        handleCommand(store, slot, { streamId: "slot-h2", command: { type: "Book", patientId: "p-1" }, metadata, now, read: stale }, options),
+      ).rejects.toMatchObject({ code: "SLOT_TAKEN" });
+      expect(reads() - before).toBe(1);
+      expect((await store.readStream("slot-h2")).map((event) => event.data)).toEqual([{ patientId: "other" }]);
+      // A request id handled after the stale read is found on the fresh one: repeated, nothing appended.
+      const repeated = await handleCommand(store, slot, { streamId: "slot-h2", command: { type: "Book", patientId: "other" }, metadata, now, requestId: "req-other", read: stale }, options);
+      expect(repeated.repeated).toBe(true);
+      expect(await store.readStream("slot-h2")).toHaveLength(1);
+      await store.close();
+    });
+
+    it("refuses events of another stream (a caller's bug)", async () => {
+      const store = SqliteEventStore.open({ path: ":memory:" });
+      await handleCommand(store, slot, { streamId: "slot-h3", command: { type: "Book", patientId: "p-1" }, metadata, now }, options);
+      const read = await store.readStream("slot-h3");
+      await expect(handleCommand(store, slot, { streamId: "slot-h4", command: { type: "Cancel" }, metadata, now, read }, options)).rejects.toThrow("another stream");
+      await store.close();
+    });
+  });
+
   describe("the command pipeline", () => {
     const acting = { actorId: "p-1", role: "patient", tenantId: "h-1", correlationId: "c-1", trace: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" } };
 
