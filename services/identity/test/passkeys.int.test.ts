@@ -165,6 +165,38 @@ describe("IDN-03 passkey registration and step-up", () => {
     reads.mockRestore();
   });
 
+  it("IDN-03 (reqcpu): a step-up's challenge and the step-up read the session's, the step-up's and the passkey's streams once each", async () => {
+    h = await passkeyHarness("national", AFTER_V2);
+    const { doctor, device } = await withPasskey();
+    const session = `identity-session-${String(doctor.principal.sessionId)}`;
+    const stepUps = `identity-stepup-${String(doctor.principal.sessionId)}-CONSULT-${CONSULT.id}`;
+    const passkey = `identity-passkey-${device.credentialId}`;
+    const reads = vi.spyOn(h.store, "readStream");
+    const readsOf = () => Object.fromEntries([session, stepUps, passkey].map((id) => [id, reads.mock.calls.filter(([streamId]) => streamId === id).length]));
+    const optionsJson = await challengeFor(doctor);
+    expect(readsOf()).toEqual({ [session]: 1, [stepUps]: 1, [passkey]: 0 });
+    reads.mockClear();
+    await stepUp(doctor, device.assert(optionsJson));
+    // The holder check reads them; the step-up (on the step-up's stream), the passkey's use (on its own) and the
+    // session's activity (on the session's) are decided on those reads, each still guarded by its stream's revision.
+    expect(readsOf()).toEqual({ [session]: 1, [stepUps]: 1, [passkey]: 1 });
+    reads.mockRestore();
+    expect((await h.accounts.requireClinicalSession(doctor, DOCTOR, CONSULT)).stepUpId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("IDN-03: a challenge answered twice at once steps up once; the other answer is refused, whatever it read before", async () => {
+    h = await passkeyHarness("national", AFTER_V2);
+    const { doctor, device } = await withPasskey();
+    const optionsJson = await challengeFor(doctor);
+    const assertion = device.assert(optionsJson);
+    const outcomes = await Promise.allSettled([stepUp(doctor, assertion), stepUp(doctor, assertion)]);
+    expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
+    const stepUps = `identity-stepup-${String(doctor.principal.sessionId)}-CONSULT-${CONSULT.id}`;
+    expect((await h.store.readStream(stepUps)).filter((event) => event.type === "SteppedUp")).toHaveLength(1);
+    const uses = await h.store.readStream(`identity-passkey-${device.credentialId}`);
+    expect(uses.map((event) => event.data["counter"])).toEqual([1]);
+  });
+
   it("IDN-08 (reqcpu): a clinical session check reads the session's stream once, and records activity at most once a minute", async () => {
     h = await passkeyHarness("national", AFTER_V2);
     const { doctor, device } = await withPasskey();
@@ -180,7 +212,10 @@ describe("IDN-03 passkey registration and step-up", () => {
     expect(await active()).toBe(recorded);
     // Two minutes on, the check records the activity (IDN-08's idle limit counts from it).
     h.now = new Date(h.now.getTime() + 2 * 60_000);
+    reads.mockClear();
     await h.accounts.requireClinicalSession(doctor, DOCTOR, CONSULT).catch(() => undefined);
+    // Recorded on the session's stream as the check read it: no second read.
+    expect(sessionReads()).toBe(1);
     expect(await active()).toBe(recorded + 1);
     reads.mockRestore();
   });

@@ -76,18 +76,53 @@ export interface AccountScope {
   readonly counters?: boolean;
 }
 
+/** A stream of the account as a request read it: whole, or its last event alone (`last`). */
+export interface ReadStream {
+  readonly events: readonly StoredEvent[];
+  readonly last: boolean;
+}
+
+/**
+ * The account as a request read it: its own and logins streams folded (`own`), and the other streams it read, by
+ * stream id, so that a command the same request runs next decides on them instead of reading them again
+ * (runAccountCommand). Each command's own stream keeps guarding it by its revision: one read a moment ago that another
+ * writer has overtaken costs a retry on a fresh read.
+ */
+export interface AccountRead {
+  readonly own: AccountState;
+  /** runAccountCommand takes out each stream its command may append to: a later command of the request reads it. */
+  readonly streams?: Map<string, ReadStream>;
+}
+
 /**
  * The events of the streams that make up the account beside its own: the current session's (its activity and
  * registration challenges), that session's step-ups of `scope.object`, and the last recorded use of each passkey.
+ * A stream in `already` (read by this request a moment ago) is not read again; each one read is added to `into`.
  */
-async function scopedEvents(store: EventStore, state: AccountState, scope: AccountScope, except?: string): Promise<StoredEvent[]> {
+async function scopedEvents(
+  store: EventStore,
+  state: AccountState,
+  scope: AccountScope,
+  except?: string,
+  already?: ReadonlyMap<string, ReadStream>,
+  into?: Map<string, ReadStream>,
+): Promise<StoredEvent[]> {
   if (state.status !== "open") return [];
   const { session, passkeys } = state.account;
-  const streams: { id: string; last?: true }[] = [];
-  if (session !== undefined) streams.push({ id: sessionStreamId(session.sessionId) });
-  if (session !== undefined && scope.object !== undefined) streams.push({ id: stepUpStreamId(session.sessionId, scope.object) });
+  const streams: { id: string; last: boolean }[] = [];
+  if (session !== undefined) streams.push({ id: sessionStreamId(session.sessionId), last: false });
+  if (session !== undefined && scope.object !== undefined) streams.push({ id: stepUpStreamId(session.sessionId, scope.object), last: false });
   if (scope.counters === true) for (const passkey of passkeys) streams.push({ id: passkeyStreamId(passkey.credentialId), last: true });
-  const reads = streams.filter((stream) => stream.id !== except).map((stream) => store.readStream(stream.id, stream.last === true ? { last: true } : {}));
+  const reads = streams
+    .filter((stream) => stream.id !== except)
+    .map(async (stream): Promise<readonly StoredEvent[]> => {
+      const held = already?.get(stream.id);
+      // A whole read serves a read by the last event too, not the other way round.
+      if (held !== undefined && (stream.last || !held.last)) return stream.last ? held.events.slice(-1) : held.events;
+      const events = await store.readStream(stream.id, stream.last ? { last: true } : {});
+      into?.set(stream.id, { events, last: stream.last });
+      return events;
+    });
   return (await Promise.all(reads)).flat();
 }
 
@@ -126,12 +161,13 @@ export async function loadAccount(store: EventStore, subjectId: string, scope: A
 }
 
 /**
- * The account as `loadAccount` reads it, and its own and logins streams folded alone (`own`, for `runAccountCommand`
- * not to read them again).
+ * The account as `loadAccount` reads it, with its own and logins streams folded alone (`own`) and the other streams
+ * as read (`streams`): an AccountRead, for `runAccountCommand` not to read them again.
  */
-export async function readAccount(store: EventStore, subjectId: string, scope: AccountScope = {}): Promise<{ state: AccountState; own: AccountState }> {
+export async function readAccount(store: EventStore, subjectId: string, scope: AccountScope = {}): Promise<{ state: AccountState; own: AccountState; streams: Map<string, ReadStream> }> {
   const own = await readOwn(store, subjectId);
-  return { state: foldOnto(own, await scopedEvents(store, own, scope)), own };
+  const streams = new Map<string, ReadStream>();
+  return { state: foldOnto(own, await scopedEvents(store, own, scope, undefined, undefined, streams)), own, streams };
 }
 
 /** The subject a login name belongs to, by the name's blind index. */
@@ -145,9 +181,12 @@ export type AccountActor = Principal | { subject: string; role: string };
 
 /**
  * Runs one account command on the stream that records it (the account's, its logins', its session's, or a step-up's),
- * with the caller's correlation and the account's tenant. `own`: the account's own and logins streams as the caller
- * just read them (`readAccount`), when the command is recorded elsewhere than the own stream — the own stream's
- * revision guards nothing here, so a read a moment earlier decides as this one would have.
+ * with the caller's correlation and the account's tenant. `read`: the account as the caller just read it
+ * (`readAccount`). Its own and logins streams are used when the command is recorded elsewhere than the own stream —
+ * the own stream's revision guards nothing here, so a read a moment earlier decides as this one would have. Its other
+ * streams are not read again: the one the command is recorded on is decided on as read and still guards the append by
+ * its revision (a writer that got in since costs a retry on a fresh read), and the others hold what a read a moment
+ * later would (a passkey's counter is guarded by its own stream).
  */
 export async function runAccountCommand(
   deps: { readonly store: EventStore; readonly newId: () => string },
@@ -156,7 +195,7 @@ export async function runAccountCommand(
   account: { subjectId: string; tenantId: string },
   command: AccountCommand,
   requestId: string | undefined,
-  own?: AccountState,
+  read?: AccountRead,
 ) {
   const actorRole = "roles" in actor ? (actor.roles[0] ?? "anonymous") : actor.role;
   const metadata = {
@@ -174,8 +213,7 @@ export async function runAccountCommand(
     // IDN-08: the logins stream, read by its last event, whose revision guards the login: of two logins at once, or a
     // login and a failure, the one that loses the race decides again on the other's outcome, so exactly one session
     // stays current and each outcome carries the count and session the other left.
-    const read = own ?? (await readOwn(store, account.subjectId));
-    const decider = { ...accountDecider, initialState: read };
+    const decider = { ...accountDecider, initialState: read?.own ?? (await readOwn(store, account.subjectId)) };
     return handleCommand(store, decider, { ...envelope, streamId: loginsStreamId(account.subjectId), readLast: true, command }, options);
   }
   const target = streamOf(command);
@@ -189,12 +227,21 @@ export async function runAccountCommand(
   // A session's or a step-up's stream, whose revision guards the command (a challenge answered twice, two step-ups at
   // once), decided on the account as read with what else the command needs.
   const scope = target.object === undefined ? {} : { object: target.object, counters: command.type === "StepUp" };
-  const read = own ?? (await readOwn(store, account.subjectId));
-  // The target's own events are not read here: the command reads them itself.
-  const state = foldOnto(read, await scopedEvents(store, read, scope, target.streamId));
+  const own = read?.own ?? (await readOwn(store, account.subjectId));
+  const held = read?.streams;
+  // The target's own events are not read here: the command reads them itself, unless the caller just did.
+  const state = foldOnto(own, await scopedEvents(store, own, scope, target.streamId, held));
   const decider = { ...accountDecider, initialState: state };
+  const targetRead = held?.get(target.streamId);
+  const onTarget = { ...envelope, streamId: target.streamId, ...(targetRead === undefined || targetRead.last ? {} : { read: targetRead.events }) };
   const use = command.type === "StepUp" ? passkeyUse(command) : undefined;
-  if (use === undefined) return handleCommand(store, decider, { ...envelope, streamId: target.streamId, command }, options);
+  // The streams this command may append to are read afresh by any later command of the request.
+  held?.delete(target.streamId);
+  if (use === undefined) return handleCommand(store, decider, { ...onTarget, command }, options);
+  // The passkey's last use as the caller read it, for the first preparation only: a retry's (after a conflict on the
+  // target) reads it afresh, as it may have recorded the use itself.
+  let passkeyRead = held?.get(passkeyStreamId(use.credentialId))?.events;
+  held?.delete(passkeyStreamId(use.credentialId));
   // A passkey's counter is recorded on its own stream first, once the step-up is known to be accepted: a concurrent
   // use of the same passkey is decided there, and a repeated request finds the step-up before anything is recorded.
   // Only a step-up that then loses a race on its own stream (its challenge answered twice at once) leaves a recorded
@@ -203,16 +250,16 @@ export async function runAccountCommand(
     store,
     decider,
     {
-      ...envelope,
-      streamId: target.streamId,
+      ...onTarget,
       prepare: async (current) => {
         const decided = accountDecider.decide(command, current);
         if (decided instanceof DomainError) throw decided;
         const registered = current.status === "open" ? current.account.passkeys.find((passkey) => passkey.credentialId === use.credentialId) : undefined;
         const counter = { ...passkeyCounterDecider, initialState: { counter: registered?.counter ?? 0, stepUpId: undefined } };
-        await handleCommand(store, counter, { ...envelope, streamId: passkeyStreamId(use.credentialId), readLast: true, command: { ...use, subjectId: account.subjectId } }, {
-          newEventId: deps.newId,
-        });
+        const given = passkeyRead;
+        passkeyRead = undefined;
+        const passkeyStream = { ...envelope, streamId: passkeyStreamId(use.credentialId), readLast: true, ...(given === undefined ? {} : { read: given }) };
+        await handleCommand(store, counter, { ...passkeyStream, command: { ...use, subjectId: account.subjectId } }, { newEventId: deps.newId });
         return command;
       },
     },

@@ -5,7 +5,6 @@ import {
   type Account,
   type AccountCommand,
   accountDecider,
-  type AccountState,
   type AccountKind,
   CLINICAL_OBJECT_KINDS,
   type ClinicalObject,
@@ -25,7 +24,7 @@ import type { Caller } from "../caller.js";
 import { institutionStreamId, requireInstitutionId, requireRequestId } from "../ids.js";
 import type { IdentityVerifier } from "../patients/identityVerifier.js";
 import { institutionResource, recordingRefusals } from "../refusals.js";
-import { type AccountActor, loadAccount, loginNameStreamId, readAccount, runAccountCommand, staffIdFor, subjectOfLogin, toLoginNameEvent } from "./accountStreams.js";
+import { type AccountActor, type AccountRead, loadAccount, loginNameStreamId, readAccount, runAccountCommand, staffIdFor, subjectOfLogin, toLoginNameEvent } from "./accountStreams.js";
 import { LoginThrottle } from "./loginThrottle.js";
 import type { Passkeys } from "./passkeys.js";
 import { acceptedFactors, stepUpHolder } from "./stepUpHolder.js";
@@ -138,8 +137,8 @@ export function createAccounts(options: AccountsOptions): Accounts {
     return { actorId: actor.subject, actorRole, tenantId, correlationId: caller.correlationId, causationId, ...caller.trace };
   }
 
-  function run(caller: Pick<Caller, "correlationId" | "trace">, actor: AccountActor, account: { subjectId: string; tenantId: string }, command: AccountCommand, requestId: string | undefined, own?: AccountState) {
-    return runAccountCommand(options, caller, actor, account, command, requestId, own);
+  function run(caller: Pick<Caller, "correlationId" | "trace">, actor: AccountActor, account: { subjectId: string; tenantId: string }, command: AccountCommand, requestId: string | undefined, read?: AccountRead) {
+    return runAccountCommand(options, caller, actor, account, command, requestId, read);
   }
 
   async function claimLoginName(caller: Caller | { correlationId: string; trace: Caller["trace"] }, actor: Principal | { subject: string; role: string }, loginIndex: string, subjectId: string, tenantId: string, requestId: string, now: Date): Promise<void> {
@@ -289,7 +288,7 @@ export function createAccounts(options: AccountsOptions): Accounts {
         );
       }
       const actor = { subject: account.subjectId, role: account.roles[0] ?? "anonymous" };
-      const result = await run(caller, actor, account, { type: "Login", sessionId, passwordMatches: matches, policy, at: now }, undefined, read?.own);
+      const result = await run(caller, actor, account, { type: "Login", sessionId, passwordMatches: matches, policy, at: now }, undefined, read);
       const failure = failureOf(result.events);
       if (failure !== undefined) throw failure;
       throttle.loginSucceeded(loginIndex, source);
@@ -326,7 +325,7 @@ export function createAccounts(options: AccountsOptions): Accounts {
         const method = STEP_UP_METHODS.find((candidate) => candidate === input.method);
         if (method === undefined) throw refusal("INVALID_VERIFICATION_METHOD");
         // With this object's challenges and step-ups in the session, and each passkey's counter as last recorded.
-        const { account, own } = await stepUpHolder(holder, caller, { object, counters: method === "WEBAUTHN" });
+        const { account, read } = await stepUpHolder(holder, caller, { object, counters: method === "WEBAUTHN" });
         // IDN-03: the jurisdiction says which factors count, before any secret is compared.
         requireAcceptedFactor(method, await acceptedFactors(store, account.tenantId, clock()));
         throttle.admitStepUp(caller.principal.subject);
@@ -336,15 +335,15 @@ export function createAccounts(options: AccountsOptions): Accounts {
         const now = clock();
         const stepUpId = options.newId();
         const command = { type: "StepUp" as const, sessionId: caller.principal.sessionId, stepUpId, object, method, policy, at: now, ...confirmation };
-        // Both commands are recorded on the session's streams: the account's own stream, as read above, decides them.
-        const result = await run(caller, caller.principal, account, command, requestId, own);
+        // Both commands are recorded on the session's streams: the account's streams, as read above, decide them.
+        const result = await run(caller, caller.principal, account, command, requestId, read);
         const failure = failureOf(result.events);
         if (failure !== undefined) throw failure;
         const stepped = result.events.find((event) => event.type === "SteppedUp");
         if (stepped === undefined) throw new Error("a step-up appended no SteppedUp event");
         const data = stepped.data as { stepUpId: string; sessionId: string; expiresAt: string };
         // A step-up is activity of the session (its own stream keeps it from idling out).
-        await run(caller, caller.principal, account, { type: "TouchSession", sessionId: caller.principal.sessionId, policy, at: now }, undefined, own);
+        await run(caller, caller.principal, account, { type: "TouchSession", sessionId: caller.principal.sessionId, policy, at: now }, undefined, read);
         // XC-07: a completed step-up is a security event of the day; its audit record carries ids only.
         await audit.recorded({ principal: caller.principal, action: "StepUp", resource: `step-up/${data.stepUpId}`, ruleId: "IDN-03", correlationId: caller.correlationId, trace: caller.trace });
         return { stepUpId: data.stepUpId, sessionId: data.sessionId, expiresAt: data.expiresAt };
@@ -380,7 +379,8 @@ export function createAccounts(options: AccountsOptions): Accounts {
    */
   async function currentSession(caller: Caller, scope: { object?: ClinicalObject }): Promise<{ account: Account; session: Session; now: Date }> {
     const { principal } = caller;
-    const { state, own } = await readAccount(store, principal.subject, scope);
+    const read = await readAccount(store, principal.subject, scope);
+    const { state } = read;
     if (state.status !== "open") throw refusal("SESSION_REQUIRED");
     const now = clock();
     const touch = { type: "TouchSession" as const, sessionId: principal.sessionId, policy, at: now };
@@ -389,7 +389,7 @@ export function createAccounts(options: AccountsOptions): Accounts {
     // same (what can land there meanwhile is newer activity, which changes neither answer).
     const decided = accountDecider.decide(touch, state);
     if (decided instanceof DomainError) throw decided;
-    if (decided.length > 0) await run(caller, principal, state.account, touch, undefined, own);
+    if (decided.length > 0) await run(caller, principal, state.account, touch, undefined, read);
     const { account } = state;
     if (account.session === undefined) throw refusal("SESSION_REQUIRED");
     return { account, session: account.session, now };

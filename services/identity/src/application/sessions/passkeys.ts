@@ -5,7 +5,6 @@ import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { refusal } from "../../domain/errors.js";
 import {
   type Account,
-  type AccountState,
   type ChallengePurpose,
   checkAssertion,
   type ClinicalObject,
@@ -19,7 +18,7 @@ import {
 import type { Caller } from "../caller.js";
 import { requireRequestId } from "../ids.js";
 import { recordingRefusals } from "../refusals.js";
-import { runAccountCommand } from "./accountStreams.js";
+import { type AccountRead, runAccountCommand } from "./accountStreams.js";
 import { requireClinicalObject } from "./accounts.js";
 import { type HolderDeps, stepUpHolder } from "./stepUpHolder.js";
 import { parseAssertion, parseAttestation, rpIdHashOf } from "./webauthnResponse.js";
@@ -67,12 +66,12 @@ export function createPasskeys(options: PasskeysOptions): Passkeys {
 
   /**
    * Issues (or, for a repeated request id, finds) the challenge; the options are built around it. Recorded on the
-   * session's streams, so the account's own stream as the holder check read it (`own`) decides it.
+   * session's streams, so the account as the holder check read it (`read`) decides it.
    */
-  async function challengeFor(caller: Caller, { account, own }: { account: Account; own: AccountState }, requestId: string, purpose: ChallengePurpose, object: ClinicalObject | undefined) {
+  async function challengeFor(caller: Caller, { account, read }: { account: Account; read: AccountRead }, requestId: string, purpose: ChallengePurpose, object: ClinicalObject | undefined) {
     const fresh = isoBase64URL.fromBuffer(randomBytes(32));
     const command = { type: "IssueChallenge" as const, sessionId: caller.principal.sessionId, challenge: fresh, purpose, object, policy, at: clock() };
-    const result = await runAccountCommand(options, caller, caller.principal, account, command, requestId, own);
+    const result = await runAccountCommand(options, caller, caller.principal, account, command, requestId, read);
     const issued = result.events.find((event) => event.type === "WebAuthnChallengeIssued");
     const data = issued?.data as { challenge?: string; expiresAt?: string } | undefined;
     if (data?.challenge === undefined || data.expiresAt === undefined) throw new Error("a challenge request appended no WebAuthnChallengeIssued event");

@@ -2,11 +2,11 @@ import type { EventStore } from "@ihp/eventsourcing";
 import { JurisdictionError, profileAt, type StepUpFactor, stepUpFactors } from "@ihp/jurisdiction";
 import { authorize, CLINICAL_ROLES, denialError } from "@ihp/platform";
 import { refusal } from "../../domain/errors.js";
-import type { Account, AccountState } from "../../domain/sessions/index.js";
+import type { Account } from "../../domain/sessions/index.js";
 import type { Caller } from "../caller.js";
 import { institutionStreamId } from "../ids.js";
 import { loadInstitution } from "../institutionEvents.js";
-import { type AccountScope, readAccount } from "./accountStreams.js";
+import { type AccountRead, type AccountScope, readAccount } from "./accountStreams.js";
 import type { PractitionerAccess } from "./practitionerAccessPort.js";
 
 export interface HolderDeps {
@@ -19,19 +19,19 @@ export interface HolderDeps {
 
 /**
  * IDN-03, IDN-08: who may step up or hold passkeys — a human physician, nurse or pharmacist whose account is open
- * and, for a practitioner, whose status allows clinical work now. The account as it is, and its own stream folded
- * alone (`own`, for the commands that follow not to read that stream again: runAccountCommand).
+ * and, for a practitioner, whose status allows clinical work now. The account as it is, and as read (`read`, for the
+ * commands that follow not to read its streams again: runAccountCommand).
  */
-export async function stepUpHolder(deps: HolderDeps, caller: Caller, scope: AccountScope = {}): Promise<{ account: Account; own: AccountState }> {
+export async function stepUpHolder(deps: HolderDeps, caller: Caller, scope: AccountScope = {}): Promise<{ account: Account; read: AccountRead }> {
   if (!deps.loginAvailable) throw refusal("LOGIN_NOT_AVAILABLE");
   const { principal } = caller;
   if (principal.kind !== "human") throw refusal("HUMAN_CLINICIAN_REQUIRED");
   const grant = authorize(principal, { roles: CLINICAL_ROLES });
   if (!grant.allowed) throw denialError(grant);
-  const { state, own } = await readAccount(deps.store, principal.subject, scope);
+  const { state, own, streams } = await readAccount(deps.store, principal.subject, scope);
   if (state.status !== "open") throw refusal("SESSION_REQUIRED");
   if (state.account.kind === "PRACTITIONER") await deps.practitioners.requireAccountHolder(principal.subject, deps.clock());
-  return { account: state.account, own };
+  return { account: state.account, read: { own, streams } };
 }
 
 /** IDN-03: the factors the jurisdiction profile of the account's institution accepts now. */
