@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type Acting, commandPipeline, DomainError, type EventStore, fold } from "@ihp/eventsourcing";
+import { type Acting, commandPipeline, DomainError, type EventStore, fold, type StoredEvent } from "@ihp/eventsourcing";
 import type { DrugCatalogue } from "@ihp/drug-catalogue";
 import type { AuditTrail, Role } from "@ihp/platform";
 import { refusal } from "../domain/errors.js";
@@ -210,7 +210,8 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
           // so a refused signing (step-up, certificate, forged signature, stale version) leaves no gap. Another
           // signing may take the number meanwhile: then the document is signed again with the next one (bounded).
           for (let attempt = 1; ; attempt += 1) {
-            const serialNumber = nextSerial(await serialState(consult.institutionId, plan.issuedOn), serialKey);
+            const serials = await serialsRead(consult.institutionId, plan.issuedOn);
+            const serialNumber = nextSerial(serials.state, serialKey);
             const canonicalDocument = documentToSign(prescription, plan, serialNumber);
             const bytes = Buffer.from(canonicalDocument, "utf8");
             const signed = await signatures.sign({ requestId: signingRequestId(input.requestId, serialNumber), documentId: serialNumber, canonicalDocument: bytes, consultId: consult.consultId }, forwarded(caller));
@@ -222,7 +223,9 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
             const outcome = decider.decide(command, prescription);
             if (outcome instanceof DomainError) throw outcome;
             try {
-              await allocateSerial(caller, role, { ...serialKey, serialNumber }, input.requestId, now);
+              // Decided on the serials as read above: one taken meanwhile makes the append conflict and the
+              // allocation decide again on a fresh read (then SERIAL_NUMBER_TAKEN, and the next number).
+              await allocateSerial(caller, role, { ...serialKey, serialNumber }, input.requestId, now, serials.history);
             } catch (error) {
               if (error instanceof DomainError && error.code === "SERIAL_NUMBER_TAKEN" && attempt < MAX_SERIAL_ATTEMPTS) continue;
               throw error;
@@ -235,9 +238,13 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
 
     async recordReviewOutcome(input) {
       const streamId = prescriptionStreamId(input.prescriptionId);
-      if (!isPrescriptionId(input.prescriptionId) || (await store.readStream(streamId)).length === 0) return;
+      if (!isPrescriptionId(input.prescriptionId)) return;
+      const read = await store.readStream(streamId);
+      if (read.length === 0) return;
       await pipeline({
         streamId,
+        // Decided on the stream as just read (a writer meanwhile costs a retry on a fresh read).
+        read,
         requestId: `review:${input.messageId}`,
         now: clock(),
         acting: { actorId: input.pharmacistId, role: "pharmacist", tenantId: input.institutionId, correlationId: input.messageId },
@@ -246,9 +253,10 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
     },
   };
 
-  async function serialState(institutionId: string, issuedOn: string) {
+  /** The day's serials stream as read now, and its state. */
+  async function serialsRead(institutionId: string, issuedOn: string) {
     const history = await store.readStream(serialStreamId(institutionId, issuedOn));
-    return fold(serialsDecider, history.map((event) => ({ type: "SerialNumberAllocated", data: event.data }) as unknown as SerialNumberAllocated));
+    return { history, state: fold(serialsDecider, history.map((event) => ({ type: "SerialNumberAllocated", data: event.data }) as unknown as SerialNumberAllocated)) };
   }
 
   async function allocateSerial(
@@ -257,6 +265,7 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
     wanted: { institutionId: string; issuedOn: string; prescriptionId: string; version: number; serialNumber: string },
     requestId: string,
     now: Date,
+    read: readonly StoredEvent[],
   ): Promise<string> {
     const { institutionId, issuedOn, prescriptionId } = wanted;
     const streamId = serialStreamId(institutionId, issuedOn);
@@ -267,6 +276,7 @@ export function createPrescriptionCommands(options: PrescriptionCommandsOptions)
       acting: acting(caller, role, institutionId),
       now,
       command: key,
+      read,
     });
     const serial = serialOf(result.state, prescriptionId, wanted.version);
     if (serial !== wanted.serialNumber) throw refusal("SERIAL_NUMBER_TAKEN");
