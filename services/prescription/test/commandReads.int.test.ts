@@ -82,7 +82,7 @@ describe("prescription commands read each stream once (reqcpu)", () => {
     // They did race: the loser signed again with the next number.
     expect(signatures.signed).toBe(3);
     const allocated = (await inner.readAll({ limit: 1_000 })).filter((event) => event.type === "SerialNumberAllocated");
-    expect(allocated.map((event) => String(event.data["serialNumber"]).slice(-6))).toEqual(["000001", "000002"]);
+    expect(allocated.map((event) => (event.data as { serialNumber: string }).serialNumber.slice(-6))).toEqual(["000001", "000002"]);
   });
 
   it("a review outcome reads the prescription's stream once, and a redelivery changes nothing", async () => {
