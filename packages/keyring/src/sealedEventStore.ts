@@ -219,8 +219,21 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
     async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
       const fresh = expectedRevision === "no_stream";
       const sealedEvents: NewEvent[] = [];
-      for (const event of events) sealedEvents.push(await sealEvent(streamId, event, events, fresh));
-      const result = await store.append(streamId, sealedEvents, expectedRevision);
+      let result: AppendResult;
+      try {
+        for (const event of events) sealedEvents.push(await sealEvent(streamId, event, events, fresh));
+        result = await store.append(streamId, sealedEvents, expectedRevision);
+      } catch (error) {
+        // A first event that did not land (another writer began the stream) names no subject of it.
+        if (fresh) streamSubjects.delete(streamId);
+        throw error;
+      }
+      // A stream begun here: its subject is known from its first event, so no later append reads the stream for it.
+      const first = events[0];
+      if (fresh && !result.duplicate && first !== undefined && policy.streamSubject !== undefined && !streamSubjects.has(streamId)) {
+        if (streamSubjects.size >= 10_000) streamSubjects.clear();
+        streamSubjects.set(streamId, policy.streamSubject(first));
+      }
       if (result.duplicate) return { ...result, events: await openAll(result.events) };
       // Just written: the writer's own clear data, not a decryption of what was sealed a moment ago.
       const clear = new Map(events.map((event) => [event.id, event.data]));

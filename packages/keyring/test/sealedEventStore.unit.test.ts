@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { canSubscribeToStream, subscribeToStream, uuidv7, type JsonObject, type StoredEvent } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createKeyRing, ERASED, openKeyFileCustody, sealedEventStore, type SealingPolicy } from "../src/index.js";
 import { openSqliteDataKeyStore } from "../src/sqlite/index.js";
 import { metadata } from "./support/eventMetadata.js";
@@ -104,6 +104,31 @@ describe("sealed event store: personal and clinical fields never reach the log i
     expect(dataOf(await raw.readStream("consult-1"))).not.toContain("CANARY");
     await log.erase({ subject: "p-1", retentionClass: "clinical", approvalRef: "approval-1", metadata, eventId: uuidv7() });
     expect((await log.readStream("consult-1")).map((stored) => stored.data.note ?? stored.data.text)).toEqual([ERASED, ERASED, ERASED]);
+    await close();
+  });
+
+  it("learns the subject of a stream it began from its first event: a later append does not read the stream (reqcpu)", async () => {
+    const { raw, log, close } = await setUp();
+    await log.append("consult-2", [event("MessagePosted", { patientId: "p-2", text: "hello" })], "no_stream");
+    const reads = vi.spyOn(raw, "readStream");
+    await log.append("consult-2", [event("NoteAdded", { note: CANARY })], 0);
+    // The fence's erasure stream is read (its TTL is 0 here); the consult's stream is not.
+    expect(reads.mock.calls.map(([streamId]) => streamId)).not.toContain("consult-2");
+    reads.mockRestore();
+    expect(dataOf(await raw.readStream("consult-2"))).not.toContain("CANARY");
+    await log.erase({ subject: "p-2", retentionClass: "clinical", approvalRef: "approval-2", metadata, eventId: uuidv7() });
+    expect((await log.readStream("consult-2")).map((stored) => stored.data.note ?? stored.data.text)).toEqual([ERASED, ERASED]);
+    await close();
+  });
+
+  it("a first event that did not land (another writer began the stream) does not name the stream's subject", async () => {
+    const { raw, log, close } = await setUp();
+    await raw.append("consult-3", [event("MessagePosted", { patientId: "p-3", text: "first" })], "no_stream");
+    // This writer thought the stream new, with another patient's first event: refused, and nothing learnt from it.
+    await expect(log.append("consult-3", [event("MessagePosted", { patientId: "p-other", text: "late" })], "no_stream")).rejects.toThrow();
+    await log.append("consult-3", [event("NoteAdded", { note: CANARY })], 0);
+    await log.erase({ subject: "p-3", retentionClass: "clinical", approvalRef: "approval-3", metadata, eventId: uuidv7() });
+    expect((await log.readStream("consult-3")).at(-1)?.data.note).toBe(ERASED);
     await close();
   });
 
