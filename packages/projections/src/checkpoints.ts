@@ -1,6 +1,8 @@
 import { START, type LogPosition } from "@ihp/eventsourcing";
 import type { Kysely } from "kysely";
 
+import { compiledOnce } from "./compiledOnce.js";
+
 export const CHECKPOINT_TABLE = "projection_checkpoints";
 
 /** Kysely view of the checkpoint table, which lives in the read-model database next to the projections' tables. */
@@ -28,41 +30,51 @@ export async function createCheckpointTable(db: Kysely<CheckpointTables>): Promi
     .execute();
 }
 
+const selectCheckpoint = compiledOnce((db: Kysely<CheckpointTables>, p: { name: string }) =>
+  db.selectFrom(CHECKPOINT_TABLE).select(["position", "version"]).where("name", "=", p.name),
+);
+
 export async function readCheckpoint(db: Kysely<CheckpointTables>, name: string): Promise<StoredCheckpoint | undefined> {
-  const row = await db
-    .selectFrom(CHECKPOINT_TABLE)
-    .select(["position", "version"])
-    .where("name", "=", name)
-    .executeTakeFirst();
-  return row === undefined ? undefined : { position: decodePosition(row.position), version: row.version };
+  return storedCheckpoint((await selectCheckpoint.execute(db, { name })).rows[0]);
 }
 
-/**
- * Reads the checkpoint after taking the write lock on its row (a no-op update), so that two projectors sharing the
- * database serialize on it: PostgreSQL blocks the second on the row lock and its next statement sees the first's
- * commit; SQLite takes the database write lock at once instead of failing to upgrade a read lock later. Portable,
- * unlike SELECT … FOR UPDATE, which SQLite does not have.
- */
-export async function claimCheckpoint(db: Kysely<CheckpointTables>, name: string): Promise<StoredCheckpoint | undefined> {
-  await db
+/** A no-op update that returns the row it locked. */
+const lockCheckpoint = compiledOnce((db: Kysely<CheckpointTables>, p: { name: string }) =>
+  db
     .updateTable(CHECKPOINT_TABLE)
     .set((eb) => ({ version: eb.ref("version") }))
-    .where("name", "=", name)
-    .execute();
-  return readCheckpoint(db, name);
+    .where("name", "=", p.name)
+    .returning(["position", "version"]),
+);
+
+/**
+ * Reads the checkpoint after taking the write lock on its row (a no-op update returning it), so that two projectors
+ * sharing the database serialize on it: PostgreSQL blocks the second on the row lock and the update returns the row as
+ * the first committed it; SQLite takes the database write lock at once instead of failing to upgrade a read lock
+ * later. Portable, unlike SELECT … FOR UPDATE, which SQLite does not have.
+ */
+export async function claimCheckpoint(db: Kysely<CheckpointTables>, name: string): Promise<StoredCheckpoint | undefined> {
+  return storedCheckpoint((await lockCheckpoint.execute(db, { name })).rows[0]);
 }
+
+const upsertCheckpoint = compiledOnce(
+  (db: Kysely<CheckpointTables>, p: { name: string; position: string; version: number }) =>
+    db
+      .insertInto(CHECKPOINT_TABLE)
+      .values({ name: p.name, position: p.position, version: p.version })
+      .onConflict((conflict) => conflict.column("name").doUpdateSet({ position: p.position, version: p.version })),
+);
 
 export async function saveCheckpoint(
   db: Kysely<CheckpointTables>,
   name: string,
   checkpoint: StoredCheckpoint,
 ): Promise<void> {
-  const row = { name, position: encodePosition(checkpoint.position), version: checkpoint.version };
-  await db
-    .insertInto(CHECKPOINT_TABLE)
-    .values(row)
-    .onConflict((conflict) => conflict.column("name").doUpdateSet({ position: row.position, version: row.version }))
-    .execute();
+  await upsertCheckpoint.execute(db, { name, position: encodePosition(checkpoint.position), version: checkpoint.version });
+}
+
+function storedCheckpoint(row: { position: string; version: number } | undefined): StoredCheckpoint | undefined {
+  return row === undefined ? undefined : { position: decodePosition(row.position), version: row.version };
 }
 
 export function encodePosition(position: LogPosition): string {

@@ -1,5 +1,7 @@
 // @ihp/projections: checkpointed projections writing read models through Kysely, on SQLite or PostgreSQL.
 export { batched } from "./batched.js";
+export { compiledOnce } from "./compiledOnce.js";
+export type { CompiledOnce } from "./compiledOnce.js";
 export { CHECKPOINT_TABLE, decodePosition, encodePosition } from "./checkpoints.js";
 export type { CheckpointTables } from "./checkpoints.js";
 export { openPostgresReadModels, openSqliteReadModels } from "./database.js";
