@@ -1,5 +1,5 @@
 import type { StoredEvent } from "@ihp/eventsourcing";
-import type { Projection } from "@ihp/projections";
+import { compiledOnce, type Projection } from "@ihp/projections";
 import type { Kysely, Transaction } from "kysely";
 import type { AnomalyEvent } from "../domain/anomalies/anomalyDecider.js";
 import { FEED_ENTRY_RECORDED, type FeedEntryRecordedData, UNKNOWN_JURISDICTION } from "../domain/feed/entries.js";
@@ -103,14 +103,17 @@ export const statisticsProjection: Projection<StatisticsReadModels> = {
   },
 };
 
+/** Per feed entry (issue 15): built and compiled once, like asOf's upsert. */
+const upsertInstitution = compiledOnce((db: Kysely<StatisticsReadModels>, p: { institutionId: string; jurisdiction: string }) =>
+  db
+    .insertInto("reporting_statistics_institutions")
+    .values({ institution_id: p.institutionId, jurisdiction: p.jurisdiction })
+    .onConflict((c) => c.column("institution_id").doUpdateSet({ jurisdiction: p.jurisdiction })),
+);
+
 async function noteInstitution(trx: Trx, data: FeedEntryRecordedData): Promise<void> {
   if (data.institutionId === "" || data.jurisdiction === UNKNOWN_JURISDICTION) return;
-  const row = { institution_id: data.institutionId, jurisdiction: data.jurisdiction };
-  await trx
-    .insertInto("reporting_statistics_institutions")
-    .values(row)
-    .onConflict((c) => c.column("institution_id").doUpdateSet({ jurisdiction: data.jurisdiction }))
-    .execute();
+  await upsertInstitution.execute(trx, { institutionId: data.institutionId, jurisdiction: data.jurisdiction });
 }
 
 async function applyItem(trx: Trx, item: StatisticsItem): Promise<void> {
@@ -151,12 +154,16 @@ async function applyItem(trx: Trx, item: StatisticsItem): Promise<void> {
   }
 }
 
-async function asOf(trx: Trx, stored: StoredEvent): Promise<void> {
-  await trx
+/** Per event applied (issue 15): built and compiled once. */
+const upsertAsOf = compiledOnce((db: Kysely<StatisticsReadModels>, p: { recordedAt: string }) =>
+  db
     .insertInto("reporting_statistics_meta")
-    .values({ name: AS_OF, value: stored.recordedAt })
-    .onConflict((c) => c.column("name").doUpdateSet({ value: stored.recordedAt }))
-    .execute();
+    .values({ name: AS_OF, value: p.recordedAt })
+    .onConflict((c) => c.column("name").doUpdateSet({ value: p.recordedAt })),
+);
+
+async function asOf(trx: Trx, stored: StoredEvent): Promise<void> {
+  await upsertAsOf.execute(trx, { recordedAt: stored.recordedAt });
 }
 
 async function createTables(db: Kysely<StatisticsReadModels>): Promise<void> {
