@@ -1,6 +1,7 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { invalidCursor } from "@ihp/platform";
-import type { IdentityReadModels } from "./institutionsProjection.js";
+import { type CompiledOnce, compiledOnce } from "@ihp/projections";
+import type { IdentityReadModels, InstitutionsTable } from "./institutionsProjection.js";
 
 export interface PublicInstitutionEntry {
   readonly institutionId: string;
@@ -40,13 +41,7 @@ export async function listPublicInstitutions(
 ): Promise<DirectoryPage> {
   const limit = page.first === 0 ? DEFAULT_PAGE_SIZE : Math.min(page.first, MAX_PAGE_SIZE);
   const after = page.after === "" ? 0 : decodeCursor(page.after);
-  const rows = await db
-    .selectFrom("institutions")
-    .selectAll()
-    .where("seq", ">", after)
-    .orderBy("seq")
-    .limit(limit + 1)
-    .execute();
+  const { rows } = await pageQuery(limit + 1).execute(db, { after });
   const shown = rows.slice(0, limit);
   const last = shown.at(-1);
   return {
@@ -62,6 +57,25 @@ export async function listPublicInstitutions(
     endCursor: last === undefined ? page.after : encodeCursor(Number(last.seq)),
     hasNextPage: rows.length > limit,
   };
+}
+
+/**
+ * The page query per LIMIT, built and compiled once (issue 15: building and compiling it cost about as much as running
+ * it on SQLite). The LIMIT is fixed at build time, not a parameter: on SQLite it is written into the SQL text so the
+ * statement is prepared once per page size. At most MAX_PAGE_SIZE + 1 of them.
+ */
+type PageQuery = CompiledOnce<IdentityReadModels, { after: number }, Selectable<InstitutionsTable>>;
+const pageQueries = new Map<number, PageQuery>();
+
+function pageQuery(limit: number): PageQuery {
+  let query = pageQueries.get(limit);
+  if (query === undefined) {
+    query = compiledOnce((db: Kysely<IdentityReadModels>, p: { after: number }) =>
+      db.selectFrom("institutions").selectAll().where("seq", ">", p.after).orderBy("seq").limit(limit),
+    );
+    pageQueries.set(limit, query);
+  }
+  return query;
 }
 
 export function encodeCursor(seq: number): string {
