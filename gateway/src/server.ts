@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import type { Bus, Consumer } from "@ihp/messaging";
 import { createMetricsRegistry, type ErrorDescription, type Logger, type MetricsRegistry, type PrincipalResolver } from "@ihp/platform";
 import cors from "@fastify/cors";
-import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyRequest, LogController } from "fastify";
 import { getOperationAST, NoSchemaIntrospectionCustomRule, type ValidationRule } from "./graphqlJs.js";
@@ -20,6 +19,7 @@ import { GRAPHQL_RESPONSE_JSON, responseMediaType } from "./http/mediaType.js";
 import { type PersistedQueries, persistedQueryProvider } from "./http/persistedQueries.js";
 import { type RateLimit, rateLimitOptions } from "./http/rateLimit.js";
 import { requestTrace } from "./http/requestTrace.js";
+import { applySecurityHeaders, securityHeaders } from "./http/securityHeaders.js";
 import { AdmittedDocuments } from "./limits/admittedDocuments.js";
 import { complexityRule, operationCostRefusal } from "./limits/complexityRule.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits/limits.js";
@@ -173,8 +173,9 @@ export async function createGateway(options: GatewayOptions) {
     return caller;
   };
 
-  // GraphiQL's page loads its scripts and styles from a CDN, which a content security policy would block.
-  await app.register(helmet, { contentSecurityPolicy: options.graphiql ? false : undefined });
+  // helmet's headers on every answer, worked out once (securityHeaders). GraphiQL's page loads its scripts and styles
+  // from a CDN, which a content security policy would block.
+  app.addHook("onRequest", applySecurityHeaders(securityHeaders({ contentSecurityPolicy: !options.graphiql })));
   if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) {
     await app.register(cors, { origin: [...options.corsOrigins], methods: ["GET", "POST"], maxAge: 600 });
   }
