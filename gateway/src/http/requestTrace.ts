@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { extractTraceContext, traceIdOf } from "@ihp/platform";
+import { extractTraceContext, remoteTraceContext, traceIdOf } from "@ihp/platform";
 
 /** The OpenTelemetry context type, taken from the platform helper so the gateway needs no direct dependency on it. */
 export type TraceContext = ReturnType<typeof extractTraceContext>;
@@ -16,6 +16,7 @@ export interface RequestTrace {
  * parse per request, and ids from node:crypto's buffered random UUIDs (issue 15: a fresh randomBytes draw per request
  * cost 7 µs, two UUIDs 1.5): this runs for every request, tracing exported or not. A UUID has 122 random bits, so the
  * trace id keeps W3C's random right-most 7 bytes; the span id is the last two groups (16 hex digits) of a second one.
+ * A new trace's context is built from its ids directly (remoteTraceContext), not by writing a traceparent and parsing it.
  */
 export function requestTrace(headers: Readonly<Record<string, string | string[] | undefined>>): RequestTrace {
   const incoming = typeof headers["traceparent"] === "string" ? headers["traceparent"] : undefined;
@@ -28,5 +29,5 @@ export function requestTrace(headers: Readonly<Record<string, string | string[] 
   const traceId = randomUUID().replaceAll("-", "");
   const other = randomUUID();
   const spanId = other.slice(19, 23) + other.slice(24);
-  return { context: extractTraceContext({ traceparent: `00-${traceId}-${spanId}-01` }), traceId };
+  return { context: remoteTraceContext(traceId, spanId), traceId };
 }

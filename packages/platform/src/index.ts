@@ -16,7 +16,7 @@ export { isSensitiveKey } from "./logging/sensitiveKeys.js";
 export type { Logger } from "pino";
 
 // tracing
-export { extractTraceContext, injectTraceContext, traceFields, traceIdOf } from "./tracing/propagation.js";
+export { extractTraceContext, injectTraceContext, remoteTraceContext, traceFields, traceIdOf } from "./tracing/propagation.js";
 export type { TraceCarrier, TraceFields } from "./tracing/propagation.js";
 export { startTracing } from "./tracing/startTracing.js";
 export type { Tracing, TracingOptions } from "./tracing/startTracing.js";

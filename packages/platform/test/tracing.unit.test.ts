@@ -6,6 +6,7 @@ import {
   createLogger,
   extractTraceContext,
   injectTraceContext,
+  remoteTraceContext,
   startTracing,
   traceFields,
   type Tracing,
@@ -71,6 +72,23 @@ describe("trace context propagation", () => {
     expect(traceFields(extracted)).toEqual(carrier);
     expect(trace.getSpanContext(extractTraceContext({}))).toBeUndefined();
     expect(traceFields(extractTraceContext({ traceparent: "garbage" }))).toEqual({});
+  });
+
+  it("remoteTraceContext is the context extracting the same ids' traceparent gives, and a recorded span continues it", async () => {
+    const traceId = "0af7651916cd43dd8448eb211c80319c";
+    const spanId = "b7ad6b7169203331";
+    const built = remoteTraceContext(traceId, spanId);
+    const parsed = extractTraceContext({ traceparent: `00-${traceId}-${spanId}-01` });
+    expect(trace.getSpanContext(built)).toEqual(trace.getSpanContext(parsed));
+    expect(traceFields(built)).toEqual({ traceparent: `00-${traceId}-${spanId}-01` });
+    // With an exporter configured, a server span started in it is recorded under the same trace and parent.
+    await tracing.tracer.startActiveSpan("ListPublicInstitutions", {}, built, async (span) => {
+      await Promise.resolve();
+      span.end();
+    });
+    const [recorded] = exporter.getFinishedSpans();
+    expect(recorded?.spanContext().traceId).toBe(traceId);
+    expect(recorded?.parentSpanContext?.spanId).toBe(spanId);
   });
 
   it("stamps log lines with the active span's trace and span ids", () => {

@@ -1,5 +1,5 @@
 import { Metadata } from "@grpc/grpc-js";
-import { type Context, context, isSpanContextValid, type TextMapGetter, type TextMapSetter, trace } from "@opentelemetry/api";
+import { type Context, context, isSpanContextValid, type TextMapGetter, type TextMapSetter, trace, TraceFlags } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 
 /** The W3C fields as they sit on EventMetadata (ARCHITECTURE §5) and in bus message headers. */
@@ -51,6 +51,15 @@ export function injectTraceContext(carrier: Metadata | Record<string, string>, c
 export function extractTraceContext(carrier: TraceCarrier, base: Context = context.active()): Context {
   if (carrier instanceof Metadata) return propagator.extract(base, carrier, metadataGetter);
   return propagator.extract(base, carrier, recordGetter);
+}
+
+/**
+ * The context a sampled remote parent with these ids continues, on top of `base` (the active context by default):
+ * what extractTraceContext gives for `00-<traceId>-<spanId>-01`, without writing that text and parsing it again. For
+ * a trace started here (the gateway, for a request that brought none); ids must be lower-case hex, 32 and 16 digits.
+ */
+export function remoteTraceContext(traceId: string, spanId: string, base: Context = context.active()): Context {
+  return trace.setSpanContext(base, { traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
 }
 
 /** traceparent/tracestate of `ctx`, to spread into EventMetadata when a command appends events. */
