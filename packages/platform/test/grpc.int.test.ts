@@ -238,6 +238,13 @@ describe("handlers made with createGrpcHandlers", () => {
     expect(server?.spanContext().traceId).toBe(clientSpan.spanContext().traceId);
     expect(server?.parentSpanContext?.spanId).toBe(clientSpan.spanContext().spanId);
     expect(reply.traceparent).toBe(`00-${server?.spanContext().traceId}-${server?.spanContext().spanId}-01`);
+    // Every call's span has the method's attributes (made once per method), and its own status.
+    await callUnary<EchoReply>(echoClient(address), "echo", { text: "again" }, withBearerToken(token));
+    const spans = exporter.getFinishedSpans().filter((span) => span.name === "ihp.test.v1.EchoService/Echo");
+    expect(spans).toHaveLength(2);
+    for (const span of spans) {
+      expect(span.attributes).toEqual({ "rpc.system": "grpc", "rpc.service": "ihp.test.v1.EchoService", "rpc.method": "Echo", "rpc.grpc.status_code": 0 });
+    }
   });
 
   it("ends a call at its deadline with DEADLINE_EXCEEDED and aborts the handler's signal", async () => {

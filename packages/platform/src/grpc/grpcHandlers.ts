@@ -68,6 +68,19 @@ export interface GrpcHandlers {
  */
 export function createGrpcHandlers(options: GrpcHandlerOptions): GrpcHandlers {
   const tracer = options.tracer ?? trace.getTracer("@ihp/platform");
+  // Span name and attributes of each method path, made once (the SDK copies attributes into its span).
+  const spans = new Map<string, { readonly name: string; readonly attributes: Readonly<Record<string, string>> }>();
+  const spanOf = (method: string) => {
+    let span = spans.get(method);
+    if (span === undefined) {
+      const name = method.replace(/^\//, "");
+      const [service = "", rpc = ""] = name.split("/");
+      span = { name, attributes: Object.freeze({ "rpc.system": "grpc", "rpc.service": service, "rpc.method": rpc }) };
+      // Only registered methods reach a handler, so the map holds the service's own methods.
+      spans.set(method, span);
+    }
+    return span;
+  };
 
   async function run(
     call: ServerSurfaceCall,
@@ -78,9 +91,8 @@ export function createGrpcHandlers(options: GrpcHandlerOptions): GrpcHandlers {
     const method = call.getPath();
     const started = process.hrtime.bigint();
     const parent = extractTraceContext(call.metadata);
-    const [service = "", name = ""] = method.replace(/^\//, "").split("/");
-    const attributes = { "rpc.system": "grpc", "rpc.service": service, "rpc.method": name };
-    await tracer.startActiveSpan(method.replace(/^\//, ""), { kind: SpanKind.SERVER, attributes }, parent, async (span) => {
+    const { name, attributes } = spanOf(method);
+    await tracer.startActiveSpan(name, { kind: SpanKind.SERVER, attributes }, parent, async (span) => {
       const aborter = new AbortController();
       const abort = (): void => aborter.abort(new Error("call cancelled or deadline exceeded"));
       call.once("cancelled", abort);

@@ -15,6 +15,8 @@ export interface GrpcMetrics {
 }
 
 const LABELS = ["grpc_service", "grpc_method", "grpc_code"] as const;
+/** Label sets remembered; a client calling unknown paths (UNIMPLEMENTED) cannot grow the map past this. */
+const MAX_LABEL_SETS = 1_024;
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
@@ -36,11 +38,18 @@ export function createGrpcMetrics(registry: Registry, side: GrpcSide = "server")
       buckets: BUCKETS,
       registers: [registry],
     });
+  // The label set of each path and code, made once: a process serves a fixed set of methods, and codes are few.
+  const labelSets = new Map<string, Readonly<Record<(typeof LABELS)[number], string>>>();
   return {
     registry,
     observe(path, code, seconds) {
-      const [service = "unknown", method = "unknown"] = path.replace(/^\//, "").split("/");
-      const labels = { grpc_service: service, grpc_method: method, grpc_code: status[code] ?? String(code) };
+      const key = `${code}${path}`;
+      let labels = labelSets.get(key);
+      if (labels === undefined) {
+        const [service = "unknown", method = "unknown"] = path.replace(/^\//, "").split("/");
+        labels = Object.freeze({ grpc_service: service, grpc_method: method, grpc_code: status[code] ?? String(code) });
+        if (labelSets.size < MAX_LABEL_SETS) labelSets.set(key, labels);
+      }
       counter.inc(labels);
       histogram.observe(labels, seconds);
     },
