@@ -19,6 +19,7 @@ import { GRAPHQL_RESPONSE_JSON, responseMediaType } from "./http/mediaType.js";
 import { type PersistedQueries, persistedQueryProvider } from "./http/persistedQueries.js";
 import { type RateLimit, rateLimitOptions } from "./http/rateLimit.js";
 import { requestTrace } from "./http/requestTrace.js";
+import { lazyRequestLogger } from "./http/requestLogger.js";
 import { applySecurityHeaders, securityHeaders } from "./http/securityHeaders.js";
 import { AdmittedDocuments } from "./limits/admittedDocuments.js";
 import { complexityRule, operationCostRefusal } from "./limits/complexityRule.js";
@@ -158,6 +159,8 @@ export async function createGateway(options: GatewayOptions) {
     ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
     // fastify's request lines carry the URL, and a GET query string can carry personal data; see onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
+    // request.log's child logger (reqId) is made when something logs through it, not for every request.
+    childLoggerFactory: (parent, bindings, childOptions) => lazyRequestLogger(parent as Logger, bindings, childOptions),
   });
   hubs.set(app, hub);
   errorResponses(app, errors, ["/readyz"]);
@@ -264,7 +267,11 @@ export async function createGateway(options: GatewayOptions) {
 
   app.addHook("onResponse", (request, reply, done) => {
     // Path only: the query string of a GET /graphql may hold variables with personal data.
-    request.log.info({ method: request.method, path: request.url.split("?")[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "request completed");
+    // Through the gateway's logger, with the reqId request.log would bind: the same line, without a child per request.
+    logger.info(
+      { reqId: request.id, method: request.method, path: request.url.split("?")[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      "request completed",
+    );
     done();
   });
 
