@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { ServerResponse, IncomingMessage } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Fastify from "fastify";
 import { Socket } from "node:net";
 import helmet from "helmet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { securityHeaders } from "../src/http/securityHeaders.js";
+import { DASHBOARD_CSP, dashboardRoutes } from "../src/http/dashboard.js";
+import { applySecurityHeaders, securityHeaders } from "../src/http/securityHeaders.js";
 import { type Harness, startHarness } from "./support/harness.js";
 
 /** The headers helmet's own middleware puts on a real response for these options. */
@@ -23,6 +28,24 @@ describe("security headers (issue 13 item 13; worked out once, issue 15)", () =>
     expect(Object.fromEntries(securityHeaders({ contentSecurityPolicy: false }))).toEqual(helmetOnAResponse(false));
     expect(Object.fromEntries(securityHeaders({ contentSecurityPolicy: true }))["content-security-policy"]).toContain("default-src 'self'");
     expect(Object.fromEntries(securityHeaders({ contentSecurityPolicy: false }))["content-security-policy"]).toBeUndefined();
+  });
+
+  it("give way to a route's own header of the same name: the dashboard's stricter content security policy", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "ihp-dashboard-"));
+    const app = Fastify();
+    try {
+      writeFileSync(join(directory, "index.html"), "<!doctype html><title>dashboard</title>");
+      app.addHook("onRequest", applySecurityHeaders(securityHeaders({ contentSecurityPolicy: true })));
+      await app.register(dashboardRoutes(directory));
+      const page = await app.inject({ method: "GET", url: "/dashboard/" });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers["content-security-policy"]).toBe(DASHBOARD_CSP);
+      expect(page.headers["referrer-policy"]).toBe("no-referrer");
+      expect(page.headers["strict-transport-security"]).toBe(helmetOnAResponse(true)["strict-transport-security"]);
+    } finally {
+      await app.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   describe("on the gateway", () => {
