@@ -20,7 +20,11 @@ import { type FlowActors, runClinicalFlow, seedDemo, startEmbeddedPlatform } fro
 import { drained, round, summarise, type Timing, withCpu } from "./stats.js";
 
 const WORKERS = 4;
-const FLOWS_PER_WORKER = 10;
+/** BENCH_FLOWS_PER_WORKER: more flows average out this shared machine's noise (default 10). */
+const FLOWS_PER_WORKER = Number(process.env["BENCH_FLOWS_PER_WORKER"] ?? 10);
+if (!Number.isInteger(FLOWS_PER_WORKER) || FLOWS_PER_WORKER < 1) throw new Error("BENCH_FLOWS_PER_WORKER must be a whole number ≥ 1");
+/** Flows per worker before measuring: the JIT and caches settle (one was not enough: ±20% between runs). */
+const WARM_FLOWS_PER_WORKER = 3;
 
 /** Counts the HTTP requests a piece of work makes through the global fetch (the GraphQL client's transport). */
 async function countingRequests<T>(work: () => Promise<T>): Promise<{ result: T; requests: number }> {
@@ -87,7 +91,7 @@ export async function runFlowBench(kind: "consult" | "prescribing"): Promise<voi
 
     // Warm-up (JIT, connections, SQLite pages), and the number of requests one flow makes.
     const { requests } = await countingRequests(() => flow(0, "count")(0));
-    await measure(actors.map((_, w) => flow(w, "warm")), 1);
+    await measure(actors.map((_, w) => flow(w, "warm")), WARM_FLOWS_PER_WORKER);
     const { result: measured, cpuMs: flowCpuMs } = await withCpu(() => measure(actors.map((_, w) => flow(w, "run")), FLOWS_PER_WORKER));
     // What the flows left behind (bus consumers, projections, relays) is part of their cost: counted until the process
     // is quiet again, before the baseline runs in the same process.
