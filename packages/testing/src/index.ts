@@ -7,6 +7,7 @@ export type { BusTestScope, BusUnderTest } from "./busContract.js";
 export { findNatsServer, freePort, sharedNatsUrl, startNatsServer } from "./natsServer.js";
 export type { NatsServerHandle } from "./natsServer.js";
 export { waitFor } from "./waitFor.js";
+export { readWholeLog } from "./readWholeLog.js";
 export { filesContaining } from "./canary.js";
 export { documentedErrors, errorTableRows } from "./errorsDoc.js";
 export type { ErrorRow } from "./errorsDoc.js";
