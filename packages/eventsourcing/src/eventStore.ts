@@ -24,8 +24,11 @@ export interface AppendResult {
 export interface ReadAllOptions {
   /** Return events with position strictly greater than this. Default START. */
   readonly after?: LogPosition;
-  /** At most this many events. Default 1,000. */
-  readonly limit?: number;
+  /**
+   * At most this many events. Required: there is no default page size, so a caller says how many it wants and one
+   * that needs the whole log pages with `after` (the last position of the previous page) until a page comes back empty.
+   */
+  readonly limit: number;
 }
 
 export interface SubscribeOptions {
@@ -101,8 +104,11 @@ export interface EventStore {
    * whose revision is greater (the tail a reader that already holds the stream up to `after` is missing).
    */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<readonly StoredEvent[]>;
-  /** A page of the whole log in position order. */
-  readAll(options?: ReadAllOptions): Promise<readonly StoredEvent[]>;
+  /**
+   * A page of the whole log in position order: at most `limit` events after `after`. A page is never the whole log
+   * unless it holds fewer than `limit` events; to read everything, page until a page is empty.
+   */
+  readAll(options: ReadAllOptions): Promise<readonly StoredEvent[]>;
   /**
    * Catch-up then live subscription to the whole log from a checkpoint: every event after it, in position order, each
    * once, with no gap. Ends when the signal aborts or the store closes.

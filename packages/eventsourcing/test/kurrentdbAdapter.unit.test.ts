@@ -27,7 +27,7 @@ describe("KurrentDB adapter (fake client)", () => {
   it("sees only its own streams: others' and KurrentDB's are invisible, and appends outside the prefix refused", async () => {
     const { store } = open();
     await store.append("svc-a-1", [newEvent("A")], "no_stream");
-    expect((await store.readAll()).map((e) => e.streamId)).toEqual(["svc-a-1"]);
+    expect((await store.readAll({ limit: 10 })).map((e) => e.streamId)).toEqual(["svc-a-1"]);
     expect(await store.verify()).toMatchObject({ ok: true, checked: 1 });
     await expect(store.append("other-service-1", [newEvent("A")], "any")).rejects.toBeInstanceOf(InvalidAppendError);
     await expect(store.readStream("other-service-1")).rejects.toThrow(RangeError);
@@ -87,7 +87,7 @@ describe("KurrentDB adapter (fake client)", () => {
   it("resumes a subscription exactly after a checkpoint inside a multi-event append (shared commit position)", async () => {
     const { store } = open();
     await store.append("svc-sub-1", [newEvent("E0"), newEvent("E1"), newEvent("E2")], "no_stream");
-    const all = await store.readAll();
+    const all = await store.readAll({ limit: 10 });
     const resumed: StoredEvent[] = [];
     const controller = new AbortController();
     for await (const event of store.subscribe({ after: all[0]!.position, signal: controller.signal })) {
@@ -117,7 +117,7 @@ describe("KurrentDB adapter (fake client)", () => {
     const tampered = open();
     await tampered.store.append("svc-v-1", [newEvent("A"), newEvent("B")], "no_stream");
     tampered.client.tamper("svc-v-1", 1, '{"forged":true}');
-    const all = await tampered.store.readAll();
+    const all = await tampered.store.readAll({ limit: 10 });
     expect(await tampered.store.verify()).toEqual({ ok: false, checked: 1, position: all[1]!.position, reason: "HASH_MISMATCH" });
 
     const truncated = open();

@@ -40,7 +40,7 @@ describe.skipIf(!available)("PostgreSQL event store", () => {
       await expect(admin.query(`UPDATE ${table} SET type = 'x'`)).rejects.toThrow(/append-only/);
       await expect(admin.query(`DELETE FROM ${table}`)).rejects.toThrow(/append-only/);
       await expect(admin.query(`TRUNCATE ${table}`)).rejects.toThrow(/append-only \(TRUNCATE\)/);
-      expect(await store.readAll()).toHaveLength(1);
+      expect(await store.readAll({ limit: 10 })).toHaveLength(1);
       expect(await store.verify()).toMatchObject({ ok: true, checked: 1 });
     } finally {
       await app.end();

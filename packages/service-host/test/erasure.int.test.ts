@@ -5,6 +5,7 @@ import { type BusMessage, decodeEnvelope, envelopeMessage, InProcessBus } from "
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readWholeLog } from "@ihp/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ERASURE_REQUESTED, erasureHolder, erasureHolderSpec } from "../src/erasure.js";
 
@@ -79,7 +80,7 @@ describe("erasure holder (issue 10, XC-01)", () => {
     await order(["consult"]);
     await until(() => published.length === 2);
     expect(published).toEqual([confirmations[0]?.id, confirmations[0]?.id]);
-    const types = (await raw.readAll()).map((event) => event.type);
+    const types = (await readWholeLog(raw)).map((event) => event.type);
     expect(types.filter((type) => type === "SubjectKeyDestroyed")).toHaveLength(1);
     expect(types.filter((type) => type === "SubjectErasureConfirmed")).toHaveLength(1);
     expect(await raw.verify()).toMatchObject({ ok: true });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DeliveredMessage, InProcessBus } from "@ihp/messaging";
 import { baseConfigSchema, BuiltinIssuer, createLogger, TokenVerifier } from "@ihp/platform";
-import { newEvent, postgresReachable, TEST_DATABASE_URL, testQuery, waitFor } from "@ihp/testing";
+import { newEvent, postgresReachable, readWholeLog, TEST_DATABASE_URL, testQuery, waitFor } from "@ihp/testing";
 import { describe, expect, it } from "vitest";
 import { type HostDeps, startServiceHost } from "../src/index.js";
 
@@ -55,7 +55,7 @@ describe.skipIf(!postgresUp)("the service host's relay with READ_MODEL_URL (dist
       });
       if (deps === undefined) throw new Error("grpc factory not called");
       await deps.store.append("demo-thing-1", [newEvent("ThingHappened"), newEvent("ThingChanged")], "no_stream");
-      const last = (await deps.store.readAll()).at(-1)?.position;
+      const last = (await readWholeLog(deps.store)).at(-1)?.position;
       await waitFor(() => received.length === 2);
       await host.stop("test done");
 

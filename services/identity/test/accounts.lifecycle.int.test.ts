@@ -1,6 +1,7 @@
 import { type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { BuiltinIssuer, createAuditTrail, createLogger, type Principal } from "@ihp/platform";
+import { readWholeLog } from "@ihp/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_REGISTRY_FILE, openFileRegistry } from "../src/adapters/registry/fileRegistry.js";
 import type { Caller } from "../src/application/caller.js";
@@ -125,9 +126,9 @@ async function enable(practitionerId: string): Promise<void> {
 
 /** The refusal's code, checking that it appended exactly its AccessRefused and nothing else. */
 async function refusal(work: () => Promise<unknown>): Promise<string> {
-  const before = (await store.readAll()).length;
+  const before = (await readWholeLog(store)).length;
   const code = await refusalCode(work());
-  const added: StoredEvent[] = (await store.readAll()).slice(before);
+  const added: StoredEvent[] = (await readWholeLog(store)).slice(before);
   expect(added.map((event) => event.type)).toEqual(["AccessRefused"]);
   expect(added[0]?.data).toMatchObject({ reason: code });
   return code;
@@ -246,9 +247,9 @@ describe("IDN-08 login throttling instead of a lock an outsider could set off (i
   it("IDN-08: an administrator's password reset lifts the wait; a throttled attempt writes nothing", async () => {
     const id = await doctorWithLogin();
     for (let i = 0; i < 3; i++) expect(await refusalCode(from("", "Wrong-pass-1"))).toBe("INVALID_CREDENTIALS");
-    const before = (await store.readAll()).length;
+    const before = (await readWholeLog(store)).length;
     expect(await refusalCode(from(""))).toBe("LOGIN_THROTTLED");
-    expect((await store.readAll()).length).toBe(before);
+    expect((await readWholeLog(store)).length).toBe(before);
     await accounts.setPractitionerPassword(caller(), { requestId: rid(), practitionerId: id, loginName: "dr.wang", password: "Doctor-pass-2" });
     expect((await from("", "Doctor-pass-2")).subjectId).toBe(id);
   });

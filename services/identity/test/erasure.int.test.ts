@@ -2,6 +2,7 @@ import { uuidv7 } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { createAuditTrail, type Principal, type Role } from "@ihp/platform";
 import { ERASURE_CONFIRMED, ERASURE_REQUESTED, ERASURE_RETRIED, erasureStream } from "@ihp/service-host";
+import { readWholeLog } from "@ihp/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Caller } from "../src/application/caller.js";
 import { createErasureCoordinator, type ErasureCoordinator } from "../src/application/erasure/erasureCoordinator.js";
@@ -45,7 +46,7 @@ const input = (overrides: Partial<{ requestId: string; patientId: string; retent
   ...overrides,
 });
 const codeOf = async (work: Promise<unknown>): Promise<string | undefined> => work.then(() => undefined, (error: { code?: string }) => error.code);
-const typesOf = async (): Promise<string[]> => (await store.readAll()).map((event) => event.type);
+const typesOf = async (): Promise<string[]> => (await readWholeLog(store)).map((event) => event.type);
 
 describe("erasure coordinator (issue 10, XC-01)", () => {
   it("XC-01: refuses another role, another institution's admin, a missing approval or an unknown class — recording only the refusal", async () => {

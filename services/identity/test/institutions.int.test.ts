@@ -23,7 +23,7 @@ import {
   TokenVerifier,
   type Tracing,
 } from "@ihp/platform";
-import { waitFor } from "@ihp/testing";
+import { readWholeLog, waitFor } from "@ihp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityConfigSchema, type IdentityService, startIdentityService } from "../src/index.js";
 import { refusalOf, ServiceClient } from "./support/client.js";
@@ -108,20 +108,12 @@ async function register(overrides: Partial<RegisterInstitutionRequest> = {}): Pr
   return response.institution!.institutionId;
 }
 
-async function allEvents(): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  for (let page = await log.readAll(); page.length > 0; page = await log.readAll({ after: page.at(-1)!.position })) {
-    events.push(...page);
-  }
-  return events;
-}
-
 async function institutionEventCount(): Promise<number> {
-  return (await allEvents()).filter((event) => event.streamId.startsWith("identity-institution-")).length;
+  return (await readWholeLog(log)).filter((event) => event.streamId.startsWith("identity-institution-")).length;
 }
 
 async function refusalsFor(correlationId: string): Promise<StoredEvent[]> {
-  return (await allEvents()).filter((event) => event.type === "AccessRefused" && event.metadata.correlationId === correlationId);
+  return (await readWholeLog(log)).filter((event) => event.type === "AccessRefused" && event.metadata.correlationId === correlationId);
 }
 
 describe("institutions over gRPC", () => {

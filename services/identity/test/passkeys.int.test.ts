@@ -1,4 +1,4 @@
-import { SoftAuthenticator } from "@ihp/testing";
+import { readWholeLog, SoftAuthenticator } from "@ihp/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Caller } from "../src/application/caller.js";
 import type { ClinicalObject } from "../src/domain/sessions/index.js";
@@ -39,7 +39,7 @@ describe("IDN-03 passkey registration and step-up", () => {
     const step = await stepUp(doctor, device.assert(await challengeFor(doctor)));
     const session = await h.accounts.requireClinicalSession(doctor, DOCTOR, CONSULT);
     expect(session.stepUpId).toBe(step.stepUpId);
-    const recorded = (await h.store.readAll()).filter((event) => event.type === "SteppedUp").at(-1);
+    const recorded = (await readWholeLog(h.store)).filter((event) => event.type === "SteppedUp").at(-1);
     expect(recorded?.data).toMatchObject({ method: "WEBAUTHN", credentialId: device.credentialId, counter: 1, objectKind: "CONSULT", consultId: CONSULT.id });
     // Another consult is not stepped up by it.
     const other = { kind: "CONSULT", id: "consult-0002" } as const;

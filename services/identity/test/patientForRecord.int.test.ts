@@ -2,6 +2,7 @@ import { DomainError, type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { ERASED } from "@ihp/keyring";
 import { createAuditTrail, type Principal, type Role } from "@ihp/platform";
+import { readWholeLog } from "@ihp/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Caller } from "../src/application/caller.js";
 import { createCareRelationships } from "../src/application/care/careRelationships.js";
@@ -74,7 +75,7 @@ async function registerAt(institutionId: string, sequence: string): Promise<stri
 
 /** Runs the read and returns the events it appended, with the answer or the refusal's code. */
 async function read(caller: Caller, patientId: string, institutionId: string) {
-  const before = (await store.readAll()).length;
+  const before = (await readWholeLog(store)).length;
   let outcome: Awaited<ReturnType<GetPatientForRecord>> | string;
   try {
     outcome = await forRecord(caller, patientId, institutionId);
@@ -82,7 +83,7 @@ async function read(caller: Caller, patientId: string, institutionId: string) {
     if (!(error instanceof DomainError)) throw error;
     outcome = error.code;
   }
-  const added: StoredEvent[] = (await store.readAll()).slice(before);
+  const added: StoredEvent[] = (await readWholeLog(store)).slice(before);
   return { outcome, added };
 }
 

@@ -1,6 +1,7 @@
 import { type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { createAuditTrail, type Principal, type Role } from "@ihp/platform";
+import { readWholeLog } from "@ihp/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Caller } from "../src/application/caller.js";
 import { type CareRelationships, createCareRelationships } from "../src/application/care/careRelationships.js";
@@ -86,9 +87,9 @@ async function verifiedAdultAt(institutionId: string, admin: Caller, sequence: s
 
 /** Runs a refused call and returns its code, checking it appended exactly one AccessRefused and nothing else. */
 async function refusal(work: () => Promise<unknown>): Promise<string> {
-  const before = await store.readAll();
+  const before = await readWholeLog(store);
   const code = await refusalCode(work());
-  const added: StoredEvent[] = (await store.readAll()).slice(before.length);
+  const added: StoredEvent[] = (await readWholeLog(store)).slice(before.length);
   expect(added.map((event) => event.type)).toEqual(["AccessRefused"]);
   expect(added[0]?.data).toMatchObject({ reason: code });
   return code;
@@ -172,10 +173,10 @@ describe("REC-09 the treating physician's read (issue 13 item 6)", () => {
       { consultId: "consult-7", institutionId: A, patientId: childOfA, physicianId: doctor.principal.subject, startedAt: NOW.toISOString() },
       { messageId: uuidv7(), correlationId: "corr-consult" },
     );
-    const before = (await store.readAll()).length;
+    const before = (await readWholeLog(store)).length;
     const view = await patients.get(doctor, childOfA);
     expect(view).toMatchObject({ name: "", maskedIdNumber: "", minimized: true });
-    const added = (await store.readAll()).slice(before);
+    const added = (await readWholeLog(store)).slice(before);
     expect(added.map((event) => [event.type, event.data["action"], event.data["resource"]])).toEqual([["AccessRecorded", "GetPatient", `patient/${childOfA}`]]);
     expect(await refusal(() => patients.get(as("nurse-a", "nurse", A), childOfA))).toBe("ROLE_NOT_ALLOWED");
   });

@@ -1,6 +1,7 @@
 import { DomainError, type StoredEvent } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { type Principal, RemoteError, type Role } from "@ihp/platform";
+import { readWholeLog } from "@ihp/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { adverseEventHandlers } from "../src/application/adverseEvents.js";
 import type { Caller, SessionCheck } from "../src/application/sessionCheck.js";
@@ -60,7 +61,7 @@ describe("REP-06 adverse events and suspensions over the store", () => {
   let store: SqliteEventStore;
   let handlers: ReturnType<typeof adverseEventHandlers>;
   let sessions: SessionsDouble;
-  const types = async (): Promise<string[]> => (await store.readAll()).map((event: StoredEvent) => event.type);
+  const types = async (): Promise<string[]> => (await readWholeLog(store)).map((event: StoredEvent) => event.type);
 
   beforeEach(() => {
     store = SqliteEventStore.open({ path: ":memory:" });
@@ -105,7 +106,7 @@ describe("REP-06 adverse events and suspensions over the store", () => {
     expect((await refusedWith(handlers.report(as(physician), { ...serious, requestId: "r-1" }))).code).toBe("INVALID_REQUEST_ID");
     expect(await types()).toEqual(["AccessRefused", "AccessRefused"]);
     expect(await handlers.check(enforcer, "inst-1", asked)).toEqual([]);
-    expect(JSON.stringify((await store.readAll()).map((e) => [e.streamId, e.data, e.metadata]))).not.toContain(long);
+    expect(JSON.stringify((await readWholeLog(store)).map((e) => [e.streamId, e.data, e.metadata]))).not.toContain(long);
   });
 
   it("IDN-08: a physician or pharmacist whose token is not the account's current session reports nothing (identity's SESSION_SUPERSEDED); only the audit record is written", async () => {
@@ -118,7 +119,7 @@ describe("REP-06 adverse events and suspensions over the store", () => {
     ];
     for (const error of refused) expect(error).toMatchObject({ code: "SESSION_SUPERSEDED", kind: "PERMISSION_DENIED", ruleId: "IDN-08" });
     expect(sessions.asked).toEqual(["physician-1 token-of-physician-1", "pharmacist-1 token-of-pharmacist-1"]);
-    const log = await store.readAll();
+    const log = await readWholeLog(store);
     expect(log.map((e) => [e.type, (e.data as { reason?: string; ruleId?: string }).reason, (e.data as { ruleId?: string }).ruleId])).toEqual([
       ["AccessRefused", "SESSION_SUPERSEDED", "IDN-08"],
       ["AccessRefused", "SESSION_SUPERSEDED", "IDN-08"],

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type EventStore, type LogPosition, START, uuidv7 } from "@ihp/eventsourcing";
+import { type EventStore, type LogPosition, type ReadAllOptions, START, uuidv7 } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { openPostgresReadModels, openSqliteReadModels } from "@ihp/projections";
 import fc from "fast-check";
@@ -103,8 +103,8 @@ describe("listing the feed through its index", () => {
     const counting: EventStore = new Proxy(store, {
       get(target, property, receiver) {
         if (property === "readAll") {
-          return (options?: { after?: LogPosition; limit?: number }) => {
-            reads.push(options?.after ?? START);
+          return (options: ReadAllOptions) => {
+            reads.push(options.after ?? START);
             return target.readAll(options);
           };
         }

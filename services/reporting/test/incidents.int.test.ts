@@ -1,6 +1,7 @@
 import { DomainError, type StoredEvent } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { createLogger, type Principal, type Role } from "@ihp/platform";
+import { readWholeLog } from "@ihp/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { incidentHandlers } from "../src/application/incidents.js";
 import { recordFeedEntry } from "../src/application/recordFeedEntry.js";
@@ -29,7 +30,7 @@ describe("REP-07 incident handling over the store", () => {
   let logs: LogCapture;
   let handlers: ReturnType<typeof incidentHandlers>;
   let readModel: ReturnType<typeof openDeadlinesOver>;
-  const types = async (): Promise<string[]> => (await store.readAll()).map((event: StoredEvent) => event.type);
+  const types = async (): Promise<string[]> => (await readWholeLog(store)).map((event: StoredEvent) => event.type);
 
   beforeEach(() => {
     store = SqliteEventStore.open({ path: ":memory:" });
@@ -109,7 +110,7 @@ describe("REP-07 incident handling over the store", () => {
       [handlers.markAuthorityNotified(admin, { incidentId: "inc-1", authority: "health", reference: "" }), "NOTIFICATION_REFERENCE_REQUIRED"],
     ];
     for (const [run, code] of later) expect((await refusedWith(run)).code).toBe(code);
-    const all = await store.readAll();
+    const all = await readWholeLog(store);
     expect(all.map((e) => e.type)).toEqual([...Array<string>(4).fill("AccessRefused"), "IncidentReported", ...Array<string>(3).fill("AccessRefused")]);
     expect(all.filter((e) => e.type === "AccessRefused").map((e) => (e.data as { reason: string }).reason)).toEqual([
       "ROLE_NOT_ALLOWED", "TENANT_MISMATCH", "INCIDENT_KIND_UNKNOWN", "INCIDENT_NOT_FOUND",
@@ -120,7 +121,7 @@ describe("REP-07 incident handling over the store", () => {
   it("REP-07: an authority's reference may be its document number as written, in Chinese", async () => {
     await handlers.reportIncident(admin, leak);
     await handlers.markAuthorityNotified(admin, { incidentId: "inc-1", authority: "health", reference: "京卫应急〔2026〕3号" });
-    const events = await store.readAll();
+    const events = await readWholeLog(store);
     expect(JSON.stringify(events.at(-1)?.data)).toContain("京卫应急〔2026〕3号");
   });
 
@@ -151,7 +152,7 @@ describe("REP-07 incident handling over the store", () => {
     ];
     expect(notified.map((error) => error.code)).toEqual(["INVALID_ID", "INVALID_ID", "INVALID_REQUEST_ID"]);
     expect((await types()).slice(cases.length)).toEqual(["IncidentReported", "AccessRefused", "AccessRefused", "AccessRefused"]);
-    expect(JSON.stringify((await store.readAll()).map((e) => [e.streamId, e.data, e.metadata]))).not.toContain(long);
+    expect(JSON.stringify((await readWholeLog(store)).map((e) => [e.streamId, e.data, e.metadata]))).not.toContain(long);
   });
 
   it("REP-07: the admin and the regulators of the institution's jurisdiction read the incident; others are refused and recorded", async () => {
@@ -191,7 +192,7 @@ describe("REP-07 incident handling over the store", () => {
     for (const reader of [admin, principal("regulator", "tianjin"), principal("regulator", "national")]) {
       expect(await handlers.getIncident(reader, "inc-1")).toMatchObject(expected);
     }
-    const before = (await store.readAll()).length;
+    const before = (await readWholeLog(store)).length;
     const refused: [Principal, string, string][] = [
       [principal("regulator", "guangxi"), "inc-1", "INCIDENT_OTHER_INSTITUTION"],
       [principal("institution_admin", "inst-2"), "inc-1", "INCIDENT_OTHER_INSTITUTION"],
@@ -199,7 +200,7 @@ describe("REP-07 incident handling over the store", () => {
       [admin, "nope", "INCIDENT_NOT_FOUND"],
     ];
     for (const [reader, id, code] of refused) expect((await refusedWith(handlers.getIncident(reader, id))).code).toBe(code);
-    const added = (await store.readAll()).slice(before);
+    const added = (await readWholeLog(store)).slice(before);
     expect(added.map((event) => [event.type, (event.data as { reason: string }).reason])).toEqual(refused.map(([, , code]) => ["AccessRefused", code]));
   });
 });

@@ -1,4 +1,5 @@
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
+import { readWholeLog } from "@ihp/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { feedEventId } from "../src/application/feedEventId.js";
 import { recordFeedEntry } from "../src/application/recordFeedEntry.js";
@@ -57,13 +58,13 @@ describe("recording a feed entry", () => {
     await recordFeedEntry(store, register, source, now);
     const again = await recordFeedEntry(store, register, source, new Date("2026-03-01T09:00:00.000Z"));
     expect(again.repeated).toBe(true);
-    expect(await store.readAll()).toHaveLength(1);
+    expect(await readWholeLog(store)).toHaveLength(1);
   });
 
   it("XC-01: two deliveries racing past the request-id check still store one event (deterministic event id)", async () => {
     // Both read the empty stream before either appends; the second append repeats the first's id: a duplicate.
     await Promise.all([recordFeedEntry(store, register, source, now), recordFeedEntry(store, register, source, now)]);
-    const events = await store.readAll();
+    const events = await readWholeLog(store);
     expect(events.map((event) => event.id)).toEqual([feedEventId(register.sourceEventId)]);
   });
 });

@@ -2,6 +2,7 @@ import type { EventStore } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { InProcessBus } from "@ihp/messaging";
 import { createLogger } from "@ihp/platform";
+import { readWholeLog } from "@ihp/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { logGiveUp } from "../src/adapters/busConnection.js";
 import { decodeIdentityMessage } from "../src/adapters/identityEvents.js";
@@ -62,14 +63,14 @@ describe("staff record delivery (REP-03)", () => {
         deliveryCount: 3,
       }),
     ]);
-    expect(await real.readAll()).toEqual([]);
+    expect(await readWholeLog(real)).toEqual([]);
     for (const secret of [SECRETS.idNumber, SECRETS.staffName]) expect(logs.raw.join("\n")).not.toContain(secret);
 
     // Fixed, the event is replayed from identity's log (or the JetStream stream): recorded once.
     failing.now = false;
     await bus.publish(staff);
     await bus.publish(staff);
-    const recorded = await real.readAll();
+    const recorded = await readWholeLog(real);
     expect(recorded.map((event) => [event.type, event.streamId, event.data["category"]])).toEqual([
       ["FeedEntryRecorded", "reporting-staff-prac-1", "STAFF_RECORD"],
     ]);

@@ -63,7 +63,6 @@ export type KurrentClient = Pick<
 >;
 
 const PAGE = 1_000;
-const DEFAULT_LIMIT = 1_000;
 /**
  * Passes an append makes. A conflict with a stated revision ends on the next pass (the re-read refuses it or finds a
  * repeat); "any" re-chains on the new tail, so a hot stream could need several.
@@ -151,9 +150,9 @@ export class KurrentDbEventStore implements EventStore {
     return after < 0 ? this.readWholeStream(streamId) : this.readStreamRange(streamId, BigInt(after + 1), Number.MAX_SAFE_INTEGER);
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
+  async readAll(options: ReadAllOptions): Promise<readonly StoredEvent[]> {
     this.assertOpen();
-    const limit = options.limit ?? DEFAULT_LIMIT;
+    const limit = options.limit;
     if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer`);
     const events: StoredEvent[] = [];
     for await (const { record } of this.scan(options.after ?? START, limit)) events.push(decodeRecord(record).event);

@@ -163,9 +163,9 @@ export class PostgresEventStore implements EventStore, AnchorableLog, StreamSubs
     return rows.map(rowToEvent);
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
+  async readAll(options: ReadAllOptions): Promise<readonly StoredEvent[]> {
     if (this.closed) throw new StoreClosedError();
-    return (await this.page(options.after ?? START, options.limit ?? PAGE)).map(rowToEvent);
+    return (await this.page(options.after ?? START, options.limit)).map(rowToEvent);
   }
 
   async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<StoredEvent> {

@@ -139,10 +139,10 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
     return Promise.resolve(this.statements.readStream.all(streamId, options.after ?? -1).map(rowToEvent));
   }
 
-  readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
+  readAll(options: ReadAllOptions): Promise<readonly StoredEvent[]> {
     if (this.closed) return Promise.reject(new StoreClosedError());
     const after = Number(options.after ?? START);
-    const rows = options.limit === undefined || options.limit === PAGE ? this.statements.readPage.all(after) : this.statements.readAll.all(after, options.limit);
+    const rows = options.limit === PAGE ? this.statements.readPage.all(after) : this.statements.readAll.all(after, options.limit);
     return Promise.resolve(rows.map(rowToEvent));
   }
 

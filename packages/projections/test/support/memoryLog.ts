@@ -27,9 +27,9 @@ export class MemoryLog implements EventSource {
     for (const listener of [...this.listeners]) listener();
   }
 
-  readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
+  readAll(options: ReadAllOptions): Promise<readonly StoredEvent[]> {
     const after = options.after ?? START;
-    return Promise.resolve(this.events.filter((event) => event.position > after).slice(0, options.limit ?? 1_000));
+    return Promise.resolve(this.events.filter((event) => event.position > after).slice(0, options.limit));
   }
 
   async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<StoredEvent> {

@@ -2,7 +2,7 @@ import { DomainError, type StoredEvent, uuidv7 } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import type { JurisdictionCode } from "@ihp/jurisdiction";
 import { BuiltinIssuer, createAuditTrail } from "@ihp/platform";
-import { DEFAULT_ORIGIN, DEFAULT_RP_ID } from "@ihp/testing";
+import { DEFAULT_ORIGIN, DEFAULT_RP_ID, readWholeLog } from "@ihp/testing";
 import type { Caller } from "../../src/application/caller.js";
 import { createInstitutionCommands } from "../../src/application/institutionCommands.js";
 import { standInIdentityVerifier } from "../../src/application/patients/identityVerifier.js";
@@ -96,7 +96,7 @@ export async function passkeyHarness(jurisdiction: JurisdictionCode, start: Date
 
 /** The refusal's code, checking that it appended its AccessRefused record and nothing else. */
 export async function refusedWith(store: SqliteEventStore, work: () => Promise<unknown>): Promise<string> {
-  const before = (await store.readAll()).length;
+  const before = (await readWholeLog(store)).length;
   let code: string | undefined;
   try {
     await work();
@@ -105,7 +105,7 @@ export async function refusedWith(store: SqliteEventStore, work: () => Promise<u
     code = error.code;
   }
   if (code === undefined) throw new Error("expected a refusal");
-  const added: StoredEvent[] = (await store.readAll()).slice(before);
+  const added: StoredEvent[] = (await readWholeLog(store)).slice(before);
   if (added.length !== 1 || added[0]?.type !== "AccessRefused") throw new Error(`a refusal wrote ${added.map((event) => event.type).join(", ")}`);
   return code;
 }

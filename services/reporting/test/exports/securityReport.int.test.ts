@@ -5,6 +5,7 @@ import { uuidv7 } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { profileAt } from "@ihp/jurisdiction";
 import { createAuditTrail, createLogger, type Principal } from "@ihp/platform";
+import { readWholeLog } from "@ihp/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { ownLogSource, SECURITY_REPORT_WRITTEN, securityReportJob, type SecurityRecordSource } from "../../src/application/exports/securityReportJob.js";
 import { classifySecurityRecord, type SecurityRecord } from "../../src/domain/exports/securityReport.js";
@@ -73,7 +74,7 @@ describe("XC-07 daily security report", () => {
 
     now = new Date("2026-12-07T05:00:00.000Z");
     expect(await job.reportPreviousDay()).toEqual({ day: "2026-12-06", status: "ALREADY_WRITTEN", report });
-    expect((await store.readAll()).filter((event) => event.type === SECURITY_REPORT_WRITTEN)).toHaveLength(1);
+    expect((await readWholeLog(store)).filter((event) => event.type === SECURITY_REPORT_WRITTEN)).toHaveLength(1);
   });
 
   it("XC-07: a service whose trail cannot be read is named in the report, the day is not recorded, and the next run reads it again", async () => {
@@ -91,7 +92,7 @@ describe("XC-07 daily security report", () => {
     if (first.status !== "INCOMPLETE") throw new Error(`expected an incomplete report, got ${first.status}`);
     expect(first.report).toMatchObject({ sources: ["identity"], missingSources: ["consult"], counts: { REFUSAL: 1 } });
     expect(JSON.parse(await readFile(join(dir, "2026-12-06-security.json"), "utf8"))).toMatchObject({ missingSources: ["consult"] });
-    expect((await store.readAll()).filter((event) => event.type === SECURITY_REPORT_WRITTEN)).toHaveLength(0);
+    expect((await readWholeLog(store)).filter((event) => event.type === SECURITY_REPORT_WRITTEN)).toHaveLength(0);
     reachable = true;
     const second = await job.reportPreviousDay();
     if (second.status !== "WRITTEN") throw new Error(`expected the report, got ${second.status}`);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { profileAt } from "@ihp/jurisdiction";
 import { createLogger } from "@ihp/platform";
+import { readWholeLog } from "@ihp/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { YINCHUAN_EXPORT_COMPLETED, yinchuanExport } from "../../src/application/exports/yinchuanExport.js";
 import { previousBeijingDay } from "../../src/domain/exports/yinchuanExport.js";
@@ -67,7 +68,7 @@ describe("REP-08 Yinchuan daily export", () => {
     // Idempotent per day: a second run (a restart, another replica's timer) writes and records nothing new.
     rig.clock.advance(3_600_000);
     expect(await job.exportPreviousDay()).toEqual({ day: "2026-12-06", status: "ALREADY_EXPORTED", manifest });
-    const completions = (await rig.store.readAll()).filter((event) => event.type === YINCHUAN_EXPORT_COMPLETED);
+    const completions = (await readWholeLog(rig.store)).filter((event) => event.type === YINCHUAN_EXPORT_COMPLETED);
     expect(completions).toHaveLength(1);
     expect(completions[0]?.streamId).toBe("reporting-export-yinchuan-2026-12-06");
     expect(completions[0]?.data).toEqual(manifest);

@@ -1,7 +1,7 @@
 import { type EventStore, uuidv7 } from "@ihp/eventsourcing";
 
 /**
- * More events than one readAll page (1,000 by default) ahead of what a test records next: a type nothing in reporting
+ * More events than one readAll page of 1,000 (the page size the reporting readers ask for) ahead of what a test records next: a type nothing in reporting
  * projects, so only a check that reads past the first page (or does not read the log) still sees later items.
  */
 export async function appendOtherEvents(store: EventStore, at: Date, count = 1_001): Promise<void> {

@@ -16,7 +16,7 @@ export function countingReads(store: EventStore): { readonly store: EventStore; 
   const counted = new Proxy(store, {
     get(target, property) {
       if (property === "readAll") {
-        return (options?: Parameters<EventStore["readAll"]>[0]) => {
+        return (options: Parameters<EventStore["readAll"]>[0]) => {
           readAllCalls += 1;
           return target.readAll(options);
         };
