@@ -1,142 +1,38 @@
 import { readFile } from "node:fs/promises";
 import { PrescriptionVoided } from "@ihp/contracts/prescription";
 import { decodeEnvelope } from "@ihp/messaging";
-import { PRESCRIPTION_ERRORS } from "@ihp/prescription";
 import { waitFor } from "@ihp/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prescriptionModule } from "../src/contexts/prescription/resolvers.js";
 import { Kind, parse } from "../src/graphqlJs.js";
-import { type GraphQLBody, startHarness } from "./support/harness.js";
 import {
-  asthmaContent,
-  CONFIRM_LINES,
-  CONFIRM_LONG_TERM,
-  contentInput,
-  DRAFT,
-  GET,
-  lineInput,
-  MINE,
-  REVISE,
-  SIGN,
-  STATISTICS,
-} from "./support/prescriptionDocuments.js";
-import {
-  CONSULTS,
-  INSTITUTION_ID,
-  ISSUE_DAY,
-  OTHER_INSTITUTION_ID,
-  PATIENT_ID,
-  PHYSICIAN_ID,
-  type PrescriptionHarness,
-  startPrescriptionHarness,
-} from "./support/prescriptionHarness.js";
+  assistant,
+  current,
+  described,
+  draft,
+  errorOf,
+  governance,
+  h,
+  mine,
+  otherPhysician,
+  patient,
+  physician,
+  prescriptionOf,
+  refused,
+  rid,
+  SERIAL,
+  sign,
+  type SummaryView,
+  unreadable,
+  usePrescriptionHarness,
+} from "./support/prescriptionClient.js";
+import { asthmaContent, CONFIRM_LINES, CONFIRM_LONG_TERM, contentInput, DRAFT, lineInput, MINE, REVISE, SIGN, STATISTICS } from "./support/prescriptionDocuments.js";
+import { CONSULTS, INSTITUTION_ID, ISSUE_DAY, OTHER_INSTITUTION_ID, PATIENT_ID, PHYSICIAN_ID } from "./support/prescriptionHarness.js";
 
-interface LineView {
-  readonly lineId: string;
-  readonly drugCode: string;
-  readonly proposedByKind: string | null;
-  readonly confirmedBy: string | null;
-}
+// The physician's, the patient's and pharmacy governance's paths (bad input and unauthenticated callers:
+// prescription.refusals.int.test.ts). The patient's list and the statistics read what the physician tests wrote.
 
-interface PrescriptionView {
-  readonly id: string;
-  readonly version: number;
-  readonly status: string;
-  readonly reviewStatus: string;
-  readonly serialNumber: string | null;
-  readonly predecessorSerialNumber: string | null;
-  readonly issuedOn: string | null;
-  readonly validUntil: string | null;
-  readonly lines: readonly LineView[];
-  readonly extensionReason: string | null;
-  readonly longTermConfirmed: boolean;
-  readonly longTermConfirmationNeeded: boolean;
-  readonly missingAttestations: readonly string[];
-  readonly revision: string;
-  readonly [field: string]: unknown;
-}
-
-interface SummaryView {
-  readonly id: string;
-  readonly serialNumber: string | null;
-  readonly status: string;
-  readonly drugNames: readonly string[];
-}
-
-const SERIAL = /^RX-20260302-[0-9A-F]{8}-\d{6}$/;
-
-let h: PrescriptionHarness;
-let physician: string;
-let otherPhysician: string;
-let assistant: string;
-let patient: string;
-let governance: string;
-let requests = 0;
-
-/** A fresh client request id per mutation (8–128 characters). */
-const rid = (label: string): string => `${label}-${String(++requests).padStart(6, "0")}`;
-
-function errorOf(body: GraphQLBody) {
-  expect(body.errors, JSON.stringify(body)).toHaveLength(1);
-  return body.errors![0]!;
-}
-
-async function prescriptionOf(query: string, input: Record<string, unknown>, token: string, field: string): Promise<PrescriptionView> {
-  const { body } = await h.post(query, { input }, token);
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  return body.data![field] as PrescriptionView;
-}
-
-const draft = (content: Record<string, unknown>, consultId: string = CONSULTS.adult, token = physician) =>
-  prescriptionOf(DRAFT, { requestId: rid("draft"), consultId, content }, token, "draftPrescription");
-const sign = (p: PrescriptionView, validityDays?: number, token = physician) =>
-  prescriptionOf(SIGN, { requestId: rid("sign"), prescriptionId: p.id, version: p.version, ...(validityDays === undefined ? {} : { validityDays }) }, token, "signPrescription");
-
-/** The refusal of a mutation (that the field came back null): its extensions and its English message. */
-async function refused(query: string, input: Record<string, unknown>, token: string | undefined): Promise<Record<string, unknown>> {
-  const { body } = await h.post(query, { input }, token);
-  expect(body.data ?? null).toBeNull();
-  const error = errorOf(body);
-  return { ...error.extensions, message: error.message };
-}
-
-/** What the client sees for one of the service's codes: the texts of its table (ERRORS.md) and the rule id. */
-function described(code: keyof typeof PRESCRIPTION_ERRORS): Record<string, unknown> {
-  const entry = PRESCRIPTION_ERRORS[code];
-  return { code, message: entry.en, messageZh: entry.zh, ...(entry.ruleId === undefined ? {} : { ruleId: entry.ruleId }) };
-}
-
-/** A refused read of one prescription: what the client sees (the field is null only because it errored). */
-async function unreadable(id: string, token: string): Promise<Record<string, unknown>> {
-  const { body } = await h.post(GET, { id }, token);
-  expect(body.data?.["prescription"] ?? null).toBeNull();
-  const error = errorOf(body);
-  return { ...error.extensions, message: error.message };
-}
-
-async function current(id: string, token = physician): Promise<PrescriptionView | null> {
-  const { body } = await h.post(GET, { id }, token);
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  return body.data!["prescription"] as PrescriptionView | null;
-}
-
-async function mine(token: string, first = 100): Promise<SummaryView[]> {
-  const { body } = await h.post(MINE, { first }, token);
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  const connection = body.data!["myPrescriptions"] as { edges: { node: SummaryView }[] };
-  return connection.edges.map((edge) => edge.node);
-}
-
-beforeAll(async () => {
-  h = await startPrescriptionHarness();
-  physician = await h.token(PHYSICIAN_ID, ["physician"]);
-  otherPhysician = await h.token("phys-0002", ["physician"]);
-  assistant = await h.token("rx-assistant", ["system"], { kind: "service" });
-  patient = await h.token(PATIENT_ID, ["patient"]);
-  governance = await h.token("gov-0001", ["pharmacy_governance"]);
-});
-
-afterAll(() => h.close());
+usePrescriptionHarness();
 
 describe("prescriptions through the gateway: physician", () => {
   it("RX-03: drafts and signs; the prescription shows status, review outcome, serial number, issue and last valid day", async () => {
@@ -387,60 +283,6 @@ describe("prescriptions through the gateway: pharmacy governance", () => {
     );
     expect(fields).toContain("prescribingStatistics");
     expect(fields.filter((name) => /export|download|csv|file/i.test(name))).toEqual([]);
-  });
-});
-
-describe("prescriptions through the gateway: refusals", () => {
-  it("refuses an unauthenticated caller on every field with UNAUTHENTICATED", async () => {
-    const drafting = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput() }, undefined);
-    expect(drafting).toMatchObject({ code: "UNAUTHENTICATED", reason: "TOKEN_MISSING" });
-    const reading = await h.post(`query { myPrescriptions { edges { node { id } } } }`);
-    expect(errorOf(reading.body).extensions).toMatchObject({ code: "UNAUTHENTICATED" });
-    const statistics = await h.post(STATISTICS, { input: { institutionId: INSTITUTION_ID, purpose: "季度合理用药点评" } });
-    expect(errorOf(statistics.body).extensions).toMatchObject({ code: "UNAUTHENTICATED" });
-  });
-
-  it("answers SERVICE_NOT_CONFIGURED when the gateway has no prescription address", async () => {
-    const bare = await startHarness({ modules: [prescriptionModule] });
-    try {
-      const token = await bare.token(["physician"]);
-      const response = await bare.post(GET, { id: "0195a000-0000-7000-8000-00000000a001" }, token);
-      expect(errorOf(response.body).extensions?.["code"]).toBe("SERVICE_NOT_CONFIGURED");
-    } finally {
-      await bare.close();
-    }
-  });
-
-  it("bad input: an unknown drug code is UNKNOWN_DRUG, a negative number BAD_USER_INPUT, a wrong type BAD_USER_INPUT", async () => {
-    const unknown = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput({ lines: [lineInput({ drugCode: "no-such-drug" })] }) }, physician);
-    expect(unknown).toMatchObject(described("UNKNOWN_DRUG"));
-    const negative = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput({ lines: [lineInput({ daysSupply: -1 })] }) }, physician);
-    expect(negative.code).toBe("BAD_USER_INPUT");
-    const wrongType = await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput({ lines: [lineInput({ daysSupply: "seven" })] }) }, physician);
-    expect(wrongType.code).toBe("BAD_USER_INPUT");
-    const badId = await h.post(GET, { id: "not-a-prescription-id" }, physician);
-    expect(errorOf(badId.body).extensions?.["code"]).toBe("INVALID_PRESCRIPTION_ID");
-  });
-
-  it("refused mutations change nothing: the prescription keeps its revision and the lists gain no entry", async () => {
-    const before = await draft(contentInput());
-    await waitFor(async () => (await mine(physician)).some((s) => s.id === before.id), 5_000, "the draft in the list");
-    const listed = (await mine(physician)).length;
-
-    const refusedDraftId = rid("draft");
-    await refused(DRAFT, { requestId: refusedDraftId, consultId: CONSULTS.adult, content: contentInput({ lines: [lineInput({ drugCode: "no-such-drug" })] }) }, physician);
-    await refused(DRAFT, { requestId: rid("draft"), consultId: CONSULTS.adult, content: contentInput() }, otherPhysician);
-    await refused(REVISE, { requestId: rid("revise"), prescriptionId: before.id, content: contentInput({ lines: [lineInput({ instructions: "遵医嘱" })] }) }, physician);
-    await refused(SIGN, { requestId: rid("sign"), prescriptionId: before.id, version: 1, validityDays: 4 }, physician);
-    await refused(CONFIRM_LONG_TERM, { requestId: rid("confirm"), prescriptionId: before.id, version: 1 }, patient);
-    expect(await current(before.id)).toEqual(before);
-
-    // The refused draft's request id is still free, and the projection is ordered: once this draft is listed,
-    // a row from any refused one would be too.
-    const after = await prescriptionOf(DRAFT, { requestId: refusedDraftId, consultId: CONSULTS.adult, content: contentInput() }, physician, "draftPrescription");
-    expect(after.version).toBe(1);
-    await waitFor(async () => (await mine(physician)).some((s) => s.id === after.id), 5_000, "the later draft in the list");
-    expect((await mine(physician)).length).toBe(listed + 1);
   });
 });
 
