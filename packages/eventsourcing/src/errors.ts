@@ -40,3 +40,15 @@ export class InvalidAppendError extends Error {
   override readonly name = "InvalidAppendError";
   readonly code = "INVALID_APPEND";
 }
+
+/**
+ * The store cannot append to several streams atomically (KurrentDB: see its README). Thrown by appendMany before
+ * anything is written; appendToStreams then appends stream by stream, as before appendMany existed.
+ */
+export class MultiStreamAppendUnsupportedError extends Error {
+  override readonly name = "MultiStreamAppendUnsupportedError";
+  readonly code = "MULTI_STREAM_APPEND_UNSUPPORTED";
+  constructor(readonly store: string) {
+    super(`${store} cannot append to several streams atomically`);
+  }
+}

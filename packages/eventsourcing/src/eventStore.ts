@@ -21,6 +21,13 @@ export interface AppendResult {
   readonly duplicate: boolean;
 }
 
+/** One stream's part of a multi-stream append (appendMany): the same three arguments as append. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
 export interface ReadAllOptions {
   /** Return events with position strictly greater than this. Default START. */
   readonly after?: LogPosition;
@@ -99,6 +106,20 @@ export interface EventStore {
    * writer would reuse one.
    */
   append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends to several streams in one atomic commit: all of it is written or none of it. Each stream's part is
+   * checked as `append` checks it; the first refusal (WrongExpectedRevisionError, DuplicateEventIdError, naming its
+   * stream) refuses the whole batch and nothing is written. Idempotency is `append`'s per stream, and the batch is
+   * one unit: every event id already stored (each in its own stream) answers every part with duplicate=true and
+   * writes nothing; some parts stored and others not (no retry of an atomic batch looks like that) is a
+   * DuplicateEventIdError. The events are placed in batch order, exactly as consecutive appends would place them:
+   * contiguous positions, one hash chain. A stream may appear once per batch, an event id once (InvalidAppendError).
+   * Results are in batch order.
+   *
+   * KurrentDB refuses a batch of more than one stream with MultiStreamAppendUnsupportedError before writing anything
+   * (see its README); `appendToStreams` falls back to consecutive appends there.
+   */
+  appendMany(batch: readonly StreamAppend[]): Promise<readonly AppendResult[]>;
   /**
    * All events of one stream in revision order; empty when the stream does not exist. With `after`, only the events
    * whose revision is greater (the tail a reader that already holds the stream up to `after` is missing).

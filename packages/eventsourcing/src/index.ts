@@ -5,7 +5,8 @@ export { fold, refusing } from "./decider.js";
 export type { Decider, DomainEvent } from "./decider.js";
 export { DomainError, isDomainError, isRequestId, REQUEST_ID_ERRORS, refusalsOf } from "./domainError.js";
 export type { DomainErrorKind, ErrorEntry } from "./domainError.js";
-export { DuplicateEventIdError, InvalidAppendError, StoreClosedError, WrongExpectedRevisionError } from "./errors.js";
+export { appendToStreams } from "./appendToStreams.js";
+export { DuplicateEventIdError, InvalidAppendError, MultiStreamAppendUnsupportedError, StoreClosedError, WrongExpectedRevisionError } from "./errors.js";
 export { isAnchorable } from "./eventStore.js";
 export type {
   AnchorableLog,
@@ -14,6 +15,7 @@ export type {
   ExpectedRevision,
   ReadAllOptions,
   ReadStreamOptions,
+  StreamAppend,
   SubscribeOptions,
   VerifyFailure,
   VerifyResult,

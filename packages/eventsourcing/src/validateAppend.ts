@@ -1,6 +1,6 @@
 import { canonicalJson } from "./canonicalJson.js";
 import { InvalidAppendError } from "./errors.js";
-import type { ExpectedRevision } from "./eventStore.js";
+import type { ExpectedRevision, StreamAppend } from "./eventStore.js";
 import type { EventMetadata, JsonObject, NewEvent } from "./types.js";
 
 /** An event ready to store: its data and metadata already in canonical JSON, the text that is stored and hashed. */
@@ -80,5 +80,32 @@ export function validateAppend(
     } catch (error) {
       throw new InvalidAppendError(`event ${event.id}: ${(error as Error).message}`);
     }
+  });
+}
+
+/** One stream's part of a multi-stream append, validated and encoded. */
+export interface EncodedStreamAppend {
+  readonly streamId: string;
+  readonly events: EncodedEvent[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
+/**
+ * validateAppend for each part of an appendMany, plus the batch's own rules: at least one part, each stream once,
+ * each event id once in the whole batch.
+ */
+export function validateAppendMany(batch: readonly StreamAppend[], rules: AdapterRules = {}): EncodedStreamAppend[] {
+  if (!Array.isArray(batch) || batch.length === 0) throw new InvalidAppendError("a multi-stream append needs at least one stream");
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  return batch.map(({ streamId, events, expectedRevision }) => {
+    const encoded = validateAppend(streamId, events, expectedRevision, rules);
+    if (streams.has(streamId)) throw new InvalidAppendError(`stream ${streamId} appears twice in one multi-stream append`);
+    streams.add(streamId);
+    for (const { id } of encoded) {
+      if (ids.has(id)) throw new InvalidAppendError(`event id ${id} appears twice in one multi-stream append`);
+      ids.add(id);
+    }
+    return { streamId, events: encoded, expectedRevision };
   });
 }

@@ -105,6 +105,7 @@ describe("decider runtime", () => {
       subscribe: (o) => inner.subscribe(o),
       verify: () => inner.verify(),
       close: () => inner.close(),
+      appendMany: (batch) => inner.appendMany(batch),
       append: async (id, events, expected) => {
         if (!interfered) {
           interfered = true;
@@ -129,6 +130,7 @@ describe("decider runtime", () => {
       subscribe: (o) => inner.subscribe(o),
       verify: () => inner.verify(),
       close: () => inner.close(),
+      appendMany: (batch) => inner.appendMany(batch),
       append: async (id, events, expected) => {
         await inner.append(id, [newEvent("Cancelled", { n: n++ })], "any");
         return inner.append(id, events, expected);

@@ -151,6 +151,7 @@ function streamSubscriptionSuite(name: string, open: () => Promise<Opened>, drai
         const history = await store.readStream("consult-A");
         const plain: EventStore = {
           append: (...args) => store.append(...args),
+          appendMany: (batch) => store.appendMany(batch),
           readStream: (id) => store.readStream(id),
           readAll: (options) => store.readAll(options),
           subscribe: (options) => store.subscribe(options),

@@ -10,6 +10,7 @@ import {
   type JsonValue,
   type NewEvent,
   type StoredEvent,
+  type StreamAppend,
   type StreamSubscribeOptions,
 } from "@ihp/eventsourcing";
 import { KeyRingError } from "./errors.js";
@@ -214,30 +215,57 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
     fences.delete(JSON.stringify([request.subject, request.retentionClass]));
   }
 
+  async function sealPart(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<NewEvent[]> {
+    const fresh = expectedRevision === "no_stream";
+    const sealedEvents: NewEvent[] = [];
+    for (const event of events) sealedEvents.push(await sealEvent(streamId, event, events, fresh));
+    return sealedEvents;
+  }
+
+  /**
+   * Runs an append of `parts`. A stream it begins names its subject by its first event: learnt once the append has
+   * landed, so no later append reads the stream for it; a first event that did not land (another writer began the
+   * stream) names nothing.
+   */
+  async function landing<R extends AppendResult | readonly AppendResult[]>(parts: readonly StreamAppend[], append: () => Promise<R>): Promise<R> {
+    const begun = parts.filter((part) => part.expectedRevision === "no_stream");
+    let result: R;
+    try {
+      result = await append();
+    } catch (error) {
+      for (const part of begun) streamSubjects.delete(part.streamId);
+      throw error;
+    }
+    const duplicate = (Array.isArray(result) ? (result as readonly AppendResult[]) : [result as AppendResult]).some((one) => one.duplicate);
+    for (const { streamId, events } of begun) {
+      const first = events[0];
+      if (duplicate || first === undefined || policy.streamSubject === undefined || streamSubjects.has(streamId)) continue;
+      if (streamSubjects.size >= 10_000) streamSubjects.clear();
+      streamSubjects.set(streamId, policy.streamSubject(first));
+    }
+    return result;
+  }
+
+  /** An append's result with clear data: a repeat opened, or the writer's own clear data for what was just written. */
+  async function reveal(result: AppendResult, events: readonly NewEvent[]): Promise<AppendResult> {
+    if (result.duplicate) return { ...result, events: await openAll(result.events) };
+    // Just written: the writer's own clear data, not a decryption of what was sealed a moment ago.
+    const clear = new Map(events.map((event) => [event.id, event.data]));
+    return { ...result, events: result.events.map((event) => ({ ...event, data: clear.get(event.id) ?? event.data })) };
+  }
+
   const sealed: SealedEventStore = {
     sealedLog: store,
     async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-      const fresh = expectedRevision === "no_stream";
-      const sealedEvents: NewEvent[] = [];
-      let result: AppendResult;
-      try {
-        for (const event of events) sealedEvents.push(await sealEvent(streamId, event, events, fresh));
-        result = await store.append(streamId, sealedEvents, expectedRevision);
-      } catch (error) {
-        // A first event that did not land (another writer began the stream) names no subject of it.
-        if (fresh) streamSubjects.delete(streamId);
-        throw error;
-      }
-      // A stream begun here: its subject is known from its first event, so no later append reads the stream for it.
-      const first = events[0];
-      if (fresh && !result.duplicate && first !== undefined && policy.streamSubject !== undefined && !streamSubjects.has(streamId)) {
-        if (streamSubjects.size >= 10_000) streamSubjects.clear();
-        streamSubjects.set(streamId, policy.streamSubject(first));
-      }
-      if (result.duplicate) return { ...result, events: await openAll(result.events) };
-      // Just written: the writer's own clear data, not a decryption of what was sealed a moment ago.
-      const clear = new Map(events.map((event) => [event.id, event.data]));
-      return { ...result, events: result.events.map((event) => ({ ...event, data: clear.get(event.id) ?? event.data })) };
+      const sealedEvents = await sealPart(streamId, events, expectedRevision);
+      const result = await landing([{ streamId, events, expectedRevision }], () => store.append(streamId, sealedEvents, expectedRevision));
+      return reveal(result, events);
+    },
+    async appendMany(batch: readonly StreamAppend[]): Promise<readonly AppendResult[]> {
+      const sealedBatch: StreamAppend[] = [];
+      for (const part of batch) sealedBatch.push({ ...part, events: await sealPart(part.streamId, part.events, part.expectedRevision) });
+      const results = await landing(batch, () => store.appendMany(sealedBatch));
+      return Promise.all(results.map((result, at) => reveal(result, batch[at]?.events ?? [])));
     },
     readStream: (streamId, readOptions) =>
       readOptions?.after === undefined && readOptions?.last !== true

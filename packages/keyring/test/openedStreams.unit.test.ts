@@ -36,6 +36,7 @@ async function openProcess(openedStreamEvents?: number) {
   const counted: EventStore = {
     ...raw,
     append: raw.append.bind(raw),
+    appendMany: raw.appendMany.bind(raw),
     readAll: raw.readAll.bind(raw),
     subscribe: raw.subscribe.bind(raw),
     verify: raw.verify.bind(raw),

@@ -68,9 +68,21 @@ export function createHostMetrics(context: string, registry?: Registry): HostMet
           throw error;
         }
       };
+      const appendMany: EventStore["appendMany"] = async (batch) => {
+        const end = appendSeconds.startTimer({ context });
+        try {
+          const results = await store.appendMany(batch);
+          end({ outcome: "ok" });
+          return results;
+        } catch (error) {
+          end({ outcome: error instanceof WrongExpectedRevisionError ? "conflict" : "error" });
+          throw error;
+        }
+      };
       return new Proxy(store, {
         get(target, property, receiver) {
           if (property === "append") return append;
+          if (property === "appendMany") return appendMany;
           const value: unknown = Reflect.get(target, property, receiver);
           return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },

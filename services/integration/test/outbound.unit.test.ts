@@ -12,6 +12,7 @@ function countingStore(onRead: (streamId: string) => void = () => undefined) {
   let read = 0;
   const counting: EventStore = {
     append: (...args) => store.append(...args),
+    appendMany: (batch) => store.appendMany(batch),
     async readStream(streamId, options) {
       onRead(streamId);
       const events = await store.readStream(streamId, options);

@@ -62,6 +62,14 @@ async function harness(options: { slowReads?: boolean } = {}): Promise<Harness> 
         throw error;
       }
     },
+    async appendMany(batch) {
+      try {
+        return await inner.appendMany(batch);
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError) conflicts.count += 1;
+        throw error;
+      }
+    },
     async readStream(streamId, readOptions) {
       if (options.slowReads === true) await new Promise((resolve) => setTimeout(resolve, 2));
       const events = await inner.readStream(streamId, readOptions);

@@ -19,6 +19,7 @@ function counting(store: EventStore): { store: EventStore; read: () => number } 
   };
   const wrapped: EventStore = {
     append: (...args) => store.append(...args),
+    appendMany: (batch) => store.appendMany(batch),
     readStream: async (...args) => count(await store.readStream(...args)),
     readAll: async (...args) => count(await store.readAll(...args)),
     subscribe: (...args) => store.subscribe(...args),

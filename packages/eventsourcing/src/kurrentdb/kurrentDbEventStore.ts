@@ -26,13 +26,14 @@ import {
   type ReadPosition,
 } from "@kurrent/kurrentdb-client";
 
-import { StoreClosedError, WrongExpectedRevisionError } from "../errors.js";
+import { MultiStreamAppendUnsupportedError, StoreClosedError, WrongExpectedRevisionError } from "../errors.js";
 import type {
   AppendResult,
   EventStore,
   ExpectedRevision,
   ReadAllOptions,
   ReadStreamOptions,
+  StreamAppend,
   SubscribeOptions,
   VerifyResult,
 } from "../eventStore.js";
@@ -40,7 +41,7 @@ import { GENESIS_HASH } from "../hashChain.js";
 import { START, type LogPosition, type NewEvent, type StoredEvent } from "../types.js";
 import { chainEvents, decodePosition, decodeRecord, encodePosition, isSystemEventType, type ChainedEvent } from "./codec.js";
 import { findRepeat, lastRevision } from "./idempotency.js";
-import { prepareAppend } from "./prepareAppend.js";
+import { prepareAppend, prepareAppendMany } from "./prepareAppend.js";
 import { iterateSubscription } from "./subscription.js";
 import { verifyLog, type PositionedRecord } from "./verifyLog.js";
 
@@ -138,6 +139,19 @@ export class KurrentDbEventStore implements EventStore {
         }
       }
     }
+  }
+
+  /**
+   * One stream: append. Several: refused with MultiStreamAppendUnsupportedError before anything is written (README,
+   * "Multi-stream appends"): the client's multiStreamAppend (KurrentDB 25.1+) carries metadata only as string
+   * properties, not the binary envelope the chain is verified from. appendToStreams falls back to consecutive appends.
+   */
+  async appendMany(batch: readonly StreamAppend[]): Promise<readonly AppendResult[]> {
+    this.assertOpen();
+    const [only, ...others] = batch;
+    if (only !== undefined && others.length === 0) return [await this.append(only.streamId, only.events, only.expectedRevision)];
+    prepareAppendMany(this.streamPrefix, batch);
+    throw new MultiStreamAppendUnsupportedError("the KurrentDB event store");
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {

@@ -1,7 +1,7 @@
 import { InvalidAppendError } from "../errors.js";
-import type { ExpectedRevision } from "../eventStore.js";
+import type { ExpectedRevision, StreamAppend } from "../eventStore.js";
 import type { NewEvent } from "../types.js";
-import { validateAppend, type EncodedEvent } from "../validateAppend.js";
+import { validateAppend, validateAppendMany, type AdapterRules, type EncodedEvent, type EncodedStreamAppend } from "../validateAppend.js";
 import { isSystemEventType } from "./codec.js";
 
 /**
@@ -17,7 +17,16 @@ export function prepareAppend(
   events: readonly NewEvent[],
   expectedRevision: ExpectedRevision,
 ): EncodedEvent[] {
-  return validateAppend(streamId, events, expectedRevision, {
+  return validateAppend(streamId, events, expectedRevision, rules(streamPrefix));
+}
+
+/** The same for each part of an appendMany, plus the batch's own rules (validateAppendMany). */
+export function prepareAppendMany(streamPrefix: string, batch: readonly StreamAppend[]): EncodedStreamAppend[] {
+  return validateAppendMany(batch, rules(streamPrefix));
+}
+
+function rules(streamPrefix: string): AdapterRules {
+  return {
     checkStreamId: (id) => {
       if (!id.startsWith(streamPrefix) || id.length === streamPrefix.length) {
         throw new InvalidAppendError(`stream id ${JSON.stringify(id)} is not under this store's prefix ${streamPrefix}`);
@@ -29,5 +38,5 @@ export function prepareAppend(
         throw new InvalidAppendError(`event ${event.id}: types starting with "$" are KurrentDB's`);
       }
     },
-  });
+  };
 }

@@ -29,11 +29,14 @@ export async function readLogSnapshot(pool: pg.Pool, table: string): Promise<Eve
 }
 
 /** The streams a batch wrote to (repeats and refusals write nothing). */
-export function streamsOf(outcomes: readonly ({ readonly ok: true; readonly result: AppendResult } | { readonly ok: false })[]): string[] {
+export function streamsOf(outcomes: readonly ({ readonly ok: true; readonly results: readonly AppendResult[] } | { readonly ok: false })[]): string[] {
   const streams = new Set<string>();
   for (const outcome of outcomes) {
-    const first = outcome.ok && !outcome.result.duplicate ? outcome.result.events[0] : undefined;
-    if (first !== undefined) streams.add(first.streamId);
+    if (!outcome.ok) continue;
+    for (const result of outcome.results) {
+      const first = result.duplicate ? undefined : result.events[0];
+      if (first !== undefined) streams.add(first.streamId);
+    }
   }
   return [...streams];
 }

@@ -10,13 +10,14 @@ import type {
   ExpectedRevision,
   ReadAllOptions,
   ReadStreamOptions,
+  StreamAppend,
   SubscribeOptions,
   VerifyResult,
 } from "../eventStore.js";
 import { GENESIS_HASH, hashEvent } from "../hashChain.js";
 import { verifyRows } from "../sqlite/verifyRows.js";
 import { START, type NewEvent, type StoredEvent } from "../types.js";
-import { validateAppend, type EncodedEvent } from "../validateAppend.js";
+import { validateAppend, validateAppendMany, type EncodedEvent, type EncodedStreamAppend } from "../validateAppend.js";
 import { CommitSignal } from "../commitSignal.js";
 import { followStream, type StreamSubscribable, type StreamSubscribeOptions } from "../streamSubscription.js";
 import { rowToEvent } from "../storedRows.js";
@@ -53,15 +54,14 @@ export interface PostgresEventStoreOptions {
   readonly onIdleConnectionError?: (error: Error) => void;
 }
 
+/** An append (one part) or an appendMany (a part per stream), committed whole or refused whole. */
 interface PendingAppend {
-  readonly streamId: string;
-  readonly events: readonly EncodedEvent[];
-  readonly expectedRevision: ExpectedRevision;
-  readonly resolve: (result: AppendResult) => void;
+  readonly parts: readonly EncodedStreamAppend[];
+  readonly resolve: (results: readonly AppendResult[]) => void;
   readonly reject: (error: unknown) => void;
 }
 
-type Outcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: unknown };
+type Outcome = { readonly ok: true; readonly results: readonly AppendResult[] } | { readonly ok: false; readonly error: unknown };
 
 const PAGE = 1_000;
 const COLUMNS = 11;
@@ -149,7 +149,22 @@ export class PostgresEventStore implements EventStore, AnchorableLog, StreamSubs
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ streamId, events: encoded, expectedRevision, resolve, reject });
+      this.pending.push({ parts: [{ streamId, events: encoded, expectedRevision }], resolve: (results) => resolve(results[0]!), reject });
+      this.scheduleFlush();
+    });
+  }
+
+  /** All or nothing: the parts share one savepoint of the batch transaction. */
+  appendMany(batch: readonly StreamAppend[]): Promise<readonly AppendResult[]> {
+    let parts: EncodedStreamAppend[];
+    try {
+      if (this.closed) throw new StoreClosedError();
+      parts = validateAppendMany(batch);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return new Promise<readonly AppendResult[]>((resolve, reject) => {
+      this.pending.push({ parts, resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -297,11 +312,14 @@ export class PostgresEventStore implements EventStore, AnchorableLog, StreamSubs
       outcomes = [];
       for (const request of batch) {
         await client.query("SAVEPOINT append");
+        const before = { ...tail };
         try {
-          outcomes.push({ ok: true, result: await this.appendOne(client, request, tail) });
+          outcomes.push({ ok: true, results: await this.appendUnit(client, request.parts, tail) });
           await client.query("RELEASE SAVEPOINT append");
         } catch (error) {
           await client.query("ROLLBACK TO SAVEPOINT append");
+          tail.position = before.position;
+          tail.hash = before.hash;
           outcomes.push({ ok: false, error });
         }
       }
@@ -321,16 +339,36 @@ export class PostgresEventStore implements EventStore, AnchorableLog, StreamSubs
     this.appendsWritten += batch.length;
     batch.forEach((request, index) => {
       const outcome = outcomes[index];
-      if (outcome?.ok === true) request.resolve(outcome.result);
+      if (outcome?.ok === true) request.resolve(outcome.results);
       else request.reject(outcome?.error);
     });
     this.signal.wakeCommitted(streamsOf(outcomes));
   }
 
-  /** Checks and writes one append inside the batch transaction, advancing the tail only when it succeeds. */
+  /**
+   * One unit (an append, or an appendMany's parts in order) inside its savepoint: the first refusal throws and the
+   * caller rolls the savepoint and the tail back. Every part a repeat answers them all; repeats next to new parts
+   * refuse the unit (a retry of an atomic unit is never half stored).
+   */
+  private async appendUnit(
+    client: pg.PoolClient,
+    parts: readonly EncodedStreamAppend[],
+    tail: { position: bigint; hash: string; readonly recordedAt: string },
+  ): Promise<readonly AppendResult[]> {
+    const results: AppendResult[] = [];
+    for (const part of parts) results.push(await this.appendOne(client, part, tail));
+    const repeated = results.findIndex((result) => result.duplicate);
+    if (repeated >= 0 && results.some((result) => !result.duplicate)) {
+      const part = parts[repeated];
+      throw new DuplicateEventIdError(part?.streamId ?? "", part?.events[0]?.id ?? "");
+    }
+    return results;
+  }
+
+  /** Checks and writes one stream's part inside the batch transaction, advancing the tail only when it succeeds. */
   private async appendOne(
     client: pg.PoolClient,
-    request: PendingAppend,
+    request: EncodedStreamAppend,
     tail: { position: bigint; hash: string; readonly recordedAt: string },
   ): Promise<AppendResult> {
     const { streamId, events, expectedRevision } = request;

@@ -25,14 +25,28 @@ export interface Placed {
  * The outcome of one append of a batch, as plain data (it crosses from the writer thread): written, a repeat of
  * stored ids (the stored rows), or refused.
  */
-export type WriteOutcome =
+export type WriteOutcome = PartOutcome | Refusal;
+
+/** What one stream's part of a unit did: written, or a repeat of stored ids (the stored rows). */
+export type PartOutcome =
   | { readonly kind: "written"; readonly placed: readonly Placed[]; readonly recordedAt: string; readonly nextExpectedRevision: number }
-  | { readonly kind: "repeat"; readonly rows: readonly EventRow[]; readonly nextExpectedRevision: number }
+  | { readonly kind: "repeat"; readonly rows: readonly EventRow[]; readonly nextExpectedRevision: number };
+
+export type Refusal =
   | { readonly kind: "conflict"; readonly streamId: string; readonly expected: ExpectedRevision; readonly actual: number }
   | { readonly kind: "duplicate-id"; readonly streamId: string; readonly eventId: string };
 
+/**
+ * One atomic unit of a batch: an append (one part) or an appendMany (one part per stream). It is written whole or
+ * refused whole; units of one batch share the commit, not their fate.
+ */
+export type WriteUnit = readonly WriteRequest[];
+
+/** A unit's outcome: one outcome per part, in the unit's order, or the refusal that refused the whole unit. */
+export type UnitOutcome = { readonly kind: "done"; readonly parts: readonly PartOutcome[] } | Refusal;
+
 export interface BatchWritten {
-  readonly outcomes: readonly WriteOutcome[];
+  readonly outcomes: readonly UnitOutcome[];
   /** Streams appended to and their new last revision. */
   readonly revisions: ReadonlyMap<string, number>;
 }
@@ -64,7 +78,7 @@ export class BatchWriter {
   private readonly revisionCache = new Map<string, number>();
   private dataVersion = -1;
   private readonly statements;
-  private readonly transaction: Database.Transaction<(batch: readonly WriteRequest[], recordedAt: string) => BatchWritten>;
+  private readonly transaction: Database.Transaction<(batch: readonly WriteUnit[], recordedAt: string) => BatchWritten>;
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
@@ -76,14 +90,14 @@ export class BatchWriter {
            prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
     };
-    this.transaction = db.transaction((batch: readonly WriteRequest[], recordedAt: string) => this.writeAll(batch, recordedAt));
+    this.transaction = db.transaction((batch: readonly WriteUnit[], recordedAt: string) => this.writeAll(batch, recordedAt));
   }
 
   /**
    * Writes the batch, every event recorded at `recordedAt` (the store's clock), and commits: durable when this
    * returns. Throws, storing nothing of the batch, when the commit fails.
    */
-  write(batch: readonly WriteRequest[], recordedAt: string): BatchWritten {
+  write(batch: readonly WriteUnit[], recordedAt: string): BatchWritten {
     try {
       const written = this.transaction.immediate(batch, recordedAt);
       for (const [streamId, revision] of written.revisions) this.remember(streamId, revision);
@@ -94,7 +108,7 @@ export class BatchWriter {
     }
   }
 
-  private writeAll(batch: readonly WriteRequest[], recordedAt: string): BatchWritten {
+  private writeAll(batch: readonly WriteUnit[], recordedAt: string): BatchWritten {
     const version = this.db.pragma("data_version", { simple: true }) as number;
     if (version !== this.dataVersion) {
       this.revisionCache.clear();
@@ -109,12 +123,33 @@ export class BatchWriter {
     };
     // Past the checks, an insert can only fail for a reason that fails the whole batch (I/O, a bug): the error
     // leaves the transaction, which rolls back every append of the batch.
-    const outcomes = batch.map((request) => this.check(request, tail) ?? this.insert(request, tail));
+    const outcomes = batch.map((unit) => this.writeUnit(unit, tail));
     return { outcomes, revisions: tail.revisions };
   }
 
+  /**
+   * Checks every part of a unit before writing any: the first refusal refuses the unit; every part a repeat answers
+   * them all; some repeats next to new parts is an id clash (a retry of an atomic unit is never half stored).
+   * Otherwise the parts are inserted in order, as consecutive appends would be.
+   */
+  private writeUnit(unit: WriteUnit, tail: LogTail): UnitOutcome {
+    const checks = unit.map((request) => this.check(request, tail));
+    const repeats: PartOutcome[] = [];
+    for (const check of checks) {
+      if (check === undefined) continue;
+      if (check.kind !== "repeat") return check;
+      repeats.push(check);
+    }
+    if (repeats.length === unit.length) return { kind: "done", parts: repeats };
+    if (repeats.length > 0) {
+      const repeated = unit[checks.findIndex((check) => check !== undefined)];
+      return { kind: "duplicate-id", streamId: repeated?.streamId ?? "", eventId: repeated?.events[0]?.id ?? "" };
+    }
+    return { kind: "done", parts: unit.map((request) => this.insert(request, tail)) };
+  }
+
   /** Everything that can refuse or answer an append before it writes: a repeat, an id clash, a revision conflict. */
-  private check(request: WriteRequest, tail: LogTail): WriteOutcome | undefined {
+  private check(request: WriteRequest, tail: LogTail): Refusal | Extract<PartOutcome, { kind: "repeat" }> | undefined {
     const { streamId, events, expectedRevision } = request;
     const found: EventRow[] = [];
     for (const event of events) {
@@ -133,7 +168,7 @@ export class BatchWriter {
   }
 
   /** Inserts a checked append after the stream's last revision, chaining each event to the tail. */
-  private insert(request: WriteRequest, tail: LogTail): WriteOutcome {
+  private insert(request: WriteRequest, tail: LogTail): PartOutcome {
     const { streamId, events } = request;
     const current = this.lastRevision(streamId, tail);
     const placed: Placed[] = [];
@@ -173,7 +208,7 @@ export class BatchWriter {
 }
 
 /** A refused outcome as the error the port promises. */
-export function refusalError(outcome: WriteOutcome): Error | undefined {
+export function refusalError(outcome: UnitOutcome): Error | undefined {
   if (outcome.kind === "conflict") return new WrongExpectedRevisionError(outcome.streamId, outcome.expected, outcome.actual);
   if (outcome.kind === "duplicate-id") return new DuplicateEventIdError(outcome.streamId, outcome.eventId);
   return undefined;

@@ -8,6 +8,7 @@ import type {
   ExpectedRevision,
   ReadAllOptions,
   ReadStreamOptions,
+  StreamAppend,
   SubscribeOptions,
   VerifyResult,
 } from "../eventStore.js";
@@ -19,9 +20,9 @@ import { CommitSignal } from "../commitSignal.js";
 import { RecentCommits } from "../recentCommits.js";
 import { followStream, type StreamSubscribable, type StreamSubscribeOptions } from "../streamSubscription.js";
 import { rowToEvent } from "../storedRows.js";
-import { openForWriting, refusalError, type WriteOutcome } from "./batchWriter.js";
+import { openForWriting, refusalError, type UnitOutcome } from "./batchWriter.js";
 import type { EventRow } from "./schema.js";
-import { validateAppend, type EncodedEvent } from "../validateAppend.js";
+import { validateAppend, validateAppendMany, type EncodedEvent, type EncodedStreamAppend } from "../validateAppend.js";
 import { verifyRows } from "./verifyRows.js";
 import { inlineWriter, threadWriter, type Writer } from "./writers.js";
 
@@ -44,11 +45,10 @@ export interface SqliteEventStoreOptions {
   readonly inlineWrites?: boolean;
 }
 
+/** An append (one part) or an appendMany (a part per stream), committed whole or refused whole. */
 interface PendingAppend {
-  readonly streamId: string;
-  readonly events: readonly EncodedEvent[];
-  readonly expectedRevision: ExpectedRevision;
-  readonly resolve: (result: AppendResult) => void;
+  readonly parts: readonly EncodedStreamAppend[];
+  readonly resolve: (results: readonly AppendResult[]) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -58,8 +58,8 @@ const PAGE = 1_000;
  * The embedded event store: one SQLite file per service, WAL, synchronous=FULL.
  *
  * Group commit: appends made in the same turn of the event loop — and all made while the previous commit was on
- * disk — are written in one transaction, so concurrent writers share one fsync. Each append stays atomic on its own:
- * one append's conflict does not fail its neighbours. A promise resolves only after the commit is durable.
+ * disk — are written in one transaction, so concurrent writers share one fsync. Each append (and each appendMany,
+ * across its streams) stays atomic on its own: one append's conflict does not fail its neighbours. A promise resolves only after the commit is durable.
  *
  * The event loop never waits on the disk (issue 15 item 4): a file's appends are committed by a writer thread with
  * its own connection (writers.ts); reads stay on this thread's connection, and WAL lets them run during a commit.
@@ -125,12 +125,28 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ streamId, events: encoded, expectedRevision, resolve, reject });
-      if (!this.flushScheduled && this.committing === undefined) {
-        this.flushScheduled = true;
-        setImmediate(() => void this.flush());
-      }
+      this.enqueue({ parts: [{ streamId, events: encoded, expectedRevision }], resolve: (results) => resolve(results[0]!), reject });
     });
+  }
+
+  /** All or nothing in one transaction of the writer (inside a group commit, as one unit). */
+  appendMany(batch: readonly StreamAppend[]): Promise<readonly AppendResult[]> {
+    let parts: EncodedStreamAppend[];
+    try {
+      if (this.closed) throw new StoreClosedError();
+      parts = validateAppendMany(batch);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return new Promise<readonly AppendResult[]>((resolve, reject) => this.enqueue({ parts, resolve, reject }));
+  }
+
+  private enqueue(append: PendingAppend): void {
+    this.pending.push(append);
+    if (!this.flushScheduled && this.committing === undefined) {
+      this.flushScheduled = true;
+      setImmediate(() => void this.flush());
+    }
   }
 
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
@@ -216,7 +232,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
     if (batch.length === 0) return Promise.resolve();
     this.pending = [];
     const recordedAt = this.clock().toISOString();
-    const requests = batch.map(({ streamId, events, expectedRevision }) => ({ streamId, events: events.map(encodedOnly), expectedRevision }));
+    const requests = batch.map(({ parts }) => parts.map(({ streamId, events, expectedRevision }) => ({ streamId, events: events.map(encodedOnly), expectedRevision })));
     this.committing = this.writer.write(requests, recordedAt).then(
       (outcomes) => this.settle(batch, outcomes),
       // The commit itself failed (disk full, I/O error): nothing of the batch is stored.
@@ -230,7 +246,7 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
     return this.committing;
   }
 
-  private settle(batch: readonly PendingAppend[], outcomes: readonly WriteOutcome[]): void {
+  private settle(batch: readonly PendingAppend[], outcomes: readonly UnitOutcome[]): void {
     this.signal.commits++;
     this.appendsWritten += batch.length;
     const written: string[] = [];
@@ -238,17 +254,21 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
     batch.forEach((request, index) => {
       const outcome = outcomes[index];
       if (outcome === undefined) return request.reject(new Error("the writer answered fewer appends than it was given"));
-      if (outcome.kind === "repeat") return request.resolve({ events: outcome.rows.map(rowToEvent), nextExpectedRevision: outcome.nextExpectedRevision, duplicate: true });
-      if (outcome.kind !== "written") return request.reject(refusalError(outcome));
-      written.push(request.streamId);
-      // The writer's objects, not a re-parse of the JSON just written: equal as JSON, and parsing is a third of the
-      // per-event cost of an append.
-      const events = request.events.map(({ id, type, schemaVersion, data, metadata }, at): StoredEvent => {
-        const { position, revision, prevHash, hash } = outcome.placed[at]!;
-        return { id, type, schemaVersion, data, metadata, streamId: request.streamId, revision, position, recordedAt: outcome.recordedAt, prevHash, hash };
+      if (outcome.kind !== "done") return request.reject(refusalError(outcome));
+      const results = request.parts.map((part, at): AppendResult => {
+        const done = outcome.parts[at]!;
+        if (done.kind === "repeat") return { events: done.rows.map(rowToEvent), nextExpectedRevision: done.nextExpectedRevision, duplicate: true };
+        written.push(part.streamId);
+        // The writer's objects, not a re-parse of the JSON just written: equal as JSON, and parsing is a third of the
+        // per-event cost of an append.
+        const events = part.events.map(({ id, type, schemaVersion, data, metadata }, i): StoredEvent => {
+          const { position, revision, prevHash, hash } = done.placed[i]!;
+          return { id, type, schemaVersion, data, metadata, streamId: part.streamId, revision, position, recordedAt: done.recordedAt, prevHash, hash };
+        });
+        committed.push(...events);
+        return { events, nextExpectedRevision: done.nextExpectedRevision, duplicate: false };
       });
-      committed.push(...events);
-      request.resolve({ events, nextExpectedRevision: outcome.nextExpectedRevision, duplicate: false });
+      request.resolve(results);
     });
     this.recent.add(committed.sort((a, b) => (a.position < b.position ? -1 : 1)));
     this.signal.wakeCommitted(written);

@@ -2,7 +2,7 @@ import { parentPort } from "node:worker_threads";
 
 import type Database from "better-sqlite3";
 
-import { BatchWriter, openForWriting, type WriteRequest } from "./batchWriter.js";
+import { BatchWriter, openForWriting, type WriteUnit } from "./batchWriter.js";
 import { openSqliteFile, type SqliteFileOptions } from "./openSqlite.js";
 
 /** A value SQLite binds (blobs cross the thread boundary as Uint8Array). */
@@ -11,7 +11,7 @@ export type SqlValue = string | number | bigint | Uint8Array | null;
 /** What the stores of this process ask their writer thread (writers.ts). */
 export type WriterRequest =
   | { readonly op: "open"; readonly seq: number; readonly file: number; readonly path: string }
-  | { readonly op: "write"; readonly seq: number; readonly file: number; readonly batch: readonly WriteRequest[]; readonly recordedAt: string }
+  | { readonly op: "write"; readonly seq: number; readonly file: number; readonly batch: readonly WriteUnit[]; readonly recordedAt: string }
   | { readonly op: "close"; readonly seq: number; readonly file: number }
   // Another store's file (not an event log): opened as openSqliteFile does, then the pragmas its writes need.
   | { readonly op: "openFile"; readonly seq: number; readonly file: number; readonly path: string; readonly options: SqliteFileOptions; readonly pragmas: readonly string[] }

@@ -2,13 +2,13 @@ import { Worker } from "node:worker_threads";
 
 import type Database from "better-sqlite3";
 
-import { BatchWriter, type WriteOutcome, type WriteRequest } from "./batchWriter.js";
+import { BatchWriter, type UnitOutcome, type WriteUnit } from "./batchWriter.js";
 import type { SqliteFileOptions } from "./openSqlite.js";
 import type { SqlValue, WriterRequest } from "./writerThread.js";
 
-/** Commits batches of appends; each promise settles once its batch is durable (or failed as a whole). */
+/** Commits batches of units (appends, multi-stream appends); each promise settles once its batch is durable (or failed as a whole). */
 export interface Writer {
-  write(batch: readonly WriteRequest[], recordedAt: string): Promise<readonly WriteOutcome[]>;
+  write(batch: readonly WriteUnit[], recordedAt: string): Promise<readonly UnitOutcome[]>;
   close(): Promise<void>;
 }
 
@@ -134,7 +134,7 @@ export function threadWriter(path: string): Writer {
   const connection = fileOnThread({ op: "open", path });
   return {
     async write(batch, recordedAt) {
-      return (await connection.ask({ op: "write", batch, recordedAt })) as readonly WriteOutcome[];
+      return (await connection.ask({ op: "write", batch, recordedAt })) as readonly UnitOutcome[];
     },
     close: () => connection.close(),
   };
