@@ -20,6 +20,6 @@ if (url === undefined || url === "") {
     // A fresh prefix per store: runs and tests share the server but never see each other's streams.
     const streamPrefix = `ihptest${uuidv7().replaceAll("-", "")}-`;
     const store = await KurrentDbEventStore.connect({ connectionString: url, streamPrefix });
-    return { store, cleanup: () => store.close(), streamPrefix, idsUniqueAcrossStreams: false };
+    return { store, cleanup: () => store.close(), streamPrefix, idsUniqueAcrossStreams: false, atomicMultiStreamAppend: false };
   });
 }

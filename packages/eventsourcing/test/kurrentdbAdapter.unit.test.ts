@@ -161,5 +161,5 @@ eventStoreContract("KurrentDB adapter on the in-memory fake client", () => {
     streamPrefix: PREFIX,
     clock: () => new Date(tick++),
   });
-  return Promise.resolve({ store, cleanup: () => store.close(), streamPrefix: PREFIX, idsUniqueAcrossStreams: false });
+  return Promise.resolve({ store, cleanup: () => store.close(), streamPrefix: PREFIX, idsUniqueAcrossStreams: false, atomicMultiStreamAppend: false });
 });
