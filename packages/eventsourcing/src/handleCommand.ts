@@ -1,7 +1,8 @@
 import { DomainError } from "./domainError.js";
 import { fold, type Decider, type DomainEvent } from "./decider.js";
 import { WrongExpectedRevisionError } from "./errors.js";
-import type { EventStore } from "./eventStore.js";
+import { appendToStreams } from "./appendToStreams.js";
+import type { EventStore, StreamAppend } from "./eventStore.js";
 import type { EventMetadata, NewEvent, StoredEvent } from "./types.js";
 
 /**
@@ -72,6 +73,12 @@ interface EnvelopeFields<State> {
    * metadata.profileVersion; undefined leaves it as given.
    */
   readonly profileVersionOf?: (state: State) => string | undefined;
+  /**
+   * One change that writes other streams too: given this command's own append, the whole batch (which must contain
+   * it) to write in one atomic commit (appendToStreams). Called only when the command appends; a conflict on any
+   * part is retried like one on the command's stream.
+   */
+  readonly appendWith?: (own: StreamAppend) => readonly StreamAppend[];
 }
 
 type Metadata = Omit<EventMetadata, "occurredAt" | "requestId">;
@@ -150,7 +157,9 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       metadata,
     }));
     try {
-      const appended = await store.append(envelope.streamId, events, revision === -1 ? "no_stream" : revision);
+      const own: StreamAppend = { streamId: envelope.streamId, events, expectedRevision: revision === -1 ? "no_stream" : revision };
+      const batch = envelope.appendWith?.(own);
+      const appended = batch === undefined ? await store.append(own.streamId, own.events, own.expectedRevision) : (await appendToStreams(store, batch))[batch.indexOf(own)]!;
       return {
         events: appended.events,
         state: decided.reduce((next, event) => decider.evolve(next, event), state),

@@ -143,7 +143,7 @@ export async function startRecordsService(options: RecordsServiceOptions): Promi
           spec: { durable: ORIGINATION_DURABLE, subjects: ORIGINATION_SUBJECTS, concurrency: ORIGINATION_CONCURRENCY },
           handler: (deps) =>
             originationHandler(
-              createOrigination({ records: createRecordStore(deps.store, deps.newId), store: deps.store, consult: consultPort, identity: identityPort, media: vaultOf(deps), clock, newEventId: deps.newId, cosignTitles: config.RECORDS_COSIGN_TITLES }),
+              createOrigination({ records: createRecordStore(deps.store, deps.newId), consult: consultPort, identity: identityPort, media: vaultOf(deps), clock, newEventId: deps.newId, cosignTitles: config.RECORDS_COSIGN_TITLES }),
               deps.logger,
             ),
         },

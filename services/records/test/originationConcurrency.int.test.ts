@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalFolderBlobStore } from "@ihp/blobstore";
-import { uuidv7 } from "@ihp/eventsourcing";
+import { type EventStore, uuidv7 } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { createKeyRing, openKeyFileCustody, sealedEventStore } from "@ihp/keyring";
 import { openSqliteDataKeyStore } from "@ihp/keyring/sqlite";
@@ -26,6 +26,7 @@ let folder: string;
 let close: () => Promise<void>;
 let originate: (consultId: string, causationId: string) => Promise<string>;
 let log: ReturnType<typeof sealedEventStore>;
+let vaultOn: (store: typeof log) => ReturnType<typeof createMediaVault>;
 const sources = new Map<string, ConsultSource>();
 
 function source(consultId: string, patientId: string): ConsultSource {
@@ -51,10 +52,11 @@ beforeAll(async () => {
     await raw.close();
     await keys.close();
   };
-  const vault = createMediaVault({ ring, blobs: new LocalFolderBlobStore({ root: join(folder, "blobs"), now: () => now }), log, newEventId: uuidv7 });
+  const blobs = new LocalFolderBlobStore({ root: join(folder, "blobs"), now: () => now });
+  vaultOn = (store) => createMediaVault({ ring, blobs, log: store, newEventId: uuidv7 });
+  const vault = vaultOn(log);
   originate = createOrigination({
     records: createRecordStore(log, uuidv7),
-    store: log,
     consult: consultDouble(sources),
     identity: identityDouble({ "physician-1": "王示范" }),
     media: vault,
@@ -93,5 +95,59 @@ describe("REC-01 origination under a concurrent consumer", () => {
     for (const id of ids) expect(await types(recordStreamId(id))).toEqual(["RecordOriginated"]);
     const indexed = (await log.readStream(patientIndexStreamId("patient-2"))).map((event) => event.data["documentId"]);
     expect(indexed.sort()).toEqual([...ids].sort());
+  });
+
+  it("REC-01: an origination is one commit — media index, record and both index entries; a failed commit leaves none of them and the redelivery writes them all", async () => {
+    const consultId = "0193a9f2-7c1d-8e4b-9a6f-2b3c4d5e6f84";
+    sources.set(consultId, source(consultId, "patient-3"));
+    const calls: string[] = [];
+    let failCommit = true;
+    const counted = new Proxy(log, {
+      get(target, property, receiver) {
+        if (property === "append") {
+          return (...args: Parameters<EventStore["append"]>) => (calls.push(`append ${args[0]}`), target.append(...args));
+        }
+        if (property === "appendMany") {
+          return async (batch: Parameters<EventStore["appendMany"]>[0]) => {
+            calls.push(`appendMany ${batch.map((part) => part.streamId).join(" ")}`);
+            if (failCommit) {
+              failCommit = false;
+              throw new Error("SQLITE_FULL: database or disk is full");
+            }
+            return target.appendMany(batch);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const once = createOrigination({
+      records: createRecordStore(counted, uuidv7),
+      consult: consultDouble(sources),
+      identity: identityDouble({ "physician-1": "王示范" }),
+      media: vaultOn(counted),
+      clock: () => now,
+      newEventId: uuidv7,
+      cosignTitles: [],
+    });
+    const eventId = "0193a9f2-0000-7000-8000-000000000084";
+    const documentId = derivedId("record", consultId);
+    const written = async () => [
+      ...(await log.readStream(`records-media-${documentId}`)),
+      ...(await log.readStream(recordStreamId(documentId))),
+      ...(await log.readStream(consultIndexStreamId(consultId))),
+      ...(await log.readStream(patientIndexStreamId("patient-3"))),
+    ];
+    await expect(once(consultId, eventId)).rejects.toThrow(/disk is full/);
+    expect(await written()).toEqual([]);
+    expect(await once(consultId, eventId)).toBe(documentId);
+    const streams = [`records-media-${documentId}`, recordStreamId(documentId), consultIndexStreamId(consultId), patientIndexStreamId("patient-3")].join(" ");
+    expect(calls).toEqual([`appendMany ${streams}`, `appendMany ${streams}`]);
+    const events = await written();
+    expect(events.map((event) => event.type).sort()).toEqual(["MediaBlobStored", "MediaLinkedByUri", "RecordIndexed", "RecordIndexed", "RecordOriginated"]);
+    // One commit: contiguous positions, in the batch's order (media index, record, consult index, patient index).
+    const positions = events.map((event) => event.position);
+    expect(positions).toEqual(positions.map((_, at) => positions[0]! + BigInt(at)));
+    expect(await log.verify()).toMatchObject({ ok: true });
   });
 });

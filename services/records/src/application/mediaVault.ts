@@ -1,5 +1,5 @@
 import { type BlobStore, isBlobStoreError, sha256Hex } from "@ihp/blobstore";
-import type { EventMetadata, EventStore, StoredEvent } from "@ihp/eventsourcing";
+import type { EventMetadata, EventStore, NewEvent, StoredEvent } from "@ihp/eventsourcing";
 import { type DataKeyRef, type ErasureRequest, type EventIdentity, type KeyRing, KeyRingError } from "@ihp/keyring";
 import { type MediaReference, refusal } from "../domain/index.js";
 import { derivedId, isSafeId, patientIndexStreamId } from "./ids.js";
@@ -82,9 +82,12 @@ function locations(events: readonly StoredEvent[]): Map<string, MediaLocation> {
 export function createMediaVault(options: MediaVaultOptions) {
   const { ring, blobs, log, newEventId } = options;
 
-  async function indexEvent(documentId: string, type: string, data: Record<string, string>, metadata: EventMetadata): Promise<void> {
+  /** Appends an index event to the record's media stream, or hands it to `deferred` for the caller to append. */
+  async function indexEvent(documentId: string, type: string, data: Record<string, string>, metadata: EventMetadata, deferred?: NewEvent[]): Promise<void> {
     const id = derivedId(type, `${documentId}~${data["mediaId"] ?? ""}`);
-    await log.append(mediaStreamId(documentId), [{ id, type, schemaVersion: 1, data: { documentId, ...data }, metadata }], "any");
+    const event: NewEvent = { id, type, schemaVersion: 1, data: { documentId, ...data }, metadata };
+    if (deferred !== undefined) deferred.push(event);
+    else await log.append(mediaStreamId(documentId), [event], "any");
   }
 
   async function location(documentId: string, mediaId: string): Promise<MediaLocation | undefined> {
@@ -93,9 +96,12 @@ export function createMediaVault(options: MediaVaultOptions) {
 
   /**
    * Seals and stores one item, records where it is, and returns the reference the record links. Idempotent per
-   * (record, media id): a repeated origination reuses what the first one stored.
+   * (record, media id): a repeated origination reuses what the first one stored. With `deferred`, the index event
+   * (MediaBlobStored, its id derived from record and media id) is pushed there for the caller to append to
+   * mediaStreamId(documentId) with the change that links it (origination: one commit with the record); the blob is
+   * stored first either way.
    */
-  async function seal(item: MediaToSeal, metadata: EventMetadata): Promise<MediaReference> {
+  async function seal(item: MediaToSeal, metadata: EventMetadata, deferred?: NewEvent[]): Promise<MediaReference> {
     const plainSha256 = sha256Hex(item.content);
     const reference: MediaReference = {
       mediaId: item.mediaId,
@@ -109,14 +115,14 @@ export function createMediaVault(options: MediaVaultOptions) {
     const ref = mediaKeyRef(item.patientId, item.consultId);
     const sealed = Buffer.from(await ring.seal(ref, blobIdentity(item.documentId, item.mediaId), item.content), "base64");
     const stored = await blobs.put(sealed, { retainUntil: item.retainUntil });
-    await indexEvent(item.documentId, BLOB_STORED, { mediaId: item.mediaId, sha256: plainSha256, blobSha256: stored.sha256, keyClass: ref.retentionClass }, metadata);
+    await indexEvent(item.documentId, BLOB_STORED, { mediaId: item.mediaId, sha256: plainSha256, blobSha256: stored.sha256, keyClass: ref.retentionClass }, metadata, deferred);
     return reference;
   }
 
-  /** Records that an item is known only by the consult side's URI and hash (nothing fetched, nothing stored). */
-  async function linkByUri(documentId: string, mediaId: string, sourceUri: string, metadata: EventMetadata): Promise<void> {
+  /** Records that an item is known only by the consult side's URI and hash (nothing fetched, nothing stored); `deferred` as for seal. */
+  async function linkByUri(documentId: string, mediaId: string, sourceUri: string, metadata: EventMetadata, deferred?: NewEvent[]): Promise<void> {
     if ((await location(documentId, mediaId)) !== undefined) return;
-    await indexEvent(documentId, LINKED_BY_URI, { mediaId, sourceUri }, metadata);
+    await indexEvent(documentId, LINKED_BY_URI, { mediaId, sourceUri }, metadata, deferred);
   }
 
   /**

@@ -1,9 +1,9 @@
-import type { EventMetadata, EventStore } from "@ihp/eventsourcing";
+import type { EventMetadata, NewEvent, StreamAppend } from "@ihp/eventsourcing";
 import { type JurisdictionCode, profileAt } from "@ihp/jurisdiction";
 import { type Principal, RemoteError, traceFields } from "@ihp/platform";
 import { type Coded, type MediaReference, mediaRetention, type RecordHeaderBase, type RecordSections } from "../domain/index.js";
 import type { Caller } from "./caller.js";
-import { type MediaKind, type MediaVault } from "./mediaVault.js";
+import { type MediaKind, mediaStreamId, type MediaVault } from "./mediaVault.js";
 import { consultIndexStreamId, derivedId, patientIndexStreamId } from "./ids.js";
 import type { ConsultPort, ConsultSource, IdentityPort } from "./ports.js";
 import type { RecordStore } from "./store.js";
@@ -13,7 +13,6 @@ export const RECORDS_PRINCIPAL: Principal = { subject: "svc:records", roles: ["r
 
 export interface OriginationOptions {
   readonly records: RecordStore;
-  readonly store: EventStore;
   readonly consult: ConsultPort;
   readonly identity: IdentityPort;
   /** Where the consult's media are sealed and kept (REC-01, REC-03); without one no media is linked. */
@@ -98,15 +97,16 @@ const MEDIA_KINDS: Readonly<Record<string, MediaKind>> = { IMAGE: "IMAGE", AUDIO
  * JSON lines), sealed and stored; and every image/audio/video message and recording the consult names by URI and
  * SHA-256, linked by that hash. Those bytes are NOT fetched (consult's record source gives URI and hash only, and
  * bytes is 0 = unknown): a reader gets the URI and verifies the hash itself. Items without a well-formed SHA-256
- * are left out (they could never be verified).
+ * are left out (they could never be verified). The index events (where each item is) go to `indexed`, for the
+ * origination to append with the record; items a previous attempt already indexed add none.
  */
-async function consultMedia(vault: MediaVault, source: ConsultSource, documentId: string, retainUntil: string, metadata: EventMetadata): Promise<MediaReference[]> {
+async function consultMedia(vault: MediaVault, source: ConsultSource, documentId: string, retainUntil: string, metadata: EventMetadata, indexed: NewEvent[]): Promise<MediaReference[]> {
   const consultEndedAt = source.completedAt;
   const media: MediaReference[] = [];
   if (source.transcript.length > 0) {
     const body = source.transcript.map((message) => JSON.stringify(message)).join("\n");
     const item = { documentId, patientId: source.patientId, consultId: source.consultId, consultEndedAt, retainUntil: new Date(`${retainUntil}T23:59:59+08:00`) };
-    media.push(await vault.seal({ ...item, mediaId: `transcript-${source.consultId}`, kind: "TRANSCRIPT", contentType: "application/x-ndjson", content: Buffer.from(body, "utf8") }, metadata));
+    media.push(await vault.seal({ ...item, mediaId: `transcript-${source.consultId}`, kind: "TRANSCRIPT", contentType: "application/x-ndjson", content: Buffer.from(body, "utf8") }, metadata, indexed));
   }
   const linked = [
     ...source.transcript.map((m) => ({ mediaId: `message-${m.messageId}`, kind: MEDIA_KINDS[m.kind], uri: m.mediaUri, sha256: m.mediaSha256 })),
@@ -114,7 +114,7 @@ async function consultMedia(vault: MediaVault, source: ConsultSource, documentId
   ];
   for (const item of linked) {
     if (item.kind === undefined || item.uri === "" || !SHA256.test(item.sha256) || media.some((m) => m.mediaId === item.mediaId)) continue;
-    await vault.linkByUri(documentId, item.mediaId, item.uri, metadata);
+    await vault.linkByUri(documentId, item.mediaId, item.uri, metadata, indexed);
     media.push({ mediaId: item.mediaId, kind: item.kind, contentType: "application/octet-stream", sha256: item.sha256, bytes: 0, consultEndedAt });
   }
   return media;
@@ -123,9 +123,15 @@ async function consultMedia(vault: MediaVault, source: ConsultSource, documentId
 /**
  * REC-01: a consult closed → its outpatient record, drafted. Idempotent: the document id is derived from the consult
  * and the consult event id is the request id, so a redelivered ConsultCompleted appends nothing.
+ *
+ * One commit (appendToStreams through the record's command): the media index events, the record's events and its
+ * two index entries are written together or not at all, in that order, so a crash cannot leave a drafted record
+ * missing from the consult's or the patient's index (a redelivery stops at "the record exists"). Sealed blobs are
+ * stored before the commit; a commit that does not happen leaves them unreferenced, as a crash between the blob and
+ * its index event did before.
  */
 export function createOrigination(options: OriginationOptions) {
-  const { records, store, consult, identity, clock } = options;
+  const { records, consult, identity, clock } = options;
   return async function originate(consultId: string, causationId: string): Promise<string> {
     const documentId = derivedId("record", consultId);
     if ((await records.state(documentId)).status === "exists") return documentId;
@@ -135,9 +141,22 @@ export function createOrigination(options: OriginationOptions) {
     const now = clock();
     const metadata = { actorId: RECORDS_PRINCIPAL.subject, actorRole: "records", tenantId: source.institutionId, correlationId: causationId, causationId, occurredAt: now.toISOString() };
     const retainUntil = mediaRetention(profile, source.completedAt).retainUntil;
-    const media = options.media === undefined ? [] : await consultMedia(options.media, source, documentId, retainUntil, metadata);
+    const indexed: NewEvent[] = [];
+    const media = options.media === undefined ? [] : await consultMedia(options.media, source, documentId, retainUntil, metadata, indexed);
     const caller: Caller = { principal: RECORDS_PRINCIPAL, token: undefined, correlationId: causationId, trace: traceFields() };
     const header = headerOf(documentId, source, await patientNameOf(identity, source));
+    const index = { documentId, consultId, patientId: source.patientId, institutionId: source.institutionId, visitAt: header.visitAt };
+    const indexEntry = (streamId: string, key: string): StreamAppend => ({
+      streamId,
+      events: [{ id: derivedId("RecordIndexed", key), type: "RecordIndexed", schemaVersion: 1, data: index, metadata }],
+      expectedRevision: "any",
+    });
+    const withIndexes = (own: StreamAppend): StreamAppend[] => [
+      ...(indexed.length === 0 ? [] : [{ streamId: mediaStreamId(documentId), events: indexed, expectedRevision: "any" as const }]),
+      own,
+      indexEntry(consultIndexStreamId(consultId), `consult~${consultId}`),
+      indexEntry(patientIndexStreamId(source.patientId), `patient~${documentId}`),
+    ];
     await records.decide(
       caller,
       documentId,
@@ -154,10 +173,8 @@ export function createOrigination(options: OriginationOptions) {
       },
       causationId,
       now,
+      withIndexes,
     );
-    const index = { documentId, consultId, patientId: source.patientId, institutionId: source.institutionId, visitAt: header.visitAt };
-    await store.append(consultIndexStreamId(consultId), [{ id: derivedId("RecordIndexed", `consult~${consultId}`), type: "RecordIndexed", schemaVersion: 1, data: index, metadata }], "any");
-    await store.append(patientIndexStreamId(source.patientId), [{ id: derivedId("RecordIndexed", `patient~${documentId}`), type: "RecordIndexed", schemaVersion: 1, data: index, metadata }], "any");
     return documentId;
   };
 }

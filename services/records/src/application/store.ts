@@ -1,4 +1,4 @@
-import { type EventMetadata, type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
+import { type EventMetadata, type EventStore, fold, handleCommand, type StoredEvent, type StreamAppend } from "@ihp/eventsourcing";
 import { type MedicalRecord, type RecordCommand, recordDecider, type RecordEvent, type RecordState, refusal } from "../domain/index.js";
 import type { Caller } from "./caller.js";
 import { recordStreamId } from "./ids.js";
@@ -12,7 +12,8 @@ export interface RecordStore {
   state(documentId: string): Promise<RecordState>;
   /** The record, or RECORD_NOT_FOUND. */
   record(documentId: string): Promise<MedicalRecord>;
-  decide(caller: Caller, documentId: string, command: RecordCommand, requestId: string | undefined, now: Date): Promise<MedicalRecord>;
+  /** `appendWith`: other streams the same change writes, committed atomically with the record's events (handleCommand). */
+  decide(caller: Caller, documentId: string, command: RecordCommand, requestId: string | undefined, now: Date, appendWith?: (own: StreamAppend) => readonly StreamAppend[]): Promise<MedicalRecord>;
   /**
    * A command built from the record as read (signing, timestamps and other remote work inside `build`), the stream
    * read once: `check` judges the caller against the record first; a repeated request id then answers with the
@@ -55,11 +56,18 @@ export function createRecordStore(store: EventStore, newEventId: () => string): 
       if (current.status !== "exists") throw refusal("RECORD_NOT_FOUND");
       return current.record;
     },
-    async decide(caller, documentId, command, requestId, now) {
+    async decide(caller, documentId, command, requestId, now, appendWith) {
       const result = await handleCommand(
         store,
         recordDecider,
-        { streamId: recordStreamId(documentId), command, metadata: metadataOf(caller), ...(requestId === undefined ? {} : { requestId }), now },
+        {
+          streamId: recordStreamId(documentId),
+          command,
+          metadata: metadataOf(caller),
+          ...(requestId === undefined ? {} : { requestId }),
+          ...(appendWith === undefined ? {} : { appendWith }),
+          now,
+        },
         { newEventId, toDomainEvent: toEvent },
       );
       if (result.state.status !== "exists") throw refusal("RECORD_NOT_FOUND");

@@ -22,7 +22,6 @@ async function withRecords(visits: readonly { consultId: string; patientId: stri
   const sources = new Map(visits.map((visit) => [visit.consultId, consultOf(visit.consultId, { ...visit, completedAt: visit.startedAt })]));
   const originate = createOrigination({
     records,
-    store,
     consult: consultDouble(sources),
     identity: practitionersDouble({ "physician-1": { name: "王示范", title: "主治医师" } }),
     media: undefined,
