@@ -95,7 +95,8 @@ export interface EncodedStreamAppend {
  * each event id once in the whole batch.
  */
 export function validateAppendMany(batch: readonly StreamAppend[], rules: AdapterRules = {}): EncodedStreamAppend[] {
-  if (!Array.isArray(batch) || batch.length === 0) throw new InvalidAppendError("a multi-stream append needs at least one stream");
+  const parts: unknown = batch;
+  if (!Array.isArray(parts) || parts.length === 0) throw new InvalidAppendError("a multi-stream append needs at least one stream");
   const streams = new Set<string>();
   const ids = new Set<string>();
   return batch.map(({ streamId, events, expectedRevision }) => {
