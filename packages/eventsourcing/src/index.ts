@@ -21,6 +21,8 @@ export type {
   VerifyResult,
 } from "./eventStore.js";
 export { commandPipeline, ConcurrencyExhaustedError, handleCommand, metadataFor } from "./handleCommand.js";
+export { appendDecisions, decideStream } from "./decideStreams.js";
+export type { StreamCommand, StreamDecision } from "./decideStreams.js";
 export type { Acting, CommandEnvelope, CommandRun, CommandSource, HandleOptions, HandleResult } from "./handleCommand.js";
 export { GENESIS_HASH, hashEvent } from "./hashChain.js";
 export { canSubscribeToStream, subscribeToStream } from "./streamSubscription.js";
