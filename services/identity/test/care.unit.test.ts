@@ -1,6 +1,8 @@
-import { DomainError, fold } from "@ihp/eventsourcing";
+import { DomainError, type EventStore, fold, uuidv7 } from "@ihp/eventsourcing";
+import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { given } from "@ihp/testing";
 import { describe, expect, it } from "vitest";
+import { careStreamId, createCareRelationships } from "../src/application/care/careRelationships.js";
 import { type CareChanged, careDecider, type CareStartedData, type CareState, consultCareDecider, isTreating } from "../src/domain/care/careRelationships.js";
 
 // REC-09, XC-03: a physician reads a patient through a consult between them, open or closed within the read window.
@@ -62,5 +64,34 @@ describe("care relationships", () => {
     given(consultCareDecider, [started]).when({ type: "RecordCareStarted", ...consult("c-1") }).then([]);
     const ended = { type: "CareEnded" as const, data: { consultId: "c-1", endedAt: hours(1).toISOString() } };
     given(consultCareDecider, [started, ended]).when({ type: "RecordCareEnded", consultId: "c-1", endedAt: hours(2).toISOString() }).then([]);
+  });
+
+  it("REC-09: a consult fact and the pair's care it changes are one commit; an end before its start writes nothing and is thrown for redelivery", async () => {
+    const inner = SqliteEventStore.open({ path: ":memory:" });
+    const batches: string[][] = [];
+    const store = new Proxy(inner, {
+      get(target, property) {
+        if (property === "append") throw new Error("care writes go through appendMany");
+        if (property === "appendMany") return (batch: Parameters<EventStore["appendMany"]>[0]) => (batches.push(batch.map((part) => part.streamId)), target.appendMany(batch));
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const care = createCareRelationships({ store, newId: uuidv7, hoursAfterEnd: 24 });
+    const source = { messageId: "m-1", correlationId: "c-1" };
+    await expect(care.ended({ consultId: "c-1", endedAt: hours(1).toISOString(), institutionId: "inst-1" }, source)).rejects.toThrow(/ended before identity learnt/);
+    expect(await inner.readAll()).toEqual([]);
+    await care.started(consult("c-1"), source);
+    await care.ended({ consultId: "c-1", endedAt: hours(1).toISOString(), institutionId: "inst-1" }, source);
+    await care.ended({ consultId: "c-1", endedAt: hours(1).toISOString(), institutionId: "inst-1" }, source);
+    const pair = careStreamId("patient-1", "doctor-1");
+    expect(batches).toEqual([
+      ["identity-care-consult-c-1", pair],
+      ["identity-care-consult-c-1", pair],
+    ]);
+    expect((await inner.readAll()).map((event) => event.type)).toEqual(["CareStarted", "CareChanged", "CareEnded", "CareChanged"]);
+    expect(await care.isTreating({ physicianId: "doctor-1", institutionId: "inst-1", patientId: "patient-1", at: hours(2) })).toBe(true);
+    expect(await care.isTreating({ physicianId: "doctor-1", institutionId: "inst-1", patientId: "patient-1", at: hours(26) })).toBe(false);
+    await inner.close();
   });
 });

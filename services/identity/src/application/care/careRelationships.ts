@@ -1,4 +1,4 @@
-import { type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
+import { appendDecisions, decideStream, type EventStore, fold, type StoredEvent, type StreamAppend } from "@ihp/eventsourcing";
 import {
   type CareChanged,
   type CareCommand,
@@ -63,24 +63,32 @@ export function createCareRelationships(options: CareRelationshipsOptions): Care
   }
 
   /**
-   * Records the fact on the consult's stream (once), then brings the pair's care in line with what that stream says:
-   * run again after a crash in between, or for a start delivered after the end, it converges on the same state.
+   * Records the fact on the consult's stream (once) and brings the pair's care in line with what that stream then
+   * says, in one commit (appendDecisions): both streams change together or neither does. Run again (a redelivery, a
+   * start delivered after the end) it converges on the same state. An end whose start is not known yet is recorded
+   * on the consult's stream alone, then thrown, so the bus delivers it again.
    */
   async function record(command: CareCommand, institutionId: string, source: FactSource, at: Date): Promise<void> {
     const metadata = metadataOf(institutionId, source);
-    const result = await handleCommand(store, consultCareDecider, { streamId: consultCareStreamId(command.consultId), command, metadata, now: at }, {
-      newEventId: options.newId,
-      toDomainEvent: toCareEvent,
+    const seen: { consult?: ConsultCare } = {};
+    await appendDecisions(store, async () => {
+      const fact = await decideStream(store, consultCareDecider, { streamId: consultCareStreamId(command.consultId), command, metadata, now: at }, {
+        newEventId: options.newId,
+        toDomainEvent: toCareEvent,
+      });
+      seen.consult = fact.state;
+      const started = fact.state.started;
+      const care = started === undefined
+        ? undefined
+        : await decideStream(
+            store,
+            careDecider,
+            { streamId: careStreamId(started.patientId, started.physicianId), command: { type: "SyncCare", consult: started, endedAt: fact.state.endedAt }, metadata, now: at, readLast: true },
+            { newEventId: options.newId, toDomainEvent: toCareChanged },
+          );
+      return [fact.append, care?.append].filter((part): part is StreamAppend => part !== undefined);
     });
-    const consult: ConsultCare = result.state;
-    if (consult.started === undefined) throw new Error(`consult ${command.consultId} ended before identity learnt that it started`);
-    const { patientId, physicianId } = consult.started;
-    await handleCommand(
-      store,
-      careDecider,
-      { streamId: careStreamId(patientId, physicianId), command: { type: "SyncCare", consult: consult.started, endedAt: consult.endedAt }, metadata, now: at, readLast: true },
-      { newEventId: options.newId, toDomainEvent: toCareChanged },
-    );
+    if (seen.consult?.started === undefined) throw new Error(`consult ${command.consultId} ended before identity learnt that it started`);
   }
 
   return {
