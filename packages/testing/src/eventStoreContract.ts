@@ -15,6 +15,8 @@ import {
 } from "@ihp/eventsourcing";
 import { afterEach, describe, expect, it } from "vitest";
 
+import { readWholeLog } from "./readWholeLog.js";
+
 export interface StoreUnderTest {
   readonly store: EventStore;
   readonly cleanup: () => Promise<void>;
@@ -81,16 +83,6 @@ export function eventStoreContract(name: string, makeStore: () => Promise<StoreU
         atomicMany: current.atomicMultiStreamAppend ?? true,
       };
     };
-    /** The whole log as readAll pages it. */
-    const wholeLog = async (store: EventStore): Promise<StoredEvent[]> => {
-      const all: StoredEvent[] = [];
-      for (;;) {
-        const page = await store.readAll({ after: all.at(-1)?.position ?? START });
-        if (page.length === 0) return all;
-        all.push(...page);
-      }
-    };
-
     it("appends to a new stream with revisions 0..n-1, increasing positions and a hash chain", async () => {
       const { store, stream } = await open();
       const s = stream("consult");
@@ -294,7 +286,7 @@ export function eventStoreContract(name: string, makeStore: () => Promise<StoreU
         const [s1, s2] = [stream("record"), stream("index")];
         await store.append(s2, [newEvent("Earlier")], "no_stream");
         await store.append(before, [newEvent("Before")], "no_stream");
-        const head = (await wholeLog(store)).at(-1)!;
+        const head = (await readWholeLog(store)).at(-1)!;
         const results = await store.appendMany([
           { streamId: s1, events: [newEvent("A1"), newEvent("A2")], expectedRevision: "no_stream" },
           { streamId: s2, events: [newEvent("B1")], expectedRevision: 0 },
@@ -308,7 +300,7 @@ export function eventStoreContract(name: string, makeStore: () => Promise<StoreU
         expect(await store.readStream(s1)).toEqual(results[0]!.events);
         expect((await store.readStream(s2, { after: 0 }))).toEqual(results[1]!.events);
         // Nothing between them: the batch's events follow the head as they would after three consecutive appends.
-        const after = await store.readAll({ after: head.position });
+        const after = await readWholeLog(store, { after: head.position });
         expect(after).toEqual(results.flatMap((r) => r.events));
         if (isAnchorable(store)) {
           let previous = head;
@@ -327,7 +319,7 @@ export function eventStoreContract(name: string, makeStore: () => Promise<StoreU
         if (!atomicMany) return;
         const [s1, s2, other] = [stream("first"), stream("second"), stream("neighbour")];
         await store.append(s2, [newEvent("B0")], "no_stream");
-        const logBefore = await wholeLog(store);
+        const logBefore = await readWholeLog(store);
         const [neighbour, batch, later] = await Promise.allSettled([
           store.append(other, [newEvent("N0")], "no_stream"),
           store.appendMany([
@@ -344,7 +336,7 @@ export function eventStoreContract(name: string, makeStore: () => Promise<StoreU
         expect(later.status).toBe("fulfilled");
         expect(await store.readStream(s1)).toEqual([]);
         expect((await store.readStream(s2)).map((e) => e.type)).toEqual(["B0"]);
-        const logAfter = await wholeLog(store);
+        const logAfter = await readWholeLog(store);
         expect(logAfter.slice(0, logBefore.length)).toEqual(logBefore);
         expect(logAfter.slice(logBefore.length).map((e) => e.type)).toEqual(["N0", "N1"]);
         // The refused batch used up no position and broke no link: the next one chains on.
@@ -372,7 +364,7 @@ export function eventStoreContract(name: string, makeStore: () => Promise<StoreU
         await expect(refused).rejects.toBeInstanceOf(DuplicateEventIdError);
         await expect(refused).rejects.toMatchObject({ streamId: s2 });
         expect(await store.readStream(s1)).toEqual([]);
-        expect(await wholeLog(store)).toHaveLength(1);
+        expect(await readWholeLog(store)).toHaveLength(1);
       });
 
       it("answers a repeated batch with the stored events (duplicate, nothing written); a half-repeated one is refused", async () => {
@@ -393,7 +385,7 @@ export function eventStoreContract(name: string, makeStore: () => Promise<StoreU
         await expect(half).rejects.toBeInstanceOf(DuplicateEventIdError);
         await expect(half).rejects.toMatchObject({ streamId: s1 });
         expect(await store.readStream(s3)).toEqual([]);
-        expect(await wholeLog(store)).toHaveLength(4);
+        expect(await readWholeLog(store)).toHaveLength(4);
         expect(await store.verify()).toMatchObject({ ok: true, checked: 4 });
       });
 
@@ -408,7 +400,7 @@ export function eventStoreContract(name: string, makeStore: () => Promise<StoreU
           [{ streamId: s1, events: [newEvent("A")], expectedRevision: "any" as const }, { streamId: s2, events: [], expectedRevision: "any" as const }],
         ];
         for (const batch of bad) await expect(store.appendMany(batch)).rejects.toBeInstanceOf(InvalidAppendError);
-        expect(await wholeLog(store)).toEqual([]);
+        expect(await readWholeLog(store)).toEqual([]);
       });
 
       it("where it is not atomic, refuses several streams with MULTI_STREAM_APPEND_UNSUPPORTED before writing; appendToStreams appends them one by one", async () => {
@@ -421,12 +413,12 @@ export function eventStoreContract(name: string, makeStore: () => Promise<StoreU
         ];
         await expect(store.appendMany(batch)).rejects.toBeInstanceOf(MultiStreamAppendUnsupportedError);
         await expect(store.appendMany(batch)).rejects.toMatchObject({ code: "MULTI_STREAM_APPEND_UNSUPPORTED" });
-        expect(await wholeLog(store)).toEqual([]);
+        expect(await readWholeLog(store)).toEqual([]);
         const [one] = await store.appendMany([batch[0]!]);
         expect(one!.events.map((e) => e.type)).toEqual(["A0"]);
         const results = await appendToStreams(store, batch);
         expect(results.map((r) => r.duplicate)).toEqual([true, false]);
-        expect((await wholeLog(store)).map((e) => e.type)).toEqual(["A0", "B0"]);
+        expect((await readWholeLog(store)).map((e) => e.type)).toEqual(["A0", "B0"]);
       });
     });
   });

@@ -80,7 +80,7 @@ describe("care relationships", () => {
     const care = createCareRelationships({ store, newId: uuidv7, hoursAfterEnd: 24 });
     const source = { messageId: "m-1", correlationId: "c-1" };
     await expect(care.ended({ consultId: "c-1", endedAt: hours(1).toISOString(), institutionId: "inst-1" }, source)).rejects.toThrow(/ended before identity learnt/);
-    expect(await inner.readAll()).toEqual([]);
+    expect(await inner.readAll({ limit: 100 })).toEqual([]);
     await care.started(consult("c-1"), source);
     await care.ended({ consultId: "c-1", endedAt: hours(1).toISOString(), institutionId: "inst-1" }, source);
     await care.ended({ consultId: "c-1", endedAt: hours(1).toISOString(), institutionId: "inst-1" }, source);
@@ -89,7 +89,7 @@ describe("care relationships", () => {
       ["identity-care-consult-c-1", pair],
       ["identity-care-consult-c-1", pair],
     ]);
-    expect((await inner.readAll()).map((event) => event.type)).toEqual(["CareStarted", "CareChanged", "CareEnded", "CareChanged"]);
+    expect((await inner.readAll({ limit: 100 })).map((event) => event.type)).toEqual(["CareStarted", "CareChanged", "CareEnded", "CareChanged"]);
     expect(await care.isTreating({ physicianId: "doctor-1", institutionId: "inst-1", patientId: "patient-1", at: hours(2) })).toBe(true);
     expect(await care.isTreating({ physicianId: "doctor-1", institutionId: "inst-1", patientId: "patient-1", at: hours(26) })).toBe(false);
     await inner.close();

@@ -22,6 +22,7 @@ function countingStore(): { store: EventStore; readsOf: (prefix: string) => numb
   const reads: string[] = [];
   const store: EventStore = {
     append: (id, events, expected) => inner.append(id, events, expected),
+    appendMany: (batch) => inner.appendMany(batch),
     readStream: (id, options) => {
       reads.push(id);
       return inner.readStream(id, options);
