@@ -59,6 +59,8 @@ export interface GatewayOptions {
   readonly bus?: Bus | undefined;
   /** Durable name of this gateway's feed consumer: unique per gateway process (default "gateway-feed"). */
   readonly feedDurable?: string | undefined;
+  /** The built supervision dashboard served at /dashboard/ (default: the @ihp/dashboard package's dist). */
+  readonly dashboardDir?: string | undefined;
   readonly logger: Logger;
   /** TLS for the HTTP/WebSocket listener (XC-05, distributed mode); plain HTTP without it (embedded loopback, tests). */
   readonly tls?: { readonly certFile: string; readonly keyFile: string } | undefined;
@@ -257,7 +259,7 @@ export async function createGateway(options: GatewayOptions) {
   });
 
   await app.register(healthRoutes(downstream, options.readinessTimeoutMs ?? 1_000));
-  await app.register(dashboardRoutes());
+  await app.register(dashboardRoutes(options.dashboardDir));
   gatewayMetrics(app, {
     registry: options.metricsRegistry ?? createMetricsRegistry({ serviceName: "gateway", defaultMetrics: false }),
     catalog,

@@ -1,3 +1,6 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { createLogger, type Logger } from "@ihp/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lazyRequestLogger } from "../src/http/requestLogger.js";
@@ -51,7 +54,8 @@ describe("request logger (issue 15: request.log's child is made when something l
     let h: Harness;
     const { logger, lines, counts } = countingLogger("info");
     beforeAll(async () => {
-      h = await startHarness({ logger });
+      // A dashboard directory with nothing built in it: the route logs through request.log.
+      h = await startHarness({ logger, dashboardDir: join(tmpdir(), "ihp-no-dashboard") });
     });
     afterAll(async () => {
       await h.close();
@@ -74,7 +78,7 @@ describe("request logger (issue 15: request.log's child is made when something l
     it("still binds the reqId to a line a route logs through request.log", async () => {
       lines.length = 0;
       const response = await h.app.inject({ method: "GET", url: "/dashboard/" });
-      expect(response.statusCode).toBe(404); // not built in tests
+      expect(response.statusCode).toBe(404);
       const warning = lines.find((line) => line["msg"] === "the dashboard is not built (npm run build)");
       const summary = lines.find((line) => line["msg"] === "request completed");
       expect(warning?.["reqId"]).toMatch(/^req-/);
