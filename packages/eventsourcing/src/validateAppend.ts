@@ -110,3 +110,9 @@ export function validateAppendMany(batch: readonly StreamAppend[], rules: Adapte
     return { streamId, events: encoded, expectedRevision };
   });
 }
+
+/** readAll's page size as given: a whole number ≥ 0 (a caller without types could leave it out: no silent default). */
+export function requireReadLimit(limit: unknown): number {
+  if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 0) throw new RangeError("readAll: limit must be a whole number ≥ 0");
+  return limit;
+}

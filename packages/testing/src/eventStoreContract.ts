@@ -11,6 +11,7 @@ import {
   type EventStore,
   type JsonObject,
   type NewEvent,
+  type ReadAllOptions,
   type StoredEvent,
 } from "@ihp/eventsourcing";
 import { afterEach, describe, expect, it } from "vitest";
@@ -225,6 +226,10 @@ export function eventStoreContract(name: string, makeStore: () => Promise<StoreU
       const firstPage = await store.readAll({ limit: 2 });
       const rest = await store.readAll({ after: firstPage.at(-1)!.position, limit: 10 });
       expect([...firstPage, ...rest]).toEqual(all);
+      // No silent default page: a caller without types that leaves the limit out is refused, not given some of the log.
+      for (const bad of [{}, { limit: -1 }, { limit: 1.5 }, { limit: Number.NaN }]) {
+        await expect(store.readAll(bad as ReadAllOptions)).rejects.toThrow(RangeError);
+      }
     });
 
     it("subscribes from a checkpoint: catches up, then goes live, each event once and in order", async () => {

@@ -42,6 +42,7 @@ import { START, type LogPosition, type NewEvent, type StoredEvent } from "../typ
 import { chainEvents, decodePosition, decodeRecord, encodePosition, isSystemEventType, type ChainedEvent } from "./codec.js";
 import { findRepeat, lastRevision } from "./idempotency.js";
 import { prepareAppend, prepareAppendMany } from "./prepareAppend.js";
+import { requireReadLimit } from "../validateAppend.js";
 import { iterateSubscription } from "./subscription.js";
 import { verifyLog, type PositionedRecord } from "./verifyLog.js";
 
@@ -166,8 +167,7 @@ export class KurrentDbEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions): Promise<readonly StoredEvent[]> {
     this.assertOpen();
-    const limit = options.limit;
-    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer`);
+    const limit = requireReadLimit(options.limit);
     const events: StoredEvent[] = [];
     for await (const { record } of this.scan(options.after ?? START, limit)) events.push(decodeRecord(record).event);
     return events;

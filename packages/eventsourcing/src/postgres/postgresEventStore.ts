@@ -17,7 +17,7 @@ import type {
 import { GENESIS_HASH, hashEvent } from "../hashChain.js";
 import { verifyRows } from "../sqlite/verifyRows.js";
 import { START, type NewEvent, type StoredEvent } from "../types.js";
-import { validateAppend, validateAppendMany, type EncodedEvent, type EncodedStreamAppend } from "../validateAppend.js";
+import { requireReadLimit, validateAppend, validateAppendMany, type EncodedEvent, type EncodedStreamAppend } from "../validateAppend.js";
 import { CommitSignal } from "../commitSignal.js";
 import { followStream, type StreamSubscribable, type StreamSubscribeOptions } from "../streamSubscription.js";
 import { rowToEvent } from "../storedRows.js";
@@ -180,7 +180,7 @@ export class PostgresEventStore implements EventStore, AnchorableLog, StreamSubs
 
   async readAll(options: ReadAllOptions): Promise<readonly StoredEvent[]> {
     if (this.closed) throw new StoreClosedError();
-    return (await this.page(options.after ?? START, options.limit)).map(rowToEvent);
+    return (await this.page(options.after ?? START, requireReadLimit(options.limit))).map(rowToEvent);
   }
 
   async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<StoredEvent> {

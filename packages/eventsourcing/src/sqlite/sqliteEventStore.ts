@@ -22,7 +22,7 @@ import { followStream, type StreamSubscribable, type StreamSubscribeOptions } fr
 import { rowToEvent } from "../storedRows.js";
 import { openForWriting, refusalError, type UnitOutcome } from "./batchWriter.js";
 import type { EventRow } from "./schema.js";
-import { validateAppend, validateAppendMany, type EncodedEvent, type EncodedStreamAppend } from "../validateAppend.js";
+import { requireReadLimit, validateAppend, validateAppendMany, type EncodedEvent, type EncodedStreamAppend } from "../validateAppend.js";
 import { verifyRows } from "./verifyRows.js";
 import { inlineWriter, threadWriter, type Writer } from "./writers.js";
 
@@ -157,8 +157,14 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
 
   readAll(options: ReadAllOptions): Promise<readonly StoredEvent[]> {
     if (this.closed) return Promise.reject(new StoreClosedError());
+    let limit: number;
+    try {
+      limit = requireReadLimit(options.limit);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     const after = Number(options.after ?? START);
-    const rows = options.limit === PAGE ? this.statements.readPage.all(after) : this.statements.readAll.all(after, options.limit);
+    const rows = limit === PAGE ? this.statements.readPage.all(after) : this.statements.readAll.all(after, limit);
     return Promise.resolve(rows.map(rowToEvent));
   }
 
