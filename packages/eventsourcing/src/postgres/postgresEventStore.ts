@@ -156,15 +156,10 @@ export class PostgresEventStore implements EventStore, AnchorableLog, StreamSubs
 
   /** All or nothing: the parts share one savepoint of the batch transaction. */
   appendMany(batch: readonly StreamAppend[]): Promise<readonly AppendResult[]> {
-    let parts: EncodedStreamAppend[];
-    try {
-      if (this.closed) throw new StoreClosedError();
-      parts = validateAppendMany(batch);
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+    // The executor runs at once: a refusal rejects, and the order of calls stays the order of appends.
     return new Promise<readonly AppendResult[]>((resolve, reject) => {
-      this.pending.push({ parts, resolve, reject });
+      if (this.closed) throw new StoreClosedError();
+      this.pending.push({ parts: validateAppendMany(batch), resolve, reject });
       this.scheduleFlush();
     });
   }

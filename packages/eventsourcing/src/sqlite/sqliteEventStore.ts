@@ -131,14 +131,11 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
 
   /** All or nothing in one transaction of the writer (inside a group commit, as one unit). */
   appendMany(batch: readonly StreamAppend[]): Promise<readonly AppendResult[]> {
-    let parts: EncodedStreamAppend[];
-    try {
+    // The executor runs at once: a refusal rejects, and the order of calls stays the order of appends.
+    return new Promise<readonly AppendResult[]>((resolve, reject) => {
       if (this.closed) throw new StoreClosedError();
-      parts = validateAppendMany(batch);
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-    return new Promise<readonly AppendResult[]>((resolve, reject) => this.enqueue({ parts, resolve, reject }));
+      this.enqueue({ parts: validateAppendMany(batch), resolve, reject });
+    });
   }
 
   private enqueue(append: PendingAppend): void {
