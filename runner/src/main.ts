@@ -25,7 +25,7 @@ const platform = await startEmbeddedPlatform({
   ...(env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? {} : { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT }),
 });
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
-out("Internet hospital platform — embedded mode (identity, consult, prescription, pharmacy, reporting, gateway; SQLite under " + env.DATA_DIR + ")");
+out("Internet hospital platform — embedded mode (identity, reporting, integration, consult, prescription, pharmacy, records, gateway; SQLite under " + env.DATA_DIR + ")");
 out(`GraphQL:  ${platform.graphqlUrl}`);
 out(`GraphiQL: ${platform.graphqlUrl.replace(/\/graphql$/, "/graphiql")}`);
 out(`Dashboard: ${platform.graphqlUrl.replace(/\/graphql$/, "/dashboard/")} (supervision figures: sign in as the institution admin below, or paste the regulator token)`);
