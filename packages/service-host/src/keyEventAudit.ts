@@ -34,11 +34,18 @@ export function auditingKeyEvents(store: EventStore, audit: AuditTrail): EventSt
       await record(KEY_REISSUED_ACTION, request);
     },
   };
+  // Every read and append goes through this proxy: a method is bound once, not on every access.
+  const bound = new Map<string | symbol, unknown>();
   return new Proxy(store, {
     get(target, property, receiver) {
       if (property === "erase" || property === "allowNewKey") return audited[property];
       const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== "function") return value;
+      const known = bound.get(property) as { readonly of: unknown; readonly fn: unknown } | undefined;
+      if (known !== undefined && known.of === value) return known.fn;
+      const fn = (value as (...args: unknown[]) => unknown).bind(target);
+      bound.set(property, { of: value, fn });
+      return fn;
     },
   });
 }

@@ -46,6 +46,19 @@ describe("key events in the audit trail (XC-07)", () => {
     expect(JSON.stringify(trail.map((event) => [event.data, event.metadata]))).not.toContain("空腹血糖");
   });
 
+  it("forwards every other method bound to the store, once per method (every read goes through it), and a method the store replaces", async () => {
+    const { store } = await sealedStore();
+    const raw = SqliteEventStore.open({ path: ":memory:" });
+    const audited = auditingKeyEvents(store, createAuditTrail({ store: raw, context: "consult", clock: () => NOW, newId: uuidv7 })) as SealedEventStore;
+    const { readStream } = audited;
+    expect(audited.readStream).toBe(readStream);
+    expect(await readStream("note-none")).toEqual([]);
+    const replaced = () => Promise.resolve([]);
+    (store as { readStream: unknown }).readStream = replaced;
+    expect(audited.readStream).not.toBe(readStream);
+    expect(await audited.readStream("note-none")).toEqual([]);
+  });
+
   it("a store without keys is returned as it is", () => {
     const raw = SqliteEventStore.open({ path: ":memory:" });
     const audit = createAuditTrail({ store: raw, context: "consult", clock: () => NOW, newId: uuidv7 });
