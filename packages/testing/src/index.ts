@@ -16,5 +16,5 @@ export { writeWeekendOnlyCalendarFile } from "./workingDayCalendar.js";
 export { RegulatorSimulator } from "./regulatorSimulator.js";
 export type { RegulatorSimulatorOptions, SimulatorFault, SimulatorRecord, SimulatorRequest, SimulatorStats } from "./regulatorSimulator.js";
 export { cbor, DEFAULT_ORIGIN, DEFAULT_RP_ID, SoftAuthenticator } from "./softAuthenticator.js";
-export type { Bend } from "./softAuthenticator.js";
+export type { Bend, SoftAuthenticatorState } from "./softAuthenticator.js";
 export { postgresReachable, TEST_DATABASE_URL, testQuery } from "./postgres.js";

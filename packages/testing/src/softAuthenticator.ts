@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, sign } from "node:crypto";
 
 // A software WebAuthn authenticator for tests and the demo seed: an ES256 (P-256) key made with node:crypto, "none"
 // attestation, authenticatorData with the UP and UV flags and a signature counter, clientDataJSON, and the
@@ -40,6 +40,16 @@ export function cbor(value: Cbor): Buffer {
 const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64url");
 const sha256 = (data: Uint8Array | string): Buffer => createHash("sha256").update(data).digest();
 
+/** A SoftAuthenticator as plain data (see `export`). */
+export interface SoftAuthenticatorState {
+  readonly credentialId: string;
+  readonly rpId: string;
+  readonly origin: string;
+  /** PKCS#8 PEM of the device's P-256 key. */
+  readonly privateKeyPem: string;
+  readonly counter: number;
+}
+
 /** What an answer may be bent in, to test a refusal. */
 export interface Bend {
   /** User verified (biometric/PIN): default true. */
@@ -63,16 +73,30 @@ export class SoftAuthenticator {
   private readonly coseKey: Buffer;
   private counter = 0;
 
-  constructor(options: { rpId?: string; origin?: string } = {}) {
-    this.rpId = options.rpId ?? DEFAULT_RP_ID;
-    this.origin = options.origin ?? DEFAULT_ORIGIN;
-    this.credentialId = b64url(randomBytes(16));
-    const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    this.privateKey = privateKey;
-    const jwk = publicKey.export({ format: "jwk" });
+  constructor(options: { rpId?: string; origin?: string } = {}, state?: SoftAuthenticatorState) {
+    this.rpId = state?.rpId ?? options.rpId ?? DEFAULT_RP_ID;
+    this.origin = state?.origin ?? options.origin ?? DEFAULT_ORIGIN;
+    this.credentialId = state?.credentialId ?? b64url(randomBytes(16));
+    this.privateKey = state === undefined ? generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey : createPrivateKey(state.privateKeyPem);
+    this.counter = state?.counter ?? 0;
+    const jwk = createPublicKey(this.privateKey).export({ format: "jwk" });
     const coordinate = (text: string | undefined): Buffer => Buffer.from(text ?? "", "base64url");
     // COSE_Key (RFC 9053): kty EC2, alg ES256, crv P-256, x, y.
     this.coseKey = cbor(new Map<Cbor, Cbor>([[1, 2], [3, -7], [-1, 1], [-2, coordinate(jwk.x)], [-3, coordinate(jwk.y)]]));
+  }
+
+  /**
+   * The whole device as plain data (its private key included), for handing it to another process — the bench's load
+   * generator — which carries on with `SoftAuthenticator.restore`. Only the copy in use may assert afterwards: two
+   * copies would present the same counters, which the relying party refuses as a cloned authenticator.
+   */
+  export(): SoftAuthenticatorState {
+    const privateKeyPem = this.privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    return { credentialId: this.credentialId, rpId: this.rpId, origin: this.origin, privateKeyPem, counter: this.counter };
+  }
+
+  static restore(state: SoftAuthenticatorState): SoftAuthenticator {
+    return new SoftAuthenticator({}, state);
   }
 
   /** The signature counter the next assertion will present. */
