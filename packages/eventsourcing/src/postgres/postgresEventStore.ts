@@ -2,7 +2,7 @@ import pg from "pg";
 
 import { type AnchorOptions, checkAnchors } from "../checkpoints/anchors.js";
 import type { LogHead } from "../checkpoints/logCheckpoint.js";
-import { DuplicateEventIdError, StoreClosedError, WrongExpectedRevisionError } from "../errors.js";
+import { StoreClosedError } from "../errors.js";
 import type {
   AnchorableLog,
   AppendResult,
@@ -14,16 +14,17 @@ import type {
   SubscribeOptions,
   VerifyResult,
 } from "../eventStore.js";
-import { GENESIS_HASH, hashEvent } from "../hashChain.js";
+import { GENESIS_HASH } from "../hashChain.js";
 import { verifyRows } from "../sqlite/verifyRows.js";
 import { START, type NewEvent, type StoredEvent } from "../types.js";
 import { requireReadLimit, validateAppend, validateAppendMany, type EncodedEvent, type EncodedStreamAppend } from "../validateAppend.js";
 import { CommitSignal } from "../commitSignal.js";
 import { followStream, type StreamSubscribable, type StreamSubscribeOptions } from "../streamSubscription.js";
 import { rowToEvent } from "../storedRows.js";
-import { COMMIT_CHANNEL, CommitListener, commitPayload } from "./commitListener.js";
+import { CommitListener } from "./commitListener.js";
 import { quoteIdent, schemaSql, type PgEventRow } from "./schema.js";
 import { readLogSnapshot, streamsOf } from "./logReads.js";
+import { writeBatch, type UnitOutcome } from "./writeBatch.js";
 
 export interface PostgresEventStoreOptions {
   /** postgres://… of the application role (a non-owner with SELECT and INSERT only, in production). */
@@ -61,11 +62,7 @@ interface PendingAppend {
   readonly reject: (error: unknown) => void;
 }
 
-type Outcome = { readonly ok: true; readonly results: readonly AppendResult[] } | { readonly ok: false; readonly error: unknown };
-
 const PAGE = 1_000;
-const COLUMNS = 11;
-
 
 /**
  * The event store on PostgreSQL, for several service replicas sharing one log.
@@ -286,49 +283,15 @@ export class PostgresEventStore implements EventStore, AnchorableLog, StreamSubs
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    let outcomes: Outcome[];
-    const client = await this.pool.connect().catch((error: unknown) => {
-      for (const request of batch) request.reject(error);
-      return undefined;
-    });
-    if (client === undefined) return;
+    let outcomes: UnitOutcome[];
     try {
-      await client.query("BEGIN");
-      // Keyed by the table's name: every writer of this log takes the same lock, other logs in the database do not.
-      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [this.table]);
-      const last = await client.query<{ position: string; hash: string }>(
-        `SELECT position, hash FROM ${this.table} ORDER BY position DESC LIMIT 1`,
-      );
-      const tail = {
-        position: BigInt(last.rows[0]?.position ?? 0),
-        hash: last.rows[0]?.hash ?? GENESIS_HASH,
-        recordedAt: this.clock().toISOString(),
-      };
-      outcomes = [];
-      for (const request of batch) {
-        await client.query("SAVEPOINT append");
-        const before = { ...tail };
-        try {
-          outcomes.push({ ok: true, results: await this.appendUnit(client, request.parts, tail) });
-          await client.query("RELEASE SAVEPOINT append");
-        } catch (error) {
-          await client.query("ROLLBACK TO SAVEPOINT append");
-          tail.position = before.position;
-          tail.hash = before.hash;
-          outcomes.push({ ok: false, error });
-        }
-      }
-      // Delivered to every LISTENing replica at COMMIT, never for a rolled-back batch.
-      await client.query("SELECT pg_notify($1, $2)", [COMMIT_CHANNEL, commitPayload(this.schema, streamsOf(outcomes))]);
-      await client.query("COMMIT");
+      const log = { pool: this.pool, table: this.table, schema: this.schema, clock: this.clock };
+      outcomes = await writeBatch(log, batch.map((request) => request.parts));
     } catch (error) {
-      // The transaction failed as a whole (connection lost, commit failed): nothing of the batch is acknowledged.
-      await client.query("ROLLBACK").catch(() => undefined);
-      client.release(true);
+      // No connection, or the transaction failed as a whole (connection lost, commit failed): nothing is acknowledged.
       for (const request of batch) request.reject(error);
       return;
     }
-    client.release();
     this.commitsMade++;
     this.signal.commits++;
     this.appendsWritten += batch.length;
@@ -338,90 +301,6 @@ export class PostgresEventStore implements EventStore, AnchorableLog, StreamSubs
       else request.reject(outcome?.error);
     });
     this.signal.wakeCommitted(streamsOf(outcomes));
-  }
-
-  /**
-   * One unit (an append, or an appendMany's parts in order) inside its savepoint: the first refusal throws and the
-   * caller rolls the savepoint and the tail back. Every part a repeat answers them all; repeats next to new parts
-   * refuse the unit (a retry of an atomic unit is never half stored).
-   */
-  private async appendUnit(
-    client: pg.PoolClient,
-    parts: readonly EncodedStreamAppend[],
-    tail: { position: bigint; hash: string; readonly recordedAt: string },
-  ): Promise<readonly AppendResult[]> {
-    const results: AppendResult[] = [];
-    for (const part of parts) results.push(await this.appendOne(client, part, tail));
-    const repeated = results.findIndex((result) => result.duplicate);
-    if (repeated >= 0 && results.some((result) => !result.duplicate)) {
-      const part = parts[repeated];
-      throw new DuplicateEventIdError(part?.streamId ?? "", part?.events[0]?.id ?? "");
-    }
-    return results;
-  }
-
-  /** Checks and writes one stream's part inside the batch transaction, advancing the tail only when it succeeds. */
-  private async appendOne(
-    client: pg.PoolClient,
-    request: EncodedStreamAppend,
-    tail: { position: bigint; hash: string; readonly recordedAt: string },
-  ): Promise<AppendResult> {
-    const { streamId, events, expectedRevision } = request;
-    const found = await client.query<PgEventRow>(`SELECT * FROM ${this.table} WHERE id = ANY($1) ORDER BY position`, [
-      events.map((event) => event.id),
-    ]);
-    const revisionRow = await client.query<{ revision: number | null }>(
-      `SELECT MAX(revision) AS revision FROM ${this.table} WHERE stream_id = $1`,
-      [streamId],
-    );
-    const current = revisionRow.rows[0]?.revision ?? -1;
-    if (found.rows.length > 0) {
-      const foreign = found.rows.find((row) => row.stream_id !== streamId);
-      if (foreign !== undefined) throw new DuplicateEventIdError(streamId, foreign.id);
-      if (found.rows.length < events.length) throw new DuplicateEventIdError(streamId, found.rows[0]?.id ?? "");
-      return { events: found.rows.map(rowToEvent), nextExpectedRevision: current, duplicate: true };
-    }
-    const matches =
-      expectedRevision === "any" || (expectedRevision === "no_stream" ? current === -1 : expectedRevision === current);
-    if (!matches) throw new WrongExpectedRevisionError(streamId, expectedRevision, current);
-
-    let position = tail.position;
-    let prevHash = tail.hash;
-    const stored: StoredEvent[] = [];
-    const values: unknown[] = [];
-    events.forEach((event, index) => {
-      position += 1n;
-      const revision = current + 1 + index;
-      const { recordedAt } = tail;
-      const hash = hashEvent({
-        position,
-        streamId,
-        revision,
-        id: event.id,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        dataJson: event.dataJson,
-        metadataJson: event.metadataJson,
-        recordedAt,
-        prevHash,
-      });
-      values.push(position.toString(), streamId, revision, event.id, event.type, event.schemaVersion, event.dataJson,
-        event.metadataJson, recordedAt, prevHash, hash);
-      const { id, type, schemaVersion, data, metadata } = event;
-      stored.push({ id, type, schemaVersion, data, metadata, streamId, revision, position, recordedAt, prevHash, hash });
-      prevHash = hash;
-    });
-    const placeholders = events
-      .map((_, row) => `(${Array.from({ length: COLUMNS }, (_unused, col) => `$${row * COLUMNS + col + 1}`).join(", ")})`)
-      .join(", ");
-    await client.query(
-      `INSERT INTO ${this.table} (position, stream_id, revision, id, type, schema_version, data, metadata, recorded_at,
-         prev_hash, hash) VALUES ${placeholders}`,
-      values,
-    );
-    tail.position = position;
-    tail.hash = prevHash;
-    return { events: stored, nextExpectedRevision: current + events.length, duplicate: false };
   }
 
   private ended(signal: AbortSignal | undefined): boolean {
