@@ -1,5 +1,6 @@
 // @ihp/testing: contract suites every adapter passes, and helpers for tests. Test code only.
-export { eventStoreContract, newEvent } from "./eventStoreContract.js";
+export { eventStoreContract } from "./eventStoreContract.js";
+export { newEvent } from "./newEvent.js";
 export type { StoreUnderTest } from "./eventStoreContract.js";
 export { given } from "./given.js";
 export { busContract } from "./busContract.js";
