@@ -1,7 +1,6 @@
 import { isAnchorable, START, type EventStore, type LogPosition, type StoredEvent } from "@ihp/eventsourcing";
 import type { Kysely, Transaction } from "kysely";
 
-import { batched } from "./batched.js";
 import { CheckpointWaiters } from "./checkpointWaiters.js";
 import {
   claimCheckpoint,
@@ -12,9 +11,9 @@ import {
 } from "./checkpoints.js";
 import { EventOrderError, ProjectionVersionMismatchError, ProjectorAlreadyStartedError } from "./errors.js";
 import type { Projection } from "./projection.js";
+import { type BatchOutcome, type BatchResult, catchUpFrom, type EventSource, type Feed, followFrom } from "./projectorFeed.js";
 
-/** What a projector reads: pages of the log to catch up, a subscription to follow it live. */
-export type EventSource = Pick<EventStore, "readAll" | "subscribe">;
+export type { BatchResult, EventSource } from "./projectorFeed.js";
 
 export interface ProjectorOptions<DB> {
   /** The read-model database; the checkpoint table is created in it too. */
@@ -26,22 +25,6 @@ export interface ProjectorOptions<DB> {
   /** Told once when the live loop dies of an error. The projector is then stopped and waiters are rejected. */
   readonly onError?: (error: unknown) => void;
 }
-
-export interface BatchResult {
-  /** The checkpoint after the batch. */
-  readonly checkpoint: LogPosition;
-  /** Events given to apply. */
-  readonly applied: number;
-  /** Events past the checkpoint whose type the projection does not handle (the checkpoint moved past them). */
-  readonly ignored: number;
-  /** Events at or below the checkpoint: already applied, skipped. */
-  readonly duplicates: number;
-}
-
-type BatchOutcome =
-  | { readonly kind: "committed"; readonly result: BatchResult }
-  /** The stored checkpoint is behind where this feeder had seen it: someone rebuilt the read model meanwhile. */
-  | { readonly kind: "rewound"; readonly checkpoint: LogPosition };
 
 interface LiveRun {
   readonly controller: AbortController;
@@ -70,8 +53,8 @@ const SAVE_PASSED_OVER_EVERY = 1_000;
 export class Projector<DB> {
   private readonly db: Kysely<DB>;
   private readonly projection: Projection<DB>;
-  private readonly source: EventSource;
-  private readonly batchSize: number;
+  /** Catch-up pages and live batches, into applyBatch. */
+  private readonly feed: Feed;
   private readonly onError: ((error: unknown) => void) | undefined;
   private readonly waiters = new CheckpointWaiters();
   private prepared: Promise<void> | undefined;
@@ -90,8 +73,7 @@ export class Projector<DB> {
     }
     this.db = options.db;
     this.projection = options.projection;
-    this.source = options.source;
-    this.batchSize = batchSize;
+    this.feed = { source: options.source, batchSize, apply: (events, floor) => this.applyBatch(events, floor) };
     this.onError = options.onError;
   }
 
@@ -331,14 +313,7 @@ export class Projector<DB> {
   }
 
   private async catchUp(signal: AbortSignal | undefined): Promise<LogPosition> {
-    let cursor = await this.checkpoint();
-    while (signal?.aborted !== true) {
-      const page = await this.source.readAll({ after: cursor, limit: this.batchSize });
-      if (page.length === 0) break;
-      const outcome = await this.applyBatch(page, cursor);
-      cursor = outcome.kind === "committed" ? outcome.result.checkpoint : outcome.checkpoint;
-    }
-    return cursor;
+    return catchUpFrom(this.feed, await this.checkpoint(), signal);
   }
 
   private async runLive(run: LiveRun, caughtUp: () => void, failedToCatchUp: (error: unknown) => void): Promise<void> {
@@ -348,7 +323,7 @@ export class Projector<DB> {
       const from = await this.catchUp(signal);
       ready = true;
       caughtUp();
-      await this.follow(from, signal);
+      await followFrom(this.feed, from, signal);
     } catch (error) {
       if (!ready) {
         failedToCatchUp(error);
@@ -367,36 +342,6 @@ export class Projector<DB> {
       this.onError?.(error);
     } catch {
       // The failure is still visible: the projector is stopped and waitForCheckpoint rejects with it.
-    }
-  }
-
-  /** Applies live events from the subscription, batching what arrives together; resubscribes after a rewind. */
-  private async follow(from: LogPosition, signal: AbortSignal): Promise<void> {
-    let cursor = from;
-    while (!signal.aborted) {
-      const subscription = new AbortController();
-      const abort = (): void => subscription.abort();
-      signal.addEventListener("abort", abort, { once: true });
-      let rewound = false;
-      try {
-        const events = this.source.subscribe({ after: cursor, signal: subscription.signal });
-        for await (const batch of batched(events, this.batchSize)) {
-          const outcome = await this.applyBatch(batch, cursor);
-          if (outcome.kind === "rewound") {
-            cursor = outcome.checkpoint;
-            rewound = true;
-            // Abort before leaving the loop, so a subscription waiting for the next event returns at once.
-            subscription.abort();
-            break;
-          }
-          cursor = outcome.result.checkpoint;
-        }
-      } finally {
-        subscription.abort();
-        signal.removeEventListener("abort", abort);
-      }
-      // Without a rewind the subscription ended because we were stopped or the store closed.
-      if (!rewound) return;
     }
   }
 }
