@@ -1,9 +1,9 @@
 import { CONSULT_ERRORS, currentConsentText } from "@ihp/consult";
 import { IDENTITY_ERRORS } from "@ihp/identity";
 import { waitFor } from "@ihp/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, type ConsultHarness, DIABETES, GUANGXI, HYPERTENSION, PATIENT, PHYSICIAN, requestId, startConsultHarness, UNSTEPPED_PHYSICIAN } from "./support/consultHarness.js";
-import { type Edge, ids } from "./support/consultFixtures.js";
+import { describe, expect, it } from "vitest";
+import { ADMIN, DIABETES, GUANGXI, HYPERTENSION, PATIENT, PHYSICIAN, requestId, UNSTEPPED_PHYSICIAN } from "./support/consultHarness.js";
+import { driver, type Edge, h, ids, useConsultHarness } from "./support/consultFixtures.js";
 import {
   ACCEPT,
   BOARD,
@@ -11,7 +11,6 @@ import {
   COMPLETE,
   CONSENT,
   CONSENT_TEXT,
-  ConsultDriver,
   type ConsultState,
   dataOf,
   DECIDE,
@@ -30,14 +29,7 @@ import {
 // commands out of order, and the lists. What a request must carry to be accepted: consult.requests.int.test.ts.
 
 describe("consult module over GraphQL, against the real consult service", () => {
-  let h: ConsultHarness;
-  let driver: ConsultDriver;
-
-  beforeAll(async () => {
-    h = await startConsultHarness();
-    driver = await ConsultDriver.create(h);
-  });
-  afterAll(() => h?.close());
+  useConsultHarness();
 
   it("CON-03, CON-05, CON-06: runs a follow-up from request to signed completion, with the queues", async () => {
     const admin = await h.token(ADMIN, ["institution_admin"]);

@@ -2,11 +2,10 @@ import { CONSULT_ERRORS } from "@ihp/consult";
 import { ConsultType } from "@ihp/contracts/consult";
 import { fromGrpcError } from "@ihp/platform";
 import { waitFor } from "@ihp/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ADMIN,
   CHILD,
-  type ConsultHarness,
   DIABETES,
   GUANGXI,
   GUARDIAN,
@@ -17,10 +16,9 @@ import {
   PATIENT,
   PHYSICIAN,
   requestId,
-  startConsultHarness,
   UNCONNECTED,
 } from "./support/consultHarness.js";
-import { ids, priorRecord, serviceFollowUp, UNKNOWN_ID } from "./support/consultFixtures.js";
+import { driver, h, ids, priorRecord, serviceFollowUp, UNKNOWN_ID, useConsultHarness } from "./support/consultFixtures.js";
 import {
   ACCEPT,
   BOARD,
@@ -45,14 +43,7 @@ import {
 // and input the gateway refuses are answered. A consult's course once requested: consult.int.test.ts.
 
 describe("consult module over GraphQL, against the real consult service", () => {
-  let h: ConsultHarness;
-  let driver: ConsultDriver;
-
-  beforeAll(async () => {
-    h = await startConsultHarness();
-    driver = await ConsultDriver.create(h);
-  });
-  afterAll(() => h?.close());
+  useConsultHarness();
 
   it("CON-01: a consult type outside the three is refused by the schema's enum, and by the service itself", async () => {
     const inline = await h.post(

@@ -1,8 +1,25 @@
 import { ConsultType, PriorRecordType, type RequestConsultRequest } from "@ihp/contracts/consult";
-import { DIABETES, GUANGXI, PATIENT, requestId } from "./consultHarness.js";
-import { followUpInput } from "./consultOperations.js";
+import { afterAll, beforeAll } from "vitest";
+import { type ConsultHarness, DIABETES, GUANGXI, PATIENT, requestId, startConsultHarness } from "./consultHarness.js";
+import { ConsultDriver, followUpInput } from "./consultOperations.js";
 
-// Shared by the consult gateway tests (consult.int.test.ts, consult.requests.int.test.ts).
+// Shared by the consult gateway tests (consult.int.test.ts, consult.requests.int.test.ts): the harness and its driver,
+// and the fixtures below.
+
+export let h: ConsultHarness;
+export let driver: ConsultDriver;
+
+/**
+ * One consult harness for the calling suite, and a driver as its patient and physician: started before its tests,
+ * closed after them. Tests read both through these module bindings.
+ */
+export function useConsultHarness(): void {
+  beforeAll(async () => {
+    h = await startConsultHarness();
+    driver = await ConsultDriver.create(h);
+  });
+  afterAll(() => h?.close());
+}
 
 export const UNKNOWN_ID = "0195b000-0000-7000-8000-00000000ffff";
 
