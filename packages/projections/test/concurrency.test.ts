@@ -30,11 +30,19 @@ describe("projectors of several processes sharing one PostgreSQL read model", ()
       new Projector({ db: two, projection: streamSummaryProjection(), source: log, batchSize: 11 }),
     ];
 
-    await Promise.all(projectors.map((projector) => projector.runOnce()));
+    const reached = await Promise.all(projectors.map((projector) => projector.runOnce()));
 
     expect(await readModelRows(one)).toEqual(expectedReadModel(events));
-    const last = events.at(-1)!.position.toString();
-    expect(await checkpointRows(two)).toEqual([{ name: "stream_summary", position: last, version: 1 }]);
+    const last = events.at(-1)!.position;
+    expect(reached).toEqual([last, last]);
+    // The stored checkpoint covers every event the projection applies; events after it that it ignores may be passed
+    // over in memory (written with the next batch that changes rows), whichever projector read them last.
+    const handled = streamSummaryProjection().handles!;
+    const lastApplied = events.filter((event) => handled.has(event.type)).at(-1)!.position;
+    const [stored] = await checkpointRows(two);
+    expect(stored).toMatchObject({ name: "stream_summary", version: 1 });
+    expect(BigInt(stored!.position)).toBeGreaterThanOrEqual(lastApplied);
+    expect(BigInt(stored!.position)).toBeLessThanOrEqual(last);
   });
 
   it("all start when they create the tables at the same moment", async () => {
