@@ -2,6 +2,7 @@
 import { runEventStoreBench } from "./eventstore.bench.js";
 import { runFlowBench } from "./flows.bench.js";
 import { runGatewayBench } from "./gateway.bench.js";
+import { runGrpcCallBench } from "./grpcCall.bench.js";
 import { runScalingBench } from "./scaling.bench.js";
 import { runSealingBench } from "./sealing.bench.js";
 import { runSignatureBench } from "./signatures.bench.js";
@@ -10,6 +11,7 @@ import { runSoakBench } from "./soak.bench.js";
 const benches: Record<string, () => Promise<void>> = {
   eventstore: runEventStoreBench,
   gateway: runGatewayBench,
+  "grpc-call": runGrpcCallBench,
   consult: () => runFlowBench("consult"),
   prescribing: () => runFlowBench("prescribing"),
   signatures: runSignatureBench,
