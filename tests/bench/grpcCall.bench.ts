@@ -38,9 +38,9 @@ const principal: Principal = Object.freeze({ subject: "svc-prescription", roles:
 const TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJzdmMtcHJlc2NyaXB0aW9uIn0.c2lnbmF0dXJlLW9mLWEtc2VydmljZS10b2tlbg";
 
 /** The application function behind the handler (what a direct call would run). */
-async function checkReceiving(request: CheckReceivingRequest, call: CallContext): Promise<CheckReceivingResponse> {
-  if (call.principal.tenantId !== request.institutionId) throw new Error("wrong tenant");
-  return { practitionerId: request.practitionerId, profession: Profession.PROFESSION_PHYSICIAN, stepUpId: "0190f0c2-7d1e-7000-8000-00000000a001", sessionId: "0190f0c2-7d1e-7000-8000-00000000b002" };
+function checkReceiving(request: CheckReceivingRequest, call: CallContext): Promise<CheckReceivingResponse> {
+  if (call.principal.tenantId !== request.institutionId) return Promise.reject(new Error("wrong tenant"));
+  return Promise.resolve({ practitionerId: request.practitionerId, profession: Profession.PROFESSION_PHYSICIAN, stepUpId: "0190f0c2-7d1e-7000-8000-00000000a001", sessionId: "0190f0c2-7d1e-7000-8000-00000000b002" });
 }
 
 const request: CheckReceivingRequest = {
