@@ -23,9 +23,10 @@ import { jsonMethod } from "./support/echoService.js";
 type Message = { readonly text: string; readonly count?: number };
 const method = <Stream extends boolean>(name: string, responseStream: Stream) =>
   jsonMethod(`/test.Echo/${name}`, responseStream) as MethodDefinition<Message, Message> & { responseStream: Stream };
-const definition = { echo: method("Echo", false), fail: method("Fail", false), stream: method("Stream", true) } satisfies ServiceDefinition;
+const definition = { echo: method("Echo", false), fail: method("Fail", false), slow: method("Slow", false), stream: method("Stream", true) } satisfies ServiceDefinition;
 
 let streamCancelled = 0;
+let slowCancelled = 0;
 const implementation = {
   echo(call: ServerUnaryCall<Message, Message>, done: sendUnaryData<Message>) {
     const header = (key: string): string => String(call.metadata.get(key)[0] ?? "-");
@@ -34,7 +35,16 @@ const implementation = {
     done(null, { text: `${call.request.text}|${header("authorization")}|${header("x-extra")}|${header("traceparent") === "-" ? "no-trace" : "trace"}`, count: left });
   },
   fail(_call: ServerUnaryCall<Message, Message>, done: sendUnaryData<Message>) {
-    done({ code: status.FAILED_PRECONDITION, details: "refused", metadata: new Metadata() });
+    const trailer = new Metadata();
+    trailer.set("ihp-error-bin", Buffer.from("detail"));
+    done({ code: status.FAILED_PRECONDITION, details: "refused", metadata: trailer });
+  },
+  slow(call: ServerUnaryCall<Message, Message>, done: sendUnaryData<Message>) {
+    const timer = setTimeout(() => done(null, { text: "late" }), 2_000);
+    call.once("cancelled", () => {
+      slowCancelled += 1;
+      clearTimeout(timer);
+    });
   },
   async stream(call: ServerWritableStream<Message, Message>) {
     call.once("cancelled", () => (streamCancelled += 1));
@@ -57,6 +67,7 @@ const mapError = (error: unknown): Mapped => new Mapped((error as ServiceError).
 describe("serviceClient: one typed client for every gRPC call, over loopback and in process", () => {
   let server: RunningGrpcServer;
   let clients: Record<"network" | "in-process", ReturnType<typeof serviceClient<typeof definition>>>;
+  let unmapped: Record<"network" | "in-process", ReturnType<typeof serviceClient<typeof definition>>>;
 
   beforeAll(async () => {
     server = await serveGrpc({ port: 0, services: [{ definition, implementation }] });
@@ -65,9 +76,13 @@ describe("serviceClient: one typed client for every gRPC call, over loopback and
       network: serviceClient(definition, address, credentials.createInsecure(), { mapError }),
       "in-process": serviceClient(definition, address, credentials.createInsecure(), { mapError, channelOverride: inProcessChannel(address)! }),
     };
+    unmapped = {
+      network: serviceClient(definition, address, credentials.createInsecure()),
+      "in-process": serviceClient(definition, address, credentials.createInsecure(), { channelOverride: inProcessChannel(address)! }),
+    };
   });
   afterAll(async () => {
-    for (const client of Object.values(clients)) client.close();
+    for (const client of [...Object.values(clients), ...Object.values(unmapped)]) client.close();
     await server.stop(100);
   });
 
@@ -89,6 +104,27 @@ describe("serviceClient: one typed client for every gRPC call, over loopback and
 
   it.each(["network", "in-process"] as const)("%s: a failed call throws what the error middleware makes of it", async (transport) => {
     await expect(clients[transport].fail({ text: "" }, { timeoutMs: 5_000 })).rejects.toEqual(new Mapped(status.FAILED_PRECONDITION));
+  });
+
+  it.each(["network", "in-process"] as const)("%s: without error middleware a failed call throws grpc-js's ServiceError", async (transport) => {
+    const error = await unmapped[transport].fail({ text: "" }, { timeoutMs: 5_000 }).then(
+      () => undefined,
+      (failure: unknown) => failure as ServiceError,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect({ code: error?.code, details: error?.details, message: error?.message }).toEqual({
+      code: status.FAILED_PRECONDITION,
+      details: "refused",
+      message: "9 FAILED_PRECONDITION: refused",
+    });
+    expect(error?.metadata).toBeInstanceOf(Metadata);
+    expect(Buffer.from(error?.metadata.get("ihp-error-bin")[0] as Buffer).toString()).toBe("detail");
+  });
+
+  it.each(["network", "in-process"] as const)("%s: a call past its deadline fails DEADLINE_EXCEEDED and the handler sees it cancelled", async (transport) => {
+    const before = slowCancelled;
+    await expect(clients[transport].slow({ text: "" }, { timeoutMs: 50 })).rejects.toEqual(new Mapped(status.DEADLINE_EXCEEDED));
+    await expect.poll(() => slowCancelled).toBe(before + 1);
   });
 
   it.each(["network", "in-process"] as const)("%s: a server stream reads in order and its error is mapped", async (transport) => {

@@ -17,7 +17,7 @@ export function callDeadline(ms: number, parentDeadline?: Date | number): CallOp
 }
 
 /** Metadata for an outgoing call: the caller's token (services verify it themselves) and the trace context. */
-export function outgoingMetadata(options: { readonly token?: string | undefined; readonly context?: Context } = {}): Metadata {
+export function outgoingMetadata(options: { readonly token?: string | undefined; readonly context?: Context | undefined } = {}): Metadata {
   const metadata = options.token === undefined ? new Metadata() : withBearerToken(options.token);
   injectTraceContext(metadata, options.context ?? context.active());
   return metadata;

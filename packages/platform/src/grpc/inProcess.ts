@@ -8,6 +8,7 @@ import {
   status,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Deadlines } from "./deadlines.js";
 
 /**
  * The embedded mode's in-process transport (issue 15 item 3): a grpc-js Channel that hands a call straight to the
@@ -75,6 +76,19 @@ type GrpcStatus = { code: number; details: string; metadata: Metadata };
 type CallError = { code?: number; details?: string; message?: string; metadata?: Metadata };
 
 let callNumber = 0;
+const deadlines = new Deadlines();
+
+/**
+ * serviceClient's unary call on an in-process channel, or undefined for any other channel. It skips grpc-js's client
+ * stack (interceptors, call emitter, a captured caller stack per call) and drives the same call half, with the same
+ * outcomes: the request serialized and decoded afresh for the handler, its deadline and the status the handler (or
+ * the deadline) gave, as a ServiceError-shaped Error (code, details, metadata, "<code> <NAME>: <details>") passed
+ * through `mapError`. The metadata must be the call's own (built for it and not kept): the handler gets it without a
+ * further copy.
+ */
+export function inProcessUnary(channel: Channel): InProcessChannel["unary"] | undefined {
+  return channel instanceof InProcessChannel ? channel.unary : undefined;
+}
 
 class InProcessChannel implements Channel {
   constructor(
@@ -95,10 +109,73 @@ class InProcessChannel implements Channel {
   getChannelzRef(): ReturnType<Channel["getChannelzRef"]> {
     return { kind: "channel", id: 0, name: `in-process:${this.address}` } as ReturnType<Channel["getChannelzRef"]>;
   }
-  createCall(path: string, deadline: Date | number): ReturnType<Channel["createCall"]> {
+  createCall(path: string, deadline: Date | number): InProcessCall {
     const route = servers.has(this.address) ? (this.routes.get(path) ?? "unimplemented") : "stopped";
     return new InProcessCall(route, path, deadline);
   }
+
+  /** See inProcessUnary; what grpc-js's makeUnaryRequest and its interceptors would do, for one unary call. */
+  readonly unary = <Req, Res>(
+    method: MethodDefinition<Req, Res>,
+    request: Req,
+    metadata: Metadata,
+    deadline: Date | number,
+    mapError: (error: Error) => Error,
+  ): Promise<Res> =>
+    new Promise<Res>((resolve, reject) => {
+      const call = this.createCall(method.path, deadline);
+      call.start(metadata, new UnaryListener(call, method, resolve, reject, mapError), false);
+      let bytes: Buffer;
+      try {
+        bytes = method.requestSerialize(request);
+      } catch (error) {
+        call.cancelWithStatus(status.INTERNAL, `Request message serialization failure: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      call.sendMessageWithContext({}, bytes);
+      call.halfClose();
+      call.startRead();
+    });
+}
+
+/** The client side of inProcessUnary: one response message, then the status settles the promise. */
+class UnaryListener<Res> implements Listener {
+  private response: { value: Res } | undefined;
+  private readError: GrpcStatus | undefined;
+
+  constructor(
+    private readonly call: InProcessCall,
+    private readonly method: Pick<MethodDefinition<unknown, Res>, "responseDeserialize">,
+    private readonly resolve: (response: Res) => void,
+    private readonly reject: (error: Error) => void,
+    private readonly mapError: (error: Error) => Error,
+  ) {}
+
+  onReceiveMetadata(): void {}
+  onReceiveMessage(bytes: Buffer): void {
+    if (this.response !== undefined) {
+      this.call.cancelWithStatus(status.UNIMPLEMENTED, "Too many responses received");
+      return;
+    }
+    try {
+      this.response = { value: this.method.responseDeserialize(bytes) };
+    } catch (error) {
+      const details = `Response message parsing error: ${error instanceof Error ? error.message : String(error)}`;
+      this.readError = { code: status.INTERNAL, details, metadata: new Metadata() };
+      this.call.cancelWithStatus(status.INTERNAL, details);
+    }
+  }
+  onReceiveStatus(result: GrpcStatus): void {
+    const final = this.readError ?? result;
+    if (final.code !== (status.OK as number)) this.reject(this.mapError(serviceError(final)));
+    else if (this.response === undefined) this.reject(this.mapError(serviceError({ code: status.UNIMPLEMENTED, details: "No message received", metadata: final.metadata })));
+    else this.resolve(this.response.value);
+  }
+}
+
+/** The error grpc-js's client gives for a status (callErrorFromStatus), without the caller's stack. */
+function serviceError(result: GrpcStatus): Error {
+  return Object.assign(new Error(`${result.code} ${status[result.code]}: ${result.details}`), result);
 }
 
 /** The client half of one call; `server` is the handler's half. */
@@ -111,7 +188,8 @@ class InProcessCall {
   private finalStatus: GrpcStatus | undefined;
   private done = false;
   private server: ServerCall | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  /** The deadline in ms since the epoch (Infinity for none), watched by `deadlines` from start to status. */
+  deadlineAt = Number.POSITIVE_INFINITY;
   private readonly number = ++callNumber;
 
   constructor(
@@ -120,13 +198,14 @@ class InProcessCall {
     private readonly deadline: Date | number,
   ) {}
 
-  start(metadata: Metadata, listener: Listener): void {
-    this.metadata = metadata.clone();
+  /** `copy` false: the metadata is the call's own (inProcessUnary), handed to the handler as it is. */
+  start(metadata: Metadata, listener: Listener, copy = true): void {
+    this.metadata = copy ? metadata.clone() : metadata;
     this.listener = listener;
     const at = this.deadline instanceof Date ? this.deadline.getTime() : this.deadline;
     if (Number.isFinite(at)) {
-      this.timer = setTimeout(() => this.cancelWithStatus(status.DEADLINE_EXCEEDED, "Deadline exceeded"), Math.max(0, at - Date.now()));
-      this.timer.unref();
+      this.deadlineAt = at;
+      deadlines.watch(this);
     }
   }
   sendMessageWithContext(context: { callback?: (error?: Error | null) => void }, message: Buffer): void {
@@ -145,6 +224,10 @@ class InProcessCall {
     if (this.done) return;
     this.server?.cancel();
     this.finish({ code, details, metadata: new Metadata() }, true);
+  }
+  /** Called by `deadlines` once the deadline has passed. */
+  expire(): void {
+    this.cancelWithStatus(status.DEADLINE_EXCEEDED, "Deadline exceeded");
   }
   getPeer(): string {
     return "in-process";
@@ -205,7 +288,7 @@ class InProcessCall {
     }
     if (this.finalStatus !== undefined && this.inbox.length === 0 && !this.done) {
       this.done = true;
-      clearTimeout(this.timer);
+      if (Number.isFinite(this.deadlineAt)) deadlines.unwatch(this);
       this.listener?.onReceiveStatus(this.finalStatus);
     }
   }

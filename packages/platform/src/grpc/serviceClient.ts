@@ -3,12 +3,13 @@ import {
   type ChannelCredentials,
   Client,
   type ClientReadableStream,
+  type Metadata,
   type MethodDefinition,
   type ServiceDefinition,
 } from "@grpc/grpc-js";
 import type { Context } from "@opentelemetry/api";
 import { callDeadline, outgoingMetadata } from "./callOptions.js";
-import { inProcessClientOptions } from "./inProcess.js";
+import { inProcessClientOptions, inProcessUnary } from "./inProcess.js";
 
 /**
  * Who a call is made for and how long it may take — everything a caller passes besides the request. The client's
@@ -60,13 +61,19 @@ export type OwnedServiceClient<S extends ServiceDefinition> = ServiceClient<S> &
   close(): void;
 };
 
-/** The metadata and deadline middleware: what every outgoing call carries (ARCHITECTURE §6 step 1). */
-function callParts(scope: CallScope, stream: boolean): { metadata: ReturnType<typeof outgoingMetadata>; options: CallOptions } {
-  const metadata = outgoingMetadata({ token: scope.token, ...(scope.trace === undefined ? {} : { context: scope.trace }) });
-  for (const [key, value] of Object.entries(scope.headers ?? {})) metadata.set(key, value);
-  const options = stream || scope.timeoutMs === undefined ? {} : callDeadline(scope.timeoutMs, scope.parentDeadline);
-  return { metadata, options };
+/** The metadata middleware: what every outgoing call carries (ARCHITECTURE §6 step 1) — a new Metadata per call. */
+function callMetadata(scope: CallScope): Metadata {
+  const metadata = outgoingMetadata({ token: scope.token, context: scope.trace });
+  const { headers } = scope;
+  if (headers !== undefined) for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
+  return metadata;
 }
+
+/** The deadline middleware: a unary call's deadline (server streams ignore it), never past the parent call's. */
+function callOptions(scope: CallScope): CallOptions {
+  return scope.timeoutMs === undefined ? NO_OPTIONS : callDeadline(scope.timeoutMs, scope.parentDeadline);
+}
+const NO_OPTIONS: CallOptions = Object.freeze({});
 
 /**
  * One typed, promise-based client of one gRPC service over grpc-js: the only place a call is built, so the
@@ -81,23 +88,28 @@ export function serviceClient<S extends ServiceDefinition>(
   const channelOptions = options.channelOverride === undefined ? inProcessClientOptions(address) : { channelOverride: options.channelOverride };
   const client = new Client(address, credentials, channelOptions);
   const mapError = options.mapError ?? ((error: Error) => error);
+  // The embedded mode's channel takes unary calls directly, past grpc-js's client stack (inProcess.ts).
+  const inProcess = inProcessUnary(client.getChannel());
   const methods: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(definition) as [string, MethodDefinition<unknown, unknown>][]) {
     if (method.requestStream) continue;
-    methods[name] = method.responseStream
-      ? (request: unknown, scope: CallScope) => {
-          const { metadata, options: callOptions } = callParts(scope, true);
-          const call = client.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, callOptions);
-          return streamIterator(call, mapError);
-        }
-      : (request: unknown, scope: CallScope) =>
-          new Promise((resolve, reject) => {
-            const { metadata, options: callOptions } = callParts(scope, false);
-            client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, callOptions, (error, response) => {
-              if (error === null) resolve(response);
-              else reject(mapError(error));
-            });
+    if (method.responseStream) {
+      methods[name] = (request: unknown, scope: CallScope) => {
+        const call = client.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, request, callMetadata(scope), NO_OPTIONS);
+        return streamIterator(call, mapError);
+      };
+    } else if (inProcess !== undefined) {
+      methods[name] = (request: unknown, scope: CallScope) =>
+        inProcess(method, request, callMetadata(scope), callOptions(scope).deadline ?? Number.POSITIVE_INFINITY, mapError);
+    } else {
+      methods[name] = (request: unknown, scope: CallScope) =>
+        new Promise((resolve, reject) => {
+          client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, callMetadata(scope), callOptions(scope), (error, response) => {
+            if (error === null) resolve(response);
+            else reject(mapError(error));
           });
+        });
+    }
   }
   return Object.assign(methods as ServiceClient<S>, { channel: client.getChannel(), close: () => client.close() });
 }
