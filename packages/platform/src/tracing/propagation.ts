@@ -1,6 +1,16 @@
 import { Metadata } from "@grpc/grpc-js";
-import { type Context, context, isSpanContextValid, type TextMapGetter, type TextMapSetter, trace, TraceFlags } from "@opentelemetry/api";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import {
+  type Context,
+  context,
+  isSpanContextValid,
+  ROOT_CONTEXT,
+  type SpanContext,
+  type TextMapGetter,
+  type TextMapSetter,
+  trace,
+  TraceFlags,
+} from "@opentelemetry/api";
+import { isTracingSuppressed, W3CTraceContextPropagator } from "@opentelemetry/core";
 
 /** The W3C fields as they sit on EventMetadata (ARCHITECTURE §5) and in bus message headers. */
 export interface TraceFields {
@@ -15,12 +25,15 @@ export type TraceCarrier = Metadata | TraceFields | Readonly<Record<string, stri
 // even when tracing is off (the gateway still passes the client's traceparent on).
 const propagator = new W3CTraceContextPropagator();
 
+/** The text values of a metadata key, undefined when there are none. */
+function metadataStrings(carrier: Metadata, key: string): string[] | undefined {
+  const values = carrier.get(key).filter((value): value is string => typeof value === "string");
+  return values.length === 0 ? undefined : values;
+}
+
 const metadataGetter: TextMapGetter<Metadata> = {
   keys: (carrier) => Object.keys(carrier.getMap()),
-  get: (carrier, key) => {
-    const values = carrier.get(key).filter((value): value is string => typeof value === "string");
-    return values.length === 0 ? undefined : values;
-  },
+  get: metadataStrings,
 };
 
 const metadataSetter: TextMapSetter<Metadata> = {
@@ -38,10 +51,39 @@ const recordSetter: TextMapSetter<Record<string, string>> = {
   },
 };
 
+// Every call of a request carries the same trace context out (without an exporter the "spans" are non-recording and
+// keep their parent's ids) and the next service reads it back in; the propagator formats, validates and parses it
+// each time. Both directions are remembered here, and the propagator still makes every value once.
+
+/** The headers the propagator writes for a span context: span contexts are immutable, so one object, one answer. */
+const injected = new WeakMap<SpanContext, Readonly<Record<string, string>>>();
+
+/** Span contexts the propagator read from traceparent (+ "\n" + tracestate), frozen and shared; NONE for no context. */
+const extracted = new Map<string, SpanContext | typeof NONE>();
+const NONE = Symbol("no span context");
+const MAX_EXTRACTED = 512;
+
 /** Writes the trace context of `ctx` (the active one by default) into gRPC metadata or a header record. */
 export function injectTraceContext(carrier: Metadata | Record<string, string>, ctx: Context = context.active()): void {
-  if (carrier instanceof Metadata) propagator.inject(ctx, carrier, metadataSetter);
-  else propagator.inject(ctx, carrier, recordSetter);
+  const spanContext = trace.getSpanContext(ctx);
+  if (spanContext === undefined) return;
+  if (isTracingSuppressed(ctx)) {
+    // Nothing to write; left to the propagator, whose rule it is.
+    if (carrier instanceof Metadata) propagator.inject(ctx, carrier, metadataSetter);
+    else propagator.inject(ctx, carrier, recordSetter);
+    return;
+  }
+  let headers = injected.get(spanContext);
+  if (headers === undefined) {
+    const made: Record<string, string> = {};
+    propagator.inject(ctx, made, recordSetter);
+    headers = Object.freeze(made);
+    injected.set(spanContext, headers);
+  }
+  for (const key in headers) {
+    if (carrier instanceof Metadata) carrier.set(key, headers[key]!);
+    else carrier[key] = headers[key]!;
+  }
 }
 
 /**
@@ -49,8 +91,25 @@ export function injectTraceContext(carrier: Metadata | Record<string, string>, c
  * so gateway → gRPC → event → bus consumer share one trace id. A carrier without traceparent yields `base`.
  */
 export function extractTraceContext(carrier: TraceCarrier, base: Context = context.active()): Context {
-  if (carrier instanceof Metadata) return propagator.extract(base, carrier, metadataGetter);
+  if (carrier instanceof Metadata) return extractFromMetadata(carrier, base);
   return propagator.extract(base, carrier, recordGetter);
+}
+
+/** What propagator.extract(base, metadata) answers, with the span context of each header text read once. */
+function extractFromMetadata(carrier: Metadata, base: Context): Context {
+  const parent = metadataStrings(carrier, "traceparent")?.[0];
+  if (parent === undefined) return base;
+  const state = metadataStrings(carrier, "tracestate")?.join(",");
+  // Metadata values are printable ASCII (grpc-js checks on set), so "\n" cannot occur inside either part.
+  const key = state === undefined ? parent : `${parent}\n${state}`;
+  let spanContext = extracted.get(key);
+  if (spanContext === undefined) {
+    spanContext = trace.getSpanContext(propagator.extract(ROOT_CONTEXT, carrier, metadataGetter)) ?? NONE;
+    if (spanContext !== NONE) Object.freeze(spanContext);
+    if (extracted.size >= MAX_EXTRACTED) extracted.delete(extracted.keys().next().value!);
+    extracted.set(key, spanContext);
+  }
+  return spanContext === NONE ? base : trace.setSpanContext(base, spanContext);
 }
 
 /**
