@@ -63,7 +63,13 @@ function implementation(verifier: TokenVerifier) {
       return Promise.reject(new Error(`SQLITE_BUSY while saving patient ${ID_NUMBER}`));
     }),
     ping: handlers.unary<EchoRequest, EchoReply>(async (request, call) => {
-      // "hang" runs until the call is cancelled; "slow" until the test releases it.
+      // "hang" runs until the call is cancelled; "slow" until the test releases it; "late" looks at its signal only
+      // after the deadline has passed.
+      if (request.text === "late") {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        aborted.push(`late: ${call.signal.aborted ? "aborted" : "not aborted"}`);
+        return { text: "pong" };
+      }
       await new Promise<void>((resolve) => {
         if (request.text === "slow") released.push(resolve);
         call.signal.addEventListener("abort", () => {
@@ -255,6 +261,13 @@ describe("handlers made with createGrpcHandlers", () => {
     await expect.poll(() => aborted).toContain("hang");
     // The handler's abort error is the expected end of a cancelled call, not a fault to report.
     expect(capture.records().filter((line) => line["msg"] === "gRPC handler failed")).toEqual([]);
+  });
+
+  it("gives a handler that first asks for its signal after the deadline passed an aborted one", async () => {
+    const { address } = await start();
+    const error = await failure(callUnary(echoClient(address), "ping", { text: "late" }, withBearerToken(token), callDeadline(100)));
+    expect(error.code).toBe(status.DEADLINE_EXCEEDED);
+    await expect.poll(() => aborted).toContain("late: aborted");
   });
 
   it("streams server messages", async () => {

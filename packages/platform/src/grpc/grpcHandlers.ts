@@ -3,11 +3,12 @@ import {
   type handleServerStreamingCall,
   type handleUnaryCall,
   type Metadata,
+  type sendUnaryData,
   type ServerUnaryCall,
   type ServerWritableStream,
   status,
 } from "@grpc/grpc-js";
-import { type Span, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
+import { context, type Span, SpanKind, type SpanOptions, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { authenticateCall } from "../auth/grpcAuth.js";
 import type { Principal } from "../auth/principal.js";
@@ -68,84 +69,82 @@ export interface GrpcHandlers {
  */
 export function createGrpcHandlers(options: GrpcHandlerOptions): GrpcHandlers {
   const tracer = options.tracer ?? trace.getTracer("@ihp/platform");
-  // Span name and attributes of each method path, made once (the SDK copies attributes into its span).
-  const spans = new Map<string, { readonly name: string; readonly attributes: Readonly<Record<string, string>> }>();
+  // Span name and options of each method path, made once (the SDK copies attributes into its span).
+  const spans = new Map<string, { readonly name: string; readonly options: SpanOptions }>();
   const spanOf = (method: string) => {
     let span = spans.get(method);
     if (span === undefined) {
       const name = method.replace(/^\//, "");
       const [service = "", rpc = ""] = name.split("/");
-      span = { name, attributes: Object.freeze({ "rpc.system": "grpc", "rpc.service": service, "rpc.method": rpc }) };
+      const attributes = Object.freeze({ "rpc.system": "grpc", "rpc.service": service, "rpc.method": rpc });
+      span = { name, options: Object.freeze({ kind: SpanKind.SERVER, attributes }) };
       // Only registered methods reach a handler, so the map holds the service's own methods.
       spans.set(method, span);
     }
     return span;
   };
 
-  async function run(
-    call: ServerSurfaceCall,
-    authenticated: boolean,
-    body: (ctx: CallContext | PublicCallContext) => Promise<void>,
-    fail: (error: ReturnType<typeof toGrpcError>) => void,
-  ): Promise<void> {
-    const method = call.getPath();
-    const started = process.hrtime.bigint();
-    const parent = extractTraceContext(call.metadata);
-    const { name, attributes } = spanOf(method);
-    await tracer.startActiveSpan(name, { kind: SpanKind.SERVER, attributes }, parent, async (span) => {
-      const aborter = new AbortController();
-      const abort = (): void => aborter.abort(new Error("call cancelled or deadline exceeded"));
-      call.once("cancelled", abort);
-      let code: status = status.OK;
-      try {
-        if (authenticated) {
-          const { principal, token } = await authenticateCall(call.metadata, options.verifier);
-          await body({ ...publicContext(call, method, aborter.signal, token), principal, token });
-        } else {
-          await body(publicContext(call, method, aborter.signal, undefined));
-        }
-      } catch (error) {
-        const grpcError = toGrpcError(error);
-        code = grpcError.code;
-        if (call.cancelled) {
-          // Typically the handler noticing its aborted signal: nobody is listening, and it is not a fault.
-          options.logger.debug({ method }, "gRPC call cancelled");
-        } else {
-          report(options.logger, span, method, error, grpcError);
-          fail(grpcError);
-        }
-      } finally {
-        call.off("cancelled", abort);
-        // The client has gone (cancelled, or its deadline passed); whatever we produced was not delivered.
-        if (call.cancelled) code = status.CANCELLED;
-        span.setAttribute("rpc.grpc.status_code", code);
-        span.end();
-        options.metrics?.observe(method, code, Number(process.hrtime.bigint() - started) / 1e9);
-      }
-    });
-  }
-
-  // run() handles every error itself; this is the net for a fault in the wrapper (tracer, metrics), so that the call
-  // still ends instead of hanging and the rejection is not left unhandled.
-  function guarded(call: ServerSurfaceCall, attempt: Promise<void>, fail: (error: ReturnType<typeof toGrpcError>) => void): void {
-    attempt.catch((error: unknown) => {
+  // One call: a server span continuing the caller's trace, made active for the handler (what startActiveSpan does,
+  // without a closure per call). Everything is caught here: the net for a fault in the wrapper itself (tracer,
+  // metrics) ends the call instead of leaving it hanging and the rejection unhandled.
+  async function serve(call: ServerSurfaceCall, reply: Reply, kind: HandlerKind): Promise<void> {
+    try {
+      const method = call.getPath();
+      const started = process.hrtime.bigint();
+      const parent = extractTraceContext(call.metadata);
+      const { name, options: spanOptions } = spanOf(method);
+      const span = tracer.startSpan(name, spanOptions, parent);
+      await context.with(trace.setSpan(parent, span), run, undefined, call, reply, kind, span, method, started);
+    } catch (error) {
       options.logger.error({ err: error, method: call.getPath() }, "gRPC handler wrapper failed");
-      if (!call.cancelled) fail(toGrpcError(error));
-    });
+      if (!call.cancelled) kind.fail(reply, call, toGrpcError(error));
+    }
   }
 
-  function unaryHandler<Req, Res>(
-    authenticated: boolean,
-    handle: (request: Req, call: CallContext) => Promise<Res>,
-  ): handleUnaryCall<Req, Res> {
-    return (call, callback) => {
-      const fail = (error: ReturnType<typeof toGrpcError>): void => callback(error);
-      const body = async (ctx: CallContext | PublicCallContext): Promise<void> => {
-        const response = await handle(call.request, ctx as CallContext);
-        callback(null, response);
-      };
-      guarded(call, run(call, authenticated, body, fail), fail);
-    };
+  async function run(call: ServerSurfaceCall, reply: Reply, kind: HandlerKind, span: Span, method: string, started: bigint): Promise<void> {
+    let served: ServedCall | undefined;
+    let code: status = status.OK;
+    try {
+      if (kind.authenticated) {
+        const { principal, token } = await authenticateCall(call.metadata, options.verifier);
+        served = new AuthenticatedServedCall(call, method, principal, token);
+      } else {
+        served = new ServedCall(call, method, undefined);
+      }
+      await kind.body(reply, call, served);
+    } catch (error) {
+      const grpcError = toGrpcError(error);
+      code = grpcError.code;
+      if (call.cancelled) {
+        // Typically the handler noticing its aborted signal: nobody is listening, and it is not a fault.
+        options.logger.debug({ method }, "gRPC call cancelled");
+      } else {
+        report(options.logger, span, method, error, grpcError);
+        kind.fail(reply, call, grpcError);
+      }
+    } finally {
+      served?.release();
+      // The client has gone (cancelled, or its deadline passed); whatever we produced was not delivered.
+      if (call.cancelled) code = status.CANCELLED;
+      span.setAttribute("rpc.grpc.status_code", code);
+      span.end();
+      options.metrics?.observe(method, code, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  // The two kinds of handler, made once per method: how the call's answer and failure reach the client.
+  const unaryKind = <Req, Res>(authenticated: boolean, handle: (request: Req, call: CallContext) => Promise<Res>): HandlerKind => ({
+    authenticated,
+    async body(reply, call, served) {
+      const response = await handle((call as ServerUnaryCall<Req, Res>).request, served as CallContext);
+      (reply as sendUnaryData<Res>)(null, response);
+    },
+    fail: (reply, _call, error) => (reply as sendUnaryData<unknown>)(error),
+  });
+
+  function unaryHandler<Req, Res>(authenticated: boolean, handle: (request: Req, call: CallContext) => Promise<Res>): handleUnaryCall<Req, Res> {
+    const kind = unaryKind(authenticated, handle);
+    return (call, callback) => void serve(call, callback as Reply, kind);
   }
 
   return {
@@ -154,17 +153,30 @@ export function createGrpcHandlers(options: GrpcHandlerOptions): GrpcHandlers {
     serverStream<Req, Res>(
       handle: (request: Req, call: CallContext, send: (message: Res) => Promise<void>) => Promise<void>,
     ): handleServerStreamingCall<Req, Res> {
-      return (call) => {
+      const kind: HandlerKind = {
+        authenticated: true,
+        async body(_reply, call, served) {
+          const stream = call as ServerWritableStream<Req, Res>;
+          await handle(stream.request, served as CallContext, (message) => send(stream, message, served.signal));
+          stream.end();
+        },
         // grpc-js ends a server stream with a status when 'error' is emitted on it.
-        const fail = (error: ReturnType<typeof toGrpcError>): void => void call.emit("error", error);
-        const body = async (ctx: CallContext | PublicCallContext): Promise<void> => {
-          await handle(call.request, ctx as CallContext, (message) => send(call, message, ctx.signal));
-          call.end();
-        };
-        guarded(call, run(call, true, body, fail), fail);
+        fail: (_reply, call, error) => void (call as ServerWritableStream<Req, Res>).emit("error", error),
       };
+      return (call) => void serve(call, undefined, kind);
     },
   };
+}
+
+/** The unary callback, or undefined for a server stream. */
+type Reply = sendUnaryData<unknown> | undefined;
+
+interface HandlerKind {
+  readonly authenticated: boolean;
+  /** Runs the handler and delivers its answer. */
+  body(reply: Reply, call: ServerSurfaceCall, served: CallContext | PublicCallContext): Promise<void>;
+  /** Ends the call with an error status. */
+  fail(reply: Reply, call: ServerSurfaceCall, error: ReturnType<typeof toGrpcError>): void;
 }
 
 async function send<Req, Res>(call: ServerWritableStream<Req, Res>, message: Res, signal: AbortSignal): Promise<void> {
@@ -172,21 +184,61 @@ async function send<Req, Res>(call: ServerWritableStream<Req, Res>, message: Res
   if (!call.write(message)) await once(call, "drain", { signal });
 }
 
-function publicContext(
-  call: ServerSurfaceCall,
-  method: string,
-  signal: AbortSignal,
-  token: string | undefined,
-): PublicCallContext {
-  const raw = call.getDeadline();
-  const deadline = raw instanceof Date ? raw : Number.isFinite(raw) ? new Date(raw) : undefined;
-  return {
-    method,
-    metadata: call.metadata,
-    signal,
-    deadline,
-    outgoing: () => outgoingMetadata({ token }),
-  };
+/**
+ * What a handler knows about its call. The signal is made when first asked for (most unary handlers never ask):
+ * aborted at once if the call is cancelled by then, else when it is, until the call is over.
+ */
+class ServedCall implements PublicCallContext {
+  readonly metadata: Metadata;
+  readonly deadline: Date | undefined;
+  private aborter: AbortController | undefined;
+  private onCancelled: (() => void) | undefined;
+  private over = false;
+
+  constructor(
+    private readonly call: ServerSurfaceCall,
+    readonly method: string,
+    private readonly forwardedToken: string | undefined,
+  ) {
+    this.metadata = call.metadata;
+    const raw = call.getDeadline();
+    this.deadline = raw instanceof Date ? raw : Number.isFinite(raw) ? new Date(raw) : undefined;
+  }
+
+  get signal(): AbortSignal {
+    if (this.aborter === undefined) {
+      const aborter = new AbortController();
+      this.aborter = aborter;
+      const abort = (): void => aborter.abort(new Error("call cancelled or deadline exceeded"));
+      if (this.call.cancelled) abort();
+      else if (!this.over) {
+        this.onCancelled = abort;
+        this.call.once("cancelled", abort);
+      }
+    }
+    return this.aborter.signal;
+  }
+
+  outgoing(): Metadata {
+    return outgoingMetadata({ token: this.forwardedToken });
+  }
+
+  /** The call is over: stop listening for its cancellation. */
+  release(): void {
+    this.over = true;
+    if (this.onCancelled !== undefined) this.call.off("cancelled", this.onCancelled);
+  }
+}
+
+class AuthenticatedServedCall extends ServedCall implements CallContext {
+  constructor(
+    call: ServerSurfaceCall,
+    method: string,
+    readonly principal: Principal,
+    readonly token: string,
+  ) {
+    super(call, method, token);
+  }
 }
 
 // Refusals are expected outcomes, logged by code only; faults are logged once, in full, with the trace id (the log
