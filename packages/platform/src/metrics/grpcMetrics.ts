@@ -17,6 +17,8 @@ export interface GrpcMetrics {
 const LABELS = ["grpc_service", "grpc_method", "grpc_code"] as const;
 /** Label sets remembered; a client calling unknown paths (UNIMPLEMENTED) cannot grow the map past this. */
 const MAX_LABEL_SETS = 1_024;
+/** gRPC status codes run 0–16; anything else is labelled but not remembered. */
+const MAX_CODE = 16;
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
@@ -38,17 +40,25 @@ export function createGrpcMetrics(registry: Registry, side: GrpcSide = "server")
       buckets: BUCKETS,
       registers: [registry],
     });
-  // The label set of each path and code, made once: a process serves a fixed set of methods, and codes are few.
-  const labelSets = new Map<string, Readonly<Record<(typeof LABELS)[number], string>>>();
+  // The label set of each path and code, made once: a process serves a fixed set of methods, and codes are few. By
+  // path, then by code: the path is the method's own string, so no key is built per call.
+  type Labels = Readonly<Record<(typeof LABELS)[number], string>>;
+  const labelSets = new Map<string, Labels[]>();
+  let remembered = 0;
   return {
     registry,
     observe(path, code, seconds) {
-      const key = `${code}${path}`;
-      let labels = labelSets.get(key);
+      let byCode = labelSets.get(path);
+      let labels = byCode?.[code];
       if (labels === undefined) {
         const [service = "unknown", method = "unknown"] = path.replace(/^\//, "").split("/");
         labels = Object.freeze({ grpc_service: service, grpc_method: method, grpc_code: status[code] ?? String(code) });
-        if (labelSets.size < MAX_LABEL_SETS) labelSets.set(key, labels);
+        const index: number = code;
+        if (remembered < MAX_LABEL_SETS && Number.isInteger(index) && index >= 0 && index <= MAX_CODE) {
+          if (byCode === undefined) labelSets.set(path, (byCode = []));
+          byCode[code] = labels;
+          remembered += 1;
+        }
       }
       counter.inc(labels);
       histogram.observe(labels, seconds);
