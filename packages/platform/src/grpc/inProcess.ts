@@ -16,7 +16,8 @@ import { Deadlines } from "./deadlines.js";
  * ordinary generated ones (`new XClient(target, credentials, { channelOverride })`), handlers stay the ordinary ones,
  * and every message still crosses as protobuf bytes, so what a handler sees is what it would see over the network:
  * a fresh decoded request, the call's metadata (a copy), its path and deadline, cancellation. The distributed mode
- * keeps real gRPC; tests/contracts run the same calls both ways.
+ * keeps real gRPC; tests/contracts run the same calls both ways. The platform's own client (serviceClient) hands its
+ * unary calls to the channel directly (`inProcessUnary`), past grpc-js's client stack, with the same outcomes.
  *
  * `serveGrpc` registers every server it binds under its address; `inProcessChannel(address)` answers the channel of
  * the server at that address in this process, or undefined when there is none (then the caller dials it).
