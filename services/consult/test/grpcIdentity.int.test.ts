@@ -37,7 +37,9 @@ beforeAll(async () => {
     checkReceiving: handlers.unary((request, call) => {
       seen.push(call.principal.subject);
       if (request.departmentCode !== "03.07") return Promise.reject(new DomainError("OUT_OF_SCOPE", "PERMISSION_DENIED", "outside scope", "IDN-06"));
-      return Promise.resolve({ practitionerId: request.practitionerId, profession: Profession.PROFESSION_PHYSICIAN, stepUpId: "su-9", sessionId: "sid-9" });
+      // An identity that predates regulator_connected answers none (institution "old").
+      const regulatorConnected = request.institutionId === "old" ? undefined : request.institutionId === "i";
+      return Promise.resolve({ practitionerId: request.practitionerId, profession: Profession.PROFESSION_PHYSICIAN, stepUpId: "su-9", sessionId: "sid-9", regulatorConnected });
     }),
     checkSession: handlers.unary((_request, call) => {
       const clinician = String(call.metadata.get("x-ihp-signer-authorization")[0]);
@@ -111,8 +113,12 @@ describe("grpcIdentity (IdentityPort over identity's gRPC services)", () => {
   it("IDN-03: forwards the caller's own token and returns the step-up grant", async () => {
     const caller = await callerFor("physician-7");
     const grant = await adapter.checkReceiving(caller, { practitionerId: "physician-7", institutionId: "i", departmentCode: "03.07", consultId: "c", patientId: "p" });
-    expect(grant).toEqual({ practitionerId: "physician-7", stepUpId: "su-9", sessionId: "sid-9" });
+    expect(grant).toEqual({ practitionerId: "physician-7", stepUpId: "su-9", sessionId: "sid-9", regulatorConnected: true });
     expect(seen).toContain("physician-7");
+    // REP-01: the institution's regulator connection as identity read it, false included; none from an older identity.
+    const check = { practitionerId: "physician-7", departmentCode: "03.07", consultId: "c", patientId: "p" };
+    expect((await adapter.checkReceiving(caller, { ...check, institutionId: "j" })).regulatorConnected).toBe(false);
+    expect((await adapter.checkReceiving(caller, { ...check, institutionId: "old" })).regulatorConnected).toBeUndefined();
   });
 
   it("IDN-08: asks for the clinician's session under consult's own token, the clinician's as the person's", async () => {

@@ -92,6 +92,28 @@ describe("consult service over gRPC: requests and their gates", () => {
     }
   });
 
+  it("REP-01: the acceptance takes the regulator connection from identity's CheckReceiving, and asks GetInstitution only of an identity that gives none", async () => {
+    const patient = await token("patient-1", ["patient"]);
+    const physician = await token("physician-2", ["physician"]);
+    const institution = identity.institutions.get(INSTITUTION)!;
+    const asked = () => identity.calls.filter((call) => call.method === "institution").length;
+    const first = (await consults.call("requestConsult", followUp(), patient)).consult!;
+    const before = asked();
+    await consults.call("acceptConsult", { requestId: requestId(), consultId: first.consultId }, physician);
+    expect(asked()).toBe(before);
+    const second = (await consults.call("requestConsult", followUp(), patient)).consult!;
+    identity.regulatorWithGrant = false;
+    identity.institutions.set(INSTITUTION, { ...institution, regulatorConnected: false });
+    try {
+      const afterRequest = asked();
+      expect((await refusalOf(consults.call("acceptConsult", { requestId: requestId(), consultId: second.consultId }, physician))).code).toBe("REGULATOR_NOT_CONNECTED");
+      expect(asked()).toBe(afterRequest + 1);
+    } finally {
+      identity.regulatorWithGrant = true;
+      identity.institutions.set(INSTITUTION, institution);
+    }
+  });
+
   it("RX-05: a child's consult is requested by a verified guardian, who appears in the prescribing context", async () => {
     const guardian = await token("guardian-1", ["patient"]);
     const childRequest = followUp({ patientId: "child-1" });

@@ -24,6 +24,7 @@ let store: SqliteEventStore;
 let commands: PractitionerCommands;
 let access: PractitionerAccess;
 let institutionId: string;
+let institutions: ReturnType<typeof createInstitutionCommands>;
 let clock = (): Date => NOW;
 let requests = 0;
 
@@ -40,7 +41,7 @@ beforeEach(async () => {
   clock = () => NOW;
   store = SqliteEventStore.open({ path: ":memory:" });
   const audit = createAuditTrail({ store, context: "identity", clock: () => clock(), newId: uuidv7 });
-  const institutions = createInstitutionCommands({ store, audit, clock: () => clock(), newEventId: uuidv7 });
+  institutions = createInstitutionCommands({ store, audit, clock: () => clock(), newEventId: uuidv7 });
   const system = { principal: { subject: "svc", roles: ["system"], tenantId: "platform", kind: "service" }, correlationId: "c-1", trace: {} } as const;
   const { institution } = await institutions.register(system, {
     requestId: rid(),
@@ -121,9 +122,25 @@ describe("PractitionerAccess", () => {
   it("IDN-01/IDN-06: an enabled physician may receive in their department, not outside it, unknown ids never", async () => {
     const id = await enabledPractitioner();
     const check = { practitionerId: id, institutionId, departmentCode: "03.07", now: NOW };
-    expect(await access.requireReceiving(check)).toEqual({ profession: "PHYSICIAN" });
+    expect(await access.requireReceiving(check)).toEqual({ profession: "PHYSICIAN", regulatorConnected: false });
     expect(await refusalCode(access.requireReceiving({ ...check, departmentCode: "07" }))).toBe("OUT_OF_SCOPE");
     expect(await refusalCode(access.requireReceiving({ ...check, practitionerId: "not-an-id" }))).toBe("CLINICIAN_NOT_REGISTERED");
+  });
+
+  it("REP-01: the receiving check answers the institution's regulator connection as it reads it, a change at the next check", async () => {
+    const id = await enabledPractitioner();
+    const check = { practitionerId: id, institutionId, departmentCode: "03.07", now: NOW };
+    const system = { principal: { subject: "svc", roles: ["system"], tenantId: "platform", kind: "service" }, correlationId: "c-2", trace: {} } as const;
+    const connect = (connected: boolean) =>
+      institutions.setRegulatorConnection(system, { requestId: rid(), institutionId, connected, platformReference: connected ? "TJ-JG-2026-0042" : "" });
+    await connect(true);
+    try {
+      expect(await access.requireReceiving(check)).toEqual({ profession: "PHYSICIAN", regulatorConnected: true });
+      await connect(false);
+      expect(await access.requireReceiving(check)).toEqual({ profession: "PHYSICIAN", regulatorConnected: false });
+    } finally {
+      await connect(false);
+    }
   });
 
   it("IDN-01: suspension ends receiving and signing at once", async () => {

@@ -1,7 +1,9 @@
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { readWholeLog } from "@ihp/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { EventStore } from "@ihp/eventsourcing";
 import { feedEventId } from "../src/application/feedEventId.js";
+import { institutionJurisdiction } from "../src/application/institutionJurisdiction.js";
 import { recordFeedEntry } from "../src/application/recordFeedEntry.js";
 import type { RecordFeedEntry } from "../src/domain/feed/feedDecider.js";
 
@@ -66,5 +68,30 @@ describe("recording a feed entry", () => {
     await Promise.all([recordFeedEntry(store, register, source, now), recordFeedEntry(store, register, source, now)]);
     const events = await readWholeLog(store);
     expect(events.map((event) => event.id)).toEqual([feedEventId(register.sourceEventId)]);
+  });
+
+  it("REP-04: an institution's jurisdiction is read from its feed stream once, being fixed at registration; \"unknown\" is read again until the registration lands", async () => {
+    const reads: string[] = [];
+    const counted: EventStore = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === "readStream") return (streamId: string, options?: object) => (reads.push(streamId), target.readStream(streamId, options));
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    expect(await institutionJurisdiction(counted, "inst-1")).toBe("unknown");
+    expect(await institutionJurisdiction(counted, "inst-1")).toBe("unknown");
+    expect(reads).toEqual(["reporting-feed-inst-1", "reporting-feed-inst-1"]);
+    await recordFeedEntry(store, register, source, now);
+    expect(await institutionJurisdiction(counted, "inst-1")).toBe("tianjin");
+    expect(await institutionJurisdiction(counted, "inst-1")).toBe("tianjin");
+    expect(reads).toHaveLength(3);
+    // Per store: another log (a test's, another service's) reads its own.
+    const other = SqliteEventStore.open({ path: ":memory:" });
+    try {
+      expect(await institutionJurisdiction(other, "inst-1")).toBe("unknown");
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -232,7 +232,6 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
         const outcome = await asClinician(caller, input, async (consult, now) => {
           // Refuse what the consult's own state refuses before asking identity (no step-up is consumed for nothing).
           if (consult.status === "ACCEPTED" || consult.status === "IN_PROGRESS") throw refusal("CONSULT_ALREADY_ACCEPTED");
-          const { regulatorConnected } = await identity.institution(caller, consult.institutionId);
           await requireNotSuspended(options.suspensions, { institutionId: consult.institutionId, clinicianId: caller.principal.subject, departmentCode: consult.departmentCode });
           const grant = await identity.checkReceiving(caller, {
             practitionerId: caller.principal.subject,
@@ -241,6 +240,9 @@ export function createConsultCommands(options: ConsultCommandsOptions): ConsultC
             consultId: consult.consultId,
             patientId: consult.patientId,
           });
+          // REP-01 as of now: identity read the institution for this very check and answers its regulator connection
+          // with the grant; only an identity that gives none is asked again (GetInstitution).
+          const regulatorConnected = grant.regulatorConnected ?? (await identity.institution(caller, consult.institutionId)).regulatorConnected;
           return { type: "AcceptConsult", consultId: consult.consultId, physicianId: caller.principal.subject, stepUpId: grant.stepUpId, sessionId: grant.sessionId, regulatorConnected, at: now };
         });
         return outcome.view;

@@ -22,6 +22,11 @@ export interface ReceivingGrant {
   readonly practitionerId: string;
   readonly stepUpId: string;
   readonly sessionId: string;
+  /**
+   * REP-01: the institution's regulator connection as identity read it for this check; undefined from an identity
+   * that gives none (the caller then asks `institution`).
+   */
+  readonly regulatorConnected: boolean | undefined;
 }
 
 export interface VerifiedPatient {

@@ -43,6 +43,8 @@ export class InMemoryIdentity implements IdentityPort {
   readonly calls: { method: string; token: string; detail: string }[] = [];
   /** Sign answers identity's verdict with the signature, as identity does (SignDocument carries it); false: as an identity that gives none. */
   verdictWithSign = true;
+  /** CheckReceiving answers the institution's regulator connection, as identity does; false: as an identity that gives none. */
+  regulatorWithGrant = true;
 
   private note(caller: Caller, method: string, detail: string): void {
     this.calls.push({ method, token: caller.token, detail });
@@ -57,13 +59,17 @@ export class InMemoryIdentity implements IdentityPort {
   checkReceiving(caller: Caller, check: ReceivingCheck): Promise<ReceivingGrant> {
     this.note(caller, "checkReceiving", check.consultId);
     if (caller.principal.kind !== "human") return Promise.reject(refused("HUMAN_CLINICIAN_REQUIRED", "PERMISSION_DENIED", "IDN-03"));
+    // Identity reads the institution for the check (its 诊疗科目, its regulator connection).
+    const institution = this.institutions.get(check.institutionId);
+    if (institution === undefined) return Promise.reject(refused("INSTITUTION_NOT_FOUND", "NOT_FOUND"));
     const clinician = this.clinicians.get(check.practitionerId);
     if (clinician === undefined || clinician.institutionId !== check.institutionId) {
       return Promise.reject(refused("CLINICIAN_NOT_REGISTERED", "FAILED_PRECONDITION", "IDN-01"));
     }
     if (!clinician.departments.includes(check.departmentCode)) return Promise.reject(refused("OUT_OF_SCOPE", "PERMISSION_DENIED", "IDN-06"));
     if (!clinician.stepUp) return Promise.reject(refused("STEP_UP_REQUIRED", "PERMISSION_DENIED", "IDN-03"));
-    return Promise.resolve({ practitionerId: check.practitionerId, stepUpId: `step-up-${check.consultId}`, sessionId: "session-1" });
+    const regulatorConnected = this.regulatorWithGrant ? institution.regulatorConnected : undefined;
+    return Promise.resolve({ practitionerId: check.practitionerId, stepUpId: `step-up-${check.consultId}`, sessionId: "session-1", regulatorConnected });
   }
 
   currentSession(subject: string): string {

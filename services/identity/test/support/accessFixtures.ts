@@ -29,10 +29,10 @@ export class PractitionerStandIn implements PractitionerAccess {
     this.practitioners.set(id, practitioner);
   }
 
-  requireReceiving(input: { practitionerId: string }): Promise<{ profession: Profession }> {
+  requireReceiving(input: { practitionerId: string }): Promise<{ profession: Profession; regulatorConnected: boolean }> {
     const practitioner = this.practitioners.get(input.practitionerId);
     if (practitioner === undefined) return Promise.reject(new Error("unknown practitioner in the stand-in"));
-    return Promise.resolve({ profession: practitioner.profession });
+    return Promise.resolve({ profession: practitioner.profession, regulatorConnected: true });
   }
 
   requireReviewer(): Promise<{ affiliation: "IN_HOUSE" | "CONTRACTED"; dispensingYears: number }> {

@@ -91,7 +91,12 @@ export function createMediaVault(options: MediaVaultOptions) {
   }
 
   async function location(documentId: string, mediaId: string): Promise<MediaLocation | undefined> {
-    return locations(await log.readStream(mediaStreamId(documentId))).get(mediaId);
+    return (await indexed(documentId)).get(mediaId);
+  }
+
+  /** Every media item of a record the index names, by media id: read once for several items (`known` of seal, linkByUri). */
+  async function indexed(documentId: string): Promise<ReadonlyMap<string, MediaLocation>> {
+    return locations(await log.readStream(mediaStreamId(documentId)));
   }
 
   /**
@@ -99,9 +104,9 @@ export function createMediaVault(options: MediaVaultOptions) {
    * (record, media id): a repeated origination reuses what the first one stored. With `deferred`, the index event
    * (MediaBlobStored, its id derived from record and media id) is pushed there for the caller to append to
    * mediaStreamId(documentId) with the change that links it (origination: one commit with the record); the blob is
-   * stored first either way.
+   * stored first either way. `known`: the record's index as the caller just read it (`indexed`), not read again.
    */
-  async function seal(item: MediaToSeal, metadata: EventMetadata, deferred?: NewEvent[]): Promise<MediaReference> {
+  async function seal(item: MediaToSeal, metadata: EventMetadata, deferred?: NewEvent[], known?: ReadonlyMap<string, MediaLocation>): Promise<MediaReference> {
     const plainSha256 = sha256Hex(item.content);
     const reference: MediaReference = {
       mediaId: item.mediaId,
@@ -111,7 +116,7 @@ export function createMediaVault(options: MediaVaultOptions) {
       bytes: item.content.byteLength,
       consultEndedAt: item.consultEndedAt,
     };
-    if ((await location(item.documentId, item.mediaId))?.stored === true) return reference;
+    if ((known ?? (await indexed(item.documentId))).get(item.mediaId)?.stored === true) return reference;
     const ref = mediaKeyRef(item.patientId, item.consultId);
     const sealed = Buffer.from(await ring.seal(ref, blobIdentity(item.documentId, item.mediaId), item.content), "base64");
     const stored = await blobs.put(sealed, { retainUntil: item.retainUntil });
@@ -120,8 +125,8 @@ export function createMediaVault(options: MediaVaultOptions) {
   }
 
   /** Records that an item is known only by the consult side's URI and hash (nothing fetched, nothing stored); `deferred` as for seal. */
-  async function linkByUri(documentId: string, mediaId: string, sourceUri: string, metadata: EventMetadata, deferred?: NewEvent[]): Promise<void> {
-    if ((await location(documentId, mediaId)) !== undefined) return;
+  async function linkByUri(documentId: string, mediaId: string, sourceUri: string, metadata: EventMetadata, deferred?: NewEvent[], known?: ReadonlyMap<string, MediaLocation>): Promise<void> {
+    if ((known ?? (await indexed(documentId))).get(mediaId) !== undefined) return;
     await indexEvent(documentId, LINKED_BY_URI, { mediaId, sourceUri }, metadata, deferred);
   }
 
@@ -189,7 +194,7 @@ export function createMediaVault(options: MediaVaultOptions) {
     return erased;
   }
 
-  return { seal, linkByUri, open, destroy, eraseSubject, location };
+  return { seal, linkByUri, open, destroy, eraseSubject, location, indexed };
 }
 
 export type MediaVault = ReturnType<typeof createMediaVault>;

@@ -3,7 +3,7 @@ import { type JurisdictionCode, profileAt } from "@ihp/jurisdiction";
 import { type Principal, RemoteError, traceFields } from "@ihp/platform";
 import { type Coded, type MediaReference, mediaRetention, type RecordHeaderBase, type RecordSections } from "../domain/index.js";
 import type { Caller } from "./caller.js";
-import { type MediaKind, mediaStreamId, type MediaVault } from "./mediaVault.js";
+import { type MediaKind, type MediaLocation, mediaStreamId, type MediaVault } from "./mediaVault.js";
 import { consultIndexStreamId, derivedId, patientIndexStreamId } from "./ids.js";
 import type { ConsultPort, ConsultSource, IdentityPort } from "./ports.js";
 import type { RecordStore } from "./store.js";
@@ -103,10 +103,14 @@ const MEDIA_KINDS: Readonly<Record<string, MediaKind>> = { IMAGE: "IMAGE", AUDIO
 async function consultMedia(vault: MediaVault, source: ConsultSource, documentId: string, retainUntil: string, metadata: EventMetadata, indexed: NewEvent[]): Promise<MediaReference[]> {
   const consultEndedAt = source.completedAt;
   const media: MediaReference[] = [];
+  // The record's media index, read once for every item (what a previous attempt indexed); its events of this
+  // origination are in `indexed` until the commit, so the read holds what each item's own read would.
+  let read: Promise<ReadonlyMap<string, MediaLocation>> | undefined;
+  const known = () => (read ??= vault.indexed(documentId));
   if (source.transcript.length > 0) {
     const body = source.transcript.map((message) => JSON.stringify(message)).join("\n");
     const item = { documentId, patientId: source.patientId, consultId: source.consultId, consultEndedAt, retainUntil: new Date(`${retainUntil}T23:59:59+08:00`) };
-    media.push(await vault.seal({ ...item, mediaId: `transcript-${source.consultId}`, kind: "TRANSCRIPT", contentType: "application/x-ndjson", content: Buffer.from(body, "utf8") }, metadata, indexed));
+    media.push(await vault.seal({ ...item, mediaId: `transcript-${source.consultId}`, kind: "TRANSCRIPT", contentType: "application/x-ndjson", content: Buffer.from(body, "utf8") }, metadata, indexed, await known()));
   }
   const linked = [
     ...source.transcript.map((m) => ({ mediaId: `message-${m.messageId}`, kind: MEDIA_KINDS[m.kind], uri: m.mediaUri, sha256: m.mediaSha256 })),
@@ -114,7 +118,7 @@ async function consultMedia(vault: MediaVault, source: ConsultSource, documentId
   ];
   for (const item of linked) {
     if (item.kind === undefined || item.uri === "" || !SHA256.test(item.sha256) || media.some((m) => m.mediaId === item.mediaId)) continue;
-    await vault.linkByUri(documentId, item.mediaId, item.uri, metadata, indexed);
+    await vault.linkByUri(documentId, item.mediaId, item.uri, metadata, indexed, await known());
     media.push({ mediaId: item.mediaId, kind: item.kind, contentType: "application/octet-stream", sha256: item.sha256, bytes: 0, consultEndedAt });
   }
   return media;
@@ -134,7 +138,9 @@ export function createOrigination(options: OriginationOptions) {
   const { records, consult, identity, clock } = options;
   return async function originate(consultId: string, causationId: string): Promise<string> {
     const documentId = derivedId("record", consultId);
-    if ((await records.state(documentId)).status === "exists") return documentId;
+    // The record's stream is read once: the origination decides on it below (its revision still guards the commit).
+    const read = await records.read(documentId);
+    if (read.state.status === "exists") return documentId;
     const source = await consult.recordSource(consultId);
     const author = await identity.practitioner(source.physicianId);
     const profile = profileAt(source.jurisdiction as JurisdictionCode, source.completedAt);
@@ -174,6 +180,7 @@ export function createOrigination(options: OriginationOptions) {
       causationId,
       now,
       withIndexes,
+      read.history,
     );
     return documentId;
   };

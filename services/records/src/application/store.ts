@@ -10,10 +10,24 @@ function toEvent(event: StoredEvent): RecordEvent {
 /** Reads and writes record streams through R1's decider; nothing else appends to them but access events. */
 export interface RecordStore {
   state(documentId: string): Promise<RecordState>;
+  /** The record's stream as read now, and its state: for a `decide` that follows to decide on it (`read`). */
+  read(documentId: string): Promise<{ readonly state: RecordState; readonly history: readonly StoredEvent[] }>;
   /** The record, or RECORD_NOT_FOUND. */
   record(documentId: string): Promise<MedicalRecord>;
-  /** `appendWith`: other streams the same change writes, committed atomically with the record's events (handleCommand). */
-  decide(caller: Caller, documentId: string, command: RecordCommand, requestId: string | undefined, now: Date, appendWith?: (own: StreamAppend) => readonly StreamAppend[]): Promise<MedicalRecord>;
+  /**
+   * `appendWith`: other streams the same change writes, committed atomically with the record's events (handleCommand).
+   * `read`: the record's stream as the caller just read it (`read`), decided on without reading it again; its last
+   * revision still guards the append, so a writer that got in since costs a retry on a fresh read.
+   */
+  decide(
+    caller: Caller,
+    documentId: string,
+    command: RecordCommand,
+    requestId: string | undefined,
+    now: Date,
+    appendWith?: (own: StreamAppend) => readonly StreamAppend[],
+    read?: readonly StoredEvent[],
+  ): Promise<MedicalRecord>;
   /**
    * A command built from the record as read (signing, timestamps and other remote work inside `build`), the stream
    * read once: `check` judges the caller against the record first; a repeated request id then answers with the
@@ -46,17 +60,22 @@ export function metadataOf(caller: Caller, causationId: string = caller.correlat
 }
 
 export function createRecordStore(store: EventStore, newEventId: () => string): RecordStore {
+  async function read(documentId: string): Promise<{ state: RecordState; history: readonly StoredEvent[] }> {
+    const history = await store.readStream(recordStreamId(documentId));
+    return { state: fold(recordDecider, history.map(toEvent)), history };
+  }
   async function state(documentId: string): Promise<RecordState> {
-    return fold(recordDecider, (await store.readStream(recordStreamId(documentId))).map(toEvent));
+    return (await read(documentId)).state;
   }
   return {
     state,
+    read,
     async record(documentId) {
       const current = await state(documentId);
       if (current.status !== "exists") throw refusal("RECORD_NOT_FOUND");
       return current.record;
     },
-    async decide(caller, documentId, command, requestId, now, appendWith) {
+    async decide(caller, documentId, command, requestId, now, appendWith, read) {
       const result = await handleCommand(
         store,
         recordDecider,
@@ -66,6 +85,7 @@ export function createRecordStore(store: EventStore, newEventId: () => string): 
           metadata: metadataOf(caller),
           ...(requestId === undefined ? {} : { requestId }),
           ...(appendWith === undefined ? {} : { appendWith }),
+          ...(read === undefined ? {} : { read }),
           now,
         },
         { newEventId, toDomainEvent: toEvent },

@@ -1,4 +1,4 @@
-import { type EventMetadata, type EventStore, fold, handleCommand } from "@ihp/eventsourcing";
+import { type EventMetadata, type EventStore, fold, handleCommand, type StoredEvent } from "@ihp/eventsourcing";
 import { activityFeedDecider } from "../domain/feed/activityDecider.js";
 import { type ActivityFact, activityStreamId, namedInstitutionId } from "../domain/feed/activityFacts.js";
 import { UNKNOWN_JURISDICTION } from "../domain/feed/entries.js";
@@ -64,7 +64,10 @@ async function recordActivityEntry(
 ): Promise<RecordOutcome> {
   const { fact, sourceEventId } = reported;
   const streamId = activityStreamId(fact);
-  const institutionId = namedInstitutionId(fact) ?? (await streamInstitution(store, streamId)) ?? "";
+  const named = namedInstitutionId(fact);
+  // A fact that names no institution takes it from its stream, read here: the entry is then decided on that read.
+  const read = named === undefined ? await store.readStream(streamId) : undefined;
+  const institutionId = named ?? (read === undefined ? undefined : streamInstitution(read)) ?? "";
   const jurisdiction = institutionId === "" ? UNKNOWN_JURISDICTION : await institutionJurisdiction(store, institutionId);
   const result = await handleCommand(
     store,
@@ -75,6 +78,7 @@ async function recordActivityEntry(
       metadata: feedMetadata(sourceEventId, institutionId, source),
       requestId: sourceEventId,
       now,
+      ...(read === undefined ? {} : { read }),
     },
     { newEventId: () => feedEventId(sourceEventId) },
   );
@@ -82,8 +86,7 @@ async function recordActivityEntry(
 }
 
 /** The institution an activity stream's entries name (a voided prescription takes it from its signed version). */
-async function streamInstitution(store: EventStore, streamId: string): Promise<string | undefined> {
-  const history = await store.readStream(streamId);
+function streamInstitution(history: readonly StoredEvent[]): string | undefined {
   return fold(activityFeedDecider, feedEventsOf(history)).institutionId;
 }
 

@@ -54,7 +54,7 @@ export function grpcIdentity(
     },
     async checkReceiving(caller, check) {
       const response = await access.checkReceiving(check, as(caller));
-      return { practitionerId: response.practitionerId, stepUpId: response.stepUpId, sessionId: response.sessionId };
+      return { practitionerId: response.practitionerId, stepUpId: response.stepUpId, sessionId: response.sessionId, regulatorConnected: response.regulatorConnected };
     },
     async checkSession(caller) {
       await access.checkSession({}, await onBehalfOf(caller));

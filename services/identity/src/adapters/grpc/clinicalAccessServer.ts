@@ -40,13 +40,13 @@ export function clinicalAccessServer(options: ClinicalAccessServerOptions): Clin
       const caller = callerOf(call, newId);
       return recordingRefusals(audit, caller, "CheckReceiving", `consult/${request.consultId}`, async () => {
         const session = await accounts.requireClinicalSession(caller, request.practitionerId, { kind: "CONSULT", id: request.consultId });
-        const { profession } = await practitioners.requireReceiving({
+        const { profession, regulatorConnected } = await practitioners.requireReceiving({
           practitionerId: request.practitionerId,
           institutionId: request.institutionId,
           departmentCode: request.departmentCode,
           now: clock(),
         });
-        return { practitionerId: request.practitionerId, profession: PROFESSIONS[profession], stepUpId: session.stepUpId, sessionId: session.sessionId };
+        return { practitionerId: request.practitionerId, profession: PROFESSIONS[profession], stepUpId: session.stepUpId, sessionId: session.sessionId, regulatorConnected };
       });
     }),
 

@@ -10,6 +10,8 @@ export interface InstitutionContext {
   readonly facts: InstitutionFacts;
   readonly settings: EligibilitySettings;
   readonly profileVersion: string;
+  /** REP-01: whether the institution is connected to the regulator's platform, as read. */
+  readonly regulatorConnected: boolean;
 }
 
 /**
@@ -30,5 +32,6 @@ export async function institutionContext(store: EventStore, institutionId: strin
     facts: { institutionId, subjectCodes: institution.subjectCodes },
     settings: { physicianMinIndependentYears, pharmacistMinYears, reviewerAffiliations },
     profileVersion: profile.version,
+    regulatorConnected: institution.regulatorConnected,
   };
 }

@@ -54,18 +54,19 @@ export function createPractitionerAccess(deps: PractitionerAccessDeps): Practiti
     );
   }
 
-  async function subjectsOf(institutionId: string, now: Date): Promise<readonly string[]> {
+  async function receivingContext(institutionId: string, now: Date): Promise<{ subjectCodes: readonly string[]; regulatorConnected: boolean }> {
     if (!isInstitutionId(institutionId)) throw refusal("INVALID_INSTITUTION_ID");
-    return (await institutionContext(store, institutionId, now)).facts.subjectCodes;
+    const { facts, regulatorConnected } = await institutionContext(store, institutionId, now);
+    return { subjectCodes: facts.subjectCodes, regulatorConnected };
   }
 
   return {
     async requireReceiving({ practitionerId, institutionId, departmentCode, now }) {
       const practitioner = await load(practitionerId);
-      const institutionSubjects = await subjectsOf(institutionId, now);
+      const { subjectCodes: institutionSubjects, regulatorConnected } = await receivingContext(institutionId, now);
       await noticeExpiry(practitioner, now);
       const checked = requireReceiving(practitioner, { institutionId, departmentCode, institutionSubjects, at: now });
-      return { profession: checked.person.profession };
+      return { profession: checked.person.profession, regulatorConnected };
     },
 
     async requireReviewer({ pharmacistId, institutionId, now }) {

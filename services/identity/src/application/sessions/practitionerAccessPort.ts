@@ -7,13 +7,14 @@ export type Profession = "PHYSICIAN" | "NURSE" | "PHARMACIST";
 
 export interface PractitionerAccess {
   /** IDN-01/02/04/05/06 + status and credential expiry: throws a DomainError (CLINICIAN_NOT_REGISTERED,
-   * IDENTITY_NOT_VERIFIED, PRACTITIONER_NOT_ACTIVE, PRACTITIONER_SUSPENDED, CREDENTIAL_EXPIRED, OUT_OF_SCOPE, ...). */
+   * IDENTITY_NOT_VERIFIED, PRACTITIONER_NOT_ACTIVE, PRACTITIONER_SUSPENDED, CREDENTIAL_EXPIRED, OUT_OF_SCOPE, ...).
+   * With the institution's regulator connection (REP-01) as the check read it, for the acceptance that asks. */
   requireReceiving(input: {
     practitionerId: string;
     institutionId: string;
     departmentCode: string;
     now: Date;
-  }): Promise<{ profession: Profession }>;
+  }): Promise<{ profession: Profession; regulatorConnected: boolean }>;
   /** PHA-02: pharmacist credential, >= 3 whole years of recorded dispensing experience, active, affiliation the
    * institution's jurisdiction allows (in-house always; contracted where the profile allows). Throws e.g. REVIEWER_NOT_QUALIFIED. */
   requireReviewer(input: {
