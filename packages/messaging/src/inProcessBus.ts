@@ -8,6 +8,7 @@ import { BusClosedError, DurableInUseError } from "./errors.js";
 import { warnOnGiveUp, type GiveUpListener } from "./giveUp.js";
 import { DurableWorker, InProcessDurable } from "./inProcessDurable.js";
 import { promised } from "./promised.js";
+import { RetainedMessages } from "./retainedMessages.js";
 import { assertFilterSubject, assertPublishSubject, matchesAny } from "./subjects.js";
 
 export interface InProcessBusOptions {
@@ -22,7 +23,7 @@ export interface InProcessBusOptions {
   /**
    * How many of the latest messages a durable registered for the first time still gets, like a JetStream consumer
    * with DeliverPolicy.All on a stream with a max_msgs limit. Covers consumers that start a little after the relay.
-   * Default 10,000.
+   * Default 10,000; held until endRetention().
    */
   readonly retainMessages?: number;
 }
@@ -40,7 +41,10 @@ export interface InProcessBusOptions {
  * relay do that here) queues more than one: behind a publisher that awaits each publish, the durable still sees one
  * message at a time. A handler must therefore never await a publish that its own consumer will receive.
  *
- * A durable registered for the first time starts with the retained messages on its subjects (retainMessages).
+ * A durable registered for the first time starts with the retained messages on its subjects (retainMessages), unless
+ * its spec says startAt "new" or endRetention() was called: the owner's signal that every durable that should see what
+ * came before has been created (the embedded platform, once all its services run), after which the bus holds no
+ * message that every running consumer has handled, so its memory does not grow with what was published.
  * A durable that is stopped is not waited for: messages on its subjects queue up in memory and are delivered when it
  * resumes, but only within this process. Stop the relay before the consumers (ARCHITECTURE §10) so nothing is
  * published while they are stopped.
@@ -90,12 +94,21 @@ export class InProcessBus implements Bus {
     return promised(() => this.register(spec, handler));
   }
 
+  /**
+   * Every durable that should get the messages published before it was created now exists: drop the retained
+   * messages and retain none from now on. A durable created later starts at the messages published after it.
+   */
+  endRetention(): void {
+    this.retained.end();
+  }
+
   check(): Promise<void> {
     return this.closed ? Promise.reject(new BusClosedError()) : Promise.resolve();
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.duplicates.clear();
     const workers = [...this.durables.values()].flatMap((durable) => (durable.worker ? [durable.worker] : []));
     await Promise.all(workers.map((worker) => worker.stop()));
   }
@@ -108,7 +121,8 @@ export class InProcessBus implements Bus {
     let durable = this.durables.get(spec.durable);
     if (durable === undefined) {
       durable = new InProcessDurable(spec.durable, spec.subjects);
-      for (const message of this.retained.matching(spec.subjects)) {
+      const earlier = spec.startAt === "new" ? [] : this.retained.matching(spec.subjects);
+      for (const message of earlier) {
         // Their publishers have not waited for this durable, so nobody waits on these either.
         durable.queue.push({ message, deliveries: 0, settled: deferred() });
       }
@@ -128,23 +142,5 @@ export class InProcessBus implements Bus {
     durable.subjects = subjects;
     const kept = durable.queue.filter((pending) => matchesAny(subjects, pending.message.subject));
     durable.queue.splice(0, durable.queue.length, ...kept);
-  }
-}
-
-/** The latest messages, oldest first, for durables that join late. */
-class RetainedMessages {
-  private messages: BusMessage[] = [];
-
-  constructor(private readonly limit: number) {}
-
-  add(message: BusMessage): void {
-    if (this.limit <= 0) return;
-    this.messages.push(message);
-    // Trim in bulk so that adding stays O(1) amortised.
-    if (this.messages.length >= 2 * this.limit) this.messages = this.messages.slice(-this.limit);
-  }
-
-  matching(subjects: readonly string[]): BusMessage[] {
-    return this.messages.slice(-this.limit).filter((message) => matchesAny(subjects, message.subject));
   }
 }

@@ -127,6 +127,29 @@ describe("InProcessBus", () => {
     await bus.close();
   });
 
+  it("gives a new durable the latest retainMessages messages; none at startAt new, none once retention ended", async () => {
+    const bus = new InProcessBus({ retainMessages: 3 });
+    const sent = Array.from({ length: 5 }, () => message());
+    for (const m of sent) await bus.publish(m);
+    /** What a new durable gets before a message published after it was created. */
+    const before = async (durable: string, startAt?: "new"): Promise<string[]> => {
+      const seen: string[] = [];
+      await bus.consume({ durable, subjects: ["ihp.test.>"], ...(startAt === undefined ? {} : { startAt }) }, (m) => {
+        seen.push(m.id);
+        return Promise.resolve();
+      });
+      const sentinel = message();
+      await bus.publish(sentinel);
+      await waitFor(() => seen.includes(sentinel.id), 5_000, `${durable} to get the message published after it`);
+      return seen.slice(0, seen.indexOf(sentinel.id));
+    };
+    expect(await before("late")).toEqual(sent.slice(-3).map((m) => m.id));
+    expect(await before("new-only", "new")).toEqual([]);
+    bus.endRetention();
+    expect(await before("after-the-end")).toEqual([]);
+    await bus.close();
+  });
+
   it("refuses a second consumer on a running durable, bad subjects, and any use after close", async () => {
     const bus = new InProcessBus();
     const spec = { durable: "single", subjects: ["ihp.test.>"] };
