@@ -266,6 +266,10 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<E
     stop: () => gateway?.stop() ?? Promise.resolve(),
   });
   await lifecycle.start();
+  // Every durable of the platform now exists (each service registered its consumers as it started), so none is still
+  // to come that should get what was published before it: the bus stops keeping the latest messages for one, else
+  // it would hold up to its limit of them (10,000 messages, ~12 MB) for the life of the process (issue 15: memory).
+  bus.endRetention();
 
   return {
     graphqlUrl: `${gateway!.url}/graphql`,

@@ -327,6 +327,8 @@ export async function startServiceHost<DB>(options: ServiceHostOptions<DB>): Pro
   }
 
   await lifecycle.start();
+  // A bus of its own: its consumers are registered now, and nothing else consumes from it (issue 15: memory).
+  if (ownsBus && bus instanceof InProcessBus) bus.endRetention();
   const port = grpc?.port;
   if (port === undefined) throw new Error("gRPC server did not start");
   return { grpcPort: port, stop: (reason) => lifecycle.stop(reason) };
