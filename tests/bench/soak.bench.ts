@@ -1,6 +1,7 @@
 // Memory over many flows (issue 15 item 6): the embedded platform's RSS and V8 heap when idle (after start, seeding
 // and a warm-up flow, then a full GC), after SOAK_FLOWS consult flows (default 10,000; 4 workers, each with its own
-// actors) and after a full GC. Ends with one JSON line; the goal is RSS after GC within 20% of idle. SOAK_KEEP_DATA=1
+// actors, driven from a load generator process so that the figures are the platform's alone) and after a full GC.
+// Ends with one JSON line; the goal is RSS after GC within 20% of idle. SOAK_KEEP_DATA=1
 // keeps the data folder (its path is printed) to look at what the flows left in the logs. "settled": after GC again,
 // 6 s later, once what is held for seconds by design (opened streams) has expired. SOAK_HEAP_SNAPSHOT=<file> then
 // writes a V8 heap snapshot (open it in Chrome DevTools) to see what the flows left on the heap, and two more to diff:
@@ -39,8 +40,9 @@ import { performance } from "node:perf_hooks";
 import { setFlagsFromString, writeHeapSnapshot } from "node:v8";
 import { runInNewContext } from "node:vm";
 
-import { type FlowActors, runClinicalFlow, seedDemo, startEmbeddedPlatform } from "@ihp/runner";
+import { seedDemo, startEmbeddedPlatform } from "@ihp/runner";
 
+import { type PortableActors, startLoadGenerator, toPortable } from "./loadGenerator.js";
 import { drained, round, withCpu } from "./stats.js";
 
 const WORKERS = 4;
@@ -83,12 +85,14 @@ function rssSplit(): { anonMb: number; fileMb: number } | undefined {
 
 export async function runSoakBench(): Promise<void> {
   const flows = Number(process.env["SOAK_FLOWS"] ?? 10_000);
-  if (!Number.isInteger(flows) || flows < WORKERS) throw new Error(`SOAK_FLOWS must be a whole number of at least ${WORKERS}`);
+  if (!Number.isInteger(flows) || flows < WORKERS || flows % WORKERS !== 0) throw new Error(`SOAK_FLOWS must be a whole multiple of ${WORKERS}`);
   const dataDir = mkdtempSync(join(process.env["BENCH_DIR"] ?? tmpdir(), "ihp-bench-soak-"));
   const platform = await startEmbeddedPlatform({ dataDir, gatewayPort: 0, logLevel: "silent" });
+  // The clients run in a process of their own (loadGenerator.ts): the RSS and heap measured here are the platform's.
+  const load = startLoadGenerator();
   try {
     const url = platform.graphqlUrl;
-    const actors: FlowActors[] = [];
+    const actors: PortableActors[] = [];
     for (let w = 0; w < WORKERS; w++) {
       const seed = await seedDemo(url, platform.issuer, new Date(), { variant: `soak-${w}` });
       const token = (role: string): string => {
@@ -96,9 +100,12 @@ export async function runSoakBench(): Promise<void> {
         if (value === undefined) throw new Error(`the soak seed gave no ${role} token`);
         return value;
       };
-      actors.push({ url, institutionId: seed.institutionId, patientToken: token("patient"), physicianToken: token("physician"), pharmacistToken: token("pharmacist"), passkeys: seed.staff.passkeys });
+      actors.push(
+        toPortable({ url, institutionId: seed.institutionId, patientToken: token("patient"), physicianToken: token("physician"), pharmacistToken: token("pharmacist"), passkeys: seed.staff.passkeys }),
+      );
     }
-    await Promise.all(actors.map((actor, w) => runClinicalFlow(actor, `soak-warm-${w}`, { prescribe: false })));
+    await load.run({ op: "actors", actors });
+    await load.run({ op: "flows", kind: "consult", round: "soak-warm", flowsPerWorker: 1 });
     // Idle as "settled" below is measured: once what the warm-up left in short-lived holds has expired.
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     collectGarbage();
@@ -117,21 +124,16 @@ export async function runSoakBench(): Promise<void> {
     // grows with the log (BENCH_CPU_PROFILE writes one profile per chunk).
     let done = 0;
     let peakRssMb = idle.rssMb;
+    let clientCpuMs = 0;
     const cpuMsPerFlowByChunk: number[] = [];
     const start = performance.now();
     while (done < flows) {
       const chunk = Math.min(CHUNK, flows - done);
       const chunkStart = performance.now();
-      const { cpuMs } = await withCpu(() =>
-        Promise.all(
-          actors.map(async (actor, w) => {
-            for (let i = w; i < chunk; i += WORKERS) {
-              await runClinicalFlow(actor, `soak-${done + i}`, { prescribe: false });
-              if (i % 100 === 0) peakRssMb = Math.max(peakRssMb, memory().rssMb);
-            }
-          }),
-        ),
-      );
+      const sampling = setInterval(() => (peakRssMb = Math.max(peakRssMb, memory().rssMb)), 1_000);
+      const { result: run, cpuMs } = await withCpu(() => load.run({ op: "flows", kind: "consult", round: `soak-${done}`, flowsPerWorker: chunk / WORKERS }));
+      clearInterval(sampling);
+      clientCpuMs += run.cpuMs;
       done += chunk;
       cpuMsPerFlowByChunk.push(round(cpuMs / chunk, 1));
       const perSec = round(chunk / ((performance.now() - chunkStart) / 1000), 2);
@@ -169,6 +171,8 @@ export async function runSoakBench(): Promise<void> {
       afterGcHeapMb: afterGc.heapUsedMb,
       rssAfterGcVsIdle: round(afterGc.rssMb / idle.rssMb, 3),
       cpuMsPerFlowByChunk,
+      // The load generator's own CPU per flow (it runs in its own process).
+      clientCpuMsPerFlow: round(clientCpuMs / done, 1),
       heapAfterGcVsIdle: round(afterGc.heapUsedMb / idle.heapUsedMb, 3),
       settledRssMb: settled.rssMb,
       settledHeapMb: settled.heapUsedMb,
@@ -194,6 +198,7 @@ export async function runSoakBench(): Promise<void> {
     process.stdout.write(`after ${done} flows: RSS ${after.rssMb} MB (peak ${result.peakRssMb}), heap ${after.heapUsedMb} MB; after GC: RSS ${afterGc.rssMb} MB, heap ${afterGc.heapUsedMb} MB\n`);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
+    load.close();
     await platform.stop();
     if (process.env["SOAK_KEEP_DATA"] === "1") process.stdout.write(`data kept in ${dataDir}\n`);
     else rmSync(dataDir, { recursive: true, force: true });
