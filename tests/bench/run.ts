@@ -4,7 +4,7 @@ import { runFlowBench } from "./flows.bench.js";
 import { runGatewayBench } from "./gateway.bench.js";
 import { runGrpcCallBench } from "./grpcCall.bench.js";
 import { runScalingBench } from "./scaling.bench.js";
-import { runSealingBench } from "./sealing.bench.js";
+import { runSealingBench, runSealingMicroBench } from "./sealing.bench.js";
 import { runSignatureBench } from "./signatures.bench.js";
 import { runSoakBench } from "./soak.bench.js";
 
@@ -16,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   prescribing: () => runFlowBench("prescribing"),
   signatures: runSignatureBench,
   sealing: runSealingBench,
+  "sealing-micro": runSealingMicroBench,
   scaling: runScalingBench,
   soak: runSoakBench,
 };

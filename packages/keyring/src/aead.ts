@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomFillSync, timingSafeEqual } from "node:crypto";
 
 /**
  * The two AEADs a profile may ask for.
@@ -23,47 +23,86 @@ const GCM_TAG = 16;
 const SM4_IV = 16;
 const SM3_MAC = 32;
 
+/**
+ * IVs are cut from a buffer of CSPRNG bytes filled POOL_BYTES at a time (issue 15): a call into OpenSSL's random
+ * generator costs ≈4 µs whatever its length, a large part of a seal. Every IV is a fresh slice (never handed out
+ * twice), and a refill is a new buffer, so a slice given out earlier never changes.
+ */
+const POOL_BYTES = 4096;
+let ivPool = Buffer.alloc(0);
+let ivPoolUsed = 0;
+
+function freshIv(bytes: number): Buffer {
+  if (ivPoolUsed + bytes > ivPool.length) {
+    ivPool = randomFillSync(Buffer.allocUnsafeSlow(POOL_BYTES));
+    ivPoolUsed = 0;
+  }
+  const iv = ivPool.subarray(ivPoolUsed, ivPoolUsed + bytes);
+  ivPoolUsed += bytes;
+  return iv;
+}
+
 /** format(1) ‖ algorithm(1) ‖ IV ‖ … — the header bytes are part of the associated data, so they cannot be swapped. */
 export function seal(algorithm: AeadAlgorithm, dataKey: Uint8Array, plaintext: Uint8Array, associatedData: Uint8Array): Uint8Array {
-  const header = Buffer.of(FORMAT, ALGORITHM_IDS[algorithm]);
-  const ad = Buffer.concat([header, associatedData]);
+  const algorithmId = ALGORITHM_IDS[algorithm];
+  const ad = withHeader(algorithmId, associatedData);
   if (algorithm === "AES-256-GCM") {
-    const iv = randomBytes(GCM_IV);
+    const iv = freshIv(GCM_IV);
     const cipher = createCipheriv("aes-256-gcm", dataKey, iv, { authTagLength: GCM_TAG });
     cipher.setAAD(ad);
-    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return Buffer.concat([header, iv, cipher.getAuthTag(), body]);
+    // GCM is a stream mode: update() returns every byte and final() none, so the body is written in place.
+    const body = cipher.update(plaintext);
+    cipher.final();
+    const sealed = Buffer.allocUnsafe(2 + GCM_IV + GCM_TAG + body.length);
+    sealed[0] = FORMAT;
+    sealed[1] = algorithmId;
+    iv.copy(sealed, 2);
+    cipher.getAuthTag().copy(sealed, 2 + GCM_IV);
+    body.copy(sealed, 2 + GCM_IV + GCM_TAG);
+    return sealed;
   }
+  const header = Buffer.of(FORMAT, algorithmId);
   const { encryptionKey, macKey } = sm4Keys(dataKey);
-  const iv = randomBytes(SM4_IV);
+  const iv = freshIv(SM4_IV);
   const cipher = createCipheriv("sm4-ctr", encryptionKey, iv);
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([header, iv, body, sm3Mac(macKey, ad, iv, body)]);
 }
 
+/** format ‖ algorithm ‖ associated data: what is authenticated besides the ciphertext. */
+function withHeader(algorithmId: number, associatedData: Uint8Array): Buffer {
+  const ad = Buffer.allocUnsafe(2 + associatedData.length);
+  ad[0] = FORMAT;
+  ad[1] = algorithmId;
+  ad.set(associatedData, 2);
+  return ad;
+}
+
 /** The plaintext, or undefined when the value was altered, sealed under other associated data or another key. */
 export function open(dataKey: Uint8Array, sealed: Uint8Array, associatedData: Uint8Array): Uint8Array | undefined {
-  const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+  const bytes = Buffer.isBuffer(sealed) ? sealed : Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
   if (bytes.length < 2 || bytes[0] !== FORMAT) return undefined;
-  const header = bytes.subarray(0, 2);
-  const ad = Buffer.concat([header, associatedData]);
-  if (bytes[1] === ALGORITHM_IDS["AES-256-GCM"]) {
+  const algorithmId = bytes[1] ?? 0;
+  if (algorithmId === ALGORITHM_IDS["AES-256-GCM"]) {
     if (bytes.length < 2 + GCM_IV + GCM_TAG) return undefined;
     try {
       const decipher = createDecipheriv("aes-256-gcm", dataKey, bytes.subarray(2, 2 + GCM_IV), { authTagLength: GCM_TAG });
-      decipher.setAAD(ad);
+      decipher.setAAD(withHeader(algorithmId, associatedData));
       decipher.setAuthTag(bytes.subarray(2 + GCM_IV, 2 + GCM_IV + GCM_TAG));
-      return Buffer.concat([decipher.update(bytes.subarray(2 + GCM_IV + GCM_TAG)), decipher.final()]);
+      // final() adds no byte in GCM: it checks the tag, and throws when it does not match.
+      const plaintext = decipher.update(bytes.subarray(2 + GCM_IV + GCM_TAG));
+      decipher.final();
+      return plaintext;
     } catch {
       return undefined;
     }
   }
-  if (bytes[1] === ALGORITHM_IDS["SM4-CTR-HMAC-SM3"]) {
+  if (algorithmId === ALGORITHM_IDS["SM4-CTR-HMAC-SM3"]) {
     if (bytes.length < 2 + SM4_IV + SM3_MAC) return undefined;
     const { encryptionKey, macKey } = sm4Keys(dataKey);
     const iv = bytes.subarray(2, 2 + SM4_IV);
     const body = bytes.subarray(2 + SM4_IV, bytes.length - SM3_MAC);
-    const expected = sm3Mac(macKey, ad, iv, body);
+    const expected = sm3Mac(macKey, withHeader(algorithmId, associatedData), iv, body);
     if (!timingSafeEqual(expected, bytes.subarray(bytes.length - SM3_MAC))) return undefined;
     const decipher = createDecipheriv("sm4-ctr", encryptionKey, iv);
     return Buffer.concat([decipher.update(body), decipher.final()]);

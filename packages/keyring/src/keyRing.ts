@@ -57,6 +57,9 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
   const ttl = options.cacheTtlMs ?? 30_000;
   const now = options.now ?? Date.now;
   const cache = new Map<string, { key: Uint8Array; until: number }>();
+  const associatedData = lastAssociatedData();
+  const lastWrapContext = lastOf(wrapContext);
+  const checkRef = lastOf(checkRefOnce);
 
   /**
    * Expired keys leave memory as new ones come, oldest first: left in the map they were kept until 10,000 had piled
@@ -71,7 +74,7 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
   }
 
   async function unwrapLive(ref: DataKeyRef): Promise<Uint8Array | "destroyed" | undefined> {
-    const id = wrapContext(ref);
+    const id = lastWrapContext(ref);
     const cached = cache.get(id);
     if (cached !== undefined && cached.until > now()) return cached.key;
     const stored = await store.get(ref);
@@ -101,7 +104,7 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
         key = await custody.unwrap(stored.wrapped, wrapContext(ref));
       }
       const bytes = typeof plaintext === "string" ? Buffer.from(plaintext, "utf8") : plaintext;
-      return Buffer.from(sealBytes(algorithm, key, bytes, associatedData(ref, event))).toString("base64");
+      return asBuffer(sealBytes(algorithm, key, bytes, associatedData(ref, event))).toString("base64");
     },
     async open(ref, event, sealed) {
       checkRef(ref);
@@ -117,7 +120,7 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
           `sealed value does not open for event ${event.eventId} (altered, or sealed for another event, subject or class)`,
         );
       }
-      return { status: "opened", plaintext: Buffer.from(plaintext) };
+      return { status: "opened", plaintext: asBuffer(plaintext) };
     },
     async destroy(ref) {
       checkRef(ref);
@@ -149,18 +152,60 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
 }
 
 // JSON arrays of strings are an unambiguous encoding: no choice of field values makes two identities collide.
-function associatedData(ref: DataKeyRef, event: EventIdentity): Buffer {
+function encodeAssociatedData(ref: DataKeyRef, event: EventIdentity): Buffer {
   return Buffer.from(
     JSON.stringify(["ihp-keyring/1", ref.subject, ref.retentionClass, event.stream, event.eventId, event.type, event.schemaVersion]),
     "utf8",
   );
 }
 
+/**
+ * encodeAssociatedData, remembering the last one: an event's sealed fields share their key and event, so a seal or open
+ * of its second field and on reuses the bytes (read only: the AEAD copies them into its own).
+ */
+function lastAssociatedData(): (ref: DataKeyRef, event: EventIdentity) => Buffer {
+  let last: { subject: string; retentionClass: string; stream: string; eventId: string; type: string; schemaVersion: number; bytes: Buffer } | undefined;
+  return (ref, event) => {
+    if (
+      last?.subject === ref.subject &&
+      last.retentionClass === ref.retentionClass &&
+      last.stream === event.stream &&
+      last.eventId === event.eventId &&
+      last.type === event.type &&
+      last.schemaVersion === event.schemaVersion
+    ) {
+      return last.bytes;
+    }
+    const bytes = encodeAssociatedData(ref, event);
+    last = { subject: ref.subject, retentionClass: ref.retentionClass, stream: event.stream, eventId: event.eventId, type: event.type, schemaVersion: event.schemaVersion, bytes };
+    return bytes;
+  };
+}
+
+/** The same bytes as a Buffer, without a copy when they are one already. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function wrapContext(ref: DataKeyRef): string {
   return JSON.stringify(["ihp-keyring-data-key/1", ref.subject, ref.retentionClass]);
 }
 
-function checkRef(ref: DataKeyRef): void {
+/**
+ * `compute` remembering its last answer, for the ref it was given: an event's sealed fields, and a stream's events,
+ * mostly share one key.
+ */
+function lastOf<T>(compute: (ref: DataKeyRef) => T): (ref: DataKeyRef) => T {
+  let last: { subject: string; retentionClass: string; value: T } | undefined;
+  return (ref) => {
+    if (last?.subject === ref.subject && last.retentionClass === ref.retentionClass) return last.value;
+    const value = compute(ref);
+    last = { subject: ref.subject, retentionClass: ref.retentionClass, value };
+    return value;
+  };
+}
+
+function checkRefOnce(ref: DataKeyRef): void {
   for (const value of [ref.subject, ref.retentionClass]) {
     if (typeof value !== "string" || value.length === 0 || value.length > MAX_REF || CONTROL.test(value)) {
       throw new KeyRingError("INVALID_KEY_REFERENCE", `subject and retention class must be 1–${MAX_REF} printable characters`);

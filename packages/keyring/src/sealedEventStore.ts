@@ -14,6 +14,7 @@ import {
   type StreamSubscribeOptions,
 } from "@ihp/eventsourcing";
 import { KeyRingError } from "./errors.js";
+import { OpenedEvents } from "./openedEvents.js";
 import { OpenedStreams } from "./openedStreams.js";
 import type { EventIdentity, KeyRing } from "./keyRing.js";
 import type { DataKeyRef, DataKeyStore } from "./store.js";
@@ -93,7 +94,18 @@ export interface SealedEventStoreOptions {
    * new events (OpenedStreams; held no longer than the fence's TTL). 10,000; 0 keeps none.
    */
   readonly openedStreamEvents?: number;
+  /**
+   * How many recently written or opened events this process keeps opened by log position, so that every subscriber
+   * and read of them does not open them again (OpenedEvents; held no longer than the fence's TTL). 2,000; 0 keeps none.
+   */
+  readonly openedEvents?: number;
   readonly now?: () => number;
+}
+
+/** A part of an append as it goes to the store, and when the fence of each sealed event was read (by event id). */
+interface SealedPart {
+  readonly events: NewEvent[];
+  readonly fenceAt: ReadonlyMap<string, number>;
 }
 
 interface Fence {
@@ -109,7 +121,9 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
   const ttl = options.fenceTtlMs ?? 5_000;
   const now = options.now ?? Date.now;
   const fences = new Map<string, { fence: Fence; at: number }>();
+  const fenceKey = lastFenceKey();
   const opened = new OpenedStreams(options.openedStreamEvents ?? 10_000, ttl, now);
+  const openedEvents = new OpenedEvents(options.openedEvents ?? 2_000, ttl, now);
   /** Stream → subject, learnt from the stream's first event (it never changes). Cleared when it grows large. */
   const streamSubjects = new Map<string, string | undefined>();
 
@@ -127,9 +141,14 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
   }
 
   async function fenceOf(subject: string, retentionClass: string): Promise<Fence> {
-    const key = JSON.stringify([subject, retentionClass]);
+    return (await fenceEntry(subject, retentionClass)).fence;
+  }
+
+  /** The fence and when it was read (what an opened value held in memory is trusted from). */
+  async function fenceEntry(subject: string, retentionClass: string): Promise<{ fence: Fence; at: number }> {
+    const key = fenceKey(subject, retentionClass);
     const cached = fences.get(key);
-    if (cached !== undefined && now() - cached.at < ttl) return cached.fence;
+    if (cached !== undefined && now() - cached.at < ttl) return cached;
     const events = await store.readStream(ERASURE_STREAM + subject);
     let generation = 1;
     const destroyed = new Set<number>();
@@ -138,9 +157,9 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
       if (event.type === "SubjectKeyDestroyed") destroyed.add(Number(event.data.generation));
       if (event.type === "SubjectKeyReissued") generation = Number(event.data.generation);
     }
-    const fence = { generation, destroyed, revision: events.length - 1 };
-    fences.set(key, { fence, at: now() });
-    return fence;
+    const entry = { fence: { generation, destroyed, revision: events.length - 1 }, at: now() };
+    fences.set(key, entry);
+    return entry;
   }
 
   const refOf = (subject: string, retentionClass: string, generation: number): DataKeyRef => ({
@@ -148,12 +167,16 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
     retentionClass: generation === 1 ? retentionClass : `${retentionClass}#${generation}`,
   });
 
-  async function sealEvent(streamId: string, event: NewEvent, batch: readonly NewEvent[], fresh: boolean): Promise<NewEvent> {
+  /**
+   * The event as stored: its fields sealed, and when the fence that allowed it was read (undefined: nothing sealed, or
+   * its clear data is not the writer's).
+   */
+  async function sealEvent(streamId: string, event: NewEvent, batch: readonly NewEvent[], fresh: boolean): Promise<{ sealed: NewEvent; fenceAt?: number }> {
     const rule = policy.events[event.type];
-    if (rule === undefined) return event;
+    if (rule === undefined) return { sealed: event };
     const subject = await subjectOf(streamId, event, rule, batch, fresh);
-    if (subject === undefined) return event;
-    const fence = await fenceOf(subject, rule.retentionClass);
+    if (subject === undefined) return { sealed: event };
+    const { fence, at } = await fenceEntry(subject, rule.retentionClass);
     if (fence.destroyed.has(fence.generation)) {
       // A refusal, not a fault: the caller learns the stable code (platform ERRORS.md) and nothing is written.
       throw new DomainError(
@@ -166,21 +189,30 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
     const ref = refOf(subject, rule.retentionClass, fence.generation);
     const identity = { stream: streamId, eventId: event.id, type: event.type, schemaVersion: event.schemaVersion };
     const header = Buffer.from(JSON.stringify([ref.subject, ref.retentionClass, streamId, event.id, event.type, event.schemaVersion])).toString("base64url");
+    let keptSealed = false;
     const data = await mapFields(event.data, rule.fields, async (value) => {
-      if (typeof value === "string" && value.startsWith(PREFIX)) return value;
+      if (typeof value === "string" && value.startsWith(PREFIX)) {
+        keptSealed = true;
+        return value;
+      }
       return `${PREFIX}${header}:${await ring.seal(ref, identity, JSON.stringify(value))}`;
     });
-    return { ...event, data };
+    // A value that came sealed is stored as it came: opening it is what decides (another event's value is rejected),
+    // so the writer's data is no answer for it.
+    return keptSealed ? { sealed: { ...event, data } } : { sealed: { ...event, data }, fenceAt: at };
   }
 
-  /** Opens one sealed string; `containing` is the event it is read from (its identity is the associated data). */
-  async function openOne(value: JsonValue, containing?: EventIdentity): Promise<JsonValue> {
+  /**
+   * Opens one sealed string; `containing` is the event it is read from (its identity is the associated data). `seen`,
+   * when given, learns the oldest time a fence consulted for it was read.
+   */
+  async function openOne(value: JsonValue, containing?: EventIdentity, seen?: { fenceAt: number }): Promise<JsonValue> {
     if (typeof value !== "string" || !value.startsWith(PREFIX)) return value;
     const [header = "", sealed = ""] = value.slice(PREFIX.length).split(":");
-    const parsed = parseHeader(header);
+    const { parsed, retentionClass, generation } = headers.parse(header);
     const [subject, keyClass] = parsed;
-    const { retentionClass, generation } = splitClass(keyClass);
-    const fence = await fenceOf(subject, retentionClass);
+    const { fence, at } = await fenceEntry(subject, retentionClass);
+    if (seen !== undefined && at < seen.fenceAt) seen.fenceAt = at;
     if (fence.destroyed.has(generation)) return ERASED;
     const identity = containing ?? { stream: parsed[2], eventId: parsed[3], type: parsed[4], schemaVersion: parsed[5] };
     const opened = await ring.open({ subject, retentionClass: keyClass }, identity, sealed);
@@ -188,14 +220,35 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
     return JSON.parse(opened.plaintext.toString("utf8")) as JsonValue;
   }
 
+  /** The event with its sealed fields opened: held (OpenedEvents), or opened now and held. */
   async function openEvent<E extends StoredEvent>(event: E): Promise<E> {
     const rule = policy.events[event.type];
     if (rule === undefined) return event;
+    const held = openedEvents.get(event);
+    if (held !== undefined) return { ...event, data: held };
+    const epoch = openedEvents.current;
+    const seen = { fenceAt: now() };
     const identity = { stream: event.streamId, eventId: event.id, type: event.type, schemaVersion: event.schemaVersion };
-    return { ...event, data: await mapFields(event.data, rule.fields, (value) => openOne(value, identity)) };
+    const data = await mapFields(event.data, rule.fields, (value) => openOne(value, identity, seen));
+    openedEvents.put(event, data, seen.fenceAt, epoch);
+    return { ...event, data };
   }
 
-  const openAll = (events: readonly StoredEvent[]): Promise<StoredEvent[]> => Promise.all(events.map(openEvent));
+  /** The events opened, in order; events of types the policy does not name are answered as they are, at once. */
+  function openAll(events: readonly StoredEvent[]): Promise<StoredEvent[]> {
+    const result = events.slice();
+    let opening: Promise<unknown>[] | undefined;
+    for (let at = 0; at < events.length; at += 1) {
+      const event = events[at]!;
+      if (policy.events[event.type] === undefined) continue;
+      (opening ??= []).push(
+        openEvent(event).then((clear) => {
+          result[at] = clear;
+        }),
+      );
+    }
+    return opening === undefined ? Promise.resolve(result) : Promise.all(opening).then(() => result);
+  }
 
   async function appendFenceEvent(request: ErasureRequest, type: string, generation: number, extra: JsonObject): Promise<void> {
     const fence = await fenceOf(request.subject, request.retentionClass);
@@ -212,14 +265,20 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
       ],
       fence.revision < 0 ? "no_stream" : fence.revision,
     );
-    fences.delete(JSON.stringify([request.subject, request.retentionClass]));
+    fences.delete(fenceKey(request.subject, request.retentionClass));
   }
 
-  async function sealPart(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<NewEvent[]> {
+  /** A part's events as stored, and for each one sealed when its fence was read. */
+  async function sealPart(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<SealedPart> {
     const fresh = expectedRevision === "no_stream";
     const sealedEvents: NewEvent[] = [];
-    for (const event of events) sealedEvents.push(await sealEvent(streamId, event, events, fresh));
-    return sealedEvents;
+    const fenceAt = new Map<string, number>();
+    for (const event of events) {
+      const { sealed: one, fenceAt: at } = await sealEvent(streamId, event, events, fresh);
+      sealedEvents.push(one);
+      if (at !== undefined) fenceAt.set(event.id, at);
+    }
+    return { events: sealedEvents, fenceAt };
   }
 
   /**
@@ -246,26 +305,40 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
     return result;
   }
 
-  /** An append's result with clear data: a repeat opened, or the writer's own clear data for what was just written. */
-  async function reveal(result: AppendResult, events: readonly NewEvent[]): Promise<AppendResult> {
+  /**
+   * An append's result with clear data: a repeat opened, or the writer's own clear data for what was just written —
+   * which is also held as those events' opened data (OpenedEvents), so that subscribers and reads of this process do
+   * not open what it sealed a moment ago. `epoch` is OpenedEvents' before the seal: an erasure since holds nothing.
+   */
+  async function reveal(result: AppendResult, events: readonly NewEvent[], part: SealedPart, epoch: number): Promise<AppendResult> {
     if (result.duplicate) return { ...result, events: await openAll(result.events) };
-    // Just written: the writer's own clear data, not a decryption of what was sealed a moment ago.
     const clear = new Map(events.map((event) => [event.id, event.data]));
-    return { ...result, events: result.events.map((event) => ({ ...event, data: clear.get(event.id) ?? event.data })) };
+    return {
+      ...result,
+      events: result.events.map((event) => {
+        const data = clear.get(event.id);
+        if (data === undefined) return event;
+        const fenceAt = part.fenceAt.get(event.id);
+        if (fenceAt !== undefined) openedEvents.put(event, data, fenceAt, epoch);
+        return { ...event, data };
+      }),
+    };
   }
 
   const sealed: SealedEventStore = {
     sealedLog: store,
     async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-      const sealedEvents = await sealPart(streamId, events, expectedRevision);
-      const result = await landing([{ streamId, events, expectedRevision }], () => store.append(streamId, sealedEvents, expectedRevision));
-      return reveal(result, events);
+      const epoch = openedEvents.current;
+      const part = await sealPart(streamId, events, expectedRevision);
+      const result = await landing([{ streamId, events, expectedRevision }], () => store.append(streamId, part.events, expectedRevision));
+      return reveal(result, events, part, epoch);
     },
     async appendMany(batch: readonly StreamAppend[]): Promise<readonly AppendResult[]> {
-      const sealedBatch: StreamAppend[] = [];
-      for (const part of batch) sealedBatch.push({ ...part, events: await sealPart(part.streamId, part.events, part.expectedRevision) });
-      const results = await landing(batch, () => store.appendMany(sealedBatch));
-      return Promise.all(results.map((result, at) => reveal(result, batch[at]?.events ?? [])));
+      const epoch = openedEvents.current;
+      const parts: SealedPart[] = [];
+      for (const part of batch) parts.push(await sealPart(part.streamId, part.events, part.expectedRevision));
+      const results = await landing(batch, () => store.appendMany(batch.map((part, at) => ({ ...part, events: parts[at]!.events }))));
+      return Promise.all(results.map((result, at) => reveal(result, batch[at]?.events ?? [], parts[at]!, epoch)));
     },
     readStream: (streamId, readOptions) =>
       readOptions?.after === undefined && readOptions?.last !== true
@@ -292,8 +365,10 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
       // Held opened values go once the fence is in the log, and again once the key is gone: a read between the two
       // (the key still live) may have put some back.
       opened.clear();
+      openedEvents.clear();
       await ring.destroy(ref);
       opened.clear();
+      openedEvents.clear();
     },
     async allowNewKey(request) {
       const fence = await fenceOf(request.subject, request.retentionClass);
@@ -314,7 +389,30 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
   return typeof head === "function" ? Object.assign(sealed, { head: head.bind(store) as unknown }) : sealed;
 }
 
-function parseHeader(header: string): [string, string, string, string, string, number] {
+/** The fences' map key of a subject and class, remembering the last (an event's values, a stream's events share one). */
+function lastFenceKey(): (subject: string, retentionClass: string) => string {
+  let last: { subject: string; retentionClass: string; key: string } | undefined;
+  return (subject, retentionClass) => {
+    if (last?.subject !== subject || last.retentionClass !== retentionClass) last = { subject, retentionClass, key: JSON.stringify([subject, retentionClass]) };
+    return last.key;
+  };
+}
+
+/** What a header names, remembering the last one parsed: an event's sealed values share their header. */
+const headers = {
+  last: undefined as { readonly header: string; readonly parsed: ParsedHeader; readonly retentionClass: string; readonly generation: number } | undefined,
+  parse(header: string): { readonly parsed: ParsedHeader; readonly retentionClass: string; readonly generation: number } {
+    if (this.last?.header !== header) {
+      const parsed = parseHeader(header);
+      this.last = { header, parsed, ...splitClass(parsed[1]) };
+    }
+    return this.last;
+  },
+};
+
+type ParsedHeader = readonly [string, string, string, string, string, number];
+
+function parseHeader(header: string): ParsedHeader {
   try {
     const parsed = JSON.parse(Buffer.from(header, "base64url").toString("utf8")) as unknown;
     if (Array.isArray(parsed) && parsed.length === 6 && parsed.slice(0, 5).every((part) => typeof part === "string") && typeof parsed[5] === "number") {
@@ -331,29 +429,74 @@ function splitClass(keyClass: string): { retentionClass: string; generation: num
   return match === null ? { retentionClass: keyClass, generation: 1 } : { retentionClass: match[1] ?? "", generation: Number(match[2]) };
 }
 
-/** A copy of `data` with every value at the given paths replaced by `map(value)`. */
+/** One step of a field path: a member, or (`name[]`) each item of an array member. */
+interface Step {
+  readonly key: string;
+  readonly many: boolean;
+}
+
+/** Paths as steps, parsed once per path (a policy names a few dozen). */
+const parsedPaths = new Map<string, readonly Step[]>();
+
+function stepsOf(path: string): readonly Step[] {
+  let steps = parsedPaths.get(path);
+  if (steps === undefined) {
+    steps = path.split(".").map((step) => (step.endsWith("[]") ? { key: step.slice(0, -2), many: true } : { key: step, many: false }));
+    if (parsedPaths.size >= 10_000) parsedPaths.clear();
+    parsedPaths.set(path, steps);
+  }
+  return steps;
+}
+
+/**
+ * A copy of `data` with every value at the given paths replaced by `map(value)`; `data` is left as it was. Only the
+ * objects and arrays on the way to a mapped value are copied (issue 15: a structuredClone of the whole data was most
+ * of the cost of sealing or opening an event); the rest is shared with `data`, as the stores share an event's objects
+ * between its readers.
+ */
 async function mapFields(data: JsonObject, paths: readonly string[], map: (value: JsonValue) => Promise<JsonValue>): Promise<JsonObject> {
-  const copy = structuredClone(data);
-  for (const path of paths) await mapPath(copy, path.split("."), map);
+  const copy = { ...data };
+  const copies = new Set<object>([copy]);
+  for (const path of paths) await mapPath(copy, stepsOf(path), 0, map, copies);
   return copy;
 }
 
-async function mapPath(node: JsonValue, steps: readonly string[], map: (value: JsonValue) => Promise<JsonValue>): Promise<void> {
-  const [step, ...rest] = steps;
+/** Maps the path from `steps[at]` on, below `node` (a copy of this result's: it may be changed). */
+async function mapPath(node: JsonValue, steps: readonly Step[], at: number, map: (value: JsonValue) => Promise<JsonValue>, copies: Set<object>): Promise<void> {
+  const step = steps[at];
   if (step === undefined || node === null || typeof node !== "object" || Array.isArray(node)) return;
-  const many = step.endsWith("[]");
-  const key = many ? step.slice(0, -2) : step;
-  const value = node[key];
+  const last = at === steps.length - 1;
+  const value = node[step.key];
   if (value === undefined || value === null) return;
-  if (many) {
+  if (step.many) {
     if (!Array.isArray(value)) return;
-    for (let index = 0; index < value.length; index += 1) {
-      const item = value[index] as JsonValue;
-      if (rest.length === 0) value[index] = await map(item);
-      else await mapPath(item, rest, map);
+    const items = ownCopy(value, copies);
+    node[step.key] = items;
+    for (let index = 0; index < items.length; index += 1) {
+      const item = items[index] as JsonValue;
+      if (last) {
+        items[index] = await map(item);
+      } else {
+        const own = ownCopy(item, copies);
+        items[index] = own;
+        await mapPath(own, steps, at + 1, map, copies);
+      }
     }
     return;
   }
-  if (rest.length === 0) node[key] = await map(value);
-  else await mapPath(value, rest, map);
+  if (last) {
+    node[step.key] = await map(value);
+  } else {
+    const own = ownCopy(value, copies);
+    node[step.key] = own;
+    await mapPath(own, steps, at + 1, map, copies);
+  }
+}
+
+/** `value` when it is a primitive or already this result's own copy, else a shallow copy of it (now this result's). */
+function ownCopy<T extends JsonValue>(value: T, copies: Set<object>): T {
+  if (value === null || typeof value !== "object" || copies.has(value)) return value;
+  const copy = (Array.isArray(value) ? [...value] : { ...value }) as T;
+  copies.add(copy as object);
+  return copy;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,6 +27,34 @@ describe("sealed values (XC-05)", () => {
       expect(openSealedValue(randomBytes(32), sealed, ad)).toBeUndefined();
     });
   }
+
+  it("keeps the documented layout (issue 15: IVs from a pool, no copies): format ‖ algorithm ‖ IV ‖ tag ‖ body, header in the AD", () => {
+    const key = randomBytes(32);
+    const plaintext = Buffer.from("住院号 123");
+    const ivs = new Set<string>();
+    for (let i = 0; i < 1_000; i++) {
+      const sealed = Buffer.from(sealValue("AES-256-GCM", key, plaintext, ad));
+      expect([sealed[0], sealed[1], sealed.length]).toEqual([2, 1, 2 + 12 + 16 + plaintext.length]);
+      ivs.add(sealed.subarray(2, 14).toString("hex"));
+      const decipher = createDecipheriv("aes-256-gcm", key, sealed.subarray(2, 14), { authTagLength: 16 });
+      decipher.setAAD(Buffer.concat([sealed.subarray(0, 2), ad]));
+      decipher.setAuthTag(sealed.subarray(14, 30));
+      expect(Buffer.concat([decipher.update(sealed.subarray(30)), decipher.final()])).toEqual(plaintext);
+    }
+    // Every IV fresh, across refills of the pool.
+    expect(ivs.size).toBe(1_000);
+    const sm4 = Buffer.from(sealValue("SM4-CTR-HMAC-SM3", key, plaintext, ad));
+    expect([sm4[0], sm4[1], sm4.length]).toEqual([2, 2, 2 + 16 + plaintext.length + 32]);
+    const derived = Buffer.from(hkdfSync("sm3", key, Buffer.alloc(0), "ihp keyring sm4-ctr-hmac-sm3", 48));
+    const iv = sm4.subarray(2, 18);
+    const body = sm4.subarray(18, sm4.length - 32);
+    const adLength = Buffer.alloc(8);
+    adLength.writeBigUInt64BE(BigInt(2 + ad.length));
+    const mac = createHmac("sm3", derived.subarray(16)).update(adLength).update(sm4.subarray(0, 2)).update(ad).update(iv).update(body).digest();
+    expect(mac).toEqual(sm4.subarray(sm4.length - 32));
+    const decipher = createDecipheriv("sm4-ctr", derived.subarray(0, 16), iv);
+    expect(Buffer.concat([decipher.update(body), decipher.final()])).toEqual(plaintext);
+  });
 
   it("a ring sealing with SM4 opens AES values sealed earlier (the value names its algorithm)", async () => {
     const custody = await openKeyFileCustody({ path: join(await mkdtemp(join(tmpdir(), "ihp-keyring-alg-")), "master.json") });

@@ -82,6 +82,8 @@ export class BatchWriter {
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
+      // Prepared once: db.pragma() prepares its statement again on every call (issue 15).
+      dataVersion: db.prepare<[], number>("PRAGMA data_version").pluck(),
       lastEvent: db.prepare<[], { position: number; hash: string }>("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"),
       streamRevision: db.prepare<[string], { revision: number | null }>("SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?"),
       findById: db.prepare<[string], EventRow>("SELECT * FROM events WHERE id = ?"),
@@ -109,7 +111,7 @@ export class BatchWriter {
   }
 
   private writeAll(batch: readonly WriteUnit[], recordedAt: string): BatchWritten {
-    const version = this.db.pragma("data_version", { simple: true }) as number;
+    const version = this.statements.dataVersion.get() ?? 0;
     if (version !== this.dataVersion) {
       this.revisionCache.clear();
       this.dataVersion = version;
