@@ -6,8 +6,9 @@ import Database from "better-sqlite3";
 import { canonicalJson, type StoredEvent } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { afterEach, describe, expect, it } from "vitest";
-import { createKeyRing, memoryDataKeyStore, sealedEventStore, type MasterKeyCustody, type SealingPolicy } from "../src/index.js";
+import { createKeyRing, memoryDataKeyStore, sealedEventStore } from "../src/index.js";
 import { metadata } from "./support/eventMetadata.js";
+import { fixtureCustody, fixturePolicy } from "./fixtures/fixtureSealing.js";
 
 /**
  * A sealed log as the code before issue 15's changes to sealing, canonical JSON and the SQLite reads wrote it
@@ -19,30 +20,6 @@ interface Fixture {
   readonly rows: readonly Record<string, string | number>[];
   readonly readStream: Readonly<Record<string, readonly unknown[]>>;
 }
-
-/** The policy the fixtures were written under. */
-const policy: SealingPolicy = {
-  events: {
-    ConsultRequested: {
-      subject: (data) => data.patientId as string,
-      retentionClass: "clinical",
-      fields: ["patientBirthDate", "priorRecord.diagnoses[].name", "confirmedDiagnoses[].name", "tags[]"],
-    },
-    MessageSent: { retentionClass: "clinical", fields: ["text"] },
-    ConsultCompleted: { retentionClass: "clinical", fields: ["summary", "diagnoses[].name"] },
-  },
-  streamSubject: (first) => (first.type === "ConsultRequested" ? (first.data.patientId as string) : undefined),
-};
-
-/** The fixtures' data keys are stored as they are (no master key: the ring and the log are under test). */
-const custody: MasterKeyCustody = {
-  kind: "test",
-  currentKeyId: () => Promise.resolve("master-v1"),
-  wrap: (dataKey) => Promise.resolve({ masterKeyId: "master-v1", bytes: new Uint8Array(dataKey) }),
-  unwrap: (wrapped) => Promise.resolve(new Uint8Array(wrapped.bytes)),
-  rotate: () => Promise.resolve("master-v1"),
-  close: () => Promise.resolve(),
-};
 
 /** Events as JSON, positions as strings (the fixtures' form). */
 const plain = (events: readonly StoredEvent[]): unknown[] =>
@@ -74,7 +51,7 @@ describe("a sealed log written before issue 15 reads back as it did (hash chain,
         if (state === "destroyed") await keys.destroy({ subject, retentionClass });
       }
       const raw = SqliteEventStore.open({ path });
-      const log = sealedEventStore(raw, { ring: createKeyRing({ custody, store: keys }), keys, policy });
+      const log = sealedEventStore(raw, { ring: createKeyRing({ custody: fixtureCustody, store: keys }), keys, policy: fixturePolicy });
 
       expect(await log.verify()).toMatchObject({ ok: true, checked: fixture.rows.length });
       // The stored data and metadata re-encode to the stored bytes.
