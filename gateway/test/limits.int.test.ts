@@ -164,7 +164,7 @@ describe("request limits and malformed requests", () => {
 
     const get = await h.app.inject({ method: "GET", url: `/graphql?query=${encodeURIComponent("mutation { __typename }")}` });
     expect(get.statusCode).toBe(405);
-    expect(get.json<GraphQLBody>().errors?.[0]?.extensions?.["code"]).toBe("BAD_REQUEST");
+    expect(get.json<GraphQLBody>().errors?.[0]?.extensions?.["code"]).toBe("METHOD_NOT_ALLOWED");
 
     const json = await h.app.inject({ method: "POST", url: "/graphql", headers: { "content-type": "application/json" }, payload: "{" });
     expect(json.statusCode).toBe(400);

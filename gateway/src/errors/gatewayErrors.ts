@@ -41,6 +41,11 @@ export const GATEWAY_ERRORS = {
     en: "The request could not be read.",
     zh: "无法读取请求内容。",
   },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    en: "This request must be sent with POST.",
+    zh: "此类请求须使用 POST 方式发送。",
+  },
   PERSISTED_QUERY_NOT_FOUND: {
     status: 400,
     en: "The stored query this request names is not known here.",

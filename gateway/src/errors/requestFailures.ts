@@ -80,6 +80,7 @@ function frameworkFailure(error: FrameworkError, catalog: ErrorCatalog): PublicE
   if (error.code === "MER_ERR_GQL_QUERY_DEPTH") return describePublic(new GatewayError("QUERY_TOO_DEEP"), catalog);
   const status = error.statusCode ?? 500;
   if (status === 413) return describePublic(new GatewayError("PAYLOAD_TOO_LARGE"), catalog);
+  if (status === 405) return describePublic(new GatewayError("METHOD_NOT_ALLOWED"), catalog);
   if (status >= 400 && status < 500) return { ...describePublic(new GatewayError("BAD_REQUEST"), catalog), status };
   return internalError(catalog);
 }
