@@ -18,9 +18,9 @@ import { performance } from "node:perf_hooks";
 
 import Fastify from "fastify";
 
-import { seedDemo, startEmbeddedPlatform } from "@ihp/runner";
+import { startEmbeddedPlatform } from "@ihp/runner";
 
-import { type LoadReply, type PortableActors, startLoadGenerator, toPortable } from "./loadGenerator.js";
+import { type LoadReply, seededActors, startLoadGenerator } from "./loadGenerator.js";
 import { drained, round, summarise, type Timing, withCpu } from "./stats.js";
 
 const WORKERS = 4;
@@ -43,26 +43,7 @@ export async function runFlowBench(kind: "consult" | "prescribing"): Promise<voi
   const bare = Fastify({ logger: false });
   const load = startLoadGenerator();
   try {
-    const url = platform.graphqlUrl;
-    // One demo institution per worker: one person is registered once per institution (IDN-08), and each worker
-    // needs its own physician, pharmacist and patient (one clinical session per account).
-    const actors: PortableActors[] = [];
-    for (let w = 0; w < WORKERS; w++) {
-      const seed = await seedDemo(url, platform.issuer, new Date(), { variant: `bench-${kind}-${w}` });
-      const token = (role: string): string => {
-        const value = seed.tokens[role];
-        if (value === undefined) throw new Error(`the bench seed gave no ${role} token`);
-        return value;
-      };
-      actors.push(toPortable({
-        url,
-        institutionId: seed.institutionId,
-        patientToken: token("patient"),
-        physicianToken: token("physician"),
-        pharmacistToken: token("pharmacist"),
-        passkeys: seed.staff.passkeys,
-      }));
-    }
+    const actors = await seededActors(platform, WORKERS, `bench-${kind}`);
     await load.run({ op: "actors", actors });
 
     // Warm-up (JIT, connections, SQLite pages), and the number of requests one flow makes.

@@ -3,7 +3,7 @@
 // (≈10 ms of a prescribing flow). The generator reports its own CPU too, so nothing is hidden.
 import { type ChildProcess, fork } from "node:child_process";
 
-import type { FlowActors } from "@ihp/runner";
+import { type EmbeddedPlatform, type FlowActors, seedDemo } from "@ihp/runner";
 import type { SoftAuthenticatorState } from "@ihp/testing";
 
 /** FlowActors as plain data: the passkeys as their exported state (the generator holds the only live copies). */
@@ -33,6 +33,27 @@ export interface LoadGenerator {
 
 export function toPortable(actors: FlowActors): PortableActors {
   return { ...actors, passkeys: { physician: actors.passkeys.physician.export(), pharmacist: actors.passkeys.pharmacist.export() } };
+}
+
+/**
+ * One demo institution per worker, seeded through the platform's GraphQL: one person is registered once per
+ * institution (IDN-08), and each worker needs its own physician, pharmacist and patient (one clinical session per
+ * account).
+ */
+export async function seededActors(platform: EmbeddedPlatform, workers: number, variant: string): Promise<PortableActors[]> {
+  const url = platform.graphqlUrl;
+  const actors: PortableActors[] = [];
+  for (let w = 0; w < workers; w++) {
+    const seed = await seedDemo(url, platform.issuer, new Date(), { variant: `${variant}-${w}` });
+    const token = (role: string): string => {
+      const value = seed.tokens[role];
+      if (value === undefined) throw new Error(`the ${variant} seed gave no ${role} token`);
+      return value;
+    };
+    const { institutionId, staff } = seed;
+    actors.push(toPortable({ url, institutionId, patientToken: token("patient"), physicianToken: token("physician"), pharmacistToken: token("pharmacist"), passkeys: staff.passkeys }));
+  }
+  return actors;
 }
 
 /** Forks the generator (same node and loader flags as this process); one request at a time. */

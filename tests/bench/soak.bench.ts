@@ -40,9 +40,9 @@ import { performance } from "node:perf_hooks";
 import { setFlagsFromString, writeHeapSnapshot } from "node:v8";
 import { runInNewContext } from "node:vm";
 
-import { seedDemo, startEmbeddedPlatform } from "@ihp/runner";
+import { startEmbeddedPlatform } from "@ihp/runner";
 
-import { type PortableActors, startLoadGenerator, toPortable } from "./loadGenerator.js";
+import { seededActors, startLoadGenerator } from "./loadGenerator.js";
 import { drained, round, withCpu } from "./stats.js";
 
 const WORKERS = 4;
@@ -91,19 +91,7 @@ export async function runSoakBench(): Promise<void> {
   // The clients run in a process of their own (loadGenerator.ts): the RSS and heap measured here are the platform's.
   const load = startLoadGenerator();
   try {
-    const url = platform.graphqlUrl;
-    const actors: PortableActors[] = [];
-    for (let w = 0; w < WORKERS; w++) {
-      const seed = await seedDemo(url, platform.issuer, new Date(), { variant: `soak-${w}` });
-      const token = (role: string): string => {
-        const value = seed.tokens[role];
-        if (value === undefined) throw new Error(`the soak seed gave no ${role} token`);
-        return value;
-      };
-      actors.push(
-        toPortable({ url, institutionId: seed.institutionId, patientToken: token("patient"), physicianToken: token("physician"), pharmacistToken: token("pharmacist"), passkeys: seed.staff.passkeys }),
-      );
-    }
+    const actors = await seededActors(platform, WORKERS, "soak");
     await load.run({ op: "actors", actors });
     await load.run({ op: "flows", kind: "consult", round: "soak-warm", flowsPerWorker: 1 });
     // Idle as "settled" below is measured: once what the warm-up left in short-lived holds has expired.
