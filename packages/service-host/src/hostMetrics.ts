@@ -2,6 +2,8 @@ import { type EventStore, isAnchorable, type LogPosition, WrongExpectedRevisionE
 import type { Consumer, ConsumerSpec, MessageHandler } from "@ihp/messaging";
 import { createMetricsRegistry, type MetricsRegistry as Registry, scrapeGauge, sharedCounter, sharedHistogram } from "@ihp/platform";
 
+import { overriding } from "./overriding.js";
+
 /**
  * The operational series of a hosted service (packages/platform/README.md lists them). Gauges are read when
  * Prometheus scrapes; the `context` label names the bounded context, the registry's default `service` label the
@@ -79,14 +81,7 @@ export function createHostMetrics(context: string, registry?: Registry): HostMet
           throw error;
         }
       };
-      return new Proxy(store, {
-        get(target, property, receiver) {
-          if (property === "append") return append;
-          if (property === "appendMany") return appendMany;
-          const value: unknown = Reflect.get(target, property, receiver);
-          return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-        },
-      });
+      return overriding(store, { append, appendMany });
     },
     watchRelay(store, published) {
       const lag = lagAgainstHead(store, published);

@@ -2,6 +2,8 @@ import type { EventStore } from "@ihp/eventsourcing";
 import type { ErasureRequest, SealedEventStore } from "@ihp/keyring";
 import type { AuditTrail, Principal, Role } from "@ihp/platform";
 
+import { overriding } from "./overriding.js";
+
 /** Audit actions of key events (XC-07 counts them as KEY_EVENT; names only, ids in the resource). */
 export const KEY_DESTROYED_ACTION = "SubjectKeyDestroyed";
 export const KEY_REISSUED_ACTION = "SubjectKeyReissued";
@@ -34,20 +36,7 @@ export function auditingKeyEvents(store: EventStore, audit: AuditTrail): EventSt
       await record(KEY_REISSUED_ACTION, request);
     },
   };
-  // Every read and append goes through this proxy: a method is bound once, not on every access.
-  const bound = new Map<string | symbol, unknown>();
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      if (property === "erase" || property === "allowNewKey") return audited[property];
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== "function") return value;
-      const known = bound.get(property) as { readonly of: unknown; readonly fn: unknown } | undefined;
-      if (known !== undefined && known.of === value) return known.fn;
-      const fn = (value as (...args: unknown[]) => unknown).bind(target);
-      bound.set(property, { of: value, fn });
-      return fn;
-    },
-  });
+  return overriding(store, audited);
 }
 
 function principalOf(request: ErasureRequest): Principal {
