@@ -24,9 +24,17 @@ import { type LoadReply, seededActors, startLoadGenerator } from "./loadGenerato
 import { drained, round, summarise, type Timing, withCpu } from "./stats.js";
 
 const WORKERS = 4;
-/** BENCH_FLOWS_PER_WORKER: more flows average out this shared machine's noise (default 10). */
-const FLOWS_PER_WORKER = Number(process.env["BENCH_FLOWS_PER_WORKER"] ?? 10);
-if (!Number.isInteger(FLOWS_PER_WORKER) || FLOWS_PER_WORKER < 1) throw new Error("BENCH_FLOWS_PER_WORKER must be a whole number ≥ 1");
+/**
+ * BENCH_FLOWS_PER_WORKER: more flows average out this shared machine's noise. By default each benchmark measures
+ * several seconds of flows (10 per worker measured ±15% between runs; a consult flow costs half a prescribing one).
+ */
+const DEFAULT_FLOWS_PER_WORKER = { consult: 80, prescribing: 40 } as const;
+
+function flowsPerWorker(kind: "consult" | "prescribing"): number {
+  const flows = Number(process.env["BENCH_FLOWS_PER_WORKER"] ?? DEFAULT_FLOWS_PER_WORKER[kind]);
+  if (!Number.isInteger(flows) || flows < 1) throw new Error("BENCH_FLOWS_PER_WORKER must be a whole number ≥ 1");
+  return flows;
+}
 /** Flows per worker before measuring: the JIT and caches settle (one was not enough: ±20% between runs). */
 const WARM_FLOWS_PER_WORKER = 3;
 
@@ -36,6 +44,7 @@ function timing(reply: LoadReply, count: number): Timing & { exactPerSec: number
 }
 
 export async function runFlowBench(kind: "consult" | "prescribing"): Promise<void> {
+  const flowsEach = flowsPerWorker(kind);
   const dataDir = mkdtempSync(join(process.env["BENCH_DIR"] ?? tmpdir(), `ihp-bench-${kind}-`));
   // BENCH_TRANSPORT=loopback measures the flow with every gRPC call over loopback HTTP/2 (the in-process transport off).
   const transport = process.env["BENCH_TRANSPORT"] === "loopback" ? "loopback" : "in-process";
@@ -49,8 +58,8 @@ export async function runFlowBench(kind: "consult" | "prescribing"): Promise<voi
     // Warm-up (JIT, connections, SQLite pages), and the number of requests one flow makes.
     const { requests } = await load.run({ op: "flows", kind, round: "count", flowsPerWorker: 1, count: true });
     await load.run({ op: "flows", kind, round: "warm", flowsPerWorker: WARM_FLOWS_PER_WORKER });
-    const { result: run, cpuMs: flowCpuMs } = await withCpu(() => load.run({ op: "flows", kind, round: "run", flowsPerWorker: FLOWS_PER_WORKER }));
-    const flows = WORKERS * FLOWS_PER_WORKER;
+    const { result: run, cpuMs: flowCpuMs } = await withCpu(() => load.run({ op: "flows", kind, round: "run", flowsPerWorker: flowsEach }));
+    const flows = WORKERS * flowsEach;
     const measured = timing(run, flows);
     // What the flows left behind (bus consumers, projections, relays) is part of their cost: counted until the process
     // is quiet again, before the baseline runs in the same process.
@@ -65,7 +74,7 @@ export async function runFlowBench(kind: "consult" | "prescribing"): Promise<voi
     const bareUrl = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}/graphql`;
     const bareRequest = { op: "bare", url: bareUrl, requests, workers: WORKERS } as const;
     await load.run({ ...bareRequest, flowsPerWorker: 1 });
-    const { result: bareRun, cpuMs: baselineCpuMs } = await withCpu(() => load.run({ ...bareRequest, flowsPerWorker: FLOWS_PER_WORKER }));
+    const { result: bareRun, cpuMs: baselineCpuMs } = await withCpu(() => load.run({ ...bareRequest, flowsPerWorker: flowsEach }));
     const baseline = timing(bareRun, flows);
 
     const result = {
