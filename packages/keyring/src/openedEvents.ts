@@ -11,6 +11,10 @@ import type { JsonObject, StoredEvent } from "@ihp/eventsourcing";
  * was read (not the time it was put), so a value is never held longer than the fence that let it be opened is
  * trusted; `clear()` (an erasure in this process) drops everything, including what an open in flight would put back;
  * nothing is kept past the TTL (a sweep every `ttlMs` while anything is held); at most `maxEvents`, oldest first out.
+ *
+ * What is held is handed to every later reader as it is, so it is deeply frozen when put: a reader (or the writer,
+ * whose own data object is held) that changes an event's data afterwards gets a TypeError instead of silently changing
+ * what the log's other readers see.
  */
 export class OpenedEvents {
   /** In the order put: the first keys are the oldest. */
@@ -49,9 +53,13 @@ export class OpenedEvents {
 
   /**
    * Holds `data` as the opened data of the stored event, its fence read at `fenceAt`; nothing when an erasure came
-   * since `epoch` was taken, or when the fence is already too old.
+   * since `epoch` was taken, or when the fence is already too old. `data` is deeply frozen in place either way, so that
+   * an opened event's data is immutable whether or not it happens to be held (a bug that changes it shows in tests,
+   * not only in a busy process); the writer's object is frozen rather than copied, so that a later change by the writer
+   * fails loudly where it is made.
    */
   put(event: StoredEvent, data: JsonObject, fenceAt: number, epoch: number): void {
+    deepFreeze(data);
     if (epoch !== this.epoch || this.maxEvents <= 0) return;
     const now = this.now();
     if (now - fenceAt >= this.ttlMs) return;
@@ -87,4 +95,16 @@ export class OpenedEvents {
       this.sweeping = undefined;
     }
   }
+}
+
+/**
+ * Freezes a JSON value and every object and array in it, in place. Event data is JSON (no Map, Set or Date), so
+ * freezing its objects and arrays makes it immutable. An object already frozen is still walked: it may hold objects
+ * that are not.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== "object" || value === null) return value;
+  for (const member of Array.isArray(value) ? value : Object.values(value)) deepFreeze(member);
+  Object.freeze(value);
+  return value;
 }

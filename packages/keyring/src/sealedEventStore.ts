@@ -14,7 +14,7 @@ import {
   type StreamSubscribeOptions,
 } from "@ihp/eventsourcing";
 import { KeyRingError } from "./errors.js";
-import { OpenedEvents } from "./openedEvents.js";
+import { deepFreeze, OpenedEvents } from "./openedEvents.js";
 import { headers, lastFenceKey, mapFields } from "./sealedFields.js";
 import { OpenedStreams } from "./openedStreams.js";
 import type { EventIdentity, KeyRing } from "./keyRing.js";
@@ -191,7 +191,9 @@ export function sealedEventStore(store: EventStore, options: SealedEventStoreOpt
     const identity = { stream: streamId, eventId: event.id, type: event.type, schemaVersion: event.schemaVersion };
     const header = Buffer.from(JSON.stringify([ref.subject, ref.retentionClass, streamId, event.id, event.type, event.schemaVersion])).toString("base64url");
     let keptSealed = false;
-    const data = await mapFields(event.data, rule.fields, async (value) => {
+    // The writer's data becomes the event's held clear data (reveal): frozen before it is sealed, so that what is held
+    // is what was sealed even when the writer would change its object while the append is in flight.
+    const data = await mapFields(deepFreeze(event.data), rule.fields, async (value) => {
       if (typeof value === "string" && value.startsWith(PREFIX)) {
         keptSealed = true;
         return value;

@@ -135,6 +135,48 @@ describe("events this process wrote or opened are not opened again (issue 15)", 
     await close();
   });
 
+  it("the writer cannot change what later readers get by changing its data after the append: it is frozen", async () => {
+    const writer = await openProcess();
+    const reader = await openProcess();
+    const event = posted("secret");
+    const { data } = event;
+    await writer.log.append("consult-1", [event], "no_stream");
+    // ESM is strict mode: writing to a frozen object throws instead of being ignored.
+    expect(() => (data.text = "changed")).toThrow(TypeError);
+    expect(() => data.detail.notes.push("added")).toThrow(TypeError);
+    expect(() => (data.detail.kept.as = "changed")).toThrow(TypeError);
+    const clear = posted("secret").data;
+    expect((await writer.log.readStream("consult-1"))[0]?.data).toEqual(clear);
+    expect((await firstOf(writer.log.subscribe(), 1))[0]?.data).toEqual(clear);
+    // What another process opens is frozen too: a reader cannot change it for the readers after it.
+    const [opened] = await firstOf(reader.log.subscribe(), 1);
+    expect(() => ((opened?.data.detail as { kept: { as: string } }).kept.as = "changed")).toThrow(TypeError);
+    expect((await reader.log.readAll({ limit: 10 }))[0]?.data).toEqual(clear);
+    await writer.close();
+    await reader.close();
+  });
+
+  it("nor while the append is in flight: what is held is what was sealed", async () => {
+    const { log, raw, close } = await openProcess();
+    const event = posted("secret");
+    const append = raw.append.bind(raw);
+    let change: unknown;
+    const landed = vi.spyOn(raw, "append").mockImplementation(async (...args) => {
+      // The writer changes its object after its values were sealed, before the sealed store holds it.
+      try {
+        event.data.text = "changed";
+      } catch (error) {
+        change = error;
+      }
+      return append(...args);
+    });
+    await log.append("consult-1", [event], "no_stream");
+    landed.mockRestore();
+    expect((await log.readStream("consult-1"))[0]?.data.text).toBe("secret");
+    expect(change).toBeInstanceOf(TypeError);
+    await close();
+  });
+
   it("an erasure during an append holds nothing of it", async () => {
     const { log, raw, close } = await openProcess();
     await log.append("consult-0", [posted("before", "p-2")], "no_stream");
@@ -178,6 +220,23 @@ describe("OpenedEvents", () => {
     // A put that began before the clear() holds nothing.
     held.put(stored(3n, "c"), { text: "three" }, time, epoch);
     expect(held.size).toBe(0);
+  });
+
+  it("hands out data that cannot be changed, nested objects and arrays too, held or not", () => {
+    const held = new OpenedEvents(10, 5_000, () => 0);
+    const data = { text: "one", detail: { notes: ["a"], kept: { as: "is" } } };
+    held.put(stored(1n, "a"), data, 0, held.current);
+    const got = held.get(stored(1n, "a"))!;
+    expect(() => (got.text = "two")).toThrow(TypeError);
+    expect(() => delete got.text).toThrow(TypeError);
+    expect(() => (got.added = "two")).toThrow(TypeError);
+    expect(() => (got.detail as { notes: string[] }).notes.push("b")).toThrow(TypeError);
+    expect(() => ((got.detail as { kept: { as: string } }).kept.as = "was")).toThrow(TypeError);
+    expect(held.get(stored(1n, "a"))).toEqual({ text: "one", detail: { notes: ["a"], kept: { as: "is" } } });
+    // Not held (keeps nothing): frozen all the same, so a change fails whatever the cache's size.
+    const unheld = { detail: { notes: ["a"] } };
+    new OpenedEvents(0, 5_000, () => 0).put(stored(1n, "a"), unheld, 0, 0);
+    expect(() => unheld.detail.notes.push("b")).toThrow(TypeError);
   });
 
   it("holds at most maxEvents, oldest out first, and sweeps what expired when idle", () => {
