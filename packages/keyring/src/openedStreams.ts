@@ -1,4 +1,5 @@
 import type { StoredEvent } from "@ihp/eventsourcing";
+import { deepFreeze } from "./openedEvents.js";
 
 /**
  * Recently read streams, opened (issue 15): a command or a check that reads a stream it read a moment ago costs one
@@ -11,6 +12,12 @@ import type { StoredEvent } from "@ihp/eventsourcing";
  * kept past the TTL, busy or idle: a stream opened that long ago leaves at the next read of any stream or at the next
  * sweep (every `ttlMs` while anything is held), and at most `maxEvents` events are held: the least recently read
  * streams leave first, and a longer stream is not held at all.
+ *
+ * A held stream is handed to every later reader as it is, so its events' data is deeply frozen as it is read, as
+ * OpenedEvents freezes what it holds (an event of a type nothing seals comes from the store as it is and would
+ * otherwise be shared changeable), and so is the array handed out: a reader that changes them gets a TypeError instead
+ * of changing what the readers after it see. The rest of an event (its metadata, its fields) is readonly by type and
+ * left as it is: freezing it too cost about 5% of a full read of a 20-event stream (sealing-micro), data alone about 2%.
  */
 export class OpenedStreams {
   /** In order of last read: the first keys are the least recently read. */
@@ -41,7 +48,9 @@ export class OpenedStreams {
     const openedAt = fresh ? entry.openedAt : this.now();
     const held = fresh ? entry.events : [];
     const tail = await open(await read(held.at(-1)?.revision ?? -1));
-    const events = tail.length === 0 ? held : [...held, ...tail];
+    // Frozen whether or not the stream is held, so that a reader's bug shows whatever the cache's state.
+    for (const event of tail) deepFreeze(event.data);
+    const events = tail.length === 0 ? held : Object.freeze([...held, ...tail]);
     if (epoch === this.epoch) this.put(streamId, events, openedAt);
     return events;
   }

@@ -68,6 +68,23 @@ describe("a stream read again costs its new events, not the whole stream (issue 
     await close();
   });
 
+  it("hands a stream out frozen: a reader cannot change it for the readers after it, sealed or not", async () => {
+    const { log, close } = await openProcess();
+    const noted = { id: uuidv7(), type: "NoteAdded", schemaVersion: 1, data: { tags: ["a"], by: { role: "nurse" } }, metadata };
+    await log.append("consult-1", [posted("one"), noted], "no_stream");
+    const first = await log.readStream("consult-1");
+    const [sealed, plain] = first as StoredEvent[];
+    expect(() => (sealed!.data.text = "changed")).toThrow(TypeError);
+    // A type nothing seals comes from the store as it is: held, it is shared all the same.
+    expect(() => (plain!.data.tags as string[]).push("b")).toThrow(TypeError);
+    expect(() => ((plain!.data.by as { role: string }).role = "physician")).toThrow(TypeError);
+    expect(() => (first as StoredEvent[]).reverse()).toThrow(TypeError);
+    const again = await log.readStream("consult-1");
+    expect(again).toBe(first);
+    expect(again.map((event) => event.data)).toEqual([posted("one").data, noted.data]);
+    await close();
+  });
+
   it("keeps nothing past the TTL: a stream not read for that long leaves at the next read of another", async () => {
     const streams = new OpenedStreams(100, 5_000, () => clock);
     const two = [{ revision: 0 }, { revision: 1 }] as unknown as StoredEvent[];
