@@ -78,6 +78,7 @@ describe("a stream read again costs its new events, not the whole stream (issue 
     // A type nothing seals comes from the store as it is: held, it is shared all the same.
     expect(() => (plain!.data.tags as string[]).push("b")).toThrow(TypeError);
     expect(() => ((plain!.data.by as { role: string }).role = "physician")).toThrow(TypeError);
+    expect(() => ((plain!.metadata as { actorId: string }).actorId = "someone")).toThrow(TypeError);
     expect(() => (first as StoredEvent[]).reverse()).toThrow(TypeError);
     const again = await log.readStream("consult-1");
     expect(again).toBe(first);
