@@ -1,6 +1,7 @@
 // Pure entry of @ihp/eventsourcing: port, types, hashing, decider runtime. Adapters have their own entries
 // (@ihp/eventsourcing/sqlite, @ihp/eventsourcing/kurrentdb) so that importing the port loads no database client.
 export { canonicalJson } from "./canonicalJson.js";
+export { deepFreeze } from "./deepFreeze.js";
 export { fold, refusing } from "./decider.js";
 export type { Decider, DomainEvent } from "./decider.js";
 export { DomainError, isDomainError, isRequestId, REQUEST_ID_ERRORS, refusalsOf } from "./domainError.js";

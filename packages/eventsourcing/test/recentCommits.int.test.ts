@@ -61,3 +61,31 @@ describe("a subscriber misses nothing another process wrote between this instanc
     await there.close();
   });
 });
+
+describe("what a commit hands to its writer and to every subscriber is one frozen copy", () => {
+  it("neither the writer after its append nor a subscriber can change the event the others read", async () => {
+    const store = SqliteEventStore.open({ path: ":memory:" });
+    const controller = new AbortController();
+    const first = (async () => {
+      for await (const event of store.subscribe({ after: START, signal: controller.signal })) return event;
+      return undefined;
+    })();
+    const data = { dose: { amount: 500, unit: "mg" }, lines: ["metformin"] };
+    const [appended] = (await store.append("rx-1", [{ ...newEvent("Drafted"), data }], "no_stream")).events;
+    const seen = await first;
+    controller.abort();
+    expect(seen?.data).toBe(appended?.data); // the same objects, from memory: so they must not change
+    expect(() => {
+      data.dose.amount = 5000;
+    }).toThrow(TypeError);
+    expect(() => (seen?.data["lines"] as string[]).push("insulin")).toThrow(TypeError);
+    expect(() => {
+      (seen as { type: string }).type = "Voided";
+    }).toThrow(TypeError);
+    expect(() => {
+      (seen?.metadata as { actorId: string }).actorId = "someone-else";
+    }).toThrow(TypeError);
+    expect((await store.readStream("rx-1"))[0]?.data).toEqual({ dose: { amount: 500, unit: "mg" }, lines: ["metformin"] });
+    await store.close();
+  });
+});

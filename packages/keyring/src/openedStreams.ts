@@ -1,5 +1,4 @@
-import type { StoredEvent } from "@ihp/eventsourcing";
-import { deepFreeze } from "./openedEvents.js";
+import { deepFreeze, type StoredEvent } from "@ihp/eventsourcing";
 
 /**
  * Recently read streams, opened (issue 15): a command or a check that reads a stream it read a moment ago costs one

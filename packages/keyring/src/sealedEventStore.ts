@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   canSubscribeToStream,
+  deepFreeze,
   DomainError,
   type AppendResult,
   type EventMetadata,
@@ -14,7 +15,7 @@ import {
   type StreamSubscribeOptions,
 } from "@ihp/eventsourcing";
 import { KeyRingError } from "./errors.js";
-import { deepFreeze, OpenedEvents } from "./openedEvents.js";
+import { OpenedEvents } from "./openedEvents.js";
 import { headers, lastFenceKey, mapFields } from "./sealedFields.js";
 import { OpenedStreams } from "./openedStreams.js";
 import type { EventIdentity, KeyRing } from "./keyRing.js";

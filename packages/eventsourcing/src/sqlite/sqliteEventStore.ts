@@ -14,6 +14,7 @@ import type {
 } from "../eventStore.js";
 import { type AnchorOptions, checkAnchors } from "../checkpoints/anchors.js";
 import type { LogHead } from "../checkpoints/logCheckpoint.js";
+import { deepFreeze } from "../deepFreeze.js";
 import { GENESIS_HASH } from "../hashChain.js";
 import { START, type EventMetadata, type JsonObject, type NewEvent, type StoredEvent } from "../types.js";
 import { CommitSignal } from "../commitSignal.js";
@@ -300,10 +301,12 @@ export class SqliteEventStore implements EventStore, AnchorableLog, StreamSubscr
         if (done.kind === "repeat") return { events: done.rows.map(rowToEvent), nextExpectedRevision: done.nextExpectedRevision, duplicate: true };
         written.push(part.streamId);
         // The writer's objects, not a re-parse of the JSON just written: equal as JSON, and parsing is a third of the
-        // per-event cost of an append.
+        // per-event cost of an append. Frozen in place: the same objects go to every subscriber (recent commits), so
+        // neither the writer nor one reader may change what the others see.
         const events = part.events.map(({ id, type, schemaVersion, data, metadata }, i): StoredEvent => {
           const { position, revision, prevHash, hash } = done.placed[i]!;
-          return { id, type, schemaVersion, data, metadata, streamId: part.streamId, revision, position, recordedAt: done.recordedAt, prevHash, hash };
+          const event = { id, type, schemaVersion, data: deepFreeze(data), metadata: deepFreeze(metadata), streamId: part.streamId, revision, position, recordedAt: done.recordedAt, prevHash, hash };
+          return Object.freeze(event);
         });
         committed.push(...events);
         return { events, nextExpectedRevision: done.nextExpectedRevision, duplicate: false };
