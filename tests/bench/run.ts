@@ -3,6 +3,7 @@ import { runEventStoreBench } from "./eventstore.bench.js";
 import { runFlowBench } from "./flows.bench.js";
 import { runGatewayBench } from "./gateway.bench.js";
 import { runGrpcCallBench } from "./grpcCall.bench.js";
+import { runProjectionsBench } from "./projections.bench.js";
 import { runScalingBench } from "./scaling.bench.js";
 import { runSealingBench, runSealingMicroBench } from "./sealing.bench.js";
 import { runSignatureBench } from "./signatures.bench.js";
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<void>> = {
   signatures: runSignatureBench,
   sealing: runSealingBench,
   "sealing-micro": runSealingMicroBench,
+  projections: runProjectionsBench,
   scaling: runScalingBench,
   soak: runSoakBench,
 };
