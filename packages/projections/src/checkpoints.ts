@@ -57,6 +57,34 @@ export async function claimCheckpoint(db: Kysely<CheckpointTables>, name: string
   return storedCheckpoint((await lockCheckpoint.execute(db, { name })).rows[0]);
 }
 
+const moveCheckpointFrom = compiledOnce(
+  (db: Kysely<CheckpointTables>, p: { name: string; from: string; to: string; version: number }) =>
+    db
+      .updateTable(CHECKPOINT_TABLE)
+      .set({ position: p.to })
+      .where("name", "=", p.name)
+      .where("position", "=", p.from)
+      .where("version", "=", p.version),
+);
+
+/**
+ * Claims and saves in one statement (issue 15: a batch's claim and save were two of its few statements): when the row
+ * holds `from`, takes its lock as claimCheckpoint does and moves it to `to`; otherwise changes nothing and returns
+ * false. PostgreSQL waits for another holder of the row lock, then checks the row as that one committed it (READ
+ * COMMITTED re-evaluates the WHERE), so a concurrent batch that moved the checkpoint makes this return false. Positions
+ * are compared as text: encodePosition is canonical (no leading zeros), so equal text is equal position.
+ */
+export async function moveCheckpoint(
+  db: Kysely<CheckpointTables>,
+  name: string,
+  from: StoredCheckpoint,
+  to: LogPosition,
+): Promise<boolean> {
+  const params = { name, from: encodePosition(from.position), to: encodePosition(to), version: from.version };
+  const { numAffectedRows } = await moveCheckpointFrom.execute(db, params);
+  return numAffectedRows === 1n;
+}
+
 const upsertCheckpoint = compiledOnce(
   (db: Kysely<CheckpointTables>, p: { name: string; position: string; version: number }) =>
     db

@@ -5,13 +5,23 @@ import { CheckpointWaiters } from "./checkpointWaiters.js";
 import {
   claimCheckpoint,
   createCheckpointTable,
+  moveCheckpoint,
   readCheckpoint,
   saveCheckpoint,
   type CheckpointTables,
+  type StoredCheckpoint,
 } from "./checkpoints.js";
 import { EventOrderError, ProjectionVersionMismatchError, ProjectorAlreadyStartedError } from "./errors.js";
 import type { Projection } from "./projection.js";
-import { type BatchOutcome, type BatchResult, catchUpFrom, type EventSource, type Feed, followFrom } from "./projectorFeed.js";
+import {
+  type BatchOutcome,
+  type BatchResult,
+  catchUpFrom,
+  type EventSource,
+  type Feed,
+  followFrom,
+  type Rewound,
+} from "./projectorFeed.js";
 
 export type { BatchResult, EventSource } from "./projectorFeed.js";
 
@@ -246,12 +256,9 @@ export class Projector<DB> {
       return { kind: "committed", result: passed };
     }
     const outcome = await this.db.transaction().execute(async (trx): Promise<BatchOutcome> => {
-      const stored = await claimCheckpoint(checkpointsOf(trx), this.name);
-      if (stored === undefined) throw new Error(`projection ${this.name}: checkpoint row is missing`);
-      if (stored.version !== this.projection.version) {
-        throw new ProjectionVersionMismatchError(this.name, stored.version, this.projection.version);
-      }
-      if (floor !== undefined && stored.position < this.saved) return { kind: "rewound", checkpoint: stored.position };
+      const claimed = await this.claim(trx, events, floor);
+      if (claimed.kind === "rewound") return claimed;
+      const { stored, written } = claimed;
       let checkpoint = stored.position;
       let applied = 0;
       let ignored = 0;
@@ -276,7 +283,7 @@ export class Projector<DB> {
         }
         checkpoint = event.position;
       }
-      if (checkpoint !== stored.position) {
+      if (checkpoint !== written) {
         await saveCheckpoint(checkpointsOf(trx), this.name, { position: checkpoint, version: this.projection.version });
       }
       return { kind: "committed", result: { checkpoint, applied, ignored, duplicates } };
@@ -286,6 +293,30 @@ export class Projector<DB> {
     this.passedOver = 0;
     this.waiters.moved(checkpoint);
     return outcome;
+  }
+
+  /**
+   * Locks the checkpoint row for the batch and reads it. Usually the row holds what this projector stored last, and one
+   * statement also moves it to the batch's last position (`written`): applying the batch then ends there, or throws and
+   * rolls the move back. Otherwise (another projector moved it, a rebuild, another version) the row is claimed and
+   * checked, and the checkpoint is saved after the batch.
+   */
+  private async claim(
+    trx: Transaction<DB>,
+    events: readonly StoredEvent[],
+    floor: LogPosition | undefined,
+  ): Promise<{ readonly kind: "claimed"; readonly stored: StoredCheckpoint; readonly written: LogPosition } | Rewound> {
+    const version = this.projection.version;
+    const expected = { position: this.saved, version };
+    const end = events.reduce((last, event) => (event.position > last ? event.position : last), this.saved);
+    if (await moveCheckpoint(checkpointsOf(trx), this.name, expected, end)) {
+      return { kind: "claimed", stored: expected, written: end };
+    }
+    const stored = await claimCheckpoint(checkpointsOf(trx), this.name);
+    if (stored === undefined) throw new Error(`projection ${this.name}: checkpoint row is missing`);
+    if (stored.version !== version) throw new ProjectionVersionMismatchError(this.name, stored.version, version);
+    if (floor !== undefined && stored.position < this.saved) return { kind: "rewound", checkpoint: stored.position };
+    return { kind: "claimed", stored, written: stored.position };
   }
 
   /**

@@ -16,10 +16,13 @@ export interface BatchResult {
   readonly duplicates: number;
 }
 
-export type BatchOutcome =
-  | { readonly kind: "committed"; readonly result: BatchResult }
-  /** The stored checkpoint is behind where this feeder had seen it: someone rebuilt the read model meanwhile. */
-  | { readonly kind: "rewound"; readonly checkpoint: LogPosition };
+/** The stored checkpoint is behind where this feeder had seen it: someone rebuilt the read model meanwhile. */
+export interface Rewound {
+  readonly kind: "rewound";
+  readonly checkpoint: LogPosition;
+}
+
+export type BatchOutcome = { readonly kind: "committed"; readonly result: BatchResult } | Rewound;
 
 /**
  * How a projector's batches reach it: the source, the batch size, and the projector's apply, given each batch with
