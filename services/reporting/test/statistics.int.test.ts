@@ -16,6 +16,7 @@ import { recordFeedEntry } from "../src/application/recordFeedEntry.js";
 import { statisticsHandlers } from "../src/application/statisticsDashboard.js";
 import { ConsultStarted } from "@ihp/contracts/consult";
 import { statisticsConsultHandler } from "../src/adapters/statisticsConsumer.js";
+import { FEED_ENTRY_RECORDED, type FeedEntryRecordedData } from "../src/domain/feed/entries.js";
 import { consultStarted, consultTerminated, prescriptionReviewed, prescriptionSigned } from "./support/activityEvents.js";
 import { contextMessage } from "./support/identityEvents.js";
 import { LogCapture } from "./support/logCapture.js";
@@ -217,6 +218,26 @@ for (const dialect of DIALECTS) describe.skipIf(!dialect.available)(`REP-04 supe
     const own = await handlers().dashboard(principal("institution_admin", "inst-1"), { institutionId: "inst-1", jurisdiction: "", ...DAY });
     // 10 and 30 minutes: median 20, p90 28.
     expect(own.consultResponse).toEqual({ count: 2, medianMinutes: 20, p90Minutes: 28 });
+  });
+
+  it("REP-04: a complaint's later status changes its status, on the day it was filed, counted once", async () => {
+    const complaint = (status: "RECEIVED" | "RESOLVED", at: string): FeedEntryRecordedData => ({
+      sourceEventId: randomUUID(), institutionId: "inst-1", jurisdiction: "tianjin", occurredAt: at, category: "COMPLAINT",
+      entry: { complaintId: "cp-1", consultId: "c-1", categoryCode: "OTHER", status, at, late: false },
+    });
+    const metadata = { actorId: "system", actorRole: "system", tenantId: "inst-1", correlationId: randomUUID(), causationId: randomUUID(), occurredAt: now.toISOString() };
+    const record = (data: FeedEntryRecordedData, revision: number) =>
+      store.append("complaint-cp-1", [{ id: randomUUID(), type: FEED_ENTRY_RECORDED, schemaVersion: 1, data, metadata }], revision < 0 ? "no_stream" : revision);
+    const admin = principal("institution_admin", "inst-1");
+    await record(complaint("RECEIVED", "2026-03-02T10:00:00.000Z"), -1);
+    await projector.runOnce();
+    expect((await handlers().dashboard(admin, { institutionId: "inst-1", jurisdiction: "", ...DAY })).complaintsByStatus).toEqual([{ key: "RECEIVED", count: 1 }]);
+
+    await record(complaint("RESOLVED", "2026-03-03T10:00:00.000Z"), 0);
+    await projector.runOnce();
+    expect((await handlers().dashboard(admin, { institutionId: "inst-1", jurisdiction: "", ...DAY })).complaintsByStatus).toEqual([{ key: "RESOLVED", count: 1 }]);
+    const nextDay = { from: "2026-03-03", to: "2026-03-03" };
+    expect((await handlers().dashboard(admin, { institutionId: "inst-1", jurisdiction: "", ...nextDay })).complaintsByStatus).toEqual([]);
   });
 
   it("REP-04: the role first, then the request, then the scope; each refusal appends nothing but its audit record", async () => {

@@ -116,22 +116,47 @@ async function noteInstitution(trx: Trx, data: FeedEntryRecordedData): Promise<v
   await upsertInstitution.execute(trx, { institutionId: data.institutionId, jurisdiction: data.jurisdiction });
 }
 
+/** The queries of applyItem, one or more per counted fact (issue 15): built and compiled once, like asOf's upsert. */
+const itemKey = compiledOnce((db: Kysely<StatisticsReadModels>, p: { key: string }) =>
+  db.selectFrom("reporting_statistics_items").select("item_key").where("item_key", "=", p.key),
+);
+const updateItemCode = compiledOnce((db: Kysely<StatisticsReadModels>, p: { key: string; code: string }) =>
+  db.updateTable("reporting_statistics_items").set({ code: p.code }).where("item_key", "=", p.key),
+);
+const itemAt = compiledOnce((db: Kysely<StatisticsReadModels>, p: { key: string }) =>
+  db.selectFrom("reporting_statistics_items").select("at").where("item_key", "=", p.key),
+);
+/** The row's columns one by one: compiledOnce's placeholders are read by name, not spread. */
+const upsertItem = compiledOnce((db: Kysely<StatisticsReadModels>, p: { [K in keyof StatisticsItemsTable]: StatisticsItemsTable[K] }) => {
+  const rest = { kind: p.kind, institution_id: p.institution_id, jurisdiction: p.jurisdiction, day: p.day, code: p.code, detail: p.detail, at: p.at, since_key: p.since_key, millis: p.millis };
+  return db
+    .insertInto("reporting_statistics_items")
+    .values({ item_key: p.item_key, ...rest })
+    .onConflict((c) => c.column("item_key").doUpdateSet(rest));
+});
+const reviewsWaitingFor = compiledOnce((db: Kysely<StatisticsReadModels>, p: { key: string }) =>
+  db.selectFrom("reporting_statistics_items").select(["item_key", "at"]).where("since_key", "=", p.key),
+);
+const updateItemMillis = compiledOnce((db: Kysely<StatisticsReadModels>, p: { key: string; millis: number }) =>
+  db.updateTable("reporting_statistics_items").set({ millis: p.millis }).where("item_key", "=", p.key),
+);
+
 async function applyItem(trx: Trx, item: StatisticsItem): Promise<void> {
   if (item.update === true) {
     // A later status of a fact already counted (a complaint): its day and institution stay those of the first.
-    const existing = await trx.selectFrom("reporting_statistics_items").select("item_key").where("item_key", "=", item.key).executeTakeFirst();
+    const existing = (await itemKey.execute(trx, { key: item.key })).rows[0];
     if (existing !== undefined) {
-      await trx.updateTable("reporting_statistics_items").set({ code: item.code }).where("item_key", "=", item.key).execute();
+      await updateItemCode.execute(trx, { key: item.key, code: item.code });
       return;
     }
   }
   let millis = -1;
   if (item.since !== undefined) {
     // The review may be recorded before the signing it answers (separate consumers): then the ISSUED row fills it.
-    const issued = await trx.selectFrom("reporting_statistics_items").select("at").where("item_key", "=", item.since).executeTakeFirst();
+    const issued = (await itemAt.execute(trx, { key: item.since })).rows[0];
     millis = issued === undefined ? -1 : (millisBetween(issued.at, item.at) ?? -1);
   }
-  const row: StatisticsItemsTable = {
+  await upsertItem.execute(trx, {
     item_key: item.key,
     kind: item.kind,
     institution_id: item.institutionId,
@@ -142,14 +167,12 @@ async function applyItem(trx: Trx, item: StatisticsItem): Promise<void> {
     at: item.at,
     since_key: item.since ?? "",
     millis,
-  };
-  const { item_key: _key, ...rest } = row;
-  await trx.insertInto("reporting_statistics_items").values(row).onConflict((c) => c.column("item_key").doUpdateSet(rest)).execute();
+  });
   if (item.kind === "ISSUED") {
-    const waiting = await trx.selectFrom("reporting_statistics_items").select(["item_key", "at"]).where("since_key", "=", item.key).execute();
+    const { rows: waiting } = await reviewsWaitingFor.execute(trx, { key: item.key });
     for (const review of waiting) {
       const turnaround = millisBetween(item.at, review.at) ?? -1;
-      await trx.updateTable("reporting_statistics_items").set({ millis: turnaround }).where("item_key", "=", review.item_key).execute();
+      await updateItemMillis.execute(trx, { key: review.item_key, millis: turnaround });
     }
   }
 }
