@@ -1,4 +1,4 @@
-import type { Projection } from "@ihp/projections";
+import { compiledOnce, type Projection } from "@ihp/projections";
 import type { Kysely, Transaction } from "kysely";
 import { isPrescriptionEventType, type Prescription, type ReviewStatus } from "../domain/prescriptions/index.js";
 import { toPrescriptionEvent } from "./prescriptionEvents.js";
@@ -56,40 +56,16 @@ export const prescriptionsProjection: Projection<PrescriptionReadModels> = {
       case "PrescriptionDrafted":
       case "PrescriptionRevised": {
         const { data } = event;
+        const { consultId, institutionId, patientId, physicianId } = data.consult;
         const drugs = JSON.stringify(data.content.lines.map((line) => [line.drugCode, line.approvedName]));
-        const row = {
-          version: data.version,
-          status: "DRAFT" as const,
-          review_status: "NOT_SUBMITTED" as const,
-          serial_number: "",
-          issued_on: "",
-          valid_until: "",
-          drugs,
-          updated_at,
-        };
-        await trx
-          .insertInto("prescriptions")
-          .values({
-            prescription_id: data.prescriptionId,
-            seq: await nextSeq(trx),
-            consult_id: data.consult.consultId,
-            institution_id: data.consult.institutionId,
-            patient_id: data.consult.patientId,
-            physician_id: data.consult.physicianId,
-            ...row,
-          })
-          .onConflict((conflict) => conflict.column("prescription_id").doUpdateSet(row))
-          .execute();
+        const seq = await nextSeq(trx);
+        await upsertDraft.execute(trx, { prescriptionId: data.prescriptionId, seq, consultId, institutionId, patientId, physicianId, version: data.version, drugs, updatedAt: updated_at });
         return;
       }
       case "PrescriptionSigned": {
-        const { data } = event;
-        await trx
-          .updateTable("prescriptions")
-          .set({ status: "SIGNED", review_status: "UNDER_REVIEW", serial_number: data.serialNumber, issued_on: data.issuedOn, valid_until: data.validUntil, updated_at })
-          .where("prescription_id", "=", data.prescriptionId)
-          .execute();
-        await countDrugs(trx, data.prescriptionId, 1);
+        const { prescriptionId, serialNumber, issuedOn, validUntil } = event.data;
+        await markSigned.execute(trx, { prescriptionId, serialNumber, issuedOn, validUntil, updatedAt: updated_at });
+        await countDrugs(trx, prescriptionId, 1);
         return;
       }
       case "PrescriptionVoided":
@@ -97,11 +73,7 @@ export const prescriptionsProjection: Projection<PrescriptionReadModels> = {
         await countDrugs(trx, event.data.prescriptionId, -1);
         return;
       case "ReviewOutcomeRecorded":
-        await trx
-          .updateTable("prescriptions")
-          .set({ review_status: event.data.outcome, updated_at })
-          .where("prescription_id", "=", event.data.prescriptionId)
-          .execute();
+        await setReviewStatus.execute(trx, { prescriptionId: event.data.prescriptionId, reviewStatus: event.data.outcome, updatedAt: updated_at });
         return;
       case "PrescriptionLinesConfirmed":
       case "LongTermPlanConfirmed":
@@ -110,19 +82,59 @@ export const prescriptionsProjection: Projection<PrescriptionReadModels> = {
   },
 };
 
-async function countDrugs(trx: Trx, prescriptionId: string, delta: number): Promise<void> {
-  const row = await trx.selectFrom("prescriptions").selectAll().where("prescription_id", "=", prescriptionId).executeTakeFirst();
-  if (row === undefined) return;
-  for (const [drugCode, approvedName] of JSON.parse(row.drugs) as [string, string][]) {
-    await trx
+// The queries of apply, run for every prescription event (issue 15): built and compiled once, not per event.
+
+/** A draft or revision: a new row, or the row's current version again (a draft until signed). */
+const upsertDraft = compiledOnce(
+  (
+    db: Kysely<PrescriptionReadModels>,
+    p: { prescriptionId: string; seq: number; consultId: string; institutionId: string; patientId: string; physicianId: string; version: number; drugs: string; updatedAt: string },
+  ) => {
+    const row = { version: p.version, status: "DRAFT" as const, review_status: "NOT_SUBMITTED" as const, serial_number: "", issued_on: "", valid_until: "", drugs: p.drugs, updated_at: p.updatedAt };
+    return db
+      .insertInto("prescriptions")
+      .values({ prescription_id: p.prescriptionId, seq: p.seq, consult_id: p.consultId, institution_id: p.institutionId, patient_id: p.patientId, physician_id: p.physicianId, ...row })
+      .onConflict((conflict) => conflict.column("prescription_id").doUpdateSet(row));
+  },
+);
+
+const markSigned = compiledOnce(
+  (db: Kysely<PrescriptionReadModels>, p: { prescriptionId: string; serialNumber: string; issuedOn: string; validUntil: string; updatedAt: string }) =>
+    db
+      .updateTable("prescriptions")
+      .set({ status: "SIGNED", review_status: "UNDER_REVIEW", serial_number: p.serialNumber, issued_on: p.issuedOn, valid_until: p.validUntil, updated_at: p.updatedAt })
+      .where("prescription_id", "=", p.prescriptionId),
+);
+
+const setReviewStatus = compiledOnce((db: Kysely<PrescriptionReadModels>, p: { prescriptionId: string; reviewStatus: ReviewStatus; updatedAt: string }) =>
+  db.updateTable("prescriptions").set({ review_status: p.reviewStatus, updated_at: p.updatedAt }).where("prescription_id", "=", p.prescriptionId),
+);
+
+const prescriptionRow = compiledOnce((db: Kysely<PrescriptionReadModels>, p: { prescriptionId: string }) =>
+  db.selectFrom("prescriptions").selectAll().where("prescription_id", "=", p.prescriptionId),
+);
+
+const addToDrugTotal = compiledOnce(
+  (db: Kysely<PrescriptionReadModels>, p: { institutionId: string; physicianId: string; drugCode: string; approvedName: string; delta: number }) =>
+    db
       .insertInto("prescriber_drug_totals")
-      .values({ institution_id: row.institution_id, physician_id: row.physician_id, drug_code: drugCode, approved_name: approvedName, prescriptions: delta })
+      .values({ institution_id: p.institutionId, physician_id: p.physicianId, drug_code: p.drugCode, approved_name: p.approvedName, prescriptions: p.delta })
       .onConflict((conflict) =>
         conflict
           .columns(["institution_id", "physician_id", "drug_code"])
-          .doUpdateSet((eb) => ({ prescriptions: eb("prescriber_drug_totals.prescriptions", "+", delta) })),
-      )
-      .execute();
+          .doUpdateSet((eb) => ({ prescriptions: eb("prescriber_drug_totals.prescriptions", "+", p.delta) })),
+      ),
+);
+
+const maxSeq = compiledOnce((db: Kysely<PrescriptionReadModels>, _p: Record<string, never>) =>
+  db.selectFrom("prescriptions").select((eb) => eb.fn.max<number | null>("seq").as("max")),
+);
+
+async function countDrugs(trx: Trx, prescriptionId: string, delta: number): Promise<void> {
+  const row = (await prescriptionRow.execute(trx, { prescriptionId })).rows[0];
+  if (row === undefined) return;
+  for (const [drugCode, approvedName] of JSON.parse(row.drugs) as [string, string][]) {
+    await addToDrugTotal.execute(trx, { institutionId: row.institution_id, physicianId: row.physician_id, drugCode, approvedName, delta });
   }
 }
 
@@ -161,7 +173,7 @@ async function createTables(db: Kysely<PrescriptionReadModels>): Promise<void> {
 
 // Batches of one projection are serialized by the projector, so max + 1 cannot race.
 async function nextSeq(trx: Trx): Promise<number> {
-  const row = await trx.selectFrom("prescriptions").select((eb) => eb.fn.max<number | null>("seq").as("max")).executeTakeFirst();
+  const row = (await maxSeq.execute(trx, {})).rows[0];
   return Number(row?.max ?? 0) + 1;
 }
 
