@@ -1,4 +1,4 @@
-import type { Projection } from "@ihp/projections";
+import { compiledOnce, type Projection } from "@ihp/projections";
 import type { Kysely } from "kysely";
 import { isConsultEventType } from "../domain/consults/index.js";
 import { toConsultEvent } from "./consultEvents.js";
@@ -34,6 +34,45 @@ const STATUS_OF = {
   ConsultCompleted: "COMPLETED",
   ConsultTerminated: "TERMINATED_REFERRED",
 } as const;
+
+// The queries of apply, one per consult event (issue 15): built and compiled once, not per event.
+
+const maxSeq = compiledOnce((db: Kysely<ConsultReadModels>, _p: Record<string, never>) =>
+  db.selectFrom("consults").select((eb) => eb.fn.max<number | null>("seq").as("max")),
+);
+
+/** A new consult, waiting; a repeat of its request changes nothing. */
+const insertConsult = compiledOnce(
+  (
+    db: Kysely<ConsultReadModels>,
+    p: { consultId: string; seq: number; institutionId: string; consultType: string; departmentCode: string; patientId: string; guardianId: string; requestedAt: string; acceptBy: string; updatedAt: string },
+  ) =>
+    db
+      .insertInto("consults")
+      .values({
+        consult_id: p.consultId,
+        seq: p.seq,
+        institution_id: p.institutionId,
+        consult_type: p.consultType,
+        department_code: p.departmentCode,
+        patient_id: p.patientId,
+        guardian_id: p.guardianId,
+        physician_id: "",
+        status: "WAITING",
+        requested_at: p.requestedAt,
+        accept_by: p.acceptBy,
+        updated_at: p.updatedAt,
+      })
+      .onConflict((conflict) => conflict.column("consult_id").doNothing()),
+);
+
+const markAccepted = compiledOnce((db: Kysely<ConsultReadModels>, p: { consultId: string; physicianId: string; updatedAt: string }) =>
+  db.updateTable("consults").set({ status: "ACCEPTED", physician_id: p.physicianId, updated_at: p.updatedAt }).where("consult_id", "=", p.consultId),
+);
+
+const setStatus = compiledOnce((db: Kysely<ConsultReadModels>, p: { consultId: string; status: string; updatedAt: string }) =>
+  db.updateTable("consults").set({ status: p.status, updated_at: p.updatedAt }).where("consult_id", "=", p.consultId),
+);
 
 export const queuesProjection: Projection<ConsultReadModels> = {
   name: "consult-queues",
@@ -78,48 +117,34 @@ export const queuesProjection: Projection<ConsultReadModels> = {
     switch (event.type) {
       case "ConsultRequested": {
         const { data } = event;
-        const row = await trx.selectFrom("consults").select((eb) => eb.fn.max<number | null>("seq").as("max")).executeTakeFirst();
-        await trx
-          .insertInto("consults")
-          .values({
-            consult_id: data.consultId,
-            seq: Number(row?.max ?? 0) + 1,
-            institution_id: data.institutionId,
-            consult_type: data.consultType,
-            department_code: data.departmentCode,
-            patient_id: data.patientId,
-            guardian_id: data.guardianId,
-            physician_id: "",
-            status: "WAITING",
-            requested_at: data.requestedAt,
-            accept_by: data.acceptBy,
-            updated_at: at,
-          })
-          .onConflict((conflict) => conflict.column("consult_id").doNothing())
-          .execute();
+        const row = (await maxSeq.execute(trx, {})).rows[0];
+        await insertConsult.execute(trx, {
+          consultId: data.consultId,
+          seq: Number(row?.max ?? 0) + 1,
+          institutionId: data.institutionId,
+          consultType: data.consultType,
+          departmentCode: data.departmentCode,
+          patientId: data.patientId,
+          guardianId: data.guardianId,
+          requestedAt: data.requestedAt,
+          acceptBy: data.acceptBy,
+          updatedAt: at,
+        });
         return;
       }
       case "ConsultAccepted":
-        await trx
-          .updateTable("consults")
-          .set({ status: "ACCEPTED", physician_id: event.data.physicianId, updated_at: at })
-          .where("consult_id", "=", event.data.consultId)
-          .execute();
+        await markAccepted.execute(trx, { consultId: event.data.consultId, physicianId: event.data.physicianId, updatedAt: at });
         return;
       case "FollowUpEligibilityDecided":
         if (event.data.eligible) return;
-        await trx.updateTable("consults").set({ status: "REFUSED", updated_at: at }).where("consult_id", "=", event.data.consultId).execute();
+        await setStatus.execute(trx, { consultId: event.data.consultId, status: "REFUSED", updatedAt: at });
         return;
       case "ConsultCancelled":
       case "ConsultExpired":
       case "ConsultStarted":
       case "ConsultCompleted":
       case "ConsultTerminated":
-        await trx
-          .updateTable("consults")
-          .set({ status: STATUS_OF[event.type], updated_at: at })
-          .where("consult_id", "=", event.data.consultId)
-          .execute();
+        await setStatus.execute(trx, { consultId: event.data.consultId, status: STATUS_OF[event.type], updatedAt: at });
         return;
       default:
         return;
