@@ -1,5 +1,5 @@
 import type { StoredEvent } from "@ihp/eventsourcing";
-import type { Projection } from "@ihp/projections";
+import { type CompiledOnce, compiledOnce, type Projection } from "@ihp/projections";
 import type { Kysely, Transaction } from "kysely";
 import { isPrescriptionEventType, signedConsultId } from "../domain/prescription/index.js";
 import type { PrescriptionLineData, ScreeningFinding } from "../domain/types.js";
@@ -88,12 +88,7 @@ export const prescriptionsProjection: Projection<PharmacyReadModels> = {
           delivery: "",
           revision: stored.revision,
         };
-        const { stream_id: _key, ...rest } = row;
-        await trx
-          .insertInto("pharmacy_prescriptions")
-          .values(row)
-          .onConflict((conflict) => conflict.column("stream_id").doUpdateSet(rest))
-          .execute();
+        await upsertReceived.execute(trx, row);
         return;
       }
       case "PrescriptionQueuedForReview":
@@ -111,7 +106,7 @@ export const prescriptionsProjection: Projection<PharmacyReadModels> = {
           reason_code: event.data.reasonCode,
         });
       case "PrescriptionVoided": {
-        const existing = await trx.selectFrom("pharmacy_prescriptions").select("stream_id").where("stream_id", "=", stored.streamId).executeTakeFirst();
+        const existing = (await rowStatus.execute(trx, { streamId: stored.streamId })).rows[0];
         if (existing === undefined) {
           await trx.insertInto("pharmacy_prescriptions").values(voidMarker(stored)).execute();
           return;
@@ -128,7 +123,7 @@ export const prescriptionsProjection: Projection<PharmacyReadModels> = {
         return update({ delivery: JSON.stringify(delivery) });
       }
       case "DeliveryStatusChanged": {
-        const row = await trx.selectFrom("pharmacy_prescriptions").select("delivery").where("stream_id", "=", stored.streamId).executeTakeFirst();
+        const row = (await rowDelivery.execute(trx, { streamId: stored.streamId })).rows[0];
         if (row === undefined || row.delivery === "") return;
         const delivery = { ...(JSON.parse(row.delivery) as DeliveryView), status: event.data.status, statusAt: event.data.at };
         return update({ delivery: JSON.stringify(delivery) });
@@ -137,16 +132,76 @@ export const prescriptionsProjection: Projection<PharmacyReadModels> = {
   },
 };
 
+// The queries of apply, one or two per prescription event (issue 15): built and compiled once, not per event.
+
+type Row = { [K in keyof PrescriptionsTable]: PrescriptionsTable[K] };
+
+/** A received prescription; received again (a redelivery, or after a void's marker row), every column but the key. */
+const upsertReceived = compiledOnce((db: Kysely<PharmacyReadModels>, p: Row) => {
+  const rest: Omit<PrescriptionsTable, "stream_id"> = {
+    prescription_id: p.prescription_id,
+    serial_number: p.serial_number,
+    version: p.version,
+    institution_id: p.institution_id,
+    patient_id: p.patient_id,
+    physician_id: p.physician_id,
+    consult_id: p.consult_id,
+    status: p.status,
+    issued_on: p.issued_on,
+    valid_until: p.valid_until,
+    lines: p.lines,
+    diagnosis_codes: p.diagnosis_codes,
+    findings: p.findings,
+    received_at: p.received_at,
+    reason_code: p.reason_code,
+    pharmacist_id: p.pharmacist_id,
+    reviewed_at: p.reviewed_at,
+    paid_at: p.paid_at,
+    dispensed_at: p.dispensed_at,
+    delivery: p.delivery,
+    revision: p.revision,
+  };
+  return db
+    .insertInto("pharmacy_prescriptions")
+    .values({ stream_id: p.stream_id, ...rest })
+    .onConflict((conflict) => conflict.column("stream_id").doUpdateSet(rest));
+});
+
+const rowStatus = compiledOnce((db: Kysely<PharmacyReadModels>, p: { streamId: string }) =>
+  db.selectFrom("pharmacy_prescriptions").select("status").where("stream_id", "=", p.streamId),
+);
+
+const rowDelivery = compiledOnce((db: Kysely<PharmacyReadModels>, p: { streamId: string }) =>
+  db.selectFrom("pharmacy_prescriptions").select("delivery").where("stream_id", "=", p.streamId),
+);
+
+type UpdateParams = Partial<Row> & { streamId: string; revision: number };
+
+/** set()'s updates, one per list of columns (one per event type), each compiled once. */
+const updates = new Map<string, CompiledOnce<PharmacyReadModels, UpdateParams, unknown>>();
+
+/** The update of these columns and the revision. As the builder does, a column whose value is undefined is left out. */
+function updateOf(columns: readonly (keyof PrescriptionsTable)[]): CompiledOnce<PharmacyReadModels, UpdateParams, unknown> {
+  const key = columns.join(",");
+  let update = updates.get(key);
+  if (update === undefined) {
+    update = compiledOnce((db: Kysely<PharmacyReadModels>, p: UpdateParams) => {
+      const values: Partial<Row> = { revision: p.revision };
+      for (const column of columns) Object.assign(values, { [column]: p[column] });
+      return db.updateTable("pharmacy_prescriptions").set(values).where("stream_id", "=", p.streamId);
+    });
+    updates.set(key, update);
+  }
+  return update;
+}
+
 async function set(trx: Trx, stored: StoredEvent, values: Partial<PrescriptionsTable>): Promise<void> {
-  await trx
-    .updateTable("pharmacy_prescriptions")
-    .set({ ...values, revision: stored.revision })
-    .where("stream_id", "=", stored.streamId)
-    .execute();
+  const columns = (Object.keys(values) as (keyof PrescriptionsTable)[]).filter((column) => values[column] !== undefined && column !== "revision");
+  await updateOf(columns).execute(trx, { ...values, revision: stored.revision, streamId: stored.streamId });
 }
 
 async function voidedMarker(trx: Trx, streamId: string): Promise<boolean> {
-  const row = await trx.selectFrom("pharmacy_prescriptions").select("status").where("stream_id", "=", streamId).executeTakeFirst();
+  const row = (await rowStatus.execute(trx, { streamId })).rows[0];
   return row?.status === "VOIDED";
 }
 
