@@ -1,4 +1,4 @@
-import type { Projection } from "@ihp/projections";
+import { compiledOnce, type Projection } from "@ihp/projections";
 import type { Kysely } from "kysely";
 import type { RecordAccessedData } from "../domain/index.js";
 import type { MinimizedAccess } from "./accessAudit.js";
@@ -31,6 +31,32 @@ export interface RecordsReadModels {
   record_accesses: RecordAccessesTable;
   custodian_records: CustodianRecordsTable;
 }
+
+// The inserts of apply, one per record and per access (issue 15): built and compiled once, not per event.
+
+const insertAccess = compiledOnce((db: Kysely<RecordsReadModels>, p: { [K in keyof RecordAccessesTable]: K extends "position" ? number : RecordAccessesTable[K] }) =>
+  db
+    .insertInto("record_accesses")
+    .values({
+      position: p.position,
+      accessor_id: p.accessor_id,
+      record_id: p.record_id,
+      accessor_role: p.accessor_role,
+      accessor_institution_id: p.accessor_institution_id,
+      purpose: p.purpose,
+      outcome: p.outcome,
+      reason_code: p.reason_code,
+      accessed_at: p.accessed_at,
+    })
+    .onConflict((conflict) => conflict.column("position").doNothing()),
+);
+
+const insertCustodianRecord = compiledOnce((db: Kysely<RecordsReadModels>, p: { documentId: string; institutionId: string }) =>
+  db
+    .insertInto("custodian_records")
+    .values({ document_id: p.documentId, institution_id: p.institutionId })
+    .onConflict((conflict) => conflict.column("document_id").doNothing()),
+);
 
 export const recordsIndexProjection: Projection<RecordsReadModels> = {
   name: "records-index",
@@ -66,21 +92,17 @@ export const recordsIndexProjection: Projection<RecordsReadModels> = {
   async apply(trx, event) {
     if (event.type === "RecordAccessed") {
       const data = event.data as unknown as RecordAccessedData;
-      await trx
-        .insertInto("record_accesses")
-        .values({
-          position: Number(event.position),
-          accessor_id: data.readerId,
-          record_id: data.documentId,
-          accessor_role: data.readerRole,
-          accessor_institution_id: data.readerInstitutionId,
-          purpose: data.purpose,
-          outcome: data.outcome,
-          reason_code: data.code,
-          accessed_at: data.accessedAt,
-        })
-        .onConflict((conflict) => conflict.column("position").doNothing())
-        .execute();
+      await insertAccess.execute(trx, {
+        position: Number(event.position),
+        accessor_id: data.readerId,
+        record_id: data.documentId,
+        accessor_role: data.readerRole,
+        accessor_institution_id: data.readerInstitutionId,
+        purpose: data.purpose,
+        outcome: data.outcome,
+        reason_code: data.code,
+        accessed_at: data.accessedAt,
+      });
       return;
     }
     // RecordOriginated: the stream's first event, in the same append as the record itself, so no record exists in
@@ -89,11 +111,7 @@ export const recordsIndexProjection: Projection<RecordsReadModels> = {
     const documentId = event.data["documentId"];
     const institutionId = header?.custodian?.institutionId;
     if (typeof documentId !== "string" || typeof institutionId !== "string") return;
-    await trx
-      .insertInto("custodian_records")
-      .values({ document_id: documentId, institution_id: institutionId })
-      .onConflict((conflict) => conflict.column("document_id").doNothing())
-      .execute();
+    await insertCustodianRecord.execute(trx, { documentId, institutionId });
   },
 };
 
