@@ -65,13 +65,13 @@ function events(...facts: [type: string, prescriptionId: string, data: Record<st
 }
 
 for (const dialect of dialects) describe.skipIf(!dialect.available)(`pharmacy prescriptions read model on ${dialect.name}`, () => {
-  it("received, queued, approved, paid, dispensed and delivered; a void before its prescription leaves it voided", async () => {
+  it("received, queued, approved, paid, dispensed and delivered; a void before its prescription leaves it voided; other events are not applied", async () => {
     const db = await dialect.open();
     onTestFinished(() => db.destroy());
     const projector = new Projector({ db, projection: prescriptionsProjection, source: { readAll: () => Promise.resolve([]), subscribe: () => (async function* () {})() } });
     const delivery = { deliveryId: "dl-1", carrier: "SF", agreementId: "ag-1", trackingNumber: "T-1", handedOverAt: "2026-03-02T11:00:00.000Z" };
 
-    await projector.handleBatch(
+    const result = await projector.handleBatch(
       events(
         ["PrescriptionReceived", "rx-1", received("rx-1")],
         ["PrescriptionQueuedForReview", "rx-1", { findings: [{ code: "F-1" }] }],
@@ -82,8 +82,11 @@ for (const dialect of dialects) describe.skipIf(!dialect.available)(`pharmacy pr
         ["DeliveryStatusChanged", "rx-1", { status: "DELIVERED", at: "2026-03-02T12:00:00.000Z" }],
         ["PrescriptionVoided", "rx-2", {}],
         ["PrescriptionReceived", "rx-2", received("rx-2")],
+        ["AccessRefused", "audit", { reason: "ROLE_NOT_ALLOWED" }],
       ),
     );
+    // Not a prescription event: apply is not given it (a batch of such events needs no transaction).
+    expect(result).toMatchObject({ applied: 9, ignored: 1 });
 
     const rows = await db
       .selectFrom("pharmacy_prescriptions")

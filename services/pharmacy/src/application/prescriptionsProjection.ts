@@ -1,7 +1,7 @@
 import type { StoredEvent } from "@ihp/eventsourcing";
 import { type CompiledOnce, compiledOnce, type Projection } from "@ihp/projections";
 import type { Kysely, Transaction } from "kysely";
-import { isPrescriptionEventType, signedConsultId } from "../domain/prescription/index.js";
+import { isPrescriptionEventType, PRESCRIPTION_EVENT_TYPES, signedConsultId } from "../domain/prescription/index.js";
 import type { PrescriptionLineData, ScreeningFinding } from "../domain/types.js";
 import { type DeliveryView, type PrescriptionView, type ReviewStatusName, toPrescriptionEvent } from "./prescriptionViews.js";
 
@@ -52,6 +52,9 @@ export const prescriptionsProjection: Projection<PharmacyReadModels> = {
   name: "pharmacy-prescriptions",
   // 2: consult_id (setup adds the column to a version-1 table; the replay fills it).
   version: 2,
+  // What apply acts on; a batch of anything else (access refusals, roster and coverage events) is passed over without
+  // a transaction (issue 15).
+  handles: PRESCRIPTION_EVENT_TYPES,
   setup: createTables,
   async reset(trx) {
     await trx.deleteFrom("pharmacy_prescriptions").execute();
