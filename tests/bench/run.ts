@@ -1,4 +1,5 @@
 // npm run bench -- <name>: runs one benchmark; each prints its figures and ends with one JSON line.
+import { runBusBench } from "./bus.bench.js";
 import { runEventStoreBench } from "./eventstore.bench.js";
 import { runFlowBench } from "./flows.bench.js";
 import { runGatewayBench } from "./gateway.bench.js";
@@ -10,6 +11,7 @@ import { runSignatureBench } from "./signatures.bench.js";
 import { runSoakBench } from "./soak.bench.js";
 
 const benches: Record<string, () => Promise<void>> = {
+  bus: runBusBench,
   eventstore: runEventStoreBench,
   gateway: runGatewayBench,
   "grpc-call": runGrpcCallBench,
