@@ -9,7 +9,8 @@ import { warnOnGiveUp, type GiveUpListener } from "./giveUp.js";
 import { DurableWorker, InProcessDurable } from "./inProcessDurable.js";
 import { promised } from "./promised.js";
 import { RetainedMessages } from "./retainedMessages.js";
-import { assertFilterSubject, assertPublishSubject, matchesAny } from "./subjects.js";
+import { SubjectRoutes } from "./subjectRoutes.js";
+import { assertFilterSubject, matchesAny } from "./subjects.js";
 
 export interface InProcessBusOptions {
   /** Wait before redelivering a rejected message: initialMs, doubling, capped. Default 1 s … 30 s. */
@@ -53,6 +54,8 @@ export interface InProcessBusOptions {
  */
 export class InProcessBus implements Bus {
   private readonly durables = new Map<string, InProcessDurable>();
+  /** Which durables each subject goes to; forgotten whenever a durable is created or changes its subjects. */
+  private readonly routes = new SubjectRoutes(() => this.durables.values());
   private readonly duplicates: DuplicateWindow;
   private readonly redelivery: BackoffPolicy;
   private readonly onGiveUp: GiveUpListener;
@@ -70,14 +73,13 @@ export class InProcessBus implements Bus {
 
   async publish(message: BusMessage): Promise<void> {
     if (this.closed) throw new BusClosedError();
-    assertPublishSubject(message.subject);
+    const route = this.routes.of(message.subject);
     const earlier = this.duplicates.lookup(message.id);
     if (earlier !== undefined) return earlier;
 
     this.retained.add(message);
     const handled: Promise<void>[] = [];
-    for (const durable of this.durables.values()) {
-      if (!matchesAny(durable.subjects, message.subject)) continue;
+    for (const durable of route) {
       const pending = { message, deliveries: 0, settled: deferred() };
       durable.queue.push(pending);
       if (durable.worker !== undefined) {
@@ -127,6 +129,7 @@ export class InProcessBus implements Bus {
         durable.queue.push({ message, deliveries: 0, settled: deferred() });
       }
       this.durables.set(spec.durable, durable);
+      this.routes.forget();
     } else if (durable.worker !== undefined) {
       throw new DurableInUseError(spec.durable);
     } else {
@@ -140,6 +143,7 @@ export class InProcessBus implements Bus {
   /** Like changing a JetStream consumer's filter: queued messages the new subjects do not cover are dropped. */
   private resubscribe(durable: InProcessDurable, subjects: readonly string[]): void {
     durable.subjects = subjects;
+    this.routes.forget();
     const kept = durable.queue.filter((pending) => matchesAny(subjects, pending.message.subject));
     durable.queue.splice(0, durable.queue.length, ...kept);
   }

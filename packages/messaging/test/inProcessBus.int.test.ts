@@ -150,6 +150,28 @@ describe("InProcessBus", () => {
     await bus.close();
   });
 
+  it("routes by a durable's current subjects: one created later, or consumed again with other subjects, gets what follows", async () => {
+    // Nothing retained: a new durable gets only what is published after it.
+    const bus = new InProcessBus({ retainMessages: 0 });
+    const seen: string[] = [];
+    const record = (durable: string) => (m: BusMessage) => {
+      seen.push(`${durable}:${m.subject}`);
+      return Promise.resolve();
+    };
+    const first = await bus.consume({ durable: "moving", subjects: ["ihp.a.>"] }, record("moving"));
+    // Both subjects published once, so the bus has worked out where each goes before the filters change.
+    await bus.publish(message("ihp.a.v1.X"));
+    await bus.publish(message("ihp.b.v1.X"));
+    await first.stop();
+    await bus.consume({ durable: "late", subjects: ["ihp.a.v1.X"] }, record("late"));
+    await bus.publish(message("ihp.a.v1.X"));
+    await bus.consume({ durable: "moving", subjects: ["ihp.b.>"] }, record("moving"));
+    await bus.publish(message("ihp.a.v1.X"));
+    await bus.publish(message("ihp.b.v1.X"));
+    expect(seen).toEqual(["moving:ihp.a.v1.X", "late:ihp.a.v1.X", "late:ihp.a.v1.X", "moving:ihp.b.v1.X"]);
+    await bus.close();
+  });
+
   it("refuses a second consumer on a running durable, bad subjects, and any use after close", async () => {
     const bus = new InProcessBus();
     const spec = { durable: "single", subjects: ["ihp.test.>"] };
