@@ -9,6 +9,11 @@
 export class DuplicateWindow {
   // Insertion order is time order, so expired entries are always at the front.
   private readonly seen = new Map<string, { readonly at: number; readonly outcome: Promise<void> }>();
+  /**
+   * When the first (oldest) id was remembered; +Infinity when none is. Lets a lookup see that nothing has expired
+   * without walking the map, which cost an iterator and an entry array per publish (issue 15).
+   */
+  private oldestAt = Number.POSITIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -28,23 +33,31 @@ export class DuplicateWindow {
   }
 
   remember(id: string, outcome: Promise<void>): void {
-    this.seen.set(id, { at: this.now(), outcome });
+    const at = this.now();
+    if (this.seen.size === 0) this.oldestAt = at;
+    this.seen.set(id, { at, outcome });
     this.schedulePrune();
   }
 
   /** Forgets every id and cancels the timer (the bus is closing). */
   clear(): void {
     this.seen.clear();
+    this.oldestAt = Number.POSITIVE_INFINITY;
     clearTimeout(this.timer);
     this.timer = undefined;
   }
 
   private prune(): void {
     const oldest = this.now() - this.windowMs;
+    if (this.oldestAt > oldest) return;
     for (const [id, entry] of this.seen) {
-      if (entry.at > oldest) return;
+      if (entry.at > oldest) {
+        this.oldestAt = entry.at;
+        return;
+      }
       this.seen.delete(id);
     }
+    this.oldestAt = Number.POSITIVE_INFINITY;
   }
 
   /**

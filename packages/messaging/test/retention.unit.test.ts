@@ -75,6 +75,29 @@ describe("DuplicateWindow", () => {
     expect(window.lookup("id")).toBeUndefined();
   });
 
+  it("forgets each id in its turn, also those remembered after earlier ones expired or were cleared", async () => {
+    vi.useFakeTimers();
+    const window = new DuplicateWindow(1_000, () => Date.now());
+    const remembered = (id: string): boolean => window.lookup(id) !== undefined;
+    window.remember("a", Promise.resolve());
+    await vi.advanceTimersByTimeAsync(600);
+    window.remember("b", Promise.resolve());
+    await vi.advanceTimersByTimeAsync(401);
+    expect([remembered("a"), remembered("b")]).toEqual([false, true]);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(remembered("b")).toBe(false);
+    window.remember("c", Promise.resolve());
+    await vi.advanceTimersByTimeAsync(999);
+    expect(remembered("c")).toBe(true);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(remembered("c")).toBe(false);
+    window.remember("d", Promise.resolve());
+    window.clear();
+    window.remember("e", Promise.resolve());
+    await vi.advanceTimersByTimeAsync(1_001);
+    expect([remembered("d"), remembered("e"), window.size]).toEqual([false, false, 0]);
+  });
+
   it("clear() forgets everything and leaves no timer behind", () => {
     vi.useFakeTimers();
     const window = new DuplicateWindow(120_000, () => Date.now());
