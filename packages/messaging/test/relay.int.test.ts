@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { EventStore, LogPosition, StoredEvent } from "@ihp/eventsourcing";
+import type { EventStore, StoredEvent } from "@ihp/eventsourcing";
 import { SqliteEventStore } from "@ihp/eventsourcing/sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   decodeEnvelope,
+  envelopeMessage,
   idempotentHandler,
   InProcessBus,
   NatsJetStreamBus,
@@ -13,8 +14,6 @@ import {
   SqliteCheckpointStore,
   SqliteProcessedLog,
   type Bus,
-  type BusMessage,
-  type CheckpointStore,
   type Consumer,
   type ConsumerSpec,
   type DeliveredMessage,
@@ -24,6 +23,7 @@ import {
 import { findNatsServer, startNatsServer, waitFor } from "@ihp/testing";
 
 import { inCi } from "./natsSupport.js";
+import { FlakyBus, OverlapCountingBus, RecordingCheckpoints } from "./relayDoubles.js";
 import { newEvent, spawnRelayChild, type RelayChild } from "./relaySupport.js";
 
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -184,6 +184,37 @@ describe("Relay", () => {
     expect(failures.every((f) => !f.fatal && f.event?.id === blocked.id)).toBe(true);
   });
 
+  it("never checkpoints past a failing publish, even when the events behind it all stay inside the service", async () => {
+    const store = openStore();
+    const checkpoints = new RecordingCheckpoints(openCheckpoints());
+    const inner = new InProcessBus();
+    closers.push(() => inner.close());
+    const { messages } = await collect(inner);
+    const stored = await appendMany(store, 10);
+    const blocked = stored[3]!;
+    const bus = new FlakyBus(inner, blocked.id);
+    const keep = envelopeMessage("records");
+    const relay = new Relay({
+      name: "r",
+      store,
+      bus,
+      checkpoints,
+      // Only the events up to the blocked one are published; each save as soon as it can be made.
+      map: (event) => (event.position <= blocked.position ? keep(event) : null),
+      maxInFlight: 4,
+      checkpointIntervalMs: 0,
+      retry: { initialMs: 5, maxMs: 20 },
+      onError: () => undefined,
+    });
+    await relay.start();
+    await waitFor(() => bus.attempts >= 5, 10_000, "five failed attempts");
+    expect(checkpoints.saved.every((position) => position < blocked.position)).toBe(true);
+    bus.heal();
+    await waitFor(async () => (await checkpoints.load("r")) === stored.at(-1)?.position, 10_000, "the final checkpoint");
+    await relay.stop();
+    expect(messages.map((m) => m.id)).toEqual(stored.slice(0, 4).map((e) => e.id));
+  });
+
   it("XC-01: stopping while a publish fails saves the checkpoint before it; the next run publishes it", async () => {
     const store = openStore();
     const checkpoints = openCheckpoints();
@@ -316,81 +347,3 @@ describe.skipIf(natsServer === undefined && !inCi)("Relay crash test (child proc
     120_000,
   );
 });
-
-/** A bus that refuses one message id until healed. */
-class FlakyBus implements Bus {
-  attempts = 0;
-  private healed = false;
-
-  constructor(
-    private readonly inner: Bus,
-    private readonly failingId: string,
-  ) {}
-
-  heal(): void {
-    this.healed = true;
-  }
-
-  publish(message: BusMessage): Promise<void> {
-    if (message.id === this.failingId && !this.healed) {
-      this.attempts += 1;
-      return Promise.reject(new Error("bus unavailable"));
-    }
-    return this.inner.publish(message);
-  }
-
-  consume(spec: ConsumerSpec, handler: MessageHandler): Promise<Consumer> {
-    return this.inner.consume(spec, handler);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-}
-
-/** Remembers every position saved. */
-class RecordingCheckpoints implements CheckpointStore {
-  readonly saved: LogPosition[] = [];
-
-  constructor(private readonly inner: CheckpointStore) {}
-
-  load(name: string): Promise<LogPosition> {
-    return this.inner.load(name);
-  }
-
-  async save(name: string, position: LogPosition): Promise<void> {
-    this.saved.push(position);
-    await this.inner.save(name, position);
-  }
-}
-
-/** Counts the most publishes in flight at once; each takes a few milliseconds. */
-class OverlapCountingBus implements Bus {
-  mostAtOnce = 0;
-  private inFlight = 0;
-
-  constructor(
-    private readonly inner: Bus,
-    readonly publishesInOrder: boolean,
-  ) {}
-
-  async publish(message: BusMessage): Promise<void> {
-    this.inFlight += 1;
-    this.mostAtOnce = Math.max(this.mostAtOnce, this.inFlight);
-    try {
-      const published = this.inner.publish(message);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      await published;
-    } finally {
-      this.inFlight -= 1;
-    }
-  }
-
-  consume(spec: ConsumerSpec, handler: MessageHandler): Promise<Consumer> {
-    return this.inner.consume(spec, handler);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-}
