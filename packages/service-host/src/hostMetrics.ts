@@ -109,14 +109,19 @@ export function createHostMetrics(context: string, registry?: Registry): HostMet
       // Zero-valued series from the start, so rate() and increase() see the first one.
       redeliveries.inc({ durable }, 0);
       deadLetters.inc({ durable }, 0);
-      return async (message) => {
-        if (message.deliveryCount > 1) redeliveries.inc({ durable });
+      // Only a failure of the last allowed delivery is a dead letter; the handler's promise is watched for that one
+      // alone, and any other delivery goes straight to the handler (an async wrapper per message less, issue 15).
+      const lastDelivery: MessageHandler = async (message) => {
         try {
           await handler(message);
         } catch (error) {
-          if (maxDeliver !== undefined && message.deliveryCount >= maxDeliver) deadLetters.inc({ durable });
+          deadLetters.inc({ durable });
           throw error;
         }
+      };
+      return (message) => {
+        if (message.deliveryCount > 1) redeliveries.inc({ durable });
+        return maxDeliver !== undefined && message.deliveryCount >= maxDeliver ? lastDelivery(message) : handler(message);
       };
     },
   };
