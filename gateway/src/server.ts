@@ -281,7 +281,13 @@ export async function createGateway(options: GatewayOptions) {
   const { bus } = options;
   if (bus !== undefined) {
     app.addHook("onReady", async () => {
-      consumer = await consumeFeed({ bus, durable: options.feedDurable ?? "gateway-feed", logger, publish: (entry) => hub.publish(entry) });
+      consumer = await consumeFeed({
+        bus,
+        durable: options.feedDurable ?? "gateway-feed",
+        logger,
+        publish: (entry) => hub.publish(entry),
+        listening: () => hub.size > 0,
+      });
     });
   }
   app.addHook("onClose", async () => {

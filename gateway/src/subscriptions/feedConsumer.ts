@@ -29,18 +29,24 @@ export const FEED_DURABLE_INACTIVE_MS = 10 * 60_000;
  * Consumes feed entries from the bus into the subscriptions of this process. The durable is per gateway instance:
  * a shared one would split entries between replicas, and each replica's subscribers must see all of them.
  * A message that cannot be read is logged and acknowledged: redelivering it would only block the ones behind it.
+ * While nobody subscribes (`listening` false), a message is acknowledged unread: the entry would reach no one (issue
+ * 15: a gateway without live subscribers decoded every entry, envelope and FeedEntry, only to drop it).
  */
 export function consumeFeed(options: {
   readonly bus: Bus;
   readonly durable: string;
   readonly logger: Logger;
   readonly publish: (entry: FeedEntryView) => void;
+  /** Whether an entry would reach anyone now. Default: always. */
+  readonly listening?: () => boolean;
 }): Promise<Consumer> {
   // The durable is named after the pod, so a rollout leaves the old pods' durables behind: JetStream drops them after
   // FEED_DURABLE_INACTIVE_MS without a pull. A new one starts at new entries: the feed pushes to live subscribers
   // only (a client catches up through the feed query), so replaying the stream would flood them with old entries.
   const spec = { durable: options.durable, subjects: [FEED_ENTRY_SUBJECT], inactiveThresholdMs: FEED_DURABLE_INACTIVE_MS, startAt: "new" } as const;
+  const listening = options.listening ?? (() => true);
   return options.bus.consume(spec, (message) => {
+    if (!listening()) return Promise.resolve();
     try {
       const entry = feedEntryOf(message);
       if (entry === undefined) options.logger.warn({ messageId: message.id }, "feed entry without position or jurisdiction dropped");
