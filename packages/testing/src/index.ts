@@ -19,3 +19,5 @@ export type { RegulatorSimulatorOptions, SimulatorFault, SimulatorRecord, Simula
 export { cbor, DEFAULT_ORIGIN, DEFAULT_RP_ID, SoftAuthenticator } from "./softAuthenticator.js";
 export type { Bend, SoftAuthenticatorState } from "./softAuthenticator.js";
 export { postgresReachable, TEST_DATABASE_URL, testQuery } from "./postgres.js";
+export { readModelDialects, storedEvents } from "./readModelDialects.js";
+export type { ReadModelDialect } from "./readModelDialects.js";

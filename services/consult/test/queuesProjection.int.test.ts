@@ -1,28 +1,15 @@
-import { randomUUID } from "node:crypto";
-import type { StoredEvent } from "@ihp/eventsourcing";
 import { openPostgresReadModels, openSqliteReadModels, Projector } from "@ihp/projections";
-import { postgresReachable, TEST_DATABASE_URL, testQuery } from "@ihp/testing";
+import { readModelDialects, storedEvents } from "@ihp/testing";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { type ConsultReadModels, queuesProjection } from "../src/application/queuesProjection.js";
 
 // The consult queues' read model row by row, on both dialects: what each consult event writes, whatever form the
 // projection's queries take.
 
-const postgresUp = await postgresReachable("consult queues read model on PostgreSQL");
-
-const dialects = [
-  { name: "SQLite", available: true, open: () => Promise.resolve(openSqliteReadModels<ConsultReadModels>(":memory:")) },
-  {
-    name: "PostgreSQL",
-    available: postgresUp,
-    open: async () => {
-      const schema = `queues_projection_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-      await testQuery(`CREATE SCHEMA "${schema}"`);
-      onTestFinished(() => testQuery(`DROP SCHEMA "${schema}" CASCADE`).then(() => undefined));
-      return openPostgresReadModels<ConsultReadModels>(TEST_DATABASE_URL, { schema, maxConnections: 2 });
-    },
-  },
-];
+const dialects = await readModelDialects("consult queues read model", {
+  sqlite: () => openSqliteReadModels<ConsultReadModels>(":memory:"),
+  postgres: (url, schema) => openPostgresReadModels<ConsultReadModels>(url, { schema, maxConnections: 2 }),
+});
 
 const requested = (consultId: string) => ({
   consultId,
@@ -36,20 +23,8 @@ const requested = (consultId: string) => ({
 });
 
 /** Events in log order, with only the fields the projection reads. */
-function events(...facts: [type: string, data: Record<string, unknown>][]): StoredEvent[] {
-  return facts.map(([type, data], index) => ({
-    id: randomUUID(),
-    streamId: `consult-${String(data["consultId"])}`,
-    revision: index,
-    position: BigInt(index + 1),
-    type,
-    schemaVersion: 1,
-    data: data as StoredEvent["data"],
-    metadata: { actorId: "a", actorRole: "physician", tenantId: "inst-1", correlationId: "c", causationId: "c", occurredAt: `2026-03-02T09:0${index}:00.000Z` },
-    recordedAt: "",
-    prevHash: "",
-    hash: "",
-  }));
+function events(...facts: [type: string, data: Record<string, unknown>][]) {
+  return storedEvents((data) => `consult-${String(data["consultId"])}`, facts);
 }
 
 for (const dialect of dialects) describe.skipIf(!dialect.available)(`consult queues read model on ${dialect.name}`, () => {

@@ -1,7 +1,5 @@
-import { randomUUID } from "node:crypto";
-import type { StoredEvent } from "@ihp/eventsourcing";
 import { openPostgresReadModels, openSqliteReadModels, Projector } from "@ihp/projections";
-import { postgresReachable, TEST_DATABASE_URL, testQuery } from "@ihp/testing";
+import { readModelDialects, storedEvents } from "@ihp/testing";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { type PharmacyReadModels, prescriptionsProjection } from "../src/application/prescriptionsProjection.js";
 
@@ -9,21 +7,10 @@ import { type PharmacyReadModels, prescriptionsProjection } from "../src/applica
 // review queue, payment, dispensing, delivery; a void that arrives before the prescription), whatever form the
 // projection's queries take.
 
-const postgresUp = await postgresReachable("pharmacy read model on PostgreSQL");
-
-const dialects = [
-  { name: "SQLite", available: true, open: () => Promise.resolve(openSqliteReadModels<PharmacyReadModels>(":memory:")) },
-  {
-    name: "PostgreSQL",
-    available: postgresUp,
-    open: async () => {
-      const schema = `pharmacy_projection_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-      await testQuery(`CREATE SCHEMA "${schema}"`);
-      onTestFinished(() => testQuery(`DROP SCHEMA "${schema}" CASCADE`).then(() => undefined));
-      return openPostgresReadModels<PharmacyReadModels>(TEST_DATABASE_URL, { schema, maxConnections: 2 });
-    },
-  },
-];
+const dialects = await readModelDialects("pharmacy read model", {
+  sqlite: () => openSqliteReadModels<PharmacyReadModels>(":memory:"),
+  postgres: (url, schema) => openPostgresReadModels<PharmacyReadModels>(url, { schema, maxConnections: 2 }),
+});
 
 const received = (prescriptionId: string) => ({
   receivedAt: "2026-03-02T09:00:00.000Z",
@@ -43,25 +30,9 @@ const received = (prescriptionId: string) => ({
 });
 
 /** Events in log order, each in the stream of its prescription, with only the fields the projection reads. */
-function events(...facts: [type: string, prescriptionId: string, data: Record<string, unknown>][]): StoredEvent[] {
-  const revisions = new Map<string, number>();
-  return facts.map(([type, prescriptionId, data], index) => {
-    const revision = (revisions.get(prescriptionId) ?? -1) + 1;
-    revisions.set(prescriptionId, revision);
-    return {
-      id: randomUUID(),
-      streamId: `pharmacy-${prescriptionId}`,
-      revision,
-      position: BigInt(index + 1),
-      type,
-      schemaVersion: 1,
-      data: data as StoredEvent["data"],
-      metadata: { actorId: "a", actorRole: "pharmacist", tenantId: "inst-1", correlationId: "c", causationId: "c", occurredAt: "2026-03-02T09:00:00.000Z" },
-      recordedAt: "",
-      prevHash: "",
-      hash: "",
-    };
-  });
+function events(...facts: [type: string, prescriptionId: string, data: Record<string, unknown>][]) {
+  const data = facts.map(([type, , fields]): [string, Record<string, unknown>] => [type, fields]);
+  return storedEvents((_, index) => `pharmacy-${facts[index]?.[1] ?? ""}`, data, { actorRole: "pharmacist" });
 }
 
 for (const dialect of dialects) describe.skipIf(!dialect.available)(`pharmacy prescriptions read model on ${dialect.name}`, () => {

@@ -1,7 +1,5 @@
-import { randomUUID } from "node:crypto";
-import type { StoredEvent } from "@ihp/eventsourcing";
 import { openPostgresReadModels, openSqliteReadModels, Projector } from "@ihp/projections";
-import { postgresReachable, TEST_DATABASE_URL, testQuery } from "@ihp/testing";
+import { readModelDialects, storedEvents } from "@ihp/testing";
 import type { Kysely } from "kysely";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { type PrescriptionReadModels, prescriptionsProjection } from "../src/application/prescriptionsProjection.js";
@@ -9,40 +7,17 @@ import { type PrescriptionReadModels, prescriptionsProjection } from "../src/app
 // The prescriptions read model row by row, on both dialects: what each prescription event writes (lists, review
 // status, prescriber-by-drug totals), whatever form the projection's queries take.
 
-const postgresUp = await postgresReachable("prescriptions read model on PostgreSQL");
-
-const dialects = [
-  { name: "SQLite", available: true, open: () => Promise.resolve(openSqliteReadModels<PrescriptionReadModels>(":memory:")) },
-  {
-    name: "PostgreSQL",
-    available: postgresUp,
-    open: async () => {
-      const schema = `rx_projection_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-      await testQuery(`CREATE SCHEMA "${schema}"`);
-      onTestFinished(() => testQuery(`DROP SCHEMA "${schema}" CASCADE`).then(() => undefined));
-      return openPostgresReadModels<PrescriptionReadModels>(TEST_DATABASE_URL, { schema, maxConnections: 2 });
-    },
-  },
-];
+const dialects = await readModelDialects("prescriptions read model", {
+  sqlite: () => openSqliteReadModels<PrescriptionReadModels>(":memory:"),
+  postgres: (url, schema) => openPostgresReadModels<PrescriptionReadModels>(url, { schema, maxConnections: 2 }),
+});
 
 const consult = { consultId: "c-1", institutionId: "inst-1", patientId: "pat-1", physicianId: "phy-1" };
 const lines = (...drugs: [string, string][]) => ({ lines: drugs.map(([drugCode, approvedName]) => ({ drugCode, approvedName })) });
 
 /** Events in log order, with only the fields the projection reads. */
-function events(...facts: [type: string, data: Record<string, unknown>][]): StoredEvent[] {
-  return facts.map(([type, data], index) => ({
-    id: randomUUID(),
-    streamId: `prescription-${String(data["prescriptionId"])}`,
-    revision: index,
-    position: BigInt(index + 1),
-    type,
-    schemaVersion: 1,
-    data: data as StoredEvent["data"],
-    metadata: { actorId: "phy-1", actorRole: "physician", tenantId: "inst-1", correlationId: "c", causationId: "c", occurredAt: `2026-03-02T09:0${index}:00.000Z` },
-    recordedAt: "",
-    prevHash: "",
-    hash: "",
-  }));
+function events(...facts: [type: string, data: Record<string, unknown>][]) {
+  return storedEvents((data) => `prescription-${String(data["prescriptionId"])}`, facts, { actorId: "phy-1" });
 }
 
 async function rows(db: Kysely<PrescriptionReadModels>) {
