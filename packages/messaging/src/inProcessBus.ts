@@ -7,12 +7,10 @@ import { DuplicateWindow } from "./duplicateWindow.js";
 import { BusClosedError, DurableInUseError } from "./errors.js";
 import { warnOnGiveUp, type GiveUpListener } from "./giveUp.js";
 import { DurableWorker, InProcessDurable } from "./inProcessDurable.js";
-import { promised } from "./promised.js";
+import { promised, SETTLED } from "./promised.js";
 import { RetainedMessages } from "./retainedMessages.js";
 import { SubjectRoutes } from "./subjectRoutes.js";
 import { assertFilterSubject, matchesAny } from "./subjects.js";
-
-const SETTLED: Promise<void> = Promise.resolve();
 
 export interface InProcessBusOptions {
   /** Wait before redelivering a rejected message: initialMs, doubling, capped. Default 1 s … 30 s. */
@@ -73,15 +71,16 @@ export class InProcessBus implements Bus {
     this.duplicates = new DuplicateWindow(options.duplicateWindowMs ?? 120_000, options.now ?? (() => performance.now()));
   }
 
-  // Not async: the outcome itself is returned, one promise and one turn fewer per publish (issue 15).
   publish(message: BusMessage): Promise<void> {
-    let route: readonly InProcessDurable[];
-    try {
-      if (this.closed) throw new BusClosedError();
-      route = this.routes.of(message.subject);
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+    // As consume(): a closed bus or an invalid subject is a rejection. promised() hands back the outcome promise
+    // itself, so a publish costs no promise or turn of its own (issue 15).
+    return promised(() => this.deliver(message));
+  }
+
+  /** Queues the message for every durable its subject goes to; the outcome settles once each running one handled it. */
+  private deliver(message: BusMessage): Promise<void> {
+    if (this.closed) throw new BusClosedError();
+    const route = this.routes.of(message.subject);
     const earlier = this.duplicates.lookup(message.id);
     if (earlier !== undefined) return earlier;
 

@@ -4,6 +4,7 @@ import type { Bus, BusMessage } from "./bus.js";
 import { CheckpointSaver } from "./checkpointSaver.js";
 import type { CheckpointStore } from "./checkpointStore.js";
 import { envelopeMessage } from "./envelope.js";
+import { SETTLED } from "./promised.js";
 
 /** Event → bus message; null keeps the event inside the service (domain events are private, ARCHITECTURE §5). */
 export type EventMapper = (event: StoredEvent) => BusMessage | null;
@@ -46,8 +47,6 @@ export interface RelayOptions {
 
 /** Default interval between checkpoint saves of a busy relay: one commit per 100 ms instead of one per event. */
 export const CHECKPOINT_INTERVAL_MS = 100;
-
-const SETTLED: Promise<void> = Promise.resolve();
 
 /** One event between subscription and checkpoint. */
 interface InFlight {
